@@ -1,0 +1,27 @@
+#!/bin/sh
+# install-deps.sh - install the Debian packages c2c builds and tests with,
+# when they are missing.  As root it runs apt-get itself; otherwise it
+# prints the exact line to run and stops.  Used by `make serve` and
+# `make check`; safe to run again (it only looks when all is there).
+set -eu
+
+PKGS="gcc make pkg-config meson ninja-build python3 libsqlite3-dev libjansson-dev libsodium-dev libcsv-dev libcmocka-dev valgrind"
+
+missing=""
+for p in $PKGS; do
+	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+		missing="$missing $p"
+	fi
+done
+[ -z "$missing" ] && exit 0
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "c2c needs these Debian packages:$missing" >&2
+	echo "run:  sudo apt-get update && sudo apt-get install -y$missing" >&2
+	exit 1
+fi
+echo "installing:$missing"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+# shellcheck disable=SC2086
+apt-get install -y -qq --no-install-recommends $missing >/dev/null

@@ -1,0 +1,127 @@
+/*
+ * atlas.h - the register of the City-to-City Collaboration programme:
+ * places, partnerships, agreements, projects, companies, schemes, networks,
+ * events, cases, domino edges and figures.
+ *
+ * Every table is described once, as data (struct atlas_table in tables.c);
+ * the schema, CSV import and export, validation, listing and the search index
+ * are all driven by those descriptions, so a column is added in one place.
+ * Pure domain code: it reads and writes only through store.h and returns
+ * JSON values (jansson) that the CLI and the HTTP API print as they like.
+ */
+#ifndef C2C_ATLAS_ATLAS_H
+#define C2C_ATLAS_ATLAS_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include <jansson.h>
+
+#include "core/err.h"
+#include "store/store.h"
+
+enum atlas_type {
+	AT_TEXT,    /* any UTF-8 text */
+	AT_ID,      /* [a-z0-9-]+ */
+	AT_COUNTRY, /* ISO 3166-1 alpha-2, present in countries */
+	AT_DATE,    /* YYYY | YYYY-MM | YYYY-MM-DD, a real date */
+	AT_INT,     /* integer within [min, max] */
+	AT_REAL,    /* decimal number within [min, max] */
+	AT_ENUM,    /* one of `values`, '|'-separated */
+	AT_FYLIST,  /* fiscal years "2020;2021", ascending */
+	AT_REF,     /* id of a row of table `ref` */
+};
+
+enum atlas_col_flags {
+	COL_REQUIRED = 1, /* may not be empty */
+	COL_KEY = 2,      /* part of the primary key */
+	COL_SEARCH = 4,   /* goes into the search index */
+	COL_NAME = 8,     /* the row's display name (search hits, tables) */
+	COL_SHOW = 16,    /* shown in --format table */
+	COL_FILTER = 32,  /* the list command takes --<name> VALUE */
+};
+
+struct atlas_col {
+	const char *name;
+	enum atlas_type type;
+	unsigned flags;
+	const char *values; /* AT_ENUM: "a|b|c"; AT_REF: the table */
+	double min, max;    /* AT_INT, AT_REAL */
+};
+
+struct atlas_table {
+	const char *name;     /* SQL table, CSV file stem, CLI word */
+	const char *summary;  /* one line for help */
+	const struct atlas_col *cols;
+	size_t ncols;
+	int listable;         /* has its own list command */
+};
+
+/* All tables, in load order (referenced tables first). */
+extern const struct atlas_table atlas_tables[];
+extern const size_t atlas_ntables;
+const struct atlas_table *atlas_table_find(const char *name);
+const struct atlas_col *atlas_col_find(const struct atlas_table *t, const char *name);
+
+/* Schema (store migrations for module "atlas"). */
+int atlas_migrate(struct store *st, int *applied, struct c2c_err *err);
+
+/* Import one CSV into `t`: validated whole, then upserted by primary key in
+ * the caller's transaction.  `name` names the file in messages.  *rows gets
+ * the number of data rows. */
+int atlas_import_stream(struct store *st, const struct atlas_table *t, FILE *fp,
+			const char *name, size_t *rows, struct c2c_err *err);
+int atlas_import_mem(struct store *st, const struct atlas_table *t, const char *data,
+		     size_t len, const char *name, size_t *rows, struct c2c_err *err);
+
+/* The built-in dataset compiled into the binary. */
+struct atlas_builtin_file {
+	const char *table;
+	const char *data;
+	size_t len;
+};
+extern const struct atlas_builtin_file atlas_builtin_files[];
+extern const size_t atlas_builtin_nfiles;
+
+struct atlas_init_report {
+	int migrations;     /* schema migrations applied */
+	int loaded;         /* 1 if the dataset was (re)loaded, 0 if unchanged */
+	size_t rows;        /* rows in the dataset */
+	char fingerprint[17];
+};
+/* Create or upgrade the schema and load the built-in dataset, all or nothing.
+ * The load is skipped when the same dataset is in already, unless `force`. */
+int atlas_init(struct store *st, int force, struct atlas_init_report *rep,
+	       struct c2c_err *err);
+
+/* Rebuild the search index from the tables (inside the caller's transaction). */
+int atlas_search_rebuild(struct store *st, struct c2c_err *err);
+
+/* Rows of a table as a JSON array of objects, all columns, ordered by key.
+ * filters: NULL-terminated pairs {column, value} of equality filters. */
+int atlas_list(struct store *st, const struct atlas_table *t, const char *const *filters,
+	       json_t **out, struct c2c_err *err);
+
+struct atlas_partnership_filter {
+	const char *country; /* ISO code */
+	const char *body;    /* substring of a body's name (ja/en/id) or label */
+	const char *partner; /* substring of a partner's name (ja/en/id) or label */
+	int fy;              /* 0 = any */
+};
+/* Partnerships with their places nested (see docs/atlas.md for the shape). */
+int atlas_partnerships(struct store *st, const struct atlas_partnership_filter *f,
+		       json_t **out, struct c2c_err *err);
+
+/* Search all tables; JSON array of {table, id, name, match}. */
+int atlas_search(struct store *st, const char *query, size_t limit, json_t **out,
+		 struct c2c_err *err);
+
+/* Headline figures with their counting rules; fy 0 = open bound. */
+int atlas_stats(struct store *st, int from_fy, int to_fy, json_t **out,
+		struct c2c_err *err);
+
+/* CSV text of a whole table (header + rows, ordered by key). */
+int atlas_export_csv(struct store *st, const struct atlas_table *t, FILE *out,
+		     struct c2c_err *err);
+
+#endif

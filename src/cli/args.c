@@ -1,0 +1,117 @@
+/*
+ * args.c - option parsing shared by every command, and opening the database.
+ */
+#include "cli.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+int cli_open_db(struct store **st, int create, struct c2c_err *err)
+{
+	return store_open(st, cli_db_path, create ? STORE_OPEN_CREATE : STORE_OPEN_EXISTING, err);
+}
+
+static int in_list(const char *const *list, const char *name, size_t n)
+{
+	for (size_t i = 0; list && list[i]; i++)
+		if (strlen(list[i]) == n && !strncmp(list[i], name, n))
+			return 1;
+	return 0;
+}
+
+int cli_parse(int argc, char **argv, const struct cli_command *cmd, const char *const *allowed,
+	      const char *const *flags, struct cli_args *a, struct c2c_err *err)
+{
+	memset(a, 0, sizeof(*a));
+	for (int i = 0; i < argc; i++) {
+		const char *arg = argv[i], *eq, *name, *value;
+		size_t n;
+
+		if (strncmp(arg, "--", 2) || !arg[2]) {
+			if (a->npos == CLI_MAX_ARGS)
+				return c2c_err_set(err, C2C_EUSAGE, "%s: too many arguments", cmd->name);
+			a->pos[a->npos++] = arg;
+			continue;
+		}
+		name = arg + 2;
+		eq = strchr(name, '=');
+		n = eq ? (size_t)(eq - name) : strlen(name);
+		if (in_list(flags, name, n)) {
+			if (eq)
+				return c2c_err_set(err, C2C_EUSAGE, "%s: option '--%.*s' takes no value",
+						   cmd->name, (int)n, name);
+			value = "1";
+		} else if (in_list(allowed, name, n)) {
+			if (eq)
+				value = eq + 1;
+			else if (i + 1 < argc)
+				value = argv[++i];
+			else
+				return c2c_err_set(err, C2C_EUSAGE, "%s: option '--%s' needs a value",
+						   cmd->name, name);
+		} else {
+			return c2c_err_set(err, C2C_EUSAGE, "%s: unknown option '--%.*s'", cmd->name,
+					   (int)n, name);
+		}
+		if (a->nopts == CLI_MAX_OPTS)
+			return c2c_err_set(err, C2C_EUSAGE, "%s: too many options", cmd->name);
+		for (size_t k = 0; k < a->nopts; k++)
+			if (strlen(a->opt_name[k]) >= n && !strncmp(a->opt_name[k], name, n) &&
+			    (a->opt_name[k][n] == '=' || a->opt_name[k][n] == '\0'))
+				return c2c_err_set(err, C2C_EUSAGE, "%s: option '--%.*s' given twice",
+						   cmd->name, (int)n, name);
+		a->opt_name[a->nopts] = name;
+		a->opt_value[a->nopts] = value;
+		a->nopts++;
+	}
+	return 0;
+}
+
+const char *cli_opt(const struct cli_args *a, const char *name)
+{
+	size_t n = strlen(name);
+	for (size_t i = 0; i < a->nopts; i++)
+		if (!strncmp(a->opt_name[i], name, n) &&
+		    (a->opt_name[i][n] == '\0' || a->opt_name[i][n] == '='))
+			return a->opt_value[i];
+	return NULL;
+}
+
+int cli_opt_int(const struct cli_args *a, const char *name, int lo, int hi, int *out,
+		struct c2c_err *err)
+{
+	const char *v = cli_opt(a, name);
+	char *end;
+	long n;
+
+	*out = 0;
+	if (!v)
+		return 0;
+	errno = 0;
+	n = strtol(v, &end, 10);
+	if (errno || *end || end == v || n < lo || n > hi)
+		return c2c_err_set(err, C2C_EUSAGE, "--%s: '%s' is not a number from %d to %d", name, v,
+				   lo, hi);
+	*out = (int)n;
+	return 0;
+}
+
+int cli_format(const struct cli_args *a, const struct cli_command *cmd, int allow_csv,
+	       enum cli_format *fmt, struct c2c_err *err)
+{
+	const char *f = cli_opt(a, "format");
+	*fmt = FMT_TABLE;
+	if (!f || !strcmp(f, "table"))
+		return 0;
+	if (!strcmp(f, "json")) {
+		*fmt = FMT_JSON;
+		return 0;
+	}
+	if (allow_csv && !strcmp(f, "csv")) {
+		*fmt = FMT_CSV;
+		return 0;
+	}
+	return c2c_err_set(err, C2C_EUSAGE, "%s: unknown format '%s' (use %s)", cmd->name, f,
+			   allow_csv ? "table, csv or json" : "table or json");
+}

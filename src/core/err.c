@@ -1,0 +1,90 @@
+/*
+ * err.c - filling struct c2c_err, and the single table that maps an error
+ * code to its name, its process exit status and its HTTP status.
+ */
+#include "err.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+static const struct {
+	int code;
+	const char *name;
+	int exit_status;
+	int http_status;
+} err_table[] = {
+	{C2C_OK, "ok", 0, 200},
+	{C2C_EUSAGE, "usage", 2, 400},
+	{C2C_EINPUT, "input", 3, 422},
+	{C2C_ENOTFOUND, "not_found", 4, 404},
+	{C2C_ECONFLICT, "conflict", 5, 409},
+	{C2C_EIO, "io", 6, 500},
+	{C2C_EDB, "database", 7, 500},
+	{C2C_ENOMEM, "no_memory", 8, 503},
+	{C2C_EINTERNAL, "internal", 9, 500},
+};
+
+static size_t err_find(int code)
+{
+	for (size_t i = 0; i < sizeof(err_table) / sizeof(err_table[0]); i++)
+		if (err_table[i].code == code)
+			return i;
+	return sizeof(err_table) / sizeof(err_table[0]) - 1; /* internal */
+}
+
+const char *c2c_err_name(int code) { return err_table[err_find(code)].name; }
+int c2c_err_exit_status(int code) { return err_table[err_find(code)].exit_status; }
+int c2c_err_http_status(int code) { return err_table[err_find(code)].http_status; }
+
+void c2c_err_clear(struct c2c_err *err)
+{
+	err->code = 0;
+	err->msg[0] = err->detail[0] = err->hint[0] = '\0';
+}
+
+int c2c_err_set(struct c2c_err *err, int code, const char *fmt, ...)
+{
+	va_list ap;
+	if (!err)
+		return code;
+	c2c_err_clear(err);
+	err->code = code;
+	va_start(ap, fmt);
+	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	va_end(ap);
+	return code;
+}
+
+void c2c_err_detail(struct c2c_err *err, const char *fmt, ...)
+{
+	va_list ap;
+	if (!err)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(err->detail, sizeof(err->detail), fmt, ap);
+	va_end(ap);
+}
+
+void c2c_err_hint(struct c2c_err *err, const char *fmt, ...)
+{
+	va_list ap;
+	if (!err)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(err->hint, sizeof(err->hint), fmt, ap);
+	va_end(ap);
+}
+
+void c2c_err_prefix(struct c2c_err *err, const char *fmt, ...)
+{
+	char pre[256], old[sizeof(err->msg)];
+	va_list ap;
+	if (!err)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(pre, sizeof(pre), fmt, ap);
+	va_end(ap);
+	memcpy(old, err->msg, sizeof(old));
+	snprintf(err->msg, sizeof(err->msg), "%.200s: %.300s", pre, old);
+}

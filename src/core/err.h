@@ -1,0 +1,50 @@
+/*
+ * err.h - the one error type of c2c.
+ *
+ * Every library function returns 0 or a negative C2C_E* code and fills a
+ * struct c2c_err the caller owns (PostgreSQL's errmsg/errdetail/errhint, in a
+ * struct).  Only cli/ turns an error into an exit status, through the table in
+ * err.c, and the HTTP layer will turn the same codes into HTTP statuses.
+ */
+#ifndef C2C_CORE_ERR_H
+#define C2C_CORE_ERR_H
+
+#include <stddef.h>
+
+enum c2c_code {
+	C2C_OK = 0,
+	C2C_EUSAGE = -1,     /* bad command line */
+	C2C_EINPUT = -2,     /* bad input data (a file, a field, a query) */
+	C2C_ENOTFOUND = -3,  /* the thing asked for does not exist */
+	C2C_ECONFLICT = -4,  /* it exists already, or would break an invariant */
+	C2C_EIO = -5,        /* reading or writing a file failed */
+	C2C_EDB = -6,        /* the database refused or is damaged */
+	C2C_ENOMEM = -7,     /* out of memory */
+	C2C_EINTERNAL = -8,  /* a bug: should never happen */
+};
+
+struct c2c_err {
+	int code;
+	char msg[512];    /* what went wrong, one line, names the place */
+	char detail[512]; /* optional: more about it */
+	char hint[256];   /* optional: what the user can do */
+};
+
+/* Set code and message (printf-style); clears detail and hint.  Returns code. */
+int c2c_err_set(struct c2c_err *err, int code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void c2c_err_detail(struct c2c_err *err, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void c2c_err_hint(struct c2c_err *err, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Put "prefix: " before the message already there (adds context on the way up). */
+void c2c_err_prefix(struct c2c_err *err, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void c2c_err_clear(struct c2c_err *err);
+
+/* The table: code -> short name ("input"), exit status, HTTP status. */
+const char *c2c_err_name(int code);
+int c2c_err_exit_status(int code);
+int c2c_err_http_status(int code);
+
+#endif

@@ -1,0 +1,35 @@
+/*
+ * iso3166.c - the 249 officially assigned ISO 3166-1 alpha-2 codes, so a
+ * country code is checked against the standard itself and not only against
+ * the countries already loaded.  Source: ISO 3166-1 (officially assigned
+ * code elements as published by the ISO 3166 Maintenance Agency).
+ */
+#include "iso3166.h"
+
+#include <string.h>
+
+static const char iso3166_alpha2[] =
+	"ADAEAFAGAIALAMAOAQARASATAUAWAXAZBABBBDBE"
+	"BFBGBHBIBJBLBMBNBOBQBRBSBTBVBWBYBZCACCCD"
+	"CFCGCHCICKCLCMCNCOCRCUCVCWCXCYCZDEDJDKDM"
+	"DODZECEEEGEHERESETFIFJFKFMFOFRGAGBGDGEGF"
+	"GGGHGIGLGMGNGPGQGRGSGTGUGWGYHKHMHNHRHTHU"
+	"IDIEILIMINIOIQIRISITJEJMJOJPKEKGKHKIKMKN"
+	"KPKRKWKYKZLALBLCLILKLRLSLTLULVLYMAMCMDME"
+	"MFMGMHMKMLMMMNMOMPMQMRMSMTMUMVMWMXMYMZNA"
+	"NCNENFNGNINLNONPNRNUNZOMPAPEPFPGPHPKPLPM"
+	"PNPRPSPTPWPYQARERORSRURWSASBSCSDSESGSHSI"
+	"SJSKSLSMSNSOSRSSSTSVSXSYSZTCTDTFTGTHTJTK"
+	"TLTMTNTOTRTTTVTWTZUAUGUMUSUYUZVAVCVEVGVI"
+	"VNVUWFWSYEYTZAZMZW"
+;
+
+int iso3166_is_code(const char *cc)
+{
+	if (strlen(cc) != 2)
+		return 0;
+	for (const char *p = iso3166_alpha2; *p; p += 2)
+		if (p[0] == cc[0] && p[1] == cc[1])
+			return 1;
+	return 0;
+}

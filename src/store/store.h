@@ -1,0 +1,77 @@
+/*
+ * store.h - the one SQL interface of c2c.
+ *
+ * Domain modules talk to the database only through these calls, with SQL
+ * written so PostgreSQL also accepts it (the server backend of a later issue
+ * sits behind the same calls).  The store knows no domain table: modules hand
+ * it their migrations.  Placeholders are written `?`, numbered from 1.
+ */
+#ifndef C2C_STORE_STORE_H
+#define C2C_STORE_STORE_H
+
+#include <stddef.h>
+
+#include "core/err.h"
+
+struct store;
+struct store_stmt;
+
+enum store_open_flags {
+	STORE_OPEN_EXISTING = 0, /* the database must exist and be c2c's */
+	STORE_OPEN_CREATE = 1,   /* create the file when missing */
+};
+
+int store_open(struct store **out, const char *path, int flags, struct c2c_err *err);
+void store_close(struct store *st);
+const char *store_backend(const struct store *st); /* "sqlite" */
+const char *store_path(const struct store *st);
+
+/* Run one or more statements that return no rows. */
+int store_exec(struct store *st, const char *sql, struct c2c_err *err);
+
+int store_prepare(struct store *st, const char *sql, struct store_stmt **out,
+		  struct c2c_err *err);
+int store_bind_text(struct store_stmt *s, int idx, const char *v); /* NULL binds NULL */
+int store_bind_int(struct store_stmt *s, int idx, long long v);
+int store_bind_double(struct store_stmt *s, int idx, double v);
+int store_bind_null(struct store_stmt *s, int idx);
+/* 1 = a row is ready, 0 = done, < 0 = error (err filled). */
+int store_step(struct store_stmt *s, struct c2c_err *err);
+int store_reset(struct store_stmt *s);
+void store_finalize(struct store_stmt *s);
+int store_col_count(struct store_stmt *s);
+const char *store_col_name(struct store_stmt *s, int i);
+int store_col_is_null(struct store_stmt *s, int i);
+const char *store_col_text(struct store_stmt *s, int i); /* "" for NULL */
+long long store_col_int(struct store_stmt *s, int i);
+double store_col_double(struct store_stmt *s, int i);
+
+/* One statement that yields one integer (a count); -1 on error. */
+long long store_query_int(struct store *st, const char *sql, struct c2c_err *err);
+
+/* Transactions: every write of c2c is one of these, so a failure in the
+ * middle leaves the database exactly as before. */
+int store_begin(struct store *st, struct c2c_err *err);
+int store_commit(struct store *st, struct c2c_err *err);
+void store_rollback(struct store *st);
+
+struct store_migration {
+	int version;      /* 1, 2, 3 ... in order, never renumbered */
+	const char *name;
+	const char *sql;
+};
+
+/* Applies the migrations of `module` newer than the recorded version, each
+ * in its own transaction.  *applied gets how many ran. */
+int store_migrate(struct store *st, const char *module, const struct store_migration *m,
+		  size_t n, int *applied, struct c2c_err *err);
+/* The module's schema version, 0 when none. */
+int store_schema_version(struct store *st, const char *module, struct c2c_err *err);
+
+/* Small key/value table for the store's users (dataset fingerprints etc.). */
+int store_meta_get(struct store *st, const char *key, char *buf, size_t len,
+		   struct c2c_err *err); /* 0 found, C2C_ENOTFOUND */
+int store_meta_set(struct store *st, const char *key, const char *value,
+		   struct c2c_err *err);
+
+#endif

@@ -1,0 +1,213 @@
+/*
+ * store_sqlite.c - the embedded SQLite backend of store.h: the default, so
+ * c2c starts with nothing but itself.
+ */
+#include "store.h"
+
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+struct store {
+	sqlite3 *db;
+	char *path;
+};
+
+struct store_stmt {
+	sqlite3_stmt *st;
+	struct store *store;
+};
+
+static int db_error(struct store *st, struct c2c_err *err, const char *what)
+{
+	int code = sqlite3_extended_errcode(st->db);
+	int rc = C2C_EDB;
+	if ((code & 0xff) == SQLITE_CONSTRAINT)
+		rc = C2C_ECONFLICT;
+	c2c_err_set(err, rc, "%s: %s", what, sqlite3_errmsg(st->db));
+	return rc;
+}
+
+int store_open(struct store **out, const char *path, int flags, struct c2c_err *err)
+{
+	struct store *st;
+	struct stat sb;
+	int oflags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
+	int exists = stat(path, &sb) == 0;
+
+	*out = NULL;
+	if (!exists && !(flags & STORE_OPEN_CREATE)) {
+		c2c_err_set(err, C2C_ENOTFOUND, "%s: no such database", path);
+		c2c_err_hint(err, "run 'c2c --db %s init' to create it, or set C2C_DB", path);
+		return C2C_ENOTFOUND;
+	}
+	if (exists && S_ISDIR(sb.st_mode))
+		return c2c_err_set(err, C2C_EIO, "%s: is a directory, not a database file", path);
+	if (flags & STORE_OPEN_CREATE)
+		oflags |= SQLITE_OPEN_CREATE;
+	st = calloc(1, sizeof(*st));
+	if (!st || !(st->path = strdup(path))) {
+		free(st);
+		return c2c_err_set(err, C2C_ENOMEM, "out of memory");
+	}
+	if (sqlite3_open_v2(path, &st->db, oflags, NULL) != SQLITE_OK) {
+		c2c_err_set(err, C2C_EDB, "%s: cannot open: %s", path,
+			    st->db ? sqlite3_errmsg(st->db) : "out of memory");
+		store_close(st);
+		return C2C_EDB;
+	}
+	sqlite3_extended_result_codes(st->db, 1);
+	sqlite3_busy_timeout(st->db, 5000);
+	/* Reading the schema is the first thing that touches the file's bytes:
+	 * a file that is not SQLite fails here, with a message, not later. */
+	if (sqlite3_exec(st->db, "PRAGMA schema_version", NULL, NULL, NULL) != SQLITE_OK) {
+		c2c_err_set(err, C2C_EDB, "%s: not a usable database: %s", path,
+			    sqlite3_errmsg(st->db));
+		c2c_err_hint(err, "the file is damaged or is not a c2c database; move it away and run 'c2c init'");
+		store_close(st);
+		return C2C_EDB;
+	}
+	if (sqlite3_exec(st->db,
+			 "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+			 NULL, NULL, NULL) != SQLITE_OK) {
+		db_error(st, err, path);
+		store_close(st);
+		return C2C_EDB;
+	}
+	*out = st;
+	return 0;
+}
+
+void store_close(struct store *st)
+{
+	if (!st)
+		return;
+	sqlite3_close_v2(st->db);
+	free(st->path);
+	free(st);
+}
+
+const char *store_backend(const struct store *st)
+{
+	(void)st;
+	return "sqlite";
+}
+
+const char *store_path(const struct store *st) { return st->path; }
+
+int store_exec(struct store *st, const char *sql, struct c2c_err *err)
+{
+	if (sqlite3_exec(st->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+		return db_error(st, err, "SQL");
+	return 0;
+}
+
+int store_prepare(struct store *st, const char *sql, struct store_stmt **out,
+		  struct c2c_err *err)
+{
+	struct store_stmt *s = calloc(1, sizeof(*s));
+	*out = NULL;
+	if (!s)
+		return c2c_err_set(err, C2C_ENOMEM, "out of memory");
+	if (sqlite3_prepare_v2(st->db, sql, -1, &s->st, NULL) != SQLITE_OK) {
+		free(s);
+		return db_error(st, err, "SQL prepare");
+	}
+	s->store = st;
+	*out = s;
+	return 0;
+}
+
+int store_bind_text(struct store_stmt *s, int idx, const char *v)
+{
+	if (!v)
+		return sqlite3_bind_null(s->st, idx) == SQLITE_OK ? 0 : C2C_EDB;
+	return sqlite3_bind_text(s->st, idx, v, -1, SQLITE_TRANSIENT) == SQLITE_OK ? 0 : C2C_EDB;
+}
+
+int store_bind_int(struct store_stmt *s, int idx, long long v)
+{
+	return sqlite3_bind_int64(s->st, idx, v) == SQLITE_OK ? 0 : C2C_EDB;
+}
+
+int store_bind_double(struct store_stmt *s, int idx, double v)
+{
+	return sqlite3_bind_double(s->st, idx, v) == SQLITE_OK ? 0 : C2C_EDB;
+}
+
+int store_bind_null(struct store_stmt *s, int idx)
+{
+	return sqlite3_bind_null(s->st, idx) == SQLITE_OK ? 0 : C2C_EDB;
+}
+
+int store_step(struct store_stmt *s, struct c2c_err *err)
+{
+	int rc = sqlite3_step(s->st);
+	if (rc == SQLITE_ROW)
+		return 1;
+	if (rc == SQLITE_DONE)
+		return 0;
+	return db_error(s->store, err, "SQL");
+}
+
+int store_reset(struct store_stmt *s)
+{
+	sqlite3_reset(s->st);
+	sqlite3_clear_bindings(s->st);
+	return 0;
+}
+
+void store_finalize(struct store_stmt *s)
+{
+	if (!s)
+		return;
+	sqlite3_finalize(s->st);
+	free(s);
+}
+
+int store_col_count(struct store_stmt *s) { return sqlite3_column_count(s->st); }
+const char *store_col_name(struct store_stmt *s, int i) { return sqlite3_column_name(s->st, i); }
+int store_col_is_null(struct store_stmt *s, int i)
+{
+	return sqlite3_column_type(s->st, i) == SQLITE_NULL;
+}
+
+const char *store_col_text(struct store_stmt *s, int i)
+{
+	const unsigned char *t = sqlite3_column_text(s->st, i);
+	return t ? (const char *)t : "";
+}
+
+long long store_col_int(struct store_stmt *s, int i) { return sqlite3_column_int64(s->st, i); }
+double store_col_double(struct store_stmt *s, int i) { return sqlite3_column_double(s->st, i); }
+
+long long store_query_int(struct store *st, const char *sql, struct c2c_err *err)
+{
+	struct store_stmt *s;
+	long long v = -1;
+	if (store_prepare(st, sql, &s, err))
+		return -1;
+	if (store_step(s, err) == 1)
+		v = store_col_int(s, 0);
+	store_finalize(s);
+	return v;
+}
+
+int store_begin(struct store *st, struct c2c_err *err)
+{
+	/* IMMEDIATE takes the write lock now: two writers queue instead of one
+	 * failing half-way with SQLITE_BUSY on its first write. */
+	return store_exec(st, "BEGIN IMMEDIATE", err);
+}
+
+int store_commit(struct store *st, struct c2c_err *err)
+{
+	return store_exec(st, "COMMIT", err);
+}
+
+void store_rollback(struct store *st)
+{
+	if (!sqlite3_get_autocommit(st->db))
+		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+}

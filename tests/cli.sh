@@ -1,0 +1,200 @@
+#!/bin/sh
+# cli.sh - tests of the c2c command line, as a user types it: every command
+# in its formats, golden outputs, every bad-input case of the foundation
+# issue (the database must be byte-for-byte unchanged after each), and
+# clear messages for a missing or corrupt database.
+#
+# usage: tests/cli.sh BUILD_DIR    prints one line per check and, last,
+#        "cli: N passed, N failed"; exits non-zero if any failed.
+# UPDATE_GOLDEN=1 rewrites tests/golden/*.out from the current binary.
+set -u
+BIN="$(cd "$1" && pwd)/c2c"
+HERE="$(cd "$(dirname "$0")" && pwd)"
+WORK="$(mktemp -d)"
+trap 'rm -rf "$WORK"' EXIT
+export C2C_DB="$WORK/c2c.db"
+export LC_ALL=C.UTF-8
+pass=0
+fail=0
+
+ok() { pass=$((pass + 1)); echo "ok: $1"; }
+bad() { fail=$((fail + 1)); echo "FAILED: $1"; }
+
+# run NAME EXPECTED_STATUS CMD... : stdout to $WORK/out, stderr to $WORK/err
+run() {
+	name=$1 want=$2
+	shift 2
+	"$@" >"$WORK/out" 2>"$WORK/err"
+	got=$?
+	if [ "$got" -eq "$want" ]; then ok "$name (exit $got)"; else bad "$name: exit $got, expected $want; stderr: $(head -c 300 "$WORK/err")"; fi
+}
+has() { # has NAME FILE TEXT
+	if grep -qF -- "$3" "$2"; then ok "$1"; else bad "$1: '$3' not in $(basename "$2"): $(head -c 300 "$2")"; fi
+}
+golden() { # golden NAME : compare $WORK/out with tests/golden/NAME.out
+	if [ "${UPDATE_GOLDEN:-}" = 1 ]; then cp "$WORK/out" "$HERE/golden/$1.out"; fi
+	if cmp -s "$WORK/out" "$HERE/golden/$1.out"; then ok "golden $1"; else
+		bad "golden $1 differs:"; diff "$HERE/golden/$1.out" "$WORK/out" | head -20; fi
+}
+json_ok() { # json_ok NAME PYTHON_EXPR_ON_d
+	if python3 -c "import json,sys; d=json.load(open('$WORK/out')); sys.exit(0 if ($2) else 1)" 2>"$WORK/py"; then
+		ok "$1"; else bad "$1: $(head -c 300 "$WORK/py")"; fi
+}
+snapshot() { # the whole database as CSV, every table
+	for t in countries places partnerships partnership_places companies agreements projects \
+		project_companies schemes networks network_members events cases case_places domino figures; do
+		"$BIN" export "$t"
+	done | sha256sum
+}
+
+# --- no database yet ---------------------------------------------------------
+run "list before init" 4 "$BIN" places
+has "missing db names the file and the fix" "$WORK/err" "no such database"
+has "missing db hint" "$WORK/err" "c2c --db"
+
+# --- init, twice ------------------------------------------------------------
+run "init" 0 "$BIN" init
+has "init loads the dataset" "$WORK/out" "loaded"
+before=$(snapshot)
+run "init again" 0 "$BIN" init
+has "second init has nothing to do" "$WORK/out" "already loaded"
+run "init --force" 0 "$BIN" init --force
+[ "$(snapshot)" = "$before" ] && ok "init twice: export byte-identical" || bad "init changed the data"
+
+# --- help and usage ---------------------------------------------------------
+run "help" 0 "$BIN" help
+golden help
+run "help partnerships" 0 "$BIN" help partnerships
+has "help shows usage" "$WORK/out" "usage: c2c partnerships"
+run "help import lists tables" 0 "$BIN" help import
+has "help import" "$WORK/out" "partnership_places"
+run "unknown command" 2 "$BIN" frobnicate
+has "unknown command message" "$WORK/err" "unknown command 'frobnicate'"
+has "unknown command usage" "$WORK/err" "usage:"
+run "unknown option" 2 "$BIN" places --colour red
+has "unknown option message" "$WORK/err" "unknown option '--colour'"
+has "unknown option usage" "$WORK/err" "usage: c2c places"
+run "bad format" 2 "$BIN" places --format xml
+run "bad fy" 2 "$BIN" partnerships --fy twenty
+run "no command" 2 "$BIN"
+run "version" 0 "$BIN" --version
+
+# --- partnerships -------------------------------------------------------------
+run "partnerships" 0 "$BIN" partnerships
+[ "$(wc -l <"$WORK/out")" -eq 65 ] && ok "64 partnerships + header" || bad "partnerships rows: $(wc -l <"$WORK/out")"
+run "partnerships toyama" 0 "$BIN" partnerships --body 富山
+golden partnerships-toyama
+run "partnerships json" 0 "$BIN" partnerships --format json
+json_ok "json has 64 objects with the documented keys" \
+  "len(d)==64 and all(set(['id','country','country_ja','country_en','partner_label_ja','body_label_ja','partners','bodies','fiscal_years','sources']) <= set(p) for p in d)"
+json_ok "compound labels kept and split" \
+  "any(p['partner_label_ja']=='ホーチミン市・トゥードック市' and len(p['partners'])==2 for p in d) and any(p['body_label_ja']=='札幌市、北海道庁' and len(p['bodies'])==2 for p in d)"
+json_ok "places carry id, names, kind, coordinates" \
+  "all(set(['id','name_ja','name_en','kind','lat','lon']) <= set(x) for p in d for x in p['partners']+p['bodies'])"
+run "partnerships country+fy" 0 "$BIN" partnerships --country ID --fy 2021 --format json
+json_ok "filters combine" "len(d)>=2 and all(p['country']=='ID' and 2021 in p['fiscal_years'] for p in d)"
+run "partnerships partner english" 0 "$BIN" partnerships --partner "Kuala Lumpur" --format json
+json_ok "partner by English name" "len(d)==1 and d[0]['body_label_ja']=='東京都・さいたま市'"
+run "partnerships csv" 0 "$BIN" partnerships --country TH --format csv
+has "csv header" "$WORK/out" "id,country,country_ja,country_en,partner_label_ja"
+
+# --- every list command, every format -------------------------------------------
+for cmd in countries places agreements projects companies schemes networks events cases domino figures; do
+	run "$cmd table" 0 "$BIN" "$cmd"
+	run "$cmd csv" 0 "$BIN" "$cmd" --format csv
+	[ "$(wc -l <"$WORK/out")" -gt 1 ] && ok "$cmd csv has rows" || bad "$cmd csv is empty"
+	run "$cmd json" 0 "$BIN" "$cmd" --format json
+	json_ok "$cmd json is a non-empty array" "isinstance(d, list) and len(d) > 0"
+done
+run "places filter" 0 "$BIN" places --country VN --kind province --format json
+json_ok "places filtered" "len(d)>0 and all(p['country']=='VN' and p['kind']=='province' for p in d)"
+run "events filter" 0 "$BIN" events --body-id jp-toyama-city --format json
+json_ok "toyama events include the 2017-12-14 forum and 2019-11-27 training" \
+  "set(['2017-12-14','2019-11-27']) <= set(e['starts_on'] for e in d)"
+run "agreements toyama" 0 "$BIN" agreements --body-id jp-toyama-city --format json
+json_ok "agreements keep the original era date" \
+  "any(a['signed_on']=='2017-11' and a['signed_original']=='平成29年11月' for a in d)"
+run "countries jcm" 0 "$BIN" countries --jcm-partner 1 --format json
+json_ok "31 JCM partner countries" "len(d)==31"
+
+# --- search ----------------------------------------------------------------
+for q in 富山 Toyama 小水力 hydro ダナン "Da Nang"; do
+	run "search $q" 0 "$BIN" search "$q" --format json
+	json_ok "search $q finds something with table/id/name/match" \
+	  "len(d)>0 and all(set(['table','id','name','match'])<=set(h) for h in d)"
+done
+run "search 富山 first" 0 "$BIN" search 富山 --format json
+json_ok "富山 finds 富山市 first" "d[0]['id']=='jp-toyama-city'"
+run "search Da Nang first" 0 "$BIN" search "Da Nang" --format json
+json_ok "Da Nang finds ダナン市 first" "d[0]['id']=='vn-da-nang-city'"
+run "search table" 0 "$BIN" search 小水力
+golden search-small-hydro
+run "search empty" 2 "$BIN" search ""
+run "search csv refused" 2 "$BIN" search x --format csv
+
+# --- stats ----------------------------------------------------------------------
+run "stats" 0 "$BIN" stats
+golden stats
+run "stats json" 0 "$BIN" stats --from 2013 --to 2025 --format json
+json_ok "headline counts 14/67/25" \
+  "{f['key']:f['value'] for f in d['figures']}['countries']==14 and {f['key']:f['value'] for f in d['figures']}['partner_places']==67 and {f['key']:f['value'] for f in d['figures']}['japanese_bodies']==25"
+json_ok "every figure has its rule" "all(f['rule'] for f in d['figures'])"
+run "stats 2022" 0 "$BIN" stats --to 2022
+has "stats 2022 compares with 13/45/20 and says why it differs" "$WORK/out" "no recorded fiscal year"
+run "stats bad range" 2 "$BIN" stats --from 2024 --to 2013
+
+# --- import / export ---------------------------------------------------------
+run "export csv" 0 "$BIN" export places
+cp "$WORK/out" "$WORK/places.csv"
+run "export json" 0 "$BIN" export places --format json
+json_ok "export json rows" "len(d)>100 and isinstance(d[0]['lat'], float)"
+before=$(snapshot)
+run "re-import own export" 0 "$BIN" import places "$WORK/places.csv"
+[ "$(snapshot)" = "$before" ] && ok "import of an export changes nothing" || bad "round trip changed data"
+run "export unknown table" 2 "$BIN" export nothing
+has "unknown table lists tables" "$WORK/err" "tables: countries, places"
+
+H='id,name_ja,name_en,kind,country,parent_id,lat,lon,source'
+bad_import() { # bad_import NAME FILE EXPECTED_MESSAGE
+	before=$(snapshot)
+	run "import $1 refused" 3 "$BIN" import places "$2"
+	has "import $1 message" "$WORK/err" "$3"
+	[ "$(snapshot)" = "$before" ] && ok "import $1 changed nothing" || bad "import $1 changed the database"
+}
+printf '%s\nzz-a-city,A,A,city,VN,,1,2,s\nzz-b-city,B,B,city,VN,1,2,s\n' "$H" >"$WORK/cols.csv"
+bad_import "wrong column count" "$WORK/cols.csv" "cols.csv: row 3: 8 columns, expected 9"
+printf '%s\nzz-a-city,A,A,city,QQ,,1,2,s\n' "$H" >"$WORK/cc.csv"
+bad_import "unknown country" "$WORK/cc.csv" "cc.csv: row 2, column 5 (country): unknown country code 'QQ'"
+printf '%s\nzz-a-city,A,A,city,VN,,ten,2,s\n' "$H" >"$WORK/num.csv"
+bad_import "text in a number column" "$WORK/num.csv" "num.csv: row 2, column 7 (lat): 'ten' is not a number"
+printf '%s\nzz-a-city,\343\201,A,city,VN,,1,2,s\n' "$H" >"$WORK/utf.csv"
+bad_import "invalid UTF-8" "$WORK/utf.csv" "utf.csv: row 2, column 2: invalid UTF-8"
+{ printf '%s\nzz-a-city,' "$H"; head -c 10485760 /dev/zero | tr '\0' x; printf ',A,city,VN,,1,2,s\n'; } >"$WORK/big.csv"
+bad_import "10 MB field" "$WORK/big.csv" "big.csv: row 2, column 2: field longer than the limit"
+printf 'id,kind,title_ja,title_en,starts_on,ends_on,date_original,place_id,body_id,summary_ja,source\nzz-e,forum,T,,2024-02-30,,,,,,s\n' >"$WORK/date.csv"
+before=$(snapshot)
+run "import bad date refused" 3 "$BIN" import events "$WORK/date.csv"
+has "bad date message" "$WORK/err" "date.csv: row 2, column 5 (starts_on): '2024-02-30' is not a date"
+[ "$(snapshot)" = "$before" ] && ok "bad date changed nothing" || bad "bad date changed the database"
+# a good row before the bad one is not kept either
+printf '%s\nzz-good-city,G,G,city,VN,,1,2,s\nzz-bad-city,B,B,city,VN,,1,200,s\n' "$H" >"$WORK/half.csv"
+bad_import "good row then bad row" "$WORK/half.csv" "half.csv: row 3, column 8 (lon): 200 is out of range"
+run "import missing file" 6 "$BIN" import places "$WORK/nope.csv"
+run "import unknown table" 2 "$BIN" import nothing "$WORK/cols.csv"
+printf '%s\nzz-new-city,新市,New City,city,VN,vn-da-nang-city,16.1,108.2,cli test\n' "$H" >"$WORK/good.csv"
+run "import good row" 0 "$BIN" import places "$WORK/good.csv"
+has "import says how many" "$WORK/out" "1 row imported into places"
+run "imported row is searchable" 0 "$BIN" search "New City" --format json
+json_ok "new place found" "d[0]['id']=='zz-new-city'"
+run "init keeps imported rows" 0 "$BIN" init --force
+run "imported row survives init" 0 "$BIN" places --parent-id vn-da-nang-city --format json
+json_ok "zz-new-city still there" "any(p['id']=='zz-new-city' for p in d)"
+
+# --- damaged database -----------------------------------------------------------
+printf 'not a database at all, just text that is long enough to fill a header page.....\n' >"$WORK/junk.db"
+run "corrupt database" 7 "$BIN" --db "$WORK/junk.db" places
+has "corrupt database message" "$WORK/err" "not a usable database"
+run "db is a directory" 6 "$BIN" --db "$WORK" places
+
+echo "cli: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]

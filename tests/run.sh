@@ -1,0 +1,61 @@
+#!/bin/sh
+# run.sh - every test of c2c, for each build directory given (the normal
+# build and the AddressSanitizer+UBSan build), then the closing line
+# "N passed, N failed" that CI reads.
+#
+# usage: tests/run.sh BUILD_DIR [BUILD_DIR...]
+set -u
+HERE="$(cd "$(dirname "$0")" && pwd)"
+passed=0
+failed=0
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
+export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+
+count_cmocka() { # count_cmocka LOG
+	p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' "$1" | tail -n 1)
+	f=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' "$1" | tail -n 1)
+	passed=$((passed + ${p:-0}))
+	failed=$((failed + ${f:-0}))
+}
+
+for build in "$@"; do
+	echo "== $build"
+	for t in "$build"/tests/test_*; do
+		[ -f "$t" ] && [ -x "$t" ] || continue
+		log=$(mktemp)
+		if "$t" >"$log" 2>&1; then :; else
+			cat "$log"
+			grep -q '^\[  FAILED  \]' "$log" || failed=$((failed + 1)) # crashed
+		fi
+		count_cmocka "$log"
+		echo "$(basename "$t"): $(grep -c '^\[       OK \]' "$log") ok"
+		rm -f "$log"
+	done
+	log=$(mktemp)
+	sh "$HERE/cli.sh" "$build" >"$log" 2>&1
+	grep -v '^ok: ' "$log"
+	p=$(sed -n 's/^cli: \([0-9]*\) passed, \([0-9]*\) failed$/\1/p' "$log")
+	f=$(sed -n 's/^cli: \([0-9]*\) passed, \([0-9]*\) failed$/\2/p' "$log")
+	[ -n "$p" ] || { echo "cli.sh did not finish"; f=$((${f:-0} + 1)); }
+	passed=$((passed + ${p:-0}))
+	failed=$((failed + ${f:-0}))
+	rm -f "$log"
+done
+
+if command -v valgrind >/dev/null 2>&1 && [ -x "$1/c2c" ]; then
+	echo "== valgrind"
+	db=$(mktemp -u /tmp/c2c-vg-XXXXXX.db)
+	for args in "init" "partnerships --format json" "search 富山" "search Toyama" "stats" "export places"; do
+		# shellcheck disable=SC2086
+		if valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect --error-exitcode=99 \
+			"$1/c2c" --db "$db" $args >/dev/null 2>"$db.log"; then
+			passed=$((passed + 1)); echo "valgrind clean: c2c $args"
+		else
+			failed=$((failed + 1)); echo "valgrind FAILED: c2c $args"; head -30 "$db.log"
+		fi
+	done
+	rm -f "$db" "$db"-* "$db.log"
+fi
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
