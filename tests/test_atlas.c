@@ -257,6 +257,7 @@ static void test_search(void **state)
 	assert_true(finds(f->st, "hydro", "projects", "pj-tabanan-small-hydro"));
 	assert_true(finds(f->st, "Toyama", "partnerships", "p049")); /* via its places */
 	assert_true(finds(f->st, "堺", "partnerships", "p038"));     /* one character */
+	assert_true(finds(f->st, "市", "places", "jp-sakai-city"));  /* very common: may scan */
 	assert_int_equal(atlas_search(f->st, "   ", 10, &hits, &err), C2C_EUSAGE);
 	assert_int_equal(atlas_search(f->st, "\"\"\" OR *", 10, &hits, &err), 0); /* no FTS syntax leaks */
 	json_decref(hits);

@@ -54,6 +54,10 @@ static void test_dates(void **state)
 	assert_int_equal(date_fiscal_year("2020-03-31"), 2019);
 	assert_int_equal(date_fiscal_year("2020-04-01"), 2020);
 	assert_int_equal(date_fiscal_year("2020"), -1);
+	assert_true(date_fylist_has("2017;2020;2021", 2020, 2020));
+	assert_false(date_fylist_has("2017;2020;2021", 2018, 2019));
+	assert_true(date_fylist_has("2017", 0, 2017));
+	assert_false(date_fylist_has("", 0, 0));
 }
 
 struct rows {

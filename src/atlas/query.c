@@ -4,6 +4,7 @@
  */
 #include "atlas.h"
 #include "core/csv.h"
+#include "core/date.h"
 #include "core/strbuf.h"
 
 #include <stdlib.h>
@@ -161,19 +162,6 @@ static json_t *fy_array(const char *list)
 	return a;
 }
 
-static int fy_has(const char *list, int fy)
-{
-	for (const char *p = list; *p;) {
-		if (strtol(p, NULL, 10) == fy)
-			return 1;
-		p = strchr(p, ';');
-		if (!p)
-			break;
-		p++;
-	}
-	return 0;
-}
-
 static int ci_contains(const char *hay, const char *needle)
 {
 	size_t n = strlen(needle);
@@ -246,7 +234,7 @@ int atlas_partnerships(struct store *st, const struct atlas_partnership_filter *
 	while ((rc = store_step(s, err)) == 1) {
 		const char *fys = store_col_text(s, 6);
 		json_t *o, *partners, *bodies;
-		if (f->fy && !fy_has(fys, f->fy))
+		if (f->fy && !date_fylist_has(fys, f->fy, f->fy))
 			continue;
 		partners = json_array();
 		bodies = json_array();

@@ -54,6 +54,11 @@ static const char search_sql_sqlite[] =
 	"CREATE VIRTUAL TABLE atlas_search USING fts5("
 	"tbl UNINDEXED, id UNINDEXED, name, body, tokenize = 'trigram');";
 
+/* The index's own list of trigrams, so a one- or two-character query can
+ * find the trigrams that start with it through the index (search.c). */
+static const char search_vocab_sql_sqlite[] =
+	"CREATE VIRTUAL TABLE atlas_search_vocab USING fts5vocab(atlas_search, 'row');";
+
 int atlas_migrate(struct store *st, int *applied, struct c2c_err *err)
 {
 	struct strbuf sb;
@@ -68,6 +73,7 @@ int atlas_migrate(struct store *st, int *applied, struct c2c_err *err)
 		const struct store_migration m[] = {
 			{1, "atlas tables", strbuf_str(&sb)},
 			{2, "atlas search index", search_sql_sqlite},
+			{3, "atlas search vocabulary", search_vocab_sql_sqlite},
 		};
 		rc = store_migrate(st, "atlas", m, sizeof(m) / sizeof(m[0]), applied, err);
 	}

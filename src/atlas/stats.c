@@ -5,6 +5,7 @@
  * difference is shown and explained rather than hidden.
  */
 #include "atlas.h"
+#include "core/date.h"
 #include "core/strbuf.h"
 
 #include <stdio.h>
@@ -14,20 +15,6 @@
 /* Seed 003's list is the roster of fiscal years 2013 to 2025. */
 #define LIST_FIRST_FY 2013
 #define LIST_LAST_FY 2025
-
-static int fy_in_range(const char *list, int from, int to)
-{
-	for (const char *p = list; *p;) {
-		int y = (int)strtol(p, NULL, 10);
-		if ((!from || y >= from) && (!to || y <= to))
-			return 1;
-		p = strchr(p, ';');
-		if (!p)
-			break;
-		p++;
-	}
-	return 0;
-}
 
 /* The partnerships a range selects, as an SQL list of quoted ids (ids are
  * checked [a-z0-9-] on the way in, so quoting them is safe). */
@@ -47,7 +34,7 @@ static int select_partnerships(struct store *st, int from, int to, int whole_lis
 		const char *fys = store_col_text(s, 1);
 		if (!*fys)
 			(*nundated)++;
-		if (whole_list || fy_in_range(fys, from, to)) {
+		if (whole_list || date_fylist_has(fys, from, to)) {
 			strbuf_addf(in, ", '%s'", store_col_text(s, 0));
 			(*nsel)++;
 		}

@@ -147,6 +147,14 @@ static int csv_feed(struct csv_parser *p, struct csv_state *st, const char *buf,
 	return st->rc;
 }
 
+/* The last record may have no newline: csv_fini hands it over. */
+static int csv_finish(struct csv_parser *p, struct csv_state *st)
+{
+	if (csv_fini(p, csv_on_field, csv_on_record, st))
+		return csv_parse_error(p, st);
+	return st->rc;
+}
+
 int csv_read_stream(FILE *fp, const char *name, csv_row_fn fn, void *ctx,
 		    struct c2c_err *err)
 {
@@ -162,14 +170,10 @@ int csv_read_stream(FILE *fp, const char *name, csv_row_fn fn, void *ctx,
 	while ((n = fread(buf, 1, sizeof(buf), fp)) > 0)
 		if ((rc = csv_feed(&p, &st, buf, n)))
 			goto out;
-	if (ferror(fp)) {
+	if (ferror(fp))
 		rc = c2c_err_set(err, C2C_EIO, "%s: read error", name);
-		goto out;
-	}
-	if (csv_fini(&p, csv_on_field, csv_on_record, &st))
-		rc = csv_parse_error(&p, &st);
 	else
-		rc = st.rc;
+		rc = csv_finish(&p, &st);
 out:
 	csv_end(&p, &st);
 	return rc;
@@ -185,13 +189,8 @@ int csv_read_mem(const char *data, size_t len, const char *name, csv_row_fn fn,
 	csv_state_init(&st, name, fn, ctx, err);
 	if ((rc = csv_begin(&p, &st)))
 		return rc;
-	if ((rc = csv_feed(&p, &st, data, len)))
-		goto out;
-	if (csv_fini(&p, csv_on_field, csv_on_record, &st))
-		rc = csv_parse_error(&p, &st);
-	else
-		rc = st.rc;
-out:
+	if (!(rc = csv_feed(&p, &st, data, len)))
+		rc = csv_finish(&p, &st);
 	csv_end(&p, &st);
 	return rc;
 }

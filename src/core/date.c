@@ -6,6 +6,7 @@
 
 #include <ctype.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static int digits(const char *s, int n)
@@ -68,4 +69,18 @@ int date_fiscal_year(const char *s)
 	y = digits(s, 4);
 	m = digits(s + 5, 2);
 	return m >= 4 ? y : y - 1;
+}
+
+int date_fylist_has(const char *list, int from, int to)
+{
+	for (const char *p = list; *p;) {
+		int y = (int)strtol(p, NULL, 10);
+		if ((!from || y >= from) && (!to || y <= to))
+			return 1;
+		p = strchr(p, ';');
+		if (!p)
+			break;
+		p++;
+	}
+	return 0;
 }

@@ -12,4 +12,8 @@ int date_check(const char *s, char *why, unsigned whylen);
 /* The fiscal year (April to March) a YYYY-MM[-DD] date falls in, or -1. */
 int date_fiscal_year(const char *s);
 
+/* Does a fiscal-year list "2020;2021" (as the atlas stores it) hold a year
+ * in [from, to]?  0 leaves that bound open. */
+int date_fylist_has(const char *list, int from, int to);
+
 #endif
