@@ -57,5 +57,15 @@ if command -v valgrind >/dev/null 2>&1 && [ -x "$1/c2c" ]; then
 	rm -f "$db" "$db"-* "$db.log"
 fi
 
+echo "== fuzz"
+log=$(mktemp)
+sh "$HERE/fuzz/run.sh" "$1" "${FUZZ_SECONDS:-20}" >"$log" 2>&1
+cat "$log"
+p=$(sed -n 's/^fuzz: \([0-9]*\) passed, \([0-9]*\) failed$/\1/p' "$log")
+f=$(sed -n 's/^fuzz: \([0-9]*\) passed, \([0-9]*\) failed$/\2/p' "$log")
+passed=$((passed + ${p:-0}))
+failed=$((failed + ${f:-1}))
+rm -f "$log"
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
