@@ -15,11 +15,12 @@ $(BUILD)/build.ninja:
 build: deps $(BUILD)/build.ninja
 	ninja -C $(BUILD)
 
-# Build, create the database with the built-in data, and serve what exists.
+# Build, create the database with the built-in data, and serve it over HTTP
+# (http://127.0.0.1:8080/) in the foreground until Ctrl-C.
 serve: build
 	./$(BUILD)/c2c --db $(DB) init
 	./$(BUILD)/c2c --db $(DB) stats
-	@echo "c2c: the HTTP server arrives with the web issue; until then use ./$(BUILD)/c2c (see 'c2c help')."
+	./$(BUILD)/c2c --db $(DB) serve
 
 # Every test: unit tests, CLI tests, and both again under ASan+UBSan.
 check: build

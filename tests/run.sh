@@ -31,21 +31,27 @@ for build in "$@"; do
 		echo "$(basename "$t"): $(grep -c '^\[       OK \]' "$log") ok"
 		rm -f "$log"
 	done
-	log=$(mktemp)
-	sh "$HERE/cli.sh" "$build" >"$log" 2>&1
-	grep -v '^ok: ' "$log"
-	p=$(sed -n 's/^cli: \([0-9]*\) passed, \([0-9]*\) failed$/\1/p' "$log")
-	f=$(sed -n 's/^cli: \([0-9]*\) passed, \([0-9]*\) failed$/\2/p' "$log")
-	[ -n "$p" ] || { echo "cli.sh did not finish"; f=$((${f:-0} + 1)); }
-	passed=$((passed + ${p:-0}))
-	failed=$((failed + ${f:-0}))
-	rm -f "$log"
+	for suite in cli registry http; do
+		log=$(mktemp)
+		sh "$HERE/$suite.sh" "$build" >"$log" 2>&1
+		grep -v '^ok: ' "$log"
+		p=$(sed -n "s/^$suite: \\([0-9]*\\) passed, \\([0-9]*\\) failed\$/\\1/p" "$log")
+		f=$(sed -n "s/^$suite: \\([0-9]*\\) passed, \\([0-9]*\\) failed\$/\\2/p" "$log")
+		[ -n "$p" ] || { echo "$suite.sh did not finish"; f=$((${f:-0} + 1)); }
+		passed=$((passed + ${p:-0}))
+		failed=$((failed + ${f:-0}))
+		rm -f "$log"
+	done
 done
 
 if command -v valgrind >/dev/null 2>&1 && [ -x "$1/c2c" ]; then
 	echo "== valgrind"
 	db=$(mktemp -u /tmp/c2c-vg-XXXXXX.db)
-	for args in "init" "partnerships --format json" "search 富山" "search Toyama" "stats" "export places"; do
+	for args in "init" "partnerships --format json" "search 富山" "search Toyama" "stats" "export places" \
+		"registry account open --id JP-GOV-1 --country JP --kind government --holder Japan" \
+		"registry issue --project KH003 --from 2023-01-01 --to 2023-12-31 --quantity 100" \
+		"registry allocate KH003-01 JP-GOV-1=100" "registry retire --account JP-GOV-1 --quantity 5 --purpose ndc --beneficiary Japan" \
+		"registry blocks --format json" "registry verify"; do
 		# shellcheck disable=SC2086
 		if valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect --error-exitcode=99 \
 			"$1/c2c" --db "$db" $args >/dev/null 2>"$db.log"; then
@@ -54,6 +60,22 @@ if command -v valgrind >/dev/null 2>&1 && [ -x "$1/c2c" ]; then
 			failed=$((failed + 1)); echo "valgrind FAILED: c2c $args"; head -30 "$db.log"
 		fi
 	done
+	# the server too: a few requests, then SIGTERM; it must exit 0 with no leak
+	port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+	valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect --error-exitcode=99 \
+		"$1/c2c" --db "$db" serve --port "$port" >/dev/null 2>"$db.log" &
+	vpid=$!
+	for _ in $(seq 1 100); do curl -s -o /dev/null "http://127.0.0.1:$port/healthz" && break; sleep 0.2; done
+	for path in /api/v1/partnerships "/api/v1/search?q=%E5%AF%8C%E5%B1%B1" "/api/v1/places?country=JP&limit=2" \
+		/api/v1/stats /api/v1/openapi.json /nope; do
+		curl -s -o /dev/null "http://127.0.0.1:$port$path"
+	done
+	kill -TERM "$vpid"
+	if wait "$vpid"; then
+		passed=$((passed + 1)); echo "valgrind clean: c2c serve, 7 requests, SIGTERM"
+	else
+		failed=$((failed + 1)); echo "valgrind FAILED: c2c serve"; head -30 "$db.log"
+	fi
 	rm -f "$db" "$db"-* "$db.log"
 fi
 

@@ -3,6 +3,7 @@
  */
 #include "cli.h"
 #include "atlas/atlas.h"
+#include "registry/registry.h"
 
 #include <stdio.h>
 
@@ -21,6 +22,8 @@ int cmd_init(int argc, char **argv, const struct cli_command *cmd, struct c2c_er
 	if ((rc = cli_open_db(&st, 1, err)))
 		return rc;
 	rc = atlas_init(st, cli_opt(&a, "force") != NULL, &rep, err);
+	if (!rc)
+		rc = registry_migrate(st, err); /* the registry's tables exist from the start */
 	store_close(st);
 	if (rc)
 		return rc;

@@ -20,6 +20,8 @@ int cmd_stats(int, char **, const struct cli_command *, struct c2c_err *);
 int cmd_import(int, char **, const struct cli_command *, struct c2c_err *);
 int cmd_export(int, char **, const struct cli_command *, struct c2c_err *);
 int cmd_help(int, char **, const struct cli_command *, struct c2c_err *);
+int cmd_serve(int, char **, const struct cli_command *, struct c2c_err *);
+int cmd_registry(int, char **, const struct cli_command *, struct c2c_err *);
 
 const struct cli_command cli_commands[] = {
 #define X(name, fn, summary, usage) {name, fn, summary, usage},

@@ -3,6 +3,7 @@
  * CSV, or as JSON.  Table widths count Japanese characters as two columns,
  * and long cells are cut with an ellipsis so a row stays on one line.
  */
+#include "core/json.h"
 #include "cli.h"
 #include "core/csv.h"
 #include "core/strbuf.h"
@@ -181,7 +182,7 @@ static void print_csv(json_t *rows, const char *const *cols)
 int cli_print_rows(json_t *rows, enum cli_format fmt, const char *const *cols)
 {
 	if (fmt == FMT_JSON) {
-		char *s = json_dumps(rows, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
+		char *s = json_dumps(rows, C2C_JSON_FLAGS);
 		if (!s)
 			return C2C_ENOMEM;
 		puts(s);

@@ -26,6 +26,11 @@ void store_close(struct store *st);
 const char *store_backend(const struct store *st); /* "sqlite" */
 const char *store_path(const struct store *st);
 
+/* Make every later commit durable against power loss, not only against a
+ * crash of the process (SQLite: synchronous=FULL, an fsync per commit).
+ * The registry asks for this; the atlas does not need it. */
+int store_set_durable(struct store *st, struct c2c_err *err);
+
 /* Run one or more statements that return no rows. */
 int store_exec(struct store *st, const char *sql, struct c2c_err *err);
 

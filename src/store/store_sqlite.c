@@ -9,14 +9,25 @@
 #include <string.h>
 #include <sys/stat.h>
 
-struct store {
-	sqlite3 *db;
-	char *path;
-};
+/* Prepared statements are kept and reused: the registry runs the same dozen
+ * statements for every operation, and preparing them again each time cost
+ * more than executing them (bench/registry_bench).  A statement is found by
+ * its SQL text; the least recently used idle one makes room for a new one. */
+#define STMT_CACHE 48
 
 struct store_stmt {
 	sqlite3_stmt *st;
 	struct store *store;
+	char *sql;          /* set when the statement lives in the cache */
+	int in_use;
+	unsigned long used; /* last use, for eviction */
+};
+
+struct store {
+	sqlite3 *db;
+	char *path;
+	struct store_stmt cache[STMT_CACHE];
+	unsigned long clock;
 };
 
 static int db_error(struct store *st, struct c2c_err *err, const char *what)
@@ -83,6 +94,11 @@ void store_close(struct store *st)
 {
 	if (!st)
 		return;
+	for (int i = 0; i < STMT_CACHE; i++)
+		if (st->cache[i].sql) {
+			sqlite3_finalize(st->cache[i].st);
+			free(st->cache[i].sql);
+		}
 	sqlite3_close_v2(st->db);
 	free(st->path);
 	free(st);
@@ -96,6 +112,11 @@ const char *store_backend(const struct store *st)
 
 const char *store_path(const struct store *st) { return st->path; }
 
+int store_set_durable(struct store *st, struct c2c_err *err)
+{
+	return store_exec(st, "PRAGMA synchronous=FULL", err);
+}
+
 int store_exec(struct store *st, const char *sql, struct c2c_err *err)
 {
 	if (sqlite3_exec(st->db, sql, NULL, NULL, NULL) != SQLITE_OK)
@@ -106,8 +127,43 @@ int store_exec(struct store *st, const char *sql, struct c2c_err *err)
 int store_prepare(struct store *st, const char *sql, struct store_stmt **out,
 		  struct c2c_err *err)
 {
-	struct store_stmt *s = calloc(1, sizeof(*s));
+	struct store_stmt *s, *victim = NULL;
+
 	*out = NULL;
+	for (int i = 0; i < STMT_CACHE; i++) {
+		s = &st->cache[i];
+		if (s->sql && !s->in_use && !strcmp(s->sql, sql)) {
+			s->in_use = 1;
+			s->used = ++st->clock;
+			*out = s;
+			return 0;
+		}
+		if (!s->in_use && (!victim || !s->sql || (victim->sql && s->used < victim->used)))
+			victim = s;
+	}
+	if (victim) {
+		char *copy = strdup(sql);
+		sqlite3_stmt *stmt;
+		if (!copy)
+			return c2c_err_set(err, C2C_ENOMEM, "out of memory");
+		if (sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL) != SQLITE_OK) {
+			free(copy);
+			return db_error(st, err, "SQL prepare");
+		}
+		if (victim->sql) {
+			sqlite3_finalize(victim->st);
+			free(victim->sql);
+		}
+		victim->st = stmt;
+		victim->sql = copy;
+		victim->store = st;
+		victim->in_use = 1;
+		victim->used = ++st->clock;
+		*out = victim;
+		return 0;
+	}
+	/* Every cached statement is busy (deeply nested use): an uncached one. */
+	s = calloc(1, sizeof(*s));
 	if (!s)
 		return c2c_err_set(err, C2C_ENOMEM, "out of memory");
 	if (sqlite3_prepare_v2(st->db, sql, -1, &s->st, NULL) != SQLITE_OK) {
@@ -162,6 +218,12 @@ void store_finalize(struct store_stmt *s)
 {
 	if (!s)
 		return;
+	if (s->sql) { /* back to the cache, ready for the next use */
+		sqlite3_reset(s->st);
+		sqlite3_clear_bindings(s->st);
+		s->in_use = 0;
+		return;
+	}
 	sqlite3_finalize(s->st);
 	free(s);
 }

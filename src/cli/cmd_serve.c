@@ -1,0 +1,92 @@
+/*
+ * cmd_serve.c - `c2c serve`: the JSON API over HTTP until SIGTERM or SIGINT.
+ *
+ * The process side of the server lives here, as every exit and print of
+ * c2c does: options, the check that the database is there before a port is
+ * taken, the one line with the URL, and the signals.  SIGINT and SIGTERM are
+ * blocked before the worker threads start (they inherit the mask) and taken
+ * with sigwait, so no handler runs inside a worker and the stop is ordinary
+ * code: stop accepting, let the requests in flight finish, exit 0.
+ */
+#include "cli.h"
+#include "atlas/atlas.h"
+#include "http/http.h"
+
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#define SERVE_DRAIN_MS 10000  /* the most a stop waits for requests in flight */
+#define SERVE_CONN_LIMIT 512
+#define SERVE_CONN_TIMEOUT 15 /* seconds */
+
+/* The database must exist and hold the atlas: a server that starts on
+ * nothing would answer every request with an error. */
+static int check_db(struct c2c_err *err)
+{
+	struct store *st;
+	int rc, version;
+
+	if ((rc = cli_open_db(&st, 0, err)))
+		return rc;
+	version = store_schema_version(st, "atlas", err);
+	store_close(st);
+	if (version < 0)
+		return err->code ? err->code : C2C_EDB;
+	if (version == 0) {
+		c2c_err_set(err, C2C_ENOTFOUND, "%s: has no atlas yet", cli_db_path);
+		c2c_err_hint(err, "run 'c2c --db %s init' first", cli_db_path);
+		return C2C_ENOTFOUND;
+	}
+	return 0;
+}
+
+int cmd_serve(int argc, char **argv, const struct cli_command *cmd, struct c2c_err *err)
+{
+	static const char *const allowed[] = {"bind", "port", "threads", NULL};
+	struct http_config cfg;
+	struct http_server *srv;
+	struct cli_args a;
+	sigset_t stop, old;
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	int rc, sig = 0;
+
+	memset(&cfg, 0, sizeof(cfg));
+	if ((rc = cli_parse(argc, argv, cmd, allowed, NULL, &a, err)) ||
+	    (rc = cli_opt_int(&a, "port", 0, 65535, &cfg.port, err)) ||
+	    (rc = cli_opt_int(&a, "threads", 1, 256, &cfg.threads, err)))
+		return rc;
+	if (a.npos)
+		return c2c_err_set(err, C2C_EUSAGE, "serve: unexpected argument '%s'", a.pos[0]);
+	if (!cli_opt(&a, "port"))
+		cfg.port = 8080;
+	if (!cli_opt(&a, "threads")) /* one worker per core */
+		cfg.threads = ncpu < 1 ? 1 : ncpu > 64 ? 64 : (int)ncpu;
+	cfg.bind = cli_opt(&a, "bind") ? cli_opt(&a, "bind") : "127.0.0.1";
+	cfg.db_path = cli_db_path;
+	cfg.conn_limit = SERVE_CONN_LIMIT;
+	cfg.conn_timeout = SERVE_CONN_TIMEOUT;
+	if ((rc = check_db(err)))
+		return rc;
+
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGINT);
+	sigaddset(&stop, SIGTERM);
+	signal(SIGPIPE, SIG_IGN); /* a client that hangs up is not our death */
+	pthread_sigmask(SIG_BLOCK, &stop, &old);
+	if ((rc = http_server_start(&cfg, &srv, err))) {
+		pthread_sigmask(SIG_SETMASK, &old, NULL);
+		return rc;
+	}
+	printf("c2c: serving %s on %s\n", cli_db_path, http_server_url(srv));
+	fflush(stdout);
+	while (sigwait(&stop, &sig))
+		;
+	fprintf(stderr, "c2c: %s: finishing the requests in flight, then stopping\n",
+		sig == SIGINT ? "SIGINT" : "SIGTERM");
+	/* the mask stays: a second signal while draining waits, unanswered */
+	http_server_stop(srv, SERVE_DRAIN_MS);
+	return 0;
+}

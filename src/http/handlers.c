@@ -1,0 +1,94 @@
+/*
+ * handlers.c - one function per route of routes.def: checked query
+ * parameters in, the same atlas call as the CLI command of the same name
+ * out.  No formatting here: router.c prints the JSON with the CLI's flags,
+ * so a body and `c2c <command> --format json` are the same bytes.
+ */
+#include "router.h"
+
+#include <string.h>
+
+#ifndef C2C_VERSION
+#define C2C_VERSION "0.0.0"
+#endif
+
+int http_get_healthz(struct http_request *rq, json_t **out, struct c2c_err *err)
+{
+	struct store *st;
+	int rc;
+
+	/* "up" means able to answer: the thread's database opens and reads */
+	if ((rc = http_request_store(rq, &st, err)))
+		return rc;
+	if (store_query_int(st, "SELECT 1", err) != 1)
+		return err->code ? err->code : c2c_err_set(err, C2C_EDB, "the database does not answer");
+	*out = json_pack("{s:s, s:s}", "status", "ok", "version", C2C_VERSION);
+	return *out ? 0 : c2c_err_set(err, C2C_ENOMEM, "out of memory");
+}
+
+int http_get_openapi(struct http_request *rq, json_t **out, struct c2c_err *err)
+{
+	(void)rq;
+	*out = http_openapi();
+	return *out ? 0 : c2c_err_set(err, C2C_ENOMEM, "out of memory");
+}
+
+int http_get_partnerships(struct http_request *rq, json_t **out, struct c2c_err *err)
+{
+	struct atlas_partnership_filter f = {0};
+	struct store *st;
+	int rc;
+
+	f.country = http_param_str(rq, "country");
+	f.body = http_param_str(rq, "body");
+	f.partner = http_param_str(rq, "partner");
+	f.fy = (int)http_param_int(rq, "fy", 0);
+	if ((rc = http_request_store(rq, &st, err)))
+		return rc;
+	return atlas_partnerships(st, &f, out, err);
+}
+
+int http_get_table(struct http_request *rq, json_t **out, struct c2c_err *err)
+{
+	const char *filters[2 * HTTP_MAX_PARAMS + 1];
+	size_t nf = 0;
+	struct store *st;
+	int rc;
+
+	/* router.c let through only the table's filter columns and limit/offset */
+	for (size_t i = 0; i < rq->nparams; i++) {
+		const struct atlas_col *col = atlas_col_find(rq->table, rq->name[i]);
+		if (!col || !(col->flags & COL_FILTER))
+			continue;
+		filters[nf++] = col->name;
+		filters[nf++] = rq->value[i];
+	}
+	filters[nf] = NULL;
+	if ((rc = http_request_store(rq, &st, err)))
+		return rc;
+	return atlas_list(st, rq->table, filters, out, err);
+}
+
+int http_get_search(struct http_request *rq, json_t **out, struct c2c_err *err)
+{
+	struct store *st;
+	int rc;
+
+	if ((rc = http_request_store(rq, &st, err)))
+		return rc;
+	return atlas_search(st, http_param_str(rq, "q"), (size_t)http_param_int(rq, "limit", 50),
+			    out, err);
+}
+
+int http_get_stats(struct http_request *rq, json_t **out, struct c2c_err *err)
+{
+	long long from = http_param_int(rq, "from", 0), to = http_param_int(rq, "to", 0);
+	struct store *st;
+	int rc;
+
+	if (from && to && from > to)
+		return c2c_err_set(err, C2C_EUSAGE, "stats: from %lld is after to %lld", from, to);
+	if ((rc = http_request_store(rq, &st, err)))
+		return rc;
+	return atlas_stats(st, (int)from, (int)to, out, err);
+}

@@ -1,0 +1,775 @@
+/*
+ * ops.c - the registry's operations.  Each one takes the write lock before
+ * it reads anything (BEGIN IMMEDIATE through store_begin), checks
+ * everything, moves blocks, updates the balance cache and appends its
+ * journal entry, all in one transaction: it happens whole or not at all.
+ *
+ * Moving credits takes the source account's blocks in serial order and
+ * splits at most one, so its cost depends on the number of blocks touched,
+ * never on the number of credits.
+ */
+#include "registry.h"
+#include "core/date.h"
+#include "core/iso3166.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct account {
+	char id[64];
+	char country[3];
+	char kind[16];
+	int open;
+	int64_t balance;
+};
+
+static int op_begin(struct registry_ctx *c, struct c2c_err *err)
+{
+	c2c_err_clear(err);
+	return c->in_batch ? 0 : store_begin(c->st, err);
+}
+
+static int op_end(struct registry_ctx *c, int rc, struct c2c_err *err)
+{
+	if (c->in_batch)
+		return rc;
+	if (!rc)
+		rc = store_commit(c->st, err);
+	if (rc)
+		store_rollback(c->st);
+	return rc;
+}
+
+static int64_t next_seq(struct registry_ctx *c, struct c2c_err *err)
+{
+	return store_query_int(c->st, "SELECT COALESCE(MAX(\"seq\"), 0) + 1 FROM registry_journal", err);
+}
+
+static int load_account(struct registry_ctx *c, const char *id, struct account *a,
+			struct c2c_err *err)
+{
+	struct store_stmt *s;
+	int rc;
+
+	if ((rc = store_prepare(c->st, "SELECT \"id\", \"country\", \"kind\", \"status\", \"balance\""
+				      " FROM registry_accounts WHERE \"id\" = ?", &s, err)))
+		return rc;
+	store_bind_text(s, 1, id);
+	rc = store_step(s, err);
+	if (rc == 1) {
+		snprintf(a->id, sizeof(a->id), "%s", store_col_text(s, 0));
+		snprintf(a->country, sizeof(a->country), "%s", store_col_text(s, 1));
+		snprintf(a->kind, sizeof(a->kind), "%s", store_col_text(s, 2));
+		a->open = !strcmp(store_col_text(s, 3), "open");
+		a->balance = store_col_int(s, 4);
+		rc = 0;
+	} else if (rc == 0) {
+		rc = c2c_err_set(err, C2C_ENOTFOUND, "account '%s' does not exist", id);
+	}
+	store_finalize(s);
+	return rc;
+}
+
+static int holding(const struct account *a)
+{
+	return !strcmp(a->kind, "government") || !strcmp(a->kind, "entity");
+}
+
+static int add_balance(struct registry_ctx *c, const char *id, int64_t delta, struct c2c_err *err)
+{
+	struct store_stmt *s;
+	int rc;
+	if ((rc = store_prepare(c->st, "UPDATE registry_accounts SET \"balance\" = \"balance\" + ? WHERE \"id\" = ?",
+				&s, err)))
+		return rc;
+	store_bind_int(s, 1, delta);
+	store_bind_text(s, 2, id);
+	rc = store_step(s, err);
+	store_finalize(s);
+	return rc < 0 ? rc : 0;
+}
+
+static int insert_account(struct registry_ctx *c, const char *id, const char *country,
+			  const char *kind, const char *holder, int64_t seq, struct c2c_err *err)
+{
+	struct store_stmt *s;
+	int rc;
+	if ((rc = store_prepare(c->st, "INSERT INTO registry_accounts (\"id\", \"country\", \"kind\", \"holder\","
+				      " \"status\", \"balance\", \"opened_seq\") VALUES (?, ?, ?, ?, 'open', 0, ?)",
+				&s, err)))
+		return rc;
+	store_bind_text(s, 1, id);
+	store_bind_text(s, 2, country);
+	store_bind_text(s, 3, kind);
+	store_bind_text(s, 4, holder);
+	store_bind_int(s, 5, seq);
+	rc = store_step(s, err);
+	store_finalize(s);
+	return rc < 0 ? rc : 0;
+}
+
+/* The pending, cancellation and retirement accounts of a registry are made
+ * by the registry itself, the first time one is needed: CC-PENDING etc. */
+static int system_account(struct registry_ctx *c, const char *country, const char *kind,
+			  int64_t seq, json_t *body, char *id, size_t idlen, struct c2c_err *err)
+{
+	struct account a;
+	char upper[16];
+	int rc;
+
+	snprintf(upper, sizeof(upper), "%s", kind);
+	for (char *p = upper; *p; p++)
+		*p = (char)toupper((unsigned char)*p);
+	snprintf(id, idlen, "%s-%s", country, upper);
+	rc = load_account(c, id, &a, err);
+	if (rc != C2C_ENOTFOUND)
+		return rc;
+	c2c_err_clear(err);
+	{
+		char holder[96];
+		snprintf(holder, sizeof(holder), "%s registry: %s", country, kind);
+		if ((rc = insert_account(c, id, country, kind, holder, seq, err)))
+			return rc;
+	}
+	json_array_append_new(json_object_get(body, "opened"), json_string(id));
+	return 0;
+}
+
+struct block {
+	int64_t id, first, last;
+	char issuance[40];
+	int ca_done, authorized, vintage;
+	char host[3];
+};
+
+static int64_t next_block_id(struct registry_ctx *c, struct c2c_err *err)
+{
+	return store_query_int(c->st, "SELECT COALESCE(MAX(\"id\"), 0) + 1 FROM registry_blocks", err);
+}
+
+struct move_req {
+	const struct account *from;
+	const struct account *to;
+	int64_t quantity;
+	const char *issuance;     /* only blocks of this issuance, or NULL */
+	const char *state;        /* state of the moved credits */
+	const char *purpose, *beneficiary;
+	int international;
+	int64_t seq;
+};
+
+/* Read the blocks to take, in serial order, stopping once they cover qty. */
+static int take_blocks(struct registry_ctx *c, const struct move_req *m, struct block **out,
+		       size_t *n, struct c2c_err *err)
+{
+	struct store_stmt *s;
+	int64_t have = 0;
+	size_t cap = 0;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if ((rc = store_prepare(c->st,
+				"SELECT b.\"id\", b.\"first_serial\", b.\"last_serial\", b.\"issuance_id\", b.\"ca_done\","
+				" i.\"authorized\", i.\"vintage\", i.\"host\""
+				" FROM registry_blocks b JOIN registry_issuances i ON i.\"id\" = b.\"issuance_id\""
+				" WHERE b.\"account_id\" = ? AND b.\"state\" = 'active' AND (? IS NULL OR b.\"issuance_id\" = ?)"
+				" ORDER BY b.\"issuance_id\", b.\"first_serial\"", &s, err)))
+		return rc;
+	store_bind_text(s, 1, m->from->id);
+	store_bind_text(s, 2, m->issuance);
+	store_bind_text(s, 3, m->issuance);
+	while (have < m->quantity && (rc = store_step(s, err)) == 1) {
+		struct block *b;
+		if (*n == cap) {
+			struct block *nb = realloc(*out, (cap ? cap * 2 : 8) * sizeof(**out));
+			if (!nb) {
+				rc = c2c_err_set(err, C2C_ENOMEM, "out of memory");
+				break;
+			}
+			*out = nb;
+			cap = cap ? cap * 2 : 8;
+		}
+		b = &(*out)[(*n)++];
+		b->id = store_col_int(s, 0);
+		b->first = store_col_int(s, 1);
+		b->last = store_col_int(s, 2);
+		snprintf(b->issuance, sizeof(b->issuance), "%s", store_col_text(s, 3));
+		b->ca_done = (int)store_col_int(s, 4);
+		b->authorized = (int)store_col_int(s, 5);
+		b->vintage = (int)store_col_int(s, 6);
+		snprintf(b->host, sizeof(b->host), "%s", store_col_text(s, 7));
+		have += b->last - b->first + 1;
+	}
+	store_finalize(s);
+	if (rc < 0)
+		return rc;
+	if (have < m->quantity)
+		return c2c_err_set(err, C2C_ECONFLICT, "account '%s' holds %lld%s credit%s, cannot move %lld",
+				   m->from->id, (long long)have, m->issuance ? " such" : "", have == 1 ? "" : "s",
+				   (long long)m->quantity);
+	return 0;
+}
+
+static int record_ca(struct registry_ctx *c, const struct move_req *m, const struct block *b,
+		     int64_t first, int64_t last, json_t *cas, struct c2c_err *err)
+{
+	/* Paris Agreement Art. 6.2: at a credit's first international transfer
+	 * the transferring country adds it back to its emissions (+) and the
+	 * acquiring country subtracts it (-), for the credit's vintage year. */
+	static const char sql[] = "INSERT INTO registry_ca (\"seq\", \"country\", \"vintage\", \"quantity\","
+				  " \"issuance_id\", \"first_serial\", \"last_serial\") VALUES (?, ?, ?, ?, ?, ?, ?)";
+	const char *country[2] = {m->from->country, m->to->country};
+	int64_t qty = last - first + 1;
+	for (int k = 0; k < 2; k++) {
+		struct store_stmt *s;
+		int rc;
+		if ((rc = store_prepare(c->st, sql, &s, err)))
+			return rc;
+		store_bind_int(s, 1, m->seq);
+		store_bind_text(s, 2, country[k]);
+		store_bind_int(s, 3, b->vintage);
+		store_bind_int(s, 4, k == 0 ? qty : -qty);
+		store_bind_text(s, 5, b->issuance);
+		store_bind_int(s, 6, first);
+		store_bind_int(s, 7, last);
+		rc = store_step(s, err);
+		store_finalize(s);
+		if (rc < 0)
+			return rc;
+		json_array_append_new(cas, json_pack("{s:s, s:i, s:I, s:s, s:I, s:I}", "country", country[k],
+						     "vintage", b->vintage, "quantity", (json_int_t)(k == 0 ? qty : -qty),
+						     "issuance", b->issuance, "first", (json_int_t)first, "last",
+						     (json_int_t)last));
+	}
+	return 0;
+}
+
+/* Move m->quantity credits; every range moved is appended to body.moves
+ * as {issuance, first, last, from, to, state} - what verify replays. */
+static int move_credits(struct registry_ctx *c, const struct move_req *m, json_t *body,
+			struct c2c_err *err)
+{
+	struct block *bl;
+	size_t n;
+	int64_t left = m->quantity;
+	json_t *moves = json_object_get(body, "moves");
+	json_t *cas = json_object_get(body, "adjustments");
+	int rc;
+
+	if ((rc = take_blocks(c, m, &bl, &n, err)))
+		return rc;
+	for (size_t i = 0; i < n && left > 0 && !rc; i++) {
+		struct block *b = &bl[i];
+		int64_t size = b->last - b->first + 1, take = size <= left ? size : left;
+		int64_t first = b->first, last = b->first + take - 1;
+		int ca = b->ca_done;
+		struct store_stmt *s;
+
+		if (m->international && !b->authorized) {
+			rc = c2c_err_set(err, C2C_ECONFLICT,
+					 "credits of issuance %s are not authorized for international transfer",
+					 b->issuance);
+			c2c_err_hint(err, "c2c registry authorize %s", b->issuance);
+			break;
+		}
+		if (m->international && !b->ca_done) {
+			if ((rc = record_ca(c, m, b, first, last, cas, err)))
+				break;
+			ca = 1;
+		}
+		if (take == size) {
+			rc = store_prepare(c->st, "UPDATE registry_blocks SET \"account_id\" = ?, \"state\" = ?,"
+						  " \"purpose\" = ?, \"beneficiary\" = ?, \"ca_done\" = ? WHERE \"id\" = ?",
+					   &s, err);
+			if (rc)
+				break;
+			store_bind_text(s, 1, m->to->id);
+			store_bind_text(s, 2, m->state);
+			store_bind_text(s, 3, m->purpose);
+			store_bind_text(s, 4, m->beneficiary);
+			store_bind_int(s, 5, ca);
+			store_bind_int(s, 6, b->id);
+		} else {
+			int64_t id = next_block_id(c, err);
+			/* The split: the lower serials move, the rest stay where they are. */
+			rc = store_prepare(c->st, "UPDATE registry_blocks SET \"first_serial\" = ? WHERE \"id\" = ?", &s, err);
+			if (rc)
+				break;
+			store_bind_int(s, 1, last + 1);
+			store_bind_int(s, 2, b->id);
+			rc = store_step(s, err);
+			store_finalize(s);
+			if (rc < 0 || id < 0)
+				break;
+			rc = store_prepare(c->st, "INSERT INTO registry_blocks (\"id\", \"issuance_id\", \"first_serial\","
+						  " \"last_serial\", \"account_id\", \"state\", \"ca_done\", \"purpose\", \"beneficiary\")"
+						  " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", &s, err);
+			if (rc)
+				break;
+			store_bind_int(s, 1, id);
+			store_bind_text(s, 2, b->issuance);
+			store_bind_int(s, 3, first);
+			store_bind_int(s, 4, last);
+			store_bind_text(s, 5, m->to->id);
+			store_bind_text(s, 6, m->state);
+			store_bind_int(s, 7, ca);
+			store_bind_text(s, 8, m->purpose);
+			store_bind_text(s, 9, m->beneficiary);
+		}
+		rc = store_step(s, err);
+		store_finalize(s);
+		if (rc < 0)
+			break;
+		rc = 0;
+		json_array_append_new(moves, json_pack("{s:s, s:I, s:I, s:s, s:s, s:s}", "issuance", b->issuance,
+						       "first", (json_int_t)first, "last", (json_int_t)last, "from",
+						       m->from->id, "to", m->to->id, "state", m->state));
+		left -= take;
+	}
+	free(bl);
+	if (rc)
+		return rc < 0 ? rc : rc;
+	if ((rc = add_balance(c, m->from->id, -m->quantity, err)) ||
+	    (rc = add_balance(c, m->to->id, m->quantity, err)))
+		return rc;
+	return 0;
+}
+
+static json_t *op_body(const char *op)
+{
+	return json_pack("{s:s, s:[], s:[], s:[]}", "op", op, "moves", "adjustments", "opened");
+}
+
+/* ---------------------------------------------------------------- accounts */
+
+static int account_id_ok(const char *id)
+{
+	size_t n = strlen(id);
+	if (n < 3 || n > 40)
+		return 0;
+	for (const char *p = id; *p; p++)
+		if (!(isupper((unsigned char)*p) || isdigit((unsigned char)*p) || *p == '-'))
+			return 0;
+	return 1;
+}
+
+int registry_account_open(struct registry_ctx *c, const char *id, const char *country,
+			  const char *kind, const char *holder, struct c2c_err *err)
+{
+	struct account a;
+	json_t *body;
+	int64_t seq;
+	int rc;
+
+	if (!account_id_ok(id))
+		return c2c_err_set(err, C2C_EINPUT, "account id '%s': use 3 to 40 of A-Z, 0-9 and '-'", id);
+	if (!iso3166_is_code(country))
+		return c2c_err_set(err, C2C_EINPUT, "country '%s' is not an ISO 3166-1 alpha-2 code", country);
+	if (strcmp(kind, "government") && strcmp(kind, "entity"))
+		return c2c_err_set(err, C2C_EINPUT, "account kind '%s': use government or entity (pending,"
+						    " cancellation and retirement accounts are the registry's own)", kind);
+	if (!holder || !*holder)
+		return c2c_err_set(err, C2C_EINPUT, "an account needs a holder name");
+	if ((rc = op_begin(c, err)))
+		return rc;
+	rc = load_account(c, id, &a, err);
+	if (rc == 0) {
+		rc = c2c_err_set(err, C2C_ECONFLICT, "account '%s' exists already", id);
+		return op_end(c, rc, err);
+	}
+	if (rc != C2C_ENOTFOUND)
+		return op_end(c, rc, err);
+	c2c_err_clear(err);
+	seq = next_seq(c, err);
+	body = op_body("open");
+	json_object_set_new(body, "account", json_pack("{s:s, s:s, s:s, s:s}", "id", id, "country", country,
+						       "kind", kind, "holder", holder));
+	if (!(rc = insert_account(c, id, country, kind, holder, seq, err)))
+		rc = registry_journal_append(c, "open", body, NULL, err);
+	json_decref(body);
+	return op_end(c, rc, err);
+}
+
+int registry_account_close(struct registry_ctx *c, const char *id, struct c2c_err *err)
+{
+	struct account a;
+	struct store_stmt *s;
+	json_t *body;
+	int64_t seq;
+	int rc;
+
+	if ((rc = op_begin(c, err)))
+		return rc;
+	if ((rc = load_account(c, id, &a, err)))
+		return op_end(c, rc, err);
+	if (!holding(&a))
+		return op_end(c, c2c_err_set(err, C2C_ECONFLICT, "account '%s' is the registry's own %s account"
+								 " and cannot be closed", id, a.kind), err);
+	if (!a.open)
+		return op_end(c, c2c_err_set(err, C2C_ECONFLICT, "account '%s' is closed already", id), err);
+	if (a.balance)
+		return op_end(c, c2c_err_set(err, C2C_ECONFLICT, "account '%s' still holds %lld credits;"
+								 " only an empty account can be closed", id,
+					     (long long)a.balance), err);
+	seq = next_seq(c, err);
+	if ((rc = store_prepare(c->st, "UPDATE registry_accounts SET \"status\" = 'closed', \"closed_seq\" = ?"
+				      " WHERE \"id\" = ?", &s, err)))
+		return op_end(c, rc, err);
+	store_bind_int(s, 1, seq);
+	store_bind_text(s, 2, id);
+	rc = store_step(s, err);
+	store_finalize(s);
+	if (rc < 0)
+		return op_end(c, rc, err);
+	body = op_body("close");
+	json_object_set_new(body, "account", json_string(id));
+	rc = registry_journal_append(c, "close", body, NULL, err);
+	json_decref(body);
+	return op_end(c, rc, err);
+}
+
+/* ------------------------------------------------------------------ issue */
+
+static int check_period(const char *start, const char *end, struct c2c_err *err)
+{
+	char why[96];
+	if (!start || strlen(start) != 10 || date_check(start, why, sizeof(why)))
+		return c2c_err_set(err, C2C_EINPUT, "period start '%s' is not a date YYYY-MM-DD", start ? start : "");
+	if (!end || strlen(end) != 10 || date_check(end, why, sizeof(why)))
+		return c2c_err_set(err, C2C_EINPUT, "period end '%s' is not a date YYYY-MM-DD", end ? end : "");
+	if (strcmp(start, end) > 0)
+		return c2c_err_set(err, C2C_EINPUT, "the period starts (%s) after it ends (%s)", start, end);
+	return 0;
+}
+
+int registry_issue(struct registry_ctx *c, const struct registry_issue_req *r, char *id,
+		   size_t idlen, struct c2c_err *err)
+{
+	struct store_stmt *s;
+	char host[3], pending[64];
+	struct account pend, none = {.id = ""};
+	int64_t seq, first, count;
+	int rc, vintage;
+	json_t *body;
+
+	if (!r->project || !registry_project_ok(r->project))
+		return c2c_err_set(err, C2C_EINPUT, "project '%s' is not a JCM project reference like KH003",
+				   r->project ? r->project : "");
+	snprintf(host, sizeof(host), "%.2s", r->project);
+	if (!iso3166_is_code(host))
+		return c2c_err_set(err, C2C_EINPUT, "project '%s': '%s' is not a country code", r->project, host);
+	if ((rc = check_period(r->period_start, r->period_end, err)))
+		return rc;
+	if (r->quantity <= 0 || r->quantity > REGISTRY_MAX_ISSUANCE)
+		return c2c_err_set(err, C2C_EINPUT, "quantity must be a whole number of credits from 1 to %lld",
+				   (long long)REGISTRY_MAX_ISSUANCE);
+	if (r->verified_er > 0 && r->quantity > r->verified_er)
+		return c2c_err_set(err, C2C_ECONFLICT, "cannot issue %lld credits: the verified emission reductions"
+						       " for the period are %lld tCO2e", (long long)r->quantity,
+				   (long long)r->verified_er);
+	if ((rc = op_begin(c, err)))
+		return rc;
+	/* A monitoring period is issued once: no overlap with an earlier one. */
+	if ((rc = store_prepare(c->st, "SELECT \"id\", \"period_start\", \"period_end\" FROM registry_issuances"
+				      " WHERE \"project\" = ? AND \"period_start\" <= ? AND \"period_end\" >= ?",
+				&s, err)))
+		return op_end(c, rc, err);
+	store_bind_text(s, 1, r->project);
+	store_bind_text(s, 2, r->period_end);
+	store_bind_text(s, 3, r->period_start);
+	if ((rc = store_step(s, err)) == 1)
+		rc = c2c_err_set(err, C2C_ECONFLICT, "project %s: the period %s..%s overlaps issuance %s (%s..%s);"
+						     " a period is issued once", r->project, r->period_start,
+				 r->period_end, store_col_text(s, 0), store_col_text(s, 1), store_col_text(s, 2));
+	store_finalize(s);
+	if (rc)
+		return op_end(c, rc, err);
+	seq = next_seq(c, err);
+	if ((rc = store_prepare(c->st, "SELECT COALESCE(MAX(\"last_serial\"), 0) + 1, COUNT(*) FROM registry_issuances"
+				      " WHERE \"project\" = ?", &s, err)))
+		return op_end(c, rc, err);
+	store_bind_text(s, 1, r->project);
+	rc = store_step(s, err);
+	first = store_col_int(s, 0);
+	count = store_col_int(s, 1);
+	store_finalize(s);
+	if (rc < 0)
+		return op_end(c, rc, err);
+	if (first > INT64_MAX - r->quantity) /* serials of one project never wrap */
+		return op_end(c, c2c_err_set(err, C2C_ECONFLICT, "project %s has run out of serial numbers",
+					     r->project), err);
+	snprintf(id, idlen, "%s-%02lld", r->project, (long long)count + 1);
+	vintage = (int)strtol(r->period_end, NULL, 10);
+	body = op_body("issue");
+	if ((rc = system_account(c, host, "pending", seq, body, pending, sizeof(pending), err)) ||
+	    (rc = load_account(c, pending, &pend, err)))
+		goto out;
+	if ((rc = store_prepare(c->st, "INSERT INTO registry_issuances (\"id\", \"project\", \"host\", \"period_start\","
+				      " \"period_end\", \"vintage\", \"quantity\", \"first_serial\", \"last_serial\","
+				      " \"verified_er\", \"authorized\", \"allocated\", \"issued_seq\")"
+				      " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, ?)", &s, err)))
+		goto out;
+	store_bind_text(s, 1, id);
+	store_bind_text(s, 2, r->project);
+	store_bind_text(s, 3, host);
+	store_bind_text(s, 4, r->period_start);
+	store_bind_text(s, 5, r->period_end);
+	store_bind_int(s, 6, vintage);
+	store_bind_int(s, 7, r->quantity);
+	store_bind_int(s, 8, first);
+	store_bind_int(s, 9, first + r->quantity - 1);
+	if (r->verified_er > 0)
+		store_bind_int(s, 10, r->verified_er);
+	else
+		store_bind_null(s, 10);
+	store_bind_int(s, 11, seq);
+	rc = store_step(s, err);
+	store_finalize(s);
+	if (rc < 0)
+		goto out;
+	if ((rc = store_prepare(c->st, "INSERT INTO registry_blocks (\"id\", \"issuance_id\", \"first_serial\","
+				      " \"last_serial\", \"account_id\", \"state\", \"ca_done\") VALUES (?, ?, ?, ?, ?, 'active', 0)",
+				&s, err)))
+		goto out;
+	store_bind_int(s, 1, next_block_id(c, err));
+	store_bind_text(s, 2, id);
+	store_bind_int(s, 3, first);
+	store_bind_int(s, 4, first + r->quantity - 1);
+	store_bind_text(s, 5, pending);
+	rc = store_step(s, err);
+	store_finalize(s);
+	if (rc < 0 || (rc = add_balance(c, pending, r->quantity, err)))
+		goto out;
+	(void)none;
+	json_object_set_new(body, "issuance", json_pack("{s:s, s:s, s:s, s:s, s:i, s:I, s:I, s:I}", "id", id,
+							"project", r->project, "period_start", r->period_start,
+							"period_end", r->period_end, "vintage", vintage, "quantity",
+							(json_int_t)r->quantity, "first", (json_int_t)first,
+							"verified_er", (json_int_t)r->verified_er));
+	json_array_append_new(json_object_get(body, "moves"),
+			      json_pack("{s:s, s:I, s:I, s:n, s:s, s:s}", "issuance", id, "first", (json_int_t)first,
+					"last", (json_int_t)(first + r->quantity - 1), "from", "to", pending,
+					"state", "active"));
+	rc = registry_journal_append(c, "issue", body, NULL, err);
+out:
+	json_decref(body);
+	return op_end(c, rc, err);
+}
+
+/* --------------------------------------------------------------- allocate */
+
+int registry_allocate(struct registry_ctx *c, const char *issuance, const struct registry_share *sh,
+		      size_t n, struct c2c_err *err)
+{
+	struct store_stmt *s;
+	struct account *acc = NULL, pend;
+	int *hund = NULL;
+	int64_t *parts = NULL, quantity = 0, seq;
+	char host[3] = "", pending[64];
+	int total = 0, allocated = 0, rc;
+	json_t *body = NULL;
+
+	if (n == 0)
+		return c2c_err_set(err, C2C_EINPUT, "allocate: give at least one ACCOUNT=PERCENT share");
+	if ((rc = op_begin(c, err)))
+		return rc;
+	if ((rc = store_prepare(c->st, "SELECT \"quantity\", \"host\", \"allocated\" FROM registry_issuances WHERE \"id\" = ?",
+				&s, err)))
+		return op_end(c, rc, err);
+	store_bind_text(s, 1, issuance);
+	if ((rc = store_step(s, err)) == 1) {
+		quantity = store_col_int(s, 0);
+		snprintf(host, sizeof(host), "%s", store_col_text(s, 1));
+		allocated = (int)store_col_int(s, 2);
+		rc = 0;
+	} else if (rc == 0) {
+		rc = c2c_err_set(err, C2C_ENOTFOUND, "issuance '%s' does not exist", issuance);
+	}
+	store_finalize(s);
+	if (!rc && allocated)
+		rc = c2c_err_set(err, C2C_ECONFLICT, "issuance '%s' is allocated already", issuance);
+	acc = calloc(n, sizeof(*acc));
+	hund = calloc(n, sizeof(*hund));
+	parts = calloc(n, sizeof(*parts));
+	if (!rc && (!acc || !hund || !parts))
+		rc = c2c_err_set(err, C2C_ENOMEM, "out of memory");
+	for (size_t i = 0; i < n && !rc; i++) {
+		if ((rc = load_account(c, sh[i].account, &acc[i], err)))
+			break;
+		if (!holding(&acc[i]) || !acc[i].open)
+			rc = c2c_err_set(err, C2C_ECONFLICT, "account '%s' is %s; credits are allocated to open"
+							     " government or entity accounts", acc[i].id,
+					 acc[i].open ? "not a holding account" : "closed");
+		else if (strcmp(acc[i].country, host) && strcmp(acc[i].country, "JP"))
+			rc = c2c_err_set(err, C2C_ECONFLICT, "account '%s' is in the %s registry; a JCM allocation"
+							     " goes to the host (%s) or Japan (JP)", acc[i].id,
+					 acc[i].country, host);
+		for (size_t k = 0; k < i && !rc; k++)
+			if (!strcmp(sh[k].account, sh[i].account))
+				rc = c2c_err_set(err, C2C_EINPUT, "account '%s' appears twice in the shares", sh[i].account);
+		if (!rc && (sh[i].hundredths <= 0 || sh[i].hundredths > 10000))
+			rc = c2c_err_set(err, C2C_EINPUT, "share of '%s' must be above 0%% and at most 100%%", sh[i].account);
+		hund[i] = sh[i].hundredths;
+		total += sh[i].hundredths;
+	}
+	if (!rc && total != 10000)
+		rc = c2c_err_set(err, C2C_EINPUT, "the shares add up to %d.%02d%%, not 100%%", total / 100, total % 100);
+	if (rc)
+		goto out;
+	registry_largest_remainder(quantity, hund, n, parts);
+	seq = next_seq(c, err);
+	body = op_body("allocate");
+	if ((rc = system_account(c, host, "pending", seq, body, pending, sizeof(pending), err)) ||
+	    (rc = load_account(c, pending, &pend, err)))
+		goto out;
+	json_object_set_new(body, "issuance", json_string(issuance));
+	json_object_set_new(body, "shares", json_array());
+	for (size_t i = 0; i < n && !rc; i++) {
+		struct move_req m = {.from = &pend, .to = &acc[i], .quantity = parts[i], .issuance = issuance,
+				     .state = "active", .seq = seq};
+		json_array_append_new(json_object_get(body, "shares"),
+				      json_pack("{s:s, s:i, s:I}", "account", acc[i].id, "hundredths", hund[i],
+						"credits", (json_int_t)parts[i]));
+		if (parts[i] > 0)
+			rc = move_credits(c, &m, body, err);
+	}
+	if (rc)
+		goto out;
+	if ((rc = store_prepare(c->st, "UPDATE registry_issuances SET \"allocated\" = 1 WHERE \"id\" = ?", &s, err)))
+		goto out;
+	store_bind_text(s, 1, issuance);
+	rc = store_step(s, err);
+	store_finalize(s);
+	if (rc >= 0)
+		rc = registry_journal_append(c, "allocate", body, NULL, err);
+out:
+	json_decref(body);
+	free(acc);
+	free(hund);
+	free(parts);
+	return op_end(c, rc < 0 ? rc : rc, err);
+}
+
+int registry_authorize(struct registry_ctx *c, const char *issuance, struct c2c_err *err)
+{
+	struct store_stmt *s;
+	json_t *body;
+	int rc, auth = -1;
+
+	if ((rc = op_begin(c, err)))
+		return rc;
+	if ((rc = store_prepare(c->st, "SELECT \"authorized\" FROM registry_issuances WHERE \"id\" = ?", &s, err)))
+		return op_end(c, rc, err);
+	store_bind_text(s, 1, issuance);
+	if (store_step(s, err) == 1)
+		auth = (int)store_col_int(s, 0);
+	store_finalize(s);
+	if (auth < 0)
+		return op_end(c, c2c_err_set(err, C2C_ENOTFOUND, "issuance '%s' does not exist", issuance), err);
+	if (auth)
+		return op_end(c, c2c_err_set(err, C2C_ECONFLICT, "issuance '%s' is authorized already", issuance), err);
+	if ((rc = store_prepare(c->st, "UPDATE registry_issuances SET \"authorized\" = 1 WHERE \"id\" = ?", &s, err)))
+		return op_end(c, rc, err);
+	store_bind_text(s, 1, issuance);
+	rc = store_step(s, err);
+	store_finalize(s);
+	if (rc < 0)
+		return op_end(c, rc, err);
+	body = op_body("authorize");
+	json_object_set_new(body, "issuance", json_string(issuance));
+	rc = registry_journal_append(c, "authorize", body, NULL, err);
+	json_decref(body);
+	return op_end(c, rc, err);
+}
+
+/* ----------------------------------------- transfer, cancel and retire */
+
+static int move_out(struct registry_ctx *c, const char *op, const char *from_id, const char *to_id,
+		    const char *to_kind, int64_t quantity, const char *purpose,
+		    const char *beneficiary, struct c2c_err *err)
+{
+	struct account from, to;
+	char sysid[64];
+	json_t *body;
+	int64_t seq;
+	int rc;
+
+	if (quantity <= 0)
+		return c2c_err_set(err, C2C_EINPUT, "%s: quantity must be a positive whole number of credits", op);
+	if ((rc = op_begin(c, err)))
+		return rc;
+	if ((rc = load_account(c, from_id, &from, err)))
+		return op_end(c, rc, err);
+	if (!holding(&from))
+		return op_end(c, c2c_err_set(err, C2C_ECONFLICT, "account '%s' is a %s account: its credits never"
+								 " move again", from.id, from.kind), err);
+	if (!from.open)
+		return op_end(c, c2c_err_set(err, C2C_ECONFLICT, "account '%s' is closed", from.id), err);
+	if (from.balance < quantity)
+		return op_end(c, c2c_err_set(err, C2C_ECONFLICT, "account '%s' holds %lld credit%s, cannot %s %lld",
+					     from.id, (long long)from.balance, from.balance == 1 ? "" : "s", op,
+					     (long long)quantity), err);
+	seq = next_seq(c, err);
+	body = op_body(op);
+	if (to_kind) {
+		if ((rc = system_account(c, from.country, to_kind, seq, body, sysid, sizeof(sysid), err)))
+			goto out;
+		to_id = sysid;
+	}
+	if ((rc = load_account(c, to_id, &to, err)))
+		goto out;
+	if (!to_kind && (!holding(&to) || !to.open)) {
+		rc = c2c_err_set(err, C2C_ECONFLICT, "account '%s' is %s; transfers go to open government or"
+						     " entity accounts", to.id, to.open ? "not a holding account" : "closed");
+		goto out;
+	}
+	if (!strcmp(from.id, to.id)) {
+		rc = c2c_err_set(err, C2C_EINPUT, "transfer from '%s' to itself", from.id);
+		goto out;
+	}
+	json_object_set_new(body, "from", json_string(from.id));
+	json_object_set_new(body, "to", json_string(to.id));
+	json_object_set_new(body, "quantity", json_integer(quantity));
+	if (purpose)
+		json_object_set_new(body, "purpose", json_string(purpose));
+	if (beneficiary)
+		json_object_set_new(body, "beneficiary", json_string(beneficiary));
+	{
+		struct move_req m = {.from = &from, .to = &to, .quantity = quantity,
+				     .state = !strcmp(op, "cancel") ? "cancelled" : !strcmp(op, "retire") ? "retired" : "active",
+				     .purpose = purpose, .beneficiary = beneficiary,
+				     .international = strcmp(from.country, to.country) != 0, .seq = seq};
+		rc = move_credits(c, &m, body, err);
+	}
+	if (!rc)
+		rc = registry_journal_append(c, op, body, NULL, err);
+out:
+	json_decref(body);
+	return op_end(c, rc, err);
+}
+
+int registry_transfer(struct registry_ctx *c, const char *from, const char *to, int64_t quantity,
+		      struct c2c_err *err)
+{
+	return move_out(c, "transfer", from, to, NULL, quantity, NULL, NULL, err);
+}
+
+int registry_cancel(struct registry_ctx *c, const char *account, int64_t quantity,
+		    struct c2c_err *err)
+{
+	return move_out(c, "cancel", account, NULL, "cancellation", quantity, NULL, NULL, err);
+}
+
+int registry_retire(struct registry_ctx *c, const char *account, int64_t quantity,
+		    const char *purpose, const char *beneficiary, struct c2c_err *err)
+{
+	if (!purpose || (strcmp(purpose, "ndc") && strcmp(purpose, "voluntary") && strcmp(purpose, "other")))
+		return c2c_err_set(err, C2C_EINPUT, "retire: purpose '%s' is not one of ndc, voluntary, other",
+				   purpose ? purpose : "");
+	if (!beneficiary || !*beneficiary)
+		return c2c_err_set(err, C2C_EINPUT, "retire: name the beneficiary of the retirement");
+	return move_out(c, "retire", account, NULL, "retirement", quantity, purpose, beneficiary, err);
+}

@@ -1,0 +1,122 @@
+/*
+ * registry.h - the JCM credit registry: one registry per country in one
+ * database, accounts, credits held as serial blocks, and the operations
+ * issue, allocate, transfer, cancel, retire and authorize, each one
+ * transaction that is appended to a hash-chained journal.
+ *
+ * Credits are whole tonnes (int64).  No floating point anywhere in here:
+ * allocation shares are hundredths of a percent.  docs/registry.md holds the
+ * serial-number format and the invariants `registry_verify` proves.
+ */
+#ifndef C2C_REGISTRY_REGISTRY_H
+#define C2C_REGISTRY_REGISTRY_H
+
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "core/err.h"
+#include "store/store.h"
+
+/* Schema (store migrations for module "registry"). */
+int registry_migrate(struct store *st, struct c2c_err *err);
+
+/* --- pure helpers (serial.c) --------------------------------------------- */
+
+/* A JCM project reference: two upper-case letters (the host country) and
+ * three or more digits, e.g. "KH003". */
+int registry_project_ok(const char *project);
+/* "JCM-KH-003-2024-000001-001200" into buf. */
+void registry_serial_range(char *buf, size_t len, const char *project, int vintage,
+			   int64_t first, int64_t last);
+/* Parse a share like "35.5" or "50" (percent, up to two decimals) into
+ * hundredths of a percent; -1 if malformed or outside 0..100. */
+int registry_parse_share(const char *s);
+/* Split `total` whole credits by `shares` (hundredths, summing to 10000) with
+ * the largest-remainder method: parts[i] = floor(total*share/10000), then
+ * the credits left over go one each to the largest remainders; ties go to
+ * the larger share, then to the earlier entry.  The parts always sum to total. */
+void registry_largest_remainder(int64_t total, const int *shares, size_t n, int64_t *parts);
+
+/* --- operations (ops.c, accounts.c) --------------------------------------- */
+
+struct registry_ctx {
+	struct store *st;
+	const char *user;   /* who does it, recorded in the journal */
+	int in_batch;       /* set by apply: the caller holds the transaction */
+};
+
+enum registry_account_kind {
+	ACC_GOVERNMENT, ACC_ENTITY, ACC_PENDING, ACC_CANCELLATION, ACC_RETIREMENT,
+};
+
+int registry_account_open(struct registry_ctx *c, const char *id, const char *country,
+			  const char *kind, const char *holder, struct c2c_err *err);
+int registry_account_close(struct registry_ctx *c, const char *id, struct c2c_err *err);
+
+/* The most credits one issuance may carry: far above any project's tonnes,
+ * far below where serial arithmetic could overflow. */
+#define REGISTRY_MAX_ISSUANCE 1000000000000000LL
+
+struct registry_issue_req {
+	const char *project;      /* "KH003" */
+	const char *period_start; /* YYYY-MM-DD, the monitoring period */
+	const char *period_end;
+	int64_t quantity;
+	int64_t verified_er;      /* the report's ER in whole tCO2e; 0 = not given */
+};
+/* Issues into the host registry's pending account.  *id gets the issuance id. */
+int registry_issue(struct registry_ctx *c, const struct registry_issue_req *r, char *id,
+		   size_t idlen, struct c2c_err *err);
+
+struct registry_share {
+	const char *account;
+	int hundredths;
+};
+int registry_allocate(struct registry_ctx *c, const char *issuance, const struct registry_share *s,
+		      size_t n, struct c2c_err *err);
+int registry_authorize(struct registry_ctx *c, const char *issuance, struct c2c_err *err);
+int registry_transfer(struct registry_ctx *c, const char *from, const char *to, int64_t quantity,
+		      struct c2c_err *err);
+int registry_cancel(struct registry_ctx *c, const char *account, int64_t quantity,
+		    struct c2c_err *err);
+/* purpose: "ndc", "voluntary" or "other"; beneficiary required. */
+int registry_retire(struct registry_ctx *c, const char *account, int64_t quantity,
+		    const char *purpose, const char *beneficiary, struct c2c_err *err);
+
+/* Many operations, one per line of JSON, in one transaction (apply.c). */
+int registry_apply_stream(struct registry_ctx *c, FILE *fp, const char *name, size_t *ops,
+			  struct c2c_err *err);
+/* One operation given as a JSON object {"op": "...", ...} (apply.c). */
+int registry_apply_one(struct registry_ctx *c, json_t *op, struct c2c_err *err);
+
+/* --- reading (report.c) ---------------------------------------------------- */
+int registry_accounts(struct store *st, const char *country, json_t **out, struct c2c_err *err);
+int registry_balance(struct store *st, const char *account, json_t **out, struct c2c_err *err);
+int registry_blocks(struct store *st, const char *account, json_t **out, struct c2c_err *err);
+int registry_journal(struct store *st, int64_t since, json_t **out, struct c2c_err *err);
+int registry_ca_report(struct store *st, const char *country, int year, json_t **out,
+		       struct c2c_err *err);
+
+/* --- proof (verify.c) ------------------------------------------------------ */
+struct registry_verify_report {
+	int64_t entries;     /* journal entries checked */
+	int64_t blocks;
+	int64_t issued;      /* credits ever issued */
+	int64_t held, cancelled, retired;
+	int64_t broken_seq;  /* first journal entry found broken, 0 if none */
+};
+/* Recomputes the hash chain, replays every journalled movement and compares
+ * the result with the stored blocks, and checks every invariant.  Returns 0,
+ * or C2C_ECONFLICT with err naming the first thing that is wrong. */
+int registry_verify(struct store *st, struct registry_verify_report *rep, struct c2c_err *err);
+
+/* --- journal (journal.c), used by the operations --------------------------- */
+/* Append `body` (its "op" and arguments and effects) as the next entry. */
+int registry_journal_append(struct registry_ctx *c, const char *op, json_t *body, int64_t *seq,
+			    struct c2c_err *err);
+/* SHA-256 hex of prev_hash "\n" seq "\n" at "\n" user "\n" op "\n" body. */
+void registry_entry_hash(const char *prev_hash, int64_t seq, const char *at, const char *user,
+			 const char *op, const char *body, char out[65]);
+
+#endif

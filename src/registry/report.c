@@ -1,0 +1,137 @@
+/*
+ * report.c - reading the registry: accounts, balances, blocks with their
+ * serial numbers, the journal, and the corresponding-adjustments table.
+ * Every function returns JSON; the CLI and the API print it.
+ */
+#include "registry.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static int rows_json(struct store *st, const char *sql, const char *bind1, const char *bind2,
+		     int64_t bind_int, json_t **out, struct c2c_err *err)
+{
+	struct store_stmt *s;
+	json_t *arr;
+	int rc;
+
+	*out = NULL;
+	if ((rc = store_prepare(st, sql, &s, err)))
+		return rc;
+	/* Parameters a statement does not use are refused by SQLite; harmless. */
+	store_bind_text(s, 1, bind1);
+	store_bind_text(s, 2, bind2);
+	store_bind_int(s, 3, bind_int);
+	arr = json_array();
+	while ((rc = store_step(s, err)) == 1) {
+		json_t *o = json_object();
+		for (int i = 0; i < store_col_count(s); i++) {
+			const char *name = store_col_name(s, i);
+			json_t *v;
+			if (store_col_is_null(s, i))
+				v = json_null();
+			else if (!strcmp(name, "balance") || !strcmp(name, "quantity") || !strcmp(name, "first") ||
+				 !strcmp(name, "last") || !strcmp(name, "seq") || !strcmp(name, "credits") ||
+				 !strcmp(name, "vintage") || !strcmp(name, "authorized") || !strcmp(name, "adjustment"))
+				v = json_integer(store_col_int(s, i));
+			else
+				v = json_string(store_col_text(s, i));
+			json_object_set_new(o, name, v);
+		}
+		json_array_append_new(arr, o);
+	}
+	store_finalize(s);
+	if (rc < 0) {
+		json_decref(arr);
+		return rc;
+	}
+	*out = arr;
+	return 0;
+}
+
+int registry_accounts(struct store *st, const char *country, json_t **out, struct c2c_err *err)
+{
+	return rows_json(st, "SELECT \"id\", \"country\", \"kind\", \"holder\", \"status\", \"balance\""
+			     " FROM registry_accounts WHERE (?1 IS NULL OR \"country\" = ?1) ORDER BY \"country\", \"id\"",
+			 country, NULL, 0, out, err);
+}
+
+int registry_balance(struct store *st, const char *account, json_t **out, struct c2c_err *err)
+{
+	int rc = rows_json(st, "SELECT a.\"id\" AS \"account\", b.\"issuance_id\" AS \"issuance\", i.\"vintage\","
+			       " b.\"state\", SUM(b.\"last_serial\" - b.\"first_serial\" + 1) AS \"credits\""
+			       " FROM registry_accounts a JOIN registry_blocks b ON b.\"account_id\" = a.\"id\""
+			       " JOIN registry_issuances i ON i.\"id\" = b.\"issuance_id\""
+			       " WHERE (?1 IS NULL OR a.\"id\" = ?1)"
+			       " GROUP BY a.\"id\", b.\"issuance_id\", i.\"vintage\", b.\"state\" ORDER BY a.\"id\", b.\"issuance_id\"",
+			   account, NULL, 0, out, err);
+	if (!rc && account && json_array_size(*out) == 0) {
+		json_t *acc;
+		size_t n;
+		if ((rc = rows_json(st, "SELECT \"id\" FROM registry_accounts WHERE \"id\" = ?1", account, NULL, 0,
+				    &acc, err)))
+			return rc;
+		n = json_array_size(acc);
+		json_decref(acc);
+		if (!n) {
+			json_decref(*out);
+			*out = NULL;
+			return c2c_err_set(err, C2C_ENOTFOUND, "account '%s' does not exist", account);
+		}
+	}
+	return rc;
+}
+
+int registry_blocks(struct store *st, const char *account, json_t **out, struct c2c_err *err)
+{
+	int rc = rows_json(st, "SELECT b.\"account_id\" AS \"account\", b.\"issuance_id\" AS \"issuance\", i.\"project\","
+			       " i.\"vintage\", b.\"first_serial\" AS \"first\", b.\"last_serial\" AS \"last\","
+			       " b.\"last_serial\" - b.\"first_serial\" + 1 AS \"credits\", b.\"state\","
+			       " b.\"purpose\", b.\"beneficiary\""
+			       " FROM registry_blocks b JOIN registry_issuances i ON i.\"id\" = b.\"issuance_id\""
+			       " WHERE (?1 IS NULL OR b.\"account_id\" = ?1) ORDER BY b.\"account_id\", b.\"issuance_id\", b.\"first_serial\"",
+			   account, NULL, 0, out, err);
+	size_t i;
+	json_t *b;
+	if (rc)
+		return rc;
+	json_array_foreach(*out, i, b) {
+		char serial[96];
+		registry_serial_range(serial, sizeof(serial), json_string_value(json_object_get(b, "project")),
+				      (int)json_integer_value(json_object_get(b, "vintage")),
+				      json_integer_value(json_object_get(b, "first")),
+				      json_integer_value(json_object_get(b, "last")));
+		json_object_set_new(b, "serial", json_string(serial));
+	}
+	return 0;
+}
+
+int registry_journal(struct store *st, int64_t since, json_t **out, struct c2c_err *err)
+{
+	int rc = rows_json(st, "SELECT \"seq\", \"at\", \"user_name\" AS \"user\", \"op\", \"body\", \"hash\""
+			       " FROM registry_journal WHERE \"seq\" >= ?3 ORDER BY \"seq\"",
+			   NULL, NULL, since, out, err);
+	size_t i;
+	json_t *e;
+	if (rc)
+		return rc;
+	json_array_foreach(*out, i, e) {
+		json_t *body = json_loads(json_string_value(json_object_get(e, "body")), 0, NULL);
+		json_object_set_new(e, "body", body ? body : json_null());
+	}
+	return 0;
+}
+
+int registry_ca_report(struct store *st, const char *country, int year, json_t **out,
+		       struct c2c_err *err)
+{
+	char y[16];
+	snprintf(y, sizeof(y), "%d", year);
+	return rows_json(st, "SELECT c.\"country\", c.\"vintage\", c.\"issuance_id\" AS \"issuance\","
+			     " c.\"first_serial\" AS \"first\", c.\"last_serial\" AS \"last\", c.\"quantity\" AS \"adjustment\","
+			     " c.\"seq\", j.\"at\""
+			     " FROM registry_ca c JOIN registry_journal j ON j.\"seq\" = c.\"seq\""
+			     " WHERE c.\"country\" = ?1 AND (?2 = '0' OR CAST(c.\"vintage\" AS TEXT) = ?2)"
+			     " ORDER BY c.\"vintage\", c.\"seq\", c.\"issuance_id\", c.\"first_serial\"",
+			 country, y, 0, out, err);
+}

@@ -1,0 +1,41 @@
+/*
+ * schema.c - the registry's tables.  Credits live only in registry_blocks;
+ * account balances are a cache that verify proves equal to the blocks.
+ * Migrations are appended, never edited.
+ */
+#include "registry.h"
+
+static const char registry_v1[] =
+	"CREATE TABLE registry_accounts ("
+	" \"id\" TEXT PRIMARY KEY, \"country\" TEXT NOT NULL, \"kind\" TEXT NOT NULL,"
+	" \"holder\" TEXT NOT NULL, \"status\" TEXT NOT NULL, \"balance\" BIGINT NOT NULL,"
+	" \"opened_seq\" BIGINT NOT NULL, \"closed_seq\" BIGINT);"
+	"CREATE TABLE registry_issuances ("
+	" \"id\" TEXT PRIMARY KEY, \"project\" TEXT NOT NULL, \"host\" TEXT NOT NULL,"
+	" \"period_start\" TEXT NOT NULL, \"period_end\" TEXT NOT NULL, \"vintage\" INTEGER NOT NULL,"
+	" \"quantity\" BIGINT NOT NULL, \"first_serial\" BIGINT NOT NULL, \"last_serial\" BIGINT NOT NULL,"
+	" \"verified_er\" BIGINT, \"authorized\" INTEGER NOT NULL, \"allocated\" INTEGER NOT NULL,"
+	" \"issued_seq\" BIGINT NOT NULL, UNIQUE (\"project\", \"first_serial\"));"
+	"CREATE TABLE registry_blocks ("
+	" \"id\" BIGINT PRIMARY KEY, \"issuance_id\" TEXT NOT NULL, \"first_serial\" BIGINT NOT NULL,"
+	" \"last_serial\" BIGINT NOT NULL, \"account_id\" TEXT NOT NULL, \"state\" TEXT NOT NULL,"
+	" \"ca_done\" INTEGER NOT NULL, \"purpose\" TEXT, \"beneficiary\" TEXT,"
+	" CHECK (\"first_serial\" <= \"last_serial\"));"
+	"CREATE INDEX registry_blocks_by_account ON registry_blocks (\"account_id\", \"issuance_id\", \"first_serial\");"
+	"CREATE INDEX registry_blocks_by_issuance ON registry_blocks (\"issuance_id\", \"first_serial\");"
+	"CREATE TABLE registry_ca ("
+	" \"seq\" BIGINT NOT NULL, \"country\" TEXT NOT NULL, \"vintage\" INTEGER NOT NULL,"
+	" \"quantity\" BIGINT NOT NULL, \"issuance_id\" TEXT NOT NULL,"
+	" \"first_serial\" BIGINT NOT NULL, \"last_serial\" BIGINT NOT NULL);"
+	"CREATE TABLE registry_journal ("
+	" \"seq\" BIGINT PRIMARY KEY, \"at\" TEXT NOT NULL, \"user_name\" TEXT NOT NULL,"
+	" \"op\" TEXT NOT NULL, \"body\" TEXT NOT NULL, \"prev_hash\" TEXT NOT NULL, \"hash\" TEXT NOT NULL);";
+
+int registry_migrate(struct store *st, struct c2c_err *err)
+{
+	static const struct store_migration m[] = {
+		{1, "registry tables", registry_v1},
+	};
+	int applied;
+	return store_migrate(st, "registry", m, sizeof(m) / sizeof(m[0]), &applied, err);
+}

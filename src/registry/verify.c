@@ -1,0 +1,333 @@
+/*
+ * verify.c - the proof that no credit exists twice or vanished.
+ *
+ * Three independent checks, and the first failure is named:
+ *  1. the journal's hash chain, entry by entry;
+ *  2. a replay of every movement the journal records, from nothing, into an
+ *     interval map per issuance: each credit must be where the journal says
+ *     it was moved from, and the map at the end must equal the stored blocks
+ *     (so a block edited behind the registry's back is found even when the
+ *     journal is intact);
+ *  3. the invariants on the stored tables: per issuance, issued = held +
+ *     cancelled + retired and no serial in two blocks; every cached balance
+ *     equals the sum of its account's blocks.
+ */
+#include "registry.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct seg {
+	char issuance[40];
+	int64_t first, last;
+	char account[64];
+	char state[12];
+};
+
+struct segs {
+	struct seg *v;
+	size_t n, cap;
+};
+
+static int seg_cmp(const struct seg *a, const struct seg *b)
+{
+	int c = strcmp(a->issuance, b->issuance);
+	if (c)
+		return c;
+	return a->first < b->first ? -1 : a->first > b->first;
+}
+
+static int segs_insert(struct segs *s, size_t at, const struct seg *x)
+{
+	if (s->n == s->cap) {
+		size_t nc = s->cap ? s->cap * 2 : 64;
+		struct seg *nv = realloc(s->v, nc * sizeof(*nv));
+		if (!nv)
+			return -1;
+		s->v = nv;
+		s->cap = nc;
+	}
+	memmove(&s->v[at + 1], &s->v[at], (s->n - at) * sizeof(*x));
+	s->v[at] = *x;
+	s->n++;
+	return 0;
+}
+
+/* First segment not before (issuance, first). */
+static size_t segs_lower(const struct segs *s, const char *iss, int64_t first)
+{
+	size_t lo = 0, hi = s->n;
+	struct seg key;
+	snprintf(key.issuance, sizeof(key.issuance), "%s", iss);
+	key.first = first;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (seg_cmp(&s->v[mid], &key) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* Apply one journalled movement to the map; returns a reason on failure. */
+static const char *replay_move(struct segs *s, json_t *mv)
+{
+	const char *iss = json_string_value(json_object_get(mv, "issuance"));
+	const char *from = json_string_value(json_object_get(mv, "from"));
+	const char *to = json_string_value(json_object_get(mv, "to"));
+	const char *state = json_string_value(json_object_get(mv, "state"));
+	int64_t first = json_integer_value(json_object_get(mv, "first"));
+	int64_t last = json_integer_value(json_object_get(mv, "last"));
+	size_t i;
+
+	if (!iss || !to || !state || first <= 0 || last < first)
+		return "a movement in the journal is malformed";
+	i = segs_lower(s, iss, first);
+	if (!from) { /* issuance: the range must be new */
+		struct seg x = {0};
+		if ((i < s->n && !strcmp(s->v[i].issuance, iss) && s->v[i].first <= last) ||
+		    (i > 0 && !strcmp(s->v[i - 1].issuance, iss) && s->v[i - 1].last >= first))
+			return "an issuance re-issues serials that exist already";
+		snprintf(x.issuance, sizeof(x.issuance), "%s", iss);
+		x.first = first;
+		x.last = last;
+		snprintf(x.account, sizeof(x.account), "%s", to);
+		snprintf(x.state, sizeof(x.state), "%s", state);
+		return segs_insert(s, i, &x) ? "out of memory" : NULL;
+	}
+	/* The segment holding `first` may start before it. */
+	if (i == s->n || strcmp(s->v[i].issuance, iss) || s->v[i].first > first)
+		i--;
+	if (i >= s->n || strcmp(s->v[i].issuance, iss) || s->v[i].first > first || s->v[i].last < last)
+		return "a movement takes credits that were not there";
+	if (strcmp(s->v[i].account, from) || strcmp(s->v[i].state, "active"))
+		return "a movement takes credits from an account that did not hold them, or that had left circulation";
+	{
+		struct seg whole = s->v[i], mid = whole;
+		size_t at = i;
+		/* Cut [whole.first, first-1] | [first, last] | [last+1, whole.last]. */
+		memmove(&s->v[i], &s->v[i + 1], (s->n - i - 1) * sizeof(whole));
+		s->n--;
+		if (whole.first < first) {
+			struct seg lo = whole;
+			lo.last = first - 1;
+			if (segs_insert(s, at++, &lo))
+				return "out of memory";
+		}
+		mid.first = first;
+		mid.last = last;
+		snprintf(mid.account, sizeof(mid.account), "%s", to);
+		snprintf(mid.state, sizeof(mid.state), "%s", state);
+		if (segs_insert(s, at++, &mid))
+			return "out of memory";
+		if (whole.last > last) {
+			struct seg hi = whole;
+			hi.first = last + 1;
+			if (segs_insert(s, at, &hi))
+				return "out of memory";
+		}
+	}
+	return NULL;
+}
+
+/* Merge neighbours with the same owner and state, so that two ways of
+ * cutting the same ranges compare equal. */
+static void segs_normalize(struct segs *s)
+{
+	size_t w = 0;
+	for (size_t r = 0; r < s->n; r++) {
+		if (w > 0 && !strcmp(s->v[w - 1].issuance, s->v[r].issuance) &&
+		    s->v[w - 1].last + 1 == s->v[r].first && !strcmp(s->v[w - 1].account, s->v[r].account) &&
+		    !strcmp(s->v[w - 1].state, s->v[r].state))
+			s->v[w - 1].last = s->v[r].last;
+		else
+			s->v[w++] = s->v[r];
+	}
+	s->n = w;
+}
+
+static int check_chain_and_replay(struct store *st, struct segs *replayed,
+				  struct registry_verify_report *rep, struct c2c_err *err)
+{
+	struct store_stmt *s;
+	char prev[65];
+	int64_t expect = 1;
+	int rc;
+
+	memset(prev, '0', 64);
+	prev[64] = '\0';
+	if ((rc = store_prepare(st, "SELECT \"seq\", \"at\", \"user_name\", \"op\", \"body\", \"prev_hash\", \"hash\""
+				    " FROM registry_journal ORDER BY \"seq\"", &s, err)))
+		return rc;
+	while ((rc = store_step(s, err)) == 1) {
+		int64_t seq = store_col_int(s, 0);
+		char hash[65];
+		const char *why = NULL;
+		json_t *body, *mv;
+		size_t k;
+
+		registry_entry_hash(store_col_text(s, 5), seq, store_col_text(s, 1), store_col_text(s, 2),
+				    store_col_text(s, 3), store_col_text(s, 4), hash);
+		if (seq != expect)
+			why = "is out of sequence (an entry is missing)";
+		else if (strcmp(store_col_text(s, 5), prev))
+			why = "does not follow the previous entry's hash";
+		else if (strcmp(store_col_text(s, 6), hash))
+			why = "has been altered: its hash does not match its content";
+		if (why) {
+			rep->broken_seq = seq;
+			rc = c2c_err_set(err, C2C_ECONFLICT, "journal entry %lld %s", (long long)seq, why);
+			break;
+		}
+		body = json_loads(store_col_text(s, 4), 0, NULL);
+		json_array_foreach(json_object_get(body, "moves"), k, mv)
+			if ((why = replay_move(replayed, mv)))
+				break;
+		json_decref(body);
+		if (why) {
+			rep->broken_seq = seq;
+			rc = c2c_err_set(err, C2C_ECONFLICT, "journal entry %lld: %s", (long long)seq, why);
+			break;
+		}
+		snprintf(prev, sizeof(prev), "%s", store_col_text(s, 6));
+		expect++;
+		rep->entries++;
+	}
+	store_finalize(s);
+	return rc < 0 ? rc : rc > 0 ? rc : 0;
+}
+
+static int load_blocks(struct store *st, struct segs *out, struct registry_verify_report *rep,
+		       struct c2c_err *err)
+{
+	struct store_stmt *s;
+	int rc;
+	if ((rc = store_prepare(st, "SELECT \"issuance_id\", \"first_serial\", \"last_serial\", \"account_id\", \"state\""
+				    " FROM registry_blocks ORDER BY \"issuance_id\", \"first_serial\"", &s, err)))
+		return rc;
+	while ((rc = store_step(s, err)) == 1) {
+		struct seg x;
+		snprintf(x.issuance, sizeof(x.issuance), "%s", store_col_text(s, 0));
+		x.first = store_col_int(s, 1);
+		x.last = store_col_int(s, 2);
+		snprintf(x.account, sizeof(x.account), "%s", store_col_text(s, 3));
+		snprintf(x.state, sizeof(x.state), "%s", store_col_text(s, 4));
+		if (segs_insert(out, out->n, &x))
+			rc = c2c_err_set(err, C2C_ENOMEM, "out of memory");
+		rep->blocks++;
+		if (!strcmp(x.state, "cancelled"))
+			rep->cancelled += x.last - x.first + 1;
+		else if (!strcmp(x.state, "retired"))
+			rep->retired += x.last - x.first + 1;
+		else
+			rep->held += x.last - x.first + 1;
+		if (rc < 0)
+			break;
+	}
+	store_finalize(s);
+	return rc < 0 ? rc : 0;
+}
+
+/* Invariants on the stored tables alone. */
+static int check_tables(struct store *st, const struct segs *blocks, struct registry_verify_report *rep,
+			struct c2c_err *err)
+{
+	struct store_stmt *s;
+	int rc;
+
+	/* No serial in two blocks: blocks are sorted by (issuance, first). */
+	for (size_t i = 1; i < blocks->n; i++)
+		if (!strcmp(blocks->v[i].issuance, blocks->v[i - 1].issuance) &&
+		    blocks->v[i].first <= blocks->v[i - 1].last)
+			return c2c_err_set(err, C2C_ECONFLICT, "issuance %s: serials %lld..%lld are in two blocks",
+					   blocks->v[i].issuance, (long long)blocks->v[i].first,
+					   (long long)(blocks->v[i - 1].last < blocks->v[i].last ? blocks->v[i - 1].last
+												: blocks->v[i].last));
+	/* issued = held + cancelled + retired, per issuance, and within its range. */
+	if ((rc = store_prepare(st, "SELECT i.\"id\", i.\"quantity\", i.\"first_serial\", i.\"last_serial\","
+				    " COALESCE(SUM(b.\"last_serial\" - b.\"first_serial\" + 1), 0),"
+				    " COALESCE(MIN(b.\"first_serial\"), i.\"first_serial\"), COALESCE(MAX(b.\"last_serial\"), i.\"last_serial\")"
+				    " FROM registry_issuances i LEFT JOIN registry_blocks b ON b.\"issuance_id\" = i.\"id\""
+				    " GROUP BY i.\"id\", i.\"quantity\", i.\"first_serial\", i.\"last_serial\" ORDER BY i.\"id\"",
+				&s, err)))
+		return rc;
+	while ((rc = store_step(s, err)) == 1) {
+		rep->issued += store_col_int(s, 1);
+		if (store_col_int(s, 4) != store_col_int(s, 1) || store_col_int(s, 3) - store_col_int(s, 2) + 1 != store_col_int(s, 1)) {
+			rc = c2c_err_set(err, C2C_ECONFLICT, "issuance %s: %lld credits issued but %lld in blocks",
+					 store_col_text(s, 0), store_col_int(s, 1), store_col_int(s, 4));
+			break;
+		}
+		if (store_col_int(s, 5) < store_col_int(s, 2) || store_col_int(s, 6) > store_col_int(s, 3)) {
+			rc = c2c_err_set(err, C2C_ECONFLICT, "issuance %s: a block lies outside serials %lld..%lld",
+					 store_col_text(s, 0), store_col_int(s, 2), store_col_int(s, 3));
+			break;
+		}
+	}
+	store_finalize(s);
+	if (rc)
+		return rc < 0 ? rc : rc;
+	/* Balances equal the sum of blocks; closed accounts are empty. */
+	if ((rc = store_prepare(st, "SELECT a.\"id\", a.\"balance\", COALESCE(SUM(b.\"last_serial\" - b.\"first_serial\" + 1), 0), a.\"status\""
+				    " FROM registry_accounts a LEFT JOIN registry_blocks b ON b.\"account_id\" = a.\"id\""
+				    " GROUP BY a.\"id\", a.\"balance\", a.\"status\" ORDER BY a.\"id\"", &s, err)))
+		return rc;
+	while ((rc = store_step(s, err)) == 1) {
+		if (store_col_int(s, 1) != store_col_int(s, 2)) {
+			rc = c2c_err_set(err, C2C_ECONFLICT, "account %s: balance says %lld, its blocks hold %lld",
+					 store_col_text(s, 0), store_col_int(s, 1), store_col_int(s, 2));
+			break;
+		}
+		if (!strcmp(store_col_text(s, 3), "closed") && store_col_int(s, 2)) {
+			rc = c2c_err_set(err, C2C_ECONFLICT, "account %s is closed but holds credits", store_col_text(s, 0));
+			break;
+		}
+	}
+	store_finalize(s);
+	if (rc)
+		return rc < 0 ? rc : rc;
+	/* Every block belongs to an account and an issuance that exist. */
+	if (store_query_int(st, "SELECT COUNT(*) FROM registry_blocks b WHERE NOT EXISTS (SELECT 1 FROM registry_accounts a"
+				" WHERE a.\"id\" = b.\"account_id\") OR NOT EXISTS (SELECT 1 FROM registry_issuances i"
+				" WHERE i.\"id\" = b.\"issuance_id\")", err) != 0)
+		return c2c_err_set(err, C2C_ECONFLICT, "a block belongs to an account or issuance that does not exist");
+	return 0;
+}
+
+int registry_verify(struct store *st, struct registry_verify_report *rep, struct c2c_err *err)
+{
+	struct segs replayed = {0}, stored = {0};
+	int rc;
+
+	memset(rep, 0, sizeof(*rep));
+	c2c_err_clear(err);
+	if ((rc = check_chain_and_replay(st, &replayed, rep, err)))
+		goto out;
+	if ((rc = load_blocks(st, &stored, rep, err)))
+		goto out;
+	if ((rc = check_tables(st, &stored, rep, err)))
+		goto out;
+	segs_normalize(&replayed);
+	segs_normalize(&stored);
+	for (size_t i = 0; i < replayed.n || i < stored.n; i++) {
+		const struct seg *a = i < replayed.n ? &replayed.v[i] : NULL, *b = i < stored.n ? &stored.v[i] : NULL;
+		if (a && b && !seg_cmp(a, b) && a->last == b->last && !strcmp(a->account, b->account) &&
+		    !strcmp(a->state, b->state))
+			continue;
+		if (b)
+			rc = c2c_err_set(err, C2C_ECONFLICT, "stored block %s serials %lld..%lld in %s (%s) is not what"
+							     " the journal records", b->issuance, (long long)b->first,
+					 (long long)b->last, b->account, b->state);
+		else
+			rc = c2c_err_set(err, C2C_ECONFLICT, "the journal records %s serials %lld..%lld in %s, but no"
+							     " stored block holds them", a->issuance, (long long)a->first,
+					 (long long)a->last, a->account);
+		break;
+	}
+out:
+	free(replayed.v);
+	free(stored.v);
+	return rc;
+}

@@ -1,0 +1,139 @@
+#!/bin/sh
+# registry.sh - the registry under several processes at once, and under
+# kill -9.  Runs the real binary against one database file:
+#  1. concurrency: 8 processes move credits out of the same accounts at
+#     once; every acknowledged transfer must be in the balances, none twice,
+#     no overdraw, and verify must pass (the UNDP registry lost 254 of 287).
+#  2. crash: transfers in a loop while the c2c process is killed with
+#     SIGKILL at random moments; after every kill verify must pass and every
+#     acknowledged transfer must be in the journal.
+#  3. a batch (apply) killed half-way leaves nothing of itself behind.
+# usage: tests/registry.sh BUILD_DIR; last line "registry: N passed, N failed".
+set -u
+BIN="$(cd "$1" && pwd)/c2c"
+WORK="$(mktemp -d)"
+trap 'rm -rf "$WORK"' EXIT
+export C2C_DB="$WORK/r.db"
+pass=0
+fail=0
+ok() { pass=$((pass + 1)); echo "ok: $1"; }
+bad() { fail=$((fail + 1)); echo "FAILED: $1"; }
+check() { if [ "$2" = "$3" ]; then ok "$1"; else bad "$1: got '$2', expected '$3'"; fi; }
+reg() { "$BIN" registry "$@"; }
+bal() { reg balance --account "$1" --format json | python3 -c "import json,sys; print(sum(r['credits'] for r in json.load(sys.stdin) if r['state']=='active'))"; }
+
+"$BIN" init >/dev/null
+for a in JP-GOV-1 JP-ENT-1 JP-ENT-2 JP-ENT-3 JP-ENT-4; do
+	kind=entity; [ "$a" = JP-GOV-1 ] && kind=government
+	reg account open --id "$a" --country JP --kind $kind --holder "$a" >/dev/null
+done
+reg account open --id KH-GOV-1 --country KH --kind government --holder Cambodia >/dev/null
+reg issue --project KH003 --from 2023-01-01 --to 2023-12-31 --quantity 1000 >/dev/null
+reg allocate KH003-01 JP-GOV-1=30 KH-GOV-1=70 >/dev/null
+check "allocation 30/70" "$(bal JP-GOV-1)" 300
+
+# --- 1. concurrency --------------------------------------------------------------
+# 8 workers x 50 transfers of 1 credit from JP-GOV-1 (300 credits): at most 300
+# may succeed, and exactly as many credits must have moved as were acknowledged.
+for w in 1 2 3 4 5 6 7 8; do
+	(
+		to=JP-ENT-$(( (w - 1) % 4 + 1 ))
+		i=0
+		while [ $i -lt 50 ]; do
+			if reg transfer --from JP-GOV-1 --to "$to" --quantity 1 >/dev/null 2>>"$WORK/errs.$w"; then
+				echo "$to" >>"$WORK/acks.$w"
+			fi
+			i=$((i + 1))
+		done
+	) &
+done
+wait
+acked=$(cat "$WORK"/acks.* 2>/dev/null | wc -l)
+moved=$(( $(bal JP-ENT-1) + $(bal JP-ENT-2) + $(bal JP-ENT-3) + $(bal JP-ENT-4) ))
+check "every acknowledged concurrent transfer moved exactly one credit" "$moved" "$acked"
+check "no credit created or lost under concurrency" "$(( $(bal JP-GOV-1) + moved ))" 300
+[ "$acked" -eq 300 ] && ok "all 300 credits moved, 100 transfers refused for want of credits" \
+	|| bad "acked $acked of 400 attempts (expected 300: the rest overdraw)"
+if grep -qv "holds 0 credits" "$WORK"/errs.* 2>/dev/null; then
+	bad "a refused transfer failed for another reason: $(grep -hv 'holds 0 credits' "$WORK"/errs.* | head -3)"
+else ok "the only refusals were overdraws"; fi
+reg verify >/dev/null 2>&1 && ok "verify after concurrency" || bad "verify after concurrency: $(reg verify 2>&1)"
+
+# --- 2. crash ------------------------------------------------------------------------
+: >"$WORK/crash.acks"
+(
+	while :; do
+		reg transfer --from KH-GOV-1 --to JP-ENT-1 --quantity 1 >/dev/null 2>&1 && echo 1 >>"$WORK/crash.acks"
+		reg transfer --from JP-ENT-1 --to KH-GOV-1 --quantity 1 >/dev/null 2>&1 && echo 2 >>"$WORK/crash.acks"
+	done
+) 2>/dev/null &
+loop=$!
+reg authorize KH003-01 >/dev/null 2>&1 || true
+kills=0
+while [ $kills -lt 25 ]; do
+	sleep 0.0$(( ($(od -An -N1 -tu1 /dev/urandom) % 9) + 1 ))
+	pkill -9 -f "$BIN registry transfer" 2>/dev/null && kills=$((kills + 1))
+done
+kill -9 $loop 2>/dev/null
+wait $loop 2>/dev/null
+pkill -9 -f "$BIN registry transfer" 2>/dev/null
+sleep 0.2
+ok "killed a transferring c2c $kills times"
+reg verify >/dev/null 2>&1 && ok "verify after $kills kills" || bad "verify after kills: $(reg verify 2>&1)"
+acks=$(wc -l <"$WORK/crash.acks")
+journalled=$(reg journal --format json | python3 -c "import json,sys; j=json.load(sys.stdin); print(sum(1 for e in j if e['op']=='transfer' and e['body']['from'] in ('KH-GOV-1','JP-ENT-1') and e['body']['to'] in ('KH-GOV-1','JP-ENT-1')))")
+[ "$journalled" -ge "$acks" ] && ok "all $acks acknowledged transfers are in the journal ($journalled)" \
+	|| bad "acknowledged $acks transfers but the journal has $journalled"
+check "credits conserved after crashes" "$(( $(bal KH-GOV-1) + $(bal JP-ENT-1) + $(bal JP-ENT-2) + $(bal JP-ENT-3) + $(bal JP-ENT-4) + $(bal JP-GOV-1) ))" 1000
+
+# --- 3. a batch is all or nothing, even when killed ----------------------------------
+seq_before=$(reg journal --format json | python3 -c "import json,sys; print(len(json.load(sys.stdin)))")
+python3 -c "
+for i in range(200000):
+    print('{\"op\":\"transfer\",\"from\":\"JP-ENT-%d\",\"to\":\"JP-ENT-%d\",\"quantity\":1}' % (1 + i % 2, 2 - i % 2))
+" >"$WORK/batch.jsonl"
+reg apply "$WORK/batch.jsonl" >/dev/null 2>&1 &
+sleep 0.5
+pkill -9 -f "$BIN registry apply" 2>/dev/null
+wait 2>/dev/null
+seq_after=$(reg journal --format json | python3 -c "import json,sys; print(len(json.load(sys.stdin)))")
+reg verify >/dev/null 2>&1 && ok "verify after a killed batch" || bad "verify after killed batch: $(reg verify 2>&1)"
+case $((seq_after - seq_before)) in
+0 | 200000) ok "killed batch left all or nothing ($((seq_after - seq_before)) entries)";;
+*) bad "killed batch left $((seq_after - seq_before)) of 200000 entries";;
+esac
+printf '{"op":"transfer","from":"JP-ENT-1","to":"JP-ENT-2","quantity":1}\n{"op":"transfer","from":"JP-ENT-1","to":"NOPE","quantity":1}\n' >"$WORK/bad.jsonl"
+before=$(reg journal --format json | python3 -c "import json,sys; print(len(json.load(sys.stdin)))")
+if reg apply "$WORK/bad.jsonl" 2>"$WORK/err"; then bad "a batch with a bad line was applied"; else
+	grep -q "bad.jsonl: line 2: account 'NOPE' does not exist" "$WORK/err" && ok "bad batch names the line" || bad "bad batch message: $(cat "$WORK/err")"
+fi
+check "a bad batch changes nothing" "$(reg journal --format json | python3 -c "import json,sys; print(len(json.load(sys.stdin)))")" "$before"
+
+# --- 4. refusals from the command line: exit status, message, nothing changed ---------
+refused() { # refused NAME STATUS MESSAGE ARGS...
+	name=$1 want=$2 msg=$3
+	shift 3
+	before=$(reg journal --format json | sha256sum)
+	reg "$@" >/dev/null 2>"$WORK/err"
+	got=$?
+	[ "$got" -eq "$want" ] && ok "$name: exit $got" || bad "$name: exit $got, expected $want ($(cat "$WORK/err"))"
+	grep -qF -- "$msg" "$WORK/err" && ok "$name: says why" || bad "$name: message '$(cat "$WORK/err")' lacks '$msg'"
+	[ "$(reg journal --format json | sha256sum)" = "$before" ] && ok "$name: changed nothing" || bad "$name changed the journal"
+}
+refused "overdraw" 5 "holds" transfer --from JP-ENT-3 --to JP-ENT-4 --quantity 100000
+refused "unknown account" 4 "account 'JP-NOPE' does not exist" transfer --from JP-NOPE --to JP-ENT-4 --quantity 1
+refused "moving retired credits" 4 "JP-RETIREMENT" transfer --from JP-RETIREMENT --to JP-ENT-4 --quantity 1
+reg retire --account JP-ENT-4 --quantity 1 --purpose voluntary --beneficiary "Someone" >/dev/null
+refused "moving retired credits" 5 "never move again" transfer --from JP-RETIREMENT --to JP-ENT-4 --quantity 1
+refused "issuing above the verified ER" 5 "verified emission reductions" issue --project KH003 --from 2024-01-01 --to 2024-12-31 --quantity 500 --verified-er 499
+refused "issuing a period twice" 5 "overlaps issuance KH003-01" issue --project KH003 --from 2023-06-01 --to 2023-06-30 --quantity 5
+reg issue --project KH003 --from 2024-01-01 --to 2024-12-31 --quantity 500 --verified-er 500 >/dev/null
+refused "shares not adding up to 100%" 3 "the shares add up to 99.99%, not 100%" allocate KH003-02 JP-GOV-1=50 KH-GOV-1=49.99
+refused "a bad share" 2 "is not a percentage" allocate KH003-02 JP-GOV-1=half
+refused "closing a non-empty account" 5 "only an empty account can be closed" account close KH-GOV-1
+refused "unknown subcommand" 2 "unknown subcommand 'mint'" mint
+refused "missing option" 2 "--quantity is required" transfer --from JP-ENT-1 --to JP-ENT-2
+reg verify >/dev/null 2>&1 && ok "verify at the end" || bad "verify at the end: $(reg verify 2>&1)"
+
+echo "registry: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]

@@ -1,0 +1,482 @@
+/*
+ * test_registry.c - the credit registry against a real SQLite file:
+ * the arithmetic (largest remainder, shares, serials), a whole scenario,
+ * refused operations that change nothing, a property test of thousands of
+ * random operations with every invariant checked after each one against an
+ * independent model, and tamper tests that verify must catch.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <unistd.h>
+
+#include "registry/registry.h"
+
+struct fixture {
+	char path[64];
+	struct store *st;
+	struct registry_ctx c;
+};
+
+static int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+	struct c2c_err err;
+	static int n;
+	snprintf(f->path, sizeof(f->path), "/tmp/c2c-reg-%d-%d.db", (int)getpid(), n++);
+	unlink(f->path);
+	if (store_open(&f->st, f->path, STORE_OPEN_CREATE, &err) || registry_migrate(f->st, &err)) {
+		fprintf(stderr, "setup: %s\n", err.msg);
+		return -1;
+	}
+	f->c.st = f->st;
+	f->c.user = "test";
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+	char p[96];
+	store_close(f->st);
+	unlink(f->path);
+	snprintf(p, sizeof(p), "%s-wal", f->path);
+	unlink(p);
+	snprintf(p, sizeof(p), "%s-shm", f->path);
+	unlink(p);
+	free(f);
+	return 0;
+}
+
+/* ------------------------------------------------------------ arithmetic */
+
+static void test_largest_remainder(void **state)
+{
+	int64_t parts[8];
+	(void)state;
+	{
+		int sh[] = {3333, 3333, 3334};
+		registry_largest_remainder(1200, sh, 3, parts);
+		assert_int_equal(parts[0] + parts[1] + parts[2], 1200);
+		assert_int_equal(parts[0], 400);
+		assert_int_equal(parts[2], 400);
+	}
+	{
+		int sh[] = {5000, 5000}; /* odd total, equal shares: the earlier entry gets the extra */
+		registry_largest_remainder(7, sh, 2, parts);
+		assert_int_equal(parts[0], 4);
+		assert_int_equal(parts[1], 3);
+	}
+	{
+		int sh[] = {2000, 1000, 7000}; /* 1.0, 0.5, 3.5: the tied remainders go to the larger share */
+		registry_largest_remainder(5, sh, 3, parts);
+		assert_int_equal(parts[0], 1);
+		assert_int_equal(parts[1], 0);
+		assert_int_equal(parts[2], 4);
+	}
+	/* Property: the parts always sum to the total and each is within one of its exact share. */
+	srand(7);
+	for (int t = 0; t < 20000; t++) {
+		int n = 1 + rand() % 8, sh[8], left = 10000;
+		int64_t total = rand() % 3 ? rand() % 100000 : ((int64_t)rand() << 20) + rand(), sum = 0;
+		for (int i = 0; i < n - 1; i++) {
+			sh[i] = left ? 1 + rand() % left : 0;
+			if (sh[i] > left - (n - 1 - i))
+				sh[i] = left - (n - 1 - i) > 0 ? left - (n - 1 - i) : 0;
+			left -= sh[i];
+		}
+		sh[n - 1] = left;
+		registry_largest_remainder(total, sh, (size_t)n, parts);
+		for (int i = 0; i < n; i++) {
+			__int128 exact = (__int128)total * sh[i];
+			sum += parts[i];
+			assert_true((__int128)parts[i] * 10000 <= exact + 10000);
+			assert_true((__int128)parts[i] * 10000 >= exact - 10000);
+		}
+		assert_int_equal(sum, total);
+	}
+}
+
+static void test_shares_and_serials(void **state)
+{
+	char buf[96];
+	(void)state;
+	assert_int_equal(registry_parse_share("50"), 5000);
+	assert_int_equal(registry_parse_share("35.5"), 3550);
+	assert_int_equal(registry_parse_share("33.33"), 3333);
+	assert_int_equal(registry_parse_share("100"), 10000);
+	assert_int_equal(registry_parse_share("12.5%"), 1250);
+	assert_int_equal(registry_parse_share("100.01"), -1);
+	assert_int_equal(registry_parse_share("33.333"), -1);
+	assert_int_equal(registry_parse_share("-5"), -1);
+	assert_int_equal(registry_parse_share("1e2"), -1);
+	assert_int_equal(registry_parse_share(""), -1);
+	assert_true(registry_project_ok("KH003"));
+	assert_true(registry_project_ok("ID0012"));
+	assert_false(registry_project_ok("kh003"));
+	assert_false(registry_project_ok("KH03"));
+	assert_false(registry_project_ok("KH00A"));
+	registry_serial_range(buf, sizeof(buf), "KH003", 2024, 1, 1200);
+	assert_string_equal(buf, "JCM-KH-003-2024-000001-001200");
+}
+
+/* --------------------------------------------------------------- scenario */
+
+static void open_accounts(struct registry_ctx *c)
+{
+	struct c2c_err err;
+	assert_int_equal(registry_account_open(c, "JP-GOV-1", "JP", "government", "Japan", &err), 0);
+	assert_int_equal(registry_account_open(c, "KH-GOV-1", "KH", "government", "Cambodia", &err), 0);
+	assert_int_equal(registry_account_open(c, "JP-ENT-1", "JP", "entity", "Company A", &err), 0);
+	assert_int_equal(registry_account_open(c, "KH-ENT-1", "KH", "entity", "Company B", &err), 0);
+}
+
+static int64_t balance(struct store *st, const char *id)
+{
+	char sql[160];
+	struct c2c_err err;
+	snprintf(sql, sizeof(sql), "SELECT balance FROM registry_accounts WHERE id = '%s'", id);
+	return store_query_int(st, sql, &err);
+}
+
+/* Everything the registry holds, as one string, to prove "changed nothing". */
+static char *snapshot(struct store *st)
+{
+	struct c2c_err err;
+	json_t *a, *b, *j, *all;
+	char *s;
+	assert_int_equal(registry_accounts(st, NULL, &a, &err), 0);
+	assert_int_equal(registry_blocks(st, NULL, &b, &err), 0);
+	assert_int_equal(registry_journal(st, 0, &j, &err), 0);
+	all = json_pack("{s:o, s:o, s:o}", "a", a, "b", b, "j", j);
+	s = json_dumps(all, JSON_SORT_KEYS | JSON_COMPACT);
+	json_decref(all);
+	return s;
+}
+
+/* A cheap fingerprint of the whole registry for the property test: every
+ * accepted write appends a journal entry and changes blocks or balances. */
+static char *digest(struct store *st)
+{
+	struct c2c_err err;
+	char *out = malloc(256);
+	snprintf(out, 256, "%lld/%lld/%lld/%lld/%lld",
+		 store_query_int(st, "SELECT COALESCE(MAX(seq), 0) FROM registry_journal", &err),
+		 store_query_int(st, "SELECT COUNT(*) FROM registry_blocks", &err),
+		 store_query_int(st, "SELECT COALESCE(SUM(id * 7 + first_serial * 13 + last_serial * 17"
+				     " + length(account_id) * 19 + length(state) * 23), 0) FROM registry_blocks", &err),
+		 store_query_int(st, "SELECT COALESCE(SUM(balance * length(id)), 0) FROM registry_accounts", &err),
+		 store_query_int(st, "SELECT COUNT(*) FROM registry_issuances", &err));
+	return out;
+}
+
+static void verify_ok(struct store *st)
+{
+	struct registry_verify_report r;
+	struct c2c_err err;
+	int rc = registry_verify(st, &r, &err);
+	if (rc)
+		fail_msg("verify: %s", err.msg);
+	assert_int_equal(r.issued, r.held + r.cancelled + r.retired);
+}
+
+static void test_scenario(void **state)
+{
+	struct fixture *f = *state;
+	struct registry_ctx *c = &f->c;
+	struct registry_issue_req r = {"KH003", "2023-01-01", "2023-12-31", 1200, 1250};
+	struct registry_share sh[] = {{"JP-GOV-1", 5000}, {"KH-GOV-1", 5000}};
+	char id[64];
+	struct c2c_err err;
+	json_t *ca;
+
+	open_accounts(c);
+	assert_int_equal(registry_issue(c, &r, id, sizeof(id), &err), 0);
+	assert_string_equal(id, "KH003-01");
+	assert_int_equal(balance(f->st, "KH-PENDING"), 1200);
+	assert_int_equal(registry_allocate(c, id, sh, 2, &err), 0);
+	assert_int_equal(balance(f->st, "JP-GOV-1"), 600);
+	assert_int_equal(balance(f->st, "KH-PENDING"), 0);
+	/* international before authorization: refused */
+	assert_int_equal(registry_transfer(c, "KH-GOV-1", "JP-ENT-1", 10, &err), C2C_ECONFLICT);
+	assert_non_null(strstr(err.msg, "not authorized"));
+	assert_int_equal(registry_authorize(c, id, &err), 0);
+	assert_int_equal(registry_transfer(c, "KH-GOV-1", "JP-ENT-1", 10, &err), 0);
+	/* CA: KH +10, JP -10 for vintage 2023, once */
+	assert_int_equal(registry_ca_report(f->st, "KH", 2023, &ca, &err), 0);
+	assert_int_equal(json_array_size(ca), 1);
+	assert_int_equal(json_integer_value(json_object_get(json_array_get(ca, 0), "adjustment")), 10);
+	json_decref(ca);
+	assert_int_equal(registry_ca_report(f->st, "JP", 2023, &ca, &err), 0);
+	assert_int_equal(json_integer_value(json_object_get(json_array_get(ca, 0), "adjustment")), -10);
+	json_decref(ca);
+	/* moving them back is not a first transfer: no new adjustment */
+	assert_int_equal(registry_transfer(c, "JP-ENT-1", "KH-ENT-1", 10, &err), 0);
+	assert_int_equal(registry_ca_report(f->st, "KH", 0, &ca, &err), 0);
+	assert_int_equal(json_array_size(ca), 1);
+	json_decref(ca);
+	assert_int_equal(registry_retire(c, "JP-GOV-1", 100, "ndc", "Japan NDC", &err), 0);
+	assert_int_equal(registry_cancel(c, "KH-GOV-1", 5, &err), 0);
+	assert_int_equal(balance(f->st, "JP-RETIREMENT"), 100);
+	assert_int_equal(balance(f->st, "KH-CANCELLATION"), 5);
+	/* a second period continues the serials */
+	r.period_start = "2024-01-01";
+	r.period_end = "2024-06-30";
+	r.quantity = 300;
+	r.verified_er = 0;
+	assert_int_equal(registry_issue(c, &r, id, sizeof(id), &err), 0);
+	assert_string_equal(id, "KH003-02");
+	assert_int_equal(store_query_int(f->st, "SELECT first_serial FROM registry_issuances WHERE id = 'KH003-02'", &err), 1201);
+	verify_ok(f->st);
+}
+
+static void test_refusals_change_nothing(void **state)
+{
+	struct fixture *f = *state;
+	struct registry_ctx *c = &f->c;
+	struct registry_issue_req r = {"KH003", "2023-01-01", "2023-12-31", 1000, 0};
+	struct registry_share ok[] = {{"JP-GOV-1", 5000}, {"KH-GOV-1", 5000}};
+	struct registry_share short_[] = {{"JP-GOV-1", 5000}, {"KH-GOV-1", 4950}};
+	char id[64], *before, *after;
+	struct c2c_err err;
+
+	open_accounts(c);
+	assert_int_equal(registry_issue(c, &r, id, sizeof(id), &err), 0);
+	before = snapshot(f->st);
+	assert_int_equal(registry_allocate(c, id, short_, 2, &err), C2C_EINPUT);
+	assert_string_equal(err.msg, "the shares add up to 99.50%, not 100%");
+	assert_int_equal(registry_allocate(c, "KH003-09", ok, 2, &err), C2C_ENOTFOUND);
+	assert_int_equal(registry_issue(c, &r, id, sizeof(id), &err), C2C_ECONFLICT); /* same period twice */
+	r.period_start = "2023-12-31";
+	r.period_end = "2024-01-31";
+	assert_int_equal(registry_issue(c, &r, id, sizeof(id), &err), C2C_ECONFLICT); /* overlap */
+	r.period_start = "2024-02-30";
+	assert_int_equal(registry_issue(c, &r, id, sizeof(id), &err), C2C_EINPUT);
+	r.period_start = "2024-01-01";
+	r.quantity = 900;
+	r.verified_er = 800;
+	assert_int_equal(registry_issue(c, &r, id, sizeof(id), &err), C2C_ECONFLICT); /* above ER */
+	assert_int_equal(registry_transfer(c, "JP-GOV-1", "KH-GOV-1", 1, &err), C2C_ECONFLICT); /* overdraw */
+	assert_int_equal(registry_transfer(c, "NOPE", "KH-GOV-1", 1, &err), C2C_ENOTFOUND);
+	assert_int_equal(registry_transfer(c, "KH-PENDING", "KH-GOV-1", 1, &err), C2C_ECONFLICT);
+	assert_int_equal(registry_retire(c, "JP-GOV-1", 1, "fun", "x", &err), C2C_EINPUT);
+	assert_int_equal(registry_account_open(c, "JP-GOV-1", "JP", "government", "again", &err), C2C_ECONFLICT);
+	assert_int_equal(registry_account_open(c, "XX-1", "XX", "government", "x", &err), C2C_EINPUT);
+	assert_int_equal(registry_account_close(c, "KH-PENDING", &err), C2C_ECONFLICT);
+	after = snapshot(f->st);
+	assert_string_equal(before, after);
+	free(after);
+
+	/* retired credits never move again; a non-empty account does not close */
+	assert_int_equal(registry_allocate(c, id, ok, 2, &err), 0);
+	assert_int_equal(registry_retire(c, "JP-GOV-1", 10, "voluntary", "B", &err), 0);
+	assert_int_equal(registry_transfer(c, "JP-RETIREMENT", "JP-ENT-1", 1, &err), C2C_ECONFLICT);
+	assert_int_equal(registry_account_close(c, "JP-GOV-1", &err), C2C_ECONFLICT);
+	assert_int_equal(registry_transfer(c, "JP-GOV-1", "JP-ENT-1", 490, &err), 0);
+	assert_int_equal(registry_account_close(c, "JP-GOV-1", &err), 0);
+	assert_int_equal(registry_transfer(c, "JP-ENT-1", "JP-GOV-1", 1, &err), C2C_ECONFLICT); /* closed */
+	free(before);
+	verify_ok(f->st);
+}
+
+/* ---------------------------------------------------------- property test */
+
+#define NACC 6
+static const char *const acc_ids[NACC] = {"JP-GOV-1", "KH-GOV-1", "JP-ENT-1", "KH-ENT-1", "JP-ENT-2", "KH-ENT-2"};
+
+static void test_property_random_operations(void **state)
+{
+	struct fixture *f = *state;
+	struct registry_ctx *c = &f->c;
+	int64_t model[NACC] = {0}, issued = 0, out_of_circulation = 0;
+	int nissued = 0, ok_ops = 0, refused = 0;
+	struct c2c_err err;
+
+	open_accounts(c);
+	assert_int_equal(registry_account_open(c, "JP-ENT-2", "JP", "entity", "C", &err), 0);
+	assert_int_equal(registry_account_open(c, "KH-ENT-2", "KH", "entity", "D", &err), 0);
+	srand(42);
+	for (int step = 0; step < 3000; step++) {
+		int op = rand() % 10, a = rand() % NACC, b = rand() % NACC, rc;
+		int64_t q = rand() % 4 == 0 ? rand() % 5000 : 1 + rand() % 300;
+		char *before = NULL;
+
+		if (op == 0 || nissued == 0) { /* issue + allocate */
+			char start[32], end[32], id[64];
+			struct registry_issue_req r = {"KH003", start, end, q, 0};
+			struct registry_share sh[2] = {{acc_ids[a], 1 + rand() % 9999}, {acc_ids[b], 0}};
+			int64_t parts[2];
+			int hund[2];
+			/* sometimes a period that overlaps: must be refused */
+			int month = rand() % 8 == 0 && nissued ? nissued : nissued + 1;
+			snprintf(start, sizeof(start), "%04d-%02d-01", 2000 + month / 12, month % 12 + 1);
+			snprintf(end, sizeof(end), "%04d-%02d-28", 2000 + month / 12, month % 12 + 1);
+			sh[1].hundredths = 10000 - sh[0].hundredths;
+			before = digest(f->st);
+			rc = registry_issue(c, &r, id, sizeof(id), &err);
+			if (rc) {
+				refused++;
+				assert_true(q <= 0 || month == nissued);
+			} else {
+				nissued++;
+				issued += q;
+				hund[0] = sh[0].hundredths;
+				hund[1] = sh[1].hundredths;
+				rc = registry_allocate(c, id, sh, a == b ? 1 : 2, &err);
+				if (a == b) {
+					assert_int_equal(rc, C2C_EINPUT); /* one share of < 100% */
+					sh[0].hundredths = 10000;
+					assert_int_equal(registry_allocate(c, id, sh, 1, &err), 0);
+					model[a] += q;
+				} else {
+					/* KH-hosted allocations may go to JP or KH accounts: all allowed */
+					assert_int_equal(rc, 0);
+					registry_largest_remainder(q, hund, 2, parts);
+					model[a] += parts[0];
+					model[b] += parts[1];
+				}
+				rc = 0;
+				ok_ops++;
+			}
+		} else if (op == 1) {
+			char id[32];
+			snprintf(id, sizeof(id), "KH003-%02d", 1 + rand() % nissued);
+			rc = registry_authorize(c, id, &err);
+			rc ? refused++ : ok_ops++;
+		} else if (op <= 7) { /* transfer */
+			before = digest(f->st);
+			rc = registry_transfer(c, acc_ids[a], acc_ids[b], q, &err);
+			if (rc == 0) {
+				model[a] -= q;
+				model[b] += q;
+				ok_ops++;
+			} else {
+				refused++;
+				/* refused only for a reason: self, overdraw, or unauthorized international */
+				assert_true(a == b || model[a] < q || q <= 0 || strstr(err.msg, "not authorized"));
+			}
+		} else { /* cancel or retire */
+			before = digest(f->st);
+			rc = op == 8 ? registry_cancel(c, acc_ids[a], q, &err)
+				     : registry_retire(c, acc_ids[a], q, "voluntary", "someone", &err);
+			if (rc == 0) {
+				model[a] -= q;
+				out_of_circulation += q;
+				ok_ops++;
+			} else {
+				refused++;
+				assert_true(model[a] < q || q <= 0);
+			}
+		}
+		if (rc && before) { /* a refused operation changes nothing */
+			char *after = digest(f->st);
+			assert_string_equal(before, after);
+			free(after);
+		}
+		free(before);
+		for (int i = 0; i < NACC; i++)
+			if (balance(f->st, acc_ids[i]) != model[i])
+				fail_msg("step %d: %s holds %lld, model says %lld", step, acc_ids[i],
+					 (long long)balance(f->st, acc_ids[i]), (long long)model[i]);
+		if (step % 10 == 0 || step > 2990)
+			verify_ok(f->st);
+	}
+	{
+		int64_t held = 0;
+		for (int i = 0; i < NACC; i++)
+			held += model[i];
+		assert_int_equal(held + out_of_circulation, issued); /* credits are conserved */
+	}
+	assert_true(ok_ops > 1000);
+	assert_true(refused > 100);
+}
+
+/* -------------------------------------------------------------- tampering */
+
+static void build_some_history(struct fixture *f)
+{
+	struct registry_issue_req r = {"KH003", "2023-01-01", "2023-12-31", 1000, 0};
+	struct registry_share sh[] = {{"JP-GOV-1", 5000}, {"KH-GOV-1", 5000}};
+	char id[64];
+	struct c2c_err err;
+	open_accounts(&f->c);
+	assert_int_equal(registry_issue(&f->c, &r, id, sizeof(id), &err), 0);
+	assert_int_equal(registry_allocate(&f->c, id, sh, 2, &err), 0);
+	assert_int_equal(registry_transfer(&f->c, "JP-GOV-1", "JP-ENT-1", 100, &err), 0);
+	assert_int_equal(registry_retire(&f->c, "JP-ENT-1", 10, "ndc", "Japan", &err), 0);
+	verify_ok(f->st);
+}
+
+static void expect_broken(struct store *st, const char *sql, const char *want)
+{
+	struct registry_verify_report r;
+	struct c2c_err err;
+	assert_int_equal(store_exec(st, sql, &err), 0);
+	assert_int_equal(registry_verify(st, &r, &err), C2C_ECONFLICT);
+	if (!strstr(err.msg, want))
+		fail_msg("after %s: verify said '%s', wanted '%s'", sql, err.msg, want);
+}
+
+static void test_tamper_block(void **state)
+{
+	struct fixture *f = *state;
+	build_some_history(f);
+	/* give JP-ENT-1 one more credit out of thin air, balance adjusted too */
+	expect_broken(f->st, "UPDATE registry_blocks SET last_serial = last_serial + 1 WHERE account_id = 'KH-GOV-1';",
+		      "issued but");
+}
+
+static void test_tamper_block_owner(void **state)
+{
+	struct fixture *f = *state;
+	build_some_history(f);
+	/* move a block behind the registry's back, balances and all: only the replay sees it */
+	expect_broken(f->st, "UPDATE registry_blocks SET account_id = 'KH-ENT-1' WHERE account_id = 'JP-ENT-1' AND state = 'active';"
+			     "UPDATE registry_accounts SET balance = (SELECT COALESCE(SUM(last_serial - first_serial + 1), 0)"
+			     " FROM registry_blocks b WHERE b.account_id = registry_accounts.id);",
+		      "is not what the journal records");
+}
+
+static void test_tamper_journal(void **state)
+{
+	struct fixture *f = *state;
+	build_some_history(f);
+	expect_broken(f->st, "UPDATE registry_journal SET body = replace(body, '\"quantity\":100', '\"quantity\":1000') WHERE op = 'transfer';",
+		      "journal entry 7 has been altered");
+}
+
+static void test_tamper_journal_delete(void **state)
+{
+	struct fixture *f = *state;
+	build_some_history(f);
+	expect_broken(f->st, "DELETE FROM registry_journal WHERE seq = 6;", "journal entry 7");
+}
+
+static void test_tamper_balance(void **state)
+{
+	struct fixture *f = *state;
+	build_some_history(f);
+	expect_broken(f->st, "UPDATE registry_accounts SET balance = balance + 5 WHERE id = 'KH-GOV-1';",
+		      "account KH-GOV-1: balance says");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_largest_remainder),
+		cmocka_unit_test(test_shares_and_serials),
+		cmocka_unit_test_setup_teardown(test_scenario, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_refusals_change_nothing, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_property_random_operations, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_tamper_block, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_tamper_block_owner, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_tamper_journal, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_tamper_journal_delete, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_tamper_balance, setup, teardown),
+	};
+	return cmocka_run_group_tests_name("registry", tests, NULL, NULL);
+}
