@@ -20,7 +20,7 @@ count_cmocka() { # count_cmocka LOG
 
 for build in "$@"; do
 	echo "== $build"
-	for t in "$build"/tests/test_*; do
+	for t in "$build"/tests/test_* "$build"/tests/*/test_*; do
 		[ -f "$t" ] && [ -x "$t" ] || continue
 		log=$(mktemp)
 		if "$t" >"$log" 2>&1; then :; else
@@ -31,7 +31,8 @@ for build in "$@"; do
 		echo "$(basename "$t"): $(grep -c '^\[       OK \]' "$log") ok"
 		rm -f "$log"
 	done
-	for suite in cli registry http; do
+	# every tests/NAME.sh but this one; each ends with "NAME: N passed, N failed"
+	for suite in $(cd "$HERE" && ls *.sh | sed 's/\.sh$//' | grep -v '^run$'); do
 		log=$(mktemp)
 		sh "$HERE/$suite.sh" "$build" >"$log" 2>&1
 		grep -v '^ok: ' "$log"

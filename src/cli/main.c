@@ -12,16 +12,10 @@
 #define C2C_VERSION "0.0.0"
 #endif
 
-int cmd_init(int, char **, const struct cli_command *, struct c2c_err *);
-int cmd_list(int, char **, const struct cli_command *, struct c2c_err *);
-int cmd_partnerships(int, char **, const struct cli_command *, struct c2c_err *);
-int cmd_search(int, char **, const struct cli_command *, struct c2c_err *);
-int cmd_stats(int, char **, const struct cli_command *, struct c2c_err *);
-int cmd_import(int, char **, const struct cli_command *, struct c2c_err *);
-int cmd_export(int, char **, const struct cli_command *, struct c2c_err *);
-int cmd_help(int, char **, const struct cli_command *, struct c2c_err *);
-int cmd_serve(int, char **, const struct cli_command *, struct c2c_err *);
-int cmd_registry(int, char **, const struct cli_command *, struct c2c_err *);
+/* Every handler named in commands.def, declared from the same list. */
+#define X(name, fn, summary, usage) int fn(int, char **, const struct cli_command *, struct c2c_err *);
+#include "commands.def"
+#undef X
 
 const struct cli_command cli_commands[] = {
 #define X(name, fn, summary, usage) {name, fn, summary, usage},
