@@ -331,7 +331,7 @@ static int move_credits(struct registry_ctx *c, const struct move_req *m, json_t
 	}
 	free(bl);
 	if (rc)
-		return rc < 0 ? rc : rc;
+		return rc;
 	if ((rc = add_balance(c, m->from->id, -m->quantity, err)) ||
 	    (rc = add_balance(c, m->to->id, m->quantity, err)))
 		return rc;
@@ -450,7 +450,7 @@ int registry_issue(struct registry_ctx *c, const struct registry_issue_req *r, c
 {
 	struct store_stmt *s;
 	char host[3], pending[64];
-	struct account pend, none = {.id = ""};
+	struct account pend;
 	int64_t seq, first, count;
 	int rc, vintage;
 	json_t *body;
@@ -543,7 +543,6 @@ int registry_issue(struct registry_ctx *c, const struct registry_issue_req *r, c
 	store_finalize(s);
 	if (rc < 0 || (rc = add_balance(c, pending, r->quantity, err)))
 		goto out;
-	(void)none;
 	json_object_set_new(body, "issuance", json_pack("{s:s, s:s, s:s, s:s, s:i, s:I, s:I, s:I}", "id", id,
 							"project", r->project, "period_start", r->period_start,
 							"period_end", r->period_end, "vintage", vintage, "quantity",
@@ -650,7 +649,7 @@ out:
 	free(acc);
 	free(hund);
 	free(parts);
-	return op_end(c, rc < 0 ? rc : rc, err);
+	return op_end(c, rc, err);
 }
 
 int registry_authorize(struct registry_ctx *c, const char *issuance, struct c2c_err *err)

@@ -196,7 +196,7 @@ static int check_chain_and_replay(struct store *st, struct segs *replayed,
 		rep->entries++;
 	}
 	store_finalize(s);
-	return rc < 0 ? rc : rc > 0 ? rc : 0;
+	return rc; /* 0 when every entry was read, else the first error */
 }
 
 static int load_blocks(struct store *st, struct segs *out, struct registry_verify_report *rep,
@@ -268,7 +268,7 @@ static int check_tables(struct store *st, const struct segs *blocks, struct regi
 	}
 	store_finalize(s);
 	if (rc)
-		return rc < 0 ? rc : rc;
+		return rc;
 	/* Balances equal the sum of blocks; closed accounts are empty. */
 	if ((rc = store_prepare(st, "SELECT a.\"id\", a.\"balance\", COALESCE(SUM(b.\"last_serial\" - b.\"first_serial\" + 1), 0), a.\"status\""
 				    " FROM registry_accounts a LEFT JOIN registry_blocks b ON b.\"account_id\" = a.\"id\""
@@ -287,7 +287,7 @@ static int check_tables(struct store *st, const struct segs *blocks, struct regi
 	}
 	store_finalize(s);
 	if (rc)
-		return rc < 0 ? rc : rc;
+		return rc;
 	/* Every block belongs to an account and an issuance that exist. */
 	if (store_query_int(st, "SELECT COUNT(*) FROM registry_blocks b WHERE NOT EXISTS (SELECT 1 FROM registry_accounts a"
 				" WHERE a.\"id\" = b.\"account_id\") OR NOT EXISTS (SELECT 1 FROM registry_issuances i"
