@@ -47,7 +47,14 @@ struct atlas_col {
 	unsigned flags;
 	const char *values; /* AT_ENUM: "a|b|c"; AT_REF: the table */
 	double min, max;    /* AT_INT, AT_REAL */
+	int since;          /* the atlas schema version that added it; 0 = the first */
 };
+
+/* The atlas schema version: 1 the tables, 2 the search index, 3 its
+ * vocabulary.  A column added later gets `since` = the next number, and this
+ * goes up by one: schema.c then emits ALTER TABLE ... ADD COLUMN for it, so
+ * existing databases are upgraded by `c2c init` and new ones get the same. */
+#define ATLAS_SCHEMA_VERSION 3
 
 struct atlas_table {
 	const char *name;     /* SQL table, CSV file stem, CLI word */

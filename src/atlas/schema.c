@@ -1,9 +1,10 @@
 /*
  * schema.c - the atlas schema, made from the table descriptions.
  *
- * Migration 1 creates every table of tables.c as it stood when it was
- * written; a later column change must come as a new migration (ALTER TABLE)
- * appended to atlas_migrations[], never by editing migration 1's tables.
+ * Migration 1 creates every table of tables.c with the columns it had then
+ * (`since` 0 or 1); a column added later carries its version in `since` and
+ * arrives by ALTER TABLE in that migration, so old and new databases end up
+ * with the same tables.  Columns are never removed or renamed here.
  * Identifiers are always double-quoted: "column" is reserved in PostgreSQL.
  */
 #include "atlas.h"
@@ -31,8 +32,9 @@ static int schema_tables_sql(struct strbuf *sb)
 		const char *sep = "";
 		rc |= strbuf_addf(sb, "CREATE TABLE \"%s\" (", t->name);
 		for (size_t c = 0; c < t->ncols; c++)
-			rc |= strbuf_addf(sb, "\"%s\" %s%s, ", t->cols[c].name, sql_type(t->cols[c].type),
-					  (t->cols[c].flags & COL_REQUIRED) ? " NOT NULL" : "");
+			if (t->cols[c].since <= 1)
+				rc |= strbuf_addf(sb, "\"%s\" %s%s, ", t->cols[c].name, sql_type(t->cols[c].type),
+						  (t->cols[c].flags & COL_REQUIRED) ? " NOT NULL" : "");
 		rc |= strbuf_addstr(sb, "PRIMARY KEY (");
 		for (size_t c = 0; c < t->ncols; c++) {
 			if (!(t->cols[c].flags & COL_KEY))
@@ -59,24 +61,49 @@ static const char search_sql_sqlite[] =
 static const char search_vocab_sql_sqlite[] =
 	"CREATE VIRTUAL TABLE atlas_search_vocab USING fts5vocab(atlas_search, 'row');";
 
+/* The columns that schema version `v` (> 3) adds.  A required column needs
+ * a default for the rows already there; the empty string keeps NOT NULL. */
+static int schema_added_columns_sql(struct strbuf *sb, int v)
+{
+	int rc = 0;
+	for (size_t i = 0; i < atlas_ntables; i++)
+		for (size_t c = 0; c < atlas_tables[i].ncols; c++) {
+			const struct atlas_col *col = &atlas_tables[i].cols[c];
+			if (col->since != v)
+				continue;
+			rc |= strbuf_addf(sb, "ALTER TABLE \"%s\" ADD COLUMN \"%s\" %s%s;\n", atlas_tables[i].name,
+					  col->name, sql_type(col->type),
+					  (col->flags & COL_REQUIRED) ? " NOT NULL DEFAULT ''" : "");
+		}
+	return rc;
+}
+
 int atlas_migrate(struct store *st, int *applied, struct c2c_err *err)
 {
-	struct strbuf sb;
-	int rc;
+	struct store_migration m[ATLAS_SCHEMA_VERSION];
+	struct strbuf sb[ATLAS_SCHEMA_VERSION];
+	int rc = 0;
 
-	strbuf_init(&sb, 0);
-	if (schema_tables_sql(&sb)) {
-		strbuf_release(&sb);
-		return c2c_err_set(err, C2C_ENOMEM, "out of memory");
+	for (int v = 0; v < ATLAS_SCHEMA_VERSION; v++)
+		strbuf_init(&sb[v], 0);
+	rc |= schema_tables_sql(&sb[0]);
+	m[0] = (struct store_migration){1, "atlas tables", NULL};
+	m[1] = (struct store_migration){2, "atlas search index", search_sql_sqlite};
+	m[2] = (struct store_migration){3, "atlas search vocabulary", search_vocab_sql_sqlite};
+	for (int v = 4; v <= ATLAS_SCHEMA_VERSION; v++) {
+		rc |= schema_added_columns_sql(&sb[v - 1], v);
+		m[v - 1] = (struct store_migration){v, "atlas columns", NULL};
 	}
-	{
-		const struct store_migration m[] = {
-			{1, "atlas tables", strbuf_str(&sb)},
-			{2, "atlas search index", search_sql_sqlite},
-			{3, "atlas search vocabulary", search_vocab_sql_sqlite},
-		};
-		rc = store_migrate(st, "atlas", m, sizeof(m) / sizeof(m[0]), applied, err);
+	if (rc) {
+		rc = c2c_err_set(err, C2C_ENOMEM, "out of memory");
+		goto out;
 	}
-	strbuf_release(&sb);
+	for (int v = 0; v < ATLAS_SCHEMA_VERSION; v++)
+		if (!m[v].sql)
+			m[v].sql = strbuf_str(&sb[v]);
+	rc = store_migrate(st, "atlas", m, ATLAS_SCHEMA_VERSION, applied, err);
+out:
+	for (int v = 0; v < ATLAS_SCHEMA_VERSION; v++)
+		strbuf_release(&sb[v]);
 	return rc;
 }
