@@ -5,7 +5,7 @@
 # `make check`; safe to run again (it only looks when all is there).
 set -eu
 
-PKGS="gcc make pkg-config meson ninja-build python3 libsqlite3-dev libjansson-dev libsodium-dev libcsv-dev libcmocka-dev valgrind clang libclang-rt-dev libmicrohttpd-dev curl"
+PKGS="gcc make pkg-config meson ninja-build python3 libsqlite3-dev libjansson-dev libsodium-dev libcsv-dev libcmocka-dev valgrind clang libclang-rt-dev libmicrohttpd-dev curl libxlsxwriter-dev mawk libzip-dev libexpat1-dev"
 
 missing=""
 for p in $PKGS; do

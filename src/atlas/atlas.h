@@ -81,9 +81,15 @@ int atlas_import_stream(struct store *st, const struct atlas_table *t, FILE *fp,
 int atlas_import_mem(struct store *st, const struct atlas_table *t, const char *data,
 		     size_t len, const char *name, size_t *rows, struct c2c_err *err);
 
+/* Upsert one row (vals[c] for column c, in table order; NULL or "" is empty)
+ * with the checks of a CSV import, in the caller's transaction.  `name`
+ * names the row's origin in messages.  (upsert.c, for the programme.) */
+int atlas_upsert_row(struct store *st, const struct atlas_table *t, const char *const *vals,
+		     const char *name, struct c2c_err *err);
+
 /* The built-in dataset compiled into the binary. */
 struct atlas_builtin_file {
-	const char *table;
+	const char *name;   /* the table: the file's stem */
 	const char *data;
 	size_t len;
 };

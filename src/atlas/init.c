@@ -21,7 +21,7 @@ static void fingerprint(char out[17])
 	crypto_hash_sha256_init(&h);
 	for (size_t i = 0; i < atlas_builtin_nfiles; i++) {
 		const struct atlas_builtin_file *f = &atlas_builtin_files[i];
-		crypto_hash_sha256_update(&h, (const unsigned char *)f->table, strlen(f->table) + 1);
+		crypto_hash_sha256_update(&h, (const unsigned char *)f->name, strlen(f->name) + 1);
 		crypto_hash_sha256_update(&h, (const unsigned char *)f->data, f->len);
 	}
 	crypto_hash_sha256_final(&h, d);
@@ -39,9 +39,9 @@ static int load_builtin(struct store *st, struct atlas_init_report *rep, struct 
 			char name[128];
 			size_t rows = 0;
 			int rc;
-			if (strcmp(f->table, t->name))
+			if (strcmp(f->name, t->name))
 				continue;
-			snprintf(name, sizeof(name), "data/atlas/%s.csv", f->table);
+			snprintf(name, sizeof(name), "data/atlas/%s.csv", f->name);
 			if ((rc = atlas_import_mem(st, t, f->data, f->len, name, &rows, err))) {
 				c2c_err_prefix(err, "built-in dataset");
 				return rc;

@@ -3,6 +3,9 @@
  */
 #include "cli.h"
 #include "atlas/atlas.h"
+#include "city/city.h"
+#include "mrv/mrv.h"
+#include "programme/programme.h"
 #include "registry/registry.h"
 
 #include <stdio.h>
@@ -22,8 +25,16 @@ int cmd_init(int argc, char **argv, const struct cli_command *cmd, struct c2c_er
 	if ((rc = cli_open_db(&st, 1, err)))
 		return rc;
 	rc = atlas_init(st, cli_opt(&a, "force") != NULL, &rep, err);
+	/* Every module's tables exist from the start, and the programme's and the
+	 * cities' built-in data are loaded with the atlas. */
 	if (!rc)
-		rc = registry_migrate(st, err); /* the registry's tables exist from the start */
+		rc = registry_migrate(st, err);
+	if (!rc)
+		rc = mrv_migrate(st, err);
+	if (!rc)
+		rc = programme_init(st, err);
+	if (!rc)
+		rc = city_open(st, err);
 	store_close(st);
 	if (rc)
 		return rc;

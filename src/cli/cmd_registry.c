@@ -6,6 +6,7 @@
 #include "core/json.h"
 #include "cli.h"
 #include "registry/registry.h"
+#include "mrv/mrv.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -83,16 +84,37 @@ static int sub_account(struct registry_ctx *c, const struct cli_args *a, enum cl
 static int sub_issue(struct registry_ctx *c, const struct cli_args *a, enum cli_format fmt, struct c2c_err *err)
 {
 	struct registry_issue_req r = {0};
+	struct mrv_issuable rep;
 	char id[64];
 	int rc;
 	(void)fmt;
-	if ((rc = need(a, "project", &r.project, err)) || (rc = need(a, "from", &r.period_start, err)) ||
-	    (rc = need(a, "to", &r.period_end, err)))
-		return rc;
-	if ((r.quantity = qty_opt(a, "quantity", err)) < 0)
-		return (int)r.quantity;
-	if (cli_opt(a, "verified-er") && (r.verified_er = qty_opt(a, "verified-er", err)) < 0)
-		return (int)r.verified_er;
+	if (cli_opt(a, "report")) {
+		/* An approved MRV report gives project, period and verified ER;
+		 * the CLI joins the two modules so registry/ never includes mrv/. */
+		int64_t rid = qty_opt(a, "report", err);
+		if (rid < 0)
+			return (int)rid;
+		if (cli_opt(a, "project") || cli_opt(a, "from") || cli_opt(a, "to") || cli_opt(a, "verified-er"))
+			return c2c_err_set(err, C2C_EUSAGE, "--report gives the project, period and verified ER; "
+					   "do not give them too");
+		if ((rc = mrv_report_issuable(c->st, rid, &rep, err)))
+			return rc;
+		r.project = rep.project;
+		r.period_start = rep.from;
+		r.period_end = rep.to;
+		r.verified_er = rep.er_tco2e;
+		r.quantity = rep.er_tco2e;
+		if (cli_opt(a, "quantity") && (r.quantity = qty_opt(a, "quantity", err)) < 0)
+			return (int)r.quantity;
+	} else {
+		if ((rc = need(a, "project", &r.project, err)) || (rc = need(a, "from", &r.period_start, err)) ||
+		    (rc = need(a, "to", &r.period_end, err)))
+			return rc;
+		if ((r.quantity = qty_opt(a, "quantity", err)) < 0)
+			return (int)r.quantity;
+		if (cli_opt(a, "verified-er") && (r.verified_er = qty_opt(a, "verified-er", err)) < 0)
+			return (int)r.verified_er;
+	}
 	if ((rc = registry_issue(c, &r, id, sizeof(id), err)))
 		return rc;
 	printf("issuance %s: %lld credits in %.2s-PENDING\n", id, (long long)r.quantity, r.project);
@@ -282,7 +304,7 @@ static int sub_apply(struct registry_ctx *c, const struct cli_args *a, enum cli_
 
 static const char *const o_user[] = {"user", NULL};
 static const char *const o_account[] = {"user", "id", "country", "kind", "holder", "format", NULL};
-static const char *const o_issue[] = {"user", "project", "from", "to", "quantity", "verified-er", NULL};
+static const char *const o_issue[] = {"user", "project", "from", "to", "quantity", "verified-er", "report", NULL};
 static const char *const o_transfer[] = {"user", "from", "to", "quantity", NULL};
 static const char *const o_cancel[] = {"user", "account", "quantity", NULL};
 static const char *const o_retire[] = {"user", "account", "quantity", "purpose", "beneficiary", NULL};
@@ -296,7 +318,8 @@ static const struct registry_sub subs[] = {
 	 "c2c registry account open --id ID --country CC --kind government|entity --holder NAME\n"
 	 "       c2c registry account close ID\n       c2c registry account list [--country CC] [--format table|csv|json]"},
 	{"issue", sub_issue, o_issue, 1,
-	 "c2c registry issue --project KH003 --from YYYY-MM-DD --to YYYY-MM-DD --quantity N [--verified-er N]"},
+	 "c2c registry issue --project KH003 --from YYYY-MM-DD --to YYYY-MM-DD --quantity N [--verified-er N]\n"
+	 "       c2c registry issue --report ID [--quantity N]   (an approved MRV report: c2c mrv report)"},
 	{"allocate", sub_allocate, o_user, 1, "c2c registry allocate ISSUANCE ACCOUNT=PERCENT..."},
 	{"authorize", sub_authorize, o_user, 1, "c2c registry authorize ISSUANCE"},
 	{"transfer", sub_transfer, o_transfer, 1, "c2c registry transfer --from ACCOUNT --to ACCOUNT --quantity N"},

@@ -1,0 +1,104 @@
+/*
+ * cmd_match.c - `c2c match`: a partner place's need matched to Japanese
+ * bodies, companies, technologies and schemes, each with why; and
+ * `c2c match evaluate`, the leave-one-out figure of the body ranking.
+ */
+#include "programme_cli.h"
+#include "programme/programme.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* Flat rows for table and CSV: kind, rank, id, name, score, why. */
+static json_t *flatten(json_t *res)
+{
+	static const char *const kinds[] = {"bodies", "companies", "technologies", "schemes"};
+	json_t *out = json_array();
+	for (size_t k = 0; k < 4; k++) {
+		size_t i;
+		json_t *r;
+		json_array_foreach(json_object_get(res, kinds[k]), i, r) {
+			char why[1024] = "";
+			size_t j;
+			json_t *w;
+			const char *name = json_string_value(json_object_get(r, "name_ja"));
+			if (!name)
+				name = json_string_value(json_object_get(r, "technology_ja"));
+			json_array_foreach(json_object_get(r, "why"), j, w)
+				snprintf(why + strlen(why), sizeof(why) - strlen(why), "%s%s", j ? "; " : "",
+					 json_string_value(w));
+			json_array_append_new(out, json_pack("{s:s, s:O, s:s, s:s, s:O, s:s}", "kind", kinds[k], "rank",
+				json_object_get(r, "rank"), "id", json_string_value(json_object_get(r, "id")), "name",
+				name ? name : "", "score", json_object_get(r, "score"), "why", why));
+		}
+	}
+	return out;
+}
+
+static int m_match(struct store *st, const struct cli_args *a, enum cli_format fmt, struct c2c_err *err)
+{
+	static const char *const cols[] = {"kind", "rank", "id", "name", "score", "why", NULL};
+	struct programme_need n = {0};
+	json_t *res;
+	int limit = 0, rc;
+	if (a->npos)
+		return c2c_err_set(err, C2C_EUSAGE, "unexpected argument '%s'", a->pos[0]);
+	if ((rc = prog_need(a, "country", &n.country, err)) || (rc = cli_opt_int(a, "limit", 1, 100, &limit, err)))
+		return rc;
+	n.sector = cli_opt(a, "sector");
+	n.keywords = cli_opt(a, "tech");
+	n.size = cli_opt(a, "size");
+	n.hide = cli_opt(a, "hide");
+	n.limit = (size_t)limit;
+	if ((rc = programme_match(st, &n, &res, err)))
+		return rc;
+	if (fmt == FMT_JSON)
+		return prog_print(res, fmt, NULL);
+	rc = prog_print(flatten(res), fmt, cols);
+	json_decref(res);
+	return rc;
+}
+
+static int m_evaluate(struct store *st, const struct cli_args *a, enum cli_format fmt, struct c2c_err *err)
+{
+	static const char *const cols[] = {"partnership", "country", "sector", "bodies", "rank", "top3_hit", "top3", NULL};
+	json_t *res, *m;
+	size_t i;
+	int rc;
+	(void)a;
+	if ((rc = programme_match_evaluate(st, &res, err)))
+		return rc;
+	if (fmt == FMT_JSON)
+		return prog_print(res, fmt, NULL);
+	rc = prog_print(json_incref(json_object_get(res, "cases")), fmt, cols);
+	if (fmt == FMT_TABLE) {
+		printf("\n%s\n", json_string_value(json_object_get(res, "method")));
+		json_array_foreach(json_object_get(res, "models"), i, m)
+			printf("%-10s top-3 %lld of %lld partnerships (%s%%)%s\n",
+			       json_string_value(json_object_get(m, "model")),
+			       (long long)json_integer_value(json_object_get(m, "top3_hits")),
+			       (long long)json_integer_value(json_object_get(m, "partnerships")),
+			       json_string_value(json_object_get(m, "top3_percent")),
+			       i == 0 ? "   <- the matching score" : i == 1 ? "   (baseline: most partnerships)"
+								     : "   (baseline: partners in the country only)");
+	}
+	json_decref(res);
+	return rc;
+}
+
+static const char *const o_match[] = {"country", "sector", "tech", "size", "limit", "hide", "format", NULL};
+static const char *const o_fmt[] = {"format", NULL};
+
+static const struct prog_sub m_default = {
+	"", m_match, o_match, NULL,
+	"c2c match --country CC [--sector SECTOR] [--tech WORD;WORD] [--size small|medium|large] [--limit N] "
+	"[--hide PARTNERSHIP] [--format table|csv|json]"};
+
+static const struct prog_sub subs[] = {
+	{"evaluate", m_evaluate, o_fmt, NULL, "c2c match evaluate [--format table|csv|json]   (leave-one-out top-3)"},
+};
+
+int cmd_match(int argc, char **argv, const struct cli_command *cmd, struct c2c_err *err)
+{
+	return prog_cli_run(argc, argv, cmd, subs, sizeof(subs) / sizeof(subs[0]), &m_default, err);
+}

@@ -1,0 +1,450 @@
+/*
+ * cmd_mrv.c - `c2c mrv SUBCOMMAND`: JCM methodologies, the emission
+ * reduction calculation over monitoring data, projects, and the monitoring
+ * reports a verifier approves.  Thin over src/mrv: parses options, prints,
+ * shows ingest progress on a terminal (never when stderr is not one).
+ */
+#include "core/json.h"
+#include "cli.h"
+#include "mrv/mrv.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define MAX_PARAMS 16
+
+struct mrv_opts {
+	struct cli_args a;
+	enum cli_format fmt;
+	struct mrv_param_value params[MAX_PARAMS];
+	char pbuf[MAX_PARAMS][128];
+	size_t nparams;
+};
+
+struct mrv_sub {
+	const char *name;
+	const char *verb; /* second word ("add", "submit"), or NULL */
+	int (*fn)(struct mrv_opts *o, struct c2c_err *err);
+	const char *const *opts;
+	const char *const *flags;
+	const char *usage;
+};
+
+static void progress(void *ctx, uint64_t bytes, uint64_t total, uint64_t rows, double secs)
+{
+	double mbs = secs > 0 ? (double)bytes / 1e6 / secs : 0;
+	(void)ctx;
+	if (bytes >= total) {
+		fprintf(stderr, "\r\033[K");
+		return;
+	}
+	fprintf(stderr, "\r%llu rows, %.0f of %.0f MB, %.0f MB/s, ETA %.0f s\033[K", (unsigned long long)rows,
+		(double)bytes / 1e6, (double)total / 1e6, mbs, mbs > 0 ? (double)(total - bytes) / 1e6 / mbs : 0);
+}
+
+static mrv_progress_fn progress_fn(void)
+{
+	return isatty(2) ? progress : NULL;
+}
+
+static int print_json(json_t *o)
+{
+	char *s = json_dumps(o, C2C_JSON_FLAGS);
+	if (!s)
+		return C2C_ENOMEM;
+	puts(s);
+	free(s);
+	return 0;
+}
+
+/* Every data error, then main prints the summary as the last line. */
+static int data_errors(json_t *errors, int rc, struct c2c_err *err)
+{
+	size_t i, n = json_array_size(errors);
+	json_t *e;
+	if (n > 1) {
+		json_array_foreach(errors, i, e)
+			fprintf(stderr, "c2c: error: %s\n", json_string_value(e));
+		c2c_err_set(err, rc, "%zu errors in the monitoring data (listed above); nothing was stored", n);
+	}
+	json_decref(errors);
+	return rc;
+}
+
+static int max_errors(struct mrv_opts *o, size_t *out, struct c2c_err *err)
+{
+	int n = 0, rc = cli_opt_int(&o->a, "max-errors", 1, 1000000, &n, err);
+	*out = n ? (size_t)n : 1;
+	return rc;
+}
+
+static int need(struct mrv_opts *o, const char *name, const char **out, struct c2c_err *err)
+{
+	*out = cli_opt(&o->a, name);
+	return *out ? 0 : c2c_err_set(err, C2C_EUSAGE, "--%s is required", name);
+}
+
+static int report_id(struct mrv_opts *o, int64_t *id, struct c2c_err *err)
+{
+	char *end;
+	long long v;
+	if (o->a.npos != 2)
+		return c2c_err_set(err, C2C_EUSAGE, "give the report number");
+	errno = 0;
+	v = strtoll(o->a.pos[1], &end, 10);
+	if (errno || *end || v <= 0)
+		return c2c_err_set(err, C2C_EUSAGE, "'%s' is not a report number", o->a.pos[1]);
+	*id = v;
+	return 0;
+}
+
+static int with_db(struct store **st, struct c2c_err *err)
+{
+	int rc = cli_open_db(st, 0, err);
+	if (rc)
+		return rc;
+	if ((rc = mrv_migrate(*st, err))) {
+		store_close(*st);
+		*st = NULL;
+	}
+	return rc;
+}
+
+/* ------------------------------------------------------------ methodologies */
+
+static int sub_methodologies(struct mrv_opts *o, struct c2c_err *err)
+{
+	static const char *const cols[] = {"id", "refs", "family", "title", NULL};
+	size_t n;
+	const struct mrv_methodology *m = mrv_methodologies(&n);
+	json_t *rows = json_array();
+	int rc;
+	(void)err;
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(rows, mrv_methodology_json(&m[i], 0));
+	rc = cli_print_rows(rows, o->fmt, o->fmt == FMT_TABLE ? cols : NULL);
+	json_decref(rows);
+	return rc;
+}
+
+static int sub_show(struct mrv_opts *o, struct c2c_err *err)
+{
+	static const char *const cols[] = {"symbol", "unit", "option", "monitored", "default", "description", NULL};
+	const struct mrv_methodology *m;
+	json_t *j;
+	int rc;
+	if (o->a.npos != 1)
+		return c2c_err_set(err, C2C_EUSAGE, "show: give one methodology ID");
+	if (!(m = mrv_methodology_find(o->a.pos[0])))
+		return c2c_err_set(err, C2C_ENOTFOUND, "methodology '%s' is not known (c2c mrv methodologies)",
+				   o->a.pos[0]);
+	j = mrv_methodology_json(m, 1);
+	if (o->fmt == FMT_JSON) {
+		rc = print_json(j);
+	} else {
+		printf("%s: %s\nreferences: %s\nfamily: %s\nsector: %s\neligibility: %s\n%s\n%s\n"
+		       "ER_p = RE_p - PE_p, rounded down to whole tCO2e\nsource: %s\n\n",
+		       m->id, m->title, m->refs, m->family_name, m->sector, m->eligibility, m->re_equation,
+		       m->pe_equation, m->source);
+		rc = cli_print_rows(json_object_get(j, "parameters"), o->fmt, cols);
+	}
+	json_decref(j);
+	return rc;
+}
+
+/* ------------------------------------------------------------------ compute */
+
+static void print_result_table(const struct mrv_compute_req *req, const struct mrv_result *r, json_t *j)
+{
+	static const char *const cols[] = {"meter_id", "rows", "sum", "first", "last", "gap_count", NULL};
+	char re[40], pe[40], er[40];
+	size_t i;
+	json_t *w;
+	mrv_format_micro(r->re_micro, re, sizeof(re));
+	mrv_format_micro(r->pe_micro, pe, sizeof(pe));
+	mrv_format_micro(r->er_micro, er, sizeof(er));
+	printf("%s (%s), %s to %s\n", req->m->id, req->m->family_name, req->from, req->to);
+	printf("RE_p = %s tCO2e   (%s)\n", re, req->m->re_equation);
+	printf("PE_p = %s tCO2e   (%s)\n", pe, req->m->pe_equation);
+	printf("ER_p = %lld tCO2e (exact %s, rounded down)\n", (long long)r->er_tco2e, er);
+	if (json_object_get(j, "meters")) {
+		printf("\n");
+		cli_print_rows(json_object_get(j, "meters"), FMT_TABLE, cols);
+	}
+	json_array_foreach(r->warnings, i, w)
+		printf("warning: %s\n", json_string_value(w));
+}
+
+static int sub_compute(struct mrv_opts *o, struct c2c_err *err)
+{
+	struct mrv_compute_req req = {0};
+	struct mrv_result r;
+	json_t *errors = NULL, *j;
+	const char *mid;
+	int rc;
+
+	if ((rc = need(o, "methodology", &mid, err)))
+		return rc;
+	if (!(req.m = mrv_methodology_find(mid)))
+		return c2c_err_set(err, C2C_ENOTFOUND, "methodology '%s' is not known (c2c mrv methodologies)", mid);
+	if ((rc = need(o, "from", &req.from, err)) || (rc = need(o, "to", &req.to, err)) ||
+	    (rc = max_errors(o, &req.max_errors, err)))
+		return rc;
+	req.params = o->params;
+	req.nparams = o->nparams;
+	req.data = cli_opt(&o->a, "data");
+	req.unit = cli_opt(&o->a, "unit");
+	req.cumulative = cli_opt(&o->a, "cumulative") != NULL;
+	req.meters_path = cli_opt(&o->a, "meters");
+	req.progress = progress_fn();
+	req.errors = &errors;
+	rc = mrv_compute(&req, &r, err);
+	if (rc) {
+		mrv_result_free(&r);
+		return data_errors(errors, rc, err);
+	}
+	j = mrv_result_json(&req, &r);
+	if (o->fmt == FMT_JSON)
+		rc = print_json(j);
+	else
+		print_result_table(&req, &r, j);
+	json_decref(j);
+	mrv_result_free(&r);
+	return rc;
+}
+
+/* ----------------------------------------------------------------- projects */
+
+static int sub_project(struct mrv_opts *o, struct c2c_err *err)
+{
+	static const char *const cols[] = {"id", "host_country", "methodology", "title", "participants", NULL};
+	struct store *st;
+	int rc;
+	const char *verb = o->a.npos ? o->a.pos[0] : "";
+	if (strcmp(verb, "add") && strcmp(verb, "list"))
+		return c2c_err_set(err, C2C_EUSAGE, "project: use add or list");
+	if ((rc = with_db(&st, err)))
+		return rc;
+	if (!strcmp(verb, "add")) {
+		struct mrv_project_req r = {
+			.id = cli_opt(&o->a, "id"), .title = cli_opt(&o->a, "title"),
+			.host_country = cli_opt(&o->a, "host"), .methodology = cli_opt(&o->a, "methodology"),
+			.params = o->params, .nparams = o->nparams, .participants = cli_opt(&o->a, "participants"),
+		};
+		if (!(rc = mrv_project_add(st, &r, err)))
+			printf("project %s added (%s, %s)\n", r.id, r.host_country, r.methodology);
+	} else {
+		json_t *rows;
+		if (!(rc = mrv_projects(st, &rows, err))) {
+			rc = cli_print_rows(rows, o->fmt, o->fmt == FMT_TABLE ? cols : NULL);
+			json_decref(rows);
+		}
+	}
+	store_close(st);
+	return rc;
+}
+
+/* ------------------------------------------------------------------ reports */
+
+static const char *user_name(struct mrv_opts *o)
+{
+	const char *u = cli_opt(&o->a, "user");
+	if (!u || !*u)
+		u = getenv("C2C_USER");
+	if (!u || !*u)
+		u = getenv("USER");
+	return u && *u ? u : "cli";
+}
+
+static int report_submit(struct mrv_opts *o, struct store *st, struct c2c_err *err)
+{
+	struct mrv_submit_req r = {0};
+	json_t *errors = NULL, *res;
+	int64_t id;
+	int rc;
+	if ((rc = need(o, "project", &r.project, err)) || (rc = need(o, "data", &r.data, err)) ||
+	    (rc = need(o, "from", &r.from, err)) || (rc = need(o, "to", &r.to, err)) ||
+	    (rc = max_errors(o, &r.max_errors, err)))
+		return rc;
+	r.unit = cli_opt(&o->a, "unit");
+	r.cumulative = cli_opt(&o->a, "cumulative") != NULL;
+	r.meters_path = cli_opt(&o->a, "meters");
+	r.user = user_name(o);
+	r.progress = progress_fn();
+	r.errors = &errors;
+	if ((rc = mrv_report_submit(st, &r, &id, &res, err)))
+		return data_errors(errors, rc, err);
+	if (o->fmt == FMT_JSON)
+		print_json(res);
+	else
+		printf("report %lld submitted: %s, %s to %s, ER %lld tCO2e (exact %.6f), data SHA-256 %s\n",
+		       (long long)id, r.project, r.from, r.to,
+		       (long long)json_integer_value(json_object_get(res, "er_tco2e")),
+		       json_number_value(json_object_get(res, "er_exact_tco2e")),
+		       json_string_value(json_object_get(json_object_get(res, "data"), "sha256")));
+	json_decref(res);
+	return 0;
+}
+
+static int sub_report(struct mrv_opts *o, struct c2c_err *err)
+{
+	static const char *const cols[] = {"id", "project", "period_from", "period_to", "status", "er_tco2e",
+					   "rows", "meters", NULL};
+	struct store *st;
+	const char *verb = o->a.npos ? o->a.pos[0] : "";
+	int64_t id = 0;
+	int rc;
+
+	if (strcmp(verb, "submit") && strcmp(verb, "verify") && strcmp(verb, "export") && strcmp(verb, "show") &&
+	    strcmp(verb, "list"))
+		return c2c_err_set(err, C2C_EUSAGE, "report: use submit, verify, export, show or list");
+	if ((!strcmp(verb, "verify") || !strcmp(verb, "export") || !strcmp(verb, "show")) &&
+	    (rc = report_id(o, &id, err)))
+		return rc;
+	if (!strcmp(verb, "verify") && !cli_opt(&o->a, "approve") == !cli_opt(&o->a, "reject"))
+		return c2c_err_set(err, C2C_EUSAGE, "report verify: give exactly one of --approve and --reject");
+	if (!strcmp(verb, "export") && !cli_opt(&o->a, "xlsx"))
+		return c2c_err_set(err, C2C_EUSAGE, "report export: --xlsx FILE is required");
+	if ((rc = with_db(&st, err)))
+		return rc;
+	if (!strcmp(verb, "submit")) {
+		rc = report_submit(o, st, err);
+	} else if (!strcmp(verb, "verify")) {
+		int approve = cli_opt(&o->a, "approve") != NULL;
+		rc = mrv_report_verify(st, id, approve, cli_opt(&o->a, "comment"), user_name(o), progress_fn(), NULL,
+				       err);
+		if (!rc)
+			printf("report %lld %s\n", (long long)id, approve ? "approved" : "rejected");
+	} else if (!strcmp(verb, "export")) {
+		if (!(rc = mrv_report_export_xlsx(st, id, cli_opt(&o->a, "xlsx"), err)))
+			printf("report %lld written to %s\n", (long long)id, cli_opt(&o->a, "xlsx"));
+	} else if (!strcmp(verb, "show")) {
+		json_t *j;
+		if (!(rc = mrv_report_get(st, id, &j, err))) {
+			rc = print_json(j);
+			json_decref(j);
+		}
+	} else {
+		json_t *rows;
+		if (!(rc = mrv_reports(st, cli_opt(&o->a, "project"), &rows, err))) {
+			rc = cli_print_rows(rows, o->fmt, o->fmt == FMT_TABLE ? cols : NULL);
+			json_decref(rows);
+		}
+	}
+	store_close(st);
+	return rc;
+}
+
+/* ---------------------------------------------------------------- dispatch */
+
+static const char *const o_fmt[] = {"format", NULL};
+static const char *const o_compute[] = {"methodology", "data", "from", "to", "unit", "meters", "max-errors",
+					"format", NULL};
+static const char *const f_cumulative[] = {"cumulative", NULL};
+static const char *const o_project[] = {"id", "title", "host", "methodology", "participants", "format", NULL};
+static const char *const o_report[] = {"project", "data", "from", "to", "unit", "meters", "max-errors", "comment",
+				       "xlsx", "user", "format", NULL};
+static const char *const f_report[] = {"cumulative", "approve", "reject", NULL};
+
+static const struct mrv_sub subs[] = {
+	{"methodologies", NULL, sub_methodologies, o_fmt, NULL, "c2c mrv methodologies [--format table|csv|json]"},
+	{"show", NULL, sub_show, o_fmt, NULL, "c2c mrv show ID [--format json]"},
+	{"compute", NULL, sub_compute, o_compute, f_cumulative,
+	 "c2c mrv compute --methodology ID [--param NAME=VALUE]... [--data FILE.csv] --from DATE --to DATE\n"
+	 "           [--unit kWh] [--cumulative] [--meters METERS.csv] [--max-errors N] [--format table|json]"},
+	{"project", NULL, sub_project, o_project, NULL,
+	 "c2c mrv project add --id KH003 --host KH --methodology ID [--param NAME=VALUE]... [--title T] "
+	 "[--participants 'A;B']\n       c2c mrv project list [--format table|csv|json]"},
+	{"report", NULL, sub_report, o_report, f_report,
+	 "c2c mrv report submit --project P --data FILE.csv --from DATE --to DATE [--unit kWh] [--cumulative] "
+	 "[--meters M.csv] [--max-errors N] [--format json]\n"
+	 "       c2c mrv report verify ID --approve|--reject --comment TEXT\n"
+	 "       c2c mrv report export ID --xlsx FILE.xlsx\n"
+	 "       c2c mrv report show ID\n       c2c mrv report list [--project P] [--format table|csv|json]"},
+};
+
+static void mrv_usage(FILE *fp)
+{
+	fprintf(fp, "usage:\n");
+	for (size_t i = 0; i < sizeof(subs) / sizeof(subs[0]); i++)
+		fprintf(fp, "  %s\n", subs[i].usage);
+}
+
+/* --param may repeat, which cli_parse refuses for options: take them out
+ * of argv first. */
+static int take_params(int *argc, char **argv, struct mrv_opts *o, struct c2c_err *err)
+{
+	int w = 0;
+	for (int i = 0; i < *argc; i++) {
+		const char *v = NULL, *eq;
+		if (!strcmp(argv[i], "--param")) {
+			if (i + 1 >= *argc)
+				return c2c_err_set(err, C2C_EUSAGE, "option '--param' needs NAME=VALUE");
+			v = argv[++i];
+		} else if (!strncmp(argv[i], "--param=", 8)) {
+			v = argv[i] + 8;
+		} else {
+			argv[w++] = argv[i];
+			continue;
+		}
+		eq = strchr(v, '=');
+		if (!eq || eq == v || !eq[1] || (size_t)(eq - v) >= sizeof(o->pbuf[0]))
+			return c2c_err_set(err, C2C_EUSAGE, "--param '%s' is not NAME=VALUE", v);
+		if (o->nparams == MAX_PARAMS)
+			return c2c_err_set(err, C2C_EUSAGE, "too many --param");
+		for (size_t k = 0; k < o->nparams; k++)
+			if (strlen(o->pbuf[k]) == (size_t)(eq - v) && !strncmp(o->pbuf[k], v, (size_t)(eq - v)))
+				return c2c_err_set(err, C2C_EUSAGE, "--param %.*s given twice", (int)(eq - v), v);
+		snprintf(o->pbuf[o->nparams], sizeof(o->pbuf[0]), "%.*s", (int)(eq - v), v);
+		o->params[o->nparams].symbol = o->pbuf[o->nparams];
+		o->params[o->nparams].value = eq + 1;
+		o->nparams++;
+	}
+	*argc = w;
+	return 0;
+}
+
+int cmd_mrv(int argc, char **argv, const struct cli_command *cmd, struct c2c_err *err)
+{
+	const struct mrv_sub *sub = NULL;
+	struct cli_command subcmd;
+	struct mrv_opts *o;
+	char name[64];
+	int rc;
+
+	if (argc < 1 || !strcmp(argv[0], "help") || !strcmp(argv[0], "--help")) {
+		mrv_usage(argc < 1 ? stderr : stdout);
+		return argc < 1 ? c2c_err_set(err, C2C_EUSAGE, "mrv: give a subcommand") : 0;
+	}
+	for (size_t i = 0; i < sizeof(subs) / sizeof(subs[0]); i++)
+		if (!strcmp(subs[i].name, argv[0]))
+			sub = &subs[i];
+	if (!sub) {
+		mrv_usage(stderr);
+		return c2c_err_set(err, C2C_EUSAGE, "mrv: unknown subcommand '%s'", argv[0]);
+	}
+	if (!(o = calloc(1, sizeof(*o))))
+		return c2c_err_set(err, C2C_ENOMEM, "out of memory");
+	snprintf(name, sizeof(name), "mrv %s", sub->name);
+	subcmd = *cmd;
+	subcmd.name = name;
+	subcmd.usage = sub->usage;
+	argc--;
+	argv++;
+	if ((rc = take_params(&argc, argv, o, err)) ||
+	    (rc = cli_parse(argc, argv, &subcmd, sub->opts, sub->flags, &o->a, err)) ||
+	    (rc = cli_format(&o->a, &subcmd, 1, &o->fmt, err)))
+		goto usage;
+	rc = sub->fn(o, err);
+	if (rc == C2C_EUSAGE)
+		goto usage;
+	free(o);
+	return rc;
+usage:
+	free(o);
+	c2c_err_hint(err, "%s", sub->usage);
+	return rc;
+}

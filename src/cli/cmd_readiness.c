@@ -1,0 +1,103 @@
+/*
+ * cmd_readiness.c - `c2c readiness`: the six 確認事項 of seed 004 as a
+ * questionnaire (`questions`, whose CSV is the answer template) and the
+ * scoring of a municipality's answers (`score FILE`).
+ */
+#include "programme_cli.h"
+#include "core/strbuf.h"
+#include "programme/programme.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+static int r_questions(struct store *st, const struct cli_args *a, enum cli_format fmt, struct c2c_err *err)
+{
+	static const char *const cols[] = {"check", "item", "text_ja", "text_en", NULL};
+	json_t *rows;
+	int rc;
+	(void)st, (void)a;
+	if ((rc = programme_readiness_questions(&rows, err)))
+		return rc;
+	return prog_print(rows, fmt, cols);
+}
+
+/* The answers file whole, through a capped buffer (1 MB is plenty). */
+static int read_file(const char *path, struct strbuf *sb, struct c2c_err *err)
+{
+	FILE *fp = strcmp(path, "-") ? fopen(path, "rb") : stdin;
+	char buf[8192];
+	size_t n;
+	if (!fp)
+		return c2c_err_set(err, C2C_EIO, "%s: cannot open: %s", path, strerror(errno));
+	while ((n = fread(buf, 1, sizeof(buf), fp)) > 0)
+		if (strbuf_add(sb, buf, n)) {
+			if (fp != stdin)
+				fclose(fp);
+			return c2c_err_set(err, C2C_EINPUT, "%s: larger than 1 MB", path);
+		}
+	if (ferror(fp)) {
+		if (fp != stdin)
+			fclose(fp);
+		return c2c_err_set(err, C2C_EIO, "%s: read error", path);
+	}
+	if (fp != stdin)
+		fclose(fp);
+	return 0;
+}
+
+static int r_score(struct store *st, const struct cli_args *a, enum cli_format fmt, struct c2c_err *err)
+{
+	static const char *const cols[] = {"check", "score", "title_ja", NULL};
+	struct strbuf sb;
+	json_t *res, *rows, *w;
+	size_t i;
+	int rc;
+	if (a->npos != 1)
+		return c2c_err_set(err, C2C_EUSAGE, "give one FILE (JSON or CSV item,answer; - for standard input)");
+	strbuf_init(&sb, (size_t)1 << 20);
+	if ((rc = read_file(a->pos[0], &sb, err)) ||
+	    (rc = programme_readiness_score(st, strbuf_str(&sb), sb.len, a->pos[0], &res, err))) {
+		strbuf_release(&sb);
+		return rc;
+	}
+	strbuf_release(&sb);
+	if (fmt == FMT_JSON)
+		return prog_print(res, fmt, NULL);
+	rows = json_incref(json_object_get(res, "checks"));
+	rc = prog_print(rows, fmt, cols);
+	if (fmt == FMT_TABLE) {
+		printf("\noverall %s of 100: %s\n", json_string_value(json_object_get(res, "overall")),
+		       json_string_value(json_object_get(res, "level")));
+		json_array_foreach(json_object_get(res, "weakest"), i, w) {
+			size_t j;
+			json_t *p;
+			printf("weak: 確認事項%lld %s (%s) answered %lld\n",
+			       (long long)json_integer_value(json_object_get(w, "check")),
+			       json_string_value(json_object_get(w, "item")),
+			       json_string_value(json_object_get(w, "text_ja")),
+			       (long long)json_integer_value(json_object_get(w, "answer")));
+			json_array_foreach(json_object_get(w, "pointers"), j, p)
+				printf("  -> %s %s %s: %s\n", json_string_value(json_object_get(p, "kind")),
+				       json_string_value(json_object_get(p, "id")),
+				       json_string_value(json_object_get(p, "name_ja")),
+				       json_string_value(json_object_get(p, "why")));
+		}
+	}
+	json_decref(res);
+	return rc;
+}
+
+static const char *const o_fmt[] = {"format", NULL};
+
+static const struct prog_sub subs[] = {
+	{"questions", r_questions, o_fmt, NULL,
+	 "c2c readiness questions [--format table|csv|json]   (the CSV is the answer template)"},
+	{"score", r_score, o_fmt, NULL,
+	 "c2c readiness score FILE [--format table|csv|json]   (FILE: {\"answers\": {ITEM: 0-3}} or CSV item,answer)"},
+};
+
+int cmd_readiness(int argc, char **argv, const struct cli_command *cmd, struct c2c_err *err)
+{
+	return prog_cli_run(argc, argv, cmd, subs, sizeof(subs) / sizeof(subs[0]), NULL, err);
+}

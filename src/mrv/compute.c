@@ -1,0 +1,301 @@
+/*
+ * compute.c - ER_p = RE_p - PE_p for one methodology and one monitoring
+ * period: the parameters resolved (--param, else the methodology's default,
+ * else refused), the monitored parameter summed from the data, and the
+ * equation of the family in fixed point.
+ *
+ * Why fixed point: credits are whole tonnes rounded down, so a result of
+ * 99.9999999 t must give 99 and 100 t must give 100 on every machine.
+ * Inputs are millionths (int64); products are taken in 128 bits at 1e-12 t
+ * (1e-18 t for the three-factor fuel equation) and rounded once, in the
+ * conservative direction: RE down, PE up, ER down.
+ */
+#include "mrv.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define E6 ((__int128)1000000)
+
+static __int128 floor_div(__int128 a, __int128 b)
+{
+	__int128 q = a / b;
+	if ((a % b != 0) && ((a < 0) != (b < 0)))
+		q--;
+	return q;
+}
+
+static __int128 ceil_div(__int128 a, __int128 b)
+{
+	return -floor_div(-a, b);
+}
+
+static int mul(__int128 a, __int128 b, __int128 *out, struct c2c_err *err)
+{
+	if (__builtin_mul_overflow(a, b, out))
+		return c2c_err_set(err, C2C_EINPUT, "the calculation overflows: the inputs are far too large");
+	return 0;
+}
+
+int mrv_equation(const struct mrv_methodology *m, int64_t q, const int64_t *pv, struct mrv_result *r,
+		 struct c2c_err *err)
+{
+	__int128 re = 0, pe = 0, t; /* in 1e-12 tCO2e */
+	int rc;
+
+	for (size_t i = 0; i < m->nparams; i++)
+		if (!m->params[i].monitored && pv[i] <= 0)
+			return c2c_err_set(err, C2C_EINPUT, "%s must be greater than zero", m->params[i].symbol);
+	switch (m->family) {
+	case MRV_SOLAR_PV: /* EG x EF_RE; PE = 0 */
+		if ((rc = mul(q, pv[1], &re, err)))
+			return rc;
+		pe = 0;
+		break;
+	case MRV_CHILLER: /* EC x (COP_PJ / COP_RE) x EF; PE = EC x EF */
+	case MRV_LED:     /* EC x (eta_PJ / eta_RE) x EF; PE = EC x EF */
+		if ((rc = mul(q, pv[3], &pe, err)) || (rc = mul(pe, pv[1], &t, err)))
+			return rc;
+		re = floor_div(t, pv[2]);
+		break;
+	case MRV_BOILER: /* FC x NCV x EF x (eta_PJ / eta_RE); PE = FC x NCV x EF (1e-18 t) */
+		if ((rc = mul(q, pv[1], &t, err)) || (rc = mul(t, pv[2], &pe, err)) || (rc = mul(pe, pv[3], &t, err)))
+			return rc;
+		re = floor_div(floor_div(t, pv[4]), E6);
+		pe = ceil_div(pe, E6);
+		break;
+	}
+	r->monitored_micro = q;
+	r->re_micro = (int64_t)floor_div(re, E6);
+	r->pe_micro = (int64_t)ceil_div(pe, E6);
+	r->er_micro = (int64_t)floor_div(re - pe, E6);
+	r->er_tco2e = (int64_t)floor_div(re - pe, E6 * E6);
+	return 0;
+}
+
+static int unit_divisor(const struct mrv_param *p, const char *unit, int64_t *div, struct c2c_err *err)
+{
+	*div = 1;
+	if (!unit || !strcmp(unit, p->unit))
+		return 0;
+	if (!strcmp(p->unit, "MWh") && !strcmp(unit, "kWh")) {
+		*div = 1000;
+		return 0;
+	}
+	if (!strcmp(p->unit, "kL") && !strcmp(unit, "L")) {
+		*div = 1000;
+		return 0;
+	}
+	c2c_err_set(err, C2C_EUSAGE, "--unit %s: %s is in %s; the data may be in %s%s", unit, p->symbol, p->unit,
+		    p->unit, !strcmp(p->unit, "MWh") ? " or kWh" : !strcmp(p->unit, "kL") ? " or L" : "");
+	return C2C_EUSAGE;
+}
+
+static void warn(struct mrv_result *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void warn(struct mrv_result *r, const char *fmt, ...)
+{
+	char buf[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	json_array_append_new(r->warnings, json_string(buf));
+}
+
+int mrv_compute(const struct mrv_compute_req *req, struct mrv_result *r, struct c2c_err *err)
+{
+	const struct mrv_methodology *m = req->m;
+	const struct mrv_param *mon = mrv_monitored_param(m);
+	int64_t pv[MRV_MAX_PARAMS] = {0}, from, to, q = 0, div = 1;
+	struct mrv_meter_info *meters = NULL;
+	size_t nmeters = 0;
+	int rc;
+
+	memset(r, 0, sizeof(*r));
+	r->warnings = json_array();
+	r->params = json_array();
+	if (!req->from || mrv_parse_date(req->from, &from))
+		return c2c_err_set(err, C2C_EUSAGE, "--from: '%s' is not a date YYYY-MM-DD", req->from ? req->from : "");
+	if (!req->to || mrv_parse_date(req->to, &to))
+		return c2c_err_set(err, C2C_EUSAGE, "--to: '%s' is not a date YYYY-MM-DD", req->to ? req->to : "");
+	if (to < from)
+		return c2c_err_set(err, C2C_EUSAGE, "--to %s is before --from %s", req->to, req->from);
+	to += 86400; /* the period runs to the end of its last day */
+
+	/* every --param must name a parameter of the methodology */
+	for (size_t k = 0; k < req->nparams; k++) {
+		size_t i;
+		for (i = 0; i < m->nparams; i++)
+			if (!strcasecmp(req->params[k].symbol, m->params[i].symbol))
+				break;
+		if (i == m->nparams) {
+			char list[256] = "";
+			for (size_t j = 0; j < m->nparams; j++)
+				snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%s", j ? ", " : "",
+					 m->params[j].symbol);
+			return c2c_err_set(err, C2C_EUSAGE, "--param %s: %s has no such parameter (it has %s)",
+					   req->params[k].symbol, m->id, list);
+		}
+		if (m->params[i].monitored && req->data)
+			return c2c_err_set(err, C2C_EUSAGE, "--param %s: %s comes from --data, not from --param",
+					   req->params[k].symbol, m->params[i].symbol);
+	}
+	for (size_t i = 0; i < m->nparams; i++) {
+		const struct mrv_param *p = &m->params[i];
+		const char *val = NULL, *origin = "param";
+		char fmt[40];
+		for (size_t k = 0; k < req->nparams; k++)
+			if (!strcasecmp(req->params[k].symbol, p->symbol))
+				val = req->params[k].value;
+		if (p->monitored && req->data)
+			continue;
+		if (!val && p->default_value) {
+			val = p->default_value;
+			origin = "default";
+		}
+		if (!val) {
+			if (p->monitored)
+				return c2c_err_set(err, C2C_EUSAGE, "%s (%s, %s) is monitored: give --data FILE.csv or "
+						   "--param %s=VALUE", p->symbol, p->description, p->unit, p->symbol);
+			c2c_err_set(err, C2C_EUSAGE, "--param %s=VALUE is required: %s, in %s (%s)", p->symbol,
+				    p->description, p->unit, p->options);
+			c2c_err_hint(err, "source: %s", p->source);
+			return C2C_EUSAGE;
+		}
+		if (mrv_parse_micro(val, strlen(val), 1, &pv[i]) || pv[i] < 0)
+			return c2c_err_set(err, C2C_EUSAGE, "--param %s=%s: not a non-negative decimal with at most "
+					   "6 decimals", p->symbol, val);
+		if (p->monitored)
+			q = pv[i];
+		mrv_format_micro(pv[i], fmt, sizeof(fmt));
+		json_array_append_new(r->params, json_pack("{s:s, s:s, s:s, s:s}", "symbol", p->symbol, "value", fmt,
+							   "unit", p->unit, "origin", origin));
+	}
+	if (req->data) {
+		struct mrv_ingest_opts o = {
+			.path = req->data, .from = from, .to = to, .cumulative = req->cumulative,
+			.max_errors = req->max_errors ? req->max_errors : 1, .want_sha256 = req->want_sha256,
+			.progress = req->progress, .progress_ctx = req->progress_ctx,
+		};
+		if ((rc = unit_divisor(mon, req->unit, &div, err)))
+			return rc;
+		o.unit_divisor = div;
+		if (req->meters_path && (rc = mrv_meters_load(req->meters_path, &meters, &nmeters, err)))
+			return rc;
+		o.meters = meters;
+		o.nmeters = nmeters;
+		rc = mrv_ingest(&o, &r->data, err);
+		free(meters);
+		if (rc) {
+			if (req->errors && r->data.errors)
+				*req->errors = json_incref(r->data.errors);
+			return rc;
+		}
+		q = r->data.total_micro;
+		{
+			char fmt[40];
+			mrv_format_micro(q, fmt, sizeof(fmt));
+			json_array_append_new(r->params, json_pack("{s:s, s:s, s:s, s:s}", "symbol", mon->symbol,
+								   "value", fmt, "unit", mon->unit, "origin", "data"));
+		}
+		if (r->data.rows_skipped)
+			warn(r, "%lld row%s outside the period %s to %s skipped", (long long)r->data.rows_skipped,
+			     r->data.rows_skipped == 1 ? "" : "s", req->from, req->to);
+		if (!r->data.rows_in_period)
+			warn(r, "no reading falls inside the period: %s is zero", mon->symbol);
+		for (size_t i = 0; i < r->data.nmeters; i++) {
+			const struct mrv_meter_result *mr = &r->data.meter[i];
+			if (mr->gap_count)
+				warn(r, "meter %s: %lld gap%s, %lld s missing in all; missing readings count as zero "
+				     "(a gap never raises ER)", mr->id, (long long)mr->gap_count,
+				     mr->gap_count == 1 ? "" : "s", (long long)mr->gap_seconds);
+			if (mr->corrected)
+				warn(r, "meter %s: calibration correction: %s", mr->id, mr->correction);
+			if (mr->replacements)
+				warn(r, "meter %s: %lld meter replacement%s; the register's count between the last "
+				     "old reading and the replacement is not counted", mr->id,
+				     (long long)mr->replacements, mr->replacements == 1 ? "" : "s");
+		}
+	} else if (req->unit || req->cumulative || req->meters_path) {
+		return c2c_err_set(err, C2C_EUSAGE, "--unit, --cumulative and --meters describe --data; give --data");
+	}
+	if ((rc = mrv_equation(m, q, pv, r, err)))
+		return rc;
+	if (r->er_micro < 0)
+		warn(r, "ER is negative: project emissions exceed reference emissions");
+	return 0;
+}
+
+void mrv_result_free(struct mrv_result *r)
+{
+	mrv_ingest_result_free(&r->data);
+	json_decref(r->warnings);
+	json_decref(r->params);
+	r->warnings = r->params = NULL;
+}
+
+static json_t *micro_real(int64_t v)
+{
+	return json_real((double)v / (double)MRV_SCALE);
+}
+
+json_t *mrv_result_json(const struct mrv_compute_req *req, const struct mrv_result *r)
+{
+	json_t *o = json_object();
+	char ts[32];
+	json_object_set_new(o, "methodology", json_string(req->m->id));
+	json_object_set_new(o, "family", json_string(req->m->family_name));
+	json_object_set_new(o, "from", json_string(req->from));
+	json_object_set_new(o, "to", json_string(req->to));
+	json_object_set_new(o, "re_tco2e", micro_real(r->re_micro));
+	json_object_set_new(o, "pe_tco2e", micro_real(r->pe_micro));
+	json_object_set_new(o, "er_tco2e", json_integer(r->er_tco2e));
+	json_object_set_new(o, "er_exact_tco2e", micro_real(r->er_micro));
+	json_object_set_new(o, "re_equation", json_string(req->m->re_equation));
+	json_object_set_new(o, "pe_equation", json_string(req->m->pe_equation));
+	json_object_set_new(o, "parameters", json_incref(r->params));
+	if (req->data) {
+		json_t *ms = json_array(), *d;
+		d = json_pack("{s:s, s:I, s:I, s:I, s:I, s:i}", "file", req->data, "bytes", (json_int_t)r->data.bytes,
+			      "rows", (json_int_t)r->data.rows, "rows_in_period", (json_int_t)r->data.rows_in_period,
+			      "rows_skipped", (json_int_t)r->data.rows_skipped, "meters", (int)r->data.nmeters);
+		json_object_set_new(d, "unit", json_string(req->unit ? req->unit : mrv_monitored_param(req->m)->unit));
+		json_object_set_new(d, "cumulative", json_boolean(req->cumulative));
+		if (r->data.sha256[0])
+			json_object_set_new(d, "sha256", json_string(r->data.sha256));
+		json_object_set_new(o, "data", d);
+		for (size_t i = 0; i < r->data.nmeters; i++) {
+			const struct mrv_meter_result *mr = &r->data.meter[i];
+			json_t *mo = json_object(), *gaps = json_array();
+			json_object_set_new(mo, "meter_id", json_string(mr->id));
+			json_object_set_new(mo, "rows", json_integer(mr->rows));
+			json_object_set_new(mo, "sum", micro_real(mr->sum_micro));
+			if (mr->corrected)
+				json_object_set_new(mo, "sum_uncorrected", micro_real(mr->raw_micro));
+			mrv_format_timestamp(mr->first, ts, sizeof(ts));
+			json_object_set_new(mo, "first", mr->rows ? json_string(ts) : json_null());
+			mrv_format_timestamp(mr->last, ts, sizeof(ts));
+			json_object_set_new(mo, "last", mr->rows ? json_string(ts) : json_null());
+			json_object_set_new(mo, "interval_s", json_integer(mr->interval));
+			for (size_t g = 0; g < mr->ngaps; g++) {
+				mrv_format_timestamp(mr->gaps[g].start, ts, sizeof(ts));
+				json_array_append_new(gaps, json_pack("{s:s, s:I}", "start", ts, "length_s",
+								      (json_int_t)mr->gaps[g].length));
+			}
+			json_object_set_new(mo, "gaps", gaps);
+			json_object_set_new(mo, "gap_count", json_integer(mr->gap_count));
+			json_object_set_new(mo, "missing_s", json_integer(mr->gap_seconds));
+			if (req->cumulative)
+				json_object_set_new(mo, "replacements", json_integer(mr->replacements));
+			if (mr->corrected)
+				json_object_set_new(mo, "correction", json_string(mr->correction));
+			json_array_append_new(ms, mo);
+		}
+		json_object_set_new(o, "meters", ms);
+	}
+	json_object_set_new(o, "warnings", json_incref(r->warnings));
+	return o;
+}

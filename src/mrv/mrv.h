@@ -1,0 +1,255 @@
+/*
+ * mrv.h - JCM measurement, reporting and verification: approved
+ * methodologies as data plus one calculation per family, streaming ingest of
+ * monitoring data (meter_id,timestamp,value CSV at billions of rows), the
+ * emission reductions ER_p = RE_p - PE_p of a monitoring period, and the
+ * projects and monitoring reports a verifier approves and the registry
+ * issues credits from.
+ *
+ * Quantities are fixed point: monitored values and parameters in millionths
+ * of their unit (int64), emissions in millionths of a tonne (int64) computed
+ * through 128-bit intermediates, so the JCM's rounding down to whole tonnes
+ * is exact at the edge (99.999999 t gives 99, 100.000000 t gives 100).
+ * docs/mrv.md holds the formulas with their sources and the file format.
+ */
+#ifndef C2C_MRV_MRV_H
+#define C2C_MRV_MRV_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "core/err.h"
+#include "store/store.h"
+
+#define MRV_SCALE 1000000LL /* millionths: values, parameters, tonnes */
+
+/* --- methodologies (methodology.c) --------------------------------------- */
+
+enum mrv_family { MRV_SOLAR_PV, MRV_CHILLER, MRV_LED, MRV_BOILER };
+
+enum mrv_option { MRV_OPT_NONE = 0, MRV_OPT_A = 'A', MRV_OPT_B = 'B', MRV_OPT_C = 'C' };
+
+struct mrv_param {
+	const char *symbol;      /* ASCII as on the command line: "EF_RE", "COP_PJ" */
+	const char *symbol_doc;  /* as the JCM document writes it: "EF_RE", "COP_PJ,i" */
+	const char *description;
+	const char *unit;
+	const char *options;     /* monitoring options the methodology allows: "C", "A", "B or C" */
+	int monitored;           /* 1: the ex-post parameter that comes from --data */
+	const char *default_value; /* decimal, or NULL when the project must fix it */
+	const char *source;      /* where the default or the rule comes from */
+};
+
+#define MRV_MAX_PARAMS 8
+
+struct mrv_methodology {
+	const char *id;          /* the implementation's id: the first reference number */
+	const char *refs;        /* every JCM reference number it implements, ";"-separated */
+	enum mrv_family family;
+	const char *family_name;
+	const char *title;
+	const char *sector;
+	const char *eligibility; /* the eligibility criteria as text */
+	const char *re_equation;
+	const char *pe_equation;
+	const char *source;      /* the documents this entry is read from */
+	size_t nparams;
+	struct mrv_param params[MRV_MAX_PARAMS];
+};
+
+/* The table and lookups.  mrv_methodology_find accepts any reference number
+ * the entry lists ("TH_AM001" finds the solar PV entry). */
+const struct mrv_methodology *mrv_methodologies(size_t *n);
+const struct mrv_methodology *mrv_methodology_find(const char *ref);
+const struct mrv_param *mrv_monitored_param(const struct mrv_methodology *m);
+json_t *mrv_methodology_json(const struct mrv_methodology *m, int full);
+
+/* --- fixed point (fixed.c) ------------------------------------------------ */
+
+/* "12.5" -> 12500000.  Digits beyond the sixth decimal are refused when
+ * `strict`, else dropped (truncation toward zero).  0 or C2C_EINPUT. */
+int mrv_parse_micro(const char *s, size_t len, int strict, int64_t *out);
+/* 12500000 -> "12.5" (no trailing zeros, at least one digit). */
+void mrv_format_micro(int64_t v, char *buf, size_t len);
+/* Seconds since 1970 of an ISO 8601 timestamp with Z or an offset
+ * (YYYY-MM-DDTHH:MM[:SS[.fff]](Z|+HH:MM|-HH:MM)); 0 or -1. */
+int mrv_parse_timestamp(const char *s, size_t len, int64_t *out);
+/* A YYYY-MM-DD date to the seconds of its 00:00Z; 0 or -1. */
+int mrv_parse_date(const char *s, int64_t *out);
+void mrv_format_timestamp(int64_t t, char *buf, size_t len);
+/* Days since 1970-01-01 of a proleptic Gregorian date. */
+int64_t mrv_days_from_civil(int64_t y, unsigned m, unsigned d);
+
+/* --- monitoring data (ingest.c) ------------------------------------------ */
+
+struct mrv_gap {
+	int64_t start;   /* first missing slot */
+	int64_t length;  /* seconds */
+};
+
+#define MRV_GAPS_LISTED 20 /* per meter; the count and total are always exact */
+
+struct mrv_meter_result {
+	char id[65];
+	int64_t rows;           /* readings inside the period */
+	int64_t sum_micro;      /* the meter's quantity in the parameter's unit, after correction */
+	int64_t raw_micro;      /* before calibration correction */
+	int64_t first, last;    /* first and last reading inside the period */
+	int64_t interval;       /* seconds between slots (gcd of the readings' offsets) */
+	int64_t gap_count, gap_seconds;
+	size_t ngaps;
+	struct mrv_gap gaps[MRV_GAPS_LISTED];
+	int64_t replacements;   /* cumulative: register restarts applied */
+	int corrected;          /* calibration correction applied */
+	char correction[200];   /* what was corrected and why */
+};
+
+/* Meter metadata (--meters FILE): accuracy, calibration and replacements. */
+struct mrv_meter_info {
+	char id[65];
+	int64_t accuracy_ppm;     /* accuracy level, millionths (0.5% = 5000) */
+	int64_t calibration_due;  /* when the calibration was scheduled (s), 0 if none */
+	int64_t calibrated_on;    /* when it was done (s), 0 if none */
+	int64_t error_ppm;        /* the error found at that calibration, millionths, signed */
+	int64_t replaced_at[8];   /* cumulative registers restarted at these times */
+	size_t nreplaced;
+};
+
+typedef void (*mrv_progress_fn)(void *ctx, uint64_t bytes, uint64_t total, uint64_t rows,
+				double seconds);
+
+struct mrv_ingest_opts {
+	const char *path;         /* the CSV file */
+	int64_t from, to;         /* period [from, to) in seconds */
+	int cumulative;           /* register readings instead of interval readings */
+	int64_t unit_divisor;     /* data unit -> parameter unit: 1, or 1000 for kWh -> MWh */
+	size_t max_errors;        /* errors listed before stopping (>= 1) */
+	const struct mrv_meter_info *meters; /* may be NULL */
+	size_t nmeters;
+	int want_sha256;          /* hash the file while reading it */
+	mrv_progress_fn progress; /* called about 4 times a second, may be NULL */
+	void *progress_ctx;
+};
+
+struct mrv_ingest_result {
+	uint64_t bytes;
+	int64_t rows;            /* data rows read (header excluded) */
+	int64_t rows_in_period;
+	int64_t rows_skipped;    /* outside the period */
+	size_t nmeters;
+	struct mrv_meter_result *meter; /* sorted by id; freed by mrv_ingest_result_free */
+	int64_t total_micro;     /* sum over meters, parameter unit */
+	char sha256[65];         /* when asked */
+	size_t nerrors;
+	json_t *errors;          /* array of messages when nerrors > 0 */
+};
+
+/* Reads the file once, in large blocks, never holding more than one block
+ * and the per-meter state.  On bad rows returns C2C_EINPUT with err holding
+ * the first message and res->errors all of them (up to max_errors). */
+int mrv_ingest(const struct mrv_ingest_opts *o, struct mrv_ingest_result *res,
+	       struct c2c_err *err);
+void mrv_ingest_result_free(struct mrv_ingest_result *res);
+
+/* Reads a meters CSV (meter_id,accuracy_pct,calibration_due,calibrated_on,
+ * error_pct,replaced_at).  *out is malloc'ed. */
+int mrv_meters_load(const char *path, struct mrv_meter_info **out, size_t *n,
+		    struct c2c_err *err);
+
+/* --- the calculation (compute.c) ----------------------------------------- */
+
+struct mrv_param_value {
+	const char *symbol;
+	const char *value; /* decimal text as given */
+};
+
+struct mrv_compute_req {
+	const struct mrv_methodology *m;
+	const struct mrv_param_value *params;  /* --param NAME=VALUE */
+	size_t nparams;
+	const char *from, *to;                 /* YYYY-MM-DD, inclusive */
+	const char *data;                      /* CSV path, or NULL: monitored value in params */
+	const char *unit;                      /* unit of the data, NULL = the parameter's */
+	int cumulative;
+	size_t max_errors;
+	const char *meters_path;               /* may be NULL */
+	int want_sha256;
+	mrv_progress_fn progress;
+	void *progress_ctx;
+	json_t **errors;                       /* if set: every data error, on failure */
+};
+
+struct mrv_result {
+	int64_t re_micro, pe_micro, er_micro; /* millionths of a tonne; RE down, PE up */
+	int64_t er_tco2e;                     /* floor of ER in whole tonnes */
+	int64_t monitored_micro;              /* the monitored parameter's total */
+	struct mrv_ingest_result data;        /* empty when no --data */
+	json_t *warnings;                     /* array of strings */
+	json_t *params;                       /* array: symbol, value, unit, origin */
+};
+
+/* The pure equation: ER from the monitored total and the parameter values in
+ * millionths, in the order of m->params (the monitored slot is ignored). */
+int mrv_equation(const struct mrv_methodology *m, int64_t monitored_micro,
+		 const int64_t *param_micro, struct mrv_result *r, struct c2c_err *err);
+
+int mrv_compute(const struct mrv_compute_req *req, struct mrv_result *r, struct c2c_err *err);
+void mrv_result_free(struct mrv_result *r);
+/* The result as the JSON that `c2c mrv compute --format json` prints. */
+json_t *mrv_result_json(const struct mrv_compute_req *req, const struct mrv_result *r);
+
+/* --- projects and reports (report.c) -------------------------------------- */
+
+int mrv_migrate(struct store *st, struct c2c_err *err);
+
+struct mrv_project_req {
+	const char *id;            /* JCM project reference: "KH003" */
+	const char *title;
+	const char *host_country;  /* ISO 3166-1 alpha-2 */
+	const char *methodology;
+	const struct mrv_param_value *params; /* fixed ex ante */
+	size_t nparams;
+	const char *participants;  /* ";"-separated */
+};
+int mrv_project_add(struct store *st, const struct mrv_project_req *r, struct c2c_err *err);
+int mrv_projects(struct store *st, json_t **out, struct c2c_err *err);
+
+struct mrv_submit_req {
+	const char *project;
+	const char *data;
+	const char *from, *to;
+	const char *unit;
+	int cumulative;
+	const char *meters_path;
+	size_t max_errors;
+	const char *user;
+	mrv_progress_fn progress;
+	void *progress_ctx;
+	json_t **errors;  /* if set: every data error, on failure */
+};
+/* Computes, then stores the result, the file's SHA-256 and counts in one
+ * transaction.  *id gets the report number. */
+int mrv_report_submit(struct store *st, const struct mrv_submit_req *r, int64_t *id,
+		      json_t **result, struct c2c_err *err);
+/* Recomputes from the file; approving is refused when the file's hash or
+ * the result changed.  approve: 1 approve, 0 reject. */
+int mrv_report_verify(struct store *st, int64_t id, int approve, const char *comment,
+		      const char *user, mrv_progress_fn progress, void *progress_ctx,
+		      struct c2c_err *err);
+int mrv_report_get(struct store *st, int64_t id, json_t **out, struct c2c_err *err);
+int mrv_reports(struct store *st, const char *project, json_t **out, struct c2c_err *err);
+int mrv_report_export_xlsx(struct store *st, int64_t id, const char *path, struct c2c_err *err);
+
+/* What the registry needs to issue from a report: only an approved report
+ * gives it; any other is refused with the reason. */
+struct mrv_issuable {
+	char project[32];
+	char from[11], to[11];
+	int64_t er_tco2e;
+};
+int mrv_report_issuable(struct store *st, int64_t id, struct mrv_issuable *out,
+			struct c2c_err *err);
+
+#endif

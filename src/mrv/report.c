@@ -1,0 +1,563 @@
+/*
+ * report.c - JCM projects and their monitoring reports: what a project
+ * fixes ex ante, what a participant submits (the computed result, the data
+ * file's SHA-256 and counts, never a copy of its rows), and what the
+ * verifier decides.  Approval recomputes from the file and is refused when
+ * the file or the result is not what was submitted, so an approved report
+ * is one whose figures anyone can reproduce: the registry issues from it.
+ *
+ * Every write is one transaction; SQL is written so PostgreSQL accepts it.
+ */
+#include "mrv.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "core/iso3166.h"
+
+static const char mrv_v1[] =
+	"CREATE TABLE \"mrv_project\" ("
+	" \"id\" TEXT PRIMARY KEY,"
+	" \"title\" TEXT NOT NULL,"
+	" \"host_country\" TEXT NOT NULL,"
+	" \"methodology\" TEXT NOT NULL,"
+	" \"params\" TEXT NOT NULL,"
+	" \"participants\" TEXT NOT NULL,"
+	" \"created_at\" TEXT NOT NULL);"
+	"CREATE TABLE \"mrv_report\" ("
+	" \"id\" BIGINT PRIMARY KEY,"
+	" \"project\" TEXT NOT NULL REFERENCES \"mrv_project\" (\"id\"),"
+	" \"period_from\" TEXT NOT NULL,"
+	" \"period_to\" TEXT NOT NULL,"
+	" \"data_path\" TEXT NOT NULL,"
+	" \"data_sha256\" TEXT NOT NULL,"
+	" \"data_bytes\" BIGINT NOT NULL,"
+	" \"rows\" BIGINT NOT NULL,"
+	" \"rows_in_period\" BIGINT NOT NULL,"
+	" \"rows_skipped\" BIGINT NOT NULL,"
+	" \"meters\" BIGINT NOT NULL,"
+	" \"unit\" TEXT,"
+	" \"cumulative\" INTEGER NOT NULL,"
+	" \"meters_path\" TEXT,"
+	" \"re_micro\" BIGINT NOT NULL,"
+	" \"pe_micro\" BIGINT NOT NULL,"
+	" \"er_micro\" BIGINT NOT NULL,"
+	" \"er_tco2e\" BIGINT NOT NULL,"
+	" \"result\" TEXT NOT NULL,"
+	" \"status\" TEXT NOT NULL CHECK (\"status\" IN ('submitted', 'approved', 'rejected')),"
+	" \"submitted_by\" TEXT NOT NULL,"
+	" \"submitted_at\" TEXT NOT NULL,"
+	" \"verified_by\" TEXT,"
+	" \"verified_at\" TEXT,"
+	" \"comment\" TEXT);"
+	"CREATE INDEX \"mrv_report_project\" ON \"mrv_report\" (\"project\");";
+
+int mrv_migrate(struct store *st, struct c2c_err *err)
+{
+	static const struct store_migration m[] = {
+		{1, "mrv projects and reports", mrv_v1},
+	};
+	int applied;
+	return store_migrate(st, "mrv", m, sizeof(m) / sizeof(m[0]), &applied, err);
+}
+
+static void now_iso(char *buf, size_t len)
+{
+	time_t t = time(NULL);
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+/* "KH003": two upper-case letters and three or more digits, as the registry
+ * numbers JCM projects. */
+static int project_id_ok(const char *id)
+{
+	size_t n = strlen(id);
+	if (n < 5 || n > 12 || id[0] < 'A' || id[0] > 'Z' || id[1] < 'A' || id[1] > 'Z')
+		return 0;
+	for (size_t i = 2; i < n; i++)
+		if (id[i] < '0' || id[i] > '9')
+			return 0;
+	return 1;
+}
+
+/* The project's ex-ante values checked against its methodology: every
+ * non-monitored parameter given or defaulted, each a decimal. */
+static int check_params(const struct mrv_methodology *m, const struct mrv_param_value *pv, size_t n,
+			json_t *out, struct c2c_err *err)
+{
+	for (size_t k = 0; k < n; k++) {
+		const struct mrv_param *p = NULL;
+		int64_t v;
+		for (size_t i = 0; i < m->nparams; i++)
+			if (!strcasecmp(pv[k].symbol, m->params[i].symbol))
+				p = &m->params[i];
+		if (!p)
+			return c2c_err_set(err, C2C_EUSAGE, "--param %s: %s has no such parameter", pv[k].symbol, m->id);
+		if (p->monitored)
+			return c2c_err_set(err, C2C_EUSAGE, "--param %s: %s is monitored; it comes from the "
+					   "report's data, not from the project", pv[k].symbol, p->symbol);
+		if (mrv_parse_micro(pv[k].value, strlen(pv[k].value), 1, &v) || v <= 0)
+			return c2c_err_set(err, C2C_EUSAGE, "--param %s=%s: not a positive decimal with at most 6 "
+					   "decimals", pv[k].symbol, pv[k].value);
+		json_object_set_new(out, p->symbol, json_string(pv[k].value));
+	}
+	for (size_t i = 0; i < m->nparams; i++) {
+		const struct mrv_param *p = &m->params[i];
+		if (!p->monitored && !p->default_value && !json_object_get(out, p->symbol)) {
+			c2c_err_set(err, C2C_EUSAGE, "--param %s=VALUE is required: %s fixes %s (%s, %s) ex ante",
+				    p->symbol, m->id, p->symbol, p->description, p->unit);
+			c2c_err_hint(err, "source: %s", p->source);
+			return C2C_EUSAGE;
+		}
+	}
+	return 0;
+}
+
+int mrv_project_add(struct store *st, const struct mrv_project_req *r, struct c2c_err *err)
+{
+	const struct mrv_methodology *m;
+	struct store_stmt *s = NULL;
+	json_t *params = json_object();
+	char *ptext = NULL, at[32];
+	int rc;
+
+	if (!r->id || !project_id_ok(r->id))
+		rc = c2c_err_set(err, C2C_EUSAGE, "--id '%s' is not a JCM project reference like KH003",
+				 r->id ? r->id : "");
+	else if (!r->host_country || !iso3166_is_code(r->host_country))
+		rc = c2c_err_set(err, C2C_EUSAGE, "--host '%s' is not an ISO 3166-1 alpha-2 country code",
+				 r->host_country ? r->host_country : "");
+	else if (strncmp(r->id, r->host_country, 2))
+		rc = c2c_err_set(err, C2C_EUSAGE, "project %s: its reference must start with the host country %s",
+				 r->id, r->host_country);
+	else if (!r->methodology || !(m = mrv_methodology_find(r->methodology)))
+		rc = c2c_err_set(err, C2C_ENOTFOUND, "methodology '%s' is not known (c2c mrv methodologies)",
+				 r->methodology ? r->methodology : "");
+	else
+		rc = check_params(m, r->params, r->nparams, params, err);
+	if (rc)
+		goto out;
+	ptext = json_dumps(params, JSON_COMPACT | JSON_SORT_KEYS);
+	now_iso(at, sizeof(at));
+	if ((rc = store_begin(st, err)))
+		goto out;
+	if ((rc = store_prepare(st, "SELECT COUNT(*) FROM \"mrv_project\" WHERE \"id\" = ?", &s, err)))
+		goto rollback;
+	store_bind_text(s, 1, r->id);
+	if ((rc = store_step(s, err)) < 0)
+		goto rollback;
+	if (store_col_int(s, 0)) {
+		rc = c2c_err_set(err, C2C_ECONFLICT, "project %s exists already", r->id);
+		goto rollback;
+	}
+	store_finalize(s);
+	s = NULL;
+	if ((rc = store_prepare(st, "INSERT INTO \"mrv_project\" (\"id\", \"title\", \"host_country\", \"methodology\","
+				" \"params\", \"participants\", \"created_at\") VALUES (?, ?, ?, ?, ?, ?, ?)", &s, err)))
+		goto rollback;
+	store_bind_text(s, 1, r->id);
+	store_bind_text(s, 2, r->title ? r->title : "");
+	store_bind_text(s, 3, r->host_country);
+	store_bind_text(s, 4, r->methodology);
+	store_bind_text(s, 5, ptext);
+	store_bind_text(s, 6, r->participants ? r->participants : "");
+	store_bind_text(s, 7, at);
+	if ((rc = store_step(s, err)) < 0)
+		goto rollback;
+	store_finalize(s);
+	s = NULL;
+	rc = store_commit(st, err);
+	goto out;
+rollback:
+	store_finalize(s);
+	store_rollback(st);
+out:
+	free(ptext);
+	json_decref(params);
+	return rc;
+}
+
+/* Rows of a query as a JSON array of objects (integers stay integers). */
+static int query_rows(struct store *st, const char *sql, const char *bind1, int64_t bind2, json_t **out,
+		      struct c2c_err *err)
+{
+	struct store_stmt *s;
+	json_t *arr = json_array();
+	int rc;
+	if ((rc = store_prepare(st, sql, &s, err))) {
+		json_decref(arr);
+		return rc;
+	}
+	if (bind1)
+		store_bind_text(s, 1, bind1);
+	else if (bind2)
+		store_bind_int(s, 1, bind2);
+	while ((rc = store_step(s, err)) == 1) {
+		json_t *o = json_object();
+		for (int i = 0; i < store_col_count(s); i++) {
+			const char *name = store_col_name(s, i);
+			json_t *v;
+			if (store_col_is_null(s, i))
+				v = json_null();
+			else if (!strcmp(name, "id") && bind1 == NULL && strstr(sql, "mrv_report"))
+				v = json_integer(store_col_int(s, i));
+			else if (!strcmp(name, "params") || !strcmp(name, "result"))
+				v = json_loads(store_col_text(s, i), 0, NULL);
+			else if (!strcmp(name, "er_tco2e") || !strcmp(name, "rows") || !strcmp(name, "meters") ||
+				 !strcmp(name, "data_bytes") || !strcmp(name, "cumulative") ||
+				 !strcmp(name, "rows_in_period") || !strcmp(name, "rows_skipped") ||
+				 !strcmp(name, "report"))
+				v = json_integer(store_col_int(s, i));
+			else
+				v = json_string(store_col_text(s, i));
+			json_object_set_new(o, name, v ? v : json_null());
+		}
+		json_array_append_new(arr, o);
+	}
+	store_finalize(s);
+	if (rc < 0) {
+		json_decref(arr);
+		return rc;
+	}
+	*out = arr;
+	return 0;
+}
+
+int mrv_projects(struct store *st, json_t **out, struct c2c_err *err)
+{
+	return query_rows(st, "SELECT \"id\", \"title\", \"host_country\", \"methodology\", \"params\","
+			  " \"participants\", \"created_at\" FROM \"mrv_project\" ORDER BY \"id\"", NULL, 0, out, err);
+}
+
+struct project_row {
+	char methodology[32];
+	char host[3];
+	json_t *params;
+};
+
+static int project_load(struct store *st, const char *id, struct project_row *p, struct c2c_err *err)
+{
+	struct store_stmt *s;
+	int rc;
+	memset(p, 0, sizeof(*p));
+	if ((rc = store_prepare(st, "SELECT \"methodology\", \"params\", \"host_country\" FROM \"mrv_project\""
+				" WHERE \"id\" = ?", &s, err)))
+		return rc;
+	store_bind_text(s, 1, id);
+	rc = store_step(s, err);
+	if (rc == 1) {
+		snprintf(p->methodology, sizeof(p->methodology), "%s", store_col_text(s, 0));
+		p->params = json_loads(store_col_text(s, 1), 0, NULL);
+		snprintf(p->host, sizeof(p->host), "%s", store_col_text(s, 2));
+		rc = p->params ? 0 : c2c_err_set(err, C2C_EDB, "project %s: its stored parameters are not JSON", id);
+	} else if (rc == 0) {
+		rc = c2c_err_set(err, C2C_ENOTFOUND, "project %s does not exist (c2c mrv project add)", id);
+	}
+	store_finalize(s);
+	return rc;
+}
+
+/* The compute request of a project's report: its methodology and its
+ * ex-ante values, the data and period given. */
+static int project_request(const struct project_row *p, struct mrv_param_value *pv, size_t *npv,
+			   struct mrv_compute_req *req, struct c2c_err *err)
+{
+	const char *k;
+	json_t *v;
+	*npv = 0;
+	req->m = mrv_methodology_find(p->methodology);
+	if (!req->m)
+		return c2c_err_set(err, C2C_EDB, "methodology %s is no longer known", p->methodology);
+	json_object_foreach(p->params, k, v) {
+		if (*npv == MRV_MAX_PARAMS)
+			break;
+		pv[*npv].symbol = k;
+		pv[*npv].value = json_string_value(v);
+		(*npv)++;
+	}
+	req->params = pv;
+	req->nparams = *npv;
+	return 0;
+}
+
+int mrv_report_submit(struct store *st, const struct mrv_submit_req *r, int64_t *id, json_t **result,
+		      struct c2c_err *err)
+{
+	struct project_row p;
+	struct mrv_param_value pv[MRV_MAX_PARAMS];
+	struct mrv_compute_req req = {0};
+	struct mrv_result res;
+	struct store_stmt *s = NULL;
+	char *rtext = NULL, at[32], abs[PATH_MAX], mabs[PATH_MAX];
+	json_t *rj = NULL;
+	size_t npv;
+	int rc;
+
+	*result = NULL;
+	if (!r->project || !r->data || !r->from || !r->to)
+		return c2c_err_set(err, C2C_EUSAGE, "report submit needs --project, --data, --from and --to");
+	if ((rc = project_load(st, r->project, &p, err)))
+		return rc;
+	if (!realpath(r->data, abs)) {
+		json_decref(p.params);
+		return c2c_err_set(err, C2C_EIO, "%s: cannot open: %s", r->data, strerror(errno));
+	}
+	if (r->meters_path && !realpath(r->meters_path, mabs)) {
+		json_decref(p.params);
+		return c2c_err_set(err, C2C_EIO, "%s: cannot open: %s", r->meters_path, strerror(errno));
+	}
+	if ((rc = project_request(&p, pv, &npv, &req, err)))
+		goto out;
+	req.from = r->from;
+	req.to = r->to;
+	req.data = abs;
+	req.unit = r->unit;
+	req.cumulative = r->cumulative;
+	req.max_errors = r->max_errors;
+	req.meters_path = r->meters_path ? mabs : NULL;
+	req.want_sha256 = 1;
+	req.progress = r->progress;
+	req.progress_ctx = r->progress_ctx;
+	req.errors = r->errors;
+	rc = mrv_compute(&req, &res, err);
+	if (rc) {
+		mrv_result_free(&res);
+		goto out;
+	}
+	rj = mrv_result_json(&req, &res);
+	json_object_set_new(rj, "project", json_string(r->project));
+	now_iso(at, sizeof(at));
+	if ((rc = store_begin(st, err)))
+		goto free_res;
+	*id = store_query_int(st, "SELECT COALESCE(MAX(\"id\"), 0) + 1 FROM \"mrv_report\"", err);
+	if (*id < 0) {
+		rc = C2C_EDB;
+		goto rollback;
+	}
+	json_object_set_new(rj, "report", json_integer(*id));
+	rtext = json_dumps(rj, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(17));
+	if ((rc = store_prepare(st, "INSERT INTO \"mrv_report\" (\"id\", \"project\", \"period_from\", \"period_to\","
+				" \"data_path\", \"data_sha256\", \"data_bytes\", \"rows\", \"rows_in_period\", \"rows_skipped\","
+				" \"meters\", \"unit\", \"cumulative\", \"meters_path\", \"re_micro\", \"pe_micro\", \"er_micro\","
+				" \"er_tco2e\", \"result\", \"status\", \"submitted_by\", \"submitted_at\")"
+				" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'submitted', ?, ?)", &s, err)))
+		goto rollback;
+	store_bind_int(s, 1, *id);
+	store_bind_text(s, 2, r->project);
+	store_bind_text(s, 3, r->from);
+	store_bind_text(s, 4, r->to);
+	store_bind_text(s, 5, abs);
+	store_bind_text(s, 6, res.data.sha256);
+	store_bind_int(s, 7, (long long)res.data.bytes);
+	store_bind_int(s, 8, res.data.rows);
+	store_bind_int(s, 9, res.data.rows_in_period);
+	store_bind_int(s, 10, res.data.rows_skipped);
+	store_bind_int(s, 11, (long long)res.data.nmeters);
+	store_bind_text(s, 12, r->unit);
+	store_bind_int(s, 13, r->cumulative);
+	store_bind_text(s, 14, r->meters_path ? mabs : NULL);
+	store_bind_int(s, 15, res.re_micro);
+	store_bind_int(s, 16, res.pe_micro);
+	store_bind_int(s, 17, res.er_micro);
+	store_bind_int(s, 18, res.er_tco2e);
+	store_bind_text(s, 19, rtext);
+	store_bind_text(s, 20, r->user ? r->user : "cli");
+	store_bind_text(s, 21, at);
+	if ((rc = store_step(s, err)) < 0)
+		goto rollback;
+	store_finalize(s);
+	s = NULL;
+	if ((rc = store_commit(st, err)))
+		goto free_res;
+	*result = rj;
+	rj = NULL;
+	goto free_res;
+rollback:
+	store_finalize(s);
+	store_rollback(st);
+free_res:
+	mrv_result_free(&res);
+out:
+	free(rtext);
+	json_decref(rj);
+	json_decref(p.params);
+	return rc;
+}
+
+struct report_row {
+	char project[32], from[11], to[11], status[16], sha[65], unit[16];
+	char path[PATH_MAX], meters_path[PATH_MAX];
+	int cumulative, has_unit, has_meters;
+	int64_t er_micro, er_tco2e;
+};
+
+static int report_load(struct store *st, int64_t id, struct report_row *r, struct c2c_err *err)
+{
+	struct store_stmt *s;
+	int rc;
+	memset(r, 0, sizeof(*r));
+	if ((rc = store_prepare(st, "SELECT \"project\", \"period_from\", \"period_to\", \"status\", \"data_sha256\","
+				" \"data_path\", \"unit\", \"cumulative\", \"meters_path\", \"er_micro\", \"er_tco2e\""
+				" FROM \"mrv_report\" WHERE \"id\" = ?", &s, err)))
+		return rc;
+	store_bind_int(s, 1, id);
+	rc = store_step(s, err);
+	if (rc == 1) {
+		snprintf(r->project, sizeof(r->project), "%s", store_col_text(s, 0));
+		snprintf(r->from, sizeof(r->from), "%s", store_col_text(s, 1));
+		snprintf(r->to, sizeof(r->to), "%s", store_col_text(s, 2));
+		snprintf(r->status, sizeof(r->status), "%s", store_col_text(s, 3));
+		snprintf(r->sha, sizeof(r->sha), "%s", store_col_text(s, 4));
+		snprintf(r->path, sizeof(r->path), "%s", store_col_text(s, 5));
+		r->has_unit = !store_col_is_null(s, 6);
+		snprintf(r->unit, sizeof(r->unit), "%s", store_col_text(s, 6));
+		r->cumulative = (int)store_col_int(s, 7);
+		r->has_meters = !store_col_is_null(s, 8);
+		snprintf(r->meters_path, sizeof(r->meters_path), "%s", store_col_text(s, 8));
+		r->er_micro = store_col_int(s, 9);
+		r->er_tco2e = store_col_int(s, 10);
+		rc = 0;
+	} else if (rc == 0) {
+		rc = c2c_err_set(err, C2C_ENOTFOUND, "report %lld does not exist", (long long)id);
+	}
+	store_finalize(s);
+	return rc;
+}
+
+int mrv_report_verify(struct store *st, int64_t id, int approve, const char *comment, const char *user,
+		      mrv_progress_fn progress, void *progress_ctx, struct c2c_err *err)
+{
+	struct report_row r;
+	struct project_row p = {0};
+	struct mrv_param_value pv[MRV_MAX_PARAMS];
+	struct mrv_compute_req req = {0};
+	struct mrv_result res;
+	struct store_stmt *s = NULL;
+	size_t npv;
+	char at[32];
+	int rc;
+
+	if (!comment || !*comment)
+		return c2c_err_set(err, C2C_EUSAGE, "report verify: --comment TEXT is required (the verifier's opinion)");
+	if ((rc = report_load(st, id, &r, err)))
+		return rc;
+	if (strcmp(r.status, "submitted"))
+		return c2c_err_set(err, C2C_ECONFLICT, "report %lld is %s already; a decision is made once",
+				   (long long)id, r.status);
+	if (approve) {
+		if ((rc = project_load(st, r.project, &p, err)))
+			return rc;
+		if ((rc = project_request(&p, pv, &npv, &req, err))) {
+			json_decref(p.params);
+			return rc;
+		}
+		req.from = r.from;
+		req.to = r.to;
+		req.data = r.path;
+		req.unit = r.has_unit ? r.unit : NULL;
+		req.cumulative = r.cumulative;
+		req.meters_path = r.has_meters ? r.meters_path : NULL;
+		req.max_errors = 1;
+		req.want_sha256 = 1;
+		req.progress = progress;
+		req.progress_ctx = progress_ctx;
+		rc = mrv_compute(&req, &res, err);
+		json_decref(p.params);
+		if (rc) {
+			mrv_result_free(&res);
+			c2c_err_prefix(err, "report %lld: recomputing from the data file failed, not approved",
+				       (long long)id);
+			return rc == C2C_EIO ? C2C_ECONFLICT : rc;
+		}
+		if (strcmp(res.data.sha256, r.sha)) {
+			c2c_err_set(err, C2C_ECONFLICT, "report %lld: the data file %s changed since it was submitted "
+				    "(SHA-256 was %.16s..., is now %.16s...): not approved", (long long)id, r.path, r.sha,
+				    res.data.sha256);
+			c2c_err_hint(err, "reject the report, or submit the file again as a new report");
+			mrv_result_free(&res);
+			return C2C_ECONFLICT;
+		}
+		if (res.er_micro != r.er_micro) {
+			c2c_err_set(err, C2C_ECONFLICT, "report %lld: recomputed ER differs from the submitted one: "
+				    "not approved", (long long)id);
+			mrv_result_free(&res);
+			return C2C_ECONFLICT;
+		}
+		mrv_result_free(&res);
+	}
+	now_iso(at, sizeof(at));
+	if ((rc = store_begin(st, err)))
+		return rc;
+	if ((rc = store_prepare(st, "UPDATE \"mrv_report\" SET \"status\" = ?, \"verified_by\" = ?, \"verified_at\" = ?,"
+				" \"comment\" = ? WHERE \"id\" = ? AND \"status\" = 'submitted'", &s, err)))
+		goto rollback;
+	store_bind_text(s, 1, approve ? "approved" : "rejected");
+	store_bind_text(s, 2, user ? user : "cli");
+	store_bind_text(s, 3, at);
+	store_bind_text(s, 4, comment);
+	store_bind_int(s, 5, id);
+	if ((rc = store_step(s, err)) < 0)
+		goto rollback;
+	store_finalize(s);
+	s = NULL;
+	return store_commit(st, err);
+rollback:
+	store_finalize(s);
+	store_rollback(st);
+	return rc;
+}
+
+#define REPORT_COLS "\"id\", \"project\", \"period_from\", \"period_to\", \"status\", \"er_tco2e\", \"rows\"," \
+	" \"meters\", \"data_sha256\", \"data_path\", \"data_bytes\", \"rows_in_period\", \"rows_skipped\", \"unit\"," \
+	" \"cumulative\", \"submitted_by\", \"submitted_at\", \"verified_by\", \"verified_at\", \"comment\""
+
+int mrv_report_get(struct store *st, int64_t id, json_t **out, struct c2c_err *err)
+{
+	json_t *rows;
+	int rc = query_rows(st, "SELECT " REPORT_COLS ", \"result\" FROM \"mrv_report\" WHERE \"id\" = ?", NULL, id,
+			    &rows, err);
+	if (rc)
+		return rc;
+	if (!json_array_size(rows)) {
+		json_decref(rows);
+		return c2c_err_set(err, C2C_ENOTFOUND, "report %lld does not exist", (long long)id);
+	}
+	*out = json_incref(json_array_get(rows, 0));
+	json_decref(rows);
+	return 0;
+}
+
+int mrv_reports(struct store *st, const char *project, json_t **out, struct c2c_err *err)
+{
+	if (project)
+		return query_rows(st, "SELECT " REPORT_COLS " FROM \"mrv_report\" WHERE \"project\" = ? ORDER BY \"id\"",
+				  project, 0, out, err);
+	return query_rows(st, "SELECT " REPORT_COLS " FROM \"mrv_report\" ORDER BY \"id\"", NULL, 0, out, err);
+}
+
+int mrv_report_issuable(struct store *st, int64_t id, struct mrv_issuable *out, struct c2c_err *err)
+{
+	struct report_row r;
+	int rc;
+	if ((rc = mrv_migrate(st, err)) || (rc = report_load(st, id, &r, err)))
+		return rc;
+	if (strcmp(r.status, "approved"))
+		return c2c_err_set(err, C2C_ECONFLICT, "report %lld is %s, not approved: credits are issued only "
+				   "from a report a verifier approved (c2c mrv report verify %lld --approve)",
+				   (long long)id, r.status, (long long)id);
+	if (r.er_tco2e <= 0)
+		return c2c_err_set(err, C2C_ECONFLICT, "report %lld: ER is %lld tCO2e: nothing to issue",
+				   (long long)id, (long long)r.er_tco2e);
+	snprintf(out->project, sizeof(out->project), "%s", r.project);
+	memcpy(out->from, r.from, sizeof(out->from));
+	memcpy(out->to, r.to, sizeof(out->to));
+	out->er_tco2e = r.er_tco2e;
+	return 0;
+}

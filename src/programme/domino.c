@@ -1,0 +1,289 @@
+/*
+ * domino.c - the decarbonization domino (脱炭素ドミノ): how a solution spread
+ * from place to place.  The edges are atlas rows (table domino); the channel
+ * each went through (city-to-city project, training, seminar, platform, JCM
+ * replication) is the programme's own table keyed by the edge id, so the
+ * atlas schema stays as tables.c made it.  Chains follow edges from an
+ * origin; their reach is the places and countries reached and the steps.
+ */
+#include "internal.h"
+#include "atlas/atlas.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_DEPTH 32
+
+static const char *sv(json_t *o, const char *k)
+{
+	const char *v = json_string_value(json_object_get(o, k));
+	return v ? v : "";
+}
+
+int prog_channel_put(struct store *st, const char *domino_id, const char *channel,
+		     const char *note, const char *source, struct c2c_err *err)
+{
+	json_t *have;
+	int rc;
+	if (!channel || !prog_enum_has(PROGRAMME_CHANNELS, channel, strlen(channel)))
+		return c2c_err_set(err, C2C_EINPUT, "channel: '%s' is not one of %s", channel ? channel : "",
+				   PROGRAMME_CHANNELS);
+	if ((rc = prog_check_text("note", note, 0, 1000, err)))
+		return rc;
+	if ((rc = prog_select(st, "SELECT \"id\" FROM \"domino\" WHERE \"id\" = ?",
+			      (const char *const[]){domino_id}, 1, "s", &have, err)))
+		return rc;
+	rc = json_array_size(have) ? 0 : c2c_err_set(err, C2C_ENOTFOUND, "domino edge '%s' is not in the atlas",
+						       domino_id ? domino_id : "");
+	json_decref(have);
+	if (rc)
+		return rc;
+	return prog_exec(st, "INSERT INTO \"programme_domino_channels\" (\"domino_id\", \"channel\", \"note\","
+			 " \"source\") VALUES (?, ?, ?, ?) ON CONFLICT (\"domino_id\") DO UPDATE SET"
+			 " \"channel\" = excluded.\"channel\", \"note\" = excluded.\"note\","
+			 " \"source\" = excluded.\"source\"",
+			 (const char *const[]){domino_id, channel, note && *note ? note : NULL, source}, 4, err);
+}
+
+int programme_domino_set_channel(struct store *st, const char *id, const char *channel,
+				 const char *note, struct c2c_err *err)
+{
+	int rc;
+	if ((rc = prog_check_id("id", id, err)))
+		return rc;
+	if ((rc = store_begin(st, err)))
+		return rc;
+	if ((rc = prog_channel_put(st, id, channel, note, "c2c domino channel", err)) ||
+	    (rc = store_commit(st, err))) {
+		store_rollback(st);
+		return rc;
+	}
+	return 0;
+}
+
+int programme_domino_add(struct store *st, const struct programme_domino_edge *e,
+			 struct c2c_err *err)
+{
+	const struct atlas_table *t = atlas_table_find("domino");
+	const char *v[16];
+	json_t *have;
+	int rc;
+
+	if ((rc = prog_check_id("id", e->id, err)))
+		return rc;
+	if (!e->channel || !prog_enum_has(PROGRAMME_CHANNELS, e->channel, strlen(e->channel)))
+		return c2c_err_set(err, C2C_EINPUT, "--channel: '%s' is not one of %s",
+				   e->channel ? e->channel : "", PROGRAMME_CHANNELS);
+	for (size_t c = 0; c < t->ncols; c++) {
+		const char *n = t->cols[c].name;
+		v[c] = !strcmp(n, "id") ? e->id : !strcmp(n, "case_id") ? e->case_id :
+		       !strcmp(n, "from_place_id") ? e->from : !strcmp(n, "to_place_id") ? e->to :
+		       !strcmp(n, "to_country") ? e->to_country : !strcmp(n, "solution_ja") ? e->solution_ja :
+		       !strcmp(n, "solution_en") ? e->solution_en : !strcmp(n, "year") ? e->year :
+		       !strcmp(n, "source") ? e->source : NULL;
+	}
+	if ((rc = store_begin(st, err)))
+		return rc;
+	if ((rc = prog_select(st, "SELECT \"id\" FROM \"domino\" WHERE \"id\" = ?", (const char *const[]){e->id},
+			      1, "s", &have, err)))
+		goto fail;
+	rc = json_array_size(have) ? c2c_err_set(err, C2C_ECONFLICT, "--id: domino edge %s exists already", e->id)
+				   : 0;
+	json_decref(have);
+	if (rc)
+		goto fail;
+	/* the destination's country must agree with the destination place */
+	if (e->to && *e->to) {
+		json_t *pl;
+		if ((rc = prog_select(st, "SELECT \"country\" FROM \"places\" WHERE \"id\" = ?",
+				      (const char *const[]){e->to}, 1, "s", &pl, err)))
+			goto fail;
+		if (json_array_size(pl) && e->to_country &&
+		    strcmp(sv(json_array_get(pl, 0), "country"), e->to_country))
+			rc = c2c_err_set(err, C2C_EINPUT, "--to-country: %s, but place %s is in %s", e->to_country,
+					 e->to, sv(json_array_get(pl, 0), "country"));
+		json_decref(pl);
+		if (rc)
+			goto fail;
+	}
+	if ((rc = atlas_upsert_row(st, t, v, "c2c domino add", err)) ||
+	    (rc = prog_channel_put(st, e->id, e->channel, e->note, e->source, err)) ||
+	    (rc = atlas_search_rebuild(st, err)) || (rc = store_commit(st, err)))
+		goto fail;
+	return 0;
+fail:
+	store_rollback(st);
+	return rc;
+}
+
+static const char edges_sql[] =
+	"SELECT d.\"id\", d.\"case_id\", d.\"from_place_id\", f.\"name_ja\" AS \"from_ja\","
+	" f.\"country\" AS \"from_country\", d.\"to_place_id\", t.\"name_ja\" AS \"to_ja\", d.\"to_country\","
+	" c.\"name_ja\" AS \"to_country_ja\", d.\"solution_ja\", d.\"solution_en\", d.\"year\","
+	" ch.\"channel\", ch.\"note\" AS \"channel_note\", d.\"source\""
+	" FROM \"domino\" d"
+	" LEFT JOIN \"places\" f ON f.\"id\" = d.\"from_place_id\""
+	" LEFT JOIN \"places\" t ON t.\"id\" = d.\"to_place_id\""
+	" LEFT JOIN \"countries\" c ON c.\"code\" = d.\"to_country\""
+	" LEFT JOIN \"programme_domino_channels\" ch ON ch.\"domino_id\" = d.\"id\""
+	" WHERE (? IS NULL OR d.\"case_id\" = ?) AND (? IS NULL OR d.\"from_place_id\" = ?)"
+	" AND (? IS NULL OR d.\"to_country\" = ?) AND (? IS NULL OR ch.\"channel\" = ?)"
+	" ORDER BY d.\"id\"";
+
+int programme_domino_edges(struct store *st, const char *case_id, const char *from_place,
+			   const char *to_country, const char *channel, json_t **out,
+			   struct c2c_err *err)
+{
+	const char *b[] = {case_id, case_id, from_place, from_place, to_country, to_country, channel, channel};
+	if (channel && !prog_enum_has(PROGRAMME_CHANNELS, channel, strlen(channel)))
+		return c2c_err_set(err, C2C_EINPUT, "--channel: '%s' is not one of %s", channel, PROGRAMME_CHANNELS);
+	return prog_select(st, edges_sql, b, 8, "sssssssssssisss", out, err);
+}
+
+struct walk {
+	json_t *edges;
+	json_t *paths, *places, *countries, *channels, *used;
+	const char *origin_country;
+	int steps;
+	const char *stack[MAX_DEPTH + 1];
+	const char *label[MAX_DEPTH + 1];
+	char longest[2048];
+};
+
+static void add_unique(json_t *arr, const char *v)
+{
+	size_t i;
+	json_t *x;
+	if (!v || !*v)
+		return;
+	json_array_foreach(arr, i, x)
+		if (!strcmp(json_string_value(x), v))
+			return;
+	json_array_append_new(arr, json_string(v));
+}
+
+/* A path ends here.  `longest` keeps the deepest path, with the last
+ * places of its siblings folded in ("北九州市 → スラバヤ市 → タイ・ネパール"). */
+static void emit_path(struct walk *w, int depth)
+{
+	char buf[2048] = "", prefix[2048] = "";
+	for (int i = 0; i <= depth; i++) {
+		snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), "%s%s", i ? " → " : "", w->label[i]);
+		if (i == depth - 1)
+			snprintf(prefix, sizeof(prefix), "%.2000s → ", buf); /* bounded: a path fits */
+	}
+	json_array_append_new(w->paths, json_string(buf));
+	if (depth > w->steps || !w->longest[0]) {
+		w->steps = depth > w->steps ? depth : w->steps;
+		snprintf(w->longest, sizeof(w->longest), "%s", buf);
+	} else if (depth == w->steps && !strncmp(w->longest, prefix, strlen(prefix))) {
+		snprintf(w->longest + strlen(w->longest), sizeof(w->longest) - strlen(w->longest), "・%s",
+			 w->label[depth]);
+	}
+}
+
+/* Depth-first from the place on top of the stack; a place already on the
+ * path is not entered again, so a cycle in the data cannot loop. */
+static void walk_from(struct walk *w, int depth)
+{
+	size_t i;
+	json_t *e;
+	int went = 0;
+	json_array_foreach(w->edges, i, e) {
+		const char *to = sv(e, "to_place_id");
+		int seen = 0;
+		if (strcmp(sv(e, "from_place_id"), w->stack[depth]) || depth >= MAX_DEPTH)
+			continue;
+		for (int k = 0; k <= depth; k++)
+			seen |= *to && !strcmp(w->stack[k], to);
+		if (seen)
+			continue;
+		went = 1;
+		add_unique(w->used, sv(e, "id"));
+		add_unique(w->places, to);
+		if (strcmp(sv(e, "to_country"), w->origin_country))
+			add_unique(w->countries, sv(e, "to_country"));
+		add_unique(w->channels, json_is_string(json_object_get(e, "channel")) ? sv(e, "channel") : "unknown");
+		w->stack[depth + 1] = *to ? to : "";
+		w->label[depth + 1] = *to ? sv(e, "to_ja") : *sv(e, "to_country_ja") ? sv(e, "to_country_ja")
+										     : sv(e, "to_country");
+		if (*to)
+			walk_from(w, depth + 1);
+		else
+			emit_path(w, depth + 1);
+	}
+	if (!went && depth)
+		emit_path(w, depth);
+}
+
+int programme_domino_chains(struct store *st, const char *from, json_t **out,
+			    struct c2c_err *err)
+{
+	json_t *edges, *chains, *e, *origins;
+	size_t i, j;
+	int rc;
+
+	*out = NULL;
+	if ((rc = programme_domino_edges(st, NULL, NULL, NULL, NULL, &edges, err)))
+		return rc;
+	origins = json_array();
+	if (from) {
+		char id[65];
+		if ((rc = prog_place(st, from, "from", -1, id, sizeof(id), NULL, err))) {
+			json_decref(edges);
+			json_decref(origins);
+			return rc;
+		}
+		add_unique(origins, id);
+	} else {
+		/* an origin has edges out and none in */
+		json_array_foreach(edges, i, e) {
+			int fed = 0;
+			json_t *o;
+			json_array_foreach(edges, j, o)
+				fed |= !strcmp(sv(o, "to_place_id"), sv(e, "from_place_id"));
+			if (!fed)
+				add_unique(origins, sv(e, "from_place_id"));
+		}
+	}
+	chains = json_array();
+	json_array_foreach(origins, i, e) {
+		struct walk w = {edges, json_array(), json_array(), json_array(), json_array(), json_array(), "", 0,
+				 {0}, {0}, ""};
+		const char *origin = json_string_value(e);
+		const char *name = origin;
+		json_t *o;
+		json_array_foreach(edges, j, o)
+			if (!strcmp(sv(o, "from_place_id"), origin)) {
+				name = sv(o, "from_ja");
+				w.origin_country = sv(o, "from_country");
+			}
+		if (!*w.origin_country) { /* an origin given by --from with no edge out */
+			json_t *pl = NULL;
+			prog_select(st, "SELECT \"name_ja\", \"country\" FROM \"places\" WHERE \"id\" = ?",
+				    (const char *const[]){origin}, 1, "ss", &pl, err);
+			name = pl && json_array_size(pl) ? sv(json_array_get(pl, 0), "name_ja") : origin;
+			json_decref(w.paths), json_decref(w.places), json_decref(w.countries);
+			json_decref(w.channels), json_decref(w.used);
+			json_array_append_new(chains, json_pack("{s:s, s:s, s:i, s:i, s:i, s:s, s:[], s:[], s:[], s:[], s:[]}",
+				"origin_id", origin, "origin_ja", name, "steps", 0, "places_reached", 0,
+				"countries_reached", 0, "path", "", "paths", "places", "countries", "channels", "edges"));
+			json_decref(pl);
+			continue;
+		}
+		w.stack[0] = origin;
+		w.label[0] = name;
+		walk_from(&w, 0);
+		json_array_append_new(chains, json_pack("{s:s, s:s, s:i, s:i, s:i, s:s, s:o, s:o, s:o, s:o, s:o}",
+			"origin_id", origin, "origin_ja", name, "steps", w.steps, "places_reached",
+			(int)json_array_size(w.places), "countries_reached", (int)json_array_size(w.countries),
+			"path", w.longest,
+			"paths", w.paths, "places", w.places, "countries", w.countries, "channels", w.channels,
+			"edges", w.used));
+	}
+	json_decref(origins);
+	json_decref(edges);
+	*out = chains;
+	return 0;
+}

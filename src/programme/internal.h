@@ -1,0 +1,53 @@
+/*
+ * internal.h - what the files of programme/ share and nobody else needs:
+ * running a query into JSON rows, reading the built-in CSV files, resolving
+ * a place given by id or name, and small checks that name their field.
+ */
+#ifndef C2C_PROGRAMME_INTERNAL_H
+#define C2C_PROGRAMME_INTERNAL_H
+
+#include "programme.h"
+
+/* Run `sql` with text binds (NULL binds NULL) and collect its rows as JSON
+ * objects keyed by column name; `types` has one letter per column: 's' text
+ * (NULL stays null), 'i' integer (NULL stays null). */
+int prog_select(struct store *st, const char *sql, const char *const *binds, size_t nbind,
+		const char *types, json_t **out, struct c2c_err *err);
+/* Run a statement that returns no rows, with text binds (NULL = NULL) and
+ * integer binds marked by a leading '#' ("#42"). */
+int prog_exec(struct store *st, const char *sql, const char *const *binds, size_t nbind,
+	      struct c2c_err *err);
+
+/* A built-in CSV file as a JSON array of objects of strings. */
+int prog_builtin_rows(const char *name, json_t **out, struct c2c_err *err);
+
+/* A place by id, or by its exact Japanese or English name.  want_jp: 1 the
+ * place must be in Japan, 0 it must not be, -1 either.  `field` names the
+ * option in messages. */
+int prog_place(struct store *st, const char *text, const char *field, int want_jp,
+	       char *id, size_t idlen, char *country, struct c2c_err *err);
+
+/* Is v one of the '|'-separated values? */
+int prog_enum_has(const char *values, const char *v, size_t n);
+/* Non-empty (when required), valid UTF-8, no longer than max bytes. */
+int prog_check_text(const char *field, const char *v, int required, size_t max,
+		    struct c2c_err *err);
+/* An id: [a-z0-9-]+, at most 64 bytes. */
+int prog_check_id(const char *field, const char *v, struct c2c_err *err);
+/* A real calendar date YYYY-MM-DD. */
+int prog_check_day(const char *field, const char *v, struct c2c_err *err);
+/* Today's local date as YYYY-MM-DD. */
+void prog_today(char out[11]);
+/* Hundredths as text: 8333 -> "83.33". */
+void prog_x100(long long v, char *buf, size_t len);
+/* Does `hay` contain `needle`, ASCII letters compared without case? */
+int prog_contains(const char *hay, const char *needle);
+
+/* Set a domino edge's channel (no transaction of its own). */
+int prog_channel_put(struct store *st, const char *domino_id, const char *channel,
+		     const char *note, const char *source, struct c2c_err *err);
+
+/* The sector values of the atlas projects table. */
+const char *prog_sectors(void);
+
+#endif

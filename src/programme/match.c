@@ -1,0 +1,625 @@
+/*
+ * match.c - matching a partner place's need (country, sector, technology
+ * words, size) to Japanese bodies, companies, technologies and support
+ * schemes, each result with the parts of its score, and the leave-one-out
+ * evaluation of the body ranking over the atlas partnerships.
+ *
+ * The score is a sum of capped, whole-number parts, set once from what the
+ * seeds say makes a good partner (existing partners in the country, projects
+ * in the sector, agreements, sister ties, technology that fits) and stated
+ * in docs/programme.md.  The weights were fixed before the evaluation ran
+ * and are not fitted to it.
+ */
+#include "internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_KEYWORDS 8
+
+struct mdata {
+	json_t *bodies;     /* {id, name_ja, name_en} of Japanese places with a role */
+	json_t *pships;     /* {id, country, bodies[], partners[]} */
+	json_t *projects;   /* {id, body_id, place_id, country, sector, kind, text} */
+	json_t *agreements; /* {body_id, partner_place_id, kind, country} */
+	json_t *domino;     /* {from_place_id, to_place_id, to_country} */
+	json_t *pcomp;      /* {company_id, name_ja, name_en, project_id, role} */
+	json_t *schemes;    /* atlas schemes */
+	json_t *fit;        /* data/programme/scheme_fit.csv */
+};
+
+struct hidden {
+	json_t *bodies, *partners; /* the hidden partnership's places; NULL = nothing hidden */
+};
+
+static const char *sv(json_t *o, const char *k)
+{
+	const char *v = json_string_value(json_object_get(o, k));
+	return v ? v : "";
+}
+
+static int in_list(json_t *arr, const char *id)
+{
+	size_t i;
+	json_t *v;
+	json_array_foreach(arr, i, v)
+		if (!strcmp(json_string_value(v), id))
+			return 1;
+	return 0;
+}
+
+static void mdata_free(struct mdata *d)
+{
+	json_decref(d->bodies), json_decref(d->pships), json_decref(d->projects);
+	json_decref(d->agreements), json_decref(d->domino), json_decref(d->pcomp);
+	json_decref(d->schemes), json_decref(d->fit);
+	memset(d, 0, sizeof(*d));
+}
+
+static int mdata_load(struct store *st, struct mdata *d, struct c2c_err *err)
+{
+	json_t *links = NULL, *l, *p;
+	size_t i, j;
+	int rc;
+
+	memset(d, 0, sizeof(*d));
+	if ((rc = prog_select(st,
+			      "SELECT \"id\", \"name_ja\", \"name_en\" FROM \"places\" WHERE \"country\" = 'JP' AND ("
+			      " \"id\" IN (SELECT \"place_id\" FROM \"partnership_places\" WHERE \"role\" = 'body')"
+			      " OR \"id\" IN (SELECT \"body_id\" FROM \"projects\" WHERE \"body_id\" IS NOT NULL)"
+			      " OR \"id\" IN (SELECT \"body_id\" FROM \"agreements\")) ORDER BY \"id\"",
+			      NULL, 0, "sss", &d->bodies, err)) ||
+	    (rc = prog_select(st, "SELECT \"id\", \"country\" FROM \"partnerships\" ORDER BY \"id\"", NULL, 0,
+			      "ss", &d->pships, err)) ||
+	    (rc = prog_select(st, "SELECT \"partnership_id\", \"place_id\", \"role\" FROM \"partnership_places\""
+			      " ORDER BY \"partnership_id\", \"role\", \"place_id\"", NULL, 0, "sss", &links, err)) ||
+	    (rc = prog_select(st,
+			      "SELECT \"id\", COALESCE(\"body_id\", '') AS \"body_id\","
+			      " COALESCE(\"place_id\", '') AS \"place_id\", \"country\","
+			      " COALESCE(\"sector\", '') AS \"sector\", \"kind\","
+			      " COALESCE(\"technology_ja\", '') || ' ' || COALESCE(\"technology_en\", '') || ' ' ||"
+			      " \"name_ja\" || ' ' || COALESCE(\"name_en\", '') AS \"text\","
+			      " COALESCE(\"technology_ja\", '') AS \"technology_ja\","
+			      " COALESCE(\"technology_en\", '') AS \"technology_en\""
+			      " FROM \"projects\" ORDER BY \"id\"", NULL, 0, "sssssssss", &d->projects, err)) ||
+	    (rc = prog_select(st,
+			      "SELECT a.\"id\", a.\"body_id\", COALESCE(a.\"partner_place_id\", '') AS \"partner_place_id\","
+			      " a.\"kind\", COALESCE(p.\"country\", '') AS \"country\" FROM \"agreements\" a"
+			      " LEFT JOIN \"places\" p ON p.\"id\" = a.\"partner_place_id\" ORDER BY a.\"id\"",
+			      NULL, 0, "sssss", &d->agreements, err)) ||
+	    (rc = prog_select(st,
+			      "SELECT \"id\", \"from_place_id\", COALESCE(\"to_place_id\", '') AS \"to_place_id\","
+			      " \"to_country\" FROM \"domino\" ORDER BY \"id\"", NULL, 0, "ssss", &d->domino, err)) ||
+	    (rc = prog_select(st,
+			      "SELECT pc.\"company_id\", c.\"name_ja\", c.\"name_en\", pc.\"project_id\", pc.\"role\""
+			      " FROM \"project_companies\" pc JOIN \"companies\" c ON c.\"id\" = pc.\"company_id\""
+			      " ORDER BY pc.\"company_id\", pc.\"project_id\"", NULL, 0, "sssss", &d->pcomp, err)) ||
+	    (rc = prog_select(st, "SELECT \"id\", \"name_ja\", COALESCE(\"name_en\", '') AS \"name_en\","
+			      " COALESCE(\"summary_ja\", '') AS \"summary_ja\" FROM \"schemes\" ORDER BY \"id\"",
+			      NULL, 0, "ssss", &d->schemes, err)) ||
+	    (rc = prog_builtin_rows("scheme_fit", &d->fit, err))) {
+		json_decref(links);
+		mdata_free(d);
+		return rc;
+	}
+	json_array_foreach(d->pships, i, p) {
+		json_t *b = json_array(), *x = json_array();
+		json_array_foreach(links, j, l) {
+			if (strcmp(sv(l, "partnership_id"), sv(p, "id")))
+				continue;
+			json_array_append_new(strcmp(sv(l, "role"), "body") ? x : b, json_string(sv(l, "place_id")));
+		}
+		json_object_set_new(p, "bodies", b);
+		json_object_set_new(p, "partners", x);
+	}
+	json_decref(links);
+	return 0;
+}
+
+/* Is this pair (a body, a partner place) the hidden one? */
+static int hidden_pair(const struct hidden *h, const char *body, const char *partner)
+{
+	return h->bodies && in_list(h->bodies, body) && in_list(h->partners, partner);
+}
+
+static int pship_hidden(const struct hidden *h, json_t *p)
+{
+	size_t i, j;
+	json_t *b, *x;
+	if (!h->bodies)
+		return 0;
+	json_array_foreach(json_object_get(p, "bodies"), i, b)
+		json_array_foreach(json_object_get(p, "partners"), j, x)
+			if (hidden_pair(h, json_string_value(b), json_string_value(x)))
+				return 1;
+	return 0;
+}
+
+static int project_hidden(const struct hidden *h, json_t *pj)
+{
+	return hidden_pair(h, sv(pj, "body_id"), sv(pj, "place_id"));
+}
+
+struct kw {
+	char w[MAX_KEYWORDS][80];
+	size_t n;
+};
+
+static void split_keywords(const char *s, struct kw *k)
+{
+	k->n = 0;
+	while (s && *s && k->n < MAX_KEYWORDS) {
+		size_t n = strcspn(s, ";,");
+		while (n && *s == ' ')
+			s++, n--;
+		if (n && n < sizeof(k->w[0])) {
+			snprintf(k->w[k->n], sizeof(k->w[0]), "%.*s", (int)n, s);
+			while (strlen(k->w[k->n]) && k->w[k->n][strlen(k->w[k->n]) - 1] == ' ')
+				k->w[k->n][strlen(k->w[k->n]) - 1] = 0;
+			if (k->w[k->n][0])
+				k->n++;
+		}
+		s += n;
+		if (*s)
+			s++;
+	}
+}
+
+static int kw_hits(const struct kw *k, const char *text)
+{
+	int n = 0;
+	for (size_t i = 0; i < k->n; i++)
+		n += prog_contains(text, k->w[i]);
+	return n;
+}
+
+/* One capped part: `count` things worth `each`, at most `cap`. */
+static int part(json_t *parts, json_t *why, const char *name, int count, int each, int cap,
+		const char *what)
+{
+	int pts = count * each;
+	char t[400];
+	if (count <= 0)
+		return 0;
+	if (pts > cap)
+		pts = cap;
+	json_object_set_new(parts, name, json_integer(pts));
+	snprintf(t, sizeof(t), "%.300s (+%d)", what, pts);
+	json_array_append_new(why, json_string(t));
+	return pts;
+}
+
+static int size_fits(const char *size, const char *kind)
+{
+	if (!size)
+		return 0;
+	if (!strcmp(size, "small"))
+		return !strcmp(kind, "pilot") || !strcmp(kind, "jica") || !strcmp(kind, "local_funded") ||
+		       !strcmp(kind, "other");
+	if (!strcmp(size, "medium"))
+		return !strcmp(kind, "feasibility_study") || !strcmp(kind, "jcm");
+	return !strcmp(kind, "jcm");
+}
+
+enum body_model { MODEL_FULL, MODEL_EXPERIENCE, MODEL_COUNTRY };
+
+/* The score of one body for the need; parts and reasons go into row. */
+static int score_body(const struct mdata *d, const struct programme_need *n, const struct kw *k,
+		      const struct hidden *h, const char *body, enum body_model model, json_t *row)
+{
+	json_t *parts = json_object(), *why = json_array(), *x;
+	int in_country = 0, total_p = 0, sect = 0, sect_c = 0, proj_c = 0, agr = 0, sister = 0;
+	int tech = 0, dom = 0, sized = 0, score = 0;
+	char t[200];
+	size_t i;
+
+	json_array_foreach(d->pships, i, x) {
+		if (!in_list(json_object_get(x, "bodies"), body) || pship_hidden(h, x))
+			continue;
+		total_p++;
+		in_country += !strcmp(sv(x, "country"), n->country);
+	}
+	json_array_foreach(d->projects, i, x) {
+		int s_ok, c_ok;
+		if (strcmp(sv(x, "body_id"), body) || project_hidden(h, x))
+			continue;
+		s_ok = n->sector && !strcmp(sv(x, "sector"), n->sector);
+		c_ok = !strcmp(sv(x, "country"), n->country);
+		sect += s_ok;
+		sect_c += s_ok && c_ok;
+		proj_c += c_ok;
+		tech += kw_hits(k, sv(x, "text"));
+		sized += size_fits(n->size, sv(x, "kind"));
+	}
+	json_array_foreach(d->agreements, i, x) {
+		if (strcmp(sv(x, "body_id"), body) || strcmp(sv(x, "country"), n->country) ||
+		    hidden_pair(h, body, sv(x, "partner_place_id")))
+			continue;
+		if (!strcmp(sv(x, "kind"), "sister_city") || !strcmp(sv(x, "kind"), "friendship_city"))
+			sister++;
+		else
+			agr++;
+	}
+	json_array_foreach(d->domino, i, x)
+		dom += !strcmp(sv(x, "from_place_id"), body) && !strcmp(sv(x, "to_country"), n->country) &&
+		       !hidden_pair(h, body, sv(x, "to_place_id"));
+	if (model == MODEL_EXPERIENCE) {
+		snprintf(t, sizeof(t), "%d partnerships in all", total_p);
+		score += part(parts, why, "experience", total_p, 1, 1000, t);
+	} else if (model == MODEL_COUNTRY) {
+		snprintf(t, sizeof(t), "%d partnerships in %s", in_country, n->country);
+		score += part(parts, why, "partners_in_country", in_country, 15, 1000, t);
+	} else {
+		snprintf(t, sizeof(t), "%d other partnership%s in %s", in_country, in_country == 1 ? "" : "s",
+			 n->country);
+		score += part(parts, why, "partners_in_country", in_country, 15, 45, t);
+		snprintf(t, sizeof(t), "%d project%s in %s", sect, sect == 1 ? "" : "s", n->sector ? n->sector : "");
+		score += part(parts, why, "sector_projects", sect, 10, 30, t);
+		snprintf(t, sizeof(t), "%d of them in %s", sect_c, n->country);
+		score += part(parts, why, "sector_projects_in_country", sect_c, 10, 20, t);
+		snprintf(t, sizeof(t), "%d project%s in %s", proj_c, proj_c == 1 ? "" : "s", n->country);
+		score += part(parts, why, "projects_in_country", proj_c, 5, 15, t);
+		snprintf(t, sizeof(t), "%d agreement%s with places in %s", agr, agr == 1 ? "" : "s", n->country);
+		score += part(parts, why, "agreements_in_country", agr, 10, 20, t);
+		snprintf(t, sizeof(t), "%d sister/friendship tie%s in %s", sister, sister == 1 ? "" : "s", n->country);
+		score += part(parts, why, "sister_ties", sister, 10, 20, t);
+		snprintf(t, sizeof(t), "%d technology word match%s in its projects", tech, tech == 1 ? "" : "es");
+		score += part(parts, why, "technology", tech, 10, 30, t);
+		snprintf(t, sizeof(t), "its solutions spread to %s before (domino)", n->country);
+		score += part(parts, why, "domino", dom, 10, 10, t);
+		snprintf(t, sizeof(t), "%d project%s of a kind that fits a %s need", sized, sized == 1 ? "" : "s",
+			 n->size ? n->size : "");
+		score += part(parts, why, "size", sized, 5, 10, t);
+		snprintf(t, sizeof(t), "%d partnership%s in all", total_p, total_p == 1 ? "" : "s");
+		score += part(parts, why, "experience", total_p, 1, 10, t);
+	}
+	json_object_set_new(row, "score", json_integer(score));
+	json_object_set_new(row, "parts", parts);
+	json_object_set_new(row, "why", why);
+	return score;
+}
+
+static int cmp_score(const void *va, const void *vb)
+{
+	json_t *a = *(json_t *const *)va, *b = *(json_t *const *)vb;
+	json_int_t sa = json_integer_value(json_object_get(a, "score"));
+	json_int_t sb = json_integer_value(json_object_get(b, "score"));
+	if (sa != sb)
+		return sa < sb ? 1 : -1;
+	return strcmp(sv(a, "id"), sv(b, "id"));
+}
+
+/* Sort rows by score (then id), number them, keep `limit` with score > 0. */
+static json_t *ranked(json_t *rows, size_t limit)
+{
+	size_t n = json_array_size(rows), k = 0;
+	json_t **v = calloc(n ? n : 1, sizeof(*v)), *out = json_array();
+	for (size_t i = 0; i < n; i++)
+		v[i] = json_array_get(rows, i);
+	qsort(v, n, sizeof(*v), cmp_score);
+	for (size_t i = 0; i < n && k < limit; i++) {
+		if (json_integer_value(json_object_get(v[i], "score")) <= 0)
+			continue;
+		json_object_set_new(v[i], "rank", json_integer((json_int_t)++k));
+		json_array_append(out, v[i]);
+	}
+	free(v);
+	json_decref(rows);
+	return out;
+}
+
+static json_t *rank_bodies(const struct mdata *d, const struct programme_need *n, const struct kw *k,
+			   const struct hidden *h, enum body_model model)
+{
+	json_t *rows = json_array(), *b;
+	size_t i;
+	json_array_foreach(d->bodies, i, b) {
+		json_t *r = json_pack("{s:s, s:s, s:s}", "id", sv(b, "id"), "name_ja", sv(b, "name_ja"),
+				      "name_en", sv(b, "name_en"));
+		score_body(d, n, k, h, sv(b, "id"), model, r);
+		json_array_append_new(rows, r);
+	}
+	return rows;
+}
+
+static json_t *rank_companies(const struct mdata *d, const struct programme_need *n, const struct kw *k,
+			      const struct hidden *h)
+{
+	json_t *rows = json_array(), *c, *pj, *row = NULL;
+	const char *cur = "";
+	int sect = 0, ctry = 0, tech = 0, jcm = 0;
+	size_t i, j;
+
+	for (i = 0; i <= json_array_size(d->pcomp); i++) {
+		c = json_array_get(d->pcomp, i);
+		if (row && (!c || strcmp(cur, sv(c, "company_id")))) {
+			json_t *parts = json_object(), *why = json_array();
+			char t[200];
+			int s = 0;
+			snprintf(t, sizeof(t), "%d project%s in %s", sect, sect == 1 ? "" : "s", n->sector ? n->sector : "");
+			s += part(parts, why, "sector_projects", sect, 10, 30, t);
+			snprintf(t, sizeof(t), "%d project%s in %s", ctry, ctry == 1 ? "" : "s", n->country);
+			s += part(parts, why, "country_projects", ctry, 10, 20, t);
+			snprintf(t, sizeof(t), "%d technology word match%s", tech, tech == 1 ? "" : "es");
+			s += part(parts, why, "technology", tech, 10, 30, t);
+			snprintf(t, sizeof(t), "%d JCM project%s (equipment proven abroad)", jcm, jcm == 1 ? "" : "s");
+			s += part(parts, why, "jcm", jcm, 5, 10, t);
+			json_object_set_new(row, "score", json_integer(s));
+			json_object_set_new(row, "parts", parts);
+			json_object_set_new(row, "why", why);
+			json_array_append_new(rows, row);
+			row = NULL;
+		}
+		if (!c)
+			break;
+		if (!row) {
+			cur = sv(c, "company_id");
+			row = json_pack("{s:s, s:s, s:s}", "id", cur, "name_ja", sv(c, "name_ja"), "name_en",
+					sv(c, "name_en"));
+			sect = ctry = tech = jcm = 0;
+		}
+		json_array_foreach(d->projects, j, pj) {
+			if (strcmp(sv(pj, "id"), sv(c, "project_id")) || project_hidden(h, pj))
+				continue;
+			sect += n->sector && !strcmp(sv(pj, "sector"), n->sector);
+			ctry += !strcmp(sv(pj, "country"), n->country);
+			tech += kw_hits(k, sv(pj, "text"));
+			jcm += !strcmp(sv(pj, "kind"), "jcm") && n->size && strcmp(n->size, "small");
+		}
+	}
+	return rows;
+}
+
+static json_t *rank_technologies(const struct mdata *d, const struct programme_need *n, const struct kw *k,
+				 const struct hidden *h)
+{
+	json_t *rows = json_array(), *pj;
+	size_t i;
+	json_array_foreach(d->projects, i, pj) {
+		json_t *parts, *why, *r;
+		int s = 0, hits, sect, ctry;
+		char t[200];
+		if (!*sv(pj, "technology_ja") && !*sv(pj, "technology_en"))
+			continue;
+		if (project_hidden(h, pj))
+			continue;
+		hits = kw_hits(k, sv(pj, "text"));
+		sect = n->sector && !strcmp(sv(pj, "sector"), n->sector);
+		ctry = !strcmp(sv(pj, "country"), n->country);
+		if (!hits && !sect)
+			continue; /* a project only in the same country is no technology match */
+		parts = json_object(), why = json_array();
+		snprintf(t, sizeof(t), "sector %s", sv(pj, "sector"));
+		s += part(parts, why, "sector", sect, 20, 20, t);
+		snprintf(t, sizeof(t), "%d technology word match%s", hits, hits == 1 ? "" : "es");
+		s += part(parts, why, "technology", hits, 15, 45, t);
+		snprintf(t, sizeof(t), "used in %s already", n->country);
+		s += part(parts, why, "country", ctry, 10, 10, t);
+		s += part(parts, why, "jcm", !strcmp(sv(pj, "kind"), "jcm"), 5, 5, "installed as a JCM project");
+		r = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:i, s:o, s:o}", "id", sv(pj, "id"),
+			      "technology_ja", sv(pj, "technology_ja"), "technology_en", sv(pj, "technology_en"),
+			      "sector", sv(pj, "sector"), "country", sv(pj, "country"), "body_id", sv(pj, "body_id"),
+			      "score", s, "parts", parts, "why", why);
+		json_array_append_new(rows, r);
+	}
+	return rows;
+}
+
+static int list_has(const char *list, const char *v)
+{
+	const char *p = list;
+	if (!strcmp(list, "*") || !v)
+		return 1;
+	while (*p) {
+		size_t n = strcspn(p, ";");
+		if (n == strlen(v) && !strncmp(p, v, n))
+			return 1;
+		p += n;
+		if (*p)
+			p++;
+	}
+	return 0;
+}
+
+static json_t *rank_schemes(const struct mdata *d, const struct programme_need *n, const struct kw *k)
+{
+	json_t *rows = json_array(), *f, *s;
+	size_t i, j;
+	json_array_foreach(d->fit, i, f) {
+		json_t *parts, *why, *sc = NULL;
+		int pts, hits;
+		char t[300];
+		if (!list_has(sv(f, "sectors"), n->sector) || !list_has(sv(f, "sizes"), n->size))
+			continue;
+		json_array_foreach(d->schemes, j, s)
+			if (!strcmp(sv(s, "id"), sv(f, "scheme_id")))
+				sc = s;
+		if (!sc)
+			continue; /* the map names a scheme the atlas no longer has */
+		parts = json_object(), why = json_array();
+		pts = (int)strtol(sv(f, "points"), NULL, 10);
+		snprintf(t, sizeof(t), "%s; fits sector %s and size %s", sv(f, "why"), sv(f, "sectors"), sv(f, "sizes"));
+		part(parts, why, "fit", 1, pts, pts, t);
+		hits = kw_hits(k, sv(sc, "summary_ja")) + kw_hits(k, sv(sc, "name_en"));
+		pts += part(parts, why, "technology", hits, 5, 10, "technology words in its summary");
+		json_array_append_new(rows, json_pack("{s:s, s:s, s:s, s:i, s:o, s:o}", "id", sv(sc, "id"),
+			"name_ja", sv(sc, "name_ja"), "name_en", sv(sc, "name_en"), "score", pts, "parts", parts,
+			"why", why));
+	}
+	return rows;
+}
+
+static int check_need(const struct programme_need *n, struct c2c_err *err)
+{
+	if (!n->country || strlen(n->country) != 2)
+		return c2c_err_set(err, C2C_EINPUT, "--country is required (ISO 3166-1 alpha-2, e.g. VN)");
+	if (n->sector && !prog_enum_has(prog_sectors(), n->sector, strlen(n->sector)))
+		return c2c_err_set(err, C2C_EINPUT, "--sector: '%s' is not one of %s", n->sector, prog_sectors());
+	if (n->size && strcmp(n->size, "small") && strcmp(n->size, "medium") && strcmp(n->size, "large"))
+		return c2c_err_set(err, C2C_EINPUT, "--size: '%s' is not small, medium or large", n->size);
+	return prog_check_text("tech", n->keywords, 0, 400, err);
+}
+
+static int set_hidden(const struct mdata *d, const char *id, struct hidden *h, struct c2c_err *err)
+{
+	size_t i;
+	json_t *p;
+	h->bodies = h->partners = NULL;
+	if (!id)
+		return 0;
+	json_array_foreach(d->pships, i, p)
+		if (!strcmp(sv(p, "id"), id)) {
+			h->bodies = json_object_get(p, "bodies");
+			h->partners = json_object_get(p, "partners");
+			return 0;
+		}
+	return c2c_err_set(err, C2C_ENOTFOUND, "--hide: no partnership '%s'", id);
+}
+
+int programme_match(struct store *st, const struct programme_need *n, json_t **out,
+		    struct c2c_err *err)
+{
+	struct mdata d;
+	struct hidden h;
+	struct kw k;
+	size_t limit = n->limit ? n->limit : 10;
+	int rc;
+
+	*out = NULL;
+	if ((rc = check_need(n, err)) || (rc = mdata_load(st, &d, err)))
+		return rc;
+	if ((rc = set_hidden(&d, n->hide, &h, err))) {
+		mdata_free(&d);
+		return rc;
+	}
+	split_keywords(n->keywords, &k);
+	*out = json_pack("{s:{s:s, s:s?, s:s?, s:s?}, s:o, s:o, s:o, s:o}", "need", "country", n->country,
+			 "sector", n->sector, "technology", n->keywords, "size", n->size,
+			 "bodies", ranked(rank_bodies(&d, n, &k, &h, MODEL_FULL), limit),
+			 "companies", ranked(rank_companies(&d, n, &k, &h), limit),
+			 "technologies", ranked(rank_technologies(&d, n, &k, &h), limit),
+			 "schemes", ranked(rank_schemes(&d, n, &k), limit));
+	mdata_free(&d);
+	return 0;
+}
+
+/* The most frequent sector of the projects at these places (any body), ties
+ * to the first in sector order; "other" only when nothing else is there. */
+static const char *need_sector(const struct mdata *d, json_t *places, char *buf, size_t len)
+{
+	const char *sectors = prog_sectors(), *p = sectors;
+	int best = 0;
+	buf[0] = 0;
+	while (*p) {
+		size_t n = strcspn(p, "|"), i;
+		int count = 0;
+		json_t *pj;
+		json_array_foreach(d->projects, i, pj)
+			if (in_list(places, sv(pj, "place_id")) && strlen(sv(pj, "sector")) == n &&
+			    !strncmp(sv(pj, "sector"), p, n) && strncmp(p, "other", n))
+				count++;
+		if (count > best) {
+			best = count;
+			snprintf(buf, len, "%.*s", (int)n, p);
+		}
+		p += n;
+		if (*p)
+			p++;
+	}
+	return buf[0] ? buf : NULL;
+}
+
+/* Rank of the best real body, counting ties against it (pessimistic). */
+static int true_rank(json_t *rows, json_t *bodies, json_int_t *score)
+{
+	int best = 0;
+	size_t i, j;
+	json_t *r, *o;
+	json_array_foreach(rows, i, r) {
+		json_int_t s = json_integer_value(json_object_get(r, "score"));
+		int rank = 1;
+		if (!in_list(bodies, sv(r, "id")))
+			continue;
+		json_array_foreach(rows, j, o)
+			if (j != i && json_integer_value(json_object_get(o, "score")) >= s)
+				rank++;
+		if (!best || rank < best) {
+			best = rank;
+			*score = s;
+		}
+	}
+	return best;
+}
+
+int programme_match_evaluate(struct store *st, json_t **out, struct c2c_err *err)
+{
+	static const char *const model_names[] = {"full", "experience", "country"};
+	struct mdata d;
+	json_t *cases = json_array(), *p;
+	int hits[3] = {0}, hits1 = 0, n = 0, cold = 0;
+	size_t i;
+	int rc;
+
+	*out = NULL;
+	if ((rc = mdata_load(st, &d, err))) {
+		json_decref(cases);
+		return rc;
+	}
+	json_array_foreach(d.pships, i, p) {
+		struct programme_need need = {0};
+		struct hidden h = {json_object_get(p, "bodies"), json_object_get(p, "partners")};
+		struct kw k = {.n = 0};
+		char sector[40];
+		int rank[3] = {0};
+		json_int_t score = 0;
+		json_t *top = NULL;
+		need.country = sv(p, "country");
+		need.sector = need_sector(&d, h.partners, sector, sizeof(sector));
+		for (int m = 0; m < 3; m++) {
+			json_t *rows = rank_bodies(&d, &need, &k, &h, (enum body_model)m);
+			json_int_t s = 0;
+			rank[m] = true_rank(rows, h.bodies, &s);
+			if (m == MODEL_FULL) {
+				score = s;
+				top = ranked(rows, 3);
+			} else {
+				json_decref(rows);
+			}
+			hits[m] += rank[m] && rank[m] <= 3;
+		}
+		hits1 += rank[0] == 1;
+		cold += score == 0;
+		n++;
+		{
+			json_t *names = json_array(), *t;
+			size_t j;
+			json_array_foreach(top, j, t)
+				json_array_append_new(names, json_string(sv(t, "id")));
+			json_array_append_new(cases, json_pack("{s:s, s:s, s:s?, s:O, s:i, s:I, s:b, s:o, s:i, s:i}",
+				"partnership", sv(p, "id"), "country", need.country, "sector", need.sector,
+				"bodies", h.bodies, "rank", rank[0], "score", score, "top3_hit", rank[0] <= 3,
+				"top3", names, "rank_experience", rank[1], "rank_country", rank[2]));
+			json_decref(top);
+		}
+	}
+	{
+		json_t *models = json_array();
+		char t[24];
+		for (int m = 0; m < 3; m++) {
+			prog_x100(n ? (10000LL * hits[m] + n / 2) / n : 0, t, sizeof(t));
+			json_array_append_new(models, json_pack("{s:s, s:i, s:i, s:s}", "model", model_names[m],
+				"top3_hits", hits[m], "partnerships", n, "top3_percent", t));
+		}
+		prog_x100(n ? (10000LL * hits[0] + n / 2) / n : 0, t, sizeof(t));
+		*out = json_pack("{s:s, s:i, s:i, s:s, s:i, s:i, s:o, s:o}",
+			"method", "leave-one-out: each atlas partnership hidden in turn (with every project, agreement "
+			"and domino edge between its bodies and partner places); need = its country and the most "
+			"frequent sector of projects at its partner places; hit = a real body ranked in the top 3, "
+			"ties counted against it",
+			"partnerships", n, "top3_hits", hits[0], "top3_percent", t, "top1_hits", hits1,
+			"no_evidence_left", cold, "models", models, "cases", cases);
+	}
+	mdata_free(&d);
+	return 0;
+}

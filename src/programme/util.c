@@ -1,0 +1,267 @@
+/*
+ * util.c - helpers of programme/ (see internal.h): queries into JSON, the
+ * built-in CSV files, place lookup and field checks.
+ */
+#include "internal.h"
+#include "atlas/atlas.h"
+#include "core/csv.h"
+#include "core/date.h"
+#include "core/utf8.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+static void bind_all(struct store_stmt *s, const char *const *binds, size_t nbind)
+{
+	for (size_t i = 0; i < nbind; i++) {
+		if (binds[i] && binds[i][0] == '#')
+			store_bind_int(s, (int)i + 1, strtoll(binds[i] + 1, NULL, 10));
+		else
+			store_bind_text(s, (int)i + 1, binds[i]);
+	}
+}
+
+int prog_select(struct store *st, const char *sql, const char *const *binds, size_t nbind,
+		const char *types, json_t **out, struct c2c_err *err)
+{
+	struct store_stmt *s;
+	json_t *arr;
+	int rc;
+
+	*out = NULL;
+	if ((rc = store_prepare(st, sql, &s, err)))
+		return rc;
+	bind_all(s, binds, nbind);
+	arr = json_array();
+	while ((rc = store_step(s, err)) == 1) {
+		json_t *o = json_object();
+		for (int i = 0; types[i]; i++) {
+			json_t *v;
+			if (store_col_is_null(s, i))
+				v = json_null();
+			else if (types[i] == 'i')
+				v = json_integer(store_col_int(s, i));
+			else
+				v = json_string(store_col_text(s, i));
+			json_object_set_new(o, store_col_name(s, i), v);
+		}
+		json_array_append_new(arr, o);
+	}
+	store_finalize(s);
+	if (rc < 0) {
+		json_decref(arr);
+		return rc;
+	}
+	*out = arr;
+	return 0;
+}
+
+int prog_exec(struct store *st, const char *sql, const char *const *binds, size_t nbind,
+	      struct c2c_err *err)
+{
+	struct store_stmt *s;
+	int rc;
+	if ((rc = store_prepare(st, sql, &s, err)))
+		return rc;
+	bind_all(s, binds, nbind);
+	rc = store_step(s, err);
+	store_finalize(s);
+	return rc < 0 ? rc : 0;
+}
+
+const struct programme_builtin_file *programme_builtin(const char *name)
+{
+	for (size_t i = 0; i < programme_builtin_nfiles; i++)
+		if (!strcmp(programme_builtin_files[i].name, name))
+			return &programme_builtin_files[i];
+	return NULL;
+}
+
+struct rows_ctx {
+	json_t *header;
+	json_t *rows;
+};
+
+static int builtin_row(const struct csv_row *row, void *vctx, struct c2c_err *err)
+{
+	struct rows_ctx *c = vctx;
+	json_t *o;
+	if (!c->header) {
+		c->header = json_array();
+		for (size_t i = 0; i < row->nfields; i++)
+			json_array_append_new(c->header, json_string(row->field[i]));
+		return 0;
+	}
+	if (row->nfields != json_array_size(c->header))
+		return c2c_err_set(err, C2C_EINTERNAL, "row %zu: %zu columns, expected %zu", row->line,
+				   row->nfields, json_array_size(c->header));
+	o = json_object();
+	for (size_t i = 0; i < row->nfields; i++)
+		json_object_set_new(o, json_string_value(json_array_get(c->header, i)),
+				    json_string(row->field[i]));
+	json_array_append_new(c->rows, o);
+	return 0;
+}
+
+int prog_builtin_rows(const char *name, json_t **out, struct c2c_err *err)
+{
+	const struct programme_builtin_file *f = programme_builtin(name);
+	struct rows_ctx c = {NULL, json_array()};
+	char fname[96];
+	int rc;
+
+	*out = NULL;
+	snprintf(fname, sizeof(fname), "data/programme/%s.csv", name);
+	if (!f) {
+		json_decref(c.rows);
+		return c2c_err_set(err, C2C_EINTERNAL, "%s is not built in", fname);
+	}
+	rc = csv_read_mem(f->data, f->len, fname, builtin_row, &c, err);
+	json_decref(c.header);
+	if (rc) {
+		json_decref(c.rows);
+		return rc;
+	}
+	*out = c.rows;
+	return 0;
+}
+
+int prog_place(struct store *st, const char *text, const char *field, int want_jp,
+	       char *id, size_t idlen, char *country, struct c2c_err *err)
+{
+	static const char sql[] =
+		"SELECT \"id\", \"country\", \"name_ja\" FROM \"places\""
+		" WHERE \"id\" = ? OR \"name_ja\" = ? OR \"name_en\" = ? ORDER BY \"id\"";
+	struct store_stmt *s;
+	int rc, n = 0, jp = 0;
+	char name[200] = "";
+
+	if ((rc = prog_check_text(field, text, 1, 200, err)))
+		return rc;
+	if ((rc = store_prepare(st, sql, &s, err)))
+		return rc;
+	store_bind_text(s, 1, text);
+	store_bind_text(s, 2, text);
+	store_bind_text(s, 3, text);
+	while ((rc = store_step(s, err)) == 1) {
+		int exact = !strcmp(store_col_text(s, 0), text);
+		/* an exact id wins over a name another place happens to share */
+		if (n < 0 || (n > 0 && !exact)) {
+			n += n > 0;
+			continue;
+		}
+		snprintf(id, idlen, "%s", store_col_text(s, 0));
+		if (country)
+			snprintf(country, 3, "%s", store_col_text(s, 1));
+		snprintf(name, sizeof(name), "%s", store_col_text(s, 2));
+		jp = !strcmp(store_col_text(s, 1), "JP");
+		n = exact ? -1 : n + 1;
+	}
+	store_finalize(s);
+	if (rc < 0)
+		return rc;
+	if (n == 0) {
+		c2c_err_set(err, C2C_EINPUT, "--%s: '%s' is not a place in the atlas", field, text);
+		c2c_err_hint(err, "give an atlas place id or its exact name (c2c places --country CC)");
+		return C2C_EINPUT;
+	}
+	if (n > 1)
+		return c2c_err_set(err, C2C_EINPUT, "--%s: '%s' names %d places; give the place id",
+				   field, text, n);
+	if (want_jp == 1 && !jp)
+		return c2c_err_set(err, C2C_EINPUT, "--%s: %s (%s) is not a Japanese body", field, name, id);
+	if (want_jp == 0 && jp)
+		return c2c_err_set(err, C2C_EINPUT, "--%s: %s (%s) is in Japan, not a partner place",
+				   field, name, id);
+	return 0;
+}
+
+int prog_enum_has(const char *values, const char *v, size_t n)
+{
+	const char *p = values;
+	while (p && *p) {
+		const char *bar = strchr(p, '|');
+		size_t len = bar ? (size_t)(bar - p) : strlen(p);
+		if (len == n && !strncmp(p, v, n))
+			return 1;
+		p = bar ? bar + 1 : NULL;
+	}
+	return 0;
+}
+
+int prog_check_text(const char *field, const char *v, int required, size_t max,
+		    struct c2c_err *err)
+{
+	size_t n = v ? strlen(v) : 0, bad;
+	if (!n) {
+		if (required)
+			return c2c_err_set(err, C2C_EINPUT, "--%s is required and may not be empty", field);
+		return 0;
+	}
+	bad = utf8_invalid_at(v, n);
+	if (bad != (size_t)-1)
+		return c2c_err_set(err, C2C_EINPUT, "--%s: invalid UTF-8 at byte %zu", field, bad);
+	if (n > max)
+		return c2c_err_set(err, C2C_EINPUT, "--%s: %zu bytes, more than %zu", field, n, max);
+	return 0;
+}
+
+int prog_check_id(const char *field, const char *v, struct c2c_err *err)
+{
+	if (!v || !*v)
+		return c2c_err_set(err, C2C_EINPUT, "--%s is required", field);
+	if (strlen(v) > 64)
+		return c2c_err_set(err, C2C_EINPUT, "--%s: id longer than 64 characters", field);
+	for (const char *p = v; *p; p++)
+		if (!(islower((unsigned char)*p) || isdigit((unsigned char)*p) || *p == '-'))
+			return c2c_err_set(err, C2C_EINPUT,
+					   "--%s: '%.64s' is not an id (lower-case letters, digits and '-')",
+					   field, v);
+	return 0;
+}
+
+int prog_check_day(const char *field, const char *v, struct c2c_err *err)
+{
+	char why[128];
+	if (!v || strlen(v) != 10)
+		return c2c_err_set(err, C2C_EINPUT, "--%s: '%s' is not a date YYYY-MM-DD", field,
+				   v ? v : "");
+	if (date_check(v, why, sizeof(why)))
+		return c2c_err_set(err, C2C_EINPUT, "--%s: '%s' is not a date: %s", field, v, why);
+	return 0;
+}
+
+void prog_today(char out[11])
+{
+	time_t t = time(NULL);
+	struct tm tm;
+	localtime_r(&t, &tm);
+	strftime(out, 11, "%Y-%m-%d", &tm);
+}
+
+void prog_x100(long long v, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s%lld.%02lld", v < 0 ? "-" : "", llabs(v) / 100, llabs(v) % 100);
+}
+
+int prog_contains(const char *hay, const char *needle)
+{
+	size_t n = strlen(needle);
+	if (!n || !hay)
+		return 0;
+	for (; *hay; hay++)
+		if (!strncasecmp(hay, needle, n))
+			return 1;
+	return 0;
+}
+
+const char *prog_sectors(void)
+{
+	const struct atlas_table *t = atlas_table_find("projects");
+	const struct atlas_col *c = t ? atlas_col_find(t, "sector") : NULL;
+	return c ? c->values : "";
+}

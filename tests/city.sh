@@ -1,0 +1,160 @@
+#!/bin/sh
+# city.sh - the city commands through the real binary: the GPC tree, an
+# inventory imported, shown, checked and exported as CSV and XLSX (the XLSX
+# read back with python3's zipfile and xml, independently of c2c's reader),
+# an XLSX written by python3 imported, bad input refused with nothing
+# stored, the Tianjin indicators evaluated, and the worked scenario run.
+# usage: tests/city.sh BUILD_DIR; last line "city: N passed, N failed".
+set -u
+BIN="$(cd "$1" && pwd)/c2c"
+HERE="$(cd "$(dirname "$0")" && pwd)"
+ROOT="$(cd "$HERE/.." && pwd)"
+WORK="$(mktemp -d)"
+trap 'rm -rf "$WORK"' EXIT
+export C2C_DB="$WORK/c.db"
+pass=0
+fail=0
+ok() { pass=$((pass + 1)); echo "ok: $1"; }
+bad() { fail=$((fail + 1)); echo "FAILED: $1"; }
+check() { if [ "$2" = "$3" ]; then ok "$1"; else bad "$1: got '$2', expected '$3'"; fi; }
+py() { python3 -c "$1"; }
+c2c() { "$BIN" "$@"; }
+P="--place vn-da-nang-city --year 2022"
+
+c2c init >/dev/null
+
+# --- the GPC tree ------------------------------------------------------------
+check "53 GPC reference numbers" "$(c2c city gpc --format json | py 'import json,sys; print(len(json.load(sys.stdin)))')" 53
+check "32 of them BASIC" "$(c2c city gpc --format json | py 'import json,sys; print(sum(r["level"]=="basic" for r in json.load(sys.stdin)))')" 32
+
+# --- inventory: import, show, check --------------------------------------------
+c2c city inventory import "$HERE/city/inventory-example.csv" $P --gwp AR5 >/dev/null \
+	&& ok "inventory import (CSV)" || bad "inventory import (CSV)"
+totals() { c2c city inventory show $1 --format json | py 'import json,sys; t=json.load(sys.stdin)["totals"]; print(t["basic_t"], t["basic_plus_t"], t["scope1_t"], t["scope2_t"], t["scope3_t"])'; }
+check "hand-checked totals: BASIC, BASIC+, scope 1, 2, 3" "$(totals "$P")" "1276533.0 1316533.0 1536533.0 640000.0 40000.0"
+out=$(c2c city inventory check $P 2>&1); rc=$?
+check "check exits 3 when BASIC rows are missing" "$rc" 3
+echo "$out" | grep -q "26 BASIC rows neither filled nor keyed" && echo "$out" | grep -q "^I.2.1 " \
+	&& ok "check names the missing BASIC rows" || bad "check output: $out"
+c2c city inventory check $P --format json 2>/dev/null | py 'import json,sys; d=json.load(sys.stdin); assert d["basic_missing"]==26 and not d["basic_complete"]' \
+	&& ok "check --format json" || bad "check --format json"
+
+# --- bad input: refused, named, nothing stored ------------------------------------
+before=$(c2c city inventory export $P | md5sum)
+refuse() { # refuse NAME CSV-ROW EXPECTED-MESSAGE
+	printf 'gpc_ref,notation_key,explanation,activity_value,activity_unit,ef_co2,ef_ch4,ef_n2o,ef_unit,ef_source\nI.1.2,,,1,MWh,1,,,t/MWh,x\n%s\n' "$2" >"$WORK/bad.csv"
+	msg=$(c2c city inventory import "$WORK/bad.csv" $P 2>&1); rc=$?
+	if [ "$rc" = 3 ] && echo "$msg" | grep -qF "$3"; then ok "refused: $1"; else bad "$1: exit $rc: $msg"; fi
+}
+refuse "unknown GPC number" "I.9.9,,,1,MWh,1,,,t/MWh,x" "row 3, column gpc_ref: 'I.9.9' is not a GPC reference number"
+refuse "unit mismatch" "I.1.1,,,1,kL,1,,,kg/GJ,x" "row 3, column ef_unit: unit mismatch: the factor is per GJ (energy) but the activity is in kL (volume)"
+refuse "negative activity" "I.1.1,,,-3,GJ,1,,,kg/GJ,x" "row 3, column activity_value: -3 is negative"
+refuse "notation key with a value" "I.1.1,NE,not known,,,56,,,," "row 3, column ef_co2: the row has notation key NE and also '56'"
+check "nothing stored by the refused imports" "$(c2c city inventory export $P | md5sum)" "$before"
+c2c city inventory add $P --gpc-ref I.1.1 --notation-key C --explanation secret --activity-value 9 2>/dev/null
+check "inventory add refuses a key with a value (exit 3)" "$?" 3
+c2c city inventory add $P --gpc-ref I.3.1 --notation-key IE --explanation "in I.2.1" >/dev/null \
+	&& ok "inventory add keys a row" || bad "inventory add"
+c2c city inventory import "$HERE/city/inventory-example.csv" --place xx-nowhere-city --year 2022 --gwp AR5 2>/dev/null
+check "an unknown place is refused (exit 4)" "$?" 4
+
+# --- export / import round trips ----------------------------------------------------
+c2c city inventory import "$HERE/city/inventory-example.csv" $P --gwp AR5 >/dev/null
+c2c city inventory export $P >"$WORK/a.csv"
+c2c city inventory import "$WORK/a.csv" --place vn-da-nang-city --year 2021 --gwp AR5 >/dev/null
+c2c city inventory export --place vn-da-nang-city --year 2021 >"$WORK/b.csv"
+check "CSV export -> import -> export is byte-identical" "$(md5sum <"$WORK/b.csv")" "$(md5sum <"$WORK/a.csv")"
+check "the export has one row per GPC number" "$(wc -l <"$WORK/a.csv" | tr -d ' ')" 54
+
+c2c city inventory export $P --format xlsx --output "$WORK/inv.xlsx" && ok "XLSX export" || bad "XLSX export"
+# read the workbook with python's zipfile + xml only: shared strings and the first sheet
+cat >"$WORK/readx.py" <<'PY'
+import sys, zipfile, re
+import xml.etree.ElementTree as ET
+ns = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
+z = zipfile.ZipFile(sys.argv[1])
+sst = []
+if "xl/sharedStrings.xml" in z.namelist():
+    for si in ET.fromstring(z.read("xl/sharedStrings.xml")).findall("m:si", ns):
+        sst.append("".join(t.text or "" for t in si.iter("{%s}t" % ns["m"])))
+rows = []
+for r in ET.fromstring(z.read("xl/worksheets/sheet1.xml")).iter("{%s}row" % ns["m"]):
+    cells = {}
+    for c in r.findall("m:c", ns):
+        col = re.match(r"[A-Z]+", c.get("r")).group(0)
+        v = c.find("m:v", ns)
+        val = v.text if v is not None else ""
+        if c.get("t") == "s":
+            val = sst[int(val)]
+        cells[col] = val
+    rows.append(cells)
+hdr = rows[0]
+col = {v: k for k, v in hdr.items()}
+i11 = [r for r in rows if r.get("A") == "I.1.1"][0]
+print(len(rows), i11[col["co2e_t"]], i11[col["ef_source"]])
+PY
+check "XLSX read back by python: rows, I.1.1 CO2e, its source" "$(python3 "$WORK/readx.py" "$WORK/inv.xlsx")" \
+	"54 126533 IPCC 2006 vol. 2 Table 2.5 (LPG; residential)"
+c2c city inventory import "$WORK/inv.xlsx" --place vn-da-nang-city --year 2020 --gwp AR5 >/dev/null \
+	&& check "XLSX export -> import keeps the totals" "$(totals "--place vn-da-nang-city --year 2020")" "$(totals "$P")" \
+	|| bad "XLSX import of our own export"
+
+# an XLSX written by another program: inline and shared strings, numbers, phonetic runs
+cat >"$WORK/mkx.py" <<'PY'
+import sys, zipfile
+ct = '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/data.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/><Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>'
+rels = '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>'
+wb = '<?xml version="1.0"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="data" sheetId="1" r:id="rId7"/></sheets></workbook>'
+wbrels = '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId7" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/data.xml"/></Relationships>'
+strings = ["gpc_ref", "activity_value", "activity_unit", "ef_co2", "ef_unit", "ef_source", "I.1.2", "MWh", "t/MWh"]
+sst = '<?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">' + "".join("<si><t>%s</t></si>" % s for s in strings)
+sst += '<si><r><t>電力会社</t></r><r><t> 2022</t></r><rPh sb="0" eb="4"><t>デンリョクガイシャ</t></rPh></si></sst>'
+def c(ref, s=None, n=None, inline=None):
+    if s is not None: return '<c r="%s" t="s"><v>%d</v></c>' % (ref, s)
+    if inline is not None: return '<c r="%s" t="inlineStr"><is><t>%s</t></is></c>' % (ref, inline)
+    return '<c r="%s"><v>%s</v></c>' % (ref, n)
+rows = ['<row r="1">' + "".join(c("%s1" % "ABCDEF"[i], s=i) for i in range(6)) + '</row>',
+        '<row r="2">' + c("A2", s=6) + c("B2", n="1000") + c("C2", s=7) + c("D2", n="0.5") + c("E2", s=8) + c("F2", s=9) + '</row>',
+        '<row r="4">' + c("A4", inline="III.4.1") + '<c r="G4"/></row>']
+sheet = '<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>' + "".join(rows) + '</sheetData></worksheet>'
+with zipfile.ZipFile(sys.argv[1], "w", zipfile.ZIP_DEFLATED) as z:
+    z.writestr("[Content_Types].xml", ct); z.writestr("_rels/.rels", rels); z.writestr("xl/workbook.xml", wb)
+    z.writestr("xl/_rels/workbook.xml.rels", wbrels); z.writestr("xl/sharedStrings.xml", sst); z.writestr("xl/worksheets/data.xml", sheet)
+PY
+python3 "$WORK/mkx.py" "$WORK/other.xlsx"
+c2c city inventory import "$WORK/other.xlsx" --place vn-da-nang-city --year 2019 --gwp AR6 >/dev/null \
+	&& ok "XLSX import of a workbook written elsewhere" || bad "XLSX import: $(c2c city inventory import "$WORK/other.xlsx" --place vn-da-nang-city --year 2019 --gwp AR6 2>&1)"
+check "its row: 1000 MWh x 0.5 t/MWh, source without the furigana" \
+	"$(c2c city inventory show --place vn-da-nang-city --year 2019 --format json | py 'import json,sys; d=json.load(sys.stdin); r=d["rows"][1]; print(d["totals"]["basic_t"], r["ef_source"])')" \
+	"500.0 電力会社 2022"
+printf 'not a zip' >"$WORK/fake.xlsx"
+c2c city inventory import "$WORK/fake.xlsx" $P 2>/dev/null
+check "a file that is not a workbook is refused (exit 3)" "$?" 3
+
+# --- indicators ----------------------------------------------------------------------
+check "22 Tianjin indicators" "$(c2c city indicators frameworks --format json | py 'import json,sys; print([f["indicators"] for f in json.load(sys.stdin) if f["id"]=="tianjin-eco-city"][0])')" 22
+printf 'place_id,measure_id,year,value,source\ncn-tianjin-city,tj-10,2012,130,example\ncn-tianjin-city,tj-10,2013,110,example\ncn-tianjin-city,tj-22,2013,40,example\n' >"$WORK/obs.csv"
+c2c city indicators import "$WORK/obs.csv" >/dev/null && ok "observations import" || bad "observations import"
+c2c city indicators observe --place cn-tianjin-city --measure tj-13 --year 2013 --value 65 --source example >/dev/null \
+	&& ok "indicators observe" || bad "indicators observe"
+check "evaluation: met, not met, no data; the trend" \
+	"$(c2c city indicators evaluate --place cn-tianjin-city --format json | py 'import json,sys; d=json.load(sys.stdin); s=d["summary"]; l={i["number"]: i for i in d["indicators"]}; print(s["met"], s["not_met"], s["no_data"], l[10]["status"], l[10]["lines"][0]["trend"], l[22]["status"])')" \
+	"2 1 19 met improving not met"
+c2c city indicators evaluate --place cn-tianjin-city >/dev/null 2>&1 && ok "evaluate as a table" || bad "evaluate as a table"
+
+# --- scenarios -------------------------------------------------------------------------
+c2c city scenario add "$ROOT/data/city/scenario-example.json" >/dev/null && ok "scenario add" || bad "scenario add"
+run() { c2c city scenario run example-iskandar-2030 --format json "$@" | py 'import json,sys; d=json.load(sys.stdin); t=d["totals"]; print(t["bau_t"], t["cm_t"], t["reduction_t"], " ".join("%g" % m["reduction_t"] for m in d["measures"]))'; }
+check "scenario run (Shapley): BaU, case, reduction, parts" "$(run)" "549500.0 352350.0 197150.0 139500 22500 15600 17550 2000"
+check "scenario run (sequential)" "$(run --attribution sequential)" "549500.0 352350.0 197150.0 147000 15000 15600 17550 2000"
+c2c city scenario run example-iskandar-2030 2>/dev/null | grep -q "^residential  I.1" && ok "scenario run prints sectors" || bad "scenario run table"
+c2c city scenario link example-iskandar-2030 --measure study --project pj-nowhere --sector waste --reduction-t 10 2>/dev/null
+check "link refuses a project the atlas does not have (exit 3)" "$?" 3
+c2c city scenario link example-iskandar-2030 --measure study --project pj-iskandar-decarbonisation-study-2021 --sector waste --reduction-t 50 >/dev/null \
+	&& check "a linked project counts as a measure" "$(run | cut -d' ' -f3)" 197200.0 || bad "scenario link"
+c2c city scenario add "$ROOT/data/city/scenario-example.json" 2>/dev/null
+check "adding the same scenario twice is a conflict (exit 5)" "$?" 5
+check "help lists city" "$(c2c help | grep -c '^  city ')" 1
+
+echo "city: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]

@@ -1,0 +1,188 @@
+#!/bin/sh
+# mrv.sh - the MRV commands through the real binary: the issue's example
+# command, every monitoring-data error with its message, --max-errors,
+# nothing stored from a bad file, a verification round trip (approve, and
+# a refusal when the data file changed), the XLSX export read back, and
+# registry issuance from an approved report (refused from an unapproved one).
+# usage: tests/mrv.sh BUILD_DIR; last line "mrv: N passed, N failed".
+set -u
+BIN="$(cd "$1" && pwd)/c2c"
+WORK="$(mktemp -d)"
+trap 'rm -rf "$WORK"' EXIT
+export C2C_DB="$WORK/m.db"
+pass=0
+fail=0
+ok() { pass=$((pass + 1)); echo "ok: $1"; }
+bad() { fail=$((fail + 1)); echo "FAILED: $1"; }
+check() { if [ "$2" = "$3" ]; then ok "$1"; else bad "$1: got '$2', expected '$3'"; fi; }
+# run NAME STATUS CMD...: exit status must match; output in $WORK/out, $WORK/err
+run() {
+	name=$1; want=$2; shift 2
+	"$@" >"$WORK/out" 2>"$WORK/err"; got=$?
+	if [ "$got" = "$want" ]; then ok "$name (exit $got)"; else bad "$name: exit $got, expected $want: $(head -c 300 "$WORK/err")"; fi
+}
+has() { if grep -qF -- "$3" "$2"; then ok "$1"; else bad "$1: '$3' not in $(head -c 400 "$2")"; fi; }
+json() { python3 -c "import json,sys; d=json.load(open('$WORK/out')); v=($1,); print(v[0] if len(v) == 1 else v)"; }
+cd "$WORK"
+
+"$BIN" init >/dev/null 2>&1 || bad "init"
+
+# --- methodologies -------------------------------------------------------------
+run "methodologies" 0 "$BIN" mrv methodologies --format json
+check "five implementations, four families" "$(json "len(d), len(set(m['family'] for m in d))")" "(5, 4)"
+run "show by a shared reference number" 0 "$BIN" mrv show TH_AM001 --format json
+check "TH_AM001 is the solar PV entry" "$(json "d['id'], [p['symbol'] for p in d['parameters']]")" "('KH_AM002', ['EG', 'EF_RE'])"
+run "show unknown" 4 "$BIN" mrv show XX_AM001
+has "show unknown names it" "$WORK/err" "methodology 'XX_AM001' is not known"
+
+# --- the example of the issue -------------------------------------------------------
+{
+	echo "meter_id,timestamp,value"
+	for m in PV1 PV2; do
+		for mo in 01 02 03 04 05 06 07 08 09 10 11 12; do
+			echo "$m,2024-$mo-01T00:00:00+07:00,100.5"
+		done
+	done
+	echo "PV1,2025-01-01T00:00:00Z,999"
+} >pv.csv
+run "issue example" 0 "$BIN" mrv compute --methodology KH_AM002 --param EF_RE=0.533 --data pv.csv --from 2024-01-01 --to 2024-12-31 --format json
+# 2024-01-01T00:00+07:00 is 2023-12-31T17:00Z: outside; 11 x 2 x 100.5 = 2211 MWh x 0.533 = 1178.463
+check "example: ER, exact, RE, PE" "$(json "d['er_tco2e'], d['er_exact_tco2e'], d['re_tco2e'], d['pe_tco2e']")" "(1178, 1178.463, 1178.463, 0.0)"
+check "example: per meter rows, sum, first, last" "$(json "[(m['meter_id'], m['rows'], m['sum'], m['first'], m['last']) for m in d['meters']][0]")" \
+	"('PV1', 11, 1105.5, '2024-01-31T17:00:00Z', '2024-11-30T17:00:00Z')"
+check "example: skipped rows warned" "$(json "d['warnings'][0]")" "3 rows outside the period 2024-01-01 to 2024-12-31 skipped"
+run "table output" 0 "$BIN" mrv compute --methodology KH_AM002 --param EF_RE=0.533 --data pv.csv --from 2024-01-01 --to 2024-12-31
+has "table shows ER" "$WORK/out" "ER_p = 1178 tCO2e (exact 1178.463, rounded down)"
+run "no progress when stderr is not a terminal" 0 "$BIN" mrv compute --methodology KH_AM002 --param EF_RE=0.533 --data pv.csv --from 2024-01-01 --to 2024-12-31
+check "no progress line" "$(grep -c 'MB/s' "$WORK/err")" 0
+
+# --- the rounding edge, by --param, every family ------------------------------------------
+run "ER exactly 100 t" 0 "$BIN" mrv compute --methodology KH_AM002 --param EF_RE=0.5 --param EG=200 --from 2024-01-01 --to 2024-12-31 --format json
+check "100.000000 -> 100" "$(json "d['er_tco2e']")" 100
+run "ER a millionth under 100 t" 0 "$BIN" mrv compute --methodology KH_AM002 --param EF_RE=0.5 --param EG=199.999998 --from 2024-01-01 --to 2024-12-31 --format json
+check "99.999999 -> 99" "$(json "d['er_tco2e'], d['er_exact_tco2e']")" "(99, 99.999999)"
+run "chiller" 0 "$BIN" mrv compute --methodology ID_AM002 --param EC_PJ=347.2 --param COP_PJ=6.2 --param COP_RE=5.0 --param EF_elec=0.8 --from 2024-01-01 --to 2024-12-31 --format json
+check "chiller ER" "$(json "d['re_tco2e'], d['pe_tco2e'], d['er_tco2e']")" "(344.4224, 277.76, 66)"
+run "LED" 0 "$BIN" mrv compute --methodology TH_AM016 --param EC_PJ=100 --param ETA_PJ=120 --param ETA_RE=60 --param EF_elec=0.7 --from 2024-01-01 --to 2024-12-31 --format json
+check "LED ER" "$(json "d['er_tco2e']")" 70
+run "boiler" 0 "$BIN" mrv compute --methodology BOILER --param FC_PJ=1 --param NCV=1 --param EF_fuel=1 --param ETA_PJ=2 --param ETA_RE=1 --from 2024-01-01 --to 2024-12-31 --format json
+check "boiler ER" "$(json "d['er_tco2e']")" 1
+run "kWh converted" 0 "$BIN" mrv compute --methodology KH_AM002 --param EF_RE=0.533 --data pv.csv --unit kWh --from 2024-01-01 --to 2024-12-31 --format json
+check "kWh: 2211 kWh = 2.211 MWh" "$(json "d['er_exact_tco2e']")" 1.178463
+
+# --- usage errors ----------------------------------------------------------------------
+run "missing EF_RE" 2 "$BIN" mrv compute --methodology KH_AM002 --data pv.csv --from 2024-01-01 --to 2024-12-31
+has "missing EF_RE named" "$WORK/err" "--param EF_RE=VALUE is required"
+run "unknown param" 2 "$BIN" mrv compute --methodology KH_AM002 --param XX=1 --param EF_RE=1 --data pv.csv --from 2024-01-01 --to 2024-12-31
+has "unknown param named" "$WORK/err" "KH_AM002 has no such parameter (it has EG, EF_RE)"
+run "bad unit" 2 "$BIN" mrv compute --methodology KH_AM002 --param EF_RE=1 --data pv.csv --unit GJ --from 2024-01-01 --to 2024-12-31
+has "bad unit named" "$WORK/err" "--unit GJ: EG is in MWh"
+run "bad date" 2 "$BIN" mrv compute --methodology KH_AM002 --param EF_RE=1 --data pv.csv --from 2024-02-30 --to 2024-12-31
+has "bad date named" "$WORK/err" "--from: '2024-02-30' is not a date"
+
+# --- every data error with its message ---------------------------------------------------
+H="meter_id,timestamp,value"
+derr() { # derr NAME CONTENT MESSAGE
+	printf '%s\n%b' "$H" "$2" >bad.csv
+	run "$1" 3 "$BIN" mrv compute --methodology KH_AM002 --param EF_RE=1 --data bad.csv --from 2024-01-01 --to 2024-12-31
+	has "$1: message" "$WORK/err" "$3"
+}
+derr "duplicate" 'A,2024-01-01T00:00:00Z,1\nA,2024-01-01T09:00:00+09:00,1\n' \
+	"bad.csv: row 3, column 2 (timestamp): meter A already has a reading at 2024-01-01T00:00:00Z (duplicate)"
+derr "negative" 'A,2024-01-01T00:00:00Z,-4.5\n' "bad.csv: row 2, column 3 (value): -4.5 is negative"
+derr "not a number" 'A,2024-01-01T00:00:00Z,12kWh\n' "bad.csv: row 2, column 3 (value): '12kWh' is not a number"
+derr "bad timestamp" 'A,2024-02-30T00:00:00Z,1\n' "bad.csv: row 2, column 2 (timestamp): '2024-02-30T00:00:00Z' is not an ISO 8601 timestamp"
+derr "timestamp without offset" 'A,2024-01-01T00:00:00,1\n' "row 2, column 2 (timestamp): '2024-01-01T00:00:00' is not an ISO 8601"
+derr "too many columns" 'A,2024-01-01T00:00:00Z,1,2\n' "bad.csv: row 2: 4 columns, expected 3 (meter_id,timestamp,value)"
+derr "too few columns" 'A,2024-01-01T00:00:00Z\n' "bad.csv: row 2: 2 columns, expected 3"
+derr "bad meter id" 'A"B,2024-01-01T00:00:00Z,1\n' "bad.csv: row 2, column 1 (meter_id)"
+printf 'meter,time,kwh\nA,2024-01-01T00:00:00Z,1\n' >bad.csv
+run "bad header" 3 "$BIN" mrv compute --methodology KH_AM002 --param EF_RE=1 --data bad.csv --from 2024-01-01 --to 2024-12-31
+has "bad header message" "$WORK/err" "bad.csv: row 1: the header must be 'meter_id,timestamp,value'"
+printf '%s\nC,2024-01-01T00:00:00Z,100\nC,2024-01-01T01:00:00Z,90\n' "$H" >cum.csv
+run "cumulative going down" 3 "$BIN" mrv compute --methodology KH_AM002 --param EF_RE=1 --data cum.csv --cumulative --from 2024-01-01 --to 2024-12-31
+has "cumulative message" "$WORK/err" "row 3, column 3 (value): meter C: cumulative reading 90 is lower than 100 at 2024-01-01T00:00:00Z (mark a meter replacement in --meters)"
+printf 'meter_id,accuracy_pct,calibration_due,calibrated_on,error_pct,replaced_at\nC,0.5,,,,2024-01-01T00:30:00Z\n' >meters.csv
+run "cumulative with a replacement" 0 "$BIN" mrv compute --methodology KH_AM002 --param EF_RE=1 --data cum.csv --cumulative --meters meters.csv --from 2024-01-01 --to 2024-12-31 --format json
+check "replacement: nothing counted across it" "$(json "d['meters'][0]['replacements'], d['er_exact_tco2e']")" "(1, 0.0)"
+printf '%s\nA,x,1\nA,2024-01-01T00:00:00Z,-1\nA,2024-01-01T01:00:00Z,z\nA,2024-01-01T02:00:00Z,1\nA,y,1\n' "$H" >many.csv
+run "max-errors 3" 3 "$BIN" mrv compute --methodology KH_AM002 --param EF_RE=1 --data many.csv --max-errors 3 --from 2024-01-01 --to 2024-12-31
+check "three errors listed, then the summary" "$(grep -c '^c2c: error: many.csv: row' "$WORK/err")" 3
+has "summary line" "$WORK/err" "3 errors in the monitoring data (listed above); nothing was stored"
+has "row 4 listed" "$WORK/err" "many.csv: row 4, column 3 (value): 'z' is not a number"
+run "default stops at the first" 3 "$BIN" mrv compute --methodology KH_AM002 --param EF_RE=1 --data many.csv --from 2024-01-01 --to 2024-12-31
+check "one error" "$(grep -c 'c2c: error' "$WORK/err")" 1
+printf '%s\nA,2024-01-01T00:00:00Z,1\nA,2024-01-01T02:00:00Z,1\nA,2024-01-01T03:00:00Z,1\n' "$H" >gap.csv
+run "gaps" 0 "$BIN" mrv compute --methodology KH_AM002 --param EF_RE=1 --data gap.csv --from 2024-01-01 --to 2024-01-01 --format json
+check "gaps: 01:00 for 1 h, 04:00 for 20 h" "$(json "[(g['start'], g['length_s']) for g in d['meters'][0]['gaps']]")" \
+	"[('2024-01-01T01:00:00Z', 3600), ('2024-01-01T04:00:00Z', 72000)]"
+
+# --- projects and reports: the round trip -------------------------------------------------
+run "project add" 0 "$BIN" mrv project add --id KH003 --host KH --methodology KH_AM002 --param EF_RE=0.533 --title "Solar PV in Phnom Penh" --participants "A Co.;B Ltd."
+run "project add twice" 5 "$BIN" mrv project add --id KH003 --host KH --methodology KH_AM002 --param EF_RE=0.533
+has "twice named" "$WORK/err" "project KH003 exists already"
+run "project without its ex-ante value" 2 "$BIN" mrv project add --id KH004 --host KH --methodology KH_AM002
+has "ex-ante value named" "$WORK/err" "--param EF_RE=VALUE is required"
+run "bad data stores nothing" 3 "$BIN" mrv report submit --project KH003 --data many.csv --from 2024-01-01 --to 2024-12-31
+run "report list empty" 0 "$BIN" mrv report list --format json
+check "no report stored from a bad file" "$(json "len(d)")" 0
+run "submit" 0 "$BIN" mrv report submit --project KH003 --data pv.csv --from 2024-01-01 --to 2024-12-31 --format json
+check "submitted report 1, ER 1178, hash" "$(json "d['report'], d['er_tco2e'], len(d['data']['sha256'])")" "(1, 1178, 64)"
+check "hash is the file's SHA-256" "$(json "d['data']['sha256']")" "$(sha256sum pv.csv | cut -d' ' -f1)"
+run "registry refuses an unapproved report" 5 "$BIN" registry issue --report 1
+has "refusal says why" "$WORK/err" "report 1 is submitted, not approved"
+run "verify needs a decision" 2 "$BIN" mrv report verify 1 --comment ok
+run "verify needs a comment" 2 "$BIN" mrv report verify 1 --approve
+run "approve" 0 "$BIN" mrv report verify 1 --approve --comment "figures reproduced from the logger export"
+run "approve twice" 5 "$BIN" mrv report verify 1 --approve --comment again
+has "decided once" "$WORK/err" "report 1 is approved already"
+run "show" 0 "$BIN" mrv report show 1
+check "stored status and comment" "$(json "d['status'], d['comment'], d['result']['er_tco2e']")" "('approved', 'figures reproduced from the logger export', 1178)"
+# a second report whose file changes after submission
+cp pv.csv pv2.csv
+run "submit 2" 0 "$BIN" mrv report submit --project KH003 --data pv2.csv --from 2025-01-01 --to 2025-12-31
+echo "PV9,2025-06-01T00:00:00Z,5000" >>pv2.csv
+run "approval refused: the file changed" 5 "$BIN" mrv report verify 2 --approve --comment looks-fine
+has "hash change named" "$WORK/err" "report 2: the data file"
+has "hash change says changed" "$WORK/err" "changed since it was submitted"
+run "reject" 0 "$BIN" mrv report verify 2 --reject --comment "data file altered after submission"
+run "registry refuses a rejected report" 5 "$BIN" registry issue --report 2
+has "rejected named" "$WORK/err" "report 2 is rejected, not approved"
+run "registry issues from the approved report" 0 "$BIN" registry issue --report 1
+has "issued 1178" "$WORK/out" "1178 credits in KH-PENDING"
+run "registry blocks" 0 "$BIN" registry blocks --format json
+check "block carries the report's project and vintage" "$(json "d[0]['serial'], d[0]['credits']")" "('JCM-KH-003-2024-000001-001178', 1178)"
+run "a report is issued once" 5 "$BIN" registry issue --report 1
+run "registry verify" 0 "$BIN" registry verify
+
+# --- XLSX export, read back -----------------------------------------------------------------
+run "export" 0 "$BIN" mrv report export 1 --xlsx "$WORK/r1.xlsx"
+python3 - "$WORK/r1.xlsx" >"$WORK/xl" 2>&1 <<'PY'
+import sys, zipfile, re, xml.etree.ElementTree as ET
+z = zipfile.ZipFile(sys.argv[1])
+ns = {'m': 'http://schemas.openxmlformats.org/spreadsheetml/2006/main'}
+wb = ET.fromstring(z.read('xl/workbook.xml'))
+print('sheets', [s.get('name') for s in wb.find('m:sheets', ns)])
+ss = [''.join(t.text or '' for t in si.iter('{%s}t' % ns['m'])) for si in ET.fromstring(z.read('xl/sharedStrings.xml'))]
+def cells(n):
+    out = {}
+    for c in ET.fromstring(z.read('xl/worksheets/sheet%d.xml' % n)).iter('{%s}c' % ns['m']):
+        v = c.find('m:v', ns)
+        if v is None: continue
+        out[c.get('r')] = ss[int(v.text)] if c.get('t') == 's' else float(v.text)
+    return out
+inp, calc = cells(1), cells(2)
+print('project', inp.get('B3'))
+print('sha', len(inp.get('B10', '')))
+print('params', sorted(v for k, v in inp.items() if k.startswith('A') and v in ('EF_RE', 'EG')))
+print('ER', calc.get('B5'), calc.get('B6'))
+PY
+has "two tabs" "$WORK/xl" "sheets ['Input', 'Calculation']"
+has "input: project" "$WORK/xl" "project KH003"
+has "input: data hash" "$WORK/xl" "sha 64"
+has "input: parameters" "$WORK/xl" "params ['EF_RE', 'EG']"
+has "calculation: ER exact and rounded down" "$WORK/xl" "ER 1178.463 1178.0"
+run "export unknown report" 4 "$BIN" mrv report export 9 --xlsx "$WORK/r9.xlsx"
+
+echo "mrv: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]

@@ -1,0 +1,339 @@
+/*
+ * test_mrv.c - the MRV module's arithmetic and ingest against hand-computed
+ * cases: each methodology family's equation (with ER exactly on a whole
+ * tonne and a millionth under it), the fixed-point and timestamp parsers,
+ * gaps, out-of-period rows, cumulative registers with a replacement, the
+ * calibration correction, and every data error with its row and column.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <string.h>
+#include <unistd.h>
+
+#include "mrv/mrv.h"
+
+static int64_t M(const char *s)
+{
+	int64_t v = -1;
+	assert_int_equal(mrv_parse_micro(s, strlen(s), 1, &v), 0);
+	return v;
+}
+
+static void test_parse_micro(void **state)
+{
+	int64_t v;
+	(void)state;
+	assert_int_equal(M("12.5"), 12500000);
+	assert_int_equal(M("0.000001"), 1);
+	assert_int_equal(M("7"), 7000000);
+	assert_int_equal(M("-1.5"), -1500000);
+	assert_int_not_equal(mrv_parse_micro("1e3", 3, 0, &v), 0);
+	assert_int_not_equal(mrv_parse_micro("1.", 2, 0, &v), 0);
+	assert_int_not_equal(mrv_parse_micro("", 0, 0, &v), 0);
+	assert_int_not_equal(mrv_parse_micro(" 1", 2, 0, &v), 0);
+	assert_int_not_equal(mrv_parse_micro("0.0000001", 9, 1, &v), 0); /* strict: 7 decimals */
+	assert_int_equal(mrv_parse_micro("0.0000019", 9, 0, &v), 0);     /* data: truncated */
+	assert_int_equal(v, 1);
+	char b[32];
+	mrv_format_micro(12500000, b, sizeof(b));
+	assert_string_equal(b, "12.5");
+	mrv_format_micro(-1, b, sizeof(b));
+	assert_string_equal(b, "-0.000001");
+}
+
+static void test_timestamps(void **state)
+{
+	int64_t t;
+	char b[32];
+	(void)state;
+	assert_int_equal(mrv_parse_timestamp("2024-01-01T00:00:00Z", 20, &t), 0);
+	assert_int_equal(t, 1704067200);
+	assert_int_equal(mrv_parse_timestamp("2024-01-01T07:00+07:00", 22, &t), 0);
+	assert_int_equal(t, 1704067200);
+	assert_int_equal(mrv_parse_timestamp("2024-02-29T12:30:15.250-05:30", 29, &t), 0);
+	mrv_format_timestamp(t, b, sizeof(b));
+	assert_string_equal(b, "2024-02-29T18:00:15Z");
+	assert_int_not_equal(mrv_parse_timestamp("2023-02-29T00:00:00Z", 20, &t), 0); /* not a leap year */
+	assert_int_not_equal(mrv_parse_timestamp("2024-01-01T00:00:00", 19, &t), 0);  /* no offset */
+	assert_int_not_equal(mrv_parse_timestamp("2024-01-01T24:00:00Z", 20, &t), 0);
+	assert_int_not_equal(mrv_parse_timestamp("2024-13-01T00:00:00Z", 20, &t), 0);
+	assert_int_equal(mrv_parse_date("2024-12-31", &t), 0);
+	mrv_format_timestamp(t, b, sizeof(b));
+	assert_string_equal(b, "2024-12-31T00:00:00Z");
+}
+
+/* ER for a methodology with the monitored total q and the other
+ * parameters in the order of its table. */
+static struct mrv_result eq(const char *id, const char *q, const char *p1, const char *p2, const char *p3,
+			    const char *p4)
+{
+	const struct mrv_methodology *m = mrv_methodology_find(id);
+	const char *ps[] = {q, p1, p2, p3, p4};
+	int64_t pv[MRV_MAX_PARAMS] = {0};
+	struct mrv_result r = {0};
+	struct c2c_err err;
+	assert_non_null(m);
+	for (size_t i = 0; i < m->nparams; i++)
+		pv[i] = M(ps[i]);
+	assert_int_equal(mrv_equation(m, pv[0], pv, &r, &err), 0);
+	return r;
+}
+
+static void test_solar_pv(void **state)
+{
+	struct mrv_result r;
+	(void)state;
+	/* 1000 MWh x 0.533 tCO2/MWh = 533 t */
+	r = eq("KH_AM002", "1000", "0.533", NULL, NULL, NULL);
+	assert_int_equal(r.re_micro, 533000000);
+	assert_int_equal(r.pe_micro, 0);
+	assert_int_equal(r.er_tco2e, 533);
+	/* the rounding edge: 200 MWh x 0.5 = 100 t exactly; 199.999998 x 0.5 = 99.999999 t */
+	r = eq("KH_AM002", "200", "0.5", NULL, NULL, NULL);
+	assert_int_equal(r.er_micro, 100000000);
+	assert_int_equal(r.er_tco2e, 100);
+	r = eq("TH_AM001", "199.999998", "0.5", NULL, NULL, NULL);
+	assert_int_equal(r.er_micro, 99999999);
+	assert_int_equal(r.er_tco2e, 99);
+	/* below a millionth of a tonne: 0.000001 MWh x 0.5 = 5e-7 t, ER 0 */
+	r = eq("KE_AM002", "0.000001", "0.5", NULL, NULL, NULL);
+	assert_int_equal(r.er_micro, 0);
+	assert_int_equal(r.er_tco2e, 0);
+}
+
+static void test_chiller(void **state)
+{
+	struct mrv_result r;
+	(void)state;
+	/* EC 347.2 MWh, COP 6.2 vs 5.0, EF 0.8: RE = 347.2 x 1.24 x 0.8 = 344.4224,
+	 * PE = 277.76, ER = 66.6624 -> 66 */
+	r = eq("ID_AM002", "347.2", "6.2", "5.0", "0.8", NULL);
+	assert_int_equal(r.re_micro, 344422400);
+	assert_int_equal(r.pe_micro, 277760000);
+	assert_int_equal(r.er_micro, 66662400);
+	assert_int_equal(r.er_tco2e, 66);
+	/* ER exactly 1 t: EC 5, COP 6/5, EF 1 -> RE 6, PE 5 */
+	r = eq("TH_AM005", "5", "6", "5", "1", NULL);
+	assert_int_equal(r.er_micro, 1000000);
+	assert_int_equal(r.er_tco2e, 1);
+	/* ratio 4/3 with EC 3 and EF 1: RE = 4 exactly, ER = 1 */
+	r = eq("ID_AM004", "3", "4", "3", "1", NULL);
+	assert_int_equal(r.er_tco2e, 1);
+	/* RE that does not divide: EC 1, COP 2/3, EF 3 -> RE = 2 exactly; EC 1, 1/3, EF 1
+	 * -> RE 0.333333 (rounded down), PE 1, ER negative */
+	r = eq("ID_AM002", "1", "1", "3", "1", NULL);
+	assert_int_equal(r.re_micro, 333333);
+	assert_int_equal(r.er_micro, -666667);
+	assert_int_equal(r.er_tco2e, -1);
+}
+
+static void test_led(void **state)
+{
+	struct mrv_result r;
+	(void)state;
+	/* EC 100 MWh, eta 120 vs 60 lm/W, EF 0.7: RE 140, PE 70, ER 70 */
+	r = eq("ID_AM020", "100", "120", "60", "0.7", NULL);
+	assert_int_equal(r.re_micro, 140000000);
+	assert_int_equal(r.pe_micro, 70000000);
+	assert_int_equal(r.er_tco2e, 70);
+	/* just under: EC 99.999999 -> ER 69.9999993 -> 69 */
+	r = eq("TH_AM016", "99.999999", "120", "60", "0.7", NULL);
+	assert_int_equal(r.er_micro, 69999999);
+	assert_int_equal(r.er_tco2e, 69);
+}
+
+static void test_boiler(void **state)
+{
+	struct mrv_result r;
+	(void)state;
+	/* FC 100 kL, NCV 38.5 GJ/kL, EF 0.0693 tCO2/GJ, eta 0.95 vs 0.80:
+	 * PE = 266.805, RE = 266.805 x 1.1875 = 316.830937..., ER 50.025937... */
+	r = eq("BOILER", "100", "38.5", "0.0693", "0.95", "0.80");
+	assert_int_equal(r.pe_micro, 266805000);
+	assert_int_equal(r.re_micro, 316830937);
+	assert_int_equal(r.er_tco2e, 50);
+	/* exactly 1 t: FC 1, NCV 1, EF 1, eta 2 vs 1 */
+	r = eq("BOILER", "1", "1", "1", "2", "1");
+	assert_int_equal(r.er_micro, 1000000);
+	assert_int_equal(r.er_tco2e, 1);
+}
+
+static void test_lookup(void **state)
+{
+	(void)state;
+	assert_ptr_equal(mrv_methodology_find("TH_AM001"), mrv_methodology_find("KH_AM002"));
+	assert_ptr_equal(mrv_methodology_find("TH_AM005"), mrv_methodology_find("ID_AM002"));
+	assert_null(mrv_methodology_find("XX_AM999"));
+	assert_string_equal(mrv_monitored_param(mrv_methodology_find("ID_AM020"))->symbol, "EC_PJ");
+}
+
+/* ------------------------------------------------------------ ingest */
+
+static char path[64];
+
+static void write_file(const char *text)
+{
+	FILE *fp;
+	snprintf(path, sizeof(path), "/tmp/c2c-mrv-%d.csv", (int)getpid());
+	fp = fopen(path, "w");
+	fputs(text, fp);
+	fclose(fp);
+}
+
+static int ingest(const char *text, int cumulative, size_t max_errors, const struct mrv_meter_info *mi,
+		  struct mrv_ingest_result *res, struct c2c_err *err)
+{
+	struct mrv_ingest_opts o = {0};
+	write_file(text);
+	mrv_parse_date("2024-01-01", &o.from);
+	mrv_parse_date("2024-01-02", &o.to); /* one day */
+	o.path = path;
+	o.cumulative = cumulative;
+	o.unit_divisor = 1;
+	o.max_errors = max_errors;
+	o.meters = mi;
+	o.nmeters = mi ? 1 : 0;
+	o.want_sha256 = 1;
+	return mrv_ingest(&o, res, err);
+}
+
+static void test_ingest_gaps(void **state)
+{
+	struct mrv_ingest_result r;
+	struct c2c_err err;
+	(void)state;
+	/* hourly, any order, 03:00 and 04:00 missing, 22:00-23:00 missing, one row outside */
+	const char *csv = "meter_id,timestamp,value\r\n"
+			  "A,2024-01-01T01:00:00Z,1.5\r\n"
+			  "A,2024-01-01T00:00:00Z,1\r\n"
+			  "A,2024-01-01T02:00:00Z,2\n"
+			  "A,2024-01-01T12:00:00+07:00,1\n" /* 05:00Z */
+			  "A,2023-12-31T23:00:00Z,100\n"
+			  "B,2024-01-01T00:00:00Z,0.25\n"
+			  "A,2024-01-01T21:00:00Z,1";
+	for (int h = 6; h <= 20; h++) {
+		char line[64];
+		static char big[2048];
+		if (h == 6)
+			snprintf(big, sizeof(big), "%s", csv);
+		snprintf(line, sizeof(line), "\nA,2024-01-01T%02d:00:00Z,1", h);
+		strncat(big, line, sizeof(big) - strlen(big) - 1);
+		csv = big;
+	}
+	assert_int_equal(ingest(csv, 0, 1, NULL, &r, &err), 0);
+	assert_int_equal(r.rows, 22);
+	assert_int_equal(r.rows_skipped, 1);
+	assert_int_equal(r.nmeters, 2);
+	assert_string_equal(r.meter[0].id, "A");
+	assert_int_equal(r.meter[0].rows, 20);
+	assert_int_equal(r.meter[0].interval, 3600);
+	assert_int_equal(r.meter[0].sum_micro, 1000000 + 1500000 + 2000000 + 17000000);
+	assert_int_equal(r.meter[0].gap_count, 2);
+	assert_int_equal(r.meter[0].gaps[0].start, 1704067200 + 3 * 3600);
+	assert_int_equal(r.meter[0].gaps[0].length, 2 * 3600);
+	assert_int_equal(r.meter[0].gaps[1].length, 2 * 3600); /* 22:00 and 23:00 */
+	assert_int_equal(r.total_micro, 21500000 + 250000);
+	assert_int_equal(strlen(r.sha256), 64);
+	mrv_ingest_result_free(&r);
+}
+
+static void expect_error(const char *csv, const char *needle)
+{
+	struct mrv_ingest_result r;
+	struct c2c_err err;
+	int rc = ingest(csv, 0, 1, NULL, &r, &err);
+	assert_int_equal(rc, C2C_EINPUT);
+	if (!strstr(err.msg, needle)) {
+		fprintf(stderr, "message '%s' lacks '%s'\n", err.msg, needle);
+		fail();
+	}
+	mrv_ingest_result_free(&r);
+}
+
+static void test_ingest_errors(void **state)
+{
+	struct mrv_ingest_result r;
+	struct c2c_err err;
+	(void)state;
+	expect_error("meter_id,timestamp,value\nA,2024-01-01T00:00:00Z,1\nA,2024-01-01T00:00:00Z,2\n",
+		     "row 3, column 2 (timestamp): meter A already has a reading at 2024-01-01T00:00:00Z (duplicate)");
+	expect_error("meter_id,timestamp,value\nA,2024-01-01T00:00:00Z,-1\n", "row 2, column 3 (value): -1 is negative");
+	expect_error("meter_id,timestamp,value\nA,2024-01-01T00:00:00Z,abc\n",
+		     "row 2, column 3 (value): 'abc' is not a number");
+	expect_error("meter_id,timestamp,value\nA,2024-02-30T00:00:00Z,1\n",
+		     "row 2, column 2 (timestamp): '2024-02-30T00:00:00Z' is not an ISO 8601 timestamp");
+	expect_error("meter_id,timestamp,value\nA,2024-01-01T00:00:00Z,1,2\n", "row 2: 4 columns, expected 3");
+	expect_error("meter_id,timestamp,value\nA\n", "row 2: 1 column, expected 3");
+	expect_error("meter,ts,v\n", "row 1: the header must be");
+	expect_error("meter_id,timestamp,value\nA B,2024-01-01T00:00:00Z,1\n", "column 1 (meter_id)");
+	/* several errors listed, then the stop */
+	assert_int_equal(ingest("meter_id,timestamp,value\nA,x,1\nA,2024-01-01T00:00:00Z,-2\nA,y,1\nA,z,1\n", 0, 3,
+				NULL, &r, &err), C2C_EINPUT);
+	assert_int_equal(r.nerrors, 3);
+	assert_int_equal(json_array_size(r.errors), 3);
+	mrv_ingest_result_free(&r);
+}
+
+static void test_ingest_cumulative(void **state)
+{
+	struct mrv_ingest_result r;
+	struct c2c_err err;
+	struct mrv_meter_info mi = {.id = "C"};
+	(void)state;
+	const char *csv = "meter_id,timestamp,value\n"
+			  "C,2024-01-01T00:00:00Z,100\n"
+			  "C,2024-01-01T06:00:00Z,110\n"
+			  "C,2024-01-01T12:00:00Z,5\n"  /* new register after a replacement at 09:00 */
+			  "C,2024-01-01T18:00:00Z,12\n"
+			  "C,2024-01-02T00:00:00Z,20\n"; /* the period end counts for registers */
+	assert_int_equal(ingest(csv, 1, 1, NULL, &r, &err), C2C_EINPUT);
+	assert_non_null(strstr(err.msg, "row 4, column 3 (value): meter C: cumulative reading 5 is lower than 110"));
+	mrv_ingest_result_free(&r);
+	mrv_parse_timestamp("2024-01-01T09:00:00Z", 20, &mi.replaced_at[0]);
+	mi.nreplaced = 1;
+	assert_int_equal(ingest(csv, 1, 1, &mi, &r, &err), 0);
+	assert_int_equal(r.meter[0].sum_micro, (10 + 7 + 8) * MRV_SCALE);
+	assert_int_equal(r.meter[0].replacements, 1);
+	mrv_ingest_result_free(&r);
+}
+
+static void test_ingest_calibration(void **state)
+{
+	struct mrv_ingest_result r;
+	struct c2c_err err;
+	struct mrv_meter_info mi = {.id = "A", .accuracy_ppm = 5000, .error_ppm = -20000};
+	(void)state;
+	/* calibration due 06:00, done late at 12:00 with a 2% error beyond its 0.5%
+	 * accuracy: the readings from 06:00 to 12:00 are reduced by 2% */
+	mrv_parse_timestamp("2024-01-01T06:00:00Z", 20, &mi.calibration_due);
+	mrv_parse_timestamp("2024-01-01T12:00:00Z", 20, &mi.calibrated_on);
+	assert_int_equal(ingest("meter_id,timestamp,value\nA,2024-01-01T00:00:00Z,10\nA,2024-01-01T06:00:00Z,10\n"
+				"A,2024-01-01T12:00:00Z,10\nA,2024-01-01T18:00:00Z,10\n", 0, 1, &mi, &r, &err), 0);
+	assert_int_equal(r.meter[0].raw_micro, 40 * MRV_SCALE);
+	assert_int_equal(r.meter[0].sum_micro, (10 + 9.8 + 9.8 + 10) * MRV_SCALE);
+	assert_true(r.meter[0].corrected);
+	mrv_ingest_result_free(&r);
+	/* within the accuracy level: nothing corrected */
+	mi.error_ppm = 4000;
+	assert_int_equal(ingest("meter_id,timestamp,value\nA,2024-01-01T06:00:00Z,10\n", 0, 1, &mi, &r, &err), 0);
+	assert_int_equal(r.meter[0].sum_micro, 10 * MRV_SCALE);
+	mrv_ingest_result_free(&r);
+	unlink(path);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_parse_micro),     cmocka_unit_test(test_timestamps),
+		cmocka_unit_test(test_solar_pv),        cmocka_unit_test(test_chiller),
+		cmocka_unit_test(test_led),             cmocka_unit_test(test_boiler),
+		cmocka_unit_test(test_lookup),          cmocka_unit_test(test_ingest_gaps),
+		cmocka_unit_test(test_ingest_errors),   cmocka_unit_test(test_ingest_cumulative),
+		cmocka_unit_test(test_ingest_calibration),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
