@@ -12,11 +12,7 @@ ROOT="$(cd "$HERE/.." && pwd)"
 WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
 export C2C_DB="$WORK/c.db"
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); echo "ok: $1"; }
-bad() { fail=$((fail + 1)); echo "FAILED: $1"; }
-check() { if [ "$2" = "$3" ]; then ok "$1"; else bad "$1: got '$2', expected '$3'"; fi; }
+. "$(dirname "$0")/lib/assert.sh"
 py() { python3 -c "$1"; }
 c2c() { "$BIN" "$@"; }
 P="--place vn-da-nang-city --year 2022"

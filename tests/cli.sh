@@ -14,11 +14,8 @@ WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
 export C2C_DB="$WORK/c2c.db"
 export LC_ALL=C.UTF-8
-pass=0
-fail=0
 
-ok() { pass=$((pass + 1)); echo "ok: $1"; }
-bad() { fail=$((fail + 1)); echo "FAILED: $1"; }
+. "$(dirname "$0")/lib/assert.sh"
 
 # run NAME EXPECTED_STATUS CMD... : stdout to $WORK/out, stderr to $WORK/err
 run() {

@@ -21,13 +21,10 @@ cleanup() {
 trap cleanup EXIT
 export C2C_DB="$WORK/c2c.db"
 export LC_ALL=C.UTF-8
-pass=0
-fail=0
 hdr_fail=0
 nreq=0
 
-ok() { pass=$((pass + 1)); echo "ok: $1"; }
-bad() { fail=$((fail + 1)); echo "FAILED: $1"; }
+. "$(dirname "$0")/lib/assert.sh"
 
 free_port() {
 	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'

@@ -12,10 +12,7 @@ WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
 export C2C_DB="$WORK/p.db"
 export LC_ALL=C.UTF-8
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); echo "ok: $1"; }
-bad() { fail=$((fail + 1)); echo "FAILED: $1"; }
+. "$(dirname "$0")/lib/assert.sh"
 run() { # run NAME EXPECTED_STATUS CMD...
 	name=$1 want=$2
 	shift 2

@@ -14,11 +14,7 @@ BIN="$(cd "$1" && pwd)/c2c"
 WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
 export C2C_DB="$WORK/r.db"
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); echo "ok: $1"; }
-bad() { fail=$((fail + 1)); echo "FAILED: $1"; }
-check() { if [ "$2" = "$3" ]; then ok "$1"; else bad "$1: got '$2', expected '$3'"; fi; }
+. "$(dirname "$0")/lib/assert.sh"
 reg() { "$BIN" registry "$@"; }
 bal() { reg balance --account "$1" --format json | python3 -c "import json,sys; print(sum(r['credits'] for r in json.load(sys.stdin) if r['state']=='active'))"; }
 

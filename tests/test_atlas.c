@@ -9,12 +9,14 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "testdb.h"
+
 #include <unistd.h>
 
 #include "atlas/atlas.h"
 
 struct fixture {
-	char path[64];
+	char path[128];
 	struct store *st;
 };
 
@@ -23,9 +25,7 @@ static int setup(void **state)
 	struct fixture *f = calloc(1, sizeof(*f));
 	struct atlas_init_report rep;
 	struct c2c_err err;
-	snprintf(f->path, sizeof(f->path), "/tmp/c2c-test-%d.db", (int)getpid());
-	unlink(f->path);
-	if (store_open(&f->st, f->path, STORE_OPEN_CREATE, &err) ||
+	if (testdb_open(f->path, sizeof(f->path), "atlas", &f->st, &err) ||
 	    atlas_init(f->st, 0, &rep, &err)) {
 		fprintf(stderr, "setup: %s\n", err.msg);
 		return -1;
@@ -37,13 +37,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fixture *f = *state;
-	char wal[80];
-	store_close(f->st);
-	unlink(f->path);
-	snprintf(wal, sizeof(wal), "%s-wal", f->path);
-	unlink(wal);
-	snprintf(wal, sizeof(wal), "%s-shm", f->path);
-	unlink(wal);
+	testdb_remove(f->path, f->st);
 	free(f);
 	return 0;
 }

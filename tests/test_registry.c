@@ -11,12 +11,14 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "testdb.h"
+
 #include <unistd.h>
 
 #include "registry/registry.h"
 
 struct fixture {
-	char path[64];
+	char path[128];
 	struct store *st;
 	struct registry_ctx c;
 };
@@ -25,10 +27,7 @@ static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
 	struct c2c_err err;
-	static int n;
-	snprintf(f->path, sizeof(f->path), "/tmp/c2c-reg-%d-%d.db", (int)getpid(), n++);
-	unlink(f->path);
-	if (store_open(&f->st, f->path, STORE_OPEN_CREATE, &err) || registry_migrate(f->st, &err)) {
+	if (testdb_open(f->path, sizeof(f->path), "registry", &f->st, &err) || registry_migrate(f->st, &err)) {
 		fprintf(stderr, "setup: %s\n", err.msg);
 		return -1;
 	}
@@ -41,13 +40,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fixture *f = *state;
-	char p[96];
-	store_close(f->st);
-	unlink(f->path);
-	snprintf(p, sizeof(p), "%s-wal", f->path);
-	unlink(p);
-	snprintf(p, sizeof(p), "%s-shm", f->path);
-	unlink(p);
+	testdb_remove(f->path, f->st);
 	free(f);
 	return 0;
 }

@@ -13,6 +13,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "testdb.h"
+
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,7 +28,7 @@
 #endif
 
 struct fixture {
-	char path[64];
+	char path[128];
 	struct store *st;
 };
 
@@ -35,9 +37,7 @@ static int setup(void **state)
 	struct fixture *f = calloc(1, sizeof(*f));
 	struct atlas_init_report rep;
 	struct c2c_err err;
-	snprintf(f->path, sizeof(f->path), "/tmp/c2c-test-city-%d.db", (int)getpid());
-	unlink(f->path);
-	if (store_open(&f->st, f->path, STORE_OPEN_CREATE, &err) || atlas_init(f->st, 0, &rep, &err) ||
+	if (testdb_open(f->path, sizeof(f->path), "city", &f->st, &err) || atlas_init(f->st, 0, &rep, &err) ||
 	    city_open(f->st, &err)) {
 		fprintf(stderr, "setup: %s\n", err.msg);
 		return -1;
@@ -49,13 +49,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fixture *f = *state;
-	char p[80];
-	store_close(f->st);
-	unlink(f->path);
-	snprintf(p, sizeof(p), "%s-wal", f->path);
-	unlink(p);
-	snprintf(p, sizeof(p), "%s-shm", f->path);
-	unlink(p);
+	testdb_remove(f->path, f->st);
 	free(f);
 	return 0;
 }

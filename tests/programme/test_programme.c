@@ -11,6 +11,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "testdb.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,7 +22,7 @@
 #include "programme/programme.h"
 
 struct fixture {
-	char path[64];
+	char path[128];
 	struct store *st;
 };
 
@@ -29,9 +31,7 @@ static int setup(void **state)
 	struct fixture *f = calloc(1, sizeof(*f));
 	struct atlas_init_report rep;
 	struct c2c_err err;
-	snprintf(f->path, sizeof(f->path), "/tmp/c2c-prog-test-%d.db", (int)getpid());
-	unlink(f->path);
-	if (store_open(&f->st, f->path, STORE_OPEN_CREATE, &err) || atlas_init(f->st, 0, &rep, &err) ||
+	if (testdb_open(f->path, sizeof(f->path), "programme", &f->st, &err) || atlas_init(f->st, 0, &rep, &err) ||
 	    programme_init(f->st, &err)) {
 		fprintf(stderr, "setup: %s\n", err.msg);
 		return -1;
@@ -43,13 +43,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fixture *f = *state;
-	char p[96];
-	store_close(f->st);
-	unlink(f->path);
-	snprintf(p, sizeof(p), "%s-wal", f->path);
-	unlink(p);
-	snprintf(p, sizeof(p), "%s-shm", f->path);
-	unlink(p);
+	testdb_remove(f->path, f->st);
 	free(f);
 	return 0;
 }
