@@ -241,11 +241,7 @@ static int sub_verify(struct registry_ctx *c, const struct cli_args *a, enum cli
 	int rc = registry_verify(c->st, &r, err);
 	(void)a;
 	if (fmt == FMT_JSON) {
-		json_t *o = json_pack("{s:b, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:s}", "ok", rc == 0, "entries",
-				      (json_int_t)r.entries, "blocks", (json_int_t)r.blocks, "issued", (json_int_t)r.issued,
-				      "held", (json_int_t)r.held, "cancelled", (json_int_t)r.cancelled, "retired",
-				      (json_int_t)r.retired, "broken_seq", (json_int_t)r.broken_seq, "message",
-				      rc ? err->msg : "");
+		json_t *o = registry_verify_json(&r, rc, err);
 		char *s = json_dumps(o, C2C_JSON_FLAGS);
 		puts(s);
 		free(s);

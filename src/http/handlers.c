@@ -5,6 +5,7 @@
  * so a body and `c2c <command> --format json` are the same bytes.
  */
 #include "router.h"
+#include "registry/registry.h"
 
 #include <string.h>
 
@@ -91,4 +92,58 @@ int http_get_stats(struct http_request *rq, json_t **out, struct c2c_err *err)
 	if ((rc = http_request_store(rq, &st, err)))
 		return rc;
 	return atlas_stats(st, (int)from, (int)to, out, err);
+}
+
+/* The registry's reads: public, as the JCM registries publish holdings. */
+int http_get_registry_accounts(struct http_request *rq, json_t **out, struct c2c_err *err)
+{
+	struct store *st;
+	int rc;
+	if ((rc = http_request_store(rq, &st, err)))
+		return rc;
+	return registry_accounts(st, http_param_str(rq, "country"), out, err);
+}
+
+int http_get_registry_blocks(struct http_request *rq, json_t **out, struct c2c_err *err)
+{
+	struct store *st;
+	int rc;
+	if ((rc = http_request_store(rq, &st, err)))
+		return rc;
+	return registry_blocks(st, http_param_str(rq, "account"), out, err);
+}
+
+int http_get_registry_balance(struct http_request *rq, json_t **out, struct c2c_err *err)
+{
+	struct store *st;
+	int rc;
+	if ((rc = http_request_store(rq, &st, err)))
+		return rc;
+	return registry_balance(st, http_param_str(rq, "account"), out, err);
+}
+
+int http_get_registry_ca_report(struct http_request *rq, json_t **out, struct c2c_err *err)
+{
+	struct store *st;
+	int rc;
+	if ((rc = http_request_store(rq, &st, err)))
+		return rc;
+	return registry_ca_report(st, http_param_str(rq, "country"), (int)http_param_int(rq, "year", 0),
+				  out, err);
+}
+
+int http_get_registry_verify(struct http_request *rq, json_t **out, struct c2c_err *err)
+{
+	struct registry_verify_report rep;
+	struct c2c_err verr;
+	struct store *st;
+	int rc;
+	if ((rc = http_request_store(rq, &st, err)))
+		return rc;
+	/* A failed proof is an answer, not an error: 200 with ok=false. */
+	rc = registry_verify(st, &rep, &verr);
+	if (rc && rc != C2C_ECONFLICT)
+		return c2c_err_set(err, rc, "%s", verr.msg);
+	*out = registry_verify_json(&rep, rc, &verr);
+	return *out ? 0 : c2c_err_set(err, C2C_ENOMEM, "out of memory");
 }

@@ -117,12 +117,10 @@ int http_query_parse(char *query, size_t len, struct http_request *rq, struct c2
 /* openapi.c: the OpenAPI 3.0 document of the route table. */
 json_t *http_openapi(void);
 
-/* handlers.c */
-int http_get_healthz(struct http_request *rq, json_t **out, struct c2c_err *err);
-int http_get_openapi(struct http_request *rq, json_t **out, struct c2c_err *err);
-int http_get_partnerships(struct http_request *rq, json_t **out, struct c2c_err *err);
-int http_get_table(struct http_request *rq, json_t **out, struct c2c_err *err);
-int http_get_search(struct http_request *rq, json_t **out, struct c2c_err *err);
-int http_get_stats(struct http_request *rq, json_t **out, struct c2c_err *err);
+/* handlers.c: every handler named in routes.def, declared from the same list. */
+#define X(method, path, fn, role, summary, ...) \
+	int fn(struct http_request *rq, json_t **out, struct c2c_err *err);
+#include "routes.def"
+#undef X
 
 #endif

@@ -95,6 +95,7 @@ int registry_accounts(struct store *st, const char *country, json_t **out, struc
 int registry_balance(struct store *st, const char *account, json_t **out, struct c2c_err *err);
 int registry_blocks(struct store *st, const char *account, json_t **out, struct c2c_err *err);
 int registry_journal(struct store *st, int64_t since, json_t **out, struct c2c_err *err);
+/* Adjustments of `country` (NULL: every country) for vintage `year` (0: all). */
 int registry_ca_report(struct store *st, const char *country, int year, json_t **out,
 		       struct c2c_err *err);
 
@@ -110,6 +111,10 @@ struct registry_verify_report {
  * the result with the stored blocks, and checks every invariant.  Returns 0,
  * or C2C_ECONFLICT with err naming the first thing that is wrong. */
 int registry_verify(struct store *st, struct registry_verify_report *rep, struct c2c_err *err);
+/* The report as JSON ({ok, entries, blocks, issued, held, cancelled, retired,
+ * broken_seq, message}); `rc` and `err` are what registry_verify returned. */
+json_t *registry_verify_json(const struct registry_verify_report *rep, int rc,
+			     const struct c2c_err *err);
 
 /* --- journal (journal.c), used by the operations --------------------------- */
 /* Append `body` (its "op" and arguments and effects) as the next entry. */

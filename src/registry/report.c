@@ -131,7 +131,7 @@ int registry_ca_report(struct store *st, const char *country, int year, json_t *
 			     " c.\"first_serial\" AS \"first\", c.\"last_serial\" AS \"last\", c.\"quantity\" AS \"adjustment\","
 			     " c.\"seq\", j.\"at\""
 			     " FROM registry_ca c JOIN registry_journal j ON j.\"seq\" = c.\"seq\""
-			     " WHERE c.\"country\" = ?1 AND (?2 = '0' OR CAST(c.\"vintage\" AS TEXT) = ?2)"
+			     " WHERE (?1 IS NULL OR c.\"country\" = ?1) AND (?2 = '0' OR CAST(c.\"vintage\" AS TEXT) = ?2)"
 			     " ORDER BY c.\"vintage\", c.\"seq\", c.\"issuance_id\", c.\"first_serial\"",
 			 country, y, 0, out, err);
 }

@@ -331,3 +331,13 @@ out:
 	free(stored.v);
 	return rc;
 }
+
+json_t *registry_verify_json(const struct registry_verify_report *r, int rc,
+			     const struct c2c_err *err)
+{
+	return json_pack("{s:b, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:s}", "ok", rc == 0, "entries",
+			 (json_int_t)r->entries, "blocks", (json_int_t)r->blocks, "issued", (json_int_t)r->issued,
+			 "held", (json_int_t)r->held, "cancelled", (json_int_t)r->cancelled, "retired",
+			 (json_int_t)r->retired, "broken_seq", (json_int_t)r->broken_seq, "message",
+			 rc ? err->msg : "");
+}
