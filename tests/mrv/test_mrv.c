@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -278,6 +279,63 @@ static void test_ingest_errors(void **state)
 	mrv_ingest_result_free(&r);
 }
 
+/* The word-at-a-time row scanner against the careful parser: every value
+ * shape (1 to 13 integer digits, 0 to 12 decimals, CR LF) must give what
+ * mrv_parse_micro gives.  Each meter has three rows so the third takes the
+ * predicted-slot path. */
+static void test_ingest_fast_path(void **state)
+{
+	static const char *const vals[] = {"0", "7", "12", "123.4", "99999999", "123456789", "123456789012",
+					   "1234567890123", "0.1", "0.123456", "0.1234567", "1.12345678",
+					   "1.123456789012", "5.000000001", "00012.50", "12345678.87654321", "8.5\r"};
+	enum { NV = sizeof(vals) / sizeof(vals[0]) };
+	static char csv[8192];
+	struct mrv_ingest_result r;
+	struct c2c_err err;
+	size_t len;
+	(void)state;
+	len = (size_t)snprintf(csv, sizeof(csv), "meter_id,timestamp,value\n");
+	for (int h = 0; h < 3; h++)
+		for (int i = 0; i < NV; i++)
+			len += (size_t)snprintf(csv + len, sizeof(csv) - len, "V%02d,2024-01-01T%02d:00:00Z,%s\n", i, h,
+						h < 2 ? "0" : vals[i]);
+	assert_int_equal(ingest(csv, 0, 1, NULL, &r, &err), 0);
+	assert_int_equal(r.nmeters, NV);
+	for (int i = 0; i < NV; i++) {
+		int64_t want;
+		size_t n = strlen(vals[i]);
+		if (vals[i][n - 1] == '\r')
+			n--;
+		assert_int_equal(mrv_parse_micro(vals[i], n, 0, &want), 0);
+		assert_int_equal(r.meter[i].rows, 3);
+		if (r.meter[i].sum_micro != want) {
+			fprintf(stderr, "value '%s': %lld, want %lld\n", vals[i], (long long)r.meter[i].sum_micro,
+				(long long)want);
+			fail();
+		}
+	}
+	mrv_ingest_result_free(&r);
+
+	/* many meters of every id length in an order no prediction follows:
+	 * the hash table finds each one again */
+	len = (size_t)snprintf(csv, sizeof(csv), "meter_id,timestamp,value\n");
+	for (int h = 0; h < 2; h++)
+		for (int i = 0; i < 40; i++) {
+			int k = h ? 39 - (i * 7) % 40 : i;
+			len += (size_t)snprintf(csv + len, sizeof(csv) - len, "%.*s%d,2024-01-01T%02d:00:00Z,%d\n", k % 20,
+						"meter-with-long-id-", k, h, k);
+		}
+	assert_int_equal(ingest(csv, 0, 1, NULL, &r, &err), 0);
+	assert_int_equal(r.nmeters, 40);
+	for (size_t i = 0; i < r.nmeters; i++) {
+		assert_int_equal(r.meter[i].rows, 2);
+		assert_int_equal(r.meter[i].sum_micro, 2 * 1000000 * strtoll(r.meter[i].id + strcspn(r.meter[i].id, "0123456789"), NULL, 10));
+	}
+	mrv_ingest_result_free(&r);
+	expect_error("meter_id,timestamp,value\nA,2024-01-01T00:00:00Z,1\nA,2024-01-01T01:00:00Z,1\n"
+		     "A,2024-01-01T01:00:00Z,2\n", "row 4, column 2 (timestamp): meter A already has a reading");
+}
+
 static void test_ingest_cumulative(void **state)
 {
 	struct mrv_ingest_result r;
@@ -333,7 +391,7 @@ int main(void)
 		cmocka_unit_test(test_led),             cmocka_unit_test(test_boiler),
 		cmocka_unit_test(test_lookup),          cmocka_unit_test(test_ingest_gaps),
 		cmocka_unit_test(test_ingest_errors),   cmocka_unit_test(test_ingest_cumulative),
-		cmocka_unit_test(test_ingest_calibration),
+		cmocka_unit_test(test_ingest_calibration), cmocka_unit_test(test_ingest_fast_path),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
