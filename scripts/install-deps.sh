@@ -5,7 +5,9 @@
 # `make check`; safe to run again (it only looks when all is there).
 set -eu
 
-PKGS="gcc make pkg-config meson ninja-build python3 libsqlite3-dev libjansson-dev libsodium-dev libcsv-dev libcmocka-dev valgrind clang libclang-rt-dev libmicrohttpd-dev curl libxlsxwriter-dev mawk libzip-dev libexpat1-dev"
+PKGS="gcc make pkg-config meson ninja-build python3 libsqlite3-dev libjansson-dev libsodium-dev libcsv-dev libcmocka-dev valgrind clang libclang-rt-dev libmicrohttpd-dev curl libxlsxwriter-dev mawk libzip-dev libexpat1-dev nodejs chromium fonts-ipafont-gothic"
+# nodejs: npm builds web/ (npm ships with it from NodeSource, or is Debian's
+# npm package); chromium and a Japanese font: tests/web.sh's browser and screenshots
 
 missing=""
 for p in $PKGS; do
@@ -13,6 +15,8 @@ for p in $PKGS; do
 		missing="$missing $p"
 	fi
 done
+# Debian's nodejs comes without npm (NodeSource's has it): ask for npm only then
+command -v npm >/dev/null 2>&1 || missing="$missing npm"
 [ -z "$missing" ] && exit 0
 
 if [ "$(id -u)" -ne 0 ]; then

@@ -1,5 +1,6 @@
 /*
- * cmd_serve.c - `c2c serve`: the JSON API over HTTP until SIGTERM or SIGINT.
+ * cmd_serve.c - `c2c serve`: the JSON API and the web pages (--web) over
+ * HTTP until SIGTERM or SIGINT.
  *
  * The process side of the server lives here, as every exit and print of
  * c2c does: options, the check that the database is there before a port is
@@ -16,6 +17,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define SERVE_DRAIN_MS 10000  /* the most a stop waits for requests in flight */
@@ -45,12 +47,13 @@ static int check_db(struct c2c_err *err)
 
 int cmd_serve(int argc, char **argv, const struct cli_command *cmd, struct c2c_err *err)
 {
-	static const char *const allowed[] = {"bind", "port", "threads", NULL};
+	static const char *const allowed[] = {"bind", "port", "threads", "web", NULL};
 	struct http_config cfg;
 	struct http_server *srv;
 	struct cli_args a;
 	sigset_t stop, old;
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	struct stat sb;
 	int rc, sig = 0;
 
 	memset(&cfg, 0, sizeof(cfg));
@@ -68,6 +71,16 @@ int cmd_serve(int argc, char **argv, const struct cli_command *cmd, struct c2c_e
 	cfg.db_path = cli_db_path;
 	cfg.conn_limit = SERVE_CONN_LIMIT;
 	cfg.conn_timeout = SERVE_CONN_TIMEOUT;
+	/* the pages: --web DIR must be there; the built-in default may not be
+	 * built yet (no npm), and the API alone is still worth serving */
+	cfg.web_dir = cli_opt(&a, "web") ? cli_opt(&a, "web") : C2C_WEB_DIR;
+	if (stat(cfg.web_dir, &sb) || !S_ISDIR(sb.st_mode)) {
+		if (cli_opt(&a, "web"))
+			return c2c_err_set(err, C2C_EUSAGE, "serve: --web %s: not a directory", cfg.web_dir);
+		fprintf(stderr, "c2c: no web pages at %s (run 'make build'); serving the API only\n",
+			cfg.web_dir);
+		cfg.web_dir = NULL;
+	}
 	if ((rc = check_db(err)))
 		return rc;
 

@@ -19,6 +19,7 @@ struct http_config {
 	int threads;           /* worker threads, each with its own connection */
 	unsigned conn_limit;   /* connections held at once, over all threads */
 	unsigned conn_timeout; /* seconds a connection may sit idle or trickle */
+	const char *web_dir;   /* the built web pages served at /, or NULL (API only) */
 };
 
 struct http_server;

@@ -19,6 +19,7 @@
  */
 #include "http.h"
 #include "router.h"
+#include "static.h"
 
 #include <microhttpd.h>
 
@@ -40,6 +41,7 @@ struct http_server {
 	struct MHD_Daemon *daemon;
 	int listen_fd;
 	const char *db_path;
+	char *web_root;       /* cfg->web_dir resolved (static.c compares against it), or NULL */
 	pthread_key_t store_key;
 	atomic_int inflight;  /* requests begun (request line read) and not yet done */
 	atomic_int draining;  /* set on stop: replies say Connection: close */
@@ -204,6 +206,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	if (!r->seen++ && !has_body)
 		return MHD_YES; /* a reply queued on the first call costs the keep-alive */
 	r->answered = 1;
+	/* the pages' files first; whatever is not one of them is the API's */
+	if (srv->web_root && !has_body &&
+	    http_static_serve(conn, srv->web_root, method, r->target, r->len,
+			      atomic_load(&srv->draining), &ret))
+		return ret;
 	/* a request with a body is answered on the first call, before the body is read */
 	http_dispatch(method, r->target, r->len, has_body, thread_store, srv, &rep);
 	if (rep.status >= 500)
@@ -292,12 +299,19 @@ int http_server_start(const struct http_config *cfg, struct http_server **out,
 	srv->listen_fd = -1;
 	atomic_init(&srv->inflight, 0);
 	atomic_init(&srv->draining, 0);
+	if (cfg->web_dir && !(srv->web_root = realpath(cfg->web_dir, NULL))) {
+		c2c_err_set(err, C2C_EIO, "serve: --web %s: %s", cfg->web_dir, strerror(errno));
+		free(srv);
+		return C2C_EIO;
+	}
 	if (pthread_key_create(&srv->store_key, store_destroy)) {
+		free(srv->web_root);
 		free(srv);
 		return c2c_err_set(err, C2C_ENOMEM, "serve: no thread key");
 	}
 	if ((rc = listen_on(srv, cfg->bind, cfg->port, err))) {
 		pthread_key_delete(srv->store_key);
+		free(srv->web_root);
 		free(srv);
 		return rc;
 	}
@@ -317,6 +331,7 @@ int http_server_start(const struct http_config *cfg, struct http_server **out,
 	if (!srv->daemon) {
 		close(srv->listen_fd);
 		pthread_key_delete(srv->store_key);
+		free(srv->web_root);
 		free(srv);
 		return c2c_err_set(err, C2C_EIO, "serve: libmicrohttpd could not start (see above)");
 	}
@@ -345,5 +360,6 @@ void http_server_stop(struct http_server *srv, int drain_ms)
 	/* joins the workers; each one's thread-key destructor closes its database */
 	MHD_stop_daemon(srv->daemon);
 	pthread_key_delete(srv->store_key);
+	free(srv->web_root);
 	free(srv);
 }

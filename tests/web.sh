@@ -1,0 +1,147 @@
+#!/bin/sh
+# web.sh - the web pages as people get them: `c2c serve` sending web/dist
+# (index.html, its assets, the page CSP), no file outside the web directory
+# reachable by any spelling of a path, and the pages themselves in a real
+# browser (web/test/browser.mjs: Debian's chromium driven by playwright-core):
+# dashboard figures, map points and lines, filters, the language switch and
+# its memory, search, phone width.  Screenshots go to BUILD_DIR/web-screenshots/.
+#
+# No chromium, no node or no built pages is a failure, never a skip: a
+# browser test that cannot run has not passed.
+#
+# usage: tests/web.sh BUILD_DIR    prints one line per check and, last,
+#        "web: N passed, N failed"; exits non-zero if any failed.
+set -u
+BUILD="$(cd "$1" && pwd)"
+BIN="$BUILD/c2c"
+HERE="$(cd "$(dirname "$0")" && pwd)"
+WEB="$HERE/../web"
+WORK="$(mktemp -d)"
+PID=""
+stop() { # SIGTERM the server; returns its exit status
+	[ -n "$PID" ] || return 0
+	kill -TERM "$PID" 2>/dev/null
+	wait "$PID"
+	st=$?
+	PID=""
+	return "$st"
+}
+cleanup() { [ -n "$PID" ] && kill -KILL "$PID" 2>/dev/null; rm -rf "$WORK"; }
+trap cleanup EXIT
+export LC_ALL=C.UTF-8
+. "$HERE/lib/assert.sh"
+
+free_port() {
+	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+# serve ARGS...: start c2c serve on a free port, wait for it, set URL
+serve() {
+	port=$(free_port)
+	"$BIN" --db "$WORK/c2c.db" serve --port "$port" --threads 2 "$@" >"$WORK/serve.out" 2>"$WORK/serve.err" &
+	PID=$!
+	URL="http://127.0.0.1:$port"
+	for _ in $(seq 1 100); do curl -s -o /dev/null "$URL/healthz" && return 0; sleep 0.1; done
+	bad "c2c serve did not start: $(cat "$WORK/serve.err")"
+	return 1
+}
+# fetch NAME WANT_STATUS PATH [CURL ARGS]: body to $WORK/body, headers to $WORK/hdr
+fetch() {
+	n=$1 want=$2 p=$3
+	shift 3
+	code=$(curl -s --path-as-is -o "$WORK/body" -D "$WORK/hdr" -w '%{http_code}' "$@" "$URL$p")
+	check "$n" "$code" "$want"
+}
+header() { # header NAME 'Name: value'
+	if tr -d '\r' <"$WORK/hdr" | grep -qixF -- "$2"; then ok "$1"; else
+		bad "$1: no '$2' in: $(tr -d '\r' <"$WORK/hdr" | tr '\n' '|')"; fi
+}
+
+"$BIN" --db "$WORK/c2c.db" init >/dev/null 2>"$WORK/init.err" || bad "c2c init: $(cat "$WORK/init.err")"
+
+# --- serving the built pages (the default --web: the source tree's web/dist)
+if [ -f "$WEB/dist/index.html" ]; then ok "web/dist is built"; else
+	bad "web/dist/index.html missing: run 'make build' (npm ci and npm run build in web/)"; fi
+if serve; then
+	fetch "GET / is the page" 200 /
+	header "/ is HTML" "Content-Type: text/html; charset=utf-8"
+	header "/ has the page CSP" "Content-Security-Policy: default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; font-src 'self'; manifest-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+	header "/ says nosniff" "X-Content-Type-Options: nosniff"
+	cmp -s "$WORK/body" "$WEB/dist/index.html" && ok "/ is web/dist/index.html" || bad "/ differs from web/dist/index.html"
+	fetch "GET /index.html" 200 /index.html
+	fetch "GET /app.js" 200 /app.js
+	header "app.js is JavaScript" "Content-Type: text/javascript; charset=utf-8"
+	fetch "GET /style.css" 200 /style.css
+	header "style.css is CSS" "Content-Type: text/css; charset=utf-8"
+	fetch "GET /app.js?v=1 (query ignored)" 200 "/app.js?v=1"
+	fetch "HEAD /" 200 / -I
+	cmp -s "$WORK/body" "$WORK/hdr" && ok "HEAD / has no body" || bad "HEAD / sent a body"
+	fetch "POST / is not a page" 404 / -X POST
+	fetch "unknown file: JSON 404" 404 /nope.html
+	header "404 keeps the API CSP" "Content-Security-Policy: default-src 'none'; frame-ancestors 'none'"
+	fetch "API still there" 200 /api/v1/stats
+	header "API keeps its strict CSP" "Content-Security-Policy: default-src 'none'; frame-ancestors 'none'"
+	fetch "API 404 stays JSON" 404 /api/v1/nope
+	header "API 404 is JSON" "Content-Type: application/json; charset=utf-8"
+	stop
+fi
+
+# --- traversal: a web directory of our own with a secret beside it --------
+mkdir -p "$WORK/www/sub" "$WORK/www/.hidden"
+echo '<!doctype html><title>t</title>' >"$WORK/www/index.html"
+echo 'ok' >"$WORK/www/sub/a.txt"
+echo 'SECRET-OUTSIDE' >"$WORK/secret.txt"
+echo 'SECRET-HIDDEN' >"$WORK/www/.hidden/h.txt"
+ln -s ../secret.txt "$WORK/www/link.txt"
+ln -s /etc "$WORK/www/etc"
+"$BIN" --db "$WORK/c2c.db" serve --port 0 --web "$WORK/none" >/dev/null 2>"$WORK/err"
+st=$?
+[ "$st" -ne 0 ] && grep -q "not a directory" "$WORK/err" && ok "--web to no directory is refused (exit $st)" ||
+	bad "--web to no directory: exit $st, $(cat "$WORK/err")"
+if serve --web "$WORK/www"; then
+	fetch "--web DIR: / is its index.html" 200 /
+	fetch "--web DIR: a file in a subdirectory" 200 /sub/a.txt
+	header "unknown extension is text or bytes, never sniffed" "Content-Type: text/plain; charset=utf-8"
+	fetch "a directory is no page" 404 /sub
+	for p in /../secret.txt /sub/../../secret.txt /%2e%2e/secret.txt /%2E%2E%2Fsecret.txt \
+		/..%2fsecret.txt /sub/%2e%2e/%2e%2e/secret.txt /./index.html //etc/passwd /%2Fetc%2Fpasswd \
+		/etc/passwd /link.txt /.hidden/h.txt /%2ehidden/h.txt '/..\secret.txt' '/%5c..%5csecret.txt' \
+		/index.html%00.txt /%00 /sub/a.txt%00 /%c0%ae%c0%ae/secret.txt /sub//a.txt; do
+		code=$(curl -s --path-as-is -o "$WORK/body" -w '%{http_code}' "$URL$p")
+		case "$code" in
+		403 | 404) if grep -q SECRET "$WORK/body" || grep -q 'root:' "$WORK/body"; then
+			bad "traversal $p: $code but the body leaks a file"; else ok "traversal $p: $code"; fi ;;
+		*) bad "traversal $p: status $code, expected 403 or 404: $(head -c 100 "$WORK/body")" ;;
+		esac
+	done
+	# a raw request line, no client to tidy it up
+	raw=$(printf 'GET ../secret.txt HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n' |
+		python3 -c 'import socket,sys; s=socket.create_connection(("127.0.0.1",'"${URL##*:}"')); s.sendall(sys.stdin.buffer.read()); print(s.recv(4096).decode("latin1").split("\r\n")[0]); s.close()' 2>&1)
+	case "$raw" in *" 403 "* | *" 404 "* | *" 400 "*) ok "raw 'GET ../secret.txt': $raw" ;; *) bad "raw 'GET ../secret.txt': $raw" ;; esac
+	stop
+fi
+
+# --- the pages in chromium -------------------------------------------------
+shots="$BUILD/web-screenshots"
+rm -rf "$shots"
+if [ ! -x /usr/bin/chromium ]; then
+	bad "no /usr/bin/chromium: the browser tests cannot run (apt-get install chromium; scripts/install-deps.sh)"
+elif ! command -v node >/dev/null 2>&1 || [ ! -d "$WEB/node_modules/playwright-core" ]; then
+	bad "no node or no web/node_modules/playwright-core: run 'make build' (npm ci in web/)"
+elif serve; then
+	start=$(date +%s)
+	(cd "$WEB" && timeout 120 node test/browser.mjs "$URL/" "$shots") >"$WORK/browser.log" 2>&1
+	st=$?
+	cat "$WORK/browser.log"
+	p=$(grep -c '^ok: ' "$WORK/browser.log")
+	f=$(grep -c '^FAILED: ' "$WORK/browser.log")
+	pass=$((pass + p))
+	fail=$((fail + f))
+	[ "$st" -eq 0 ] || [ "$f" -gt 0 ] || bad "browser run exited $st with no failed check: $(tail -5 "$WORK/browser.log")"
+	[ "$p" -gt 20 ] || bad "browser run made only $p checks"
+	echo "browser: $(($(date +%s) - start)) s; screenshots in $shots"
+	stop
+	[ "$st" -eq 0 ] && ok "c2c serve exits 0 on SIGTERM after the browser" || bad "c2c serve exit $st after the browser"
+fi
+
+echo "web: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
