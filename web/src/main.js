@@ -25,6 +25,7 @@ const L = {
   loading: ['読み込み中…', 'Loading…'],
   load_error: ['データを読み込めませんでした', 'Could not load the data'],
   dash_h: ['主要な数値', 'Headline figures'],
+  range_all: ['対象：2013～2025年度（seed 003 の一覧すべて）', 'Fiscal years 2013–2025 (the whole list of seed 003)'],
   dash_intro: ['環境省「脱炭素社会実現のための都市間連携事業」（2013～2025年度）と二国間クレジット制度（JCM）',
     "The Ministry of the Environment's City-to-City Collaboration programme (FY2013–2025) and the Joint Crediting Mechanism (JCM)"],
   f_partnerships: ['連携事業', 'Partnerships'],
@@ -130,7 +131,10 @@ async function dashboard(main) {
       h('details', {}, h('summary', {}, t('how_counted')), h('p', { lang: 'en' }, f.rule)));
   });
   main.append(h('h1', {}, t('dash_h')), h('p', { class: 'intro' }, t('dash_intro')),
-    h('p', { class: 'range', lang: 'en' }, stats.range_label || ''),
+    // the API's range_label is English; the whole-list case is said in the page's language
+    stats.from == null && stats.to == null
+      ? h('p', { class: 'range' }, t('range_all'))
+      : h('p', { class: 'range', lang: 'en' }, stats.range_label || ''),
     h('ul', { class: 'cards' }, cards));
   if (reg) {
     const rows = ['entries', 'issued', 'held', 'retired', 'cancelled'].map((k) =>
