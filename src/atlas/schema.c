@@ -61,6 +61,23 @@ static const char search_sql_sqlite[] =
 static const char search_vocab_sql_sqlite[] =
 	"CREATE VIRTUAL TABLE atlas_search_vocab USING fts5vocab(atlas_search, 'row');";
 
+/* PostgreSQL has no FTS5: the index is a plain table searched by substring
+ * (search.c), the same rows rebuild fills on SQLite. */
+static const char search_sql_pg[] =
+	"CREATE TABLE atlas_search (tbl TEXT NOT NULL, id TEXT NOT NULL, name TEXT NOT NULL,"
+	" body TEXT NOT NULL);";
+
+/* A trigram GIN index lets LIKE '%q%' use an index, where the server has
+ * pg_trgm (Debian's postgresql-contrib); without it the scan still answers
+ * the same, only slower, so its absence is not an error. */
+static const char search_vocab_sql_pg[] =
+	"DO $$ BEGIN"
+	" IF EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'pg_trgm') THEN"
+	"  CREATE EXTENSION IF NOT EXISTS pg_trgm;"
+	"  CREATE INDEX atlas_search_trgm ON atlas_search"
+	"   USING gin (lower(name || chr(10) || body) gin_trgm_ops);"
+	" END IF; END $$;";
+
 /* The columns that schema version `v` (> 3) adds.  A required column needs
  * a default for the rows already there; the empty string keeps NOT NULL. */
 static int schema_added_columns_sql(struct strbuf *sb, int v)
@@ -88,8 +105,11 @@ int atlas_migrate(struct store *st, int *applied, struct c2c_err *err)
 		strbuf_init(&sb[v], 0);
 	rc |= schema_tables_sql(&sb[0]);
 	m[0] = (struct store_migration){1, "atlas tables", NULL};
-	m[1] = (struct store_migration){2, "atlas search index", search_sql_sqlite};
-	m[2] = (struct store_migration){3, "atlas search vocabulary", search_vocab_sql_sqlite};
+	/* Same versions and names on both backends; only the SQL differs. */
+	int pg = !strcmp(store_backend(st), "postgresql");
+	m[1] = (struct store_migration){2, "atlas search index", pg ? search_sql_pg : search_sql_sqlite};
+	m[2] = (struct store_migration){3, "atlas search vocabulary",
+					pg ? search_vocab_sql_pg : search_vocab_sql_sqlite};
 	for (int v = 4; v <= ATLAS_SCHEMA_VERSION; v++) {
 		rc |= schema_added_columns_sql(&sb[v - 1], v);
 		m[v - 1] = (struct store_migration){v, "atlas columns", NULL};

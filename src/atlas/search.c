@@ -180,6 +180,28 @@ static const char rank_sql[] =
 	" WHEN 'agreements' THEN 3 WHEN 'cases' THEN 4 WHEN 'events' THEN 5 ELSE 6 END, id"
 	" LIMIT ?3";
 
+/* PostgreSQL's ranking: the same order, strpos for instr.  The database is
+ * created with the C collation (tests/pg.sh), so `id` sorts by bytes as in
+ * SQLite, and lower() folds ASCII only, as SQLite's does. */
+static const char rank_sql_pg[] =
+	" ORDER BY (strpos(lower(name), lower(?2)) > 0) DESC,"
+	" CASE tbl WHEN 'places' THEN 0 WHEN 'partnerships' THEN 1 WHEN 'projects' THEN 2"
+	" WHEN 'agreements' THEN 3 WHEN 'cases' THEN 4 WHEN 'events' THEN 5 ELSE 6 END, id"
+	" LIMIT ?3";
+
+/* LIKE pattern for "contains q", ASCII folded like lower(): the trigram
+ * index (schema.c) serves LIKE, not strpos. */
+static void like_pattern(struct strbuf *sb, const char *q)
+{
+	strbuf_addch(sb, '%');
+	for (; *q; q++) {
+		if (*q == '%' || *q == '_' || *q == '\\')
+			strbuf_addch(sb, '\\');
+		strbuf_addch(sb, (*q >= 'A' && *q <= 'Z') ? (char)(*q + 32) : *q);
+	}
+	strbuf_addch(sb, '%');
+}
+
 #define SHORT_TERMS_MAX 1000
 
 /* For a query of one or two characters: an FTS5 expression OR-ing every
@@ -238,20 +260,29 @@ int atlas_search(struct store *st, const char *query, size_t limit, json_t **out
 	strbuf_init(&sql, 0);
 	strbuf_init(&phrase, 0);
 	rc = 1;
-	if (nchars >= 3)
-		fts_phrase(&phrase, query);
-	else if ((rc = short_query_terms(st, query, &phrase, err)) < 0)
-		goto out;
-	if (rc == 1) {
-		strbuf_addstr(&sql, "SELECT tbl, id, name, body FROM atlas_search WHERE atlas_search MATCH ?1");
-	} else {
-		/* instr() on lower(): SQLite's lower() folds ASCII only, as the index does. */
+	if (!strcmp(store_backend(st), "postgresql")) {
+		/* No FTS5 there: one substring match for every length of query,
+		 * finding what SQLite's phrase (or scan) finds. */
 		strbuf_addstr(&sql, "SELECT tbl, id, name, body FROM atlas_search"
-				    " WHERE ?1 IS NOT NULL AND instr(lower(name || char(10) || body), lower(?2)) > 0");
-		strbuf_reset(&phrase);
-		strbuf_addstr(&phrase, query);
+				    " WHERE lower(name || chr(10) || body) LIKE ?1");
+		strbuf_addstr(&sql, rank_sql_pg);
+		like_pattern(&phrase, query);
+	} else {
+		if (nchars >= 3)
+			fts_phrase(&phrase, query);
+		else if ((rc = short_query_terms(st, query, &phrase, err)) < 0)
+			goto out;
+		if (rc == 1) {
+			strbuf_addstr(&sql, "SELECT tbl, id, name, body FROM atlas_search WHERE atlas_search MATCH ?1");
+		} else {
+			/* instr() on lower(): SQLite's lower() folds ASCII only, as the index does. */
+			strbuf_addstr(&sql, "SELECT tbl, id, name, body FROM atlas_search"
+					    " WHERE ?1 IS NOT NULL AND instr(lower(name || char(10) || body), lower(?2)) > 0");
+			strbuf_reset(&phrase);
+			strbuf_addstr(&phrase, query);
+		}
+		strbuf_addstr(&sql, rank_sql);
 	}
-	strbuf_addstr(&sql, rank_sql);
 	if ((rc = store_prepare(st, strbuf_str(&sql), &s, err)))
 		goto out;
 	store_bind_text(s, 1, strbuf_str(&phrase));

@@ -23,7 +23,7 @@ enum store_open_flags {
 
 int store_open(struct store **out, const char *path, int flags, struct c2c_err *err);
 void store_close(struct store *st);
-const char *store_backend(const struct store *st); /* "sqlite" */
+const char *store_backend(const struct store *st); /* "sqlite" or "postgresql" */
 const char *store_path(const struct store *st);
 
 /* Make every later commit durable against power loss, not only against a

@@ -1,10 +1,17 @@
 /*
  * store_sqlite.c - the embedded SQLite backend of store.h: the default, so
  * c2c starts with nothing but itself.
+ *
+ * It also owns the public entry points for the PostgreSQL backend: a store
+ * opened on a postgresql:// URL carries `pg`, and each call hands over to
+ * store_pg.c with one predictable branch, so the SQLite path keeps its
+ * direct calls and its statement cache exactly as they were.
  */
 #include "store.h"
+#include "store_pg.h"
 
 #include <sqlite3.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -21,6 +28,7 @@ struct store_stmt {
 	char *sql;          /* set when the statement lives in the cache */
 	int in_use;
 	unsigned long used; /* last use, for eviction */
+	struct store_pg_stmt *pg; /* PostgreSQL: the statement there, else NULL */
 };
 
 struct store {
@@ -28,6 +36,7 @@ struct store {
 	char *path;
 	struct store_stmt cache[STMT_CACHE];
 	unsigned long clock;
+	struct store_pg *pg; /* PostgreSQL: the connection, else NULL (SQLite) */
 };
 
 static int db_error(struct store *st, struct c2c_err *err, const char *what)
@@ -45,9 +54,24 @@ int store_open(struct store **out, const char *path, int flags, struct c2c_err *
 	struct store *st;
 	struct stat sb;
 	int oflags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
-	int exists = stat(path, &sb) == 0;
+	int exists = !store_pg_is_url(path) && stat(path, &sb) == 0;
 
 	*out = NULL;
+	if (store_pg_is_url(path)) {
+		/* The server creates databases (createdb); "create" here means
+		 * only the schema, which the migrations make. */
+		st = calloc(1, sizeof(*st));
+		if (!st || !(st->path = strdup(path))) {
+			free(st);
+			return c2c_err_set(err, C2C_ENOMEM, "out of memory");
+		}
+		if (store_pg_open(&st->pg, path, err)) {
+			store_close(st);
+			return C2C_EDB;
+		}
+		*out = st;
+		return 0;
+	}
 	if (!exists && !(flags & STORE_OPEN_CREATE)) {
 		c2c_err_set(err, C2C_ENOTFOUND, "%s: no such database", path);
 		c2c_err_hint(err, "run 'c2c --db %s init' to create it, or set C2C_DB", path);
@@ -94,6 +118,12 @@ void store_close(struct store *st)
 {
 	if (!st)
 		return;
+	if (st->pg) {
+		store_pg_close(st->pg);
+		free(st->path);
+		free(st);
+		return;
+	}
 	for (int i = 0; i < STMT_CACHE; i++)
 		if (st->cache[i].sql) {
 			sqlite3_finalize(st->cache[i].st);
@@ -106,19 +136,24 @@ void store_close(struct store *st)
 
 const char *store_backend(const struct store *st)
 {
-	(void)st;
-	return "sqlite";
+	return st->pg ? "postgresql" : "sqlite";
 }
 
 const char *store_path(const struct store *st) { return st->path; }
 
 int store_set_durable(struct store *st, struct c2c_err *err)
 {
+	/* PostgreSQL: nothing to do; synchronous_commit is on by default, so a
+	 * commit is already flushed to the WAL on disk before it returns. */
+	if (st->pg)
+		return 0;
 	return store_exec(st, "PRAGMA synchronous=FULL", err);
 }
 
 int store_exec(struct store *st, const char *sql, struct c2c_err *err)
 {
+	if (st->pg)
+		return store_pg_exec(st->pg, sql, err);
 	if (sqlite3_exec(st->db, sql, NULL, NULL, NULL) != SQLITE_OK)
 		return db_error(st, err, "SQL");
 	return 0;
@@ -130,6 +165,18 @@ int store_prepare(struct store *st, const char *sql, struct store_stmt **out,
 	struct store_stmt *s, *victim = NULL;
 
 	*out = NULL;
+	if (st->pg) {
+		int rc;
+		if (!(s = calloc(1, sizeof(*s))))
+			return c2c_err_set(err, C2C_ENOMEM, "out of memory");
+		if ((rc = store_pg_prepare(st->pg, sql, &s->pg, err))) {
+			free(s);
+			return rc;
+		}
+		s->store = st;
+		*out = s;
+		return 0;
+	}
 	for (int i = 0; i < STMT_CACHE; i++) {
 		s = &st->cache[i];
 		if (s->sql && !s->in_use && !strcmp(s->sql, sql)) {
@@ -177,6 +224,8 @@ int store_prepare(struct store *st, const char *sql, struct store_stmt **out,
 
 int store_bind_text(struct store_stmt *s, int idx, const char *v)
 {
+	if (s->pg)
+		return store_pg_bind(s->pg, idx, v);
 	if (!v)
 		return sqlite3_bind_null(s->st, idx) == SQLITE_OK ? 0 : C2C_EDB;
 	return sqlite3_bind_text(s->st, idx, v, -1, SQLITE_TRANSIENT) == SQLITE_OK ? 0 : C2C_EDB;
@@ -184,22 +233,37 @@ int store_bind_text(struct store_stmt *s, int idx, const char *v)
 
 int store_bind_int(struct store_stmt *s, int idx, long long v)
 {
+	if (s->pg) {
+		char buf[24];
+		snprintf(buf, sizeof(buf), "%lld", v);
+		return store_pg_bind(s->pg, idx, buf);
+	}
 	return sqlite3_bind_int64(s->st, idx, v) == SQLITE_OK ? 0 : C2C_EDB;
 }
 
 int store_bind_double(struct store_stmt *s, int idx, double v)
 {
+	if (s->pg) {
+		char buf[40];
+		snprintf(buf, sizeof(buf), "%.17g", v); /* round-trips exactly */
+		return store_pg_bind(s->pg, idx, buf);
+	}
 	return sqlite3_bind_double(s->st, idx, v) == SQLITE_OK ? 0 : C2C_EDB;
 }
 
 int store_bind_null(struct store_stmt *s, int idx)
 {
+	if (s->pg)
+		return store_pg_bind(s->pg, idx, NULL);
 	return sqlite3_bind_null(s->st, idx) == SQLITE_OK ? 0 : C2C_EDB;
 }
 
 int store_step(struct store_stmt *s, struct c2c_err *err)
 {
-	int rc = sqlite3_step(s->st);
+	int rc;
+	if (s->pg)
+		return store_pg_step(s->pg, err);
+	rc = sqlite3_step(s->st);
 	if (rc == SQLITE_ROW)
 		return 1;
 	if (rc == SQLITE_DONE)
@@ -209,6 +273,10 @@ int store_step(struct store_stmt *s, struct c2c_err *err)
 
 int store_reset(struct store_stmt *s)
 {
+	if (s->pg) {
+		store_pg_reset(s->pg);
+		return 0;
+	}
 	sqlite3_reset(s->st);
 	sqlite3_clear_bindings(s->st);
 	return 0;
@@ -218,6 +286,11 @@ void store_finalize(struct store_stmt *s)
 {
 	if (!s)
 		return;
+	if (s->pg) {
+		store_pg_finalize(s->pg);
+		free(s);
+		return;
+	}
 	if (s->sql) { /* back to the cache, ready for the next use */
 		sqlite3_reset(s->st);
 		sqlite3_clear_bindings(s->st);
@@ -228,21 +301,41 @@ void store_finalize(struct store_stmt *s)
 	free(s);
 }
 
-int store_col_count(struct store_stmt *s) { return sqlite3_column_count(s->st); }
-const char *store_col_name(struct store_stmt *s, int i) { return sqlite3_column_name(s->st, i); }
+int store_col_count(struct store_stmt *s)
+{
+	return s->pg ? store_pg_col_count(s->pg) : sqlite3_column_count(s->st);
+}
+
+const char *store_col_name(struct store_stmt *s, int i)
+{
+	return s->pg ? store_pg_col_name(s->pg, i) : sqlite3_column_name(s->st, i);
+}
+
 int store_col_is_null(struct store_stmt *s, int i)
 {
+	if (s->pg)
+		return store_pg_col_is_null(s->pg, i);
 	return sqlite3_column_type(s->st, i) == SQLITE_NULL;
 }
 
 const char *store_col_text(struct store_stmt *s, int i)
 {
-	const unsigned char *t = sqlite3_column_text(s->st, i);
+	const unsigned char *t;
+	if (s->pg)
+		return store_pg_col_text(s->pg, i);
+	t = sqlite3_column_text(s->st, i);
 	return t ? (const char *)t : "";
 }
 
-long long store_col_int(struct store_stmt *s, int i) { return sqlite3_column_int64(s->st, i); }
-double store_col_double(struct store_stmt *s, int i) { return sqlite3_column_double(s->st, i); }
+long long store_col_int(struct store_stmt *s, int i)
+{
+	return s->pg ? store_pg_col_int(s->pg, i) : sqlite3_column_int64(s->st, i);
+}
+
+double store_col_double(struct store_stmt *s, int i)
+{
+	return s->pg ? store_pg_col_double(s->pg, i) : sqlite3_column_double(s->st, i);
+}
 
 long long store_query_int(struct store *st, const char *sql, struct c2c_err *err)
 {
@@ -258,6 +351,8 @@ long long store_query_int(struct store *st, const char *sql, struct c2c_err *err
 
 int store_begin(struct store *st, struct c2c_err *err)
 {
+	if (st->pg)
+		return store_pg_begin(st->pg, err);
 	/* IMMEDIATE takes the write lock now: two writers queue instead of one
 	 * failing half-way with SQLITE_BUSY on its first write. */
 	return store_exec(st, "BEGIN IMMEDIATE", err);
@@ -265,11 +360,17 @@ int store_begin(struct store *st, struct c2c_err *err)
 
 int store_commit(struct store *st, struct c2c_err *err)
 {
+	if (st->pg)
+		return store_pg_commit(st->pg, err);
 	return store_exec(st, "COMMIT", err);
 }
 
 void store_rollback(struct store *st)
 {
+	if (st->pg) {
+		store_pg_rollback(st->pg);
+		return;
+	}
 	if (!sqlite3_get_autocommit(st->db))
 		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 }

@@ -1,0 +1,356 @@
+/*
+ * store_pg.c - the PostgreSQL backend of store.h, through libpq: the server
+ * store for a ministry running c2c for many users (issue 9).
+ *
+ * The SQL c2c writes is shared with SQLite (docs/store.md), so this file
+ * only adapts the mechanics: `?` / `?N` placeholders become `$N`, each
+ * distinct SQL text is prepared once per connection under a generated name
+ * (the same reason as SQLite's statement cache: the registry repeats a dozen
+ * statements per operation), values travel as text, and a statement's whole
+ * result is fetched at its first step and then walked row by row.
+ */
+#include "store_pg.h"
+
+#include <libpq-fe.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define PG_CACHE 64   /* prepared statements kept per connection */
+#define PG_PARAMS 32  /* the most placeholders one c2c statement uses, with room */
+
+struct pg_prepared {
+	char *sql;          /* c2c's SQL text, the cache key */
+	char name[24];      /* server-side name, c2c_N */
+	int nparams;
+	unsigned long used; /* last use, for eviction */
+};
+
+struct store_pg {
+	PGconn *conn;
+	struct pg_prepared cache[PG_CACHE];
+	unsigned long clock, serial;
+};
+
+struct store_pg_stmt {
+	struct store_pg *pg;
+	char name[24];
+	int nparams;
+	char *vals[PG_PARAMS];
+	PGresult *res; /* set from the first step until reset */
+	int row, nrows;
+};
+
+int store_pg_is_url(const char *path)
+{
+	return path && (!strncmp(path, "postgresql://", 13) || !strncmp(path, "postgres://", 11));
+}
+
+/* Map a failed result to c2c's codes: a constraint is a conflict as in
+ * SQLite; a serialization failure is a conflict the caller may retry. */
+static int pg_error(struct store_pg *pg, PGresult *res, struct c2c_err *err, const char *what)
+{
+	const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+	const char *msg = res ? PQresultErrorMessage(res) : PQerrorMessage(pg->conn);
+	char text[512];
+	size_t n;
+
+	snprintf(text, sizeof(text), "%s", msg && *msg ? msg : PQerrorMessage(pg->conn));
+	n = strlen(text);
+	while (n && (text[n - 1] == '\n' || text[n - 1] == ' '))
+		text[--n] = '\0';
+	if (state && (!strcmp(state, "40001") || !strcmp(state, "40P01"))) {
+		c2c_err_set(err, C2C_ECONFLICT, "%s: serialization failure, retry the operation: %s", what, text);
+		c2c_err_hint(err, "another transaction changed the same rows at the same time; nothing of this one was kept");
+		return C2C_ECONFLICT;
+	}
+	if (state && !strncmp(state, "23", 2))
+		return c2c_err_set(err, C2C_ECONFLICT, "%s: %s", what, text);
+	return c2c_err_set(err, C2C_EDB, "%s: %s", what, text);
+}
+
+int store_pg_open(struct store_pg **out, const char *url, struct c2c_err *err)
+{
+	struct store_pg *pg = calloc(1, sizeof(*pg));
+	PGresult *res;
+
+	*out = NULL;
+	if (!pg)
+		return c2c_err_set(err, C2C_ENOMEM, "out of memory");
+	pg->conn = PQconnectdb(url);
+	if (!pg->conn || PQstatus(pg->conn) != CONNECTION_OK) {
+		char msg[512];
+		snprintf(msg, sizeof(msg), "%s", pg->conn ? PQerrorMessage(pg->conn) : "out of memory");
+		msg[strcspn(msg, "\n")] = '\0';
+		c2c_err_set(err, C2C_EDB, "%s: cannot connect: %s", url, msg);
+		c2c_err_hint(err, "check that the server runs and the database exists (createdb)");
+		store_pg_close(pg);
+		return C2C_EDB;
+	}
+	/* Messages in one language, and notices (CREATE ... IF NOT EXISTS
+	 * "already exists, skipping") not printed over c2c's own output. */
+	res = PQexec(pg->conn, "SET client_min_messages = warning; SET client_encoding = 'UTF8'");
+	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+		pg_error(pg, res, err, url);
+		PQclear(res);
+		store_pg_close(pg);
+		return C2C_EDB;
+	}
+	PQclear(res);
+	*out = pg;
+	return 0;
+}
+
+void store_pg_close(struct store_pg *pg)
+{
+	if (!pg)
+		return;
+	for (int i = 0; i < PG_CACHE; i++)
+		free(pg->cache[i].sql);
+	PQfinish(pg->conn);
+	free(pg);
+}
+
+int store_pg_exec(struct store_pg *pg, const char *sql, struct c2c_err *err)
+{
+	PGresult *res = PQexec(pg->conn, sql);
+	ExecStatusType t = PQresultStatus(res);
+	int rc = 0;
+	if (t != PGRES_COMMAND_OK && t != PGRES_TUPLES_OK && t != PGRES_EMPTY_QUERY)
+		rc = pg_error(pg, res, err, "SQL");
+	PQclear(res);
+	return rc;
+}
+
+int store_pg_begin(struct store_pg *pg, struct c2c_err *err)
+{
+	/* SERIALIZABLE: what SQLite's single writer gives for free; here two
+	 * transfers from one account cannot both read the old balance. */
+	return store_pg_exec(pg, "BEGIN ISOLATION LEVEL SERIALIZABLE", err);
+}
+
+int store_pg_commit(struct store_pg *pg, struct c2c_err *err)
+{
+	return store_pg_exec(pg, "COMMIT", err);
+}
+
+void store_pg_rollback(struct store_pg *pg)
+{
+	if (PQtransactionStatus(pg->conn) != PQTRANS_IDLE)
+		PQclear(PQexec(pg->conn, "ROLLBACK"));
+}
+
+/* `?` and `?N` to `$N`, outside string literals, quoted identifiers and
+ * comments.  Returns the number of parameters, < 0 when out of memory. */
+static int translate(const char *sql, char **out)
+{
+	size_t len = strlen(sql), o = 0;
+	char *buf = malloc(len * 10 + 1); /* "?" becomes at most "$NNN::text" */
+	int next = 0, max = 0;
+
+	if (!buf)
+		return -1;
+	for (const char *p = sql; *p;) {
+		if (*p == '\'' || *p == '"') {
+			char q = *p;
+			buf[o++] = *p++;
+			while (*p) {
+				if (*p == q && p[1] == q) {
+					buf[o++] = *p++;
+					buf[o++] = *p++;
+				} else if (*p == q) {
+					buf[o++] = *p++;
+					break;
+				} else {
+					buf[o++] = *p++;
+				}
+			}
+		} else if (p[0] == '-' && p[1] == '-') {
+			while (*p && *p != '\n')
+				buf[o++] = *p++;
+		} else if (*p == '?') {
+			int n;
+			p++;
+			if (*p >= '0' && *p <= '9') {
+				char *end;
+				n = (int)strtol(p, &end, 10);
+				p = end;
+			} else {
+				n = ++next;
+			}
+			if (n > max)
+				max = n;
+			o += (size_t)snprintf(buf + o, 8, "$%d", n);
+			/* A parameter only tested for NULL ("? IS NULL OR col = ?")
+			 * gives the server no type to infer; every such use in c2c is
+			 * text, so say so (other types are compared, hence inferred). */
+			{
+				const char *q = p;
+				while (*q == ' ')
+					q++;
+				if (!strncasecmp(q, "IS NULL", 7) || !strncasecmp(q, "IS NOT NULL", 11))
+					o += (size_t)snprintf(buf + o, 8, "::text");
+			}
+		} else {
+			buf[o++] = *p++;
+		}
+	}
+	buf[o] = '\0';
+	*out = buf;
+	return max;
+}
+
+int store_pg_prepare(struct store_pg *pg, const char *sql, struct store_pg_stmt **out,
+		     struct c2c_err *err)
+{
+	struct pg_prepared *e = NULL, *victim = NULL;
+	struct store_pg_stmt *s;
+
+	*out = NULL;
+	for (int i = 0; i < PG_CACHE; i++) {
+		struct pg_prepared *c = &pg->cache[i];
+		if (c->sql && !strcmp(c->sql, sql)) {
+			e = c;
+			break;
+		}
+		if (!victim || !c->sql || (victim->sql && c->used < victim->used))
+			victim = c;
+	}
+	if (!e) {
+		char *text, *copy = strdup(sql);
+		PGresult *res;
+		int n;
+		if (!copy || (n = translate(sql, &text)) < 0) {
+			free(copy);
+			return c2c_err_set(err, C2C_ENOMEM, "out of memory");
+		}
+		if (n > PG_PARAMS) {
+			free(copy);
+			free(text);
+			return c2c_err_set(err, C2C_EINTERNAL, "SQL prepare: %d parameters, at most %d", n, PG_PARAMS);
+		}
+		if (victim->sql) { /* the server forgets it too, or names pile up */
+			char dealloc[48];
+			snprintf(dealloc, sizeof(dealloc), "DEALLOCATE %s", victim->name);
+			PQclear(PQexec(pg->conn, dealloc));
+			free(victim->sql);
+			victim->sql = NULL;
+		}
+		snprintf(victim->name, sizeof(victim->name), "c2c_%lu", ++pg->serial);
+		res = PQprepare(pg->conn, victim->name, text, 0, NULL);
+		free(text);
+		if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+			int rc = pg_error(pg, res, err, "SQL prepare");
+			PQclear(res);
+			free(copy);
+			return rc;
+		}
+		PQclear(res);
+		victim->sql = copy;
+		victim->nparams = n;
+		e = victim;
+	}
+	e->used = ++pg->clock;
+	/* Per use, not per cached entry: a statement may be walked while the
+	 * same SQL runs again nested inside the walk (rows are already here). */
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		return c2c_err_set(err, C2C_ENOMEM, "out of memory");
+	s->pg = pg;
+	memcpy(s->name, e->name, sizeof(s->name));
+	s->nparams = e->nparams;
+	*out = s;
+	return 0;
+}
+
+int store_pg_bind(struct store_pg_stmt *s, int idx, const char *v)
+{
+	char *copy = NULL;
+	if (idx < 1 || idx > s->nparams)
+		return C2C_EDB;
+	if (v && !(copy = strdup(v)))
+		return C2C_ENOMEM;
+	free(s->vals[idx - 1]);
+	s->vals[idx - 1] = copy;
+	return 0;
+}
+
+int store_pg_step(struct store_pg_stmt *s, struct c2c_err *err)
+{
+	if (!s->res) {
+		PGresult *res = PQexecPrepared(s->pg->conn, s->name, s->nparams,
+					       (const char *const *)s->vals, NULL, NULL, 0);
+		ExecStatusType t = PQresultStatus(res);
+		if (t != PGRES_TUPLES_OK && t != PGRES_COMMAND_OK) {
+			int rc = pg_error(s->pg, res, err, "SQL");
+			PQclear(res);
+			return rc;
+		}
+		s->res = res;
+		s->nrows = PQntuples(res);
+		s->row = -1;
+	}
+	if (s->row + 1 >= s->nrows) {
+		s->row = s->nrows;
+		return 0;
+	}
+	s->row++;
+	return 1;
+}
+
+void store_pg_reset(struct store_pg_stmt *s)
+{
+	PQclear(s->res);
+	s->res = NULL;
+	for (int i = 0; i < s->nparams; i++) {
+		free(s->vals[i]);
+		s->vals[i] = NULL;
+	}
+}
+
+void store_pg_finalize(struct store_pg_stmt *s)
+{
+	if (!s)
+		return;
+	store_pg_reset(s);
+	free(s);
+}
+
+/* Columns are read only on a current row; before the first step or after
+ * the last there is none, as with SQLite (NULL / 0). */
+static int has_value(struct store_pg_stmt *s, int i)
+{
+	return s->res && s->row >= 0 && s->row < s->nrows && i >= 0 && i < PQnfields(s->res) &&
+	       !PQgetisnull(s->res, s->row, i);
+}
+
+int store_pg_col_count(struct store_pg_stmt *s) { return s->res ? PQnfields(s->res) : 0; }
+const char *store_pg_col_name(struct store_pg_stmt *s, int i)
+{
+	return s->res ? PQfname(s->res, i) : NULL;
+}
+int store_pg_col_is_null(struct store_pg_stmt *s, int i) { return !has_value(s, i); }
+const char *store_pg_col_text(struct store_pg_stmt *s, int i)
+{
+	return has_value(s, i) ? PQgetvalue(s->res, s->row, i) : "";
+}
+
+long long store_pg_col_int(struct store_pg_stmt *s, int i)
+{
+	const char *v;
+	if (!has_value(s, i))
+		return 0;
+	v = PQgetvalue(s->res, s->row, i);
+	/* A comparison comes back as boolean "t"/"f"; SQLite says 1/0. */
+	if (!strcmp(v, "t"))
+		return 1;
+	if (!strcmp(v, "f"))
+		return 0;
+	return strtoll(v, NULL, 10);
+}
+
+double store_pg_col_double(struct store_pg_stmt *s, int i)
+{
+	return has_value(s, i) ? strtod(PQgetvalue(s->res, s->row, i), NULL) : 0.0;
+}
