@@ -22,7 +22,8 @@ static const struct {
 	{C2C_EIO, "io", 6, 500},
 	{C2C_EDB, "database", 7, 500},
 	{C2C_ENOMEM, "no_memory", 8, 503},
-	{C2C_EINTERNAL, "internal", 9, 500},
+	{C2C_ERETRY, "retry", 5, 409},
+	{C2C_EINTERNAL, "internal", 9, 500}, /* last: unknown codes map here */
 };
 
 static size_t err_find(int code)

@@ -21,6 +21,7 @@ enum c2c_code {
 	C2C_EDB = -6,        /* the database refused or is damaged */
 	C2C_ENOMEM = -7,     /* out of memory */
 	C2C_EINTERNAL = -8,  /* a bug: should never happen */
+	C2C_ERETRY = -9,     /* a concurrent transaction won; running it again may succeed */
 };
 
 struct c2c_err {

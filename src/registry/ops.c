@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 struct account {
 	char id[64];
@@ -41,6 +42,32 @@ static int op_end(struct registry_ctx *c, int rc, struct c2c_err *err)
 		store_rollback(c->st);
 	return rc;
 }
+
+/* PostgreSQL runs the registry SERIALIZABLE and may abort a transaction that
+ * raced another (C2C_ERETRY); nothing of it was kept, so the whole operation
+ * runs again from its first read, a few times, after a short pause that grows
+ * and is jittered so racing processes fall out of step.  Inside a batch the
+ * caller holds the transaction: the failure goes up and the batch fails whole. */
+#define REGISTRY_ATTEMPTS 10
+
+static int retry_again(struct registry_ctx *c, int rc, int *attempt)
+{
+	struct timespec ts;
+	if (rc != C2C_ERETRY || c->in_batch || ++*attempt >= REGISTRY_ATTEMPTS)
+		return 0;
+	ts.tv_sec = 0;
+	ts.tv_nsec = (long)(1 + rand() % (2 << *attempt)) * 1000000L; /* 1 ms .. 2^(n+1) ms */
+	nanosleep(&ts, NULL);
+	return 1;
+}
+
+#define RETRYING(call)                                   \
+	do {                                             \
+		int attempt_ = 0, rc_;                   \
+		while (retry_again(c, rc_ = (call), &attempt_)) \
+			;                                \
+		return rc_;                              \
+	} while (0)
 
 static int64_t next_seq(struct registry_ctx *c, struct c2c_err *err)
 {
@@ -356,7 +383,7 @@ static int account_id_ok(const char *id)
 	return 1;
 }
 
-int registry_account_open(struct registry_ctx *c, const char *id, const char *country,
+static int account_open_once(struct registry_ctx *c, const char *id, const char *country,
 			  const char *kind, const char *holder, struct c2c_err *err)
 {
 	struct account a;
@@ -393,7 +420,7 @@ int registry_account_open(struct registry_ctx *c, const char *id, const char *co
 	return op_end(c, rc, err);
 }
 
-int registry_account_close(struct registry_ctx *c, const char *id, struct c2c_err *err)
+static int account_close_once(struct registry_ctx *c, const char *id, struct c2c_err *err)
 {
 	struct account a;
 	struct store_stmt *s;
@@ -445,7 +472,7 @@ static int check_period(const char *start, const char *end, struct c2c_err *err)
 	return 0;
 }
 
-int registry_issue(struct registry_ctx *c, const struct registry_issue_req *r, char *id,
+static int issue_once(struct registry_ctx *c, const struct registry_issue_req *r, char *id,
 		   size_t idlen, struct c2c_err *err)
 {
 	struct store_stmt *s;
@@ -560,7 +587,7 @@ out:
 
 /* --------------------------------------------------------------- allocate */
 
-int registry_allocate(struct registry_ctx *c, const char *issuance, const struct registry_share *sh,
+static int allocate_once(struct registry_ctx *c, const char *issuance, const struct registry_share *sh,
 		      size_t n, struct c2c_err *err)
 {
 	struct store_stmt *s;
@@ -652,7 +679,7 @@ out:
 	return op_end(c, rc, err);
 }
 
-int registry_authorize(struct registry_ctx *c, const char *issuance, struct c2c_err *err)
+static int authorize_once(struct registry_ctx *c, const char *issuance, struct c2c_err *err)
 {
 	struct store_stmt *s;
 	json_t *body;
@@ -686,7 +713,7 @@ int registry_authorize(struct registry_ctx *c, const char *issuance, struct c2c_
 
 /* ----------------------------------------- transfer, cancel and retire */
 
-static int move_out(struct registry_ctx *c, const char *op, const char *from_id, const char *to_id,
+static int move_out_once(struct registry_ctx *c, const char *op, const char *from_id, const char *to_id,
 		    const char *to_kind, int64_t quantity, const char *purpose,
 		    const char *beneficiary, struct c2c_err *err)
 {
@@ -750,6 +777,13 @@ out:
 	return op_end(c, rc, err);
 }
 
+static int move_out(struct registry_ctx *c, const char *op, const char *from_id, const char *to_id,
+		    const char *to_kind, int64_t quantity, const char *purpose,
+		    const char *beneficiary, struct c2c_err *err)
+{
+	RETRYING(move_out_once(c, op, from_id, to_id, to_kind, quantity, purpose, beneficiary, err));
+}
+
 int registry_transfer(struct registry_ctx *c, const char *from, const char *to, int64_t quantity,
 		      struct c2c_err *err)
 {
@@ -771,4 +805,34 @@ int registry_retire(struct registry_ctx *c, const char *account, int64_t quantit
 	if (!beneficiary || !*beneficiary)
 		return c2c_err_set(err, C2C_EINPUT, "retire: name the beneficiary of the retirement");
 	return move_out(c, "retire", account, NULL, "retirement", quantity, purpose, beneficiary, err);
+}
+
+/* ------------------------------------------- the public calls, retrying */
+
+int registry_account_open(struct registry_ctx *c, const char *id, const char *country,
+			  const char *kind, const char *holder, struct c2c_err *err)
+{
+	RETRYING(account_open_once(c, id, country, kind, holder, err));
+}
+
+int registry_account_close(struct registry_ctx *c, const char *id, struct c2c_err *err)
+{
+	RETRYING(account_close_once(c, id, err));
+}
+
+int registry_issue(struct registry_ctx *c, const struct registry_issue_req *r, char *id,
+		   size_t idlen, struct c2c_err *err)
+{
+	RETRYING(issue_once(c, r, id, idlen, err));
+}
+
+int registry_allocate(struct registry_ctx *c, const char *issuance, const struct registry_share *s,
+		      size_t n, struct c2c_err *err)
+{
+	RETRYING(allocate_once(c, issuance, s, n, err));
+}
+
+int registry_authorize(struct registry_ctx *c, const char *issuance, struct c2c_err *err)
+{
+	RETRYING(authorize_once(c, issuance, err));
 }

@@ -61,9 +61,9 @@ static int pg_error(struct store_pg *pg, PGresult *res, struct c2c_err *err, con
 	while (n && (text[n - 1] == '\n' || text[n - 1] == ' '))
 		text[--n] = '\0';
 	if (state && (!strcmp(state, "40001") || !strcmp(state, "40P01"))) {
-		c2c_err_set(err, C2C_ECONFLICT, "%s: serialization failure, retry the operation: %s", what, text);
+		c2c_err_set(err, C2C_ERETRY, "%s: serialization failure, retry the operation: %s", what, text);
 		c2c_err_hint(err, "another transaction changed the same rows at the same time; nothing of this one was kept");
-		return C2C_ECONFLICT;
+		return C2C_ERETRY;
 	}
 	if (state && !strncmp(state, "23", 2))
 		return c2c_err_set(err, C2C_ECONFLICT, "%s: %s", what, text);
