@@ -121,6 +121,10 @@ int city_inv_row_from_fields(struct city_inv_row *r, const char *const *names,
 int city_inv_compute(const struct city_inv_row *r, const struct city_gwp *gwp,
 		     struct city_inv_result *out, struct c2c_err *err);
 
+/* 0 if `place` is an atlas place, 1 if not, < 0 on error (shared by inventories and
+ * indicators, which word the refusal each in their own terms). */
+int city_place_known(struct store *st, const char *place, struct c2c_err *err);
+
 /* Create or upgrade the city tables and load the built-in frameworks. */
 int city_open(struct store *st, struct c2c_err *err);
 

@@ -265,22 +265,6 @@ int city_indicators(struct store *st, const char *framework, json_t **out, struc
 
 /* ---- observations ---------------------------------------------------------------------- */
 
-static int place_known(struct store *st, const char *place, struct c2c_err *err)
-{
-	struct store_stmt *s;
-	int rc;
-	if (store_prepare(st, "SELECT COUNT(*) FROM places WHERE \"id\" = ?", &s, err)) {
-		c2c_err_set(err, C2C_ENOTFOUND, "the atlas is not in this database");
-		c2c_err_hint(err, "run: c2c init");
-		return C2C_ENOTFOUND;
-	}
-	store_bind_text(s, 1, place);
-	rc = store_step(s, err);
-	rc = rc == 1 ? (store_col_int(s, 0) ? 0 : 1) : rc;
-	store_finalize(s);
-	return rc;
-}
-
 static int measure_known(struct store *st, const char *measure, struct c2c_err *err)
 {
 	struct store_stmt *s;
@@ -300,7 +284,7 @@ static int put_observation(struct store *st, const char *where, const char *plac
 	struct store_stmt *s;
 	int rc;
 
-	if ((rc = place_known(st, place, err)) == 1) {
+	if ((rc = city_place_known(st, place, err)) == 1) {
 		c2c_err_set(err, C2C_EINPUT, "%s: place '%s' is not an atlas place", where, place);
 		c2c_err_hint(err, "c2c places lists them; c2c import places FILE.csv adds one");
 		return C2C_EINPUT;
@@ -430,7 +414,7 @@ int city_evaluate(struct store *st, const char *place, const char *framework, in
 	char cur_id[SCN_ID_MAX] = "";
 	int rc, any_not = 0, any_none = 0;
 
-	if ((rc = place_known(st, place, err)) == 1) {
+	if ((rc = city_place_known(st, place, err)) == 1) {
 		json_decref(inds);
 		c2c_err_set(err, C2C_ENOTFOUND, "place '%s' is not an atlas place", place);
 		return C2C_ENOTFOUND;

@@ -305,7 +305,7 @@ int city_inventory_read_file(const char *path, struct city_inv_row **rows, size_
 
 /* ---- storing ---------------------------------------------------------------------------- */
 
-static int place_exists(struct store *st, const char *place, struct c2c_err *err)
+int city_place_known(struct store *st, const char *place, struct c2c_err *err)
 {
 	struct store_stmt *s;
 	int rc;
@@ -319,6 +319,12 @@ static int place_exists(struct store *st, const char *place, struct c2c_err *err
 	if (rc == 1)
 		rc = store_col_int(s, 0) ? 0 : 1;
 	store_finalize(s);
+	return rc;
+}
+
+static int place_exists(struct store *st, const char *place, struct c2c_err *err)
+{
+	int rc = city_place_known(st, place, err);
 	if (rc == 1) {
 		c2c_err_set(err, C2C_ENOTFOUND, "place '%s' is not an atlas place", place);
 		c2c_err_hint(err, "c2c places lists them; c2c import places FILE.csv adds one");
