@@ -75,7 +75,7 @@ int registry_apply_stream(struct registry_ctx *c, FILE *fp, const char *name, si
 	int rc, ch;
 
 	*ops = 0;
-	if ((rc = store_begin(c->st, err)))
+	if ((rc = store_begin_serial(c->st, "registry_journal", err)))
 		return rc;
 	c->in_batch = 1;
 	strbuf_init(&line, 1 << 20);

@@ -1,6 +1,6 @@
 /*
  * ops.c - the registry's operations.  Each one takes the write lock before
- * it reads anything (BEGIN IMMEDIATE through store_begin), checks
+ * it reads anything (store_begin_serial on the journal), checks
  * everything, moves blocks, updates the balance cache and appends its
  * journal entry, all in one transaction: it happens whole or not at all.
  *
@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 struct account {
 	char id[64];
@@ -29,7 +30,7 @@ struct account {
 static int op_begin(struct registry_ctx *c, struct c2c_err *err)
 {
 	c2c_err_clear(err);
-	return c->in_batch ? 0 : store_begin(c->st, err);
+	return c->in_batch ? 0 : store_begin_serial(c->st, "registry_journal", err);
 }
 
 static int op_end(struct registry_ctx *c, int rc, struct c2c_err *err)
@@ -43,20 +44,31 @@ static int op_end(struct registry_ctx *c, int rc, struct c2c_err *err)
 	return rc;
 }
 
-/* PostgreSQL runs the registry SERIALIZABLE and may abort a transaction that
- * raced another (C2C_ERETRY); nothing of it was kept, so the whole operation
- * runs again from its first read, a few times, after a short pause that grows
- * and is jittered so racing processes fall out of step.  Inside a batch the
- * caller holds the transaction: the failure goes up and the batch fails whole. */
-#define REGISTRY_ATTEMPTS 10
+/* Writers queue on the journal, yet PostgreSQL's SERIALIZABLE may still
+ * abort one that raced a reader (C2C_ERETRY); nothing of it was kept, so the
+ * whole operation runs again from its first read, a few times, after a short
+ * pause that grows and is jittered so racing processes fall out of step.
+ * The jitter is seeded per process and thread: with rand()'s fixed default
+ * seed every process would sleep the same and race again in step.  Inside a
+ * batch the caller holds the transaction: the failure goes up and the batch
+ * fails whole. */
+#define REGISTRY_ATTEMPTS 20
 
 static int retry_again(struct registry_ctx *c, int rc, int *attempt)
 {
+	static _Thread_local unsigned seed;
 	struct timespec ts;
+	int window;
 	if (rc != C2C_ERETRY || c->in_batch || ++*attempt >= REGISTRY_ATTEMPTS)
 		return 0;
+	if (!seed) {
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		seed = (unsigned)getpid() * 2654435761u ^ (unsigned)ts.tv_nsec ^ (unsigned)(uintptr_t)&ts;
+		seed |= 1;
+	}
+	window = *attempt < 7 ? 2 << *attempt : 256; /* 4 ms .. 256 ms, then flat */
 	ts.tv_sec = 0;
-	ts.tv_nsec = (long)(1 + rand() % (2 << *attempt)) * 1000000L; /* 1 ms .. 2^(n+1) ms */
+	ts.tv_nsec = (long)(1 + rand_r(&seed) % window) * 1000000L;
 	nanosleep(&ts, NULL);
 	return 1;
 }

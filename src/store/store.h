@@ -57,6 +57,12 @@ long long store_query_int(struct store *st, const char *sql, struct c2c_err *err
 /* Transactions: every write of c2c is one of these, so a failure in the
  * middle leaves the database exactly as before. */
 int store_begin(struct store *st, struct c2c_err *err);
+/* A write that appends to one chain (the registry journal): writers queue on
+ * `table` before their first read, on both backends.  SQLite's write lock
+ * already does that; on PostgreSQL it is a self-conflicting table lock taken
+ * before the snapshot, so racing writers wait instead of being aborted as
+ * serialization failures and retried. */
+int store_begin_serial(struct store *st, const char *table, struct c2c_err *err);
 int store_commit(struct store *st, struct c2c_err *err);
 void store_rollback(struct store *st);
 

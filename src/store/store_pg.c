@@ -130,6 +130,23 @@ int store_pg_begin(struct store_pg *pg, struct c2c_err *err)
 	return store_pg_exec(pg, "BEGIN ISOLATION LEVEL SERIALIZABLE", err);
 }
 
+int store_pg_begin_serial(struct store_pg *pg, const char *table, struct c2c_err *err)
+{
+	char sql[160];
+	int rc;
+	/* SHARE ROW EXCLUSIVE conflicts with itself and with writes, not with
+	 * plain reads; LOCK TABLE takes no snapshot, so the first SELECT after
+	 * it sees every writer that went before (PostgreSQL docs, LOCK). */
+	if ((size_t)snprintf(sql, sizeof(sql), "LOCK TABLE \"%s\" IN SHARE ROW EXCLUSIVE MODE",
+			     table) >= sizeof(sql))
+		return c2c_err_set(err, C2C_EINTERNAL, "table name too long: %s", table);
+	if ((rc = store_pg_begin(pg, err)))
+		return rc;
+	if ((rc = store_pg_exec(pg, sql, err)))
+		store_pg_rollback(pg);
+	return rc;
+}
+
 int store_pg_commit(struct store_pg *pg, struct c2c_err *err)
 {
 	return store_pg_exec(pg, "COMMIT", err);

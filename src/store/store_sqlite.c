@@ -358,6 +358,13 @@ int store_begin(struct store *st, struct c2c_err *err)
 	return store_exec(st, "BEGIN IMMEDIATE", err);
 }
 
+int store_begin_serial(struct store *st, const char *table, struct c2c_err *err)
+{
+	if (st->pg)
+		return store_pg_begin_serial(st->pg, table, err);
+	return store_begin(st, err);
+}
+
 int store_commit(struct store *st, struct c2c_err *err)
 {
 	if (st->pg)
