@@ -5,7 +5,10 @@
  * times `c2c mrv compute` on it against `wc -l` (the read limit) and mawk
  * summing per meter (far less checking), and prints MB/s, the ratios and
  * each process's peak RSS (also on a file one fifth the size, to show that
- * memory does not grow with the file).  Not part of `make check`.
+ * memory does not grow with the file).  It also times the chiller
+ * methodology with its own COPs for every meter (--units), whose values are
+ * resolved once per meter after the ingest: that run must be as fast as the
+ * one with project-wide values.  Not part of `make check`.
  *
  * usage: build/bench/mrv_bench [ROWS] [METERS]
  */
@@ -53,6 +56,18 @@ static int gen(const char *path, long rows, int meters, char *last, size_t lastl
 	return fclose(fp);
 }
 
+/* A --units file giving every meter its own COP_PJ and COP_RE. */
+static int gen_units(const char *path, int meters)
+{
+	FILE *fp = fopen(path, "w");
+	if (!fp)
+		return -1;
+	fputs("meter_id,COP_PJ,COP_RE\n", fp);
+	for (int m = 0; m < meters; m++)
+		fprintf(fp, "PV%04d,%d.%d,%d.%d\n", m, 5 + m % 2, m % 10, 4 + m % 2, (m * 7) % 10);
+	return fclose(fp);
+}
+
 /* Runs argv with stdout to /dev/null; best wall time of 3 and peak RSS (KiB). */
 static double run(char *const argv[], long *rss_kb)
 {
@@ -91,10 +106,11 @@ int main(int argc, char **argv)
 	long rows = argc > 1 ? strtol(argv[1], NULL, 10) : 5000000;
 	int meters = argc > 2 ? (int)strtol(argv[2], NULL, 10) : 1000;
 	char self[PATH_MAX], c2c[PATH_MAX + 8], path[] = "/tmp/mrv_bench.csv", small[] = "/tmp/mrv_bench_small.csv";
+	char units[] = "/tmp/mrv_bench_units.csv";
 	char last[16], last_small[16];
 	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
 	struct stat st;
-	long rss_wc, rss_awk, rss_c2c, rss_small;
+	long rss_wc, rss_awk, rss_c2c, rss_small, rss_ch, rss_unit;
 	double mb;
 
 	if (rows <= 0 || meters <= 0 || n <= 0) {
@@ -105,7 +121,7 @@ int main(int argc, char **argv)
 	snprintf(c2c, sizeof(c2c), "%s/../c2c", dirname(self));
 	printf("generating %ld rows over %d meters ...\n", rows, meters);
 	if (gen(path, rows, meters, last, sizeof(last)) || gen(small, rows / 5, meters, last_small, sizeof(last_small)) ||
-	    stat(path, &st)) {
+	    gen_units(units, meters) || stat(path, &st)) {
 		fprintf(stderr, "cannot write %s: %s\n", path, strerror(errno));
 		return 1;
 	}
@@ -117,12 +133,19 @@ int main(int argc, char **argv)
 			      "--from", "2024-01-01", "--to", last, "--format", "json", NULL};
 		char *cs[] = {c2c, "mrv", "compute", "--methodology", "KH_AM002", "--param", "EF_RE=0.5", "--data", small,
 			      "--from", "2024-01-01", "--to", last_small, "--format", "json", NULL};
+		char *ch[] = {c2c, "mrv", "compute", "--methodology", "ID_AM002", "--param", "COP_PJ=6.1", "--param",
+			      "COP_RE=5.2", "--param", "EF_elec=0.5", "--data", path, "--from", "2024-01-01", "--to", last,
+			      "--format", "json", NULL};
+		char *cu[] = {c2c, "mrv", "compute", "--methodology", "ID_AM002", "--units", units, "--param",
+			      "EF_elec=0.5", "--data", path, "--from", "2024-01-01", "--to", last, "--format", "json", NULL};
 		run(wc, &rss_wc); /* warm the page cache */
 		double t_wc = run(wc, &rss_wc);
 		double t_awk = run(awk, &rss_awk);
 		double t_c2c = run(cc, &rss_c2c);
 		double t_small = run(cs, &rss_small);
-		if (t_wc < 0 || t_awk < 0 || t_c2c < 0 || t_small < 0)
+		double t_ch = run(ch, &rss_ch);
+		double t_unit = run(cu, &rss_unit);
+		if (t_wc < 0 || t_awk < 0 || t_c2c < 0 || t_small < 0 || t_ch < 0 || t_unit < 0)
 			return 1;
 		printf("file: %s, %.1f MB, %ld rows, %d meters\n", path, mb, rows, meters);
 		printf("%-34s %8.3f s %8.0f MB/s  peak RSS %6ld KiB\n", "wc -l (read limit)", t_wc, mb / t_wc, rss_wc);
@@ -131,8 +154,14 @@ int main(int argc, char **argv)
 		       mb / t_c2c, rss_c2c);
 		printf("c2c / mawk speed: %.2fx   c2c / wc -l speed: %.2fx\n", t_awk / t_c2c, t_wc / t_c2c);
 		printf("peak RSS of c2c on a file 1/5 the size: %ld KiB (vs %ld KiB)\n", rss_small, rss_c2c);
+		printf("%-34s %8.3f s %8.0f MB/s  peak RSS %6ld KiB\n", "chiller, project-wide COPs", t_ch, mb / t_ch,
+		       rss_ch);
+		printf("%-34s %8.3f s %8.0f MB/s  peak RSS %6ld KiB\n", "chiller, COPs per meter (--units)", t_unit,
+		       mb / t_unit, rss_unit);
+		printf("per-unit / project-wide time: %.3f\n", t_unit / t_ch);
 	}
 	unlink(path);
 	unlink(small);
+	unlink(units);
 	return 0;
 }

@@ -11,7 +11,8 @@ HERE="$(cd "$(dirname "$0")" && pwd)"
 ROOT="$(cd "$HERE/.." && pwd)"
 WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
-export C2C_DB="$WORK/c.db"
+. "$(dirname "$0")/lib/db.sh"
+test_db c.db
 . "$(dirname "$0")/lib/assert.sh"
 py() { python3 -c "$1"; }
 c2c() { "$BIN" "$@"; }

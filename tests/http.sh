@@ -25,10 +25,7 @@ hdr_fail=0
 nreq=0
 
 . "$(dirname "$0")/lib/assert.sh"
-
-free_port() {
-	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
+. "$(dirname "$0")/lib/serve.sh"
 
 # get NAME WANT_STATUS PATH [CURL ARGS...]: body to $WORK/body, headers to
 # $WORK/hdr; every response is also checked for the security headers.
@@ -99,21 +96,7 @@ st=$?
 [ "$st" -eq 2 ] && ok "serve --bind nowhere is a usage error" || bad "--bind nowhere: exit $st"
 
 # --- start ----------------------------------------------------------------------
-PORT=$(free_port)
-URL="http://127.0.0.1:$PORT"
-"$BIN" serve --bind 127.0.0.1 --port "$PORT" --threads 2 >"$WORK/serve.out" 2>"$WORK/serve.err" &
-PID=$!
-up=0
-for _ in $(seq 1 200); do
-	if curl -s -o /dev/null "$URL/healthz"; then up=1; break; fi
-	kill -0 "$PID" 2>/dev/null || break
-	sleep 0.1
-done
-if [ "$up" -eq 1 ]; then ok "server up on $URL"; else
-	bad "server did not come up: $(cat "$WORK/serve.err")"
-	echo "http: $pass passed, $fail failed"
-	exit 1
-fi
+serve_start serve || { echo "http: $pass passed, $fail failed"; exit 1; }
 grep -qF "$URL/" "$WORK/serve.out" && ok "start line names the URL" || bad "start line: $(cat "$WORK/serve.out")"
 get "healthz" 200 /healthz
 json_ok "healthz says ok" "d['status'] == 'ok'"
@@ -122,17 +105,22 @@ json_ok "healthz says ok" "d['status'] == 'ok'"
 python3 - "$ROUTES" >"$WORK/routes" <<'EOF'
 import re, sys
 text = open(sys.argv[1]).read()
-starts = [m for m in re.finditer(r'^X\("(\w+)",\s*"([^"]+)",\s*(\w+)', text, re.M)]
+starts = [m for m in re.finditer(r'^X\("(\w+)",\s*"([^"]+)",\s*(\w+),\s*("public")?', text, re.M)]
 for i, m in enumerate(starts):
     body = text[m.end():starts[i + 1].start() if i + 1 < len(starts) else len(text)]
-    print(m.group(1), m.group(2), "paged" if "PAGED" in body else "-")
+    # the public reads are walked here; the rest is tests/roles.sh's
+    print(m.group(1), m.group(2), "paged" if "PAGED" in body and m.group(4) else "-")
 EOF
 nroutes=$(wc -l <"$WORK/routes")
 [ "$nroutes" -ge 15 ] && ok "routes.def read: $nroutes routes" || bad "routes.def: only $nroutes routes read"
 while read -r method path paged; do
 	[ "$paged" = paged ] || continue
 	get "GET $path" 200 "$path"
-	json_ok "GET $path is a JSON array with rows" "isinstance(d, list) and len(d) > 0"
+	case $path in
+	/api/v1/city/* | /api/v1/mrv/projects | /api/v1/mrv/reports) # none in the built-in data
+		json_ok "GET $path is a JSON array" "isinstance(d, list)" ;;
+	*) json_ok "GET $path is a JSON array with rows" "isinstance(d, list) and len(d) > 0" ;;
+	esac
 	header "GET $path: X-Total-Count" "X-Total-Count: $(python3 -c "import json; print(len(json.load(open('$WORK/body'))))")"
 	get "GET $path?nonsense=1" 400 "$path?nonsense=1"
 done <"$WORK/routes"
@@ -142,6 +130,22 @@ get "partnerships?country=VN" 200 "/api/v1/partnerships?country=VN"
 same_as_cli "partnerships?country=VN" partnerships --country VN --format json
 get "partnerships (all)" 200 "/api/v1/partnerships"
 same_as_cli "partnerships" partnerships --format json
+# the second time the reply comes from the cache (src/http/cache.c): the same
+# bytes; then another process changes the data and the next reply has it
+# (six times: each worker thread keeps its own cache)
+for i in 1 2 3 4 5 6; do
+	get "partnerships again ($i, cached)" 200 "/api/v1/partnerships"
+	same_as_cli "partnerships, cached ($i)" partnerships --format json
+done
+"$BIN" export partnerships | sed 's/^p001,\([^,]*\),\([^,]*\),\([^,]*\),\([^,]*\),[^,]*,/p001,\1,\2,\3,\4,changed by another process,/' >"$WORK/pp.csv"
+grep -q "^p001,.*changed by another process" "$WORK/pp.csv" && "$BIN" import partnerships "$WORK/pp.csv" >/dev/null &&
+	ok "another process changes p001" || bad "another process could not change p001: $(grep '^p001' "$WORK/pp.csv")"
+for i in 1 2 3 4 5 6; do
+	get "partnerships after the change ($i)" 200 "/api/v1/partnerships"
+	same_as_cli "partnerships after another process wrote ($i)" partnerships --format json
+	grep -q "changed by another process" "$WORK/body" && ok "the change is served, not a cached reply ($i)" ||
+		bad "a stale cached reply was served ($i)"
+done
 get "partnerships?body=富山 (encoded)" 200 "/api/v1/partnerships" -G --data-urlencode "body=富山"
 same_as_cli "partnerships?body=富山" partnerships --body 富山 --format json
 get "partnerships?partner=Kuala+Lumpur&fy=2022" 200 "/api/v1/partnerships?partner=Kuala+Lumpur&fy=2022"
@@ -213,6 +217,10 @@ error_is "NUL in a value" 422 input "/api/v1/partnerships?body=a%00b"
 error_is "unknown table" 404 not_found "/api/v1/frobs"
 error_is "table without a list route" 404 not_found "/api/v1/partnership_places"
 error_is "unknown path" 404 not_found "/nope"
+# a message quoting bytes that are not UTF-8 (raw in a query name, or a path cut
+# inside a character) keeps its message: found by tests/fuzz/fuzz_http.c
+error_is "raw non-UTF-8 bytes quoted in a message" 400 usage "/api/v1/stats?l$(printf '\377\377')"
+error_is "a long path cut inside a character" 404 not_found "/api/v1/$(printf '%%E5%%AF%%8C%.0s' $(seq 120))"
 error_is "trailing slash is another path" 404 not_found "/api/v1/places/"
 error_is "POST on a GET route" 405 usage "/api/v1/places" -X POST
 header "405 says Allow" "Allow: GET, HEAD"
@@ -244,9 +252,13 @@ python3 - "$WORK/openapi.json" >"$WORK/paramreqs" <<'EOF'
 import json, sys, urllib.parse
 doc = json.load(open(sys.argv[1]))
 for path, item in doc["paths"].items():
+    # the GETs that read data; writes and log-in are tests/roles.sh's
+    if "get" not in item or "{id}" in path or "security" in item["get"] or path == "/api/v1/session":
+        continue
     op = item["get"]
     req = [p for p in op["parameters"] if p.get("required")]
-    base = {p["name"]: "Toyama" for p in req}
+    known = {"account": "JP-GOV-1", "place": "cn-tianjin-city", "framework": "tianjin-eco-city"}
+    base = {p["name"]: known.get(p["name"], "Toyama") for p in req}
     for p in op["parameters"]:
         s = p["schema"]
         if s.get("type") == "integer":
@@ -255,7 +267,7 @@ for path, item in doc["paths"].items():
             v = s["enum"][0]
         else:
             # a value the parameter can hold: an existing account, else a name
-            v = {"account": "JP-GOV-1"}.get(p["name"], "Toyama")
+            v = known.get(p["name"], "Toyama")
         q = dict(base)
         q[p["name"]] = v
         print(path + "?" + urllib.parse.urlencode(q))

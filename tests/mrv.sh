@@ -2,14 +2,17 @@
 # mrv.sh - the MRV commands through the real binary: the issue's example
 # command, every monitoring-data error with its message, --max-errors,
 # nothing stored from a bad file, a verification round trip (approve, and
-# a refusal when the data file changed), the XLSX export read back, and
-# registry issuance from an approved report (refused from an unapproved one).
+# a refusal when the data file changed), the XLSX export read back,
+# registry issuance from an approved report (refused from an unapproved one),
+# and per-unit parameter values (hand-computed, every error, a project's
+# report with them, verified and exported).
 # usage: tests/mrv.sh BUILD_DIR; last line "mrv: N passed, N failed".
 set -u
 BIN="$(cd "$1" && pwd)/c2c"
 WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
-export C2C_DB="$WORK/m.db"
+. "$(dirname "$0")/lib/db.sh"
+test_db m.db
 . "$(dirname "$0")/lib/assert.sh"
 # run NAME STATUS CMD...: exit status must match; output in $WORK/out, $WORK/err
 run() {
@@ -179,6 +182,111 @@ has "input: data hash" "$WORK/xl" "sha 64"
 has "input: parameters" "$WORK/xl" "params ['EF_RE', 'EG']"
 has "calculation: ER exact and rounded down" "$WORK/xl" "ER 1178.463 1178.0"
 run "export unknown report" 4 "$BIN" mrv report export 9 --xlsx "$WORK/r9.xlsx"
+
+# --- per-unit parameter values (unit i = meter): hand-computed ------------------------------
+# CH-01 draws 40 + 60 = 100 MWh, CH-02 100 + 200 = 300 MWh
+printf '%s\nCH-01,2024-01-01T00:00:00Z,40\nCH-02,2024-01-01T00:00:00Z,100\nCH-01,2024-06-01T00:00:00Z,60\nCH-02,2024-06-01T00:00:00Z,200\n' "$H" >ch.csv
+printf 'meter_id,COP_PJ,COP_RE\nCH-01,6,4\nCH-02,5,5\n' >units.csv
+CH="--data ch.csv --from 2024-01-01 --to 2024-12-31 --format json"
+run "per-unit COPs from --units" 0 "$BIN" mrv compute --methodology ID_AM002 --units units.csv --param EF_elec=1 $CH
+# CH-01: 100 x 6/4 = 150, CH-02: 300 x 5/5 = 300; RE 450, PE 400, ER 50
+check "per-unit: RE, PE, ER" "$(json "d['re_tco2e'], d['pe_tco2e'], d['er_tco2e']")" "(450.0, 400.0, 50)"
+check "per-unit: each meter's values" "$(json "[(m['meter_id'], [(p['symbol'], p['value'], p['origin']) for p in m['parameters']]) for m in d['meters']]")" \
+	"[('CH-01', [('COP_PJ', '6', 'unit'), ('COP_RE', '4', 'unit')]), ('CH-02', [('COP_PJ', '5', 'unit'), ('COP_RE', '5', 'unit')])]"
+check "per-unit only: no project-wide value, the count of units" "$(json "[(p['symbol'], p.get('value'), p['origin'], p.get('units')) for p in d['parameters']][:2]")" \
+	"[('COP_PJ', None, 'unit', 2), ('COP_RE', None, 'unit', 2)]"
+run "the average COPs instead" 0 "$BIN" mrv compute --methodology ID_AM002 --param COP_PJ=5.5 --param COP_RE=4.5 --param EF_elec=1 $CH
+# 400 x 5.5/4.5 = 488.888888: ER 88, not 50
+check "average COPs give another ER" "$(json "d['re_tco2e'], d['er_tco2e']")" "(488.888888, 88)"
+run "per-unit COP_PJ, project-wide COP_RE" 0 "$BIN" mrv compute --methodology ID_AM002 --param COP_PJ@CH-01=6 --param COP_PJ@CH-02=5 --param COP_RE=5 --param EF_elec=0.8 $CH
+# CH-01: 100 x 6/5 x 0.8 = 96, CH-02: 300 x 5/5 x 0.8 = 240; RE 336, PE 320, ER 16
+check "mixed: RE, PE, ER" "$(json "d['re_tco2e'], d['pe_tco2e'], d['er_tco2e']")" "(336.0, 320.0, 16)"
+check "mixed: COP_RE is the project-wide one" "$(json "[p['origin'] for m in d['meters'] for p in m['parameters'] if p['symbol'] == 'COP_RE']")" "['param', 'param']"
+check "mixed: COP_RE keeps its value, COP_PJ counts its units" "$(json "[(p['symbol'], p.get('value'), p.get('units')) for p in d['parameters']][:2]")" \
+	"[('COP_PJ', None, 2), ('COP_RE', '5', None)]"
+printf 'meter_id,COP_PJ,COP_RE\nCH-01,6.2,5\nCH-02,6.2,5\n' >same.csv
+run "equal per-unit values" 0 "$BIN" mrv compute --methodology ID_AM002 --units same.csv --param EF_elec=0.77 $CH
+same=$(json "d['re_tco2e'], d['pe_tco2e'], d['er_exact_tco2e']")
+run "the same as one project-wide value" 0 "$BIN" mrv compute --methodology ID_AM002 --param COP_PJ=6.2 --param COP_RE=5 --param EF_elec=0.77 $CH
+check "equal units give exactly the project-wide result" "$same" "$(json "d['re_tco2e'], d['pe_tco2e'], d['er_exact_tco2e']")"
+check "no per-meter parameters without per-unit values" "$(json "[k for m in d['meters'] for k in m if k == 'parameters'] + [k for p in d['parameters'] for k in p if k == 'units']")" "[]"
+run "table output lists each meter's values" 0 "$BIN" mrv compute --methodology ID_AM002 --units units.csv --param EF_elec=1 --data ch.csv --from 2024-01-01 --to 2024-12-31
+has "table: CH-01's values" "$WORK/out" "CH-01: COP_PJ=6 (unit), COP_RE=4 (unit)"
+printf 'meter_id,COP_PJ,COP_RE\nCH-01,6,4\nCH-02,5,5\nCH-09,7,4.5\n' >extra.csv
+run "a unit without readings" 0 "$BIN" mrv compute --methodology ID_AM002 --units extra.csv --param EF_elec=1 $CH
+check "it changes nothing, and is warned about" "$(json "d['er_tco2e'], d['warnings'][-1]")" \
+	"(50, 'meter CH-09 has no reading inside the period: its per-unit values (COP_PJ, COP_RE) are not used (a unit without readings adds nothing to RE or PE)')"
+run "a meter without a value" 2 "$BIN" mrv compute --methodology ID_AM002 --param COP_PJ@CH-01=6 --param COP_RE=5 --param EF_elec=1 $CH
+has "the meter is named" "$WORK/err" "meter CH-02 has no COP_PJ value and there is no project-wide COP_PJ"
+has "and how to give it" "$WORK/err" "hint: give it per unit (--param COP_PJ@CH-02=VALUE, or a --units file), or once for every unit (--param COP_PJ=VALUE)"
+run "a per-unit value of a project-wide parameter" 2 "$BIN" mrv compute --methodology ID_AM002 --units units.csv --param EF_elec=1 --param EF_elec@CH-01=0.9 $CH
+has "not per unit: named" "$WORK/err" "--param EF_elec@CH-01: EF_elec is one value for the whole project in ID_AM002, not one per unit (ID_AM002's per-unit parameters are COP_PJ, COP_RE)"
+run "a per-unit value of the monitored parameter" 2 "$BIN" mrv compute --methodology ID_AM002 --units units.csv --param EF_elec=1 --param EC_PJ@CH-01=9 $CH
+has "monitored: named" "$WORK/err" "--param EC_PJ@CH-01: EC_PJ is monitored"
+run "no per-unit parameter in LED lighting" 2 "$BIN" mrv compute --methodology ID_AM020 --param ETA_PJ@CH-01=120 --param ETA_RE=60 --param EF_elec=1 $CH
+has "LED: named" "$WORK/err" "ETA_PJ is one value for the whole project in ID_AM020, not one per unit (ID_AM020 has no per-unit parameter)"
+printf 'meter_id,COP_PJ,EF_elec\nCH-01,6,0.8\n' >badunits.csv
+run "--units column of a project-wide parameter" 3 "$BIN" mrv compute --methodology ID_AM002 --units badunits.csv --param EF_elec=1 $CH
+has "--units: file, row and column" "$WORK/err" "badunits.csv: row 1, column 3: EF_elec is one value for the whole project in ID_AM002"
+printf 'meter_id,COP_PJ\nCH-01,six\n' >badunits.csv
+run "--units bad value" 3 "$BIN" mrv compute --methodology ID_AM002 --units badunits.csv --param COP_RE=5 --param EF_elec=1 $CH
+has "--units bad value named" "$WORK/err" "badunits.csv: row 2, column 2 (COP_PJ): 'six' is not a positive decimal with at most 6 decimals"
+run "a unit's value given twice" 2 "$BIN" mrv compute --methodology ID_AM002 --units units.csv --param COP_PJ@CH-02=5 --param EF_elec=1 $CH
+has "twice: both places named" "$WORK/err" "COP_PJ of meter CH-02 is given twice (--param COP_PJ@CH-02 and units.csv: row 3)"
+run "per-unit values need --data" 2 "$BIN" mrv compute --methodology ID_AM002 --param COP_PJ@CH-01=6 --param EC_PJ=1 --param COP_PJ=1 --param COP_RE=1 --param EF_elec=1 --from 2024-01-01 --to 2024-12-31
+has "need --data: said" "$WORK/err" "belong to the meters of --data: give --data"
+run "not SYMBOL@METER=VALUE" 2 "$BIN" mrv compute --methodology ID_AM002 --param COP_PJ@=6 --param EF_elec=1 $CH
+has "bad @ syntax named" "$WORK/err" "--param 'COP_PJ@=6' is not SYMBOL@METER=VALUE"
+# KH_AM002: a system on the national grid (0.5) and one in an off-grid area displacing diesel (0.8)
+printf '%s\nPV-GRID,2024-03-01T00:00:00Z,100\nPV-OFF,2024-03-01T00:00:00Z,50\n' "$H" >pv2.csv
+run "solar PV: one emission factor per system" 0 "$BIN" mrv compute --methodology KH_AM002 --param EF_RE@PV-GRID=0.5 --param EF_RE@PV-OFF=0.8 --data pv2.csv --from 2024-01-01 --to 2024-12-31 --format json
+check "solar PV: 100 x 0.5 + 50 x 0.8 = 90" "$(json "d['re_tco2e'], d['er_tco2e']")" "(90.0, 90)"
+
+# --- per-unit values fixed ex ante with the project: report, verification, XLSX ---------------------
+run "project with per-unit values" 0 "$BIN" mrv project add --id ID009 --host ID --methodology ID_AM002 --param EF_elec=1 --units units.csv
+has "project says it has them" "$WORK/out" "project ID009 added (ID, ID_AM002, with per-unit values)"
+run "project: a per-unit value of a project-wide parameter" 2 "$BIN" mrv project add --id ID010 --host ID --methodology ID_AM002 --param EF_elec=1 --units units.csv --param EF_elec@CH-01=0.9
+has "project: not per unit, named" "$WORK/err" "EF_elec is one value for the whole project in ID_AM002, not one per unit"
+run "project: neither a value nor per-unit values" 2 "$BIN" mrv project add --id ID010 --host ID --methodology ID_AM002 --param EF_elec=1 --param COP_PJ=6
+has "project: COP_RE required, per unit or not" "$WORK/err" "detail: or one value per unit: --param COP_RE@METER=VALUE, or a --units file"
+run "project whose units miss a meter" 0 "$BIN" mrv project add --id ID011 --host ID --methodology ID_AM002 --param EF_elec=1 --param COP_RE=5 --param COP_PJ@CH-01=6
+run "project list" 0 "$BIN" mrv project list --format json
+check "stored per-unit values, by meter" "$(json "[(p['id'], p.get('unit_params')) for p in d if p['id'].startswith('ID')]")" \
+	"[('ID009', {'CH-01': {'COP_PJ': '6', 'COP_RE': '4'}, 'CH-02': {'COP_PJ': '5', 'COP_RE': '5'}}), ('ID011', {'CH-01': {'COP_PJ': '6'}})]"
+check "a project without them has no unit_params" "$(json "[p['id'] for p in d if 'unit_params' in p]")" "['ID009', 'ID011']"
+run "submit: a meter without its value stores nothing" 2 "$BIN" mrv report submit --project ID011 --data ch.csv --from 2024-01-01 --to 2024-12-31
+has "submit: the meter is named" "$WORK/err" "meter CH-02 has no COP_PJ value and there is no project-wide COP_PJ"
+run "submit with per-unit values" 0 "$BIN" mrv report submit --project ID009 --data ch.csv --from 2024-01-01 --to 2024-12-31 --format json
+check "the report's ER from the per-unit COPs" "$(json "d['report'], d['er_tco2e'], d['meters'][0]['parameters'][1]['value']")" "(3, 50, '4')"
+run "a report takes no --param" 2 "$BIN" mrv report submit --project ID009 --param COP_PJ@CH-01=9 --data ch.csv --from 2024-01-01 --to 2024-12-31
+has "no --param: said" "$WORK/err" "mrv report takes no --param: the values are the project's"
+run "verify recomputes with them" 0 "$BIN" mrv report verify 3 --approve --comment "per-unit COPs from the PDD"
+run "export with per-unit values" 0 "$BIN" mrv report export 3 --xlsx "$WORK/r3.xlsx"
+python3 - "$WORK/r3.xlsx" >"$WORK/xl3" 2>&1 <<'PY'
+import sys, zipfile, re, xml.etree.ElementTree as ET
+z = zipfile.ZipFile(sys.argv[1])
+ns = {'m': 'http://schemas.openxmlformats.org/spreadsheetml/2006/main'}
+ss = [''.join(t.text or '' for t in si.iter('{%s}t' % ns['m'])) for si in ET.fromstring(z.read('xl/sharedStrings.xml'))]
+rows = {}
+for c in ET.fromstring(z.read('xl/worksheets/sheet1.xml')).iter('{%s}c' % ns['m']):
+    v = c.find('m:v', ns)
+    if v is None: continue
+    col, row = re.match(r'([A-Z]+)(\d+)', c.get('r')).groups()
+    rows.setdefault(int(row), {})[col] = ss[int(v.text)] if c.get('t') == 's' else float(v.text)
+t3 = [r for r in sorted(rows) if rows[r].get('A') == 'Table 3: Parameters per unit']
+print('table3', len(t3))
+for r in sorted(rows):
+    if t3 and r > t3[0] + 1:
+        print('unit', rows[r].get('A'), rows[r].get('B'), rows[r].get('C'), rows[r].get('D'))
+print('params', [(rows[r].get('A'), rows[r].get('D')) for r in sorted(rows) if rows[r].get('A') in ('COP_PJ', 'COP_RE', 'EF_elec')])
+PY
+has "xlsx: Table 3" "$WORK/xl3" "table3 1"
+has "xlsx: CH-01's COP_RE" "$WORK/xl3" "unit CH-01 COP_RE 4.0 the unit's own value"
+has "xlsx: CH-02's COP_PJ" "$WORK/xl3" "unit CH-02 COP_PJ 5.0 the unit's own value"
+has "xlsx: per-unit-only parameters point to Table 3" "$WORK/xl3" "params [('COP_PJ', 'per unit (Table 3)'), ('COP_RE', 'per unit (Table 3)'), ('EF_elec', 1.0)]"
+has "xlsx: a report without per-unit values has no Table 3" "$WORK/xl" "sheets ['Input', 'Calculation']"
+python3 -c "import zipfile,sys; sys.exit(b'Table 3' in zipfile.ZipFile('$WORK/r1.xlsx').read('xl/sharedStrings.xml'))" \
+	&& ok "xlsx: report 1 has no Table 3" || bad "xlsx: report 1 has a Table 3"
 
 echo "mrv: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

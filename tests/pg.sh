@@ -2,11 +2,16 @@
 # pg.sh - the PostgreSQL backend against a real server (issue 9): starts a
 # throwaway PostgreSQL (initdb into a temporary directory, a free port on
 # 127.0.0.1, its socket in that directory, stopped at the end) and runs the
-# atlas and registry through it, comparing with the same commands on SQLite.
+# atlas and registry through it, comparing with the same commands on SQLite;
+# 8 concurrent writers; `c2c db migrate` of a SQLite file and its refusals;
+# then (not in a sanitizer build) every CLI suite and unit test again on
+# that server, and valgrind over the PostgreSQL paths (docs/store.md, Tests).
 # Where no server can be had the run says so loudly and counts a failure.
 # usage: tests/pg.sh BUILD_DIR; last line "pg: N passed, N failed".
 set -u
-BIN="$(cd "$1" && pwd)/c2c"
+BUILD="$(cd "$1" && pwd)"
+BIN="$BUILD/c2c"
+HERE="$(cd "$(dirname "$0")" && pwd)"
 WORK="$(mktemp -d)"
 chmod 755 "$WORK"
 . "$(dirname "$0")/lib/assert.sh"
@@ -140,5 +145,202 @@ other=$(cat "$WORK"/errs.* 2>/dev/null | grep -v "holds 0 credits" | grep -iv "r
 check "no transfer refused for a serialization conflict (they are retried)" \
 	"$(cat "$WORK"/errs.* 2>/dev/null | grep -ci "retry the operation")" 0
 "$BIN" registry verify >/dev/null 2>&1 && ok "verify after concurrency" || bad "verify after concurrency: $("$BIN" registry verify 2>&1 | tail -n 3)"
+
+# --- db migrate: the SQLite file of the registry scenario onto the server ------
+# First every module gets rows in it, so the copy has something in each table.
+unset C2C_DB
+ROOT="$(cd "$HERE/.." && pwd)"
+printf 'meter_id,timestamp,value\nPV1,2024-03-01T00:00:00Z,100.5\nPV1,2024-04-01T00:00:00Z,120.25\n' >"$WORK/pv.csv"
+(
+	export C2C_DB="$SQ"
+	cd "$WORK" &&
+	"$BIN" registry transfer --from KH-GOV-1 --to JP-GOV-1 --quantity 10 &&
+	"$BIN" mrv project add --id KH003 --host KH --methodology KH_AM002 --param EF_RE=0.533 &&
+	"$BIN" mrv report submit --project KH003 --data pv.csv --from 2024-01-01 --to 2024-12-31 &&
+	"$BIN" mrv report verify 1 --approve --comment reproduced &&
+	"$BIN" city inventory import "$HERE/city/inventory-example.csv" --place vn-da-nang-city --year 2022 --gwp AR5 &&
+	"$BIN" city scenario add "$ROOT/data/city/scenario-example.json" &&
+	"$BIN" score reviewer add --id rv-a --name 審査員A &&
+	"$BIN" proposal submit --call c2c-2026 --on 2026-02-10 --body 富山市 --partner cl-renca-ward --title-ja 小水力 \
+		--sector renewable_energy --outputs capacity_building --budget-jpy 1000000 --lead IGES &&
+	"$BIN" score pr-c2c-2026-001 --reviewer rv-a originality=4 local-companies=3 feasibility=5
+) >"$WORK/fill.log" 2>&1 || bad "rows for every module in the SQLite file: $(tail -n 3 "$WORK/fill.log")"
+createdb mig && createdb mig_bad || no_server "createdb failed"
+migrate() { "$BIN" db migrate "$@" >"$WORK/mig.out" 2>"$WORK/mig.err"; }
+migrate --from "sqlite:$SQ" --to "$PG/mig" --format json && ok "db migrate sqlite:FILE -> postgresql://" ||
+	bad "db migrate: $(cat "$WORK/mig.err")"
+check "no progress lines when stderr is not a terminal" "$(cat "$WORK/mig.err")" ""
+check "every table copied with equal counts, the registry verified on the target" "$(python3 -c '
+import json,sys; d=json.load(open(sys.argv[1])); t=d["tables"]
+print(len(t) >= 40, all(r["source_rows"] == r["target_rows"] for r in t), sum(r["target_rows"] for r in t) == d["rows"],
+      sum(1 for r in t if r["target_rows"] > 0) >= 30, d["registry"]["ok"], d["registry"]["entries"],
+      [s["table"] for s in d["skipped"]])' "$WORK/mig.out" 2>&1)" "True True True True True 9 ['atlas_search_vocab']"
+# counted again here, independently of c2c: python's sqlite3 on the file, psql on the copy
+cat >"$WORK/count.py" <<'PY'
+import json, sqlite3, sys
+tables = [r["table"] for r in json.load(open(sys.argv[1]))["tables"]]
+if sys.argv[2] == "sql":  # one query for psql: "table count" per line, in order
+    print(" UNION ALL ".join("SELECT %d, '%s' || ' ' || COUNT(*) FROM \"%s\"" % (i, t, t)
+                             for i, t in enumerate(tables)) + " ORDER BY 1")
+else:
+    c = sqlite3.connect(sys.argv[2])
+    for t in tables:
+        print(t, c.execute('SELECT COUNT(*) FROM "%s"' % t).fetchone()[0])
+PY
+python3 "$WORK/count.py" "$WORK/mig.out" "$SQ" >"$WORK/count.sq" 2>&1
+python3 "$WORK/count.py" "$WORK/mig.out" sql >"$WORK/count.sql" 2>&1
+psql -X -A -t -d "$PG/mig" -f "$WORK/count.sql" 2>&1 | cut -d'|' -f2 >"$WORK/count.pg"
+[ "$(wc -l <"$WORK/count.sq")" -ge 40 ] && cmp -s "$WORK/count.sq" "$WORK/count.pg" &&
+	ok "row counts of all $(wc -l <"$WORK/count.sq") tables equal, counted by sqlite3 and psql" ||
+	bad "row counts differ: $(diff "$WORK/count.sq" "$WORK/count.pg" | head -n 6)"
+same() { # same NAME ARGS...: the command prints the same on the SQLite file and on its copy
+	name=$1; shift
+	(cd "$WORK" && "$BIN" --db "$SQ" "$@") >"$WORK/a.out" 2>&1 || { bad "$name on the SQLite file: $(head -c 300 "$WORK/a.out")"; return; }
+	(cd "$WORK" && "$BIN" --db "$PG/mig" "$@") >"$WORK/b.out" 2>&1
+	if cmp -s "$WORK/a.out" "$WORK/b.out"; then ok "after db migrate: $name ($(wc -c <"$WORK/b.out") bytes)"; else
+		bad "after db migrate, $name differs: $(diff "$WORK/a.out" "$WORK/b.out" | head -n 6)"; fi
+}
+same "partnerships" partnerships --format json
+same "stats" stats --format json
+same "search" search 富山 --format json
+same "registry journal" registry journal --format json
+same "registry blocks" registry blocks --format json
+same "registry verify" registry verify --format json
+same "registry ca-report" registry ca-report --country KH --year 2023 --format json
+same "mrv report" mrv report show 1 --format json
+same "mrv report list" mrv report list --format json
+same "city inventory" city inventory show --place vn-da-nang-city --year 2022 --format json
+same "city scenario" city scenario run example-iskandar-2030 --format json
+same "call rank" call rank c2c-2026 --format json
+same "proposal" proposal show pr-c2c-2026-001 --format json
+check "init on the copy loads nothing again" "$("$BIN" --db "$PG/mig" init 2>&1 | sed "s|^$PG/mig:||")" \
+	"$("$BIN" --db "$SQ" init 2>&1 | sed "s|^$SQ:||")"
+"$BIN" --db "$PG/mig" registry transfer --from JP-GOV-1 --to JP-ENT-1 --quantity 3 >/dev/null 2>&1 &&
+	"$BIN" --db "$PG/mig" registry verify >/dev/null 2>&1 && ok "the copy takes new writes and verifies" ||
+	bad "a write on the copy: $("$BIN" --db "$PG/mig" registry verify 2>&1 | tail -n 2)"
+
+# refusals, each with a message that says what to do, the target untouched
+before=$("$BIN" --db "$PG/mig" registry journal --format json | sha256sum)
+refused() { # refused NAME STATUS TEXT ARGS...
+	name=$1 want=$2 text=$3; shift 3
+	migrate "$@"
+	got=$?
+	[ "$got" = "$want" ] && grep -qF -- "$text" "$WORK/mig.err" && ok "db migrate refuses $name (exit $got)" ||
+		bad "db migrate, $name: exit $got (want $want): $(cat "$WORK/mig.err")"
+}
+refused "a non-empty target" 5 "is not empty" --from "$SQ" --to "$PG/mig"
+check "the non-empty target is unchanged" "$("$BIN" --db "$PG/mig" registry journal --format json | sha256sum)" "$before"
+refused "a missing file" 4 "$WORK/none.db: no such database" --from "sqlite:$WORK/none.db" --to "$PG/mig_bad"
+refused "a server that is not there" 7 "cannot connect" --from "$SQ" --to "postgresql://c2c@127.0.0.1:1/x"
+refused "a database that is not there" 7 "does not exist" --from "$SQ" --to "$PG/no_such_db"
+refused "a target that is not a URL" 2 "not a PostgreSQL URL" --from "$SQ" --to "$WORK/copy.db"
+refused "a server that is not there, its URL with a password" 7 "c2c:***@127.0.0.1" --from "$SQ" --to "postgresql://c2c:secret@127.0.0.1:1/x"
+grep -q secret "$WORK/mig.err" && bad "the password is printed: $(cat "$WORK/mig.err")" || ok "the password is not printed"
+# a copy that does not verify is rolled back whole; the same target then takes a good copy
+cp "$SQ" "$WORK/tampered.db"
+python3 -c 'import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute("UPDATE registry_journal SET \"at\" = ? WHERE \"seq\" = 2", ("2000-01-01T00:00:00Z",)); c.commit()' "$WORK/tampered.db"
+refused "a file whose journal is broken" 5 "nothing was kept" --from "$WORK/tampered.db" --to "$PG/mig_bad"
+check "nothing of the refused copy is on the target" "$(psql -X -A -t -d "$PG/mig_bad" -c 'SELECT (SELECT COUNT(*) FROM places) + (SELECT COUNT(*) FROM registry_journal) + (SELECT COUNT(*) FROM store_meta)' 2>&1)" 0
+migrate --from "$SQ" --to "$PG/mig_bad" && ok "then a good copy into the same database" || bad "good copy after a refused one: $(cat "$WORK/mig.err")"
+grep -q "registry verified on the target: 9 journal entries" "$WORK/mig.out" && ok "the table output ends with the registry's proof" ||
+	bad "db migrate output: $(tail -n 3 "$WORK/mig.out")"
+
+# --- the whole CLI suites, again on PostgreSQL -----------------------------------
+# Each suite runs on its own empty database of this server (tests/lib/db.sh),
+# its checks counted here.  The deterministic ones also run once more on
+# SQLite, both times through tests/lib/record.sh, and the two records of
+# every command's exit status and standard output (tables, CSV, JSON: all
+# of it, not a sample) must be the same bytes.  Not in a sanitizer build:
+# the same store code runs there through the checks above, and the suites
+# would double that build's time.
+SANITIZE=$(python3 -c 'import json,sys
+v = next((o["value"] for o in json.load(open(sys.argv[1])) if o["name"] == "b_sanitize"), "none")
+print(",".join(v) or "none" if isinstance(v, list) else v)' "$BUILD/meson-info/intro-buildoptions.json" 2>/dev/null)
+REC="$WORK/recording"
+mkdir -p "$REC"
+printf '#!/bin/sh\nexec sh "%s/lib/record.sh" "$@"\n' "$HERE" >"$REC/c2c"
+chmod 755 "$REC/c2c"
+# the two runs differ in the database's name, the temporary directory and
+# the time of day; nothing else
+DAY0=$(date -u +%Y-%m-%d) # a run that passes midnight has timestamps of two days
+scrub() {
+	sed -E 's|/tmp/tmp\.[A-Za-z0-9]+|TMP|g; s|TMP/[a-z0-9]+\.db|DB|g; s|'"$PG"'/suite_[a-z]+|DB|g
+		s/('"$DAY0"'|'"$(date -u +%Y-%m-%d)"')T[0-9:.]+Z/NOW/g' "$1"
+}
+suite() { # suite NAME [record]: tests/NAME.sh on a fresh database of the server
+	name=$1
+	createdb "suite_$name" || { bad "createdb suite_$name"; return; }
+	dir=$BUILD
+	[ "${2:-}" = record ] && dir=$REC
+	t0=$(date +%s)
+	# the SQLite run to compare with goes on beside it: one waits on the
+	# server while the other computes
+	if [ "${2:-}" = record ]; then
+		C2C_RECORD_BIN="$BIN" C2C_RECORD="$WORK/$name.sq.rec" sh "$HERE/$name.sh" "$REC" >"$WORK/$name.sq.log" 2>&1 &
+	fi
+	C2C_TEST_PG="$PG/suite_$name" C2C_RECORD_BIN="$BIN" C2C_RECORD="$WORK/$name.pg.rec" \
+		sh "$HERE/$name.sh" "$dir" >"$WORK/$name.pg.log" 2>&1
+	wait
+	counts=$(sed -n "s/^$name: \([0-9]*\) passed, \([0-9]*\) failed\$/\1 \2/p" "$WORK/$name.pg.log")
+	grep -v '^ok: ' "$WORK/$name.pg.log" | grep -v "^$name: [0-9]* passed" | sed "s/^/[$name on postgresql] /"
+	if [ -z "$counts" ]; then
+		bad "$name.sh on PostgreSQL did not finish: $(tail -n 3 "$WORK/$name.pg.log")"
+		return
+	fi
+	pass=$((pass + ${counts% *}))
+	fail=$((fail + ${counts#* }))
+	echo "$name on postgresql: ${counts% *} passed, ${counts#* } failed ($(($(date +%s) - t0)) s)"
+	[ "${2:-}" = record ] || return 0
+	grep -q "^$name: [0-9]* passed, 0 failed\$" "$WORK/$name.sq.log" ||
+		bad "$name.sh on SQLite, recorded: $(grep -v '^ok: ' "$WORK/$name.sq.log" | head -n 5)"
+	scrub "$WORK/$name.sq.rec" >"$WORK/$name.sq.txt" 2>/dev/null
+	scrub "$WORK/$name.pg.rec" >"$WORK/$name.pg.txt" 2>/dev/null
+	if [ ! -s "$WORK/$name.sq.txt" ]; then
+		bad "$name: nothing recorded"
+	elif cmp -s "$WORK/$name.sq.txt" "$WORK/$name.pg.txt"; then
+		ok "$name: all $(grep -c '^\$ c2c' "$WORK/$name.pg.txt") commands print the same bytes, exit the same on both backends"
+	else
+		bad "$name: SQLite and PostgreSQL print differently: $(diff "$WORK/$name.sq.txt" "$WORK/$name.pg.txt" | head -n 12)"
+	fi
+}
+if [ "${SANITIZE:-none}" != none ]; then
+	echo "skip: the whole CLI suites on PostgreSQL (sanitizer build, b_sanitize=$SANITIZE; the normal build runs them)"
+else
+	for s in cli mrv programme city; do suite "$s" record; done
+	suite registry # concurrent and killed processes: its own checks, nothing to compare
+	suite auth     # random tokens and times: its own checks
+	suite roles    # writes over HTTP by role, and two servers sharing this database
+	# the unit tests too: tests/testdb.h gives each test a new database of this server
+	for u in "$BUILD"/tests/test_* "$BUILD"/tests/*/test_*; do
+		[ -f "$u" ] && [ -x "$u" ] || continue
+		C2C_TEST_PG_SERVER="$PG" "$u" >"$WORK/unit.log" 2>&1
+		st=$?
+		p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' "$WORK/unit.log" | tail -n 1)
+		f=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' "$WORK/unit.log" | tail -n 1)
+		pass=$((pass + ${p:-0}))
+		if [ "$st" -ne 0 ] || [ "${f:-0}" -ne 0 ] || grep -q '^\[  ERROR   \]' "$WORK/unit.log"; then
+			bad "$(basename "$u") on PostgreSQL: $(grep -E 'FAILED|ERROR|error' "$WORK/unit.log" | head -n 8)"
+		else
+			echo "$(basename "$u") on postgresql: ${p:-0} passed"
+		fi
+	done
+	C2C_TEST_PG_SERVER="postgresql://c2c@127.0.0.1:1" "$BUILD/tests/test_atlas" >/dev/null 2>&1 &&
+		bad "the unit tests ignore C2C_TEST_PG_SERVER (a server that is not there did not fail them)" ||
+		ok "the unit tests use the server C2C_TEST_PG_SERVER names (one that is not there fails them)"
+	# valgrind over the PostgreSQL paths (tests/run.sh runs it on SQLite)
+	if command -v valgrind >/dev/null 2>&1; then
+		createdb vg || bad "createdb vg"
+		for args in "db migrate --from sqlite:$SQ --to $PG/vg" "--db $PG/vg partnerships --format json" \
+			"--db $PG/vg search 富山" "--db $PG/vg registry transfer --from JP-GOV-1 --to JP-ENT-1 --quantity 1" \
+			"--db $PG/vg registry verify" "--db $PG/no_such_db places"; do
+			# shellcheck disable=SC2086
+			valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect --error-exitcode=99 \
+				"$BIN" $args >/dev/null 2>"$WORK/vg.log"
+			[ $? -ne 99 ] && ok "valgrind clean: c2c $args" || bad "valgrind: c2c $args: $(head -n 20 "$WORK/vg.log")"
+		done
+	else
+		echo "skip: valgrind over the PostgreSQL paths (no valgrind)"
+	fi
+fi
 
 echo "pg: $pass passed, $fail failed"

@@ -10,7 +10,8 @@ set -u
 BIN="$(cd "$1" && pwd)/c2c"
 WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
-export C2C_DB="$WORK/p.db"
+. "$(dirname "$0")/lib/db.sh"
+test_db p.db
 export LC_ALL=C.UTF-8
 . "$(dirname "$0")/lib/assert.sh"
 run() { # run NAME EXPECTED_STATUS CMD...
@@ -29,10 +30,8 @@ json_ok() { # json_ok NAME PYTHON_EXPR_ON_d
 }
 snapshot() { # every atlas table and every programme table
 	for t in partnerships partnership_places projects project_companies domino; do "$BIN" export "$t"; done
-	sqlite3 "$C2C_DB" 'SELECT * FROM programme_calls; SELECT * FROM programme_rounds;
-		SELECT * FROM programme_criteria; SELECT * FROM programme_reviewers;
-		SELECT * FROM programme_proposals; SELECT * FROM programme_scores;
-		SELECT * FROM programme_domino_channels;' 2>/dev/null
+	db_rows programme_calls programme_rounds programme_criteria programme_reviewers \
+		programme_proposals programme_scores programme_domino_channels 2>/dev/null
 }
 refused() { # refused NAME STATUS TEXT CMD... : fails with STATUS, says TEXT, changes nothing
 	name=$1 want=$2 text=$3
@@ -42,9 +41,12 @@ refused() { # refused NAME STATUS TEXT CMD... : fails with STATUS, says TEXT, ch
 	has "$name says why" "$WORK/err" "$text"
 	[ "$(snapshot | sha256sum)" = "$before" ] && ok "$name changed nothing" || bad "$name changed the database"
 }
-command -v sqlite3 >/dev/null 2>&1 || snapshot() { for t in partnerships partnership_places projects project_companies domino; do "$BIN" export "$t"; done; "$BIN" proposal list --format csv; "$BIN" score list --format csv; "$BIN" call list --format csv; }
+command -v "$(db_client)" >/dev/null 2>&1 || snapshot() { for t in partnerships partnership_places projects project_companies domino; do "$BIN" export "$t"; done; "$BIN" proposal list --format csv; "$BIN" score list --format csv; "$BIN" call list --format csv; }
 
 "$BIN" init >/dev/null
+# the snapshot must see the programme's rows, or "changed nothing" proves nothing
+db_rows programme_calls 2>&1 | grep -q c2c-2026 && ok "the snapshot reads the programme tables ($(db_client))" ||
+	bad "the snapshot cannot read the programme tables with $(db_client): $(db_rows programme_calls 2>&1 | head -c 200)"
 
 # --- the seed's call -----------------------------------------------------------------
 run "call list" 0 "$BIN" call list --format json

@@ -13,7 +13,8 @@ set -u
 BIN="$(cd "$1" && pwd)/c2c"
 WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
-export C2C_DB="$WORK/r.db"
+. "$(dirname "$0")/lib/db.sh"
+test_db r.db
 . "$(dirname "$0")/lib/assert.sh"
 reg() { "$BIN" registry "$@"; }
 bal() { reg balance --account "$1" --format json | python3 -c "import json,sys; print(sum(r['credits'] for r in json.load(sys.stdin) if r['state']=='active'))"; }

@@ -127,6 +127,8 @@ int city_place_known(struct store *st, const char *place, struct c2c_err *err);
 
 /* Create or upgrade the city tables and load the built-in frameworks. */
 int city_open(struct store *st, struct c2c_err *err);
+/* The tables only, no frameworks (c2c db migrate fills them from another database). */
+int city_migrate(struct store *st, struct c2c_err *err);
 
 /* Rows in, all or none: the inventory (place, year) gets exactly these rows
  * (import) or this one row added or replaced (add).  The place must be an

@@ -56,17 +56,23 @@ static uint64_t fnv1a(uint64_t h, const char *p, size_t n)
 	return h;
 }
 
-int city_open(struct store *st, struct c2c_err *err)
+int city_migrate(struct store *st, struct c2c_err *err)
 {
 	static const struct store_migration m[] = {
 		{1, "city inventories, indicators, scenarios", city_v1},
 	};
+	int applied;
+	return store_migrate(st, "city", m, sizeof(m) / sizeof(m[0]), &applied, err);
+}
+
+int city_open(struct store *st, struct c2c_err *err)
+{
 	char have[32] = "", want[32];
 	size_t rows;
-	int applied, rc;
+	int rc;
 	uint64_t h = 0xcbf29ce484222325ULL;
 
-	if ((rc = store_migrate(st, "city", m, sizeof(m) / sizeof(m[0]), &applied, err)))
+	if ((rc = city_migrate(st, err)))
 		return rc;
 	h = fnv1a(h, city_builtin_frameworks, city_builtin_frameworks_len);
 	h = fnv1a(h, city_builtin_indicators, city_builtin_indicators_len);

@@ -3,9 +3,11 @@
  */
 #include "cli.h"
 #include "atlas/atlas.h"
+#include "auth/auth.h"
 #include "city/city.h"
 #include "mrv/mrv.h"
 #include "programme/programme.h"
+#include "http/router.h"
 #include "registry/registry.h"
 
 #include <stdio.h>
@@ -35,6 +37,10 @@ int cmd_init(int argc, char **argv, const struct cli_command *cmd, struct c2c_er
 		rc = programme_init(st, err);
 	if (!rc)
 		rc = city_open(st, err);
+	if (!rc)
+		rc = auth_migrate(st, err);
+	if (!rc)
+		rc = http_audit_migrate(st, err);
 	store_close(st);
 	if (rc)
 		return rc;

@@ -22,6 +22,8 @@ struct mrv_opts {
 	struct mrv_param_value params[MAX_PARAMS];
 	char pbuf[MAX_PARAMS][128];
 	size_t nparams;
+	struct mrv_unit_value *units; /* --param SYMBOL@METER=VALUE, then the --units file's */
+	size_t nunits;
 };
 
 struct mrv_sub {
@@ -132,7 +134,8 @@ static int sub_methodologies(struct mrv_opts *o, struct c2c_err *err)
 
 static int sub_show(struct mrv_opts *o, struct c2c_err *err)
 {
-	static const char *const cols[] = {"symbol", "unit", "option", "monitored", "default", "description", NULL};
+	static const char *const cols[] = {"symbol", "unit", "option", "monitored", "fixed_by", "per_unit", "default",
+					   "description", NULL};
 	const struct mrv_methodology *m;
 	json_t *j;
 	int rc;
@@ -171,8 +174,21 @@ static void print_result_table(const struct mrv_compute_req *req, const struct m
 	printf("PE_p = %s tCO2e   (%s)\n", pe, req->m->pe_equation);
 	printf("ER_p = %lld tCO2e (exact %s, rounded down)\n", (long long)r->er_tco2e, er);
 	if (json_object_get(j, "meters")) {
+		json_t *mo;
 		printf("\n");
 		cli_print_rows(json_object_get(j, "meters"), FMT_TABLE, cols);
+		json_array_foreach(json_object_get(j, "meters"), i, mo) {
+			json_t *ps = json_object_get(mo, "parameters"), *p;
+			size_t k;
+			if (!ps)
+				continue;
+			printf("%s:", json_string_value(json_object_get(mo, "meter_id")));
+			json_array_foreach(ps, k, p)
+				printf("%s %s=%s (%s)", k ? "," : "", json_string_value(json_object_get(p, "symbol")),
+				       json_string_value(json_object_get(p, "value")),
+				       json_string_value(json_object_get(p, "origin")));
+			printf("\n");
+		}
 	}
 	json_array_foreach(r->warnings, i, w)
 		printf("warning: %s\n", json_string_value(w));
@@ -193,8 +209,13 @@ static int sub_compute(struct mrv_opts *o, struct c2c_err *err)
 	if ((rc = need(o, "from", &req.from, err)) || (rc = need(o, "to", &req.to, err)) ||
 	    (rc = max_errors(o, &req.max_errors, err)))
 		return rc;
+	if (cli_opt(&o->a, "units") &&
+	    (rc = mrv_units_load(cli_opt(&o->a, "units"), req.m, &o->units, &o->nunits, err)))
+		return rc;
 	req.params = o->params;
 	req.nparams = o->nparams;
+	req.units = o->units;
+	req.nunits = o->nunits;
 	req.data = cli_opt(&o->a, "data");
 	req.unit = cli_opt(&o->a, "unit");
 	req.cumulative = cli_opt(&o->a, "cumulative") != NULL;
@@ -234,8 +255,16 @@ static int sub_project(struct mrv_opts *o, struct c2c_err *err)
 			.host_country = cli_opt(&o->a, "host"), .methodology = cli_opt(&o->a, "methodology"),
 			.params = o->params, .nparams = o->nparams, .participants = cli_opt(&o->a, "participants"),
 		};
-		if (!(rc = mrv_project_add(st, &r, err)))
-			printf("project %s added (%s, %s)\n", r.id, r.host_country, r.methodology);
+		const struct mrv_methodology *m = r.methodology ? mrv_methodology_find(r.methodology) : NULL;
+		/* an unknown methodology is mrv_project_add's to report */
+		rc = 0;
+		if (m && cli_opt(&o->a, "units"))
+			rc = mrv_units_load(cli_opt(&o->a, "units"), m, &o->units, &o->nunits, err);
+		r.units = o->units;
+		r.nunits = o->nunits;
+		if (!rc && !(rc = mrv_project_add(st, &r, err)))
+			printf("project %s added (%s, %s%s)\n", r.id, r.host_country, r.methodology,
+			       r.nunits ? ", with per-unit values" : "");
 	} else {
 		json_t *rows;
 		if (!(rc = mrv_projects(st, &rows, err))) {
@@ -341,10 +370,11 @@ static int sub_report(struct mrv_opts *o, struct c2c_err *err)
 /* ---------------------------------------------------------------- dispatch */
 
 static const char *const o_fmt[] = {"format", NULL};
-static const char *const o_compute[] = {"methodology", "data", "from", "to", "unit", "meters", "max-errors",
-					"format", NULL};
+static const char *const o_compute[] = {"methodology", "data", "from", "to", "unit", "meters", "units",
+					"max-errors", "format", NULL};
 static const char *const f_cumulative[] = {"cumulative", NULL};
-static const char *const o_project[] = {"id", "title", "host", "methodology", "participants", "format", NULL};
+static const char *const o_project[] = {"id", "title", "host", "methodology", "participants", "units", "format",
+					NULL};
 static const char *const o_report[] = {"project", "data", "from", "to", "unit", "meters", "max-errors", "comment",
 				       "xlsx", "user", "format", NULL};
 static const char *const f_report[] = {"cumulative", "approve", "reject", NULL};
@@ -353,11 +383,12 @@ static const struct mrv_sub subs[] = {
 	{"methodologies", NULL, sub_methodologies, o_fmt, NULL, "c2c mrv methodologies [--format table|csv|json]"},
 	{"show", NULL, sub_show, o_fmt, NULL, "c2c mrv show ID [--format json]"},
 	{"compute", NULL, sub_compute, o_compute, f_cumulative,
-	 "c2c mrv compute --methodology ID [--param NAME=VALUE]... [--data FILE.csv] --from DATE --to DATE\n"
-	 "           [--unit kWh] [--cumulative] [--meters METERS.csv] [--max-errors N] [--format table|json]"},
+	 "c2c mrv compute --methodology ID [--param NAME[@METER]=VALUE]... [--units UNITS.csv] [--data FILE.csv]\n"
+	 "           --from DATE --to DATE [--unit kWh] [--cumulative] [--meters METERS.csv] [--max-errors N]\n"
+	 "           [--format table|json]"},
 	{"project", NULL, sub_project, o_project, NULL,
-	 "c2c mrv project add --id KH003 --host KH --methodology ID [--param NAME=VALUE]... [--title T] "
-	 "[--participants 'A;B']\n       c2c mrv project list [--format table|csv|json]"},
+	 "c2c mrv project add --id KH003 --host KH --methodology ID [--param NAME[@METER]=VALUE]... [--units UNITS.csv]\n"
+	 "           [--title T] [--participants 'A;B']\n       c2c mrv project list [--format table|csv|json]"},
 	{"report", NULL, sub_report, o_report, f_report,
 	 "c2c mrv report submit --project P --data FILE.csv --from DATE --to DATE [--unit kWh] [--cumulative] "
 	 "[--meters M.csv] [--max-errors N] [--format json]\n"
@@ -371,6 +402,29 @@ static void mrv_usage(FILE *fp)
 	fprintf(fp, "usage:\n");
 	for (size_t i = 0; i < sizeof(subs) / sizeof(subs[0]); i++)
 		fprintf(fp, "  %s\n", subs[i].usage);
+}
+
+/* --param SYMBOL@METER=VALUE: one unit's own value.  '@' because it can be
+ * in neither a symbol nor a meter id (A-Z a-z 0-9 - _ . : /), needs no
+ * quoting in a shell (unlike COP_PJ[CH-01]), and reads as "COP_PJ at
+ * CH-01"; the methodology check comes later, in mrv_units_check. */
+static int take_unit_param(struct mrv_opts *o, const char *v, const char *at, const char *eq,
+			   struct c2c_err *err)
+{
+	struct mrv_unit_value *u, *nv;
+	size_t slen = (size_t)(at - v), mlen = (size_t)(eq - at - 1);
+	if (!slen || !mlen || slen >= sizeof(u->symbol) || mlen >= sizeof(u->meter_id) ||
+	    strlen(eq + 1) >= sizeof(u->value))
+		return c2c_err_set(err, C2C_EUSAGE, "--param '%s' is not SYMBOL@METER=VALUE", v);
+	if (!(nv = realloc(o->units, (o->nunits + 1) * sizeof(*nv))))
+		return c2c_err_set(err, C2C_ENOMEM, "out of memory");
+	o->units = nv;
+	u = &o->units[o->nunits++];
+	memset(u, 0, sizeof(*u));
+	memcpy(u->symbol, v, slen);
+	memcpy(u->meter_id, at + 1, mlen);
+	snprintf(u->value, sizeof(u->value), "%s", eq + 1);
+	return 0;
 }
 
 /* --param may repeat, which cli_parse refuses for options: take them out
@@ -393,6 +447,12 @@ static int take_params(int *argc, char **argv, struct mrv_opts *o, struct c2c_er
 		eq = strchr(v, '=');
 		if (!eq || eq == v || !eq[1] || (size_t)(eq - v) >= sizeof(o->pbuf[0]))
 			return c2c_err_set(err, C2C_EUSAGE, "--param '%s' is not NAME=VALUE", v);
+		if (memchr(v, '@', (size_t)(eq - v))) {
+			int rc = take_unit_param(o, v, memchr(v, '@', (size_t)(eq - v)), eq, err);
+			if (rc)
+				return rc;
+			continue;
+		}
 		if (o->nparams == MAX_PARAMS)
 			return c2c_err_set(err, C2C_EUSAGE, "too many --param");
 		for (size_t k = 0; k < o->nparams; k++)
@@ -438,13 +498,22 @@ int cmd_mrv(int argc, char **argv, const struct cli_command *cmd, struct c2c_err
 	    (rc = cli_parse(argc, argv, &subcmd, sub->opts, sub->flags, &o->a, err)) ||
 	    (rc = cli_format(&o->a, &subcmd, 1, &o->fmt, err)))
 		goto usage;
+	if ((o->nparams || o->nunits) && sub->fn != sub_compute && sub->fn != sub_project) {
+		/* a report is computed with its project's values, fixed ex ante */
+		rc = c2c_err_set(err, C2C_EUSAGE, "mrv %s takes no --param: the values are the project's "
+				 "(c2c mrv project add)", sub->name);
+		goto usage;
+	}
 	rc = sub->fn(o, err);
 	if (rc == C2C_EUSAGE)
 		goto usage;
+	free(o->units);
 	free(o);
 	return rc;
 usage:
+	free(o->units);
 	free(o);
-	c2c_err_hint(err, "%s", sub->usage);
+	if (!err->hint[0]) /* an error's own hint says more than the usage */
+		c2c_err_hint(err, "%s", sub->usage);
 	return rc;
 }

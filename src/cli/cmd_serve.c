@@ -11,6 +11,8 @@
  */
 #include "cli.h"
 #include "atlas/atlas.h"
+#include "auth/auth.h"
+#include "http/router.h"
 #include "http/http.h"
 
 #include <pthread.h>
@@ -34,6 +36,12 @@ static int check_db(struct c2c_err *err)
 	if ((rc = cli_open_db(&st, 0, err)))
 		return rc;
 	version = store_schema_version(st, "atlas", err);
+	/* the users' tables, for a database made before they existed: log-in
+	 * then answers "unknown user" instead of a database error */
+	if (version > 0 && ((rc = auth_migrate(st, err)) || (rc = http_audit_migrate(st, err)))) {
+		store_close(st);
+		return rc;
+	}
 	store_close(st);
 	if (version < 0)
 		return err->code ? err->code : C2C_EDB;

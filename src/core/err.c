@@ -23,6 +23,9 @@ static const struct {
 	{C2C_EDB, "database", 7, 500},
 	{C2C_ENOMEM, "no_memory", 8, 503},
 	{C2C_ERETRY, "retry", 5, 409},
+	{C2C_ELIMIT, "rate_limited", 10, 429},
+	{C2C_EAUTH, "unauthorized", 11, 401},
+	{C2C_EFORBIDDEN, "forbidden", 12, 403},
 	{C2C_EINTERNAL, "internal", 9, 500}, /* last: unknown codes map here */
 };
 

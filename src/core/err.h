@@ -22,6 +22,9 @@ enum c2c_code {
 	C2C_ENOMEM = -7,     /* out of memory */
 	C2C_EINTERNAL = -8,  /* a bug: should never happen */
 	C2C_ERETRY = -9,     /* a concurrent transaction won; running it again may succeed */
+	C2C_ELIMIT = -10,    /* too many attempts (log-in); wait before trying again */
+	C2C_EAUTH = -11,     /* who is asking is not known: log in first */
+	C2C_EFORBIDDEN = -12, /* known, but this role or scope may not do it */
 };
 
 struct c2c_err {

@@ -77,7 +77,13 @@ static json_t *table_filter_params(const struct atlas_table *t)
 static json_t *params_json(const struct http_route *r, const struct atlas_table *t)
 {
 	json_t *arr = json_array();
+	if (strstr(r->path, "/{id}"))
+		json_array_append_new(arr, json_pack("{s:s, s:s, s:b, s:s, s:{s:s}}", "name", "id", "in",
+						     "path", "required", 1, "description",
+						     "the row's id", "schema", "type", "string"));
 	for (const struct http_param *p = r->params; p->type != HP_END; p++) {
+		if (HTTP_IS_BODY(p->type))
+			continue;
 		if (p->type == HP_TABLE_FILTERS) {
 			json_t *filters = table_filter_params(t);
 			json_array_extend(arr, filters);
@@ -92,9 +98,53 @@ static json_t *params_json(const struct http_route *r, const struct atlas_table 
 	return arr;
 }
 
+/* The JSON object a write takes: its F(...) fields, or a table's columns. */
+static json_t *request_body(const struct http_route *r, const struct atlas_table *t)
+{
+	json_t *props = json_object(), *required = json_array(), *schema;
+	for (const struct http_param *p = r->params; p->type != HP_END; p++) {
+		if (p->type == HP_BODY_COLUMNS) {
+			for (size_t c = 0; c < t->ncols; c++)
+				if (!(t->cols[c].flags & COL_KEY)) {
+					json_t *cs = col_schema(&t->cols[c]);
+					json_object_set_new(cs, "nullable", json_true());
+					json_object_set_new(props, t->cols[c].name, cs);
+				}
+			continue;
+		}
+		if (!HTTP_IS_BODY(p->type))
+			continue;
+		schema = p->type == HP_BODY_STR ? json_pack("{s:s}", "type", "string")
+			 : p->type == HP_BODY_INT ? int_schema(p->min, p->max)
+						  : json_object();
+		json_object_set_new(schema, "description", json_string(p->description));
+		json_object_set_new(props, p->name, schema);
+		if (p->required)
+			json_array_append_new(required, json_string(p->name));
+	}
+	schema = json_pack("{s:s, s:o, s:b}", "type", "object", "properties", props,
+			   "additionalProperties", 0);
+	if (json_array_size(required))
+		json_object_set_new(schema, "required", required);
+	else
+		json_decref(required);
+	return json_pack("{s:b, s:{s:{s:o}}}", "required", 1, "content", "application/json", "schema",
+			 schema);
+}
+
 static json_t *body_schema(const struct http_route *r, const struct atlas_table *t)
 {
 	json_t *item;
+	if (strcmp(r->method, "GET") || r->fn == http_get_session) {
+		/* a write answers with one object: the row, the journal entry, the user */
+		if (t && strstr(r->path, "/{id}")) {
+			json_t *props = json_object();
+			for (size_t c = 0; c < t->ncols; c++)
+				json_object_set_new(props, t->cols[c].name, col_schema(&t->cols[c]));
+			return json_pack("{s:s, s:o}", "type", "object", "properties", props);
+		}
+		return json_pack("{s:s}", "type", "object");
+	}
 	if (r->fn == http_get_stats || r->fn == http_get_healthz || r->fn == http_get_openapi)
 		return json_pack("{s:s}", "type", "object");
 	if (r->fn == http_get_search) {
@@ -120,8 +170,8 @@ static json_t *operation(const struct http_route *r)
 	size_t n = 0;
 
 	for (const struct http_param *p = r->params; p->type != HP_END; p++)
-		if (p->type == HP_TABLE_FILTERS)
-			t = atlas_table_find(strrchr(r->path, '/') + 1);
+		if (p->type == HP_TABLE_FILTERS || p->type == HP_BODY_COLUMNS)
+			t = http_route_table(r);
 	/* operationId: the method and the path, e.g. get_api_v1_places */
 	for (const char *s = r->method; *s && n + 1 < sizeof(id); s++)
 		id[n++] = (char)tolower((unsigned char)*s);
@@ -142,9 +192,30 @@ static json_t *operation(const struct http_route *r)
 	     *code; code++)
 		json_object_set_new(responses, *code,
 				    json_pack("{s:s}", "$ref", "#/components/responses/Error"));
+	if (strcmp(r->roles, "public"))
+		for (const char *const *code = (const char *const[]){"401", "403", NULL}; *code; code++)
+			json_object_set_new(responses, *code,
+					    json_pack("{s:s}", "$ref", "#/components/responses/Error"));
+	for (const struct http_param *p = r->params; p->type != HP_END; p++)
+		if (HTTP_IS_BODY(p->type)) {
+			for (const char *const *code = (const char *const[]){"413", "415", NULL}; *code; code++)
+				json_object_set_new(responses, *code,
+						    json_pack("{s:s}", "$ref", "#/components/responses/Error"));
+			break;
+		}
+	if (r->fn == http_post_session)
+		json_object_set_new(responses, "429", json_pack("{s:s}", "$ref", "#/components/responses/Error"));
 
 	op = json_pack("{s:s, s:s, s:o, s:o, s:s}", "summary", r->summary, "operationId", id,
-		       "parameters", params_json(r, t), "responses", responses, "x-c2c-role", r->role);
+		       "parameters", params_json(r, t), "responses", responses, "x-c2c-roles", r->roles);
+	for (const struct http_param *p = r->params; p->type != HP_END; p++)
+		if (HTTP_IS_BODY(p->type)) {
+			json_object_set_new(op, "requestBody", request_body(r, t));
+			break;
+		}
+	if (strcmp(r->roles, "public"))
+		json_object_set_new(op, "security",
+				    json_pack("[{s:[]}, {s:[]}]", "session", "token"));
 	return op;
 }
 
@@ -182,5 +253,11 @@ json_t *http_openapi(void)
 		json_pack("{s:s, s:{s:{s:{s:s}}}}", "description",
 			  "an error: code is c2c's error name (usage, input, not_found, database...)",
 			  "content", "application/json", "schema", "$ref", "#/components/schemas/Error"));
+	json_object_set_new(json_object_get(doc, "components"), "securitySchemes",
+			    json_pack("{s:{s:s, s:s, s:s, s:s}, s:{s:s, s:s, s:s}}", "session", "type",
+				      "apiKey", "in", "cookie", "name", "c2c_session", "description",
+				      "POST /api/v1/session sets it; writes with it also send X-CSRF-Token",
+				      "token", "type", "http", "scheme", "bearer", "description",
+				      "an API token from c2c user token add"));
 	return doc;
 }

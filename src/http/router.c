@@ -10,10 +10,13 @@
  */
 #include "router.h"
 #include "core/strbuf.h"
+#include "core/utf8.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #define STR HP_STR
 #define INT HP_INT
@@ -21,6 +24,9 @@
 #define Q(name, type, required, min, max, description) \
 	{name, type, required, min, max, description},
 #define TABLE_FILTERS {"", HP_TABLE_FILTERS, 0, 0, 0, NULL},
+#define F(name, type, required, min, max, description) \
+	{name, HP_BODY_##type, required, min, max, description},
+#define COLUMNS {"", HP_BODY_COLUMNS, 0, 0, 0, NULL},
 #define PAGED                                                                              \
 	{"limit", HP_PAGE_LIMIT, 0, 0, 1000000, "the most items to return (default all)"}, \
 	{"offset", HP_PAGE_OFFSET, 0, 0, 1000000000, "how many items to skip first (default 0)"},
@@ -28,8 +34,8 @@
 /* The params of each route are a compound literal: at file scope it has
  * static storage, so the whole table stays one constant array. */
 const struct http_route http_routes[] = {
-#define X(method, path, fn, role, summary, ...)                                           \
-	{method, path, fn, #fn, role, summary,                                              \
+#define X(method, path, fn, roles, summary, ...)                                          \
+	{method, path, fn, #fn, roles, summary,                                             \
 	 (const struct http_param[]){__VA_ARGS__{NULL, HP_END, 0, 0, 0, NULL}}},
 #include "routes.def"
 #undef X
@@ -44,6 +50,24 @@ static int route_has(const struct http_route *r, enum http_param_type type)
 		if (p->type == type)
 			return 1;
 	return 0;
+}
+
+/* The atlas table a route serves: /api/v1/<table> or /api/v1/<table>/{id}. */
+const struct atlas_table *http_route_table(const struct http_route *r)
+{
+	char name[64];
+	const char *p = r->path + strlen(API_PREFIX), *slash;
+	size_t n;
+
+	if (strncmp(r->path, API_PREFIX, strlen(API_PREFIX)))
+		return NULL;
+	slash = strchr(p, '/');
+	n = slash ? (size_t)(slash - p) : strlen(p);
+	if (n >= sizeof(name) || (slash && strcmp(slash, "/{id}")))
+		return NULL;
+	memcpy(name, p, n);
+	name[n] = '\0';
+	return atlas_table_find(name);
 }
 
 int http_routes_check(struct c2c_err *err)
@@ -64,11 +88,24 @@ int http_routes_check(struct c2c_err *err)
 	}
 	for (size_t r = 0; r < http_nroutes; r++) {
 		const struct atlas_table *t;
-		if (!route_has(&http_routes[r], HP_TABLE_FILTERS))
+		const char *roles = http_routes[r].roles;
+		enum auth_role role;
+		/* every role a route names must be one auth/ knows */
+		for (const char *p = roles; *p;) {
+			char word[32];
+			size_t n = strcspn(p, " ");
+			snprintf(word, sizeof(word), "%.*s", (int)(n < 31 ? n : 31), p);
+			if (auth_role_parse(word, &role))
+				return c2c_err_set(err, C2C_EINTERNAL,
+						   "src/http/routes.def: %s %s names the unknown role '%s'",
+						   http_routes[r].method, http_routes[r].path, word);
+			p += n;
+			p += strspn(p, " ");
+		}
+		if (!route_has(&http_routes[r], HP_TABLE_FILTERS) &&
+		    !route_has(&http_routes[r], HP_BODY_COLUMNS))
 			continue;
-		t = strncmp(http_routes[r].path, API_PREFIX, strlen(API_PREFIX))
-			    ? NULL
-			    : atlas_table_find(http_routes[r].path + strlen(API_PREFIX));
+		t = http_route_table(&http_routes[r]);
 		if (!t || !t->listable)
 			return c2c_err_set(err, C2C_EINTERNAL,
 					   "src/http/routes.def: %s names no listable atlas table",
@@ -83,6 +120,17 @@ const char *http_param_str(const struct http_request *rq, const char *name)
 		if (!strcmp(rq->name[i], name))
 			return rq->value[i];
 	return NULL;
+}
+
+const char *http_body_str(const struct http_request *rq, const char *name)
+{
+	return json_string_value(json_object_get(rq->body, name));
+}
+
+long long http_body_int(const struct http_request *rq, const char *name, long long dflt)
+{
+	json_t *v = json_object_get(rq->body, name);
+	return json_is_integer(v) ? (long long)json_integer_value(v) : dflt;
 }
 
 long long http_param_int(const struct http_request *rq, const char *name, long long dflt)
@@ -105,6 +153,8 @@ int http_request_store(struct http_request *rq, struct store **st, struct c2c_er
 static int param_spec(const struct http_request *rq, const char *name, struct http_param *out)
 {
 	for (const struct http_param *p = rq->route->params; p->type != HP_END; p++) {
+		if (HTTP_IS_BODY(p->type))
+			continue;
 		if (p->type != HP_TABLE_FILTERS) {
 			if (!strcmp(p->name, name)) {
 				*out = *p;
@@ -131,6 +181,8 @@ static int param_spec(const struct http_request *rq, const char *name, struct ht
 static void param_names(const struct http_request *rq, struct strbuf *sb)
 {
 	for (const struct http_param *p = rq->route->params; p->type != HP_END; p++) {
+		if (HTTP_IS_BODY(p->type))
+			continue;
 		if (p->type != HP_TABLE_FILTERS) {
 			strbuf_addf(sb, "%s%s", sb->len ? ", " : "", p->name);
 			continue;
@@ -181,7 +233,7 @@ static int check_params(struct http_request *rq, struct c2c_err *err)
 					   rq->name[i], rq->value[i], spec.min, spec.max);
 	}
 	for (const struct http_param *p = rq->route->params; p->type != HP_END; p++)
-		if (p->required && !http_param_str(rq, p->name))
+		if (!HTTP_IS_BODY(p->type) && p->required && !http_param_str(rq, p->name))
 			return c2c_err_set(err, C2C_EUSAGE, "query parameter '%s' is required", p->name);
 	return 0;
 }
@@ -205,17 +257,46 @@ static int reply_json(struct http_reply *out, json_t *j)
 	return 0;
 }
 
-static void reply_error(struct http_reply *out, int status, const struct c2c_err *err)
+/* A message as a JSON string, whatever bytes it quotes: a message may name
+ * a piece of the request that is not UTF-8 (or was cut inside a character
+ * by a %.64s), and jansson refuses such a string outright, which would drop
+ * the member.  Each invalid byte becomes U+FFFD. */
+static json_t *json_text(const char *s)
+{
+	size_t n = strlen(s), at;
+	struct strbuf sb;
+	json_t *j;
+
+	if ((at = utf8_invalid_at(s, n)) == (size_t)-1)
+		return json_string(s);
+	strbuf_init(&sb, n + 16);
+	while (at != (size_t)-1) {
+		strbuf_add(&sb, s, at);
+		strbuf_add(&sb, "\xEF\xBF\xBD", 3);
+		s += at + 1;
+		n -= at + 1;
+		at = utf8_invalid_at(s, n);
+	}
+	strbuf_add(&sb, s, n);
+	j = json_stringn(sb.buf ? sb.buf : "", sb.len);
+	strbuf_release(&sb);
+	return j;
+}
+
+void http_reply_error(struct http_reply *out, int status, const struct c2c_err *err)
 {
 	json_t *e = json_object(), *doc = json_object();
 	json_object_set_new(e, "code", json_string(c2c_err_name(err->code)));
-	json_object_set_new(e, "message", json_string(err->msg));
+	json_object_set_new(e, "message", json_text(err->msg));
 	if (err->detail[0])
-		json_object_set_new(e, "detail", json_string(err->detail));
+		json_object_set_new(e, "detail", json_text(err->detail));
 	if (err->hint[0])
-		json_object_set_new(e, "hint", json_string(err->hint));
+		json_object_set_new(e, "hint", json_text(err->hint));
 	json_object_set_new(doc, "error", e);
 	out->status = status ? status : c2c_err_http_status(err->code);
+	/* auth/ says how long a log-in lock lasts: "retry after N seconds" */
+	if (err->code == C2C_ELIMIT && !strncmp(err->detail, "retry after ", 12))
+		out->retry_after = strtol(err->detail + 12, NULL, 10);
 	snprintf(out->error, sizeof(out->error), "%.255s", err->msg);
 	free(out->body);
 	out->body = NULL;
@@ -242,17 +323,43 @@ static json_t *paginate(json_t *arr, const struct http_request *rq, long long *t
 	return page;
 }
 
+/* Does `path` match the route's path?  A "{id}" segment in the route takes
+ * one non-empty segment of the path (no '/'), whose start goes to *id and
+ * whose end is marked by *id_len. */
+static int path_matches(const char *route, const char *path, const char **id, size_t *id_len)
+{
+	const char *brace = strstr(route, "{id}");
+	size_t pre, suf, plen;
+
+	*id = NULL;
+	*id_len = 0;
+	if (!brace)
+		return !strcmp(route, path);
+	pre = (size_t)(brace - route);
+	suf = strlen(brace + 4);
+	plen = strlen(path);
+	if (plen <= pre + suf || strncmp(route, path, pre) || strcmp(path + plen - suf, brace + 4))
+		return 0;
+	if (memchr(path + pre, '/', plen - pre - suf))
+		return 0;
+	*id = path + pre;
+	*id_len = plen - pre - suf;
+	return 1;
+}
+
 static const struct http_route *find_route(const char *method, const char *path,
-					   struct http_reply *out)
+					   const char **id, size_t *id_len, struct http_reply *out)
 {
 	if (!strcmp(method, "HEAD"))
 		method = "GET";
 	out->allow[0] = '\0';
 	for (size_t r = 0; r < http_nroutes; r++) {
-		if (strcmp(http_routes[r].path, path))
+		if (!path_matches(http_routes[r].path, path, id, id_len))
 			continue;
-		if (!strcmp(http_routes[r].method, method))
+		if (!strcmp(http_routes[r].method, method)) {
+			out->allow[0] = '\0'; /* Allow is for a 405 only */
 			return &http_routes[r];
+		}
 		if (!strstr(out->allow, http_routes[r].method)) {
 			size_t used = strlen(out->allow);
 			snprintf(out->allow + used, sizeof(out->allow) - used, "%s%s%s",
@@ -260,7 +367,127 @@ static const struct http_route *find_route(const char *method, const char *path,
 				 !strcmp(http_routes[r].method, "GET") ? ", HEAD" : "");
 		}
 	}
+	*id = NULL;
 	return NULL;
+}
+
+static int takes_body(const struct http_route *r)
+{
+	for (const struct http_param *p = r->params; p->type != HP_END; p++)
+		if (HTTP_IS_BODY(p->type))
+			return 1;
+	return 0;
+}
+
+/* The fields a route's body takes, for the message about an unknown one. */
+static void body_names(const struct http_request *rq, struct strbuf *sb)
+{
+	for (const struct http_param *p = rq->route->params; p->type != HP_END; p++) {
+		if (!HTTP_IS_BODY(p->type))
+			continue;
+		if (p->type != HP_BODY_COLUMNS) {
+			strbuf_addf(sb, "%s%s", sb->len ? ", " : "", p->name);
+			continue;
+		}
+		for (size_t c = 0; c < rq->table->ncols; c++)
+			if (!(rq->table->cols[c].flags & COL_KEY))
+				strbuf_addf(sb, "%s%s", sb->len ? ", " : "", rq->table->cols[c].name);
+	}
+}
+
+/* Is `v` of the kind body field `name` takes?  *what gets the kind's words
+ * for the message when it is not. */
+static int body_value_ok(const struct http_request *rq, const char *name, json_t *v,
+			 const char **what, const struct http_param **spec)
+{
+	*spec = NULL;
+	for (const struct http_param *p = rq->route->params; p->type != HP_END; p++) {
+		if (p->type == HP_BODY_COLUMNS) {
+			const struct atlas_col *col = atlas_col_find(rq->table, name);
+			if (!col || (col->flags & COL_KEY))
+				continue;
+			if (col->type == AT_INT) {
+				*what = "an integer or null";
+				return json_is_integer(v) || json_is_null(v);
+			}
+			if (col->type == AT_REAL) {
+				*what = "a number or null";
+				return json_is_number(v) || json_is_null(v);
+			}
+			*what = "a string or null";
+			return json_is_string(v) || json_is_null(v);
+		}
+		if (!HTTP_IS_BODY(p->type) || strcmp(p->name, name))
+			continue;
+		*spec = p;
+		if (p->type == HP_BODY_STR) {
+			*what = "a string";
+			return json_is_string(v);
+		}
+		if (p->type == HP_BODY_INT) {
+			*what = "an integer";
+			return json_is_integer(v) && json_integer_value(v) >= p->min &&
+			       json_integer_value(v) <= p->max;
+		}
+		*what = "any JSON value";
+		return 1;
+	}
+	*what = NULL; /* no such field */
+	return 0;
+}
+
+/* The request body: JSON, an object, each member one the route takes and of
+ * its kind, every required one there.  *status gets 415 for a body that is
+ * not JSON at all. */
+static int check_body(struct http_request *rq, const char *body, size_t len, int *status,
+		      struct c2c_err *err)
+{
+	const char *ct = rq->cred ? rq->cred->content_type : NULL, *key;
+	json_error_t je;
+	json_t *v;
+
+	*status = 0;
+	if (!body) {
+		c2c_err_set(err, C2C_EUSAGE, "%s %s needs a JSON object as its request body",
+			    rq->route->method, rq->route->path);
+		return C2C_EUSAGE;
+	}
+	if (!ct || strncasecmp(ct, "application/json", 16) ||
+	    (ct[16] && ct[16] != ';' && ct[16] != ' ')) {
+		*status = 415;
+		return c2c_err_set(err, C2C_EUSAGE, "the request body must be Content-Type: application/json, not %.64s",
+				   ct ? ct : "(none)");
+	}
+	if (!(rq->body = json_loadb(body, len, JSON_REJECT_DUPLICATES, &je)))
+		return c2c_err_set(err, C2C_EUSAGE, "request body: line %d column %d: %.200s", je.line,
+				   je.column, je.text);
+	if (!json_is_object(rq->body))
+		return c2c_err_set(err, C2C_EUSAGE, "request body: a JSON object is needed, not %s",
+				   json_is_array(rq->body) ? "an array" : "a single value");
+	json_object_foreach(rq->body, key, v) {
+		const struct http_param *spec;
+		const char *what;
+		if (body_value_ok(rq, key, v, &what, &spec))
+			continue;
+		if (!what) {
+			struct strbuf sb;
+			strbuf_init(&sb, 1024);
+			body_names(rq, &sb);
+			c2c_err_set(err, C2C_EUSAGE, "request body: unknown field '%.64s' for %s %s", key,
+				    rq->route->method, rq->route->path);
+			c2c_err_hint(err, "it takes: %s", strbuf_str(&sb));
+			strbuf_release(&sb);
+			return C2C_EUSAGE;
+		}
+		if (spec && spec->type == HP_BODY_INT && json_is_integer(v))
+			return c2c_err_set(err, C2C_EUSAGE, "request body: field '%s' is %lld, not from %lld to %lld",
+					   key, (long long)json_integer_value(v), spec->min, spec->max);
+		return c2c_err_set(err, C2C_EUSAGE, "request body: field '%.64s' must be %s", key, what);
+	}
+	for (const struct http_param *p = rq->route->params; p->type != HP_END; p++)
+		if (HTTP_IS_BODY(p->type) && p->required && !json_object_get(rq->body, p->name))
+			return c2c_err_set(err, C2C_EUSAGE, "request body: field '%s' is required", p->name);
+	return 0;
 }
 
 void http_reply_release(struct http_reply *r)
@@ -270,15 +497,21 @@ void http_reply_release(struct http_reply *r)
 	r->len = 0;
 }
 
-void http_dispatch(const char *method, char *target, size_t len, int has_body,
-		   http_store_fn store, void *store_cls, struct http_reply *out)
+void http_dispatch(const char *method, char *target, size_t len, const char *body,
+		   size_t body_len, const struct http_credentials *cred, http_store_fn store,
+		   void *store_cls, struct http_reply *out)
 {
 	struct http_request rq;
 	struct c2c_err err;
 	char *query = NULL;
 	size_t plen = len, qlen = 0;
 	json_t *res = NULL, *page;
-	int rc;
+	const char *id;
+	char idbuf[256], key[512];
+	size_t id_len;
+	long long data_version = -1;
+	unsigned long generation = 0;
+	int rc, status = 0, cacheable;
 
 	memset(out, 0, sizeof(*out));
 	memset(&rq, 0, sizeof(rq));
@@ -286,48 +519,100 @@ void http_dispatch(const char *method, char *target, size_t len, int has_body,
 	c2c_err_clear(&err);
 	if (len > HTTP_URI_MAX) {
 		c2c_err_set(&err, C2C_EUSAGE, "the request target is longer than %d bytes", HTTP_URI_MAX);
-		reply_error(out, 414, &err);
+		http_reply_error(out, 414, &err);
 		return;
 	}
+	/* the cache's key: the target as sent, before it is decoded in place */
+	snprintf(key, sizeof(key), "%.*s", (int)(len < sizeof(key) ? len : 0), target);
 	if ((query = memchr(target, '?', len))) {
 		plen = (size_t)(query - target);
 		qlen = len - plen - 1;
 		*query++ = '\0';
 	}
 	if ((rc = http_pct_decode(target, &plen, 0, "the path", &err))) {
-		reply_error(out, 0, &err);
+		http_reply_error(out, 0, &err);
 		return;
 	}
-	if (!(rq.route = find_route(method, target, out))) {
+	if (!(rq.route = find_route(method, target, &id, &id_len, out))) {
 		if (out->allow[0]) {
 			c2c_err_set(&err, C2C_EUSAGE, "%.16s is not allowed on %.200s (allowed: %s)",
 				    method, target, out->allow);
-			reply_error(out, 405, &err);
+			http_reply_error(out, 405, &err);
 		} else {
 			c2c_err_set(&err, C2C_ENOTFOUND, "no such resource: %.300s", target);
 			c2c_err_hint(&err, "GET /api/v1/openapi.json lists every route");
-			reply_error(out, 0, &err);
+			http_reply_error(out, 0, &err);
 		}
 		return;
 	}
-	if (has_body) {
-		c2c_err_set(&err, C2C_EUSAGE, "%s %s takes no request body", rq.route->method,
-			    rq.route->path);
-		reply_error(out, 413, &err);
-		return;
+	if (id) { /* a copy: the path stays whole for the audit log */
+		if (id_len >= sizeof(idbuf)) {
+			c2c_err_set(&err, C2C_ENOTFOUND, "no such resource: the id in %.200s is too long",
+				    target);
+			http_reply_error(out, 0, &err);
+			return;
+		}
+		memcpy(idbuf, id, id_len);
+		idbuf[id_len] = '\0';
+		rq.id = idbuf;
 	}
-	if (route_has(rq.route, HP_TABLE_FILTERS) &&
-	    !(rq.table = atlas_table_find(rq.route->path + strlen(API_PREFIX)))) {
-		c2c_err_set(&err, C2C_EINTERNAL, "%s names no atlas table", rq.route->path);
-		reply_error(out, 0, &err);
-		return;
-	}
+	rq.method = rq.route->method;
+	rq.cred = cred;
 	rq.store = store;
 	rq.store_cls = store_cls;
-	if ((query && (rc = http_query_parse(query, qlen, &rq, &err))) ||
-	    (rc = check_params(&rq, &err)) || (rc = rq.route->fn(&rq, &res, &err))) {
-		reply_error(out, 0, &err);
+	if (body && !takes_body(rq.route)) {
+		c2c_err_set(&err, C2C_EUSAGE, "%s %s takes no request body", rq.route->method,
+			    rq.route->path);
+		http_reply_error(out, 413, &err);
 		return;
+	}
+	if ((route_has(rq.route, HP_TABLE_FILTERS) || route_has(rq.route, HP_BODY_COLUMNS)) &&
+	    !(rq.table = http_route_table(rq.route))) {
+		c2c_err_set(&err, C2C_EINTERNAL, "%s names no atlas table", rq.route->path);
+		http_reply_error(out, 0, &err);
+		return;
+	}
+	if ((rc = http_access(&rq, &err)) ||
+	    (query && (rc = http_query_parse(query, qlen, &rq, &err))) ||
+	    (rc = check_params(&rq, &err)) ||
+	    (takes_body(rq.route) && (rc = check_body(&rq, body, body_len, &status, &err)))) {
+		http_reply_error(out, status, &err);
+		json_decref(rq.body);
+		return;
+	}
+	/* a public read by an anonymous caller: the same bytes for everyone
+	 * until the database changes (cache.c) */
+	cacheable = !strcmp(rq.method, "GET") && !strcmp(rq.route->roles, "public") && key[0] &&
+		    (!cred || (!cred->session && !cred->bearer)) && rq.route->fn != http_get_healthz &&
+		    rq.route->fn != http_get_session;
+	if (cacheable) {
+		struct store *st;
+		if (!http_request_store(&rq, &st, &err)) {
+			generation = http_cache_generation();
+			data_version = store_data_version(st);
+			if (http_cache_get(key, data_version, generation, out))
+				return;
+		}
+	}
+	if ((rc = rq.route->fn(&rq, &res, &err))) {
+		http_reply_error(out, status, &err);
+		memcpy(out->set_cookie, rq.set_cookie, sizeof(out->set_cookie));
+		json_decref(rq.body);
+		return;
+	}
+	memcpy(out->set_cookie, rq.set_cookie, sizeof(out->set_cookie));
+	json_decref(rq.body);
+	if (strcmp(rq.method, "GET")) {
+		struct c2c_err aerr;
+		http_cache_bump(); /* this process wrote: no cached reply stands */
+		if (rq.route->fn == http_post_session) { /* the user who logged in */
+			snprintf(rq.user.name, sizeof(rq.user.name), "%s",
+				 json_string_value(json_object_get(res, "name")));
+			auth_role_parse(json_string_value(json_object_get(res, "role")), &rq.user.role);
+		}
+		if (http_audit_append(&rq, target, &aerr))
+			fprintf(stderr, "c2c serve: %s %s by %s done, but not logged: %s\n", rq.method,
+				target, rq.user.name, aerr.msg);
 	}
 	if (json_is_array(res) && route_has(rq.route, HP_PAGE_OFFSET)) {
 		page = paginate(res, &rq, &out->total);
@@ -339,7 +624,9 @@ void http_dispatch(const char *method, char *target, size_t len, int has_body,
 	out->status = 200;
 	if (reply_json(out, page)) {
 		c2c_err_set(&err, C2C_ENOMEM, "out of memory writing the reply");
-		reply_error(out, 0, &err);
+		http_reply_error(out, 0, &err);
+	} else if (cacheable) {
+		http_cache_put(key, data_version, generation, out);
 	}
 	json_decref(page);
 	json_decref(res);

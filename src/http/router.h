@@ -16,6 +16,7 @@
 #include <jansson.h>
 
 #include "atlas/atlas.h"
+#include "auth/auth.h"
 #include "core/err.h"
 #include "store/store.h"
 
@@ -24,6 +25,9 @@
 #define HTTP_URI_MAX 8192
 /* The most query parameters one request may carry. */
 #define HTTP_MAX_PARAMS 32
+/* The largest request body read (a JSON object of a form or an operation);
+ * a longer one is refused with 413 before it is read whole. */
+#define HTTP_BODY_MAX (1024 * 1024)
 
 /* The JSON text of every body: the flags of the CLI's `--format json`
  * (cli/output.c), so an API body and the CLI's output are the same bytes;
@@ -37,7 +41,13 @@ enum http_param_type {
 	HP_TABLE_FILTERS,  /* stands for the COL_FILTER columns of the route's table */
 	HP_PAGE_LIMIT,     /* pagination: how many items of the array */
 	HP_PAGE_OFFSET,    /* pagination: how many items to skip */
+	/* members of the JSON object the request body must be (F(...) in routes.def) */
+	HP_BODY_STR,       /* a JSON string */
+	HP_BODY_INT,       /* a JSON integer within [min, max] */
+	HP_BODY_ANY,       /* any JSON value; the handler checks it and names it in errors */
+	HP_BODY_COLUMNS,   /* stands for the columns of the route's atlas table but its key */
 };
+#define HTTP_IS_BODY(type) ((type) >= HP_BODY_STR)
 
 struct http_param {
 	const char *name;
@@ -52,10 +62,10 @@ typedef int (*http_handler)(struct http_request *rq, json_t **out, struct c2c_er
 
 struct http_route {
 	const char *method;  /* "GET" (HEAD is served wherever GET is) */
-	const char *path;    /* exact path, no patterns */
+	const char *path;    /* exact, or with one "{id}" segment: its value in rq->id */
 	http_handler fn;
 	const char *handler; /* the handler's name, for the OpenAPI operationId */
-	const char *role;    /* who may call it: "public" until users land */
+	const char *roles;   /* who may call it: "public", or role names (auth.h) separated by spaces */
 	const char *summary;
 	const struct http_param *params; /* ends with HP_END */
 };
@@ -67,8 +77,26 @@ extern const size_t http_nroutes;
  * own connection.  A test or a fuzzer may pass its own. */
 typedef int (*http_store_fn)(void *cls, struct store **st, struct c2c_err *err);
 
+/* Who sends a request, as the server read it from the headers; the router
+ * turns it into a user (auth.c) only for routes that are not public. */
+struct http_credentials {
+	const char *session;      /* the c2c_session cookie's value, or NULL */
+	const char *bearer;       /* the token of "Authorization: Bearer …", or NULL */
+	const char *csrf;         /* the X-CSRF-Token header, or NULL */
+	const char *client;       /* the peer's address, for the log-in limit */
+	const char *content_type; /* of the body, or NULL */
+	int tls;                  /* the client reached us over TLS (a proxy said so) */
+};
+
 struct http_request {
 	const struct http_route *route;
+	const char *method;
+	const char *id;                  /* the {id} of the path, or NULL */
+	json_t *body;                    /* the checked JSON body of a write, or NULL */
+	const struct http_credentials *cred;
+	struct auth_user user;           /* the caller; role AUTH_PUBLIC when not logged in */
+	char csrf[64];                   /* the session's CSRF token ("" without a session) */
+	char set_cookie[256];            /* a handler's Set-Cookie, or "" */
 	const struct atlas_table *table; /* routes of HP_TABLE_FILTERS */
 	size_t nparams;
 	const char *name[HTTP_MAX_PARAMS];  /* decoded, in the order given */
@@ -82,6 +110,10 @@ struct http_request {
 const char *http_param_str(const struct http_request *rq, const char *name);
 /* The checked number of a numeric parameter, or `dflt` when absent. */
 long long http_param_int(const struct http_request *rq, const char *name, long long dflt);
+/* A member of the checked body: a string (NULL when absent or null), an
+ * integer (`dflt` when absent). */
+const char *http_body_str(const struct http_request *rq, const char *name);
+long long http_body_int(const struct http_request *rq, const char *name, long long dflt);
 /* The database for this request. */
 int http_request_store(struct http_request *rq, struct store **st, struct c2c_err *err);
 
@@ -92,17 +124,26 @@ struct http_reply {
 	char *body;
 	size_t len;
 	long long total;   /* X-Total-Count, or -1 */
+	char set_cookie[256]; /* Set-Cookie, or "" */
+	long retry_after;  /* Retry-After seconds of a 429, or 0 */
 	char allow[64];    /* Allow, for 405; "" otherwise */
 	char error[256];   /* the message of an error reply, for the server's log */
 };
 
 /* Answer one request.  `target` is the raw request target as the client sent
- * it (it is decoded in place); `has_body` says a request body was announced.
- * Always fills `out` (an error is a JSON reply too); out->body may be NULL
- * only when memory ran out. */
-void http_dispatch(const char *method, char *target, size_t len, int has_body,
-		   http_store_fn store, void *store_cls, struct http_reply *out);
+ * it (it is decoded in place); `body` is the request body read whole (NULL
+ * when none was sent), `cred` what the headers say of the caller (NULL: an
+ * anonymous caller).  Always fills `out` (an error is a JSON reply too);
+ * out->body may be NULL only when memory ran out. */
+void http_dispatch(const char *method, char *target, size_t len, const char *body,
+		   size_t body_len, const struct http_credentials *cred, http_store_fn store,
+		   void *store_cls, struct http_reply *out);
 void http_reply_release(struct http_reply *r);
+/* The JSON error body of `err`, with `status` (0: the status of its code). */
+void http_reply_error(struct http_reply *out, int status, const struct c2c_err *err);
+
+/* The atlas table a route serves (/api/v1/<table>[/{id}]), or NULL. */
+const struct atlas_table *http_route_table(const struct http_route *r);
 
 /* Check routes.def against the atlas: every listable table has its route and
  * every table route names a listable table.  Run once when the server starts. */
@@ -114,11 +155,35 @@ int http_pct_decode(char *s, size_t *len, int plus_is_space, const char *what,
 		    struct c2c_err *err);
 int http_query_parse(char *query, size_t len, struct http_request *rq, struct c2c_err *err);
 
+/* access.c: the caller's user from its credentials, the route's roles, the
+ * CSRF token of a write made with a session cookie.  401/403 as errors. */
+int http_access(struct http_request *rq, struct c2c_err *err);
+/* Is `role` among `roles` (routes.def's list; "public" admits everyone)? */
+int http_role_allowed(const char *roles, enum auth_role role);
+/* 403 unless the caller's scope covers kind:id (auth_in_scope); admin,
+ * office and verifier act programme-wide. */
+int http_require_scope(const struct http_request *rq, const char *kind, const char *id,
+		       struct c2c_err *err);
+
+/* cache.c: the bytes of public replies, per worker, good while the database
+ * is unchanged (data_version < 0: the backend cannot tell; nothing cached). */
+int http_cache_get(const char *key, long long data_version, unsigned long generation,
+		   struct http_reply *out);
+void http_cache_put(const char *key, long long data_version, unsigned long generation,
+		    const struct http_reply *r);
+void http_cache_bump(void);               /* after every write of this process */
+unsigned long http_cache_generation(void);
+void http_cache_stats(unsigned long *hits, unsigned long *misses);
+
+/* audit.c: the log of writes over HTTP (table http_audit, module "http"). */
+int http_audit_migrate(struct store *st, struct c2c_err *err);
+int http_audit_append(struct http_request *rq, const char *path, struct c2c_err *err);
+
 /* openapi.c: the OpenAPI 3.0 document of the route table. */
 json_t *http_openapi(void);
 
 /* handlers.c: every handler named in routes.def, declared from the same list. */
-#define X(method, path, fn, role, summary, ...) \
+#define X(method, path, fn, roles, summary, ...) \
 	int fn(struct http_request *rq, json_t **out, struct c2c_err *err);
 #include "routes.def"
 #undef X

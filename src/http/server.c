@@ -33,6 +33,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -52,6 +53,9 @@ struct http_server {
 struct http_conn_req {
 	int seen;        /* the access handler was called once */
 	int answered;
+	int too_big;     /* the body went over HTTP_BODY_MAX: the rest is dropped */
+	char *body;      /* the request body as read so far, or NULL */
+	size_t body_len, body_cap;
 	size_t len;      /* of the target as sent; > HTTP_URI_MAX means not kept */
 	char target[];   /* the raw request target, decoded in place by router.c */
 };
@@ -99,7 +103,9 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
 	r = malloc(sizeof(*r) + keep + 1);
 	if (!r)
 		return NULL;
-	r->seen = r->answered = 0;
+	r->seen = r->answered = r->too_big = 0;
+	r->body = NULL;
+	r->body_len = r->body_cap = 0;
 	r->len = n;
 	memcpy(r->target, uri, keep);
 	r->target[keep] = '\0';
@@ -110,9 +116,12 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
 			 enum MHD_RequestTerminationCode toe)
 {
 	struct http_server *srv = cls;
+	struct http_conn_req *r = *req_cls;
 	(void)conn;
 	(void)toe;
-	free(*req_cls);
+	if (r)
+		free(r->body);
+	free(r);
 	*req_cls = NULL;
 	atomic_fetch_sub(&srv->inflight, 1);
 }
@@ -133,6 +142,14 @@ static int add_headers(struct MHD_Response *resp, const struct http_reply *rep, 
 	}
 	if (rep && rep->allow[0])
 		ok &= MHD_add_response_header(resp, "Allow", rep->allow) == MHD_YES;
+	if (rep && rep->retry_after > 0) {
+		snprintf(total, sizeof(total), "%ld", rep->retry_after);
+		ok &= MHD_add_response_header(resp, "Retry-After", total) == MHD_YES;
+	}
+	if (rep && rep->set_cookie[0])
+		ok &= MHD_add_response_header(resp, "Set-Cookie", rep->set_cookie) == MHD_YES;
+	/* replies that depend on who asks must not be kept by a shared cache */
+	ok &= MHD_add_response_header(resp, "Cache-Control", "no-store") == MHD_YES;
 	if (draining)
 		ok &= MHD_add_response_header(resp, "Connection", "close") == MHD_YES;
 	return ok;
@@ -170,14 +187,74 @@ static enum MHD_Result send_reply(struct MHD_Connection *conn, struct http_reply
 	return ret;
 }
 
-/* A request body is refused before it is read: nothing we serve takes one. */
-static int announces_body(struct MHD_Connection *conn)
+/* Does the request announce a body?  (Content-Length above 0, or chunked.) */
+static int announces_body(struct MHD_Connection *conn, unsigned long long *length)
 {
 	const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
 						     MHD_HTTP_HEADER_CONTENT_LENGTH);
+	*length = cl ? strtoull(cl, NULL, 10) : 0;
 	if (MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_TRANSFER_ENCODING))
 		return 1;
 	return cl && strspn(cl, "0") != strlen(cl);
+}
+
+/* Keep a piece of the body; past HTTP_BODY_MAX the rest is only counted off. */
+static void body_add(struct http_conn_req *r, const char *data, size_t n)
+{
+	if (r->too_big)
+		return;
+	if (r->body_len + n > HTTP_BODY_MAX) {
+		r->too_big = 1;
+		return;
+	}
+	if (r->body_len + n + 1 > r->body_cap) {
+		size_t cap = r->body_cap ? r->body_cap : 4096;
+		char *b;
+		while (cap < r->body_len + n + 1)
+			cap *= 2;
+		if (!(b = realloc(r->body, cap))) {
+			r->too_big = 1; /* answered as too big: no memory to hold it */
+			return;
+		}
+		r->body = b;
+		r->body_cap = cap;
+	}
+	memcpy(r->body + r->body_len, data, n);
+	r->body_len += n;
+	r->body[r->body_len] = '\0';
+}
+
+/* What the headers say of the caller. */
+static void read_credentials(struct MHD_Connection *conn, struct http_credentials *cr,
+			     char *client, size_t clen)
+{
+	const char *auth = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+						       MHD_HTTP_HEADER_AUTHORIZATION);
+	const char *proto = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-Forwarded-Proto");
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+
+	memset(cr, 0, sizeof(*cr));
+	cr->session = MHD_lookup_connection_value(conn, MHD_COOKIE_KIND, "c2c_session");
+	if (cr->session && !cr->session[0])
+		cr->session = NULL;
+	if (auth && !strncasecmp(auth, "Bearer ", 7) && auth[7])
+		cr->bearer = auth + 7;
+	cr->csrf = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-CSRF-Token");
+	cr->content_type = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+						       MHD_HTTP_HEADER_CONTENT_TYPE);
+	cr->tls = proto && !strcasecmp(proto, "https");
+	client[0] = '\0';
+	if (ci && ci->client_addr) {
+		const struct sockaddr *sa = ci->client_addr;
+		if (sa->sa_family == AF_INET)
+			inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr,
+				  client, (socklen_t)clen);
+		else if (sa->sa_family == AF_INET6)
+			inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
+				  client, (socklen_t)clen);
+	}
+	cr->client = client;
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
@@ -186,13 +263,16 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 {
 	struct http_server *srv = cls;
 	struct http_conn_req *r = *req_cls;
+	struct http_credentials cred;
 	struct http_reply rep;
+	struct c2c_err err;
+	char client[INET6_ADDRSTRLEN];
+	unsigned long long length;
 	enum MHD_Result ret;
 	int has_body;
 
 	(void)url;
 	(void)version;
-	(void)upload_data;
 	if (r && r->answered) { /* the reply is queued; drop whatever body comes */
 		*upload_data_size = 0;
 		return MHD_YES;
@@ -202,17 +282,39 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		rep.total = -1;
 		return send_reply(conn, &rep, 1);
 	}
-	has_body = announces_body(conn);
-	if (!r->seen++ && !has_body)
-		return MHD_YES; /* a reply queued on the first call costs the keep-alive */
+	has_body = announces_body(conn, &length);
+	if (!r->seen++) {
+		if (!has_body)
+			return MHD_YES; /* a reply queued on the first call costs the keep-alive */
+		if (length <= HTTP_BODY_MAX)
+			return MHD_YES; /* read the body first */
+		r->too_big = 1;   /* announced too long: refused before it is read */
+	} else if (*upload_data_size) {
+		/* past the limit the rest is read and dropped: libmicrohttpd takes
+		 * a reply only once the body is in (0.9.75 closed the connection
+		 * without one when queued mid-upload) */
+		body_add(r, upload_data, *upload_data_size);
+		*upload_data_size = 0;
+		return MHD_YES;
+	}
 	r->answered = 1;
+	if (r->too_big) {
+		memset(&rep, 0, sizeof(rep));
+		rep.total = -1;
+		c2c_err_set(&err, C2C_EUSAGE, "the request body is longer than %d bytes", HTTP_BODY_MAX);
+		http_reply_error(&rep, 413, &err);
+		ret = send_reply(conn, &rep, 1);
+		http_reply_release(&rep);
+		return ret;
+	}
 	/* the pages' files first; whatever is not one of them is the API's */
 	if (srv->web_root && !has_body &&
 	    http_static_serve(conn, srv->web_root, method, r->target, r->len,
 			      atomic_load(&srv->draining), &ret))
 		return ret;
-	/* a request with a body is answered on the first call, before the body is read */
-	http_dispatch(method, r->target, r->len, has_body, thread_store, srv, &rep);
+	read_credentials(conn, &cred, client, sizeof(client));
+	http_dispatch(method, r->target, r->len, has_body ? (r->body ? r->body : "") : NULL,
+		      r->body_len, &cred, thread_store, srv, &rep);
 	if (rep.status >= 500)
 		fprintf(stderr, "c2c serve: %d on %s: %s\n", rep.status, method, rep.error);
 	ret = send_reply(conn, &rep, atomic_load(&srv->draining));

@@ -40,40 +40,110 @@ static int mul(__int128 a, __int128 b, __int128 *out, struct c2c_err *err)
 	return 0;
 }
 
-int mrv_equation(const struct mrv_methodology *m, int64_t q, const int64_t *pv, struct mrv_result *r,
-		 struct c2c_err *err)
+static int add(__int128 a, __int128 b, __int128 *out, struct c2c_err *err)
 {
-	__int128 re = 0, pe = 0, t; /* in 1e-12 tCO2e */
-	int rc;
+	if (__builtin_add_overflow(a, b, out))
+		return c2c_err_set(err, C2C_EINPUT, "the calculation overflows: the inputs are far too large");
+	return 0;
+}
 
-	for (size_t i = 0; i < m->nparams; i++)
-		if (!m->params[i].monitored && pv[i] <= 0)
-			return c2c_err_set(err, C2C_EINPUT, "%s must be greater than zero", m->params[i].symbol);
-	switch (m->family) {
-	case MRV_SOLAR_PV: /* EG x EF_RE; PE = 0 */
-		if ((rc = mul(q, pv[1], &re, err)))
+/* One unit's share of the RE numerator over its denominator (reference COP
+ * or efficiency), summed per distinct denominator before dividing. */
+struct re_term {
+	__int128 num;
+	int64_t den;
+};
+
+static int cmp_term(const void *a, const void *b)
+{
+	int64_t x = ((const struct re_term *)a)->den, y = ((const struct re_term *)b)->den;
+	return (x > y) - (x < y);
+}
+
+/* sum over groups of equal den of floor(sum of num / den) */
+static int sum_groups(struct re_term *t, size_t n, __int128 *out, struct c2c_err *err)
+{
+	__int128 acc = 0;
+	int rc;
+	qsort(t, n, sizeof(*t), cmp_term);
+	for (size_t i = 0; i < n;) {
+		__int128 num = 0;
+		size_t j = i;
+		for (; j < n && t[j].den == t[i].den; j++)
+			if ((rc = add(num, t[j].num, &num, err)))
+				return rc;
+		if ((rc = add(acc, floor_div(num, t[i].den), &acc, err)))
 			return rc;
-		pe = 0;
-		break;
-	case MRV_CHILLER: /* EC x (COP_PJ / COP_RE) x EF; PE = EC x EF */
-	case MRV_LED:     /* EC x (eta_PJ / eta_RE) x EF; PE = EC x EF */
-		if ((rc = mul(q, pv[3], &pe, err)) || (rc = mul(pe, pv[1], &t, err)))
-			return rc;
-		re = floor_div(t, pv[2]);
-		break;
-	case MRV_BOILER: /* FC x NCV x EF x (eta_PJ / eta_RE); PE = FC x NCV x EF (1e-18 t) */
-		if ((rc = mul(q, pv[1], &t, err)) || (rc = mul(t, pv[2], &pe, err)) || (rc = mul(pe, pv[3], &t, err)))
-			return rc;
-		re = floor_div(floor_div(t, pv[4]), E6);
-		pe = ceil_div(pe, E6);
-		break;
+		i = j;
 	}
-	r->monitored_micro = q;
+	*out = acc;
+	return 0;
+}
+
+int mrv_equation_units(const struct mrv_methodology *m, size_t n, const int64_t *q,
+		       const int64_t (*pv)[MRV_MAX_PARAMS], struct mrv_result *r, struct c2c_err *err)
+{
+	__int128 re = 0, pe = 0, t, u; /* 1e-12 tCO2e; 1e-18 for the boiler until the end */
+	struct re_term one, *terms = n > 1 ? calloc(n, sizeof(*terms)) : &one;
+	int64_t qsum = 0;
+	int rc = 0;
+
+	if (!terms)
+		return c2c_err_set(err, C2C_ENOMEM, "out of memory");
+	for (size_t k = 0; k < n && !rc; k++) {
+		for (size_t i = 0; i < m->nparams; i++)
+			if (!m->params[i].monitored && pv[k][i] <= 0) {
+				rc = c2c_err_set(err, C2C_EINPUT, "%s must be greater than zero", m->params[i].symbol);
+				break;
+			}
+		if (rc)
+			break;
+		if (__builtin_add_overflow(qsum, q[k], &qsum)) {
+			rc = c2c_err_set(err, C2C_EINPUT, "the monitored total passes 9.2e12 units");
+			break;
+		}
+		switch (m->family) {
+		case MRV_SOLAR_PV: /* EG x EF_RE; PE = 0 */
+			if (!(rc = mul(q[k], pv[k][1], &t, err)))
+				rc = add(re, t, &re, err);
+			break;
+		case MRV_CHILLER: /* EC x (COP_PJ / COP_RE) x EF; PE = EC x EF */
+		case MRV_LED:     /* EC x (eta_PJ / eta_RE) x EF; PE = EC x EF */
+			if (!(rc = mul(q[k], pv[k][3], &t, err)) && !(rc = add(pe, t, &pe, err)) &&
+			    !(rc = mul(t, pv[k][1], &terms[k].num, err)))
+				terms[k].den = pv[k][2];
+			break;
+		case MRV_BOILER: /* FC x NCV x EF x (eta_PJ / eta_RE); PE = FC x NCV x EF (1e-18 t) */
+			if (!(rc = mul(q[k], pv[k][1], &u, err)) && !(rc = mul(u, pv[k][2], &t, err)) &&
+			    !(rc = add(pe, t, &pe, err)) && !(rc = mul(t, pv[k][3], &terms[k].num, err)))
+				terms[k].den = pv[k][4];
+			break;
+		}
+	}
+	if (!rc && n && m->family != MRV_SOLAR_PV)
+		rc = sum_groups(terms, n, &re, err);
+	if (terms != &one)
+		free(terms);
+	if (rc)
+		return rc;
+	if (m->family == MRV_BOILER) {
+		re = floor_div(re, E6);
+		pe = ceil_div(pe, E6);
+	}
+	r->monitored_micro = qsum;
 	r->re_micro = (int64_t)floor_div(re, E6);
 	r->pe_micro = (int64_t)ceil_div(pe, E6);
 	r->er_micro = (int64_t)floor_div(re - pe, E6);
 	r->er_tco2e = (int64_t)floor_div(re - pe, E6 * E6);
 	return 0;
+}
+
+int mrv_equation(const struct mrv_methodology *m, int64_t q, const int64_t *pv, struct mrv_result *r,
+		 struct c2c_err *err)
+{
+	int64_t row[1][MRV_MAX_PARAMS];
+	memcpy(row[0], pv, sizeof(row[0]));
+	return mrv_equation_units(m, 1, &q, (const int64_t(*)[MRV_MAX_PARAMS])row, r, err);
 }
 
 static int unit_divisor(const struct mrv_param *p, const char *unit, int64_t *div, struct c2c_err *err)
@@ -105,13 +175,93 @@ static void warn(struct mrv_result *r, const char *fmt, ...)
 	json_array_append_new(r->warnings, json_string(buf));
 }
 
+/* Pairs the data's meters (sorted by id) with the per-unit values (sorted
+ * the same way) in one merge pass, so each meter's values are resolved once,
+ * after the ingest, never per row: a meter's row is the project-wide values
+ * with its own on top.  A meter that needs a value nobody gave is an error
+ * naming it; values of a meter without readings in the period are warned
+ * about (a verifier wants to see them; they cannot raise ER). */
+static int unit_rows(const struct mrv_methodology *m, const struct mrv_unit_value *uv, size_t nu,
+		     const int64_t *pv, const int *have, struct mrv_result *r, int64_t **qout,
+		     int64_t (**rowsout)[MRV_MAX_PARAMS], struct c2c_err *err)
+{
+	size_t n = r->data.nmeters, j = 0, nmissing = 0, miss_param = 0;
+	struct mrv_meter_params *mp = calloc(n ? n : 1, sizeof(*mp));
+	int64_t *q = calloc(n ? n : 1, sizeof(*q));
+	int64_t (*rows)[MRV_MAX_PARAMS] = calloc(n ? n : 1, sizeof(*rows));
+	char missing[160] = "";
+
+	if (!mp || !q || !rows) {
+		free(mp);
+		free(q);
+		free(rows);
+		return c2c_err_set(err, C2C_ENOMEM, "out of memory");
+	}
+	for (size_t k = 0; k <= n; k++) {
+		const char *id = k < n ? r->data.meter[k].id : NULL;
+		while (j < nu && (!id || strcmp(uv[j].meter_id, id) < 0)) {
+			size_t j0 = j;
+			char syms[200] = "";
+			for (; j < nu && !strcmp(uv[j].meter_id, uv[j0].meter_id); j++)
+				snprintf(syms + strlen(syms), sizeof(syms) - strlen(syms), "%s%s", j > j0 ? ", " : "",
+					 uv[j].symbol);
+			warn(r, "meter %s has no reading inside the period: its per-unit value%s (%s) %s not used "
+			     "(a unit without readings adds nothing to RE or PE)", uv[j0].meter_id, j - j0 == 1 ? "" : "s",
+			     syms, j - j0 == 1 ? "is" : "are");
+		}
+		if (!id)
+			break;
+		memcpy(mp[k].micro, pv, sizeof(mp[k].micro));
+		for (; j < nu && !strcmp(uv[j].meter_id, id); j++) {
+			size_t i = 0;
+			mrv_param_find(m, uv[j].symbol, &i); /* checked by mrv_units_check */
+			mrv_parse_micro(uv[j].value, strlen(uv[j].value), 1, &mp[k].micro[i]);
+			mp[k].from_unit[i] = 1;
+		}
+		for (size_t i = 0; i < m->nparams; i++)
+			if (m->params[i].per_unit && !have[i] && !mp[k].from_unit[i]) {
+				if (nmissing++ < 4)
+					snprintf(missing + strlen(missing), sizeof(missing) - strlen(missing), "%s%s",
+						 nmissing > 1 ? ", " : "", id);
+				else if (nmissing == 5)
+					snprintf(missing + strlen(missing), sizeof(missing) - strlen(missing), ", ...");
+				if (nmissing == 1)
+					miss_param = i;
+				break;
+			}
+		memcpy(rows[k], mp[k].micro, sizeof(rows[k]));
+		q[k] = r->data.meter[k].sum_micro;
+	}
+	if (nmissing) {
+		const struct mrv_param *p = &m->params[miss_param];
+		int len = (int)strcspn(missing, ",");
+		free(mp);
+		free(q);
+		free(rows);
+		c2c_err_set(err, C2C_EUSAGE, "meter %.*s has no %s value and there is no project-wide %s", len, missing,
+			    p->symbol, p->symbol);
+		if (nmissing > 1)
+			c2c_err_detail(err, "%zu meters of the data lack a per-unit value: %s", nmissing, missing);
+		c2c_err_hint(err, "give it per unit (--param %s@%.*s=VALUE, or a --units file), or once for every unit "
+			     "(--param %s=VALUE)", p->symbol, len, missing, p->symbol);
+		return C2C_EUSAGE;
+	}
+	r->meter_params = mp;
+	*qout = q;
+	*rowsout = rows;
+	return 0;
+}
+
 int mrv_compute(const struct mrv_compute_req *req, struct mrv_result *r, struct c2c_err *err)
 {
 	const struct mrv_methodology *m = req->m;
 	const struct mrv_param *mon = mrv_monitored_param(m);
-	int64_t pv[MRV_MAX_PARAMS] = {0}, from, to, q = 0, div = 1;
+	int64_t pv[MRV_MAX_PARAMS] = {0}, from, to, q = 0, div = 1, *uq = NULL, (*urows)[MRV_MAX_PARAMS] = NULL;
+	int have[MRV_MAX_PARAMS] = {0};
+	size_t nunit_of[MRV_MAX_PARAMS] = {0};
 	struct mrv_meter_info *meters = NULL;
-	size_t nmeters = 0;
+	struct mrv_unit_value *uv = NULL;
+	size_t nmeters = 0, nu = req->nunits;
 	int rc;
 
 	memset(r, 0, sizeof(*r));
@@ -143,10 +293,26 @@ int mrv_compute(const struct mrv_compute_req *req, struct mrv_result *r, struct 
 			return c2c_err_set(err, C2C_EUSAGE, "--param %s: %s comes from --data, not from --param",
 					   req->params[k].symbol, m->params[i].symbol);
 	}
+	if (nu) {
+		if (!req->data)
+			return c2c_err_set(err, C2C_EUSAGE, "per-unit values (--param SYMBOL@METER=VALUE, --units) "
+					   "belong to the meters of --data: give --data");
+		if (!(uv = malloc(nu * sizeof(*uv))))
+			return c2c_err_set(err, C2C_ENOMEM, "out of memory");
+		memcpy(uv, req->units, nu * sizeof(*uv));
+		if ((rc = mrv_units_check(m, uv, nu, err)))
+			goto out;
+		for (size_t k = 0; k < nu; k++) {
+			size_t i = 0;
+			mrv_param_find(m, uv[k].symbol, &i);
+			nunit_of[i]++;
+		}
+	}
 	for (size_t i = 0; i < m->nparams; i++) {
 		const struct mrv_param *p = &m->params[i];
 		const char *val = NULL, *origin = "param";
 		char fmt[40];
+		json_t *pj;
 		for (size_t k = 0; k < req->nparams; k++)
 			if (!strcasecmp(req->params[k].symbol, p->symbol))
 				val = req->params[k].value;
@@ -156,23 +322,42 @@ int mrv_compute(const struct mrv_compute_req *req, struct mrv_result *r, struct 
 			val = p->default_value;
 			origin = "default";
 		}
+		if (!val && nunit_of[i]) {
+			/* per unit only: each meter's value is resolved after the ingest */
+			json_array_append_new(r->params, json_pack("{s:s, s:s, s:s, s:I}", "symbol", p->symbol, "unit",
+								   p->unit, "origin", "unit", "units",
+								   (json_int_t)nunit_of[i]));
+			continue;
+		}
 		if (!val) {
 			if (p->monitored)
-				return c2c_err_set(err, C2C_EUSAGE, "%s (%s, %s) is monitored: give --data FILE.csv or "
-						   "--param %s=VALUE", p->symbol, p->description, p->unit, p->symbol);
-			c2c_err_set(err, C2C_EUSAGE, "--param %s=VALUE is required: %s, in %s (%s)", p->symbol,
-				    p->description, p->unit, p->options);
-			c2c_err_hint(err, "source: %s", p->source);
-			return C2C_EUSAGE;
+				rc = c2c_err_set(err, C2C_EUSAGE, "%s (%s, %s) is monitored: give --data FILE.csv or "
+						 "--param %s=VALUE", p->symbol, p->description, p->unit, p->symbol);
+			else {
+				c2c_err_set(err, C2C_EUSAGE, "--param %s=VALUE is required: %s, in %s (%s)", p->symbol,
+					    p->description, p->unit, p->options);
+				if (p->per_unit)
+					c2c_err_detail(err, "or one value per unit: --param %s@METER=VALUE, or a "
+						       "--units file", p->symbol);
+				c2c_err_hint(err, "source: %s", p->source);
+				rc = C2C_EUSAGE;
+			}
+			goto out;
 		}
-		if (mrv_parse_micro(val, strlen(val), 1, &pv[i]) || pv[i] < 0)
-			return c2c_err_set(err, C2C_EUSAGE, "--param %s=%s: not a non-negative decimal with at most "
-					   "6 decimals", p->symbol, val);
+		if (mrv_parse_micro(val, strlen(val), 1, &pv[i]) || pv[i] < 0) {
+			rc = c2c_err_set(err, C2C_EUSAGE, "--param %s=%s: not a non-negative decimal with at most "
+					 "6 decimals", p->symbol, val);
+			goto out;
+		}
+		have[i] = 1;
 		if (p->monitored)
 			q = pv[i];
 		mrv_format_micro(pv[i], fmt, sizeof(fmt));
-		json_array_append_new(r->params, json_pack("{s:s, s:s, s:s, s:s}", "symbol", p->symbol, "value", fmt,
-							   "unit", p->unit, "origin", origin));
+		pj = json_pack("{s:s, s:s, s:s, s:s}", "symbol", p->symbol, "value", fmt, "unit", p->unit, "origin",
+			       origin);
+		if (nunit_of[i])
+			json_object_set_new(pj, "units", json_integer((json_int_t)nunit_of[i]));
+		json_array_append_new(r->params, pj);
 	}
 	if (req->data) {
 		struct mrv_ingest_opts o = {
@@ -181,10 +366,10 @@ int mrv_compute(const struct mrv_compute_req *req, struct mrv_result *r, struct 
 			.progress = req->progress, .progress_ctx = req->progress_ctx,
 		};
 		if ((rc = unit_divisor(mon, req->unit, &div, err)))
-			return rc;
+			goto out;
 		o.unit_divisor = div;
 		if (req->meters_path && (rc = mrv_meters_load(req->meters_path, &meters, &nmeters, err)))
-			return rc;
+			goto out;
 		o.meters = meters;
 		o.nmeters = nmeters;
 		rc = mrv_ingest(&o, &r->data, err);
@@ -192,7 +377,7 @@ int mrv_compute(const struct mrv_compute_req *req, struct mrv_result *r, struct 
 		if (rc) {
 			if (req->errors && r->data.errors)
 				*req->errors = json_incref(r->data.errors);
-			return rc;
+			goto out;
 		}
 		q = r->data.total_micro;
 		{
@@ -219,19 +404,30 @@ int mrv_compute(const struct mrv_compute_req *req, struct mrv_result *r, struct 
 				     "old reading and the replacement is not counted", mr->id,
 				     (long long)mr->replacements, mr->replacements == 1 ? "" : "s");
 		}
+		if (nu && (rc = unit_rows(m, uv, nu, pv, have, r, &uq, &urows, err)))
+			goto out;
 	} else if (req->unit || req->cumulative || req->meters_path) {
-		return c2c_err_set(err, C2C_EUSAGE, "--unit, --cumulative and --meters describe --data; give --data");
+		rc = c2c_err_set(err, C2C_EUSAGE, "--unit, --cumulative and --meters describe --data; give --data");
+		goto out;
 	}
-	if ((rc = mrv_equation(m, q, pv, r, err)))
-		return rc;
-	if (r->er_micro < 0)
+	if (urows)
+		rc = mrv_equation_units(m, r->data.nmeters, uq, (const int64_t(*)[MRV_MAX_PARAMS])urows, r, err);
+	else
+		rc = mrv_equation(m, q, pv, r, err);
+	if (!rc && r->er_micro < 0)
 		warn(r, "ER is negative: project emissions exceed reference emissions");
-	return 0;
+out:
+	free(uv);
+	free(uq);
+	free(urows);
+	return rc;
 }
 
 void mrv_result_free(struct mrv_result *r)
 {
 	mrv_ingest_result_free(&r->data);
+	free(r->meter_params);
+	r->meter_params = NULL;
 	json_decref(r->warnings);
 	json_decref(r->params);
 	r->warnings = r->params = NULL;
@@ -240,6 +436,30 @@ void mrv_result_free(struct mrv_result *r)
 static json_t *micro_real(int64_t v)
 {
 	return json_real((double)v / (double)MRV_SCALE);
+}
+
+/* The per-unit parameters one meter was computed with: its own value
+ * ("unit") or the project-wide one, with that one's origin. */
+static json_t *meter_params_json(const struct mrv_methodology *m, const struct mrv_result *r,
+				 const struct mrv_meter_params *mp)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < m->nparams; i++) {
+		const char *origin = "unit";
+		char fmt[40];
+		size_t k;
+		json_t *e;
+		if (!m->params[i].per_unit)
+			continue;
+		if (!mp->from_unit[i])
+			json_array_foreach(r->params, k, e)
+				if (!strcmp(json_string_value(json_object_get(e, "symbol")), m->params[i].symbol))
+					origin = json_string_value(json_object_get(e, "origin"));
+		mrv_format_micro(mp->micro[i], fmt, sizeof(fmt));
+		json_array_append_new(a, json_pack("{s:s, s:s, s:s}", "symbol", m->params[i].symbol, "value", fmt,
+						   "origin", origin));
+	}
+	return a;
 }
 
 json_t *mrv_result_json(const struct mrv_compute_req *req, const struct mrv_result *r)
@@ -292,6 +512,8 @@ json_t *mrv_result_json(const struct mrv_compute_req *req, const struct mrv_resu
 				json_object_set_new(mo, "replacements", json_integer(mr->replacements));
 			if (mr->corrected)
 				json_object_set_new(mo, "correction", json_string(mr->correction));
+			if (r->meter_params)
+				json_object_set_new(mo, "parameters", meter_params_json(req->m, r, &r->meter_params[i]));
 			json_array_append_new(ms, mo);
 		}
 		json_object_set_new(o, "meters", ms);

@@ -2,9 +2,10 @@
  * export.c - a monitoring report as the spreadsheet verifiers and the JCM
  * secretariat work with: an "Input" tab (the project, the period, the data
  * file's fingerprint, every parameter with its monitoring option and source,
- * the figures per meter) and a "Calculation" tab (the equations and RE, PE,
- * ER with ER rounded down), written with libxlsxwriter from the stored
- * report, so the sheet always shows what was submitted and verified.
+ * the figures per meter, the per-unit parameter values when there are any)
+ * and a "Calculation" tab (the equations and RE, PE, ER with ER rounded
+ * down), written with libxlsxwriter from the stored report, so the sheet
+ * always shows what was submitted and verified.
  */
 #include "mrv.h"
 
@@ -29,6 +30,34 @@ static const struct mrv_param *param_of(const struct mrv_methodology *m, const c
 		if (!strcmp(m->params[i].symbol, sym))
 			return &m->params[i];
 	return NULL;
+}
+
+/* Table 3: the value of each per-unit parameter each unit (meter) was
+ * computed with, its own or the project-wide one; only when the report has
+ * per-unit values. */
+static void units_table(lxw_worksheet *ws, lxw_row_t r, json_t *ms, lxw_format *bold)
+{
+	static const char *const h[] = {"Meter (unit i)", "Parameter", "Value", "Origin"};
+	json_t *v, *p;
+	size_t i, k;
+	int any = 0;
+	json_array_foreach(ms, i, v)
+		any |= json_object_get(v, "parameters") != NULL;
+	if (!any)
+		return;
+	worksheet_write_string(ws, r++, 0, "Table 3: Parameters per unit", bold);
+	for (lxw_col_t c = 0; c < 4; c++)
+		worksheet_write_string(ws, r, c, h[c], bold);
+	r++;
+	json_array_foreach(ms, i, v)
+		json_array_foreach(json_object_get(v, "parameters"), k, p) {
+			worksheet_write_string(ws, r, 0, jstr(v, "meter_id"), NULL);
+			worksheet_write_string(ws, r, 1, jstr(p, "symbol"), NULL);
+			worksheet_write_number(ws, r, 2, strtod(jstr(p, "value"), NULL), NULL);
+			worksheet_write_string(ws, r, 3, !strcmp(jstr(p, "origin"), "unit") ? "the unit's own value" :
+						   "the project-wide value", NULL);
+			r++;
+		}
 }
 
 static void input_tab(lxw_workbook *wb, json_t *rep, json_t *res, const struct mrv_methodology *m, lxw_format *bold)
@@ -80,7 +109,10 @@ static void input_tab(lxw_workbook *wb, json_t *rep, json_t *res, const struct m
 		worksheet_write_string(ws, r, 0, jstr(v, "symbol"), NULL);
 		worksheet_write_string(ws, r, 1, p ? p->symbol_doc : "", NULL);
 		worksheet_write_string(ws, r, 2, p ? p->description : "", NULL);
-		worksheet_write_number(ws, r, 3, strtod(jstr(v, "value"), NULL), NULL);
+		if (json_object_get(v, "value"))
+			worksheet_write_number(ws, r, 3, strtod(jstr(v, "value"), NULL), NULL);
+		else /* only per-unit values: Table 3 */
+			worksheet_write_string(ws, r, 3, "per unit (Table 3)", NULL);
 		worksheet_write_string(ws, r, 4, jstr(v, "unit"), NULL);
 		worksheet_write_string(ws, r, 5, p ? p->options : "", NULL);
 		worksheet_write_string(ws, r, 6, jstr(v, "origin"), NULL);
@@ -107,6 +139,7 @@ static void input_tab(lxw_workbook *wb, json_t *rep, json_t *res, const struct m
 		worksheet_write_string(ws, r, 7, jstr(v, "correction"), NULL);
 		r++;
 	}
+	units_table(ws, r + 1, ms, bold);
 }
 
 static void calc_tab(lxw_workbook *wb, json_t *res, lxw_format *bold)

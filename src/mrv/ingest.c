@@ -178,6 +178,11 @@ static int id_ok(const char *s, size_t n)
 	return 1;
 }
 
+int mrv_meter_id_ok(const char *s, size_t n)
+{
+	return id_ok(s, n);
+}
+
 /* The calibration correction of docs/mrv.md: when the error found exceeds
  * the accuracy level, readings in the affected window are reduced by it;
  * a calibration still due and not done reduces readings after the due date

@@ -40,7 +40,17 @@ struct mrv_param {
 	int monitored;           /* 1: the ex-post parameter that comes from --data */
 	const char *default_value; /* decimal, or NULL when the project must fix it */
 	const char *source;      /* where the default or the rule comes from */
+	int per_unit;            /* 1: one value per unit i, i.e. per meter (COP_PJ,i) */
+	const char *fixed_by;    /* NULL when monitored; else who fixes it ex ante:
+				  * MRV_FIXED_METHODOLOGY or MRV_FIXED_PROJECT */
 };
+
+/* A parameter fixed ex ante is either one the methodology sets (a default
+ * value or the rule that gives it: a conservative emission factor, the
+ * reference COP by cooling capacity) or one the project fixes in its PDD
+ * from its own equipment (the manufacturer's COP of the project chiller). */
+#define MRV_FIXED_METHODOLOGY "methodology"
+#define MRV_FIXED_PROJECT "project"
 
 #define MRV_MAX_PARAMS 8
 
@@ -64,6 +74,8 @@ struct mrv_methodology {
 const struct mrv_methodology *mrv_methodologies(size_t *n);
 const struct mrv_methodology *mrv_methodology_find(const char *ref);
 const struct mrv_param *mrv_monitored_param(const struct mrv_methodology *m);
+/* The parameter named sym (case-insensitive), or NULL; *idx gets its index. */
+const struct mrv_param *mrv_param_find(const struct mrv_methodology *m, const char *sym, size_t *idx);
 json_t *mrv_methodology_json(const struct mrv_methodology *m, int full);
 
 /* --- fixed point (fixed.c) ------------------------------------------------ */
@@ -153,10 +165,38 @@ int mrv_ingest(const struct mrv_ingest_opts *o, struct mrv_ingest_result *res,
 	       struct c2c_err *err);
 void mrv_ingest_result_free(struct mrv_ingest_result *res);
 
+/* 1 when s[0..n) is a meter id: 1-64 of A-Z a-z 0-9 - _ . : / */
+int mrv_meter_id_ok(const char *s, size_t n);
+
 /* Reads a meters CSV (meter_id,accuracy_pct,calibration_due,calibrated_on,
  * error_pct,replaced_at).  *out is malloc'ed. */
 int mrv_meters_load(const char *path, struct mrv_meter_info **out, size_t *n,
 		    struct c2c_err *err);
+
+/* --- per-unit parameter values (units.c) --------------------------------- */
+
+/* One value of a per-unit parameter for one unit i, named by its meter:
+ * `--param COP_PJ@CH-01=6.1`, a cell of a --units file, or a row of the
+ * project's table. */
+struct mrv_unit_value {
+	char meter_id[65];
+	char symbol[24];   /* as the methodology spells it once checked */
+	char value[40];    /* decimal text as given */
+	const char *file;  /* the --units file it came from; NULL: --param or the project */
+	size_t row;        /* its row in that file */
+};
+
+/* Reads a --units CSV: header `meter_id,SYMBOL[,SYMBOL...]`, one row per
+ * unit, an empty cell for "no value of this unit" (the project-wide one
+ * applies).  Every symbol must be a per-unit parameter of m.  Appends to
+ * *v (malloc'ed, *n entries).  Errors name file, row and column. */
+int mrv_units_load(const char *path, const struct mrv_methodology *m, struct mrv_unit_value **v, size_t *n,
+		   struct c2c_err *err);
+/* Checks values from any source against m (a per-unit, non-monitored
+ * parameter; a meter id; a positive decimal with at most 6 decimals; no
+ * meter and symbol twice), spells each symbol as m does and sorts them by
+ * meter id, then symbol (strcmp, the order of the ingest's meters). */
+int mrv_units_check(const struct mrv_methodology *m, struct mrv_unit_value *v, size_t n, struct c2c_err *err);
 
 /* --- the calculation (compute.c) ----------------------------------------- */
 
@@ -175,10 +215,18 @@ struct mrv_compute_req {
 	int cumulative;
 	size_t max_errors;
 	const char *meters_path;               /* may be NULL */
+	const struct mrv_unit_value *units;    /* per-unit values, any order; need --data */
+	size_t nunits;
 	int want_sha256;
 	mrv_progress_fn progress;
 	void *progress_ctx;
 	json_t **errors;                       /* if set: every data error, on failure */
+};
+
+/* The parameter values one meter (unit i) was computed with. */
+struct mrv_meter_params {
+	int64_t micro[MRV_MAX_PARAMS];         /* in the order of m->params; monitored slot 0 */
+	unsigned char from_unit[MRV_MAX_PARAMS]; /* 1: the unit's own value; 0: the project-wide one */
 };
 
 struct mrv_result {
@@ -188,12 +236,20 @@ struct mrv_result {
 	struct mrv_ingest_result data;        /* empty when no --data */
 	json_t *warnings;                     /* array of strings */
 	json_t *params;                       /* array: symbol, value, unit, origin */
+	struct mrv_meter_params *meter_params; /* per data.meter[k] when per-unit values were
+						* given, else NULL */
 };
 
 /* The pure equation: ER from the monitored total and the parameter values in
  * millionths, in the order of m->params (the monitored slot is ignored). */
 int mrv_equation(const struct mrv_methodology *m, int64_t monitored_micro,
 		 const int64_t *param_micro, struct mrv_result *r, struct c2c_err *err);
+/* The same over n units, each with its monitored quantity q[k] and its own
+ * parameter values pv[k].  Sums are exact; RE is rounded down once per
+ * distinct denominator (reference COP or efficiency), so units that share
+ * every value give exactly what mrv_equation gives for their total. */
+int mrv_equation_units(const struct mrv_methodology *m, size_t n, const int64_t *q,
+		       const int64_t (*pv)[MRV_MAX_PARAMS], struct mrv_result *r, struct c2c_err *err);
 
 int mrv_compute(const struct mrv_compute_req *req, struct mrv_result *r, struct c2c_err *err);
 void mrv_result_free(struct mrv_result *r);
@@ -211,6 +267,8 @@ struct mrv_project_req {
 	const char *methodology;
 	const struct mrv_param_value *params; /* fixed ex ante */
 	size_t nparams;
+	const struct mrv_unit_value *units;   /* fixed ex ante per unit (meter) */
+	size_t nunits;
 	const char *participants;  /* ";"-separated */
 };
 int mrv_project_add(struct store *st, const struct mrv_project_req *r, struct c2c_err *err);

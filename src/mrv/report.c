@@ -57,10 +57,21 @@ static const char mrv_v1[] =
 	" \"comment\" TEXT);"
 	"CREATE INDEX \"mrv_report_project\" ON \"mrv_report\" (\"project\");";
 
+/* Per-unit values fixed ex ante: one row per unit (meter) and parameter,
+ * kept beside the project-wide values of "mrv_project"."params". */
+static const char mrv_v2[] =
+	"CREATE TABLE \"mrv_project_unit\" ("
+	" \"project\" TEXT NOT NULL REFERENCES \"mrv_project\" (\"id\"),"
+	" \"meter_id\" TEXT NOT NULL,"
+	" \"symbol\" TEXT NOT NULL,"
+	" \"value\" TEXT NOT NULL,"
+	" PRIMARY KEY (\"project\", \"meter_id\", \"symbol\"));";
+
 int mrv_migrate(struct store *st, struct c2c_err *err)
 {
 	static const struct store_migration m[] = {
 		{1, "mrv projects and reports", mrv_v1},
+		{2, "mrv per-unit parameter values", mrv_v2},
 	};
 	int applied;
 	return store_migrate(st, "mrv", m, sizeof(m) / sizeof(m[0]), &applied, err);
@@ -88,9 +99,11 @@ static int project_id_ok(const char *id)
 }
 
 /* The project's ex-ante values checked against its methodology: every
- * non-monitored parameter given or defaulted, each a decimal. */
+ * non-monitored parameter given or defaulted, each a decimal; a per-unit
+ * parameter may instead have values per unit only (units, checked and
+ * sorted), and then each meter of a report's data must have its own. */
 static int check_params(const struct mrv_methodology *m, const struct mrv_param_value *pv, size_t n,
-			json_t *out, struct c2c_err *err)
+			const struct mrv_unit_value *units, size_t nunits, json_t *out, struct c2c_err *err)
 {
 	for (size_t k = 0; k < n; k++) {
 		const struct mrv_param *p = NULL;
@@ -110,9 +123,15 @@ static int check_params(const struct mrv_methodology *m, const struct mrv_param_
 	}
 	for (size_t i = 0; i < m->nparams; i++) {
 		const struct mrv_param *p = &m->params[i];
-		if (!p->monitored && !p->default_value && !json_object_get(out, p->symbol)) {
+		int per_unit_only = 0;
+		for (size_t k = 0; k < nunits && !per_unit_only; k++)
+			per_unit_only = !strcmp(units[k].symbol, p->symbol);
+		if (!p->monitored && !p->default_value && !json_object_get(out, p->symbol) && !per_unit_only) {
 			c2c_err_set(err, C2C_EUSAGE, "--param %s=VALUE is required: %s fixes %s (%s, %s) ex ante",
 				    p->symbol, m->id, p->symbol, p->description, p->unit);
+			if (p->per_unit)
+				c2c_err_detail(err, "or one value per unit: --param %s@METER=VALUE, or a --units file",
+					       p->symbol);
 			c2c_err_hint(err, "source: %s", p->source);
 			return C2C_EUSAGE;
 		}
@@ -125,6 +144,7 @@ int mrv_project_add(struct store *st, const struct mrv_project_req *r, struct c2
 	const struct mrv_methodology *m;
 	struct store_stmt *s = NULL;
 	json_t *params = json_object();
+	struct mrv_unit_value *uv = NULL;
 	char *ptext = NULL, at[32];
 	int rc;
 
@@ -140,8 +160,14 @@ int mrv_project_add(struct store *st, const struct mrv_project_req *r, struct c2
 	else if (!r->methodology || !(m = mrv_methodology_find(r->methodology)))
 		rc = c2c_err_set(err, C2C_ENOTFOUND, "methodology '%s' is not known (c2c mrv methodologies)",
 				 r->methodology ? r->methodology : "");
-	else
-		rc = check_params(m, r->params, r->nparams, params, err);
+	else if (r->nunits && !(uv = malloc(r->nunits * sizeof(*uv))))
+		rc = c2c_err_set(err, C2C_ENOMEM, "out of memory");
+	else {
+		if (r->nunits)
+			memcpy(uv, r->units, r->nunits * sizeof(*uv));
+		if (!(rc = mrv_units_check(m, uv, r->nunits, err)))
+			rc = check_params(m, r->params, r->nparams, uv, r->nunits, params, err);
+	}
 	if (rc)
 		goto out;
 	ptext = json_dumps(params, JSON_COMPACT | JSON_SORT_KEYS);
@@ -173,12 +199,29 @@ int mrv_project_add(struct store *st, const struct mrv_project_req *r, struct c2
 		goto rollback;
 	store_finalize(s);
 	s = NULL;
+	if (r->nunits) {
+		if ((rc = store_prepare(st, "INSERT INTO \"mrv_project_unit\" (\"project\", \"meter_id\", \"symbol\","
+					" \"value\") VALUES (?, ?, ?, ?)", &s, err)))
+			goto rollback;
+		for (size_t k = 0; k < r->nunits; k++) {
+			store_reset(s);
+			store_bind_text(s, 1, r->id);
+			store_bind_text(s, 2, uv[k].meter_id);
+			store_bind_text(s, 3, uv[k].symbol);
+			store_bind_text(s, 4, uv[k].value);
+			if ((rc = store_step(s, err)) < 0)
+				goto rollback;
+		}
+		store_finalize(s);
+		s = NULL;
+	}
 	rc = store_commit(st, err);
 	goto out;
 rollback:
 	store_finalize(s);
 	store_rollback(st);
 out:
+	free(uv);
 	free(ptext);
 	json_decref(params);
 	return rc;
@@ -230,17 +273,107 @@ static int query_rows(struct store *st, const char *sql, const char *bind1, int6
 	return 0;
 }
 
-int mrv_projects(struct store *st, json_t **out, struct c2c_err *err)
-{
-	return query_rows(st, "SELECT \"id\", \"title\", \"host_country\", \"methodology\", \"params\","
-			  " \"participants\", \"created_at\" FROM \"mrv_project\" ORDER BY \"id\"", NULL, 0, out, err);
-}
 
 struct project_row {
 	char methodology[32];
 	char host[3];
 	json_t *params;
+	struct mrv_unit_value *units; /* malloc'ed */
+	size_t nunits;
 };
+
+static void project_row_release(struct project_row *p)
+{
+	json_decref(p->params);
+	free(p->units);
+	p->params = NULL;
+	p->units = NULL;
+}
+
+static int cmp_unit_value(const void *a, const void *b)
+{
+	const struct mrv_unit_value *x = a, *y = b;
+	int c = strcmp(x->meter_id, y->meter_id);
+	return c ? c : strcmp(x->symbol, y->symbol);
+}
+
+/* The project's per-unit values in no order: whoever needs one sorts them
+ * in C (strcmp), since an ORDER BY on text collates differently on
+ * PostgreSQL than on SQLite. */
+static int project_units(struct store *st, const char *id, struct mrv_unit_value **out, size_t *n,
+			 struct c2c_err *err)
+{
+	struct store_stmt *s;
+	struct mrv_unit_value *v = NULL;
+	size_t cap = 0;
+	int rc;
+	*out = NULL;
+	*n = 0;
+	if ((rc = store_prepare(st, "SELECT \"meter_id\", \"symbol\", \"value\" FROM \"mrv_project_unit\""
+				" WHERE \"project\" = ?", &s, err)))
+		return rc;
+	store_bind_text(s, 1, id);
+	while ((rc = store_step(s, err)) == 1) {
+		if (*n == cap) {
+			struct mrv_unit_value *nv = realloc(v, (cap = cap ? cap * 2 : 16) * sizeof(*nv));
+			if (!nv) {
+				rc = c2c_err_set(err, C2C_ENOMEM, "out of memory");
+				break;
+			}
+			v = nv;
+		}
+		memset(&v[*n], 0, sizeof(v[*n]));
+		snprintf(v[*n].meter_id, sizeof(v[*n].meter_id), "%s", store_col_text(s, 0));
+		snprintf(v[*n].symbol, sizeof(v[*n].symbol), "%s", store_col_text(s, 1));
+		snprintf(v[*n].value, sizeof(v[*n].value), "%s", store_col_text(s, 2));
+		(*n)++;
+	}
+	store_finalize(s);
+	if (rc < 0) {
+		free(v);
+		*n = 0;
+		return rc;
+	}
+	*out = v;
+	return 0;
+}
+
+/* Projects with their ex-ante values; a project with per-unit values also
+ * gets "unit_params": {METER: {SYMBOL: VALUE}} (none: no key, as before). */
+int mrv_projects(struct store *st, json_t **out, struct c2c_err *err)
+{
+	json_t *rows, *row;
+	size_t i;
+	int rc = query_rows(st, "SELECT \"id\", \"title\", \"host_country\", \"methodology\", \"params\","
+			    " \"participants\", \"created_at\" FROM \"mrv_project\" ORDER BY \"id\"", NULL, 0, &rows, err);
+	if (rc)
+		return rc;
+	json_array_foreach(rows, i, row) {
+		struct mrv_unit_value *v;
+		size_t n;
+		json_t *up;
+		if ((rc = project_units(st, json_string_value(json_object_get(row, "id")), &v, &n, err))) {
+			json_decref(rows);
+			return rc;
+		}
+		if (!n) {
+			free(v);
+			continue;
+		}
+		qsort(v, n, sizeof(*v), cmp_unit_value);
+		up = json_object();
+		for (size_t k = 0; k < n; k++) {
+			json_t *mo = json_object_get(up, v[k].meter_id);
+			if (!mo)
+				json_object_set_new(up, v[k].meter_id, mo = json_object());
+			json_object_set_new(mo, v[k].symbol, json_string(v[k].value));
+		}
+		json_object_set_new(row, "unit_params", up);
+		free(v);
+	}
+	*out = rows;
+	return 0;
+}
 
 static int project_load(struct store *st, const char *id, struct project_row *p, struct c2c_err *err)
 {
@@ -261,6 +394,10 @@ static int project_load(struct store *st, const char *id, struct project_row *p,
 		rc = c2c_err_set(err, C2C_ENOTFOUND, "project %s does not exist (c2c mrv project add)", id);
 	}
 	store_finalize(s);
+	if (!rc)
+		rc = project_units(st, id, &p->units, &p->nunits, err);
+	if (rc)
+		project_row_release(p);
 	return rc;
 }
 
@@ -284,6 +421,8 @@ static int project_request(const struct project_row *p, struct mrv_param_value *
 	}
 	req->params = pv;
 	req->nparams = *npv;
+	req->units = p->units;
+	req->nunits = p->nunits;
 	return 0;
 }
 
@@ -306,11 +445,11 @@ int mrv_report_submit(struct store *st, const struct mrv_submit_req *r, int64_t 
 	if ((rc = project_load(st, r->project, &p, err)))
 		return rc;
 	if (!realpath(r->data, abs)) {
-		json_decref(p.params);
+		project_row_release(&p);
 		return c2c_err_set(err, C2C_EIO, "%s: cannot open: %s", r->data, strerror(errno));
 	}
 	if (r->meters_path && !realpath(r->meters_path, mabs)) {
-		json_decref(p.params);
+		project_row_release(&p);
 		return c2c_err_set(err, C2C_EIO, "%s: cannot open: %s", r->meters_path, strerror(errno));
 	}
 	if ((rc = project_request(&p, pv, &npv, &req, err)))
@@ -387,7 +526,7 @@ free_res:
 out:
 	free(rtext);
 	json_decref(rj);
-	json_decref(p.params);
+	project_row_release(&p);
 	return rc;
 }
 
@@ -455,7 +594,7 @@ int mrv_report_verify(struct store *st, int64_t id, int approve, const char *com
 		if ((rc = project_load(st, r.project, &p, err)))
 			return rc;
 		if ((rc = project_request(&p, pv, &npv, &req, err))) {
-			json_decref(p.params);
+			project_row_release(&p);
 			return rc;
 		}
 		req.from = r.from;
@@ -469,7 +608,7 @@ int mrv_report_verify(struct store *st, int64_t id, int approve, const char *com
 		req.progress = progress;
 		req.progress_ctx = progress_ctx;
 		rc = mrv_compute(&req, &res, err);
-		json_decref(p.params);
+		project_row_release(&p);
 		if (rc) {
 			mrv_result_free(&res);
 			c2c_err_prefix(err, "report %lld: recomputing from the data file failed, not approved",

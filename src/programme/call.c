@@ -222,7 +222,7 @@ int programme_calls(struct store *st, const char *id, json_t **out, struct c2c_e
 	const char *b[] = {id, id};
 
 	*out = NULL;
-	if ((rc = prog_select(st, calls_sql, b, 2, "sisiiiiis", &calls, err)))
+	if ((rc = prog_select(st, calls_sql, b, 2, "sissiiiis", &calls, err)))
 		return rc;
 	if (id && !json_array_size(calls)) {
 		json_decref(calls);

@@ -37,6 +37,8 @@ const struct programme_builtin_file *programme_builtin(const char *name);
  * the atlas lacks and every edge's channel.  Needs the atlas loaded (c2c
  * init); idempotent; one transaction. */
 int programme_init(struct store *st, struct c2c_err *err);
+/* The tables only, no data (c2c db migrate fills them from another database). */
+int programme_migrate(struct store *st, struct c2c_err *err);
 
 /* ---- public calls ---------------------------------------------------------- */
 

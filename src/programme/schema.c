@@ -172,13 +172,19 @@ static int load_domino(struct store *st, struct c2c_err *err)
 	return rc;
 }
 
+int programme_migrate(struct store *st, struct c2c_err *err)
+{
+	int applied;
+	return store_migrate(st, "programme", migrations, sizeof(migrations) / sizeof(migrations[0]),
+			     &applied, err);
+}
+
 int programme_init(struct store *st, struct c2c_err *err)
 {
 	char have[64], fp[17];
-	int applied, rc;
+	int rc;
 
-	if ((rc = store_migrate(st, "programme", migrations,
-				sizeof(migrations) / sizeof(migrations[0]), &applied, err)))
+	if ((rc = programme_migrate(st, err)))
 		return rc;
 	fingerprint(fp);
 	rc = store_meta_get(st, "programme.dataset", have, sizeof(have), err);

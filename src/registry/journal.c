@@ -81,5 +81,7 @@ int registry_journal_append(struct registry_ctx *c, const char *op, json_t *body
 	free(text);
 	if (seq)
 		*seq = next;
+	if (rc >= 0)
+		c->last_seq = next;
 	return rc < 0 ? rc : 0;
 }

@@ -44,6 +44,7 @@ struct registry_ctx {
 	struct store *st;
 	const char *user;   /* who does it, recorded in the journal */
 	int in_batch;       /* set by apply: the caller holds the transaction */
+	int64_t last_seq;   /* the journal entry the last operation appended (0: none) */
 };
 
 enum registry_account_kind {

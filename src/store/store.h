@@ -25,6 +25,9 @@ int store_open(struct store **out, const char *path, int flags, struct c2c_err *
 void store_close(struct store *st);
 const char *store_backend(const struct store *st); /* "sqlite" or "postgresql" */
 const char *store_path(const struct store *st);
+/* `path` as it may be printed: a PostgreSQL URL's password ("user:PW@" or
+ * "password=PW") becomes "***".  Messages name the database this way. */
+void store_path_redacted(char *out, size_t len, const char *path);
 
 /* Make every later commit durable against power loss, not only against a
  * crash of the process (SQLite: synchronous=FULL, an fsync per commit).
@@ -50,9 +53,20 @@ int store_col_is_null(struct store_stmt *s, int i);
 const char *store_col_text(struct store_stmt *s, int i); /* "" for NULL */
 long long store_col_int(struct store_stmt *s, int i);
 double store_col_double(struct store_stmt *s, int i);
+/* What the current row holds in column i: SQLite's storage class, or on
+ * PostgreSQL the class of the column's type.  A copy between databases
+ * reads a REAL as a double, so no digit is lost on the way. */
+enum store_type { STORE_NULL, STORE_INTEGER, STORE_REAL, STORE_TEXT, STORE_BLOB };
+enum store_type store_col_type(struct store_stmt *s, int i);
 
 /* One statement that yields one integer (a count); -1 on error. */
 long long store_query_int(struct store *st, const char *sql, struct c2c_err *err);
+
+/* A number that changes whenever another connection commits to the database
+ * (SQLite's PRAGMA data_version; this connection's own commits leave it
+ * alone).  -1 where the backend has no such thing (PostgreSQL) or on error:
+ * a cache keyed on it must then not be used. */
+long long store_data_version(struct store *st);
 
 /* Transactions: every write of c2c is one of these, so a failure in the
  * middle leaves the database exactly as before. */
@@ -78,6 +92,31 @@ int store_migrate(struct store *st, const char *module, const struct store_migra
 		  size_t n, int *applied, struct c2c_err *err);
 /* The module's schema version, 0 when none. */
 int store_schema_version(struct store *st, const char *module, struct c2c_err *err);
+
+/* Copying a whole database (store_copy.c; `c2c db migrate`).  The tables
+ * come in the order they were created, so one that references another
+ * comes after it; SQLite's own tables and a virtual table's storage
+ * (FTS5's shadow tables) are left out, the virtual table itself is in. */
+struct store_table {
+	char *name;
+	int is_virtual; /* SQLite's CREATE VIRTUAL TABLE (FTS5 and its vocabulary) */
+};
+int store_tables(struct store *st, struct store_table **out, size_t *n, struct c2c_err *err);
+void store_tables_free(struct store_table *t, size_t n);
+/* A table's column names in their order; none when there is no such table. */
+int store_columns(struct store *st, const char *table, char ***out, size_t *n,
+		  struct c2c_err *err);
+void store_columns_free(char **cols, size_t n);
+long long store_count_rows(struct store *st, const char *table, struct c2c_err *err); /* -1 on error */
+/* Every row of `table` in `from` (in the order they went in) appended to the
+ * same table of `to`, the named columns only, a few hundred rows a
+ * statement.  Runs inside the caller's transactions: `to` keeps nothing of
+ * a failed copy once the caller rolls back.  `progress` (may be NULL) hears
+ * the rows done after each batch. */
+typedef void (*store_copy_progress)(void *arg, const char *table, long long done);
+int store_copy_rows(struct store *from, struct store *to, const char *table, char *const *cols,
+		    size_t ncols, store_copy_progress progress, void *arg, long long *copied,
+		    struct c2c_err *err);
 
 /* Small key/value table for the store's users (dataset fingerprints etc.). */
 int store_meta_get(struct store *st, const char *key, char *buf, size_t len,

@@ -10,6 +10,7 @@
  * result is fetched at its first step and then walked row by row.
  */
 #include "store_pg.h"
+#include "store.h"
 
 #include <libpq-fe.h>
 #include <stdio.h>
@@ -17,8 +18,8 @@
 #include <string.h>
 #include <strings.h>
 
-#define PG_CACHE 64   /* prepared statements kept per connection */
-#define PG_PARAMS 32  /* the most placeholders one c2c statement uses, with room */
+#define PG_CACHE 64      /* prepared statements kept per connection */
+#define PG_PARAMS 65535  /* the protocol's limit; a batch insert (store_copy.c) uses hundreds */
 
 struct pg_prepared {
 	char *sql;          /* c2c's SQL text, the cache key */
@@ -37,7 +38,7 @@ struct store_pg_stmt {
 	struct store_pg *pg;
 	char name[24];
 	int nparams;
-	char *vals[PG_PARAMS];
+	char **vals;   /* nparams of them, NULL binds NULL */
 	PGresult *res; /* set from the first step until reset */
 	int row, nrows;
 };
@@ -45,6 +46,51 @@ struct store_pg_stmt {
 int store_pg_is_url(const char *path)
 {
 	return path && (!strncmp(path, "postgresql://", 13) || !strncmp(path, "postgres://", 11));
+}
+
+static void put(char *out, size_t len, size_t *o, const char *s, size_t n)
+{
+	while (n-- && *o + 1 < len)
+		out[(*o)++] = *s++;
+	out[*o] = '\0';
+}
+
+void store_path_redacted(char *out, size_t len, const char *path)
+{
+	const char *p = path ? path : "", *auth, *host_end, *at = NULL, *colon = NULL;
+	size_t o = 0;
+
+	if (!len)
+		return;
+	out[0] = '\0';
+	if (!store_pg_is_url(p)) {
+		put(out, len, &o, p, strlen(p));
+		return;
+	}
+	/* user:password@host: the password lies between the first ':' and the
+	 * last '@' before the path */
+	auth = strstr(p, "://") + 3;
+	host_end = auth + strcspn(auth, "/?#");
+	for (const char *q = auth; q < host_end; q++)
+		if (*q == '@')
+			at = q;
+	if (at)
+		colon = memchr(auth, ':', (size_t)(at - auth));
+	if (colon) {
+		put(out, len, &o, p, (size_t)(colon + 1 - p));
+		put(out, len, &o, "***", 3);
+		p = at;
+	}
+	while (*p) { /* ...?password=PW&... in the query */
+		if (!strncmp(p, "password=", 9) && (p[-1] == '?' || p[-1] == '&')) {
+			put(out, len, &o, p, 9);
+			put(out, len, &o, "***", 3);
+			p += 9;
+			p += strcspn(p, "&#");
+		} else {
+			put(out, len, &o, p++, 1);
+		}
+	}
 }
 
 /* Map a failed result to c2c's codes: a constraint is a conflict as in
@@ -80,10 +126,11 @@ int store_pg_open(struct store_pg **out, const char *url, struct c2c_err *err)
 		return c2c_err_set(err, C2C_ENOMEM, "out of memory");
 	pg->conn = PQconnectdb(url);
 	if (!pg->conn || PQstatus(pg->conn) != CONNECTION_OK) {
-		char msg[512];
+		char msg[512], shown[512];
 		snprintf(msg, sizeof(msg), "%s", pg->conn ? PQerrorMessage(pg->conn) : "out of memory");
 		msg[strcspn(msg, "\n")] = '\0';
-		c2c_err_set(err, C2C_EDB, "%s: cannot connect: %s", url, msg);
+		store_path_redacted(shown, sizeof(shown), url);
+		c2c_err_set(err, C2C_EDB, "%s: cannot connect: %s", shown, msg);
 		c2c_err_hint(err, "check that the server runs and the database exists (createdb)");
 		store_pg_close(pg);
 		return C2C_EDB;
@@ -92,7 +139,9 @@ int store_pg_open(struct store_pg **out, const char *url, struct c2c_err *err)
 	 * "already exists, skipping") not printed over c2c's own output. */
 	res = PQexec(pg->conn, "SET client_min_messages = warning; SET client_encoding = 'UTF8'");
 	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
-		pg_error(pg, res, err, url);
+		char shown[512];
+		store_path_redacted(shown, sizeof(shown), url);
+		pg_error(pg, res, err, shown);
 		PQclear(res);
 		store_pg_close(pg);
 		return C2C_EDB;
@@ -159,11 +208,13 @@ void store_pg_rollback(struct store_pg *pg)
 }
 
 /* `?` and `?N` to `$N`, outside string literals, quoted identifiers and
- * comments.  Returns the number of parameters, < 0 when out of memory. */
-static int translate(const char *sql, char **out)
+ * comments.  Returns the number of parameters: -1 when out of memory, -2
+ * when a number is above PG_PARAMS.  used[N] is set for each $N the text
+ * mentions (used has PG_PARAMS + 1 entries). */
+static int translate(const char *sql, char **out, unsigned char *used)
 {
 	size_t len = strlen(sql), o = 0;
-	char *buf = malloc(len * 10 + 1); /* "?" becomes at most "$NNN::text" */
+	char *buf = malloc(len * 12 + 1); /* "?" becomes at most "$65535::text" */
 	int next = 0, max = 0;
 
 	if (!buf)
@@ -196,8 +247,13 @@ static int translate(const char *sql, char **out)
 			} else {
 				n = ++next;
 			}
+			if (n < 1 || n > PG_PARAMS) {
+				free(buf);
+				return -2;
+			}
 			if (n > max)
 				max = n;
+			used[n] = 1;
 			o += (size_t)snprintf(buf + o, 8, "$%d", n);
 			/* A parameter only tested for NULL ("? IS NULL OR col = ?")
 			 * gives the server no type to infer; every such use in c2c is
@@ -235,17 +291,19 @@ int store_pg_prepare(struct store_pg *pg, const char *sql, struct store_pg_stmt 
 			victim = c;
 	}
 	if (!e) {
-		char *text, *copy = strdup(sql);
+		char *text = NULL, *copy = strdup(sql);
+		unsigned char *used = calloc(PG_PARAMS + 1, 1);
+		Oid *types = NULL;
 		PGresult *res;
-		int n;
-		if (!copy || (n = translate(sql, &text)) < 0) {
+		int n = -1;
+		if (!copy || !used || (n = translate(sql, &text, used)) < 0 ||
+		    !(types = malloc(sizeof(*types) * (size_t)(n ? n : 1)))) {
 			free(copy);
-			return c2c_err_set(err, C2C_ENOMEM, "out of memory");
-		}
-		if (n > PG_PARAMS) {
-			free(copy);
+			free(used);
 			free(text);
-			return c2c_err_set(err, C2C_EINTERNAL, "SQL prepare: %d parameters, at most %d", n, PG_PARAMS);
+			if (n == -2)
+				return c2c_err_set(err, C2C_EINTERNAL, "SQL prepare: a parameter above $%d", PG_PARAMS);
+			return c2c_err_set(err, C2C_ENOMEM, "out of memory");
 		}
 		if (victim->sql) { /* the server forgets it too, or names pile up */
 			char dealloc[48];
@@ -254,9 +312,16 @@ int store_pg_prepare(struct store_pg *pg, const char *sql, struct store_pg_stmt 
 			free(victim->sql);
 			victim->sql = NULL;
 		}
+		/* A statement may skip a number ("... WHERE seq >= ?3", with ?1 and
+		 * ?2 bound but unused, as SQLite allows); the server cannot infer a
+		 * type for a parameter it never sees, so such ones are text. */
+		for (int i = 0; i < n; i++)
+			types[i] = used[i + 1] ? 0 : 25; /* 25: text's type oid */
 		snprintf(victim->name, sizeof(victim->name), "c2c_%lu", ++pg->serial);
-		res = PQprepare(pg->conn, victim->name, text, 0, NULL);
+		res = PQprepare(pg->conn, victim->name, text, n, types);
 		free(text);
+		free(types);
+		free(used);
 		if (PQresultStatus(res) != PGRES_COMMAND_OK) {
 			int rc = pg_error(pg, res, err, "SQL prepare");
 			PQclear(res);
@@ -272,8 +337,10 @@ int store_pg_prepare(struct store_pg *pg, const char *sql, struct store_pg_stmt 
 	/* Per use, not per cached entry: a statement may be walked while the
 	 * same SQL runs again nested inside the walk (rows are already here). */
 	s = calloc(1, sizeof(*s));
-	if (!s)
+	if (!s || (e->nparams && !(s->vals = calloc((size_t)e->nparams, sizeof(*s->vals))))) {
+		free(s);
 		return c2c_err_set(err, C2C_ENOMEM, "out of memory");
+	}
 	s->pg = pg;
 	memcpy(s->name, e->name, sizeof(s->name));
 	s->nparams = e->nparams;
@@ -331,6 +398,7 @@ void store_pg_finalize(struct store_pg_stmt *s)
 	if (!s)
 		return;
 	store_pg_reset(s);
+	free(s->vals);
 	free(s);
 }
 
@@ -370,4 +438,21 @@ long long store_pg_col_int(struct store_pg_stmt *s, int i)
 double store_pg_col_double(struct store_pg_stmt *s, int i)
 {
 	return has_value(s, i) ? strtod(PQgetvalue(s->res, s->row, i), NULL) : 0.0;
+}
+
+int store_pg_col_type(struct store_pg_stmt *s, int i)
+{
+	if (!has_value(s, i))
+		return STORE_NULL;
+	/* type oids of the server's catalog (pg_type), stable since 7.x */
+	switch (PQftype(s->res, i)) {
+	case 16: case 20: case 21: case 23: /* bool, int8, int2, int4 */
+		return STORE_INTEGER;
+	case 700: case 701: case 1700:      /* float4, float8, numeric */
+		return STORE_REAL;
+	case 17:                            /* bytea */
+		return STORE_BLOB;
+	default:
+		return STORE_TEXT;
+	}
 }

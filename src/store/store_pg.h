@@ -36,5 +36,6 @@ int store_pg_col_is_null(struct store_pg_stmt *s, int i);
 const char *store_pg_col_text(struct store_pg_stmt *s, int i);
 long long store_pg_col_int(struct store_pg_stmt *s, int i);
 double store_pg_col_double(struct store_pg_stmt *s, int i);
+int store_pg_col_type(struct store_pg_stmt *s, int i); /* an enum store_type */
 
 #endif

@@ -69,6 +69,25 @@ int store_open(struct store **out, const char *path, int flags, struct c2c_err *
 			store_close(st);
 			return C2C_EDB;
 		}
+		/* An empty server database is what a missing SQLite file is:
+		 * nothing of c2c's yet, so say so before a query fails on it. */
+		if (!(flags & STORE_OPEN_CREATE)) {
+			long long has = store_query_int(
+				st, "SELECT to_regclass('store_migrations') IS NOT NULL", err);
+			if (has < 0) {
+				store_close(st);
+				return C2C_EDB;
+			}
+			if (!has) {
+				char shown[512];
+				store_close(st);
+				store_path_redacted(shown, sizeof(shown), path);
+				c2c_err_set(err, C2C_ENOTFOUND, "%s: no such database: it has no c2c schema yet",
+					    shown);
+				c2c_err_hint(err, "run 'c2c --db %s init' to create it, or set C2C_DB", shown);
+				return C2C_ENOTFOUND;
+			}
+		}
 		*out = st;
 		return 0;
 	}
@@ -335,6 +354,26 @@ long long store_col_int(struct store_stmt *s, int i)
 double store_col_double(struct store_stmt *s, int i)
 {
 	return s->pg ? store_pg_col_double(s->pg, i) : sqlite3_column_double(s->st, i);
+}
+
+enum store_type store_col_type(struct store_stmt *s, int i)
+{
+	if (s->pg)
+		return (enum store_type)store_pg_col_type(s->pg, i);
+	switch (sqlite3_column_type(s->st, i)) {
+	case SQLITE_INTEGER: return STORE_INTEGER;
+	case SQLITE_FLOAT: return STORE_REAL;
+	case SQLITE_TEXT: return STORE_TEXT;
+	case SQLITE_BLOB: return STORE_BLOB;
+	default: return STORE_NULL;
+	}
+}
+
+long long store_data_version(struct store *st)
+{
+	if (st->pg)
+		return -1;
+	return store_query_int(st, "PRAGMA data_version", NULL);
 }
 
 long long store_query_int(struct store *st, const char *sql, struct c2c_err *err)

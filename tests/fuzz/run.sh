@@ -28,6 +28,21 @@ build() { # build NAME SOURCES...
 build fuzz_atlas $(ls "$TOP"/src/atlas/*.c) "$BUILD/atlas_builtin.c" || { echo "fuzz: 0 passed, 1 failed"; exit 1; }
 # shellcheck disable=SC2046
 build fuzz_registry $(ls "$TOP"/src/registry/*.c) || { echo "fuzz: 0 passed, 1 failed"; exit 1; }
+# The HTTP request parsing: src/http through router.h, all of it but server.c
+# and static.c (they speak libmicrohttpd), with auth/ (the caller's
+# credentials), atlas/ and registry/ built here with the sanitizers; the other
+# modules the routes call come from the meson build's libraries.  static.c
+# alone, with the five libmicrohttpd functions it calls defined by the harness.
+http_src=""
+for f in "$TOP"/src/http/*.c; do
+	case $f in */server.c | */static.c) ;; *) http_src="$http_src $f" ;; esac
+done
+# shellcheck disable=SC2046,SC2086
+build fuzz_http $(ls "$TOP"/src/atlas/*.c "$TOP"/src/registry/*.c "$TOP"/src/auth/*.c) \
+	"$BUILD/atlas_builtin.c" $http_src \
+	-Wl,--start-group $(find "$BUILD" -name 'libc2c_*.a' | sort) -Wl,--end-group \
+	$(pkg-config --libs xlsxwriter libzip expat) || { echo "fuzz: 0 passed, 1 failed"; exit 1; }
+build fuzz_static "$TOP/src/http/static.c" "$TOP/src/http/query.c" || { echo "fuzz: 0 passed, 1 failed"; exit 1; }
 
 # Seeds: every dataset file behind the byte that selects its table, and a few queries.
 i=0
@@ -51,16 +66,100 @@ cat >"$OUT/corpus-registry/seed" <<'JSONL'
 {"op":"issue","project":"KH003","period_start":"2024-01-01","period_end":"2024-01-31","quantity":10}
 JSONL
 
-run() { # run NAME CORPUS
-	if "$OUT/$1" -max_total_time="$SECS" -rss_limit_mb=2048 -max_len=8192 "$2" >"$OUT/$1.log" 2>&1; then
+# HTTP seeds: every route of routes.def with its parameters, as GET and HEAD,
+# and targets that probe the decoder and the web root; the dictionary gives
+# the mutator the paths and names whole (bytes it would hardly guess).
+mkdir -p "$OUT/corpus-http" "$OUT/corpus-static"
+sed -n 's/^X("[A-Z]*", *"\([^"]*\)".*/\1/p' "$TOP/src/http/routes.def" >"$OUT/http-paths"
+{ # the routes' own parameters and the atlas tables' filter columns
+	sed -n 's/.*Q("\([a-z_]*\)".*/\1/p' "$TOP/src/http/routes.def"
+	grep COL_FILTER "$TOP/src/atlas/tables.c" | grep -o '{"[a-z_]*"' | tr -d '{"'
+} | sort -u >"$OUT/http-params"
+{
+	while read -r p; do printf '"%s"\n' "$p"; done <"$OUT/http-paths"
+	for w in limit offset $(cat "$OUT/http-params"); do printf '"%s="\n' "$w"; done
+	# shellcheck disable=SC1003 # '\\' is meant: the dictionary's escape for one backslash
+	for w in '?' '&' '=' '%' '%2F' '%25' '%00' '%E5%AF%8C' '+' '%2B' '..' '/./' '%2e%2e' '//' '\\' '%C0%AF' \
+		'%ED%A0%80' '%F4%90%80%80' '-1' '1000000' '2022' '0x10' index.html out-link.txt prefix-link.txt \
+		in-link.txt .hidden sub/ out-dir/secret.txt; do printf '"%s"\n' "$w"; done
+	for w in '{' '}' '[' ']' ':' ',' null true 1e999 -0 '\"' '\\u0000' '\\ud800'; do printf '"%s"\n' "$w"; done
+} >"$OUT/http.dict"
+n=0
+seed_http() { # seed_http FIRST_BYTE_OCTAL TARGET [BODY]
+	n=$((n + 1))
+	# shellcheck disable=SC2059 # the octal escape is the format
+	{ printf "\\$1"; printf '%s' "$2"; [ $# -lt 3 ] || { printf '\000'; printf '%s' "$3"; }; } \
+		>"$OUT/corpus-http/seed-$n"
+}
+while read -r p; do
+	seed_http 000 "$p"
+	seed_http 001 "$p?limit=2&offset=1"
+done <"$OUT/http-paths"
+seed_http 000 '/api/v1/partnerships?country=VN&fy=2022&body=%E5%AF%8C%E5%B1%B1&limit=3'
+seed_http 020 '/api/v1/search?q=Da+Nang&limit=5'
+seed_http 072 /api/v1/registry/transfer '{"from":"KH-B","to":"JP-A","quantity":2}'
+seed_http 076 /api/v1/places/jp-toyama-city '{"name_en":"Toyama City","lat":36.7}'
+seed_http 000 '/api/v1/places?kind=regency&country=ID&offset=2'
+seed_http 000 '/api/v1/stats?from=2013&to=2022'
+seed_http 000 '/api/v1/registry/blocks?account=JP-A&limit=1'
+seed_http 002 '/api/v1/partnerships'
+seed_http 010 '/api/v1/partnerships'
+seed_http 000 '/api/v1/partner%73hips?fy=20%322'
+seed_http 000 '/api/v1/places?country=%ZZ'
+seed_http 000 '/api/v1/places?country=%C0%AF&x'
+seed_http 000 "/api/v1/places?$(seq -s '&' 1 33 | sed 's/[0-9]*/p&=1/g')"
+seed_http 000 "/api/v1/places?country=$(printf '%08200d' 0)"
+# bodies (bit 3) as JSON (bit 5): a log-in, writes by nobody, by the admin
+# (bit 4, above) and with credentials nobody has (bit 7)
+seed_http 052 /api/v1/session '{"name":"admin","password":"secret"}'
+seed_http 056 /api/v1/partnerships/jp-toyama-city--my-kuala-lumpur '{"note":"x","fiscal_years":"2022"}'
+seed_http 052 /api/v1/registry/transfer '{"from":"JP-A","to":"KH-B","quantity":5}'
+seed_http 256 /api/v1/places/jp-toyama-city '{"name_en":"Toyama"}'
+seed_http 112 /api/v1/session '{"name":"admin","password":"secret"}'
+m=0
+for t in / /index.html /app.js /sub/page.json /sub/deep/x.svg /a%20b.txt /%E6%97%A5%E6%9C%AC%E8%AA%9E.txt \
+	/in-link.txt /out-link.txt /out-dir/secret.txt /prefix-link.txt /abs-link.txt /../www2/secret.txt \
+	/%2e%2e/outside/secret.txt /.hidden /sub/.env /.git/config /sub/ '/sub//page.json' '/index.html?x=1' \
+	/api/v1/partnerships '*' /nope.html; do
+	m=$((m + 1))
+	{ printf '\000'; printf '%s' "$t"; } >"$OUT/corpus-static/seed-$m"
+done
+
+# fuzz_http's database: what `c2c init` makes, some registry history, and an
+# admin with an API token (the harness's bit 4)
+rm -f "$OUT/http.db" "$OUT/http.db-"*
+if ! { C2C_AUTH_INSECURE_FAST_HASH=1 "$BUILD/c2c" --db "$OUT/http.db" init &&
+	"$BUILD/c2c" --db "$OUT/http.db" registry account open --id JP-A --country JP --kind government --holder A &&
+	"$BUILD/c2c" --db "$OUT/http.db" registry account open --id KH-B --country KH --kind entity --holder B &&
+	"$BUILD/c2c" --db "$OUT/http.db" registry issue --project KH003 --from 2023-01-01 --to 2023-12-31 --quantity 1000 &&
+	"$BUILD/c2c" --db "$OUT/http.db" registry allocate KH003-01 JP-A=40 KH-B=60 &&
+	"$BUILD/c2c" --db "$OUT/http.db" registry retire --account JP-A --quantity 3 --purpose ndc --beneficiary x &&
+	echo fuzz-password | C2C_AUTH_INSECURE_FAST_HASH=1 "$BUILD/c2c" --db "$OUT/http.db" user add fuzzadmin --role admin &&
+	"$BUILD/c2c" --db "$OUT/http.db" user token add fuzzadmin --label fuzz >"$OUT/http.token"
+} >"$OUT/http-db.log" 2>&1; then
+	cat "$OUT/http-db.log"
+	echo "fuzz: $pass passed, $((fail + 1)) failed"
+	exit 1
+fi
+
+run() { # run NAME CORPUS [SECONDS [LIBFUZZER FLAGS...]]
+	name=$1 corpus=$2 secs=${3:-$SECS}
+	shift 2
+	[ $# -gt 0 ] && shift
+	if "$OUT/$name" -max_total_time="$secs" -rss_limit_mb=2048 -max_len=8192 -artifact_prefix="$OUT/" "$@" "$corpus" >"$OUT/$name.log" 2>&1; then
 		pass=$((pass + 1))
-		echo "$1: $(grep -o 'Done [0-9]* runs' "$OUT/$1.log" | tail -1) in ${SECS}s, no crash"
+		echo "$name: $(grep -ao 'Done [0-9]* runs' "$OUT/$name.log" | tail -1) in ${secs}s, $(grep -ao 'cov: [0-9]* ft: [0-9]*' "$OUT/$name.log" | tail -1), no crash"
 	else
 		fail=$((fail + 1))
-		tail -40 "$OUT/$1.log"
+		tail -40 "$OUT/$name.log"
 	fi
 }
 run fuzz_atlas "$OUT/corpus"
 run fuzz_registry "$OUT/corpus-registry"
+# the HTTP targets: SECS/2 and SECS/4 (with their build, about 25 s more for make
+# check); fuzz_static's few branches are all reached within a second or two
+C2C_FUZZ_DB="$OUT/http.db" C2C_FUZZ_TOKEN=$(cat "$OUT/http.token") run fuzz_http "$OUT/corpus-http" $(((SECS + 1) / 2)) -max_len=8300 -dict="$OUT/http.dict"
+rm -rf "$OUT/tmp" && mkdir -p "$OUT/tmp" # fuzz_static's web root
+TMPDIR="$OUT/tmp" run fuzz_static "$OUT/corpus-static" $(((SECS + 3) / 4)) -dict="$OUT/http.dict"
 echo "fuzz: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -3,7 +3,9 @@
  * cases: each methodology family's equation (with ER exactly on a whole
  * tonne and a millionth under it), the fixed-point and timestamp parsers,
  * gaps, out-of-period rows, cumulative registers with a replacement, the
- * calibration correction, and every data error with its row and column.
+ * calibration correction, and every data error with its row and column;
+ * parameter values per unit (meter): the equation over units, their checks,
+ * the --units file and the calculation over a data file with them.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -163,6 +165,70 @@ static void test_boiler(void **state)
 	assert_int_equal(r.er_tco2e, 1);
 }
 
+/* RE_p = sum_i EC_PJ,i,p x COP_PJ,i / COP_RE,i x EF_elec with each chiller's
+ * own COPs, against the hand-computed sums. */
+static void test_equation_units(void **state)
+{
+	const struct mrv_methodology *ch = mrv_methodology_find("ID_AM002"), *pv = mrv_methodology_find("KH_AM002");
+	struct mrv_result r = {0}, avg;
+	struct c2c_err err;
+	(void)state;
+	{
+		/* CH-01: 100 MWh x 6/4 = 150 t; CH-02: 300 MWh x 5/5 = 300 t; EF 1: RE 450, PE 400, ER 50 */
+		int64_t q[2] = {M("100"), M("300")};
+		int64_t v[2][MRV_MAX_PARAMS] = {{0, M("6"), M("4"), M("1")}, {0, M("5"), M("5"), M("1")}};
+		assert_int_equal(mrv_equation_units(ch, 2, q, (const int64_t(*)[MRV_MAX_PARAMS])v, &r, &err), 0);
+		assert_int_equal(r.re_micro, 450 * MRV_SCALE);
+		assert_int_equal(r.pe_micro, 400 * MRV_SCALE);
+		assert_int_equal(r.er_tco2e, 50);
+		assert_int_equal(r.monitored_micro, 400 * MRV_SCALE);
+		/* the average COPs (5.5 and 4.5) over the 400 MWh give RE 488.888888 and ER 88: not the same */
+		avg = eq("ID_AM002", "400", "5.5", "4.5", "1", NULL);
+		assert_int_equal(avg.re_micro, 488888888);
+		assert_int_equal(avg.er_tco2e, 88);
+	}
+	{
+		/* units sharing a reference COP are summed before the one division:
+		 * 1 MWh x 1/3 + 1 MWh x 2/3 = exactly 1 t, as one unit of 1 MWh x 3/3 */
+		int64_t q[2] = {M("1"), M("1")};
+		int64_t v[2][MRV_MAX_PARAMS] = {{0, M("1"), M("3"), M("1")}, {0, M("2"), M("3"), M("1")}};
+		assert_int_equal(mrv_equation_units(ch, 2, q, (const int64_t(*)[MRV_MAX_PARAMS])v, &r, &err), 0);
+		assert_int_equal(r.re_micro, 1000000);
+		/* different reference COPs are each rounded down: 1/3 + 1/6 = 0.333333333333 + 0.166666666666
+		 * (1e-12 t) = 0.499999 t, never 0.5 */
+		v[1][1] = M("1");
+		v[1][2] = M("6");
+		assert_int_equal(mrv_equation_units(ch, 2, q, (const int64_t(*)[MRV_MAX_PARAMS])v, &r, &err), 0);
+		assert_int_equal(r.re_micro, 499999);
+		assert_int_equal(r.pe_micro, 2000000);
+	}
+	{
+		/* three units with the same values give exactly what their total gives */
+		int64_t q[3] = {M("0.000001"), M("123.456789"), M("7")};
+		int64_t v[3][MRV_MAX_PARAMS] = {{0, M("6.2"), M("5.3"), M("0.77")}, {0, M("6.2"), M("5.3"), M("0.77")},
+					       {0, M("6.2"), M("5.3"), M("0.77")}};
+		struct mrv_result tot = eq("TH_AM005", "130.45679", "6.2", "5.3", "0.77", NULL);
+		assert_int_equal(mrv_equation_units(ch, 3, q, (const int64_t(*)[MRV_MAX_PARAMS])v, &r, &err), 0);
+		assert_int_equal(r.re_micro, tot.re_micro);
+		assert_int_equal(r.pe_micro, tot.pe_micro);
+		assert_int_equal(r.er_micro, tot.er_micro);
+	}
+	{
+		/* solar PV, one system on the grid (0.5) and one off-grid displacing diesel (0.8):
+		 * 100 MWh x 0.5 + 50 MWh x 0.8 = 90 t */
+		int64_t q[2] = {M("100"), M("50")};
+		int64_t v[2][MRV_MAX_PARAMS] = {{0, M("0.5")}, {0, M("0.8")}};
+		assert_int_equal(mrv_equation_units(pv, 2, q, (const int64_t(*)[MRV_MAX_PARAMS])v, &r, &err), 0);
+		assert_int_equal(r.re_micro, 90 * MRV_SCALE);
+		assert_int_equal(r.er_tco2e, 90);
+		/* a unit's zero is refused like a project-wide one */
+		v[1][1] = 0;
+		assert_int_equal(mrv_equation_units(pv, 2, q, (const int64_t(*)[MRV_MAX_PARAMS])v, &r, &err),
+				 C2C_EINPUT);
+		assert_non_null(strstr(err.msg, "EF_RE must be greater than zero"));
+	}
+}
+
 static void test_lookup(void **state)
 {
 	(void)state;
@@ -170,6 +236,35 @@ static void test_lookup(void **state)
 	assert_ptr_equal(mrv_methodology_find("TH_AM005"), mrv_methodology_find("ID_AM002"));
 	assert_null(mrv_methodology_find("XX_AM999"));
 	assert_string_equal(mrv_monitored_param(mrv_methodology_find("ID_AM020"))->symbol, "EC_PJ");
+}
+
+/* Every parameter is either monitored or fixed ex ante by the methodology
+ * or the project; only fixed ones can be per unit, and the chiller's COPs
+ * are. */
+static void test_param_marks(void **state)
+{
+	size_t n, idx;
+	const struct mrv_methodology *t = mrv_methodologies(&n), *ch = mrv_methodology_find("ID_AM004");
+	(void)state;
+	for (size_t k = 0; k < n; k++)
+		for (size_t i = 0; i < t[k].nparams; i++) {
+			const struct mrv_param *p = &t[k].params[i];
+			if (p->monitored) {
+				assert_null(p->fixed_by);
+				assert_false(p->per_unit);
+			} else {
+				assert_non_null(p->fixed_by);
+				assert_true(!strcmp(p->fixed_by, MRV_FIXED_METHODOLOGY) || !strcmp(p->fixed_by, MRV_FIXED_PROJECT));
+			}
+		}
+	assert_true(mrv_param_find(ch, "cop_pj", &idx)->per_unit);
+	assert_int_equal(idx, 1);
+	assert_string_equal(ch->params[1].fixed_by, MRV_FIXED_PROJECT);
+	assert_string_equal(ch->params[2].fixed_by, MRV_FIXED_METHODOLOGY);
+	assert_false(mrv_param_find(ch, "EF_elec", NULL)->per_unit);
+	assert_false(mrv_param_find(mrv_methodology_find("ID_AM020"), "ETA_PJ", NULL)->per_unit);
+	assert_true(mrv_param_find(mrv_methodology_find("KH_AM002"), "EF_RE", NULL)->per_unit);
+	assert_null(mrv_param_find(ch, "XX", NULL));
 }
 
 /* ------------------------------------------------------------ ingest */
@@ -383,6 +478,186 @@ static void test_ingest_calibration(void **state)
 	unlink(path);
 }
 
+/* ------------------------------------------------------------ per-unit values */
+
+static char upath[64];
+
+static void write_units(const char *text)
+{
+	FILE *fp;
+	snprintf(upath, sizeof(upath), "/tmp/c2c-mrv-units-%d.csv", (int)getpid());
+	fp = fopen(upath, "w");
+	fputs(text, fp);
+	fclose(fp);
+}
+
+static struct mrv_unit_value uval(const char *meter, const char *sym, const char *value)
+{
+	struct mrv_unit_value u = {0};
+	snprintf(u.meter_id, sizeof(u.meter_id), "%s", meter);
+	snprintf(u.symbol, sizeof(u.symbol), "%s", sym);
+	snprintf(u.value, sizeof(u.value), "%s", value);
+	return u;
+}
+
+static void expect_unit_error(const char *meter, const char *sym, const char *value, const char *needle)
+{
+	const struct mrv_methodology *m = mrv_methodology_find("ID_AM002");
+	struct mrv_unit_value u = uval(meter, sym, value);
+	struct c2c_err err;
+	assert_int_equal(mrv_units_check(m, &u, 1, &err), C2C_EUSAGE);
+	if (!strstr(err.msg, needle)) {
+		fprintf(stderr, "message '%s' lacks '%s'\n", err.msg, needle);
+		fail();
+	}
+}
+
+static void test_units_check(void **state)
+{
+	const struct mrv_methodology *m = mrv_methodology_find("ID_AM002");
+	struct mrv_unit_value v[3] = {uval("CH-02", "cop_re", "5"), uval("CH-01", "COP_RE", "4"),
+				      uval("CH-01", "COP_PJ", "6.1")};
+	struct c2c_err err;
+	(void)state;
+	assert_int_equal(mrv_units_check(m, v, 3, &err), 0);
+	/* spelled as the methodology does, sorted by meter then symbol */
+	assert_string_equal(v[0].meter_id, "CH-01");
+	assert_string_equal(v[0].symbol, "COP_PJ");
+	assert_string_equal(v[1].symbol, "COP_RE");
+	assert_string_equal(v[2].meter_id, "CH-02");
+	assert_string_equal(v[2].symbol, "COP_RE");
+	expect_unit_error("CH-01", "EF_elec", "0.8",
+		     "--param EF_elec@CH-01: EF_elec is one value for the whole project in ID_AM002, not one per unit "
+		     "(ID_AM002's per-unit parameters are COP_PJ, COP_RE)");
+	expect_unit_error("CH-01", "EC_PJ", "1", "--param EC_PJ@CH-01: EC_PJ is monitored");
+	expect_unit_error("CH-01", "XX", "1", "--param XX@CH-01: ID_AM002 has no parameter XX");
+	expect_unit_error("CH 01", "COP_PJ", "1", "'CH 01' is not a meter id");
+	expect_unit_error("CH-01", "COP_PJ", "0", "--param COP_PJ@CH-01=0: not a positive decimal");
+	expect_unit_error("CH-01", "COP_PJ", "6.1234567", "not a positive decimal with at most 6 decimals");
+	v[0] = uval("CH-01", "COP_PJ", "6");
+	v[1] = uval("CH-01", "cop_pj", "6");
+	v[1].file = "u.csv";
+	v[1].row = 4;
+	assert_int_equal(mrv_units_check(m, v, 2, &err), C2C_EUSAGE);
+	assert_non_null(strstr(err.msg, "COP_PJ of meter CH-01 is given twice (--param COP_PJ@CH-01 and u.csv: row 4)"));
+}
+
+static void test_units_load(void **state)
+{
+	const struct mrv_methodology *m = mrv_methodology_find("ID_AM002");
+	struct mrv_unit_value *v = NULL;
+	size_t n = 0;
+	struct c2c_err err;
+	(void)state;
+	/* an empty cell: that unit takes the project-wide value */
+	write_units("meter_id,COP_PJ,cop_re\r\nCH-01,6.1,4\r\nCH-02,,5.5\r\n");
+	assert_int_equal(mrv_units_load(upath, m, &v, &n, &err), 0);
+	assert_int_equal(n, 3);
+	assert_string_equal(v[1].meter_id, "CH-01");
+	assert_string_equal(v[1].symbol, "COP_RE");
+	assert_string_equal(v[2].value, "5.5");
+	assert_int_equal(v[2].row, 3);
+	/* a second file appends */
+	write_units("meter_id,COP_PJ\nCH-03,7\n");
+	assert_int_equal(mrv_units_load(upath, m, &v, &n, &err), 0);
+	assert_int_equal(n, 4);
+	assert_string_equal(v[3].meter_id, "CH-03");
+	free(v);
+	v = NULL;
+	n = 0;
+	write_units("meter_id,COP_PJ,EF_elec\nCH-01,6,0.8\n");
+	assert_int_equal(mrv_units_load(upath, m, &v, &n, &err), C2C_EINPUT);
+	assert_non_null(strstr(err.msg, "row 1, column 3: EF_elec is one value for the whole project"));
+	write_units("meter_id,COP_PJ,COP_PJ\n");
+	assert_int_equal(mrv_units_load(upath, m, &v, &n, &err), C2C_EINPUT);
+	assert_non_null(strstr(err.msg, "row 1, column 3: COP_PJ is column 2 already"));
+	write_units("meter,COP_PJ\n");
+	assert_int_equal(mrv_units_load(upath, m, &v, &n, &err), C2C_EINPUT);
+	assert_non_null(strstr(err.msg, "row 1: the header must be meter_id followed by"));
+	write_units("meter_id,COP_PJ\nCH-01,6\nCH-02,6,7\n");
+	assert_int_equal(mrv_units_load(upath, m, &v, &n, &err), C2C_EINPUT);
+	assert_non_null(strstr(err.msg, "row 3: 3 columns, expected 2"));
+	write_units("meter_id,COP_PJ\nCH-01,-6\n");
+	assert_int_equal(mrv_units_load(upath, m, &v, &n, &err), C2C_EINPUT);
+	assert_non_null(strstr(err.msg, "row 2, column 2 (COP_PJ): '-6' is not a positive decimal"));
+	write_units("meter_id,COP_PJ\nCH#1,6\n");
+	assert_int_equal(mrv_units_load(upath, m, &v, &n, &err), C2C_EINPUT);
+	assert_non_null(strstr(err.msg, "row 2, column 1 (meter_id): 'CH#1' is not a meter id"));
+	write_units("");
+	assert_int_equal(mrv_units_load(upath, m, &v, &n, &err), C2C_EINPUT);
+	assert_non_null(strstr(err.msg, "the file is empty"));
+	free(v);
+	unlink(upath);
+}
+
+/* mrv_compute with per-unit values over a data file: each meter's values,
+ * the hand-computed ER, a warning for a unit without readings, an error
+ * naming the meter without a value. */
+static void test_compute_units(void **state)
+{
+	struct mrv_param_value ef = {"EF_elec", "1"}, two[2] = {{"EF_elec", "1"}, {"COP_RE", "5"}};
+	struct mrv_param_value three[3] = {{"EF_elec", "1"}, {"COP_RE", "4"}, {"COP_PJ", "6"}};
+	struct mrv_unit_value u[4] = {uval("CH-01", "COP_PJ", "6"), uval("CH-01", "COP_RE", "4"),
+				      uval("CH-02", "COP_PJ", "5"), uval("CH-09", "COP_PJ", "7")};
+	struct mrv_compute_req req = {.m = mrv_methodology_find("ID_AM002"), .from = "2024-01-01", .to = "2024-12-31"};
+	struct mrv_result r;
+	struct c2c_err err;
+	json_t *j, *mp;
+	(void)state;
+	write_file("meter_id,timestamp,value\nCH-01,2024-01-01T00:00:00Z,40\nCH-02,2024-01-01T00:00:00Z,100\n"
+		   "CH-01,2024-06-01T00:00:00Z,60\nCH-02,2024-06-01T00:00:00Z,200\n");
+	req.data = path;
+	req.units = u;
+	req.nunits = 4;
+	/* CH-02 has no COP_RE and there is no project-wide one */
+	req.params = &ef;
+	req.nparams = 1;
+	assert_int_equal(mrv_compute(&req, &r, &err), C2C_EUSAGE);
+	assert_non_null(strstr(err.msg, "meter CH-02 has no COP_RE value and there is no project-wide COP_RE"));
+	mrv_result_free(&r);
+	/* with COP_RE 5 for every unit without its own: CH-01 100 x 6/4 = 150, CH-02 300 x 5/5 = 300 */
+	req.params = two;
+	req.nparams = 2;
+	assert_int_equal(mrv_compute(&req, &r, &err), 0);
+	assert_int_equal(r.re_micro, 450 * MRV_SCALE);
+	assert_int_equal(r.er_tco2e, 50);
+	assert_non_null(r.meter_params);
+	assert_int_equal(r.meter_params[0].micro[2], 4 * MRV_SCALE);
+	assert_true(r.meter_params[0].from_unit[2]);
+	assert_int_equal(r.meter_params[1].micro[2], 5 * MRV_SCALE);
+	assert_false(r.meter_params[1].from_unit[2]);
+	j = mrv_result_json(&req, &r);
+	mp = json_object_get(json_array_get(json_object_get(j, "meters"), 1), "parameters");
+	assert_int_equal(json_array_size(mp), 2);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(mp, 1), "origin")), "param");
+	assert_string_equal(json_string_value(json_object_get(json_array_get(mp, 0), "value")), "5");
+	assert_int_equal(json_integer_value(json_object_get(json_array_get(json_object_get(j, "parameters"), 1),
+								"units")), 1);
+	assert_non_null(strstr(json_string_value(json_array_get(r.warnings, json_array_size(r.warnings) - 1)),
+			       "meter CH-09 has no reading inside the period: its per-unit value (COP_PJ) is not used"));
+	json_decref(j);
+	mrv_result_free(&r);
+	/* without per-unit values: no per-meter parameters, no "units" */
+	req.nunits = 0;
+	req.params = three;
+	req.nparams = 3;
+	assert_int_equal(mrv_compute(&req, &r, &err), 0);
+	assert_null(r.meter_params);
+	j = mrv_result_json(&req, &r);
+	assert_null(json_object_get(json_array_get(json_object_get(j, "meters"), 0), "parameters"));
+	assert_null(json_object_get(json_array_get(json_object_get(j, "parameters"), 1), "units"));
+	assert_int_equal(r.er_tco2e, 200); /* 400 x 6/4 - 400 */
+	json_decref(j);
+	mrv_result_free(&r);
+	/* per-unit values without data */
+	req.data = NULL;
+	req.nunits = 1;
+	assert_int_equal(mrv_compute(&req, &r, &err), C2C_EUSAGE);
+	assert_non_null(strstr(err.msg, "give --data"));
+	mrv_result_free(&r);
+	unlink(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -392,6 +667,9 @@ int main(void)
 		cmocka_unit_test(test_lookup),          cmocka_unit_test(test_ingest_gaps),
 		cmocka_unit_test(test_ingest_errors),   cmocka_unit_test(test_ingest_cumulative),
 		cmocka_unit_test(test_ingest_calibration), cmocka_unit_test(test_ingest_fast_path),
+		cmocka_unit_test(test_equation_units),  cmocka_unit_test(test_param_marks),
+		cmocka_unit_test(test_units_check),     cmocka_unit_test(test_units_load),
+		cmocka_unit_test(test_compute_units),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

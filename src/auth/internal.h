@@ -1,0 +1,42 @@
+/*
+ * internal.h - what the files of src/auth share and nobody else needs.
+ */
+#ifndef C2C_AUTH_INTERNAL_H
+#define C2C_AUTH_INTERNAL_H
+
+#include <stddef.h>
+
+#include "auth.h"
+
+/* 1 for the roles that must carry a scope. */
+int auth_role_scoped(enum auth_role r);
+/* 1 when id is one item of the comma-separated list, exactly. */
+int auth_list_has(const char *list, const char *id);
+/* API token labels: [A-Za-z0-9._-]{1,63}. */
+int auth_label_check(const char *label, struct c2c_err *err);
+
+/* One write transaction: begin, fn, commit; rolled back on any error.  A
+ * transaction that lost a race on PostgreSQL (C2C_ERETRY) runs again from
+ * the start, a few times, as the registry's operations do.  With `queue`
+ * (a table name) writers queue on that table before their first read
+ * (store_begin_serial): the log-in's count-then-insert on login_failures,
+ * which every attempt makes at once under attack. */
+int auth_tx(struct store *st, const char *queue, int (*fn)(struct store *st, void *ctx, struct c2c_err *err),
+	    void *ctx, struct c2c_err *err);
+
+/* 32 random bytes as base64url without padding (43 characters) into out. */
+void auth_random_token(char *out, size_t len);
+/* SHA-256 of the string, as 64 lower-case hex digits. */
+void auth_sha256_hex(const char *s, char out[65]);
+/* Unix seconds as "2026-01-02T03:04:05Z". */
+void auth_iso_time(int64_t t, char *buf, size_t len);
+
+/* The columns every user lookup selects, in this order, and their reading. */
+#define AUTH_USER_COLS "u.\"id\", u.\"name\", u.\"role\", u.\"scope\", u.\"disabled\""
+int auth_user_from_row(struct store_stmt *s, int first, struct auth_user *u, int *disabled,
+		       struct c2c_err *err);
+
+/* The user id of an enabled or disabled user by name; C2C_ENOTFOUND names it. */
+int auth_user_id(struct store *st, const char *name, int64_t *id, struct c2c_err *err);
+
+#endif

@@ -1,0 +1,56 @@
+/*
+ * schema.c - the auth tables (store migrations of module "auth").
+ * Migrations are appended, never edited.  Times are Unix seconds (BIGINT):
+ * expiry and rate-limit windows are comparisons, the same on both backends.
+ */
+#include "auth.h"
+
+static const char auth_v1[] =
+	/* role "public" is never stored: it is the visitor without a login */
+	"CREATE TABLE \"users\" ("
+	" \"id\" BIGINT PRIMARY KEY,"
+	" \"name\" TEXT NOT NULL UNIQUE,"
+	" \"role\" TEXT NOT NULL CHECK (\"role\" IN ('admin', 'office', 'municipality', 'partner',"
+	"  'participant', 'verifier', 'registrar')),"
+	" \"scope\" TEXT NOT NULL,"
+	" \"password_hash\" TEXT NOT NULL,"
+	" \"disabled\" INTEGER NOT NULL CHECK (\"disabled\" IN (0, 1)),"
+	" \"created_at\" BIGINT NOT NULL,"
+	" \"updated_at\" BIGINT NOT NULL);"
+	/* "hash": SHA-256 of the cookie value, which is never stored */
+	"CREATE TABLE \"sessions\" ("
+	" \"hash\" TEXT PRIMARY KEY,"
+	" \"user_id\" BIGINT NOT NULL REFERENCES \"users\" (\"id\"),"
+	" \"csrf\" TEXT NOT NULL,"
+	" \"client\" TEXT NOT NULL,"
+	" \"created_at\" BIGINT NOT NULL,"
+	" \"expires_at\" BIGINT NOT NULL);"
+	"CREATE INDEX \"auth_sessions_by_user\" ON \"sessions\" (\"user_id\");"
+	"CREATE INDEX \"auth_sessions_by_expiry\" ON \"sessions\" (\"expires_at\");"
+	/* revoked tokens stay, for the record; one live token per user and label */
+	"CREATE TABLE \"tokens\" ("
+	" \"hash\" TEXT PRIMARY KEY,"
+	" \"user_id\" BIGINT NOT NULL REFERENCES \"users\" (\"id\"),"
+	" \"label\" TEXT NOT NULL,"
+	" \"created_at\" BIGINT NOT NULL,"
+	" \"revoked_at\" BIGINT);"
+	"CREATE UNIQUE INDEX \"auth_tokens_live_label\" ON \"tokens\" (\"user_id\", \"label\")"
+	" WHERE \"revoked_at\" IS NULL;"
+	/* one row per failed (or in-flight) log-in; rows older than the window
+	 * that can still matter are pruned on every attempt */
+	"CREATE TABLE \"login_failures\" ("
+	" \"name\" TEXT NOT NULL,"
+	" \"client\" TEXT NOT NULL,"
+	" \"at\" BIGINT NOT NULL);"
+	"CREATE INDEX \"auth_failures_by_name\" ON \"login_failures\" (\"name\", \"at\");"
+	"CREATE INDEX \"auth_failures_by_client\" ON \"login_failures\" (\"client\", \"at\");"
+	"CREATE INDEX \"auth_failures_by_time\" ON \"login_failures\" (\"at\");";
+
+int auth_migrate(struct store *st, struct c2c_err *err)
+{
+	static const struct store_migration m[] = {
+		{1, "users, sessions, tokens, login failures", auth_v1},
+	};
+	int applied;
+	return store_migrate(st, "auth", m, sizeof(m) / sizeof(m[0]), &applied, err);
+}

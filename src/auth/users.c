@@ -1,0 +1,593 @@
+/*
+ * users.c - adding users, changing their password, role and scope,
+ * disabling them, listing them.  A scope is checked against the data it
+ * names (atlas places, ISO 3166, projects and registry accounts) when it is
+ * set, so a user never holds a scope that points at nothing.  Every write is
+ * one transaction; the slow password hash is computed before it begins.
+ */
+#include "auth.h"
+#include "internal.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "core/iso3166.h"
+
+/* ---- scopes ------------------------------------------------------------------------------ */
+
+/* What a scope needs that no database can say. */
+static int scope_shape(enum auth_role role, const char *scope, struct c2c_err *err)
+{
+	const char *name = auth_role_name(role);
+	if (role == AUTH_PUBLIC) {
+		c2c_err_set(err, C2C_EUSAGE, "role public is the visitor without a log-in; a user cannot have it");
+		c2c_err_hint(err, "use admin, office, municipality, partner, participant, verifier or registrar");
+		return C2C_EUSAGE;
+	}
+	if ((unsigned)role > AUTH_REGISTRAR)
+		return c2c_err_set(err, C2C_EUSAGE, "role %d is not a role", (int)role);
+	if (!auth_role_scoped(role)) {
+		if (scope && *scope)
+			return c2c_err_set(err, C2C_EUSAGE, "role %s takes no scope (it is not limited to a place, "
+							    "country or project), but '%s' was given",
+					   name, scope);
+		return 0;
+	}
+	if (!scope || !*scope) {
+		c2c_err_set(err, C2C_EUSAGE, "role %s needs a scope", name);
+		switch (role) {
+		case AUTH_MUNICIPALITY:
+			c2c_err_hint(err, "--scope PLACE_ID of its own Japanese body, e.g. jp-toyama-city");
+			break;
+		case AUTH_PARTNER:
+			c2c_err_hint(err, "--scope PLACE_ID of its partner place, e.g. vn-da-nang-city");
+			break;
+		case AUTH_REGISTRAR:
+			c2c_err_hint(err, "--scope CC, the ISO 3166 code of the registry's country, e.g. KH");
+			break;
+		default:
+			c2c_err_hint(err, "--scope 'PROJECT,ACCOUNT,...': its project ids and registry account ids");
+			break;
+		}
+		return C2C_EUSAGE;
+	}
+	if (strlen(scope) >= sizeof(((struct auth_user *)0)->scope))
+		return c2c_err_set(err, C2C_EINPUT, "scope is longer than %zu bytes",
+				   sizeof(((struct auth_user *)0)->scope) - 1);
+	if (role == AUTH_REGISTRAR && !iso3166_is_code(scope)) {
+		c2c_err_set(err, C2C_EINPUT, "scope '%s' is not an ISO 3166-1 alpha-2 country code", scope);
+		c2c_err_hint(err, "a registrar's scope is its country in upper case, e.g. KH or JP");
+		return C2C_EINPUT;
+	}
+	return 0;
+}
+
+/* 1 if `sql` (one ? for the id) counts a row, 0 if not, < 0 on error. */
+static int row_exists(struct store *st, const char *sql, const char *id, struct c2c_err *err)
+{
+	struct store_stmt *s;
+	int rc;
+	if ((rc = store_prepare(st, sql, &s, err)))
+		return rc;
+	store_bind_text(s, 1, id);
+	rc = store_step(s, err);
+	if (rc == 1)
+		rc = store_col_int(s, 0) > 0;
+	store_finalize(s);
+	return rc;
+}
+
+/* 1 if module's tables are in this database, 0 if not, < 0 on error. */
+static int have_module(struct store *st, const char *module, struct c2c_err *err)
+{
+	int v = store_schema_version(st, module, err);
+	return v < 0 ? v : v > 0;
+}
+
+static int scope_place(struct store *st, enum auth_role role, const char *id, struct c2c_err *err)
+{
+	struct store_stmt *s;
+	char country[8] = "", name[160] = "";
+	int rc;
+
+	if ((rc = have_module(st, "atlas", err)) <= 0) {
+		if (rc == 0) {
+			c2c_err_set(err, C2C_EINPUT, "scope '%s': the atlas is not in this database, so no place can be checked",
+				    id);
+			c2c_err_hint(err, "run: c2c init");
+			return C2C_EINPUT;
+		}
+		return rc;
+	}
+	if ((rc = store_prepare(st, "SELECT \"country\", \"name_ja\" FROM \"places\" WHERE \"id\" = ?", &s, err)))
+		return rc;
+	store_bind_text(s, 1, id);
+	rc = store_step(s, err);
+	if (rc == 1) {
+		snprintf(country, sizeof(country), "%s", store_col_text(s, 0));
+		snprintf(name, sizeof(name), "%s", store_col_text(s, 1));
+	}
+	store_finalize(s);
+	if (rc < 0)
+		return rc;
+	if (rc == 0) {
+		c2c_err_set(err, C2C_EINPUT, "scope '%s' is not an atlas place", id);
+		c2c_err_hint(err, role == AUTH_MUNICIPALITY ? "c2c places --country JP lists the Japanese bodies"
+							    : "c2c places lists the partner places");
+		return C2C_EINPUT;
+	}
+	if (role == AUTH_MUNICIPALITY && strcmp(country, "JP")) {
+		c2c_err_set(err, C2C_EINPUT, "scope '%s' (%s) is a place in %s, not a Japanese body", id, name, country);
+		c2c_err_hint(err, "a municipality's scope is its own body; a partner city's user has role partner");
+		return C2C_EINPUT;
+	}
+	if (role == AUTH_PARTNER && !strcmp(country, "JP")) {
+		c2c_err_set(err, C2C_EINPUT, "scope '%s' (%s) is a Japanese body, not a partner place", id, name);
+		c2c_err_hint(err, "a Japanese body's user has role municipality");
+		return C2C_EINPUT;
+	}
+	return 0;
+}
+
+/* A participant's list: "KH003, JP-ENT-1" becomes "KH003,JP-ENT-1" in
+ * out; every id must be a project (atlas, MRV or registry issuance) or a
+ * registry account, looked up in those of the tables this database has. */
+static int scope_participant(struct store *st, const char *scope, char *out, struct c2c_err *err)
+{
+	static const struct {
+		const char *module, *sql;
+	} where[] = {
+		{"atlas", "SELECT COUNT(*) FROM \"projects\" WHERE \"id\" = ?"},
+		{"mrv", "SELECT COUNT(*) FROM \"mrv_project\" WHERE \"id\" = ?"},
+		{"registry", "SELECT COUNT(*) FROM \"registry_issuances\" WHERE \"project\" = ?"},
+		{"registry", "SELECT COUNT(*) FROM \"registry_accounts\" WHERE \"id\" = ?"},
+	};
+	int have[sizeof(where) / sizeof(where[0])], rc;
+	size_t o = 0;
+	const char *p = scope;
+
+	for (size_t w = 0; w < sizeof(where) / sizeof(where[0]); w++)
+		if ((have[w] = have_module(st, where[w].module, err)) < 0)
+			return have[w];
+	out[0] = '\0';
+	for (;;) {
+		const char *end = strchr(p, ','), *a = p, *b = end ? end : p + strlen(p);
+		char id[256];
+		size_t n;
+		int found = 0, looked = 0;
+
+		while (a < b && *a == ' ')
+			a++;
+		while (b > a && b[-1] == ' ')
+			b--;
+		n = (size_t)(b - a);
+		if (!n)
+			return c2c_err_set(err, C2C_EINPUT, "scope '%s' has an empty item", scope);
+		memcpy(id, a, n);
+		id[n] = '\0';
+		for (size_t i = 0; i < n; i++) {
+			char c = id[i];
+			if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+			      c == '_' || c == '-'))
+				return c2c_err_set(err, C2C_EINPUT,
+						   "scope item '%s' is not a project or account id (A-Z a-z 0-9 . _ -)", id);
+		}
+		if (auth_list_has(out, id))
+			return c2c_err_set(err, C2C_EINPUT, "scope lists '%s' twice", id);
+		for (size_t w = 0; w < sizeof(where) / sizeof(where[0]) && !found; w++) {
+			if (!have[w])
+				continue;
+			looked = 1;
+			if ((rc = row_exists(st, where[w].sql, id, err)) < 0)
+				return rc;
+			found = rc;
+		}
+		if (looked && !found) {
+			c2c_err_set(err, C2C_EINPUT, "scope item '%s' is neither a project nor a registry account", id);
+			c2c_err_hint(err, "c2c projects, c2c mrv project list and c2c registry balance list them");
+			return C2C_EINPUT;
+		}
+		/* fits: items only lose spaces, and scope_shape kept the whole
+		 * scope under 256 bytes, the size of out */
+		if (o)
+			out[o++] = ',';
+		memcpy(out + o, id, n);
+		o += n;
+		out[o] = '\0';
+		if (!end)
+			break;
+		p = end + 1;
+	}
+	return 0;
+}
+
+/* The scope as stored, into out[256], or an error naming what is wrong. */
+static int scope_check(struct store *st, enum auth_role role, const char *scope, char out[256],
+		       struct c2c_err *err)
+{
+	int rc;
+	out[0] = '\0';
+	if ((rc = scope_shape(role, scope, err)))
+		return rc;
+	switch (role) {
+	case AUTH_MUNICIPALITY:
+	case AUTH_PARTNER:
+		if ((rc = scope_place(st, role, scope, err)))
+			return rc;
+		break;
+	case AUTH_PARTICIPANT:
+		return scope_participant(st, scope, out, err);
+	default:
+		break;
+	}
+	snprintf(out, 256, "%s", scope ? scope : "");
+	return 0;
+}
+
+/* ---- one user's row --------------------------------------------------------------------- */
+
+struct user_row {
+	int64_t id;
+	enum auth_role role;
+	int disabled;
+};
+
+static int find_user(struct store *st, const char *name, struct user_row *r, struct c2c_err *err)
+{
+	struct store_stmt *s;
+	struct auth_user u;
+	int rc;
+	if ((rc = store_prepare(st, "SELECT " AUTH_USER_COLS " FROM \"users\" u WHERE u.\"name\" = ?", &s, err)))
+		return rc;
+	store_bind_text(s, 1, name);
+	rc = store_step(s, err);
+	if (rc == 1 && !(rc = auth_user_from_row(s, 0, &u, &r->disabled, err))) {
+		r->id = u.id;
+		r->role = u.role;
+		rc = 1;
+	}
+	store_finalize(s);
+	if (rc == 0) {
+		c2c_err_set(err, C2C_ENOTFOUND, "no user '%s'", name);
+		c2c_err_hint(err, "c2c user list shows the users");
+		return C2C_ENOTFOUND;
+	}
+	return rc < 0 ? rc : 0;
+}
+
+/* Demoting or disabling the last enabled admin would leave nobody to
+ * manage users over the web: refused. */
+static int keep_an_admin(struct store *st, const char *name, const struct user_row *r, struct c2c_err *err)
+{
+	struct store_stmt *s;
+	long long others = 0;
+	int rc;
+	if (r->role != AUTH_ADMIN || r->disabled)
+		return 0;
+	if ((rc = store_prepare(st, "SELECT COUNT(*) FROM \"users\" WHERE \"role\" = 'admin' AND \"disabled\" = 0"
+				    " AND \"id\" <> ?",
+				&s, err)))
+		return rc;
+	store_bind_int(s, 1, r->id);
+	rc = store_step(s, err);
+	if (rc == 1)
+		others = store_col_int(s, 0);
+	store_finalize(s);
+	if (rc < 0)
+		return rc;
+	if (!others) {
+		c2c_err_set(err, C2C_ECONFLICT, "'%s' is the last enabled admin", name);
+		c2c_err_hint(err, "make another admin first: c2c user add NAME --role admin");
+		return C2C_ECONFLICT;
+	}
+	return 0;
+}
+
+/* A statement with one or two integer parameters and no rows. */
+static int exec_id(struct store *st, const char *sql, int nparams, int64_t a, int64_t b, struct c2c_err *err)
+{
+	struct store_stmt *s;
+	int rc;
+	if ((rc = store_prepare(st, sql, &s, err)))
+		return rc;
+	store_bind_int(s, 1, a);
+	if (nparams > 1)
+		store_bind_int(s, 2, b);
+	rc = store_step(s, err);
+	store_finalize(s);
+	return rc < 0 ? rc : 0;
+}
+
+/* ---- add ---------------------------------------------------------------------------------- */
+
+/* The checks of an add, the scope as it will be stored into canon[256]. */
+static int add_check(struct store *st, const char *name, enum auth_role role, const char *scope, char *canon,
+		     struct c2c_err *err)
+{
+	int rc;
+	if ((rc = auth_name_check(name, err)) || (rc = scope_shape(role, scope, err)))
+		return rc;
+	if ((rc = row_exists(st, "SELECT COUNT(*) FROM \"users\" WHERE \"name\" = ?", name, err)) < 0)
+		return rc;
+	if (rc) {
+		c2c_err_set(err, C2C_ECONFLICT, "user '%s' exists already", name);
+		c2c_err_hint(err, "c2c user passwd and c2c user role change an existing user");
+		return C2C_ECONFLICT;
+	}
+	return scope_check(st, role, scope, canon, err);
+}
+
+int auth_user_add_check(struct store *st, const char *name, enum auth_role role, const char *scope,
+			struct c2c_err *err)
+{
+	char canon[256];
+	return add_check(st, name, role, scope, canon, err);
+}
+
+struct add_ctx {
+	const char *name, *scope;
+	enum auth_role role;
+	const char *hash;
+};
+
+static int add_tx(struct store *st, void *vctx, struct c2c_err *err)
+{
+	struct add_ctx *c = vctx;
+	struct store_stmt *s;
+	char scope[256];
+	int64_t id = 0, now = auth_now();
+	int rc;
+
+	if ((rc = add_check(st, c->name, c->role, c->scope, scope, err)))
+		return rc;
+	if ((rc = store_prepare(st, "SELECT COALESCE(MAX(\"id\"), 0) FROM \"users\"", &s, err)))
+		return rc;
+	rc = store_step(s, err);
+	if (rc == 1)
+		id = store_col_int(s, 0) + 1;
+	store_finalize(s);
+	if (rc < 0)
+		return rc;
+	if ((rc = store_prepare(st,
+				"INSERT INTO \"users\" (\"id\", \"name\", \"role\", \"scope\", \"password_hash\", \"disabled\","
+				" \"created_at\", \"updated_at\") VALUES (?, ?, ?, ?, ?, 0, ?, ?)",
+				&s, err)))
+		return rc;
+	store_bind_int(s, 1, id);
+	store_bind_text(s, 2, c->name);
+	store_bind_text(s, 3, auth_role_name(c->role));
+	store_bind_text(s, 4, scope);
+	store_bind_text(s, 5, c->hash);
+	store_bind_int(s, 6, now);
+	store_bind_int(s, 7, now);
+	rc = store_step(s, err);
+	store_finalize(s);
+	return rc < 0 ? rc : 0;
+}
+
+int auth_user_add(struct store *st, const char *name, enum auth_role role, const char *scope, const char *password,
+		  struct c2c_err *err)
+{
+	struct add_ctx c = {name, scope, role, NULL};
+	char hash[128];
+	int rc;
+
+	/* everything that needs no database first, then the slow hash, then
+	 * the transaction */
+	if ((rc = auth_name_check(name, err)) || (rc = scope_shape(role, scope, err)) ||
+	    (rc = auth_password_check(password, err)) || (rc = auth_hash_password(password, hash, err)))
+		return rc;
+	c.hash = hash;
+	rc = auth_tx(st, NULL, add_tx, &c, err);
+	sodium_memzero(hash, sizeof(hash));
+	return rc;
+}
+
+/* ---- passwd, role, disable, enable ---------------------------------------------------------- */
+
+struct change_ctx {
+	const char *name, *scope, *hash;
+	enum auth_role role;
+};
+
+static int passwd_tx(struct store *st, void *vctx, struct c2c_err *err)
+{
+	struct change_ctx *c = vctx;
+	struct user_row r;
+	struct store_stmt *s;
+	int rc;
+	if ((rc = find_user(st, c->name, &r, err)))
+		return rc;
+	if ((rc = store_prepare(st, "UPDATE \"users\" SET \"password_hash\" = ?, \"updated_at\" = ? WHERE \"id\" = ?",
+				&s, err)))
+		return rc;
+	store_bind_text(s, 1, c->hash);
+	store_bind_int(s, 2, auth_now());
+	store_bind_int(s, 3, r.id);
+	rc = store_step(s, err);
+	store_finalize(s);
+	if (rc < 0)
+		return rc;
+	/* whoever knew the old password may hold a session: end them all */
+	return exec_id(st, "DELETE FROM \"sessions\" WHERE \"user_id\" = ?", 1, r.id, 0, err);
+}
+
+int auth_user_passwd(struct store *st, const char *name, const char *password, struct c2c_err *err)
+{
+	struct change_ctx c = {name, NULL, NULL, AUTH_PUBLIC};
+	char hash[128];
+	int64_t id;
+	int rc;
+
+	/* an unknown name is said before the hash is spent on it */
+	if ((rc = auth_password_check(password, err)) || (rc = auth_user_id(st, name, &id, err)) ||
+	    (rc = auth_hash_password(password, hash, err)))
+		return rc;
+	c.hash = hash;
+	rc = auth_tx(st, NULL, passwd_tx, &c, err);
+	sodium_memzero(hash, sizeof(hash));
+	return rc;
+}
+
+static int role_tx(struct store *st, void *vctx, struct c2c_err *err)
+{
+	struct change_ctx *c = vctx;
+	struct user_row r;
+	struct store_stmt *s;
+	char scope[256];
+	int rc;
+	if ((rc = find_user(st, c->name, &r, err)))
+		return rc;
+	if (c->role != AUTH_ADMIN && (rc = keep_an_admin(st, c->name, &r, err)))
+		return rc;
+	if ((rc = scope_check(st, c->role, c->scope, scope, err)))
+		return rc;
+	if ((rc = store_prepare(st, "UPDATE \"users\" SET \"role\" = ?, \"scope\" = ?, \"updated_at\" = ? WHERE \"id\" = ?",
+				&s, err)))
+		return rc;
+	store_bind_text(s, 1, auth_role_name(c->role));
+	store_bind_text(s, 2, scope);
+	store_bind_int(s, 3, auth_now());
+	store_bind_int(s, 4, r.id);
+	rc = store_step(s, err);
+	store_finalize(s);
+	/* sessions and tokens read the role from users at every request, so
+	 * the change holds from the next one without ending them */
+	return rc < 0 ? rc : 0;
+}
+
+int auth_user_role(struct store *st, const char *name, enum auth_role role, const char *scope, struct c2c_err *err)
+{
+	struct change_ctx c = {name, scope, NULL, role};
+	int rc;
+	if ((rc = scope_shape(role, scope, err)))
+		return rc;
+	return auth_tx(st, NULL, role_tx, &c, err);
+}
+
+static int disable_tx(struct store *st, void *vctx, struct c2c_err *err)
+{
+	struct change_ctx *c = vctx;
+	struct user_row r;
+	int64_t now = auth_now();
+	int rc;
+	if ((rc = find_user(st, c->name, &r, err)) || (rc = keep_an_admin(st, c->name, &r, err)))
+		return rc;
+	if ((rc = exec_id(st, "UPDATE \"users\" SET \"disabled\" = 1, \"updated_at\" = ? WHERE \"id\" = ?", 2, now, r.id,
+			  err)) ||
+	    (rc = exec_id(st, "DELETE FROM \"sessions\" WHERE \"user_id\" = ?", 1, r.id, 0, err)))
+		return rc;
+	return exec_id(st, "UPDATE \"tokens\" SET \"revoked_at\" = ? WHERE \"user_id\" = ? AND \"revoked_at\" IS NULL",
+		       2, now, r.id, err);
+}
+
+int auth_user_disable(struct store *st, const char *name, struct c2c_err *err)
+{
+	struct change_ctx c = {name, NULL, NULL, AUTH_PUBLIC};
+	return auth_tx(st, NULL, disable_tx, &c, err);
+}
+
+static int enable_tx(struct store *st, void *vctx, struct c2c_err *err)
+{
+	struct change_ctx *c = vctx;
+	struct user_row r;
+	int rc;
+	if ((rc = find_user(st, c->name, &r, err)))
+		return rc;
+	if (!r.disabled)
+		return c2c_err_set(err, C2C_ECONFLICT, "user '%s' is not disabled", c->name);
+	return exec_id(st, "UPDATE \"users\" SET \"disabled\" = 0, \"updated_at\" = ? WHERE \"id\" = ?", 2, auth_now(), r.id,
+		       err);
+}
+
+int auth_user_enable(struct store *st, const char *name, struct c2c_err *err)
+{
+	struct change_ctx c = {name, NULL, NULL, AUTH_PUBLIC};
+	return auth_tx(st, NULL, enable_tx, &c, err);
+}
+
+/* ---- reading --------------------------------------------------------------------------------- */
+
+int auth_user_get(struct store *st, const char *name, struct auth_user *u, int *disabled, struct c2c_err *err)
+{
+	struct store_stmt *s;
+	int rc;
+	if ((rc = store_prepare(st, "SELECT " AUTH_USER_COLS " FROM \"users\" u WHERE u.\"name\" = ?", &s, err)))
+		return rc;
+	store_bind_text(s, 1, name ? name : "");
+	rc = store_step(s, err);
+	if (rc == 1)
+		rc = auth_user_from_row(s, 0, u, disabled, err);
+	else if (rc == 0)
+		rc = c2c_err_set(err, C2C_ENOTFOUND, "no user '%s'", name ? name : "");
+	store_finalize(s);
+	return rc;
+}
+
+json_t *auth_user_list_json(struct store *st, struct c2c_err *err)
+{
+	struct store_stmt *s;
+	json_t *rows = json_array(), *by_id = json_object();
+	int64_t now = auth_now();
+	int rc;
+
+	if (!rows || !by_id)
+		goto nomem;
+	/* the columns are named one by one: password_hash is never read here */
+	if (store_prepare(st,
+			  "SELECT " AUTH_USER_COLS ", u.\"created_at\", u.\"updated_at\","
+			  " (SELECT COUNT(*) FROM \"sessions\" s WHERE s.\"user_id\" = u.\"id\" AND s.\"expires_at\" > ?)"
+			  " FROM \"users\" u ORDER BY u.\"name\"",
+			  &s, err))
+		goto fail;
+	store_bind_int(s, 1, now);
+	while ((rc = store_step(s, err)) == 1) {
+		struct auth_user u;
+		char created[32], updated[32], key[32];
+		int disabled;
+		json_t *o;
+		if (auth_user_from_row(s, 0, &u, &disabled, err))
+			break;
+		auth_iso_time(store_col_int(s, 5), created, sizeof(created));
+		auth_iso_time(store_col_int(s, 6), updated, sizeof(updated));
+		o = json_pack("{s:I, s:s, s:s, s:s, s:b, s:s, s:s, s:I, s:[]}", "id", (json_int_t)u.id, "name", u.name,
+			      "role", auth_role_name(u.role), "scope", u.scope, "disabled", disabled, "created_at",
+			      created, "updated_at", updated, "sessions", (json_int_t)store_col_int(s, 7), "tokens");
+		snprintf(key, sizeof(key), "%lld", (long long)u.id);
+		if (!o || json_array_append_new(rows, o) || json_object_set(by_id, key, o)) {
+			store_finalize(s);
+			goto nomem;
+		}
+	}
+	store_finalize(s);
+	if (rc != 0)
+		goto fail;
+	if (store_prepare(st,
+			  "SELECT \"user_id\", \"label\" FROM \"tokens\" WHERE \"revoked_at\" IS NULL"
+			  " ORDER BY \"user_id\", \"label\"",
+			  &s, err))
+		goto fail;
+	while ((rc = store_step(s, err)) == 1) {
+		char key[32];
+		json_t *o;
+		snprintf(key, sizeof(key), "%lld", store_col_int(s, 0));
+		o = json_object_get(by_id, key);
+		if (o && json_array_append_new(json_object_get(o, "tokens"), json_string(store_col_text(s, 1)))) {
+			store_finalize(s);
+			goto nomem;
+		}
+	}
+	store_finalize(s);
+	if (rc != 0)
+		goto fail;
+	json_decref(by_id);
+	return rows;
+nomem:
+	c2c_err_set(err, C2C_ENOMEM, "out of memory");
+fail:
+	json_decref(rows);
+	json_decref(by_id);
+	return NULL;
+}

@@ -1,0 +1,96 @@
+/*
+ * util.c - the small things the auth files share: the clock, transactions
+ * that survive a lost race, random tokens, SHA-256, reading a user row.
+ */
+#include "auth.h"
+#include "internal.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include <sodium.h>
+
+static int64_t system_now(void)
+{
+	return (int64_t)time(NULL);
+}
+
+int64_t (*auth_now)(void) = system_now;
+
+#define AUTH_ATTEMPTS 5
+
+int auth_tx(struct store *st, const char *queue, int (*fn)(struct store *st, void *ctx, struct c2c_err *err),
+	    void *ctx, struct c2c_err *err)
+{
+	for (int attempt = 1;; attempt++) {
+		int rc = queue ? store_begin_serial(st, queue, err) : store_begin(st, err);
+		if (!rc)
+			rc = fn(st, ctx, err);
+		if (!rc)
+			rc = store_commit(st, err);
+		if (!rc)
+			return 0;
+		store_rollback(st);
+		if (rc != C2C_ERETRY || attempt >= AUTH_ATTEMPTS)
+			return rc;
+		/* a jittered pause that grows, so the racers do not meet again */
+		struct timespec ts = {0, (long)(1000000 + randombytes_uniform(4000000)) * attempt};
+		nanosleep(&ts, NULL);
+	}
+}
+
+void auth_random_token(char *out, size_t len)
+{
+	unsigned char raw[32];
+	randombytes_buf(raw, sizeof(raw));
+	sodium_bin2base64(out, len, raw, sizeof(raw), sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	sodium_memzero(raw, sizeof(raw));
+}
+
+void auth_sha256_hex(const char *s, char out[65])
+{
+	unsigned char h[crypto_hash_sha256_BYTES];
+	crypto_hash_sha256(h, (const unsigned char *)s, strlen(s));
+	sodium_bin2hex(out, 65, h, sizeof(h));
+}
+
+void auth_iso_time(int64_t t, char *buf, size_t len)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+	if (!gmtime_r(&tt, &tm) || !strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm))
+		snprintf(buf, len, "%lld", (long long)t);
+}
+
+int auth_user_from_row(struct store_stmt *s, int first, struct auth_user *u, int *disabled,
+		       struct c2c_err *err)
+{
+	memset(u, 0, sizeof(*u));
+	u->id = store_col_int(s, first);
+	snprintf(u->name, sizeof(u->name), "%s", store_col_text(s, first + 1));
+	/* the CHECK constraint keeps other values out: one here is damage */
+	if (auth_role_parse(store_col_text(s, first + 2), &u->role) || u->role == AUTH_PUBLIC)
+		return c2c_err_set(err, C2C_EDB, "user '%s' has role '%s', which is not a stored role", u->name,
+				   store_col_text(s, first + 2));
+	snprintf(u->scope, sizeof(u->scope), "%s", store_col_text(s, first + 3));
+	if (disabled)
+		*disabled = store_col_int(s, first + 4) != 0;
+	return 0;
+}
+
+int auth_user_id(struct store *st, const char *name, int64_t *id, struct c2c_err *err)
+{
+	struct store_stmt *s;
+	int rc;
+	if ((rc = store_prepare(st, "SELECT \"id\" FROM \"users\" WHERE \"name\" = ?", &s, err)))
+		return rc;
+	store_bind_text(s, 1, name);
+	rc = store_step(s, err);
+	if (rc == 1)
+		*id = store_col_int(s, 0);
+	store_finalize(s);
+	if (rc == 0)
+		return c2c_err_set(err, C2C_ENOTFOUND, "no user '%s'", name);
+	return rc < 0 ? rc : 0;
+}

@@ -1,0 +1,385 @@
+/*
+ * cmd_db.c - `c2c db migrate --from sqlite:FILE --to postgresql://...`: a
+ * whole database from the embedded SQLite store onto a PostgreSQL server
+ * (issue 9), for the office that outgrows one file.
+ *
+ * The target gets its schema from the modules' own migrations, as `c2c
+ * init` would make it, then every table's rows in one transaction, in the
+ * order the tables were created (a referenced table before the one that
+ * references it).  Before that transaction commits, every table's row
+ * count is compared on both sides and the registry's proof (hash chain,
+ * replay, invariants) is run on the target: a copy that does not verify is
+ * rolled back and leaves the target as it was.
+ */
+#include "cli.h"
+#include "core/json.h"
+#include "atlas/atlas.h"
+#include "auth/auth.h"
+#include "city/city.h"
+#include "mrv/mrv.h"
+#include "programme/programme.h"
+#include "http/router.h"
+#include "registry/registry.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+static const char usage_migrate[] =
+	"c2c db migrate --from sqlite:FILE --to postgresql://USER@HOST[:PORT]/DBNAME [--format table|json]";
+
+static int atlas_schema(struct store *st, struct c2c_err *err)
+{
+	int applied;
+	return atlas_migrate(st, &applied, err);
+}
+
+/* Every module's schema, no data, in the order `c2c init` makes them. */
+static int (*const module_schema[])(struct store *, struct c2c_err *) = {
+	atlas_schema, registry_migrate, mrv_migrate, programme_migrate, city_migrate, auth_migrate,
+	http_audit_migrate,
+};
+
+static int is_pg_url(const char *s)
+{
+	return !strncmp(s, "postgresql://", 13) || !strncmp(s, "postgres://", 11);
+}
+
+/* Progress on a terminal only: a script's output stays the table. */
+struct progress {
+	int tty;
+	long long total;
+};
+
+static void show_progress(void *arg, const char *table, long long done)
+{
+	struct progress *p = arg;
+	if (p->tty)
+		fprintf(stderr, "\r  copying %-30s %lld/%lld rows", table, done, p->total);
+}
+
+static int find_table(const struct store_table *t, size_t n, const char *name)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(t[i].name, name))
+			return (int)i;
+	return -1;
+}
+
+/* The schema versions of `st`: a JSON object module -> version. */
+static int schema_versions(struct store *st, json_t **out, struct c2c_err *err)
+{
+	struct store_stmt *s;
+	int rc;
+
+	*out = json_object();
+	if ((rc = store_prepare(st, "SELECT \"module\", MAX(\"version\") FROM store_migrations GROUP BY \"module\"",
+				&s, err)))
+		goto fail;
+	while ((rc = store_step(s, err)) == 1)
+		json_object_set_new(*out, store_col_text(s, 0), json_integer(store_col_int(s, 1)));
+	store_finalize(s);
+	if (rc >= 0)
+		return 0;
+fail:
+	json_decref(*out);
+	*out = NULL;
+	return rc;
+}
+
+/* Refuse a target that holds any row: a copy adds to nothing.  A target
+ * with c2c's tables and no rows (an earlier copy that was rolled back, or
+ * a schema made ahead) is empty. */
+static int check_empty_target(struct store *dst, const char *url, struct c2c_err *err)
+{
+	struct store_table *t;
+	size_t n, full = 0;
+	long long total = 0;
+	char first[160] = "";
+	int rc;
+
+	if ((rc = store_tables(dst, &t, &n, err)))
+		return rc;
+	for (size_t i = 0; i < n; i++) {
+		long long rows;
+		if (!strcmp(t[i].name, "store_migrations"))
+			continue;
+		if ((rows = store_count_rows(dst, t[i].name, err)) < 0) {
+			store_tables_free(t, n);
+			return C2C_EDB;
+		}
+		if (rows > 0 && !full++)
+			snprintf(first, sizeof(first), "%s", t[i].name);
+		total += rows;
+	}
+	store_tables_free(t, n);
+	if (!full)
+		return 0;
+	c2c_err_set(err, C2C_ECONFLICT, "%s is not empty: %lld row%s in %zu table%s (%s, ...);"
+		    " db migrate copies into an empty database only", url, total, total == 1 ? "" : "s",
+		    full, full == 1 ? "" : "s", first);
+	c2c_err_hint(err, "create an empty database for the copy (createdb NAME) and give its URL to --to");
+	return C2C_ECONFLICT;
+}
+
+/* Every module the source has must be at the version this c2c makes:
+ * the two schemas are then the same, column for column. */
+static int check_versions(json_t *src, json_t *dst, const char *path, struct c2c_err *err)
+{
+	const char *module;
+	json_t *v;
+
+	json_object_foreach(src, module, v) {
+		json_int_t have = json_integer_value(v), want = json_integer_value(json_object_get(dst, module));
+		if (have == want)
+			continue;
+		if (have < want) {
+			c2c_err_set(err, C2C_ECONFLICT, "%s: module %s is at schema version %lld, this c2c makes %lld",
+				    path, module, (long long)have, (long long)want);
+			c2c_err_hint(err, "bring the file up to date first: c2c --db %s init", path);
+		} else {
+			c2c_err_set(err, C2C_ECONFLICT, "%s: module %s is at schema version %lld, newer than this c2c (%lld)",
+				    path, module, (long long)have, (long long)want);
+			c2c_err_hint(err, "run db migrate with the c2c that last wrote the file");
+		}
+		return C2C_ECONFLICT;
+	}
+	return 0;
+}
+
+/* The source's columns of `table` must be the target's, in any order. */
+static int same_columns(char **a, size_t na, char **b, size_t nb, const char *table, struct c2c_err *err)
+{
+	for (size_t i = 0; i < na; i++) {
+		size_t j = 0;
+		while (j < nb && strcmp(a[i], b[j]))
+			j++;
+		if (j == nb)
+			return c2c_err_set(err, C2C_ECONFLICT, "table %s: column %s is not on the target", table, a[i]);
+	}
+	if (na != nb)
+		return c2c_err_set(err, C2C_ECONFLICT, "table %s: the target has %zu columns, the source %zu",
+				   table, nb, na);
+	return 0;
+}
+
+/* Copy one table; append {table, source_rows, target_rows} to `rows`. */
+static int copy_table(struct store *src, struct store *dst, const char *table, struct progress *pr,
+		      json_t *rows, long long *total, struct c2c_err *err)
+{
+	char **sc = NULL, **dc = NULL;
+	size_t ns = 0, nd = 0;
+	long long copied = 0, in_src, in_dst;
+	int rc;
+
+	if ((rc = store_columns(src, table, &sc, &ns, err)) || (rc = store_columns(dst, table, &dc, &nd, err)))
+		goto out;
+	if ((rc = same_columns(sc, ns, dc, nd, table, err)))
+		goto out;
+	if ((pr->total = in_src = store_count_rows(src, table, err)) < 0) {
+		rc = C2C_EDB;
+		goto out;
+	}
+	rc = store_copy_rows(src, dst, table, sc, ns, show_progress, pr, &copied, err);
+	if (pr->tty)
+		fprintf(stderr, "\r\033[K");
+	if (rc)
+		goto out;
+	if ((in_dst = store_count_rows(dst, table, err)) < 0) {
+		rc = C2C_EDB;
+		goto out;
+	}
+	if (in_dst != in_src || copied != in_src) {
+		rc = c2c_err_set(err, C2C_EINTERNAL, "table %s: %lld rows in the source, %lld copied, %lld on the target",
+				 table, in_src, copied, in_dst);
+		goto out;
+	}
+	json_array_append_new(rows, json_pack("{s:s, s:I, s:I}", "table", table, "source_rows", (json_int_t)in_src,
+					      "target_rows", (json_int_t)in_dst));
+	*total += in_dst;
+out:
+	store_columns_free(sc, ns);
+	store_columns_free(dc, nd);
+	return rc;
+}
+
+static int migrate(const char *path, const char *url, enum cli_format fmt, struct c2c_err *err)
+{
+	struct store *src = NULL, *dst = NULL;
+	struct store_table *tables = NULL, *have = NULL;
+	size_t ntables = 0, nhave = 0;
+	struct progress pr = {isatty(STDERR_FILENO), 0};
+	struct registry_verify_report vr;
+	json_t *sv = NULL, *dv = NULL, *rows = json_array(), *skipped = json_array(), *out;
+	long long total = 0;
+	char shown[512];
+	struct timespec t0, t1;
+	int rc, src_tx = 0, dst_tx = 0;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	store_path_redacted(shown, sizeof(shown), url);
+	if ((rc = store_open(&src, path, STORE_OPEN_EXISTING, err))) {
+		c2c_err_prefix(err, "--from");
+		if (rc == C2C_ENOTFOUND)
+			c2c_err_hint(err, "--from names the SQLite file to copy; check its path");
+		goto out;
+	}
+	/* Hold the source still: SQLite's write lock, so nothing written to the
+	 * file during the copy can be missing from it. */
+	if ((rc = store_begin(src, err)))
+		goto out;
+	src_tx = 1;
+	if ((rc = store_tables(src, &tables, &ntables, err)))
+		goto out;
+	if (find_table(tables, ntables, "store_migrations") < 0) {
+		rc = c2c_err_set(err, C2C_EINPUT, "%s: not a c2c database (it has no store_migrations table)", path);
+		goto out;
+	}
+	if ((rc = schema_versions(src, &sv, err)))
+		goto out;
+	if ((rc = store_open(&dst, url, STORE_OPEN_CREATE, err))) {
+		c2c_err_prefix(err, "--to");
+		goto out;
+	}
+	if ((rc = check_empty_target(dst, shown, err)))
+		goto out;
+	for (size_t i = 0; i < sizeof(module_schema) / sizeof(module_schema[0]); i++)
+		if ((rc = module_schema[i](dst, err))) {
+			c2c_err_prefix(err, "%s: creating the schema", shown);
+			goto out;
+		}
+	if ((rc = schema_versions(dst, &dv, err)) || (rc = check_versions(sv, dv, path, err)))
+		goto out;
+	if ((rc = store_tables(dst, &have, &nhave, err)))
+		goto out;
+	if ((rc = store_begin(dst, err)))
+		goto out;
+	dst_tx = 1;
+	for (size_t i = 0; i < ntables; i++) {
+		const char *t = tables[i].name;
+		if (!strcmp(t, "store_migrations")) /* the target's own migrations wrote it */
+			continue;
+		if (find_table(have, nhave, t) < 0) {
+			if (!tables[i].is_virtual) {
+				rc = c2c_err_set(err, C2C_ECONFLICT, "table %s of %s has no place on the target", t, path);
+				c2c_err_hint(err, "it is not one of c2c's tables: drop it from the file, or copy it yourself");
+				goto out;
+			}
+			/* FTS5's vocabulary of the search index: derived, and
+			 * PostgreSQL's trigram index takes its place. */
+			json_array_append_new(skipped, json_pack("{s:s, s:s}", "table", t, "reason",
+								 "a SQLite virtual table the target has no counterpart of"));
+			continue;
+		}
+		if ((rc = copy_table(src, dst, t, &pr, rows, &total, err))) {
+			c2c_err_prefix(err, "%s: the copy stopped, nothing was kept", shown);
+			goto out;
+		}
+	}
+	rc = registry_verify(dst, &vr, err);
+	if (rc) {
+		c2c_err_prefix(err, "%s: the copy does not verify, nothing was kept", shown);
+		goto out;
+	}
+	if ((rc = store_commit(dst, err)))
+		goto out;
+	dst_tx = 0;
+	/* Fresh statistics for the planner: the server has seen none of these rows. */
+	if (!strcmp(store_backend(dst), "postgresql") && (rc = store_exec(dst, "ANALYZE", err)))
+		goto out;
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	if (fmt == FMT_JSON) {
+		char *s;
+		out = json_pack("{s:s, s:s, s:O, s:O, s:I, s:o}", "from", path, "to", shown, "tables", rows,
+				"skipped", skipped, "rows", (json_int_t)total, "registry",
+				registry_verify_json(&vr, 0, err));
+		s = json_dumps(out, C2C_JSON_FLAGS);
+		puts(s);
+		free(s);
+		json_decref(out);
+	} else {
+		size_t i;
+		json_t *r;
+		printf("%-32s %12s %12s\n", "table", store_backend(src), store_backend(dst));
+		json_array_foreach(rows, i, r)
+			printf("%-32s %12lld %12lld\n", json_string_value(json_object_get(r, "table")),
+			       (long long)json_integer_value(json_object_get(r, "source_rows")),
+			       (long long)json_integer_value(json_object_get(r, "target_rows")));
+		json_array_foreach(skipped, i, r)
+			printf("%-32s %12s   not copied: %s\n", json_string_value(json_object_get(r, "table")), "-",
+			       json_string_value(json_object_get(r, "reason")));
+		printf("copied %zu tables, %lld rows from %s to %s in %.1f s; every count equal\n",
+		       json_array_size(rows), total, path, shown,
+		       (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
+		printf("registry verified on the target: %lld journal entries, hash chain intact; %lld blocks\n",
+		       (long long)vr.entries, (long long)vr.blocks);
+	}
+out:
+	if (dst_tx)
+		store_rollback(dst);
+	if (src_tx)
+		store_rollback(src);
+	store_tables_free(tables, ntables);
+	store_tables_free(have, nhave);
+	json_decref(sv);
+	json_decref(dv);
+	json_decref(rows);
+	json_decref(skipped);
+	store_close(dst);
+	store_close(src);
+	return rc;
+}
+
+int cmd_db(int argc, char **argv, const struct cli_command *cmd, struct c2c_err *err)
+{
+	static const char *const opts[] = {"from", "to", "format", NULL};
+	struct cli_command sub;
+	struct cli_args a;
+	enum cli_format fmt;
+	const char *from, *to;
+	int rc;
+
+	if (argc < 1 || !strcmp(argv[0], "help") || !strcmp(argv[0], "--help")) {
+		fprintf(argc < 1 ? stderr : stdout, "usage:\n  %s\n", usage_migrate);
+		return argc < 1 ? c2c_err_set(err, C2C_EUSAGE, "db: give a subcommand") : 0;
+	}
+	if (strcmp(argv[0], "migrate")) {
+		c2c_err_set(err, C2C_EUSAGE, "db: unknown subcommand '%s'", argv[0]);
+		c2c_err_hint(err, "%s", usage_migrate);
+		return C2C_EUSAGE;
+	}
+	sub = *cmd;
+	sub.name = "db migrate";
+	sub.usage = usage_migrate;
+	if ((rc = cli_parse(argc - 1, argv + 1, &sub, opts, NULL, &a, err)) ||
+	    (rc = cli_format(&a, &sub, 0, &fmt, err)))
+		goto usage;
+	from = cli_opt(&a, "from");
+	to = cli_opt(&a, "to");
+	if (a.npos) {
+		rc = c2c_err_set(err, C2C_EUSAGE, "db migrate: unexpected argument '%s'", a.pos[0]);
+		goto usage;
+	}
+	if (!from || !*from || !to || !*to) {
+		rc = c2c_err_set(err, C2C_EUSAGE, "db migrate: %s is required", !from || !*from ? "--from" : "--to");
+		goto usage;
+	}
+	if (!strncmp(from, "sqlite:", 7))
+		from += 7;
+	if (!*from || is_pg_url(from)) {
+		rc = c2c_err_set(err, C2C_EUSAGE, "db migrate: --from %s: a SQLite file is copied (sqlite:FILE or a path)",
+				 cli_opt(&a, "from"));
+		goto usage;
+	}
+	if (!is_pg_url(to)) {
+		rc = c2c_err_set(err, C2C_EUSAGE, "db migrate: --to %s: not a PostgreSQL URL", to);
+		goto usage;
+	}
+	return migrate(from, to, fmt, err);
+usage:
+	if (!err->hint[0])
+		c2c_err_hint(err, "%s", usage_migrate);
+	return rc;
+}

@@ -1,0 +1,330 @@
+/*
+ * cmd_user.c - `c2c user SUBCOMMAND`: the users of the web side, their
+ * roles and scopes, passwords and API tokens (src/auth).  This is how the
+ * first admin comes to exist.  A password is never an argument (argv shows
+ * in ps and in shell history): it is read from standard input, the first
+ * line, when that is not a terminal, else asked twice without echo.
+ */
+#include "cli.h"
+#include "auth/auth.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#define PW_BUF (AUTH_PASSWORD_MAX + 3) /* the password, "\r\n", NUL */
+
+struct user_opts {
+	struct cli_args a;
+	enum cli_format fmt;
+	struct store *st;
+};
+
+struct user_sub {
+	const char *name;
+	int (*fn)(struct user_opts *o, struct c2c_err *err);
+	const char *const *opts;
+	const char *usage;
+};
+
+/* ---- reading a password ------------------------------------------------------------------ */
+
+static struct termios saved_tty;
+static volatile sig_atomic_t tty_changed;
+
+static void restore_tty(int sig)
+{
+	if (tty_changed)
+		tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved_tty);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+/* One line from fp into buf without its line end; C2C_EINPUT when there is
+ * none or it is longer than a password may be. */
+static int read_line(FILE *fp, char *buf, size_t len, const char *from, struct c2c_err *err)
+{
+	size_t n;
+	if (!fgets(buf, (int)len, fp)) {
+		buf[0] = '\0';
+		return c2c_err_set(err, C2C_EINPUT, "no password on %s", from);
+	}
+	n = strlen(buf);
+	if (n && buf[n - 1] == '\n')
+		buf[--n] = '\0';
+	else if (!feof(fp))
+		return c2c_err_set(err, C2C_EINPUT, "the password on %s is longer than %d bytes", from,
+				   AUTH_PASSWORD_MAX);
+	if (n && buf[n - 1] == '\r')
+		buf[--n] = '\0';
+	return 0;
+}
+
+static int prompt_silent(const char *prompt, char *buf, size_t len, struct c2c_err *err)
+{
+	struct termios quiet;
+	struct sigaction sa, old_int, old_term;
+	int rc;
+
+	if (tcgetattr(STDIN_FILENO, &saved_tty))
+		return c2c_err_set(err, C2C_EIO, "cannot read the terminal's settings: %s", strerror(errno));
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = restore_tty;
+	sigaction(SIGINT, &sa, &old_int);
+	sigaction(SIGTERM, &sa, &old_term);
+	quiet = saved_tty;
+	quiet.c_lflag &= ~(tcflag_t)ECHO;
+	quiet.c_lflag |= ECHONL;
+	tty_changed = 1;
+	/* echo off before the prompt shows: what is typed after it is neither
+	 * echoed nor flushed away */
+	if (tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet)) {
+		tty_changed = 0;
+		rc = c2c_err_set(err, C2C_EIO, "cannot turn off the terminal's echo: %s", strerror(errno));
+	} else {
+		fputs(prompt, stderr);
+		fflush(stderr);
+		rc = read_line(stdin, buf, len, "the terminal", err);
+		tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved_tty);
+		tty_changed = 0;
+	}
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGTERM, &old_term, NULL);
+	return rc;
+}
+
+/* The new password of `name` into pw[PW_BUF]. */
+static int read_password(const char *name, char *pw, struct c2c_err *err)
+{
+	char again[PW_BUF], prompt[128];
+	int rc;
+
+	if (!isatty(STDIN_FILENO))
+		return read_line(stdin, pw, PW_BUF, "standard input (the first line is read)", err);
+	snprintf(prompt, sizeof(prompt), "New password for %s: ", name);
+	if ((rc = prompt_silent(prompt, pw, PW_BUF, err)))
+		return rc;
+	/* say what is wrong before asking again */
+	if ((rc = auth_password_check(pw, err)))
+		return rc;
+	if ((rc = prompt_silent("The same again: ", again, sizeof(again), err)) == 0 && strcmp(pw, again))
+		rc = c2c_err_set(err, C2C_EINPUT, "the two passwords differ; nothing was changed");
+	sodium_memzero(again, sizeof(again));
+	return rc;
+}
+
+/* ---- subcommands -------------------------------------------------------------------------- */
+
+static int one_name(struct user_opts *o, const char *what, struct c2c_err *err)
+{
+	if (o->a.npos != 2)
+		return c2c_err_set(err, C2C_EUSAGE, "user %s: give one user NAME", what);
+	return 0;
+}
+
+static int role_opts(struct user_opts *o, enum auth_role *role, struct c2c_err *err)
+{
+	const char *r = cli_opt(&o->a, "role");
+	if (!r)
+		return c2c_err_set(err, C2C_EUSAGE, "--role is required (%s)", AUTH_ROLES_VALID);
+	return auth_role_parse_err(r, role, err);
+}
+
+static void say_scope(const char *verb, const char *name, enum auth_role role, const char *scope)
+{
+	if (scope && *scope)
+		printf("user '%s' %s: role %s, scope %s\n", name, verb, auth_role_name(role), scope);
+	else
+		printf("user '%s' %s: role %s\n", name, verb, auth_role_name(role));
+}
+
+static int sub_add(struct user_opts *o, struct c2c_err *err)
+{
+	const char *name, *scope = cli_opt(&o->a, "scope");
+	enum auth_role role;
+	struct auth_user u;
+	char pw[PW_BUF];
+	int rc;
+
+	if ((rc = one_name(o, "add", err)) || (rc = role_opts(o, &role, err)))
+		return rc;
+	name = o->a.pos[1];
+	/* the checks that need no password come before the prompt */
+	if ((rc = auth_user_add_check(o->st, name, role, scope, err)))
+		return rc;
+	if ((rc = read_password(name, pw, err)) == 0)
+		rc = auth_user_add(o->st, name, role, scope, pw, err);
+	sodium_memzero(pw, sizeof(pw));
+	if (rc)
+		return rc;
+	if ((rc = auth_user_get(o->st, name, &u, NULL, err)))
+		return rc;
+	say_scope("added", name, u.role, u.scope);
+	return 0;
+}
+
+static int sub_list(struct user_opts *o, struct c2c_err *err)
+{
+	static const char *const cols[] = {"name", "role", "scope", "disabled", "sessions", "tokens", "created_at",
+					   NULL};
+	json_t *rows;
+	int rc;
+	if (o->a.npos != 1)
+		return c2c_err_set(err, C2C_EUSAGE, "user list: unexpected argument '%s'", o->a.pos[1]);
+	if (!(rows = auth_user_list_json(o->st, err)))
+		return err->code ? err->code : C2C_EINTERNAL;
+	rc = cli_print_rows(rows, o->fmt, o->fmt == FMT_JSON ? NULL : cols);
+	json_decref(rows);
+	return rc;
+}
+
+static int sub_passwd(struct user_opts *o, struct c2c_err *err)
+{
+	struct auth_user u;
+	char pw[PW_BUF];
+	int rc;
+	if ((rc = one_name(o, "passwd", err)))
+		return rc;
+	/* an unknown user is said before a password is asked for */
+	if ((rc = auth_user_get(o->st, o->a.pos[1], &u, NULL, err)))
+		return rc;
+	if ((rc = read_password(o->a.pos[1], pw, err)) == 0)
+		rc = auth_user_passwd(o->st, o->a.pos[1], pw, err);
+	sodium_memzero(pw, sizeof(pw));
+	if (rc)
+		return rc;
+	printf("user '%s': password changed, sessions ended\n", o->a.pos[1]);
+	return 0;
+}
+
+static int sub_role(struct user_opts *o, struct c2c_err *err)
+{
+	enum auth_role role;
+	struct auth_user u;
+	int rc;
+	if ((rc = one_name(o, "role", err)) || (rc = role_opts(o, &role, err)) ||
+	    (rc = auth_user_role(o->st, o->a.pos[1], role, cli_opt(&o->a, "scope"), err)) ||
+	    (rc = auth_user_get(o->st, o->a.pos[1], &u, NULL, err)))
+		return rc;
+	say_scope("changed", u.name, u.role, u.scope);
+	return 0;
+}
+
+static int sub_disable(struct user_opts *o, struct c2c_err *err)
+{
+	int rc;
+	if ((rc = one_name(o, "disable", err)) || (rc = auth_user_disable(o->st, o->a.pos[1], err)))
+		return rc;
+	printf("user '%s' disabled: sessions ended, tokens revoked\n", o->a.pos[1]);
+	return 0;
+}
+
+static int sub_enable(struct user_opts *o, struct c2c_err *err)
+{
+	int rc;
+	if ((rc = one_name(o, "enable", err)) || (rc = auth_user_enable(o->st, o->a.pos[1], err)))
+		return rc;
+	printf("user '%s' enabled\n", o->a.pos[1]);
+	return 0;
+}
+
+static int sub_token(struct user_opts *o, struct c2c_err *err)
+{
+	const char *label = cli_opt(&o->a, "label");
+	char token[96];
+	int rc;
+
+	if (o->a.npos != 3 || (strcmp(o->a.pos[1], "add") && strcmp(o->a.pos[1], "revoke")))
+		return c2c_err_set(err, C2C_EUSAGE, "user token: give add or revoke, then the user NAME");
+	if (!label)
+		return c2c_err_set(err, C2C_EUSAGE, "--label is required: the name the token is revoked by");
+	if (!strcmp(o->a.pos[1], "revoke")) {
+		if ((rc = auth_token_revoke(o->st, o->a.pos[2], label, err)))
+			return rc;
+		printf("token '%s' of user '%s' revoked\n", label, o->a.pos[2]);
+		return 0;
+	}
+	if ((rc = auth_token_create(o->st, o->a.pos[2], label, token, err)))
+		return rc;
+	/* the token alone on stdout, for `TOKEN=$(c2c user token add ...)` */
+	puts(token);
+	sodium_memzero(token, sizeof(token));
+	fprintf(stderr, "token '%s' of user '%s': shown this once, only its hash is kept\n", label, o->a.pos[2]);
+	return 0;
+}
+
+/* ---- dispatch ----------------------------------------------------------------------------- */
+
+static const char *const o_role[] = {"role", "scope", NULL};
+static const char *const o_fmt[] = {"format", NULL};
+static const char *const o_label[] = {"label", NULL};
+
+static const struct user_sub subs[] = {
+	{"add", sub_add, o_role, "c2c user add NAME --role ROLE [--scope S]   (password: stdin's first line, or asked)"},
+	{"list", sub_list, o_fmt, "c2c user list [--format table|json]"},
+	{"passwd", sub_passwd, NULL, "c2c user passwd NAME   (ends the user's sessions)"},
+	{"role", sub_role, o_role, "c2c user role NAME --role ROLE [--scope S]"},
+	{"disable", sub_disable, NULL, "c2c user disable NAME   (ends sessions, revokes tokens)"},
+	{"enable", sub_enable, NULL, "c2c user enable NAME"},
+	{"token", sub_token, o_label, "c2c user token add NAME --label L   (prints the token once)\n"
+				      "       c2c user token revoke NAME --label L"},
+};
+
+static void user_usage(FILE *fp)
+{
+	fprintf(fp, "usage:\n");
+	for (size_t i = 0; i < sizeof(subs) / sizeof(subs[0]); i++)
+		fprintf(fp, "  %s\n", subs[i].usage);
+	fprintf(fp, "roles: %s\n", AUTH_ROLES_VALID);
+	fprintf(fp, "scopes: municipality: its Japanese body's place id; partner: its partner place id;\n"
+		    "        registrar: a country code (KH); participant: 'PROJECT,ACCOUNT,...'; others: none\n");
+}
+
+int cmd_user(int argc, char **argv, const struct cli_command *cmd, struct c2c_err *err)
+{
+	const struct user_sub *sub = NULL;
+	struct cli_command subcmd;
+	struct user_opts o;
+	char name[32];
+	int rc;
+
+	if (argc < 1 || !strcmp(argv[0], "help") || !strcmp(argv[0], "--help")) {
+		user_usage(argc < 1 ? stderr : stdout);
+		return argc < 1 ? c2c_err_set(err, C2C_EUSAGE, "user: give a subcommand") : 0;
+	}
+	for (size_t i = 0; i < sizeof(subs) / sizeof(subs[0]); i++)
+		if (!strcmp(subs[i].name, argv[0]))
+			sub = &subs[i];
+	if (!sub) {
+		user_usage(stderr);
+		return c2c_err_set(err, C2C_EUSAGE, "user: unknown subcommand '%s'", argv[0]);
+	}
+	memset(&o, 0, sizeof(o));
+	snprintf(name, sizeof(name), "user %s", sub->name);
+	subcmd = *cmd;
+	subcmd.name = name;
+	subcmd.usage = sub->usage;
+	/* argv[0] stays: pos[0] is the subcommand, pos[1] the user name */
+	if ((rc = cli_parse(argc, argv, &subcmd, sub->opts, NULL, &o.a, err)) ||
+	    (rc = cli_format(&o.a, &subcmd, 0, &o.fmt, err)))
+		goto usage;
+	if ((rc = cli_open_db(&o.st, 0, err)))
+		return rc;
+	/* a database made before users existed gets their tables now */
+	if (!(rc = auth_migrate(o.st, err)))
+		rc = sub->fn(&o, err);
+	store_close(o.st);
+	if (rc == C2C_EUSAGE)
+		goto usage;
+	return rc;
+usage:
+	if (!err->hint[0]) /* a hint of the error's own says more than the usage */
+		c2c_err_hint(err, "%s", sub->usage);
+	return rc;
+}

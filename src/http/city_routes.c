@@ -1,0 +1,69 @@
+/*
+ * city_routes.c - city GHG inventories, indicators and scenarios over HTTP,
+ * public to read as cities publish them, and one write: an observed value
+ * of an indicator's measure, by the city itself.  The same city/ calls as
+ * `c2c city inventory list`, `c2c city indicators list|evaluate|observe`,
+ * `c2c city scenario list`, with the same JSON.
+ */
+#include "router.h"
+#include "city/city.h"
+
+int http_get_city_inventories(struct http_request *rq, json_t **out, struct c2c_err *err)
+{
+	struct store *st;
+	int rc;
+	if ((rc = http_request_store(rq, &st, err)))
+		return rc;
+	return city_inventories(st, out, err);
+}
+
+int http_get_city_indicators(struct http_request *rq, json_t **out, struct c2c_err *err)
+{
+	struct store *st;
+	int rc;
+	if ((rc = http_request_store(rq, &st, err)))
+		return rc;
+	return city_indicators(st, http_param_str(rq, "framework"), out, err);
+}
+
+int http_get_city_evaluation(struct http_request *rq, json_t **out, struct c2c_err *err)
+{
+	struct store *st;
+	int rc;
+	const char *fw = http_param_str(rq, "framework");
+	if ((rc = http_request_store(rq, &st, err)))
+		return rc;
+	return city_evaluate(st, http_param_str(rq, "place"), fw ? fw : "tianjin-eco-city",
+			     (int)http_param_int(rq, "year", 0), out, err);
+}
+
+/* One observed value of a measure; a municipality or partner city for its
+ * own place. */
+int http_post_city_observation(struct http_request *rq, json_t **out, struct c2c_err *err)
+{
+	const char *place = http_body_str(rq, "place");
+	json_t *value = json_object_get(rq->body, "value");
+	int year = (int)http_body_int(rq, "year", 0);
+	struct store *st;
+	int rc;
+
+	if (!json_is_number(value))
+		return c2c_err_set(err, C2C_EUSAGE, "request body: field 'value' must be a number");
+	if ((rc = http_require_scope(rq, "place", place, err)) || (rc = http_request_store(rq, &st, err)) ||
+	    (rc = city_observe(st, place, http_body_str(rq, "measure"), year, json_number_value(value),
+			       http_body_str(rq, "source"), err)))
+		return rc;
+	/* the CLI's `city indicators observe --format json` */
+	*out = json_pack("{s:s, s:s, s:i, s:f, s:s}", "place_id", place, "measure_id", http_body_str(rq, "measure"),
+			 "year", year, "value", json_number_value(value), "source", http_body_str(rq, "source"));
+	return *out ? 0 : c2c_err_set(err, C2C_ENOMEM, "out of memory");
+}
+
+int http_get_city_scenarios(struct http_request *rq, json_t **out, struct c2c_err *err)
+{
+	struct store *st;
+	int rc;
+	if ((rc = http_request_store(rq, &st, err)))
+		return rc;
+	return city_scenarios(st, out, err);
+}

@@ -1,0 +1,252 @@
+/*
+ * registry_writes.c - the registry's operations over HTTP, one route each,
+ * the same calls as `c2c registry account open|issue|allocate|authorize|
+ * transfer|cancel|retire`.  What a route adds is who may: routes.def names
+ * the roles, and here each operation checks the caller's scope against the
+ * accounts and the country it touches (a registrar acts in the registry of
+ * its own country, a project participant moves credits out of its own
+ * accounts only).  The journal records the user who did it.
+ *
+ * The reply is the journal entry the operation appended, as
+ * `c2c registry journal --format json` prints it: the operation, its
+ * arguments and its effects, with its hash.
+ */
+#include "router.h"
+#include "mrv/mrv.h"
+#include "registry/registry.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+/* The country of an account, for the scope check; 404 when there is none. */
+static int account_country(struct store *st, const char *account, char cc[3],
+			   struct c2c_err *err)
+{
+	struct store_stmt *s;
+	int rc;
+
+	if ((rc = store_prepare(st, "SELECT \"country\" FROM registry_accounts WHERE \"id\" = ?", &s, err)))
+		return rc;
+	store_bind_text(s, 1, account);
+	rc = store_step(s, err);
+	if (rc == 1)
+		snprintf(cc, 3, "%s", store_col_text(s, 0));
+	store_finalize(s);
+	if (rc == 0)
+		return c2c_err_set(err, C2C_ENOTFOUND, "no registry account '%s'", account);
+	return rc < 0 ? rc : 0;
+}
+
+/* May the caller act on `account`?  A registrar: an account of its country;
+ * a participant: an account named in its scope. */
+static int may_use_account(struct http_request *rq, struct store *st, const char *account,
+			   struct c2c_err *err)
+{
+	char cc[3];
+	int rc;
+
+	if (rq->user.role == AUTH_PARTICIPANT)
+		return http_require_scope(rq, "account", account, err);
+	if ((rc = account_country(st, account, cc, err)))
+		return rc;
+	return http_require_scope(rq, "country", cc, err);
+}
+
+/* Run after a successful operation: its journal entry is the reply. */
+static int journal_entry(struct registry_ctx *c, json_t **out, struct c2c_err *err)
+{
+	json_t *rows;
+	int rc;
+
+	if ((rc = registry_journal(c->st, c->last_seq, &rows, err)))
+		return rc;
+	*out = json_incref(json_array_get(rows, 0));
+	json_decref(rows);
+	return *out ? 0 : c2c_err_set(err, C2C_EINTERNAL, "journal entry %lld not found",
+				      (long long)c->last_seq);
+}
+
+static int ctx_for(struct http_request *rq, struct registry_ctx *c, struct c2c_err *err)
+{
+	memset(c, 0, sizeof(*c));
+	c->user = rq->user.name;
+	return http_request_store(rq, &c->st, err);
+}
+
+int http_post_registry_account_open(struct http_request *rq, json_t **out, struct c2c_err *err)
+{
+	const char *country = http_body_str(rq, "country");
+	struct registry_ctx c;
+	int rc;
+
+	if ((rc = ctx_for(rq, &c, err)) || (rc = http_require_scope(rq, "country", country, err)) ||
+	    (rc = registry_account_open(&c, http_body_str(rq, "id"), country,
+					http_body_str(rq, "kind"), http_body_str(rq, "holder"), err)))
+		return rc;
+	return journal_entry(&c, out, err);
+}
+
+int http_post_registry_account_close(struct http_request *rq, json_t **out, struct c2c_err *err)
+{
+	struct registry_ctx c;
+	int rc;
+
+	if ((rc = ctx_for(rq, &c, err)) || (rc = may_use_account(rq, c.st, http_body_str(rq, "id"), err)) ||
+	    (rc = registry_account_close(&c, http_body_str(rq, "id"), err)))
+		return rc;
+	return journal_entry(&c, out, err);
+}
+
+int http_post_registry_issue(struct http_request *rq, json_t **out, struct c2c_err *err)
+{
+	struct registry_issue_req r;
+	struct registry_ctx c;
+	struct mrv_issuable rep;
+	char id[64], host[3];
+	int rc;
+
+	memset(&r, 0, sizeof(r));
+	if ((rc = ctx_for(rq, &c, err)))
+		return rc;
+	if (json_object_get(rq->body, "report")) {
+		/* an approved report gives project, period and verified ER, as
+		 * `c2c registry issue --report ID` */
+		if (http_body_str(rq, "project") || http_body_str(rq, "from") || http_body_str(rq, "to") ||
+		    json_object_get(rq->body, "verified_er"))
+			return c2c_err_set(err, C2C_EUSAGE, "request body: a report gives project, from, to and "
+							    "verified_er; do not give them too");
+		if ((rc = mrv_report_issuable(c.st, http_body_int(rq, "report", 0), &rep, err)))
+			return rc;
+		r.project = rep.project;
+		r.period_start = rep.from;
+		r.period_end = rep.to;
+		r.verified_er = rep.er_tco2e;
+		r.quantity = http_body_int(rq, "quantity", rep.er_tco2e);
+	} else {
+		static const char *const need[] = {"project", "from", "to", "quantity"};
+		for (size_t i = 0; i < sizeof(need) / sizeof(need[0]); i++)
+			if (!json_object_get(rq->body, need[i]))
+				return c2c_err_set(err, C2C_EUSAGE, "request body: field '%s' is required "
+								    "(or give an approved 'report')", need[i]);
+		r.project = http_body_str(rq, "project");
+		r.period_start = http_body_str(rq, "from");
+		r.period_end = http_body_str(rq, "to");
+		r.quantity = http_body_int(rq, "quantity", 0);
+		r.verified_er = http_body_int(rq, "verified_er", 0);
+	}
+	/* credits are issued into the registry of the project's host country,
+	 * whose code starts the project id (registry/ops.c does the same) */
+	snprintf(host, sizeof(host), "%.2s", r.project);
+	if ((rc = http_require_scope(rq, "country", host, err)) ||
+	    (rc = registry_issue(&c, &r, id, sizeof(id), err)))
+		return rc;
+	return journal_entry(&c, out, err);
+}
+
+/* The host country of an issuance, for the registrar's scope. */
+static int issuance_host(struct store *st, const char *issuance, char cc[3], struct c2c_err *err)
+{
+	struct store_stmt *s;
+	int rc;
+
+	if ((rc = store_prepare(st, "SELECT \"host\" FROM registry_issuances WHERE \"id\" = ?", &s, err)))
+		return rc;
+	store_bind_text(s, 1, issuance);
+	rc = store_step(s, err);
+	if (rc == 1)
+		snprintf(cc, 3, "%s", store_col_text(s, 0));
+	store_finalize(s);
+	if (rc == 0)
+		return c2c_err_set(err, C2C_ENOTFOUND, "no issuance '%s'", issuance);
+	return rc < 0 ? rc : 0;
+}
+
+/* "shares": {"JP-GOV-1": 30, "KH-GOV-1": 70}, or with hundredths as
+ * 12.5 -> 1250, the CLI's ACCOUNT=PERCENT. */
+int http_post_registry_allocate(struct http_request *rq, json_t **out, struct c2c_err *err)
+{
+	const char *issuance = http_body_str(rq, "issuance"), *acc;
+	json_t *shares = json_object_get(rq->body, "shares"), *v;
+	struct registry_share s[64];
+	struct registry_ctx c;
+	char cc[3];
+	size_t n = 0;
+	int rc;
+
+	if (!json_is_object(shares) || !json_object_size(shares))
+		return c2c_err_set(err, C2C_EUSAGE, "request body: field 'shares' must be an object "
+						    "{\"ACCOUNT\": PERCENT, ...} with at least one account");
+	if (json_object_size(shares) > sizeof(s) / sizeof(s[0]))
+		return c2c_err_set(err, C2C_EUSAGE, "request body: 'shares' names more than %zu accounts",
+				   sizeof(s) / sizeof(s[0]));
+	json_object_foreach(shares, acc, v) {
+		double pct = json_number_value(v);
+		if (!json_is_number(v) || pct <= 0 || pct > 100)
+			return c2c_err_set(err, C2C_EUSAGE, "request body: shares.%s must be a percentage above 0 and at most 100",
+					   acc);
+		s[n].account = acc;
+		s[n].hundredths = (int)(pct * 100 + 0.5);
+		if (fabs(pct * 100 - s[n].hundredths) > 1e-6)
+			return c2c_err_set(err, C2C_EUSAGE, "request body: shares.%s has more than two decimals",
+					   acc);
+		n++;
+	}
+	if ((rc = ctx_for(rq, &c, err)) || (rc = issuance_host(c.st, issuance, cc, err)) ||
+	    (rc = http_require_scope(rq, "country", cc, err)) ||
+	    (rc = registry_allocate(&c, issuance, s, n, err)))
+		return rc;
+	return journal_entry(&c, out, err);
+}
+
+int http_post_registry_authorize(struct http_request *rq, json_t **out, struct c2c_err *err)
+{
+	const char *issuance = http_body_str(rq, "issuance");
+	struct registry_ctx c;
+	char cc[3];
+	int rc;
+
+	if ((rc = ctx_for(rq, &c, err)) || (rc = issuance_host(c.st, issuance, cc, err)) ||
+	    (rc = http_require_scope(rq, "country", cc, err)) ||
+	    (rc = registry_authorize(&c, issuance, err)))
+		return rc;
+	return journal_entry(&c, out, err);
+}
+
+int http_post_registry_transfer(struct http_request *rq, json_t **out, struct c2c_err *err)
+{
+	const char *from = http_body_str(rq, "from");
+	struct registry_ctx c;
+	int rc;
+
+	if ((rc = ctx_for(rq, &c, err)) || (rc = may_use_account(rq, c.st, from, err)) ||
+	    (rc = registry_transfer(&c, from, http_body_str(rq, "to"), http_body_int(rq, "quantity", 0),
+				    err)))
+		return rc;
+	return journal_entry(&c, out, err);
+}
+
+int http_post_registry_cancel(struct http_request *rq, json_t **out, struct c2c_err *err)
+{
+	const char *account = http_body_str(rq, "account");
+	struct registry_ctx c;
+	int rc;
+
+	if ((rc = ctx_for(rq, &c, err)) || (rc = may_use_account(rq, c.st, account, err)) ||
+	    (rc = registry_cancel(&c, account, http_body_int(rq, "quantity", 0), err)))
+		return rc;
+	return journal_entry(&c, out, err);
+}
+
+int http_post_registry_retire(struct http_request *rq, json_t **out, struct c2c_err *err)
+{
+	const char *account = http_body_str(rq, "account");
+	struct registry_ctx c;
+	int rc;
+
+	if ((rc = ctx_for(rq, &c, err)) || (rc = may_use_account(rq, c.st, account, err)) ||
+	    (rc = registry_retire(&c, account, http_body_int(rq, "quantity", 0),
+				  http_body_str(rq, "purpose"), http_body_str(rq, "beneficiary"), err)))
+		return rc;
+	return journal_entry(&c, out, err);
+}

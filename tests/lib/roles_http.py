@@ -1,0 +1,452 @@
+"""roles_http.py - the HTTP half of tests/roles.sh (see there).
+
+usage: roles_http.py URL ROUTES_DEF TOKEN C2C_BIN WORKDIR
+Prints "ok: ..." / "FAILED: ..." lines and, last, "roles_http done".
+The users and the registry were set up by roles.sh; passwords are
+"pass-NAME-0123".
+"""
+import hashlib
+import http.client
+import json
+import re
+import socket
+import subprocess
+import sys
+import urllib.parse
+
+URL, ROUTES, TOKEN, BIN, WORK = sys.argv[1:6]
+u = urllib.parse.urlparse(URL)
+HOST, PORT = u.hostname, u.port
+
+
+def ok(msg):
+    print("ok: " + msg)
+
+
+def bad(msg):
+    print("FAILED: " + msg)
+
+
+def check(name, cond, detail=""):
+    (ok if cond else bad)(name if cond else "%s: %s" % (name, detail))
+
+
+def request(method, path, body=None, cookie=None, csrf=None, token=None, ctype="application/json",
+            raw=None, headers=None):
+    """One request on a fresh connection: (status, headers dict, parsed body or text)."""
+    c = http.client.HTTPConnection(HOST, PORT, timeout=30)
+    h = dict(headers or {})
+    data = raw
+    if body is not None:
+        data = json.dumps(body).encode()
+    if data is not None and ctype:
+        h["Content-Type"] = ctype
+    if cookie:
+        h["Cookie"] = "c2c_session=" + cookie
+    if csrf:
+        h["X-CSRF-Token"] = csrf
+    if token:
+        h["Authorization"] = "Bearer " + token
+    c.request(method, path, body=data, headers=h)
+    r = c.getresponse()
+    text = r.read().decode("utf-8", "replace")
+    hdrs = {k.lower(): v for k, v in r.getheaders()}
+    c.close()
+    try:
+        doc = json.loads(text)
+    except ValueError:
+        doc = text
+    return r.status, hdrs, doc
+
+
+def login(name, password=None):
+    st, h, d = request("POST", "/api/v1/session",
+                       {"name": name, "password": password or "pass-%s-0123" % name})
+    if st != 200:
+        return None, None, st, d
+    m = re.match(r"c2c_session=([^;]*)", h.get("set-cookie", ""))
+    return (m.group(1) if m else None), d.get("csrf"), st, h
+
+
+def state():
+    """Every table a write can touch, as the CLI prints it: a refused write
+    must leave this unchanged."""
+    out = b""
+    for t in ("partnerships", "agreements", "projects", "places", "cases", "events"):
+        out += subprocess.run([BIN, "export", t], capture_output=True, check=True).stdout
+    for args in (["registry", "journal", "--format", "json"], ["registry", "blocks", "--format", "json"]):
+        out += subprocess.run([BIN] + args, capture_output=True, check=True).stdout
+    return hashlib.sha256(out).hexdigest()
+
+
+def cli_json(*args):
+    return json.loads(subprocess.run([BIN] + list(args) + ["--format", "json"], capture_output=True,
+                                     check=True).stdout)
+
+
+def err_code(d):
+    return d.get("error", {}).get("code") if isinstance(d, dict) else None
+
+
+# --- the routes, from routes.def -------------------------------------------------
+text = open(ROUTES).read()
+text = re.sub(r"/\*.*?\*/", "", text, flags=re.S)
+define = dict(re.findall(r'^#define (\w+) "([^"]*)"', text, re.M))
+routes = []
+for m in re.finditer(r'^X\("(\w+)",\s*"([^"]+)",\s*(\w+),\s*("[^"]*"|\w+)', text, re.M):
+    roles = m.group(4)
+    roles = roles.strip('"') if roles.startswith('"') else define[roles]
+    routes.append((m.group(1), m.group(2), m.group(3), roles.split()))
+writes = [r for r in routes if r[0] != "GET" or r[3] != ["public"]]
+check("routes.def read: %d routes, %d writes or non-public" % (len(routes), len(writes)),
+      len(writes) >= 15, str(writes))
+
+ROLES = ["public", "admin", "office", "municipality", "partner", "participant", "verifier", "registrar"]
+USER = {"admin": "admin1", "office": "office1", "municipality": "toyama", "partner": "male",
+        "participant": "part1", "verifier": "verifier1", "registrar": "regjp"}
+
+toyama_agreements = cli_json("agreements", "--body-id", "jp-toyama-city")
+toyama_projects = [p for p in cli_json("projects") if p.get("body_id") == "jp-toyama-city"]
+check("Toyama has agreements and projects in the atlas", toyama_agreements and toyama_projects)
+some = {"places": cli_json("places")[0]["id"], "cases": cli_json("cases")[0]["id"],
+        "events": cli_json("events")[0]["id"]}
+
+# a body each route takes, for a record in the scope of the scoped users
+SAMPLE = {
+    ("DELETE", "/api/v1/session"): None,
+    ("PATCH", "/api/v1/partnerships/{id}"): ("p001", {"note": "edited over HTTP"}),
+    ("PATCH", "/api/v1/agreements/{id}"): (toyama_agreements[0]["id"], {"renewed_original": "edited"}),
+    ("PATCH", "/api/v1/projects/{id}"): (toyama_projects[0]["id"], {"note": "edited"}),
+    ("PATCH", "/api/v1/places/{id}"): (some["places"], {"name_en": None}),
+    ("PATCH", "/api/v1/cases/{id}"): (some["cases"], {}),
+    ("PATCH", "/api/v1/events/{id}"): (some["events"], {}),
+    ("POST", "/api/v1/registry/account-open"): {"id": "JP-ENT-9", "country": "JP", "kind": "entity", "holder": "X"},
+    ("POST", "/api/v1/registry/account-close"): {"id": "JP-ENT-2"},
+    ("POST", "/api/v1/registry/issue"): {"project": "KH003", "from": "2024-01-01", "to": "2024-12-31", "quantity": 10},
+    ("POST", "/api/v1/registry/allocate"): {"issuance": "KH003-01", "shares": {"JP-GOV-1": 100}},
+    ("POST", "/api/v1/registry/authorize"): {"issuance": "KH003-01"},
+    ("POST", "/api/v1/registry/transfer"): {"from": "JP-ENT-1", "to": "JP-ENT-2", "quantity": 1},
+    ("POST", "/api/v1/registry/cancel"): {"account": "JP-ENT-1", "quantity": 1},
+    ("POST", "/api/v1/registry/retire"): {"account": "JP-ENT-1", "quantity": 1, "purpose": "ndc", "beneficiary": "Japan"},
+}
+
+
+def target(method, path):
+    s = SAMPLE.get((method, path))
+    if isinstance(s, tuple):
+        return path.replace("{id}", urllib.parse.quote(s[0])), s[1]
+    return path, s
+
+
+# --- log-in ------------------------------------------------------------------------
+sessions = {}
+for role, name in USER.items():
+    cookie, csrf, st, h = login(name)
+    check("log-in as %s (%s)" % (name, role), st == 200 and cookie and csrf, "status %s %s" % (st, h))
+    sessions[role] = (cookie, csrf)
+cookie, csrf, st, h = login("toyama")
+setc = h.get("set-cookie", "") if isinstance(h, dict) else ""
+check("session cookie is HttpOnly and SameSite=Strict",
+      "HttpOnly" in setc and "SameSite=Strict" in setc and "Path=/" in setc, setc)
+check("no Secure flag over plain http", "Secure" not in setc, setc)
+st, h, d = request("POST", "/api/v1/session", {"name": "toyama", "password": "pass-toyama-0123"},
+                   headers={"X-Forwarded-Proto": "https"})
+check("Secure flag behind a TLS proxy", "Secure" in h.get("set-cookie", ""), h.get("set-cookie"))
+st, h, d = request("GET", "/api/v1/session", cookie=sessions["municipality"][0])
+check("GET /api/v1/session names the user, role, scope and CSRF token",
+      st == 200 and d.get("name") == "toyama" and d.get("role") == "municipality"
+      and d.get("scope") == "jp-toyama-city" and d.get("csrf") == sessions["municipality"][1], d)
+st, h, d = request("GET", "/api/v1/session")
+check("GET /api/v1/session without a cookie: the public", st == 200 and d.get("role") == "public"
+      and d.get("name") is None, d)
+st, h, d = request("GET", "/api/v1/partnerships", cookie="not-a-session")
+check("a stale cookie does not block a public page", st == 200, st)
+st, h, d = request("POST", "/api/v1/session", {"name": "toyama", "password": "wrong-password-1"})
+check("wrong password: 401", st == 401 and err_code(d) == "unauthorized", (st, d))
+msg_wrong_pw = d.get("error", {}).get("message") if isinstance(d, dict) else None
+st, h, d = request("POST", "/api/v1/session", {"name": "nobody", "password": "wrong-password-1"})
+check("unknown user: 401 with the same message as a wrong password",
+      st == 401 and d.get("error", {}).get("message") == msg_wrong_pw, (st, d, msg_wrong_pw))
+sessions_public = (None, None)
+
+# --- the refusal matrix: every write by a role that may not do it --------------------
+before = state()
+refused = 0
+for method, path, fn, roles in writes:
+    for role in ROLES:
+        if role in roles or "public" in roles:
+            continue
+        p, body = target(method, path)
+        if role == "public":
+            st, h, d = request(method, p, body)
+            want, code = 401, "unauthorized"
+        else:
+            cookie, csrf = sessions[role]
+            st, h, d = request(method, p, body, cookie=cookie, csrf=csrf)
+            want, code = 403, "forbidden"
+        refused += 1
+        check("%s %s refused for %s (%d)" % (method, path, role, want), st == want and err_code(d) == code,
+              "status %s body %s" % (st, d))
+check("refusal matrix: %d refused writes" % refused, refused >= 40, refused)
+check("refused writes changed nothing", state() == before)
+
+# --- scope: an allowed role, a record outside its scope ------------------------------
+before = state()
+tm_cookie, tm_csrf = sessions["municipality"]
+for pid in ("p002",):
+    st, h, d = request("PATCH", "/api/v1/partnerships/" + pid, {"note": "not mine"}, cookie=tm_cookie, csrf=tm_csrf)
+    check("municipality toyama refused on another body's partnership %s (403)" % pid,
+          st == 403 and err_code(d) == "forbidden", (st, d))
+other_agreement = [a for a in cli_json("agreements") if a["body_id"] != "jp-toyama-city"][0]["id"]
+st, h, d = request("PATCH", "/api/v1/agreements/" + other_agreement, {"renewed_original": "x"}, cookie=tm_cookie, csrf=tm_csrf)
+check("municipality refused on another body's agreement", st == 403, (st, d))
+mc, mx = sessions["partner"]
+st, h, d = request("PATCH", "/api/v1/partnerships/p002", {"note": "x"}, cookie=mc, csrf=mx)
+check("partner city refused on another place's partnership", st == 403, (st, d))
+kc, kx = login("regkh")[:2]
+st, h, d = request("POST", "/api/v1/registry/account-open",
+                   {"id": "JP-ENT-8", "country": "JP", "kind": "entity", "holder": "X"}, cookie=kc, csrf=kx)
+check("KH registrar refused on the JP registry", st == 403, (st, d))
+st, h, d = request("POST", "/api/v1/registry/transfer", {"from": "JP-GOV-1", "to": "KH-GOV-1", "quantity": 1},
+                   cookie=kc, csrf=kx)
+check("KH registrar refused moving JP credits", st == 403, (st, d))
+jc, jx = sessions["registrar"]
+st, h, d = request("POST", "/api/v1/registry/issue",
+                   {"project": "KH003", "from": "2024-01-01", "to": "2024-12-31", "quantity": 10}, cookie=jc, csrf=jx)
+check("JP registrar refused issuing a Cambodian project's credits", st == 403, (st, d))
+pc, px = sessions["participant"]
+st, h, d = request("POST", "/api/v1/registry/transfer", {"from": "JP-ENT-2", "to": "JP-ENT-1", "quantity": 1},
+                   cookie=pc, csrf=px)
+check("participant refused moving credits out of an account not its own", st == 403, (st, d))
+check("out-of-scope writes changed nothing", state() == before)
+
+# --- CSRF ----------------------------------------------------------------------------
+before = state()
+st, h, d = request("PATCH", "/api/v1/partnerships/p001", {"note": "no csrf"}, cookie=tm_cookie)
+check("a write with the cookie but no X-CSRF-Token: 403", st == 403 and "CSRF" in d["error"]["message"], (st, d))
+st, h, d = request("PATCH", "/api/v1/partnerships/p001", {"note": "bad csrf"}, cookie=tm_cookie, csrf="x" * 43)
+check("a write with another X-CSRF-Token: 403", st == 403, (st, d))
+st, h, d = request("PATCH", "/api/v1/partnerships/p001", {"note": "csrf of another session"}, cookie=tm_cookie,
+                   csrf=sessions["partner"][1])
+check("a write with another session's CSRF token: 403", st == 403, (st, d))
+check("refused CSRF writes changed nothing", state() == before)
+
+# --- body checks ---------------------------------------------------------------------
+before = state()
+cases = [
+    ("unknown field", {"colour": "red"}, 400, "colour"),
+    ("wrong type", {"note": 5}, 400, "note"),
+    ("key column in the body", {"id": "p009"}, 400, "id"),
+    ("empty object", {}, 400, "at least one"),
+]
+for name, body, want, needle in cases:
+    st, h, d = request("PATCH", "/api/v1/partnerships/p001", body, cookie=tm_cookie, csrf=tm_csrf)
+    check("body %s: %d naming it" % (name, want), st == want and needle in json.dumps(d), (st, d))
+st, h, d = request("PATCH", "/api/v1/partnerships/p001", raw=b'{"note": "x",}', cookie=tm_cookie, csrf=tm_csrf)
+check("body that is not JSON: 400 with line and column", st == 400 and "line 1 column" in d["error"]["message"], (st, d))
+st, h, d = request("PATCH", "/api/v1/partnerships/p001", raw=b'["note"]', cookie=tm_cookie, csrf=tm_csrf)
+check("body that is an array: 400", st == 400 and "object" in d["error"]["message"], (st, d))
+st, h, d = request("PATCH", "/api/v1/partnerships/p001", raw=b'{"note": "a", "note": "b"}', cookie=tm_cookie, csrf=tm_csrf)
+check("body with a field twice: 400", st == 400, (st, d))
+st, h, d = request("PATCH", "/api/v1/partnerships/p001", raw=b'note=x', ctype="application/x-www-form-urlencoded",
+                   cookie=tm_cookie, csrf=tm_csrf)
+check("a form post (not JSON): 415", st == 415, (st, d))
+# announced too long: the server answers before the body is sent
+sk = socket.create_connection((HOST, PORT), timeout=30)
+sk.sendall(("PATCH /api/v1/partnerships/p001 HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n"
+            "Cookie: c2c_session=%s\r\nX-CSRF-Token: %s\r\nContent-Length: %d\r\n\r\n"
+            % (tm_cookie, tm_csrf, 1100 * 1024)).encode())
+reply = sk.recv(65536).decode("utf-8", "replace")
+sk.close()
+check("a body announced over 1 MiB: 413 before it is sent", reply.startswith("HTTP/1.1 413"), reply[:200])
+# chunked, no length said: refused once the body read passes 1 MiB
+sk = socket.create_connection((HOST, PORT), timeout=30)
+sk.sendall(("PATCH /api/v1/partnerships/p001 HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n"
+            "Cookie: c2c_session=%s\r\nX-CSRF-Token: %s\r\nTransfer-Encoding: chunked\r\n\r\n"
+            % (tm_cookie, tm_csrf)).encode())
+try:
+    for _ in range(40):
+        sk.sendall(b"8000\r\n" + b"a" * 0x8000 + b"\r\n")
+    sk.sendall(b"0\r\n\r\n")
+except (BrokenPipeError, ConnectionResetError):
+    pass  # the server may answer and close before the rest is sent
+try:
+    reply = sk.recv(65536).decode("utf-8", "replace")
+except ConnectionResetError:
+    reply = "(connection reset before a reply)"
+sk.close()
+check("a chunked body over 1 MiB: 413", reply.startswith("HTTP/1.1 413"), reply[:200])
+st, h, d = request("PATCH", "/api/v1/partnerships/p001", {"fiscal_years": "twenty"}, cookie=tm_cookie, csrf=tm_csrf)
+check("a value the CSV import refuses: 422 naming the column", st == 422 and "fiscal_years" in json.dumps(d), (st, d))
+st, h, d = request("PATCH", "/api/v1/partnerships/p999", {"note": "x"}, cookie=tm_cookie, csrf=tm_csrf)
+check("PATCH of a row that does not exist: 404", st == 404, (st, d))
+st, h, d = request("POST", "/api/v1/registry/transfer", {"from": "JP-ENT-1", "to": "JP-ENT-2"}, cookie=pc, csrf=px)
+check("a missing required field: 400 naming it", st == 400 and "quantity" in d["error"]["message"], (st, d))
+st, h, d = request("POST", "/api/v1/registry/transfer", {"from": "JP-ENT-1", "to": "JP-ENT-2", "quantity": 0},
+                   cookie=pc, csrf=px)
+check("an integer out of range: 400 naming it", st == 400 and "quantity" in d["error"]["message"], (st, d))
+st, h, d = request("POST", "/api/v1/registry/transfer", {"from": "JP-ENT-1", "to": "JP-ENT-2", "quantity": 100000},
+                   cookie=pc, csrf=px)
+check("an overdraw: refused by the registry (409)", st == 409, (st, d))
+check("refused bodies changed nothing", state() == before)
+
+# --- writes that are allowed ---------------------------------------------------------
+st, h, d = request("PATCH", "/api/v1/partnerships/p001", {"note": "Toyama edited this", "fiscal_years": "2020;2021;2022"},
+                   cookie=tm_cookie, csrf=tm_csrf)
+check("municipality toyama edits its own partnership p001", st == 200 and d.get("note") == "Toyama edited this"
+      and d.get("fiscal_years") == "2020;2021;2022", (st, d))
+row = [p for p in cli_json("export", "partnerships") if p["id"] == "p001"]
+check("the CLI reads the edit back", row and row[0]["note"] == "Toyama edited this", row)
+st, h, d = request("GET", "/api/v1/partnerships?fy=2022&body=jp-toyama-city")
+check("the edited fiscal years are served", st == 200 and any(p.get("id") == "p001" for p in d), (st, d))
+st, h, d = request("PATCH", "/api/v1/partnerships/p001", {"note": None}, cookie=mc, csrf=mx)
+check("partner city Malé edits the partnership of its place (null empties the note)",
+      st == 200 and d.get("note") is None, (st, d))
+st, h, d = request("PATCH", "/api/v1/agreements/" + toyama_agreements[0]["id"], {"renewed_original": "renewed"},
+                   cookie=tm_cookie, csrf=tm_csrf)
+check("municipality edits its own agreement", st == 200 and d.get("renewed_original") == "renewed", (st, d))
+st, h, d = request("POST", "/api/v1/registry/account-open",
+                   {"id": "JP-ENT-3", "country": "JP", "kind": "entity", "holder": "New Co"}, cookie=jc, csrf=jx)
+check("JP registrar opens a JP account; the reply is the journal entry",
+      st == 200 and d.get("op") == "open" and d.get("user") == "regjp" and len(d.get("hash", "")) == 64,
+      (st, d))
+journal = cli_json("registry", "journal")
+check("the reply is the CLI's journal entry, byte for byte",
+      json.dumps(journal[-1], sort_keys=True) == json.dumps(d, sort_keys=True), (journal[-1], d))
+st, h, d = request("POST", "/api/v1/registry/transfer", {"from": "JP-ENT-1", "to": "JP-ENT-2", "quantity": 5},
+                   cookie=pc, csrf=px)
+check("participant moves credits out of its own account", st == 200 and d.get("op") == "transfer", (st, d))
+st, h, d = request("POST", "/api/v1/registry/transfer", {"from": "JP-ENT-1", "to": "JP-ENT-2", "quantity": 5},
+                   token=TOKEN)
+check("an API token writes without a CSRF token", st == 200 and d.get("user") == "part1", (st, d))
+st, h, d = request("POST", "/api/v1/registry/transfer", {"from": "JP-ENT-1", "to": "JP-ENT-2", "quantity": 5},
+                   token="c2c_" + "A" * 43)
+check("an unknown API token: 401", st == 401, (st, d))
+bal = {}
+for r in cli_json("registry", "balance"):
+    if r["state"] == "active":
+        bal[r["account"]] = bal.get(r["account"], 0) + r["credits"]
+check("balances after the transfers: JP-ENT-1 90, JP-ENT-2 110",
+      bal.get("JP-ENT-1") == 90 and bal.get("JP-ENT-2") == 110, bal)
+rc, rx = login("regkh")[:2]
+st, h, d = request("POST", "/api/v1/registry/issue",
+                   {"project": "KH003", "from": "2024-01-01", "to": "2024-12-31", "quantity": 500}, cookie=rc, csrf=rx)
+check("KH registrar issues KH003's credits", st == 200 and d.get("op") == "issue", (st, d))
+st, h, d = request("POST", "/api/v1/registry/allocate", {"issuance": "KH003-02", "shares": {"JP-GOV-1": 30, "KH-GOV-1": 70}},
+                   cookie=rc, csrf=rx)
+check("KH registrar allocates it 30/70", st == 200 and d.get("op") == "allocate", (st, d))
+st, h, d = request("POST", "/api/v1/registry/allocate", {"issuance": "KH003-02", "shares": {"JP-GOV-1": 12.345}},
+                   cookie=rc, csrf=rx)
+check("a share with three decimals: 400", st == 400, (st, d))
+
+# --- MRV: a verifier approves a report, the host registrar issues from it -------------
+vc, vx = login("verifier1")[:2]
+st, h, d = request("POST", "/api/v1/mrv/reports/1/verification", {"decision": "approve", "comment": "checked"},
+                   cookie=pc, csrf=px)
+check("a participant may not verify (403)", st == 403, (st, d))
+st, h, d = request("POST", "/api/v1/mrv/reports/x1/verification", {"decision": "approve", "comment": "x"},
+                   cookie=vc, csrf=vx)
+check("a report id that is not a number: 404", st == 404, (st, d))
+st, h, d = request("POST", "/api/v1/registry/issue", {"report": 1}, cookie=kc, csrf=kx)
+check("issuing from a report not yet approved is refused", st in (409, 422) and "approv" in json.dumps(d), (st, d))
+st, h, d = request("POST", "/api/v1/mrv/reports/1/verification", {"decision": "approve", "comment": "checked"},
+                   cookie=vc, csrf=vx)
+check("the verifier approves report 1 (recomputed from its file)", st == 200 and "approved" in json.dumps(d), (st, d))
+check("the report over HTTP is the CLI's `mrv report show`", d == cli_json("mrv", "report", "show", "1"), d)
+st, h, d = request("POST", "/api/v1/registry/issue", {"report": 1, "project": "KH003"}, cookie=kc, csrf=kx)
+check("a report and a project together: 400", st == 400, (st, d))
+st, h, d = request("POST", "/api/v1/registry/issue", {"report": 1}, cookie=kc, csrf=kx)
+check("the KH registrar issues the approved report's 1285 credits",
+      st == 200 and d.get("op") == "issue" and d["body"]["issuance"]["quantity"] == 1285
+      and d["body"]["issuance"]["verified_er"] == 1285, (st, d))
+st, h, d = request("GET", "/api/v1/mrv/reports?project=KH003")
+cli_reports = cli_json("mrv", "report", "list", "--project", "KH003")
+check("the public reports list is the CLI's but for the file's path on the server",
+      st == 200 and "data_path" in cli_reports[0] and not any("data_path" in r for r in d)
+      and d == [{k: v for k, v in r.items() if k != "data_path"} for r in cli_reports], (st, d))
+st, h, d = request("GET", "/api/v1/mrv/reports/1", cookie=vc)
+check("a verifier sees where the file is", st == 200 and d.get("data_path", "").endswith("pv.csv"), (st, d))
+
+# --- the programme: a municipality proposes, the office scores and decides -----------
+PROPOSAL = {"call": "c2c-2026", "submitted_on": "2026-02-10", "partner": "mv-male-city", "title_ja": "マレ市の太陽光",
+            "sector": "renewable_energy", "outputs": "capacity_building;jcm_equipment", "budget_jpy": "30000000",
+            "lead": "公益財団法人地球環境戦略研究機関(IGES)"}
+tc, tx = login("toyama")[:2]
+st, h, d = request("POST", "/api/v1/proposals", PROPOSAL, cookie=tc, csrf=tx)
+check("a log-in reply carries no Allow header", "allow" not in login("office1")[3], "")
+check("municipality submits a proposal for its own body (the body defaults to it)",
+      st == 200 and d.get("id") == "pr-c2c-2026-001" and d.get("call") == "c2c-2026", (st, d))
+st, h, d = request("POST", "/api/v1/proposals", dict(PROPOSAL, body="jp-yokohama-city"), cookie=tc, csrf=tx)
+check("municipality refused proposing for another body", st == 403, (st, d))
+oc, ox = sessions["office"]
+for rv, pts in (("rv-a", {"originality": 5, "local-companies": 4, "feasibility": 4}),
+                ("rv-b", {"originality": 4, "local-companies": 4, "feasibility": 5})):
+    st, h, d = request("POST", "/api/v1/scores", {"proposal": "pr-c2c-2026-001", "reviewer": rv, "points": pts},
+                       cookie=oc, csrf=ox)
+    check("office records %s's score sheet" % rv, st == 200 and d.get("criteria") == 3, (st, d))
+st, h, d = request("POST", "/api/v1/scores", {"proposal": "pr-c2c-2026-001", "reviewer": "rv-a",
+                                              "points": {"originality": "forty"}}, cookie=oc, csrf=ox)
+check("a score that is not a number: 400 naming it", st == 400 and "originality" in d["error"]["message"], (st, d))
+st, h, d = request("GET", "/api/v1/calls/c2c-2026/rank", cookie=oc)
+rank_cli = cli_json("call", "rank", "c2c-2026")
+check("the ranking over HTTP is the CLI's", st == 200 and d == rank_cli and d[0]["rank"] == 1, (st, d))
+st, h, d = request("GET", "/api/v1/calls/c2c-2026/rank")
+check("the ranking is not public (401)", st == 401, st)
+st, h, d = request("POST", "/api/v1/decisions", {"proposal": "pr-c2c-2026-001", "decision": "maybe", "reason": "x"},
+                   cookie=oc, csrf=ox)
+check("a decision that is neither select nor reject: 400", st == 400, (st, d))
+st, h, d = request("POST", "/api/v1/decisions", {"proposal": "pr-c2c-2026-001", "decision": "select",
+                                                 "reason": "highest score", "on": "2026-06-15"}, cookie=oc, csrf=ox)
+check("office selects it: it becomes a partnership and a project of FY2026",
+      st == 200 and d.get("fiscal_year") == 2026 and d.get("project_id"), (st, d))
+proj = [p for p in cli_json("projects") if p["id"] == (d.get("project_id") if isinstance(d, dict) else None)]
+check("the selected project is in the atlas with Toyama as its body",
+      proj and proj[0].get("body_id") == "jp-toyama-city", proj)
+
+# --- cities: an observation by the city itself ---------------------------------------------
+OBS = {"place": "jp-toyama-city", "measure": "tj-13", "year": 2024, "value": 61.5, "source": "Toyama city report"}
+st, h, d = request("POST", "/api/v1/city/observations", OBS, cookie=tc, csrf=tx)
+check("municipality records an observation for its own place",
+      st == 200 and d == {"place_id": "jp-toyama-city", "measure_id": "tj-13", "year": 2024, "value": 61.5,
+                          "source": "Toyama city report"}, (st, d))
+st, h, d = request("POST", "/api/v1/city/observations", dict(OBS, place="cn-tianjin-city"), cookie=tc, csrf=tx)
+check("municipality refused recording for another place", st == 403, (st, d))
+st, h, d = request("POST", "/api/v1/city/observations", dict(OBS, value="61.5"), cookie=tc, csrf=tx)
+check("an observation value that is not a number: 400", st == 400 and "value" in d["error"]["message"], (st, d))
+st, h, d = request("GET", "/api/v1/city/evaluation?place=jp-toyama-city&year=2024")
+check("the evaluation (public) is the CLI's",
+      st == 200 and d == cli_json("city", "indicators", "evaluate", "--place", "jp-toyama-city", "--year", "2024"),
+      (st, str(d)[:200]))
+
+# --- the log of writes -----------------------------------------------------------------
+ac, ax = sessions["admin"]
+st, h, d = request("GET", "/api/v1/audit", cookie=ac)
+mine = [e for e in d if e.get("user") == "toyama" and e.get("method") == "PATCH"] if st == 200 else []
+check("the audit log names toyama's two edits with path and role",
+      len(mine) == 2 and mine[0]["path"] == "/api/v1/partnerships/p001" and mine[0]["role"] == "municipality", (st, mine))
+check("the audit log has the log-ins and every registry write",
+      st == 200 and sum(1 for e in d if e["path"] == "/api/v1/session") >= 8
+      and sum(1 for e in d if e["path"].startswith("/api/v1/registry/")) == 6
+      and sum(1 for e in d if e["path"] == "/api/v1/scores") == 2
+      and all(e["role"] != "public" for e in d), d if st == 200 else st)
+check("no refused write is in the audit log", st == 200 and not any(e["path"] == "/api/v1/partnerships/p002" for e in d))
+
+# --- log-out ---------------------------------------------------------------------------
+st, h, d = request("DELETE", "/api/v1/session", cookie=tm_cookie, csrf=tm_csrf)
+check("log-out clears the cookie", st == 200 and "Max-Age=0" in h.get("set-cookie", ""), (st, h.get("set-cookie")))
+st, h, d = request("PATCH", "/api/v1/partnerships/p001", {"note": "after logout"}, cookie=tm_cookie, csrf=tm_csrf)
+check("the session is gone after log-out: 401", st == 401, (st, d))
+
+# a session of server 1 for roles.sh to present to a second server
+with open(WORK + "/office.session", "w") as f:
+    f.write(sessions["office"][0])
+
+# --- the log-in limit -------------------------------------------------------------------
+for i in range(5):
+    request("POST", "/api/v1/session", {"name": "verifier1", "password": "wrong-password-%d" % i})
+st, h, d = request("POST", "/api/v1/session", {"name": "verifier1", "password": "pass-verifier1-0123"})
+check("after 5 failures even the right password is refused: 429", st == 429 and err_code(d) == "rate_limited", (st, d))
+check("the 429 says when to retry (Retry-After, seconds)",
+      h.get("retry-after", "").isdigit() and 0 < int(h["retry-after"]) <= 900, h.get("retry-after"))
+
+print("roles_http done")
