@@ -4,7 +4,13 @@
 # reachable by any spelling of a path, and the pages themselves in a real
 # browser (web/test/browser.mjs: Debian's chromium driven by playwright-core):
 # dashboard figures, map points and lines, filters, the language switch and
-# its memory, search, phone width.  Screenshots go to BUILD_DIR/web-screenshots/.
+# its memory, search, charts, the list and detail page of every table, phone
+# width; then, on a database of its own with users, credits, an MRV report and
+# scored proposals (web/test/forms.mjs), log-in and log-out and the forms of
+# each role: a municipality's edit of its own partnership and its refusal on
+# another's, a verifier's approval, a participant's transfer and retirement,
+# the office's decision, the log-in limit.  Screenshots go to
+# BUILD_DIR/web-screenshots/.
 #
 # No chromium, no node or no built pages is a failure, never a skip: a
 # browser test that cannot run has not passed.
@@ -29,7 +35,11 @@ stop() { # SIGTERM the server; returns its exit status
 cleanup() { [ -n "$PID" ] && kill -KILL "$PID" 2>/dev/null; rm -rf "$WORK"; }
 trap cleanup EXIT
 export LC_ALL=C.UTF-8
+# argon2id at libsodium's minimum cost for the users made here (docs/auth.md;
+# never set on a server)
+export C2C_AUTH_INSECURE_FAST_HASH=1
 . "$HERE/lib/assert.sh"
+DB="$WORK/c2c.db" # the database serve() serves
 
 free_port() {
 	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
@@ -37,7 +47,7 @@ free_port() {
 # serve ARGS...: start c2c serve on a free port, wait for it, set URL
 serve() {
 	port=$(free_port)
-	"$BIN" --db "$WORK/c2c.db" serve --port "$port" --threads 2 "$@" >"$WORK/serve.out" 2>"$WORK/serve.err" &
+	"$BIN" --db "$DB" serve --port "$port" --threads 2 "$@" >"$WORK/serve.out" 2>"$WORK/serve.err" &
 	PID=$!
 	URL="http://127.0.0.1:$port"
 	for _ in $(seq 1 100); do curl -s -o /dev/null "$URL/healthz" && return 0; sleep 0.1; done
@@ -129,7 +139,9 @@ elif ! command -v node >/dev/null 2>&1 || [ ! -d "$WEB/node_modules/playwright-c
 	bad "no node or no web/node_modules/playwright-core: run 'make build' (npm ci in web/)"
 elif serve; then
 	start=$(date +%s)
-	(cd "$WEB" && timeout 120 node test/browser.mjs "$URL/" "$shots") >"$WORK/browser.log" 2>&1
+	# C2C_BIN/C2C_DB: the run issues credits into the served database's registry
+	# with the CLI near its end, to see the credits chart fill
+	(cd "$WEB" && C2C_BIN="$BIN" C2C_DB="$WORK/c2c.db" timeout 120 node test/browser.mjs "$URL/" "$shots") >"$WORK/browser.log" 2>&1
 	st=$?
 	cat "$WORK/browser.log"
 	p=$(grep -c '^ok: ' "$WORK/browser.log")
@@ -141,6 +153,64 @@ elif serve; then
 	echo "browser: $(($(date +%s) - start)) s; screenshots in $shots"
 	stop
 	[ "$st" -eq 0 ] && ok "c2c serve exits 0 on SIGTERM after the browser" || bad "c2c serve exit $st after the browser"
+fi
+
+# --- log-in and the forms in chromium, on a database of their own ------------
+# users (password pass-NAME-0123, from stdin), JP-ENT-1 holding 100 credits,
+# one submitted MRV report (2 PV meters x 12 months x 100.5 MWh x 0.533 t/MWh),
+# a call with two proposals scored by two reviewers
+DB="$WORK/forms.db"
+c2c() { "$BIN" --db "$DB" "$@"; }
+(
+	c2c init &&
+	c2c registry account open --id JP-GOV-1 --country JP --kind government --holder Japan &&
+	c2c registry account open --id JP-ENT-1 --country JP --kind entity --holder "Toyama Co" &&
+	c2c registry account open --id JP-ENT-2 --country JP --kind entity --holder "Other Co" &&
+	c2c registry account open --id KH-GOV-1 --country KH --kind government --holder Cambodia &&
+	c2c registry issue --project KH003 --from 2023-01-01 --to 2023-12-31 --quantity 1000 &&
+	c2c registry allocate KH003-01 JP-GOV-1=40 KH-GOV-1=60 &&
+	c2c registry authorize KH003-01 &&
+	c2c registry transfer --from JP-GOV-1 --to JP-ENT-1 --quantity 100 &&
+	{
+		echo "meter_id,timestamp,value"
+		for m in PV1 PV2; do
+			for mo in 01 02 03 04 05 06 07 08 09 10 11 12; do echo "$m,2025-$mo-01T00:00:00Z,100.5"; done
+		done
+	} >"$WORK/pv.csv" &&
+	c2c mrv project add --id KH003 --host KH --methodology KH_AM002 --param EF_RE=0.533 --title "Solar PV" &&
+	c2c mrv report submit --project KH003 --data "$WORK/pv.csv" --from 2025-01-01 --to 2025-12-31 &&
+	c2c score reviewer add --id rv-a --name 審査員A --affiliation 環境省 &&
+	c2c score reviewer add --id rv-b --name 審査員B --affiliation 大学 &&
+	c2c proposal submit --call c2c-2026 --on 2026-02-10 --body 富山市 --partner mv-male-city --title-ja "マレ市の太陽光" \
+		--sector renewable_energy --outputs "capacity_building;jcm_equipment" --budget-jpy 30,000,000 --lead IGES &&
+	c2c proposal submit --call c2c-2026 --on 2026-02-12 --body 横浜市 --partner vn-da-nang-city --title-ja "ダナン市の省エネ" \
+		--sector energy_efficiency --outputs capacity_building --budget-jpy 20,000,000 --lead IGES &&
+	c2c score pr-c2c-2026-001 --reviewer rv-a originality=5 local-companies=4 feasibility=4 &&
+	c2c score pr-c2c-2026-001 --reviewer rv-b originality=4 local-companies=4 feasibility=5 &&
+	c2c score pr-c2c-2026-002 --reviewer rv-a originality=3 local-companies=2 feasibility=3 &&
+	c2c score pr-c2c-2026-002 --reviewer rv-b originality=3 local-companies=3 feasibility=3 &&
+	for u in "toyama municipality jp-toyama-city" "ver1 verifier" "part1 participant JP-ENT-1" "off1 office"; do
+		set -- $u
+		echo "pass-$1-0123" | c2c user add "$1" --role "$2" ${3:+--scope "$3"} || exit 1
+	done
+) >"$WORK/forms-setup.log" 2>&1 && ok "forms: database set up (users, credits, an MRV report, scored proposals)" ||
+	bad "forms: set-up failed: $(tail -n 3 "$WORK/forms-setup.log")"
+if [ ! -x /usr/bin/chromium ] || [ ! -d "$WEB/node_modules/playwright-core" ]; then
+	bad "forms: no chromium or playwright-core (see above)"
+elif serve; then
+	start=$(date +%s)
+	(cd "$WEB" && timeout 120 node test/forms.mjs "$URL/" "$shots") >"$WORK/forms.log" 2>&1
+	st=$?
+	cat "$WORK/forms.log"
+	p=$(grep -c '^ok: ' "$WORK/forms.log")
+	f=$(grep -c '^FAILED: ' "$WORK/forms.log")
+	pass=$((pass + p))
+	fail=$((fail + f))
+	[ "$st" -eq 0 ] || [ "$f" -gt 0 ] || bad "forms run exited $st with no failed check: $(tail -5 "$WORK/forms.log")"
+	[ "$p" -gt 20 ] || bad "forms run made only $p checks"
+	echo "forms: $(($(date +%s) - start)) s"
+	stop
+	[ "$st" -eq 0 ] && ok "c2c serve exits 0 on SIGTERM after the forms" || bad "c2c serve exit $st after the forms"
 fi
 
 echo "web: $pass passed, $fail failed"

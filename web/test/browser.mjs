@@ -1,10 +1,14 @@
 // browser.mjs - the pages in a real browser: Debian's chromium, headless,
 // driven by playwright-core against a `c2c serve` that tests/web.sh started.
 // Prints "ok: …" or "FAILED: …" per check (web.sh counts them) and saves a
-// screenshot of each page to SHOT_DIR, for a person to look at.
+// screenshot of each page to SHOT_DIR, for a person to look at.  Expected
+// numbers come from the API in the run, never written down here.
 //
-// usage: node test/browser.mjs BASE_URL SHOT_DIR
+// usage: C2C_BIN=build/c2c C2C_DB=the-served.db node test/browser.mjs BASE_URL SHOT_DIR
+// (C2C_BIN and C2C_DB: near the end the run puts credits into the served
+// database's registry with the CLI, to see the credits chart fill)
 import { chromium } from 'playwright-core';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -117,6 +121,250 @@ try {
     await shot(`search-${q === 'Toyama' ? 'toyama' : 'toyama-ja'}.png`);
   }
 
+
+  // --- charts: bars from the API's rows, counted here independently ---
+  // [first..last year] with the count of each (0 where none), as [key, value] pairs
+  const span = (pairs) => {
+    const n = new Map();
+    for (const y of pairs) n.set(y, (n.get(y) || 0) + 1);
+    if (!n.size) return [];
+    const out = [];
+    for (let y = Math.min(...n.keys()); y <= Math.max(...n.keys()); y++) out.push([String(y), n.get(y) || 0]);
+    return out;
+  };
+  const tally = (keys) => {
+    const n = new Map();
+    for (const k of keys) n.set(k, (n.get(k) || 0) + 1);
+    return [...n].sort((a, b) => a[0].localeCompare(b[0]));
+  };
+  const jcm = projects.filter((p) => p.kind === 'jcm');
+  const want = {
+    'partnerships-fy': span(parts.flatMap((p) => p.fiscal_years)),
+    'partnerships-country': tally(parts.map((p) => p.country)),
+    'jcm-fy': span(jcm.filter((p) => p.fiscal_year != null).map((p) => p.fiscal_year)),
+    'jcm-country': tally(jcm.map((p) => p.country)),
+  };
+  const bars = (id) => page.locator(`figure[data-chart="${id}"] .bar`).evaluateAll((els) =>
+    els.map((e) => [e.dataset.key, Number(e.dataset.value)]));
+  await page.goto(`${base}#/charts`);
+  await ready('charts');
+  for (const [id, w] of Object.entries(want)) {
+    const got = await bars(id);
+    check(`chart ${id}: number of bars`, got.length, w.length);
+    const sorted = id.endsWith('country') ? [...got].sort((a, b) => a[0].localeCompare(b[0])) : got;
+    check(`chart ${id}: each bar's value`, JSON.stringify(sorted), JSON.stringify(w));
+    // the drawing itself: bar length proportional to the value, no bar where the value is 0
+    const dims = await page.locator(`figure[data-chart="${id}"] .bar`).evaluateAll((els) => els.map((e) => {
+      const r = e.querySelector('rect.val');
+      return [Number(e.dataset.value), r ? Math.max(Number(r.getAttribute('width')), 0) : null, r ? Number(r.getAttribute('height')) : null];
+    }));
+    const len = dims.map(([v, wd, ht]) => [v, id.endsWith('country') ? wd : ht]);
+    const ratios = len.filter(([v]) => v > 0).map(([v, l]) => l / v);
+    const even = ratios.every((r) => Math.abs(r - ratios[0]) < 0.01 * ratios[0]) && ratios[0] > 0;
+    check(`chart ${id}: bar length proportional to value`, even, true);
+    check(`chart ${id}: no bar drawn for 0`, len.filter(([v, l]) => v === 0 && l !== null).length, 0);
+  }
+  const noFy = parts.filter((p) => !p.fiscal_years.length).length;
+  check('chart partnerships-fy: says how many have no fiscal year',
+    (await page.locator('figure[data-chart="partnerships-fy"] .chart-note').textContent()).includes(`${noFy} of ${parts.length}`), true);
+  const balance0 = await json('registry/balance');
+  check('dataset: the registry starts empty', balance0.length, 0);
+  check('chart credits: "no credits yet" on an empty registry',
+    await page.locator('figure[data-chart="credits-vintage"] .chart-empty').textContent(), 'No credits yet: the registry has issued none.');
+  check('chart credits: no bars on an empty registry', (await bars('credits-vintage')).length, 0);
+  // every chart: a title naming its SVG, a summary describing it, one Tab stop
+  const a11y = await page.locator('figure.chart').evaluateAll((figs) => figs.map((f) => {
+    const svg = f.querySelector('svg');
+    const cap = f.querySelector('figcaption')?.textContent || '';
+    if (!svg) return cap ? 'ok' : 'no title';
+    const named = document.getElementById(svg.getAttribute('aria-labelledby'))?.textContent === cap && cap !== '';
+    const described = (document.getElementById(svg.getAttribute('aria-describedby'))?.textContent || '') !== '';
+    const stops = svg.querySelectorAll('[tabindex="0"]').length;
+    const labelled = [...svg.querySelectorAll('.bar')].every((b) => /\d/.test(b.getAttribute('aria-label') || ''));
+    return named && described && stops === 1 && labelled ? 'ok' : `${cap}: named ${named}, described ${described}, tab stops ${stops}, bars labelled ${labelled}`;
+  }));
+  check('charts: each has a title, a summary, one Tab stop, labelled bars', a11y.filter((x) => x !== 'ok').join('; '), '');
+  check('charts: five charts', a11y.length, 5);
+  await shot('charts-en.png');
+  // drawn at the width of its box, and again when that changes
+  const svgW = () => page.locator('figure[data-chart="partnerships-country"] svg').evaluate((e) =>
+    Number(e.getAttribute('width')) - e.parentElement.clientWidth);
+  check('chart: as wide as its box', Math.abs(await svgW()) <= 2, true);
+  await page.setViewportSize({ width: 700, height: 900 });
+  await page.waitForFunction(() => {
+    const e = document.querySelector('figure[data-chart="partnerships-country"] svg');
+    return Math.abs(Number(e.getAttribute('width')) - e.parentElement.clientWidth) <= 2;
+  }, null, { timeout: 5000 }).catch(() => {});
+  check('chart: redrawn at the new width when the window narrows', Math.abs(await svgW()) <= 2, true);
+  await page.setViewportSize({ width: 1280, height: 900 });
+  // the data table: hidden, then shown by its button, one row per bar
+  const fyFig = page.locator('figure[data-chart="partnerships-fy"]');
+  check('chart table: hidden at first', await fyFig.locator('.tablewrap').isHidden(), true);
+  await fyFig.locator('button.table-toggle').click();
+  check('chart table: shown by the button', await fyFig.locator('.tablewrap').isVisible(), true);
+  check('chart table: button says it is open', await fyFig.locator('button.table-toggle').getAttribute('aria-expanded'), 'true');
+  check('chart table: one row per bar', await fyFig.locator('tbody tr').count(), want['partnerships-fy'].length);
+  await shot('charts-table.png');
+  // the keyboard: Tab reaches the chart, arrows move, Enter opens the list
+  await page.locator('#ch-country').focus();
+  await page.keyboard.press('Tab');
+  check('chart keyboard: Tab reaches the first bar',
+    await page.evaluate(() => document.activeElement.closest('figure')?.dataset.chart + ':' + document.activeElement.dataset.key),
+    `partnerships-fy:${want['partnerships-fy'][0][0]}`);
+  await page.keyboard.press('ArrowRight');
+  const second = want['partnerships-fy'][1];
+  check('chart keyboard: ArrowRight moves to the next year', await page.evaluate(() => document.activeElement.dataset.key), second[0]);
+  check('chart keyboard: the readout says it', await fyFig.locator('.readout').textContent(), `FY${second[0]}: ${second[1]} partnership${second[1] === 1 ? '' : 's'}`);
+  await page.keyboard.press('End');
+  const last = want['partnerships-fy'].at(-1);
+  check('chart keyboard: End moves to the last year', await page.evaluate(() => document.activeElement.dataset.key), last[0]);
+  await fyFig.locator('.chart-box').screenshot({ path: join(shots, 'charts-focus.png') }); // the bar in focus shows it
+  await page.keyboard.press('Enter');
+  await ready('partnerships');
+  check('chart keyboard: Enter opens the partnerships of that year', await page.locator('.plist tbody tr').count(), last[1]);
+  check('chart link: the list is filtered by the year', await page.inputValue('#f-fy'), last[0]);
+  // a country's bar by mouse
+  await page.goto(`${base}#/charts`);
+  await ready('charts');
+  const topCountry = [...want['partnerships-country']].sort((a, b) => b[1] - a[1])[0];
+  await page.click(`figure[data-chart="partnerships-country"] .bar[data-key="${topCountry[0]}"]`);
+  await ready('partnerships');
+  check(`chart click: ${topCountry[0]}'s bar opens its partnerships`, await page.locator('.plist tbody tr').count(), topCountry[1]);
+
+  // --- lists and detail pages of every table ---
+  const tables = { partnerships: 'id', places: 'id', agreements: 'id', projects: 'id', companies: 'id', schemes: 'id',
+    networks: 'id', cases: 'id', events: 'id', domino: 'id', countries: 'code' };
+  for (const [tb, key] of Object.entries(tables)) {
+    const rows = await json(tb);
+    await page.goto(`${base}#/data`);
+    await ready('data');
+    if (tb === 'partnerships') await shot('data.png');
+    await page.click(`.tables-index [data-table="${tb}"] a.label`);
+    await ready(tb);
+    check(`list ${tb}: one row per row of the API`, await page.locator('.plist tbody tr').count(), rows.length);
+    const unnamed = await page.locator('.plist thead th').evaluateAll((ths) => ths.filter((e) => !e.textContent.trim() || e.querySelector('.raw')).length);
+    check(`list ${tb}: every column has a label`, unnamed, 0);
+    await shot(`list-${tb}.png`, false); // the top: a long list takes seconds to shoot whole
+    // the first row's link opens its page
+    const first = page.locator('.plist tbody tr').first();
+    const id = await first.getAttribute('data-id');
+    await first.locator('a.rowlink').click();
+    await ready(`${tb}/${id}`);
+    const row = rows.find((r) => String(r[key]) === id);
+    const shown = await page.locator('dl.fields .field-row').evaluateAll((els) => els.map((e) => e.dataset.col));
+    check(`detail ${tb}: every field of the row`, shown.join(','), Object.keys(row).join(','));
+    check(`detail ${tb}: every field labelled`, await page.locator('dl.fields dt .raw').count(), 0);
+    check(`detail ${tb}: every coded value translated`, await page.locator('dl.fields .raw-value').count(), 0);
+    await shot(`detail-${tb}.png`);
+  }
+
+  // a project's page: its place and body, as links that work
+  const pj = projects.find((p) => p.place_id && p.body_id && p.country !== 'JP');
+  const pjPlace = places.find((p) => p.id === pj.place_id), pjBody = places.find((p) => p.id === pj.body_id);
+  await page.goto(`${base}#/projects/${pj.id}`);
+  await ready(`projects/${pj.id}`);
+  check('project page: heading is its English name', await page.locator('h1 .name > span').first().textContent(), pj.name_en || pj.name_ja);
+  check('project page: the Japanese name beside', await page.locator('h1 .name .other').textContent(), pj.name_ja);
+  const placeLink = page.locator('.field-row[data-col="place_id"] a');
+  check('project page: its place, named', await placeLink.locator('.name > span').first().textContent(), pjPlace.name_en);
+  check('project page: its body, named', await page.locator('.field-row[data-col="body_id"] a .name > span').first().textContent(), pjBody.name_en);
+  await placeLink.click();
+  await ready(`places/${pj.place_id}`);
+  check('place link: opens the place', await page.locator('h1 .name > span').first().textContent(), pjPlace.name_en);
+  const here = projects.filter((p) => p.place_id === pj.place_id).map((p) => p.id).sort();
+  check("place page: lists the projects there", (await page.locator('.rel[data-rel="projects-place"] li')
+    .evaluateAll((els) => els.map((e) => e.dataset.id))).sort().join(','), here.join(','));
+  const partnersHere = parts.filter((p) => p.partners.some((x) => x.id === pj.place_id)).map((p) => p.id).sort();
+  check('place page: lists its partnerships', (await page.locator('.rel[data-rel="partnerships-partner"] li')
+    .evaluateAll((els) => els.map((e) => e.dataset.id))).sort().join(','), partnersHere.join(','));
+  await page.goBack();
+  await ready(`projects/${pj.id}`);
+  await page.click('.field-row[data-col="body_id"] a');
+  await ready(`places/${pj.body_id}`);
+  const asBody = parts.filter((p) => p.bodies.some((x) => x.id === pj.body_id)).length;
+  check("body page: lists the body's partnerships", await page.locator('.rel[data-rel="partnerships-body"] li').count(), asBody);
+  await shot('detail-place-body.png');
+  // an agreement's parties
+  const agreements = await json('agreements');
+  const ag = agreements.find((a) => a.partner_place_id);
+  await page.goto(`${base}#/agreements/${ag.id}`);
+  await ready(`agreements/${ag.id}`);
+  check("agreement page: the Japanese party links to its place",
+    await page.locator('.field-row[data-col="body_id"] a').getAttribute('href'), `#/places/${ag.body_id}`);
+  check("agreement page: the partner links to its place",
+    await page.locator('.field-row[data-col="partner_place_id"] a').getAttribute('href'), `#/places/${ag.partner_place_id}`);
+  await page.goto(`${base}#/projects/no-such-project`);
+  await ready('projects/no-such-project');
+  check('unknown id: says so', await page.locator('h1').textContent(), 'No such row');
+
+  // --- filtering a list narrows it, as the API does ---
+  await page.goto(`${base}#/projects`);
+  await ready('projects');
+  check('projects list: every project', await page.locator('.plist tbody tr').count(), projects.length);
+  await page.selectOption('#f-kind', 'jcm');
+  await ready('projects');
+  const apiJcm = await json('projects?kind=jcm');
+  check('filter kind=jcm: as many rows as the API gives', await page.locator('.plist tbody tr').count(), apiJcm.length);
+  check('filter kind=jcm: fewer than all', apiJcm.length < projects.length && apiJcm.length > 0, true);
+  check('filter kind=jcm: every row a JCM project', (await page.locator('.plist td[data-col="kind"]').allTextContents())
+    .every((x) => x === 'JCM project'), true);
+  await page.selectOption('#f-country', 'VN');
+  await ready('projects');
+  const apiJcmVn = await json('projects?kind=jcm&country=VN');
+  check('filter kind=jcm, country=VN', await page.locator('.plist tbody tr').count(), apiJcmVn.length);
+  check('filter: in the address', new URL(page.url()).hash, '#/projects?kind=jcm&country=VN');
+  await shot('list-projects-filtered.png');
+  await page.reload();
+  await ready('projects');
+  check('filter: survives a reload', await page.locator('.plist tbody tr').count(), apiJcmVn.length);
+  await page.goBack();
+  await ready('projects');
+  check('filter: Back undoes the last one', await page.locator('.plist tbody tr').count(), apiJcm.length);
+  // free text within one table
+  await page.goto(`${base}#/places`);
+  await ready('places');
+  await page.fill('#q', 'Da Nang');
+  await page.press('#q', 'Enter');
+  await ready('places');
+  const hitPlaces = (await json('search?q=Da%20Nang&limit=10000')).filter((x) => x.table === 'places').map((x) => x.id).sort();
+  const listed = (await page.locator('.plist tbody tr').evaluateAll((els) => els.map((e) => e.dataset.id))).sort();
+  check('search in places: the places the search finds', listed.join(','), hitPlaces.join(','));
+  check('search in places: narrows the list', listed.length > 0 && listed.length < places.length, true);
+  await page.selectOption('#f-country', 'JP');
+  await ready('places');
+  check('search and filter together: nothing in Japan is Da Nang', await page.locator('.plist tbody tr').count(), 0);
+  check('search and filter together: says so', await page.locator('.results .empty-list').count(), 1);
+  const unlabelledList = await page.evaluate(() => [...document.querySelectorAll('input, select')]
+    .filter((e) => !e.labels?.length && !e.getAttribute('aria-label')).length);
+  check('list page: every input and filter has a label', unlabelledList, 0);
+
+  // --- the language switch on the new pages ---
+  await page.goto(`${base}#/projects/${pj.id}`);
+  await ready(`projects/${pj.id}`);
+  check('detail in English: label', await page.locator('.field-row[data-col="sector"] dt').textContent(), 'Sector');
+  await page.click('#lang');
+  await ready(`projects/${pj.id}`);
+  check('detail in Japanese: label', await page.locator('.field-row[data-col="sector"] dt').textContent(), '分野');
+  check('detail in Japanese: name first in Japanese', await page.locator('h1 .name > span').first().textContent(), pj.name_ja);
+  check('detail in Japanese: kind', await page.locator('.field-row[data-col="kind"] dd').textContent(),
+    { jcm: 'JCMプロジェクト', feasibility_study: '実現可能性調査', other: 'その他' }[pj.kind] || '?');
+  await shot('detail-projects-ja.png');
+  await page.goto(`${base}#/projects`);
+  await ready('projects');
+  check('list in Japanese: heading', await page.locator('h1').textContent(), '事業');
+  check('list in Japanese: column', await page.locator('.plist th[data-col="sector"]').textContent(), '分野');
+  check('list in Japanese: search label', await page.locator('label[for="q"]').textContent(), '検索（日本語・英語）');
+  await page.goto(`${base}#/charts`);
+  await ready('charts');
+  check('charts in Japanese: title', await page.locator('figure[data-chart="partnerships-fy"] figcaption').textContent(), '年度別の連携事業数');
+  check('charts in Japanese: bar label', await page.locator('figure[data-chart="partnerships-fy"] .bar').first().getAttribute('aria-label'),
+    `${want['partnerships-fy'][0][0]}年度: ${want['partnerships-fy'][0][1]} 件`);
+  check('charts in Japanese: nav', await page.locator('nav a[data-route="charts"]').textContent(), 'グラフ');
+  await shot('charts-ja.png');
+  await page.click('#lang');
+  await ready('charts');
+  check('charts back in English', await page.locator('h1').textContent(), 'Charts');
+
   // --- accessibility basics ---
   const unlabelled = await page.evaluate(() => [...document.querySelectorAll('input, select')]
     .filter((e) => !e.labels?.length && !e.getAttribute('aria-label')).length);
@@ -129,12 +377,65 @@ try {
 
   // --- phone ---
   await page.setViewportSize({ width: 390, height: 844 });
-  for (const [route, name] of [['#/', 'dashboard'], ['#/map', 'map'], ['#/partnerships?q=Toyama', 'partnerships']]) {
+  for (const [route, name] of [['#/', 'dashboard'], ['#/map', 'map'], ['#/partnerships?q=Toyama', 'partnerships'],
+    ['#/charts', 'charts'], ['#/projects?kind=jcm', 'projects'], [`#/projects/${pj.id}`, `projects/${pj.id}`],
+    [`#/places/${pj.place_id}`, `places/${pj.place_id}`]]) {
     await page.goto(`${base}${route}`);
     await ready(name);
     const wide = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     check(`phone: ${name} fits the width`, wide <= 0, true);
-    await shot(`phone-${name}.png`, false);
+    await shot(`phone-${name.replace(/\//g, '-')}.png`, name === 'charts' || name === 'projects');
+  }
+
+
+  // --- credits: the registry fills, the chart follows ---
+  // (last: the registry is now not empty for the checks above)
+  await page.setViewportSize({ width: 1280, height: 900 });
+  const bin = process.env.C2C_BIN, db = process.env.C2C_DB;
+  if (!bin || !db) bad('C2C_BIN and C2C_DB not set: the credits chart cannot be filled (run through tests/web.sh)');
+  else {
+    const reg = (...a) => execFileSync(bin, ['--db', db, 'registry', ...a], { stdio: ['ignore', 'pipe', 'pipe'] });
+    reg('account', 'open', '--id', 'JP-GOV-1', '--country', 'JP', '--kind', 'government', '--holder', 'Government of Japan');
+    reg('account', 'open', '--id', 'KH-GOV-1', '--country', 'KH', '--kind', 'government', '--holder', 'Ministry of Environment');
+    reg('issue', '--project', 'KH003', '--from', '2022-01-01', '--to', '2022-12-31', '--quantity', '1200');
+    reg('issue', '--project', 'KH003', '--from', '2024-01-01', '--to', '2024-12-31', '--quantity', '800');
+    reg('allocate', 'KH003-01', 'JP-GOV-1=50', 'KH-GOV-1=50');
+    reg('retire', '--account', 'JP-GOV-1', '--quantity', '250', '--purpose', 'ndc', '--beneficiary', 'Japan NDC');
+    reg('cancel', '--account', 'KH-GOV-1', '--quantity', '100');
+    const balance = await json('registry/balance');
+    const vint = new Map();
+    for (const b of balance) {
+      const v = vint.get(b.vintage) || { active: 0, retired: 0, cancelled: 0 };
+      v[b.state] += b.credits;
+      vint.set(b.vintage, v);
+    }
+    const ys = [...vint.keys()];
+    const wantV = [];
+    for (let y = Math.min(...ys); y <= Math.max(...ys); y++) {
+      const v = vint.get(y) || { active: 0, retired: 0, cancelled: 0 };
+      wantV.push([String(y), v.active + v.retired + v.cancelled, v.active, v.retired, v.cancelled]);
+    }
+    await page.goto(`${base}#/charts`); // a new load: the page's API cache starts empty
+    await page.reload();
+    await ready('charts');
+    const got = await page.locator('figure[data-chart="credits-vintage"] .bar').evaluateAll((els) => els.map((e) => {
+      const part = (s) => Number(e.querySelector(`rect.part-${s}`)?.getAttribute('height') || 0);
+      return [e.dataset.key, Number(e.dataset.value), part('active'), part('retired'), part('cancelled')];
+    }));
+    check('chart credits: one bar per vintage, first to last', got.map((g) => g[0]).join(','), wantV.map((w) => w[0]).join(','));
+    check('chart credits: each vintage\'s credits', got.map((g) => g[1]).join(','), wantV.map((w) => w[1]).join(','));
+    check('chart credits: three states drawn where there are credits in them',
+      got.map((g) => g.slice(2).map((x) => (x > 0 ? 1 : 0)).join('')).join(','),
+      wantV.map((w) => w.slice(2).map((x) => (x > 0 ? 1 : 0)).join('')).join(','));
+    const fills = await page.locator('figure[data-chart="credits-vintage"] rect.val').evaluateAll((els) =>
+      [...new Set(els.map((e) => getComputedStyle(e).fill))]);
+    const statesUsed = ['active', 'retired', 'cancelled'].filter((s) => balance.some((b) => b.state === s)).length;
+    check('chart credits: one colour per state', fills.length, statesUsed);
+    check('chart credits: the table has the states',
+      (await page.locator('figure[data-chart="credits-vintage"] thead th').allTextContents()).slice(2).join(','), 'Active,Retired,Cancelled');
+    check('chart credits: no "no credits" note any more', await page.locator('figure[data-chart="credits-vintage"] .chart-empty').count(), 0);
+    await page.locator('figure[data-chart="credits-vintage"]').scrollIntoViewIfNeeded();
+    await page.locator('figure[data-chart="credits-vintage"]').screenshot({ path: join(shots, 'charts-credits.png') });
   }
 
   check('no request left the server', outside.join(' '), '');

@@ -1,0 +1,84 @@
+// core.js - what every page of the web app shares: the chosen language and
+// t() over the labels of i18n.js, the DOM builder h(), a name in both
+// languages, number and fiscal-year formats, and the API cache.
+//
+// DOM is built with createElement (h() below), never innerHTML: names come
+// from the data, and the server's CSP forbids inline script and style.
+import { L } from './i18n.js';
+
+// --- language -------------------------------------------------------------
+const KEY = 'c2c.lang';
+export let lang = localStorage.getItem(KEY) || ((navigator.language || '').startsWith('ja') ? 'ja' : 'en');
+export function setLang(l) {
+  lang = l;
+  localStorage.setItem(KEY, l);
+}
+export const t = (k) => (L[k] ? L[k][lang === 'ja' ? 0 : 1] : k);
+export const has = (k) => k in L;
+
+// --- DOM ------------------------------------------------------------------
+export function h(tag, attrs, ...kids) {
+  const el = tag.startsWith('svg:')
+    ? document.createElementNS('http://www.w3.org/2000/svg', tag.slice(4))
+    : document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {}))
+    if (v === true) el.setAttribute(k, '');
+    else if (k.startsWith('on')) el.addEventListener(k.slice(2), v);
+    else if (v != null && v !== false) el.setAttribute(k, v);
+  for (const c of kids.flat(Infinity))
+    if (c != null && c !== false) el.append(c instanceof Node ? c : String(c));
+  return el;
+}
+
+// A name in the chosen language with the other beside it; either may be missing.
+export function name(ja, en) {
+  const [first, firstLang, second, secondLang] = lang === 'ja' ? [ja, 'ja', en, 'en'] : [en, 'en', ja, 'ja'];
+  const a = first || second, al = first ? firstLang : secondLang;
+  const b = first && second && first !== second ? second : null;
+  return h('span', { class: 'name' }, h('span', { lang: al }, a || '—'),
+    b ? h('span', { class: 'other', lang: secondLang }, b) : null);
+}
+// The same name as plain text in the chosen language only (chart labels, options).
+export const name1 = (ja, en) => (lang === 'ja' ? ja || en : en || ja) || '—';
+
+export const fmt = (n) => new Intl.NumberFormat(lang === 'ja' ? 'ja-JP' : 'en-GB').format(n);
+export const fyLabel = (y) => (lang === 'ja' ? `${y}年度` : `FY${y}`);
+
+// --- data (each path fetched once per page load) ----------------------------
+const cache = new Map();
+export function api(path) {
+  if (!cache.has(path))
+    cache.set(path, fetch(`/api/v1/${path}`).then((r) => {
+      if (!r.ok) throw new Error(`${r.status} /api/v1/${path}`);
+      return r.json();
+    }).catch((e) => { cache.delete(path); throw e; }));
+  return cache.get(path);
+}
+
+// After a write, or a log-in or log-out (replies may depend on who asks):
+// everything is read again.
+export function invalidate() { cache.clear(); }
+
+// Countries by code, for names of country codes everywhere.
+export const countryNames = () => api('countries').then((cs) => Object.fromEntries(cs.map((c) => [c.code, c])));
+
+// The app's own hooks, set by main.js: rerender() draws the current route
+// again (after a log-in, a log-out or a write).
+export const app = { rerender: () => Promise.resolve() };
+
+// --- in-place updates --------------------------------------------------------
+// A page that changes its results without a new route (a filter, a search)
+// takes data-ready off <main> while it works, so the browser tests (and any
+// script) can wait for the new state as they wait for a new page.
+// `page` is the page's element: when the route changed meanwhile, render()
+// owns data-ready and this leaves it alone.
+export async function busy(page, fn) {
+  const main = document.getElementById('content');
+  const was = main.dataset.ready;
+  delete main.dataset.ready;
+  try {
+    await fn();
+  } finally {
+    if (was && page.isConnected) main.dataset.ready = was;
+  }
+}

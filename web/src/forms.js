@@ -1,0 +1,156 @@
+// forms.js - one builder for every write form of the pages (an atlas edit,
+// a registry operation, a verification, a decision).
+//
+// Each field has its <label>, its hint and its error tied to it with
+// aria-describedby; a required field says so in its label.  On submit, empty
+// required fields are named at once; otherwise the form's submit() makes the
+// write (session.js write()).  A server error goes next to the field its
+// message names (fieldOf below: "field 'quantity'", "(fiscal_years)", a number
+// or a quoted value the form sent, or the field's name as a word), that field gets
+// aria-invalid and the focus; an error naming no field (403, 409 on the whole
+// record…) goes to the form's alert, which takes the focus.  On success the
+// page is drawn again from fresh data, and the new form shows what was done
+// in its status line, which takes the focus (main.js: [data-flash]).
+import { app, h, t } from './core.js';
+
+let flash = null; // {form, text}: said by the form of that id when it is next drawn
+
+const esc = (s) => String(s).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+// The field an error message names, or null.  names: the form's fields in
+// their order; values: what was sent.
+export function fieldOf(msg, names, values) {
+  const m = String(msg || '');
+  for (const n of names) // how the router and the CSV import name a field
+    if (new RegExp(`field '${esc(n)}'|\\(${esc(n)}\\)|'${esc(n)}'|\\b${esc(n)}\\.`).test(m)) return n;
+  for (const n of names) { // a number of the form: "holds 100 credits, cannot transfer 100000"
+    const v = values[n];
+    if (typeof v === 'number' && new RegExp(`(^|[^\\d.])${v}([^\\d.]|$)`).test(m)) return n;
+  }
+  for (const n of names) { // a value of the form, quoted: "account 'JP-NOPE' does not exist"
+    const v = values[n];
+    if (v !== '' && v != null && m.includes(`'${v}'`)) return n;
+  }
+  for (const n of names) // the field's name as a word: "name the beneficiary"
+    if (new RegExp(`(^|[^\\w-])${esc(n)}([^\\w-]|$)`).test(m)) return n;
+  return null;
+}
+
+// The message without what the form already says: the route and the row of
+// a CSV-import message, the "request body:" prefix.
+const bare = (msg) => String(msg).replace(/^request body: /, '').replace(/^.*?row \d+, column \d+ \(\w+\): /, '');
+
+function fieldEl(formId, f) {
+  const fid = `${formId}-${f.name}`;
+  const hint = f.hint ? h('p', { class: 'hint', id: `${fid}-hint` }, f.hint) : null;
+  const err = h('p', { class: 'field-error', id: `${fid}-err` });
+  const describedby = [hint ? `${fid}-hint` : null, `${fid}-err`].filter(Boolean).join(' ');
+  const label = [f.label, f.required ? h('span', { class: 'req' }, t('required_mark')) : null];
+  let inputs, wrap;
+  if (f.type === 'radio') {
+    inputs = f.options.map(([v, text], i) => h('input', { type: 'radio', name: f.name, value: v, id: `${fid}-${i}`,
+      required: f.required || null, 'aria-describedby': describedby, checked: v === f.value }));
+    wrap = h('fieldset', { class: 'field radio', 'data-field': f.name },
+      h('legend', {}, label), hint,
+      h('div', { class: 'choices' }, inputs.map((input, i) =>
+        h('div', { class: 'choice' }, input, h('label', { for: input.id }, f.options[i][1])))),
+      err);
+  } else {
+    const attrs = { id: fid, name: f.name, required: f.required || null, 'aria-describedby': describedby,
+      autocomplete: f.autocomplete || 'off' };
+    let input;
+    if (f.type === 'textarea') input = h('textarea', { ...attrs, rows: 3 });
+    else if (f.type === 'select')
+      input = h('select', attrs, f.placeholder ? h('option', { value: '' }, f.placeholder) : null,
+        f.options.map(([v, text]) => h('option', { value: v }, text)));
+    else input = h('input', { ...attrs, type: f.type || 'text', min: f.min, max: f.max, step: f.type === 'number' ? 1 : null,
+      inputmode: f.type === 'number' ? 'numeric' : f.inputmode || null });
+    input.value = f.value ?? '';
+    inputs = [input];
+    wrap = h('div', { class: 'field', 'data-field': f.name }, h('label', { for: fid }, label), hint, input, err);
+  }
+  return {
+    f, wrap, err,
+    value() {
+      if (f.type === 'radio') return inputs.find((i) => i.checked)?.value ?? '';
+      const i = inputs[0];
+      if (f.type === 'number') return i.value === '' ? (i.validity.badInput ? NaN : '') : Number(i.value);
+      return f.type === 'textarea' || f.type === 'password' ? i.value.replace(/\s+$/, '') : i.value.trim();
+    },
+    setError(msg) {
+      err.textContent = msg;
+      for (const i of inputs) i.setAttribute('aria-invalid', 'true');
+    },
+    clear() {
+      err.textContent = '';
+      for (const i of inputs) i.removeAttribute('aria-invalid');
+    },
+    focus() { (inputs.find((i) => i.checked) || inputs[0]).focus(); },
+  };
+}
+
+// What the form `id` just did, as its status line (taking the focus once the
+// page is drawn), or null.  A page whose form is gone after the write (a
+// report verified) shows it where the form was.
+export function flashNote(id) {
+  if (!flash || flash.form !== id) return null;
+  const p = h('p', { class: 'form-status ok', id: `${id}-status`, role: 'status', tabindex: '-1', 'data-flash': '' }, flash.text);
+  flash = null;
+  return p;
+}
+
+// spec: {id, title, intro, fields: [{name, label, type: text|number|date|textarea|select|radio, value,
+//   options: [[value, label]], placeholder, hint, required, min, max}], submitLabel,
+//   submit(values) -> write()'s reply, done(data, values) -> the text said on success}
+export function writeForm(spec) {
+  const { id, title, intro, fields, submitLabel, submit, done } = spec;
+  const els = Object.fromEntries(fields.map((f) => [f.name, fieldEl(id, f)]));
+  const alert = h('div', { class: 'form-alert', id: `${id}-alert`, role: 'alert', tabindex: '-1' });
+  const status = flashNote(id) || h('p', { class: 'form-status', id: `${id}-status`, role: 'status', tabindex: '-1' });
+  const button = h('button', { type: 'submit', class: 'primary' }, submitLabel);
+  const form = h('form', { id, class: 'write', novalidate: true, 'aria-labelledby': `${id}-h` },
+    h('h3', { id: `${id}-h` }, title), intro ? h('p', { class: 'intro' }, intro) : null,
+    status, alert, Object.values(els).map((x) => x.wrap), h('div', { class: 'actions' }, button));
+  const say = (...what) => alert.replaceChildren(...what);
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    say();
+    status.textContent = '';
+    status.classList.remove('ok');
+    delete status.dataset.flash;
+    for (const x of Object.values(els)) x.clear();
+    const values = Object.fromEntries(Object.entries(els).map(([k, x]) => [k, x.value()]));
+    const wrong = fields.filter((f) => (f.required && values[f.name] === '') || Number.isNaN(values[f.name]));
+    if (wrong.length) {
+      for (const f of wrong) els[f.name].setError(Number.isNaN(values[f.name]) ? t('not_a_number') : t('required'));
+      say(t('form_fix'));
+      els[wrong[0].name].focus();
+      return;
+    }
+    button.disabled = true;
+    form.setAttribute('aria-busy', 'true');
+    const r = await submit(values);
+    button.disabled = false;
+    form.removeAttribute('aria-busy');
+    if (r.ok) {
+      flash = { form: id, text: done(r.data, values) };
+      await app.rerender();
+      return;
+    }
+    const msg = r.error?.message || '';
+    const at = r.local || r.status === 401 || r.status === 403 ? null : fieldOf(msg, fields.map((f) => f.name), values);
+    if (at) {
+      els[at].setError(bare(msg));
+      say(`${t('not_saved')} — ${t('see_field')}: ${els[at].f.label}`);
+      els[at].focus();
+      return;
+    }
+    const why = r.local ? '' : r.status === 401 ? t('err_401') : r.status === 403 ? t('err_403') : t('not_saved');
+    say(why ? `${why}: ` : '', h('span', { lang: r.local ? null : 'en' }, msg));
+    alert.focus();
+  });
+  return form;
+}
+
+// Called once a page is drawn: a note no form took is not said later elsewhere.
+export function dropFlash() { flash = null; }

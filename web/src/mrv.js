@@ -1,0 +1,84 @@
+// mrv.js - JCM monitoring reports: #/mrv lists them (GET /api/v1/mrv/reports),
+// #/mrv/<id> shows one with its computed result (GET /api/v1/mrv/reports/{id})
+// and, for a role that may verify (the route's x-c2c-roles) while the report
+// waits for it, the approve/reject form (POST …/verification: the server
+// recomputes the reductions from the report's file before it records the
+// decision).
+import { api, fmt, h, t } from './core.js';
+import { flashNote, writeForm } from './forms.js';
+import { canCall, write } from './session.js';
+
+const statusText = (s) => t(`mrv_status_${s}`) === `mrv_status_${s}` ? s : t(`mrv_status_${s}`);
+
+export async function mrvPage(page) {
+  const reports = await api('mrv/reports');
+  page.append(h('h1', {}, t('mrv_h')), h('p', { class: 'intro' }, t('mrv_intro')));
+  if (!reports.length) {
+    page.append(h('p', { class: 'empty-list' }, t('mrv_none')));
+    return;
+  }
+  const cols = ['id', 'project', 'period', 'er', 'status', 'verified_by'];
+  page.append(h('div', { class: 'tablewrap', tabindex: '0', role: 'region', 'aria-label': t('mrv_h') },
+    h('table', { class: 'plist reports', 'data-table': 'reports' },
+      h('thead', {}, h('tr', {}, cols.map((c) => h('th', { scope: 'col', class: c === 'er' ? 'num' : null }, t(`mrv_${c}`))))),
+      h('tbody', {}, reports.map((r) => h('tr', { 'data-id': r.id },
+        h('th', { scope: 'row' }, h('a', { href: `#/mrv/${r.id}`, class: 'rowlink' }, `${t('mrv_report')} ${r.id}`)),
+        h('td', { 'data-label': t('mrv_project') }, r.project),
+        h('td', { 'data-label': t('mrv_period') }, `${r.period_from} – ${r.period_to}`),
+        h('td', { 'data-label': t('mrv_er'), class: 'num' }, fmt(r.er_tco2e)),
+        h('td', { 'data-label': t('mrv_status'), 'data-col': 'status' }, statusText(r.status)),
+        h('td', { 'data-label': t('mrv_verified_by') }, r.verified_by || '—')))))));
+}
+
+export async function reportPage(page, id) {
+  page.append(h('p', { class: 'crumbs' }, h('a', { href: '#/mrv' }, `← ${t('mrv_h')}`)));
+  const reports = await api('mrv/reports');
+  if (!reports.some((r) => String(r.id) === id)) {
+    page.append(h('h1', {}, t('not_found')), h('p', { class: 'warn', role: 'alert' }, `${t('mrv_report')} ${id}`));
+    return;
+  }
+  const r = await api(`mrv/reports/${encodeURIComponent(id)}`);
+  const res = r.result || {};
+  const kv = (k, v, lang) => h('div', { class: 'field-row', 'data-col': k }, h('dt', {}, t(`mrv_${k}`)),
+    h('dd', { lang }, v == null || v === '' ? h('span', { class: 'empty' }, '—') : v));
+  page.append(...[
+    h('h1', { class: 'detail-h' }, `${t('mrv_report')} ${r.id} · ${r.project}`),
+    h('p', { class: `kind status-${r.status}`, id: 'report-status' }, statusText(r.status)),
+    flashNote('verify'),
+    h('h2', { id: 'fields-h' }, t('fields_h')),
+    h('dl', { class: 'fields', 'aria-labelledby': 'fields-h' },
+      kv('project', r.project),
+      kv('period', `${r.period_from} – ${r.period_to}`),
+      kv('status', statusText(r.status)),
+      kv('er', `${fmt(r.er_tco2e)} tCO2e`),
+      kv('methodology', res.methodology),
+      kv('re', res.re_tco2e != null ? `${fmt(res.re_tco2e)} tCO2e` : null),
+      kv('pe', res.pe_tco2e != null ? `${fmt(res.pe_tco2e)} tCO2e` : null),
+      kv('re_equation', res.re_equation, 'en'),
+      kv('pe_equation', res.pe_equation, 'en'),
+      kv('rows', `${fmt(r.rows_in_period)} / ${fmt(r.rows)} · ${fmt(r.meters)} ${t('mrv_meters')}`),
+      kv('sha256', h('code', { class: 'hash' }, r.data_sha256)),
+      kv('submitted', `${r.submitted_by || '—'} · ${r.submitted_at || '—'}`),
+      kv('verified', r.verified_by ? `${r.verified_by} · ${r.verified_at || ''}` : null),
+      kv('comment', r.comment))].filter(Boolean));
+  if ((res.parameters || []).length)
+    page.append(h('h2', { id: 'params-h' }, t('mrv_parameters')),
+      h('div', { class: 'tablewrap', tabindex: '0', role: 'region', 'aria-labelledby': 'params-h' },
+        h('table', { class: 'plist params' },
+          h('thead', {}, h('tr', {}, ['symbol', 'value', 'unit', 'origin'].map((c) => h('th', { scope: 'col' }, t(`mrv_p_${c}`))))),
+          h('tbody', {}, res.parameters.map((p) => h('tr', {},
+            h('td', {}, h('code', {}, p.symbol)), h('td', { class: 'num' }, p.value), h('td', {}, p.unit || ''), h('td', {}, p.origin || '')))))));
+
+  const path = '/api/v1/mrv/reports/{id}/verification';
+  if (r.status !== 'submitted' || !(await canCall('POST', path))) return;
+  page.append(h('section', { class: 'writes', 'data-edit': 'verification' }, writeForm({
+    id: 'verify', title: t('verify_h'), intro: t('verify_intro'), submitLabel: t('verify_button'),
+    fields: [
+      { name: 'decision', label: t('f_decision'), type: 'radio', required: true,
+        options: [['approve', t('decision_approve')], ['reject', t('decision_reject')]] },
+      { name: 'comment', label: t('f_comment'), type: 'textarea', required: true, hint: t('hint_comment') },
+    ],
+    submit: (v) => write('POST', `mrv/reports/${encodeURIComponent(r.id)}/verification`, v),
+    done: (d, v) => (v.decision === 'approve' ? t('verify_done_approve') : t('verify_done_reject')),
+  })));
+}

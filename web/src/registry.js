@@ -1,0 +1,78 @@
+// registry.js - the JCM registry page (#/registry): every account with its
+// balance (public, GET /api/v1/registry/accounts), and for a user whose role
+// may move credits (the routes' x-c2c-roles) the transfer and retire forms,
+// offering as "from" only the accounts the user's scope covers (a
+// participant: its own accounts; a registrar: its country's; an
+// administrator: all).  The server checks the scope again.
+import { api, fmt, h, has, t } from './core.js';
+import { flashNote, writeForm } from './forms.js';
+import { canCall, inScope, write } from './session.js';
+
+const PURPOSES = ['ndc', 'voluntary', 'other'];
+
+// a coded value's label, or the value itself where there is none
+const label = (k, v) => (has(k) ? t(k) : h('span', { class: 'raw-value' }, v));
+
+function accountsTable(accounts) {
+  const cols = ['id', 'holder', 'country', 'kind', 'status', 'balance'];
+  return h('div', { class: 'tablewrap', tabindex: '0', role: 'region', 'aria-label': t('reg_accounts_h') },
+    h('table', { class: 'plist accounts', 'data-table': 'accounts' },
+      h('thead', {}, h('tr', {}, cols.map((c) => h('th', { scope: 'col', class: c === 'balance' ? 'num' : null }, t(`acct_${c}`))))),
+      h('tbody', {}, accounts.map((a) => h('tr', { 'data-id': a.id },
+        h('th', { scope: 'row', 'data-label': t('acct_id') }, a.id),
+        h('td', { 'data-label': t('acct_holder') }, a.holder),
+        h('td', { 'data-label': t('acct_country') }, a.country),
+        h('td', { 'data-label': t('acct_kind') }, label(`acct_kind_${a.kind}`, a.kind)),
+        h('td', { 'data-label': t('acct_status') }, label(`acct_status_${a.status}`, a.status)),
+        h('td', { 'data-label': t('acct_balance'), class: 'num', 'data-col': 'balance' }, fmt(a.balance)))))));
+}
+
+const acctLabel = (a, withBalance) => `${a.id} — ${a.holder}${withBalance ? ` (${fmt(a.balance)})` : ''}`;
+
+export async function registryPage(page) {
+  const accounts = await api('registry/accounts');
+  page.append(h('h1', {}, t('registry_h')), h('p', { class: 'intro' }, t('registry_intro')),
+    h('h2', { id: 'accounts-h' }, t('reg_accounts_h')),
+    accounts.length ? accountsTable(accounts) : h('p', { class: 'empty-list' }, t('reg_no_accounts')));
+
+  const [mayTransfer, mayRetire] = await Promise.all([canCall('POST', '/api/v1/registry/transfer'),
+    canCall('POST', '/api/v1/registry/retire')]);
+  if (!mayTransfer && !mayRetire) return;
+  // holding accounts (the registry's own pending, retirement and cancellation
+  // accounts take no transfer)
+  const open = accounts.filter((a) => a.status === 'open' && (a.kind === 'government' || a.kind === 'entity'));
+  // the accounts this user may move credits out of, and that hold some
+  const mine = open.filter((a) => a.balance > 0 && (inScope('account', a.id) || inScope('country', a.country)));
+  const section = h('section', { class: 'writes', 'aria-labelledby': 'reg-forms-h' }, h('h2', { id: 'reg-forms-h' }, t('reg_forms_h')));
+  page.append(section);
+  if (!mine.length) {
+    section.append(...[flashNote('transfer'), flashNote('retire')].filter(Boolean),
+      h('p', { class: 'note', id: 'reg-none' }, t('reg_none_mine')));
+    return;
+  }
+  const from = mine.map((a) => [a.id, acctLabel(a, true)]);
+  if (mayTransfer)
+    section.append(writeForm({
+      id: 'transfer', title: t('transfer_h'), intro: t('transfer_intro'), submitLabel: t('transfer_button'),
+      fields: [
+        { name: 'from', label: t('f_from'), type: 'select', options: from, value: from[0][0], required: true },
+        { name: 'to', label: t('f_to'), type: 'select', placeholder: t('choose'), required: true,
+          options: open.map((a) => [a.id, acctLabel(a, false)]) },
+        { name: 'quantity', label: t('f_quantity'), type: 'number', min: 1, required: true, hint: t('hint_credits') },
+      ],
+      submit: (v) => write('POST', 'registry/transfer', v),
+      done: (e, v) => t('transfer_done').replace('{q}', fmt(v.quantity)).replace('{from}', v.from).replace('{to}', v.to),
+    }));
+  if (mayRetire)
+    section.append(writeForm({
+      id: 'retire', title: t('retire_h'), intro: t('retire_intro'), submitLabel: t('retire_button'),
+      fields: [
+        { name: 'account', label: t('f_account'), type: 'select', options: from, value: from[0][0], required: true },
+        { name: 'quantity', label: t('f_quantity'), type: 'number', min: 1, required: true, hint: t('hint_credits') },
+        { name: 'purpose', label: t('f_purpose'), type: 'radio', required: true, options: PURPOSES.map((p) => [p, t(`purpose_${p}`)]) },
+        { name: 'beneficiary', label: t('f_beneficiary'), required: true, hint: t('hint_beneficiary') },
+      ],
+      submit: (v) => write('POST', 'registry/retire', v),
+      done: (e, v) => t('retire_done').replace('{q}', fmt(v.quantity)).replace('{account}', v.account),
+    }));
+}
