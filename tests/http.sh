@@ -19,13 +19,14 @@ cleanup() {
 	rm -rf "$WORK"
 }
 trap cleanup EXIT
-export C2C_DB="$WORK/c2c.db"
 export LC_ALL=C.UTF-8
 hdr_fail=0
 nreq=0
 
 . "$(dirname "$0")/lib/assert.sh"
 . "$(dirname "$0")/lib/serve.sh"
+. "$(dirname "$0")/lib/db.sh"
+test_db c2c.db # a SQLite file, or the PostgreSQL database tests/pg.sh names
 
 # get NAME WANT_STATUS PATH [CURL ARGS...]: body to $WORK/body, headers to
 # $WORK/hdr; every response is also checked for the security headers.

@@ -310,6 +310,7 @@ else
 	suite registry # concurrent and killed processes: its own checks, nothing to compare
 	suite auth     # random tokens and times: its own checks
 	suite roles    # writes over HTTP by role, and two servers sharing this database
+	suite http     # the API: its bodies are compared with the CLI's on the same database
 	# the unit tests too: tests/testdb.h gives each test a new database of this server
 	for u in "$BUILD"/tests/test_* "$BUILD"/tests/*/test_*; do
 		[ -f "$u" ] && [ -x "$u" ] || continue

@@ -7,39 +7,16 @@
 // usage: C2C_BIN=build/c2c C2C_DB=the-served.db node test/browser.mjs BASE_URL SHOT_DIR
 // (C2C_BIN and C2C_DB: near the end the run puts credits into the served
 // database's registry with the CLI, to see the credits chart fill)
-import { chromium } from 'playwright-core';
+import { launch, ok, bad, check, counts } from './harness.mjs';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const [base, shots] = process.argv.slice(2);
 const origin = new URL(base).origin;
-let failed = 0;
-const ok = (m) => console.log(`ok: ${m}`);
-const bad = (m) => { failed++; console.log(`FAILED: ${m}`); };
-const check = (m, got, want) => (got === want ? ok(`${m} (${got})`) : bad(`${m}: got ${JSON.stringify(got)}, expected ${JSON.stringify(want)}`));
 const json = async (p) => (await fetch(`${origin}/api/v1/${p}`)).json();
-mkdirSync(shots, { recursive: true });
 
-const profile = mkdtempSync(join(tmpdir(), 'c2c-chromium-'));
-const ctx = await chromium.launchPersistentContext(profile, {
-  executablePath: '/usr/bin/chromium',
-  headless: true,
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  locale: 'en-US',
-  viewport: { width: 1280, height: 900 },
-});
-const page = ctx.pages()[0] || await ctx.newPage();
-const outside = [], problems = [];
-// the pages must work offline: any request for another origin is refused and noted
-await ctx.route('**/*', (route) => {
-  const u = route.request().url();
-  if (u.startsWith(origin) || u.startsWith('data:')) return route.continue();
-  outside.push(u);
-  return route.abort();
-});
+const { ctx, page, outside, close } = await launch(origin, shots);
+const problems = [];
 page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
 page.on('pageerror', (e) => problems.push(String(e)));
 const ready = (name) => page.waitForSelector(`#content[data-ready="${name}"]`, { timeout: 15000 });
@@ -444,7 +421,6 @@ try {
   bad(`browser run stopped: ${e.message.split('\n')[0]}`);
   await shot('error.png').catch(() => {});
 } finally {
-  await ctx.close();
-  rmSync(profile, { recursive: true, force: true });
+  await close();
 }
-process.exit(failed ? 1 : 0);
+process.exit(counts.failed ? 1 : 0);

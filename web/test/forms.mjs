@@ -14,39 +14,17 @@
 // Prints "ok: …" / "FAILED: …" (web.sh counts them); screenshots to SHOT_DIR.
 //
 // usage: node test/forms.mjs BASE_URL SHOT_DIR
-import { chromium } from 'playwright-core';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { launch, ok, bad, check, counts } from './harness.mjs';
 import { join } from 'node:path';
 
 const [base, shots] = process.argv.slice(2);
 const origin = new URL(base).origin;
-let failed = 0;
-const ok = (m) => console.log(`ok: ${m}`);
-const bad = (m) => { failed++; console.log(`FAILED: ${m}`); };
-const check = (m, got, want) => (got === want ? ok(`${m} (${got})`) : bad(`${m}: got ${JSON.stringify(got)}, expected ${JSON.stringify(want)}`));
 // the API as the public sees it: no cookie
 const json = async (p) => (await fetch(`${origin}/api/v1/${p}`)).json();
 const pw = (name) => `pass-${name}-0123`;
-mkdirSync(shots, { recursive: true });
 
-const profile = mkdtempSync(join(tmpdir(), 'c2c-chromium-'));
-const ctx = await chromium.launchPersistentContext(profile, {
-  executablePath: '/usr/bin/chromium',
-  headless: true,
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  locale: 'en-US',
-  viewport: { width: 1280, height: 900 },
-});
-const page = ctx.pages()[0] || await ctx.newPage();
-const outside = [], problems = [], writes = [];
-await ctx.route('**/*', (route) => {
-  const u = route.request().url();
-  if (u.startsWith(origin) || u.startsWith('data:')) return route.continue();
-  outside.push(u);
-  return route.abort();
-});
+const { ctx, page, outside, close } = await launch(origin, shots);
+const problems = [], writes = [];
 // a refused write is logged by chromium as a failed resource load: those the
 // run provokes are expected; anything else on the console is a problem
 const expected = /^Failed to load resource: the server responded with a status of (401|403|409|422|429) /;
@@ -411,7 +389,6 @@ try {
   bad(`forms run stopped: ${e.message.split('\n')[0]}`);
   await shot('forms-error.png').catch(() => {});
 } finally {
-  await ctx.close();
-  rmSync(profile, { recursive: true, force: true });
+  await close();
 }
-process.exit(failed ? 1 : 0);
+process.exit(counts.failed ? 1 : 0);

@@ -1,0 +1,42 @@
+// harness.mjs - what the browser test files share: the counting of checks
+// (tests/web.sh reads the "ok: …" and "FAILED: …" lines), Debian's chromium
+// launched headless in a throw-away profile, and the offline rule: the pages
+// must work with nothing from the internet, so any request for another origin
+// is refused and noted in `outside`.
+import { chromium } from 'playwright-core';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export const counts = { failed: 0 };
+export const ok = (m) => console.log(`ok: ${m}`);
+export const bad = (m) => { counts.failed++; console.log(`FAILED: ${m}`); };
+export const check = (m, got, want) =>
+  (got === want ? ok(`${m} (${got})`) : bad(`${m}: got ${JSON.stringify(got)}, expected ${JSON.stringify(want)}`));
+
+// { ctx, page, outside, close }: a browser on a 1280x900 window, English locale.
+export async function launch(origin, shots) {
+  mkdirSync(shots, { recursive: true });
+  const profile = mkdtempSync(join(tmpdir(), 'c2c-chromium-'));
+  const ctx = await chromium.launchPersistentContext(profile, {
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    locale: 'en-US',
+    viewport: { width: 1280, height: 900 },
+  });
+  const page = ctx.pages()[0] || await ctx.newPage();
+  const outside = [];
+  await ctx.route('**/*', (route) => {
+    const u = route.request().url();
+    if (u.startsWith(origin) || u.startsWith('data:')) return route.continue();
+    outside.push(u);
+    return route.abort();
+  });
+  const close = async () => {
+    await ctx.close();
+    rmSync(profile, { recursive: true, force: true });
+  };
+  return { ctx, page, outside, close };
+}
