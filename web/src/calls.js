@@ -4,9 +4,9 @@
 // ranking of its proposals (GET /api/v1/calls/{id}/rank) with the form that
 // selects or rejects one (POST /api/v1/decisions; a selected proposal
 // becomes atlas data: a partnership and a project).
-import { api, fmt, fyLabel, h, name, t } from './core.js';
+import { api, fmt, fyLabel, h, name, name1, t } from './core.js';
 import { flashNote, writeForm } from './forms.js';
-import { canCall, write } from './session.js';
+import { canCall, session, write } from './session.js';
 
 // the API's text fields; anything else (a number where a title should be) is no title
 const str = (v) => (typeof v === 'string' && v ? v : null);
@@ -40,6 +40,8 @@ export async function callPage(page, id) {
     h('h2', {}, t('call_criteria')),
     h('ul', { class: 'criteria' }, (c.criteria || []).map((k) => h('li', {}, name(k.name_ja, k.name_en)))));
 
+  if (session.role === 'municipality' && (await canCall('POST', '/api/v1/proposals')))
+    page.append(await proposalForm(c));
   if (!(await canCall('GET', '/api/v1/calls/{id}/rank'))) return;
   const ranked = await api(`calls/${encodeURIComponent(id)}/rank`);
   const section = h('section', { class: 'writes', 'aria-labelledby': 'rank-h' }, h('h2', { id: 'rank-h' }, t('rank_h')),
@@ -65,6 +67,7 @@ export async function callPage(page, id) {
         h('td', { 'data-label': t('rank_status'), 'data-col': 'status' }, t(`prop_status_${p.status}`))))))));
 
   const open = ranked.filter((p) => p.status === 'submitted');
+  if (open.length && (await canCall('POST', '/api/v1/scores'))) section.append(scoreForm(c, open));
   if (!open.length || !(await canCall('POST', '/api/v1/decisions'))) return;
   const today = new Date().toISOString().slice(0, 10);
   section.append(writeForm({
@@ -84,4 +87,62 @@ export async function callPage(page, id) {
     },
     done: (d, v) => (v.decision === 'select' ? t('decide_done_select') : t('decide_done_reject')).replace('{id}', v.proposal),
   }));
+}
+
+const propLabel = (p) => `${p.rank != null ? `#${p.rank} ` : ''}${p.id} — ${p.title_ja} (${p.body_ja}–${p.partner_ja})`;
+
+// One reviewer's score sheet (the office): a proposal, the reviewer's id and
+// every criterion of the call once, 1 to 5 points (POST /api/v1/scores).
+function scoreForm(c, open) {
+  const crit = c.criteria || [];
+  return writeForm({
+    id: 'score', title: t('score_h'), intro: t('score_intro'), submitLabel: t('score_button'),
+    fields: [
+      { name: 'proposal', label: t('f_proposal'), type: 'select', required: true, value: open[0].id, options: open.map((p) => [p.id, propLabel(p)]) },
+      { name: 'reviewer', label: t('f_reviewer'), required: true, hint: t('hint_reviewer') },
+      ...crit.map((k) => ({ name: k.id, label: name1(k.name_ja, k.name_en), type: 'number', min: 1, max: 5, required: true, hint: t('hint_points') })),
+    ],
+    submit: (v) => write('POST', 'scores', { proposal: v.proposal, reviewer: v.reviewer,
+      points: Object.fromEntries(crit.map((k) => [k.id, v[k.id]])) }),
+    done: (d, v) => t('score_done').replace('{id}', v.proposal).replace('{reviewer}', v.reviewer),
+  });
+}
+
+const OUTPUTS = ['institution_building', 'capacity_building', 'project_formation', 'jcm_equipment'];
+
+// A municipality's proposal to this call, for its own body (the server's
+// default): the partner place (any place outside Japan), titles, sector (the
+// projects table's, from the OpenAPI document), outputs, budget, lead and
+// members; the round is the one open on the date given (today by default).
+async function proposalForm(c) {
+  const [places, doc] = await Promise.all([api('places'), api('openapi.json')]);
+  const partners = places.filter((p) => p.country && p.country !== 'JP')
+    .map((p) => [p.id, `${name1(p.name_ja, p.name_en)} (${p.country})`]).sort((a, b) => a[1].localeCompare(b[1]));
+  const props = doc.paths?.['/api/v1/projects/{id}']?.patch?.requestBody?.content?.['application/json']?.schema?.properties || {};
+  const sectors = props.sector?.enum || ['renewable_energy', 'energy_efficiency', 'energy_use', 'waste', 'transport', 'water', 'urban_planning', 'agriculture', 'other'];
+  const section = h('section', { class: 'writes', 'aria-labelledby': 'propose-h2' }, h('h2', { id: 'propose-h2' }, t('propose_h2')));
+  section.append(writeForm({
+    id: 'propose', title: t('propose_h'), intro: t('propose_intro'), submitLabel: t('propose_button'),
+    fields: [
+      { name: 'partner', label: t('f_partner'), type: 'select', required: true, placeholder: t('choose'), options: partners },
+      { name: 'title_ja', label: t('f_title_ja'), required: true },
+      { name: 'title_en', label: t('f_title_en') },
+      { name: 'sector', label: t('f_sector'), type: 'select', required: true, placeholder: t('choose'),
+        options: sectors.filter(Boolean).map((s) => [s, t(`v_sector:${s}`)]) },
+      { name: 'technology', label: t('f_technology') },
+      { name: 'outputs', label: t('f_outputs'), required: true, value: 'capacity_building', hint: `${t('hint_outputs')} ${OUTPUTS.join('; ')}` },
+      { name: 'budget_jpy', label: t('f_budget_jpy'), type: 'number', min: 1, required: true, hint: t('hint_budget') },
+      { name: 'lead', label: t('f_lead'), required: true },
+      { name: 'members', label: t('f_members'), hint: t('hint_members') },
+      { name: 'submitted_on', label: t('f_submitted_on'), type: 'date', value: new Date().toISOString().slice(0, 10),
+        hint: t('hint_submitted_on').replace('{rounds}', (c.rounds || []).map((r) => `${r.opens_on} – ${r.closes_on}`).join(', ')) },
+    ],
+    submit: (v) => {
+      const body = { call: c.id };
+      for (const [k, x] of Object.entries(v)) if (x !== '') body[k] = k === 'budget_jpy' ? String(x) : x;
+      return write('POST', 'proposals', body);
+    },
+    done: (d, v) => t('propose_done').replace('{id}', d?.id || d?.proposal || v.title_ja),
+  }));
+  return section;
 }

@@ -29,12 +29,83 @@ function accountsTable(accounts) {
 
 const acctLabel = (a, withBalance) => `${a.id} — ${a.holder}${withBalance ? ` (${fmt(a.balance)})` : ''}`;
 
+// "JP-GOV-1=40; KH-GOV-1=60" as {"JP-GOV-1": 40, "KH-GOV-1": 60}, or null
+export function parseShares(text) {
+  const out = {};
+  for (const part of String(text).split(/[;,\s]+/).filter(Boolean)) {
+    const m = /^([^=:]+)[=:](\d+(?:\.\d+)?)%?$/.exec(part);
+    if (!m) return null;
+    out[m[1]] = Number(m[2]);
+  }
+  return Object.keys(out).length ? out : null;
+}
+
+// Issue, allocate and authorize (a registrar in its country, an
+// administrator): issue from an approved monitoring report whose project's
+// host country (the project id's first two letters) is in scope; allocate
+// and authorize the issuances the country's pending account holds
+// (GET /api/v1/registry/balance).  The server refuses a period issued twice
+// or an issuance authorized already; the message goes next to the field.
+async function issueForms(page, accounts) {
+  const [mayIssue, mayAllocate, mayAuthorize] = await Promise.all(['issue', 'allocate', 'authorize']
+    .map((op) => canCall('POST', `/api/v1/registry/${op}`)));
+  if (!mayIssue && !mayAllocate && !mayAuthorize) return;
+  const section = h('section', { class: 'writes', 'aria-labelledby': 'issue-forms-h' },
+    h('h2', { id: 'issue-forms-h' }, t('issue_forms_h')));
+  page.append(section);
+  const forms = [];
+  if (mayIssue) {
+    const reports = (await api('mrv/reports')).filter((r) => r.status === 'approved' && inScope('country', String(r.project).slice(0, 2)));
+    if (reports.length)
+      forms.push(writeForm({
+        id: 'issue', title: t('issue_h'), intro: t('issue_intro'), submitLabel: t('issue_button'),
+        fields: [{ name: 'report', label: t('f_report'), type: 'select', required: true, value: String(reports[0].id),
+          options: reports.map((r) => [String(r.id), `${t('mrv_report')} ${r.id} — ${r.project}, ${r.period_from} – ${r.period_to} (${fmt(r.er_tco2e)} tCO2e)`]) }],
+        submit: (v) => write('POST', 'registry/issue', { report: Number(v.report) }),
+        done: (e, v) => t('issue_done').replace('{report}', v.report),
+      }));
+    else forms.push(flashNote('issue'), h('p', { class: 'note', id: 'issue-none' }, t('issue_none')));
+  }
+  if (mayAllocate || mayAuthorize) {
+    const pending = accounts.filter((a) => a.kind === 'pending' && inScope('country', a.country)).map((a) => a.id);
+    const rows = pending.length ? (await api('registry/balance')).filter((b) => pending.includes(b.account) && b.state === 'active' && b.credits > 0) : [];
+    const issuances = rows.map((b) => [b.issuance, `${b.issuance} — ${fmt(b.credits)} (${b.account})`]);
+    if (!issuances.length) forms.push(flashNote('allocate'), flashNote('authorize'), h('p', { class: 'note', id: 'pending-none' }, t('pending_none')));
+    else {
+      const holding = accounts.filter((a) => a.status === 'open' && (a.kind === 'government' || a.kind === 'entity'));
+      if (mayAllocate)
+        forms.push(writeForm({
+          id: 'allocate', title: t('allocate_h'), intro: t('allocate_intro'), submitLabel: t('allocate_button'),
+          fields: [
+            { name: 'issuance', label: t('f_issuance'), type: 'select', required: true, value: issuances[0][0], options: issuances },
+            { name: 'shares', label: t('f_shares'), required: true, hint: `${t('hint_shares')} ${holding.map((a) => a.id).join(', ')}` },
+          ],
+          submit: (v) => {
+            const shares = parseShares(v.shares);
+            return shares ? write('POST', 'registry/allocate', { issuance: v.issuance, shares })
+              : { ok: false, status: 0, error: { message: `shares: ${t('shares_bad')}` } };
+          },
+          done: (e, v) => t('allocate_done').replace('{id}', v.issuance),
+        }));
+      if (mayAuthorize)
+        forms.push(writeForm({
+          id: 'authorize', title: t('authorize_h'), intro: t('authorize_intro'), submitLabel: t('authorize_button'),
+          fields: [{ name: 'issuance', label: t('f_issuance'), type: 'select', required: true, value: issuances[0][0], options: issuances }],
+          submit: (v) => write('POST', 'registry/authorize', { issuance: v.issuance }),
+          done: (e, v) => t('authorize_done').replace('{id}', v.issuance),
+        }));
+    }
+  }
+  section.append(...forms.filter(Boolean));
+}
+
 export async function registryPage(page) {
   const accounts = await api('registry/accounts');
   page.append(h('h1', {}, t('registry_h')), h('p', { class: 'intro' }, t('registry_intro')),
     h('h2', { id: 'accounts-h' }, t('reg_accounts_h')),
     accounts.length ? accountsTable(accounts) : h('p', { class: 'empty-list' }, t('reg_no_accounts')));
 
+  await issueForms(page, accounts);
   const [mayTransfer, mayRetire] = await Promise.all([canCall('POST', '/api/v1/registry/transfer'),
     canCall('POST', '/api/v1/registry/retire')]);
   if (!mayTransfer && !mayRetire) return;
