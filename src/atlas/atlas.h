@@ -133,6 +133,10 @@ int atlas_search(struct store *st, const char *query, size_t limit, json_t **out
 int atlas_stats(struct store *st, int from_fy, int to_fy, json_t **out,
 		struct c2c_err *err);
 
+/* A number as the shortest text that reads back the same (what exports and
+ * edits write into a REAL cell). */
+void atlas_real_text(double d, char *buf, size_t len);
+
 /* CSV text of a whole table (header + rows, ordered by key). */
 int atlas_export_csv(struct store *st, const struct atlas_table *t, FILE *out,
 		     struct c2c_err *err);

@@ -99,7 +99,7 @@ int atlas_list(struct store *st, const struct atlas_table *t, const char *const 
 
 /* Numbers print as the shortest text that reads back the same, so an
  * export of an import of an export is byte-identical. */
-static void real_text(double d, char *buf, size_t len)
+void atlas_real_text(double d, char *buf, size_t len)
 {
 	for (int prec = 6; prec <= 17; prec++) {
 		snprintf(buf, len, "%.*g", prec, d);
@@ -131,7 +131,7 @@ int atlas_export_csv(struct store *st, const struct atlas_table *t, FILE *out,
 			if (store_col_is_null(s, (int)c))
 				continue;
 			if (t->cols[c].type == AT_REAL) {
-				real_text(store_col_double(s, (int)c), num, sizeof(num));
+				atlas_real_text(store_col_double(s, (int)c), num, sizeof(num));
 				strbuf_addstr(&line, num);
 			} else {
 				csv_put_field(&line, store_col_text(s, (int)c));

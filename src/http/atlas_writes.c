@@ -16,7 +16,6 @@
 #include "core/strbuf.h"
 
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 /* The one row of `t` whose key is `id`, or 404. */
@@ -99,12 +98,8 @@ static void cell_text(json_t *v, char *buf, size_t len, const char **out)
 	}
 	if (json_is_integer(v))
 		snprintf(buf, len, "%lld", (long long)json_integer_value(v));
-	else if (json_is_real(v)) /* the shortest text that reads back the same */
-		for (int prec = 6; prec <= 17; prec++) {
-			snprintf(buf, len, "%.*g", prec, json_real_value(v));
-			if (strtod(buf, NULL) == json_real_value(v))
-				break;
-		}
+	else if (json_is_real(v))
+		atlas_real_text(json_real_value(v), buf, len);
 	else
 		buf[0] = '\0';
 	*out = buf;

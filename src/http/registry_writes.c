@@ -19,23 +19,37 @@
 #include <stdio.h>
 #include <string.h>
 
-/* The country of an account, for the scope check; 404 when there is none. */
-static int account_country(struct store *st, const char *account, char cc[3],
-			   struct c2c_err *err)
+/* The two-letter country of a registry row, for the scope check: an
+ * account's country or an issuance's host.  404, naming `what`, when there
+ * is no such row. */
+static int country_of(struct store *st, const char *sql, const char *what, const char *id,
+		      char cc[3], struct c2c_err *err)
 {
 	struct store_stmt *s;
 	int rc;
 
-	if ((rc = store_prepare(st, "SELECT \"country\" FROM registry_accounts WHERE \"id\" = ?", &s, err)))
+	if ((rc = store_prepare(st, sql, &s, err)))
 		return rc;
-	store_bind_text(s, 1, account);
+	store_bind_text(s, 1, id);
 	rc = store_step(s, err);
 	if (rc == 1)
 		snprintf(cc, 3, "%s", store_col_text(s, 0));
 	store_finalize(s);
 	if (rc == 0)
-		return c2c_err_set(err, C2C_ENOTFOUND, "no registry account '%s'", account);
+		return c2c_err_set(err, C2C_ENOTFOUND, "no %s '%s'", what, id);
 	return rc < 0 ? rc : 0;
+}
+
+static int account_country(struct store *st, const char *account, char cc[3], struct c2c_err *err)
+{
+	return country_of(st, "SELECT \"country\" FROM registry_accounts WHERE \"id\" = ?",
+			  "registry account", account, cc, err);
+}
+
+static int issuance_host(struct store *st, const char *issuance, char cc[3], struct c2c_err *err)
+{
+	return country_of(st, "SELECT \"host\" FROM registry_issuances WHERE \"id\" = ?", "issuance",
+			  issuance, cc, err);
 }
 
 /* May the caller act on `account`?  A registrar: an account of its country;
@@ -142,24 +156,6 @@ int http_post_registry_issue(struct http_request *rq, json_t **out, struct c2c_e
 	    (rc = registry_issue(&c, &r, id, sizeof(id), err)))
 		return rc;
 	return journal_entry(&c, out, err);
-}
-
-/* The host country of an issuance, for the registrar's scope. */
-static int issuance_host(struct store *st, const char *issuance, char cc[3], struct c2c_err *err)
-{
-	struct store_stmt *s;
-	int rc;
-
-	if ((rc = store_prepare(st, "SELECT \"host\" FROM registry_issuances WHERE \"id\" = ?", &s, err)))
-		return rc;
-	store_bind_text(s, 1, issuance);
-	rc = store_step(s, err);
-	if (rc == 1)
-		snprintf(cc, 3, "%s", store_col_text(s, 0));
-	store_finalize(s);
-	if (rc == 0)
-		return c2c_err_set(err, C2C_ENOTFOUND, "no issuance '%s'", issuance);
-	return rc < 0 ? rc : 0;
 }
 
 /* "shares": {"JP-GOV-1": 30, "KH-GOV-1": 70}, or with hundredths as

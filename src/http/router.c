@@ -511,7 +511,7 @@ void http_dispatch(const char *method, char *target, size_t len, const char *bod
 	size_t id_len;
 	long long data_version = -1;
 	unsigned long generation = 0;
-	int rc, status = 0, cacheable;
+	int rc, status = 0, cacheable, with_body;
 
 	memset(out, 0, sizeof(*out));
 	memset(&rq, 0, sizeof(rq));
@@ -522,8 +522,11 @@ void http_dispatch(const char *method, char *target, size_t len, const char *bod
 		http_reply_error(out, 414, &err);
 		return;
 	}
-	/* the cache's key: the target as sent, before it is decoded in place */
-	snprintf(key, sizeof(key), "%.*s", (int)(len < sizeof(key) ? len : 0), target);
+	/* the cache's key: the target as sent, before it is decoded in place;
+	 * only a read can be answered from the cache */
+	key[0] = '\0';
+	if ((!strcmp(method, "GET") || !strcmp(method, "HEAD")) && len < sizeof(key))
+		snprintf(key, sizeof(key), "%.*s", (int)len, target);
 	if ((query = memchr(target, '?', len))) {
 		plen = (size_t)(query - target);
 		qlen = len - plen - 1;
@@ -557,10 +560,11 @@ void http_dispatch(const char *method, char *target, size_t len, const char *bod
 		rq.id = idbuf;
 	}
 	rq.method = rq.route->method;
+	with_body = takes_body(rq.route);
 	rq.cred = cred;
 	rq.store = store;
 	rq.store_cls = store_cls;
-	if (body && !takes_body(rq.route)) {
+	if (body && !with_body) {
 		c2c_err_set(&err, C2C_EUSAGE, "%s %s takes no request body", rq.route->method,
 			    rq.route->path);
 		http_reply_error(out, 413, &err);
@@ -575,7 +579,7 @@ void http_dispatch(const char *method, char *target, size_t len, const char *bod
 	if ((rc = http_access(&rq, &err)) ||
 	    (query && (rc = http_query_parse(query, qlen, &rq, &err))) ||
 	    (rc = check_params(&rq, &err)) ||
-	    (takes_body(rq.route) && (rc = check_body(&rq, body, body_len, &status, &err)))) {
+	    (with_body && (rc = check_body(&rq, body, body_len, &status, &err)))) {
 		http_reply_error(out, status, &err);
 		json_decref(rq.body);
 		return;

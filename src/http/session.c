@@ -13,11 +13,6 @@
 #include <stdio.h>
 #include <string.h>
 
-/* auth.c's default lifetime of a session, in seconds, for Max-Age. */
-#ifndef HTTP_SESSION_MAX_AGE
-#define HTTP_SESSION_MAX_AGE (12 * 3600)
-#endif
-
 static json_t *who_json(const struct auth_user *u, const char *csrf)
 {
 	json_t *o = json_object();
@@ -52,7 +47,7 @@ int http_post_session(struct http_request *rq, json_t **out, struct c2c_err *err
 		return rc;
 	snprintf(rq->set_cookie, sizeof(rq->set_cookie),
 		 "c2c_session=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%d%s", session,
-		 HTTP_SESSION_MAX_AGE, rq->cred && rq->cred->tls ? "; Secure" : "");
+		 AUTH_SESSION_SECONDS, rq->cred && rq->cred->tls ? "; Secure" : "");
 	*out = who_json(&u, csrf);
 	return *out ? 0 : c2c_err_set(err, C2C_ENOMEM, "out of memory");
 }
