@@ -236,6 +236,10 @@ struct scn_measure {
 	char project[SCN_ID_MAX];           /* an atlas project id, or "" */
 	struct scn_change ch[SCN_MAX_CHANGES];
 	int nch;
+	/* where a project measure's figure comes from ("basis" in the document):
+	 * the stated reduction, or the MRV-verified rate `scenario link
+	 * --mrv-project` wrote; "" = stated.  Last, away from what scn_run reads. */
+	char basis[160];
 };
 
 struct scn_model {
@@ -294,9 +298,11 @@ int city_scenario_get(struct store *st, const char *id, struct scn_model *m, jso
 		      struct c2c_err *err);
 int city_scenarios(struct store *st, json_t **out, struct c2c_err *err);
 /* Attach an atlas project as a countermeasure: a fixed reduction of `t` in
- * `sector` (the project's stated or, later, MRV-verified reduction). */
+ * `sector`, the project's stated reduction, or its MRV-verified yearly rate
+ * with `basis` saying so (NULL: stated).  Linking a measure id again
+ * replaces it, so a rate is brought up to date by linking again. */
 int city_scenario_link(struct store *st, const char *id, const char *measure, const char *project,
-		       const char *sector, double t, struct c2c_err *err);
+		       const char *sector, double t, const char *basis, struct c2c_err *err);
 /* The run as JSON (sectors, totals, measures with their parts, the rule). */
 json_t *city_scenario_run_json(const struct scn_model *m, enum scn_attribution how);
 

@@ -477,7 +477,7 @@ int city_scenario_parse(json_t *doc, const char *name, struct scn_model *m, stru
 		return rc;
 	json_array_foreach(arr, i, o) {
 		struct scn_measure *me = &m->m[i];
-		json_t *chs, *ch, *kind = json_object_get(o, "kind"), *pj = json_object_get(o, "project");
+		json_t *chs, *ch, *bs, *kind = json_object_get(o, "kind"), *pj = json_object_get(o, "project");
 		size_t k;
 		int ok = 0;
 		snprintf(at, sizeof(at), "measures[%zu]", i);
@@ -497,6 +497,12 @@ int city_scenario_parse(json_t *doc, const char *name, struct scn_model *m, stru
 			return rc;
 		if (!strcmp(me->kind, "project") && !me->project[0])
 			return bad(&c, at, "a project measure names its atlas project");
+		if ((bs = json_object_get(o, "basis"))) {
+			snprintf(at, sizeof(at), "measures[%zu].basis", i);
+			if (!json_is_string(bs) || json_string_length(bs) >= sizeof(me->basis))
+				return bad(&c, at, "a text of at most 159 bytes");
+			snprintf(me->basis, sizeof(me->basis), "%s", json_string_value(bs));
+		}
 		chs = json_object_get(o, "changes");
 		if (!json_is_array(chs) || !json_array_size(chs) || json_array_size(chs) > SCN_MAX_CHANGES) {
 			snprintf(at, sizeof(at), "measures[%zu].changes", i);
@@ -671,10 +677,11 @@ int city_scenarios(struct store *st, json_t **out, struct c2c_err *err)
 }
 
 int city_scenario_link(struct store *st, const char *id, const char *measure, const char *project,
-		       const char *sector, double t, struct c2c_err *err)
+		       const char *sector, double t, const char *basis, struct c2c_err *err)
 {
 	struct scn_model *m = malloc(sizeof(*m));
-	json_t *doc = NULL, *ms;
+	json_t *doc = NULL, *ms, *me, *o;
+	size_t i;
 	int rc;
 
 	if (!m)
@@ -688,8 +695,29 @@ int city_scenario_link(struct store *st, const char *id, const char *measure, co
 		ms = json_array();
 		json_object_set_new(doc, "measures", ms);
 	}
-	json_array_append_new(ms, json_pack("{s:s, s:s, s:s, s:[{s:s, s:s, s:f}]}", "id", measure, "kind", "project",
-					    "project", project, "changes", "type", "cut", "sector", sector, "t", t));
+	/* linking a project measure again replaces it (a new MRV rate, a
+	 * corrected figure) in its place in the order; a model measure of that
+	 * id is not overwritten by a project */
+	json_array_foreach(ms, i, o) {
+		const char *oid = json_string_value(json_object_get(o, "id")),
+			   *kind = json_string_value(json_object_get(o, "kind"));
+		if (oid && !strcmp(oid, measure)) {
+			if (!kind || strcmp(kind, "project")) {
+				rc = c2c_err_set(err, C2C_ECONFLICT, "scenario %s: measure %s exists and is not a project measure",
+						 id, measure);
+				goto fail;
+			}
+			break;
+		}
+	}
+	me = json_pack("{s:s, s:s, s:s, s:[{s:s, s:s, s:f}]}", "id", measure, "kind", "project", "project", project,
+		       "changes", "type", "cut", "sector", sector, "t", t);
+	if (basis)
+		json_object_set_new(me, "basis", json_string(basis));
+	if (i < json_array_size(ms))
+		json_array_set_new(ms, i, me);
+	else
+		json_array_append_new(ms, me);
 	/* the new document is checked whole, as if it had been added so */
 	if ((rc = city_scenario_parse(doc, id, m, err)) || (rc = check_links(st, m, id, err)) ||
 	    (rc = put_scenario(st, m, doc, 1, err)) || (rc = store_commit(st, err)))
@@ -738,7 +766,8 @@ json_t *city_scenario_run_json(const struct scn_model *m, enum scn_attribution h
 							  "project", m->m[i].project[0] ? json_string(m->m[i].project) : json_null(),
 							  "reduction_t", t_of_kg(part_kg[i]),
 							  "share_pct", bau - cm ? round(1000.0 * (double)part_kg[i] / (double)(bau - cm)) / 10.0 : 0.0,
-							  "basis", m->m[i].project[0] ? "stated reduction (no MRV result linked yet)" : "model"));
+							  "basis", m->m[i].basis[0] ? m->m[i].basis
+								   : m->m[i].project[0] ? "stated reduction" : "model"));
 	}
 	return json_pack("{s:{s:s, s:s, s:s, s:i, s:i}, s:{s:f, s:f}, s:o, s:{s:o, s:o, s:o, s:o}, s:o, s:{s:s, s:o, s:s}}",
 			 "scenario", "id", m->id, "name", m->name, "place_id", m->place, "base_year", m->base_year,

@@ -7,7 +7,9 @@
 #include "core/json.h"
 #include "cli.h"
 #include "city/city.h"
+#include "mrv/mrv.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,7 +21,8 @@ static const char u_list[] = "c2c city scenario list [--format table|csv|json]";
 static const char u_show[] = "c2c city scenario show ID";
 static const char u_run[] = "c2c city scenario run ID [--attribution shapley|sequential] [--format table|json]";
 static const char u_link[] =
-	"c2c city scenario link ID --measure ID --project ATLAS-PROJECT-ID --sector SECTOR --reduction-t N [--format json]";
+	"c2c city scenario link ID --measure ID --project ATLAS-PROJECT-ID --sector SECTOR"
+	" (--reduction-t N | --mrv-project MRV-PROJECT-ID) [--format json]";
 
 static void usage(FILE *fp)
 {
@@ -58,13 +61,59 @@ static void print_run_table(json_t *run)
 	}
 }
 
+/*
+ * `scenario link`: a stated reduction (--reduction-t), or the MRV project's
+ * verified yearly rate (--mrv-project: its approved reports' ER over the
+ * days they cover, times 365), read now and written into the measure with
+ * its basis; linking again brings it up to date.
+ */
+static int link(struct store *st, const struct cli_args *a, enum cli_format fmt, struct c2c_err *err)
+{
+	const char *measure = cli_opt(a, "measure"), *project = cli_opt(a, "project"), *sector = cli_opt(a, "sector"),
+		   *t = cli_opt(a, "reduction-t"), *mrv = cli_opt(a, "mrv-project");
+	char basis[160], er[32], *end;
+	struct mrv_rate rate;
+	double v = -1;
+	int rc;
+
+	if (!measure || !project || !sector || !t == !mrv)
+		return c2c_err_set(err, C2C_EUSAGE, "link: --measure, --project, --sector and one of --reduction-t or"
+				   " --mrv-project are required");
+	if (t) {
+		v = strtod(t, &end);
+		if (!*t || *end || v < 0)
+			return c2c_err_set(err, C2C_EUSAGE, "--reduction-t: '%s' is not a number of tonnes >= 0", t);
+	} else {
+		if ((rc = mrv_verified_rate(st, mrv, &rate, err)))
+			return rc;
+		v = round(rate.t_per_year * 1000) / 1000; /* to the kg, as the run prints */
+		mrv_format_micro(rate.er_micro, er, sizeof(er));
+		snprintf(basis, sizeof(basis), "MRV-verified: %d approved report%s of %s, %s..%s (%lld days, ER %s t)",
+			 rate.reports, rate.reports == 1 ? "" : "s", mrv, rate.from, rate.to, (long long)rate.days, er);
+	}
+	if ((rc = city_scenario_link(st, a->pos[0], measure, project, sector, v, mrv ? basis : NULL, err)))
+		return rc;
+	if (fmt == FMT_JSON) {
+		json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:f, s:s}", "scenario", a->pos[0], "measure", measure,
+				      "project", project, "sector", sector, "reduction_t", v, "basis",
+				      mrv ? basis : "stated reduction");
+		print_json(o);
+		json_decref(o);
+	} else {
+		printf("scenario %s: project %s linked as measure %s (%.3f t a year in %s; %s)\n", a->pos[0], project,
+		       measure, v, sector, mrv ? basis : "stated reduction");
+	}
+	return 0;
+}
+
 int city_cli_scenario(int argc, char **argv, const struct cli_command *cmd, struct c2c_err *err)
 {
 	static const char *const o_add[] = {"format", NULL};
 	static const char *const f_add[] = {"replace", NULL};
 	static const char *const o_list[] = {"format", NULL};
 	static const char *const o_run[] = {"attribution", "format", NULL};
-	static const char *const o_link[] = {"measure", "project", "sector", "reduction-t", "format", NULL};
+	static const char *const o_link[] = {"measure", "project", "sector", "reduction-t", "mrv-project",
+						    "format", NULL};
 	struct cli_command subcmd = *cmd;
 	const char *sub, *u;
 	struct store *st = NULL;
@@ -154,26 +203,9 @@ int city_cli_scenario(int argc, char **argv, const struct cli_command *cmd, stru
 		}
 		free(m);
 	} else {
-		const char *measure = cli_opt(&a, "measure"), *project = cli_opt(&a, "project"),
-			   *sector = cli_opt(&a, "sector"), *t = cli_opt(&a, "reduction-t");
-		char *end;
-		double v = t ? strtod(t, &end) : -1;
-		if (!measure || !project || !sector || !t) {
-			rc = c2c_err_set(err, C2C_EUSAGE, "link: --measure, --project, --sector and --reduction-t are required");
+		rc = link(st, &a, fmt, err);
+		if (rc == C2C_EUSAGE)
 			goto usage;
-		}
-		if (!*t || *end || v < 0) {
-			rc = c2c_err_set(err, C2C_EUSAGE, "--reduction-t: '%s' is not a number of tonnes >= 0", t);
-			goto usage;
-		}
-		if (!(rc = city_scenario_link(st, a.pos[0], measure, project, sector, v, err)) && fmt == FMT_JSON) {
-			json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:f}", "scenario", a.pos[0], "measure", measure,
-					      "project", project, "sector", sector, "reduction_t", v);
-			print_json(o);
-			json_decref(o);
-		} else if (!rc)
-			printf("scenario %s: project %s linked as measure %s (%s t in %s)\n", a.pos[0], project, measure,
-			       t, sector);
 	}
 out:
 	if (st)

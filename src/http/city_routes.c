@@ -3,10 +3,14 @@
  * public to read as cities publish them, and one write: an observed value
  * of an indicator's measure, by the city itself.  The same city/ calls as
  * `c2c city inventory list`, `c2c city indicators list|evaluate|observe`,
- * `c2c city scenario list`, with the same JSON.
+ * `c2c city inventory show`, `c2c city scenario list|show|run`, with the same
+ * JSON.
  */
 #include "router.h"
 #include "city/city.h"
+
+#include <stdlib.h>
+#include <string.h>
 
 int http_get_city_inventories(struct http_request *rq, json_t **out, struct c2c_err *err)
 {
@@ -66,4 +70,60 @@ int http_get_city_scenarios(struct http_request *rq, json_t **out, struct c2c_er
 	if ((rc = http_request_store(rq, &st, err)))
 		return rc;
 	return city_scenarios(st, out, err);
+}
+
+int http_get_city_inventory(struct http_request *rq, json_t **out, struct c2c_err *err)
+{
+	struct city_inventory *inv;
+	struct store *st;
+	int rc;
+	if ((rc = http_request_store(rq, &st, err)))
+		return rc;
+	/* a whole inventory is some 100 kB: not for the worker's stack */
+	if (!(inv = malloc(sizeof(*inv))))
+		return c2c_err_set(err, C2C_ENOMEM, "out of memory");
+	if (!(rc = city_inventory_load(st, http_param_str(rq, "place"), (int)http_param_int(rq, "year", 0), inv,
+				       err)))
+		*out = city_inventory_json(inv);
+	free(inv);
+	return rc;
+}
+
+/* The scenario model is large (sectors x technologies x measures): on the
+ * heap, as the CLI keeps it. */
+static int scenario_get(struct http_request *rq, struct scn_model **m, json_t **doc, struct c2c_err *err)
+{
+	struct store *st;
+	int rc;
+	if ((rc = http_request_store(rq, &st, err)))
+		return rc;
+	if (!(*m = malloc(sizeof(**m))))
+		return c2c_err_set(err, C2C_ENOMEM, "out of memory");
+	if ((rc = city_scenario_get(st, rq->id, *m, doc, err))) {
+		free(*m);
+		*m = NULL;
+	}
+	return rc;
+}
+
+int http_get_city_scenario(struct http_request *rq, json_t **out, struct c2c_err *err)
+{
+	struct scn_model *m;
+	int rc = scenario_get(rq, &m, out, err);
+	free(m);
+	return rc;
+}
+
+int http_get_city_scenario_run(struct http_request *rq, json_t **out, struct c2c_err *err)
+{
+	const char *how = http_param_str(rq, "attribution");
+	struct scn_model *m;
+	int rc;
+	if (how && strcmp(how, "shapley") && strcmp(how, "sequential"))
+		return c2c_err_set(err, C2C_EUSAGE, "attribution: '%s' is not shapley or sequential", how);
+	if ((rc = scenario_get(rq, &m, NULL, err)))
+		return rc;
+	*out = city_scenario_run_json(m, how && !strcmp(how, "sequential") ? ATTR_SEQUENTIAL : ATTR_SHAPLEY);
+	free(m);
+	return *out ? 0 : c2c_err_set(err, C2C_ENOMEM, "out of memory");
 }

@@ -310,4 +310,15 @@ struct mrv_issuable {
 int mrv_report_issuable(struct store *st, int64_t id, struct mrv_issuable *out,
 			struct c2c_err *err);
 
+/* A project's verified reductions as a yearly rate (verified.c): the ER of
+ * its approved reports over the days they cover, times 365.  Refused when it
+ * has none, or when two approved periods overlap. */
+struct mrv_rate {
+	int reports;
+	int64_t days, er_micro;
+	char from[11], to[11]; /* first and last day covered */
+	double t_per_year;
+};
+int mrv_verified_rate(struct store *st, const char *project, struct mrv_rate *out, struct c2c_err *err);
+
 #endif

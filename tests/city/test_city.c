@@ -581,16 +581,38 @@ static void test_scenario_store(void **state)
 	assert_int_equal(city_scenario_add(f->st, doc, "example.json", 0, &err), 0);
 	assert_int_equal(city_scenario_add(f->st, doc, "example.json", 0, &err), C2C_ECONFLICT);
 	/* a project that is not in the atlas: refused, the scenario unchanged */
-	assert_int_equal(city_scenario_link(f->st, "example-iskandar-2030", "x", "pj-nowhere", "commercial", 5, &err),
+	assert_int_equal(city_scenario_link(f->st, "example-iskandar-2030", "x", "pj-nowhere", "commercial", 5, NULL, &err),
 			 C2C_EINPUT);
 	assert_non_null(strstr(err.msg, "'pj-nowhere' is not an atlas project"));
 	assert_int_equal(city_scenario_link(f->st, "example-iskandar-2030", "iskandar-study",
-					    "pj-iskandar-decarbonisation-study-2021", "residential", 1000, &err), 0);
+					    "pj-iskandar-decarbonisation-study-2021", "residential", 1000, NULL, &err), 0);
 	assert_int_equal(city_scenario_get(f->st, "example-iskandar-2030", m, NULL, &err), 0);
 	assert_int_equal(m->nmeasures, 6);
 	run = city_scenario_run_json(m, ATTR_SHAPLEY);
 	assert_true(json_real_value(json_object_get(json_object_get(run, "totals"), "reduction_t")) == 198150.0);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(json_object_get(run, "measures"), 5),
+							    "basis")), "stated reduction");
 	json_decref(run);
+	/* linked again with a verified rate: replaced in its place, not added */
+	assert_int_equal(city_scenario_link(f->st, "example-iskandar-2030", "iskandar-study",
+					    "pj-iskandar-decarbonisation-study-2021", "residential", 1500,
+					    "MRV-verified: 1 approved report", &err), 0);
+	assert_int_equal(city_scenario_get(f->st, "example-iskandar-2030", m, NULL, &err), 0);
+	assert_int_equal(m->nmeasures, 6);
+	assert_string_equal(m->m[5].id, "iskandar-study");
+	run = city_scenario_run_json(m, ATTR_SHAPLEY);
+	assert_true(json_real_value(json_object_get(json_object_get(run, "totals"), "reduction_t")) == 198650.0);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(json_object_get(run, "measures"), 5),
+							    "basis")), "MRV-verified: 1 approved report");
+	json_decref(run);
+	/* a model measure is not overwritten by a project of the same id */
+	assert_int_equal(city_scenario_link(f->st, "example-iskandar-2030", "solar-power",
+					    "pj-iskandar-decarbonisation-study-2021", "residential", 1, NULL, &err),
+			 C2C_ECONFLICT);
+	assert_non_null(strstr(err.msg, "measure solar-power exists and is not a project measure"));
+	assert_int_equal(city_scenario_get(f->st, "example-iskandar-2030", m, NULL, &err), 0);
+	assert_int_equal(m->nmeasures, 6);
+	assert_string_equal(m->m[0].kind, "renewable_power");
 	/* a scenario for a place the atlas does not know */
 	json_object_set_new(doc, "id", json_string("elsewhere"));
 	json_object_set_new(doc, "place_id", json_string("xx-nowhere"));
