@@ -182,6 +182,29 @@ json_ok "scenario run: the hand-checked reduction and parts (docs/city.md)" \
 	"d['totals']['reduction_t'] == 197150 and [m['reduction_t'] for m in d['measures']] == [147000, 15000, 15600, 17550, 2000]"
 error_is "city scenario run, unknown rule" 400 usage "/api/v1/city/scenarios/example-iskandar-2030/run?attribution=fair"
 error_is "city scenario that does not exist" 404 not_found "/api/v1/city/scenarios/nowhere/run"
+# --- the readiness check and matching: public, nothing stored -----------------------
+get "readiness questions" 200 "/api/v1/readiness/questions"
+same_as_cli "readiness questions" readiness questions --format json
+# every item answered: 3 for the first check's, 0 for the last check's, 1 elsewhere
+python3 -c "
+import json
+qs = json.load(open('$WORK/body'))
+last = max(q['check'] for q in qs)
+print(json.dumps({'answers': {q['item']: 3 if q['check'] == 1 else 0 if q['check'] == last else 1 for q in qs}}))
+" >"$WORK/answers.json"
+get "readiness score" 200 "/api/v1/readiness/score" -X POST -H 'Content-Type: application/json' --data-binary @"$WORK/answers.json"
+same_as_cli "readiness score" readiness score "$WORK/answers.json" --format json
+error_is "readiness score with an answer out of range" 422 input "/api/v1/readiness/score" -X POST \
+	-H 'Content-Type: application/json' --data '{"answers": {"r1-water-waste": 7}}'
+error_is "readiness score without answers" 400 usage "/api/v1/readiness/score" -X POST -H 'Content-Type: application/json' --data '{}'
+get "match VN water" 200 "/api/v1/match?country=VN&sector=water&tech=pump&size=medium&limit=3"
+same_as_cli "match VN water" match --country VN --sector water --tech pump --size medium --limit 3 --format json
+json_ok "match: Yokohama first for water in Viet Nam, with its reasons" \
+	"d['bodies'][0]['id'] == 'jp-yokohama-city' and len(d['bodies'][0]['why']) > 0 and len(d['bodies']) == 3"
+error_is "match for a country that is not one" 422 input "/api/v1/match?country=ZZ"
+error_is "match without a country" 400 usage "/api/v1/match?sector=water"
+get "match evaluation" 200 "/api/v1/match/evaluation"
+same_as_cli "match evaluation" match evaluate --format json
 get "agreements?body_id=jp-toyama-city" 200 "/api/v1/agreements?body_id=jp-toyama-city"
 same_as_cli "agreements toyama" agreements --body-id jp-toyama-city --format json
 get "countries?jcm_partner=1" 200 "/api/v1/countries?jcm_partner=1"
@@ -278,7 +301,7 @@ for path, item in doc["paths"].items():
     op = item["get"]
     req = [p for p in op["parameters"] if p.get("required")]
     known = {"account": "JP-GOV-1", "place": "cn-tianjin-city", "framework": "tianjin-eco-city", "year": "2022",
-             "attribution": "sequential"}
+             "attribution": "sequential", "country": "VN", "sector": "water", "size": "medium"}
     base = {p["name"]: known.get(p["name"], "Toyama") for p in req}
     for p in op["parameters"]:
         s = p["schema"]

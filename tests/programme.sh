@@ -161,6 +161,9 @@ run "match table" 0 "$BIN" match --country ID --sector waste
 has "match table has schemes" "$WORK/out" "sc-city-to-city-collaboration"
 run "match without country" 2 "$BIN" match --sector waste
 run "match bad size" 3 "$BIN" match --country VN --size huge
+has "match bad size named" "$WORK/err" "size: 'huge' is not small, medium or large"
+run "match, a country that is not one" 3 "$BIN" match --country ZZ
+has "the country named" "$WORK/err" "country: 'ZZ' is not an ISO 3166-1 alpha-2 code"
 run "evaluate" 0 "$BIN" match evaluate --format json
 json_ok "leave-one-out over the 64 atlas partnerships (plus the new one)" \
   "d['partnerships']==65 and 0 <= d['top3_hits'] <= 65 and len(d['models'])==3"

@@ -11,6 +11,7 @@
  * and are not fitted to it.
  */
 #include "internal.h"
+#include "core/iso3166.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -450,14 +451,19 @@ static json_t *rank_schemes(const struct mdata *d, const struct programme_need *
 	return rows;
 }
 
+/* The messages name the field as both the CLI (--country) and the API
+ * (?country=) call it: by its bare name. */
 static int check_need(const struct programme_need *n, struct c2c_err *err)
 {
-	if (!n->country || strlen(n->country) != 2)
-		return c2c_err_set(err, C2C_EINPUT, "--country is required (ISO 3166-1 alpha-2, e.g. VN)");
+	if (!n->country || !*n->country)
+		return c2c_err_set(err, C2C_EINPUT, "country is required (ISO 3166-1 alpha-2, e.g. VN)");
+	if (!iso3166_is_code(n->country))
+		return c2c_err_set(err, C2C_EINPUT, "country: '%.16s' is not an ISO 3166-1 alpha-2 code (e.g. VN)",
+				   n->country);
 	if (n->sector && !prog_enum_has(prog_sectors(), n->sector, strlen(n->sector)))
-		return c2c_err_set(err, C2C_EINPUT, "--sector: '%s' is not one of %s", n->sector, prog_sectors());
+		return c2c_err_set(err, C2C_EINPUT, "sector: '%.64s' is not one of %s", n->sector, prog_sectors());
 	if (n->size && strcmp(n->size, "small") && strcmp(n->size, "medium") && strcmp(n->size, "large"))
-		return c2c_err_set(err, C2C_EINPUT, "--size: '%s' is not small, medium or large", n->size);
+		return c2c_err_set(err, C2C_EINPUT, "size: '%.64s' is not small, medium or large", n->size);
 	return prog_check_text("tech", n->keywords, 0, 400, err);
 }
 

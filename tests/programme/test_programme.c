@@ -603,11 +603,16 @@ static void test_match_known(void **state)
 	{
 		struct programme_need m = {.country = "ID", .sector = "magic"};
 		assert_int_equal(programme_match(f->st, &m, &res, &err), C2C_EINPUT);
-		assert_non_null(strstr(err.msg, "--sector: 'magic'"));
+		assert_non_null(strstr(err.msg, "sector: 'magic' is not one of"));
 		m.sector = NULL;
 		m.size = "huge";
 		assert_int_equal(programme_match(f->st, &m, &res, &err), C2C_EINPUT);
+		assert_non_null(strstr(err.msg, "size: 'huge' is not small, medium or large"));
 		m.size = NULL;
+		m.country = "ZZ"; /* two letters, but no country */
+		assert_int_equal(programme_match(f->st, &m, &res, &err), C2C_EINPUT);
+		assert_non_null(strstr(err.msg, "country: 'ZZ' is not an ISO 3166-1 alpha-2 code"));
+		m.country = "ID";
 		m.hide = "p999";
 		assert_int_equal(programme_match(f->st, &m, &res, &err), C2C_ENOTFOUND);
 	}
