@@ -203,6 +203,11 @@ json_ok "match: Yokohama first for water in Viet Nam, with its reasons" \
 	"d['bodies'][0]['id'] == 'jp-yokohama-city' and len(d['bodies'][0]['why']) > 0 and len(d['bodies']) == 3"
 error_is "match for a country that is not one" 422 input "/api/v1/match?country=ZZ"
 error_is "match without a country" 400 usage "/api/v1/match?sector=water"
+get "domino edges" 200 "/api/v1/domino/edges"
+same_as_cli "domino edges" domino --format json
+get "domino edges of a channel" 200 "/api/v1/domino/edges?channel=training&to_country=NP"
+same_as_cli "domino edges of a channel" domino --channel training --to-country NP --format json
+json_ok "domino edges: Surabaya -> Nepal by training" "[e['id'] for e in d] == ['dm-surabaya-nepal-waste']"
 get "match evaluation" 200 "/api/v1/match/evaluation"
 same_as_cli "match evaluation" match evaluate --format json
 get "agreements?body_id=jp-toyama-city" 200 "/api/v1/agreements?body_id=jp-toyama-city"
@@ -301,7 +306,8 @@ for path, item in doc["paths"].items():
     op = item["get"]
     req = [p for p in op["parameters"] if p.get("required")]
     known = {"account": "JP-GOV-1", "place": "cn-tianjin-city", "framework": "tianjin-eco-city", "year": "2022",
-             "attribution": "sequential", "country": "VN", "sector": "water", "size": "medium"}
+             "attribution": "sequential", "country": "VN", "sector": "water", "size": "medium",
+             "channel": "training"}
     base = {p["name"]: known.get(p["name"], "Toyama") for p in req}
     for p in op["parameters"]:
         s = p["schema"]

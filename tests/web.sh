@@ -11,8 +11,12 @@
 # another's, a verifier's approval, a participant's transfer and retirement,
 # the office's decision, the log-in limit; before it (web/test/forms2.mjs) a
 # registrar's issue, authorize and allocate, a municipality's proposal and
-# the office's score sheet.  Screenshots go to
-# BUILD_DIR/web-screenshots/.
+# the office's score sheet; last, on a third database with the example
+# scenario, inventory and Tianjin observations (web/test/city.mjs), the
+# decarbonization domino and cities' GHG work against the figures of
+# docs/city.md, and (web/test/advice.mjs) the readiness check and matching
+# against the worked numbers of docs/programme.md and the API.  Screenshots
+# go to BUILD_DIR/web-screenshots/.
 #
 # No chromium, no node or no built pages is a failure, never a skip: a
 # browser test that cannot run has not passed.
@@ -206,7 +210,7 @@ elif serve; then
 	start=$(date +%s)
 	# one browser test file against the served database, its checks counted
 	run_node() { # run_node NAME: web/test/NAME.mjs
-		(cd "$WEB" && timeout 120 node "test/$1.mjs" "$URL/" "$shots") >"$WORK/$1.log" 2>&1
+		(cd "$WEB" && C2C_BIN="$BIN" C2C_DB="$DB" timeout 120 node "test/$1.mjs" "$URL/" "$shots") >"$WORK/$1.log" 2>&1
 		st=$?
 		cat "$WORK/$1.log"
 		p=$(grep -c '^ok: ' "$WORK/$1.log")
@@ -222,6 +226,32 @@ elif serve; then
 	echo "forms: $(($(date +%s) - start)) s"
 	stop
 	[ "$st" -eq 0 ] && ok "c2c serve exits 0 on SIGTERM after the forms" || bad "c2c serve exit $st after the forms"
+fi
+
+# --- the domino and cities' GHG work in chromium, on a database of their own --
+# the example scenario, the example inventory and four Tianjin observations
+# (those of tests/city.sh: indicator 10 met and improving, 13 met, 22 not met)
+DB="$WORK/city.db"
+(
+	c2c init &&
+	c2c city scenario add "$HERE/../data/city/scenario-example.json" &&
+	c2c city inventory import "$HERE/city/inventory-example.csv" --place my-iskandar-region --year 2022 --gwp AR5 &&
+	c2c city indicators observe --place cn-tianjin-city --measure tj-10 --year 2012 --value 130 --source example &&
+	c2c city indicators observe --place cn-tianjin-city --measure tj-10 --year 2013 --value 110 --source example &&
+	c2c city indicators observe --place cn-tianjin-city --measure tj-22 --year 2013 --value 40 --source example &&
+	c2c city indicators observe --place cn-tianjin-city --measure tj-13 --year 2013 --value 65 --source example
+) >"$WORK/city-setup.log" 2>&1 && ok "city: database set up (a scenario, an inventory, Tianjin observations)" ||
+	bad "city: set-up failed: $(tail -n 3 "$WORK/city-setup.log")"
+if [ ! -x /usr/bin/chromium ] || [ ! -d "$WEB/node_modules/playwright-core" ]; then
+	bad "city: no chromium or playwright-core (see above)"
+elif serve; then
+	start=$(date +%s)
+	run_node city
+	# the readiness check and matching store nothing: any database with the atlas
+	run_node advice
+	echo "city: $(($(date +%s) - start)) s"
+	stop
+	[ "$st" -eq 0 ] && ok "c2c serve exits 0 on SIGTERM after the city pages" || bad "c2c serve exit $st after the city pages"
 fi
 
 echo "web: $pass passed, $fail failed"

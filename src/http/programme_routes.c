@@ -140,6 +140,16 @@ int http_post_decision(struct http_request *rq, json_t **out, struct c2c_err *er
 				on ? on : day, out, err);
 }
 
+int http_get_domino_edges(struct http_request *rq, json_t **out, struct c2c_err *err)
+{
+	struct store *st;
+	int rc;
+	if ((rc = http_request_store(rq, &st, err)))
+		return rc;
+	return programme_domino_edges(st, http_param_str(rq, "case_id"), http_param_str(rq, "from_place_id"),
+				      http_param_str(rq, "to_country"), http_param_str(rq, "channel"), out, err);
+}
+
 int http_get_domino_chains(struct http_request *rq, json_t **out, struct c2c_err *err)
 {
 	struct store *st;

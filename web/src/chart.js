@@ -10,7 +10,9 @@
 // Tab stop; the arrow keys, Home and End move between the bars (each has an
 // aria-label with its value), Enter opens the list behind a bar.  The SVG is
 // drawn at the width of its box, so text stays readable on a phone, and again
-// when the box changes width.
+// when the box changes width.  Grouped (spec.grouped, vertical only): each
+// bar's parts stand side by side instead of stacked (a city's emissions by
+// sector for three cases); one Tab stop per group all the same.
 import { fmt, h, t } from './core.js';
 
 // Ticks of 1, 2 or 5 times a power of ten, at most about `most` of them, from 0
@@ -47,7 +49,9 @@ let serial = 0;
 // spec: { id, title, note, orient: 'v'|'h', unit, keyHead, total (bool),
 //   unit1: the unit for exactly 1 (else unit),
 //   bars: [{ key, label (on the axis), full (in words), value, href?, parts?: [{ state, value }] }],
-//   legend: [{ state, label }] for stacked bars, extraCols: [{ head, cell(bar) }], empty }
+//   legend: [{ state, label }] for stacked bars, extraCols: [{ head, cell(bar) }], empty,
+//   grouped: the parts side by side (orient 'v'), table: false when the page
+//   shows the numbers in a table of its own under the chart }
 export function barChart(spec) {
   const id = `chart-${spec.id}-${++serial}`;
   const fig = h('figure', { class: 'chart', 'data-chart': spec.id });
@@ -61,9 +65,9 @@ export function barChart(spec) {
   }
   const sum = bars.reduce((s, b) => s + b.value, 0);
   const u = (n) => (n === 1 && spec.unit1 ? spec.unit1 : spec.unit);
-  const top = bars.reduce((m, b) => (b.value > m.value ? b : m), bars[0]);
+  const top = bars.reduce((m, b) => (peak(b, spec) > peak(m, spec) ? b : m), bars[0]);
   fig.append(h('p', { id: sumId, class: 'chart-summary' },
-    `${fmt(bars.length)} ${t('ch_bars')} · ${t('ch_summary_max')}: ${top.full} (${fmt(top.value)} ${u(top.value)})`,
+    `${fmt(bars.length)} ${t('ch_bars')} · ${t('ch_summary_max')}: ${said(top, spec, u, true)}`,
     spec.total ? ` · ${t('ch_total')}: ${fmt(sum)} ${u(sum)}` : ''));
 
   const box = h('div', { class: 'chart-box' });
@@ -79,12 +83,12 @@ export function barChart(spec) {
     h('table', { class: 'plist chart-table' },
       h('caption', {}, spec.title),
       h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, spec.keyHead),
-        h('th', { scope: 'col', class: 'num' }, spec.unit),
+        spec.grouped ? null : h('th', { scope: 'col', class: 'num' }, spec.unit),
         partHeads.map((l) => h('th', { scope: 'col', class: 'num' }, l.label)),
         (spec.extraCols || []).map((c) => h('th', { scope: 'col' }, c.head)))),
       h('tbody', {}, bars.map((b) => h('tr', { 'data-key': b.key },
         h('th', { scope: 'row' }, b.href ? h('a', { href: b.href }, b.full) : b.full),
-        h('td', { class: 'num' }, fmt(b.value)),
+        spec.grouped ? null : h('td', { class: 'num' }, fmt(b.value)),
         partHeads.map((l) => h('td', { class: 'num' }, fmt((b.parts || []).find((p) => p.state === l.state)?.value || 0))),
         (spec.extraCols || []).map((c) => h('td', {}, c.cell(b))))))));
   const toggle = h('button', { type: 'button', class: 'table-toggle', 'aria-expanded': 'false', 'aria-controls': tableId },
@@ -95,16 +99,16 @@ export function barChart(spec) {
     toggle.setAttribute('aria-expanded', String(open));
     toggle.textContent = t(open ? 'ch_table_hide' : 'ch_table_show');
   });
-  fig.append(toggle, table);
+  if (spec.table !== false) fig.append(toggle, table);
 
   // --- drawing and the keyboard ---
   let active = 0, drawnWidth = 0;
-  const say = (b) => { readout.textContent = `${b.full}: ${fmt(b.value)} ${u(b.value)}`; };
+  const say = (b) => { readout.textContent = said(b, spec, u); };
   const open = (b) => { if (b.href) location.hash = b.href; };
   const draw = (width) => {
     drawnWidth = width;
     const hadFocus = box.contains(document.activeElement);
-    const svg = (spec.orient === 'h' ? drawH : drawV)(spec, Math.max(width, 240), u);
+    const svg = (spec.orient === 'h' ? drawH : spec.grouped ? drawGrouped : drawV)(spec, Math.max(width, 240), u);
     svg.setAttribute('aria-labelledby', titleId);
     svg.setAttribute('aria-describedby', sumId);
     const gs = [...svg.querySelectorAll('.bar')];
@@ -148,12 +152,25 @@ export function barChart(spec) {
   return fig;
 }
 
+// the highest value a bar reaches on the axis: its value, or a group's tallest part
+const peak = (b, spec) => (spec.grouped ? Math.max(0, ...(b.parts || []).map((p) => p.value)) : b.value);
+
+// a bar in words: "FY2015: 3 partnerships", or a group's every part
+// ("Residential: Base year 168,000 t, BaU 201,600 t, …"); `most` names only
+// a group's highest part (the summary line)
+function said(b, spec, u, most) {
+  if (!spec.grouped) return most ? `${b.full} (${fmt(b.value)} ${u(b.value)})` : `${b.full}: ${fmt(b.value)} ${u(b.value)}`;
+  const label = (p) => (spec.legend || []).find((l) => l.state === p.state)?.label || p.state;
+  const parts = most ? [b.parts.reduce((m, p) => (p.value > m.value ? p : m), b.parts[0])] : b.parts;
+  return `${b.full}: ${parts.map((p) => `${label(p)} ${fmt(p.value)} ${u(p.value)}`).join(', ')}`;
+}
+
 // one bar: its label and value for assistive technology, the same as a
 // tooltip (an axis label may be cut short), then its shapes
-function barGroup(b, u, ...kids) {
-  const said = `${b.full}: ${fmt(b.value)} ${u(b.value)}`;
+function barGroup(b, u, spec, ...kids) {
+  const words = said(b, spec, u);
   return h('svg:g', { class: 'bar', role: b.href ? 'link' : 'img', 'data-key': b.key, 'data-value': String(b.value),
-    'aria-label': said }, h('svg:title', {}, said), kids);
+    'aria-label': words }, h('svg:title', {}, words), kids);
 }
 
 // the value's rectangles: one, or one per part (stacked in the legend's order)
@@ -179,14 +196,10 @@ function drawV(spec, W, u) {
   const band = iw / n, bw = Math.min(48, band * 0.72);
   const labelW = Math.max(...bars.map((b) => textWidth(b.label))) + 6;
   const every = Math.max(1, Math.ceil(labelW / band)); // label every k-th bar when crowded
-  const svg = h('svg:svg', { class: 'chart-svg', role: 'group', width: W, height: H, viewBox: `0 0 ${W} ${H}` },
-    h('svg:text', { class: 'unit', x: 4, y: 12 }, spec.unit),
-    h('svg:g', { class: 'axis' }, ticks.map((v) => [
-      h('svg:line', { class: 'grid', x1: m.l, x2: W - m.r, y1: y(v), y2: y(v) }),
-      h('svg:text', { x: m.l - 6, y: y(v) + 4, 'text-anchor': 'end' }, fmt(v))])));
+  const svg = vFrame(spec, W, H, m, ticks, y);
   bars.forEach((b, i) => {
     const x0 = m.l + band * i, cx = x0 + band / 2;
-    svg.append(barGroup(b, u,
+    svg.append(barGroup(b, u, spec,
       h('svg:rect', { class: 'hit', x: x0, y: m.t, width: band, height: ih }),
       valueRects(b, spec, (from, v) => ({ x: cx - bw / 2, y: y(from + v), width: bw, height: y(from) - y(from + v) })),
       band >= 14 ? h('svg:text', { class: 'v', x: cx, y: y(b.value) - 5, 'text-anchor': 'middle' }, fmt(b.value)) : null,
@@ -194,6 +207,16 @@ function drawV(spec, W, u) {
   });
   svg.append(h('svg:line', { class: 'baseline', x1: m.l, x2: W - m.r, y1: y(0), y2: y(0) }));
   return svg;
+}
+
+// The frame of a vertical chart (plain or grouped): the SVG with its unit
+// and the value axis, gridlines at the ticks.
+function vFrame(spec, W, H, m, ticks, y) {
+  return h('svg:svg', { class: 'chart-svg', role: 'group', width: W, height: H, viewBox: `0 0 ${W} ${H}` },
+    h('svg:text', { class: 'unit', x: 4, y: 12 }, spec.unit),
+    h('svg:g', { class: 'axis' }, ticks.map((v) => [
+      h('svg:line', { class: 'grid', x1: m.l, x2: W - m.r, y1: y(v), y2: y(v) }),
+      h('svg:text', { x: m.l - 6, y: y(v) + 4, 'text-anchor': 'end' }, fmt(v))])));
 }
 
 // Horizontal bars (names down the side).
@@ -211,12 +234,40 @@ function drawH(spec, W, u) {
       h('svg:text', { x: x(v), y: H - m.b + 16, 'text-anchor': 'middle' }, fmt(v))])));
   bars.forEach((b, i) => {
     const y0 = m.t + row * i, bh = row * 0.66, by = y0 + (row - bh) / 2;
-    svg.append(barGroup(b, u,
+    svg.append(barGroup(b, u, spec,
       h('svg:rect', { class: 'hit', x: 0, y: y0, width: W, height: row }),
       valueRects(b, spec, (from, v) => ({ x: x(from), y: by, width: x(from + v) - x(from), height: bh })),
       h('svg:text', { class: 'v', x: x(b.value) + 5, y: y0 + row / 2 + 4 }, fmt(b.value)),
       h('svg:text', { class: 'k', x: labelW - 8, y: y0 + row / 2 + 4, 'text-anchor': 'end' }, clip(b.label, labelW - 12))));
   });
   svg.append(h('svg:line', { class: 'baseline', x1: x(0), x2: x(0), y1: m.t, y2: H - m.b }));
+  return svg;
+}
+
+// Grouped vertical bars: per group one rectangle per part, side by side in the
+// legend's order, each with its value as data-value (the tests read them).
+function drawGrouped(spec, W, u) {
+  const bars = spec.bars, n = bars.length, legend = spec.legend || [];
+  const m = { t: 22, r: 8, b: 28, l: 64 }, H = 260;
+  const iw = W - m.l - m.r, ih = H - m.t - m.b;
+  const ticks = niceTicks(Math.max(4, ...bars.map((b) => peak(b, spec))));
+  const hi = ticks[ticks.length - 1];
+  const y = (v) => m.t + ih * (1 - v / hi);
+  const band = iw / n, gw = Math.min(40 * legend.length, band * 0.8), pw = gw / Math.max(1, legend.length);
+  const labelW = Math.max(...bars.map((b) => textWidth(b.label))) + 6;
+  const every = Math.max(1, Math.ceil(labelW / band));
+  const svg = vFrame(spec, W, H, m, ticks, y);
+  bars.forEach((b, i) => {
+    const x0 = m.l + band * i, cx = x0 + band / 2;
+    svg.append(barGroup(b, u, spec,
+      h('svg:rect', { class: 'hit', x: x0, y: m.t, width: band, height: ih }),
+      legend.map((l, j) => {
+        const v = (b.parts.find((p) => p.state === l.state) || {}).value || 0;
+        return h('svg:rect', { class: `val part-${l.state}`, 'data-part': l.state, 'data-value': String(v),
+          x: cx - gw / 2 + pw * j, y: y(v), width: Math.max(1, pw - 2), height: y(0) - y(v) });
+      }),
+      i % every === 0 ? h('svg:text', { class: 'k', x: cx, y: H - m.b + 17, 'text-anchor': 'middle' }, clip(b.label, band * every - 4)) : null));
+  });
+  svg.append(h('svg:line', { class: 'baseline', x1: m.l, x2: W - m.r, y1: y(0), y2: y(0) }));
   return svg;
 }

@@ -15,6 +15,11 @@ export function setLang(l) {
 }
 export const t = (k) => (L[k] ? L[k][lang === 'ja' ? 0 : 1] : k);
 export const has = (k) => k in L;
+// t() with its {name} placeholders filled from vars
+export const tf = (k, vars) => t(k).replace(/\{(\w+)\}/g, (m, v) => (v in vars ? String(vars[v]) : m));
+// A label whose `backticked` parts are commands to type: those as <code>, so
+// the empty states can say what to run.
+export const withCode = (s) => s.split('`').map((x, i) => (i % 2 ? h('code', {}, x) : x));
 
 // --- DOM ------------------------------------------------------------------
 export function h(tag, attrs, ...kids) {

@@ -1,5 +1,6 @@
 // main.js - the c2c web app: one page, hash routes (#/ the dashboard, #/map,
-// #/charts, #/data, #/<table>?filters and #/<table>/<id>), every label in
+// #/charts, #/domino, #/cities, #/readiness, #/match, #/data, #/<table>?filters and
+// #/<table>/<id>), every label in
 // Japanese and English, data from the JSON API of the same server
 // (/api/v1/…).  Bundled by build.mjs with d3-geo, topojson-client and
 // world-atlas, so nothing comes from elsewhere.  core.js holds what the pages
@@ -7,9 +8,12 @@
 import { geoNaturalEarth1, geoPath } from 'd3-geo';
 import { feature } from 'topojson-client';
 import world from 'world-atlas/countries-110m.json';
+import { matchPage, readinessPage } from './advice.js';
 import { callPage, callsPage } from './calls.js';
 import { chartsPage } from './charts.js';
+import { citiesPage } from './city.js';
 import { api, app, fmt, h, lang, name, setLang, t } from './core.js';
+import { dominoPage } from './domino.js';
 import { dropFlash } from './forms.js';
 import { mrvPage, reportPage } from './mrv.js';
 import { registryPage } from './registry.js';
@@ -123,7 +127,8 @@ async function mapPage(main) {
 // --- routing and the frame ------------------------------------------------
 // A route is [key, render]: the key names the page in <main data-ready> (the
 // browser tests wait on it) and picks the header link marked current.
-const PAGES = { '': dashboard, map: mapPage, charts: chartsPage, data: dataPage, registry: registryPage, mrv: mrvPage, calls: callsPage };
+const PAGES = { '': dashboard, map: mapPage, charts: chartsPage, data: dataPage, registry: registryPage, mrv: mrvPage, calls: callsPage,
+  domino: dominoPage, cities: citiesPage, readiness: readinessPage, match: matchPage };
 // pages of one record that are not atlas tables: #/mrv/<report>, #/calls/<call>
 const ONE = { mrv: reportPage, calls: callPage };
 function route(path, params) {
@@ -138,7 +143,9 @@ function route(path, params) {
     try { key = decodeURIComponent(id); } catch { /* a stray %: the id as written */ }
     return [`${table}/${key}`, table, (el) => detailPage(table, el, key)];
   }
-  if (TABLES[table] && id == null) return [table, table, (el) => listPage(table, el, params)];
+  // a page of its own wins over a table's list: #/domino is the graph (its
+  // rows are a table on it), #/domino/<id> stays the row's page
+  if (TABLES[table] && id == null && !PAGES[path]) return [table, table, (el) => listPage(table, el, params)];
   const p = PAGES[path] ? path : '';
   return [p || 'dashboard', p || 'dashboard', (el) => PAGES[p](el, params)];
 }

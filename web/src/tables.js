@@ -272,6 +272,9 @@ export async function detailPage(table, page, id) {
             h('a', { href: href(x.table, o[TABLES[x.table].key]) }, name(...rowNames(x.table, o))),
             relMeta(x.table, o, ctx))))
             : h('p', { class: 'empty-list' }, t('none'))))));
+  // a case whose solution spread: the spread drawn, its edges highlighted
+  if (table === 'cases' && (await api('domino')).some((d) => d.case_id === r.id))
+    page.append(h('p', { class: 'more dm-see' }, h('a', { href: `#/domino?case=${encodeURIComponent(r.id)}` }, `${t('dm_see')} →`)));
 }
 
 function relMeta(table, o, ctx) {

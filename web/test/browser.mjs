@@ -15,13 +15,7 @@ const [base, shots] = process.argv.slice(2);
 const origin = new URL(base).origin;
 const json = async (p) => (await fetch(`${origin}/api/v1/${p}`)).json();
 
-const { ctx, page, outside, close } = await launch(origin, shots);
-const problems = [];
-page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
-page.on('pageerror', (e) => problems.push(String(e)));
-const ready = (name) => page.waitForSelector(`#content[data-ready="${name}"]`, { timeout: 15000 });
-// the whole page, or what fits the window (the map pages: their list below is long)
-const shot = (f, fullPage = true) => page.screenshot({ path: join(shots, f), fullPage });
+const { ctx, page, outside, problems, ready, shot, close } = await launch(origin, shots);
 
 try {
   // --- dashboard ---
@@ -218,12 +212,14 @@ try {
     if (tb === 'partnerships') await shot('data.png');
     await page.click(`.tables-index [data-table="${tb}"] a.label`);
     await ready(tb);
-    check(`list ${tb}: one row per row of the API`, await page.locator('.plist tbody tr').count(), rows.length);
+    // #/domino is the domino's graph page: its rows are the table of every spread
+    const rowSel = tb === 'domino' ? '.dm-edges tbody tr' : '.plist tbody tr';
+    check(`list ${tb}: one row per row of the API`, await page.locator(rowSel).count(), rows.length);
     const unnamed = await page.locator('.plist thead th').evaluateAll((ths) => ths.filter((e) => !e.textContent.trim() || e.querySelector('.raw')).length);
     check(`list ${tb}: every column has a label`, unnamed, 0);
     await shot(`list-${tb}.png`, false); // the top: a long list takes seconds to shoot whole
     // the first row's link opens its page
-    const first = page.locator('.plist tbody tr').first();
+    const first = page.locator(rowSel).first();
     const id = await first.getAttribute('data-id');
     await first.locator('a.rowlink').click();
     await ready(`${tb}/${id}`);
@@ -234,6 +230,14 @@ try {
     check(`detail ${tb}: every coded value translated`, await page.locator('dl.fields .raw-value').count(), 0);
     await shot(`detail-${tb}.png`);
   }
+
+  // cities on the built-in data: no scenario, no inventory yet; the page says what to run
+  await page.goto(`${base}#/cities`);
+  await ready('cities');
+  check('cities, built-in data: the empty states say what to run',
+    (await page.locator('.empty-state[data-empty="scenarios"] code, .empty-state[data-empty="inventories"] code').allTextContents()).join(' | '),
+    'c2c city scenario add FILE.json | c2c city inventory import FILE.csv --place ID --year YYYY');
+  await shot('cities-empty.png');
 
   // a project's page: its place and body, as links that work
   const pj = projects.find((p) => p.place_id && p.body_id && p.country !== 'JP');

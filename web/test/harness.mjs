@@ -14,8 +14,12 @@ export const bad = (m) => { counts.failed++; console.log(`FAILED: ${m}`); };
 export const check = (m, got, want) =>
   (got === want ? ok(`${m} (${got})`) : bad(`${m}: got ${JSON.stringify(got)}, expected ${JSON.stringify(want)}`));
 
-// { ctx, page, outside, close }: a browser on a 1280x900 window, English locale.
-export async function launch(origin, shots) {
+// { ctx, page, outside, problems, ready, shot, close }: a browser on a
+// 1280x900 window, English locale.  problems: the console's errors and the
+// page's uncaught exceptions, but those `expected` matches (a refusal the
+// test provokes); ready(name): wait for <main data-ready=name> (main.js sets
+// it when a page is drawn); shot(file, fullPage): a screenshot into shots/.
+export async function launch(origin, shots, expected = null) {
   mkdirSync(shots, { recursive: true });
   const profile = mkdtempSync(join(tmpdir(), 'c2c-chromium-'));
   const ctx = await chromium.launchPersistentContext(profile, {
@@ -34,9 +38,14 @@ export async function launch(origin, shots) {
     outside.push(u);
     return route.abort();
   });
+  const problems = [];
+  page.on('console', (m) => { if (m.type() === 'error' && !(expected && expected.test(m.text()))) problems.push(m.text()); });
+  page.on('pageerror', (e) => problems.push(String(e)));
+  const ready = (name) => page.waitForSelector(`#content[data-ready="${name}"]`, { timeout: 15000 });
+  const shot = (f, fullPage = true) => page.screenshot({ path: join(shots, f), fullPage });
   const close = async () => {
     await ctx.close();
     rmSync(profile, { recursive: true, force: true });
   };
-  return { ctx, page, outside, close };
+  return { ctx, page, outside, problems, ready, shot, close };
 }
