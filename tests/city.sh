@@ -138,6 +138,11 @@ check "evaluation: met, not met, no data; the trend" \
 	"$(c2c city indicators evaluate --place cn-tianjin-city --format json | py 'import json,sys; d=json.load(sys.stdin); s=d["summary"]; l={i["number"]: i for i in d["indicators"]}; print(s["met"], s["not_met"], s["no_data"], l[10]["status"], l[10]["lines"][0]["trend"], l[22]["status"])')" \
 	"2 1 19 met improving not met"
 c2c city indicators evaluate --place cn-tianjin-city >/dev/null 2>&1 && ok "evaluate as a table" || bad "evaluate as a table"
+check "observations listed: place, measure, year, value, in order" \
+	"$(c2c city indicators observations --place cn-tianjin-city --format json | py 'import json,sys; print(" ".join("%s/%s/%d/%g" % (o["name_en"], o["measure_id"], o["year"], o["value"]) for o in json.load(sys.stdin)))')" \
+	"Tianjin/tj-10/2012/130 Tianjin/tj-10/2013/110 Tianjin/tj-13/2013/65 Tianjin/tj-22/2013/40"
+check "observations of a place with none: an empty list" "$(c2c city indicators observations --place vn-da-nang-city --format json)" "[]"
+check "observations as CSV: a header and four rows" "$(c2c city indicators observations --format csv | wc -l | tr -d ' ')" 5
 
 # --- scenarios -------------------------------------------------------------------------
 c2c city scenario add "$ROOT/data/city/scenario-example.json" >/dev/null && ok "scenario add" || bad "scenario add"

@@ -172,6 +172,13 @@ get "city inventory" 200 "/api/v1/city/inventory?place=cn-tianjin-city&year=2022
 same_as_cli "city inventory" city inventory show --place cn-tianjin-city --year 2022 --format json
 error_is "city inventory of a year without one" 404 not_found "/api/v1/city/inventory?place=cn-tianjin-city&year=2021"
 error_is "city inventory without its year" 400 usage "/api/v1/city/inventory?place=cn-tianjin-city"
+"$BIN" city indicators observe --place cn-tianjin-city --measure tj-10 --year 2013 --value 110 --source example >/dev/null
+get "city observations" 200 "/api/v1/city/observations?place=cn-tianjin-city"
+same_as_cli "city observations" city indicators observations --place cn-tianjin-city --format json
+json_ok "city observations: the one made" "[(o['measure_id'], o['year'], o['value']) for o in d] == [('tj-10', 2013, 110.0)]"
+get "city frameworks" 200 "/api/v1/city/frameworks"
+same_as_cli "city frameworks" city indicators frameworks --format json
+json_ok "city frameworks: Tianjin's 22 indicators, counted as a number" "[f['indicators'] for f in d if f['id'] == 'tianjin-eco-city'] == [22]"
 get "city scenario" 200 "/api/v1/city/scenarios/example-iskandar-2030"
 same_as_cli "city scenario" city scenario show example-iskandar-2030
 for how in shapley sequential; do

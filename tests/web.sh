@@ -8,10 +8,11 @@
 # width; then, on a database of its own with users, credits, an MRV report and
 # scored proposals (web/test/forms.mjs), log-in and log-out and the forms of
 # each role: a municipality's edit of its own partnership and its refusal on
-# another's, a verifier's approval, a participant's transfer and retirement,
-# the office's decision, the log-in limit; before it (web/test/forms2.mjs) a
-# registrar's issue, authorize and allocate, a municipality's proposal and
-# the office's score sheet; last, on a third database with the example
+# another's, a verifier's approval, a participant's transfer, retirement and
+# cancellation, the office's decision, the log-in limit; before it
+# (web/test/forms2.mjs) a registrar's issue, authorize and allocate, account
+# open and close and cancellation, a municipality's proposal and the office's
+# score sheet; last, on a third database with the example
 # scenario, inventory and Tianjin observations (web/test/city.mjs), the
 # decarbonization domino and cities' GHG work against the figures of
 # docs/city.md, and (web/test/advice.mjs) the readiness check and matching
@@ -230,7 +231,8 @@ fi
 
 # --- the domino and cities' GHG work in chromium, on a database of their own --
 # the example scenario, the example inventory and four Tianjin observations
-# (those of tests/city.sh: indicator 10 met and improving, 13 met, 22 not met)
+# (those of tests/city.sh: indicator 10 met and improving, 13 met, 22 not met),
+# and Tianjin as a partner city's user, who records one more through the form
 DB="$WORK/city.db"
 (
 	c2c init &&
@@ -239,7 +241,8 @@ DB="$WORK/city.db"
 	c2c city indicators observe --place cn-tianjin-city --measure tj-10 --year 2012 --value 130 --source example &&
 	c2c city indicators observe --place cn-tianjin-city --measure tj-10 --year 2013 --value 110 --source example &&
 	c2c city indicators observe --place cn-tianjin-city --measure tj-22 --year 2013 --value 40 --source example &&
-	c2c city indicators observe --place cn-tianjin-city --measure tj-13 --year 2013 --value 65 --source example
+	c2c city indicators observe --place cn-tianjin-city --measure tj-13 --year 2013 --value 65 --source example &&
+	echo pass-tianjin-0123 | c2c user add tianjin --role partner --scope cn-tianjin-city
 ) >"$WORK/city-setup.log" 2>&1 && ok "city: database set up (a scenario, an inventory, Tianjin observations)" ||
 	bad "city: set-up failed: $(tail -n 3 "$WORK/city-setup.log")"
 if [ ! -x /usr/bin/chromium ] || [ ! -d "$WEB/node_modules/playwright-core" ]; then

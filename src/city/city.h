@@ -189,6 +189,9 @@ int city_framework_import(struct store *st, const char *fw_csv, size_t fw_len, c
 			  struct c2c_err *err);
 int city_observe(struct store *st, const char *place, const char *measure, int year, double value,
 		 const char *source, struct c2c_err *err);
+/* Every observation, or those of one place: place with its names, measure,
+ * year, value, source; by place, measure and year. */
+int city_observations(struct store *st, const char *place, json_t **out, struct c2c_err *err);
 /* Observations CSV: place_id,measure_id,year,value,source; all or none. */
 int city_observations_import(struct store *st, const char *data, size_t len, const char *name,
 			     size_t *rows, struct c2c_err *err);

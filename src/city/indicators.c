@@ -217,7 +217,8 @@ static json_t *col_json(struct store_stmt *s, int i)
 		return json_null();
 	if (!strcmp(n, "target") || !strcmp(n, "value"))
 		return json_real(store_col_double(s, i));
-	if (!strcmp(n, "number") || !strcmp(n, "line") || !strcmp(n, "target_year") || !strcmp(n, "year"))
+	if (!strcmp(n, "number") || !strcmp(n, "line") || !strcmp(n, "target_year") || !strcmp(n, "year") ||
+	    !strcmp(n, "indicators"))
 		return json_integer(store_col_int(s, i));
 	return json_string(store_col_text(s, i));
 }
@@ -227,11 +228,12 @@ static int rows_json(struct store *st, const char *sql, const char *arg, json_t 
 {
 	struct store_stmt *s;
 	int rc;
-	*out = json_array();
+	*out = NULL;
 	if ((rc = store_prepare(st, sql, &s, err)))
 		return rc;
 	if (arg)
 		store_bind_text(s, 1, arg);
+	*out = json_array();
 	while ((rc = store_step(s, err)) == 1) {
 		json_t *o = json_object();
 		for (int i = 0; i < store_col_count(s); i++)
@@ -239,7 +241,12 @@ static int rows_json(struct store *st, const char *sql, const char *arg, json_t 
 		json_array_append_new(*out, o);
 	}
 	store_finalize(s);
-	return rc < 0 ? rc : 0;
+	if (rc < 0) {
+		json_decref(*out);
+		*out = NULL;
+		return rc;
+	}
+	return 0;
 }
 
 int city_frameworks(struct store *st, json_t **out, struct c2c_err *err)
@@ -264,6 +271,19 @@ int city_indicators(struct store *st, const char *framework, json_t **out, struc
 }
 
 /* ---- observations ---------------------------------------------------------------------- */
+
+int city_observations(struct store *st, const char *place, json_t **out, struct c2c_err *err)
+{
+#define OBS_COLS                                                                                        \
+	"SELECT o.\"place_id\", p.\"name_ja\", p.\"name_en\", o.\"measure_id\", o.\"year\", o.\"value\","   \
+	" o.\"source\" FROM city_observations o LEFT JOIN places p ON p.\"id\" = o.\"place_id\" "
+#define OBS_ORDER " ORDER BY o.\"place_id\", o.\"measure_id\", o.\"year\""
+	if (place)
+		return rows_json(st, OBS_COLS "WHERE o.\"place_id\" = ?" OBS_ORDER, place, out, err);
+	return rows_json(st, OBS_COLS OBS_ORDER, NULL, out, err);
+#undef OBS_COLS
+#undef OBS_ORDER
+}
 
 static int measure_known(struct store *st, const char *measure, struct c2c_err *err)
 {

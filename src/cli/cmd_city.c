@@ -317,6 +317,15 @@ static int sub_ind_list(struct store *st, const struct cli_args *a, enum cli_for
 	return rc ? rc : print(rows, fmt, cols);
 }
 
+static int sub_ind_observations(struct store *st, const struct cli_args *a, enum cli_format fmt,
+				struct c2c_err *err)
+{
+	static const char *const cols[] = {"place_id", "measure_id", "year", "value", "source", NULL};
+	json_t *rows;
+	int rc = city_observations(st, cli_opt(a, "place"), &rows, err);
+	return rc ? rc : print(rows, fmt, cols);
+}
+
 static int sub_ind_observe(struct store *st, const struct cli_args *a, enum cli_format fmt, struct c2c_err *err)
 {
 	const char *place, *measure, *value, *source;
@@ -441,6 +450,7 @@ static const char *const o_inv_add[] = {"place", "year", "gwp", "gpc-ref", "nota
 					"activity-value", "activity-unit", "ef-co2", "ef-ch4", "ef-n2o", "ef-unit",
 					"ef-source", "format", NULL};
 static const char *const o_ind_list[] = {"framework", "format", NULL};
+static const char *const o_observations[] = {"place", "format", NULL};
 static const char *const o_observe[] = {"place", "measure", "year", "value", "source", "format", NULL};
 static const char *const o_evaluate[] = {"place", "framework", "year", "format", NULL};
 
@@ -463,6 +473,8 @@ static const struct city_sub indicator_subs[] = {
 	{"list", sub_ind_list, o_ind_list, 1, "c2c city indicators list [--framework ID] [--format table|csv|json]"},
 	{"observe", sub_ind_observe, o_observe, 0,
 	 "c2c city indicators observe --place ID --measure ID --year YYYY --value N --source TEXT [--format json]"},
+	{"observations", sub_ind_observations, o_observations, 1,
+	 "c2c city indicators observations [--place ID] [--format table|csv|json]"},
 	{"import", sub_ind_import, o_fmt, 0, "c2c city indicators import OBSERVATIONS.csv [--format json]"},
 	{"import-framework", sub_ind_import_framework, NULL, 0,
 	 "c2c city indicators import-framework FRAMEWORKS.csv INDICATORS.csv"},

@@ -3,7 +3,8 @@
  * public to read as cities publish them, and one write: an observed value
  * of an indicator's measure, by the city itself.  The same city/ calls as
  * `c2c city inventory list`, `c2c city indicators list|evaluate|observe`,
- * `c2c city inventory show`, `c2c city scenario list|show|run`, with the same
+ * `c2c city inventory show`, `c2c city indicators frameworks|observations`,
+ * `c2c city scenario list|show|run`, with the same
  * JSON.
  */
 #include "router.h"
@@ -28,6 +29,24 @@ int http_get_city_indicators(struct http_request *rq, json_t **out, struct c2c_e
 	if ((rc = http_request_store(rq, &st, err)))
 		return rc;
 	return city_indicators(st, http_param_str(rq, "framework"), out, err);
+}
+
+int http_get_city_frameworks(struct http_request *rq, json_t **out, struct c2c_err *err)
+{
+	struct store *st;
+	int rc;
+	if ((rc = http_request_store(rq, &st, err)))
+		return rc;
+	return city_frameworks(st, out, err);
+}
+
+int http_get_city_observations(struct http_request *rq, json_t **out, struct c2c_err *err)
+{
+	struct store *st;
+	int rc;
+	if ((rc = http_request_store(rq, &st, err)))
+		return rc;
+	return city_observations(st, http_param_str(rq, "place"), out, err);
 }
 
 int http_get_city_evaluation(struct http_request *rq, json_t **out, struct c2c_err *err)

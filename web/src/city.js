@@ -11,6 +11,8 @@
 // the last choice; a choice redraws its own section in place.
 import { barChart } from './chart.js';
 import { api, busy, fmt, h, has, lang, name, name1, t, tf, withCode } from './core.js';
+import { writeForm } from './forms.js';
+import { canCall, inScope, write } from './session.js';
 
 const RULES = ['shapley', 'sequential'];
 const SECTORS = ['I', 'II', 'III', 'IV', 'V', 'VI'];
@@ -210,32 +212,62 @@ function indicatorsTable(ev) {
       h('td', {}, trend(l))))))));
 }
 
-async function drawIndicators(box, state) {
+// The form that records an observed value of one of the framework's measures
+// (POST /api/v1/city/observations): for the office and admin, and for a
+// municipality or partner city at its own place; null for anyone else.
+async function observeForm(state, fw) {
+  if (!(await canCall('POST', '/api/v1/city/observations')) || !inScope('place', state.place)) return null;
+  const lines = await api(`city/indicators?framework=${encodeURIComponent(fw)}`);
+  const measures = [...new Map(lines.map((l) => [l.measure_id, l])).values()];
+  return writeForm({
+    id: 'cy-observe', title: t('cy_obs_h'), intro: t('cy_obs_intro'), submitLabel: t('cy_obs_submit'),
+    fields: [
+      { name: 'measure', label: t('cy_obs_measure'), type: 'select', required: true, placeholder: t('cy_obs_choose'),
+        options: measures.map((l) => [l.measure_id, `${l.number}. ${name1(l.name_ja, l.name_en)} — ${l.measure_en || l.measure_id}${l.unit ? ` (${l.unit})` : ''}`]) },
+      { name: 'year', label: t('c_year'), type: 'number', required: true, min: 1900, max: 2200, value: new Date().getFullYear() - 1 },
+      { name: 'value', label: t('cy_obs_value'), type: 'text', inputmode: 'decimal', required: true, hint: t('cy_obs_value_hint') },
+      { name: 'source', label: t('c_source'), type: 'text', required: true, hint: t('cy_obs_source_hint') },
+    ],
+    submit: (v) => {
+      const value = Number(v.value);
+      if (v.value === '' || !Number.isFinite(value)) return { ok: false, local: true, error: { message: t('cy_obs_not_number') } };
+      return write('POST', 'city/observations', { place: state.place, measure: v.measure, year: v.year, value, source: v.source });
+    },
+    done: (d) => tf('cy_obs_done', { measure: d.measure_id, year: d.year, value: fmt(d.value) }),
+  });
+}
+
+async function drawIndicators(box, state, frameworks) {
   const ev = await api(`city/evaluation?place=${encodeURIComponent(state.place)}`);
   const s = ev.summary;
+  const fw = frameworks.get(ev.framework);
   put(box,
     h('p', { class: 'cy-ind-summary', 'data-met': String(s.met), 'data-not-met': String(s.not_met), 'data-no-data': String(s.no_data) },
-      tf('cy_ind_sum', { framework: ev.framework, n: fmt(s.indicators), met: fmt(s.met), not: fmt(s.not_met), none: fmt(s.no_data) })),
+      tf('cy_ind_sum', { framework: fw ? name1(fw.name_ja, fw.name_en) : ev.framework, n: fmt(s.indicators), met: fmt(s.met),
+        not: fmt(s.not_met), none: fmt(s.no_data) })),
     s.no_data === s.indicators ? emptyState('cy_ind_nodata', 'observations') : null,
-    indicatorsTable(ev));
+    indicatorsTable(ev),
+    await observeForm(state, ev.framework));
 }
 
-// The place choice: no API lists the places with observations, so first the
-// places with an inventory or a scenario, then every place.
-function placeChoice(scens, invs, places) {
-  const withData = [...new Set([...scens.map((s) => s.place_id), ...invs.map((i) => i.place_id)])].filter((id) => places.has(id));
+// The place choice: the places with observations, then those with an
+// inventory or a scenario, then every place.
+function placeChoice(scens, invs, obs, places) {
+  const observed = [...new Set(obs.map((o) => o.place_id))].filter((id) => places.has(id));
+  const withData = [...new Set([...scens.map((s) => s.place_id), ...invs.map((i) => i.place_id)])]
+    .filter((id) => places.has(id) && !observed.includes(id));
   const byName = [...places.values()].sort((a, b) => name1(a.name_ja, a.name_en).localeCompare(name1(b.name_ja, b.name_en)));
-  return { withData, byName, first: withData[0] || byName[0]?.id || '' };
+  return { observed, withData, byName, first: observed[0] || withData[0] || byName[0]?.id || '' };
 }
 
-function indicatorSection(state, choice, places, update) {
+function indicatorSection(state, choice, places, frameworks, update) {
   const sec = h('section', { class: 'cy-indicators-sec', 'aria-labelledby': 'cy-ind-h' }, h('h2', { id: 'cy-ind-h' }, t('cy_ind_h')));
   const opt = (p) => h('option', { value: p.id }, `${name1(p.name_ja, p.name_en)} (${p.country})`);
-  const sel = select('cy-place', [
-    choice.withData.length ? h('optgroup', { label: t('cy_ind_with') }, choice.withData.map((id) => opt(places.get(id)))) : null,
+  const group = (key, ids) => (ids.length ? h('optgroup', { label: t(key) }, ids.map((id) => opt(places.get(id)))) : null);
+  const sel = select('cy-place', [group('cy_ind_observed', choice.observed), group('cy_ind_with', choice.withData),
     h('optgroup', { label: t('cy_ind_all') }, choice.byName.map(opt))], state.place);
   const box = h('div', { class: 'cy-ind-box' });
-  const draw = () => drawIndicators(box, state);
+  const draw = () => drawIndicators(box, state, frameworks);
   sel.addEventListener('change', () => { state.place = sel.value; update(draw); });
   sec.append(h('form', { class: 'filters', onsubmit: (e) => e.preventDefault() }, field('cy-place', t('cy_ind_pick'), sel)),
     h('p', { class: 'note' }, t('cy_ind_note')), box);
@@ -245,10 +277,12 @@ function indicatorSection(state, choice, places, update) {
 // --- the page -------------------------------------------------------------------
 
 export async function citiesPage(page, params) {
-  const [scens, invs, placeRows] = await Promise.all([api('city/scenarios'), api('city/inventories'), api('places')]);
+  const [scens, invs, obs, fws, placeRows] = await Promise.all([api('city/scenarios'), api('city/inventories'),
+    api('city/observations'), api('city/frameworks'), api('places')]);
   const places = new Map(placeRows.map((p) => [p.id, p]));
+  const frameworks = new Map(fws.map((f) => [f.id, f]));
   const invKeys = invs.map((i) => `${i.place_id}@${i.year}`);
-  const choice = placeChoice(scens, invs, places);
+  const choice = placeChoice(scens, invs, obs, places);
   const state = {
     scenario: scens.some((s) => s.id === params.get('scenario')) ? params.get('scenario') : scens[0]?.id,
     attribution: RULES.includes(params.get('attribution')) ? params.get('attribution') : 'shapley',
@@ -271,7 +305,7 @@ export async function citiesPage(page, params) {
     await draw();
   });
   const parts = [scenarioSection(state, scens, places, update), inventorySection(state, invs, places, update),
-    indicatorSection(state, choice, places, update)];
+    indicatorSection(state, choice, places, frameworks, update)];
   page.append(h('h1', {}, t('cy_h')), h('p', { class: 'intro' }, t('cy_intro')), ...parts.map(([sec]) => sec));
   await Promise.all(parts.map(([, draw]) => (draw ? draw() : null)));
 }

@@ -1,14 +1,22 @@
 // registry.js - the JCM registry page (#/registry): every account with its
 // balance (public, GET /api/v1/registry/accounts), and for a user whose role
-// may move credits (the routes' x-c2c-roles) the transfer and retire forms,
-// offering as "from" only the accounts the user's scope covers (a
-// participant: its own accounts; a registrar: its country's; an
+// may call them (the routes' x-c2c-roles) the forms of the registry's
+// operations: open and close an account, issue, authorize and allocate,
+// transfer, retire and cancel, offering only the accounts the user's scope
+// covers (a participant: its own accounts; a registrar: its country's; an
 // administrator: all).  The server checks the scope again.
 import { api, fmt, h, has, t } from './core.js';
 import { flashNote, writeForm } from './forms.js';
-import { canCall, inScope, write } from './session.js';
+import { canCall, inScope, session, write } from './session.js';
 
 const PURPOSES = ['ndc', 'voluntary', 'other'];
+// the kinds of account a user opens; pending, cancellation and retirement
+// accounts are the registry's own and take no transfer
+const HOLDING = ['government', 'entity'];
+const holding = (a) => HOLDING.includes(a.kind);
+// may the user act on this account (a participant: one named in its scope;
+// a registrar: one of its country)?
+const inMyScope = (a) => inScope('account', a.id) || inScope('country', a.country);
 
 // a coded value's label, or the value itself where there is none
 const label = (k, v) => (has(k) ? t(k) : h('span', { class: 'raw-value' }, v));
@@ -72,13 +80,13 @@ async function issueForms(page, accounts) {
     const issuances = rows.map((b) => [b.issuance, `${b.issuance} — ${fmt(b.credits)} (${b.account})`]);
     if (!issuances.length) forms.push(flashNote('allocate'), flashNote('authorize'), h('p', { class: 'note', id: 'pending-none' }, t('pending_none')));
     else {
-      const holding = accounts.filter((a) => a.status === 'open' && (a.kind === 'government' || a.kind === 'entity'));
+      const targets = accounts.filter((a) => a.status === 'open' && holding(a));
       if (mayAllocate)
         forms.push(writeForm({
           id: 'allocate', title: t('allocate_h'), intro: t('allocate_intro'), submitLabel: t('allocate_button'),
           fields: [
             { name: 'issuance', label: t('f_issuance'), type: 'select', required: true, value: issuances[0][0], options: issuances },
-            { name: 'shares', label: t('f_shares'), required: true, hint: `${t('hint_shares')} ${holding.map((a) => a.id).join(', ')}` },
+            { name: 'shares', label: t('f_shares'), required: true, hint: `${t('hint_shares')} ${targets.map((a) => a.id).join(', ')}` },
           ],
           submit: (v) => {
             const shares = parseShares(v.shares);
@@ -99,25 +107,69 @@ async function issueForms(page, accounts) {
   section.append(...forms.filter(Boolean));
 }
 
+// Open and close accounts (an administrator; a registrar in its own
+// country's registry).  Only an empty account can be closed, so the close
+// form offers only the open holding accounts in scope with nothing in them;
+// a bad or taken id and a country outside the scope are the server's to
+// refuse, its message next to the field it names.
+async function accountForms(page, accounts) {
+  const [mayOpen, mayClose] = await Promise.all(['account-open', 'account-close']
+    .map((op) => canCall('POST', `/api/v1/registry/${op}`)));
+  if (!mayOpen && !mayClose) return;
+  const section = h('section', { class: 'writes', 'aria-labelledby': 'acct-forms-h' },
+    h('h2', { id: 'acct-forms-h' }, t('acct_forms_h')));
+  page.append(section);
+  const forms = [];
+  if (mayOpen) {
+    // a registrar's scope is its country: the one registry it may open accounts in
+    const own = session.role === 'registrar' ? String(session.scope || '').split(',')[0].trim() : '';
+    forms.push(writeForm({
+      id: 'account-open', title: t('open_acct_h'), intro: t('open_acct_intro'), submitLabel: t('open_acct_button'),
+      fields: [
+        { name: 'id', label: t('f_acct_id'), required: true, hint: t('hint_acct_id') },
+        { name: 'country', label: t('f_registry'), required: true, value: own, hint: t('hint_registry') },
+        { name: 'kind', label: t('acct_kind'), type: 'select', required: true, placeholder: t('choose'),
+          options: HOLDING.map((k) => [k, t(`acct_kind_${k}`)]) },
+        { name: 'holder', label: t('acct_holder'), required: true, hint: t('hint_holder') },
+      ],
+      submit: (v) => write('POST', 'registry/account-open', v),
+      done: (e, v) => t('open_acct_done').replace('{id}', v.id).replace('{country}', v.country),
+    }));
+  }
+  if (mayClose) {
+    const empty = accounts.filter((a) => holding(a) && a.status === 'open' && a.balance === 0 && inMyScope(a));
+    if (empty.length)
+      forms.push(writeForm({
+        id: 'account-close', title: t('close_acct_h'), intro: t('close_acct_intro'), submitLabel: t('close_acct_button'),
+        fields: [{ name: 'id', label: t('f_account'), type: 'select', required: true, value: empty[0].id,
+          options: empty.map((a) => [a.id, acctLabel(a, false)]) }],
+        submit: (v) => write('POST', 'registry/account-close', { id: v.id }),
+        done: (e, v) => t('close_acct_done').replace('{id}', v.id),
+      }));
+    // the account just closed may have been the last empty one: its status line stays
+    else forms.push(flashNote('account-close'), h('p', { class: 'note', id: 'close-none' }, t('close_acct_none')));
+  }
+  section.append(...forms.filter(Boolean));
+}
+
 export async function registryPage(page) {
   const accounts = await api('registry/accounts');
   page.append(h('h1', {}, t('registry_h')), h('p', { class: 'intro' }, t('registry_intro')),
     h('h2', { id: 'accounts-h' }, t('reg_accounts_h')),
     accounts.length ? accountsTable(accounts) : h('p', { class: 'empty-list' }, t('reg_no_accounts')));
 
+  await accountForms(page, accounts);
   await issueForms(page, accounts);
-  const [mayTransfer, mayRetire] = await Promise.all([canCall('POST', '/api/v1/registry/transfer'),
-    canCall('POST', '/api/v1/registry/retire')]);
-  if (!mayTransfer && !mayRetire) return;
-  // holding accounts (the registry's own pending, retirement and cancellation
-  // accounts take no transfer)
-  const open = accounts.filter((a) => a.status === 'open' && (a.kind === 'government' || a.kind === 'entity'));
+  const [mayTransfer, mayRetire, mayCancel] = await Promise.all(['transfer', 'retire', 'cancel']
+    .map((op) => canCall('POST', `/api/v1/registry/${op}`)));
+  if (!mayTransfer && !mayRetire && !mayCancel) return;
+  const open = accounts.filter((a) => a.status === 'open' && holding(a));
   // the accounts this user may move credits out of, and that hold some
-  const mine = open.filter((a) => a.balance > 0 && (inScope('account', a.id) || inScope('country', a.country)));
+  const mine = open.filter((a) => a.balance > 0 && inMyScope(a));
   const section = h('section', { class: 'writes', 'aria-labelledby': 'reg-forms-h' }, h('h2', { id: 'reg-forms-h' }, t('reg_forms_h')));
   page.append(section);
   if (!mine.length) {
-    section.append(...[flashNote('transfer'), flashNote('retire')].filter(Boolean),
+    section.append(...[flashNote('transfer'), flashNote('retire'), flashNote('cancel')].filter(Boolean),
       h('p', { class: 'note', id: 'reg-none' }, t('reg_none_mine')));
     return;
   }
@@ -145,5 +197,17 @@ export async function registryPage(page) {
       ],
       submit: (v) => write('POST', 'registry/retire', v),
       done: (e, v) => t('retire_done').replace('{q}', fmt(v.quantity)).replace('{account}', v.account),
+    }));
+  // a cancellation is a retirement with no purpose or beneficiary: the
+  // credits go to the registry's cancellation account and never move again
+  if (mayCancel)
+    section.append(writeForm({
+      id: 'cancel', title: t('cancel_h'), intro: t('cancel_intro'), submitLabel: t('cancel_button'),
+      fields: [
+        { name: 'account', label: t('f_account'), type: 'select', options: from, value: from[0][0], required: true },
+        { name: 'quantity', label: t('f_quantity'), type: 'number', min: 1, required: true, hint: t('hint_credits') },
+      ],
+      submit: (v) => write('POST', 'registry/cancel', v),
+      done: (e, v) => t('cancel_done').replace('{q}', fmt(v.quantity)).replace('{account}', v.account),
     }));
 }

@@ -213,6 +213,8 @@ try {
   check('inventory: a notation key shown', await page.locator('.cy-rows tr[data-ref="III.1.2"] td').nth(2).textContent(), 'NO');
 
   // ============ cities: the indicators ============
+  check('indicators: the place with observations is the first choice', await page.locator('#cy-place').inputValue(), 'cn-tianjin-city');
+  check('indicators: the framework named', (await page.locator('.cy-ind-summary').textContent()).startsWith('Sino-Singapore Tianjin Eco-City indicators:'), true);
   await page.selectOption('#cy-place', 'cn-tianjin-city');
   await ready('cities');
   const ev = await json('city/evaluation?place=cn-tianjin-city');
@@ -228,7 +230,6 @@ try {
   check('indicator 10: its target', await tj10.locator('td').nth(1).textContent(), '≤ 120 L/person/day');
   check('indicator 10: the trend', await tj10.locator('td').last().textContent(), 'improving (from 130 in 2012)');
   check('indicator 22: not met', await page.locator('.cy-indicators tr[data-indicator="tj-22"]').getAttribute('data-status'), 'not met');
-  check('indicators: the hash remembers the place', await page.evaluate(() => location.hash), '#/cities?place=cn-tianjin-city');
   check('indicators: no "no observations" note for Tianjin', await page.locator('.empty-state[data-empty="observations"]').count(), 0);
   check('cities: no missing label (English)', await leaked(), '');
   const unlabelled = await page.evaluate(() => [...document.querySelectorAll('input, select')]
@@ -237,6 +238,7 @@ try {
   await shot('cities-en.png');
   await page.selectOption('#cy-place', 'my-iskandar-region');
   await ready('cities');
+  check('indicators: the hash remembers a place other than the first', (await page.evaluate(() => location.hash)).includes('place=my-iskandar-region'), true);
   check('indicators: a place without observations says how to add them',
     (await page.locator('.empty-state[data-empty="observations"] code').first().textContent()).startsWith('c2c city indicators observe'), true);
 
@@ -255,6 +257,47 @@ try {
   check('cities in Japanese: no missing label', await leaked(), '');
   await shot('cities-ja.png');
   await switchLang('cities');
+
+  // ============ an observation recorded through the form ============
+  // tests/web.sh made tianjin (partner city, scope cn-tianjin-city); tj-22's
+  // target is >= 50 % and its 2013 value 40: 55 in 2014 meets it
+  await page.goto(`${base}#/cities?place=cn-tianjin-city`);
+  await ready('cities');
+  check('observe: no form for the public', await page.locator('#cy-observe').count(), 0);
+  await page.click('#login-open');
+  await page.fill('#login-name', 'tianjin');
+  await page.fill('#login-password', 'pass-tianjin-0123');
+  await page.click('#login-form button[type="submit"]');
+  await page.waitForSelector('#who');
+  await ready('cities');
+  check('observe: the form for the partner city at its own place', await page.locator('#cy-observe').count(), 1);
+  await page.click('#cy-observe button[type=submit]');
+  check('observe: empty, the required fields named', await page.locator('#cy-observe [aria-invalid="true"]').count(), 3);
+  await page.selectOption('#cy-observe-measure', 'tj-22');
+  await page.fill('#cy-observe-year', '2014');
+  await page.fill('#cy-observe-value', 'fifty-five');
+  await page.fill('#cy-observe-source', 'browser test');
+  await page.click('#cy-observe button[type=submit]');
+  check('observe: a value that is no number refused on the page', await page.locator('#cy-observe-alert').textContent(), 'The value must be a number.');
+  check('observe: nothing stored', (await json('city/observations?place=cn-tianjin-city')).some((o) => o.year === 2014), false);
+  await page.fill('#cy-observe-value', '55');
+  await page.click('#cy-observe button[type=submit]');
+  check('observe: said', await page.waitForSelector('#cy-observe-status.ok', { timeout: 10000 }).then((e) => e.textContent()),
+    'Recorded: tj-22, 2014, 55');
+  await ready('cities');
+  check('observe: stored as sent', JSON.stringify((await json('city/observations?place=cn-tianjin-city'))
+    .filter((o) => o.year === 2014).map((o) => [o.measure_id, o.value, o.source])), '[["tj-22",55,"browser test"]]');
+  const s2 = page.locator('.cy-ind-summary');
+  check('observe: the evaluation drawn again (3 met, 0 not met, 19 no data)',
+    [await s2.getAttribute('data-met'), await s2.getAttribute('data-not-met'), await s2.getAttribute('data-no-data')].join(' '), '3 0 19');
+  check('observe: indicator 22 now met, improving', [await page.locator('.cy-indicators tr[data-indicator="tj-22"]').getAttribute('data-status'),
+    await page.locator('.cy-indicators tr[data-indicator="tj-22"] td').last().textContent()].join(' / '), 'met / improving (from 40 in 2013)');
+  await shot('cities-observe.png');
+  await page.selectOption('#cy-place', 'my-iskandar-region');
+  await ready('cities');
+  check('observe: no form at a place outside the scope', await page.locator('#cy-observe').count(), 0);
+  await page.click('#logout');
+  await page.waitForSelector('#login-open', { timeout: 10000 });
 
   // ============ phone ============
   await page.setViewportSize({ width: 390, height: 844 });

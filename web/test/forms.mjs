@@ -9,8 +9,9 @@
 // Yokohama) no form is offered and a PATCH forced from the page is refused
 // (403) and changes nothing; a wrong password and the log-in limit say so;
 // log-out returns to the public view; a verifier approves the report; a
-// participant moves and retires credits (balances checked through the API);
-// the office selects a proposal.  Every expected value comes from the API.
+// participant moves, retires and cancels credits (balances checked through
+// the API); the office selects a proposal.  Every expected value comes from
+// the API.
 // Prints "ok: …" / "FAILED: …" (web.sh counts them); screenshots to SHOT_DIR.
 //
 // usage: node test/forms.mjs BASE_URL SHOT_DIR
@@ -280,7 +281,7 @@ try {
   await login('part1');
   await page.waitForSelector('#who');
   await ready('registry');
-  check('participant: the transfer and retire forms', await page.locator('form.write').evaluateAll((fs) => fs.map((f) => f.id).join(',')), 'transfer,retire');
+  check('participant: the transfer, retire and cancel forms', await page.locator('form.write').evaluateAll((fs) => fs.map((f) => f.id).join(',')), 'transfer,retire,cancel');
   check('participant: moves only from its own account',
     (await page.locator('#transfer-from option').evaluateAll((os) => os.map((o) => o.value))).join(','), 'JP-ENT-1');
   check('registry forms: every field labelled', (await labelled()).join(','), '');
@@ -312,6 +313,18 @@ try {
   check('retire: the retirement account is no transfer target',
     (await page.locator('#transfer-to option').evaluateAll((os) => os.map((o) => o.value))).includes('JP-RETIREMENT'), false);
   check('retire: and 5 fewer held', await held('JP-ENT-1'), ent1 - 15);
+  // a participant cancels from its own account only, as it moves and retires
+  const cancelled = async () => (await json('registry/balance'))
+    .filter((b) => b.state === 'cancelled').reduce((n, b) => n + b.credits, 0);
+  const cancelled0 = await cancelled();
+  check('participant: cancels only from its own account',
+    (await page.locator('#cancel-account option').evaluateAll((os) => os.map((o) => o.value))).join(','), 'JP-ENT-1');
+  await page.fill('#cancel-quantity', '2');
+  await page.click('#cancel button[type="submit"]');
+  check('cancel: the page says so', await said('cancel'), 'Cancelled 2 credits of JP-ENT-1.');
+  check('cancel: the API shows 2 more cancelled', await cancelled(), cancelled0 + 2);
+  check('cancel: and 2 fewer held', await held('JP-ENT-1'), ent1 - 17);
+  check('cancel: the accounts API agrees', (await json('registry/accounts')).find((a) => a.id === 'JP-ENT-1')?.balance, ent1 - 17);
   await logout();
 
   // --- the office selects a proposal -----------------------------------------------------

@@ -3,7 +3,11 @@
 // run ends by locking the log-in address out).  A registrar of Cambodia
 // issues credits from the approved MRV report (report 2), authorizes the
 // issuance and allocates it between JP-GOV-1 and KH-GOV-1 (a wrong sum
-// refused at the shares field); a municipality submits a proposal to the
+// refused at the shares field); opens an account in its registry (a bad id
+// and a taken one refused at the id, nothing changed), closes it once it is
+// the one empty account, and cancels credits of KH-GOV-1 (an overdraw
+// refused at the quantity; the cancellation made in Japanese); a
+// municipality submits a proposal to the
 // call; the office sees it in the ranking and scores it (a point out of
 // range refused at its criterion).  Every expected value comes from the API.
 //
@@ -96,6 +100,96 @@ try {
   check('allocate: JP-GOV-1 holds 40 %', await gov('JP-GOV-1'), Math.round(rep.er_tco2e * 0.4));
   check('allocate: KH-GOV-1 holds the rest', await gov('KH-GOV-1'), rep.er_tco2e - Math.round(rep.er_tco2e * 0.4));
   check('allocate: nothing left pending', await gov('KH-PENDING'), 0);
+
+  // --- the registrar opens and closes an account, and cancels credits ------------------
+  const accts = () => json('registry/accounts');
+  const table = () => page.locator('table.accounts tbody').innerText();
+  const options = (sel) => page.locator(`${sel} option`).evaluateAll((os) => os.map((o) => o.value).filter(Boolean));
+  // the registrar's accounts (KH) that are open holding accounts, per the API
+  const khOpen = async () => (await accts()).filter((a) => a.country === 'KH' && a.status === 'open' && ['government', 'entity'].includes(a.kind));
+  check('registrar: the open form, its own registry by default', await page.inputValue('#account-open-country'), 'KH');
+  check('registrar: no empty account in KH, so no close form', await page.locator('#account-close').count(), 0);
+  check('registrar: and the page says so', await page.locator('#close-none').count(), 1);
+  check('account forms: every field labelled', (await labelled()).join(','), '');
+  const accts0 = JSON.stringify(await accts()), table0 = await table();
+  const opened = () => writes.filter((w) => w.path === '/api/v1/registry/account-open').length;
+  await page.fill('#account-open-id', 'kh ent 9');
+  await page.selectOption('#account-open-kind', 'entity');
+  await page.fill('#account-open-holder', 'Phnom Penh Solar Co');
+  await page.click('#account-open button[type="submit"]');
+  await page.waitForSelector('#account-open-id-err:not(:empty)');
+  check('open, bad id: the registry\'s message at the id', (await text('#account-open-id-err')).includes("account id 'kh ent 9'"), true);
+  check('open, bad id: focus on the id', await focused(), 'account-open-id');
+  check('open, bad id: it was the server that refused', opened(), 1);
+  check('open, bad id: the API\'s accounts the same', JSON.stringify(await accts()) === accts0, true);
+  check('open, bad id: the accounts table the same', await table() === table0, true);
+  await page.fill('#account-open-id', 'KH-GOV-1');
+  await page.click('#account-open button[type="submit"]');
+  await page.waitForFunction(() => /exists already/.test(document.getElementById('account-open-id-err')?.textContent || ''), null, { timeout: 10000 });
+  check('open, taken id: the message at the id', await text('#account-open-id-err'), "account 'KH-GOV-1' exists already");
+  check('open, taken id: focus on the id', await focused(), 'account-open-id');
+  check('open, taken id: the API\'s accounts the same', JSON.stringify(await accts()) === accts0, true);
+  check('open, taken id: the accounts table the same', await table() === table0, true);
+  await shot('account-open-error.png');
+  await page.fill('#account-open-id', 'KH-ENT-9');
+  await page.click('#account-open button[type="submit"]');
+  check('open: the page says so', await said('account-open'), 'Opened account KH-ENT-9 in the KH registry.');
+  check('open: the body sent', lastBody('registry/account-open'),
+    JSON.stringify({ id: 'KH-ENT-9', country: 'KH', kind: 'entity', holder: 'Phnom Penh Solar Co' }));
+  const ent9 = (await accts()).find((a) => a.id === 'KH-ENT-9');
+  check('open: the API has it, open and empty', `${ent9?.country}/${ent9?.kind}/${ent9?.holder}/${ent9?.status}/${ent9?.balance}`,
+    'KH/entity/Phnom Penh Solar Co/open/0');
+  check('open: one account more', (await accts()).length, JSON.parse(accts0).length + 1);
+  check('open: the table lists it with balance 0', await text('.plist tr[data-id="KH-ENT-9"] td[data-col="balance"]'), '0');
+  check('open: the table says it is open', await text('.plist tr[data-id="KH-ENT-9"] td:nth-of-type(4)'), 'Open');
+  const empty = (await khOpen()).filter((a) => a.balance === 0).map((a) => a.id);
+  check('close: the form offers the empty open accounts of KH, per the API', (await options('#account-close-id')).join(','), empty.join(','));
+  check('close: that is the new account', empty.join(','), 'KH-ENT-9');
+  const full = (await accts()).filter((a) => a.balance > 0).map((a) => a.id);
+  check('close: no account holding credits offered', (await options('#account-close-id')).filter((id) => full.includes(id)).join(','), '');
+  check('close: KH-GOV-1 (holding credits) not offered', (await options('#account-close-id')).includes('KH-GOV-1'), false);
+  await page.selectOption('#account-close-id', 'KH-ENT-9');
+  await page.click('#account-close button[type="submit"]');
+  check('close: the page says so', await said('account-close'), 'Closed account KH-ENT-9.');
+  check('close: the body sent', lastBody('registry/account-close'), JSON.stringify({ id: 'KH-ENT-9' }));
+  check('close: the API has it closed', (await accts()).find((a) => a.id === 'KH-ENT-9')?.status, 'closed');
+  check('close: the table shows it closed', await text('.plist tr[data-id="KH-ENT-9"] td:nth-of-type(4)'), 'Closed');
+  check('close: no form left, and the page says why', `${await page.locator('#account-close').count()}/${await page.locator('#close-none').count()}`, '0/1');
+  await shot('account-closed.png');
+
+  const bal = async (id) => (await accts()).find((a) => a.id === id)?.balance;
+  const cancelled = async () => (await json('registry/balance')).filter((b) => b.state === 'cancelled').reduce((n, b) => n + b.credits, 0);
+  const [kh0, cancelled0] = [await bal('KH-GOV-1'), await cancelled()];
+  check('cancel: the form offers the KH accounts holding credits, per the API', (await options('#cancel-account')).join(','),
+    (await khOpen()).filter((a) => a.balance > 0).map((a) => a.id).join(','));
+  check('cancel: no account of another country', (await options('#cancel-account')).some((id) => !id.startsWith('KH-')), false);
+  await page.selectOption('#cancel-account', 'KH-GOV-1');
+  await page.fill('#cancel-quantity', String(kh0 + 1));
+  await page.click('#cancel button[type="submit"]');
+  await page.waitForSelector('#cancel-quantity-err:not(:empty)');
+  check('cancel, overdraw: the registry\'s message at the quantity', (await text('#cancel-quantity-err')).includes(`holds ${kh0} credits`), true);
+  check('cancel, overdraw: focus on the quantity', await focused(), 'cancel-quantity');
+  check('cancel, overdraw: nothing cancelled', `${await bal('KH-GOV-1')}/${await cancelled()}`, `${kh0}/${cancelled0}`);
+  // once in Japanese: the forms' words, the cancellation and what the page says of it
+  await page.click('#lang');
+  await ready('registry');
+  check('in Japanese: the open form\'s title', await text('#account-open-h'), '口座の開設');
+  check('in Japanese: the id\'s label', await text('label[for="account-open-id"]'), '口座番号（必須）');
+  check('in Japanese: nothing to close, said', await text('#close-none'), '閉鎖できる口座はありません：残高0の開設中の口座がありません。');
+  check('in Japanese: the cancel form\'s title', await text('#cancel-h'), '取消');
+  check('in Japanese: every field labelled', (await labelled()).join(','), '');
+  await page.selectOption('#cancel-account', 'KH-GOV-1');
+  await page.fill('#cancel-quantity', '25');
+  await page.click('#cancel button[type="submit"]');
+  check('cancel, in Japanese: the page says so', await said('cancel'), 'KH-GOV-1 の 25 クレジットを取り消しました。');
+  check('cancel: the body sent', lastBody('registry/cancel'), JSON.stringify({ account: 'KH-GOV-1', quantity: 25 }));
+  check('cancel: the API balance of KH-GOV-1 down by exactly 25', await bal('KH-GOV-1'), kh0 - 25);
+  check('cancel: 25 more cancelled', await cancelled(), cancelled0 + 25);
+  check('cancel: the table shows the new balance',
+    Number((await text('.plist tr[data-id="KH-GOV-1"] td[data-col="balance"]')).replace(/\D/g, '')), kh0 - 25);
+  await shot('cancel-ja.png');
+  await page.click('#lang');
+  await ready('registry');
   await logout();
 
   // --- a municipality submits a proposal -----------------------------------------------
