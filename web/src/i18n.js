@@ -194,6 +194,7 @@ export const L = {
   edit_intro: ['変更した項目だけが保存されます。空にした項目は消去されます。', 'Only the fields you change are saved; a field you empty is cleared.'],
   hint_fiscal_years: ['年度（開始する年）を「;」で区切って昇順に：2020;2021', 'Fiscal years (the year each starts), ascending, separated by “;”: 2020;2021'],
   hint_date: ['YYYY-MM-DD、YYYY-MM または YYYY', 'YYYY-MM-DD, YYYY-MM or YYYY'],
+  hint_degrees: ['10 進数の度（北緯・東経が正、例：36.6953）', 'decimal degrees, north and east positive (e.g. 36.6953)'],
 
   // the registry (registry.js)
   registry_h: ['JCM 登録簿', 'JCM registry'],

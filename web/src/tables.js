@@ -363,12 +363,20 @@ async function related(table, r) {
 // The columns an edit form offers, per table (the PATCH route takes every
 // column; these are the ones a municipality or partner city keeps up to
 // date).  A column the route's body no longer takes is left out.
+// the columns each table's edit form offers: what people correct by hand
+// (the id, the country and the source stay as imported); places, cases and
+// events are the office's and the admin's (their PATCH routes say so)
 const EDIT = {
   partnerships: ['fiscal_years', 'note'],
   agreements: ['signed_on', 'signed_original', 'renewed_on', 'renewed_original'],
   projects: ['status', 'capacity', 'fiscal_year', 'started_on', 'note'],
+  places: ['name_ja', 'name_en', 'kind', 'lat', 'lon'],
+  cases: ['title_ja', 'title_en', 'summary_ja'],
+  events: ['title_ja', 'title_en', 'starts_on', 'ends_on', 'date_original', 'summary_ja'],
 };
-const EDIT_HINT = { fiscal_years: 'hint_fiscal_years', signed_on: 'hint_date', renewed_on: 'hint_date', started_on: 'hint_date' };
+const EDIT_HINT = { fiscal_years: 'hint_fiscal_years', signed_on: 'hint_date', renewed_on: 'hint_date', started_on: 'hint_date',
+  starts_on: 'hint_date', ends_on: 'hint_date', lat: 'hint_degrees', lon: 'hint_degrees' };
+const LONG_TEXT = new Set(['note', 'summary_ja']);
 // the atlas places a row is linked through: what a municipality's or a
 // partner city's scope is compared with
 const rowPlaces = (table, r) => (table === 'partnerships'
@@ -390,7 +398,7 @@ async function editSection(table, r) {
   const fields = EDIT[table].filter((c) => props[c]).map((c) => ({
     name: c,
     label: t(colLabelKey(table, c)),
-    type: c === 'note' ? 'textarea' : props[c].type === 'integer' ? 'number' : 'text',
+    type: LONG_TEXT.has(c) ? 'textarea' : props[c].type === 'integer' ? 'number' : 'text',
     min: props[c].minimum, max: props[c].maximum,
     value: editValue(table, r, c),
     hint: EDIT_HINT[c] ? t(EDIT_HINT[c]) : null,
@@ -402,8 +410,12 @@ async function editSection(table, r) {
     submit: (v) => {
       // only what changed; an emptied field is null (the column emptied)
       const body = {};
+      // a real column (coordinates) takes a JSON number: text that reads as
+      // one is sent as one, anything else as typed, for the server to refuse
+      // at its field
+      const asValue = (f, x) => (props[f.name].type === 'number' && x !== '' && Number.isFinite(Number(x)) ? Number(x) : x);
       for (const f of fields)
-        if (String(v[f.name]) !== String(f.value)) body[f.name] = v[f.name] === '' ? null : v[f.name];
+        if (String(v[f.name]) !== String(f.value)) body[f.name] = v[f.name] === '' ? null : asValue(f, v[f.name]);
       if (!Object.keys(body).length) return { ok: false, local: true, error: { message: t('nothing_changed') } };
       return write('PATCH', `${table}/${encodeURIComponent(id)}`, body);
     },
