@@ -216,7 +216,7 @@ int main(int argc, char **argv)
 		       "with a user who may create databases (docs/store.md).\n");
 		return 0;
 	}
-	if (strncmp(pg, "postgresql://", 13) && strncmp(pg, "postgres://", 11)) {
+	if (!store_is_pg_url(pg)) {
 		fprintf(stderr, "store_bench: '%s' is not a postgresql:// URL\n", pg);
 		return 2;
 	}

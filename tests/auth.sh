@@ -13,19 +13,12 @@ trap 'rm -rf "$WORK"' EXIT
 . "$(dirname "$0")/lib/db.sh"
 test_db a.db
 . "$(dirname "$0")/lib/assert.sh"
-# run NAME STATUS CMD...: exit status must match; output in $WORK/out, $WORK/err
-run() {
-	name=$1; want=$2; shift 2
-	"$@" >"$WORK/out" 2>"$WORK/err"; got=$?
-	if [ "$got" = "$want" ]; then ok "$name (exit $got)"; else bad "$name: exit $got, expected $want: $(head -c 300 "$WORK/err")"; fi
-}
 # add NAME STATUS PASSWORD ARGS...: `c2c user add` with the password on stdin
 add() {
 	name=$1; want=$2; pw=$3; shift 3
 	printf '%s\n' "$pw" | "$BIN" user add "$@" >"$WORK/out" 2>"$WORK/err"; got=$?
 	if [ "$got" = "$want" ]; then ok "$name (exit $got)"; else bad "$name: exit $got, expected $want: $(head -c 300 "$WORK/err")"; fi
 }
-has() { if grep -qF -- "$3" "$2"; then ok "$1"; else bad "$1: '$3' not in $(head -c 400 "$2")"; fi; }
 hasnt() { if grep -qF -- "$3" "$2"; then bad "$1: '$3' found in $(head -c 400 "$2")"; else ok "$1"; fi; }
 json() { python3 -c "import json,sys; d=json.load(open('$WORK/out')); v=($1,); print(v[0] if len(v) == 1 else v)"; }
 # the stored hash of a user (SQLite file only: read with Python's sqlite3)

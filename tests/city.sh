@@ -146,14 +146,15 @@ check "observations as CSV: a header and four rows" "$(c2c city indicators obser
 
 # --- scenarios -------------------------------------------------------------------------
 c2c city scenario add "$ROOT/data/city/scenario-example.json" >/dev/null && ok "scenario add" || bad "scenario add"
-run() { c2c city scenario run example-iskandar-2030 --format json "$@" | py 'import json,sys; d=json.load(sys.stdin); t=d["totals"]; print(t["bau_t"], t["cm_t"], t["reduction_t"], " ".join("%g" % m["reduction_t"] for m in d["measures"]))'; }
-check "scenario run (Shapley): BaU, case, reduction, parts" "$(run)" "549500.0 352350.0 197150.0 139500 22500 15600 17550 2000"
-check "scenario run (sequential)" "$(run --attribution sequential)" "549500.0 352350.0 197150.0 147000 15000 15600 17550 2000"
+# scenario_totals [ARGS]: BaU, case, reduction and the parts of the worked run, as one line
+scenario_totals() { c2c city scenario run example-iskandar-2030 --format json "$@" | py 'import json,sys; d=json.load(sys.stdin); t=d["totals"]; print(t["bau_t"], t["cm_t"], t["reduction_t"], " ".join("%g" % m["reduction_t"] for m in d["measures"]))'; }
+check "scenario run (Shapley): BaU, case, reduction, parts" "$(scenario_totals)" "549500.0 352350.0 197150.0 139500 22500 15600 17550 2000"
+check "scenario run (sequential)" "$(scenario_totals --attribution sequential)" "549500.0 352350.0 197150.0 147000 15000 15600 17550 2000"
 c2c city scenario run example-iskandar-2030 2>/dev/null | grep -q "^residential  I.1" && ok "scenario run prints sectors" || bad "scenario run table"
 c2c city scenario link example-iskandar-2030 --measure study --project pj-nowhere --sector waste --reduction-t 10 2>/dev/null
 check "link refuses a project the atlas does not have (exit 3)" "$?" 3
 c2c city scenario link example-iskandar-2030 --measure study --project pj-iskandar-decarbonisation-study-2021 --sector waste --reduction-t 50 >/dev/null \
-	&& check "a linked project counts as a measure" "$(run | cut -d' ' -f3)" 197200.0 || bad "scenario link"
+	&& check "a linked project counts as a measure" "$(scenario_totals | cut -d' ' -f3)" 197200.0 || bad "scenario link"
 # a project's MRV-verified reductions as a measure: the ER of its approved
 # reports over the days they cover, times 365 (KH_AM002: MWh x EF_RE)
 c2c mrv project add --id KH009 --host KH --methodology KH_AM002 --param EF_RE=0.5 --title "PV" --participants "A Co." >/dev/null
@@ -175,11 +176,11 @@ c2c mrv report verify 1 --approve --comment ok >/dev/null
 # 500 t over 2024-01-01..06-30 (182 days): 500 x 365 / 182 = 1002.747 t a year
 check "linked from one approved report: the yearly rate" "$(link_pv --mrv-project KH009 --format json | py 'import json,sys; d=json.load(sys.stdin); print(d["reduction_t"], d["basis"])')" \
 	"1002.747 MRV-verified: 1 approved report of KH009, 2024-01-01..2024-06-30 (182 days, ER 500 t)"
-check "the run counts it" "$(run | cut -d' ' -f3)" 198202.747
+check "the run counts it" "$(scenario_totals | cut -d' ' -f3)" 198202.747
 c2c mrv report verify 2 --approve --comment ok >/dev/null
 # 500 + 230 t over the whole of 2024 (366 days): 730 x 365 / 366 = 728.005 t a year
 link_pv --mrv-project KH009 >/dev/null
-check "linked again after a second approval: replaced, not added" "$(run | cut -d' ' -f3)" 197928.005
+check "linked again after a second approval: replaced, not added" "$(scenario_totals | cut -d' ' -f3)" 197928.005
 check "the run names the basis" "$(c2c city scenario run example-iskandar-2030 --format json | py 'import json,sys; print([m["basis"] for m in json.load(sys.stdin)["measures"] if m["measure"] == "pv"])')" \
 	"['MRV-verified: 2 approved reports of KH009, 2024-01-01..2024-12-31 (366 days, ER 730 t)']"
 c2c mrv report submit --project KH009 --data "$WORK/h3.csv" --from 2024-06-01 --to 2024-06-30 >/dev/null &&
@@ -187,7 +188,7 @@ c2c mrv report submit --project KH009 --data "$WORK/h3.csv" --from 2024-06-01 --
 link_pv --mrv-project KH009 2>"$WORK/err" >/dev/null
 check "approved reports that overlap are refused (exit 5)" "$?" 5
 grep -q "approved reports 1 and 3 cover the same days" "$WORK/err" && ok "naming the two reports" || bad "message: $(cat "$WORK/err")"
-check "and the measure is as it was" "$(run | cut -d' ' -f3)" 197928.005
+check "and the measure is as it was" "$(scenario_totals | cut -d' ' -f3)" 197928.005
 c2c city scenario add "$ROOT/data/city/scenario-example.json" 2>/dev/null
 check "adding the same scenario twice is a conflict (exit 5)" "$?" 5
 check "help lists city" "$(c2c help | grep -c '^  city ')" 1

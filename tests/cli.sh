@@ -18,17 +18,6 @@ export LC_ALL=C.UTF-8
 
 . "$(dirname "$0")/lib/assert.sh"
 
-# run NAME EXPECTED_STATUS CMD... : stdout to $WORK/out, stderr to $WORK/err
-run() {
-	name=$1 want=$2
-	shift 2
-	"$@" >"$WORK/out" 2>"$WORK/err"
-	got=$?
-	if [ "$got" -eq "$want" ]; then ok "$name (exit $got)"; else bad "$name: exit $got, expected $want; stderr: $(head -c 300 "$WORK/err")"; fi
-}
-has() { # has NAME FILE TEXT
-	if grep -qF -- "$3" "$2"; then ok "$1"; else bad "$1: '$3' not in $(basename "$2"): $(head -c 300 "$2")"; fi
-}
 golden() { # golden NAME : compare $WORK/out with tests/golden/NAME.out
 	if [ "${UPDATE_GOLDEN:-}" = 1 ]; then cp "$WORK/out" "$HERE/golden/$1.out"; fi
 	if cmp -s "$WORK/out" "$HERE/golden/$1.out"; then ok "golden $1"; else

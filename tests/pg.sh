@@ -15,6 +15,7 @@ HERE="$(cd "$(dirname "$0")" && pwd)"
 WORK="$(mktemp -d)"
 chmod 755 "$WORK"
 . "$(dirname "$0")/lib/assert.sh"
+. "$(dirname "$0")/lib/serve.sh" # free_port
 PGBIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
 PGDATA="$WORK/pgdata"
 started=0
@@ -39,7 +40,7 @@ no_server() {
 
 [ -n "$PGBIN" ] && [ -x "$PGBIN/initdb" ] || no_server "no /usr/lib/postgresql/*/bin/initdb (run scripts/install-deps.sh)"
 [ "$(id -u)" -ne 0 ] || id postgres >/dev/null 2>&1 || no_server "running as root and there is no postgres user"
-PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+PORT=$(free_port)
 mkdir -p "$PGDATA" && { [ "$(id -u)" -ne 0 ] || chown postgres "$PGDATA"; }
 # C collation and UTF-8: text sorts by bytes as in SQLite, lower() folds ASCII.
 as_pg "$PGBIN/initdb" -D "$PGDATA" -U c2c --auth=trust --encoding=UTF8 --locale=C >"$WORK/initdb.log" 2>&1 ||

@@ -14,16 +14,6 @@ trap 'rm -rf "$WORK"' EXIT
 test_db p.db
 export LC_ALL=C.UTF-8
 . "$(dirname "$0")/lib/assert.sh"
-run() { # run NAME EXPECTED_STATUS CMD...
-	name=$1 want=$2
-	shift 2
-	"$@" >"$WORK/out" 2>"$WORK/err"
-	got=$?
-	if [ "$got" -eq "$want" ]; then ok "$name (exit $got)"; else bad "$name: exit $got, expected $want; stderr: $(head -c 300 "$WORK/err")"; fi
-}
-has() { # has NAME FILE TEXT
-	if grep -qF -- "$3" "$2"; then ok "$1"; else bad "$1: '$3' not in $(basename "$2"): $(head -c 300 "$2")"; fi
-}
 json_ok() { # json_ok NAME PYTHON_EXPR_ON_d
 	if python3 -c "import json,sys; d=json.load(open('$WORK/out')); sys.exit(0 if ($2) else 1)" 2>"$WORK/py"; then
 		ok "$1"; else bad "$1: $(head -c 300 "$WORK/py")"; fi

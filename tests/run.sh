@@ -10,6 +10,7 @@ passed=0
 failed=0
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+. "$HERE/lib/serve.sh" # free_port
 
 count_cmocka() { # count_cmocka LOG
 	p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' "$1" | tail -n 1)
@@ -65,7 +66,7 @@ if command -v valgrind >/dev/null 2>&1 && [ -x "$1/c2c" ]; then
 	# SIGTERM; it must exit 0 with no leak (argon2id at its test cost: docs/auth.md)
 	export C2C_AUTH_INSECURE_FAST_HASH=1
 	echo "pass-vg-admin-01" | "$1/c2c" --db "$db" user add vgadmin --role admin >/dev/null
-	port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+	port=$(free_port)
 	valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect --error-exitcode=99 \
 		"$1/c2c" --db "$db" serve --port "$port" >/dev/null 2>"$db.log" &
 	vpid=$!

@@ -58,7 +58,7 @@ static inline void testdb_remove(const char *path, struct store *st)
 	static const char *const suffix[] = {"", "-wal", "-shm"};
 	char p[160];
 	store_close(st);
-	if (!strncmp(path, "postgresql://", 13)) {
+	if (store_is_pg_url(path)) {
 		struct c2c_err err;
 		testdb_pg_admin("DROP", strrchr(path, '/') + 1, &err);
 		return;

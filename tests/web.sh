@@ -46,11 +46,9 @@ export LC_ALL=C.UTF-8
 # never set on a server)
 export C2C_AUTH_INSECURE_FAST_HASH=1
 . "$HERE/lib/assert.sh"
+. "$HERE/lib/serve.sh" # free_port
 DB="$WORK/c2c.db" # the database serve() serves
 
-free_port() {
-	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
 # serve ARGS...: start c2c serve on a free port, wait for it, set URL
 serve() {
 	port=$(free_port)

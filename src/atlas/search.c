@@ -173,18 +173,13 @@ static void fts_phrase(struct strbuf *sb, const char *q)
 	strbuf_addch(sb, '"');
 }
 
-/* Rank: name hits first, then by table order of atlas_tables, then id. */
+/* Rank: name hits first, then by table order of atlas_tables, then id.  %s
+ * is the substring function: SQLite's instr, PostgreSQL's strpos (same
+ * argument order).  The PostgreSQL database is created with the C collation
+ * (tests/pg.sh), so `id` sorts by bytes as in SQLite, and lower() folds ASCII
+ * only there as in SQLite. */
 static const char rank_sql[] =
-	" ORDER BY (instr(lower(name), lower(?2)) > 0) DESC,"
-	" CASE tbl WHEN 'places' THEN 0 WHEN 'partnerships' THEN 1 WHEN 'projects' THEN 2"
-	" WHEN 'agreements' THEN 3 WHEN 'cases' THEN 4 WHEN 'events' THEN 5 ELSE 6 END, id"
-	" LIMIT ?3";
-
-/* PostgreSQL's ranking: the same order, strpos for instr.  The database is
- * created with the C collation (tests/pg.sh), so `id` sorts by bytes as in
- * SQLite, and lower() folds ASCII only, as SQLite's does. */
-static const char rank_sql_pg[] =
-	" ORDER BY (strpos(lower(name), lower(?2)) > 0) DESC,"
+	" ORDER BY (%s(lower(name), lower(?2)) > 0) DESC,"
 	" CASE tbl WHEN 'places' THEN 0 WHEN 'partnerships' THEN 1 WHEN 'projects' THEN 2"
 	" WHEN 'agreements' THEN 3 WHEN 'cases' THEN 4 WHEN 'events' THEN 5 ELSE 6 END, id"
 	" LIMIT ?3";
@@ -265,7 +260,7 @@ int atlas_search(struct store *st, const char *query, size_t limit, json_t **out
 		 * finding what SQLite's phrase (or scan) finds. */
 		strbuf_addstr(&sql, "SELECT tbl, id, name, body FROM atlas_search"
 				    " WHERE lower(name || chr(10) || body) LIKE ?1");
-		strbuf_addstr(&sql, rank_sql_pg);
+		strbuf_addf(&sql, rank_sql, "strpos");
 		like_pattern(&phrase, query);
 	} else {
 		if (nchars >= 3)
@@ -281,7 +276,7 @@ int atlas_search(struct store *st, const char *query, size_t limit, json_t **out
 			strbuf_reset(&phrase);
 			strbuf_addstr(&phrase, query);
 		}
-		strbuf_addstr(&sql, rank_sql);
+		strbuf_addf(&sql, rank_sql, "instr");
 	}
 	if ((rc = store_prepare(st, strbuf_str(&sql), &s, err)))
 		goto out;

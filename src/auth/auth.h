@@ -73,8 +73,9 @@ int auth_hash_password(const char *password, char out[128], struct c2c_err *err)
 int auth_verify_password(const char *hash, const char *password);
 /* What the checks did, for the tests that hold an unknown name to the same
  * work as a wrong password (counted, not timed): the number of checks run,
- * and the cost part of the last hash checked ("$argon2id$v=19$m=…,t=…,p=…"). */
-extern unsigned long auth_password_checks;
+ * and the cost part of the last hash checked ("$argon2id$v=19$m=…,t=…,p=…").
+ * The count is atomic: every server thread checks passwords. */
+extern _Atomic unsigned long auth_password_checks;
 extern _Thread_local char auth_last_check_cost[64];
 
 /* Validation, exposed so the HTTP layer can check a form before a write:

@@ -26,17 +26,14 @@ int auth_tx(struct store *st, const char *queue, int (*fn)(struct store *st, voi
 
 /* 32 random bytes as base64url without padding (43 characters) into out. */
 void auth_random_token(char *out, size_t len);
+/* sodium_init, once per process in effect; C2C_EINTERNAL when it fails. */
+int auth_sodium_ready(struct c2c_err *err);
 /* SHA-256 of the string, as 64 lower-case hex digits. */
 void auth_sha256_hex(const char *s, char out[65]);
-/* Unix seconds as "2026-01-02T03:04:05Z". */
-void auth_iso_time(int64_t t, char *buf, size_t len);
 
 /* The columns every user lookup selects, in this order, and their reading. */
 #define AUTH_USER_COLS "u.\"id\", u.\"name\", u.\"role\", u.\"scope\", u.\"disabled\""
 int auth_user_from_row(struct store_stmt *s, int first, struct auth_user *u, int *disabled,
 		       struct c2c_err *err);
-
-/* The user id of an enabled or disabled user by name; C2C_ENOTFOUND names it. */
-int auth_user_id(struct store *st, const char *name, int64_t *id, struct c2c_err *err);
 
 #endif

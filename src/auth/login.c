@@ -32,19 +32,12 @@ static void hash_cost(unsigned long long *ops, size_t *mem)
 	}
 }
 
-static int sodium_ready(struct c2c_err *err)
-{
-	if (sodium_init() < 0)
-		return c2c_err_set(err, C2C_EINTERNAL, "libsodium could not be initialised");
-	return 0;
-}
-
 int auth_hash_password(const char *password, char out[128], struct c2c_err *err)
 {
 	unsigned long long ops;
 	size_t mem;
 	int rc;
-	if ((rc = sodium_ready(err)))
+	if ((rc = auth_sodium_ready(err)))
 		return rc;
 	hash_cost(&ops, &mem);
 	if (crypto_pwhash_argon2id_str(out, password, strlen(password), ops, mem)) {
@@ -55,7 +48,7 @@ int auth_hash_password(const char *password, char out[128], struct c2c_err *err)
 	return 0;
 }
 
-unsigned long auth_password_checks;
+_Atomic unsigned long auth_password_checks;
 _Thread_local char auth_last_check_cost[64];
 
 int auth_verify_password(const char *hash, const char *password)
@@ -267,7 +260,7 @@ int auth_login(struct store *st, const char *name, const char *password, const c
 	int rc, ok;
 
 	session[0] = csrf[0] = '\0';
-	if ((rc = sodium_ready(err)))
+	if ((rc = auth_sodium_ready(err)))
 		return rc;
 	/* keys of the rate limit (and the name looked up): what was presented,
 	 * cut to a bounded length.  A name cut at 64 bytes stays longer than

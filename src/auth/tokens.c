@@ -78,8 +78,8 @@ int auth_token_create(struct store *st, const char *user, const char *label, cha
 	token[0] = '\0';
 	if ((rc = auth_label_check(label, err)))
 		return rc;
-	if (sodium_init() < 0)
-		return c2c_err_set(err, C2C_EINTERNAL, "libsodium could not be initialised");
+	if ((rc = auth_sodium_ready(err)))
+		return rc;
 	memcpy(token, TOKEN_PREFIX, 4);
 	auth_random_token(token + 4, 96 - 4);
 	auth_sha256_hex(token, c.hash);
@@ -123,12 +123,12 @@ static int revoke_tx(struct store *st, void *vctx, struct c2c_err *err)
 {
 	struct token_ctx *c = vctx;
 	struct store_stmt *s;
-	int64_t uid;
+	struct auth_user u;
 	int rc;
 
-	if ((rc = auth_user_id(st, c->user, &uid, err)))
+	if ((rc = auth_user_get(st, c->user, &u, NULL, err)))
 		return rc;
-	if ((rc = live_label(st, uid, c->label, err)) < 0)
+	if ((rc = live_label(st, u.id, c->label, err)) < 0)
 		return rc;
 	if (!rc) {
 		c2c_err_set(err, C2C_ENOTFOUND, "user '%s' has no live token labelled '%s'", c->user, c->label);
@@ -140,7 +140,7 @@ static int revoke_tx(struct store *st, void *vctx, struct c2c_err *err)
 				&s, err)))
 		return rc;
 	store_bind_int(s, 1, auth_now());
-	store_bind_int(s, 2, uid);
+	store_bind_int(s, 2, u.id);
 	store_bind_text(s, 3, c->label);
 	rc = store_step(s, err);
 	store_finalize(s);

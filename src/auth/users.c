@@ -7,6 +7,7 @@
  */
 #include "auth.h"
 #include "internal.h"
+#include "core/date.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -236,25 +237,15 @@ struct user_row {
 
 static int find_user(struct store *st, const char *name, struct user_row *r, struct c2c_err *err)
 {
-	struct store_stmt *s;
 	struct auth_user u;
-	int rc;
-	if ((rc = store_prepare(st, "SELECT " AUTH_USER_COLS " FROM \"users\" u WHERE u.\"name\" = ?", &s, err)))
-		return rc;
-	store_bind_text(s, 1, name);
-	rc = store_step(s, err);
-	if (rc == 1 && !(rc = auth_user_from_row(s, 0, &u, &r->disabled, err))) {
+	int rc = auth_user_get(st, name, &u, &r->disabled, err);
+	if (rc == C2C_ENOTFOUND)
+		c2c_err_hint(err, "c2c user list shows the users");
+	if (!rc) {
 		r->id = u.id;
 		r->role = u.role;
-		rc = 1;
 	}
-	store_finalize(s);
-	if (rc == 0) {
-		c2c_err_set(err, C2C_ENOTFOUND, "no user '%s'", name);
-		c2c_err_hint(err, "c2c user list shows the users");
-		return C2C_ENOTFOUND;
-	}
-	return rc < 0 ? rc : 0;
+	return rc;
 }
 
 /* Demoting or disabling the last enabled admin would leave nobody to
@@ -337,19 +328,14 @@ static int add_tx(struct store *st, void *vctx, struct c2c_err *err)
 	struct add_ctx *c = vctx;
 	struct store_stmt *s;
 	char scope[256];
-	int64_t id = 0, now = auth_now();
+	int64_t id, now = auth_now();
 	int rc;
 
 	if ((rc = add_check(st, c->name, c->role, c->scope, scope, err)))
 		return rc;
-	if ((rc = store_prepare(st, "SELECT COALESCE(MAX(\"id\"), 0) FROM \"users\"", &s, err)))
-		return rc;
-	rc = store_step(s, err);
-	if (rc == 1)
-		id = store_col_int(s, 0) + 1;
-	store_finalize(s);
-	if (rc < 0)
-		return rc;
+	/* the next id, read inside the writers' lock the transaction holds */
+	if ((id = store_query_int(st, "SELECT COALESCE(MAX(\"id\"), 0) + 1 FROM \"users\"", err)) < 0)
+		return err->code ? err->code : C2C_EDB;
 	if ((rc = store_prepare(st,
 				"INSERT INTO \"users\" (\"id\", \"name\", \"role\", \"scope\", \"password_hash\", \"disabled\","
 				" \"created_at\", \"updated_at\") VALUES (?, ?, ?, ?, ?, 0, ?, ?)",
@@ -418,11 +404,11 @@ int auth_user_passwd(struct store *st, const char *name, const char *password, s
 {
 	struct change_ctx c = {name, NULL, NULL, AUTH_PUBLIC};
 	char hash[128];
-	int64_t id;
+	struct auth_user u;
 	int rc;
 
 	/* an unknown name is said before the hash is spent on it */
-	if ((rc = auth_password_check(password, err)) || (rc = auth_user_id(st, name, &id, err)) ||
+	if ((rc = auth_password_check(password, err)) || (rc = auth_user_get(st, name, &u, NULL, err)) ||
 	    (rc = auth_hash_password(password, hash, err)))
 		return rc;
 	c.hash = hash;
@@ -550,8 +536,8 @@ json_t *auth_user_list_json(struct store *st, struct c2c_err *err)
 		json_t *o;
 		if (auth_user_from_row(s, 0, &u, &disabled, err))
 			break;
-		auth_iso_time(store_col_int(s, 5), created, sizeof(created));
-		auth_iso_time(store_col_int(s, 6), updated, sizeof(updated));
+		date_iso_utc(store_col_int(s, 5), -1, created, sizeof(created));
+		date_iso_utc(store_col_int(s, 6), -1, updated, sizeof(updated));
 		o = json_pack("{s:I, s:s, s:s, s:s, s:b, s:s, s:s, s:I, s:[]}", "id", (json_int_t)u.id, "name", u.name,
 			      "role", auth_role_name(u.role), "scope", u.scope, "disabled", disabled, "created_at",
 			      created, "updated_at", updated, "sessions", (json_int_t)store_col_int(s, 7), "tokens");

@@ -48,19 +48,18 @@ void auth_random_token(char *out, size_t len)
 	sodium_memzero(raw, sizeof(raw));
 }
 
+int auth_sodium_ready(struct c2c_err *err)
+{
+	if (sodium_init() < 0)
+		return c2c_err_set(err, C2C_EINTERNAL, "libsodium could not be initialised");
+	return 0;
+}
+
 void auth_sha256_hex(const char *s, char out[65])
 {
 	unsigned char h[crypto_hash_sha256_BYTES];
 	crypto_hash_sha256(h, (const unsigned char *)s, strlen(s));
 	sodium_bin2hex(out, 65, h, sizeof(h));
-}
-
-void auth_iso_time(int64_t t, char *buf, size_t len)
-{
-	time_t tt = (time_t)t;
-	struct tm tm;
-	if (!gmtime_r(&tt, &tm) || !strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm))
-		snprintf(buf, len, "%lld", (long long)t);
 }
 
 int auth_user_from_row(struct store_stmt *s, int first, struct auth_user *u, int *disabled,
@@ -79,18 +78,3 @@ int auth_user_from_row(struct store_stmt *s, int first, struct auth_user *u, int
 	return 0;
 }
 
-int auth_user_id(struct store *st, const char *name, int64_t *id, struct c2c_err *err)
-{
-	struct store_stmt *s;
-	int rc;
-	if ((rc = store_prepare(st, "SELECT \"id\" FROM \"users\" WHERE \"name\" = ?", &s, err)))
-		return rc;
-	store_bind_text(s, 1, name);
-	rc = store_step(s, err);
-	if (rc == 1)
-		*id = store_col_int(s, 0);
-	store_finalize(s);
-	if (rc == 0)
-		return c2c_err_set(err, C2C_ENOTFOUND, "no user '%s'", name);
-	return rc < 0 ? rc : 0;
-}

@@ -27,9 +27,6 @@
 #include <time.h>
 #include <unistd.h>
 
-static const char usage_migrate[] =
-	"c2c db migrate --from sqlite:FILE --to postgresql://USER@HOST[:PORT]/DBNAME [--format table|json]";
-
 static int atlas_schema(struct store *st, struct c2c_err *err)
 {
 	int applied;
@@ -41,11 +38,6 @@ static int (*const module_schema[])(struct store *, struct c2c_err *) = {
 	atlas_schema, registry_migrate, mrv_migrate, programme_migrate, city_migrate, auth_migrate,
 	http_audit_migrate,
 };
-
-static int is_pg_url(const char *s)
-{
-	return !strncmp(s, "postgresql://", 13) || !strncmp(s, "postgres://", 11);
-}
 
 /* Progress on a terminal only: a script's output stays the table. */
 struct progress {
@@ -286,8 +278,9 @@ static int migrate(const char *path, const char *url, enum cli_format fmt, struc
 	if ((rc = store_commit(dst, err)))
 		goto out;
 	dst_tx = 0;
-	/* Fresh statistics for the planner: the server has seen none of these rows. */
-	if (!strcmp(store_backend(dst), "postgresql") && (rc = store_exec(dst, "ANALYZE", err)))
+	/* Fresh statistics for the planner: the server has seen none of these
+	 * rows (the target is always PostgreSQL: cmd_db checks --to). */
+	if ((rc = store_exec(dst, "ANALYZE", err)))
 		goto out;
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	if (fmt == FMT_JSON) {
@@ -342,17 +335,16 @@ int cmd_db(int argc, char **argv, const struct cli_command *cmd, struct c2c_err 
 	int rc;
 
 	if (argc < 1 || !strcmp(argv[0], "help") || !strcmp(argv[0], "--help")) {
-		fprintf(argc < 1 ? stderr : stdout, "usage:\n  %s\n", usage_migrate);
+		fprintf(argc < 1 ? stderr : stdout, "usage:\n  %s\n", cmd->usage);
 		return argc < 1 ? c2c_err_set(err, C2C_EUSAGE, "db: give a subcommand") : 0;
 	}
 	if (strcmp(argv[0], "migrate")) {
 		c2c_err_set(err, C2C_EUSAGE, "db: unknown subcommand '%s'", argv[0]);
-		c2c_err_hint(err, "%s", usage_migrate);
+		c2c_err_hint(err, "%s", cmd->usage);
 		return C2C_EUSAGE;
 	}
 	sub = *cmd;
 	sub.name = "db migrate";
-	sub.usage = usage_migrate;
 	if ((rc = cli_parse(argc - 1, argv + 1, &sub, opts, NULL, &a, err)) ||
 	    (rc = cli_format(&a, &sub, 0, &fmt, err)))
 		goto usage;
@@ -368,18 +360,18 @@ int cmd_db(int argc, char **argv, const struct cli_command *cmd, struct c2c_err 
 	}
 	if (!strncmp(from, "sqlite:", 7))
 		from += 7;
-	if (!*from || is_pg_url(from)) {
+	if (!*from || store_is_pg_url(from)) {
 		rc = c2c_err_set(err, C2C_EUSAGE, "db migrate: --from %s: a SQLite file is copied (sqlite:FILE or a path)",
 				 cli_opt(&a, "from"));
 		goto usage;
 	}
-	if (!is_pg_url(to)) {
+	if (!store_is_pg_url(to)) {
 		rc = c2c_err_set(err, C2C_EUSAGE, "db migrate: --to %s: not a PostgreSQL URL", to);
 		goto usage;
 	}
 	return migrate(from, to, fmt, err);
 usage:
 	if (!err->hint[0])
-		c2c_err_hint(err, "%s", usage_migrate);
+		c2c_err_hint(err, "%s", cmd->usage);
 	return rc;
 }

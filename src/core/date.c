@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 static int digits(const char *s, int n)
 {
@@ -83,4 +84,27 @@ int date_fylist_has(const char *list, int from, int to)
 		p++;
 	}
 	return 0;
+}
+
+void date_iso_utc(int64_t sec, long ms, char *buf, size_t len)
+{
+	time_t t = (time_t)sec;
+	struct tm tm;
+	if (!gmtime_r(&t, &tm)) {
+		snprintf(buf, len, "%lld", (long long)sec);
+		return;
+	}
+	if (ms < 0)
+		snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900, tm.tm_mon + 1,
+			 tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+	else
+		snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ", tm.tm_year + 1900, tm.tm_mon + 1,
+			 tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ms % 1000);
+}
+
+void date_now_iso(char *buf, size_t len, int with_ms)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	date_iso_utc((int64_t)ts.tv_sec, with_ms ? ts.tv_nsec / 1000000 : -1, buf, len);
 }

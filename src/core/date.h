@@ -16,4 +16,14 @@ int date_fiscal_year(const char *s);
  * in [from, to]?  0 leaves that bound open. */
 int date_fylist_has(const char *list, int from, int to);
 
+#include <stddef.h>
+#include <stdint.h>
+
+/* A moment as ISO 8601 UTC text: "2026-11-23T05:45:42Z", or with ms >= 0
+ * "2026-11-23T05:45:42.123Z" (what journals and logs record).  A second
+ * gmtime cannot place is written as its number. */
+void date_iso_utc(int64_t sec, long ms, char *buf, size_t len);
+/* Now, so (with_ms: to the millisecond). */
+void date_now_iso(char *buf, size_t len, int with_ms);
+
 #endif

@@ -15,7 +15,8 @@
 
 #include <string.h>
 
-int http_role_allowed(const char *roles, enum auth_role role)
+/* Is `role` among `roles` (routes.def's list; "public" admits everyone)? */
+static int http_role_allowed(const char *roles, enum auth_role role)
 {
 	const char *name = auth_role_name(role), *p = roles;
 	size_t n = strlen(name);

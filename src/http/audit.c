@@ -10,10 +10,10 @@
  * by the server (the write itself stands, and says so in its reply).
  */
 #include "router.h"
+#include "core/date.h"
 
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 static const char audit_v1[] =
 	"CREATE TABLE http_audit ("
@@ -34,15 +34,10 @@ int http_audit_append(struct http_request *rq, const char *path, struct c2c_err 
 {
 	struct store_stmt *s;
 	struct store *st;
-	struct timespec ts;
-	struct tm tm;
 	char at[32];
 	int rc;
 
-	clock_gettime(CLOCK_REALTIME, &ts);
-	gmtime_r(&ts.tv_sec, &tm);
-	strftime(at, sizeof(at), "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(at + strlen(at), sizeof(at) - strlen(at), ".%03ldZ", ts.tv_nsec / 1000000);
+	date_now_iso(at, sizeof(at), 1);
 	if ((rc = http_request_store(rq, &st, err)) || (rc = store_begin_serial(st, "http_audit", err)))
 		return rc;
 	/* seq from the table, under the writers' lock: no gaps, one order */

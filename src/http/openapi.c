@@ -196,23 +196,17 @@ static json_t *operation(const struct http_route *r)
 		for (const char *const *code = (const char *const[]){"401", "403", NULL}; *code; code++)
 			json_object_set_new(responses, *code,
 					    json_pack("{s:s}", "$ref", "#/components/responses/Error"));
-	for (const struct http_param *p = r->params; p->type != HP_END; p++)
-		if (HTTP_IS_BODY(p->type)) {
-			for (const char *const *code = (const char *const[]){"413", "415", NULL}; *code; code++)
-				json_object_set_new(responses, *code,
-						    json_pack("{s:s}", "$ref", "#/components/responses/Error"));
-			break;
-		}
+	if (http_route_takes_body(r))
+		for (const char *const *code = (const char *const[]){"413", "415", NULL}; *code; code++)
+			json_object_set_new(responses, *code,
+					    json_pack("{s:s}", "$ref", "#/components/responses/Error"));
 	if (r->fn == http_post_session)
 		json_object_set_new(responses, "429", json_pack("{s:s}", "$ref", "#/components/responses/Error"));
 
 	op = json_pack("{s:s, s:s, s:o, s:o, s:s}", "summary", r->summary, "operationId", id,
 		       "parameters", params_json(r, t), "responses", responses, "x-c2c-roles", r->roles);
-	for (const struct http_param *p = r->params; p->type != HP_END; p++)
-		if (HTTP_IS_BODY(p->type)) {
-			json_object_set_new(op, "requestBody", request_body(r, t));
-			break;
-		}
+	if (http_route_takes_body(r))
+		json_object_set_new(op, "requestBody", request_body(r, t));
 	if (strcmp(r->roles, "public"))
 		json_object_set_new(op, "security",
 				    json_pack("[{s:[]}, {s:[]}]", "session", "token"));

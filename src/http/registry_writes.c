@@ -15,7 +15,6 @@
 #include "mrv/mrv.h"
 #include "registry/registry.h"
 
-#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -178,12 +177,15 @@ int http_post_registry_allocate(struct http_request *rq, json_t **out, struct c2
 				   sizeof(s) / sizeof(s[0]));
 	json_object_foreach(shares, acc, v) {
 		double pct = json_number_value(v);
+		char text[32];
 		if (!json_is_number(v) || pct <= 0 || pct > 100)
 			return c2c_err_set(err, C2C_EUSAGE, "request body: shares.%s must be a percentage above 0 and at most 100",
 					   acc);
+		/* the number as its shortest text ("12.5"), read as the CLI's
+		 * ACCOUNT=PERCENT is: at most two decimals */
+		atlas_real_text(pct, text, sizeof(text));
 		s[n].account = acc;
-		s[n].hundredths = (int)(pct * 100 + 0.5);
-		if (fabs(pct * 100 - s[n].hundredths) > 1e-6)
+		if ((s[n].hundredths = registry_parse_share(text)) < 0)
 			return c2c_err_set(err, C2C_EUSAGE, "request body: shares.%s has more than two decimals",
 					   acc);
 		n++;

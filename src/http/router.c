@@ -371,7 +371,7 @@ static const struct http_route *find_route(const char *method, const char *path,
 	return NULL;
 }
 
-static int takes_body(const struct http_route *r)
+int http_route_takes_body(const struct http_route *r)
 {
 	for (const struct http_param *p = r->params; p->type != HP_END; p++)
 		if (HTTP_IS_BODY(p->type))
@@ -560,7 +560,7 @@ void http_dispatch(const char *method, char *target, size_t len, const char *bod
 		rq.id = idbuf;
 	}
 	rq.method = rq.route->method;
-	with_body = takes_body(rq.route);
+	with_body = http_route_takes_body(rq.route);
 	rq.cred = cred;
 	rq.store = store;
 	rq.store_cls = store_cls;
@@ -609,11 +609,6 @@ void http_dispatch(const char *method, char *target, size_t len, const char *bod
 	if (strcmp(rq.method, "GET")) {
 		struct c2c_err aerr;
 		http_cache_bump(); /* this process wrote: no cached reply stands */
-		if (rq.route->fn == http_post_session) { /* the user who logged in */
-			snprintf(rq.user.name, sizeof(rq.user.name), "%s",
-				 json_string_value(json_object_get(res, "name")));
-			auth_role_parse(json_string_value(json_object_get(res, "role")), &rq.user.role);
-		}
 		if (http_audit_append(&rq, target, &aerr))
 			fprintf(stderr, "c2c serve: %s %s by %s done, but not logged: %s\n", rq.method,
 				target, rq.user.name, aerr.msg);

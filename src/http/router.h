@@ -142,6 +142,8 @@ void http_reply_release(struct http_reply *r);
 /* The JSON error body of `err`, with `status` (0: the status of its code). */
 void http_reply_error(struct http_reply *out, int status, const struct c2c_err *err);
 
+/* Does the route take a JSON request body (any F(...) or COLUMNS)? */
+int http_route_takes_body(const struct http_route *r);
 /* The atlas table a route serves (/api/v1/<table>[/{id}]), or NULL. */
 const struct atlas_table *http_route_table(const struct http_route *r);
 
@@ -158,8 +160,6 @@ int http_query_parse(char *query, size_t len, struct http_request *rq, struct c2
 /* access.c: the caller's user from its credentials, the route's roles, the
  * CSRF token of a write made with a session cookie.  401/403 as errors. */
 int http_access(struct http_request *rq, struct c2c_err *err);
-/* Is `role` among `roles` (routes.def's list; "public" admits everyone)? */
-int http_role_allowed(const char *roles, enum auth_role role);
 /* 403 unless the caller's scope covers kind:id (auth_in_scope); admin,
  * office and verifier act programme-wide. */
 int http_require_scope(const struct http_request *rq, const char *kind, const char *id,

@@ -19,6 +19,7 @@
  */
 #include "http.h"
 #include "router.h"
+#include "core/strbuf.h"
 #include "static.h"
 
 #include <microhttpd.h>
@@ -54,8 +55,7 @@ struct http_conn_req {
 	int seen;        /* the access handler was called once */
 	int answered;
 	int too_big;     /* the body went over HTTP_BODY_MAX: the rest is dropped */
-	char *body;      /* the request body as read so far, or NULL */
-	size_t body_len, body_cap;
+	struct strbuf body; /* the request body as read so far, capped at HTTP_BODY_MAX */
 	size_t len;      /* of the target as sent; > HTTP_URI_MAX means not kept */
 	char target[];   /* the raw request target, decoded in place by router.c */
 };
@@ -104,8 +104,7 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
 	if (!r)
 		return NULL;
 	r->seen = r->answered = r->too_big = 0;
-	r->body = NULL;
-	r->body_len = r->body_cap = 0;
+	strbuf_init(&r->body, HTTP_BODY_MAX);
 	r->len = n;
 	memcpy(r->target, uri, keep);
 	r->target[keep] = '\0';
@@ -120,7 +119,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
 	(void)conn;
 	(void)toe;
 	if (r)
-		free(r->body);
+		strbuf_release(&r->body);
 	free(r);
 	*req_cls = NULL;
 	atomic_fetch_sub(&srv->inflight, 1);
@@ -198,30 +197,13 @@ static int announces_body(struct MHD_Connection *conn, unsigned long long *lengt
 	return cl && strspn(cl, "0") != strlen(cl);
 }
 
-/* Keep a piece of the body; past HTTP_BODY_MAX the rest is only counted off. */
+/* Keep a piece of the body; past HTTP_BODY_MAX (the buffer's cap), or when
+ * memory runs out, the rest is only counted off and the request is answered
+ * as too big. */
 static void body_add(struct http_conn_req *r, const char *data, size_t n)
 {
-	if (r->too_big)
-		return;
-	if (r->body_len + n > HTTP_BODY_MAX) {
+	if (!r->too_big && strbuf_add(&r->body, data, n))
 		r->too_big = 1;
-		return;
-	}
-	if (r->body_len + n + 1 > r->body_cap) {
-		size_t cap = r->body_cap ? r->body_cap : 4096;
-		char *b;
-		while (cap < r->body_len + n + 1)
-			cap *= 2;
-		if (!(b = realloc(r->body, cap))) {
-			r->too_big = 1; /* answered as too big: no memory to hold it */
-			return;
-		}
-		r->body = b;
-		r->body_cap = cap;
-	}
-	memcpy(r->body + r->body_len, data, n);
-	r->body_len += n;
-	r->body[r->body_len] = '\0';
 }
 
 /* What the headers say of the caller. */
@@ -313,8 +295,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 			      atomic_load(&srv->draining), &ret))
 		return ret;
 	read_credentials(conn, &cred, client, sizeof(client));
-	http_dispatch(method, r->target, r->len, has_body ? (r->body ? r->body : "") : NULL,
-		      r->body_len, &cred, thread_store, srv, &rep);
+	http_dispatch(method, r->target, r->len, has_body ? strbuf_str(&r->body) : NULL,
+		      r->body.len, &cred, thread_store, srv, &rep);
 	if (rep.status >= 500)
 		fprintf(stderr, "c2c serve: %d on %s: %s\n", rep.status, method, rep.error);
 	ret = send_reply(conn, &rep, atomic_load(&srv->draining));

@@ -45,6 +45,7 @@ int http_post_session(struct http_request *rq, json_t **out, struct c2c_err *err
 		err->code = rc = C2C_EAUTH;
 	if (rc)
 		return rc;
+	rq->user = u; /* the request is now this user's: the audit log names them */
 	snprintf(rq->set_cookie, sizeof(rq->set_cookie),
 		 "c2c_session=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%d%s", session,
 		 AUTH_SESSION_SECONDS, rq->cred && rq->cred->tls ? "; Secure" : "");

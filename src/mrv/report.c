@@ -18,6 +18,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "core/date.h"
 #include "core/iso3166.h"
 
 static const char mrv_v1[] =
@@ -77,13 +78,6 @@ int mrv_migrate(struct store *st, struct c2c_err *err)
 	return store_migrate(st, "mrv", m, sizeof(m) / sizeof(m[0]), &applied, err);
 }
 
-static void now_iso(char *buf, size_t len)
-{
-	time_t t = time(NULL);
-	struct tm tm;
-	gmtime_r(&t, &tm);
-	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
 
 /* "KH003": two upper-case letters and three or more digits, as the registry
  * numbers JCM projects. */
@@ -171,7 +165,7 @@ int mrv_project_add(struct store *st, const struct mrv_project_req *r, struct c2
 	if (rc)
 		goto out;
 	ptext = json_dumps(params, JSON_COMPACT | JSON_SORT_KEYS);
-	now_iso(at, sizeof(at));
+	date_now_iso(at, sizeof(at), 0);
 	if ((rc = store_begin(st, err)))
 		goto out;
 	if ((rc = store_prepare(st, "SELECT COUNT(*) FROM \"mrv_project\" WHERE \"id\" = ?", &s, err)))
@@ -472,7 +466,7 @@ int mrv_report_submit(struct store *st, const struct mrv_submit_req *r, int64_t 
 	}
 	rj = mrv_result_json(&req, &res);
 	json_object_set_new(rj, "project", json_string(r->project));
-	now_iso(at, sizeof(at));
+	date_now_iso(at, sizeof(at), 0);
 	if ((rc = store_begin(st, err)))
 		goto free_res;
 	*id = store_query_int(st, "SELECT COALESCE(MAX(\"id\"), 0) + 1 FROM \"mrv_report\"", err);
@@ -631,7 +625,7 @@ int mrv_report_verify(struct store *st, int64_t id, int approve, const char *com
 		}
 		mrv_result_free(&res);
 	}
-	now_iso(at, sizeof(at));
+	date_now_iso(at, sizeof(at), 0);
 	if ((rc = store_begin(st, err)))
 		return rc;
 	if ((rc = store_prepare(st, "UPDATE \"mrv_report\" SET \"status\" = ?, \"verified_by\" = ?, \"verified_at\" = ?,"

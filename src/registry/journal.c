@@ -4,6 +4,7 @@
  * or reordering any entry breaks every hash after it.
  */
 #include "registry.h"
+#include "core/date.h"
 
 #include <sodium.h>
 #include <stdio.h>
@@ -39,8 +40,6 @@ int registry_journal_append(struct registry_ctx *c, const char *op, json_t *body
 	char prev[65] = "", hash[65], at[64];
 	int64_t next = 1;
 	char *text;
-	struct timespec ts;
-	struct tm tm;
 	int rc;
 
 	if ((rc = store_prepare(c->st, "SELECT \"seq\", \"hash\" FROM registry_journal ORDER BY \"seq\" DESC LIMIT 1",
@@ -55,10 +54,7 @@ int registry_journal_append(struct registry_ctx *c, const char *op, json_t *body
 		return rc;
 	if (!prev[0])
 		memset(prev, '0', 64), prev[64] = '\0';
-	clock_gettime(CLOCK_REALTIME, &ts);
-	gmtime_r(&ts.tv_sec, &tm);
-	snprintf(at, sizeof(at), "%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ", tm.tm_year + 1900,
-		 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, (long)(ts.tv_nsec / 1000000) % 1000);
+	date_now_iso(at, sizeof(at), 1);
 	/* Canonical form: sorted keys, compact, so the hash is reproducible. */
 	text = json_dumps(body, JSON_SORT_KEYS | JSON_COMPACT | JSON_ENSURE_ASCII);
 	if (!text)

@@ -24,6 +24,9 @@ enum store_open_flags {
 int store_open(struct store **out, const char *path, int flags, struct c2c_err *err);
 void store_close(struct store *st);
 const char *store_backend(const struct store *st); /* "sqlite" or "postgresql" */
+/* 1 when `path` names a PostgreSQL server (postgresql:// or postgres://),
+ * which store_open opens as such; anything else is a SQLite file. */
+int store_is_pg_url(const char *path);
 const char *store_path(const struct store *st);
 /* `path` as it may be printed: a PostgreSQL URL's password ("user:PW@" or
  * "password=PW") becomes "***".  Messages name the database this way. */

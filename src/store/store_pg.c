@@ -43,7 +43,7 @@ struct store_pg_stmt {
 	int row, nrows;
 };
 
-int store_pg_is_url(const char *path)
+int store_is_pg_url(const char *path)
 {
 	return path && (!strncmp(path, "postgresql://", 13) || !strncmp(path, "postgres://", 11));
 }
@@ -63,7 +63,7 @@ void store_path_redacted(char *out, size_t len, const char *path)
 	if (!len)
 		return;
 	out[0] = '\0';
-	if (!store_pg_is_url(p)) {
+	if (!store_is_pg_url(p)) {
 		put(out, len, &o, p, strlen(p));
 		return;
 	}
@@ -181,16 +181,16 @@ int store_pg_begin(struct store_pg *pg, struct c2c_err *err)
 
 int store_pg_begin_serial(struct store_pg *pg, const char *table, struct c2c_err *err)
 {
-	char sql[160];
+	char sql[224];
 	int rc;
 	/* SHARE ROW EXCLUSIVE conflicts with itself and with writes, not with
 	 * plain reads; LOCK TABLE takes no snapshot, so the first SELECT after
-	 * it sees every writer that went before (PostgreSQL docs, LOCK). */
-	if ((size_t)snprintf(sql, sizeof(sql), "LOCK TABLE \"%s\" IN SHARE ROW EXCLUSIVE MODE",
-			     table) >= sizeof(sql))
+	 * it sees every writer that went before (PostgreSQL docs, LOCK).  One
+	 * simple query, one round trip: an explicit BEGIN in it leaves the
+	 * transaction open after it, as store_pg_begin's would. */
+	if ((size_t)snprintf(sql, sizeof(sql), "BEGIN ISOLATION LEVEL SERIALIZABLE;"
+			     " LOCK TABLE \"%s\" IN SHARE ROW EXCLUSIVE MODE", table) >= sizeof(sql))
 		return c2c_err_set(err, C2C_EINTERNAL, "table name too long: %s", table);
-	if ((rc = store_pg_begin(pg, err)))
-		return rc;
 	if ((rc = store_pg_exec(pg, sql, err)))
 		store_pg_rollback(pg);
 	return rc;

@@ -13,9 +13,6 @@
 struct store_pg;
 struct store_pg_stmt;
 
-/* 1 when `path` names a PostgreSQL server (postgresql:// or postgres://). */
-int store_pg_is_url(const char *path);
-
 int store_pg_open(struct store_pg **out, const char *url, struct c2c_err *err);
 void store_pg_close(struct store_pg *pg);
 int store_pg_exec(struct store_pg *pg, const char *sql, struct c2c_err *err);

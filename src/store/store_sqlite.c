@@ -54,10 +54,10 @@ int store_open(struct store **out, const char *path, int flags, struct c2c_err *
 	struct store *st;
 	struct stat sb;
 	int oflags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
-	int exists = !store_pg_is_url(path) && stat(path, &sb) == 0;
+	int exists = !store_is_pg_url(path) && stat(path, &sb) == 0;
 
 	*out = NULL;
-	if (store_pg_is_url(path)) {
+	if (store_is_pg_url(path)) {
 		/* The server creates databases (createdb); "create" here means
 		 * only the schema, which the migrations make. */
 		st = calloc(1, sizeof(*st));

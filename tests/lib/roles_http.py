@@ -188,10 +188,11 @@ for method, path, fn, roles in writes:
         check("%s %s refused for %s (%d)" % (method, path, role, want), st == want and err_code(d) == code,
               "status %s body %s" % (st, d))
 check("refusal matrix: %d refused writes" % refused, refused >= 40, refused)
-check("refused writes changed nothing", state() == before)
+after = state()  # also the "before" of the next part: nothing happens between
+check("refused writes changed nothing", after == before)
 
 # --- scope: an allowed role, a record outside its scope ------------------------------
-before = state()
+before = after
 tm_cookie, tm_csrf = sessions["municipality"]
 for pid in ("p002",):
     st, h, d = request("PATCH", "/api/v1/partnerships/" + pid, {"note": "not mine"}, cookie=tm_cookie, csrf=tm_csrf)
@@ -218,10 +219,11 @@ pc, px = sessions["participant"]
 st, h, d = request("POST", "/api/v1/registry/transfer", {"from": "JP-ENT-2", "to": "JP-ENT-1", "quantity": 1},
                    cookie=pc, csrf=px)
 check("participant refused moving credits out of an account not its own", st == 403, (st, d))
-check("out-of-scope writes changed nothing", state() == before)
+after = state()
+check("out-of-scope writes changed nothing", after == before)
 
 # --- CSRF ----------------------------------------------------------------------------
-before = state()
+before = after
 st, h, d = request("PATCH", "/api/v1/partnerships/p001", {"note": "no csrf"}, cookie=tm_cookie)
 check("a write with the cookie but no X-CSRF-Token: 403", st == 403 and "CSRF" in d["error"]["message"], (st, d))
 st, h, d = request("PATCH", "/api/v1/partnerships/p001", {"note": "bad csrf"}, cookie=tm_cookie, csrf="x" * 43)
@@ -229,10 +231,11 @@ check("a write with another X-CSRF-Token: 403", st == 403, (st, d))
 st, h, d = request("PATCH", "/api/v1/partnerships/p001", {"note": "csrf of another session"}, cookie=tm_cookie,
                    csrf=sessions["partner"][1])
 check("a write with another session's CSRF token: 403", st == 403, (st, d))
-check("refused CSRF writes changed nothing", state() == before)
+after = state()
+check("refused CSRF writes changed nothing", after == before)
 
 # --- body checks ---------------------------------------------------------------------
-before = state()
+before = after
 cases = [
     ("unknown field", {"colour": "red"}, 400, "colour"),
     ("wrong type", {"note": 5}, 400, "note"),

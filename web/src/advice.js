@@ -188,7 +188,7 @@ function drawMatch(d, box, label) {
     const rows = d[kind] || [];
     return h('section', { class: 'match-kind', 'data-kind': kind, 'aria-labelledby': `m-${kind}-h` },
       h('h3', { id: `m-${kind}-h` }, t(`m_kind:${kind}`)),
-      rows.length ? h('div', { class: 'tablewrap', tabindex: '0', role: 'region', 'aria-labelledby': `m-${kind}-h` }, h('table', { class: 'data' },
+      rows.length ? h('div', { class: 'tablewrap', tabindex: '0', role: 'region', 'aria-labelledby': `m-${kind}-h` }, h('table', { class: 'plist' },
         h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, t('m_rank')), h('th', { scope: 'col' }, t('m_name')),
           h('th', { scope: 'col' }, t('m_score')), h('th', { scope: 'col' }, t('m_why')))),
         h('tbody', {}, rows.map((r) => h('tr', { 'data-id': r.id },

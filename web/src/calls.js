@@ -4,7 +4,7 @@
 // ranking of its proposals (GET /api/v1/calls/{id}/rank) with the form that
 // selects or rejects one (POST /api/v1/decisions; a selected proposal
 // becomes atlas data: a partnership and a project).
-import { api, fmt, fyLabel, h, name, name1, t } from './core.js';
+import { api, fmt, fyLabel, h, name, name1, t, tf } from './core.js';
 import { flashNote, writeForm } from './forms.js';
 import { canCall, session, write } from './session.js';
 
@@ -36,7 +36,7 @@ export async function callPage(page, id) {
   page.append(h('h1', { class: 'detail-h' }, name(str(c.title_ja), str(c.title_en))),
     h('p', { class: 'kind' }, `${fyLabel(c.fiscal_year)} · ${t('call_planned')}: ${fmt(c.planned_selections)}`),
     h('h2', {}, t('call_rounds')),
-    h('ul', { class: 'rounds' }, (c.rounds || []).map((r) => h('li', {}, `${t('call_round').replace('{n}', r.round)}: ${r.opens_on} – ${r.closes_on}`))),
+    h('ul', { class: 'rounds' }, (c.rounds || []).map((r) => h('li', {}, `${tf('call_round', { n: r.round })}: ${r.opens_on} – ${r.closes_on}`))),
     h('h2', {}, t('call_criteria')),
     h('ul', { class: 'criteria' }, (c.criteria || []).map((k) => h('li', {}, name(k.name_ja, k.name_en)))));
 
@@ -74,7 +74,7 @@ export async function callPage(page, id) {
     id: 'decide', title: t('decide_h'), intro: t('decide_intro'), submitLabel: t('decide_button'),
     fields: [
       { name: 'proposal', label: t('f_proposal'), type: 'select', required: true, value: open[0].id,
-        options: open.map((p) => [p.id, `${p.rank != null ? `#${p.rank} ` : ''}${p.id} — ${p.title_ja} (${p.body_ja}–${p.partner_ja})`]) },
+        options: open.map((p) => [p.id, propLabel(p)]) },
       { name: 'decision', label: t('f_decision'), type: 'radio', required: true,
         options: [['select', t('decision_select')], ['reject', t('decision_reject_p')]] },
       { name: 'reason', label: t('f_reason'), type: 'textarea', required: true },
@@ -85,7 +85,7 @@ export async function callPage(page, id) {
       if (v.on) body.on = v.on;
       return write('POST', 'decisions', body);
     },
-    done: (d, v) => (v.decision === 'select' ? t('decide_done_select') : t('decide_done_reject')).replace('{id}', v.proposal),
+    done: (d, v) => tf(v.decision === 'select' ? 'decide_done_select' : 'decide_done_reject', { id: v.proposal }),
   }));
 }
 
@@ -104,7 +104,7 @@ function scoreForm(c, open) {
     ],
     submit: (v) => write('POST', 'scores', { proposal: v.proposal, reviewer: v.reviewer,
       points: Object.fromEntries(crit.map((k) => [k.id, v[k.id]])) }),
-    done: (d, v) => t('score_done').replace('{id}', v.proposal).replace('{reviewer}', v.reviewer),
+    done: (d, v) => tf('score_done', { id: v.proposal, reviewer: v.reviewer }),
   });
 }
 
@@ -135,14 +135,14 @@ async function proposalForm(c) {
       { name: 'lead', label: t('f_lead'), required: true },
       { name: 'members', label: t('f_members'), hint: t('hint_members') },
       { name: 'submitted_on', label: t('f_submitted_on'), type: 'date', value: new Date().toISOString().slice(0, 10),
-        hint: t('hint_submitted_on').replace('{rounds}', (c.rounds || []).map((r) => `${r.opens_on} – ${r.closes_on}`).join(', ')) },
+        hint: tf('hint_submitted_on', { rounds: (c.rounds || []).map((r) => `${r.opens_on} – ${r.closes_on}`).join(', ') }) },
     ],
     submit: (v) => {
       const body = { call: c.id };
       for (const [k, x] of Object.entries(v)) if (x !== '') body[k] = k === 'budget_jpy' ? String(x) : x;
       return write('POST', 'proposals', body);
     },
-    done: (d, v) => t('propose_done').replace('{id}', d?.id || d?.proposal || v.title_ja),
+    done: (d, v) => tf('propose_done', { id: d?.id || d?.proposal || v.title_ja }),
   }));
   return section;
 }

@@ -33,12 +33,14 @@ export function niceTicks(max, most = 5) {
 }
 
 // Width of a label in px at the charts' 12px font: rough, enough to lay out.
-const textWidth = (s) => [...s].reduce((w, c) => w + (c.codePointAt(0) > 0x2e80 ? 12 : 6.8), 0);
-function clip(s, px) {
-  if (textWidth(s) <= px) return s;
+// `latin`: the width of a Latin character (CJK ones are 12).
+const textWidth = (s, latin = 6.8) => [...s].reduce((w, c) => w + (c.codePointAt(0) > 0x2e80 ? 12 : latin), 0);
+// The label cut with "…" to fit px (the domino's boxes use it too).
+export function clip(s, px, latin = 6.8) {
+  if (textWidth(s, latin) <= px) return s;
   let out = '';
   for (const c of s) {
-    if (textWidth(`${out}${c}…`) > px) break;
+    if (textWidth(`${out}${c}…`, latin) > px) break;
     out += c;
   }
   return `${out}…`;

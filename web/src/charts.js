@@ -4,7 +4,7 @@
 // gap from the first to the last recorded, so a year with none shows as 0;
 // rows without a year are counted and said, never silently dropped.
 import { barChart } from './chart.js';
-import { api, countryNames, fmt, fyLabel, h, lang, name, name1, t } from './core.js';
+import { api, countryNames, fmt, fyLabel, h, name, name1, t, tf } from './core.js';
 
 // [first..last] of the years, each with its count (0 where none)
 function perYear(items, yearsOf) {
@@ -23,15 +23,12 @@ function perCountry(items) {
 }
 
 // "N of M partnerships without a recorded fiscal year are not in this chart."
-const noYear = (n, total, unit) => (n
-  ? (lang === 'ja' ? `${fmt(total)}${t('ch_no_year_of')}${fmt(n)}${t('ch_no_year')}`
-    : `${fmt(n)} ${t('ch_no_year_of')} ${fmt(total)} ${unit} ${t('ch_no_year')}`)
-  : '');
+const noYear = (n, total, unit) => (n ? tf('ch_no_year', { n: fmt(n), total: fmt(total), unit }) : '');
 
 export async function chartsPage(main) {
   const [parts, jcm, cn, balance] = await Promise.all([api('partnerships'), api('projects?kind=jcm'),
     countryNames(), api('registry/balance')]);
-  const cname = (c) => name1(cn[c]?.name_ja, cn[c]?.name_en) || c;
+  const cname = (c) => (cn[c] ? name1(cn[c].name_ja, cn[c].name_en) : c);
   main.append(h('h1', {}, t('charts_h')), h('p', { class: 'intro' }, t('charts_intro')));
 
   // --- partnerships per fiscal year, for all countries or one

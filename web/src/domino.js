@@ -7,6 +7,7 @@
 // each put in the column of its step from the origin (longest path, so every
 // arrow points right) and ordered in its column by where its predecessors
 // stand, which keeps the lines of one chain together.
+import { clip } from './chart.js';
 import { api, countryNames, fmt, h, lang, name, name1, t, tf, withCode } from './core.js';
 import { L } from './i18n.js';
 
@@ -68,18 +69,6 @@ function layout(edges, chains, places, cn) {
 }
 const mean = (xs) => (xs.length ? xs.reduce((s, x) => s + x, 0) / xs.length : 0);
 
-// Width of a label in px at 12px (CJK twice as wide), to cut it to the box.
-const textW = (s) => [...s].reduce((w, c) => w + (c.codePointAt(0) > 0x2e80 ? 12 : 6.6), 0);
-function clip(s, px) {
-  if (textW(s) <= px) return s;
-  let out = '';
-  for (const c of s) {
-    if (textW(`${out}${c}…`) > px) break;
-    out += c;
-  }
-  return `${out}…`;
-}
-
 const solution = (e) => (lang === 'ja' ? e.solution_ja || e.solution_en : e.solution_en || e.solution_ja) || '';
 const solutionLang = (e) => (lang === 'ja' ? (e.solution_ja ? 'ja' : 'en') : (e.solution_en ? 'en' : 'ja'));
 const nodeLabel = (n) => name1(n.ja, n.en) + (n.kind === 'country' ? ` ${t('dm_whole_country')}` : '');
@@ -106,7 +95,7 @@ function graphSvg(g, edges, caseId) {
     'data-id': n.id, 'data-kind': n.kind },
   h('svg:title', {}, n.kind === 'country' ? nodeLabel(n) : `${name1(n.ja, n.en)} (${lang === 'ja' ? n.en || '' : n.ja || ''})`),
   h('svg:rect', { x: n.x, y: n.y, width: NODE_W, height: NODE_H, rx: 6 }),
-  h('svg:text', { x: n.x + NODE_W / 2, y: n.y + NODE_H / 2 + 4, 'text-anchor': 'middle' }, clip(name1(n.ja, n.en), NODE_W - 12))));
+  h('svg:text', { x: n.x + NODE_W / 2, y: n.y + NODE_H / 2 + 4, 'text-anchor': 'middle' }, clip(name1(n.ja, n.en), NODE_W - 12, 6.6))));
   const origins = new Set(g.links.map((l) => l.from).filter((k) => !g.links.some((l) => l.to === k)));
   return h('svg:svg', { class: 'domino', role: 'img', width: g.width, height: g.height, viewBox: `0 0 ${g.width} ${g.height}`,
     'aria-label': tf('dm_aria', { edges: fmt(edges.length), origins: fmt(origins.size) }) },

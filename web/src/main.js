@@ -133,15 +133,10 @@ const PAGES = { '': dashboard, map: mapPage, charts: chartsPage, data: dataPage,
 const ONE = { mrv: reportPage, calls: callPage };
 function route(path, params) {
   const [table, id, ...rest] = path.split('/');
-  if (ONE[table] && id && !rest.length) {
-    let key = id;
-    try { key = decodeURIComponent(id); } catch { /* as written */ }
-    return [`${table}/${key}`, table, (el) => ONE[table](el, key)];
-  }
-  if (TABLES[table] && id != null && id !== '' && !rest.length) {
+  if ((ONE[table] || TABLES[table]) && id && !rest.length) {
     let key = id;
     try { key = decodeURIComponent(id); } catch { /* a stray %: the id as written */ }
-    return [`${table}/${key}`, table, (el) => detailPage(table, el, key)];
+    return [`${table}/${key}`, table, ONE[table] ? (el) => ONE[table](el, key) : (el) => detailPage(table, el, key)];
   }
   // a page of its own wins over a table's list: #/domino is the graph (its
   // rows are a table on it), #/domino/<id> stays the row's page

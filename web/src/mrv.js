@@ -4,11 +4,11 @@
 // waits for it, the approve/reject form (POST …/verification: the server
 // recomputes the reductions from the report's file before it records the
 // decision).
-import { api, fmt, h, t } from './core.js';
+import { api, fmt, h, has, t } from './core.js';
 import { flashNote, writeForm } from './forms.js';
 import { canCall, write } from './session.js';
 
-const statusText = (s) => t(`mrv_status_${s}`) === `mrv_status_${s}` ? s : t(`mrv_status_${s}`);
+const statusText = (s) => (has(`mrv_status_${s}`) ? t(`mrv_status_${s}`) : s);
 
 export async function mrvPage(page) {
   const reports = await api('mrv/reports');

@@ -5,7 +5,7 @@
 // transfer, retire and cancel, offering only the accounts the user's scope
 // covers (a participant: its own accounts; a registrar: its country's; an
 // administrator: all).  The server checks the scope again.
-import { api, fmt, h, has, t } from './core.js';
+import { api, fmt, h, has, t, tf } from './core.js';
 import { flashNote, writeForm } from './forms.js';
 import { canCall, inScope, session, write } from './session.js';
 
@@ -70,7 +70,7 @@ async function issueForms(page, accounts) {
         fields: [{ name: 'report', label: t('f_report'), type: 'select', required: true, value: String(reports[0].id),
           options: reports.map((r) => [String(r.id), `${t('mrv_report')} ${r.id} — ${r.project}, ${r.period_from} – ${r.period_to} (${fmt(r.er_tco2e)} tCO2e)`]) }],
         submit: (v) => write('POST', 'registry/issue', { report: Number(v.report) }),
-        done: (e, v) => t('issue_done').replace('{report}', v.report),
+        done: (e, v) => tf('issue_done', { report: v.report }),
       }));
     else forms.push(flashNote('issue'), h('p', { class: 'note', id: 'issue-none' }, t('issue_none')));
   }
@@ -93,14 +93,14 @@ async function issueForms(page, accounts) {
             return shares ? write('POST', 'registry/allocate', { issuance: v.issuance, shares })
               : { ok: false, status: 0, error: { message: `shares: ${t('shares_bad')}` } };
           },
-          done: (e, v) => t('allocate_done').replace('{id}', v.issuance),
+          done: (e, v) => tf('allocate_done', { id: v.issuance }),
         }));
       if (mayAuthorize)
         forms.push(writeForm({
           id: 'authorize', title: t('authorize_h'), intro: t('authorize_intro'), submitLabel: t('authorize_button'),
           fields: [{ name: 'issuance', label: t('f_issuance'), type: 'select', required: true, value: issuances[0][0], options: issuances }],
           submit: (v) => write('POST', 'registry/authorize', { issuance: v.issuance }),
-          done: (e, v) => t('authorize_done').replace('{id}', v.issuance),
+          done: (e, v) => tf('authorize_done', { id: v.issuance }),
         }));
     }
   }
@@ -133,7 +133,7 @@ async function accountForms(page, accounts) {
         { name: 'holder', label: t('acct_holder'), required: true, hint: t('hint_holder') },
       ],
       submit: (v) => write('POST', 'registry/account-open', v),
-      done: (e, v) => t('open_acct_done').replace('{id}', v.id).replace('{country}', v.country),
+      done: (e, v) => tf('open_acct_done', { id: v.id, country: v.country }),
     }));
   }
   if (mayClose) {
@@ -144,7 +144,7 @@ async function accountForms(page, accounts) {
         fields: [{ name: 'id', label: t('f_account'), type: 'select', required: true, value: empty[0].id,
           options: empty.map((a) => [a.id, acctLabel(a, false)]) }],
         submit: (v) => write('POST', 'registry/account-close', { id: v.id }),
-        done: (e, v) => t('close_acct_done').replace('{id}', v.id),
+        done: (e, v) => tf('close_acct_done', { id: v.id }),
       }));
     // the account just closed may have been the last empty one: its status line stays
     else forms.push(flashNote('account-close'), h('p', { class: 'note', id: 'close-none' }, t('close_acct_none')));
@@ -184,7 +184,7 @@ export async function registryPage(page) {
         { name: 'quantity', label: t('f_quantity'), type: 'number', min: 1, required: true, hint: t('hint_credits') },
       ],
       submit: (v) => write('POST', 'registry/transfer', v),
-      done: (e, v) => t('transfer_done').replace('{q}', fmt(v.quantity)).replace('{from}', v.from).replace('{to}', v.to),
+      done: (e, v) => tf('transfer_done', { q: fmt(v.quantity), from: v.from, to: v.to }),
     }));
   if (mayRetire)
     section.append(writeForm({
@@ -196,7 +196,7 @@ export async function registryPage(page) {
         { name: 'beneficiary', label: t('f_beneficiary'), required: true, hint: t('hint_beneficiary') },
       ],
       submit: (v) => write('POST', 'registry/retire', v),
-      done: (e, v) => t('retire_done').replace('{q}', fmt(v.quantity)).replace('{account}', v.account),
+      done: (e, v) => tf('retire_done', { q: fmt(v.quantity), account: v.account }),
     }));
   // a cancellation is a retirement with no purpose or beneficiary: the
   // credits go to the registry's cancellation account and never move again
@@ -208,6 +208,6 @@ export async function registryPage(page) {
         { name: 'quantity', label: t('f_quantity'), type: 'number', min: 1, required: true, hint: t('hint_credits') },
       ],
       submit: (v) => write('POST', 'registry/cancel', v),
-      done: (e, v) => t('cancel_done').replace('{q}', fmt(v.quantity)).replace('{account}', v.account),
+      done: (e, v) => tf('cancel_done', { q: fmt(v.quantity), account: v.account }),
     }));
 }

@@ -4,7 +4,7 @@
 // added to routes.def shows up here; q goes to /api/v1/search), and
 // #/<table>/<id> shows every field of one row, labelled in the chosen
 // language, with links to the rows it names and the rows that name it.
-import { api, busy, countryNames, fmt, fyLabel, h, has, lang, name, name1, t } from './core.js';
+import { api, busy, countryNames, fmt, fyLabel, h, has, lang, name, name1, t, tf } from './core.js';
 import { writeForm } from './forms.js';
 import { canCall, inScope, write } from './session.js';
 
@@ -152,7 +152,7 @@ export function tablesNav(current) {
     h('li', {}, h('a', { href: `#/${k}`, 'aria-current': k === current ? 'page' : null }, t(`t_${k}`))))));
 }
 
-const shownText = (n, of) => (lang === 'ja' ? `${fmt(of)}${t('shown_of')} ${fmt(n)}件を表示` : `${fmt(n)} ${t('shown_of')} ${fmt(of)} ${t('rows_shown')}`);
+const shownText = (n, of) => tf('rows_shown', { n: fmt(n), of: fmt(of) });
 
 export async function listPage(table, page, params) {
   const spec = TABLES[table];
@@ -273,7 +273,7 @@ export async function detailPage(table, page, id) {
             relMeta(x.table, o, ctx))))
             : h('p', { class: 'empty-list' }, t('none'))))));
   // a case whose solution spread: the spread drawn, its edges highlighted
-  if (table === 'cases' && (await api('domino')).some((d) => d.case_id === r.id))
+  if (table === 'cases' && rel.some((x) => x.id === 'domino' && x.rows?.length))
     page.append(h('p', { class: 'more dm-see' }, h('a', { href: `#/domino?case=${encodeURIComponent(r.id)}` }, `${t('dm_see')} →`)));
 }
 
@@ -360,12 +360,12 @@ async function related(table, r) {
 }
 
 // --- editing a row --------------------------------------------------------------
-// The columns an edit form offers, per table (the PATCH route takes every
-// column; these are the ones a municipality or partner city keeps up to
-// date).  A column the route's body no longer takes is left out.
-// the columns each table's edit form offers: what people correct by hand
-// (the id, the country and the source stay as imported); places, cases and
-// events are the office's and the admin's (their PATCH routes say so)
+// The columns an edit form offers, per table: the PATCH route takes every
+// column, these are the ones people correct by hand (the id, the country and
+// the source stay as imported).  Partnerships, agreements and projects are
+// kept up to date by municipalities and partner cities too; places, cases
+// and events are the office's and the admin's (their PATCH routes say so).
+// A column the route's body no longer takes is left out.
 const EDIT = {
   partnerships: ['fiscal_years', 'note'],
   agreements: ['signed_on', 'signed_original', 'renewed_on', 'renewed_original'],
