@@ -42,7 +42,6 @@ static struct store *fresh(const char *path, struct registry_ctx *c, struct c2c_
 		die("open", err);
 	c->st = st;
 	c->user = "bench";
-	c->in_batch = 0;
 	return st;
 }
 
@@ -93,11 +92,9 @@ int main(int argc, char **argv)
 		t0 = now();
 		if (store_begin(st, &err))
 			die("begin", &err);
-		c.in_batch = 1;
 		for (n = 0; n < ops; n++)
 			if (registry_transfer(&c, "JP-A", "JP-B", 1, &err))
 				die("batch transfer", &err);
-		c.in_batch = 0;
 		if (store_commit(st, &err))
 			die("commit", &err);
 		batch = ops / (now() - t0);

@@ -15,15 +15,6 @@ int auth_list_has(const char *list, const char *id);
 /* API token labels: [A-Za-z0-9._-]{1,63}. */
 int auth_label_check(const char *label, struct c2c_err *err);
 
-/* One write transaction: begin, fn, commit; rolled back on any error.  A
- * transaction that lost a race on PostgreSQL (C2C_ERETRY) runs again from
- * the start, a few times, as the registry's operations do.  With `queue`
- * (a table name) writers queue on that table before their first read
- * (store_begin_serial): the log-in's count-then-insert on login_failures,
- * which every attempt makes at once under attack. */
-int auth_tx(struct store *st, const char *queue, int (*fn)(struct store *st, void *ctx, struct c2c_err *err),
-	    void *ctx, struct c2c_err *err);
-
 /* 32 random bytes as base64url without padding (43 characters) into out. */
 void auth_random_token(char *out, size_t len);
 /* sodium_init, once per process in effect; C2C_EINTERNAL when it fails. */

@@ -271,7 +271,7 @@ int auth_login(struct store *st, const char *name, const char *password, const c
 		return c2c_err_set(err, C2C_ENOMEM, "out of memory");
 	c->name = name_key;
 	c->client = client_key;
-	if ((rc = auth_tx(st, "login_failures", reserve_tx, c, err)))
+	if ((rc = store_tx(st, "login_failures", reserve_tx, c, err)))
 		goto out;
 
 	/* the same work whatever was wrong: an unknown name costs one hash
@@ -291,7 +291,7 @@ int auth_login(struct store *st, const char *name, const char *password, const c
 	auth_random_token(csrf, 64);
 	auth_sha256_hex(session, c->session_hash);
 	c->csrf = csrf;
-	if ((rc = auth_tx(st, "login_failures", session_tx, c, err)))
+	if ((rc = store_tx(st, "login_failures", session_tx, c, err)))
 		goto out;
 	if (u)
 		*u = c->user;
@@ -399,7 +399,7 @@ int auth_logout(struct store *st, const char *session, struct c2c_err *err)
 	if (!token_shape_ok(session, SESSION_LEN))
 		return c2c_err_set(err, C2C_ENOTFOUND, "no such session (logged out already, or expired)");
 	auth_sha256_hex(session, c.hash);
-	return auth_tx(st, NULL, logout_tx, &c, err);
+	return store_tx(st, NULL, logout_tx, &c, err);
 }
 
 int auth_csrf_ok(const char *expected, const char *presented)

@@ -83,7 +83,7 @@ int auth_token_create(struct store *st, const char *user, const char *label, cha
 	memcpy(token, TOKEN_PREFIX, 4);
 	auth_random_token(token + 4, 96 - 4);
 	auth_sha256_hex(token, c.hash);
-	if ((rc = auth_tx(st, NULL, create_tx, &c, err)))
+	if ((rc = store_tx(st, NULL, create_tx, &c, err)))
 		sodium_memzero(token, 96);
 	return rc;
 }
@@ -153,5 +153,5 @@ int auth_token_revoke(struct store *st, const char *user, const char *label, str
 	int rc;
 	if ((rc = auth_label_check(label, err)))
 		return rc;
-	return auth_tx(st, NULL, revoke_tx, &c, err);
+	return store_tx(st, NULL, revoke_tx, &c, err);
 }

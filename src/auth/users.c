@@ -366,7 +366,7 @@ int auth_user_add(struct store *st, const char *name, enum auth_role role, const
 	    (rc = auth_password_check(password, err)) || (rc = auth_hash_password(password, hash, err)))
 		return rc;
 	c.hash = hash;
-	rc = auth_tx(st, NULL, add_tx, &c, err);
+	rc = store_tx(st, NULL, add_tx, &c, err);
 	sodium_memzero(hash, sizeof(hash));
 	return rc;
 }
@@ -412,7 +412,7 @@ int auth_user_passwd(struct store *st, const char *name, const char *password, s
 	    (rc = auth_hash_password(password, hash, err)))
 		return rc;
 	c.hash = hash;
-	rc = auth_tx(st, NULL, passwd_tx, &c, err);
+	rc = store_tx(st, NULL, passwd_tx, &c, err);
 	sodium_memzero(hash, sizeof(hash));
 	return rc;
 }
@@ -450,7 +450,7 @@ int auth_user_role(struct store *st, const char *name, enum auth_role role, cons
 	int rc;
 	if ((rc = scope_shape(role, scope, err)))
 		return rc;
-	return auth_tx(st, NULL, role_tx, &c, err);
+	return store_tx(st, NULL, role_tx, &c, err);
 }
 
 static int disable_tx(struct store *st, void *vctx, struct c2c_err *err)
@@ -472,7 +472,7 @@ static int disable_tx(struct store *st, void *vctx, struct c2c_err *err)
 int auth_user_disable(struct store *st, const char *name, struct c2c_err *err)
 {
 	struct change_ctx c = {name, NULL, NULL, AUTH_PUBLIC};
-	return auth_tx(st, NULL, disable_tx, &c, err);
+	return store_tx(st, NULL, disable_tx, &c, err);
 }
 
 static int enable_tx(struct store *st, void *vctx, struct c2c_err *err)
@@ -491,7 +491,7 @@ static int enable_tx(struct store *st, void *vctx, struct c2c_err *err)
 int auth_user_enable(struct store *st, const char *name, struct c2c_err *err)
 {
 	struct change_ctx c = {name, NULL, NULL, AUTH_PUBLIC};
-	return auth_tx(st, NULL, enable_tx, &c, err);
+	return store_tx(st, NULL, enable_tx, &c, err);
 }
 
 /* ---- reading --------------------------------------------------------------------------------- */

@@ -1,6 +1,6 @@
 /*
- * util.c - the small things the auth files share: the clock, transactions
- * that survive a lost race, random tokens, SHA-256, reading a user row.
+ * util.c - the small things the auth files share: the clock, random tokens,
+ * SHA-256, reading a user row.
  */
 #include "auth.h"
 #include "internal.h"
@@ -17,28 +17,6 @@ static int64_t system_now(void)
 }
 
 int64_t (*auth_now)(void) = system_now;
-
-#define AUTH_ATTEMPTS 5
-
-int auth_tx(struct store *st, const char *queue, int (*fn)(struct store *st, void *ctx, struct c2c_err *err),
-	    void *ctx, struct c2c_err *err)
-{
-	for (int attempt = 1;; attempt++) {
-		int rc = queue ? store_begin_serial(st, queue, err) : store_begin(st, err);
-		if (!rc)
-			rc = fn(st, ctx, err);
-		if (!rc)
-			rc = store_commit(st, err);
-		if (!rc)
-			return 0;
-		store_rollback(st);
-		if (rc != C2C_ERETRY || attempt >= AUTH_ATTEMPTS)
-			return rc;
-		/* a jittered pause that grows, so the racers do not meet again */
-		struct timespec ts = {0, (long)(1000000 + randombytes_uniform(4000000)) * attempt};
-		nanosleep(&ts, NULL);
-	}
-}
 
 void auth_random_token(char *out, size_t len)
 {

@@ -75,9 +75,11 @@ int registry_apply_stream(struct registry_ctx *c, FILE *fp, const char *name, si
 	int rc, ch;
 
 	*ops = 0;
+	/* The batch holds one transaction of its own, not store_tx's: a stream
+	 * read once cannot run again, so a lost race fails the batch whole.  The
+	 * operations inside see it open and run in it. */
 	if ((rc = store_begin_serial(c->st, "registry_journal", err)))
 		return rc;
-	c->in_batch = 1;
 	strbuf_init(&line, 1 << 20);
 	for (;;) {
 		json_error_t je;
@@ -119,7 +121,6 @@ int registry_apply_stream(struct registry_ctx *c, FILE *fp, const char *name, si
 out:
 	if (rc)
 		store_rollback(c->st);
-	c->in_batch = 0;
 	strbuf_release(&line);
 	return rc;
 }

@@ -27,59 +27,33 @@ struct account {
 	int64_t balance;
 };
 
-static int op_begin(struct registry_ctx *c, struct c2c_err *err)
+/* Every operation below runs inside one transaction that store_tx opens,
+ * queued on the journal (store_begin_serial), and retries whole when
+ * PostgreSQL's SERIALIZABLE aborts it after a race.  Inside a batch
+ * (registry_apply_stream) the transaction is the batch's: store_tx runs the
+ * operation in it, and a failure fails the batch whole. */
+struct op_call {
+	struct registry_ctx *c;
+	int (*run)(struct op_call *o, struct c2c_err *err);
+	const char *id, *country, *kind, *holder, *from, *to, *to_kind, *purpose, *beneficiary;
+	const struct registry_issue_req *req;
+	const struct registry_share *shares;
+	size_t nshares, idlen;
+	char *out;
+	int64_t quantity;
+};
+
+static int op_tx(struct store *st, void *ctx, struct c2c_err *err)
 {
-	c2c_err_clear(err);
-	return c->in_batch ? 0 : store_begin_serial(c->st, "registry_journal", err);
+	struct op_call *o = ctx;
+	(void)st;
+	return o->run(o, err);
 }
 
-static int op_end(struct registry_ctx *c, int rc, struct c2c_err *err)
+static int op_run(struct op_call *o, struct c2c_err *err)
 {
-	if (c->in_batch)
-		return rc;
-	if (!rc)
-		rc = store_commit(c->st, err);
-	if (rc)
-		store_rollback(c->st);
-	return rc;
+	return store_tx(o->c->st, "registry_journal", op_tx, o, err);
 }
-
-/* Writers queue on the journal, yet PostgreSQL's SERIALIZABLE may still
- * abort one that raced a reader (C2C_ERETRY); nothing of it was kept, so the
- * whole operation runs again from its first read, a few times, after a short
- * pause that grows and is jittered so racing processes fall out of step.
- * The jitter is seeded per process and thread: with rand()'s fixed default
- * seed every process would sleep the same and race again in step.  Inside a
- * batch the caller holds the transaction: the failure goes up and the batch
- * fails whole. */
-#define REGISTRY_ATTEMPTS 20
-
-static int retry_again(struct registry_ctx *c, int rc, int *attempt)
-{
-	static _Thread_local unsigned seed;
-	struct timespec ts;
-	int window;
-	if (rc != C2C_ERETRY || c->in_batch || ++*attempt >= REGISTRY_ATTEMPTS)
-		return 0;
-	if (!seed) {
-		clock_gettime(CLOCK_MONOTONIC, &ts);
-		seed = (unsigned)getpid() * 2654435761u ^ (unsigned)ts.tv_nsec ^ (unsigned)(uintptr_t)&ts;
-		seed |= 1;
-	}
-	window = *attempt < 7 ? 2 << *attempt : 256; /* 4 ms .. 256 ms, then flat */
-	ts.tv_sec = 0;
-	ts.tv_nsec = (long)(1 + rand_r(&seed) % window) * 1000000L;
-	nanosleep(&ts, NULL);
-	return 1;
-}
-
-#define RETRYING(call)                                   \
-	do {                                             \
-		int attempt_ = 0, rc_;                   \
-		while (retry_again(c, rc_ = (call), &attempt_)) \
-			;                                \
-		return rc_;                              \
-	} while (0)
 
 static int64_t next_seq(struct registry_ctx *c, struct c2c_err *err)
 {
@@ -412,15 +386,13 @@ static int account_open_once(struct registry_ctx *c, const char *id, const char 
 						    " cancellation and retirement accounts are the registry's own)", kind);
 	if (!holder || !*holder)
 		return c2c_err_set(err, C2C_EINPUT, "an account needs a holder name");
-	if ((rc = op_begin(c, err)))
-		return rc;
 	rc = load_account(c, id, &a, err);
 	if (rc == 0) {
 		rc = c2c_err_set(err, C2C_ECONFLICT, "account '%s' exists already", id);
-		return op_end(c, rc, err);
+		return rc;
 	}
 	if (rc != C2C_ENOTFOUND)
-		return op_end(c, rc, err);
+		return rc;
 	c2c_err_clear(err);
 	seq = next_seq(c, err);
 	body = op_body("open");
@@ -429,7 +401,7 @@ static int account_open_once(struct registry_ctx *c, const char *id, const char 
 	if (!(rc = insert_account(c, id, country, kind, holder, seq, err)))
 		rc = registry_journal_append(c, "open", body, NULL, err);
 	json_decref(body);
-	return op_end(c, rc, err);
+	return rc;
 }
 
 static int account_close_once(struct registry_ctx *c, const char *id, struct c2c_err *err)
@@ -440,34 +412,32 @@ static int account_close_once(struct registry_ctx *c, const char *id, struct c2c
 	int64_t seq;
 	int rc;
 
-	if ((rc = op_begin(c, err)))
-		return rc;
 	if ((rc = load_account(c, id, &a, err)))
-		return op_end(c, rc, err);
+		return rc;
 	if (!holding(&a))
-		return op_end(c, c2c_err_set(err, C2C_ECONFLICT, "account '%s' is the registry's own %s account"
-								 " and cannot be closed", id, a.kind), err);
+		return c2c_err_set(err, C2C_ECONFLICT, "account '%s' is the registry's own %s account"
+								 " and cannot be closed", id, a.kind);
 	if (!a.open)
-		return op_end(c, c2c_err_set(err, C2C_ECONFLICT, "account '%s' is closed already", id), err);
+		return c2c_err_set(err, C2C_ECONFLICT, "account '%s' is closed already", id);
 	if (a.balance)
-		return op_end(c, c2c_err_set(err, C2C_ECONFLICT, "account '%s' still holds %lld credits;"
+		return (c2c_err_set(err, C2C_ECONFLICT, "account '%s' still holds %lld credits;"
 								 " only an empty account can be closed", id,
-					     (long long)a.balance), err);
+					     (long long)a.balance));
 	seq = next_seq(c, err);
 	if ((rc = store_prepare(c->st, "UPDATE registry_accounts SET \"status\" = 'closed', \"closed_seq\" = ?"
 				      " WHERE \"id\" = ?", &s, err)))
-		return op_end(c, rc, err);
+		return rc;
 	store_bind_int(s, 1, seq);
 	store_bind_text(s, 2, id);
 	rc = store_step(s, err);
 	store_finalize(s);
 	if (rc < 0)
-		return op_end(c, rc, err);
+		return rc;
 	body = op_body("close");
 	json_object_set_new(body, "account", json_string(id));
 	rc = registry_journal_append(c, "close", body, NULL, err);
 	json_decref(body);
-	return op_end(c, rc, err);
+	return rc;
 }
 
 /* ------------------------------------------------------------------ issue */
@@ -509,13 +479,11 @@ static int issue_once(struct registry_ctx *c, const struct registry_issue_req *r
 		return c2c_err_set(err, C2C_ECONFLICT, "cannot issue %lld credits: the verified emission reductions"
 						       " for the period are %lld tCO2e", (long long)r->quantity,
 				   (long long)r->verified_er);
-	if ((rc = op_begin(c, err)))
-		return rc;
 	/* A monitoring period is issued once: no overlap with an earlier one. */
 	if ((rc = store_prepare(c->st, "SELECT \"id\", \"period_start\", \"period_end\" FROM registry_issuances"
 				      " WHERE \"project\" = ? AND \"period_start\" <= ? AND \"period_end\" >= ?",
 				&s, err)))
-		return op_end(c, rc, err);
+		return rc;
 	store_bind_text(s, 1, r->project);
 	store_bind_text(s, 2, r->period_end);
 	store_bind_text(s, 3, r->period_start);
@@ -525,21 +493,21 @@ static int issue_once(struct registry_ctx *c, const struct registry_issue_req *r
 				 r->period_end, store_col_text(s, 0), store_col_text(s, 1), store_col_text(s, 2));
 	store_finalize(s);
 	if (rc)
-		return op_end(c, rc, err);
+		return rc;
 	seq = next_seq(c, err);
 	if ((rc = store_prepare(c->st, "SELECT COALESCE(MAX(\"last_serial\"), 0) + 1, COUNT(*) FROM registry_issuances"
 				      " WHERE \"project\" = ?", &s, err)))
-		return op_end(c, rc, err);
+		return rc;
 	store_bind_text(s, 1, r->project);
 	rc = store_step(s, err);
 	first = store_col_int(s, 0);
 	count = store_col_int(s, 1);
 	store_finalize(s);
 	if (rc < 0)
-		return op_end(c, rc, err);
+		return rc;
 	if (first > INT64_MAX - r->quantity) /* serials of one project never wrap */
-		return op_end(c, c2c_err_set(err, C2C_ECONFLICT, "project %s has run out of serial numbers",
-					     r->project), err);
+		return c2c_err_set(err, C2C_ECONFLICT, "project %s has run out of serial numbers",
+					     r->project);
 	snprintf(id, idlen, "%s-%02lld", r->project, (long long)count + 1);
 	vintage = (int)strtol(r->period_end, NULL, 10);
 	body = op_body("issue");
@@ -594,7 +562,7 @@ static int issue_once(struct registry_ctx *c, const struct registry_issue_req *r
 	rc = registry_journal_append(c, "issue", body, NULL, err);
 out:
 	json_decref(body);
-	return op_end(c, rc, err);
+	return rc;
 }
 
 /* --------------------------------------------------------------- allocate */
@@ -612,11 +580,9 @@ static int allocate_once(struct registry_ctx *c, const char *issuance, const str
 
 	if (n == 0)
 		return c2c_err_set(err, C2C_EINPUT, "allocate: give at least one ACCOUNT=PERCENT share");
-	if ((rc = op_begin(c, err)))
-		return rc;
 	if ((rc = store_prepare(c->st, "SELECT \"quantity\", \"host\", \"allocated\" FROM registry_issuances WHERE \"id\" = ?",
 				&s, err)))
-		return op_end(c, rc, err);
+		return rc;
 	store_bind_text(s, 1, issuance);
 	if ((rc = store_step(s, err)) == 1) {
 		quantity = store_col_int(s, 0);
@@ -688,7 +654,7 @@ out:
 	free(acc);
 	free(hund);
 	free(parts);
-	return op_end(c, rc, err);
+	return rc;
 }
 
 static int authorize_once(struct registry_ctx *c, const char *issuance, struct c2c_err *err)
@@ -697,30 +663,28 @@ static int authorize_once(struct registry_ctx *c, const char *issuance, struct c
 	json_t *body;
 	int rc, auth = -1;
 
-	if ((rc = op_begin(c, err)))
-		return rc;
 	if ((rc = store_prepare(c->st, "SELECT \"authorized\" FROM registry_issuances WHERE \"id\" = ?", &s, err)))
-		return op_end(c, rc, err);
+		return rc;
 	store_bind_text(s, 1, issuance);
 	if (store_step(s, err) == 1)
 		auth = (int)store_col_int(s, 0);
 	store_finalize(s);
 	if (auth < 0)
-		return op_end(c, c2c_err_set(err, C2C_ENOTFOUND, "issuance '%s' does not exist", issuance), err);
+		return c2c_err_set(err, C2C_ENOTFOUND, "issuance '%s' does not exist", issuance);
 	if (auth)
-		return op_end(c, c2c_err_set(err, C2C_ECONFLICT, "issuance '%s' is authorized already", issuance), err);
+		return c2c_err_set(err, C2C_ECONFLICT, "issuance '%s' is authorized already", issuance);
 	if ((rc = store_prepare(c->st, "UPDATE registry_issuances SET \"authorized\" = 1 WHERE \"id\" = ?", &s, err)))
-		return op_end(c, rc, err);
+		return rc;
 	store_bind_text(s, 1, issuance);
 	rc = store_step(s, err);
 	store_finalize(s);
 	if (rc < 0)
-		return op_end(c, rc, err);
+		return rc;
 	body = op_body("authorize");
 	json_object_set_new(body, "issuance", json_string(issuance));
 	rc = registry_journal_append(c, "authorize", body, NULL, err);
 	json_decref(body);
-	return op_end(c, rc, err);
+	return rc;
 }
 
 /* ----------------------------------------- transfer, cancel and retire */
@@ -737,19 +701,17 @@ static int move_out_once(struct registry_ctx *c, const char *op, const char *fro
 
 	if (quantity <= 0)
 		return c2c_err_set(err, C2C_EINPUT, "%s: quantity must be a positive whole number of credits", op);
-	if ((rc = op_begin(c, err)))
-		return rc;
 	if ((rc = load_account(c, from_id, &from, err)))
-		return op_end(c, rc, err);
+		return rc;
 	if (!holding(&from))
-		return op_end(c, c2c_err_set(err, C2C_ECONFLICT, "account '%s' is a %s account: its credits never"
-								 " move again", from.id, from.kind), err);
+		return c2c_err_set(err, C2C_ECONFLICT, "account '%s' is a %s account: its credits never"
+								 " move again", from.id, from.kind);
 	if (!from.open)
-		return op_end(c, c2c_err_set(err, C2C_ECONFLICT, "account '%s' is closed", from.id), err);
+		return c2c_err_set(err, C2C_ECONFLICT, "account '%s' is closed", from.id);
 	if (from.balance < quantity)
-		return op_end(c, c2c_err_set(err, C2C_ECONFLICT, "account '%s' holds %lld credit%s, cannot %s %lld",
+		return c2c_err_set(err, C2C_ECONFLICT, "account '%s' holds %lld credit%s, cannot %s %lld",
 					     from.id, (long long)from.balance, from.balance == 1 ? "" : "s", op,
-					     (long long)quantity), err);
+					     (long long)quantity);
 	seq = next_seq(c, err);
 	body = op_body(op);
 	if (to_kind) {
@@ -786,14 +748,22 @@ static int move_out_once(struct registry_ctx *c, const char *op, const char *fro
 		rc = registry_journal_append(c, op, body, NULL, err);
 out:
 	json_decref(body);
-	return op_end(c, rc, err);
+	return rc;
+}
+
+static int move_out_call(struct op_call *o, struct c2c_err *err)
+{
+	return move_out_once(o->c, o->kind, o->from, o->to, o->to_kind, o->quantity, o->purpose, o->beneficiary,
+			     err);
 }
 
 static int move_out(struct registry_ctx *c, const char *op, const char *from_id, const char *to_id,
 		    const char *to_kind, int64_t quantity, const char *purpose,
 		    const char *beneficiary, struct c2c_err *err)
 {
-	RETRYING(move_out_once(c, op, from_id, to_id, to_kind, quantity, purpose, beneficiary, err));
+	struct op_call o = {.c = c, .run = move_out_call, .kind = op, .from = from_id, .to = to_id,
+			    .to_kind = to_kind, .quantity = quantity, .purpose = purpose, .beneficiary = beneficiary};
+	return op_run(&o, err);
 }
 
 int registry_transfer(struct registry_ctx *c, const char *from, const char *to, int64_t quantity,
@@ -821,30 +791,61 @@ int registry_retire(struct registry_ctx *c, const char *account, int64_t quantit
 
 /* ------------------------------------------- the public calls, retrying */
 
+static int account_open_call(struct op_call *o, struct c2c_err *err)
+{
+	return account_open_once(o->c, o->id, o->country, o->kind, o->holder, err);
+}
+
+static int account_close_call(struct op_call *o, struct c2c_err *err)
+{
+	return account_close_once(o->c, o->id, err);
+}
+
+static int issue_call(struct op_call *o, struct c2c_err *err)
+{
+	return issue_once(o->c, o->req, o->out, o->idlen, err);
+}
+
+static int allocate_call(struct op_call *o, struct c2c_err *err)
+{
+	return allocate_once(o->c, o->id, o->shares, o->nshares, err);
+}
+
+static int authorize_call(struct op_call *o, struct c2c_err *err)
+{
+	return authorize_once(o->c, o->id, err);
+}
+
 int registry_account_open(struct registry_ctx *c, const char *id, const char *country,
 			  const char *kind, const char *holder, struct c2c_err *err)
 {
-	RETRYING(account_open_once(c, id, country, kind, holder, err));
+	struct op_call o = {.c = c, .run = account_open_call, .id = id, .country = country, .kind = kind,
+			    .holder = holder};
+	return op_run(&o, err);
 }
 
 int registry_account_close(struct registry_ctx *c, const char *id, struct c2c_err *err)
 {
-	RETRYING(account_close_once(c, id, err));
+	struct op_call o = {.c = c, .run = account_close_call, .id = id};
+	return op_run(&o, err);
 }
 
 int registry_issue(struct registry_ctx *c, const struct registry_issue_req *r, char *id,
 		   size_t idlen, struct c2c_err *err)
 {
-	RETRYING(issue_once(c, r, id, idlen, err));
+	struct op_call o = {.c = c, .run = issue_call, .req = r, .out = id, .idlen = idlen};
+	return op_run(&o, err);
 }
 
 int registry_allocate(struct registry_ctx *c, const char *issuance, const struct registry_share *s,
 		      size_t n, struct c2c_err *err)
 {
-	RETRYING(allocate_once(c, issuance, s, n, err));
+	struct op_call o = {.c = c, .run = allocate_call, .id = issuance, .shares = s, .nshares = n};
+	return op_run(&o, err);
 }
 
 int registry_authorize(struct registry_ctx *c, const char *issuance, struct c2c_err *err)
 {
-	RETRYING(authorize_once(c, issuance, err));
+	struct op_call o = {.c = c, .run = authorize_call, .id = issuance};
+	return op_run(&o, err);
 }

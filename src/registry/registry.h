@@ -43,7 +43,6 @@ void registry_largest_remainder(int64_t total, const int *shares, size_t n, int6
 struct registry_ctx {
 	struct store *st;
 	const char *user;   /* who does it, recorded in the journal */
-	int in_batch;       /* set by apply: the caller holds the transaction */
 	int64_t last_seq;   /* the journal entry the last operation appended (0: none) */
 };
 

@@ -11,6 +11,8 @@
 
 #include <stddef.h>
 
+#include <jansson.h>
+
 #include "core/err.h"
 
 struct store;
@@ -62,6 +64,60 @@ double store_col_double(struct store_stmt *s, int i);
 enum store_type { STORE_NULL, STORE_INTEGER, STORE_REAL, STORE_TEXT, STORE_BLOB };
 enum store_type store_col_type(struct store_stmt *s, int i);
 
+/* Arguments of a statement, bound in order to ?1, ?2, ...  Build them
+ * with store_text/int/real/null and pass them with STORE_ARGS:
+ *   store_exec_args(st, "UPDATE t SET a = ? WHERE id = ?",
+ *                   STORE_ARGS(store_text(a), store_int(id)), err);
+ * A NULL text binds SQL NULL. */
+enum store_arg_kind { STORE_ARG_NULL, STORE_ARG_TEXT, STORE_ARG_INT, STORE_ARG_REAL };
+struct store_arg {
+	enum store_arg_kind kind;
+	const char *text;
+	long long i;
+	double d;
+};
+static inline struct store_arg store_text(const char *s)
+{
+	return (struct store_arg){.kind = s ? STORE_ARG_TEXT : STORE_ARG_NULL, .text = s};
+}
+static inline struct store_arg store_int(long long v)
+{
+	return (struct store_arg){.kind = STORE_ARG_INT, .i = v};
+}
+static inline struct store_arg store_real(double v)
+{
+	return (struct store_arg){.kind = STORE_ARG_REAL, .d = v};
+}
+static inline struct store_arg store_null(void)
+{
+	return (struct store_arg){.kind = STORE_ARG_NULL};
+}
+#define STORE_ARGS(...)                                   \
+	(const struct store_arg[]){__VA_ARGS__},          \
+		sizeof((struct store_arg[]){__VA_ARGS__}) / sizeof(struct store_arg)
+#define STORE_NOARGS NULL, 0
+
+void store_bind_args(struct store_stmt *s, const struct store_arg *args, size_t nargs);
+/* One statement that returns no rows, with its arguments. */
+int store_exec_args(struct store *st, const char *sql, const struct store_arg *args, size_t nargs,
+		    struct c2c_err *err);
+/* The rows of a query as a JSON array of objects, one member per column
+ * in the query's order, typed by what the store knows of each value
+ * (store_col_type): integers as integers, reals as reals (PostgreSQL's
+ * exact numeric without a fraction as an integer, as SQLite gives it),
+ * text as strings, NULL as null.  `json_cols` (may be NULL) names, comma
+ * separated, the columns that hold JSON documents as text: those are
+ * parsed and put in as they are.  The owner of the table says which;
+ * nothing is guessed from names or SQL text. */
+int store_rows_json(struct store *st, const char *sql, const struct store_arg *args, size_t nargs,
+		    const char *json_cols, json_t **out, struct c2c_err *err);
+/* The first row only, as one object; C2C_ENOTFOUND (with `what` in the
+ * message) when there is none. */
+int store_row_json(struct store *st, const char *sql, const struct store_arg *args, size_t nargs,
+		   const char *json_cols, const char *what, json_t **out, struct c2c_err *err);
+/* A column of the current row as JSON, typed as store_rows_json types it. */
+json_t *store_col_json(struct store_stmt *s, int i);
+
 /* One statement that yields one integer (a count); -1 on error. */
 long long store_query_int(struct store *st, const char *sql, struct c2c_err *err);
 
@@ -82,6 +138,20 @@ int store_begin(struct store *st, struct c2c_err *err);
 int store_begin_serial(struct store *st, const char *table, struct c2c_err *err);
 int store_commit(struct store *st, struct c2c_err *err);
 void store_rollback(struct store *st);
+
+/* The one way to write: run fn in one transaction.  Begin (queued on the
+ * table `queue` first when it is not NULL: store_begin_serial), fn, commit;
+ * anything failing rolls back, so nothing is half-written.  When fn or the
+ * commit lost a race (C2C_ERETRY: PostgreSQL's serialization failure or
+ * deadlock, SQLite's busy database), nothing of it was kept, and the whole
+ * runs again from its first read, after a pause that grows and is jittered
+ * per process so racers fall out of step.  Called inside a transaction
+ * already open (store_in_tx), fn runs in that one and a failure goes up
+ * whole: the outermost store_tx is the one that retries. */
+typedef int (*store_tx_fn)(struct store *st, void *ctx, struct c2c_err *err);
+int store_tx(struct store *st, const char *queue, store_tx_fn fn, void *ctx, struct c2c_err *err);
+/* 1 while a transaction is open on this connection. */
+int store_in_tx(struct store *st);
 
 struct store_migration {
 	int version;      /* 1, 2, 3 ... in order, never renumbered */

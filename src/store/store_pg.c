@@ -201,6 +201,11 @@ int store_pg_commit(struct store_pg *pg, struct c2c_err *err)
 	return store_pg_exec(pg, "COMMIT", err);
 }
 
+int store_pg_in_tx(struct store_pg *pg)
+{
+	return PQtransactionStatus(pg->conn) != PQTRANS_IDLE;
+}
+
 void store_pg_rollback(struct store_pg *pg)
 {
 	if (PQtransactionStatus(pg->conn) != PQTRANS_IDLE)
@@ -448,7 +453,12 @@ int store_pg_col_type(struct store_pg_stmt *s, int i)
 	switch (PQftype(s->res, i)) {
 	case 16: case 20: case 21: case 23: /* bool, int8, int2, int4 */
 		return STORE_INTEGER;
-	case 700: case 701: case 1700:      /* float4, float8, numeric */
+	case 1700: /* numeric: exact; a whole one is an integer, as SQLite's SUM of integers */
+		return strpbrk(PQgetvalue(s->res, s->row, i), ".eEN") ||
+				       strlen(PQgetvalue(s->res, s->row, i)) > 18
+			       ? STORE_REAL
+			       : STORE_INTEGER;
+	case 700: case 701: /* float4, float8 */
 		return STORE_REAL;
 	case 17:                            /* bytea */
 		return STORE_BLOB;

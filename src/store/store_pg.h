@@ -20,6 +20,7 @@ int store_pg_begin(struct store_pg *pg, struct c2c_err *err);
 int store_pg_begin_serial(struct store_pg *pg, const char *table, struct c2c_err *err);
 int store_pg_commit(struct store_pg *pg, struct c2c_err *err);
 void store_pg_rollback(struct store_pg *pg);
+int store_pg_in_tx(struct store_pg *pg);
 
 int store_pg_prepare(struct store_pg *pg, const char *sql, struct store_pg_stmt **out,
 		     struct c2c_err *err);

@@ -45,6 +45,9 @@ static int db_error(struct store *st, struct c2c_err *err, const char *what)
 	int rc = C2C_EDB;
 	if ((code & 0xff) == SQLITE_CONSTRAINT)
 		rc = C2C_ECONFLICT;
+	/* the busy timeout ran out on another writer: store_tx runs it again */
+	else if ((code & 0xff) == SQLITE_BUSY || (code & 0xff) == SQLITE_LOCKED)
+		rc = C2C_ERETRY;
 	c2c_err_set(err, rc, "%s: %s", what, sqlite3_errmsg(st->db));
 	return rc;
 }
@@ -409,6 +412,13 @@ int store_commit(struct store *st, struct c2c_err *err)
 	if (st->pg)
 		return store_pg_commit(st->pg, err);
 	return store_exec(st, "COMMIT", err);
+}
+
+int store_in_tx(struct store *st)
+{
+	if (st->pg)
+		return store_pg_in_tx(st->pg);
+	return !sqlite3_get_autocommit(st->db);
 }
 
 void store_rollback(struct store *st)
