@@ -339,24 +339,30 @@ static int put_observation(struct store *st, const char *where, const char *plac
 	return rc < 0 ? rc : 0;
 }
 
+struct observe_ctx {
+	const char *place, *measure, *source;
+	int year;
+	double value;
+};
+
+static int observe_tx(struct store *st, void *ctx, struct c2c_err *err)
+{
+	struct observe_ctx *o = ctx;
+	return put_observation(st, "observation", o->place, o->measure, o->year, o->value, o->source, err);
+}
+
 int city_observe(struct store *st, const char *place, const char *measure, int year, double value,
 		 const char *source, struct c2c_err *err)
 {
-	int rc;
-	if ((rc = store_begin(st, err)))
-		return rc;
-	if ((rc = put_observation(st, "observation", place, measure, year, value, source, err)) ||
-	    (rc = store_commit(st, err))) {
-		store_rollback(st);
-		return rc;
-	}
-	return 0;
+	struct observe_ctx o = {place, measure, source, year, value};
+	return store_tx(st, NULL, observe_tx, &o, err);
 }
 
 struct obs_ctx {
 	struct store *st;
 	const char *name;
-	size_t rows;
+	const char *data;
+	size_t len, rows;
 };
 
 static int obs_row(const struct csv_row *row, void *vctx, struct c2c_err *err)
@@ -386,17 +392,21 @@ static int obs_row(const struct csv_row *row, void *vctx, struct c2c_err *err)
 	return put_observation(c->st, where, row->field[0], row->field[1], (int)year, value, row->field[4], err);
 }
 
+static int obs_import_tx(struct store *st, void *vctx, struct c2c_err *err)
+{
+	struct obs_ctx *c = vctx;
+	(void)st;
+	c->rows = 0; /* counted again when a lost race runs it again */
+	return csv_read_mem(c->data, c->len, c->name, obs_row, c, err);
+}
+
 int city_observations_import(struct store *st, const char *data, size_t len, const char *name,
 			     size_t *rows, struct c2c_err *err)
 {
-	struct obs_ctx c = {.st = st, .name = name};
+	struct obs_ctx c = {.st = st, .name = name, .data = data, .len = len};
 	int rc;
-	if ((rc = store_begin(st, err)))
+	if ((rc = store_tx(st, NULL, obs_import_tx, &c, err)))
 		return rc;
-	if ((rc = csv_read_mem(data, len, name, obs_row, &c, err)) || (rc = store_commit(st, err))) {
-		store_rollback(st);
-		return rc;
-	}
 	*rows = c.rows;
 	return 0;
 }

@@ -421,48 +421,49 @@ static int check_year(int year, struct c2c_err *err)
 	return 0;
 }
 
+/* One year's inventory written whole, in one transaction (store_tx). */
+struct inv_write {
+	const char *place, *gwp;
+	int year;
+	const struct city_inv_row *rows;
+	size_t n;
+	int replace; /* 1: the rows are the whole year; 0: one row added */
+};
+
+static int inv_write_tx(struct store *st, void *ctx, struct c2c_err *err)
+{
+	struct inv_write *w = ctx;
+	int rc;
+	if ((rc = put_header(st, w->place, w->year, w->gwp, err)))
+		return rc;
+	if (w->replace &&
+	    (rc = store_exec_args(st, "DELETE FROM city_inventory_rows WHERE \"place_id\" = ? AND \"year\" = ?",
+				  STORE_ARGS(store_text(w->place), store_int(w->year)), err)))
+		return rc;
+	for (size_t i = 0; i < w->n; i++)
+		if ((rc = put_row(st, w->place, w->year, &w->rows[i], err)))
+			return rc;
+	return 0;
+}
+
 int city_inventory_replace(struct store *st, const char *place, int year, const char *gwp,
 			   const struct city_inv_row *rows, size_t n, struct c2c_err *err)
 {
-	struct store_stmt *s;
+	struct inv_write w = {place, gwp, year, rows, n, 1};
 	int rc;
-
-	if ((rc = check_year(year, err)) || (rc = store_begin(st, err)))
+	if ((rc = check_year(year, err)))
 		return rc;
-	if ((rc = put_header(st, place, year, gwp, err)))
-		goto fail;
-	if ((rc = store_prepare(st, "DELETE FROM city_inventory_rows WHERE \"place_id\" = ? AND \"year\" = ?",
-				&s, err)))
-		goto fail;
-	store_bind_text(s, 1, place);
-	store_bind_int(s, 2, year);
-	rc = store_step(s, err);
-	store_finalize(s);
-	if (rc < 0)
-		goto fail;
-	for (size_t i = 0; i < n; i++)
-		if ((rc = put_row(st, place, year, &rows[i], err)))
-			goto fail;
-	if ((rc = store_commit(st, err)))
-		goto fail;
-	return 0;
-fail:
-	store_rollback(st);
-	return rc;
+	return store_tx(st, NULL, inv_write_tx, &w, err);
 }
 
 int city_inventory_add_row(struct store *st, const char *place, int year, const char *gwp,
 			   const struct city_inv_row *row, struct c2c_err *err)
 {
+	struct inv_write w = {place, gwp, year, row, 1, 0};
 	int rc;
-	if ((rc = check_year(year, err)) || (rc = store_begin(st, err)))
+	if ((rc = check_year(year, err)))
 		return rc;
-	if ((rc = put_header(st, place, year, gwp, err)) || (rc = put_row(st, place, year, row, err)) ||
-	    (rc = store_commit(st, err))) {
-		store_rollback(st);
-		return rc;
-	}
-	return 0;
+	return store_tx(st, NULL, inv_write_tx, &w, err);
 }
 
 /* ---- reading back, totals ---------------------------------------------------------------- */

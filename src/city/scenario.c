@@ -590,30 +590,41 @@ static int put_scenario(struct store *st, const struct scn_model *m, json_t *doc
 	return rc;
 }
 
+struct scn_add {
+	struct scn_model *m;
+	json_t *doc;
+	const char *name;
+	int replace;
+};
+
+static int scenario_add_tx(struct store *st, void *ctx, struct c2c_err *err)
+{
+	struct scn_add *a = ctx;
+	int rc;
+	if (!a->replace &&
+	    (rc = exists(st, "SELECT COUNT(*) FROM city_scenarios WHERE \"id\" = ?", a->m->id, err)) != 0) {
+		if (rc < 0)
+			return rc;
+		c2c_err_set(err, C2C_ECONFLICT, "scenario '%s' exists already", a->m->id);
+		c2c_err_hint(err, "give --replace to replace it");
+		return C2C_ECONFLICT;
+	}
+	if ((rc = check_links(st, a->m, a->name, err)))
+		return rc;
+	return put_scenario(st, a->m, a->doc, a->replace, err);
+}
+
 int city_scenario_add(struct store *st, json_t *doc, const char *name, int replace,
 		      struct c2c_err *err)
 {
-	struct scn_model *m = malloc(sizeof(*m));
+	struct scn_add a = {malloc(sizeof(*a.m)), doc, name, replace};
 	int rc;
 
-	if (!m)
+	if (!a.m)
 		return c2c_err_set(err, C2C_ENOMEM, "out of memory");
-	if ((rc = city_scenario_parse(doc, name, m, err)) || (rc = store_begin(st, err)))
-		goto out;
-	if (!replace && (rc = exists(st, "SELECT COUNT(*) FROM city_scenarios WHERE \"id\" = ?", m->id, err)) != 0) {
-		if (rc > 0) {
-			c2c_err_set(err, C2C_ECONFLICT, "scenario '%s' exists already", m->id);
-			c2c_err_hint(err, "give --replace to replace it");
-			rc = C2C_ECONFLICT;
-		}
-		store_rollback(st);
-		goto out;
-	}
-	if ((rc = check_links(st, m, name, err)) || (rc = put_scenario(st, m, doc, replace, err)) ||
-	    (rc = store_commit(st, err)))
-		store_rollback(st);
-out:
-	free(m);
+	if (!(rc = city_scenario_parse(doc, name, a.m, err)))
+		rc = store_tx(st, NULL, scenario_add_tx, &a, err);
+	free(a.m);
 	return rc;
 }
 
@@ -676,20 +687,22 @@ int city_scenarios(struct store *st, json_t **out, struct c2c_err *err)
 	return rc < 0 ? rc : 0;
 }
 
-int city_scenario_link(struct store *st, const char *id, const char *measure, const char *project,
-		       const char *sector, double t, const char *basis, struct c2c_err *err)
+struct scn_link {
+	struct scn_model *m;
+	const char *id, *measure, *project, *sector, *basis;
+	double t;
+};
+
+static int scenario_link_tx(struct store *st, void *ctx, struct c2c_err *err)
 {
-	struct scn_model *m = malloc(sizeof(*m));
+	struct scn_link *l = ctx;
+	const char *id = l->id, *measure = l->measure;
 	json_t *doc = NULL, *ms, *me, *o;
 	size_t i;
 	int rc;
 
-	if (!m)
-		return c2c_err_set(err, C2C_ENOMEM, "out of memory");
-	if ((rc = store_begin(st, err)))
-		goto out;
-	if ((rc = city_scenario_get(st, id, m, &doc, err)))
-		goto fail;
+	if ((rc = city_scenario_get(st, id, l->m, &doc, err)))
+		return rc;
 	ms = json_object_get(doc, "measures");
 	if (!ms) {
 		ms = json_array();
@@ -705,29 +718,37 @@ int city_scenario_link(struct store *st, const char *id, const char *measure, co
 			if (!kind || strcmp(kind, "project")) {
 				rc = c2c_err_set(err, C2C_ECONFLICT, "scenario %s: measure %s exists and is not a project measure",
 						 id, measure);
-				goto fail;
+				goto out;
 			}
 			break;
 		}
 	}
-	me = json_pack("{s:s, s:s, s:s, s:[{s:s, s:s, s:f}]}", "id", measure, "kind", "project", "project", project,
-		       "changes", "type", "cut", "sector", sector, "t", t);
-	if (basis)
-		json_object_set_new(me, "basis", json_string(basis));
+	me = json_pack("{s:s, s:s, s:s, s:[{s:s, s:s, s:f}]}", "id", measure, "kind", "project", "project",
+		       l->project, "changes", "type", "cut", "sector", l->sector, "t", l->t);
+	if (l->basis)
+		json_object_set_new(me, "basis", json_string(l->basis));
 	if (i < json_array_size(ms))
 		json_array_set_new(ms, i, me);
 	else
 		json_array_append_new(ms, me);
 	/* the new document is checked whole, as if it had been added so */
-	if ((rc = city_scenario_parse(doc, id, m, err)) || (rc = check_links(st, m, id, err)) ||
-	    (rc = put_scenario(st, m, doc, 1, err)) || (rc = store_commit(st, err)))
-		goto fail;
-	goto out;
-fail:
-	store_rollback(st);
+	if (!(rc = city_scenario_parse(doc, id, l->m, err)) && !(rc = check_links(st, l->m, id, err)))
+		rc = put_scenario(st, l->m, doc, 1, err);
 out:
 	json_decref(doc);
-	free(m);
+	return rc;
+}
+
+int city_scenario_link(struct store *st, const char *id, const char *measure, const char *project,
+		       const char *sector, double t, const char *basis, struct c2c_err *err)
+{
+	struct scn_link l = {malloc(sizeof(*l.m)), id, measure, project, sector, basis, t};
+	int rc;
+
+	if (!l.m)
+		return c2c_err_set(err, C2C_ENOMEM, "out of memory");
+	rc = store_tx(st, NULL, scenario_link_tx, &l, err);
+	free(l.m);
 	return rc;
 }
 

@@ -133,10 +133,51 @@ static int check_params(const struct mrv_methodology *m, const struct mrv_param_
 	return 0;
 }
 
+struct project_add {
+	const struct mrv_project_req *r;
+	const struct mrv_unit_value *uv;
+	const char *ptext, *at;
+};
+
+static int project_add_tx(struct store *st, void *ctx, struct c2c_err *err)
+{
+	const struct project_add *a = ctx;
+	const struct mrv_project_req *r = a->r;
+	long long n;
+	int rc;
+
+	{
+		struct store_stmt *s;
+		if ((rc = store_prepare(st, "SELECT COUNT(*) FROM \"mrv_project\" WHERE \"id\" = ?", &s, err)))
+			return rc;
+		store_bind_text(s, 1, r->id);
+		rc = store_step(s, err);
+		n = rc == 1 ? store_col_int(s, 0) : 0;
+		store_finalize(s);
+		if (rc < 0)
+			return rc;
+	}
+	if (n)
+		return c2c_err_set(err, C2C_ECONFLICT, "project %s exists already", r->id);
+	if ((rc = store_exec_args(st, "INSERT INTO \"mrv_project\" (\"id\", \"title\", \"host_country\", \"methodology\","
+				  " \"params\", \"participants\", \"created_at\") VALUES (?, ?, ?, ?, ?, ?, ?)",
+				  STORE_ARGS(store_text(r->id), store_text(r->title ? r->title : ""),
+					     store_text(r->host_country), store_text(r->methodology), store_text(a->ptext),
+					     store_text(r->participants ? r->participants : ""), store_text(a->at)),
+				  err)))
+		return rc;
+	for (size_t k = 0; k < r->nunits; k++)
+		if ((rc = store_exec_args(st, "INSERT INTO \"mrv_project_unit\" (\"project\", \"meter_id\", \"symbol\","
+					  " \"value\") VALUES (?, ?, ?, ?)",
+					  STORE_ARGS(store_text(r->id), store_text(a->uv[k].meter_id),
+						     store_text(a->uv[k].symbol), store_text(a->uv[k].value)), err)))
+			return rc;
+	return 0;
+}
+
 int mrv_project_add(struct store *st, const struct mrv_project_req *r, struct c2c_err *err)
 {
 	const struct mrv_methodology *m;
-	struct store_stmt *s = NULL;
 	json_t *params = json_object();
 	struct mrv_unit_value *uv = NULL;
 	char *ptext = NULL, at[32];
@@ -166,54 +207,10 @@ int mrv_project_add(struct store *st, const struct mrv_project_req *r, struct c2
 		goto out;
 	ptext = json_dumps(params, JSON_COMPACT | JSON_SORT_KEYS);
 	date_now_iso(at, sizeof(at), 0);
-	if ((rc = store_begin(st, err)))
-		goto out;
-	if ((rc = store_prepare(st, "SELECT COUNT(*) FROM \"mrv_project\" WHERE \"id\" = ?", &s, err)))
-		goto rollback;
-	store_bind_text(s, 1, r->id);
-	if ((rc = store_step(s, err)) < 0)
-		goto rollback;
-	if (store_col_int(s, 0)) {
-		rc = c2c_err_set(err, C2C_ECONFLICT, "project %s exists already", r->id);
-		goto rollback;
+	{
+		struct project_add pa = {r, uv, ptext, at};
+		rc = store_tx(st, NULL, project_add_tx, &pa, err);
 	}
-	store_finalize(s);
-	s = NULL;
-	if ((rc = store_prepare(st, "INSERT INTO \"mrv_project\" (\"id\", \"title\", \"host_country\", \"methodology\","
-				" \"params\", \"participants\", \"created_at\") VALUES (?, ?, ?, ?, ?, ?, ?)", &s, err)))
-		goto rollback;
-	store_bind_text(s, 1, r->id);
-	store_bind_text(s, 2, r->title ? r->title : "");
-	store_bind_text(s, 3, r->host_country);
-	store_bind_text(s, 4, r->methodology);
-	store_bind_text(s, 5, ptext);
-	store_bind_text(s, 6, r->participants ? r->participants : "");
-	store_bind_text(s, 7, at);
-	if ((rc = store_step(s, err)) < 0)
-		goto rollback;
-	store_finalize(s);
-	s = NULL;
-	if (r->nunits) {
-		if ((rc = store_prepare(st, "INSERT INTO \"mrv_project_unit\" (\"project\", \"meter_id\", \"symbol\","
-					" \"value\") VALUES (?, ?, ?, ?)", &s, err)))
-			goto rollback;
-		for (size_t k = 0; k < r->nunits; k++) {
-			store_reset(s);
-			store_bind_text(s, 1, r->id);
-			store_bind_text(s, 2, uv[k].meter_id);
-			store_bind_text(s, 3, uv[k].symbol);
-			store_bind_text(s, 4, uv[k].value);
-			if ((rc = store_step(s, err)) < 0)
-				goto rollback;
-		}
-		store_finalize(s);
-		s = NULL;
-	}
-	rc = store_commit(st, err);
-	goto out;
-rollback:
-	store_finalize(s);
-	store_rollback(st);
 out:
 	free(uv);
 	free(ptext);
@@ -221,51 +218,8 @@ out:
 	return rc;
 }
 
-/* Rows of a query as a JSON array of objects (integers stay integers). */
-static int query_rows(struct store *st, const char *sql, const char *bind1, int64_t bind2, json_t **out,
-		      struct c2c_err *err)
-{
-	struct store_stmt *s;
-	json_t *arr = json_array();
-	int rc;
-	if ((rc = store_prepare(st, sql, &s, err))) {
-		json_decref(arr);
-		return rc;
-	}
-	if (bind1)
-		store_bind_text(s, 1, bind1);
-	else if (bind2)
-		store_bind_int(s, 1, bind2);
-	while ((rc = store_step(s, err)) == 1) {
-		json_t *o = json_object();
-		for (int i = 0; i < store_col_count(s); i++) {
-			const char *name = store_col_name(s, i);
-			json_t *v;
-			if (store_col_is_null(s, i))
-				v = json_null();
-			else if (!strcmp(name, "id") && bind1 == NULL && strstr(sql, "mrv_report"))
-				v = json_integer(store_col_int(s, i));
-			else if (!strcmp(name, "params") || !strcmp(name, "result"))
-				v = json_loads(store_col_text(s, i), 0, NULL);
-			else if (!strcmp(name, "er_tco2e") || !strcmp(name, "rows") || !strcmp(name, "meters") ||
-				 !strcmp(name, "data_bytes") || !strcmp(name, "cumulative") ||
-				 !strcmp(name, "rows_in_period") || !strcmp(name, "rows_skipped") ||
-				 !strcmp(name, "report"))
-				v = json_integer(store_col_int(s, i));
-			else
-				v = json_string(store_col_text(s, i));
-			json_object_set_new(o, name, v ? v : json_null());
-		}
-		json_array_append_new(arr, o);
-	}
-	store_finalize(s);
-	if (rc < 0) {
-		json_decref(arr);
-		return rc;
-	}
-	*out = arr;
-	return 0;
-}
+/* The columns of mrv's tables that hold JSON documents as text. */
+#define MRV_JSON_COLS "params,result"
 
 
 struct project_row {
@@ -338,8 +292,9 @@ int mrv_projects(struct store *st, json_t **out, struct c2c_err *err)
 {
 	json_t *rows, *row;
 	size_t i;
-	int rc = query_rows(st, "SELECT \"id\", \"title\", \"host_country\", \"methodology\", \"params\","
-			    " \"participants\", \"created_at\" FROM \"mrv_project\" ORDER BY \"id\"", NULL, 0, &rows, err);
+	int rc = store_rows_json(st, "SELECT \"id\", \"title\", \"host_country\", \"methodology\", \"params\","
+				 " \"participants\", \"created_at\" FROM \"mrv_project\" ORDER BY \"id\"", STORE_NOARGS,
+				 MRV_JSON_COLS, &rows, err);
 	if (rc)
 		return rc;
 	json_array_foreach(rows, i, row) {
@@ -420,6 +375,47 @@ static int project_request(const struct project_row *p, struct mrv_param_value *
 	return 0;
 }
 
+struct report_insert {
+	const struct mrv_submit_req *r;
+	const struct mrv_result *res;
+	json_t *rj;
+	const char *abs, *mabs, *at;
+	int64_t *id;
+};
+
+static int report_insert_tx(struct store *st, void *ctx, struct c2c_err *err)
+{
+	struct report_insert *a = ctx;
+	const struct mrv_submit_req *r = a->r;
+	const struct mrv_result *res = a->res;
+	char *rtext;
+	int rc;
+
+	*a->id = store_query_int(st, "SELECT COALESCE(MAX(\"id\"), 0) + 1 FROM \"mrv_report\"", err);
+	if (*a->id < 0)
+		return err->code ? err->code : C2C_EDB;
+	json_object_set_new(a->rj, "report", json_integer(*a->id));
+	rtext = json_dumps(a->rj, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(17));
+	rc = store_exec_args(
+		st,
+		"INSERT INTO \"mrv_report\" (\"id\", \"project\", \"period_from\", \"period_to\","
+		" \"data_path\", \"data_sha256\", \"data_bytes\", \"rows\", \"rows_in_period\", \"rows_skipped\","
+		" \"meters\", \"unit\", \"cumulative\", \"meters_path\", \"re_micro\", \"pe_micro\", \"er_micro\","
+		" \"er_tco2e\", \"result\", \"status\", \"submitted_by\", \"submitted_at\")"
+		" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'submitted', ?, ?)",
+		STORE_ARGS(store_int(*a->id), store_text(r->project), store_text(r->from), store_text(r->to),
+			   store_text(a->abs), store_text(res->data.sha256), store_int((long long)res->data.bytes),
+			   store_int(res->data.rows), store_int(res->data.rows_in_period),
+			   store_int(res->data.rows_skipped), store_int((long long)res->data.nmeters),
+			   store_text(r->unit), store_int(r->cumulative), store_text(a->mabs),
+			   store_int(res->re_micro), store_int(res->pe_micro), store_int(res->er_micro),
+			   store_int(res->er_tco2e), store_text(rtext), store_text(r->user ? r->user : "cli"),
+			   store_text(a->at)),
+		err);
+	free(rtext);
+	return rc;
+}
+
 int mrv_report_submit(struct store *st, const struct mrv_submit_req *r, int64_t *id, json_t **result,
 		      struct c2c_err *err)
 {
@@ -427,8 +423,7 @@ int mrv_report_submit(struct store *st, const struct mrv_submit_req *r, int64_t 
 	struct mrv_param_value pv[MRV_MAX_PARAMS];
 	struct mrv_compute_req req = {0};
 	struct mrv_result res;
-	struct store_stmt *s = NULL;
-	char *rtext = NULL, at[32], abs[PATH_MAX], mabs[PATH_MAX];
+	char at[32], abs[PATH_MAX], mabs[PATH_MAX];
 	json_t *rj = NULL;
 	size_t npv;
 	int rc;
@@ -467,58 +462,16 @@ int mrv_report_submit(struct store *st, const struct mrv_submit_req *r, int64_t 
 	rj = mrv_result_json(&req, &res);
 	json_object_set_new(rj, "project", json_string(r->project));
 	date_now_iso(at, sizeof(at), 0);
-	if ((rc = store_begin(st, err)))
-		goto free_res;
-	*id = store_query_int(st, "SELECT COALESCE(MAX(\"id\"), 0) + 1 FROM \"mrv_report\"", err);
-	if (*id < 0) {
-		rc = C2C_EDB;
-		goto rollback;
+	{
+		struct report_insert ri = {r, &res, rj, abs, r->meters_path ? mabs : NULL, at, id};
+		if ((rc = store_tx(st, NULL, report_insert_tx, &ri, err)))
+			goto free_res;
 	}
-	json_object_set_new(rj, "report", json_integer(*id));
-	rtext = json_dumps(rj, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(17));
-	if ((rc = store_prepare(st, "INSERT INTO \"mrv_report\" (\"id\", \"project\", \"period_from\", \"period_to\","
-				" \"data_path\", \"data_sha256\", \"data_bytes\", \"rows\", \"rows_in_period\", \"rows_skipped\","
-				" \"meters\", \"unit\", \"cumulative\", \"meters_path\", \"re_micro\", \"pe_micro\", \"er_micro\","
-				" \"er_tco2e\", \"result\", \"status\", \"submitted_by\", \"submitted_at\")"
-				" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'submitted', ?, ?)", &s, err)))
-		goto rollback;
-	store_bind_int(s, 1, *id);
-	store_bind_text(s, 2, r->project);
-	store_bind_text(s, 3, r->from);
-	store_bind_text(s, 4, r->to);
-	store_bind_text(s, 5, abs);
-	store_bind_text(s, 6, res.data.sha256);
-	store_bind_int(s, 7, (long long)res.data.bytes);
-	store_bind_int(s, 8, res.data.rows);
-	store_bind_int(s, 9, res.data.rows_in_period);
-	store_bind_int(s, 10, res.data.rows_skipped);
-	store_bind_int(s, 11, (long long)res.data.nmeters);
-	store_bind_text(s, 12, r->unit);
-	store_bind_int(s, 13, r->cumulative);
-	store_bind_text(s, 14, r->meters_path ? mabs : NULL);
-	store_bind_int(s, 15, res.re_micro);
-	store_bind_int(s, 16, res.pe_micro);
-	store_bind_int(s, 17, res.er_micro);
-	store_bind_int(s, 18, res.er_tco2e);
-	store_bind_text(s, 19, rtext);
-	store_bind_text(s, 20, r->user ? r->user : "cli");
-	store_bind_text(s, 21, at);
-	if ((rc = store_step(s, err)) < 0)
-		goto rollback;
-	store_finalize(s);
-	s = NULL;
-	if ((rc = store_commit(st, err)))
-		goto free_res;
 	*result = rj;
 	rj = NULL;
-	goto free_res;
-rollback:
-	store_finalize(s);
-	store_rollback(st);
 free_res:
 	mrv_result_free(&res);
 out:
-	free(rtext);
 	json_decref(rj);
 	project_row_release(&p);
 	return rc;
@@ -564,6 +517,32 @@ static int report_load(struct store *st, int64_t id, struct report_row *r, struc
 	return rc;
 }
 
+struct report_decide {
+	int64_t id;
+	int approve;
+	const char *comment, *user, *at;
+};
+
+/* The decision is recorded only while the report is still submitted: of
+ * two verifiers deciding at once, the second finds it decided. */
+static int report_decide_tx(struct store *st, void *ctx, struct c2c_err *err)
+{
+	struct report_decide *d = ctx;
+	struct report_row r;
+	int rc;
+	if ((rc = report_load(st, d->id, &r, err)))
+		return rc;
+	if (strcmp(r.status, "submitted"))
+		return c2c_err_set(err, C2C_ECONFLICT, "report %lld is %s already; a decision is made once",
+				   (long long)d->id, r.status);
+	return store_exec_args(st, "UPDATE \"mrv_report\" SET \"status\" = ?, \"verified_by\" = ?, \"verified_at\" = ?,"
+			       " \"comment\" = ? WHERE \"id\" = ? AND \"status\" = 'submitted'",
+			       STORE_ARGS(store_text(d->approve ? "approved" : "rejected"),
+					  store_text(d->user ? d->user : "cli"), store_text(d->at), store_text(d->comment),
+					  store_int(d->id)),
+			       err);
+}
+
 int mrv_report_verify(struct store *st, int64_t id, int approve, const char *comment, const char *user,
 		      mrv_progress_fn progress, void *progress_ctx, struct c2c_err *err)
 {
@@ -572,7 +551,6 @@ int mrv_report_verify(struct store *st, int64_t id, int approve, const char *com
 	struct mrv_param_value pv[MRV_MAX_PARAMS];
 	struct mrv_compute_req req = {0};
 	struct mrv_result res;
-	struct store_stmt *s = NULL;
 	size_t npv;
 	char at[32];
 	int rc;
@@ -626,25 +604,10 @@ int mrv_report_verify(struct store *st, int64_t id, int approve, const char *com
 		mrv_result_free(&res);
 	}
 	date_now_iso(at, sizeof(at), 0);
-	if ((rc = store_begin(st, err)))
-		return rc;
-	if ((rc = store_prepare(st, "UPDATE \"mrv_report\" SET \"status\" = ?, \"verified_by\" = ?, \"verified_at\" = ?,"
-				" \"comment\" = ? WHERE \"id\" = ? AND \"status\" = 'submitted'", &s, err)))
-		goto rollback;
-	store_bind_text(s, 1, approve ? "approved" : "rejected");
-	store_bind_text(s, 2, user ? user : "cli");
-	store_bind_text(s, 3, at);
-	store_bind_text(s, 4, comment);
-	store_bind_int(s, 5, id);
-	if ((rc = store_step(s, err)) < 0)
-		goto rollback;
-	store_finalize(s);
-	s = NULL;
-	return store_commit(st, err);
-rollback:
-	store_finalize(s);
-	store_rollback(st);
-	return rc;
+	{
+		struct report_decide d = {id, approve, comment, user, at};
+		return store_tx(st, NULL, report_decide_tx, &d, err);
+	}
 }
 
 #define REPORT_COLS "\"id\", \"project\", \"period_from\", \"period_to\", \"status\", \"er_tco2e\", \"rows\"," \
@@ -653,26 +616,20 @@ rollback:
 
 int mrv_report_get(struct store *st, int64_t id, json_t **out, struct c2c_err *err)
 {
-	json_t *rows;
-	int rc = query_rows(st, "SELECT " REPORT_COLS ", \"result\" FROM \"mrv_report\" WHERE \"id\" = ?", NULL, id,
-			    &rows, err);
-	if (rc)
-		return rc;
-	if (!json_array_size(rows)) {
-		json_decref(rows);
-		return c2c_err_set(err, C2C_ENOTFOUND, "report %lld does not exist", (long long)id);
-	}
-	*out = json_incref(json_array_get(rows, 0));
-	json_decref(rows);
-	return 0;
+	int rc = store_row_json(st, "SELECT " REPORT_COLS ", \"result\" FROM \"mrv_report\" WHERE \"id\" = ?",
+				STORE_ARGS(store_int(id)), MRV_JSON_COLS, "report", out, err);
+	if (rc == C2C_ENOTFOUND)
+		c2c_err_set(err, C2C_ENOTFOUND, "report %lld does not exist", (long long)id);
+	return rc;
 }
 
 int mrv_reports(struct store *st, const char *project, json_t **out, struct c2c_err *err)
 {
 	if (project)
-		return query_rows(st, "SELECT " REPORT_COLS " FROM \"mrv_report\" WHERE \"project\" = ? ORDER BY \"id\"",
-				  project, 0, out, err);
-	return query_rows(st, "SELECT " REPORT_COLS " FROM \"mrv_report\" ORDER BY \"id\"", NULL, 0, out, err);
+		return store_rows_json(st, "SELECT " REPORT_COLS " FROM \"mrv_report\" WHERE \"project\" = ? ORDER BY \"id\"",
+				       STORE_ARGS(store_text(project)), MRV_JSON_COLS, out, err);
+	return store_rows_json(st, "SELECT " REPORT_COLS " FROM \"mrv_report\" ORDER BY \"id\"", STORE_NOARGS,
+			       MRV_JSON_COLS, out, err);
 }
 
 int mrv_report_issuable(struct store *st, int64_t id, struct mrv_issuable *out, struct c2c_err *err)

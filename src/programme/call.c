@@ -135,9 +135,9 @@ static int seed_criteria(struct criterion_spec *c, size_t *n, struct c2c_err *er
 	return 0;
 }
 
-int programme_call_open(struct store *st, const struct programme_call_spec *c,
-			struct c2c_err *err)
+static int programme_call_open_tx(struct store *st, void *ctx, struct c2c_err *err)
 {
+	const struct programme_call_spec *c = ctx;
 	struct round_spec rounds[MAX_ROUNDS];
 	struct criterion_spec crit[MAX_CRITERIA];
 	size_t nr, nc;
@@ -158,8 +158,6 @@ int programme_call_open(struct store *st, const struct programme_call_spec *c,
 	if ((rc = parse_rounds(c->rounds, rounds, &nr, err)))
 		return rc;
 	if ((rc = c->criteria ? parse_criteria(c->criteria, crit, &nc, err) : seed_criteria(crit, &nc, err)))
-		return rc;
-	if ((rc = store_begin(st, err)))
 		return rc;
 	{
 		json_t *have;
@@ -199,12 +197,15 @@ int programme_call_open(struct store *st, const struct programme_call_spec *c,
 				    " \"name_ja\", \"weight\", \"source\") VALUES (?, ?, ?, ?, ?, ?)", b, 6, err)))
 			goto fail;
 	}
-	if ((rc = store_commit(st, err)))
-		goto fail;
 	return 0;
 fail:
-	store_rollback(st);
 	return rc;
+}
+
+int programme_call_open(struct store *st, const struct programme_call_spec *c,
+			struct c2c_err *err)
+{
+	return store_tx(st, NULL, programme_call_open_tx, (void *)c, err);
 }
 
 int programme_calls(struct store *st, const char *id, json_t **out, struct c2c_err *err)
@@ -304,9 +305,18 @@ static int parse_outputs(const char *v, char *out, size_t len, int *jcm, struct 
 	return 0;
 }
 
-int programme_proposal_submit(struct store *st, const struct programme_proposal_spec *p,
-			      char *id, size_t idlen, struct c2c_err *err)
+struct programme_proposal_submit_args {
+	const struct programme_proposal_spec *p;
+	char *id;
+	size_t idlen;
+};
+
+static int programme_proposal_submit_tx(struct store *st, void *ctx, struct c2c_err *err)
 {
+	struct programme_proposal_submit_args *a_ = ctx;
+	const struct programme_proposal_spec *p = a_->p;
+	char *id = a_->id;
+	size_t idlen = a_->idlen;
 	char body[65], partner[65], country[3], outputs[128], seqs[32], rounds[16], yen[32], jcm[4];
 	json_t *call = NULL, *rl;
 	long long budget = 0, seq;
@@ -331,8 +341,6 @@ int programme_proposal_submit(struct store *st, const struct programme_proposal_
 		return rc;
 	snprintf(jcm, sizeof(jcm), "#%d", has_jcm);
 	if ((rc = parse_yen(p->budget_jpy, &budget, err)))
-		return rc;
-	if ((rc = store_begin(st, err)))
 		return rc;
 	if ((rc = programme_calls(st, p->call_id, &call, err))) {
 		if (rc == C2C_ENOTFOUND)
@@ -397,14 +405,18 @@ int programme_proposal_submit(struct store *st, const struct programme_proposal_
 				    " ?, ?, ?, ?, ?, ?, ?, 'submitted')", b, sizeof(b) / sizeof(b[0]), err)))
 			goto fail;
 	}
-	if ((rc = store_commit(st, err)))
-		goto fail;
 	json_decref(call);
 	return 0;
 fail:
 	json_decref(call);
-	store_rollback(st);
 	return rc;
+}
+
+int programme_proposal_submit(struct store *st, const struct programme_proposal_spec *p,
+			      char *id, size_t idlen, struct c2c_err *err)
+{
+	struct programme_proposal_submit_args a_ = {p, id, idlen};
+	return store_tx(st, NULL, programme_proposal_submit_tx, &a_, err);
 }
 
 int programme_proposals(struct store *st, const char *call_id, const char *status,

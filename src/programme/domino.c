@@ -46,25 +46,34 @@ int prog_channel_put(struct store *st, const char *domino_id, const char *channe
 			 (const char *const[]){domino_id, channel, note && *note ? note : NULL, source}, 4, err);
 }
 
-int programme_domino_set_channel(struct store *st, const char *id, const char *channel,
-				 const char *note, struct c2c_err *err)
+struct programme_domino_set_channel_args {
+	const char *id;
+	const char *channel;
+	const char *note;
+};
+
+static int programme_domino_set_channel_tx(struct store *st, void *ctx, struct c2c_err *err)
 {
+	struct programme_domino_set_channel_args *a_ = ctx;
+	const char *id = a_->id;
+	const char *channel = a_->channel;
+	const char *note = a_->note;
 	int rc;
 	if ((rc = prog_check_id("id", id, err)))
 		return rc;
-	if ((rc = store_begin(st, err)))
-		return rc;
-	if ((rc = prog_channel_put(st, id, channel, note, "c2c domino channel", err)) ||
-	    (rc = store_commit(st, err))) {
-		store_rollback(st);
-		return rc;
-	}
-	return 0;
+	return prog_channel_put(st, id, channel, note, "c2c domino channel", err);
 }
 
-int programme_domino_add(struct store *st, const struct programme_domino_edge *e,
-			 struct c2c_err *err)
+int programme_domino_set_channel(struct store *st, const char *id, const char *channel,
+				 const char *note, struct c2c_err *err)
 {
+	struct programme_domino_set_channel_args a_ = {id, channel, note};
+	return store_tx(st, NULL, programme_domino_set_channel_tx, &a_, err);
+}
+
+static int programme_domino_add_tx(struct store *st, void *ctx, struct c2c_err *err)
+{
+	const struct programme_domino_edge *e = ctx;
 	const struct atlas_table *t = atlas_table_find("domino");
 	const char *v[16];
 	json_t *have;
@@ -83,8 +92,6 @@ int programme_domino_add(struct store *st, const struct programme_domino_edge *e
 		       !strcmp(n, "solution_en") ? e->solution_en : !strcmp(n, "year") ? e->year :
 		       !strcmp(n, "source") ? e->source : NULL;
 	}
-	if ((rc = store_begin(st, err)))
-		return rc;
 	if ((rc = prog_select(st, "SELECT \"id\" FROM \"domino\" WHERE \"id\" = ?", (const char *const[]){e->id},
 			      1, "s", &have, err)))
 		goto fail;
@@ -109,12 +116,17 @@ int programme_domino_add(struct store *st, const struct programme_domino_edge *e
 	}
 	if ((rc = atlas_upsert_row(st, t, v, "c2c domino add", err)) ||
 	    (rc = prog_channel_put(st, e->id, e->channel, e->note, e->source, err)) ||
-	    (rc = atlas_search_rebuild(st, err)) || (rc = store_commit(st, err)))
+	    (rc = atlas_search_rebuild(st, err)))
 		goto fail;
 	return 0;
 fail:
-	store_rollback(st);
 	return rc;
+}
+
+int programme_domino_add(struct store *st, const struct programme_domino_edge *e,
+			 struct c2c_err *err)
+{
+	return store_tx(st, NULL, programme_domino_add_tx, (void *)e, err);
 }
 
 static const char edges_sql[] =

@@ -10,17 +10,26 @@
 #include <stdlib.h>
 #include <string.h>
 
-int programme_reviewer_add(struct store *st, const char *id, const char *name,
-			   const char *body, const char *affiliation, struct c2c_err *err)
+struct programme_reviewer_add_args {
+	const char *id;
+	const char *name;
+	const char *body;
+	const char *affiliation;
+};
+
+static int programme_reviewer_add_tx(struct store *st, void *ctx, struct c2c_err *err)
 {
+	struct programme_reviewer_add_args *a_ = ctx;
+	const char *id = a_->id;
+	const char *name = a_->name;
+	const char *body = a_->body;
+	const char *affiliation = a_->affiliation;
 	char body_id[65] = "";
 	json_t *have;
 	int rc;
 
 	if ((rc = prog_check_id("id", id, err)) || (rc = prog_check_text("name", name, 1, 200, err)) ||
 	    (rc = prog_check_text("affiliation", affiliation, 0, 400, err)))
-		return rc;
-	if ((rc = store_begin(st, err)))
 		return rc;
 	if (body && *body && (rc = prog_place(st, body, "body", -1, body_id, sizeof(body_id), NULL, err)))
 		goto fail;
@@ -38,12 +47,16 @@ int programme_reviewer_add(struct store *st, const char *id, const char *name,
 				    " \"affiliation\") VALUES (?, ?, ?, ?)", b, 4, err)))
 			goto fail;
 	}
-	if ((rc = store_commit(st, err)))
-		goto fail;
 	return 0;
 fail:
-	store_rollback(st);
 	return rc;
+}
+
+int programme_reviewer_add(struct store *st, const char *id, const char *name,
+			   const char *body, const char *affiliation, struct c2c_err *err)
+{
+	struct programme_reviewer_add_args a_ = {id, name, body, affiliation};
+	return store_tx(st, NULL, programme_reviewer_add_tx, &a_, err);
 }
 
 int programme_reviewers(struct store *st, json_t **out, struct c2c_err *err)
@@ -54,10 +67,22 @@ int programme_reviewers(struct store *st, json_t **out, struct c2c_err *err)
 			   NULL, 0, "sssss", out, err);
 }
 
-int programme_score(struct store *st, const char *proposal, const char *reviewer,
-		    const struct programme_point *pts, size_t n, int replace,
-		    struct c2c_err *err)
+struct programme_score_args {
+	const char *proposal;
+	const char *reviewer;
+	const struct programme_point *pts;
+	size_t n;
+	int replace;
+};
+
+static int programme_score_tx(struct store *st, void *ctx, struct c2c_err *err)
 {
+	struct programme_score_args *a_ = ctx;
+	const char *proposal = a_->proposal;
+	const char *reviewer = a_->reviewer;
+	const struct programme_point *pts = a_->pts;
+	size_t n = a_->n;
+	int replace = a_->replace;
 	json_t *prop = NULL, *rev = NULL, *crit = NULL, *have = NULL, *c;
 	const char *status, *pbody, *rbody;
 	size_t i;
@@ -69,8 +94,6 @@ int programme_score(struct store *st, const char *proposal, const char *reviewer
 		if (pts[k].points < 1 || pts[k].points > PROGRAMME_POINTS_MAX)
 			return c2c_err_set(err, C2C_EINPUT, "%s: %d points is not 1 to %d", pts[k].criterion,
 					   pts[k].points, PROGRAMME_POINTS_MAX);
-	if ((rc = store_begin(st, err)))
-		return rc;
 	if ((rc = prog_select(st, "SELECT \"call_id\", \"status\", \"body_id\" FROM \"programme_proposals\""
 			      " WHERE \"id\" = ?", (const char *const[]){proposal}, 1, "sss", &prop, err)))
 		goto fail;
@@ -160,14 +183,19 @@ int programme_score(struct store *st, const char *proposal, const char *reviewer
 				    (const char *const[]){proposal, reviewer, pts[k].criterion, pnum}, 4, err)))
 			goto fail;
 	}
-	if ((rc = store_commit(st, err)))
-		goto fail;
 	json_decref(prop), json_decref(rev), json_decref(crit), json_decref(have);
 	return 0;
 fail:
-	store_rollback(st);
 	json_decref(prop), json_decref(rev), json_decref(crit), json_decref(have);
 	return rc;
+}
+
+int programme_score(struct store *st, const char *proposal, const char *reviewer,
+		    const struct programme_point *pts, size_t n, int replace,
+		    struct c2c_err *err)
+{
+	struct programme_score_args a_ = {proposal, reviewer, pts, n, replace};
+	return store_tx(st, NULL, programme_score_tx, &a_, err);
 }
 
 int programme_scores(struct store *st, const char *call_id, const char *proposal,

@@ -210,9 +210,22 @@ done:
 	return rc;
 }
 
-int programme_decide(struct store *st, const char *proposal, int select, const char *reason,
-		     const char *on, json_t **out, struct c2c_err *err)
+struct programme_decide_args {
+	const char *proposal;
+	int select;
+	const char *reason;
+	const char *on;
+	json_t **out;
+};
+
+static int programme_decide_tx(struct store *st, void *ctx, struct c2c_err *err)
 {
+	struct programme_decide_args *a_ = ctx;
+	const char *proposal = a_->proposal;
+	int select = a_->select;
+	const char *reason = a_->reason;
+	const char *on = a_->on;
+	json_t **out = a_->out;
 	json_t *rows = NULL, *rank = NULL, *p, *r, *res = NULL;
 	char full[1400], source[200], fy[16];
 	const char *status;
@@ -222,8 +235,6 @@ int programme_decide(struct store *st, const char *proposal, int select, const c
 	*out = NULL;
 	if ((rc = prog_check_id("proposal", proposal, err)) ||
 	    (rc = prog_check_text("reason", reason, 1, 1000, err)) || (rc = prog_check_day("on", on, err)))
-		return rc;
-	if ((rc = store_begin(st, err)))
 		return rc;
 	if ((rc = programme_proposals(st, NULL, NULL, proposal, &rows, err)))
 		goto fail;
@@ -275,8 +286,7 @@ int programme_decide(struct store *st, const char *proposal, int select, const c
 			    " \"reason\" = ?, \"partnership_id\" = ?, \"project_id\" = ? WHERE \"id\" = ?",
 			    (const char *const[]){fy, on, full,
 			    json_string_value(json_object_get(res, "partnership_id")),
-			    json_string_value(json_object_get(res, "project_id")), proposal}, 6, err)) ||
-	    (rc = store_commit(st, err)))
+			    json_string_value(json_object_get(res, "project_id")), proposal}, 6, err)))
 		goto fail;
 	json_object_set_new(res, "reason", json_string(full));
 	json_decref(rows);
@@ -284,9 +294,15 @@ int programme_decide(struct store *st, const char *proposal, int select, const c
 	*out = res;
 	return 0;
 fail:
-	store_rollback(st);
 	json_decref(rows);
 	json_decref(rank);
 	json_decref(res);
 	return rc;
+}
+
+int programme_decide(struct store *st, const char *proposal, int select, const char *reason,
+		     const char *on, json_t **out, struct c2c_err *err)
+{
+	struct programme_decide_args a_ = {proposal, select, reason, on, out};
+	return store_tx(st, NULL, programme_decide_tx, &a_, err);
 }
