@@ -210,43 +210,12 @@ int city_framework_import(struct store *st, const char *fw_csv, size_t fw_len, c
 
 /* ---- listing ------------------------------------------------------------------------- */
 
-static json_t *col_json(struct store_stmt *s, int i)
-{
-	const char *n = store_col_name(s, i);
-	if (store_col_is_null(s, i))
-		return json_null();
-	if (!strcmp(n, "target") || !strcmp(n, "value"))
-		return json_real(store_col_double(s, i));
-	if (!strcmp(n, "number") || !strcmp(n, "line") || !strcmp(n, "target_year") || !strcmp(n, "year") ||
-	    !strcmp(n, "indicators"))
-		return json_integer(store_col_int(s, i));
-	return json_string(store_col_text(s, i));
-}
-
 static int rows_json(struct store *st, const char *sql, const char *arg, json_t **out,
 		     struct c2c_err *err)
 {
-	struct store_stmt *s;
-	int rc;
-	*out = NULL;
-	if ((rc = store_prepare(st, sql, &s, err)))
-		return rc;
 	if (arg)
-		store_bind_text(s, 1, arg);
-	*out = json_array();
-	while ((rc = store_step(s, err)) == 1) {
-		json_t *o = json_object();
-		for (int i = 0; i < store_col_count(s); i++)
-			json_object_set_new(o, store_col_name(s, i), col_json(s, i));
-		json_array_append_new(*out, o);
-	}
-	store_finalize(s);
-	if (rc < 0) {
-		json_decref(*out);
-		*out = NULL;
-		return rc;
-	}
-	return 0;
+		return store_rows_json(st, sql, STORE_ARGS(store_text(arg)), NULL, out, err);
+	return store_rows_json(st, sql, STORE_NOARGS, NULL, out, err);
 }
 
 int city_frameworks(struct store *st, json_t **out, struct c2c_err *err)

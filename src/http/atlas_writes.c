@@ -105,24 +105,19 @@ static void cell_text(json_t *v, char *buf, size_t len, const char **out)
 	*out = buf;
 }
 
-int http_patch_table(struct http_request *rq, json_t **out, struct c2c_err *err)
+/* The read, the scope check and the write of one PATCH, in one
+ * transaction (store_tx): a PATCH that lost a race runs again whole. */
+static int patch_tx(struct store *st, void *ctx, struct c2c_err *err)
 {
+	struct http_request *rq = ctx;
 	const struct atlas_table *t = rq->table;
 	const char *vals[64], *key;
 	char num[64][32], origin[160];
-	struct store *st;
-	json_t *row, *v;
+	json_t *row = NULL, *v;
 	int rc;
 
-	if (t->ncols > 64)
-		return c2c_err_set(err, C2C_EINTERNAL, "%s has more than 64 columns", t->name);
-	if (!json_object_size(rq->body))
-		return c2c_err_set(err, C2C_EUSAGE, "request body: name at least one column to change");
-	if ((rc = http_request_store(rq, &st, err)) || (rc = store_begin(st, err)))
-		return rc;
 	if ((rc = read_row(st, t, rq->id, &row, err)) || (rc = may_edit(rq, st, t, row, err))) {
 		json_decref(row);
-		store_rollback(st);
 		return rc;
 	}
 	json_object_foreach(rq->body, key, v)
@@ -132,9 +127,20 @@ int http_patch_table(struct http_request *rq, json_t **out, struct c2c_err *err)
 	snprintf(origin, sizeof(origin), "PATCH /api/v1/%s/%s by %s", t->name, rq->id, rq->user.name);
 	rc = atlas_upsert_row(st, t, vals, origin, err);
 	json_decref(row);
-	if (rc || (rc = atlas_search_rebuild(st, err)) || (rc = store_commit(st, err))) {
-		store_rollback(st);
+	return rc ? rc : atlas_search_rebuild(st, err);
+}
+
+int http_patch_table(struct http_request *rq, json_t **out, struct c2c_err *err)
+{
+	const struct atlas_table *t = rq->table;
+	struct store *st;
+	int rc;
+
+	if (t->ncols > 64)
+		return c2c_err_set(err, C2C_EINTERNAL, "%s has more than 64 columns", t->name);
+	if (!json_object_size(rq->body))
+		return c2c_err_set(err, C2C_EUSAGE, "request body: name at least one column to change");
+	if ((rc = http_request_store(rq, &st, err)) || (rc = store_tx(st, NULL, patch_tx, rq, err)))
 		return rc;
-	}
 	return read_row(st, t, rq->id, out, err);
 }

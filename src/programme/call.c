@@ -162,7 +162,7 @@ static int programme_call_open_tx(struct store *st, void *ctx, struct c2c_err *e
 	{
 		json_t *have;
 		const char *b[] = {c->id};
-		if ((rc = prog_select(st, "SELECT \"id\" FROM \"programme_calls\" WHERE \"id\" = ?", b, 1, "s",
+		if ((rc = prog_select(st, "SELECT \"id\" FROM \"programme_calls\" WHERE \"id\" = ?", b, 1,
 				      &have, err)))
 			goto fail;
 		if (json_array_size(have)) {
@@ -223,7 +223,7 @@ int programme_calls(struct store *st, const char *id, json_t **out, struct c2c_e
 	const char *b[] = {id, id};
 
 	*out = NULL;
-	if ((rc = prog_select(st, calls_sql, b, 2, "sissiiiis", &calls, err)))
+	if ((rc = prog_select(st, calls_sql, b, 2, &calls, err)))
 		return rc;
 	if (id && !json_array_size(calls)) {
 		json_decref(calls);
@@ -234,12 +234,12 @@ int programme_calls(struct store *st, const char *id, json_t **out, struct c2c_e
 		json_t *rounds, *crit;
 		if ((rc = prog_select(st, "SELECT \"round\", \"opens_on\", \"closes_on\", \"original_ja\""
 				      " FROM \"programme_rounds\" WHERE \"call_id\" = ? ORDER BY \"round\"",
-				      cb, 1, "isss", &rounds, err)))
+				      cb, 1, &rounds, err)))
 			break;
 		json_object_set_new(c, "rounds", rounds);
 		if ((rc = prog_select(st, "SELECT \"id\", \"name_ja\", \"name_en\", \"weight\""
 				      " FROM \"programme_criteria\" WHERE \"call_id\" = ? ORDER BY \"seq\"",
-				      cb, 1, "sssi", &crit, err)))
+				      cb, 1, &crit, err)))
 			break;
 		json_object_set_new(c, "criteria", crit);
 	}
@@ -381,7 +381,7 @@ static int programme_proposal_submit_tx(struct store *st, void *ctx, struct c2c_
 		seq = 0;
 		json_t *m;
 		if ((rc = prog_select(st, "SELECT MAX(\"seq\") AS \"m\" FROM \"programme_proposals\""
-				      " WHERE \"call_id\" = ?", b, 1, "i", &m, err)))
+				      " WHERE \"call_id\" = ?", b, 1, &m, err)))
 			goto fail;
 		seq = json_integer_value(json_object_get(json_array_get(m, 0), "m")) + 1;
 		json_decref(m);
@@ -439,7 +439,7 @@ int programme_proposals(struct store *st, const char *call_id, const char *statu
 	if (status && strcmp(status, "submitted") && strcmp(status, "selected") && strcmp(status, "rejected"))
 		return c2c_err_set(err, C2C_EINPUT, "--status: '%s' is not submitted, selected or rejected",
 				   status);
-	if ((rc = prog_select(st, sql, b, 6, "ssissssssssssssiissssssss", out, err)))
+	if ((rc = prog_select(st, sql, b, 6, out, err)))
 		return rc;
 	if (id && !json_array_size(*out)) {
 		json_decref(*out);

@@ -32,7 +32,7 @@ int prog_channel_put(struct store *st, const char *domino_id, const char *channe
 	if ((rc = prog_check_text("note", note, 0, 1000, err)))
 		return rc;
 	if ((rc = prog_select(st, "SELECT \"id\" FROM \"domino\" WHERE \"id\" = ?",
-			      (const char *const[]){domino_id}, 1, "s", &have, err)))
+			      (const char *const[]){domino_id}, 1, &have, err)))
 		return rc;
 	rc = json_array_size(have) ? 0 : c2c_err_set(err, C2C_ENOTFOUND, "domino edge '%s' is not in the atlas",
 						       domino_id ? domino_id : "");
@@ -93,7 +93,7 @@ static int programme_domino_add_tx(struct store *st, void *ctx, struct c2c_err *
 		       !strcmp(n, "source") ? e->source : NULL;
 	}
 	if ((rc = prog_select(st, "SELECT \"id\" FROM \"domino\" WHERE \"id\" = ?", (const char *const[]){e->id},
-			      1, "s", &have, err)))
+			      1, &have, err)))
 		goto fail;
 	rc = json_array_size(have) ? c2c_err_set(err, C2C_ECONFLICT, "--id: domino edge %s exists already", e->id)
 				   : 0;
@@ -104,7 +104,7 @@ static int programme_domino_add_tx(struct store *st, void *ctx, struct c2c_err *
 	if (e->to && *e->to) {
 		json_t *pl;
 		if ((rc = prog_select(st, "SELECT \"country\" FROM \"places\" WHERE \"id\" = ?",
-				      (const char *const[]){e->to}, 1, "s", &pl, err)))
+				      (const char *const[]){e->to}, 1, &pl, err)))
 			goto fail;
 		if (json_array_size(pl) && e->to_country &&
 		    strcmp(sv(json_array_get(pl, 0), "country"), e->to_country))
@@ -150,7 +150,7 @@ int programme_domino_edges(struct store *st, const char *case_id, const char *fr
 	const char *b[] = {case_id, case_id, from_place, from_place, to_country, to_country, channel, channel};
 	if (channel && !prog_enum_has(PROGRAMME_CHANNELS, channel, strlen(channel)))
 		return c2c_err_set(err, C2C_EINPUT, "--channel: '%s' is not one of %s", channel, PROGRAMME_CHANNELS);
-	return prog_select(st, edges_sql, b, 8, "sssssssssssisss", out, err);
+	return prog_select(st, edges_sql, b, 8, out, err);
 }
 
 struct walk {
@@ -274,7 +274,7 @@ int programme_domino_chains(struct store *st, const char *from, json_t **out,
 		if (!*w.origin_country) { /* an origin given by --from with no edge out */
 			json_t *pl = NULL;
 			prog_select(st, "SELECT \"name_ja\", \"country\" FROM \"places\" WHERE \"id\" = ?",
-				    (const char *const[]){origin}, 1, "ss", &pl, err);
+				    (const char *const[]){origin}, 1, &pl, err);
 			name = pl && json_array_size(pl) ? sv(json_array_get(pl, 0), "name_ja") : origin;
 			json_decref(w.paths), json_decref(w.places), json_decref(w.countries);
 			json_decref(w.channels), json_decref(w.used);

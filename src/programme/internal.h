@@ -8,11 +8,11 @@
 
 #include "programme.h"
 
-/* Run `sql` with text binds (NULL binds NULL) and collect its rows as JSON
- * objects keyed by column name; `types` has one letter per column: 's' text
- * (NULL stays null), 'i' integer (NULL stays null). */
-int prog_select(struct store *st, const char *sql, const char *const *binds, size_t nbind,
-		const char *types, json_t **out, struct c2c_err *err);
+/* Run `sql` with text binds (NULL binds NULL, "#42" an integer) and collect
+ * its rows as JSON objects keyed by column name, typed by the store
+ * (store_rows_json). */
+int prog_select(struct store *st, const char *sql, const char *const *binds, size_t nbind, json_t **out,
+		struct c2c_err *err);
 /* Run a statement that returns no rows, with text binds (NULL = NULL) and
  * integer binds marked by a leading '#' ("#42"). */
 int prog_exec(struct store *st, const char *sql, const char *const *binds, size_t nbind,

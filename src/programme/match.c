@@ -70,11 +70,11 @@ static int mdata_load(struct store *st, struct mdata *d, struct c2c_err *err)
 			      " \"id\" IN (SELECT \"place_id\" FROM \"partnership_places\" WHERE \"role\" = 'body')"
 			      " OR \"id\" IN (SELECT \"body_id\" FROM \"projects\" WHERE \"body_id\" IS NOT NULL)"
 			      " OR \"id\" IN (SELECT \"body_id\" FROM \"agreements\")) ORDER BY \"id\"",
-			      NULL, 0, "sss", &d->bodies, err)) ||
+			      NULL, 0, &d->bodies, err)) ||
 	    (rc = prog_select(st, "SELECT \"id\", \"country\" FROM \"partnerships\" ORDER BY \"id\"", NULL, 0,
-			      "ss", &d->pships, err)) ||
+			      &d->pships, err)) ||
 	    (rc = prog_select(st, "SELECT \"partnership_id\", \"place_id\", \"role\" FROM \"partnership_places\""
-			      " ORDER BY \"partnership_id\", \"role\", \"place_id\"", NULL, 0, "sss", &links, err)) ||
+			      " ORDER BY \"partnership_id\", \"role\", \"place_id\"", NULL, 0, &links, err)) ||
 	    (rc = prog_select(st,
 			      "SELECT \"id\", COALESCE(\"body_id\", '') AS \"body_id\","
 			      " COALESCE(\"place_id\", '') AS \"place_id\", \"country\","
@@ -83,22 +83,22 @@ static int mdata_load(struct store *st, struct mdata *d, struct c2c_err *err)
 			      " \"name_ja\" || ' ' || COALESCE(\"name_en\", '') AS \"text\","
 			      " COALESCE(\"technology_ja\", '') AS \"technology_ja\","
 			      " COALESCE(\"technology_en\", '') AS \"technology_en\""
-			      " FROM \"projects\" ORDER BY \"id\"", NULL, 0, "sssssssss", &d->projects, err)) ||
+			      " FROM \"projects\" ORDER BY \"id\"", NULL, 0, &d->projects, err)) ||
 	    (rc = prog_select(st,
 			      "SELECT a.\"id\", a.\"body_id\", COALESCE(a.\"partner_place_id\", '') AS \"partner_place_id\","
 			      " a.\"kind\", COALESCE(p.\"country\", '') AS \"country\" FROM \"agreements\" a"
 			      " LEFT JOIN \"places\" p ON p.\"id\" = a.\"partner_place_id\" ORDER BY a.\"id\"",
-			      NULL, 0, "sssss", &d->agreements, err)) ||
+			      NULL, 0, &d->agreements, err)) ||
 	    (rc = prog_select(st,
 			      "SELECT \"id\", \"from_place_id\", COALESCE(\"to_place_id\", '') AS \"to_place_id\","
-			      " \"to_country\" FROM \"domino\" ORDER BY \"id\"", NULL, 0, "ssss", &d->domino, err)) ||
+			      " \"to_country\" FROM \"domino\" ORDER BY \"id\"", NULL, 0, &d->domino, err)) ||
 	    (rc = prog_select(st,
 			      "SELECT pc.\"company_id\", c.\"name_ja\", c.\"name_en\", pc.\"project_id\", pc.\"role\""
 			      " FROM \"project_companies\" pc JOIN \"companies\" c ON c.\"id\" = pc.\"company_id\""
-			      " ORDER BY pc.\"company_id\", pc.\"project_id\"", NULL, 0, "sssss", &d->pcomp, err)) ||
+			      " ORDER BY pc.\"company_id\", pc.\"project_id\"", NULL, 0, &d->pcomp, err)) ||
 	    (rc = prog_select(st, "SELECT \"id\", \"name_ja\", COALESCE(\"name_en\", '') AS \"name_en\","
 			      " COALESCE(\"summary_ja\", '') AS \"summary_ja\" FROM \"schemes\" ORDER BY \"id\"",
-			      NULL, 0, "ssss", &d->schemes, err)) ||
+			      NULL, 0, &d->schemes, err)) ||
 	    (rc = prog_builtin_rows("scheme_fit", &d->fit, err))) {
 		json_decref(links);
 		mdata_free(d);

@@ -216,7 +216,7 @@ static json_t *pointers_for(struct store *st, json_t *map, const char *item)
 			prog_select(st, !strcmp(kind, "case") ?
 				    "SELECT \"title_ja\" AS \"n\" FROM \"cases\" WHERE \"id\" = ?" :
 				    "SELECT \"name_ja\" AS \"n\" FROM \"schemes\" WHERE \"id\" = ?",
-				    (const char *const[]){ref}, 1, "s", &name, &e2);
+				    (const char *const[]){ref}, 1, &name, &e2);
 		}
 		json_object_set_new(o, "name_ja", json_string(name && json_array_size(name) ?
 			sv(json_array_get(name, 0), "n") : ""));

@@ -34,7 +34,7 @@ static int programme_reviewer_add_tx(struct store *st, void *ctx, struct c2c_err
 	if (body && *body && (rc = prog_place(st, body, "body", -1, body_id, sizeof(body_id), NULL, err)))
 		goto fail;
 	if ((rc = prog_select(st, "SELECT \"id\" FROM \"programme_reviewers\" WHERE \"id\" = ?",
-			      (const char *const[]){id}, 1, "s", &have, err)))
+			      (const char *const[]){id}, 1, &have, err)))
 		goto fail;
 	rc = json_array_size(have) ? c2c_err_set(err, C2C_ECONFLICT, "--id: reviewer %s exists already", id) : 0;
 	json_decref(have);
@@ -64,7 +64,7 @@ int programme_reviewers(struct store *st, json_t **out, struct c2c_err *err)
 	return prog_select(st, "SELECT r.\"id\", r.\"name\", r.\"body_id\", p.\"name_ja\" AS \"body_ja\","
 			   " r.\"affiliation\" FROM \"programme_reviewers\" r"
 			   " LEFT JOIN \"places\" p ON p.\"id\" = r.\"body_id\" ORDER BY r.\"id\"",
-			   NULL, 0, "sssss", out, err);
+			   NULL, 0, out, err);
 }
 
 struct programme_score_args {
@@ -95,7 +95,7 @@ static int programme_score_tx(struct store *st, void *ctx, struct c2c_err *err)
 			return c2c_err_set(err, C2C_EINPUT, "%s: %d points is not 1 to %d", pts[k].criterion,
 					   pts[k].points, PROGRAMME_POINTS_MAX);
 	if ((rc = prog_select(st, "SELECT \"call_id\", \"status\", \"body_id\" FROM \"programme_proposals\""
-			      " WHERE \"id\" = ?", (const char *const[]){proposal}, 1, "sss", &prop, err)))
+			      " WHERE \"id\" = ?", (const char *const[]){proposal}, 1, &prop, err)))
 		goto fail;
 	if (!json_array_size(prop)) {
 		rc = c2c_err_set(err, C2C_ENOTFOUND, "proposal: no proposal '%s'", proposal);
@@ -108,7 +108,7 @@ static int programme_score_tx(struct store *st, void *ctx, struct c2c_err *err)
 		goto fail;
 	}
 	if ((rc = prog_select(st, "SELECT \"name\", \"body_id\" FROM \"programme_reviewers\" WHERE \"id\" = ?",
-			      (const char *const[]){reviewer}, 1, "ss", &rev, err)))
+			      (const char *const[]){reviewer}, 1, &rev, err)))
 		goto fail;
 	if (!json_array_size(rev)) {
 		rc = c2c_err_set(err, C2C_ENOTFOUND, "--reviewer: no reviewer '%s'", reviewer);
@@ -125,7 +125,7 @@ static int programme_score_tx(struct store *st, void *ctx, struct c2c_err *err)
 	}
 	if ((rc = prog_select(st, "SELECT \"id\" FROM \"programme_criteria\" WHERE \"call_id\" = ?"
 			      " ORDER BY \"seq\"", (const char *const[]){json_string_value(
-			      json_object_get(json_array_get(prop, 0), "call_id"))}, 1, "s", &crit, err)))
+			      json_object_get(json_array_get(prop, 0), "call_id"))}, 1, &crit, err)))
 		goto fail;
 	/* every criterion of the call exactly once, nothing else */
 	for (size_t k = 0; k < n; k++) {
@@ -161,7 +161,7 @@ static int programme_score_tx(struct store *st, void *ctx, struct c2c_err *err)
 		}
 	}
 	if ((rc = prog_select(st, "SELECT COUNT(*) AS \"n\" FROM \"programme_scores\" WHERE \"proposal_id\" = ?"
-			      " AND \"reviewer_id\" = ?", (const char *const[]){proposal, reviewer}, 2, "i",
+			      " AND \"reviewer_id\" = ?", (const char *const[]){proposal, reviewer}, 2,
 			      &have, err)))
 		goto fail;
 	if (json_integer_value(json_object_get(json_array_get(have, 0), "n"))) {
@@ -210,7 +210,7 @@ int programme_scores(struct store *st, const char *call_id, const char *proposal
 			   " JOIN \"programme_criteria\" c ON c.\"call_id\" = p.\"call_id\" AND c.\"id\" = s.\"criterion_id\""
 			   " WHERE (? IS NULL OR p.\"call_id\" = ?) AND (? IS NULL OR s.\"proposal_id\" = ?)"
 			   " ORDER BY p.\"seq\", s.\"reviewer_id\", c.\"seq\"",
-			   b, 4, "ssssi", out, err);
+			   b, 4, out, err);
 }
 
 /* num/den rounded half up, for non-negative num and positive den. */
@@ -355,7 +355,7 @@ int programme_rank(struct store *st, const char *call_id, json_t **out, struct c
 			      " LEFT JOIN \"places\" b ON b.\"id\" = p.\"body_id\""
 			      " LEFT JOIN \"places\" x ON x.\"id\" = p.\"partner_place_id\""
 			      " WHERE p.\"call_id\" = ? ORDER BY p.\"seq\"",
-			      (const char *const[]){call_id}, 1, "sii" "ssssss" "siis", &props, err)) ||
+			      (const char *const[]){call_id}, 1, &props, err)) ||
 	    (rc = programme_scores(st, call_id, NULL, &sheets, err)))
 		goto done;
 	n = json_array_size(props);

@@ -75,7 +75,7 @@ static int partnership_for(struct store *st, json_t *p, int fy, const char *sour
 			      " JOIN \"partnership_places\" x ON x.\"partnership_id\" = b.\"partnership_id\""
 			      " WHERE b.\"place_id\" = ? AND b.\"role\" = 'body' AND x.\"place_id\" = ?"
 			      " AND x.\"role\" = 'partner' ORDER BY b.\"partnership_id\"",
-			      (const char *const[]){body, partner}, 2, "s", &found, err)))
+			      (const char *const[]){body, partner}, 2, &found, err)))
 		return rc;
 	if (json_array_size(found)) {
 		const char *filters[] = {"id", id, NULL};
@@ -103,7 +103,7 @@ static int partnership_for(struct store *st, json_t *p, int fy, const char *sour
 		json_decref(found);
 		if ((rc = prog_select(st, "SELECT (SELECT \"name_ja\" FROM \"places\" WHERE \"id\" = ?) AS \"b\","
 				      " (SELECT \"name_ja\" FROM \"places\" WHERE \"id\" = ?) AS \"p\"",
-				      (const char *const[]){body, partner}, 2, "ss", &names, err)))
+				      (const char *const[]){body, partner}, 2, &names, err)))
 			return rc;
 		snprintf(id, sizeof(id), "p-%s", pid);
 		snprintf(fys, sizeof(fys), "%d", fy);
@@ -140,7 +140,7 @@ static int company_of(struct store *st, const char *name, char *id, size_t len, 
 {
 	json_t *r;
 	int rc = prog_select(st, "SELECT \"id\" FROM \"companies\" WHERE \"id\" = ? OR \"name_ja\" = ?"
-			     " OR \"name_en\" = ? ORDER BY \"id\"", (const char *const[]){name, name, name}, 3, "s",
+			     " OR \"name_en\" = ? ORDER BY \"id\"", (const char *const[]){name, name, name}, 3,
 			     &r, err);
 	if (rc)
 		return rc;

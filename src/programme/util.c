@@ -15,62 +15,39 @@
 #include <strings.h>
 #include <time.h>
 
-static void bind_all(struct store_stmt *s, const char *const *binds, size_t nbind)
+/* The text binds of prog_select/prog_exec as the store's arguments: a
+ * leading '#' marks an integer ("#42"), NULL binds NULL. */
+#define PROG_MAX_BINDS 32
+
+static int to_args(const char *const *binds, size_t nbind, struct store_arg *args, struct c2c_err *err)
 {
-	for (size_t i = 0; i < nbind; i++) {
-		if (binds[i] && binds[i][0] == '#')
-			store_bind_int(s, (int)i + 1, strtoll(binds[i] + 1, NULL, 10));
-		else
-			store_bind_text(s, (int)i + 1, binds[i]);
-	}
+	if (nbind > PROG_MAX_BINDS)
+		return c2c_err_set(err, C2C_EINTERNAL, "%zu binds, more than %d", nbind, PROG_MAX_BINDS);
+	for (size_t i = 0; i < nbind; i++)
+		args[i] = binds[i] && binds[i][0] == '#' ? store_int(strtoll(binds[i] + 1, NULL, 10))
+							 : store_text(binds[i]);
+	return 0;
 }
 
-int prog_select(struct store *st, const char *sql, const char *const *binds, size_t nbind,
-		const char *types, json_t **out, struct c2c_err *err)
+int prog_select(struct store *st, const char *sql, const char *const *binds, size_t nbind, json_t **out,
+		struct c2c_err *err)
 {
-	struct store_stmt *s;
-	json_t *arr;
+	struct store_arg args[PROG_MAX_BINDS];
 	int rc;
-
 	*out = NULL;
-	if ((rc = store_prepare(st, sql, &s, err)))
+	if ((rc = to_args(binds, nbind, args, err)))
 		return rc;
-	bind_all(s, binds, nbind);
-	arr = json_array();
-	while ((rc = store_step(s, err)) == 1) {
-		json_t *o = json_object();
-		for (int i = 0; types[i]; i++) {
-			json_t *v;
-			if (store_col_is_null(s, i))
-				v = json_null();
-			else if (types[i] == 'i')
-				v = json_integer(store_col_int(s, i));
-			else
-				v = json_string(store_col_text(s, i));
-			json_object_set_new(o, store_col_name(s, i), v);
-		}
-		json_array_append_new(arr, o);
-	}
-	store_finalize(s);
-	if (rc < 0) {
-		json_decref(arr);
-		return rc;
-	}
-	*out = arr;
-	return 0;
+	return store_rows_json(st, sql, args, nbind, NULL, out, err);
 }
 
 int prog_exec(struct store *st, const char *sql, const char *const *binds, size_t nbind,
 	      struct c2c_err *err)
 {
-	struct store_stmt *s;
+	struct store_arg args[PROG_MAX_BINDS];
 	int rc;
-	if ((rc = store_prepare(st, sql, &s, err)))
+	if ((rc = to_args(binds, nbind, args, err)))
 		return rc;
-	bind_all(s, binds, nbind);
-	rc = store_step(s, err);
-	store_finalize(s);
-	return rc < 0 ? rc : 0;
+	return store_exec_args(st, sql, args, nbind, err);
 }
 
 const struct programme_builtin_file *programme_builtin(const char *name)

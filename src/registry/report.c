@@ -8,45 +8,13 @@
 #include <stdio.h>
 #include <string.h>
 
+/* The registry's reads bind at most two texts and one number, as ?1 ?2 ?3;
+ * a statement leaves unused the ones it does not name. */
 static int rows_json(struct store *st, const char *sql, const char *bind1, const char *bind2,
 		     int64_t bind_int, json_t **out, struct c2c_err *err)
 {
-	struct store_stmt *s;
-	json_t *arr;
-	int rc;
-
-	*out = NULL;
-	if ((rc = store_prepare(st, sql, &s, err)))
-		return rc;
-	/* Parameters a statement does not use are refused by SQLite; harmless. */
-	store_bind_text(s, 1, bind1);
-	store_bind_text(s, 2, bind2);
-	store_bind_int(s, 3, bind_int);
-	arr = json_array();
-	while ((rc = store_step(s, err)) == 1) {
-		json_t *o = json_object();
-		for (int i = 0; i < store_col_count(s); i++) {
-			const char *name = store_col_name(s, i);
-			json_t *v;
-			if (store_col_is_null(s, i))
-				v = json_null();
-			else if (!strcmp(name, "balance") || !strcmp(name, "quantity") || !strcmp(name, "first") ||
-				 !strcmp(name, "last") || !strcmp(name, "seq") || !strcmp(name, "credits") ||
-				 !strcmp(name, "vintage") || !strcmp(name, "authorized") || !strcmp(name, "adjustment"))
-				v = json_integer(store_col_int(s, i));
-			else
-				v = json_string(store_col_text(s, i));
-			json_object_set_new(o, name, v);
-		}
-		json_array_append_new(arr, o);
-	}
-	store_finalize(s);
-	if (rc < 0) {
-		json_decref(arr);
-		return rc;
-	}
-	*out = arr;
-	return 0;
+	return store_rows_json(st, sql, STORE_ARGS(store_text(bind1), store_text(bind2), store_int(bind_int)), NULL,
+			       out, err);
 }
 
 int registry_accounts(struct store *st, const char *country, json_t **out, struct c2c_err *err)
