@@ -340,7 +340,7 @@ static int put_header(struct store *st, const char *place, int year, const char 
 	int rc;
 
 	if (gwp && !city_gwp_find(gwp))
-		return c2c_err_set(err, C2C_EUSAGE, "--gwp: '%s' is not a GWP set (AR5, AR6)", gwp);
+		return c2c_err_at(err, C2C_EUSAGE, "gwp", "'%s' is not a GWP set (AR5, AR6)", gwp);
 	if ((rc = place_exists(st, place, err)))
 		return rc;
 	if (!gwp) {

@@ -34,9 +34,34 @@ const struct cli_command *cli_command_find(const char *name)
 	return NULL;
 }
 
+/* The flag of the command line that gives a domain field (err->field):
+ * the field's name with '-' for '_', but where the flag is shorter. */
+static void field_flag(const char *field, char *out, size_t len)
+{
+	static const char *const renamed[][2] = {
+		{"fiscal_year", "fy"},      {"submitted_on", "on"},  {"period_start", "from"},
+		{"period_end", "to"},       {"host_country", "host"}, {"params", "param"},
+		{"planned_selections", "planned"},
+	};
+	for (size_t i = 0; i < sizeof(renamed) / sizeof(renamed[0]); i++)
+		if (!strcmp(field, renamed[i][0])) {
+			snprintf(out, len, "--%s", renamed[i][1]);
+			return;
+		}
+	snprintf(out, len, "--%s", field);
+	for (char *p = out; *p; p++)
+		if (*p == '_')
+			*p = '-';
+}
+
 static void print_error(const struct c2c_err *err)
 {
-	fprintf(stderr, "c2c: error: %s\n", err->msg[0] ? err->msg : "unknown error");
+	char flag[80];
+	if (err->field[0]) {
+		field_flag(err->field, flag, sizeof(flag));
+		fprintf(stderr, "c2c: error: %s: %s\n", flag, err->msg[0] ? err->msg : "unknown error");
+	} else
+		fprintf(stderr, "c2c: error: %s\n", err->msg[0] ? err->msg : "unknown error");
 	if (err->detail[0])
 		fprintf(stderr, "detail: %s\n", err->detail);
 	if (err->hint[0])

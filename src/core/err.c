@@ -44,7 +44,27 @@ int c2c_err_http_status(int code) { return err_table[err_find(code)].http_status
 void c2c_err_clear(struct c2c_err *err)
 {
 	err->code = 0;
-	err->msg[0] = err->detail[0] = err->hint[0] = '\0';
+	err->msg[0] = err->detail[0] = err->hint[0] = err->field[0] = '\0';
+}
+
+void c2c_err_field(struct c2c_err *err, const char *field)
+{
+	if (err)
+		snprintf(err->field, sizeof(err->field), "%s", field ? field : "");
+}
+
+int c2c_err_at(struct c2c_err *err, int code, const char *field, const char *fmt, ...)
+{
+	va_list ap;
+	if (!err)
+		return code;
+	c2c_err_clear(err);
+	err->code = code;
+	va_start(ap, fmt);
+	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	va_end(ap);
+	c2c_err_field(err, field);
+	return code;
 }
 
 int c2c_err_set(struct c2c_err *err, int code, const char *fmt, ...)

@@ -32,6 +32,12 @@ struct c2c_err {
 	char msg[512];    /* what went wrong, one line, names the place */
 	char detail[512]; /* optional: more about it */
 	char hint[256];   /* optional: what the user can do */
+	/* optional: the one input the error is about, in the domain's own
+	 * words (`period_start`, `quantity`), as PostgreSQL names the column of
+	 * a constraint.  The message then does not name the input itself: the
+	 * CLI puts its flag before it ("--from: ..."), the API returns it, the
+	 * page shows the message beside that field. */
+	char field[64];
 };
 
 /* Set code and message (printf-style); clears detail and hint.  Returns code. */
@@ -45,6 +51,11 @@ void c2c_err_hint(struct c2c_err *err, const char *fmt, ...)
 void c2c_err_prefix(struct c2c_err *err, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void c2c_err_clear(struct c2c_err *err);
+/* c2c_err_set about one input: the same, and `field` names it. */
+int c2c_err_at(struct c2c_err *err, int code, const char *field, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+/* Name the input of the error already set (keeps message, detail, hint). */
+void c2c_err_field(struct c2c_err *err, const char *field);
 
 /* The table: code -> short name ("input"), exit status, HTTP status. */
 const char *c2c_err_name(int code);

@@ -236,13 +236,14 @@ json_t *http_openapi(void)
 		"{s:s, s:{s:s, s:s, s:s}, s:o, s:{s:{s:o}, s:{s:o}}}", "openapi", "3.0.3", "info",
 		"title", "c2c", "version", C2C_VERSION, "description",
 		"The atlas of the City-to-City Collaboration programme and the JCM: the same JSON as "
-		"the c2c command line's --format json.  Errors are {\"error\":{\"code\",\"message\"}}.",
+		"the c2c command line's --format json.  Errors are {\"error\":{\"code\",\"message\"}}, with"
+		" \"field\" (the input the error is about), \"detail\" and \"hint\" when they apply.",
 		"paths", paths, "components", "schemas", "Error",
-		json_pack("{s:s, s:[s], s:{s:{s:s, s:[s, s], s:{s:{s:s}, s:{s:s}, s:{s:s}, s:{s:s}}}}}",
+		json_pack("{s:s, s:[s], s:{s:{s:s, s:[s, s], s:{s:{s:s}, s:{s:s}, s:{s:s}, s:{s:s}, s:{s:s}}}}}",
 			  "type", "object", "required", "error", "properties", "error", "type",
 			  "object", "required", "code", "message", "properties", "code", "type",
-			  "string", "message", "type", "string", "detail", "type", "string", "hint",
-			  "type", "string"),
+			  "string", "message", "type", "string", "field", "type", "string", "detail", "type",
+			  "string", "hint", "type", "string"),
 		"responses", "Error",
 		json_pack("{s:s, s:{s:{s:{s:s}}}}", "description",
 			  "an error: code is c2c's error name (usage, input, not_found, database...)",

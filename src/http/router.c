@@ -3,7 +3,8 @@
  * from its raw target to the bytes of its reply: path matching, 404/405,
  * query parameters checked against the route (unknown name, bad number,
  * missing required one), the handler's call, pagination, and the error body
- * {"error":{"code","message"}} with the status of core/err.c's table.
+ * {"error":{"code","message","field","detail","hint"}} (field, detail and
+ * hint when the error has them) with the status of core/err.c's table.
  *
  * Handlers only turn checked parameters into an atlas call; everything a
  * route has in common happens here once.
@@ -288,6 +289,8 @@ void http_reply_error(struct http_reply *out, int status, const struct c2c_err *
 	json_t *e = json_object(), *doc = json_object();
 	json_object_set_new(e, "code", json_string(c2c_err_name(err->code)));
 	json_object_set_new(e, "message", json_text(err->msg));
+	if (err->field[0])
+		json_object_set_new(e, "field", json_string(err->field));
 	if (err->detail[0])
 		json_object_set_new(e, "detail", json_text(err->detail));
 	if (err->hint[0])

@@ -159,7 +159,7 @@ static int unit_divisor(const struct mrv_param *p, const char *unit, int64_t *di
 		*div = 1000;
 		return 0;
 	}
-	c2c_err_set(err, C2C_EUSAGE, "--unit %s: %s is in %s; the data may be in %s%s", unit, p->symbol, p->unit,
+	c2c_err_at(err, C2C_EUSAGE, "unit", "%s: %s is in %s; the data may be in %s%s", unit, p->symbol, p->unit,
 		    p->unit, !strcmp(p->unit, "MWh") ? " or kWh" : !strcmp(p->unit, "kL") ? " or L" : "");
 	return C2C_EUSAGE;
 }
@@ -268,11 +268,11 @@ int mrv_compute(const struct mrv_compute_req *req, struct mrv_result *r, struct 
 	r->warnings = json_array();
 	r->params = json_array();
 	if (!req->from || mrv_parse_date(req->from, &from))
-		return c2c_err_set(err, C2C_EUSAGE, "--from: '%s' is not a date YYYY-MM-DD", req->from ? req->from : "");
+		return c2c_err_at(err, C2C_EUSAGE, "period_start", "'%s' is not a date YYYY-MM-DD", req->from ? req->from : "");
 	if (!req->to || mrv_parse_date(req->to, &to))
-		return c2c_err_set(err, C2C_EUSAGE, "--to: '%s' is not a date YYYY-MM-DD", req->to ? req->to : "");
+		return c2c_err_at(err, C2C_EUSAGE, "period_end", "'%s' is not a date YYYY-MM-DD", req->to ? req->to : "");
 	if (to < from)
-		return c2c_err_set(err, C2C_EUSAGE, "--to %s is before --from %s", req->to, req->from);
+		return c2c_err_at(err, C2C_EUSAGE, "period_end", "%s is before the period start %s", req->to, req->from);
 	to += 86400; /* the period runs to the end of its last day */
 
 	/* every --param must name a parameter of the methodology */
@@ -286,11 +286,11 @@ int mrv_compute(const struct mrv_compute_req *req, struct mrv_result *r, struct 
 			for (size_t j = 0; j < m->nparams; j++)
 				snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%s", j ? ", " : "",
 					 m->params[j].symbol);
-			return c2c_err_set(err, C2C_EUSAGE, "--param %s: %s has no such parameter (it has %s)",
+			return c2c_err_at(err, C2C_EUSAGE, "params", "%s: %s has no such parameter (it has %s)",
 					   req->params[k].symbol, m->id, list);
 		}
 		if (m->params[i].monitored && req->data)
-			return c2c_err_set(err, C2C_EUSAGE, "--param %s: %s comes from --data, not from --param",
+			return c2c_err_at(err, C2C_EUSAGE, "params", "%s: %s comes from --data, not from --param",
 					   req->params[k].symbol, m->params[i].symbol);
 	}
 	if (nu) {
@@ -334,7 +334,7 @@ int mrv_compute(const struct mrv_compute_req *req, struct mrv_result *r, struct 
 				rc = c2c_err_set(err, C2C_EUSAGE, "%s (%s, %s) is monitored: give --data FILE.csv or "
 						 "--param %s=VALUE", p->symbol, p->description, p->unit, p->symbol);
 			else {
-				c2c_err_set(err, C2C_EUSAGE, "--param %s=VALUE is required: %s, in %s (%s)", p->symbol,
+				c2c_err_at(err, C2C_EUSAGE, "params", "%s=VALUE is required: %s, in %s (%s)", p->symbol,
 					    p->description, p->unit, p->options);
 				if (p->per_unit)
 					c2c_err_detail(err, "or one value per unit: --param %s@METER=VALUE, or a "
@@ -345,7 +345,7 @@ int mrv_compute(const struct mrv_compute_req *req, struct mrv_result *r, struct 
 			goto out;
 		}
 		if (mrv_parse_micro(val, strlen(val), 1, &pv[i]) || pv[i] < 0) {
-			rc = c2c_err_set(err, C2C_EUSAGE, "--param %s=%s: not a non-negative decimal with at most "
+			rc = c2c_err_at(err, C2C_EUSAGE, "params", "%s=%s: not a non-negative decimal with at most "
 					 "6 decimals", p->symbol, val);
 			goto out;
 		}

@@ -106,12 +106,12 @@ static int check_params(const struct mrv_methodology *m, const struct mrv_param_
 			if (!strcasecmp(pv[k].symbol, m->params[i].symbol))
 				p = &m->params[i];
 		if (!p)
-			return c2c_err_set(err, C2C_EUSAGE, "--param %s: %s has no such parameter", pv[k].symbol, m->id);
+			return c2c_err_at(err, C2C_EUSAGE, "params", "%s: %s has no such parameter", pv[k].symbol, m->id);
 		if (p->monitored)
-			return c2c_err_set(err, C2C_EUSAGE, "--param %s: %s is monitored; it comes from the "
+			return c2c_err_at(err, C2C_EUSAGE, "params", "%s: %s is monitored; it comes from the "
 					   "report's data, not from the project", pv[k].symbol, p->symbol);
 		if (mrv_parse_micro(pv[k].value, strlen(pv[k].value), 1, &v) || v <= 0)
-			return c2c_err_set(err, C2C_EUSAGE, "--param %s=%s: not a positive decimal with at most 6 "
+			return c2c_err_at(err, C2C_EUSAGE, "params", "%s=%s: not a positive decimal with at most 6 "
 					   "decimals", pv[k].symbol, pv[k].value);
 		json_object_set_new(out, p->symbol, json_string(pv[k].value));
 	}
@@ -121,7 +121,7 @@ static int check_params(const struct mrv_methodology *m, const struct mrv_param_
 		for (size_t k = 0; k < nunits && !per_unit_only; k++)
 			per_unit_only = !strcmp(units[k].symbol, p->symbol);
 		if (!p->monitored && !p->default_value && !json_object_get(out, p->symbol) && !per_unit_only) {
-			c2c_err_set(err, C2C_EUSAGE, "--param %s=VALUE is required: %s fixes %s (%s, %s) ex ante",
+			c2c_err_at(err, C2C_EUSAGE, "params", "%s=VALUE is required: %s fixes %s (%s, %s) ex ante",
 				    p->symbol, m->id, p->symbol, p->description, p->unit);
 			if (p->per_unit)
 				c2c_err_detail(err, "or one value per unit: --param %s@METER=VALUE, or a --units file",
@@ -184,10 +184,10 @@ int mrv_project_add(struct store *st, const struct mrv_project_req *r, struct c2
 	int rc;
 
 	if (!r->id || !project_id_ok(r->id))
-		rc = c2c_err_set(err, C2C_EUSAGE, "--id '%s' is not a JCM project reference like KH003",
+		rc = c2c_err_at(err, C2C_EUSAGE, "id", "'%s' is not a JCM project reference like KH003",
 				 r->id ? r->id : "");
 	else if (!r->host_country || !iso3166_is_code(r->host_country))
-		rc = c2c_err_set(err, C2C_EUSAGE, "--host '%s' is not an ISO 3166-1 alpha-2 country code",
+		rc = c2c_err_at(err, C2C_EUSAGE, "host_country", "'%s' is not an ISO 3166-1 alpha-2 country code",
 				 r->host_country ? r->host_country : "");
 	else if (strncmp(r->id, r->host_country, 2))
 		rc = c2c_err_set(err, C2C_EUSAGE, "project %s: its reference must start with the host country %s",

@@ -26,14 +26,14 @@ static int parse_rounds(const char *spec, struct round_spec *r, size_t *n, struc
 	const char *p = spec;
 	*n = 0;
 	if (!spec || !*spec)
-		return c2c_err_set(err, C2C_EINPUT, "--rounds is required (YYYY-MM-DD..YYYY-MM-DD,...)");
+		return c2c_err_at(err, C2C_EINPUT, "rounds", "required (YYYY-MM-DD..YYYY-MM-DD,...)");
 	while (*p) {
 		const char *comma = strchr(p, ','), *dots;
 		size_t len = comma ? (size_t)(comma - p) : strlen(p);
 		char one[64];
 		int rc;
 		if (*n == MAX_ROUNDS)
-			return c2c_err_set(err, C2C_EINPUT, "--rounds: more than %d rounds", MAX_ROUNDS);
+			return c2c_err_at(err, C2C_EINPUT, "rounds", "more than %d rounds", MAX_ROUNDS);
 		if (len >= sizeof(one) || !(dots = strstr(p, "..")) || dots > p + len)
 			return c2c_err_set(err, C2C_EINPUT,
 					   "--rounds: round %zu is not YYYY-MM-DD..YYYY-MM-DD", *n + 1);
@@ -46,7 +46,7 @@ static int parse_rounds(const char *spec, struct round_spec *r, size_t *n, struc
 			return rc;
 		snprintf(r[*n].closes, 11, "%.10s", one);
 		if (strcmp(r[*n].opens, r[*n].closes) > 0)
-			return c2c_err_set(err, C2C_EINPUT, "--rounds: round %zu closes (%s) before it opens (%s)",
+			return c2c_err_at(err, C2C_EINPUT, "rounds", "round %zu closes (%s) before it opens (%s)",
 					   *n + 1, r[*n].closes, r[*n].opens);
 		if (*n && strcmp(r[*n].opens, r[*n - 1].closes) <= 0)
 			return c2c_err_set(err, C2C_EINPUT,
@@ -77,7 +77,7 @@ static int parse_criteria(const char *spec, struct criterion_spec *c, size_t *n,
 		long weight;
 		int rc;
 		if (*n == MAX_CRITERIA)
-			return c2c_err_set(err, C2C_EINPUT, "--criteria: more than %d criteria", MAX_CRITERIA);
+			return c2c_err_at(err, C2C_EINPUT, "criteria", "more than %d criteria", MAX_CRITERIA);
 		c1 = memchr(p, ':', len);
 		c2 = NULL;
 		for (const char *q = p + len; q > p; q--)
@@ -87,7 +87,7 @@ static int parse_criteria(const char *spec, struct criterion_spec *c, size_t *n,
 			}
 		if (!c1 || c2 == c1 || (size_t)(c1 - p) > 64 || (size_t)(c2 - c1 - 1) >= sizeof(c[0].name) ||
 		    (size_t)(p + len - c2 - 1) >= sizeof(w))
-			return c2c_err_set(err, C2C_EINPUT, "--criteria: criterion %zu is not ID:NAME:WEIGHT",
+			return c2c_err_at(err, C2C_EINPUT, "criteria", "criterion %zu is not ID:NAME:WEIGHT",
 					   *n + 1);
 		snprintf(c[*n].id, sizeof(c[*n].id), "%.*s", (int)(c1 - p), p);
 		snprintf(c[*n].name, sizeof(c[*n].name), "%.*s", (int)(c2 - c1 - 1), c1 + 1);
@@ -98,19 +98,19 @@ static int parse_criteria(const char *spec, struct criterion_spec *c, size_t *n,
 		errno = 0;
 		weight = strtol(w, &end, 10);
 		if (errno || *end || end == w || weight < 1 || weight > 100)
-			return c2c_err_set(err, C2C_EINPUT, "--criteria: weight '%s' of %s is not 1 to 100", w,
+			return c2c_err_at(err, C2C_EINPUT, "criteria", "weight '%s' of %s is not 1 to 100", w,
 					   c[*n].id);
 		c[*n].weight = (int)weight;
 		for (size_t k = 0; k < *n; k++)
 			if (!strcmp(c[k].id, c[*n].id))
-				return c2c_err_set(err, C2C_EINPUT, "--criteria: %s appears twice", c[k].id);
+				return c2c_err_at(err, C2C_EINPUT, "criteria", "%s appears twice", c[k].id);
 		(*n)++;
 		p += len;
 		if (*p == ',')
 			p++;
 	}
 	if (!*n)
-		return c2c_err_set(err, C2C_EINPUT, "--criteria: no criterion given");
+		return c2c_err_at(err, C2C_EINPUT, "criteria", "no criterion given");
 	return 0;
 }
 
@@ -147,14 +147,14 @@ static int programme_call_open_tx(struct store *st, void *ctx, struct c2c_err *e
 	if ((rc = prog_check_id("id", c->id, err)))
 		return rc;
 	if (c->fiscal_year < 1990 || c->fiscal_year > 2100)
-		return c2c_err_set(err, C2C_EINPUT, "--fy: %d is not a fiscal year 1990-2100", c->fiscal_year);
-	if ((rc = prog_check_text("title-ja", c->title_ja, 1, 400, err)) ||
-	    (rc = prog_check_text("title-en", c->title_en, 0, 400, err)))
+		return c2c_err_at(err, C2C_EINPUT, "fiscal_year", "%d is not a fiscal year 1990-2100", c->fiscal_year);
+	if ((rc = prog_check_text("title_ja", c->title_ja, 1, 400, err)) ||
+	    (rc = prog_check_text("title_en", c->title_en, 0, 400, err)))
 		return rc;
 	if (c->planned < 1 || c->planned > 1000)
-		return c2c_err_set(err, C2C_EINPUT, "--planned: %d is not 1 to 1000", c->planned);
+		return c2c_err_at(err, C2C_EINPUT, "planned_selections", "%d is not 1 to 1000", c->planned);
 	if (c->min_reviews < 0 || c->min_reviews > 50)
-		return c2c_err_set(err, C2C_EINPUT, "--min-reviews: %d is not 1 to 50", c->min_reviews);
+		return c2c_err_at(err, C2C_EINPUT, "min_reviews", "%d is not 1 to 50", c->min_reviews);
 	if ((rc = parse_rounds(c->rounds, rounds, &nr, err)))
 		return rc;
 	if ((rc = c->criteria ? parse_criteria(c->criteria, crit, &nc, err) : seed_criteria(crit, &nc, err)))
@@ -167,7 +167,7 @@ static int programme_call_open_tx(struct store *st, void *ctx, struct c2c_err *e
 			goto fail;
 		if (json_array_size(have)) {
 			json_decref(have);
-			rc = c2c_err_set(err, C2C_ECONFLICT, "--id: call %s exists already", c->id);
+			rc = c2c_err_at(err, C2C_ECONFLICT, "id", "call %s exists already", c->id);
 			goto fail;
 		}
 		json_decref(have);
@@ -257,19 +257,19 @@ static int parse_yen(const char *v, long long *out, struct c2c_err *err)
 	long long n = 0;
 	int digits = 0;
 	if (!v || !*v)
-		return c2c_err_set(err, C2C_EINPUT, "--budget-jpy is required (whole yen)");
+		return c2c_err_at(err, C2C_EINPUT, "budget_jpy", "required (whole yen)");
 	for (const char *p = v; *p; p++) {
 		if (*p == ',' && digits && isdigit((unsigned char)p[1]))
 			continue;
 		if (!isdigit((unsigned char)*p))
-			return c2c_err_set(err, C2C_EINPUT, "--budget-jpy: '%.40s' is not a whole number of yen", v);
+			return c2c_err_at(err, C2C_EINPUT, "budget_jpy", "'%.40s' is not a whole number of yen", v);
 		if (n > 100000000000LL)
-			return c2c_err_set(err, C2C_EINPUT, "--budget-jpy: %.40s is more than 10^12 yen", v);
+			return c2c_err_at(err, C2C_EINPUT, "budget_jpy", "%.40s is more than 10^12 yen", v);
 		n = n * 10 + (*p - '0');
 		digits++;
 	}
 	if (n <= 0 || n > 1000000000000LL)
-		return c2c_err_set(err, C2C_EINPUT, "--budget-jpy: %.40s is not 1 to 10^12 yen", v);
+		return c2c_err_at(err, C2C_EINPUT, "budget_jpy", "%.40s is not 1 to 10^12 yen", v);
 	*out = n;
 	return 0;
 }
@@ -282,7 +282,7 @@ static int parse_outputs(const char *v, char *out, size_t len, int *jcm, struct 
 					    "project_formation", "jcm_equipment"};
 	const char *p = v;
 	if (!v || !*v)
-		return c2c_err_set(err, C2C_EINPUT, "--outputs is required (%s, ';'-separated)", OUTPUTS);
+		return c2c_err_at(err, C2C_EINPUT, "outputs", "required (%s, ';'-separated)", OUTPUTS);
 	while (*p) {
 		size_t n = strcspn(p, ";,");
 		int k = -1;
@@ -290,7 +290,7 @@ static int parse_outputs(const char *v, char *out, size_t len, int *jcm, struct 
 			if (strlen(names[i]) == n && !strncmp(names[i], p, n))
 				k = i;
 		if (k < 0)
-			return c2c_err_set(err, C2C_EINPUT, "--outputs: '%.*s' is not one of %s", (int)(n > 60 ? 60 : n),
+			return c2c_err_at(err, C2C_EINPUT, "outputs", "'%.*s' is not one of %s", (int)(n > 60 ? 60 : n),
 					   p, OUTPUTS);
 		have[k] = 1;
 		p += n;
@@ -325,17 +325,17 @@ static int programme_proposal_submit_tx(struct store *st, void *ctx, struct c2c_
 	json_t *r;
 
 	if ((rc = prog_check_id("call", p->call_id, err)) ||
-	    (rc = prog_check_day("on", p->submitted_on, err)) ||
-	    (rc = prog_check_text("title-ja", p->title_ja, 1, 400, err)) ||
-	    (rc = prog_check_text("title-en", p->title_en, 0, 400, err)) ||
+	    (rc = prog_check_day("submitted_on", p->submitted_on, err)) ||
+	    (rc = prog_check_text("title_ja", p->title_ja, 1, 400, err)) ||
+	    (rc = prog_check_text("title_en", p->title_en, 0, 400, err)) ||
 	    (rc = prog_check_text("theme", p->theme_ja, 0, 400, err)) ||
 	    (rc = prog_check_text("technology", p->technology, 0, 400, err)) ||
 	    (rc = prog_check_text("lead", p->lead, 1, 200, err)) ||
 	    (rc = prog_check_text("members", p->members, 0, 2000, err)) ||
-	    (rc = prog_check_text("local-members", p->local_members, 0, 2000, err)))
+	    (rc = prog_check_text("local_members", p->local_members, 0, 2000, err)))
 		return rc;
 	if (!p->sector || !prog_enum_has(prog_sectors(), p->sector, strlen(p->sector)))
-		return c2c_err_set(err, C2C_EINPUT, "--sector: '%s' is not one of %s", p->sector ? p->sector : "",
+		return c2c_err_at(err, C2C_EINPUT, "sector", "'%s' is not one of %s", p->sector ? p->sector : "",
 				   prog_sectors());
 	if ((rc = parse_outputs(p->outputs, outputs, sizeof(outputs), &has_jcm, err)))
 		return rc;
@@ -344,7 +344,7 @@ static int programme_proposal_submit_tx(struct store *st, void *ctx, struct c2c_
 		return rc;
 	if ((rc = programme_calls(st, p->call_id, &call, err))) {
 		if (rc == C2C_ENOTFOUND)
-			c2c_err_set(err, C2C_ENOTFOUND, "--call: no call '%s'", p->call_id);
+			c2c_err_at(err, C2C_ENOTFOUND, "call", "no call '%s'", p->call_id);
 		goto fail;
 	}
 	rl = json_object_get(json_array_get(call, 0), "rounds");
@@ -364,10 +364,10 @@ static int programme_proposal_submit_tx(struct store *st, void *ctx, struct c2c_
 				 json_string_value(json_object_get(r, "opens_on")),
 				 json_string_value(json_object_get(r, "closes_on")));
 		if (p->round)
-			rc = c2c_err_set(err, C2C_EINPUT, "--on: %s is outside round %d of call %s", p->submitted_on,
+			rc = c2c_err_at(err, C2C_EINPUT, "submitted_on", "%s is outside round %d of call %s", p->submitted_on,
 					 p->round, p->call_id);
 		else
-			rc = c2c_err_set(err, C2C_EINPUT, "--on: %s is outside every round of call %s",
+			rc = c2c_err_at(err, C2C_EINPUT, "submitted_on", "%s is outside every round of call %s",
 					 p->submitted_on, p->call_id);
 		c2c_err_detail(err, "%s", list);
 		c2c_err_hint(err, "a proposal is accepted only while a round is open");
@@ -437,7 +437,7 @@ int programme_proposals(struct store *st, const char *call_id, const char *statu
 	const char *b[] = {call_id, call_id, status, status, id, id};
 	int rc;
 	if (status && strcmp(status, "submitted") && strcmp(status, "selected") && strcmp(status, "rejected"))
-		return c2c_err_set(err, C2C_EINPUT, "--status: '%s' is not submitted, selected or rejected",
+		return c2c_err_at(err, C2C_EINPUT, "status", "'%s' is not submitted, selected or rejected",
 				   status);
 	if ((rc = prog_select(st, sql, b, 6, out, err)))
 		return rc;

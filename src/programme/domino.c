@@ -82,7 +82,7 @@ static int programme_domino_add_tx(struct store *st, void *ctx, struct c2c_err *
 	if ((rc = prog_check_id("id", e->id, err)))
 		return rc;
 	if (!e->channel || !prog_enum_has(PROGRAMME_CHANNELS, e->channel, strlen(e->channel)))
-		return c2c_err_set(err, C2C_EINPUT, "--channel: '%s' is not one of %s",
+		return c2c_err_at(err, C2C_EINPUT, "channel", "'%s' is not one of %s",
 				   e->channel ? e->channel : "", PROGRAMME_CHANNELS);
 	for (size_t c = 0; c < t->ncols; c++) {
 		const char *n = t->cols[c].name;
@@ -95,7 +95,7 @@ static int programme_domino_add_tx(struct store *st, void *ctx, struct c2c_err *
 	if ((rc = prog_select(st, "SELECT \"id\" FROM \"domino\" WHERE \"id\" = ?", (const char *const[]){e->id},
 			      1, &have, err)))
 		goto fail;
-	rc = json_array_size(have) ? c2c_err_set(err, C2C_ECONFLICT, "--id: domino edge %s exists already", e->id)
+	rc = json_array_size(have) ? c2c_err_at(err, C2C_ECONFLICT, "id", "domino edge %s exists already", e->id)
 				   : 0;
 	json_decref(have);
 	if (rc)
@@ -108,7 +108,7 @@ static int programme_domino_add_tx(struct store *st, void *ctx, struct c2c_err *
 			goto fail;
 		if (json_array_size(pl) && e->to_country &&
 		    strcmp(sv(json_array_get(pl, 0), "country"), e->to_country))
-			rc = c2c_err_set(err, C2C_EINPUT, "--to-country: %s, but place %s is in %s", e->to_country,
+			rc = c2c_err_at(err, C2C_EINPUT, "to_country", "%s, but place %s is in %s", e->to_country,
 					 e->to, sv(json_array_get(pl, 0), "country"));
 		json_decref(pl);
 		if (rc)
@@ -149,7 +149,7 @@ int programme_domino_edges(struct store *st, const char *case_id, const char *fr
 {
 	const char *b[] = {case_id, case_id, from_place, from_place, to_country, to_country, channel, channel};
 	if (channel && !prog_enum_has(PROGRAMME_CHANNELS, channel, strlen(channel)))
-		return c2c_err_set(err, C2C_EINPUT, "--channel: '%s' is not one of %s", channel, PROGRAMME_CHANNELS);
+		return c2c_err_at(err, C2C_EINPUT, "channel", "'%s' is not one of %s", channel, PROGRAMME_CHANNELS);
 	return prog_select(st, edges_sql, b, 8, out, err);
 }
 

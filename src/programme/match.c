@@ -480,7 +480,7 @@ static int set_hidden(const struct mdata *d, const char *id, struct hidden *h, s
 			h->partners = json_object_get(p, "partners");
 			return 0;
 		}
-	return c2c_err_set(err, C2C_ENOTFOUND, "--hide: no partnership '%s'", id);
+	return c2c_err_at(err, C2C_ENOTFOUND, "hide", "no partnership '%s'", id);
 }
 
 int programme_match(struct store *st, const struct programme_need *n, json_t **out,

@@ -36,7 +36,7 @@ static int programme_reviewer_add_tx(struct store *st, void *ctx, struct c2c_err
 	if ((rc = prog_select(st, "SELECT \"id\" FROM \"programme_reviewers\" WHERE \"id\" = ?",
 			      (const char *const[]){id}, 1, &have, err)))
 		goto fail;
-	rc = json_array_size(have) ? c2c_err_set(err, C2C_ECONFLICT, "--id: reviewer %s exists already", id) : 0;
+	rc = json_array_size(have) ? c2c_err_at(err, C2C_ECONFLICT, "id", "reviewer %s exists already", id) : 0;
 	json_decref(have);
 	if (rc)
 		goto fail;
@@ -111,7 +111,7 @@ static int programme_score_tx(struct store *st, void *ctx, struct c2c_err *err)
 			      (const char *const[]){reviewer}, 1, &rev, err)))
 		goto fail;
 	if (!json_array_size(rev)) {
-		rc = c2c_err_set(err, C2C_ENOTFOUND, "--reviewer: no reviewer '%s'", reviewer);
+		rc = c2c_err_at(err, C2C_ENOTFOUND, "reviewer", "no reviewer '%s'", reviewer);
 		c2c_err_hint(err, "c2c score reviewer add --id %s --name NAME [--body PLACE]", reviewer);
 		goto fail;
 	}

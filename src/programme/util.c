@@ -142,18 +142,18 @@ int prog_place(struct store *st, const char *text, const char *field, int want_j
 	if (rc < 0)
 		return rc;
 	if (n == 0) {
-		c2c_err_set(err, C2C_EINPUT, "--%s: '%s' is not a place in the atlas", field, text);
+		c2c_err_at(err, C2C_EINPUT, field, "'%s' is not a place in the atlas", text);
 		c2c_err_hint(err, "give an atlas place id or its exact name (c2c places --country CC)");
 		return C2C_EINPUT;
 	}
 	if (n > 1)
-		return c2c_err_set(err, C2C_EINPUT, "--%s: '%s' names %d places; give the place id",
-				   field, text, n);
+		return c2c_err_at(err, C2C_EINPUT, field, "'%s' names %d places; give the place id",
+				  text, n);
 	if (want_jp == 1 && !jp)
-		return c2c_err_set(err, C2C_EINPUT, "--%s: %s (%s) is not a Japanese body", field, name, id);
+		return c2c_err_at(err, C2C_EINPUT, field, "%s (%s) is not a Japanese body", name, id);
 	if (want_jp == 0 && jp)
-		return c2c_err_set(err, C2C_EINPUT, "--%s: %s (%s) is in Japan, not a partner place",
-				   field, name, id);
+		return c2c_err_at(err, C2C_EINPUT, field, "%s (%s) is in Japan, not a partner place",
+				  name, id);
 	return 0;
 }
 
@@ -176,28 +176,27 @@ int prog_check_text(const char *field, const char *v, int required, size_t max,
 	size_t n = v ? strlen(v) : 0, bad;
 	if (!n) {
 		if (required)
-			return c2c_err_set(err, C2C_EINPUT, "--%s is required and may not be empty", field);
+			return c2c_err_at(err, C2C_EINPUT, field, "required and may not be empty");
 		return 0;
 	}
 	bad = utf8_invalid_at(v, n);
 	if (bad != (size_t)-1)
-		return c2c_err_set(err, C2C_EINPUT, "--%s: invalid UTF-8 at byte %zu", field, bad);
+		return c2c_err_at(err, C2C_EINPUT, field, "invalid UTF-8 at byte %zu", bad);
 	if (n > max)
-		return c2c_err_set(err, C2C_EINPUT, "--%s: %zu bytes, more than %zu", field, n, max);
+		return c2c_err_at(err, C2C_EINPUT, field, "%zu bytes, more than %zu", n, max);
 	return 0;
 }
 
 int prog_check_id(const char *field, const char *v, struct c2c_err *err)
 {
 	if (!v || !*v)
-		return c2c_err_set(err, C2C_EINPUT, "--%s is required", field);
+		return c2c_err_at(err, C2C_EINPUT, field, "required");
 	if (strlen(v) > 64)
-		return c2c_err_set(err, C2C_EINPUT, "--%s: id longer than 64 characters", field);
+		return c2c_err_at(err, C2C_EINPUT, field, "id longer than 64 characters");
 	for (const char *p = v; *p; p++)
 		if (!(islower((unsigned char)*p) || isdigit((unsigned char)*p) || *p == '-'))
-			return c2c_err_set(err, C2C_EINPUT,
-					   "--%s: '%.64s' is not an id (lower-case letters, digits and '-')",
-					   field, v);
+			return c2c_err_at(err, C2C_EINPUT, field,
+					  "'%.64s' is not an id (lower-case letters, digits and '-')", v);
 	return 0;
 }
 
@@ -205,10 +204,10 @@ int prog_check_day(const char *field, const char *v, struct c2c_err *err)
 {
 	char why[128];
 	if (!v || strlen(v) != 10)
-		return c2c_err_set(err, C2C_EINPUT, "--%s: '%s' is not a date YYYY-MM-DD", field,
+		return c2c_err_at(err, C2C_EINPUT, field, "'%s' is not a date YYYY-MM-DD",
 				   v ? v : "");
 	if (date_check(v, why, sizeof(why)))
-		return c2c_err_set(err, C2C_EINPUT, "--%s: '%s' is not a date: %s", field, v, why);
+		return c2c_err_at(err, C2C_EINPUT, field, "'%s' is not a date: %s", v, why);
 	return 0;
 }
 

@@ -446,11 +446,13 @@ static int check_period(const char *start, const char *end, struct c2c_err *err)
 {
 	char why[96];
 	if (!start || strlen(start) != 10 || date_check(start, why, sizeof(why)))
-		return c2c_err_set(err, C2C_EINPUT, "period start '%s' is not a date YYYY-MM-DD", start ? start : "");
+		return c2c_err_at(err, C2C_EINPUT, "period_start", "period start '%s' is not a date YYYY-MM-DD",
+				  start ? start : "");
 	if (!end || strlen(end) != 10 || date_check(end, why, sizeof(why)))
-		return c2c_err_set(err, C2C_EINPUT, "period end '%s' is not a date YYYY-MM-DD", end ? end : "");
+		return c2c_err_at(err, C2C_EINPUT, "period_end", "period end '%s' is not a date YYYY-MM-DD", end ? end : "");
 	if (strcmp(start, end) > 0)
-		return c2c_err_set(err, C2C_EINPUT, "the period starts (%s) after it ends (%s)", start, end);
+		return c2c_err_at(err, C2C_EINPUT, "period_end", "the period starts (%s) after it ends (%s)", start,
+				  end);
 	return 0;
 }
 
