@@ -64,7 +64,7 @@ check "kWh: 2211 kWh = 2.211 MWh" "$(json "d['er_exact_tco2e']")" 1.178463
 
 # --- usage errors ----------------------------------------------------------------------
 run "missing EF_RE" 2 "$BIN" mrv compute --methodology KH_AM002 --data pv.csv --from 2024-01-01 --to 2024-12-31
-has "missing EF_RE named" "$WORK/err" "--param: EF_RE=VALUE is required"
+has "missing EF_RE named" "$WORK/err" "parameter EF_RE is required"
 run "unknown param" 2 "$BIN" mrv compute --methodology KH_AM002 --param XX=1 --param EF_RE=1 --data pv.csv --from 2024-01-01 --to 2024-12-31
 has "unknown param named" "$WORK/err" "KH_AM002 has no such parameter (it has EG, EF_RE)"
 run "bad unit" 2 "$BIN" mrv compute --methodology KH_AM002 --param EF_RE=1 --data pv.csv --unit GJ --from 2024-01-01 --to 2024-12-31
@@ -114,7 +114,7 @@ run "project add" 0 "$BIN" mrv project add --id KH003 --host KH --methodology KH
 run "project add twice" 5 "$BIN" mrv project add --id KH003 --host KH --methodology KH_AM002 --param EF_RE=0.533
 has "twice named" "$WORK/err" "project KH003 exists already"
 run "project without its ex-ante value" 2 "$BIN" mrv project add --id KH004 --host KH --methodology KH_AM002
-has "ex-ante value named" "$WORK/err" "--param: EF_RE=VALUE is required"
+has "ex-ante value named" "$WORK/err" "parameter EF_RE is required"
 run "bad data stores nothing" 3 "$BIN" mrv report submit --project KH003 --data many.csv --from 2024-01-01 --to 2024-12-31
 run "report list empty" 0 "$BIN" mrv report list --format json
 check "no report stored from a bad file" "$(json "len(d)")" 0

@@ -60,8 +60,8 @@ static int field_error(struct import_ctx *ic, size_t line, size_t col, struct c2
 	va_start(ap, fmt);
 	vsnprintf(what, sizeof(what), fmt, ap);
 	va_end(ap);
-	return c2c_err_set(err, C2C_EINPUT, "%s: row %zu, column %zu (%s): %s", ic->name, line,
-			   filecol, ic->t->cols[col].name, what);
+	return c2c_err_at(err, C2C_EINPUT, ic->t->cols[col].name, "%s: row %zu, column %zu (%s): %s", ic->name,
+			  line, filecol, ic->t->cols[col].name, what);
 }
 
 static int enum_has(const char *values, const char *v)

@@ -20,10 +20,14 @@ static int in_list(const char *const *list, const char *name, size_t n)
 	return 0;
 }
 
+const char *const *cli_allowed, *const *cli_flags;
+
 int cli_parse(int argc, char **argv, const struct cli_command *cmd, const char *const *allowed,
 	      const char *const *flags, struct cli_args *a, struct c2c_err *err)
 {
 	memset(a, 0, sizeof(*a));
+	cli_allowed = allowed;
+	cli_flags = flags;
 	for (int i = 0; i < argc; i++) {
 		const char *arg = argv[i], *eq, *name, *value;
 		size_t n;

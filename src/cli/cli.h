@@ -39,6 +39,9 @@ struct cli_args {
 	const char *pos[CLI_MAX_ARGS];
 	size_t npos;
 };
+/* The options of the (sub)command cli_parse read last: an error about a
+ * field is printed with its flag only when the command has that flag. */
+extern const char *const *cli_allowed, *const *cli_flags;
 int cli_parse(int argc, char **argv, const struct cli_command *cmd, const char *const *allowed,
 	      const char *const *flags, struct cli_args *a, struct c2c_err *err);
 const char *cli_opt(const struct cli_args *a, const char *name);

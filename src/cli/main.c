@@ -35,17 +35,20 @@ const struct cli_command *cli_command_find(const char *name)
 }
 
 /* The flag of the command line that gives a domain field (err->field):
- * the field's name with '-' for '_', but where the flag is shorter. */
+ * the field's name with '-' for '_', but where the flag is shorter; none
+ * ("") where the command line gives it as arguments, not as a flag.  A
+ * field the running command has no flag for (a column of an imported
+ * file) is left to the message, which names it. */
 static void field_flag(const char *field, char *out, size_t len)
 {
 	static const char *const renamed[][2] = {
 		{"fiscal_year", "fy"},      {"submitted_on", "on"},  {"period_start", "from"},
 		{"period_end", "to"},       {"host_country", "host"}, {"params", "param"},
-		{"planned_selections", "planned"},
+		{"planned_selections", "planned"}, {"shares", ""}, {"points", ""},
 	};
 	for (size_t i = 0; i < sizeof(renamed) / sizeof(renamed[0]); i++)
 		if (!strcmp(field, renamed[i][0])) {
-			snprintf(out, len, "--%s", renamed[i][1]);
+			snprintf(out, len, "%s%s", *renamed[i][1] ? "--" : "", renamed[i][1]);
 			return;
 		}
 	snprintf(out, len, "--%s", field);
@@ -54,11 +57,31 @@ static void field_flag(const char *field, char *out, size_t len)
 			*p = '-';
 }
 
-static void print_error(const struct c2c_err *err)
+static int has_option(const char *const *list, const char *name)
+{
+	for (; list && *list; list++)
+		if (!strcmp(*list, name))
+			return 1;
+	return 0;
+}
+
+/* 1 when the user typed the flag (a repeated one, such as mrv's --param,
+ * is taken out before cli_parse sees the rest). */
+static int typed(int argc, char **argv, const char *flag)
+{
+	size_t n = strlen(flag);
+	for (int i = 1; i < argc; i++)
+		if (!strncmp(argv[i], flag, n) && (argv[i][n] == '\0' || argv[i][n] == '='))
+			return 1;
+	return 0;
+}
+
+static void print_error(const struct c2c_err *err, int argc, char **argv)
 {
 	char flag[80];
-	if (err->field[0]) {
-		field_flag(err->field, flag, sizeof(flag));
+	field_flag(err->field, flag, sizeof(flag));
+	if (err->field[0] && flag[0] &&
+	    (has_option(cli_allowed, flag + 2) || has_option(cli_flags, flag + 2) || typed(argc, argv, flag))) {
 		fprintf(stderr, "c2c: error: %s: %s\n", flag, err->msg[0] ? err->msg : "unknown error");
 	} else
 		fprintf(stderr, "c2c: error: %s\n", err->msg[0] ? err->msg : "unknown error");
@@ -111,7 +134,7 @@ int main(int argc, char **argv)
 	}
 	rc = cmd->fn(argc - i - 1, argv + i + 1, cmd, &err);
 	if (rc) {
-		print_error(&err);
+		print_error(&err, argc, argv);
 		if (rc == C2C_EUSAGE)
 			fprintf(stderr, "usage: %s\n", cmd->usage);
 		return c2c_err_exit_status(rc);

@@ -53,18 +53,12 @@ void c2c_err_field(struct c2c_err *err, const char *field)
 		snprintf(err->field, sizeof(err->field), "%s", field ? field : "");
 }
 
-int c2c_err_at(struct c2c_err *err, int code, const char *field, const char *fmt, ...)
+
+static void err_vset(struct c2c_err *err, int code, const char *fmt, va_list ap)
 {
-	va_list ap;
-	if (!err)
-		return code;
 	c2c_err_clear(err);
 	err->code = code;
-	va_start(ap, fmt);
 	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
-	va_end(ap);
-	c2c_err_field(err, field);
-	return code;
 }
 
 int c2c_err_set(struct c2c_err *err, int code, const char *fmt, ...)
@@ -72,11 +66,21 @@ int c2c_err_set(struct c2c_err *err, int code, const char *fmt, ...)
 	va_list ap;
 	if (!err)
 		return code;
-	c2c_err_clear(err);
-	err->code = code;
 	va_start(ap, fmt);
-	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	err_vset(err, code, fmt, ap);
 	va_end(ap);
+	return code;
+}
+
+int c2c_err_at(struct c2c_err *err, int code, const char *field, const char *fmt, ...)
+{
+	va_list ap;
+	if (!err)
+		return code;
+	va_start(ap, fmt);
+	err_vset(err, code, fmt, ap);
+	va_end(ap);
+	c2c_err_field(err, field);
 	return code;
 }
 

@@ -483,13 +483,13 @@ static int check_body(struct http_request *rq, const char *body, size_t len, int
 			return C2C_EUSAGE;
 		}
 		if (spec && spec->type == HP_BODY_INT && json_is_integer(v))
-			return c2c_err_set(err, C2C_EUSAGE, "request body: field '%s' is %lld, not from %lld to %lld",
-					   key, (long long)json_integer_value(v), spec->min, spec->max);
-		return c2c_err_set(err, C2C_EUSAGE, "request body: field '%.64s' must be %s", key, what);
+			return c2c_err_at(err, C2C_EUSAGE, key, "request body: field '%s' is %lld, not from %lld to %lld",
+					  key, (long long)json_integer_value(v), spec->min, spec->max);
+		return c2c_err_at(err, C2C_EUSAGE, key, "request body: field '%.64s' must be %s", key, what);
 	}
 	for (const struct http_param *p = rq->route->params; p->type != HP_END; p++)
 		if (HTTP_IS_BODY(p->type) && p->required && !json_object_get(rq->body, p->name))
-			return c2c_err_set(err, C2C_EUSAGE, "request body: field '%s' is required", p->name);
+			return c2c_err_at(err, C2C_EUSAGE, p->name, "request body: field '%s' is required", p->name);
 	return 0;
 }
 

@@ -334,7 +334,7 @@ int mrv_compute(const struct mrv_compute_req *req, struct mrv_result *r, struct 
 				rc = c2c_err_set(err, C2C_EUSAGE, "%s (%s, %s) is monitored: give --data FILE.csv or "
 						 "--param %s=VALUE", p->symbol, p->description, p->unit, p->symbol);
 			else {
-				c2c_err_at(err, C2C_EUSAGE, "params", "%s=VALUE is required: %s, in %s (%s)", p->symbol,
+				c2c_err_at(err, C2C_EUSAGE, "params", "parameter %s is required: %s, in %s (%s)", p->symbol,
 					    p->description, p->unit, p->options);
 				if (p->per_unit)
 					c2c_err_detail(err, "or one value per unit: --param %s@METER=VALUE, or a "

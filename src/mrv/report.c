@@ -121,7 +121,7 @@ static int check_params(const struct mrv_methodology *m, const struct mrv_param_
 		for (size_t k = 0; k < nunits && !per_unit_only; k++)
 			per_unit_only = !strcmp(units[k].symbol, p->symbol);
 		if (!p->monitored && !p->default_value && !json_object_get(out, p->symbol) && !per_unit_only) {
-			c2c_err_at(err, C2C_EUSAGE, "params", "%s=VALUE is required: %s fixes %s (%s, %s) ex ante",
+			c2c_err_at(err, C2C_EUSAGE, "params", "parameter %s is required: %s fixes %s (%s, %s) ex ante",
 				    p->symbol, m->id, p->symbol, p->description, p->unit);
 			if (p->per_unit)
 				c2c_err_detail(err, "or one value per unit: --param %s@METER=VALUE, or a --units file",

@@ -92,7 +92,8 @@ static int programme_score_tx(struct store *st, void *ctx, struct c2c_err *err)
 		return rc;
 	for (size_t k = 0; k < n; k++)
 		if (pts[k].points < 1 || pts[k].points > PROGRAMME_POINTS_MAX)
-			return c2c_err_set(err, C2C_EINPUT, "%s: %d points is not 1 to %d", pts[k].criterion,
+			return c2c_err_at(err, C2C_EINPUT, pts[k].criterion, "%s: %d points is not 1 to %d",
+					  pts[k].criterion,
 					   pts[k].points, PROGRAMME_POINTS_MAX);
 	if ((rc = prog_select(st, "SELECT \"call_id\", \"status\", \"body_id\" FROM \"programme_proposals\""
 			      " WHERE \"id\" = ?", (const char *const[]){proposal}, 1, &prop, err)))
@@ -132,7 +133,7 @@ static int programme_score_tx(struct store *st, void *ctx, struct c2c_err *err)
 		int known = 0;
 		for (size_t j = 0; j < k; j++)
 			if (!strcmp(pts[j].criterion, pts[k].criterion)) {
-				rc = c2c_err_set(err, C2C_EINPUT, "%s: given twice", pts[k].criterion);
+				rc = c2c_err_at(err, C2C_EINPUT, pts[k].criterion, "%s: given twice", pts[k].criterion);
 				goto fail;
 			}
 		json_array_foreach(crit, i, c)
@@ -153,7 +154,7 @@ static int programme_score_tx(struct store *st, void *ctx, struct c2c_err *err)
 		for (size_t k = 0; k < n; k++)
 			given |= !strcmp(pts[k].criterion, cid);
 		if (!given) {
-			rc = c2c_err_set(err, C2C_EINPUT, "%s: no points given (a sheet scores every criterion)",
+			rc = c2c_err_at(err, C2C_EINPUT, cid, "%s: no points given (a sheet scores every criterion)",
 					 cid);
 			c2c_err_hint(err, "give CRITERION=POINTS for each criterion, points 1 to %d",
 				     PROGRAMME_POINTS_MAX);

@@ -378,17 +378,20 @@ static int account_open_once(struct registry_ctx *c, const char *id, const char 
 	int rc;
 
 	if (!account_id_ok(id))
-		return c2c_err_set(err, C2C_EINPUT, "account id '%s': use 3 to 40 of A-Z, 0-9 and '-'", id);
+		return c2c_err_at(err, C2C_EINPUT, "id",
+				  "account id '%s': use 3 to 40 of A-Z, 0-9 and '-'", id);
 	if (!iso3166_is_code(country))
-		return c2c_err_set(err, C2C_EINPUT, "country '%s' is not an ISO 3166-1 alpha-2 code", country);
+		return c2c_err_at(err, C2C_EINPUT, "country",
+				  "country '%s' is not an ISO 3166-1 alpha-2 code", country);
 	if (strcmp(kind, "government") && strcmp(kind, "entity"))
-		return c2c_err_set(err, C2C_EINPUT, "account kind '%s': use government or entity (pending,"
+		return c2c_err_at(err, C2C_EINPUT, "kind",
+				  "account kind '%s': use government or entity (pending,"
 						    " cancellation and retirement accounts are the registry's own)", kind);
 	if (!holder || !*holder)
-		return c2c_err_set(err, C2C_EINPUT, "an account needs a holder name");
+		return c2c_err_at(err, C2C_EINPUT, "holder", "an account needs a holder name");
 	rc = load_account(c, id, &a, err);
 	if (rc == 0) {
-		rc = c2c_err_set(err, C2C_ECONFLICT, "account '%s' exists already", id);
+		rc = c2c_err_at(err, C2C_ECONFLICT, "id", "account '%s' exists already", id);
 		return rc;
 	}
 	if (rc != C2C_ENOTFOUND)
@@ -446,12 +449,15 @@ static int check_period(const char *start, const char *end, struct c2c_err *err)
 {
 	char why[96];
 	if (!start || strlen(start) != 10 || date_check(start, why, sizeof(why)))
-		return c2c_err_at(err, C2C_EINPUT, "period_start", "period start '%s' is not a date YYYY-MM-DD",
+		return c2c_err_at(err, C2C_EINPUT, "period_start",
+				  "period start '%s' is not a date YYYY-MM-DD",
 				  start ? start : "");
 	if (!end || strlen(end) != 10 || date_check(end, why, sizeof(why)))
-		return c2c_err_at(err, C2C_EINPUT, "period_end", "period end '%s' is not a date YYYY-MM-DD", end ? end : "");
+		return c2c_err_at(err, C2C_EINPUT, "period_end",
+				  "period end '%s' is not a date YYYY-MM-DD", end ? end : "");
 	if (strcmp(start, end) > 0)
-		return c2c_err_at(err, C2C_EINPUT, "period_end", "the period starts (%s) after it ends (%s)", start,
+		return c2c_err_at(err, C2C_EINPUT, "period_end",
+				  "the period starts (%s) after it ends (%s)", start,
 				  end);
 	return 0;
 }
@@ -475,10 +481,12 @@ static int issue_once(struct registry_ctx *c, const struct registry_issue_req *r
 	if ((rc = check_period(r->period_start, r->period_end, err)))
 		return rc;
 	if (r->quantity <= 0 || r->quantity > REGISTRY_MAX_ISSUANCE)
-		return c2c_err_set(err, C2C_EINPUT, "quantity must be a whole number of credits from 1 to %lld",
+		return c2c_err_at(err, C2C_EINPUT, "quantity",
+				  "quantity must be a whole number of credits from 1 to %lld",
 				   (long long)REGISTRY_MAX_ISSUANCE);
 	if (r->verified_er > 0 && r->quantity > r->verified_er)
-		return c2c_err_set(err, C2C_ECONFLICT, "cannot issue %lld credits: the verified emission reductions"
+		return c2c_err_at(err, C2C_ECONFLICT, "quantity",
+				  "cannot issue %lld credits: the verified emission reductions"
 						       " for the period are %lld tCO2e", (long long)r->quantity,
 				   (long long)r->verified_er);
 	/* A monitoring period is issued once: no overlap with an earlier one. */
@@ -581,7 +589,8 @@ static int allocate_once(struct registry_ctx *c, const char *issuance, const str
 	json_t *body = NULL;
 
 	if (n == 0)
-		return c2c_err_set(err, C2C_EINPUT, "allocate: give at least one ACCOUNT=PERCENT share");
+		return c2c_err_at(err, C2C_EINPUT, "shares",
+				  "allocate: give at least one ACCOUNT=PERCENT share");
 	if ((rc = store_prepare(c->st, "SELECT \"quantity\", \"host\", \"allocated\" FROM registry_issuances WHERE \"id\" = ?",
 				&s, err)))
 		return rc;
@@ -615,14 +624,17 @@ static int allocate_once(struct registry_ctx *c, const char *issuance, const str
 					 acc[i].country, host);
 		for (size_t k = 0; k < i && !rc; k++)
 			if (!strcmp(sh[k].account, sh[i].account))
-				rc = c2c_err_set(err, C2C_EINPUT, "account '%s' appears twice in the shares", sh[i].account);
+				rc = c2c_err_at(err, C2C_EINPUT, "shares",
+						  "account '%s' appears twice in the shares", sh[i].account);
 		if (!rc && (sh[i].hundredths <= 0 || sh[i].hundredths > 10000))
-			rc = c2c_err_set(err, C2C_EINPUT, "share of '%s' must be above 0%% and at most 100%%", sh[i].account);
+			rc = c2c_err_at(err, C2C_EINPUT, "shares",
+					  "share of '%s' must be above 0%% and at most 100%%", sh[i].account);
 		hund[i] = sh[i].hundredths;
 		total += sh[i].hundredths;
 	}
 	if (!rc && total != 10000)
-		rc = c2c_err_set(err, C2C_EINPUT, "the shares add up to %d.%02d%%, not 100%%", total / 100, total % 100);
+		rc = c2c_err_at(err, C2C_EINPUT, "shares",
+				  "the shares add up to %d.%02d%%, not 100%%", total / 100, total % 100);
 	if (rc)
 		goto out;
 	registry_largest_remainder(quantity, hund, n, parts);
@@ -702,7 +714,8 @@ static int move_out_once(struct registry_ctx *c, const char *op, const char *fro
 	int rc;
 
 	if (quantity <= 0)
-		return c2c_err_set(err, C2C_EINPUT, "%s: quantity must be a positive whole number of credits", op);
+		return c2c_err_at(err, C2C_EINPUT, "quantity",
+				  "%s: quantity must be a positive whole number of credits", op);
 	if ((rc = load_account(c, from_id, &from, err)))
 		return rc;
 	if (!holding(&from))
@@ -711,7 +724,8 @@ static int move_out_once(struct registry_ctx *c, const char *op, const char *fro
 	if (!from.open)
 		return c2c_err_set(err, C2C_ECONFLICT, "account '%s' is closed", from.id);
 	if (from.balance < quantity)
-		return c2c_err_set(err, C2C_ECONFLICT, "account '%s' holds %lld credit%s, cannot %s %lld",
+		return c2c_err_at(err, C2C_ECONFLICT, "quantity",
+				  "account '%s' holds %lld credit%s, cannot %s %lld",
 					     from.id, (long long)from.balance, from.balance == 1 ? "" : "s", op,
 					     (long long)quantity);
 	seq = next_seq(c, err);
@@ -784,10 +798,12 @@ int registry_retire(struct registry_ctx *c, const char *account, int64_t quantit
 		    const char *purpose, const char *beneficiary, struct c2c_err *err)
 {
 	if (!purpose || (strcmp(purpose, "ndc") && strcmp(purpose, "voluntary") && strcmp(purpose, "other")))
-		return c2c_err_set(err, C2C_EINPUT, "retire: purpose '%s' is not one of ndc, voluntary, other",
+		return c2c_err_at(err, C2C_EINPUT, "purpose",
+				  "retire: purpose '%s' is not one of ndc, voluntary, other",
 				   purpose ? purpose : "");
 	if (!beneficiary || !*beneficiary)
-		return c2c_err_set(err, C2C_EINPUT, "retire: name the beneficiary of the retirement");
+		return c2c_err_at(err, C2C_EINPUT, "beneficiary",
+				  "retire: name the beneficiary of the retirement");
 	return move_out(c, "retire", account, NULL, "retirement", quantity, purpose, beneficiary, err);
 }
 

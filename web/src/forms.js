@@ -4,37 +4,16 @@
 // Each field has its <label>, its hint and its error tied to it with
 // aria-describedby; a required field says so in its label.  On submit, empty
 // required fields are named at once; otherwise the form's submit() makes the
-// write (session.js write()).  A server error goes next to the field its
-// message names (fieldOf below: "field 'quantity'", "(fiscal_years)", a number
-// or a quoted value the form sent, or the field's name as a word), that field gets
-// aria-invalid and the focus; an error naming no field (403, 409 on the whole
+// write (session.js write()).  A server error goes next to the field the
+// API names in it ({"error": {"field"}}: the domain's name of the input, the
+// form field's name, or the form field's `field` where the two differ), and
+// that field gets aria-invalid and the focus; an error naming no field (403, 409 on the whole
 // record…) goes to the form's alert, which takes the focus.  On success the
 // page is drawn again from fresh data, and the new form shows what was done
 // in its status line, which takes the focus (main.js: [data-flash]).
 import { app, h, t } from './core.js';
 
 let flash = null; // {form, text}: said by the form of that id when it is next drawn
-
-const esc = (s) => String(s).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
-// The field an error message names, or null.  names: the form's fields in
-// their order; values: what was sent.
-export function fieldOf(msg, names, values) {
-  const m = String(msg || '');
-  for (const n of names) // how the router and the CSV import name a field
-    if (new RegExp(`field '${esc(n)}'|\\(${esc(n)}\\)|'${esc(n)}'|\\b${esc(n)}\\.`).test(m)) return n;
-  for (const n of names) { // a number of the form: "holds 100 credits, cannot transfer 100000"
-    const v = values[n];
-    if (typeof v === 'number' && new RegExp(`(^|[^\\d.])${v}([^\\d.]|$)`).test(m)) return n;
-  }
-  for (const n of names) { // a value of the form, quoted: "account 'JP-NOPE' does not exist"
-    const v = values[n];
-    if (v !== '' && v != null && m.includes(`'${v}'`)) return n;
-  }
-  for (const n of names) // the field's name as a word: "name the beneficiary"
-    if (new RegExp(`(^|[^\\w-])${esc(n)}([^\\w-]|$)`).test(m)) return n;
-  return null;
-}
 
 // The message without what the form already says: the route and the row of
 // a CSV-import message, the "request body:" prefix.
@@ -138,7 +117,8 @@ export function writeForm(spec) {
       return;
     }
     const msg = r.error?.message || '';
-    const at = r.local || r.status === 401 || r.status === 403 ? null : fieldOf(msg, fields.map((f) => f.name), values);
+    const named = r.local || r.status === 401 || r.status === 403 ? null : r.error?.field;
+    const at = named ? fields.find((f) => f.name === named || f.field === named)?.name : null;
     if (at) {
       els[at].setError(bare(msg));
       say(`${t('not_saved')} — ${t('see_field')}: ${els[at].f.label}`);
