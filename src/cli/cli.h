@@ -11,9 +11,26 @@
 #include "core/err.h"
 #include "store/store.h"
 
+/* What a command needs before it runs (git's RUN_SETUP), declared once per
+ * command in commands.def and per subcommand in its table; cli_setup does
+ * it, after the command has read its arguments (a usage error comes before
+ * a missing database). */
+enum cli_setup {
+	CLI_SETUP_COMMAND = 0, /* a subcommand: what its command declares */
+	CLI_NO_DB,             /* no database */
+	CLI_DB,                /* an existing database, as it is */
+	CLI_DB_READY,          /* an existing database, every module brought up to
+				* this binary (modules.c), one transaction */
+	CLI_DB_CREATE,         /* the database, created when missing (init) */
+	CLI_SETUP_MASK = 0xff,
+	CLI_DURABLE = 0x100,   /* and every commit durable (the registry's writes) */
+	CLI_HAS_ATLAS = 0x200, /* and refuse one whose atlas init never made (serve) */
+};
+
 struct cli_command {
 	const char *name;
 	int (*fn)(int argc, char **argv, const struct cli_command *cmd, struct c2c_err *err);
+	int setup; /* enum cli_setup */
 	const char *summary;
 	const char *usage;
 };
@@ -25,8 +42,10 @@ const struct cli_command *cli_command_find(const char *name);
 /* Global options, set by main before the command runs. */
 extern const char *cli_db_path;
 
-/* Open the database named by --db / $C2C_DB / ./c2c.db. */
-int cli_open_db(struct store **st, int create, struct c2c_err *err);
+/* The set-up `cmd` declares, on the database named by --db / $C2C_DB /
+ * ./c2c.db: *st is the open database (the caller closes it), NULL for
+ * CLI_NO_DB. */
+int cli_setup(const struct cli_command *cmd, struct store **st, struct c2c_err *err);
 
 /* Options: "--name VALUE" or "--name=VALUE"; `allowed` is NULL-terminated.
  * Positional arguments are collected in order.  Returns 0 or C2C_EUSAGE. */

@@ -512,10 +512,9 @@ static int run_sub(const struct city_sub *sub, int argc, char **argv, const stru
 	/* export takes xlsx, which is not a print format; it checks its own */
 	if (sub->fn != sub_inv_export && (rc = cli_format(&a, &subcmd, sub->csv, &fmt, err)))
 		goto usage;
-	if ((rc = cli_open_db(&st, 0, err)))
+	if ((rc = cli_setup(cmd, &st, err)))
 		return rc;
-	if (!(rc = city_open(st, err)))
-		rc = sub->fn(st, &a, fmt, err);
+	rc = sub->fn(st, &a, fmt, err);
 	store_close(st);
 	if (rc != C2C_EUSAGE)
 		return rc;

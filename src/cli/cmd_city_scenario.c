@@ -145,7 +145,7 @@ int city_cli_scenario(int argc, char **argv, const struct cli_command *cmd, stru
 		rc = c2c_err_set(err, C2C_EUSAGE, "%s: give one %s", name, u == u_add ? "FILE.json" : "scenario ID");
 	if (rc)
 		goto usage;
-	if ((rc = cli_open_db(&st, 0, err)) || (rc = city_open(st, err)))
+	if ((rc = cli_setup(cmd, &st, err)))
 		goto out;
 
 	if (u == u_add) {

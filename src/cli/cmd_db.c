@@ -3,41 +3,23 @@
  * whole database from the embedded SQLite store onto a PostgreSQL server
  * (issue 9), for the office that outgrows one file.
  *
- * The target gets its schema from the modules' own migrations, as `c2c
+ * The target gets its schema from the list of modules (modules.c), as `c2c
  * init` would make it, then every table's rows in one transaction, in the
  * order the tables were created (a referenced table before the one that
  * references it).  Before that transaction commits, every table's row
- * count is compared on both sides and the registry's proof (hash chain,
- * replay, invariants) is run on the target: a copy that does not verify is
- * rolled back and leaves the target as it was.
+ * count is compared on both sides and every module's proof (the registry's
+ * hash chain, replay, invariants) is run on the target: a copy that does
+ * not verify is rolled back and leaves the target as it was.
  */
 #include "cli.h"
 #include "core/json.h"
-#include "atlas/atlas.h"
-#include "auth/auth.h"
-#include "city/city.h"
-#include "mrv/mrv.h"
-#include "programme/programme.h"
-#include "http/router.h"
-#include "registry/registry.h"
+#include "modules.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-
-static int atlas_schema(struct store *st, struct c2c_err *err)
-{
-	int applied;
-	return atlas_migrate(st, &applied, err);
-}
-
-/* Every module's schema, no data, in the order `c2c init` makes them. */
-static int (*const module_schema[])(struct store *, struct c2c_err *) = {
-	atlas_schema, registry_migrate, mrv_migrate, programme_migrate, city_migrate, auth_migrate,
-	http_audit_migrate,
-};
 
 /* Progress on a terminal only: a script's output stays the table. */
 struct progress {
@@ -203,8 +185,7 @@ static int migrate(const char *path, const char *url, enum cli_format fmt, struc
 	struct store_table *tables = NULL, *have = NULL;
 	size_t ntables = 0, nhave = 0;
 	struct progress pr = {isatty(STDERR_FILENO), 0};
-	struct registry_verify_report vr;
-	json_t *sv = NULL, *dv = NULL, *rows = json_array(), *skipped = json_array(), *out;
+	json_t *proofs = NULL, *reg, *sv = NULL, *dv = NULL, *rows = json_array(), *skipped = json_array(), *out;
 	long long total = 0;
 	char shown[512];
 	struct timespec t0, t1;
@@ -237,11 +218,10 @@ static int migrate(const char *path, const char *url, enum cli_format fmt, struc
 	}
 	if ((rc = check_empty_target(dst, shown, err)))
 		goto out;
-	for (size_t i = 0; i < sizeof(module_schema) / sizeof(module_schema[0]); i++)
-		if ((rc = module_schema[i](dst, err))) {
-			c2c_err_prefix(err, "%s: creating the schema", shown);
-			goto out;
-		}
+	if ((rc = cli_modules_schema(dst, err))) {
+		c2c_err_prefix(err, "%s: creating the schema", shown);
+		goto out;
+	}
 	if ((rc = schema_versions(dst, &dv, err)) || (rc = check_versions(sv, dv, path, err)))
 		goto out;
 	if ((rc = store_tables(dst, &have, &nhave, err)))
@@ -270,7 +250,7 @@ static int migrate(const char *path, const char *url, enum cli_format fmt, struc
 			goto out;
 		}
 	}
-	rc = registry_verify(dst, &vr, err);
+	rc = cli_modules_verify(dst, &proofs, err);
 	if (rc) {
 		c2c_err_prefix(err, "%s: the copy does not verify, nothing was kept", shown);
 		goto out;
@@ -283,11 +263,11 @@ static int migrate(const char *path, const char *url, enum cli_format fmt, struc
 	if ((rc = store_exec(dst, "ANALYZE", err)))
 		goto out;
 	clock_gettime(CLOCK_MONOTONIC, &t1);
+	reg = json_object_get(proofs, "registry");
 	if (fmt == FMT_JSON) {
 		char *s;
-		out = json_pack("{s:s, s:s, s:O, s:O, s:I, s:o}", "from", path, "to", shown, "tables", rows,
-				"skipped", skipped, "rows", (json_int_t)total, "registry",
-				registry_verify_json(&vr, 0, err));
+		out = json_pack("{s:s, s:s, s:O, s:O, s:I, s:O}", "from", path, "to", shown, "tables", rows,
+				"skipped", skipped, "rows", (json_int_t)total, "registry", reg);
 		s = json_dumps(out, C2C_JSON_FLAGS);
 		puts(s);
 		free(s);
@@ -307,7 +287,8 @@ static int migrate(const char *path, const char *url, enum cli_format fmt, struc
 		       json_array_size(rows), total, path, shown,
 		       (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
 		printf("registry verified on the target: %lld journal entries, hash chain intact; %lld blocks\n",
-		       (long long)vr.entries, (long long)vr.blocks);
+		       (long long)json_integer_value(json_object_get(reg, "entries")),
+		       (long long)json_integer_value(json_object_get(reg, "blocks")));
 	}
 out:
 	if (dst_tx)
@@ -316,6 +297,7 @@ out:
 		store_rollback(src);
 	store_tables_free(tables, ntables);
 	store_tables_free(have, nhave);
+	json_decref(proofs);
 	json_decref(sv);
 	json_decref(dv);
 	json_decref(rows);

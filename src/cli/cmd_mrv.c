@@ -105,14 +105,7 @@ static int report_id(struct mrv_opts *o, int64_t *id, struct c2c_err *err)
 
 static int with_db(struct store **st, struct c2c_err *err)
 {
-	int rc = cli_open_db(st, 0, err);
-	if (rc)
-		return rc;
-	if ((rc = mrv_migrate(*st, err))) {
-		store_close(*st);
-		*st = NULL;
-	}
-	return rc;
+	return cli_setup(cli_command_find("mrv"), st, err);
 }
 
 /* ------------------------------------------------------------ methodologies */

@@ -373,10 +373,10 @@ int cmd_registry(int argc, char **argv, const struct cli_command *cmd, struct c2
 		c.user = getenv("USER");
 	if (!c.user || !*c.user)
 		c.user = "cli";
-	if ((rc = cli_open_db(&c.st, 0, err)))
+	subcmd.setup = cmd->setup | (sub->writes ? CLI_DURABLE : 0);
+	if ((rc = cli_setup(&subcmd, &c.st, err)))
 		return rc;
-	if (!(rc = registry_migrate(c.st, err)) && (!sub->writes || !(rc = store_set_durable(c.st, err))))
-		rc = sub->fn(&c, &a, fmt, err);
+	rc = sub->fn(&c, &a, fmt, err);
 	store_close(c.st);
 	if (rc == C2C_EUSAGE)
 		goto usage;

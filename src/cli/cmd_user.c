@@ -314,11 +314,9 @@ int cmd_user(int argc, char **argv, const struct cli_command *cmd, struct c2c_er
 	if ((rc = cli_parse(argc, argv, &subcmd, sub->opts, NULL, &o.a, err)) ||
 	    (rc = cli_format(&o.a, &subcmd, 0, &o.fmt, err)))
 		goto usage;
-	if ((rc = cli_open_db(&o.st, 0, err)))
+	if ((rc = cli_setup(cmd, &o.st, err)))
 		return rc;
-	/* a database made before users existed gets their tables now */
-	if (!(rc = auth_migrate(o.st, err)))
-		rc = sub->fn(&o, err);
+	rc = sub->fn(&o, err);
 	store_close(o.st);
 	if (rc == C2C_EUSAGE)
 		goto usage;

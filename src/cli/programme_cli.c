@@ -54,10 +54,9 @@ int prog_cli_run(int argc, char **argv, const struct cli_command *cmd, const str
 	if ((rc = cli_parse(argc - skip, argv + skip, &subcmd, sub->opts, sub->flags, &a, err)) ||
 	    (rc = cli_format(&a, &subcmd, 1, &fmt, err)))
 		goto usage;
-	if ((rc = cli_open_db(&st, 0, err)))
+	if ((rc = cli_setup(cmd, &st, err)))
 		return rc;
-	if (!(rc = programme_init(st, err)))
-		rc = sub->fn(st, &a, fmt, err);
+	rc = sub->fn(st, &a, fmt, err);
 	store_close(st);
 	if (rc == C2C_EUSAGE)
 		goto usage;
