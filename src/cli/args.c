@@ -135,6 +135,15 @@ int cli_opt_int(const struct cli_args *a, const char *name, int lo, int hi, int 
 	return 0;
 }
 
+const char *cli_acting_user(const struct cli_args *a)
+{
+	const char *who[] = {cli_opt(a, "user"), getenv("C2C_USER"), getenv("USER")};
+	for (size_t i = 0; i < sizeof(who) / sizeof(who[0]); i++)
+		if (who[i] && *who[i])
+			return who[i];
+	return "cli";
+}
+
 int cli_format(const struct cli_args *a, const struct cli_command *cmd, int allow_csv,
 	       enum cli_format *fmt, struct c2c_err *err)
 {

@@ -65,6 +65,9 @@ const char *cli_opt(const struct cli_args *a, const char *name);
 int cli_opt_int(const struct cli_args *a, const char *name, int lo, int hi, int *out,
 		struct c2c_err *err);
 
+/* Who acts, as the journals record it: --user, else $C2C_USER, else $USER, else "cli". */
+const char *cli_acting_user(const struct cli_args *a);
+
 enum cli_format { FMT_TABLE, FMT_CSV, FMT_JSON };
 int cli_format(const struct cli_args *a, const struct cli_command *cmd, int allow_csv,
 	       enum cli_format *fmt, struct c2c_err *err);

@@ -11,7 +11,7 @@
  * hash chain, replay, invariants) is run on the target: a copy that does
  * not verify is rolled back and leaves the target as it was.
  */
-#include "cli.h"
+#include "subcmd.h"
 #include "core/json.h"
 #include "modules.h"
 
@@ -307,53 +307,34 @@ out:
 	return rc;
 }
 
+static int db_migrate(struct cli_run *r, struct c2c_err *err)
+{
+	const char *from = cli_opt(&r->a, "from"), *to = cli_opt(&r->a, "to");
+
+	if (r->a.npos)
+		return c2c_err_set(err, C2C_EUSAGE, "db migrate: unexpected argument '%s'", r->a.pos[0]);
+	if (!from || !*from || !to || !*to)
+		return c2c_err_set(err, C2C_EUSAGE, "db migrate: %s is required", !from || !*from ? "--from" : "--to");
+	if (!strncmp(from, "sqlite:", 7))
+		from += 7;
+	if (!*from || store_is_pg_url(from))
+		return c2c_err_set(err, C2C_EUSAGE,
+				   "db migrate: --from %s: a SQLite file is copied (sqlite:FILE or a path)",
+				   cli_opt(&r->a, "from"));
+	if (!store_is_pg_url(to))
+		return c2c_err_set(err, C2C_EUSAGE, "db migrate: --to %s: not a PostgreSQL URL", to);
+	return migrate(from, to, r->fmt, err);
+}
+
 int cmd_db(int argc, char **argv, const struct cli_command *cmd, struct c2c_err *err)
 {
 	static const char *const opts[] = {"from", "to", "format", NULL};
-	struct cli_command sub;
-	struct cli_args a;
-	enum cli_format fmt;
-	const char *from, *to;
-	int rc;
-
-	if (argc < 1 || !strcmp(argv[0], "help") || !strcmp(argv[0], "--help")) {
-		fprintf(argc < 1 ? stderr : stdout, "usage:\n  %s\n", cmd->usage);
-		return argc < 1 ? c2c_err_set(err, C2C_EUSAGE, "db: give a subcommand") : 0;
-	}
-	if (strcmp(argv[0], "migrate")) {
-		c2c_err_set(err, C2C_EUSAGE, "db: unknown subcommand '%s'", argv[0]);
-		c2c_err_hint(err, "%s", cmd->usage);
-		return C2C_EUSAGE;
-	}
-	sub = *cmd;
-	sub.name = "db migrate";
-	if ((rc = cli_parse(argc - 1, argv + 1, &sub, opts, NULL, &a, err)) ||
-	    (rc = cli_format(&a, &sub, 0, &fmt, err)))
-		goto usage;
-	from = cli_opt(&a, "from");
-	to = cli_opt(&a, "to");
-	if (a.npos) {
-		rc = c2c_err_set(err, C2C_EUSAGE, "db migrate: unexpected argument '%s'", a.pos[0]);
-		goto usage;
-	}
-	if (!from || !*from || !to || !*to) {
-		rc = c2c_err_set(err, C2C_EUSAGE, "db migrate: %s is required", !from || !*from ? "--from" : "--to");
-		goto usage;
-	}
-	if (!strncmp(from, "sqlite:", 7))
-		from += 7;
-	if (!*from || store_is_pg_url(from)) {
-		rc = c2c_err_set(err, C2C_EUSAGE, "db migrate: --from %s: a SQLite file is copied (sqlite:FILE or a path)",
-				 cli_opt(&a, "from"));
-		goto usage;
-	}
-	if (!store_is_pg_url(to)) {
-		rc = c2c_err_set(err, C2C_EUSAGE, "db migrate: --to %s: not a PostgreSQL URL", to);
-		goto usage;
-	}
-	return migrate(from, to, fmt, err);
-usage:
-	if (!err->hint[0])
-		c2c_err_hint(err, "%s", cmd->usage);
-	return rc;
+	/* CLI_NO_DB: the two databases are named by --from and --to */
+	static const struct cli_sub subs[] = {
+		{"migrate", db_migrate, opts, NULL, CLI_NO_DB, 0,
+		 "c2c db migrate --from sqlite:FILE --to postgresql://USER@HOST[:PORT]/DBNAME [--format table|json]",
+		 NULL},
+	};
+	static const struct cli_subs t = {CLI_SUBS(subs), NULL, NULL, NULL, NULL};
+	return cli_subs_run(argc, argv, cmd, &t, NULL, err);
 }
