@@ -1,7 +1,9 @@
 /*
- * cli.h - what the command files share: the invocation, option parsing,
- * output in the three formats, and error reporting.  Only cli/ prints to the
- * terminal or decides an exit status.
+ * cli.h - what the command files share: the invocation, the set-up each
+ * command declares in commands.def (cli_setup), option parsing and output
+ * in the three formats.  Commands of subcommands add subcmd.h; the list of
+ * modules is modules.h.  Only cli/ prints to the terminal or decides an
+ * exit status.
  */
 #ifndef C2C_CLI_CLI_H
 #define C2C_CLI_CLI_H
