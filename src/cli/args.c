@@ -6,6 +6,7 @@
 #include "modules.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -133,6 +134,26 @@ int cli_opt_int(const struct cli_args *a, const char *name, int lo, int hi, int 
 				   lo, hi);
 	*out = (int)n;
 	return 0;
+}
+
+int cli_read_file(const char *path, struct strbuf *sb, struct c2c_err *err)
+{
+	FILE *fp = strcmp(path, "-") ? fopen(path, "rb") : stdin;
+	char buf[65536];
+	size_t n;
+	int rc = 0;
+
+	if (!fp)
+		return c2c_err_set(err, C2C_EIO, "%s: cannot open: %s", path, strerror(errno));
+	while (!rc && (n = fread(buf, 1, sizeof(buf), fp)) > 0)
+		if (strbuf_add(sb, buf, n))
+			rc = c2c_err_set(err, C2C_EINPUT, "%s: larger than the %zu MiB c2c reads", path,
+					 sb->cap >> 20);
+	if (!rc && ferror(fp))
+		rc = c2c_err_set(err, C2C_EIO, "%s: read error", path);
+	if (fp != stdin)
+		fclose(fp);
+	return rc;
 }
 
 const char *cli_acting_user(const struct cli_args *a)

@@ -11,6 +11,7 @@
 #include <jansson.h>
 
 #include "core/err.h"
+#include "core/strbuf.h"
 #include "store/store.h"
 
 /* What a command needs before it runs (git's RUN_SETUP), declared once per
@@ -66,6 +67,10 @@ const char *cli_opt(const struct cli_args *a, const char *name);
 /* Parse an integer option; 0 when absent. */
 int cli_opt_int(const struct cli_args *a, const char *name, int lo, int hi, int *out,
 		struct c2c_err *err);
+
+/* A whole file ("-": standard input) into `sb`, which the caller made with
+ * its cap: a larger file is refused, not cut. */
+int cli_read_file(const char *path, struct strbuf *sb, struct c2c_err *err);
 
 /* Who acts, as the journals record it: --user, else $C2C_USER, else $USER, else "cli". */
 const char *cli_acting_user(const struct cli_args *a);

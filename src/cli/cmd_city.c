@@ -41,32 +41,6 @@ static void print_json(json_t *o)
 	json_decref(o);
 }
 
-/* A whole file into memory, capped like every other input. */
-static int slurp(const char *path, struct strbuf *sb, struct c2c_err *err)
-{
-	FILE *fp = strcmp(path, "-") ? fopen(path, "rb") : stdin;
-	char buf[65536];
-	size_t n;
-	if (!fp)
-		return c2c_err_set(err, C2C_EIO, "%s: cannot open: %s", path, strerror(errno));
-	strbuf_init(sb, 0);
-	while ((n = fread(buf, 1, sizeof(buf), fp)) > 0)
-		if (strbuf_add(sb, buf, n)) {
-			if (fp != stdin)
-				fclose(fp);
-			return c2c_err_set(err, C2C_EINPUT, "%s: larger than the %zu MiB c2c reads", path,
-					   (size_t)STRBUF_DEFAULT_CAP >> 20);
-		}
-	if (ferror(fp)) {
-		if (fp != stdin)
-			fclose(fp);
-		return c2c_err_set(err, C2C_EIO, "%s: read error", path);
-	}
-	if (fp != stdin)
-		fclose(fp);
-	return 0;
-}
-
 static void tonnes_text(char *buf, size_t n, double t)
 {
 	snprintf(buf, n, "%.3f", t);
@@ -337,7 +311,8 @@ static int sub_ind_import(struct cli_run *r, struct c2c_err *err)
 	int rc;
 	if (r->a.npos != 1)
 		return c2c_err_set(err, C2C_EUSAGE, "indicators import: give one observations FILE.csv");
-	if (!(rc = slurp(r->a.pos[0], &sb, err)))
+	strbuf_init(&sb, 0);
+	if (!(rc = cli_read_file(r->a.pos[0], &sb, err)))
 		rc = city_observations_import(r->st, sb.buf ? sb.buf : "", sb.len, r->a.pos[0], &rows, err);
 	strbuf_release(&sb);
 	if (!rc && r->fmt == FMT_JSON)
@@ -347,27 +322,32 @@ static int sub_ind_import(struct cli_run *r, struct c2c_err *err)
 	return rc;
 }
 
+struct framework_files {
+	struct strbuf fw, ind;
+	const char *fw_name, *ind_name;
+	size_t rows;
+};
+
+static int import_framework(struct store *st, void *ctx, struct c2c_err *err)
+{
+	struct framework_files *f = ctx;
+	return city_framework_import(st, f->fw.buf ? f->fw.buf : "", f->fw.len, f->fw_name,
+				     f->ind.buf ? f->ind.buf : "", f->ind.len, f->ind_name, &f->rows, err);
+}
+
 static int sub_ind_import_framework(struct cli_run *r, struct c2c_err *err)
 {
-	struct strbuf fw, ind;
-	size_t rows = 0;
+	struct framework_files f = {.fw_name = r->a.pos[0], .ind_name = r->a.pos[1]};
 	int rc;
 	if (r->a.npos != 2)
 		return c2c_err_set(err, C2C_EUSAGE, "import-framework: give FRAMEWORKS.csv and INDICATORS.csv");
-	strbuf_init(&ind, 0);
-	if ((rc = slurp(r->a.pos[0], &fw, err)) || (rc = slurp(r->a.pos[1], &ind, err)))
-		goto out;
-	if ((rc = store_begin(r->st, err)))
-		goto out;
-	if ((rc = city_framework_import(r->st, fw.buf ? fw.buf : "", fw.len, r->a.pos[0], ind.buf ? ind.buf : "",
-					ind.len, r->a.pos[1], &rows, err)) ||
-	    (rc = store_commit(r->st, err)))
-		store_rollback(r->st);
-	else
-		printf("%s, %s: %zu rows imported in one transaction\n", r->a.pos[0], r->a.pos[1], rows);
-out:
-	strbuf_release(&fw);
-	strbuf_release(&ind);
+	strbuf_init(&f.fw, 0);
+	strbuf_init(&f.ind, 0);
+	if (!(rc = cli_read_file(f.fw_name, &f.fw, err)) && !(rc = cli_read_file(f.ind_name, &f.ind, err)) &&
+	    !(rc = store_tx(r->st, NULL, import_framework, &f, err)))
+		printf("%s, %s: %zu rows imported in one transaction\n", f.fw_name, f.ind_name, f.rows);
+	strbuf_release(&f.fw);
+	strbuf_release(&f.ind);
 	return rc;
 }
 

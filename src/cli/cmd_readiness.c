@@ -21,30 +21,6 @@ static int r_questions(struct cli_run *r, struct c2c_err *err)
 	return cli_print_drop(rows, r->fmt, cols);
 }
 
-/* The answers file whole, through a capped buffer (1 MB is plenty). */
-static int read_file(const char *path, struct strbuf *sb, struct c2c_err *err)
-{
-	FILE *fp = strcmp(path, "-") ? fopen(path, "rb") : stdin;
-	char buf[8192];
-	size_t n;
-	if (!fp)
-		return c2c_err_set(err, C2C_EIO, "%s: cannot open: %s", path, strerror(errno));
-	while ((n = fread(buf, 1, sizeof(buf), fp)) > 0)
-		if (strbuf_add(sb, buf, n)) {
-			if (fp != stdin)
-				fclose(fp);
-			return c2c_err_set(err, C2C_EINPUT, "%s: larger than 1 MB", path);
-		}
-	if (ferror(fp)) {
-		if (fp != stdin)
-			fclose(fp);
-		return c2c_err_set(err, C2C_EIO, "%s: read error", path);
-	}
-	if (fp != stdin)
-		fclose(fp);
-	return 0;
-}
-
 static int r_score(struct cli_run *r, struct c2c_err *err)
 {
 	static const char *const cols[] = {"check", "score", "title_ja", NULL};
@@ -54,8 +30,8 @@ static int r_score(struct cli_run *r, struct c2c_err *err)
 	int rc;
 	if (r->a.npos != 1)
 		return c2c_err_set(err, C2C_EUSAGE, "give one FILE (JSON or CSV item,answer; - for standard input)");
-	strbuf_init(&sb, (size_t)1 << 20);
-	if ((rc = read_file(r->a.pos[0], &sb, err)) ||
+	strbuf_init(&sb, (size_t)1 << 20); /* the answers: 1 MiB is plenty */
+	if ((rc = cli_read_file(r->a.pos[0], &sb, err)) ||
 	    (rc = programme_readiness_score(r->st, strbuf_str(&sb), sb.len, r->a.pos[0], &res, err))) {
 		strbuf_release(&sb);
 		return rc;
