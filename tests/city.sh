@@ -192,6 +192,10 @@ check "and the measure is as it was" "$(scenario_totals | cut -d' ' -f3)" 197928
 c2c city scenario add "$ROOT/data/city/scenario-example.json" 2>/dev/null
 check "adding the same scenario twice is a conflict (exit 5)" "$?" 5
 check "help lists city" "$(c2c help | grep -c '^  city ')" 1
+# a file that cannot be opened: an I/O error, not a release of a buffer never made
+run "observations import of a missing file" 6 c2c city indicators import "$WORK/none.csv"
+has "names the file" "$WORK/err" "none.csv: cannot open"
+run "framework import of a missing file" 6 c2c city indicators import-framework "$WORK/none.csv" "$WORK/none2.csv"
 
 echo "city: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -40,6 +40,15 @@ has "missing db names the file and the fix" "$WORK/err" "no such database"
 has "missing db hint" "$WORK/err" "c2c --db"
 
 # --- init, twice ------------------------------------------------------------
+# init is one transaction: a module whose migration fails (here the
+# registry's, on a table in its way) leaves nothing of the modules before it
+if sqlite_only "init all or nothing"; then
+	sqlite3 "$WORK/half.db" 'CREATE TABLE registry_accounts (x TEXT)'
+	run "init refused by a table in the way" 7 "$BIN" --db "$WORK/half.db" init
+	has "names the migration" "$WORK/err" "migration registry 1"
+	check "nothing of the atlas was kept" "$(sqlite3 "$WORK/half.db" "SELECT group_concat(name) FROM sqlite_master")" \
+		"registry_accounts"
+fi
 run "init" 0 "$BIN" init
 has "init loads the dataset" "$WORK/out" "loaded"
 before=$(snapshot)

@@ -96,6 +96,9 @@ struct atlas_builtin_file {
 extern const struct atlas_builtin_file atlas_builtin_files[];
 extern const size_t atlas_builtin_nfiles;
 
+/* The dataset as a module's built-in data (store_builtin_load). */
+extern const struct store_builtin atlas_builtin;
+
 struct atlas_init_report {
 	int migrations;     /* schema migrations applied */
 	int loaded;         /* 1 if the dataset was (re)loaded, 0 if unchanged */

@@ -1,35 +1,26 @@
 /*
- * init.c - `c2c init`: create or upgrade the schema, then load the built-in
- * dataset in one transaction.  The dataset's fingerprint is kept in the
- * store, so a second init with the same binary finds nothing to do; a new
- * binary with new data upserts its rows and leaves rows the user imported
- * under other ids alone.
+ * init.c - the atlas's built-in dataset (atlas_builtin, loaded by
+ * store_builtin_load when its fingerprint changed, so a second init with the
+ * same binary finds nothing to do; a new binary with new data upserts its
+ * rows and leaves rows the user imported under other ids alone), and
+ * atlas_init, schema and dataset in one transaction, for callers without
+ * cli/'s list of modules (tests, benches).
  */
 #include "atlas.h"
 
-#include <sodium.h>
 #include <stdio.h>
 #include <string.h>
 
-/* SHA-256 over every file's table name and bytes; the first 8 bytes in hex
- * name the dataset in `c2c init`'s output and in the store. */
-static void fingerprint(char out[17])
+static const char *builtin_file(size_t i, const char **name, size_t *len)
 {
-	crypto_hash_sha256_state h;
-	unsigned char d[crypto_hash_sha256_BYTES];
-
-	crypto_hash_sha256_init(&h);
-	for (size_t i = 0; i < atlas_builtin_nfiles; i++) {
-		const struct atlas_builtin_file *f = &atlas_builtin_files[i];
-		crypto_hash_sha256_update(&h, (const unsigned char *)f->name, strlen(f->name) + 1);
-		crypto_hash_sha256_update(&h, (const unsigned char *)f->data, f->len);
-	}
-	crypto_hash_sha256_final(&h, d);
-	for (int i = 0; i < 8; i++)
-		snprintf(out + 2 * i, 3, "%02x", d[i]);
+	if (i >= atlas_builtin_nfiles)
+		return NULL;
+	*name = atlas_builtin_files[i].name;
+	*len = atlas_builtin_files[i].len;
+	return atlas_builtin_files[i].data;
 }
 
-static int load_builtin(struct store *st, struct atlas_init_report *rep, struct c2c_err *err)
+static int load_builtin(struct store *st, size_t *total, struct c2c_err *err)
 {
 	/* Load in table order, so every reference points at rows already in. */
 	for (size_t i = 0; i < atlas_ntables; i++) {
@@ -46,34 +37,38 @@ static int load_builtin(struct store *st, struct atlas_init_report *rep, struct 
 				c2c_err_prefix(err, "built-in dataset");
 				return rc;
 			}
-			rep->rows += rows;
+			*total += rows;
 		}
 	}
+	return atlas_search_rebuild(st, err);
+}
+
+const struct store_builtin atlas_builtin = {"atlas.dataset", builtin_file, load_builtin};
+
+struct init_ctx {
+	int force;
+	struct atlas_init_report *rep;
+};
+
+static int init_step(struct store *st, void *ctx, struct c2c_err *err)
+{
+	struct init_ctx *c = ctx;
+	struct store_builtin_report br;
+	int rc;
+
+	if ((rc = atlas_migrate(st, &c->rep->migrations, err)) ||
+	    (rc = store_builtin_load(st, &atlas_builtin, c->force, &br, err)))
+		return rc;
+	c->rep->loaded = br.loaded;
+	c->rep->rows = br.rows;
+	memcpy(c->rep->fingerprint, br.fingerprint, sizeof(br.fingerprint));
 	return 0;
 }
 
 int atlas_init(struct store *st, int force, struct atlas_init_report *rep, struct c2c_err *err)
 {
-	char have[64];
-	int rc;
+	struct init_ctx c = {force, rep};
 
 	memset(rep, 0, sizeof(*rep));
-	fingerprint(rep->fingerprint);
-	if ((rc = atlas_migrate(st, &rep->migrations, err)))
-		return rc;
-	rc = store_meta_get(st, "atlas.dataset", have, sizeof(have), err);
-	if (rc && rc != C2C_ENOTFOUND)
-		return rc;
-	if (!rc && !force && !strcmp(have, rep->fingerprint))
-		return 0; /* the same dataset is in already */
-	if ((rc = store_begin(st, err)))
-		return rc;
-	if ((rc = load_builtin(st, rep, err)) || (rc = atlas_search_rebuild(st, err)) ||
-	    (rc = store_meta_set(st, "atlas.dataset", rep->fingerprint, err)) ||
-	    (rc = store_commit(st, err))) {
-		store_rollback(st);
-		return rc;
-	}
-	rep->loaded = 1;
-	return 0;
+	return store_tx(st, NULL, init_step, &c, err);
 }

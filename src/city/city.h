@@ -125,8 +125,8 @@ int city_inv_compute(const struct city_inv_row *r, const struct city_gwp *gwp,
  * indicators, which word the refusal each in their own terms). */
 int city_place_known(struct store *st, const char *place, struct c2c_err *err);
 
-/* Create or upgrade the city tables and load the built-in frameworks. */
-int city_open(struct store *st, struct c2c_err *err);
+/* The built-in indicator frameworks (store_builtin_load: loaded when they changed). */
+extern const struct store_builtin city_dataset;
 /* The tables only, no frameworks (c2c db migrate fills them from another database). */
 int city_migrate(struct store *st, struct c2c_err *err);
 

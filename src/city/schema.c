@@ -2,14 +2,14 @@
  * schema.c - the city module's tables (store migrations of module "city")
  * and the loading of the built-in indicator frameworks.
  *
- * Why here: every city command calls city_open() first, so the tables exist
- * and the frameworks compiled into this binary are in the database, without
- * touching `c2c init`, which belongs to the atlas.  Migrations are appended,
- * never edited.
+ * The tables come from city_migrate and the frameworks from city_dataset
+ * (store_builtin_load: loaded again when the compiled-in files change);
+ * cli/'s list of modules runs both for `c2c init` and every command that
+ * needs a database brought up to date.  Migrations are appended, never
+ * edited.
  */
 #include "city.h"
 
-#include <stdint.h>
 #include <stdio.h>
 
 extern const char city_builtin_frameworks[], city_builtin_indicators[];
@@ -46,16 +46,6 @@ static const char city_v1[] =
 	" \"id\" TEXT PRIMARY KEY, \"place_id\" TEXT NOT NULL, \"base_year\" INTEGER NOT NULL,"
 	" \"target_year\" INTEGER NOT NULL, \"body\" TEXT NOT NULL);";
 
-/* FNV-1a: enough to tell whether the compiled-in frameworks changed. */
-static uint64_t fnv1a(uint64_t h, const char *p, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		h ^= (unsigned char)p[i];
-		h *= 0x100000001b3ULL;
-	}
-	return h;
-}
-
 int city_migrate(struct store *st, struct c2c_err *err)
 {
 	static const struct store_migration m[] = {
@@ -65,31 +55,25 @@ int city_migrate(struct store *st, struct c2c_err *err)
 	return store_migrate(st, "city", m, sizeof(m) / sizeof(m[0]), &applied, err);
 }
 
-int city_open(struct store *st, struct c2c_err *err)
+static const char *builtin_file(size_t i, const char **name, size_t *len)
 {
-	char have[32] = "", want[32];
-	size_t rows;
-	int rc;
-	uint64_t h = 0xcbf29ce484222325ULL;
-
-	if ((rc = city_migrate(st, err)))
-		return rc;
-	h = fnv1a(h, city_builtin_frameworks, city_builtin_frameworks_len);
-	h = fnv1a(h, city_builtin_indicators, city_builtin_indicators_len);
-	snprintf(want, sizeof(want), "%016llx", (unsigned long long)h);
-	rc = store_meta_get(st, "city.frameworks", have, sizeof(have), err);
-	if (rc && rc != C2C_ENOTFOUND)
-		return rc;
-	if (!rc && !strcmp(have, want))
-		return 0;
-	if ((rc = store_begin(st, err)))
-		return rc;
-	if ((rc = city_framework_import(st, city_builtin_frameworks, city_builtin_frameworks_len,
-					"data/city/frameworks.csv", city_builtin_indicators,
-					city_builtin_indicators_len, "data/city/indicators.csv", &rows, err)) ||
-	    (rc = store_meta_set(st, "city.frameworks", want, err)) || (rc = store_commit(st, err))) {
-		store_rollback(st);
-		return rc;
+	switch (i) {
+	case 0:
+		*name = "frameworks", *len = city_builtin_frameworks_len;
+		return city_builtin_frameworks;
+	case 1:
+		*name = "indicators", *len = city_builtin_indicators_len;
+		return city_builtin_indicators;
+	default:
+		return NULL;
 	}
-	return 0;
 }
+
+static int load_builtin(struct store *st, size_t *rows, struct c2c_err *err)
+{
+	return city_framework_import(st, city_builtin_frameworks, city_builtin_frameworks_len,
+				     "data/city/frameworks.csv", city_builtin_indicators,
+				     city_builtin_indicators_len, "data/city/indicators.csv", rows, err);
+}
+
+const struct store_builtin city_dataset = {"city.frameworks", builtin_file, load_builtin};

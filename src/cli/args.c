@@ -1,15 +1,54 @@
 /*
- * args.c - option parsing shared by every command, and opening the database.
+ * args.c - what every command shares before it runs: option parsing and the
+ * set-up its declaration asks for (cli_setup).
  */
 #include "cli.h"
+#include "modules.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-int cli_open_db(struct store **st, int create, struct c2c_err *err)
+/* A server on a database init never made would answer every request with
+ * an error about a missing table: refused before anything is made in it. */
+static int has_atlas(struct store *st, struct c2c_err *err)
 {
-	return store_open(st, cli_db_path, create ? STORE_OPEN_CREATE : STORE_OPEN_EXISTING, err);
+	int version = store_schema_version(st, "atlas", err);
+
+	if (version < 0)
+		return version;
+	if (version == 0) {
+		c2c_err_set(err, C2C_ENOTFOUND, "%s: has no atlas yet", cli_db_path);
+		c2c_err_hint(err, "run 'c2c --db %s init' first", cli_db_path);
+		return C2C_ENOTFOUND;
+	}
+	return 0;
+}
+
+int cli_setup(const struct cli_command *cmd, struct store **st, struct c2c_err *err)
+{
+	int setup = cmd->setup & CLI_SETUP_MASK, rc;
+
+	*st = NULL;
+	if (setup == CLI_NO_DB || setup == CLI_SETUP_COMMAND)
+		return 0;
+	if ((rc = store_open(st, cli_db_path, setup == CLI_DB_CREATE ? STORE_OPEN_CREATE : STORE_OPEN_EXISTING,
+			     err)))
+		return rc;
+	if (cmd->setup & CLI_HAS_ATLAS)
+		rc = has_atlas(*st, err);
+	if (!rc && setup == CLI_DB_READY) {
+		struct cli_ready_report rep;
+		rc = cli_modules_ready(*st, 0, &rep, err);
+	}
+	if (!rc && (cmd->setup & CLI_DURABLE))
+		rc = store_set_durable(*st, err);
+	if (rc) {
+		store_close(*st);
+		*st = NULL;
+	}
+	return rc;
 }
 
 static int in_list(const char *const *list, const char *name, size_t n)
@@ -99,6 +138,35 @@ int cli_opt_int(const struct cli_args *a, const char *name, int lo, int hi, int 
 				   lo, hi);
 	*out = (int)n;
 	return 0;
+}
+
+int cli_read_file(const char *path, struct strbuf *sb, struct c2c_err *err)
+{
+	FILE *fp = strcmp(path, "-") ? fopen(path, "rb") : stdin;
+	char buf[65536];
+	size_t n;
+	int rc = 0;
+
+	if (!fp)
+		return c2c_err_set(err, C2C_EIO, "%s: cannot open: %s", path, strerror(errno));
+	while (!rc && (n = fread(buf, 1, sizeof(buf), fp)) > 0)
+		if (strbuf_add(sb, buf, n))
+			rc = c2c_err_set(err, C2C_EINPUT, "%s: larger than the %zu MiB c2c reads", path,
+					 sb->cap >> 20);
+	if (!rc && ferror(fp))
+		rc = c2c_err_set(err, C2C_EIO, "%s: read error", path);
+	if (fp != stdin)
+		fclose(fp);
+	return rc;
+}
+
+const char *cli_acting_user(const struct cli_args *a)
+{
+	const char *who[] = {cli_opt(a, "user"), getenv("C2C_USER"), getenv("USER")};
+	for (size_t i = 0; i < sizeof(who) / sizeof(who[0]); i++)
+		if (who[i] && *who[i])
+			return who[i];
+	return "cli";
 }
 
 int cli_format(const struct cli_args *a, const struct cli_command *cmd, int allow_csv,

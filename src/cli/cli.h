@@ -1,7 +1,9 @@
 /*
- * cli.h - what the command files share: the invocation, option parsing,
- * output in the three formats, and error reporting.  Only cli/ prints to the
- * terminal or decides an exit status.
+ * cli.h - what the command files share: the invocation, the set-up each
+ * command declares in commands.def (cli_setup), option parsing and output
+ * in the three formats.  Commands of subcommands add subcmd.h; the list of
+ * modules is modules.h.  Only cli/ prints to the terminal or decides an
+ * exit status.
  */
 #ifndef C2C_CLI_CLI_H
 #define C2C_CLI_CLI_H
@@ -9,11 +11,29 @@
 #include <jansson.h>
 
 #include "core/err.h"
+#include "core/strbuf.h"
 #include "store/store.h"
+
+/* What a command needs before it runs (git's RUN_SETUP), declared once per
+ * command in commands.def and per subcommand in its table; cli_setup does
+ * it, after the command has read its arguments (a usage error comes before
+ * a missing database). */
+enum cli_setup {
+	CLI_SETUP_COMMAND = 0, /* a subcommand: what its command declares */
+	CLI_NO_DB,             /* no database */
+	CLI_DB,                /* an existing database, as it is */
+	CLI_DB_READY,          /* an existing database, every module brought up to
+				* this binary (modules.c), one transaction */
+	CLI_DB_CREATE,         /* the database, created when missing (init) */
+	CLI_SETUP_MASK = 0xff,
+	CLI_DURABLE = 0x100,   /* and every commit durable (the registry's writes) */
+	CLI_HAS_ATLAS = 0x200, /* and refuse one whose atlas init never made (serve) */
+};
 
 struct cli_command {
 	const char *name;
 	int (*fn)(int argc, char **argv, const struct cli_command *cmd, struct c2c_err *err);
+	int setup; /* enum cli_setup */
 	const char *summary;
 	const char *usage;
 };
@@ -25,8 +45,10 @@ const struct cli_command *cli_command_find(const char *name);
 /* Global options, set by main before the command runs. */
 extern const char *cli_db_path;
 
-/* Open the database named by --db / $C2C_DB / ./c2c.db. */
-int cli_open_db(struct store **st, int create, struct c2c_err *err);
+/* The set-up `cmd` declares, on the database named by --db / $C2C_DB /
+ * ./c2c.db: *st is the open database (the caller closes it), NULL for
+ * CLI_NO_DB. */
+int cli_setup(const struct cli_command *cmd, struct store **st, struct c2c_err *err);
 
 /* Options: "--name VALUE" or "--name=VALUE"; `allowed` is NULL-terminated.
  * Positional arguments are collected in order.  Returns 0 or C2C_EUSAGE. */
@@ -48,6 +70,13 @@ const char *cli_opt(const struct cli_args *a, const char *name);
 /* Parse an integer option; 0 when absent. */
 int cli_opt_int(const struct cli_args *a, const char *name, int lo, int hi, int *out,
 		struct c2c_err *err);
+
+/* A whole file ("-": standard input) into `sb`, which the caller made with
+ * its cap: a larger file is refused, not cut. */
+int cli_read_file(const char *path, struct strbuf *sb, struct c2c_err *err);
+
+/* Who acts, as the journals record it: --user, else $C2C_USER, else $USER, else "cli". */
+const char *cli_acting_user(const struct cli_args *a);
 
 enum cli_format { FMT_TABLE, FMT_CSV, FMT_JSON };
 int cli_format(const struct cli_args *a, const struct cli_command *cmd, int allow_csv,

@@ -38,47 +38,47 @@ static const char *one_pos(const struct cli_args *a, const char *what, struct c2
 
 /* ---- c2c call ------------------------------------------------------------------ */
 
-static int call_list(struct store *st, const struct cli_args *a, enum cli_format fmt, struct c2c_err *err)
+static int call_list(struct cli_run *r, struct c2c_err *err)
 {
 	static const char *const cols[] = {"id", "fiscal_year", "title_ja", "planned_selections", "proposals",
 					   "selected", "rounds", NULL};
-	json_t *rows, *r;
+	json_t *rows, *row;
 	size_t i;
 	int rc;
-	if (a->npos)
-		return c2c_err_set(err, C2C_EUSAGE, "unexpected argument '%s'", a->pos[0]);
-	if ((rc = programme_calls(st, NULL, &rows, err)))
+	if (r->a.npos)
+		return c2c_err_set(err, C2C_EUSAGE, "unexpected argument '%s'", r->a.pos[0]);
+	if ((rc = programme_calls(r->st, NULL, &rows, err)))
 		return rc;
-	if (fmt != FMT_JSON) /* rounds as "1:2026-02-02..2026-02-27" in a cell */
-		json_array_foreach(rows, i, r) {
+	if (r->fmt != FMT_JSON) /* rounds as "1:2026-02-02..2026-02-27" in a cell */
+		json_array_foreach(rows, i, row) {
 			json_t *txt = json_array(), *x;
 			size_t j;
-			json_array_foreach(json_object_get(r, "rounds"), j, x) {
+			json_array_foreach(json_object_get(row, "rounds"), j, x) {
 				char t[64];
 				snprintf(t, sizeof(t), "%lld:%s..%s", (long long)json_integer_value(json_object_get(x, "round")),
 					 json_string_value(json_object_get(x, "opens_on")),
 					 json_string_value(json_object_get(x, "closes_on")));
 				json_array_append_new(txt, json_string(t));
 			}
-			json_object_set_new(r, "rounds", txt);
-			json_object_del(r, "criteria");
+			json_object_set_new(row, "rounds", txt);
+			json_object_del(row, "criteria");
 		}
-	return prog_print(rows, fmt, cols);
+	return cli_print_drop(rows, r->fmt, cols);
 }
 
-static int call_show(struct store *st, const struct cli_args *a, enum cli_format fmt, struct c2c_err *err)
+static int call_show(struct cli_run *r, struct c2c_err *err)
 {
 	static const char *const cols[] = {"part", "id", "name_ja", "value", NULL};
 	json_t *rows, *c, *x, *out;
 	size_t i;
 	int rc;
-	const char *id = one_pos(a, "CALL", err, &rc);
-	if (!id || (rc = programme_calls(st, id, &rows, err)))
+	const char *id = one_pos(&r->a, "CALL", err, &rc);
+	if (!id || (rc = programme_calls(r->st, id, &rows, err)))
 		return rc;
-	if (fmt == FMT_JSON) {
+	if (r->fmt == FMT_JSON) {
 		out = json_incref(json_array_get(rows, 0));
 		json_decref(rows);
-		return prog_print(out, fmt, NULL);
+		return cli_print_drop(out, r->fmt, NULL);
 	}
 	c = json_array_get(rows, 0);
 	out = json_array();
@@ -112,128 +112,129 @@ static int call_show(struct store *st, const struct cli_args *a, enum cli_format
 			json_string_value(json_object_get(x, "name_ja")), "value", t));
 	}
 	json_decref(rows);
-	return prog_print(out, fmt, cols);
+	return cli_print_drop(out, r->fmt, cols);
 }
 
-static int call_open(struct store *st, const struct cli_args *a, enum cli_format fmt, struct c2c_err *err)
+static int call_open(struct cli_run *r, struct c2c_err *err)
 {
 	struct programme_call_spec c = {0};
 	char t[200];
 	int rc;
-	if ((rc = prog_need(a, "id", &c.id, err)) || (rc = prog_need(a, "title-ja", &c.title_ja, err)) ||
-	    (rc = prog_need(a, "rounds", &c.rounds, err)) ||
-	    (rc = int_opt(a, "fy", 1990, 2100, &c.fiscal_year, err)) ||
-	    (rc = int_opt(a, "planned", 1, 1000, &c.planned, err)) ||
-	    (rc = int_opt(a, "min-reviews", 1, 50, &c.min_reviews, err)))
+	if ((rc = cli_need(&r->a, "id", &c.id, err)) || (rc = cli_need(&r->a, "title-ja", &c.title_ja, err)) ||
+	    (rc = cli_need(&r->a, "rounds", &c.rounds, err)) ||
+	    (rc = int_opt(&r->a, "fy", 1990, 2100, &c.fiscal_year, err)) ||
+	    (rc = int_opt(&r->a, "planned", 1, 1000, &c.planned, err)) ||
+	    (rc = int_opt(&r->a, "min-reviews", 1, 50, &c.min_reviews, err)))
 		return rc;
 	if (!c.fiscal_year)
 		return c2c_err_set(err, C2C_EUSAGE, "--fy is required");
 	if (!c.planned)
 		return c2c_err_set(err, C2C_EUSAGE, "--planned is required");
-	c.title_en = cli_opt(a, "title-en");
-	c.criteria = cli_opt(a, "criteria");
-	if ((rc = programme_call_open(st, &c, err)))
+	c.title_en = cli_opt(&r->a, "title-en");
+	c.criteria = cli_opt(&r->a, "criteria");
+	if ((rc = programme_call_open(r->st, &c, err)))
 		return rc;
 	snprintf(t, sizeof(t), "call %s opened for FY%d (%d selections planned)", c.id, c.fiscal_year, c.planned);
 	return prog_print_done(json_pack("{s:s, s:i, s:i}", "id", c.id, "fiscal_year", c.fiscal_year, "planned",
-					 c.planned), fmt, t);
+					 c.planned), r->fmt, t);
 }
 
-static int call_rank(struct store *st, const struct cli_args *a, enum cli_format fmt, struct c2c_err *err)
+static int call_rank(struct cli_run *r, struct c2c_err *err)
 {
 	static const char *const cols[] = {"rank", "id", "body_ja", "partner_ja", "reviews", "score", "spread",
 					   "flag", "status", NULL};
 	json_t *rows;
 	int rc;
-	const char *id = one_pos(a, "CALL", err, &rc);
-	if (!id || (rc = programme_rank(st, id, &rows, err)))
+	const char *id = one_pos(&r->a, "CALL", err, &rc);
+	if (!id || (rc = programme_rank(r->st, id, &rows, err)))
 		return rc;
-	if (fmt == FMT_CSV) { /* nested parts do not fit CSV cells */
+	if (r->fmt == FMT_CSV) { /* nested parts do not fit CSV cells */
 		size_t i;
 		json_t *r;
 		json_array_foreach(rows, i, r) {
 			json_object_del(r, "criteria");
 		}
 	}
-	return prog_print(rows, fmt, cols);
+	return cli_print_drop(rows, r->fmt, cols);
 }
 
 static const char *const o_fmt[] = {"format", NULL};
 static const char *const o_open[] = {"id", "fy", "title-ja", "title-en", "planned", "rounds", "criteria",
 				     "min-reviews", "format", NULL};
 
-static const struct prog_sub call_subs[] = {
-	{"list", call_list, o_fmt, NULL, "c2c call list [--format table|csv|json]"},
-	{"show", call_show, o_fmt, NULL, "c2c call show CALL [--format table|csv|json]"},
-	{"open", call_open, o_open, NULL,
+static const struct cli_sub call_subs[] = {
+	{"list", call_list, o_fmt, NULL, 0, CLI_CSV, "c2c call list [--format table|csv|json]", NULL},
+	{"show", call_show, o_fmt, NULL, 0, CLI_CSV, "c2c call show CALL [--format table|csv|json]", NULL},
+	{"open", call_open, o_open, NULL, 0, CLI_CSV,
 	 "c2c call open --id ID --fy YEAR --title-ja TITLE [--title-en TITLE] --planned N "
-	 "--rounds YYYY-MM-DD..YYYY-MM-DD[,...] [--criteria ID:名前:WEIGHT,...] [--min-reviews N]"},
-	{"rank", call_rank, o_fmt, NULL, "c2c call rank CALL [--format table|csv|json]"},
+	 "--rounds YYYY-MM-DD..YYYY-MM-DD[,...] [--criteria ID:名前:WEIGHT,...] [--min-reviews N]", NULL},
+	{"rank", call_rank, o_fmt, NULL, 0, CLI_CSV, "c2c call rank CALL [--format table|csv|json]", NULL},
 };
 
 int cmd_call(int argc, char **argv, const struct cli_command *cmd, struct c2c_err *err)
 {
-	return prog_cli_run(argc, argv, cmd, call_subs, sizeof(call_subs) / sizeof(call_subs[0]), NULL, err);
+	static const struct cli_subs t = {CLI_SUBS(call_subs), NULL, NULL, NULL, NULL};
+	return cli_subs_run(argc, argv, cmd, &t, NULL, err);
 }
 
 /* ---- c2c proposal ------------------------------------------------------------- */
 
-static int proposal_submit(struct store *st, const struct cli_args *a, enum cli_format fmt, struct c2c_err *err)
+static int proposal_submit(struct cli_run *r, struct c2c_err *err)
 {
 	struct programme_proposal_spec p = {0};
 	char id[96], today[11], t[200];
 	int rc;
-	if ((rc = prog_need(a, "call", &p.call_id, err)) || (rc = prog_need(a, "body", &p.body, err)) ||
-	    (rc = prog_need(a, "partner", &p.partner, err)) || (rc = prog_need(a, "title-ja", &p.title_ja, err)) ||
-	    (rc = prog_need(a, "sector", &p.sector, err)) || (rc = prog_need(a, "outputs", &p.outputs, err)) ||
-	    (rc = prog_need(a, "budget-jpy", &p.budget_jpy, err)) || (rc = prog_need(a, "lead", &p.lead, err)) ||
-	    (rc = int_opt(a, "round", 1, 9, &p.round, err)))
+	if ((rc = cli_need(&r->a, "call", &p.call_id, err)) || (rc = cli_need(&r->a, "body", &p.body, err)) ||
+	    (rc = cli_need(&r->a, "partner", &p.partner, err)) || (rc = cli_need(&r->a, "title-ja", &p.title_ja, err)) ||
+	    (rc = cli_need(&r->a, "sector", &p.sector, err)) || (rc = cli_need(&r->a, "outputs", &p.outputs, err)) ||
+	    (rc = cli_need(&r->a, "budget-jpy", &p.budget_jpy, err)) || (rc = cli_need(&r->a, "lead", &p.lead, err)) ||
+	    (rc = int_opt(&r->a, "round", 1, 9, &p.round, err)))
 		return rc;
-	if (a->npos)
-		return c2c_err_set(err, C2C_EUSAGE, "unexpected argument '%s'", a->pos[0]);
-	p.submitted_on = day_opt(a, today);
-	p.title_en = cli_opt(a, "title-en");
-	p.theme_ja = cli_opt(a, "theme");
-	p.technology = cli_opt(a, "technology");
-	p.members = cli_opt(a, "members");
-	p.local_members = cli_opt(a, "local-members");
-	if ((rc = programme_proposal_submit(st, &p, id, sizeof(id), err)))
+	if (r->a.npos)
+		return c2c_err_set(err, C2C_EUSAGE, "unexpected argument '%s'", r->a.pos[0]);
+	p.submitted_on = day_opt(&r->a, today);
+	p.title_en = cli_opt(&r->a, "title-en");
+	p.theme_ja = cli_opt(&r->a, "theme");
+	p.technology = cli_opt(&r->a, "technology");
+	p.members = cli_opt(&r->a, "members");
+	p.local_members = cli_opt(&r->a, "local-members");
+	if ((rc = programme_proposal_submit(r->st, &p, id, sizeof(id), err)))
 		return rc;
 	snprintf(t, sizeof(t), "proposal %s submitted to %s on %s", id, p.call_id, p.submitted_on);
 	return prog_print_done(json_pack("{s:s, s:s, s:s}", "id", id, "call", p.call_id, "submitted_on",
-					 p.submitted_on), fmt, t);
+					 p.submitted_on), r->fmt, t);
 }
 
 static const char *const proposal_cols[] = {"id", "round", "submitted_on", "body_ja", "partner_ja", "sector",
 					    "budget_jpy", "status", "title_ja", NULL};
 
-static int proposal_list(struct store *st, const struct cli_args *a, enum cli_format fmt, struct c2c_err *err)
+static int proposal_list(struct cli_run *r, struct c2c_err *err)
 {
 	json_t *rows;
 	int rc;
-	if (a->npos)
-		return c2c_err_set(err, C2C_EUSAGE, "unexpected argument '%s'", a->pos[0]);
-	if ((rc = programme_proposals(st, cli_opt(a, "call"), cli_opt(a, "status"), NULL, &rows, err)))
+	if (r->a.npos)
+		return c2c_err_set(err, C2C_EUSAGE, "unexpected argument '%s'", r->a.pos[0]);
+	if ((rc = programme_proposals(r->st, cli_opt(&r->a, "call"), cli_opt(&r->a, "status"), NULL, &rows, err)))
 		return rc;
-	return prog_print(rows, fmt, proposal_cols);
+	return cli_print_drop(rows, r->fmt, proposal_cols);
 }
 
-static int proposal_show(struct store *st, const struct cli_args *a, enum cli_format fmt, struct c2c_err *err)
+static int proposal_show(struct cli_run *r, struct c2c_err *err)
 {
 	json_t *rows, *sheets, *p;
 	int rc;
-	const char *id = one_pos(a, "PROPOSAL", err, &rc);
-	if (!id || (rc = programme_proposals(st, NULL, NULL, id, &rows, err)))
+	const char *id = one_pos(&r->a, "PROPOSAL", err, &rc);
+	if (!id || (rc = programme_proposals(r->st, NULL, NULL, id, &rows, err)))
 		return rc;
-	if ((rc = programme_scores(st, NULL, id, &sheets, err))) {
+	if ((rc = programme_scores(r->st, NULL, id, &sheets, err))) {
 		json_decref(rows);
 		return rc;
 	}
 	p = json_incref(json_array_get(rows, 0));
 	json_decref(rows);
-	if (fmt == FMT_JSON) {
+	if (r->fmt == FMT_JSON) {
 		json_object_set_new(p, "scores", sheets);
-		return prog_print(p, fmt, NULL);
+		return cli_print_drop(p, r->fmt, NULL);
 	}
 	{	/* table and CSV: the proposal as field/value rows */
 		json_t *out = json_array(), *v;
@@ -249,7 +250,7 @@ static int proposal_show(struct store *st, const struct cli_args *a, enum cli_fo
 		}
 		json_decref(p);
 		json_decref(sheets);
-		return prog_print(out, fmt, NULL);
+		return cli_print_drop(out, r->fmt, NULL);
 	}
 }
 
@@ -260,7 +261,7 @@ static int proposal_decide(struct store *st, const struct cli_args *a, enum cli_
 	char today[11], t[400];
 	json_t *res;
 	int rc;
-	if (!(id = one_pos(a, "PROPOSAL", err, &rc)) || (rc = prog_need(a, "reason", &reason, err)))
+	if (!(id = one_pos(a, "PROPOSAL", err, &rc)) || (rc = cli_need(a, "reason", &reason, err)))
 		return rc;
 	if ((rc = programme_decide(st, id, select, reason, day_opt(a, today), &res, err)))
 		return rc;
@@ -275,14 +276,14 @@ static int proposal_decide(struct store *st, const struct cli_args *a, enum cli_
 	return prog_print_done(res, fmt, t);
 }
 
-static int proposal_select(struct store *st, const struct cli_args *a, enum cli_format fmt, struct c2c_err *err)
+static int proposal_select(struct cli_run *r, struct c2c_err *err)
 {
-	return proposal_decide(st, a, fmt, 1, err);
+	return proposal_decide(r->st, &r->a, r->fmt, 1, err);
 }
 
-static int proposal_reject(struct store *st, const struct cli_args *a, enum cli_format fmt, struct c2c_err *err)
+static int proposal_reject(struct cli_run *r, struct c2c_err *err)
 {
-	return proposal_decide(st, a, fmt, 0, err);
+	return proposal_decide(r->st, &r->a, r->fmt, 0, err);
 }
 
 static const char *const o_submit[] = {"call", "on", "round", "body", "partner", "title-ja", "title-en", "theme",
@@ -291,46 +292,46 @@ static const char *const o_submit[] = {"call", "on", "round", "body", "partner",
 static const char *const o_plist[] = {"call", "status", "format", NULL};
 static const char *const o_decide[] = {"reason", "on", "format", NULL};
 
-static const struct prog_sub proposal_subs[] = {
-	{"submit", proposal_submit, o_submit, NULL,
+static const struct cli_sub proposal_subs[] = {
+	{"submit", proposal_submit, o_submit, NULL, 0, CLI_CSV,
 	 "c2c proposal submit --call CALL [--on YYYY-MM-DD] [--round N] --body BODY --partner PLACE "
 	 "--title-ja TITLE [--title-en TITLE] [--theme TEXT] --sector SECTOR [--technology TEXT] "
 	 "--outputs institution_building;capacity_building;project_formation;jcm_equipment "
-	 "--budget-jpy YEN --lead CONSULTANT [--members A;B] [--local-members C;D]"},
-	{"list", proposal_list, o_plist, NULL,
-	 "c2c proposal list [--call CALL] [--status submitted|selected|rejected] [--format table|csv|json]"},
-	{"show", proposal_show, o_fmt, NULL, "c2c proposal show PROPOSAL [--format table|csv|json]"},
-	{"select", proposal_select, o_decide, NULL,
-	 "c2c proposal select PROPOSAL --reason TEXT [--on YYYY-MM-DD]   (becomes atlas data)"},
-	{"reject", proposal_reject, o_decide, NULL, "c2c proposal reject PROPOSAL --reason TEXT [--on YYYY-MM-DD]"},
+	 "--budget-jpy YEN --lead CONSULTANT [--members A;B] [--local-members C;D]", NULL},
+	{"list", proposal_list, o_plist, NULL, 0, CLI_CSV,
+	 "c2c proposal list [--call CALL] [--status submitted|selected|rejected] [--format table|csv|json]", NULL},
+	{"show", proposal_show, o_fmt, NULL, 0, CLI_CSV, "c2c proposal show PROPOSAL [--format table|csv|json]", NULL},
+	{"select", proposal_select, o_decide, NULL, 0, CLI_CSV,
+	 "c2c proposal select PROPOSAL --reason TEXT [--on YYYY-MM-DD]   (becomes atlas data)", NULL},
+	{"reject", proposal_reject, o_decide, NULL, 0, CLI_CSV, "c2c proposal reject PROPOSAL --reason TEXT [--on YYYY-MM-DD]", NULL},
 };
 
 int cmd_proposal(int argc, char **argv, const struct cli_command *cmd, struct c2c_err *err)
 {
-	return prog_cli_run(argc, argv, cmd, proposal_subs, sizeof(proposal_subs) / sizeof(proposal_subs[0]), NULL,
-			    err);
+	static const struct cli_subs t = {CLI_SUBS(proposal_subs), NULL, NULL, NULL, NULL};
+	return cli_subs_run(argc, argv, cmd, &t, NULL, err);
 }
 
 /* ---- c2c score ----------------------------------------------------------------- */
 
-static int score_give(struct store *st, const struct cli_args *a, enum cli_format fmt, struct c2c_err *err)
+static int score_give(struct cli_run *r, struct c2c_err *err)
 {
 	struct programme_point pts[CLI_MAX_ARGS];
 	char names[CLI_MAX_ARGS][65], t[200];
 	const char *reviewer;
 	size_t n = 0;
 	int rc;
-	if ((rc = prog_need(a, "reviewer", &reviewer, err)))
+	if ((rc = cli_need(&r->a, "reviewer", &reviewer, err)))
 		return rc;
-	if (a->npos < 2)
+	if (r->a.npos < 2)
 		return c2c_err_set(err, C2C_EUSAGE, "give the PROPOSAL and CRITERION=POINTS for each criterion");
-	for (size_t i = 1; i < a->npos; i++) {
-		const char *eq = strchr(a->pos[i], '=');
+	for (size_t i = 1; i < r->a.npos; i++) {
+		const char *eq = strchr(r->a.pos[i], '=');
 		char *end;
 		long v;
-		if (!eq || eq == a->pos[i] || (size_t)(eq - a->pos[i]) >= sizeof(names[0]))
-			return c2c_err_set(err, C2C_EUSAGE, "'%s' is not CRITERION=POINTS", a->pos[i]);
-		snprintf(names[n], sizeof(names[n]), "%.*s", (int)(eq - a->pos[i]), a->pos[i]);
+		if (!eq || eq == r->a.pos[i] || (size_t)(eq - r->a.pos[i]) >= sizeof(names[0]))
+			return c2c_err_set(err, C2C_EUSAGE, "'%s' is not CRITERION=POINTS", r->a.pos[i]);
+		snprintf(names[n], sizeof(names[n]), "%.*s", (int)(eq - r->a.pos[i]), r->a.pos[i]);
 		errno = 0;
 		v = strtol(eq + 1, &end, 10);
 		if (errno || *end || end == eq + 1 || v < 0 || v > 1000)
@@ -339,69 +340,68 @@ static int score_give(struct store *st, const struct cli_args *a, enum cli_forma
 		pts[n].points = (int)v;
 		n++;
 	}
-	if ((rc = programme_score(st, a->pos[0], reviewer, pts, n, cli_opt(a, "replace") != NULL, err)))
+	if ((rc = programme_score(r->st, r->a.pos[0], reviewer, pts, n, cli_opt(&r->a, "replace") != NULL, err)))
 		return rc;
-	snprintf(t, sizeof(t), "proposal %s scored by %s on %zu criteri%s", a->pos[0], reviewer, n,
+	snprintf(t, sizeof(t), "proposal %s scored by %s on %zu criteri%s", r->a.pos[0], reviewer, n,
 		 n == 1 ? "on" : "a");
-	return prog_print_done(json_pack("{s:s, s:s, s:i}", "proposal", a->pos[0], "reviewer", reviewer,
-					 "criteria", (int)n), fmt, t);
+	return prog_print_done(json_pack("{s:s, s:s, s:i}", "proposal", r->a.pos[0], "reviewer", reviewer,
+					 "criteria", (int)n), r->fmt, t);
 }
 
-static int score_reviewer(struct store *st, const struct cli_args *a, enum cli_format fmt, struct c2c_err *err)
+static int score_reviewer(struct cli_run *r, struct c2c_err *err)
 {
 	const char *id, *name;
 	char t[200];
 	int rc;
-	if (a->npos != 1 || strcmp(a->pos[0], "add"))
+	if (r->a.npos != 1 || strcmp(r->a.pos[0], "add"))
 		return c2c_err_set(err, C2C_EUSAGE, "reviewer: use 'reviewer add'");
-	if ((rc = prog_need(a, "id", &id, err)) || (rc = prog_need(a, "name", &name, err)))
+	if ((rc = cli_need(&r->a, "id", &id, err)) || (rc = cli_need(&r->a, "name", &name, err)))
 		return rc;
-	if ((rc = programme_reviewer_add(st, id, name, cli_opt(a, "body"), cli_opt(a, "affiliation"), err)))
+	if ((rc = programme_reviewer_add(r->st, id, name, cli_opt(&r->a, "body"), cli_opt(&r->a, "affiliation"), err)))
 		return rc;
 	snprintf(t, sizeof(t), "reviewer %s added", id);
-	return prog_print_done(json_pack("{s:s, s:s}", "id", id, "name", name), fmt, t);
+	return prog_print_done(json_pack("{s:s, s:s}", "id", id, "name", name), r->fmt, t);
 }
 
-static int score_reviewers(struct store *st, const struct cli_args *a, enum cli_format fmt, struct c2c_err *err)
+static int score_reviewers(struct cli_run *r, struct c2c_err *err)
 {
 	json_t *rows;
 	int rc;
-	(void)a;
-	if ((rc = programme_reviewers(st, &rows, err)))
+	if ((rc = programme_reviewers(r->st, &rows, err)))
 		return rc;
-	return prog_print(rows, fmt, NULL);
+	return cli_print_drop(rows, r->fmt, NULL);
 }
 
-static int score_list(struct store *st, const struct cli_args *a, enum cli_format fmt, struct c2c_err *err)
+static int score_list(struct cli_run *r, struct c2c_err *err)
 {
 	json_t *rows;
 	int rc;
-	if ((rc = programme_scores(st, cli_opt(a, "call"), cli_opt(a, "proposal"), &rows, err)))
+	if ((rc = programme_scores(r->st, cli_opt(&r->a, "call"), cli_opt(&r->a, "proposal"), &rows, err)))
 		return rc;
-	return prog_print(rows, fmt, NULL);
+	return cli_print_drop(rows, r->fmt, NULL);
 }
 
 /* The spread, criterion by criterion: one row per proposal and criterion. */
-static int score_spread(struct store *st, const struct cli_args *a, enum cli_format fmt, struct c2c_err *err)
+static int score_spread(struct cli_run *r, struct c2c_err *err)
 {
 	static const char *const cols[] = {"proposal", "criterion", "min", "max", "range", "mean", "flag", NULL};
 	const char *call;
-	json_t *rows, *r, *out;
+	json_t *rows, *row, *out;
 	size_t i;
 	int rc;
-	if ((rc = prog_need(a, "call", &call, err)) || (rc = programme_rank(st, call, &rows, err)))
+	if ((rc = cli_need(&r->a, "call", &call, err)) || (rc = programme_rank(r->st, call, &rows, err)))
 		return rc;
 	out = json_array();
-	json_array_foreach(rows, i, r) {
+	json_array_foreach(rows, i, row) {
 		const char *k;
 		json_t *c;
-		json_object_foreach(json_object_get(r, "criteria"), k, c) {
+		json_object_foreach(json_object_get(row, "criteria"), k, c) {
 			long long m = json_integer_value(json_object_get(c, "mean_x100"));
 			long long range = json_integer_value(json_object_get(c, "range"));
 			char mean[32];
 			snprintf(mean, sizeof(mean), "%lld.%02lld", m / 100, m % 100);
 			json_array_append_new(out, json_pack("{s:s, s:s, s:I, s:I, s:I, s:s, s:I, s:s}",
-				"proposal", json_string_value(json_object_get(r, "id")), "criterion", k,
+				"proposal", json_string_value(json_object_get(row, "id")), "criterion", k,
 				"min", json_integer_value(json_object_get(c, "min")),
 				"max", json_integer_value(json_object_get(c, "max")), "range", (json_int_t)range,
 				"mean", mean, "mean_x100", (json_int_t)m,
@@ -409,7 +409,7 @@ static int score_spread(struct store *st, const struct cli_args *a, enum cli_for
 		}
 	}
 	json_decref(rows);
-	return prog_print(out, fmt, cols);
+	return cli_print_drop(out, r->fmt, cols);
 }
 
 static const char *const o_give[] = {"reviewer", "format", NULL};
@@ -418,20 +418,20 @@ static const char *const o_reviewer[] = {"id", "name", "body", "affiliation", "f
 static const char *const o_slist[] = {"call", "proposal", "format", NULL};
 static const char *const o_spread[] = {"call", "format", NULL};
 
-static const struct prog_sub score_default = {
-	"", score_give, o_give, f_replace,
-	"c2c score PROPOSAL --reviewer REVIEWER CRITERION=POINTS... [--replace]   (points 1-5, every criterion)"};
+static const struct cli_sub score_default = {
+	"", score_give, o_give, f_replace, 0, CLI_CSV,
+	"c2c score PROPOSAL --reviewer REVIEWER CRITERION=POINTS... [--replace]   (points 1-5, every criterion)", NULL};
 
-static const struct prog_sub score_subs[] = {
-	{"reviewer", score_reviewer, o_reviewer, NULL,
-	 "c2c score reviewer add --id ID --name NAME [--body PLACE] [--affiliation TEXT]"},
-	{"reviewers", score_reviewers, o_fmt, NULL, "c2c score reviewers [--format table|csv|json]"},
-	{"list", score_list, o_slist, NULL, "c2c score list [--call CALL] [--proposal PROPOSAL] [--format table|csv|json]"},
-	{"spread", score_spread, o_spread, NULL, "c2c score spread --call CALL [--format table|csv|json]"},
+static const struct cli_sub score_subs[] = {
+	{"reviewer", score_reviewer, o_reviewer, NULL, 0, CLI_CSV,
+	 "c2c score reviewer add --id ID --name NAME [--body PLACE] [--affiliation TEXT]", NULL},
+	{"reviewers", score_reviewers, o_fmt, NULL, 0, CLI_CSV, "c2c score reviewers [--format table|csv|json]", NULL},
+	{"list", score_list, o_slist, NULL, 0, CLI_CSV, "c2c score list [--call CALL] [--proposal PROPOSAL] [--format table|csv|json]", NULL},
+	{"spread", score_spread, o_spread, NULL, 0, CLI_CSV, "c2c score spread --call CALL [--format table|csv|json]", NULL},
 };
 
 int cmd_score(int argc, char **argv, const struct cli_command *cmd, struct c2c_err *err)
 {
-	return prog_cli_run(argc, argv, cmd, score_subs, sizeof(score_subs) / sizeof(score_subs[0]), &score_default,
-			    err);
+	static const struct cli_subs t = {CLI_SUBS(score_subs), &score_default, NULL, NULL, NULL};
+	return cli_subs_run(argc, argv, cmd, &t, NULL, err);
 }

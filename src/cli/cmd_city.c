@@ -4,7 +4,7 @@
  * cmd_city_scenario.c).  Thin: options in, one city/ call, rows out.
  */
 #include "core/json.h"
-#include "cli.h"
+#include "subcmd.h"
 #include "city/city.h"
 #include "core/strbuf.h"
 
@@ -13,21 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-int city_cli_scenario(int argc, char **argv, const struct cli_command *cmd, struct c2c_err *err);
-
-struct city_sub {
-	const char *name;
-	int (*fn)(struct store *st, const struct cli_args *a, enum cli_format fmt, struct c2c_err *err);
-	const char *const *opts;
-	int csv; /* --format csv allowed */
-	const char *usage;
-};
-
-static int need(const struct cli_args *a, const char *name, const char **out, struct c2c_err *err)
-{
-	*out = cli_opt(a, name);
-	return *out ? 0 : c2c_err_set(err, C2C_EUSAGE, "--%s is required", name);
-}
+extern const struct cli_subs city_scenario_subs;
 
 static int need_year(const struct cli_args *a, int *year, struct c2c_err *err)
 {
@@ -55,32 +41,6 @@ static void print_json(json_t *o)
 	json_decref(o);
 }
 
-/* A whole file into memory, capped like every other input. */
-static int slurp(const char *path, struct strbuf *sb, struct c2c_err *err)
-{
-	FILE *fp = strcmp(path, "-") ? fopen(path, "rb") : stdin;
-	char buf[65536];
-	size_t n;
-	if (!fp)
-		return c2c_err_set(err, C2C_EIO, "%s: cannot open: %s", path, strerror(errno));
-	strbuf_init(sb, 0);
-	while ((n = fread(buf, 1, sizeof(buf), fp)) > 0)
-		if (strbuf_add(sb, buf, n)) {
-			if (fp != stdin)
-				fclose(fp);
-			return c2c_err_set(err, C2C_EINPUT, "%s: larger than the %zu MiB c2c reads", path,
-					   (size_t)STRBUF_DEFAULT_CAP >> 20);
-		}
-	if (ferror(fp)) {
-		if (fp != stdin)
-			fclose(fp);
-		return c2c_err_set(err, C2C_EIO, "%s: read error", path);
-	}
-	if (fp != stdin)
-		fclose(fp);
-	return 0;
-}
-
 static void tonnes_text(char *buf, size_t n, double t)
 {
 	snprintf(buf, n, "%.3f", t);
@@ -88,12 +48,10 @@ static void tonnes_text(char *buf, size_t n, double t)
 
 /* ---- gpc ------------------------------------------------------------------------------- */
 
-static int sub_gpc(struct store *st, const struct cli_args *a, enum cli_format fmt, struct c2c_err *err)
+static int sub_gpc(struct cli_run *r, struct c2c_err *err)
 {
 	static const char *const cols[] = {"ref", "scope", "level", "subsector_name", "name", NULL};
 	json_t *rows = json_array();
-	(void)st;
-	(void)a;
 	(void)err;
 	for (size_t i = 0; i < city_gpc_n; i++) {
 		const struct gpc_row *g = &city_gpc[i];
@@ -103,7 +61,7 @@ static int sub_gpc(struct store *st, const struct cli_args *a, enum cli_format f
 						      "name", g->name, "scope", g->scope, "level",
 						      city_gpc_level_name(g->level), "source", g->source));
 	}
-	return print(rows, fmt, cols);
+	return print(rows, r->fmt, cols);
 }
 
 /* ---- inventory -------------------------------------------------------------------------- */
@@ -113,23 +71,23 @@ static int inv_load(struct store *st, const struct cli_args *a, struct city_inve
 {
 	const char *place;
 	int year, rc;
-	if ((rc = need(a, "place", &place, err)) || (rc = need_year(a, &year, err)))
+	if ((rc = cli_need(a, "place", &place, err)) || (rc = need_year(a, &year, err)))
 		return rc;
 	return city_inventory_load(st, place, year, inv, err);
 }
 
-static int sub_inv_add(struct store *st, const struct cli_args *a, enum cli_format fmt, struct c2c_err *err)
+static int sub_inv_add(struct cli_run *r, struct c2c_err *err)
 {
 	const char *names[CLI_MAX_OPTS], *values[CLI_MAX_OPTS], *place;
 	char buf[CLI_MAX_OPTS][24];
 	struct city_inv_row row;
 	size_t n = 0;
 	int year, rc;
-	if ((rc = need(a, "place", &place, err)) || (rc = need_year(a, &year, err)))
+	if ((rc = cli_need(&r->a, "place", &place, err)) || (rc = need_year(&r->a, &year, err)))
 		return rc;
 	/* every other option is a column of the row, '-' for '_' */
-	for (size_t i = 0; i < a->nopts; i++) {
-		const char *nm = a->opt_name[i];
+	for (size_t i = 0; i < r->a.nopts; i++) {
+		const char *nm = r->a.opt_name[i];
 		size_t len = strcspn(nm, "=");
 		if (!strncmp(nm, "place", len) || !strncmp(nm, "year", len) || !strncmp(nm, "gwp", len) ||
 		    !strncmp(nm, "format", len))
@@ -139,12 +97,12 @@ static int sub_inv_add(struct store *st, const struct cli_args *a, enum cli_form
 			if (*p == '-')
 				*p = '_';
 		names[n] = buf[n];
-		values[n++] = a->opt_value[i];
+		values[n++] = r->a.opt_value[i];
 	}
 	if ((rc = city_inv_row_from_fields(&row, names, values, n, "inventory add", err)) ||
-	    (rc = city_inventory_add_row(st, place, year, cli_opt(a, "gwp"), &row, err)))
+	    (rc = city_inventory_add_row(r->st, place, year, cli_opt(&r->a, "gwp"), &row, err)))
 		return rc;
-	if (fmt == FMT_JSON)
+	if (r->fmt == FMT_JSON)
 		print_json(json_pack("{s:s, s:i, s:s, s:s}", "place_id", place, "year", year, "gpc_ref", row.ref, "row",
 				     row.key[0] ? "keyed" : row.has_activity ? "filled" : "cleared"));
 	else
@@ -153,43 +111,42 @@ static int sub_inv_add(struct store *st, const struct cli_args *a, enum cli_form
 	return 0;
 }
 
-static int sub_inv_import(struct store *st, const struct cli_args *a, enum cli_format fmt, struct c2c_err *err)
+static int sub_inv_import(struct cli_run *r, struct c2c_err *err)
 {
 	struct city_inv_row *rows;
 	const char *place;
 	size_t n, filled = 0, keyed = 0;
 	int year, rc;
-	if (a->npos != 1)
+	if (r->a.npos != 1)
 		return c2c_err_set(err, C2C_EUSAGE, "inventory import: give one FILE.csv or FILE.xlsx");
-	if ((rc = need(a, "place", &place, err)) || (rc = need_year(a, &year, err)))
+	if ((rc = cli_need(&r->a, "place", &place, err)) || (rc = need_year(&r->a, &year, err)))
 		return rc;
-	if ((rc = city_inventory_read_file(a->pos[0], &rows, &n, err)))
+	if ((rc = city_inventory_read_file(r->a.pos[0], &rows, &n, err)))
 		return rc;
-	rc = city_inventory_replace(st, place, year, cli_opt(a, "gwp"), rows, n, err);
+	rc = city_inventory_replace(r->st, place, year, cli_opt(&r->a, "gwp"), rows, n, err);
 	for (size_t i = 0; i < n; i++) {
 		filled += rows[i].has_activity;
 		keyed += rows[i].key[0] != 0;
 	}
 	free(rows);
-	if (!rc && fmt == FMT_JSON)
-		print_json(json_pack("{s:s, s:s, s:i, s:I, s:I}", "file", a->pos[0], "place_id", place, "year", year,
+	if (!rc && r->fmt == FMT_JSON)
+		print_json(json_pack("{s:s, s:s, s:i, s:I, s:I}", "file", r->a.pos[0], "place_id", place, "year", year,
 				     "rows_filled", (json_int_t)filled, "rows_keyed", (json_int_t)keyed));
 	else if (!rc)
-		printf("%s: inventory %s %d: %zu rows filled, %zu keyed, in one transaction\n", a->pos[0], place,
+		printf("%s: inventory %s %d: %zu rows filled, %zu keyed, in one transaction\n", r->a.pos[0], place,
 		       year, filled, keyed);
 	return rc;
 }
 
-static int sub_inv_export(struct store *st, const struct cli_args *a, enum cli_format fmt, struct c2c_err *err)
+static int sub_inv_export(struct cli_run *r, struct c2c_err *err)
 {
 	struct city_inventory *inv = malloc(sizeof(*inv));
-	const char *out = cli_opt(a, "output"), *f = cli_opt(a, "format");
+	const char *out = cli_opt(&r->a, "output"), *f = cli_opt(&r->a, "format");
 	FILE *fp = stdout;
 	int rc;
-	(void)fmt;
 	if (!inv)
 		return c2c_err_set(err, C2C_ENOMEM, "out of memory");
-	if ((rc = inv_load(st, a, inv, err)))
+	if ((rc = inv_load(r->st, &r->a, inv, err)))
 		goto done;
 	if (f && !strcmp(f, "xlsx")) {
 		if (!out)
@@ -220,7 +177,7 @@ done:
 	return rc;
 }
 
-static int sub_inv_show(struct store *st, const struct cli_args *a, enum cli_format fmt, struct c2c_err *err)
+static int sub_inv_show(struct cli_run *r, struct c2c_err *err)
 {
 	static const char *const cols[] = {"gpc_ref", "scope", "level", "notation_key", "activity_value",
 					   "activity_unit", "ef_unit", "co2e_t", NULL};
@@ -228,16 +185,16 @@ static int sub_inv_show(struct store *st, const struct cli_args *a, enum cli_for
 	int rc;
 	if (!inv)
 		return c2c_err_set(err, C2C_ENOMEM, "out of memory");
-	if ((rc = inv_load(st, a, inv, err)))
+	if ((rc = inv_load(r->st, &r->a, inv, err)))
 		goto done;
-	if (fmt == FMT_JSON) {
+	if (r->fmt == FMT_JSON) {
 		print_json(city_inventory_json(inv));
-	} else if (fmt == FMT_CSV) {
+	} else if (r->fmt == FMT_CSV) {
 		rc = city_inventory_write_csv(inv, stdout, err);
 	} else {
 		const struct city_inv_totals *t = &inv->totals;
 		char b[7][40];
-		print(city_inventory_rows_json(inv), fmt, cols);
+		print(city_inventory_rows_json(inv), r->fmt, cols);
 		tonnes_text(b[0], sizeof(b[0]), (double)t->basic_kg / 1000);
 		tonnes_text(b[1], sizeof(b[1]), (double)t->basic_plus_kg / 1000);
 		printf("inventory %s %d (GWP %s): BASIC %s t CO2e, BASIC+ %s t CO2e\n", inv->place, inv->year,
@@ -258,7 +215,7 @@ done:
 	return rc;
 }
 
-static int sub_inv_check(struct store *st, const struct cli_args *a, enum cli_format fmt, struct c2c_err *err)
+static int sub_inv_check(struct cli_run *r, struct c2c_err *err)
 {
 	static const char *const cols[] = {"gpc_ref", "level", "scope", "subsector", "name", NULL};
 	struct city_inventory *inv = malloc(sizeof(*inv));
@@ -267,21 +224,21 @@ static int sub_inv_check(struct store *st, const struct cli_args *a, enum cli_fo
 	int rc;
 	if (!inv)
 		return c2c_err_set(err, C2C_ENOMEM, "out of memory");
-	if ((rc = inv_load(st, a, inv, err)))
+	if ((rc = inv_load(r->st, &r->a, inv, err)))
 		goto done;
 	rows = city_inventory_check(inv, &missing);
-	if (fmt == FMT_JSON) {
+	if (r->fmt == FMT_JSON) {
 		print_json(json_pack("{s:s, s:i, s:b, s:I, s:o}", "place_id", inv->place, "year", inv->year,
 				     "basic_complete", missing == 0, "basic_missing", (json_int_t)missing,
 				     "rows", rows));
 	} else {
-		print(rows, fmt, cols);
+		print(rows, r->fmt, cols);
 	}
 	if (missing) {
 		rc = c2c_err_set(err, C2C_EINPUT, "inventory %s %d: %zu BASIC row%s neither filled nor keyed",
 				 inv->place, inv->year, missing, missing == 1 ? "" : "s");
 		c2c_err_hint(err, "fill them, or give a notation key (NO, NE, C, IE) with an explanation");
-	} else if (fmt != FMT_JSON) {
+	} else if (r->fmt != FMT_JSON) {
 		printf("inventory %s %d: every BASIC row is filled or keyed\n", inv->place, inv->year);
 	}
 done:
@@ -289,60 +246,57 @@ done:
 	return rc;
 }
 
-static int sub_inv_list(struct store *st, const struct cli_args *a, enum cli_format fmt, struct c2c_err *err)
+static int sub_inv_list(struct cli_run *r, struct c2c_err *err)
 {
 	json_t *rows;
-	int rc = city_inventories(st, &rows, err);
-	(void)a;
-	return rc ? rc : print(rows, fmt, NULL);
+	int rc = city_inventories(r->st, &rows, err);
+	return rc ? rc : print(rows, r->fmt, NULL);
 }
 
 /* ---- indicators ----------------------------------------------------------------------------- */
 
-static int sub_ind_frameworks(struct store *st, const struct cli_args *a, enum cli_format fmt, struct c2c_err *err)
+static int sub_ind_frameworks(struct cli_run *r, struct c2c_err *err)
 {
 	static const char *const cols[] = {"id", "name_en", "kind", "indicators", "source", NULL};
 	json_t *rows;
-	int rc = city_frameworks(st, &rows, err);
-	(void)a;
-	return rc ? rc : print(rows, fmt, cols);
+	int rc = city_frameworks(r->st, &rows, err);
+	return rc ? rc : print(rows, r->fmt, cols);
 }
 
-static int sub_ind_list(struct store *st, const struct cli_args *a, enum cli_format fmt, struct c2c_err *err)
+static int sub_ind_list(struct cli_run *r, struct c2c_err *err)
 {
 	static const char *const cols[] = {"indicator_id", "line", "name_en", "measure_id", "comparator",
 					   "target", "unit", "target_year_ja", NULL};
 	json_t *rows;
-	int rc = city_indicators(st, cli_opt(a, "framework"), &rows, err);
-	return rc ? rc : print(rows, fmt, cols);
+	int rc = city_indicators(r->st, cli_opt(&r->a, "framework"), &rows, err);
+	return rc ? rc : print(rows, r->fmt, cols);
 }
 
-static int sub_ind_observations(struct store *st, const struct cli_args *a, enum cli_format fmt,
-				struct c2c_err *err)
+static int sub_ind_observations(struct cli_run *r, struct c2c_err *err)
 {
 	static const char *const cols[] = {"place_id", "measure_id", "year", "value", "source", NULL};
 	json_t *rows;
-	int rc = city_observations(st, cli_opt(a, "place"), &rows, err);
-	return rc ? rc : print(rows, fmt, cols);
+	int rc = city_observations(r->st, cli_opt(&r->a, "place"), &rows, err);
+	return rc ? rc : print(rows, r->fmt, cols);
 }
 
-static int sub_ind_observe(struct store *st, const struct cli_args *a, enum cli_format fmt, struct c2c_err *err)
+static int sub_ind_observe(struct cli_run *r, struct c2c_err *err)
 {
 	const char *place, *measure, *value, *source;
 	char *end;
 	double v;
 	int year, rc;
-	if ((rc = need(a, "place", &place, err)) || (rc = need(a, "measure", &measure, err)) ||
-	    (rc = need_year(a, &year, err)) || (rc = need(a, "value", &value, err)) ||
-	    (rc = need(a, "source", &source, err)))
+	if ((rc = cli_need(&r->a, "place", &place, err)) || (rc = cli_need(&r->a, "measure", &measure, err)) ||
+	    (rc = need_year(&r->a, &year, err)) || (rc = cli_need(&r->a, "value", &value, err)) ||
+	    (rc = cli_need(&r->a, "source", &source, err)))
 		return rc;
 	errno = 0;
 	v = strtod(value, &end);
 	if (!*value || *end || errno)
 		return c2c_err_set(err, C2C_EUSAGE, "--value: '%s' is not a number", value);
-	if ((rc = city_observe(st, place, measure, year, v, source, err)))
+	if ((rc = city_observe(r->st, place, measure, year, v, source, err)))
 		return rc;
-	if (fmt == FMT_JSON)
+	if (r->fmt == FMT_JSON)
 		print_json(json_pack("{s:s, s:s, s:i, s:f, s:s}", "place_id", place, "measure_id", measure, "year", year,
 				     "value", v, "source", source));
 	else
@@ -350,62 +304,66 @@ static int sub_ind_observe(struct store *st, const struct cli_args *a, enum cli_
 	return 0;
 }
 
-static int sub_ind_import(struct store *st, const struct cli_args *a, enum cli_format fmt, struct c2c_err *err)
+static int sub_ind_import(struct cli_run *r, struct c2c_err *err)
 {
 	struct strbuf sb;
 	size_t rows = 0;
 	int rc;
-	if (a->npos != 1)
+	if (r->a.npos != 1)
 		return c2c_err_set(err, C2C_EUSAGE, "indicators import: give one observations FILE.csv");
-	if (!(rc = slurp(a->pos[0], &sb, err)))
-		rc = city_observations_import(st, sb.buf ? sb.buf : "", sb.len, a->pos[0], &rows, err);
+	strbuf_init(&sb, 0);
+	if (!(rc = cli_read_file(r->a.pos[0], &sb, err)))
+		rc = city_observations_import(r->st, sb.buf ? sb.buf : "", sb.len, r->a.pos[0], &rows, err);
 	strbuf_release(&sb);
-	if (!rc && fmt == FMT_JSON)
-		print_json(json_pack("{s:s, s:I}", "file", a->pos[0], "observations", (json_int_t)rows));
+	if (!rc && r->fmt == FMT_JSON)
+		print_json(json_pack("{s:s, s:I}", "file", r->a.pos[0], "observations", (json_int_t)rows));
 	else if (!rc)
-		printf("%s: %zu observation%s imported in one transaction\n", a->pos[0], rows, rows == 1 ? "" : "s");
+		printf("%s: %zu observation%s imported in one transaction\n", r->a.pos[0], rows, rows == 1 ? "" : "s");
 	return rc;
 }
 
-static int sub_ind_import_framework(struct store *st, const struct cli_args *a, enum cli_format fmt,
-				    struct c2c_err *err)
-{
+struct framework_files {
 	struct strbuf fw, ind;
-	size_t rows = 0;
+	const char *fw_name, *ind_name;
+	size_t rows;
+};
+
+static int import_framework(struct store *st, void *ctx, struct c2c_err *err)
+{
+	struct framework_files *f = ctx;
+	return city_framework_import(st, f->fw.buf ? f->fw.buf : "", f->fw.len, f->fw_name,
+				     f->ind.buf ? f->ind.buf : "", f->ind.len, f->ind_name, &f->rows, err);
+}
+
+static int sub_ind_import_framework(struct cli_run *r, struct c2c_err *err)
+{
+	struct framework_files f = {.fw_name = r->a.pos[0], .ind_name = r->a.pos[1]};
 	int rc;
-	(void)fmt;
-	if (a->npos != 2)
+	if (r->a.npos != 2)
 		return c2c_err_set(err, C2C_EUSAGE, "import-framework: give FRAMEWORKS.csv and INDICATORS.csv");
-	strbuf_init(&ind, 0);
-	if ((rc = slurp(a->pos[0], &fw, err)) || (rc = slurp(a->pos[1], &ind, err)))
-		goto out;
-	if ((rc = store_begin(st, err)))
-		goto out;
-	if ((rc = city_framework_import(st, fw.buf ? fw.buf : "", fw.len, a->pos[0], ind.buf ? ind.buf : "",
-					ind.len, a->pos[1], &rows, err)) ||
-	    (rc = store_commit(st, err)))
-		store_rollback(st);
-	else
-		printf("%s, %s: %zu rows imported in one transaction\n", a->pos[0], a->pos[1], rows);
-out:
-	strbuf_release(&fw);
-	strbuf_release(&ind);
+	strbuf_init(&f.fw, 0);
+	strbuf_init(&f.ind, 0);
+	if (!(rc = cli_read_file(f.fw_name, &f.fw, err)) && !(rc = cli_read_file(f.ind_name, &f.ind, err)) &&
+	    !(rc = store_tx(r->st, NULL, import_framework, &f, err)))
+		printf("%s, %s: %zu rows imported in one transaction\n", f.fw_name, f.ind_name, f.rows);
+	strbuf_release(&f.fw);
+	strbuf_release(&f.ind);
 	return rc;
 }
 
-static int sub_ind_evaluate(struct store *st, const struct cli_args *a, enum cli_format fmt, struct c2c_err *err)
+static int sub_ind_evaluate(struct cli_run *r, struct c2c_err *err)
 {
 	static const char *const cols[] = {"indicator", "line", "measure_id", "comparator", "target", "unit",
 					   "target_year", "year", "value", "status", "due", "trend", NULL};
-	const char *place, *fw = cli_opt(a, "framework");
+	const char *place, *fw = cli_opt(&r->a, "framework");
 	json_t *out, *ind, *line, *rows;
 	size_t i, k;
 	int year = 0, rc;
-	if ((rc = need(a, "place", &place, err)) || (rc = cli_opt_int(a, "year", 1900, 2200, &year, err)))
+	if ((rc = cli_need(&r->a, "place", &place, err)) || (rc = cli_opt_int(&r->a, "year", 1900, 2200, &year, err)))
 		return rc;
-	if ((rc = city_evaluate(st, place, fw ? fw : "tianjin-eco-city", year, &out, err)))
+	if ((rc = city_evaluate(r->st, place, fw ? fw : "tianjin-eco-city", year, &out, err)))
 		return rc;
-	if (fmt == FMT_JSON) {
+	if (r->fmt == FMT_JSON) {
 		print_json(out);
 		return 0;
 	}
@@ -426,8 +384,8 @@ static int sub_ind_evaluate(struct store *st, const struct cli_args *a, enum cli
 			json_array_append_new(rows, r);
 		}
 	}
-	print(rows, fmt, cols);
-	if (fmt == FMT_TABLE) {
+	print(rows, r->fmt, cols);
+	if (r->fmt == FMT_TABLE) {
 		json_t *s = json_object_get(out, "summary");
 		printf("%s, %s: %lld indicators: %lld met, %lld not met, %lld no data\n", place,
 		       json_string_value(json_object_get(out, "framework")),
@@ -454,108 +412,47 @@ static const char *const o_observations[] = {"place", "format", NULL};
 static const char *const o_observe[] = {"place", "measure", "year", "value", "source", "format", NULL};
 static const char *const o_evaluate[] = {"place", "framework", "year", "format", NULL};
 
-static const struct city_sub inventory_subs[] = {
-	{"add", sub_inv_add, o_inv_add, 0,
+static const struct cli_sub inventory_subs[] = {
+	{"add", sub_inv_add, o_inv_add, NULL, 0, 0,
 	 "c2c city inventory add --place ID --year YYYY [--gwp AR5|AR6] --gpc-ref REF"
 	 " (--activity-value N --activity-unit U --ef-co2 N [--ef-ch4 N] [--ef-n2o N] --ef-unit kg/U --ef-source TEXT"
-	 " | --notation-key NO|NE|C|IE --explanation TEXT) [--format json]"},
-	{"import", sub_inv_import, o_inv_import, 0,
-	 "c2c city inventory import FILE.csv|FILE.xlsx --place ID --year YYYY [--gwp AR5|AR6] [--format json]"},
-	{"export", sub_inv_export, o_inv_export, 0,
-	 "c2c city inventory export --place ID --year YYYY [--format csv|xlsx|json] [--output FILE]"},
-	{"show", sub_inv_show, o_inv, 1, "c2c city inventory show --place ID --year YYYY [--format table|csv|json]"},
-	{"check", sub_inv_check, o_inv, 1, "c2c city inventory check --place ID --year YYYY [--format table|csv|json]"},
-	{"list", sub_inv_list, o_fmt, 1, "c2c city inventory list [--format table|csv|json]"},
+	 " | --notation-key NO|NE|C|IE --explanation TEXT) [--format json]", NULL},
+	{"import", sub_inv_import, o_inv_import, NULL, 0, 0,
+	 "c2c city inventory import FILE.csv|FILE.xlsx --place ID --year YYYY [--gwp AR5|AR6] [--format json]", NULL},
+	{"export", sub_inv_export, o_inv_export, NULL, 0, CLI_OWN_FORMAT,
+	 "c2c city inventory export --place ID --year YYYY [--format csv|xlsx|json] [--output FILE]", NULL},
+	{"show", sub_inv_show, o_inv, NULL, 0, CLI_CSV, "c2c city inventory show --place ID --year YYYY [--format table|csv|json]", NULL},
+	{"check", sub_inv_check, o_inv, NULL, 0, CLI_CSV, "c2c city inventory check --place ID --year YYYY [--format table|csv|json]", NULL},
+	{"list", sub_inv_list, o_fmt, NULL, 0, CLI_CSV, "c2c city inventory list [--format table|csv|json]", NULL},
 };
 
-static const struct city_sub indicator_subs[] = {
-	{"frameworks", sub_ind_frameworks, o_fmt, 1, "c2c city indicators frameworks [--format table|csv|json]"},
-	{"list", sub_ind_list, o_ind_list, 1, "c2c city indicators list [--framework ID] [--format table|csv|json]"},
-	{"observe", sub_ind_observe, o_observe, 0,
-	 "c2c city indicators observe --place ID --measure ID --year YYYY --value N --source TEXT [--format json]"},
-	{"observations", sub_ind_observations, o_observations, 1,
-	 "c2c city indicators observations [--place ID] [--format table|csv|json]"},
-	{"import", sub_ind_import, o_fmt, 0, "c2c city indicators import OBSERVATIONS.csv [--format json]"},
-	{"import-framework", sub_ind_import_framework, NULL, 0,
-	 "c2c city indicators import-framework FRAMEWORKS.csv INDICATORS.csv"},
-	{"evaluate", sub_ind_evaluate, o_evaluate, 1,
-	 "c2c city indicators evaluate --place ID [--framework ID] [--year YYYY] [--format table|csv|json]"},
+static const struct cli_sub indicator_subs[] = {
+	{"frameworks", sub_ind_frameworks, o_fmt, NULL, 0, CLI_CSV, "c2c city indicators frameworks [--format table|csv|json]", NULL},
+	{"list", sub_ind_list, o_ind_list, NULL, 0, CLI_CSV, "c2c city indicators list [--framework ID] [--format table|csv|json]", NULL},
+	{"observe", sub_ind_observe, o_observe, NULL, 0, 0,
+	 "c2c city indicators observe --place ID --measure ID --year YYYY --value N --source TEXT [--format json]", NULL},
+	{"observations", sub_ind_observations, o_observations, NULL, 0, CLI_CSV,
+	 "c2c city indicators observations [--place ID] [--format table|csv|json]", NULL},
+	{"import", sub_ind_import, o_fmt, NULL, 0, 0, "c2c city indicators import OBSERVATIONS.csv [--format json]", NULL},
+	{"import-framework", sub_ind_import_framework, NULL, NULL, 0, 0,
+	 "c2c city indicators import-framework FRAMEWORKS.csv INDICATORS.csv", NULL},
+	{"evaluate", sub_ind_evaluate, o_evaluate, NULL, 0, CLI_CSV,
+	 "c2c city indicators evaluate --place ID [--framework ID] [--year YYYY] [--format table|csv|json]", NULL},
 };
 
-static const struct city_sub gpc_sub = {"gpc", sub_gpc, o_fmt, 1, "c2c city gpc [--format table|csv|json]"};
+static const struct cli_subs inventory = {CLI_SUBS(inventory_subs), NULL, NULL, NULL, NULL};
+static const struct cli_subs indicators = {CLI_SUBS(indicator_subs), NULL, NULL, NULL, NULL};
 
-static void usage_all(FILE *fp)
-{
-	fprintf(fp, "usage:\n  %s\n", gpc_sub.usage);
-	for (size_t i = 0; i < sizeof(inventory_subs) / sizeof(inventory_subs[0]); i++)
-		fprintf(fp, "  %s\n", inventory_subs[i].usage);
-	for (size_t i = 0; i < sizeof(indicator_subs) / sizeof(indicator_subs[0]); i++)
-		fprintf(fp, "  %s\n", indicator_subs[i].usage);
-	fprintf(fp, "  c2c city scenario add|list|show|run|link ...   (c2c city scenario help)\n");
-}
-
-static int run_sub(const struct city_sub *sub, int argc, char **argv, const struct cli_command *cmd,
-		   const char *family, struct c2c_err *err)
-{
-	struct cli_command subcmd = *cmd;
-	struct store *st;
-	struct cli_args a;
-	enum cli_format fmt = FMT_TABLE;
-	char name[64];
-	int rc;
-
-	snprintf(name, sizeof(name), "city %s%s%s", family, *family ? " " : "", sub->name);
-	subcmd.name = name;
-	subcmd.usage = sub->usage;
-	if ((rc = cli_parse(argc, argv, &subcmd, sub->opts, NULL, &a, err)))
-		goto usage;
-	/* export takes xlsx, which is not a print format; it checks its own */
-	if (sub->fn != sub_inv_export && (rc = cli_format(&a, &subcmd, sub->csv, &fmt, err)))
-		goto usage;
-	if ((rc = cli_open_db(&st, 0, err)))
-		return rc;
-	if (!(rc = city_open(st, err)))
-		rc = sub->fn(st, &a, fmt, err);
-	store_close(st);
-	if (rc != C2C_EUSAGE)
-		return rc;
-usage:
-	c2c_err_hint(err, "%s", sub->usage);
-	return rc;
-}
-
-static int family(const struct city_sub *subs, size_t n, const char *fam, int argc, char **argv,
-		  const struct cli_command *cmd, struct c2c_err *err)
-{
-	if (argc < 1 || !strcmp(argv[0], "help") || !strcmp(argv[0], "--help")) {
-		FILE *fp = argc < 1 ? stderr : stdout;
-		fprintf(fp, "usage:\n");
-		for (size_t i = 0; i < n; i++)
-			fprintf(fp, "  %s\n", subs[i].usage);
-		return argc < 1 ? c2c_err_set(err, C2C_EUSAGE, "city %s: give a subcommand", fam) : 0;
-	}
-	for (size_t i = 0; i < n; i++)
-		if (!strcmp(subs[i].name, argv[0]))
-			return run_sub(&subs[i], argc - 1, argv + 1, cmd, fam, err);
-	return c2c_err_set(err, C2C_EUSAGE, "city %s: unknown subcommand '%s'", fam, argv[0]);
-}
+static const struct cli_sub city_subs[] = {
+	{"gpc", sub_gpc, o_fmt, NULL, 0, CLI_CSV, "c2c city gpc [--format table|csv|json]", NULL},
+	{"inventory", NULL, NULL, NULL, 0, 0, NULL, &inventory},
+	{"indicators", NULL, NULL, NULL, 0, 0, NULL, &indicators},
+	{"scenario", NULL, NULL, NULL, 0, 0, "c2c city scenario add|list|show|run|link ...   (c2c city scenario help)",
+	 &city_scenario_subs},
+};
 
 int cmd_city(int argc, char **argv, const struct cli_command *cmd, struct c2c_err *err)
 {
-	if (argc < 1 || !strcmp(argv[0], "help") || !strcmp(argv[0], "--help")) {
-		usage_all(argc < 1 ? stderr : stdout);
-		return argc < 1 ? c2c_err_set(err, C2C_EUSAGE, "city: give inventory, indicators, scenario or gpc") : 0;
-	}
-	if (!strcmp(argv[0], "gpc"))
-		return run_sub(&gpc_sub, argc - 1, argv + 1, cmd, "", err);
-	if (!strcmp(argv[0], "inventory"))
-		return family(inventory_subs, sizeof(inventory_subs) / sizeof(inventory_subs[0]), "inventory",
-			      argc - 1, argv + 1, cmd, err);
-	if (!strcmp(argv[0], "indicators"))
-		return family(indicator_subs, sizeof(indicator_subs) / sizeof(indicator_subs[0]), "indicators",
-			      argc - 1, argv + 1, cmd, err);
-	if (!strcmp(argv[0], "scenario"))
-		return city_cli_scenario(argc - 1, argv + 1, cmd, err);
-	usage_all(stderr);
-	return c2c_err_set(err, C2C_EUSAGE, "city: unknown family '%s' (inventory, indicators, scenario, gpc)", argv[0]);
+	static const struct cli_subs t = {CLI_SUBS(city_subs), NULL, NULL, NULL, NULL};
+	return cli_subs_run(argc, argv, cmd, &t, NULL, err);
 }

@@ -3,41 +3,23 @@
  * whole database from the embedded SQLite store onto a PostgreSQL server
  * (issue 9), for the office that outgrows one file.
  *
- * The target gets its schema from the modules' own migrations, as `c2c
+ * The target gets its schema from the list of modules (modules.c), as `c2c
  * init` would make it, then every table's rows in one transaction, in the
  * order the tables were created (a referenced table before the one that
  * references it).  Before that transaction commits, every table's row
- * count is compared on both sides and the registry's proof (hash chain,
- * replay, invariants) is run on the target: a copy that does not verify is
- * rolled back and leaves the target as it was.
+ * count is compared on both sides and every module's proof (the registry's
+ * hash chain, replay, invariants) is run on the target: a copy that does
+ * not verify is rolled back and leaves the target as it was.
  */
-#include "cli.h"
+#include "subcmd.h"
 #include "core/json.h"
-#include "atlas/atlas.h"
-#include "auth/auth.h"
-#include "city/city.h"
-#include "mrv/mrv.h"
-#include "programme/programme.h"
-#include "http/router.h"
-#include "registry/registry.h"
+#include "modules.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-
-static int atlas_schema(struct store *st, struct c2c_err *err)
-{
-	int applied;
-	return atlas_migrate(st, &applied, err);
-}
-
-/* Every module's schema, no data, in the order `c2c init` makes them. */
-static int (*const module_schema[])(struct store *, struct c2c_err *) = {
-	atlas_schema, registry_migrate, mrv_migrate, programme_migrate, city_migrate, auth_migrate,
-	http_audit_migrate,
-};
 
 /* Progress on a terminal only: a script's output stays the table. */
 struct progress {
@@ -203,8 +185,7 @@ static int migrate(const char *path, const char *url, enum cli_format fmt, struc
 	struct store_table *tables = NULL, *have = NULL;
 	size_t ntables = 0, nhave = 0;
 	struct progress pr = {isatty(STDERR_FILENO), 0};
-	struct registry_verify_report vr;
-	json_t *sv = NULL, *dv = NULL, *rows = json_array(), *skipped = json_array(), *out;
+	json_t *proofs = NULL, *reg, *sv = NULL, *dv = NULL, *rows = json_array(), *skipped = json_array(), *out;
 	long long total = 0;
 	char shown[512];
 	struct timespec t0, t1;
@@ -237,11 +218,10 @@ static int migrate(const char *path, const char *url, enum cli_format fmt, struc
 	}
 	if ((rc = check_empty_target(dst, shown, err)))
 		goto out;
-	for (size_t i = 0; i < sizeof(module_schema) / sizeof(module_schema[0]); i++)
-		if ((rc = module_schema[i](dst, err))) {
-			c2c_err_prefix(err, "%s: creating the schema", shown);
-			goto out;
-		}
+	if ((rc = cli_modules_schema(dst, err))) {
+		c2c_err_prefix(err, "%s: creating the schema", shown);
+		goto out;
+	}
 	if ((rc = schema_versions(dst, &dv, err)) || (rc = check_versions(sv, dv, path, err)))
 		goto out;
 	if ((rc = store_tables(dst, &have, &nhave, err)))
@@ -270,7 +250,7 @@ static int migrate(const char *path, const char *url, enum cli_format fmt, struc
 			goto out;
 		}
 	}
-	rc = registry_verify(dst, &vr, err);
+	rc = cli_modules_verify(dst, &proofs, err);
 	if (rc) {
 		c2c_err_prefix(err, "%s: the copy does not verify, nothing was kept", shown);
 		goto out;
@@ -283,11 +263,11 @@ static int migrate(const char *path, const char *url, enum cli_format fmt, struc
 	if ((rc = store_exec(dst, "ANALYZE", err)))
 		goto out;
 	clock_gettime(CLOCK_MONOTONIC, &t1);
+	reg = json_object_get(proofs, "registry");
 	if (fmt == FMT_JSON) {
 		char *s;
-		out = json_pack("{s:s, s:s, s:O, s:O, s:I, s:o}", "from", path, "to", shown, "tables", rows,
-				"skipped", skipped, "rows", (json_int_t)total, "registry",
-				registry_verify_json(&vr, 0, err));
+		out = json_pack("{s:s, s:s, s:O, s:O, s:I, s:O}", "from", path, "to", shown, "tables", rows,
+				"skipped", skipped, "rows", (json_int_t)total, "registry", reg);
 		s = json_dumps(out, C2C_JSON_FLAGS);
 		puts(s);
 		free(s);
@@ -307,7 +287,8 @@ static int migrate(const char *path, const char *url, enum cli_format fmt, struc
 		       json_array_size(rows), total, path, shown,
 		       (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
 		printf("registry verified on the target: %lld journal entries, hash chain intact; %lld blocks\n",
-		       (long long)vr.entries, (long long)vr.blocks);
+		       (long long)json_integer_value(json_object_get(reg, "entries")),
+		       (long long)json_integer_value(json_object_get(reg, "blocks")));
 	}
 out:
 	if (dst_tx)
@@ -316,6 +297,7 @@ out:
 		store_rollback(src);
 	store_tables_free(tables, ntables);
 	store_tables_free(have, nhave);
+	json_decref(proofs);
 	json_decref(sv);
 	json_decref(dv);
 	json_decref(rows);
@@ -325,53 +307,34 @@ out:
 	return rc;
 }
 
+static int db_migrate(struct cli_run *r, struct c2c_err *err)
+{
+	const char *from = cli_opt(&r->a, "from"), *to = cli_opt(&r->a, "to");
+
+	if (r->a.npos)
+		return c2c_err_set(err, C2C_EUSAGE, "db migrate: unexpected argument '%s'", r->a.pos[0]);
+	if (!from || !*from || !to || !*to)
+		return c2c_err_set(err, C2C_EUSAGE, "db migrate: %s is required", !from || !*from ? "--from" : "--to");
+	if (!strncmp(from, "sqlite:", 7))
+		from += 7;
+	if (!*from || store_is_pg_url(from))
+		return c2c_err_set(err, C2C_EUSAGE,
+				   "db migrate: --from %s: a SQLite file is copied (sqlite:FILE or a path)",
+				   cli_opt(&r->a, "from"));
+	if (!store_is_pg_url(to))
+		return c2c_err_set(err, C2C_EUSAGE, "db migrate: --to %s: not a PostgreSQL URL", to);
+	return migrate(from, to, r->fmt, err);
+}
+
 int cmd_db(int argc, char **argv, const struct cli_command *cmd, struct c2c_err *err)
 {
 	static const char *const opts[] = {"from", "to", "format", NULL};
-	struct cli_command sub;
-	struct cli_args a;
-	enum cli_format fmt;
-	const char *from, *to;
-	int rc;
-
-	if (argc < 1 || !strcmp(argv[0], "help") || !strcmp(argv[0], "--help")) {
-		fprintf(argc < 1 ? stderr : stdout, "usage:\n  %s\n", cmd->usage);
-		return argc < 1 ? c2c_err_set(err, C2C_EUSAGE, "db: give a subcommand") : 0;
-	}
-	if (strcmp(argv[0], "migrate")) {
-		c2c_err_set(err, C2C_EUSAGE, "db: unknown subcommand '%s'", argv[0]);
-		c2c_err_hint(err, "%s", cmd->usage);
-		return C2C_EUSAGE;
-	}
-	sub = *cmd;
-	sub.name = "db migrate";
-	if ((rc = cli_parse(argc - 1, argv + 1, &sub, opts, NULL, &a, err)) ||
-	    (rc = cli_format(&a, &sub, 0, &fmt, err)))
-		goto usage;
-	from = cli_opt(&a, "from");
-	to = cli_opt(&a, "to");
-	if (a.npos) {
-		rc = c2c_err_set(err, C2C_EUSAGE, "db migrate: unexpected argument '%s'", a.pos[0]);
-		goto usage;
-	}
-	if (!from || !*from || !to || !*to) {
-		rc = c2c_err_set(err, C2C_EUSAGE, "db migrate: %s is required", !from || !*from ? "--from" : "--to");
-		goto usage;
-	}
-	if (!strncmp(from, "sqlite:", 7))
-		from += 7;
-	if (!*from || store_is_pg_url(from)) {
-		rc = c2c_err_set(err, C2C_EUSAGE, "db migrate: --from %s: a SQLite file is copied (sqlite:FILE or a path)",
-				 cli_opt(&a, "from"));
-		goto usage;
-	}
-	if (!store_is_pg_url(to)) {
-		rc = c2c_err_set(err, C2C_EUSAGE, "db migrate: --to %s: not a PostgreSQL URL", to);
-		goto usage;
-	}
-	return migrate(from, to, fmt, err);
-usage:
-	if (!err->hint[0])
-		c2c_err_hint(err, "%s", cmd->usage);
-	return rc;
+	/* CLI_NO_DB: the two databases are named by --from and --to */
+	static const struct cli_sub subs[] = {
+		{"migrate", db_migrate, opts, NULL, CLI_NO_DB, 0,
+		 "c2c db migrate --from sqlite:FILE --to postgresql://USER@HOST[:PORT]/DBNAME [--format table|json]",
+		 NULL},
+	};
+	static const struct cli_subs t = {CLI_SUBS(subs), NULL, NULL, NULL, NULL};
+	return cli_subs_run(argc, argv, cmd, &t, NULL, err);
 }

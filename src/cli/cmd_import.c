@@ -32,7 +32,7 @@ int cmd_import(int argc, char **argv, const struct cli_command *cmd, struct c2c_
 	struct store *st;
 	FILE *fp;
 	size_t rows = 0;
-	int rc, migrated;
+	int rc;
 
 	if ((rc = cli_parse(argc, argv, cmd, NULL, NULL, &a, err)))
 		return rc;
@@ -43,12 +43,13 @@ int cmd_import(int argc, char **argv, const struct cli_command *cmd, struct c2c_
 	fp = strcmp(a.pos[1], "-") ? fopen(a.pos[1], "rb") : stdin;
 	if (!fp)
 		return c2c_err_set(err, C2C_EIO, "%s: cannot open: %s", a.pos[1], strerror(errno));
-	if ((rc = cli_open_db(&st, 0, err))) {
+	if ((rc = cli_setup(cmd, &st, err))) {
 		if (fp != stdin)
 			fclose(fp);
 		return rc;
 	}
-	if (!(rc = atlas_migrate(st, &migrated, err)) && !(rc = store_begin(st, err))) {
+	/* one transaction; no store_tx retry: the stream is read once */
+	if (!(rc = store_begin(st, err))) {
 		if ((rc = atlas_import_stream(st, t, fp, a.pos[1], &rows, err)) ||
 		    (rc = atlas_search_rebuild(st, err)) || (rc = store_commit(st, err)))
 			store_rollback(st);
@@ -83,7 +84,7 @@ int cmd_export(int argc, char **argv, const struct cli_command *cmd, struct c2c_
 		return c2c_err_set(err, C2C_EUSAGE, "export: give one TABLE");
 	if ((rc = table_arg(a.pos[0], &t, err)))
 		return rc;
-	if ((rc = cli_open_db(&st, 0, err)))
+	if ((rc = cli_setup(cmd, &st, err)))
 		return rc;
 	if (fmt == FMT_CSV) {
 		rc = atlas_export_csv(st, t, stdout, err);

@@ -63,7 +63,7 @@ int cmd_list(int argc, char **argv, const struct cli_command *cmd, struct c2c_er
 		if (t->cols[c].flags & COL_SHOW)
 			show[ns++] = t->cols[c].name;
 	show[ns] = NULL;
-	if ((rc = cli_open_db(&st, 0, err)))
+	if ((rc = cli_setup(cmd, &st, err)))
 		return rc;
 	rc = atlas_list(st, t, filters, &rows, err);
 	store_close(st);
@@ -98,7 +98,7 @@ int cmd_partnerships(int argc, char **argv, const struct cli_command *cmd, struc
 	f.country = cli_opt(&a, "country");
 	f.body = cli_opt(&a, "body");
 	f.partner = cli_opt(&a, "partner");
-	if ((rc = cli_open_db(&st, 0, err)))
+	if ((rc = cli_setup(cmd, &st, err)))
 		return rc;
 	rc = atlas_partnerships(st, &f, &rows, err);
 	store_close(st);

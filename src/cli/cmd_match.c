@@ -35,43 +35,42 @@ static json_t *flatten(json_t *res)
 	return out;
 }
 
-static int m_match(struct store *st, const struct cli_args *a, enum cli_format fmt, struct c2c_err *err)
+static int m_match(struct cli_run *r, struct c2c_err *err)
 {
 	static const char *const cols[] = {"kind", "rank", "id", "name", "score", "why", NULL};
 	struct programme_need n = {0};
 	json_t *res;
 	int limit = 0, rc;
-	if (a->npos)
-		return c2c_err_set(err, C2C_EUSAGE, "unexpected argument '%s'", a->pos[0]);
-	if ((rc = prog_need(a, "country", &n.country, err)) || (rc = cli_opt_int(a, "limit", 1, 100, &limit, err)))
+	if (r->a.npos)
+		return c2c_err_set(err, C2C_EUSAGE, "unexpected argument '%s'", r->a.pos[0]);
+	if ((rc = cli_need(&r->a, "country", &n.country, err)) || (rc = cli_opt_int(&r->a, "limit", 1, 100, &limit, err)))
 		return rc;
-	n.sector = cli_opt(a, "sector");
-	n.keywords = cli_opt(a, "tech");
-	n.size = cli_opt(a, "size");
-	n.hide = cli_opt(a, "hide");
+	n.sector = cli_opt(&r->a, "sector");
+	n.keywords = cli_opt(&r->a, "tech");
+	n.size = cli_opt(&r->a, "size");
+	n.hide = cli_opt(&r->a, "hide");
 	n.limit = (size_t)limit;
-	if ((rc = programme_match(st, &n, &res, err)))
+	if ((rc = programme_match(r->st, &n, &res, err)))
 		return rc;
-	if (fmt == FMT_JSON)
-		return prog_print(res, fmt, NULL);
-	rc = prog_print(flatten(res), fmt, cols);
+	if (r->fmt == FMT_JSON)
+		return cli_print_drop(res, r->fmt, NULL);
+	rc = cli_print_drop(flatten(res), r->fmt, cols);
 	json_decref(res);
 	return rc;
 }
 
-static int m_evaluate(struct store *st, const struct cli_args *a, enum cli_format fmt, struct c2c_err *err)
+static int m_evaluate(struct cli_run *r, struct c2c_err *err)
 {
 	static const char *const cols[] = {"partnership", "country", "sector", "bodies", "rank", "top3_hit", "top3", NULL};
 	json_t *res, *m;
 	size_t i;
 	int rc;
-	(void)a;
-	if ((rc = programme_match_evaluate(st, &res, err)))
+	if ((rc = programme_match_evaluate(r->st, &res, err)))
 		return rc;
-	if (fmt == FMT_JSON)
-		return prog_print(res, fmt, NULL);
-	rc = prog_print(json_incref(json_object_get(res, "cases")), fmt, cols);
-	if (fmt == FMT_TABLE) {
+	if (r->fmt == FMT_JSON)
+		return cli_print_drop(res, r->fmt, NULL);
+	rc = cli_print_drop(json_incref(json_object_get(res, "cases")), r->fmt, cols);
+	if (r->fmt == FMT_TABLE) {
 		printf("\n%s\n", json_string_value(json_object_get(res, "method")));
 		json_array_foreach(json_object_get(res, "models"), i, m)
 			printf("%-10s top-3 %lld of %lld partnerships (%s%%)%s\n",
@@ -89,16 +88,17 @@ static int m_evaluate(struct store *st, const struct cli_args *a, enum cli_forma
 static const char *const o_match[] = {"country", "sector", "tech", "size", "limit", "hide", "format", NULL};
 static const char *const o_fmt[] = {"format", NULL};
 
-static const struct prog_sub m_default = {
-	"", m_match, o_match, NULL,
+static const struct cli_sub m_default = {
+	"", m_match, o_match, NULL, 0, CLI_CSV,
 	"c2c match --country CC [--sector SECTOR] [--tech WORD;WORD] [--size small|medium|large] [--limit N] "
-	"[--hide PARTNERSHIP] [--format table|csv|json]"};
+	"[--hide PARTNERSHIP] [--format table|csv|json]", NULL};
 
-static const struct prog_sub subs[] = {
-	{"evaluate", m_evaluate, o_fmt, NULL, "c2c match evaluate [--format table|csv|json]   (leave-one-out top-3)"},
+static const struct cli_sub subs[] = {
+	{"evaluate", m_evaluate, o_fmt, NULL, 0, CLI_CSV, "c2c match evaluate [--format table|csv|json]   (leave-one-out top-3)", NULL},
 };
 
 int cmd_match(int argc, char **argv, const struct cli_command *cmd, struct c2c_err *err)
 {
-	return prog_cli_run(argc, argv, cmd, subs, sizeof(subs) / sizeof(subs[0]), &m_default, err);
+	static const struct cli_subs t = {CLI_SUBS(subs), &m_default, NULL, NULL, NULL};
+	return cli_subs_run(argc, argv, cmd, &t, NULL, err);
 }

@@ -5,7 +5,7 @@
  * shows ingest progress on a terminal (never when stderr is not one).
  */
 #include "core/json.h"
-#include "cli.h"
+#include "subcmd.h"
 #include "mrv/mrv.h"
 
 #include <errno.h>
@@ -16,23 +16,13 @@
 
 #define MAX_PARAMS 16
 
+/* --param values, taken out before the options are parsed (take_params). */
 struct mrv_opts {
-	struct cli_args a;
-	enum cli_format fmt;
 	struct mrv_param_value params[MAX_PARAMS];
 	char pbuf[MAX_PARAMS][128];
 	size_t nparams;
 	struct mrv_unit_value *units; /* --param SYMBOL@METER=VALUE, then the --units file's */
 	size_t nunits;
-};
-
-struct mrv_sub {
-	const char *name;
-	const char *verb; /* second word ("add", "submit"), or NULL */
-	int (*fn)(struct mrv_opts *o, struct c2c_err *err);
-	const char *const *opts;
-	const char *const *flags;
-	const char *usage;
 };
 
 static void progress(void *ctx, uint64_t bytes, uint64_t total, uint64_t rows, double secs)
@@ -76,20 +66,14 @@ static int data_errors(json_t *errors, int rc, struct c2c_err *err)
 	return rc;
 }
 
-static int max_errors(struct mrv_opts *o, size_t *out, struct c2c_err *err)
+static int max_errors(struct cli_run *o, size_t *out, struct c2c_err *err)
 {
 	int n = 0, rc = cli_opt_int(&o->a, "max-errors", 1, 1000000, &n, err);
 	*out = n ? (size_t)n : 1;
 	return rc;
 }
 
-static int need(struct mrv_opts *o, const char *name, const char **out, struct c2c_err *err)
-{
-	*out = cli_opt(&o->a, name);
-	return *out ? 0 : c2c_err_set(err, C2C_EUSAGE, "--%s is required", name);
-}
-
-static int report_id(struct mrv_opts *o, int64_t *id, struct c2c_err *err)
+static int report_id(struct cli_run *o, int64_t *id, struct c2c_err *err)
 {
 	char *end;
 	long long v;
@@ -103,21 +87,9 @@ static int report_id(struct mrv_opts *o, int64_t *id, struct c2c_err *err)
 	return 0;
 }
 
-static int with_db(struct store **st, struct c2c_err *err)
-{
-	int rc = cli_open_db(st, 0, err);
-	if (rc)
-		return rc;
-	if ((rc = mrv_migrate(*st, err))) {
-		store_close(*st);
-		*st = NULL;
-	}
-	return rc;
-}
-
 /* ------------------------------------------------------------ methodologies */
 
-static int sub_methodologies(struct mrv_opts *o, struct c2c_err *err)
+static int sub_methodologies(struct cli_run *o, struct c2c_err *err)
 {
 	static const char *const cols[] = {"id", "refs", "family", "title", NULL};
 	size_t n;
@@ -132,7 +104,7 @@ static int sub_methodologies(struct mrv_opts *o, struct c2c_err *err)
 	return rc;
 }
 
-static int sub_show(struct mrv_opts *o, struct c2c_err *err)
+static int sub_show(struct cli_run *o, struct c2c_err *err)
 {
 	static const char *const cols[] = {"symbol", "unit", "option", "monitored", "fixed_by", "per_unit", "default",
 					   "description", NULL};
@@ -194,28 +166,29 @@ static void print_result_table(const struct mrv_compute_req *req, const struct m
 		printf("warning: %s\n", json_string_value(w));
 }
 
-static int sub_compute(struct mrv_opts *o, struct c2c_err *err)
+static int sub_compute(struct cli_run *o, struct c2c_err *err)
 {
+	struct mrv_opts *p = o->data;
 	struct mrv_compute_req req = {0};
 	struct mrv_result r;
 	json_t *errors = NULL, *j;
 	const char *mid;
 	int rc;
 
-	if ((rc = need(o, "methodology", &mid, err)))
+	if ((rc = cli_need(&o->a, "methodology", &mid, err)))
 		return rc;
 	if (!(req.m = mrv_methodology_find(mid)))
 		return c2c_err_set(err, C2C_ENOTFOUND, "methodology '%s' is not known (c2c mrv methodologies)", mid);
-	if ((rc = need(o, "from", &req.from, err)) || (rc = need(o, "to", &req.to, err)) ||
+	if ((rc = cli_need(&o->a, "from", &req.from, err)) || (rc = cli_need(&o->a, "to", &req.to, err)) ||
 	    (rc = max_errors(o, &req.max_errors, err)))
 		return rc;
 	if (cli_opt(&o->a, "units") &&
-	    (rc = mrv_units_load(cli_opt(&o->a, "units"), req.m, &o->units, &o->nunits, err)))
+	    (rc = mrv_units_load(cli_opt(&o->a, "units"), req.m, &p->units, &p->nunits, err)))
 		return rc;
-	req.params = o->params;
-	req.nparams = o->nparams;
-	req.units = o->units;
-	req.nunits = o->nunits;
+	req.params = p->params;
+	req.nparams = p->nparams;
+	req.units = p->units;
+	req.nunits = p->nunits;
 	req.data = cli_opt(&o->a, "data");
 	req.unit = cli_opt(&o->a, "unit");
 	req.cumulative = cli_opt(&o->a, "cumulative") != NULL;
@@ -239,29 +212,29 @@ static int sub_compute(struct mrv_opts *o, struct c2c_err *err)
 
 /* ----------------------------------------------------------------- projects */
 
-static int sub_project(struct mrv_opts *o, struct c2c_err *err)
+static int sub_project(struct cli_run *o, struct c2c_err *err)
 {
+	struct mrv_opts *p = o->data;
 	static const char *const cols[] = {"id", "host_country", "methodology", "title", "participants", NULL};
 	struct store *st;
 	int rc;
 	const char *verb = o->a.npos ? o->a.pos[0] : "";
 	if (strcmp(verb, "add") && strcmp(verb, "list"))
 		return c2c_err_set(err, C2C_EUSAGE, "project: use add or list");
-	if ((rc = with_db(&st, err)))
-		return rc;
+	st = o->st;
 	if (!strcmp(verb, "add")) {
 		struct mrv_project_req r = {
 			.id = cli_opt(&o->a, "id"), .title = cli_opt(&o->a, "title"),
 			.host_country = cli_opt(&o->a, "host"), .methodology = cli_opt(&o->a, "methodology"),
-			.params = o->params, .nparams = o->nparams, .participants = cli_opt(&o->a, "participants"),
+			.params = p->params, .nparams = p->nparams, .participants = cli_opt(&o->a, "participants"),
 		};
 		const struct mrv_methodology *m = r.methodology ? mrv_methodology_find(r.methodology) : NULL;
 		/* an unknown methodology is mrv_project_add's to report */
 		rc = 0;
 		if (m && cli_opt(&o->a, "units"))
-			rc = mrv_units_load(cli_opt(&o->a, "units"), m, &o->units, &o->nunits, err);
-		r.units = o->units;
-		r.nunits = o->nunits;
+			rc = mrv_units_load(cli_opt(&o->a, "units"), m, &p->units, &p->nunits, err);
+		r.units = p->units;
+		r.nunits = p->nunits;
 		if (!rc && !(rc = mrv_project_add(st, &r, err)))
 			printf("project %s added (%s, %s%s)\n", r.id, r.host_country, r.methodology,
 			       r.nunits ? ", with per-unit values" : "");
@@ -272,30 +245,24 @@ static int sub_project(struct mrv_opts *o, struct c2c_err *err)
 			json_decref(rows);
 		}
 	}
-	store_close(st);
 	return rc;
 }
 
 /* ------------------------------------------------------------------ reports */
 
-static const char *user_name(struct mrv_opts *o)
+static const char *user_name(struct cli_run *o)
 {
-	const char *u = cli_opt(&o->a, "user");
-	if (!u || !*u)
-		u = getenv("C2C_USER");
-	if (!u || !*u)
-		u = getenv("USER");
-	return u && *u ? u : "cli";
+	return cli_acting_user(&o->a);
 }
 
-static int report_submit(struct mrv_opts *o, struct store *st, struct c2c_err *err)
+static int report_submit(struct cli_run *o, struct store *st, struct c2c_err *err)
 {
 	struct mrv_submit_req r = {0};
 	json_t *errors = NULL, *res;
 	int64_t id;
 	int rc;
-	if ((rc = need(o, "project", &r.project, err)) || (rc = need(o, "data", &r.data, err)) ||
-	    (rc = need(o, "from", &r.from, err)) || (rc = need(o, "to", &r.to, err)) ||
+	if ((rc = cli_need(&o->a, "project", &r.project, err)) || (rc = cli_need(&o->a, "data", &r.data, err)) ||
+	    (rc = cli_need(&o->a, "from", &r.from, err)) || (rc = cli_need(&o->a, "to", &r.to, err)) ||
 	    (rc = max_errors(o, &r.max_errors, err)))
 		return rc;
 	r.unit = cli_opt(&o->a, "unit");
@@ -318,7 +285,7 @@ static int report_submit(struct mrv_opts *o, struct store *st, struct c2c_err *e
 	return 0;
 }
 
-static int sub_report(struct mrv_opts *o, struct c2c_err *err)
+static int sub_report(struct cli_run *o, struct c2c_err *err)
 {
 	static const char *const cols[] = {"id", "project", "period_from", "period_to", "status", "er_tco2e",
 					   "rows", "meters", NULL};
@@ -337,8 +304,7 @@ static int sub_report(struct mrv_opts *o, struct c2c_err *err)
 		return c2c_err_set(err, C2C_EUSAGE, "report verify: give exactly one of --approve and --reject");
 	if (!strcmp(verb, "export") && !cli_opt(&o->a, "xlsx"))
 		return c2c_err_set(err, C2C_EUSAGE, "report export: --xlsx FILE is required");
-	if ((rc = with_db(&st, err)))
-		return rc;
+	st = o->st;
 	if (!strcmp(verb, "submit")) {
 		rc = report_submit(o, st, err);
 	} else if (!strcmp(verb, "verify")) {
@@ -363,7 +329,6 @@ static int sub_report(struct mrv_opts *o, struct c2c_err *err)
 			json_decref(rows);
 		}
 	}
-	store_close(st);
 	return rc;
 }
 
@@ -379,30 +344,23 @@ static const char *const o_report[] = {"project", "data", "from", "to", "unit", 
 				       "xlsx", "user", "format", NULL};
 static const char *const f_report[] = {"cumulative", "approve", "reject", NULL};
 
-static const struct mrv_sub subs[] = {
-	{"methodologies", NULL, sub_methodologies, o_fmt, NULL, "c2c mrv methodologies [--format table|csv|json]"},
-	{"show", NULL, sub_show, o_fmt, NULL, "c2c mrv show ID [--format json]"},
-	{"compute", NULL, sub_compute, o_compute, f_cumulative,
+static const struct cli_sub subs[] = {
+	{"methodologies", sub_methodologies, o_fmt, NULL, CLI_NO_DB, CLI_CSV, "c2c mrv methodologies [--format table|csv|json]", NULL},
+	{"show", sub_show, o_fmt, NULL, CLI_NO_DB, CLI_CSV, "c2c mrv show ID [--format json]", NULL},
+	{"compute", sub_compute, o_compute, f_cumulative, CLI_NO_DB, CLI_CSV,
 	 "c2c mrv compute --methodology ID [--param NAME[@METER]=VALUE]... [--units UNITS.csv] [--data FILE.csv]\n"
 	 "           --from DATE --to DATE [--unit kWh] [--cumulative] [--meters METERS.csv] [--max-errors N]\n"
-	 "           [--format table|json]"},
-	{"project", NULL, sub_project, o_project, NULL,
+	 "           [--format table|json]", NULL},
+	{"project", sub_project, o_project, NULL, 0, CLI_CSV,
 	 "c2c mrv project add --id KH003 --host KH --methodology ID [--param NAME[@METER]=VALUE]... [--units UNITS.csv]\n"
-	 "           [--title T] [--participants 'A;B']\n       c2c mrv project list [--format table|csv|json]"},
-	{"report", NULL, sub_report, o_report, f_report,
+	 "           [--title T] [--participants 'A;B']\n       c2c mrv project list [--format table|csv|json]", NULL},
+	{"report", sub_report, o_report, f_report, 0, CLI_CSV,
 	 "c2c mrv report submit --project P --data FILE.csv --from DATE --to DATE [--unit kWh] [--cumulative] "
 	 "[--meters M.csv] [--max-errors N] [--format json]\n"
 	 "       c2c mrv report verify ID --approve|--reject --comment TEXT\n"
 	 "       c2c mrv report export ID --xlsx FILE.xlsx\n"
-	 "       c2c mrv report show ID\n       c2c mrv report list [--project P] [--format table|csv|json]"},
+	 "       c2c mrv report show ID\n       c2c mrv report list [--project P] [--format table|csv|json]", NULL},
 };
-
-static void mrv_usage(FILE *fp)
-{
-	fprintf(fp, "usage:\n");
-	for (size_t i = 0; i < sizeof(subs) / sizeof(subs[0]); i++)
-		fprintf(fp, "  %s\n", subs[i].usage);
-}
 
 /* --param SYMBOL@METER=VALUE: one unit's own value.  '@' because it can be
  * in neither a symbol nor a meter id (A-Z a-z 0-9 - _ . : /), needs no
@@ -467,53 +425,28 @@ static int take_params(int *argc, char **argv, struct mrv_opts *o, struct c2c_er
 	return 0;
 }
 
+static int prepare(const struct cli_sub *sub, int *argc, char **argv, struct cli_run *r, struct c2c_err *err)
+{
+	struct mrv_opts *o = r->data;
+	int rc = take_params(argc, argv, o, err);
+
+	if (!rc && (o->nparams || o->nunits) && sub->fn != sub_compute && sub->fn != sub_project)
+		/* a report is computed with its project's values, fixed ex ante */
+		rc = c2c_err_set(err, C2C_EUSAGE, "%s takes no --param: the values are the project's "
+				 "(c2c mrv project add)", r->name);
+	return rc;
+}
+
 int cmd_mrv(int argc, char **argv, const struct cli_command *cmd, struct c2c_err *err)
 {
-	const struct mrv_sub *sub = NULL;
-	struct cli_command subcmd;
-	struct mrv_opts *o;
-	char name[64];
+	static const struct cli_subs t = {CLI_SUBS(subs), NULL, NULL, prepare, NULL};
+	struct mrv_opts *o = calloc(1, sizeof(*o));
 	int rc;
 
-	if (argc < 1 || !strcmp(argv[0], "help") || !strcmp(argv[0], "--help")) {
-		mrv_usage(argc < 1 ? stderr : stdout);
-		return argc < 1 ? c2c_err_set(err, C2C_EUSAGE, "mrv: give a subcommand") : 0;
-	}
-	for (size_t i = 0; i < sizeof(subs) / sizeof(subs[0]); i++)
-		if (!strcmp(subs[i].name, argv[0]))
-			sub = &subs[i];
-	if (!sub) {
-		mrv_usage(stderr);
-		return c2c_err_set(err, C2C_EUSAGE, "mrv: unknown subcommand '%s'", argv[0]);
-	}
-	if (!(o = calloc(1, sizeof(*o))))
+	if (!o)
 		return c2c_err_set(err, C2C_ENOMEM, "out of memory");
-	snprintf(name, sizeof(name), "mrv %s", sub->name);
-	subcmd = *cmd;
-	subcmd.name = name;
-	subcmd.usage = sub->usage;
-	argc--;
-	argv++;
-	if ((rc = take_params(&argc, argv, o, err)) ||
-	    (rc = cli_parse(argc, argv, &subcmd, sub->opts, sub->flags, &o->a, err)) ||
-	    (rc = cli_format(&o->a, &subcmd, 1, &o->fmt, err)))
-		goto usage;
-	if ((o->nparams || o->nunits) && sub->fn != sub_compute && sub->fn != sub_project) {
-		/* a report is computed with its project's values, fixed ex ante */
-		rc = c2c_err_set(err, C2C_EUSAGE, "mrv %s takes no --param: the values are the project's "
-				 "(c2c mrv project add)", sub->name);
-		goto usage;
-	}
-	rc = sub->fn(o, err);
-	if (rc == C2C_EUSAGE)
-		goto usage;
+	rc = cli_subs_run(argc, argv, cmd, &t, o, err);
 	free(o->units);
 	free(o);
-	return rc;
-usage:
-	free(o->units);
-	free(o);
-	if (!err->hint[0]) /* an error's own hint says more than the usage */
-		c2c_err_hint(err, "%s", sub->usage);
 	return rc;
 }

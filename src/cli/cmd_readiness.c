@@ -11,62 +11,37 @@
 #include <stdio.h>
 #include <string.h>
 
-static int r_questions(struct store *st, const struct cli_args *a, enum cli_format fmt, struct c2c_err *err)
+static int r_questions(struct cli_run *r, struct c2c_err *err)
 {
 	static const char *const cols[] = {"check", "item", "text_ja", "text_en", NULL};
 	json_t *rows;
 	int rc;
-	(void)st, (void)a;
 	if ((rc = programme_readiness_questions(&rows, err)))
 		return rc;
-	return prog_print(rows, fmt, cols);
+	return cli_print_drop(rows, r->fmt, cols);
 }
 
-/* The answers file whole, through a capped buffer (1 MB is plenty). */
-static int read_file(const char *path, struct strbuf *sb, struct c2c_err *err)
-{
-	FILE *fp = strcmp(path, "-") ? fopen(path, "rb") : stdin;
-	char buf[8192];
-	size_t n;
-	if (!fp)
-		return c2c_err_set(err, C2C_EIO, "%s: cannot open: %s", path, strerror(errno));
-	while ((n = fread(buf, 1, sizeof(buf), fp)) > 0)
-		if (strbuf_add(sb, buf, n)) {
-			if (fp != stdin)
-				fclose(fp);
-			return c2c_err_set(err, C2C_EINPUT, "%s: larger than 1 MB", path);
-		}
-	if (ferror(fp)) {
-		if (fp != stdin)
-			fclose(fp);
-		return c2c_err_set(err, C2C_EIO, "%s: read error", path);
-	}
-	if (fp != stdin)
-		fclose(fp);
-	return 0;
-}
-
-static int r_score(struct store *st, const struct cli_args *a, enum cli_format fmt, struct c2c_err *err)
+static int r_score(struct cli_run *r, struct c2c_err *err)
 {
 	static const char *const cols[] = {"check", "score", "title_ja", NULL};
 	struct strbuf sb;
 	json_t *res, *rows, *w;
 	size_t i;
 	int rc;
-	if (a->npos != 1)
+	if (r->a.npos != 1)
 		return c2c_err_set(err, C2C_EUSAGE, "give one FILE (JSON or CSV item,answer; - for standard input)");
-	strbuf_init(&sb, (size_t)1 << 20);
-	if ((rc = read_file(a->pos[0], &sb, err)) ||
-	    (rc = programme_readiness_score(st, strbuf_str(&sb), sb.len, a->pos[0], &res, err))) {
+	strbuf_init(&sb, (size_t)1 << 20); /* the answers: 1 MiB is plenty */
+	if ((rc = cli_read_file(r->a.pos[0], &sb, err)) ||
+	    (rc = programme_readiness_score(r->st, strbuf_str(&sb), sb.len, r->a.pos[0], &res, err))) {
 		strbuf_release(&sb);
 		return rc;
 	}
 	strbuf_release(&sb);
-	if (fmt == FMT_JSON)
-		return prog_print(res, fmt, NULL);
+	if (r->fmt == FMT_JSON)
+		return cli_print_drop(res, r->fmt, NULL);
 	rows = json_incref(json_object_get(res, "checks"));
-	rc = prog_print(rows, fmt, cols);
-	if (fmt == FMT_TABLE) {
+	rc = cli_print_drop(rows, r->fmt, cols);
+	if (r->fmt == FMT_TABLE) {
 		printf("\noverall %s of 100: %s\n", json_string_value(json_object_get(res, "overall")),
 		       json_string_value(json_object_get(res, "level")));
 		json_array_foreach(json_object_get(res, "weakest"), i, w) {
@@ -90,14 +65,15 @@ static int r_score(struct store *st, const struct cli_args *a, enum cli_format f
 
 static const char *const o_fmt[] = {"format", NULL};
 
-static const struct prog_sub subs[] = {
-	{"questions", r_questions, o_fmt, NULL,
-	 "c2c readiness questions [--format table|csv|json]   (the CSV is the answer template)"},
-	{"score", r_score, o_fmt, NULL,
-	 "c2c readiness score FILE [--format table|csv|json]   (FILE: {\"answers\": {ITEM: 0-3}} or CSV item,answer)"},
+static const struct cli_sub subs[] = {
+	{"questions", r_questions, o_fmt, NULL, 0, CLI_CSV,
+	 "c2c readiness questions [--format table|csv|json]   (the CSV is the answer template)", NULL},
+	{"score", r_score, o_fmt, NULL, 0, CLI_CSV,
+	 "c2c readiness score FILE [--format table|csv|json]   (FILE: {\"answers\": {ITEM: 0-3}} or CSV item,answer)", NULL},
 };
 
 int cmd_readiness(int argc, char **argv, const struct cli_command *cmd, struct c2c_err *err)
 {
-	return prog_cli_run(argc, argv, cmd, subs, sizeof(subs) / sizeof(subs[0]), NULL, err);
+	static const struct cli_subs t = {CLI_SUBS(subs), NULL, NULL, NULL, NULL};
+	return cli_subs_run(argc, argv, cmd, &t, NULL, err);
 }

@@ -4,7 +4,7 @@
  * in the journal under the user named by --user, else $C2C_USER, else $USER.
  */
 #include "core/json.h"
-#include "cli.h"
+#include "subcmd.h"
 #include "registry/registry.h"
 #include "mrv/mrv.h"
 
@@ -12,14 +12,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-struct registry_sub {
-	const char *name;
-	int (*fn)(struct registry_ctx *c, const struct cli_args *a, enum cli_format fmt, struct c2c_err *err);
-	const char *const *opts;
-	int writes;
-	const char *usage;
-};
 
 static int64_t qty_opt(const struct cli_args *a, const char *name, struct c2c_err *err)
 {
@@ -35,30 +27,18 @@ static int64_t qty_opt(const struct cli_args *a, const char *name, struct c2c_er
 	return n;
 }
 
-static int need(const struct cli_args *a, const char *name, const char **out, struct c2c_err *err)
+static int sub_account(struct cli_run *r, struct c2c_err *err)
 {
-	*out = cli_opt(a, name);
-	return *out ? 0 : c2c_err_set(err, C2C_EUSAGE, "--%s is required", name);
-}
-
-static int print(json_t *rows, enum cli_format fmt, const char *const *cols)
-{
-	int rc = cli_print_rows(rows, fmt, fmt == FMT_TABLE ? cols : NULL);
-	json_decref(rows);
-	return rc;
-}
-
-static int sub_account(struct registry_ctx *c, const struct cli_args *a, enum cli_format fmt, struct c2c_err *err)
-{
+	struct registry_ctx *c = r->data;
 	static const char *const cols[] = {"id", "country", "kind", "holder", "status", "balance", NULL};
-	const char *verb = a->npos ? a->pos[0] : "";
+	const char *verb = r->a.npos ? r->a.pos[0] : "";
 	const char *id, *country, *kind, *holder;
 	json_t *rows;
 	int rc;
 
 	if (!strcmp(verb, "open")) {
-		if ((rc = need(a, "id", &id, err)) || (rc = need(a, "country", &country, err)) ||
-		    (rc = need(a, "kind", &kind, err)) || (rc = need(a, "holder", &holder, err)))
+		if ((rc = cli_need(&r->a, "id", &id, err)) || (rc = cli_need(&r->a, "country", &country, err)) ||
+		    (rc = cli_need(&r->a, "kind", &kind, err)) || (rc = cli_need(&r->a, "holder", &holder, err)))
 			return rc;
 		if ((rc = registry_account_open(c, id, country, kind, holder, err)))
 			return rc;
@@ -66,108 +46,108 @@ static int sub_account(struct registry_ctx *c, const struct cli_args *a, enum cl
 		return 0;
 	}
 	if (!strcmp(verb, "close")) {
-		if (a->npos != 2)
+		if (r->a.npos != 2)
 			return c2c_err_set(err, C2C_EUSAGE, "account close: give the ACCOUNT");
-		if ((rc = registry_account_close(c, a->pos[1], err)))
+		if ((rc = registry_account_close(c, r->a.pos[1], err)))
 			return rc;
-		printf("account %s closed\n", a->pos[1]);
+		printf("account %s closed\n", r->a.pos[1]);
 		return 0;
 	}
 	if (!strcmp(verb, "list")) {
-		if ((rc = registry_accounts(c->st, cli_opt(a, "country"), &rows, err)))
+		if ((rc = registry_accounts(c->st, cli_opt(&r->a, "country"), &rows, err)))
 			return rc;
-		return print(rows, fmt, cols);
+		return cli_print_drop(rows, r->fmt, cols);
 	}
 	return c2c_err_set(err, C2C_EUSAGE, "account: use open, close or list");
 }
 
-static int sub_issue(struct registry_ctx *c, const struct cli_args *a, enum cli_format fmt, struct c2c_err *err)
+static int sub_issue(struct cli_run *r, struct c2c_err *err)
 {
-	struct registry_issue_req r = {0};
+	struct registry_ctx *c = r->data;
+	struct registry_issue_req req = {0};
 	struct mrv_issuable rep;
 	char id[64];
 	int rc;
-	(void)fmt;
-	if (cli_opt(a, "report")) {
+	if (cli_opt(&r->a, "report")) {
 		/* An approved MRV report gives project, period and verified ER;
 		 * the CLI joins the two modules so registry/ never includes mrv/. */
-		int64_t rid = qty_opt(a, "report", err);
+		int64_t rid = qty_opt(&r->a, "report", err);
 		if (rid < 0)
 			return (int)rid;
-		if (cli_opt(a, "project") || cli_opt(a, "from") || cli_opt(a, "to") || cli_opt(a, "verified-er"))
+		if (cli_opt(&r->a, "project") || cli_opt(&r->a, "from") || cli_opt(&r->a, "to") || cli_opt(&r->a, "verified-er"))
 			return c2c_err_set(err, C2C_EUSAGE, "--report gives the project, period and verified ER; "
 					   "do not give them too");
 		if ((rc = mrv_report_issuable(c->st, rid, &rep, err)))
 			return rc;
-		r.project = rep.project;
-		r.period_start = rep.from;
-		r.period_end = rep.to;
-		r.verified_er = rep.er_tco2e;
-		r.quantity = rep.er_tco2e;
-		if (cli_opt(a, "quantity") && (r.quantity = qty_opt(a, "quantity", err)) < 0)
-			return (int)r.quantity;
+		req.project = rep.project;
+		req.period_start = rep.from;
+		req.period_end = rep.to;
+		req.verified_er = rep.er_tco2e;
+		req.quantity = rep.er_tco2e;
+		if (cli_opt(&r->a, "quantity") && (req.quantity = qty_opt(&r->a, "quantity", err)) < 0)
+			return (int)req.quantity;
 	} else {
-		if ((rc = need(a, "project", &r.project, err)) || (rc = need(a, "from", &r.period_start, err)) ||
-		    (rc = need(a, "to", &r.period_end, err)))
+		if ((rc = cli_need(&r->a, "project", &req.project, err)) || (rc = cli_need(&r->a, "from", &req.period_start, err)) ||
+		    (rc = cli_need(&r->a, "to", &req.period_end, err)))
 			return rc;
-		if ((r.quantity = qty_opt(a, "quantity", err)) < 0)
-			return (int)r.quantity;
-		if (cli_opt(a, "verified-er") && (r.verified_er = qty_opt(a, "verified-er", err)) < 0)
-			return (int)r.verified_er;
+		if ((req.quantity = qty_opt(&r->a, "quantity", err)) < 0)
+			return (int)req.quantity;
+		if (cli_opt(&r->a, "verified-er") && (req.verified_er = qty_opt(&r->a, "verified-er", err)) < 0)
+			return (int)req.verified_er;
 	}
-	if ((rc = registry_issue(c, &r, id, sizeof(id), err)))
+	if ((rc = registry_issue(c, &req, id, sizeof(id), err)))
 		return rc;
-	printf("issuance %s: %lld credits in %.2s-PENDING\n", id, (long long)r.quantity, r.project);
+	printf("issuance %s: %lld credits in %.2s-PENDING\n", id, (long long)req.quantity, req.project);
 	return 0;
 }
 
-static int sub_allocate(struct registry_ctx *c, const struct cli_args *a, enum cli_format fmt, struct c2c_err *err)
+static int sub_allocate(struct cli_run *r, struct c2c_err *err)
 {
+	struct registry_ctx *c = r->data;
 	struct registry_share s[CLI_MAX_ARGS];
 	size_t n = 0;
 	int rc;
-	(void)fmt;
-	if (a->npos < 2)
+	if (r->a.npos < 2)
 		return c2c_err_set(err, C2C_EUSAGE, "allocate: give ISSUANCE and ACCOUNT=PERCENT shares");
-	for (size_t i = 1; i < a->npos; i++) {
-		const char *eq = strchr(a->pos[i], '=');
+	for (size_t i = 1; i < r->a.npos; i++) {
+		const char *eq = strchr(r->a.pos[i], '=');
 		static char acc[CLI_MAX_ARGS][64];
-		if (!eq || eq == a->pos[i] || (size_t)(eq - a->pos[i]) >= sizeof(acc[0]))
-			return c2c_err_set(err, C2C_EUSAGE, "allocate: '%s' is not ACCOUNT=PERCENT", a->pos[i]);
-		snprintf(acc[n], sizeof(acc[n]), "%.*s", (int)(eq - a->pos[i]), a->pos[i]);
+		if (!eq || eq == r->a.pos[i] || (size_t)(eq - r->a.pos[i]) >= sizeof(acc[0]))
+			return c2c_err_set(err, C2C_EUSAGE, "allocate: '%s' is not ACCOUNT=PERCENT", r->a.pos[i]);
+		snprintf(acc[n], sizeof(acc[n]), "%.*s", (int)(eq - r->a.pos[i]), r->a.pos[i]);
 		s[n].account = acc[n];
 		s[n].hundredths = registry_parse_share(eq + 1);
 		if (s[n].hundredths < 0)
 			return c2c_err_set(err, C2C_EUSAGE, "allocate: share '%s' is not a percentage like 50 or 35.25", eq + 1);
 		n++;
 	}
-	if ((rc = registry_allocate(c, a->pos[0], s, n, err)))
+	if ((rc = registry_allocate(c, r->a.pos[0], s, n, err)))
 		return rc;
-	printf("issuance %s allocated to %zu account%s\n", a->pos[0], n, n == 1 ? "" : "s");
+	printf("issuance %s allocated to %zu account%s\n", r->a.pos[0], n, n == 1 ? "" : "s");
 	return 0;
 }
 
-static int sub_authorize(struct registry_ctx *c, const struct cli_args *a, enum cli_format fmt, struct c2c_err *err)
+static int sub_authorize(struct cli_run *r, struct c2c_err *err)
 {
+	struct registry_ctx *c = r->data;
 	int rc;
-	(void)fmt;
-	if (a->npos != 1)
+	if (r->a.npos != 1)
 		return c2c_err_set(err, C2C_EUSAGE, "authorize: give the ISSUANCE");
-	if ((rc = registry_authorize(c, a->pos[0], err)))
+	if ((rc = registry_authorize(c, r->a.pos[0], err)))
 		return rc;
-	printf("issuance %s authorized for international transfer\n", a->pos[0]);
+	printf("issuance %s authorized for international transfer\n", r->a.pos[0]);
 	return 0;
 }
 
-static int sub_transfer(struct registry_ctx *c, const struct cli_args *a, enum cli_format fmt, struct c2c_err *err)
+static int sub_transfer(struct cli_run *r, struct c2c_err *err)
 {
+	struct registry_ctx *c = r->data;
 	const char *from, *to;
 	int64_t q;
 	int rc;
-	(void)fmt;
-	if ((rc = need(a, "from", &from, err)) || (rc = need(a, "to", &to, err)))
+	if ((rc = cli_need(&r->a, "from", &from, err)) || (rc = cli_need(&r->a, "to", &to, err)))
 		return rc;
-	if ((q = qty_opt(a, "quantity", err)) < 0)
+	if ((q = qty_opt(&r->a, "quantity", err)) < 0)
 		return (int)q;
 	if ((rc = registry_transfer(c, from, to, q, err)))
 		return rc;
@@ -175,15 +155,15 @@ static int sub_transfer(struct registry_ctx *c, const struct cli_args *a, enum c
 	return 0;
 }
 
-static int sub_cancel(struct registry_ctx *c, const struct cli_args *a, enum cli_format fmt, struct c2c_err *err)
+static int sub_cancel(struct cli_run *r, struct c2c_err *err)
 {
+	struct registry_ctx *c = r->data;
 	const char *acc;
 	int64_t q;
 	int rc;
-	(void)fmt;
-	if ((rc = need(a, "account", &acc, err)))
+	if ((rc = cli_need(&r->a, "account", &acc, err)))
 		return rc;
-	if ((q = qty_opt(a, "quantity", err)) < 0)
+	if ((q = qty_opt(&r->a, "quantity", err)) < 0)
 		return (int)q;
 	if ((rc = registry_cancel(c, acc, q, err)))
 		return rc;
@@ -191,16 +171,16 @@ static int sub_cancel(struct registry_ctx *c, const struct cli_args *a, enum cli
 	return 0;
 }
 
-static int sub_retire(struct registry_ctx *c, const struct cli_args *a, enum cli_format fmt, struct c2c_err *err)
+static int sub_retire(struct cli_run *r, struct c2c_err *err)
 {
+	struct registry_ctx *c = r->data;
 	const char *acc, *purpose, *beneficiary;
 	int64_t q;
 	int rc;
-	(void)fmt;
-	if ((rc = need(a, "account", &acc, err)) || (rc = need(a, "purpose", &purpose, err)) ||
-	    (rc = need(a, "beneficiary", &beneficiary, err)))
+	if ((rc = cli_need(&r->a, "account", &acc, err)) || (rc = cli_need(&r->a, "purpose", &purpose, err)) ||
+	    (rc = cli_need(&r->a, "beneficiary", &beneficiary, err)))
 		return rc;
-	if ((q = qty_opt(a, "quantity", err)) < 0)
+	if ((q = qty_opt(&r->a, "quantity", err)) < 0)
 		return (int)q;
 	if ((rc = registry_retire(c, acc, q, purpose, beneficiary, err)))
 		return rc;
@@ -208,40 +188,43 @@ static int sub_retire(struct registry_ctx *c, const struct cli_args *a, enum cli
 	return 0;
 }
 
-static int sub_balance(struct registry_ctx *c, const struct cli_args *a, enum cli_format fmt, struct c2c_err *err)
+static int sub_balance(struct cli_run *r, struct c2c_err *err)
 {
+	struct registry_ctx *c = r->data;
 	static const char *const cols[] = {"account", "issuance", "vintage", "state", "credits", NULL};
 	json_t *rows;
-	int rc = registry_balance(c->st, cli_opt(a, "account"), &rows, err);
-	return rc ? rc : print(rows, fmt, cols);
+	int rc = registry_balance(c->st, cli_opt(&r->a, "account"), &rows, err);
+	return rc ? rc : cli_print_drop(rows, r->fmt, cols);
 }
 
-static int sub_blocks(struct registry_ctx *c, const struct cli_args *a, enum cli_format fmt, struct c2c_err *err)
+static int sub_blocks(struct cli_run *r, struct c2c_err *err)
 {
+	struct registry_ctx *c = r->data;
 	static const char *const cols[] = {"account", "serial", "credits", "state", NULL};
 	json_t *rows;
-	int rc = registry_blocks(c->st, cli_opt(a, "account"), &rows, err);
-	return rc ? rc : print(rows, fmt, cols);
+	int rc = registry_blocks(c->st, cli_opt(&r->a, "account"), &rows, err);
+	return rc ? rc : cli_print_drop(rows, r->fmt, cols);
 }
 
-static int sub_journal(struct registry_ctx *c, const struct cli_args *a, enum cli_format fmt, struct c2c_err *err)
+static int sub_journal(struct cli_run *r, struct c2c_err *err)
 {
+	struct registry_ctx *c = r->data;
 	static const char *const cols[] = {"seq", "at", "user", "op", "hash", NULL};
 	json_t *rows;
 	int since = 0, rc;
-	if ((rc = cli_opt_int(a, "since", 1, 2000000000, &since, err)))
+	if ((rc = cli_opt_int(&r->a, "since", 1, 2000000000, &since, err)))
 		return rc;
 	rc = registry_journal(c->st, since, &rows, err);
-	return rc ? rc : print(rows, fmt, cols);
+	return rc ? rc : cli_print_drop(rows, r->fmt, cols);
 }
 
-static int sub_verify(struct registry_ctx *c, const struct cli_args *a, enum cli_format fmt, struct c2c_err *err)
+static int sub_verify(struct cli_run *r, struct c2c_err *err)
 {
-	struct registry_verify_report r;
-	int rc = registry_verify(c->st, &r, err);
-	(void)a;
-	if (fmt == FMT_JSON) {
-		json_t *o = registry_verify_json(&r, rc, err);
+	struct registry_ctx *c = r->data;
+	struct registry_verify_report vr;
+	int rc = registry_verify(c->st, &vr, err);
+	if (r->fmt == FMT_JSON) {
+		json_t *o = registry_verify_json(&vr, rc, err);
 		char *s = json_dumps(o, C2C_JSON_FLAGS);
 		puts(s);
 		free(s);
@@ -249,52 +232,53 @@ static int sub_verify(struct registry_ctx *c, const struct cli_args *a, enum cli
 	} else if (!rc) {
 		printf("registry verified: %lld journal entries, hash chain intact; %lld blocks;"
 		       " %lld issued = %lld held + %lld cancelled + %lld retired; no serial twice;"
-		       " balances equal their blocks\n", (long long)r.entries, (long long)r.blocks,
-		       (long long)r.issued, (long long)r.held, (long long)r.cancelled, (long long)r.retired);
+		       " balances equal their blocks\n", (long long)vr.entries, (long long)vr.blocks,
+		       (long long)vr.issued, (long long)vr.held, (long long)vr.cancelled, (long long)vr.retired);
 	}
 	return rc;
 }
 
-static int sub_ca_report(struct registry_ctx *c, const struct cli_args *a, enum cli_format fmt, struct c2c_err *err)
+static int sub_ca_report(struct cli_run *r, struct c2c_err *err)
 {
+	struct registry_ctx *c = r->data;
 	static const char *const cols[] = {"country", "vintage", "issuance", "first", "last", "adjustment", "seq", "at", NULL};
 	const char *cc;
 	json_t *rows;
 	int year = 0, rc;
-	if ((rc = need(a, "country", &cc, err)) || (rc = cli_opt_int(a, "year", 1990, 2200, &year, err)))
+	if ((rc = cli_need(&r->a, "country", &cc, err)) || (rc = cli_opt_int(&r->a, "year", 1990, 2200, &year, err)))
 		return rc;
 	if ((rc = registry_ca_report(c->st, cc, year, &rows, err)))
 		return rc;
-	if (fmt == FMT_TABLE) {
+	if (r->fmt == FMT_TABLE) {
 		json_int_t total = 0;
 		size_t i;
-		json_t *r;
-		json_array_foreach(rows, i, r)
-			total += json_integer_value(json_object_get(r, "adjustment"));
-		rc = print(rows, fmt, cols);
+		json_t *row;
+		json_array_foreach(rows, i, row)
+			total += json_integer_value(json_object_get(row, "adjustment"));
+		rc = cli_print_drop(rows, r->fmt, cols);
 		printf("net corresponding adjustment for %s%s%s: %+lld tCO2e\n", cc, year ? ", vintage " : "",
-		       year ? cli_opt(a, "year") : "", (long long)total);
+		       year ? cli_opt(&r->a, "year") : "", (long long)total);
 		return rc;
 	}
-	return print(rows, fmt, cols);
+	return cli_print_drop(rows, r->fmt, cols);
 }
 
-static int sub_apply(struct registry_ctx *c, const struct cli_args *a, enum cli_format fmt, struct c2c_err *err)
+static int sub_apply(struct cli_run *r, struct c2c_err *err)
 {
+	struct registry_ctx *c = r->data;
 	FILE *fp;
 	size_t n = 0;
 	int rc;
-	(void)fmt;
-	if (a->npos != 1)
+	if (r->a.npos != 1)
 		return c2c_err_set(err, C2C_EUSAGE, "apply: give one FILE.jsonl (or - for standard input)");
-	fp = strcmp(a->pos[0], "-") ? fopen(a->pos[0], "rb") : stdin;
+	fp = strcmp(r->a.pos[0], "-") ? fopen(r->a.pos[0], "rb") : stdin;
 	if (!fp)
-		return c2c_err_set(err, C2C_EIO, "%s: cannot open: %s", a->pos[0], strerror(errno));
-	rc = registry_apply_stream(c, fp, a->pos[0], &n, err);
+		return c2c_err_set(err, C2C_EIO, "%s: cannot open: %s", r->a.pos[0], strerror(errno));
+	rc = registry_apply_stream(c, fp, r->a.pos[0], &n, err);
 	if (fp != stdin)
 		fclose(fp);
 	if (!rc)
-		printf("%s: %zu operation%s applied in one transaction\n", a->pos[0], n, n == 1 ? "" : "s");
+		printf("%s: %zu operation%s applied in one transaction\n", r->a.pos[0], n, n == 1 ? "" : "s");
 	return rc;
 }
 
@@ -309,79 +293,42 @@ static const char *const o_journal[] = {"since", "format", NULL};
 static const char *const o_verify[] = {"format", NULL};
 static const char *const o_ca[] = {"country", "year", "format", NULL};
 
-static const struct registry_sub subs[] = {
-	{"account", sub_account, o_account, 1,
+static const struct cli_sub subs[] = {
+	{"account", sub_account, o_account, NULL, CLI_DB_READY | CLI_DURABLE, CLI_CSV,
 	 "c2c registry account open --id ID --country CC --kind government|entity --holder NAME\n"
-	 "       c2c registry account close ID\n       c2c registry account list [--country CC] [--format table|csv|json]"},
-	{"issue", sub_issue, o_issue, 1,
+	 "       c2c registry account close ID\n       c2c registry account list [--country CC] [--format table|csv|json]", NULL},
+	{"issue", sub_issue, o_issue, NULL, CLI_DB_READY | CLI_DURABLE, CLI_CSV,
 	 "c2c registry issue --project KH003 --from YYYY-MM-DD --to YYYY-MM-DD --quantity N [--verified-er N]\n"
-	 "       c2c registry issue --report ID [--quantity N]   (an approved MRV report: c2c mrv report)"},
-	{"allocate", sub_allocate, o_user, 1, "c2c registry allocate ISSUANCE ACCOUNT=PERCENT..."},
-	{"authorize", sub_authorize, o_user, 1, "c2c registry authorize ISSUANCE"},
-	{"transfer", sub_transfer, o_transfer, 1, "c2c registry transfer --from ACCOUNT --to ACCOUNT --quantity N"},
-	{"cancel", sub_cancel, o_cancel, 1, "c2c registry cancel --account ACCOUNT --quantity N"},
-	{"retire", sub_retire, o_retire, 1,
-	 "c2c registry retire --account ACCOUNT --quantity N --purpose ndc|voluntary|other --beneficiary NAME"},
-	{"balance", sub_balance, o_read, 0, "c2c registry balance [--account ACCOUNT] [--format table|csv|json]"},
-	{"blocks", sub_blocks, o_read, 0, "c2c registry blocks [--account ACCOUNT] [--format table|csv|json]"},
-	{"journal", sub_journal, o_journal, 0, "c2c registry journal [--since SEQ] [--format table|csv|json]"},
-	{"verify", sub_verify, o_verify, 0, "c2c registry verify [--format json]"},
-	{"ca-report", sub_ca_report, o_ca, 0, "c2c registry ca-report --country CC [--year YYYY] [--format table|csv|json]"},
-	{"apply", sub_apply, o_user, 1, "c2c registry apply FILE.jsonl"},
+	 "       c2c registry issue --report ID [--quantity N]   (an approved MRV report: c2c mrv report)", NULL},
+	{"allocate", sub_allocate, o_user, NULL, CLI_DB_READY | CLI_DURABLE, CLI_CSV, "c2c registry allocate ISSUANCE ACCOUNT=PERCENT...", NULL},
+	{"authorize", sub_authorize, o_user, NULL, CLI_DB_READY | CLI_DURABLE, CLI_CSV, "c2c registry authorize ISSUANCE", NULL},
+	{"transfer", sub_transfer, o_transfer, NULL, CLI_DB_READY | CLI_DURABLE, CLI_CSV, "c2c registry transfer --from ACCOUNT --to ACCOUNT --quantity N", NULL},
+	{"cancel", sub_cancel, o_cancel, NULL, CLI_DB_READY | CLI_DURABLE, CLI_CSV, "c2c registry cancel --account ACCOUNT --quantity N", NULL},
+	{"retire", sub_retire, o_retire, NULL, CLI_DB_READY | CLI_DURABLE, CLI_CSV,
+	 "c2c registry retire --account ACCOUNT --quantity N --purpose ndc|voluntary|other --beneficiary NAME", NULL},
+	{"balance", sub_balance, o_read, NULL, 0, CLI_CSV, "c2c registry balance [--account ACCOUNT] [--format table|csv|json]", NULL},
+	{"blocks", sub_blocks, o_read, NULL, 0, CLI_CSV, "c2c registry blocks [--account ACCOUNT] [--format table|csv|json]", NULL},
+	{"journal", sub_journal, o_journal, NULL, 0, CLI_CSV, "c2c registry journal [--since SEQ] [--format table|csv|json]", NULL},
+	{"verify", sub_verify, o_verify, NULL, 0, CLI_CSV, "c2c registry verify [--format json]", NULL},
+	{"ca-report", sub_ca_report, o_ca, NULL, 0, CLI_CSV, "c2c registry ca-report --country CC [--year YYYY] [--format table|csv|json]", NULL},
+	{"apply", sub_apply, o_user, NULL, CLI_DB_READY | CLI_DURABLE, CLI_CSV, "c2c registry apply FILE.jsonl", NULL},
 };
 
-static void registry_usage(FILE *fp)
+/* The context of every operation: the database and the acting user,
+ * recorded in the journal. */
+static int begin(struct cli_run *r, struct c2c_err *err)
 {
-	fprintf(fp, "usage:\n");
-	for (size_t i = 0; i < sizeof(subs) / sizeof(subs[0]); i++)
-		fprintf(fp, "  %s\n", subs[i].usage);
+	struct registry_ctx *c = r->data;
+
+	(void)err;
+	c->st = r->st;
+	c->user = cli_acting_user(&r->a);
+	return 0;
 }
 
 int cmd_registry(int argc, char **argv, const struct cli_command *cmd, struct c2c_err *err)
 {
-	const struct registry_sub *sub = NULL;
-	struct cli_command subcmd;
+	static const struct cli_subs t = {CLI_SUBS(subs), NULL, NULL, NULL, begin};
 	struct registry_ctx c = {0};
-	struct cli_args a;
-	enum cli_format fmt;
-	char name[64];
-	int rc;
-
-	if (argc < 1 || !strcmp(argv[0], "help") || !strcmp(argv[0], "--help")) {
-		registry_usage(argc < 1 ? stderr : stdout);
-		return argc < 1 ? c2c_err_set(err, C2C_EUSAGE, "registry: give a subcommand") : 0;
-	}
-	for (size_t i = 0; i < sizeof(subs) / sizeof(subs[0]); i++)
-		if (!strcmp(subs[i].name, argv[0]))
-			sub = &subs[i];
-	if (!sub) {
-		registry_usage(stderr);
-		return c2c_err_set(err, C2C_EUSAGE, "registry: unknown subcommand '%s'", argv[0]);
-	}
-	snprintf(name, sizeof(name), "registry %s", sub->name);
-	subcmd = *cmd;
-	subcmd.name = name;
-	subcmd.usage = sub->usage;
-	if ((rc = cli_parse(argc - 1, argv + 1, &subcmd, sub->opts, NULL, &a, err)))
-		goto usage;
-	if ((rc = cli_format(&a, &subcmd, 1, &fmt, err)))
-		goto usage;
-	c.user = cli_opt(&a, "user");
-	if (!c.user || !*c.user)
-		c.user = getenv("C2C_USER");
-	if (!c.user || !*c.user)
-		c.user = getenv("USER");
-	if (!c.user || !*c.user)
-		c.user = "cli";
-	if ((rc = cli_open_db(&c.st, 0, err)))
-		return rc;
-	if (!(rc = registry_migrate(c.st, err)) && (!sub->writes || !(rc = store_set_durable(c.st, err))))
-		rc = sub->fn(&c, &a, fmt, err);
-	store_close(c.st);
-	if (rc == C2C_EUSAGE)
-		goto usage;
-	return rc;
-usage:
-	c2c_err_hint(err, "%s", sub->usage);
-	return rc;
+	return cli_subs_run(argc, argv, cmd, &t, &c, err);
 }

@@ -23,7 +23,7 @@ int cmd_search(int argc, char **argv, const struct cli_command *cmd, struct c2c_
 		return rc;
 	if (a.npos != 1)
 		return c2c_err_set(err, C2C_EUSAGE, "search: give one QUERY (quote it if it has spaces)");
-	if ((rc = cli_open_db(&st, 0, err)))
+	if ((rc = cli_setup(cmd, &st, err)))
 		return rc;
 	rc = atlas_search(st, a.pos[0], limit ? (size_t)limit : 50, &hits, err);
 	store_close(st);
@@ -52,7 +52,7 @@ int cmd_stats(int argc, char **argv, const struct cli_command *cmd, struct c2c_e
 		return c2c_err_set(err, C2C_EUSAGE, "stats: unexpected argument '%s'", a.pos[0]);
 	if (from && to && from > to)
 		return c2c_err_set(err, C2C_EUSAGE, "stats: --from %d is after --to %d", from, to);
-	if ((rc = cli_open_db(&st, 0, err)))
+	if ((rc = cli_setup(cmd, &st, err)))
 		return rc;
 	rc = atlas_stats(st, from, to, &stats, err);
 	store_close(st);

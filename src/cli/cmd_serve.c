@@ -3,16 +3,13 @@
  * HTTP until SIGTERM or SIGINT.
  *
  * The process side of the server lives here, as every exit and print of
- * c2c does: options, the check that the database is there before a port is
- * taken, the one line with the URL, and the signals.  SIGINT and SIGTERM are
+ * c2c does: options, the database made ready (its set-up, CLI_DB_READY)
+ * before a port is taken, the one line with the URL, and the signals.  SIGINT and SIGTERM are
  * blocked before the worker threads start (they inherit the mask) and taken
  * with sigwait, so no handler runs inside a worker and the stop is ordinary
  * code: stop accepting, let the requests in flight finish, exit 0.
  */
 #include "cli.h"
-#include "atlas/atlas.h"
-#include "auth/auth.h"
-#include "http/router.h"
 #include "http/http.h"
 
 #include <pthread.h>
@@ -26,38 +23,12 @@
 #define SERVE_CONN_LIMIT 512
 #define SERVE_CONN_TIMEOUT 15 /* seconds */
 
-/* The database must exist and hold the atlas: a server that starts on
- * nothing would answer every request with an error. */
-static int check_db(struct c2c_err *err)
-{
-	struct store *st;
-	int rc, version;
-
-	if ((rc = cli_open_db(&st, 0, err)))
-		return rc;
-	version = store_schema_version(st, "atlas", err);
-	/* the users' tables, for a database made before they existed: log-in
-	 * then answers "unknown user" instead of a database error */
-	if (version > 0 && ((rc = auth_migrate(st, err)) || (rc = http_audit_migrate(st, err)))) {
-		store_close(st);
-		return rc;
-	}
-	store_close(st);
-	if (version < 0)
-		return err->code ? err->code : C2C_EDB;
-	if (version == 0) {
-		c2c_err_set(err, C2C_ENOTFOUND, "%s: has no atlas yet", cli_db_path);
-		c2c_err_hint(err, "run 'c2c --db %s init' first", cli_db_path);
-		return C2C_ENOTFOUND;
-	}
-	return 0;
-}
-
 int cmd_serve(int argc, char **argv, const struct cli_command *cmd, struct c2c_err *err)
 {
 	static const char *const allowed[] = {"bind", "port", "threads", "web", NULL};
 	struct http_config cfg;
 	struct http_server *srv;
+	struct store *st;
 	struct cli_args a;
 	sigset_t stop, old;
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
@@ -89,8 +60,11 @@ int cmd_serve(int argc, char **argv, const struct cli_command *cmd, struct c2c_e
 			cfg.web_dir);
 		cfg.web_dir = NULL;
 	}
-	if ((rc = check_db(err)))
+	/* CLI_DB_READY: a database init made, every module up to date, before
+	 * a port is taken; the workers open their own connections */
+	if ((rc = cli_setup(cmd, &st, err)))
 		return rc;
+	store_close(st);
 
 	sigemptyset(&stop);
 	sigaddset(&stop, SIGINT);

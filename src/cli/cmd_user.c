@@ -5,7 +5,7 @@
  * in ps and in shell history): it is read from standard input, the first
  * line, when that is not a terminal, else asked twice without echo.
  */
-#include "cli.h"
+#include "subcmd.h"
 #include "auth/auth.h"
 
 #include <errno.h>
@@ -19,19 +19,6 @@
 #include <sodium.h>
 
 #define PW_BUF (AUTH_PASSWORD_MAX + 3) /* the password, "\r\n", NUL */
-
-struct user_opts {
-	struct cli_args a;
-	enum cli_format fmt;
-	struct store *st;
-};
-
-struct user_sub {
-	const char *name;
-	int (*fn)(struct user_opts *o, struct c2c_err *err);
-	const char *const *opts;
-	const char *usage;
-};
 
 /* ---- reading a password ------------------------------------------------------------------ */
 
@@ -121,14 +108,14 @@ static int read_password(const char *name, char *pw, struct c2c_err *err)
 
 /* ---- subcommands -------------------------------------------------------------------------- */
 
-static int one_name(struct user_opts *o, const char *what, struct c2c_err *err)
+static int one_name(struct cli_run *o, const char *what, struct c2c_err *err)
 {
-	if (o->a.npos != 2)
+	if (o->a.npos != 1)
 		return c2c_err_set(err, C2C_EUSAGE, "user %s: give one user NAME", what);
 	return 0;
 }
 
-static int role_opts(struct user_opts *o, enum auth_role *role, struct c2c_err *err)
+static int role_opts(struct cli_run *o, enum auth_role *role, struct c2c_err *err)
 {
 	const char *r = cli_opt(&o->a, "role");
 	if (!r)
@@ -144,7 +131,7 @@ static void say_scope(const char *verb, const char *name, enum auth_role role, c
 		printf("user '%s' %s: role %s\n", name, verb, auth_role_name(role));
 }
 
-static int sub_add(struct user_opts *o, struct c2c_err *err)
+static int sub_add(struct cli_run *o, struct c2c_err *err)
 {
 	const char *name, *scope = cli_opt(&o->a, "scope");
 	enum auth_role role;
@@ -154,7 +141,7 @@ static int sub_add(struct user_opts *o, struct c2c_err *err)
 
 	if ((rc = one_name(o, "add", err)) || (rc = role_opts(o, &role, err)))
 		return rc;
-	name = o->a.pos[1];
+	name = o->a.pos[0];
 	/* the checks that need no password come before the prompt */
 	if ((rc = auth_user_add_check(o->st, name, role, scope, err)))
 		return rc;
@@ -169,14 +156,14 @@ static int sub_add(struct user_opts *o, struct c2c_err *err)
 	return 0;
 }
 
-static int sub_list(struct user_opts *o, struct c2c_err *err)
+static int sub_list(struct cli_run *o, struct c2c_err *err)
 {
 	static const char *const cols[] = {"name", "role", "scope", "disabled", "sessions", "tokens", "created_at",
 					   NULL};
 	json_t *rows;
 	int rc;
-	if (o->a.npos != 1)
-		return c2c_err_set(err, C2C_EUSAGE, "user list: unexpected argument '%s'", o->a.pos[1]);
+	if (o->a.npos != 0)
+		return c2c_err_set(err, C2C_EUSAGE, "user list: unexpected argument '%s'", o->a.pos[0]);
 	if (!(rows = auth_user_list_json(o->st, err)))
 		return err->code ? err->code : C2C_EINTERNAL;
 	rc = cli_print_rows(rows, o->fmt, o->fmt == FMT_JSON ? NULL : cols);
@@ -184,7 +171,7 @@ static int sub_list(struct user_opts *o, struct c2c_err *err)
 	return rc;
 }
 
-static int sub_passwd(struct user_opts *o, struct c2c_err *err)
+static int sub_passwd(struct cli_run *o, struct c2c_err *err)
 {
 	struct auth_user u;
 	char pw[PW_BUF];
@@ -192,70 +179,70 @@ static int sub_passwd(struct user_opts *o, struct c2c_err *err)
 	if ((rc = one_name(o, "passwd", err)))
 		return rc;
 	/* an unknown user is said before a password is asked for */
-	if ((rc = auth_user_get(o->st, o->a.pos[1], &u, NULL, err)))
+	if ((rc = auth_user_get(o->st, o->a.pos[0], &u, NULL, err)))
 		return rc;
-	if ((rc = read_password(o->a.pos[1], pw, err)) == 0)
-		rc = auth_user_passwd(o->st, o->a.pos[1], pw, err);
+	if ((rc = read_password(o->a.pos[0], pw, err)) == 0)
+		rc = auth_user_passwd(o->st, o->a.pos[0], pw, err);
 	sodium_memzero(pw, sizeof(pw));
 	if (rc)
 		return rc;
-	printf("user '%s': password changed, sessions ended\n", o->a.pos[1]);
+	printf("user '%s': password changed, sessions ended\n", o->a.pos[0]);
 	return 0;
 }
 
-static int sub_role(struct user_opts *o, struct c2c_err *err)
+static int sub_role(struct cli_run *o, struct c2c_err *err)
 {
 	enum auth_role role;
 	struct auth_user u;
 	int rc;
 	if ((rc = one_name(o, "role", err)) || (rc = role_opts(o, &role, err)) ||
-	    (rc = auth_user_role(o->st, o->a.pos[1], role, cli_opt(&o->a, "scope"), err)) ||
-	    (rc = auth_user_get(o->st, o->a.pos[1], &u, NULL, err)))
+	    (rc = auth_user_role(o->st, o->a.pos[0], role, cli_opt(&o->a, "scope"), err)) ||
+	    (rc = auth_user_get(o->st, o->a.pos[0], &u, NULL, err)))
 		return rc;
 	say_scope("changed", u.name, u.role, u.scope);
 	return 0;
 }
 
-static int sub_disable(struct user_opts *o, struct c2c_err *err)
+static int sub_disable(struct cli_run *o, struct c2c_err *err)
 {
 	int rc;
-	if ((rc = one_name(o, "disable", err)) || (rc = auth_user_disable(o->st, o->a.pos[1], err)))
+	if ((rc = one_name(o, "disable", err)) || (rc = auth_user_disable(o->st, o->a.pos[0], err)))
 		return rc;
-	printf("user '%s' disabled: sessions ended, tokens revoked\n", o->a.pos[1]);
+	printf("user '%s' disabled: sessions ended, tokens revoked\n", o->a.pos[0]);
 	return 0;
 }
 
-static int sub_enable(struct user_opts *o, struct c2c_err *err)
+static int sub_enable(struct cli_run *o, struct c2c_err *err)
 {
 	int rc;
-	if ((rc = one_name(o, "enable", err)) || (rc = auth_user_enable(o->st, o->a.pos[1], err)))
+	if ((rc = one_name(o, "enable", err)) || (rc = auth_user_enable(o->st, o->a.pos[0], err)))
 		return rc;
-	printf("user '%s' enabled\n", o->a.pos[1]);
+	printf("user '%s' enabled\n", o->a.pos[0]);
 	return 0;
 }
 
-static int sub_token(struct user_opts *o, struct c2c_err *err)
+static int sub_token(struct cli_run *o, struct c2c_err *err)
 {
 	const char *label = cli_opt(&o->a, "label");
 	char token[96];
 	int rc;
 
-	if (o->a.npos != 3 || (strcmp(o->a.pos[1], "add") && strcmp(o->a.pos[1], "revoke")))
+	if (o->a.npos != 2 || (strcmp(o->a.pos[0], "add") && strcmp(o->a.pos[0], "revoke")))
 		return c2c_err_set(err, C2C_EUSAGE, "user token: give add or revoke, then the user NAME");
 	if (!label)
 		return c2c_err_set(err, C2C_EUSAGE, "--label is required: the name the token is revoked by");
-	if (!strcmp(o->a.pos[1], "revoke")) {
-		if ((rc = auth_token_revoke(o->st, o->a.pos[2], label, err)))
+	if (!strcmp(o->a.pos[0], "revoke")) {
+		if ((rc = auth_token_revoke(o->st, o->a.pos[1], label, err)))
 			return rc;
-		printf("token '%s' of user '%s' revoked\n", label, o->a.pos[2]);
+		printf("token '%s' of user '%s' revoked\n", label, o->a.pos[1]);
 		return 0;
 	}
-	if ((rc = auth_token_create(o->st, o->a.pos[2], label, token, err)))
+	if ((rc = auth_token_create(o->st, o->a.pos[1], label, token, err)))
 		return rc;
 	/* the token alone on stdout, for `TOKEN=$(c2c user token add ...)` */
 	puts(token);
 	sodium_memzero(token, sizeof(token));
-	fprintf(stderr, "token '%s' of user '%s': shown this once, only its hash is kept\n", label, o->a.pos[2]);
+	fprintf(stderr, "token '%s' of user '%s': shown this once, only its hash is kept\n", label, o->a.pos[1]);
 	return 0;
 }
 
@@ -265,66 +252,24 @@ static const char *const o_role[] = {"role", "scope", NULL};
 static const char *const o_fmt[] = {"format", NULL};
 static const char *const o_label[] = {"label", NULL};
 
-static const struct user_sub subs[] = {
-	{"add", sub_add, o_role, "c2c user add NAME --role ROLE [--scope S]   (password: stdin's first line, or asked)"},
-	{"list", sub_list, o_fmt, "c2c user list [--format table|json]"},
-	{"passwd", sub_passwd, NULL, "c2c user passwd NAME   (ends the user's sessions)"},
-	{"role", sub_role, o_role, "c2c user role NAME --role ROLE [--scope S]"},
-	{"disable", sub_disable, NULL, "c2c user disable NAME   (ends sessions, revokes tokens)"},
-	{"enable", sub_enable, NULL, "c2c user enable NAME"},
-	{"token", sub_token, o_label, "c2c user token add NAME --label L   (prints the token once)\n"
-				      "       c2c user token revoke NAME --label L"},
+static const struct cli_sub subs[] = {
+	{"add", sub_add, o_role, NULL, 0, 0, "c2c user add NAME --role ROLE [--scope S]   (password: stdin's first line, or asked)", NULL},
+	{"list", sub_list, o_fmt, NULL, 0, 0, "c2c user list [--format table|json]", NULL},
+	{"passwd", sub_passwd, NULL, NULL, 0, 0, "c2c user passwd NAME   (ends the user's sessions)", NULL},
+	{"role", sub_role, o_role, NULL, 0, 0, "c2c user role NAME --role ROLE [--scope S]", NULL},
+	{"disable", sub_disable, NULL, NULL, 0, 0, "c2c user disable NAME   (ends sessions, revokes tokens)", NULL},
+	{"enable", sub_enable, NULL, NULL, 0, 0, "c2c user enable NAME", NULL},
+	{"token", sub_token, o_label, NULL, 0, 0, "c2c user token add NAME --label L   (prints the token once)\n"
+				      "       c2c user token revoke NAME --label L", NULL},
 };
 
-static void user_usage(FILE *fp)
-{
-	fprintf(fp, "usage:\n");
-	for (size_t i = 0; i < sizeof(subs) / sizeof(subs[0]); i++)
-		fprintf(fp, "  %s\n", subs[i].usage);
-	fprintf(fp, "roles: %s\n", AUTH_ROLES_VALID);
-	fprintf(fp, "scopes: municipality: its Japanese body's place id; partner: its partner place id;\n"
-		    "        registrar: a country code (KH); participant: 'PROJECT,ACCOUNT,...'; others: none\n");
-}
+static const char footer[] =
+	"roles: " AUTH_ROLES_VALID "\n"
+	"scopes: municipality: its Japanese body's place id; partner: its partner place id;\n"
+	"        registrar: a country code (KH); participant: 'PROJECT,ACCOUNT,...'; others: none\n";
 
 int cmd_user(int argc, char **argv, const struct cli_command *cmd, struct c2c_err *err)
 {
-	const struct user_sub *sub = NULL;
-	struct cli_command subcmd;
-	struct user_opts o;
-	char name[32];
-	int rc;
-
-	if (argc < 1 || !strcmp(argv[0], "help") || !strcmp(argv[0], "--help")) {
-		user_usage(argc < 1 ? stderr : stdout);
-		return argc < 1 ? c2c_err_set(err, C2C_EUSAGE, "user: give a subcommand") : 0;
-	}
-	for (size_t i = 0; i < sizeof(subs) / sizeof(subs[0]); i++)
-		if (!strcmp(subs[i].name, argv[0]))
-			sub = &subs[i];
-	if (!sub) {
-		user_usage(stderr);
-		return c2c_err_set(err, C2C_EUSAGE, "user: unknown subcommand '%s'", argv[0]);
-	}
-	memset(&o, 0, sizeof(o));
-	snprintf(name, sizeof(name), "user %s", sub->name);
-	subcmd = *cmd;
-	subcmd.name = name;
-	subcmd.usage = sub->usage;
-	/* argv[0] stays: pos[0] is the subcommand, pos[1] the user name */
-	if ((rc = cli_parse(argc, argv, &subcmd, sub->opts, NULL, &o.a, err)) ||
-	    (rc = cli_format(&o.a, &subcmd, 0, &o.fmt, err)))
-		goto usage;
-	if ((rc = cli_open_db(&o.st, 0, err)))
-		return rc;
-	/* a database made before users existed gets their tables now */
-	if (!(rc = auth_migrate(o.st, err)))
-		rc = sub->fn(&o, err);
-	store_close(o.st);
-	if (rc == C2C_EUSAGE)
-		goto usage;
-	return rc;
-usage:
-	if (!err->hint[0]) /* a hint of the error's own says more than the usage */
-		c2c_err_hint(err, "%s", sub->usage);
-	return rc;
+	static const struct cli_subs t = {CLI_SUBS(subs), NULL, footer, NULL, NULL};
+	return cli_subs_run(argc, argv, cmd, &t, NULL, err);
 }

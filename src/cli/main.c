@@ -1,6 +1,7 @@
 /*
  * main.c - the c2c binary: global options, then one command from the table
- * in commands.def (git's commands[] habit).  The only place that exits.
+ * in commands.def (git's commands[] habit), with the set-up it declares
+ * (cli_setup, args.c).  The only place that exits.
  */
 #include "cli.h"
 
@@ -13,12 +14,12 @@
 #endif
 
 /* Every handler named in commands.def, declared from the same list. */
-#define X(name, fn, summary, usage) int fn(int, char **, const struct cli_command *, struct c2c_err *);
+#define X(name, fn, setup, summary, usage) int fn(int, char **, const struct cli_command *, struct c2c_err *);
 #include "commands.def"
 #undef X
 
 const struct cli_command cli_commands[] = {
-#define X(name, fn, summary, usage) {name, fn, summary, usage},
+#define X(name, fn, setup, summary, usage) {name, fn, setup, summary, usage},
 #include "commands.def"
 #undef X
 };

@@ -32,11 +32,10 @@ extern const size_t programme_builtin_nfiles;
 /* The file's bytes, or NULL when no such built-in file. */
 const struct programme_builtin_file *programme_builtin(const char *name);
 
-/* Create or upgrade the programme's tables (store module "programme") and
- * load its built-in data when it changed: the 2026 call, the domino edges
- * the atlas lacks and every edge's channel.  Needs the atlas loaded (c2c
- * init); idempotent; one transaction. */
-int programme_init(struct store *st, struct c2c_err *err);
+/* The programme's built-in data: the 2026 call, the domino edges the atlas
+ * lacks and every edge's channel (store_builtin_load: loaded when it
+ * changed).  Needs the atlas loaded (c2c init). */
+extern const struct store_builtin programme_dataset;
 /* The tables only, no data (c2c db migrate fills them from another database). */
 int programme_migrate(struct store *st, struct c2c_err *err);
 

@@ -10,7 +10,6 @@
 #include "internal.h"
 #include "atlas/atlas.h"
 
-#include <sodium.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -55,20 +54,13 @@ static const struct store_migration migrations[] = {
 	 migration1},
 };
 
-/* SHA-256 over the built-in files; the first 8 bytes name the data. */
-static void fingerprint(char out[17])
+static const char *builtin_file(size_t i, const char **name, size_t *len)
 {
-	crypto_hash_sha256_state h;
-	unsigned char d[crypto_hash_sha256_BYTES];
-	crypto_hash_sha256_init(&h);
-	for (size_t i = 0; i < programme_builtin_nfiles; i++) {
-		const struct programme_builtin_file *f = &programme_builtin_files[i];
-		crypto_hash_sha256_update(&h, (const unsigned char *)f->name, strlen(f->name) + 1);
-		crypto_hash_sha256_update(&h, (const unsigned char *)f->data, f->len);
-	}
-	crypto_hash_sha256_final(&h, d);
-	for (int i = 0; i < 8; i++)
-		snprintf(out + 2 * i, 3, "%02x", d[i]);
+	if (i >= programme_builtin_nfiles)
+		return NULL;
+	*name = programme_builtin_files[i].name;
+	*len = programme_builtin_files[i].len;
+	return programme_builtin_files[i].data;
 }
 
 static const char *sv(json_t *row, const char *key)
@@ -179,29 +171,17 @@ int programme_migrate(struct store *st, struct c2c_err *err)
 			     &applied, err);
 }
 
-int programme_init(struct store *st, struct c2c_err *err)
+/* Needs the atlas loaded: the calls name its places, the edges its rows. */
+static int load_builtin(struct store *st, size_t *rows, struct c2c_err *err)
 {
-	char have[64], fp[17];
 	int rc;
 
-	if ((rc = programme_migrate(st, err)))
-		return rc;
-	fingerprint(fp);
-	rc = store_meta_get(st, "programme.dataset", have, sizeof(have), err);
-	if (rc && rc != C2C_ENOTFOUND)
-		return rc;
-	if (!rc && !strcmp(have, fp))
-		return 0;
+	(void)rows;
 	if (store_query_int(st, "SELECT COUNT(*) FROM \"places\"", NULL) <= 0)
 		return c2c_err_set(err, C2C_ENOTFOUND, "the atlas is empty: run c2c init first");
-	if ((rc = store_begin(st, err)))
-		return rc;
-	if ((rc = load_calls(st, err)) || (rc = load_domino(st, err)) ||
-	    (rc = atlas_search_rebuild(st, err)) ||
-	    (rc = store_meta_set(st, "programme.dataset", fp, err)) || (rc = store_commit(st, err))) {
-		store_rollback(st);
+	if ((rc = load_calls(st, err)) || (rc = load_domino(st, err)) || (rc = atlas_search_rebuild(st, err)))
 		c2c_err_prefix(err, "programme built-in data");
-		return rc;
-	}
-	return 0;
+	return rc;
 }
+
+const struct store_builtin programme_dataset = {"programme.dataset", builtin_file, load_builtin};

@@ -160,7 +160,8 @@ struct store_migration {
 };
 
 /* Applies the migrations of `module` newer than the recorded version, each
- * in its own transaction.  *applied gets how many ran. */
+ * in a store_tx: its own transaction, or the caller's when one is open
+ * (`c2c init` runs every module's in one).  *applied gets how many ran. */
 int store_migrate(struct store *st, const char *module, const struct store_migration *m,
 		  size_t n, int *applied, struct c2c_err *err);
 /* The module's schema version, 0 when none. */
@@ -191,7 +192,28 @@ int store_copy_rows(struct store *from, struct store *to, const char *table, cha
 		    size_t ncols, store_copy_progress progress, void *arg, long long *copied,
 		    struct c2c_err *err);
 
-/* Small key/value table for the store's users (dataset fingerprints etc.). */
+/* A module's built-in data: files compiled into the binary and the call
+ * that puts them in its tables.  store_builtin_load runs `load` when the
+ * files' fingerprint (SHA-256 over names and bytes) is not the one recorded
+ * under `key` in store_meta, or when `force`, and records it, in one
+ * store_tx (the caller's when one is open).  So a second run of the same
+ * binary loads nothing, and a binary with new data loads it once. */
+struct store_builtin {
+	const char *key; /* "atlas.dataset" */
+	/* The i-th file (its name in *name, its size in *len), NULL past the last. */
+	const char *(*file)(size_t i, const char **name, size_t *len);
+	/* Upsert every file's rows, in the caller's transaction; *rows gets how many. */
+	int (*load)(struct store *st, size_t *rows, struct c2c_err *err);
+};
+struct store_builtin_report {
+	int loaded;          /* 1 when loaded now, 0 when the same data was in */
+	size_t rows;         /* rows loaded */
+	char fingerprint[17];
+};
+int store_builtin_load(struct store *st, const struct store_builtin *b, int force,
+		       struct store_builtin_report *rep, struct c2c_err *err);
+
+/* Small key/value table for the store's users (built-in data fingerprints etc.). */
 int store_meta_get(struct store *st, const char *key, char *buf, size_t len,
 		   struct c2c_err *err); /* 0 found, C2C_ENOTFOUND */
 int store_meta_set(struct store *st, const char *key, const char *value,

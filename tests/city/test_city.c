@@ -36,9 +36,10 @@ static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
 	struct atlas_init_report rep;
+	struct store_builtin_report br;
 	struct c2c_err err;
 	if (testdb_open(f->path, sizeof(f->path), "city", &f->st, &err) || atlas_init(f->st, 0, &rep, &err) ||
-	    city_open(f->st, &err)) {
+	    city_migrate(f->st, &err) || store_builtin_load(f->st, &city_dataset, 0, &br, &err)) {
 		fprintf(stderr, "setup: %s\n", err.msg);
 		return -1;
 	}
