@@ -46,7 +46,7 @@ build fuzz_static "$TOP/src/http/static.c" "$TOP/src/http/query.c" || { echo "fu
 
 # Seeds: every dataset file behind the byte that selects its table, and a few queries.
 i=0
-for t in countries places partnerships partnership_places companies agreements projects \
+for t in countries places partnerships partnership_places agreements projects companies \
 	project_companies schemes networks network_members events cases case_places domino figures; do
 	f="$TOP/data/atlas/$t.csv"
 	[ -f "$f" ] && { printf "\\$(printf %o $i)"; head -c 4000 "$f"; } >"$OUT/corpus/seed-$t"
