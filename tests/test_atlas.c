@@ -2,7 +2,8 @@
  * test_atlas.c - the atlas against a real SQLite file: the built-in
  * dataset and its headline counts, idempotent init, imports that fail
  * whole, search in both languages, the partnership JSON shape, and a table
- * added in a later schema version reaching a database made before it.
+ * added in a later schema version reaching a database made before it, with
+ * its API route made from the table list.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -15,6 +16,7 @@
 #include <unistd.h>
 
 #include "atlas/atlas.h"
+#include "http/router.h"
 
 struct fixture {
 	char path[128];
@@ -338,6 +340,47 @@ static const struct atlas_col widgets_cols[] = {
 	{"source", AT_TEXT, COL_REQUIRED, NULL, 0, 0, 0},
 };
 
+static int next_store(void *cls, struct store **st, struct c2c_err *err)
+{
+	(void)err;
+	*st = cls;
+	return 0;
+}
+
+/* The route list made for the next version lives as the server's does. */
+static const struct http_route *next_routes;
+
+/* GET /api/v1/widgets exists because the table does, and answers its rows
+ * filtered as any table route does. */
+static void check_next_route(struct store *st, const struct atlas_table *next, size_t n)
+{
+	const struct http_route *route = NULL;
+	struct http_request rq;
+	struct c2c_err err;
+	size_t nroutes;
+	json_t *list;
+
+	assert_int_equal(http_routes_make(next, n, &next_routes, &nroutes, &err), 0);
+	for (size_t r = 0; r < nroutes; r++)
+		if (!strcmp(next_routes[r].method, "GET") && !strcmp(next_routes[r].path, "/api/v1/widgets"))
+			route = &next_routes[r];
+	assert_non_null(route);
+	assert_ptr_equal(route->fn, http_get_table);
+	assert_ptr_equal(http_route_table(route), &next[n - 1]);
+	memset(&rq, 0, sizeof(rq));
+	rq.route = route;
+	rq.table = http_route_table(route);
+	rq.nparams = 1;
+	rq.name[0] = "place_id";
+	rq.value[0] = "jp-toyama-city";
+	rq.store = next_store;
+	rq.store_cls = st;
+	assert_int_equal(route->fn(&rq, &list, &err), 0);
+	assert_int_equal(json_array_size(list), 1);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(list, 0), "id")), "w1");
+	json_decref(list);
+}
+
 static void test_new_table_reaches_old_db(void **state)
 {
 	const struct atlas_table *places = atlas_table_find("places");
@@ -403,6 +446,7 @@ static void test_new_table_reaches_old_db(void **state)
 	assert_int_equal(json_array_size(list), 1);
 	assert_string_equal(json_string_value(json_object_get(json_array_get(list, 0), "name_ja")), "富山の部品");
 	json_decref(list);
+	check_next_route(st, next, atlas_ntables + 1);
 	free(before);
 	free(after);
 	testdb_remove(path, st);

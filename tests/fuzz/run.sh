@@ -71,6 +71,8 @@ JSONL
 # the mutator the paths and names whole (bytes it would hardly guess).
 mkdir -p "$OUT/corpus-http" "$OUT/corpus-static"
 sed -n 's/^X("[A-Z]*", *"\([^"]*\)".*/\1/p' "$TOP/src/http/routes.def" >"$OUT/http-paths"
+# and the routes made from the atlas tables (routes.def's ATLAS_TABLE_ROUTES)
+sed -n 's|^\tT("\([a-z_]*\)".*|/api/v1/\1|p' "$TOP/src/atlas/tables.c" >>"$OUT/http-paths"
 { # the routes' own parameters and the atlas tables' filter columns
 	sed -n 's/.*Q("\([a-z_]*\)".*/\1/p' "$TOP/src/http/routes.def"
 	grep COL_FILTER "$TOP/src/atlas/tables.c" | grep -o '{"[a-z_]*"' | tr -d '{"'
