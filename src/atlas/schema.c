@@ -139,9 +139,9 @@ int atlas_schema_version(const struct atlas_table *tables, size_t n)
 	return v;
 }
 
-/* A `since` of 2 or 3 would never be created (those are the search index's
- * migrations), and a column older than its table would be lost: refuse both
- * before anything runs. */
+/* A table or column with `since` 2 or 3 would never be created: those are
+ * the search index's migrations, made before the list had versions of its
+ * own.  Refused before anything runs rather than silently left out. */
 static int check_versions(const struct atlas_table *tables, size_t n, struct c2c_err *err)
 {
 	for (size_t i = 0; i < n; i++) {

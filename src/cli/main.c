@@ -24,7 +24,7 @@
 /* commands.def as written; the table block is the entry without a name. */
 static const struct cli_command declared[] = {
 #define X(name, fn, summary, usage) {name, fn, summary, usage},
-#define ATLAS_TABLE_COMMANDS {NULL, NULL, NULL, NULL},
+#define ATLAS_TABLE_COMMANDS {.name = NULL},
 #include "commands.def"
 #undef ATLAS_TABLE_COMMANDS
 #undef X

@@ -41,7 +41,7 @@ static const struct http_route declared[] = {
 #define X(method, path, fn, roles, summary, ...)                                          \
 	{method, path, fn, #fn, roles, summary,                                             \
 	 (const struct http_param[]){__VA_ARGS__{NULL, HP_END, 0, 0, 0, NULL}}, NULL},
-#define ATLAS_TABLE_ROUTES {NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL},
+#define ATLAS_TABLE_ROUTES {.method = NULL},
 #include "routes.def"
 #undef ATLAS_TABLE_ROUTES
 #undef X

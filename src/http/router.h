@@ -73,8 +73,8 @@ struct http_route {
 
 /* Every route, in order: routes.def's, with a GET /api/v1/<table> route
  * (TABLE_FILTERS PAGED, http_get_table) for each listable atlas table where
- * routes.def says ATLAS_TABLE_ROUTES.  Made once, on first use; *n gets the
- * count (0 when memory ran out). */
+ * routes.def says ATLAS_TABLE_ROUTES (but one routes.def serves itself).
+ * Made once, on first use; *n gets the count (0 when memory ran out). */
 const struct http_route *http_route_list(size_t *n);
 /* The same for any list of atlas tables (a test's, with a table more).  The
  * list lives as long as the process. */
