@@ -117,6 +117,21 @@ for i, m in enumerate(starts):
     # the public reads are walked here; the rest is tests/roles.sh's
     print(m.group(1), m.group(2), "paged" if "PAGED" in body and m.group(4) else "-")
 EOF
+# and the routes made from the atlas tables: GET /api/v1/<table> for every
+# listable table that routes.def does not serve itself (its ATLAS_TABLE_ROUTES)
+get "tables" 200 /api/v1/tables
+json_ok "tables: every atlas table described, with its key" \
+	"len(d) >= 16 and all(t['key'] for t in d) and [t['key'] for t in d if t['name'] == 'countries'] == [['code']]"
+python3 - "$WORK/body" "$WORK/routes" <<'EOF'
+import json, sys
+have = {line.split()[1] for line in open(sys.argv[2])}
+with open(sys.argv[2], "a") as out:
+    for t in json.load(open(sys.argv[1])):
+        if t["listable"] and "/api/v1/" + t["name"] not in have:
+            print("GET", "/api/v1/" + t["name"], "paged", file=out)
+EOF
+grep -q "^GET /api/v1/places paged$" "$WORK/routes" && ok "the table routes are made from the tables" ||
+	bad "no GET /api/v1/places among the table routes: $(cat "$WORK/routes")"
 nroutes=$(wc -l <"$WORK/routes")
 [ "$nroutes" -ge 15 ] && ok "routes.def read: $nroutes routes" || bad "routes.def: only $nroutes routes read"
 while read -r method path paged; do
@@ -289,7 +304,7 @@ get "percent-encoded path" 200 "/api/v1/%70laces?country=JP"
 get "openapi.json" 200 /api/v1/openapi.json
 cp "$WORK/body" "$WORK/openapi.json"
 json_ok "openapi.json is OpenAPI 3.0" "d['openapi'].startswith('3.0') and 'paths' in d"
-if python3 - "$WORK/openapi.json" "$WORK/routes" >"$WORK/py" 2>&1 <<'EOF'; then ok "openapi.json lists exactly the routes of routes.def"; else bad "openapi.json vs routes.def: $(cat "$WORK/py")"; fi
+if python3 - "$WORK/openapi.json" "$WORK/routes" >"$WORK/py" 2>&1 <<'EOF'; then ok "openapi.json lists exactly the routes of routes.def and the tables"; else bad "openapi.json vs routes.def and the tables: $(cat "$WORK/py")"; fi
 import json, sys
 doc = json.load(open(sys.argv[1]))
 want = set()

@@ -1,7 +1,9 @@
 /*
  * test_atlas.c - the atlas against a real SQLite file: the built-in
  * dataset and its headline counts, idempotent init, imports that fail
- * whole, search in both languages, and the partnership JSON shape.
+ * whole, search in both languages, the partnership JSON shape, and a table
+ * added in a later schema version reaching a database made before it, with
+ * its API route made from the table list.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -14,6 +16,7 @@
 #include <unistd.h>
 
 #include "atlas/atlas.h"
+#include "http/router.h"
 
 struct fixture {
 	char path[128];
@@ -325,6 +328,150 @@ static void test_missing_and_corrupt_db(void **state)
 	unlink("/tmp/c2c-corrupt.db");
 }
 
+/* A table added in a later version (and a column added to an old table in
+ * the same version) reaches a database made, and filled, at the version
+ * before: one migration, the data as it was, and the new table takes
+ * imports and lists like any other.  Its own database: the group's is left
+ * at the released schema for the other tests. */
+static const struct atlas_col widgets_cols[] = {
+	{"id", AT_ID, COL_KEY | COL_REQUIRED | COL_SHOW, NULL, 0, 0, 0},
+	{"name_ja", AT_TEXT, COL_REQUIRED | COL_NAME | COL_SHOW, NULL, 0, 0, 0},
+	{"place_id", AT_REF, COL_FILTER | COL_BRIEF, "places", 0, 0, 0},
+	{"source", AT_TEXT, COL_REQUIRED, NULL, 0, 0, 0},
+};
+
+static int next_store(void *cls, struct store **st, struct c2c_err *err)
+{
+	(void)err;
+	*st = cls;
+	return 0;
+}
+
+/* The route list made for the next version lives as the server's does. */
+static const struct http_route *next_routes;
+
+/* GET /api/v1/widgets exists because the table does, and answers its rows
+ * filtered as any table route does. */
+static void check_next_route(struct store *st, const struct atlas_table *next, size_t n)
+{
+	const struct http_route *route = NULL;
+	struct http_request rq;
+	struct c2c_err err;
+	size_t nroutes;
+	json_t *list;
+
+	assert_int_equal(http_routes_make(next, n, &next_routes, &nroutes, &err), 0);
+	for (size_t r = 0; r < nroutes; r++)
+		if (!strcmp(next_routes[r].method, "GET") && !strcmp(next_routes[r].path, "/api/v1/widgets"))
+			route = &next_routes[r];
+	assert_non_null(route);
+	assert_ptr_equal(route->fn, http_get_table);
+	assert_ptr_equal(http_route_table(route), &next[n - 1]);
+	memset(&rq, 0, sizeof(rq));
+	rq.route = route;
+	rq.table = http_route_table(route);
+	rq.nparams = 1;
+	rq.name[0] = "place_id";
+	rq.value[0] = "jp-toyama-city";
+	rq.store = next_store;
+	rq.store_cls = st;
+	assert_int_equal(route->fn(&rq, &list, &err), 0);
+	assert_int_equal(json_array_size(list), 1);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(list, 0), "id")), "w1");
+	json_decref(list);
+}
+
+static void test_new_table_reaches_old_db(void **state)
+{
+	const struct atlas_table *places = atlas_table_find("places");
+	struct atlas_table *next = calloc(atlas_ntables + 1, sizeof(*next));
+	struct atlas_col *places_next = calloc(places->ncols + 1, sizeof(*places_next));
+	const char *filters[] = {"place_id", "jp-toyama-city", NULL};
+	const char *good = "id,name_ja,place_id,source\nw1,富山の部品,jp-toyama-city,unit test\nw2,どこか,,unit test\n";
+	const char *bad = "id,name_ja,place_id,source\nw3,x,nowhere,unit test\n";
+	struct atlas_init_report rep;
+	struct c2c_err err;
+	char path[128], *before, *after;
+	struct store *st;
+	char **cols;
+	size_t ncols, nrows;
+	json_t *list;
+	int old, v, applied;
+	(void)state;
+
+	assert_int_equal(testdb_open(path, sizeof(path), "atlas_next", &st, &err), 0);
+	assert_int_equal(atlas_init(st, 0, &rep, &err), 0);
+	assert_int_equal(import_text(st, "companies", "id,name_ja,name_en,kind,country,source\nzz-kept,残る会社,,company,,unit test\n", &err), 0);
+	old = store_schema_version(st, "atlas", &err);
+	assert_int_equal(old, atlas_schema_version(atlas_tables, atlas_ntables));
+	before = dump_all(st);
+
+	/* the next version: one table more, and places gains a column */
+	v = old + 1;
+	memcpy(next, atlas_tables, atlas_ntables * sizeof(*next));
+	memcpy(places_next, places->cols, places->ncols * sizeof(*places_next));
+	places_next[places->ncols] = (struct atlas_col){"nickname", AT_TEXT, 0, NULL, 0, 0, v};
+	next[places - atlas_tables].cols = places_next;
+	next[places - atlas_tables].ncols = places->ncols + 1;
+	next[atlas_ntables] = (struct atlas_table){"widgets", "a table of a later version", widgets_cols,
+						   sizeof(widgets_cols) / sizeof(widgets_cols[0]), 1, v};
+	assert_int_equal(atlas_schema_version(next, atlas_ntables + 1), v);
+
+	assert_int_equal(atlas_migrate_tables(st, next, atlas_ntables + 1, &applied, &err), 0);
+	assert_int_equal(applied, 1);
+	assert_int_equal(store_schema_version(st, "atlas", &err), v);
+	assert_int_equal(atlas_migrate_tables(st, next, atlas_ntables + 1, &applied, &err), 0);
+	assert_int_equal(applied, 0);
+	/* every row as it was, the user's own included */
+	after = dump_all(st);
+	assert_string_equal(after, before);
+	assert_non_null(strstr(after, "zz-kept,残る会社"));
+	assert_int_equal(store_columns(st, "places", &cols, &ncols, &err), 0);
+	assert_int_equal(ncols, places->ncols + 1);
+	assert_string_equal(cols[ncols - 1], "nickname");
+	store_columns_free(cols, ncols);
+	assert_int_equal(rows(st, "widgets"), 0);
+
+	/* the new table takes rows, checks its references against the old data,
+	 * and lists with its filter */
+	assert_int_equal(store_begin(st, &err), 0);
+	assert_int_equal(atlas_import_mem(st, &next[atlas_ntables], good, strlen(good), "widgets.csv", &nrows, &err), 0);
+	assert_int_equal(store_commit(st, &err), 0);
+	assert_int_equal(nrows, 2);
+	assert_int_equal(store_begin(st, &err), 0);
+	assert_int_equal(atlas_import_mem(st, &next[atlas_ntables], bad, strlen(bad), "bad.csv", &nrows, &err),
+			 C2C_EINPUT);
+	store_rollback(st);
+	assert_int_equal(atlas_list(st, &next[atlas_ntables], filters, &list, &err), 0);
+	assert_int_equal(json_array_size(list), 1);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(list, 0), "name_ja")), "富山の部品");
+	json_decref(list);
+	check_next_route(st, next, atlas_ntables + 1);
+	free(before);
+	free(after);
+	testdb_remove(path, st);
+
+	/* a database made at the new version has the same tables and columns */
+	assert_int_equal(testdb_open(path, sizeof(path), "atlas_fresh", &st, &err), 0);
+	assert_int_equal(atlas_migrate_tables(st, next, atlas_ntables + 1, &applied, &err), 0);
+	assert_int_equal(applied, 4);
+	assert_int_equal(store_columns(st, "widgets", &cols, &ncols, &err), 0);
+	assert_int_equal(ncols, 4);
+	store_columns_free(cols, ncols);
+	assert_int_equal(store_columns(st, "places", &cols, &ncols, &err), 0);
+	assert_int_equal(ncols, places->ncols + 1);
+	store_columns_free(cols, ncols);
+	testdb_remove(path, st);
+
+	/* a version the search index holds adds nothing: refused, not skipped */
+	next[atlas_ntables].since = 2;
+	assert_int_equal(testdb_open(path, sizeof(path), "atlas_bad", &st, &err), 0);
+	assert_int_equal(atlas_migrate_tables(st, next, atlas_ntables + 1, &applied, &err), C2C_EINTERNAL);
+	testdb_remove(path, st);
+	free(places_next);
+	free(next);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -336,6 +483,7 @@ int main(void)
 		cmocka_unit_test(test_search),
 		cmocka_unit_test(test_partnership_shape),
 		cmocka_unit_test(test_missing_and_corrupt_db),
+		cmocka_unit_test(test_new_table_reaches_old_db),
 	};
 	return cmocka_run_group_tests_name("atlas", tests, setup, teardown);
 }

@@ -4,8 +4,10 @@
  * events, cases, domino edges and figures.
  *
  * Every table is described once, as data (struct atlas_table in tables.c);
- * the schema, CSV import and export, validation, listing and the search index
- * are all driven by those descriptions, so a column is added in one place.
+ * the schema and its migrations, CSV import and export, validation, listing,
+ * the search index, the CLI's list commands, the API's table routes and the
+ * web's tables are all driven by those descriptions, so a table or a column
+ * is added in one place.
  * Pure domain code: it reads and writes only through store.h and returns
  * JSON values (jansson) that the CLI and the HTTP API print as they like.
  */
@@ -39,6 +41,7 @@ enum atlas_col_flags {
 	COL_NAME = 8,     /* the row's display name (search hits, tables) */
 	COL_SHOW = 16,    /* shown in --format table */
 	COL_FILTER = 32,  /* the list command takes --<name> VALUE */
+	COL_BRIEF = 64,   /* shown beside the name in a short list of rows (the web's lists) */
 };
 
 struct atlas_col {
@@ -50,18 +53,22 @@ struct atlas_col {
 	int since;          /* the atlas schema version that added it; 0 = the first */
 };
 
-/* The atlas schema version: 1 the tables, 2 the search index, 3 its
- * vocabulary.  A column added later gets `since` = the next number, and this
- * goes up by one: schema.c then emits ALTER TABLE ... ADD COLUMN for it, so
- * existing databases are upgraded by `c2c init` and new ones get the same. */
-#define ATLAS_SCHEMA_VERSION 3
+/* The atlas schema versions: 1 the first tables, 2 the search index, 3 its
+ * vocabulary; each later version is what the tables and columns with that
+ * `since` add.  A new table or column gets `since` = the highest version in
+ * use plus one, and schema.c makes that migration from the descriptions:
+ * CREATE TABLE for the table, ALTER TABLE ... ADD COLUMN for the column, so
+ * `c2c init` brings an existing database to exactly what a new one gets.
+ * Versions 2 and 3 add no table or column. */
+#define ATLAS_SEARCH_VERSION 3
 
 struct atlas_table {
-	const char *name;     /* SQL table, CSV file stem, CLI word */
-	const char *summary;  /* one line for help */
+	const char *name;     /* SQL table, CSV file stem, CLI word, API path */
+	const char *summary;  /* one line for help and the API */
 	const struct atlas_col *cols;
 	size_t ncols;
-	int listable;         /* has its own list command */
+	int listable;         /* listed on its own: a list command and a GET route */
+	int since;            /* the atlas schema version that added it; 0 or 1 = the first */
 };
 
 /* All tables, in load order (referenced tables first). */
@@ -70,8 +77,21 @@ extern const size_t atlas_ntables;
 const struct atlas_table *atlas_table_find(const char *name);
 const struct atlas_col *atlas_col_find(const struct atlas_table *t, const char *name);
 
-/* Schema (store migrations for module "atlas"). */
+/* Schema (store migrations for module "atlas"), made from atlas_tables. */
 int atlas_migrate(struct store *st, int *applied, struct c2c_err *err);
+/* The same from any list of tables in load order (a test's list with one
+ * table more shows what a new table does to an existing database). */
+int atlas_migrate_tables(struct store *st, const struct atlas_table *tables, size_t n,
+			 int *applied, struct c2c_err *err);
+/* The schema version a list of tables makes: its highest `since`, at least
+ * ATLAS_SEARCH_VERSION. */
+int atlas_schema_version(const struct atlas_table *tables, size_t n);
+
+/* The descriptions as JSON, for the API and the web (GET /api/v1/tables):
+ * per table its name, summary, since, listable, key columns, display name
+ * columns [ja, en], brief columns and every column with its type, flags,
+ * the table it references (ref) and its allowed values. */
+json_t *atlas_tables_json(const struct atlas_table *tables, size_t n);
 
 /* Import one CSV into `t`: validated whole, then upserted by primary key in
  * the caller's transaction.  `name` names the file in messages.  *rows gets

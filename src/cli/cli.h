@@ -29,6 +29,7 @@ enum cli_setup {
 	CLI_DURABLE = 0x100,   /* and every commit durable (the registry's writes) */
 	CLI_HAS_ATLAS = 0x200, /* and refuse one whose atlas init never made (serve) */
 };
+struct atlas_table;
 
 struct cli_command {
 	const char *name;
@@ -38,9 +39,17 @@ struct cli_command {
 	const char *usage;
 };
 
-extern const struct cli_command cli_commands[];
-extern const size_t cli_ncommands;
+/* Every command, in the order of `c2c help`: commands.def's, with one list
+ * command per listable atlas table where commands.def says
+ * ATLAS_TABLE_COMMANDS.  Made by main() before anything else runs. */
+extern const struct cli_command *cli_commands;
+extern size_t cli_ncommands;
 const struct cli_command *cli_command_find(const char *name);
+/* cmd_list.c: the command list from commands.def's entries (`declared`, the
+ * table block an entry without a name), for the tables of `tables`.  The
+ * list and its usage lines live as long as the process. */
+int cli_commands_make(const struct cli_command *declared, size_t n, const struct atlas_table *tables,
+		      size_t ntables, const struct cli_command **out, size_t *nout, struct c2c_err *err);
 
 /* Global options, set by main before the command runs. */
 extern const char *cli_db_path;

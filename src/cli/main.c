@@ -1,9 +1,10 @@
 /*
  * main.c - the c2c binary: global options, then one command from the table
- * in commands.def (git's commands[] habit), with the set-up it declares
- * (cli_setup, args.c).  The only place that exits.
+ * made of commands.def and the atlas tables (git's commands[] habit), with
+ * the set-up each declares (cli_setup, args.c).  The only place that exits.
  */
 #include "cli.h"
+#include "atlas/atlas.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,15 +16,22 @@
 
 /* Every handler named in commands.def, declared from the same list. */
 #define X(name, fn, setup, summary, usage) int fn(int, char **, const struct cli_command *, struct c2c_err *);
+#define ATLAS_TABLE_COMMANDS
 #include "commands.def"
+#undef ATLAS_TABLE_COMMANDS
 #undef X
 
-const struct cli_command cli_commands[] = {
+/* commands.def as written; the table block is the entry without a name. */
+static const struct cli_command declared[] = {
 #define X(name, fn, setup, summary, usage) {name, fn, setup, summary, usage},
+#define ATLAS_TABLE_COMMANDS {.name = NULL},
 #include "commands.def"
+#undef ATLAS_TABLE_COMMANDS
 #undef X
 };
-const size_t cli_ncommands = sizeof(cli_commands) / sizeof(cli_commands[0]);
+
+const struct cli_command *cli_commands;
+size_t cli_ncommands;
 
 const char *cli_db_path;
 
@@ -104,6 +112,11 @@ int main(int argc, char **argv)
 	int i = 1, rc;
 
 	c2c_err_clear(&err);
+	if (cli_commands_make(declared, sizeof(declared) / sizeof(declared[0]), atlas_tables, atlas_ntables,
+			      &cli_commands, &cli_ncommands, &err)) {
+		print_error(&err, argc, argv);
+		return c2c_err_exit_status(err.code);
+	}
 	cli_db_path = getenv("C2C_DB");
 	if (!cli_db_path || !*cli_db_path)
 		cli_db_path = "c2c.db";

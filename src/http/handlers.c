@@ -70,6 +70,13 @@ int http_get_table(struct http_request *rq, json_t **out, struct c2c_err *err)
 	return atlas_list(st, rq->table, filters, out, err);
 }
 
+int http_get_tables(struct http_request *rq, json_t **out, struct c2c_err *err)
+{
+	(void)rq;
+	*out = atlas_tables_json(atlas_tables, atlas_ntables);
+	return *out ? 0 : c2c_err_set(err, C2C_ENOMEM, "out of memory");
+}
+
 int http_get_search(struct http_request *rq, json_t **out, struct c2c_err *err)
 {
 	struct store *st;

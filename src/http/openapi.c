@@ -217,8 +217,11 @@ json_t *http_openapi(void)
 {
 	json_t *doc, *paths = json_object();
 
-	for (size_t i = 0; i < http_nroutes; i++) {
-		const struct http_route *r = &http_routes[i];
+	size_t nroutes;
+	const struct http_route *routes = http_route_list(&nroutes);
+
+	for (size_t i = 0; i < nroutes; i++) {
+		const struct http_route *r = &routes[i];
 		json_t *item = json_object_get(paths, r->path);
 		char method[16];
 		size_t n = 0;

@@ -1,10 +1,12 @@
 /*
- * router.c - the route table made from routes.def, and one request taken
- * from its raw target to the bytes of its reply: path matching, 404/405,
- * query parameters checked against the route (unknown name, bad number,
- * missing required one), the handler's call, pagination, and the error body
- * {"error":{"code","message","field","detail","hint"}} (field, detail and
- * hint when the error has them) with the status of core/err.c's table.
+ * router.c - the route table made from routes.def and the atlas tables (a
+ * GET route per listable table, where routes.def says ATLAS_TABLE_ROUTES),
+ * and one request taken from its raw target to the bytes of its reply: path
+ * matching, 404/405, query parameters checked against the route (unknown
+ * name, bad number, missing required one), the handler's call, pagination,
+ * and the error body {"error":{"code","message","field","detail","hint"}}
+ * (field, detail and hint when the error has them) with the status of
+ * core/err.c's table.
  *
  * Handlers only turn checked parameters into an atlas call; everything a
  * route has in common happens here once.
@@ -14,6 +16,7 @@
 #include "core/utf8.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,17 +36,83 @@
 	{"offset", HP_PAGE_OFFSET, 0, 0, 1000000000, "how many items to skip first (default 0)"},
 
 /* The params of each route are a compound literal: at file scope it has
- * static storage, so the whole table stays one constant array. */
-const struct http_route http_routes[] = {
+ * static storage, so the whole table stays one constant array.  The table
+ * block is the entry without a method. */
+static const struct http_route declared[] = {
 #define X(method, path, fn, roles, summary, ...)                                          \
 	{method, path, fn, #fn, roles, summary,                                             \
-	 (const struct http_param[]){__VA_ARGS__{NULL, HP_END, 0, 0, 0, NULL}}},
+	 (const struct http_param[]){__VA_ARGS__{NULL, HP_END, 0, 0, 0, NULL}}, NULL},
+#define ATLAS_TABLE_ROUTES {.method = NULL},
 #include "routes.def"
+#undef ATLAS_TABLE_ROUTES
 #undef X
 };
-const size_t http_nroutes = sizeof(http_routes) / sizeof(http_routes[0]);
+static const size_t ndeclared = sizeof(declared) / sizeof(declared[0]);
+
+/* What every generated table route takes. */
+static const struct http_param table_params[] = {TABLE_FILTERS PAGED{NULL, HP_END, 0, 0, 0, NULL}};
 
 #define API_PREFIX "/api/v1/"
+
+/* Does a line of routes.def serve GET `path`? */
+static int declared_get(const char *path)
+{
+	for (size_t i = 0; i < ndeclared; i++)
+		if (declared[i].method && !strcmp(declared[i].method, "GET") && !strcmp(declared[i].path, path))
+			return 1;
+	return 0;
+}
+
+/* routes.def's routes in order; at its table block a GET route for every
+ * listable table, in table order, but those routes.def serves itself. */
+int http_routes_make(const struct atlas_table *tables, size_t ntables, const struct http_route **out,
+		     size_t *nout, struct c2c_err *err)
+{
+	struct http_route *r = calloc(ndeclared + ntables, sizeof(*r));
+	size_t k = 0;
+
+	if (!r)
+		return c2c_err_set(err, C2C_ENOMEM, "out of memory");
+	for (size_t i = 0; i < ndeclared; i++) {
+		if (declared[i].method) {
+			r[k++] = declared[i];
+			continue;
+		}
+		for (size_t t = 0; t < ntables; t++) {
+			char path[128], summary[512];
+			snprintf(path, sizeof(path), API_PREFIX "%s", tables[t].name);
+			if (!tables[t].listable || declared_get(path))
+				continue;
+			snprintf(summary, sizeof(summary), "%s (the rows of c2c export %s --format json)",
+				 tables[t].summary, tables[t].name);
+			r[k] = (struct http_route){"GET", strdup(path), http_get_table, "http_get_table",
+						   "public", strdup(summary), table_params, &tables[t]};
+			if (!r[k].path || !r[k++].summary)
+				return c2c_err_set(err, C2C_ENOMEM, "out of memory");
+		}
+	}
+	*out = r;
+	*nout = k;
+	return 0;
+}
+
+static const struct http_route *routes;
+static size_t nroutes;
+static pthread_once_t routes_once = PTHREAD_ONCE_INIT;
+
+static void routes_make_once(void)
+{
+	struct c2c_err err;
+	if (http_routes_make(atlas_tables, atlas_ntables, &routes, &nroutes, &err))
+		nroutes = 0;
+}
+
+const struct http_route *http_route_list(size_t *n)
+{
+	pthread_once(&routes_once, routes_make_once);
+	*n = nroutes;
+	return routes;
+}
 
 static int route_has(const struct http_route *r, enum http_param_type type)
 {
@@ -60,6 +129,8 @@ const struct atlas_table *http_route_table(const struct http_route *r)
 	const char *p = r->path + strlen(API_PREFIX), *slash;
 	size_t n;
 
+	if (r->table)
+		return r->table;
 	if (strncmp(r->path, API_PREFIX, strlen(API_PREFIX)))
 		return NULL;
 	slash = strchr(p, '/');
@@ -73,23 +144,28 @@ const struct atlas_table *http_route_table(const struct http_route *r)
 
 int http_routes_check(struct c2c_err *err)
 {
+	size_t nr;
+	const struct http_route *rs = http_route_list(&nr);
+
+	if (!nr)
+		return c2c_err_set(err, C2C_ENOMEM, "out of memory making the route list");
 	for (size_t i = 0; i < atlas_ntables; i++) {
 		const struct atlas_table *t = &atlas_tables[i];
 		size_t r;
 		if (!t->listable)
 			continue;
-		for (r = 0; r < http_nroutes; r++)
-			if (!strncmp(http_routes[r].path, API_PREFIX, strlen(API_PREFIX)) &&
-			    !strcmp(http_routes[r].path + strlen(API_PREFIX), t->name))
+		for (r = 0; r < nr; r++)
+			if (!strncmp(rs[r].path, API_PREFIX, strlen(API_PREFIX)) &&
+			    !strcmp(rs[r].path + strlen(API_PREFIX), t->name))
 				break;
-		if (r == http_nroutes)
+		if (r == nr)
 			return c2c_err_set(err, C2C_EINTERNAL,
-					   "src/http/routes.def has no route for the listable table '%s'",
+					   "no route for the listable table '%s' (src/http/routes.def has no ATLAS_TABLE_ROUTES)",
 					   t->name);
 	}
-	for (size_t r = 0; r < http_nroutes; r++) {
+	for (size_t r = 0; r < nr; r++) {
 		const struct atlas_table *t;
-		const char *roles = http_routes[r].roles;
+		const char *roles = rs[r].roles;
 		enum auth_role role;
 		/* every role a route names must be one auth/ knows */
 		for (const char *p = roles; *p;) {
@@ -99,18 +175,18 @@ int http_routes_check(struct c2c_err *err)
 			if (auth_role_parse(word, &role))
 				return c2c_err_set(err, C2C_EINTERNAL,
 						   "src/http/routes.def: %s %s names the unknown role '%s'",
-						   http_routes[r].method, http_routes[r].path, word);
+						   rs[r].method, rs[r].path, word);
 			p += n;
 			p += strspn(p, " ");
 		}
-		if (!route_has(&http_routes[r], HP_TABLE_FILTERS) &&
-		    !route_has(&http_routes[r], HP_BODY_COLUMNS))
+		if (!route_has(&rs[r], HP_TABLE_FILTERS) &&
+		    !route_has(&rs[r], HP_BODY_COLUMNS))
 			continue;
-		t = http_route_table(&http_routes[r]);
+		t = http_route_table(&rs[r]);
 		if (!t || !t->listable)
 			return c2c_err_set(err, C2C_EINTERNAL,
 					   "src/http/routes.def: %s names no listable atlas table",
-					   http_routes[r].path);
+					   rs[r].path);
 	}
 	return 0;
 }
@@ -353,21 +429,24 @@ static int path_matches(const char *route, const char *path, const char **id, si
 static const struct http_route *find_route(const char *method, const char *path,
 					   const char **id, size_t *id_len, struct http_reply *out)
 {
+	size_t nr;
+	const struct http_route *rs = http_route_list(&nr);
+
 	if (!strcmp(method, "HEAD"))
 		method = "GET";
 	out->allow[0] = '\0';
-	for (size_t r = 0; r < http_nroutes; r++) {
-		if (!path_matches(http_routes[r].path, path, id, id_len))
+	for (size_t r = 0; r < nr; r++) {
+		if (!path_matches(rs[r].path, path, id, id_len))
 			continue;
-		if (!strcmp(http_routes[r].method, method)) {
+		if (!strcmp(rs[r].method, method)) {
 			out->allow[0] = '\0'; /* Allow is for a 405 only */
-			return &http_routes[r];
+			return &rs[r];
 		}
-		if (!strstr(out->allow, http_routes[r].method)) {
+		if (!strstr(out->allow, rs[r].method)) {
 			size_t used = strlen(out->allow);
 			snprintf(out->allow + used, sizeof(out->allow) - used, "%s%s%s",
-				 used ? ", " : "", http_routes[r].method,
-				 !strcmp(http_routes[r].method, "GET") ? ", HEAD" : "");
+				 used ? ", " : "", rs[r].method,
+				 !strcmp(rs[r].method, "GET") ? ", HEAD" : "");
 		}
 	}
 	*id = NULL;

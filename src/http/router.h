@@ -68,10 +68,18 @@ struct http_route {
 	const char *roles;   /* who may call it: "public", or role names (auth.h) separated by spaces */
 	const char *summary;
 	const struct http_param *params; /* ends with HP_END */
+	const struct atlas_table *table; /* a generated table route's table, else NULL */
 };
 
-extern const struct http_route http_routes[];
-extern const size_t http_nroutes;
+/* Every route, in order: routes.def's, with a GET /api/v1/<table> route
+ * (TABLE_FILTERS PAGED, http_get_table) for each listable atlas table where
+ * routes.def says ATLAS_TABLE_ROUTES (but one routes.def serves itself).
+ * Made once, on first use; *n gets the count (0 when memory ran out). */
+const struct http_route *http_route_list(size_t *n);
+/* The same for any list of atlas tables (a test's, with a table more).  The
+ * list lives as long as the process. */
+int http_routes_make(const struct atlas_table *tables, size_t ntables, const struct http_route **out,
+		     size_t *nout, struct c2c_err *err);
 
 /* How a handler gets the database: the server hands each worker thread its
  * own connection.  A test or a fuzzer may pass its own. */
@@ -147,8 +155,9 @@ int http_route_takes_body(const struct http_route *r);
 /* The atlas table a route serves (/api/v1/<table>[/{id}]), or NULL. */
 const struct atlas_table *http_route_table(const struct http_route *r);
 
-/* Check routes.def against the atlas: every listable table has its route and
- * every table route names a listable table.  Run once when the server starts. */
+/* Check the route list against the atlas and auth: every listable table has
+ * its route, every table route names a listable table, every role is one
+ * auth/ knows.  Run once when the server starts. */
 int http_routes_check(struct c2c_err *err);
 
 /* query.c: percent-decoding and query strings, ours (libmicrohttpd's own
@@ -182,10 +191,14 @@ int http_audit_append(struct http_request *rq, const char *path, struct c2c_err 
 /* openapi.c: the OpenAPI 3.0 document of the route table. */
 json_t *http_openapi(void);
 
-/* handlers.c: every handler named in routes.def, declared from the same list. */
+/* handlers.c: every handler named in routes.def, declared from the same list,
+ * and the one of the generated table routes. */
 #define X(method, path, fn, roles, summary, ...) \
 	int fn(struct http_request *rq, json_t **out, struct c2c_err *err);
+#define ATLAS_TABLE_ROUTES
 #include "routes.def"
+#undef ATLAS_TABLE_ROUTES
 #undef X
+int http_get_table(struct http_request *rq, json_t **out, struct c2c_err *err);
 
 #endif

@@ -331,14 +331,17 @@ static const struct http_route *route_of(const char *target, size_t len, const c
 	memcpy(p, target, plen);
 	p[plen] = '\0';
 	*path_known = 0;
+	size_t nroutes;
+	const struct http_route *routes = http_route_list(&nroutes);
+
 	if (!http_pct_decode(p, &plen, 0, "path", &err))
-		for (size_t r = 0; r < http_nroutes; r++)
-			if (path_is(http_routes[r].path, p)) {
+		for (size_t r = 0; r < nroutes; r++)
+			if (path_is(routes[r].path, p)) {
 				if (*path_known < 2)
-					*path_known = strstr(http_routes[r].path, "{id}") ? 1 : 2;
-				if (!strcmp(http_routes[r].method, method) ||
-				    (!strcmp(method, "HEAD") && !strcmp(http_routes[r].method, "GET")))
-					hit = &http_routes[r];
+					*path_known = strstr(routes[r].path, "{id}") ? 1 : 2;
+				if (!strcmp(routes[r].method, method) ||
+				    (!strcmp(method, "HEAD") && !strcmp(routes[r].method, "GET")))
+					hit = &routes[r];
 			}
 	free(p);
 	return hit;

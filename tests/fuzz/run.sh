@@ -46,7 +46,7 @@ build fuzz_static "$TOP/src/http/static.c" "$TOP/src/http/query.c" || { echo "fu
 
 # Seeds: every dataset file behind the byte that selects its table, and a few queries.
 i=0
-for t in countries places partnerships partnership_places companies agreements projects \
+for t in countries places partnerships partnership_places agreements projects companies \
 	project_companies schemes networks network_members events cases case_places domino figures; do
 	f="$TOP/data/atlas/$t.csv"
 	[ -f "$f" ] && { printf "\\$(printf %o $i)"; head -c 4000 "$f"; } >"$OUT/corpus/seed-$t"
@@ -71,6 +71,8 @@ JSONL
 # the mutator the paths and names whole (bytes it would hardly guess).
 mkdir -p "$OUT/corpus-http" "$OUT/corpus-static"
 sed -n 's/^X("[A-Z]*", *"\([^"]*\)".*/\1/p' "$TOP/src/http/routes.def" >"$OUT/http-paths"
+# and the routes made from the atlas tables (routes.def's ATLAS_TABLE_ROUTES)
+sed -n 's|^\tT("\([a-z_]*\)".*|/api/v1/\1|p' "$TOP/src/atlas/tables.c" >>"$OUT/http-paths"
 { # the routes' own parameters and the atlas tables' filter columns
 	sed -n 's/.*Q("\([a-z_]*\)".*/\1/p' "$TOP/src/http/routes.def"
 	grep COL_FILTER "$TOP/src/atlas/tables.c" | grep -o '{"[a-z_]*"' | tr -d '{"'

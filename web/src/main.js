@@ -18,7 +18,7 @@ import { dropFlash } from './forms.js';
 import { mrvPage, reportPage } from './mrv.js';
 import { registryPage } from './registry.js';
 import { drawAccount, loadSession, mountAccount } from './session.js';
-import { dataPage, detailPage, listPage, partnershipTable, TABLES } from './tables.js';
+import { dataPage, detailPage, listPage, loadTables, partnershipTable, TABLES } from './tables.js';
 
 // --- pages ----------------------------------------------------------------
 const FIGS = ['countries', 'partner_places', 'japanese_bodies', 'partnerships', 'projects',
@@ -209,4 +209,6 @@ window.addEventListener('hashchange', () => {
   });
 });
 mountAccount(document.getElementById('account'));
-loadSession().then(() => drawAccount(true), () => {}).finally(render);
+// the tables' descriptions decide which routes are tables: read before the first page
+const tablesRead = loadTables().catch(() => {});
+loadSession().then(() => drawAccount(true), () => {}).finally(() => tablesRead.then(render));

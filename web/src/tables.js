@@ -1,35 +1,41 @@
 // tables.js - a list page and a detail page for each atlas table:
 // #/<table>?<filter>=…&q=… lists the rows (the filters are the list route's
 // own query parameters, read from /api/v1/openapi.json, so a filter column
-// added to routes.def shows up here; q goes to /api/v1/search), and
+// added to atlas/tables.c shows up here; q goes to /api/v1/search), and
 // #/<table>/<id> shows every field of one row, labelled in the chosen
 // language, with links to the rows it names and the rows that name it.
+// What a table is - its key, the columns that name a row, the few a list
+// shows, the table each reference points at - comes from /api/v1/tables
+// (made from atlas/tables.c), not from a copy here.
 import { api, busy, countryNames, fmt, fyLabel, h, has, lang, name, name1, t, tf } from './core.js';
 import { writeForm } from './forms.js';
 import { canCall, inScope, write } from './session.js';
 
-// key: the id column; cols: the columns of the list besides the name;
-// nameHead: the label of the name column
-export const TABLES = {
-  partnerships: { key: 'id', nameHead: 'partner', cols: ['country', 'bodies', 'fiscal_years'] },
-  places: { key: 'id', nameHead: 'name', cols: ['kind', 'country', 'parent_id'] },
-  agreements: { key: 'id', nameHead: 'nh_counterparty', cols: ['kind', 'body_id', 'partner_place_id', 'signed_on'] },
-  projects: { key: 'id', nameHead: 'name', cols: ['kind', 'country', 'place_id', 'body_id', 'sector', 'fiscal_year'] },
-  companies: { key: 'id', nameHead: 'name', cols: ['kind', 'country'] },
-  schemes: { key: 'id', nameHead: 'name', cols: ['funder_ja', 'implementer_ja'] },
-  networks: { key: 'id', nameHead: 'name', cols: ['founded'] },
-  cases: { key: 'id', nameHead: 'nh_title', cols: ['kind'] },
-  events: { key: 'id', nameHead: 'nh_title', cols: ['kind', 'starts_on', 'place_id', 'body_id'] },
-  domino: { key: 'id', nameHead: 'nh_solution', cols: ['from_place_id', 'to_place_id', 'to_country', 'year'] },
-  countries: { key: 'code', nameHead: 'name', cols: ['code', 'jcm_partner'] },
-};
-export const TABLE_ORDER = Object.keys(TABLES);
+// Every atlas table as the API describes it, by name: {key, display: [ja, en],
+// cols: the brief columns, refs: {column: table}, nameHead: the label of the
+// name column}.
+const META = {};
+// The tables with pages: listable, and a row named by one key column (the
+// figures, keyed by table, row and column, are drawn as charts instead).
+export const TABLES = {};
+export let TABLE_ORDER = [];
 
-// the table a reference column points at
-const REFS = {
-  place_id: 'places', body_id: 'places', partner_place_id: 'places', parent_id: 'places',
-  from_place_id: 'places', to_place_id: 'places', case_id: 'cases', country: 'countries', to_country: 'countries',
-};
+// Read the descriptions once, before the first page is drawn.
+export async function loadTables() {
+  for (const tb of await api('tables')) {
+    const base = (tb.display[0] || '').replace(/_ja$/, '');
+    META[tb.name] = {
+      key: tb.key.length === 1 ? tb.key[0] : null, display: tb.display, cols: tb.brief,
+      refs: Object.fromEntries(tb.columns.filter((c) => c.ref).map((c) => [c.name, c.ref])),
+      nameHead: has(`nh_${base}`) ? `nh_${base}` : 'name',
+    };
+    if (tb.listable && META[tb.name].key) TABLES[tb.name] = META[tb.name];
+  }
+  TABLE_ORDER = Object.keys(TABLES);
+}
+
+// the table a column of `table` points at
+const refOf = (table, col) => META[table]?.refs[col];
 const CODED = new Set(['kind', 'sector', 'status', 'jcm_partner', 'state']);
 const href = (table, id) => `#/${table}/${encodeURIComponent(id)}`;
 
@@ -39,8 +45,8 @@ export function rowNames(table, r) {
     const j = (xs, k) => xs.map((x) => x[k] || x.name_ja).join(k === 'name_ja' ? '・' : ', ');
     return [`${j(r.bodies, 'name_ja')} – ${j(r.partners, 'name_ja')}`, `${j(r.bodies, 'name_en')} – ${j(r.partners, 'name_en')}`];
   }
-  if (table === 'agreements') return [r.counterparty_ja, r.counterparty_en];
-  return [r.name_ja || r.title_ja || r.solution_ja || r.row_ja, r.name_en || r.title_en || r.solution_en || r.row_en];
+  const [ja, en] = META[table]?.display || [];
+  return [ja ? r[ja] : undefined, en ? r[en] : undefined];
 }
 
 export const colLabelKey = (table, col) => (has(`c_${table}.${col}`) ? `c_${table}.${col}` : `c_${col}`);
@@ -56,14 +62,19 @@ async function context() {
   };
 }
 
+// The name of row `v` of table `rt`, in the chosen language, or the id when
+// the page has not loaded that table's rows.
+function refText(rt, v, ctx) {
+  const r = ctx[rt]?.get(v);
+  return r ? name1(...rowNames(rt, r)) : String(v);
+}
+
 // A value as plain text in the chosen language (select options, chart labels).
 function valueText(table, col, v, ctx) {
   if (v == null || v === '') return '—';
-  if (REFS[col]) {
-    const r = ctx[REFS[col]].get(v);
-    return r ? name1(...rowNames(REFS[col], r)) : String(v);
-  }
-  if (col === 'body' || col === 'partner') return valueText(table, 'place_id', v, ctx);
+  if (refOf(table, col)) return refText(refOf(table, col), v, ctx);
+  // the partnerships route's body and partner filters take a place
+  if (col === 'body' || col === 'partner') return refText('places', v, ctx);
   if (CODED.has(col)) return has(codedKey(table, col, v)) ? t(codedKey(table, col, v)) : String(v);
   if (col === 'fiscal_year' || col === 'fy') return fyLabel(v);
   return String(v);
@@ -75,8 +86,8 @@ function valueText(table, col, v, ctx) {
 // the row's own name keeps both.
 function cell(table, col, v, ctx, brief = false) {
   if (v == null || v === '' || (Array.isArray(v) && !v.length)) return h('span', { class: 'empty' }, '—');
-  if (REFS[col]) {
-    const rt = REFS[col], r = ctx[rt].get(v);
+  if (refOf(table, col)) {
+    const rt = refOf(table, col), r = ctx[rt]?.get(v);
     if (!r) return h('a', { href: href(rt, v) }, String(v));
     const [ja, en] = rowNames(rt, r);
     if (!brief) return h('a', { href: href(rt, v) }, name(ja, en));
