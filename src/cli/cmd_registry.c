@@ -6,7 +6,6 @@
 #include "core/json.h"
 #include "cli.h"
 #include "registry/registry.h"
-#include "mrv/mrv.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -84,37 +83,33 @@ static int sub_account(struct registry_ctx *c, const struct cli_args *a, enum cl
 static int sub_issue(struct registry_ctx *c, const struct cli_args *a, enum cli_format fmt, struct c2c_err *err)
 {
 	struct registry_issue_req r = {0};
-	struct mrv_issuable rep;
 	char id[64];
 	int rc;
 	(void)fmt;
 	if (cli_opt(a, "report")) {
-		/* An approved MRV report gives project, period and verified ER;
-		 * the CLI joins the two modules so registry/ never includes mrv/. */
-		int64_t rid = qty_opt(a, "report", err);
+		/* An approved MRV report gives project, period and verified ER:
+		 * registry_issue_from_report asks mrv for them. */
+		int64_t rid = qty_opt(a, "report", err), q = 0;
 		if (rid < 0)
 			return (int)rid;
 		if (cli_opt(a, "project") || cli_opt(a, "from") || cli_opt(a, "to") || cli_opt(a, "verified-er"))
 			return c2c_err_set(err, C2C_EUSAGE, "--report gives the project, period and verified ER; "
 					   "do not give them too");
-		if ((rc = mrv_report_issuable(c->st, rid, &rep, err)))
+		if (cli_opt(a, "quantity") && (q = qty_opt(a, "quantity", err)) < 0)
+			return (int)q;
+		if ((rc = registry_issue_from_report(c, rid, cli_opt(a, "quantity") ? &q : NULL, NULL, NULL, id,
+						     sizeof(id), &q, err)))
 			return rc;
-		r.project = rep.project;
-		r.period_start = rep.from;
-		r.period_end = rep.to;
-		r.verified_er = rep.er_tco2e;
-		r.quantity = rep.er_tco2e;
-		if (cli_opt(a, "quantity") && (r.quantity = qty_opt(a, "quantity", err)) < 0)
-			return (int)r.quantity;
-	} else {
-		if ((rc = need(a, "project", &r.project, err)) || (rc = need(a, "from", &r.period_start, err)) ||
-		    (rc = need(a, "to", &r.period_end, err)))
-			return rc;
-		if ((r.quantity = qty_opt(a, "quantity", err)) < 0)
-			return (int)r.quantity;
-		if (cli_opt(a, "verified-er") && (r.verified_er = qty_opt(a, "verified-er", err)) < 0)
-			return (int)r.verified_er;
+		printf("issuance %s: %lld credits in %.2s-PENDING\n", id, (long long)q, id);
+		return 0;
 	}
+	if ((rc = need(a, "project", &r.project, err)) || (rc = need(a, "from", &r.period_start, err)) ||
+	    (rc = need(a, "to", &r.period_end, err)))
+		return rc;
+	if ((r.quantity = qty_opt(a, "quantity", err)) < 0)
+		return (int)r.quantity;
+	if (cli_opt(a, "verified-er") && (r.verified_er = qty_opt(a, "verified-er", err)) < 0)
+		return (int)r.verified_er;
 	if ((rc = registry_issue(c, &r, id, sizeof(id), err)))
 		return rc;
 	printf("issuance %s: %lld credits in %.2s-PENDING\n", id, (long long)r.quantity, r.project);
