@@ -122,6 +122,8 @@ int atlas_list(struct store *st, const struct atlas_table *t, const char *const 
 int atlas_get(struct store *st, const char *table, const char *id, json_t **out, struct c2c_err *err);
 /* 1 when `table` has a row `id`, 0 when not, < 0 on error. */
 int atlas_has(struct store *st, const char *table, const char *id, struct c2c_err *err);
+/* How many rows `table` has; -1 on error. */
+long long atlas_count(struct store *st, const char *table, struct c2c_err *err);
 /* A place {id, name_ja, name_en, kind, country, parent_id, lat, lon, ...}. */
 int atlas_place_get(struct store *st, const char *id, json_t **out, struct c2c_err *err);
 /* A project {id, name_ja, kind, country, place_id, body_id, ...}. */

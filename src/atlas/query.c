@@ -358,3 +358,13 @@ int atlas_project_get(struct store *st, const char *id, json_t **out, struct c2c
 {
 	return atlas_get(st, "projects", id, out, err);
 }
+
+long long atlas_count(struct store *st, const char *table, struct c2c_err *err)
+{
+	const struct atlas_table *t = atlas_table_find(table);
+	if (!t) {
+		c2c_err_set(err, C2C_EINTERNAL, "no atlas table '%s'", table);
+		return -1;
+	}
+	return store_count_rows(st, t->name, err);
+}

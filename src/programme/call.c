@@ -412,14 +412,12 @@ int programme_proposals(struct store *st, const char *call_id, const char *statu
 {
 	static const char sql[] =
 		"SELECT p.\"id\", p.\"call_id\", p.\"round\", p.\"submitted_on\", p.\"body_id\","
-		" b.\"name_ja\" AS \"body_ja\", p.\"partner_place_id\", x.\"name_ja\" AS \"partner_ja\","
+		" NULL AS \"body_ja\", p.\"partner_place_id\", NULL AS \"partner_ja\","
 		" p.\"country\", p.\"title_ja\", p.\"title_en\", p.\"theme_ja\", p.\"sector\","
 		" p.\"technology\", p.\"outputs\", p.\"jcm\", p.\"budget_jpy\", p.\"lead_consultant\","
 		" p.\"members\", p.\"local_members\", p.\"status\", p.\"decided_on\", p.\"reason\","
 		" p.\"partnership_id\", p.\"project_id\""
 		" FROM \"programme_proposals\" p"
-		" LEFT JOIN \"places\" b ON b.\"id\" = p.\"body_id\""
-		" LEFT JOIN \"places\" x ON x.\"id\" = p.\"partner_place_id\""
 		" WHERE (? IS NULL OR p.\"call_id\" = ?) AND (? IS NULL OR p.\"status\" = ?)"
 		" AND (? IS NULL OR p.\"id\" = ?) ORDER BY p.\"call_id\", p.\"seq\"";
 	const char *b[] = {call_id, call_id, status, status, id, id};
@@ -429,6 +427,11 @@ int programme_proposals(struct store *st, const char *call_id, const char *statu
 				   status);
 	if ((rc = prog_select(st, sql, b, 6, "ssissssssssssssiissssssss", out, err)))
 		return rc;
+	if ((rc = prog_atlas_fill(st, *out, PROG_PLACE_NAMES, err))) {
+		json_decref(*out);
+		*out = NULL;
+		return rc;
+	}
 	if (id && !json_array_size(*out)) {
 		json_decref(*out);
 		*out = NULL;

@@ -192,7 +192,7 @@ int programme_init(struct store *st, struct c2c_err *err)
 		return rc;
 	if (!rc && !strcmp(have, fp))
 		return 0;
-	if (store_query_int(st, "SELECT COUNT(*) FROM \"places\"", NULL) <= 0)
+	if (atlas_count(st, "places", NULL) <= 0)
 		return c2c_err_set(err, C2C_ENOTFOUND, "the atlas is empty: run c2c init first");
 	if ((rc = store_begin(st, err)))
 		return rc;
