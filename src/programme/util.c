@@ -17,11 +17,6 @@
 #include <strings.h>
 #include <time.h>
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
 static void bind_all(struct store_stmt *s, const char *const *binds, size_t nbind)
 {
 	for (size_t i = 0; i < nbind; i++) {
@@ -180,16 +175,24 @@ int prog_atlas_fill(struct store *st, json_t *rows, const char *const *map, stru
 	return rc;
 }
 
-/* The places whose id, Japanese name or English name is `text`, each once,
- * in id order: asked of the atlas, one equality a time. */
-static int places_named(struct store *st, const char *text, json_t **out, struct c2c_err *err)
+/* The place `text` names: the one with that id (an exact id wins over a
+ * name another place happens to share), else the places with that Japanese
+ * or English name, each once, asked of the atlas.  *n gets how many; *row
+ * the place when there is one. */
+static int place_named(struct store *st, const char *text, json_t **row, int *n, struct c2c_err *err)
 {
-	static const char *const by[] = {"id", "name_ja", "name_en"};
+	static const char *const by[] = {"name_ja", "name_en"};
 	const struct atlas_table *t = atlas_table_find("places");
-	json_t *seen = json_object(), *rows, *r;
+	json_t *seen, *rows, *r;
 	size_t i;
-	int rc = 0;
+	int rc;
 
+	*n = 0;
+	if ((rc = prog_atlas_row(st, "places", text, row, err)) || *row) {
+		*n = !rc;
+		return rc;
+	}
+	seen = json_object();
 	for (size_t k = 0; k < sizeof(by) / sizeof(by[0]) && !rc; k++) {
 		if ((rc = atlas_list(st, t, (const char *const[]){by[k], text, NULL}, &rows, err)))
 			break;
@@ -197,61 +200,35 @@ static int places_named(struct store *st, const char *text, json_t **out, struct
 			json_object_set(seen, json_string_value(json_object_get(r, "id")), r);
 		json_decref(rows);
 	}
-	if (rc) {
-		json_decref(seen);
-		return rc;
-	}
-	*out = json_array();
-	{
-		const char **ids = malloc((json_object_size(seen) + 1) * sizeof(*ids));
-		const char *key;
-		size_t n = 0;
-		json_t *v;
-		if (!ids) {
-			json_decref(seen);
-			json_decref(*out);
-			return c2c_err_set(err, C2C_ENOMEM, "out of memory");
-		}
-		json_object_foreach(seen, key, v)
-			ids[n++] = key;
-		qsort(ids, n, sizeof(*ids), cmp_str);
-		for (i = 0; i < n; i++)
-			json_array_append(*out, json_object_get(seen, ids[i]));
-		free(ids);
+	*n = (int)json_object_size(seen);
+	if (!rc && *n == 1) {
+		void *it = json_object_iter(seen);
+		*row = json_incref(json_object_iter_value(it));
 	}
 	json_decref(seen);
-	return 0;
+	return rc;
 }
 
 int prog_place(struct store *st, const char *text, const char *field, int want_jp,
 	       char *id, size_t idlen, char *country, struct c2c_err *err)
 {
-	json_t *rows, *r;
-	size_t i;
-	int rc, n = 0, jp = 0;
+	json_t *row = NULL;
+	int rc, n, jp = 0;
 	char name[200] = "";
 
 	if ((rc = prog_check_text(field, text, 1, 200, err)))
 		return rc;
-	if ((rc = places_named(st, text, &rows, err)))
+	if ((rc = place_named(st, text, &row, &n, err)))
 		return rc;
-	json_array_foreach(rows, i, r) {
-		const char *rid = json_string_value(json_object_get(r, "id"));
-		const char *cc = json_string_value(json_object_get(r, "country"));
-		int exact = !strcmp(rid, text);
-		/* an exact id wins over a name another place happens to share */
-		if (n < 0 || (n > 0 && !exact)) {
-			n += n > 0;
-			continue;
-		}
-		snprintf(id, idlen, "%s", rid);
+	if (row) {
+		const char *cc = json_string_value(json_object_get(row, "country"));
+		snprintf(id, idlen, "%s", json_string_value(json_object_get(row, "id")));
 		if (country)
 			snprintf(country, 3, "%s", cc ? cc : "");
-		snprintf(name, sizeof(name), "%s", json_string_value(json_object_get(r, "name_ja")));
+		snprintf(name, sizeof(name), "%s", json_string_value(json_object_get(row, "name_ja")));
 		jp = cc && !strcmp(cc, "JP");
-		n = exact ? -1 : n + 1;
+		json_decref(row);
 	}
-	json_decref(rows);
 	if (n == 0) {
 		c2c_err_set(err, C2C_EINPUT, "--%s: '%s' is not a place in the atlas", field, text);
 		c2c_err_hint(err, "give an atlas place id or its exact name (c2c places --country CC)");
