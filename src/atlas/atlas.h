@@ -138,6 +138,20 @@ int atlas_search_rebuild(struct store *st, struct c2c_err *err);
 int atlas_list(struct store *st, const struct atlas_table *t, const char *const *filters,
 	       json_t **out, struct c2c_err *err);
 
+/* One row of a table with a single key (every table but the link tables)
+ * by that key, as atlas_list gives it; C2C_ENOTFOUND when there is none.
+ * This is how the other modules read the atlas (docs/atlas.md): none of
+ * them has SQL naming an atlas table. */
+int atlas_get(struct store *st, const char *table, const char *id, json_t **out, struct c2c_err *err);
+/* 1 when `table` has a row `id`, 0 when not, < 0 on error. */
+int atlas_has(struct store *st, const char *table, const char *id, struct c2c_err *err);
+/* How many rows `table` has; -1 on error. */
+long long atlas_count(struct store *st, const char *table, struct c2c_err *err);
+/* A place {id, name_ja, name_en, kind, country, parent_id, lat, lon, ...}. */
+int atlas_place_get(struct store *st, const char *id, json_t **out, struct c2c_err *err);
+/* A project {id, name_ja, kind, country, place_id, body_id, ...}. */
+int atlas_project_get(struct store *st, const char *id, json_t **out, struct c2c_err *err);
+
 struct atlas_partnership_filter {
 	const char *country; /* ISO code */
 	const char *body;    /* substring of a body's name (ja/en/id) or label */

@@ -1,6 +1,7 @@
 /*
  * query.c - reading atlas tables back out: generic lists (JSON), CSV
- * export, and the partnerships with their places nested.
+ * export, the partnerships with their places nested, and the lookups of
+ * one row by its id, through which the other modules read the atlas.
  */
 #include "atlas.h"
 #include "core/csv.h"
@@ -307,4 +308,63 @@ int atlas_partnerships(struct store *st, const struct atlas_partnership_filter *
 	}
 	*out = arr;
 	return 0;
+}
+
+int atlas_get(struct store *st, const char *table, const char *id, json_t **out, struct c2c_err *err)
+{
+	const struct atlas_table *t = atlas_table_find(table);
+	const char *key = NULL;
+	json_t *rows;
+	int rc;
+
+	*out = NULL;
+	for (size_t c = 0; t && c < t->ncols; c++)
+		if (t->cols[c].flags & COL_KEY) {
+			if (key) /* a link table: no one id names a row */
+				return c2c_err_set(err, C2C_EINTERNAL, "atlas table %s has no single key", table);
+			key = t->cols[c].name;
+		}
+	if (!key)
+		return c2c_err_set(err, C2C_EINTERNAL, "no atlas table '%s'", table);
+	if ((rc = atlas_list(st, t, (const char *const[]){key, id ? id : "", NULL}, &rows, err)))
+		return rc;
+	if (!json_array_size(rows)) {
+		json_decref(rows);
+		return c2c_err_set(err, C2C_ENOTFOUND, "'%s' is not in the atlas's %s", id ? id : "", table);
+	}
+	*out = json_incref(json_array_get(rows, 0));
+	json_decref(rows);
+	return 0;
+}
+
+int atlas_has(struct store *st, const char *table, const char *id, struct c2c_err *err)
+{
+	json_t *row;
+	int rc = atlas_get(st, table, id, &row, err);
+	if (rc == C2C_ENOTFOUND) {
+		c2c_err_clear(err);
+		return 0;
+	}
+	json_decref(row);
+	return rc ? rc : 1;
+}
+
+int atlas_place_get(struct store *st, const char *id, json_t **out, struct c2c_err *err)
+{
+	return atlas_get(st, "places", id, out, err);
+}
+
+int atlas_project_get(struct store *st, const char *id, json_t **out, struct c2c_err *err)
+{
+	return atlas_get(st, "projects", id, out, err);
+}
+
+long long atlas_count(struct store *st, const char *table, struct c2c_err *err)
+{
+	const struct atlas_table *t = atlas_table_find(table);
+	if (!t) {
+		c2c_err_set(err, C2C_EINTERNAL, "no atlas table '%s'", table);
+		return -1;
+	}
+	return store_count_rows(st, t->name, err);
 }

@@ -2,7 +2,9 @@
  * users.c - adding users, changing their password, role and scope,
  * disabling them, listing them.  A scope is checked against the data it
  * names (atlas places, ISO 3166, projects and registry accounts) when it is
- * set, so a user never holds a scope that points at nothing.  Every write is
+ * set, so a user never holds a scope that points at nothing; it asks the
+ * owners (atlas_place_get, mrv_project_get, registry_account_get ...), never
+ * their tables.  Every write is
  * one transaction; the slow password hash is computed before it begins.
  */
 #include "auth.h"
@@ -14,7 +16,10 @@
 
 #include <sodium.h>
 
+#include "atlas/atlas.h"
 #include "core/iso3166.h"
+#include "mrv/mrv.h"
+#include "registry/registry.h"
 
 /* ---- scopes ------------------------------------------------------------------------------ */
 
@@ -89,7 +94,7 @@ static int have_module(struct store *st, const char *module, struct c2c_err *err
 
 static int scope_place(struct store *st, enum auth_role role, const char *id, struct c2c_err *err)
 {
-	struct store_stmt *s;
+	json_t *place;
 	char country[8] = "", name[160] = "";
 	int rc;
 
@@ -102,23 +107,17 @@ static int scope_place(struct store *st, enum auth_role role, const char *id, st
 		}
 		return rc;
 	}
-	if ((rc = store_prepare(st, "SELECT \"country\", \"name_ja\" FROM \"places\" WHERE \"id\" = ?", &s, err)))
-		return rc;
-	store_bind_text(s, 1, id);
-	rc = store_step(s, err);
-	if (rc == 1) {
-		snprintf(country, sizeof(country), "%s", store_col_text(s, 0));
-		snprintf(name, sizeof(name), "%s", store_col_text(s, 1));
-	}
-	store_finalize(s);
-	if (rc < 0)
-		return rc;
-	if (rc == 0) {
+	if ((rc = atlas_place_get(st, id, &place, err)) == C2C_ENOTFOUND) {
 		c2c_err_set(err, C2C_EINPUT, "scope '%s' is not an atlas place", id);
 		c2c_err_hint(err, role == AUTH_MUNICIPALITY ? "c2c places --country JP lists the Japanese bodies"
 							    : "c2c places lists the partner places");
 		return C2C_EINPUT;
 	}
+	if (rc)
+		return rc;
+	snprintf(country, sizeof(country), "%s", json_string_value(json_object_get(place, "country")));
+	snprintf(name, sizeof(name), "%s", json_string_value(json_object_get(place, "name_ja")));
+	json_decref(place);
 	if (role == AUTH_MUNICIPALITY && strcmp(country, "JP")) {
 		c2c_err_set(err, C2C_EINPUT, "scope '%s' (%s) is a place in %s, not a Japanese body", id, name, country);
 		c2c_err_hint(err, "a municipality's scope is its own body; a partner city's user has role partner");
@@ -132,18 +131,61 @@ static int scope_place(struct store *st, enum auth_role role, const char *id, st
 	return 0;
 }
 
+/* 1 when the owner's lookup found the row (rc 0), 0 when it said there is
+ * none, < 0 on error. */
+static int found(int rc, json_t *row, struct c2c_err *err)
+{
+	if (rc == C2C_ENOTFOUND) {
+		c2c_err_clear(err);
+		return 0;
+	}
+	if (rc)
+		return rc;
+	json_decref(row);
+	return 1;
+}
+
+static int is_atlas_project(struct store *st, const char *id, struct c2c_err *err)
+{
+	return atlas_has(st, "projects", id, err);
+}
+
+static int is_mrv_project(struct store *st, const char *id, struct c2c_err *err)
+{
+	json_t *row = NULL;
+	int rc = mrv_project_get(st, id, &row, err);
+	return found(rc, row, err);
+}
+
+static int is_issued_project(struct store *st, const char *id, struct c2c_err *err)
+{
+	json_t *rows = NULL;
+	int rc = registry_issuances(st, id, &rows, err);
+	size_t n = rows ? json_array_size(rows) : 0;
+	json_decref(rows);
+	return rc ? rc : n > 0;
+}
+
+static int is_registry_account(struct store *st, const char *id, struct c2c_err *err)
+{
+	json_t *row = NULL;
+	int rc = registry_account_get(st, id, &row, err);
+	return found(rc, row, err);
+}
+
 /* A participant's list: "KH003, JP-ENT-1" becomes "KH003,JP-ENT-1" in
  * out; every id must be a project (atlas, MRV or registry issuance) or a
- * registry account, looked up in those of the tables this database has. */
+ * registry account, asked of the owners of those this database has. */
 static int scope_participant(struct store *st, const char *scope, char *out, struct c2c_err *err)
 {
 	static const struct {
-		const char *module, *sql;
+		const char *module;
+		int (*has)(struct store *st, const char *id, struct c2c_err *err);
 	} where[] = {
-		{"atlas", "SELECT COUNT(*) FROM \"projects\" WHERE \"id\" = ?"},
-		{"mrv", "SELECT COUNT(*) FROM \"mrv_project\" WHERE \"id\" = ?"},
-		{"registry", "SELECT COUNT(*) FROM \"registry_issuances\" WHERE \"project\" = ?"},
-		{"registry", "SELECT COUNT(*) FROM \"registry_accounts\" WHERE \"id\" = ?"},
+		{"atlas", is_atlas_project},
+		{"mrv", is_mrv_project},
+		{"registry", is_issued_project},
+		{"registry", is_registry_account},
 	};
 	int have[sizeof(where) / sizeof(where[0])], rc;
 	size_t o = 0;
@@ -181,7 +223,7 @@ static int scope_participant(struct store *st, const char *scope, char *out, str
 			if (!have[w])
 				continue;
 			looked = 1;
-			if ((rc = row_exists(st, where[w].sql, id, err)) < 0)
+			if ((rc = where[w].has(st, id, err)) < 0)
 				return rc;
 			found = rc;
 		}

@@ -124,6 +124,10 @@ int city_inv_compute(const struct city_inv_row *r, const struct city_gwp *gwp,
 /* 0 if `place` is an atlas place, 1 if not, < 0 on error (shared by inventories and
  * indicators, which word the refusal each in their own terms). */
 int city_place_known(struct store *st, const char *place, struct c2c_err *err);
+/* 1 if the atlas's `table` has row `id`, 0 if not, < 0 on error; asked of
+ * the atlas (atlas_has), which owns those tables.  C2C_ENOTFOUND, with the
+ * hint to run c2c init, when the atlas is not in this database. */
+int city_atlas_has(struct store *st, const char *table, const char *id, struct c2c_err *err);
 
 /* The built-in indicator frameworks (store_builtin_load: loaded when they changed). */
 extern const struct store_builtin city_dataset;

@@ -10,6 +10,7 @@
  * the observations, never stored.
  */
 #include "city.h"
+#include "atlas/atlas.h"
 #include "core/csv.h"
 
 #include <errno.h>
@@ -241,17 +242,54 @@ int city_indicators(struct store *st, const char *framework, json_t **out, struc
 
 /* ---- observations ---------------------------------------------------------------------- */
 
+/* The place's names, asked of the atlas, which owns them (null when the
+ * atlas has no such place).  The rows come ordered by place, so each place
+ * is asked once. */
+static int observation_names(struct store *st, json_t *rows, struct c2c_err *err)
+{
+	json_t *o, *place = NULL;
+	const char *have = "";
+	size_t i;
+	int rc = 0;
+
+	json_array_foreach(rows, i, o) {
+		const char *id = json_string_value(json_object_get(o, "place_id"));
+		if (!id)
+			continue;
+		if (strcmp(id, have)) {
+			json_decref(place);
+			place = NULL;
+			if ((rc = atlas_place_get(st, id, &place, err)) == C2C_ENOTFOUND) {
+				c2c_err_clear(err);
+				rc = 0;
+			}
+			if (rc)
+				break;
+			have = id;
+		}
+		json_object_set(o, "name_ja", place ? json_object_get(place, "name_ja") : json_null());
+		json_object_set(o, "name_en", place ? json_object_get(place, "name_en") : json_null());
+	}
+	json_decref(place);
+	return rc;
+}
+
 int city_observations(struct store *st, const char *place, json_t **out, struct c2c_err *err)
 {
+	/* the names' places kept in the rows' order; filled from the atlas */
 #define OBS_COLS                                                                                        \
-	"SELECT o.\"place_id\", p.\"name_ja\", p.\"name_en\", o.\"measure_id\", o.\"year\", o.\"value\","   \
-	" o.\"source\" FROM city_observations o LEFT JOIN places p ON p.\"id\" = o.\"place_id\" "
-#define OBS_ORDER " ORDER BY o.\"place_id\", o.\"measure_id\", o.\"year\""
-	if (place)
-		return rows_json(st, OBS_COLS "WHERE o.\"place_id\" = ?" OBS_ORDER, place, out, err);
-	return rows_json(st, OBS_COLS OBS_ORDER, NULL, out, err);
+	"SELECT \"place_id\", NULL AS \"name_ja\", NULL AS \"name_en\", \"measure_id\", \"year\", \"value\","   \
+	" \"source\" FROM city_observations "
+#define OBS_ORDER " ORDER BY \"place_id\", \"measure_id\", \"year\""
+	int rc = place ? rows_json(st, OBS_COLS "WHERE \"place_id\" = ?" OBS_ORDER, place, out, err)
+		       : rows_json(st, OBS_COLS OBS_ORDER, NULL, out, err);
 #undef OBS_COLS
 #undef OBS_ORDER
+	if (!rc && (rc = observation_names(st, *out, err))) {
+		json_decref(*out);
+		*out = NULL;
+	}
+	return rc;
 }
 
 static int measure_known(struct store *st, const char *measure, struct c2c_err *err)

@@ -11,6 +11,7 @@
  * stored and never typed in.
  */
 #include "city.h"
+#include "atlas/atlas.h"
 #include "core/json.h"
 #include "core/strbuf.h"
 
@@ -305,21 +306,23 @@ int city_inventory_read_file(const char *path, struct city_inv_row **rows, size_
 
 /* ---- storing ---------------------------------------------------------------------------- */
 
-int city_place_known(struct store *st, const char *place, struct c2c_err *err)
+int city_atlas_has(struct store *st, const char *table, const char *id, struct c2c_err *err)
 {
-	struct store_stmt *s;
-	int rc;
-	if (store_prepare(st, "SELECT COUNT(*) FROM places WHERE \"id\" = ?", &s, err)) {
+	int v = store_schema_version(st, "atlas", err);
+	if (v < 0)
+		return v;
+	if (!v) {
 		c2c_err_set(err, C2C_ENOTFOUND, "the atlas is not in this database");
 		c2c_err_hint(err, "run: c2c init");
 		return C2C_ENOTFOUND;
 	}
-	store_bind_text(s, 1, place);
-	rc = store_step(s, err);
-	if (rc == 1)
-		rc = store_col_int(s, 0) ? 0 : 1;
-	store_finalize(s);
-	return rc;
+	return atlas_has(st, table, id, err);
+}
+
+int city_place_known(struct store *st, const char *place, struct c2c_err *err)
+{
+	int rc = city_atlas_has(st, "places", place, err);
+	return rc < 0 ? rc : !rc;
 }
 
 static int place_exists(struct store *st, const char *place, struct c2c_err *err)

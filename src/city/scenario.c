@@ -540,7 +540,7 @@ static int exists(struct store *st, const char *sql, const char *id, struct c2c_
 /* The atlas side of a scenario: its place and its projects must exist. */
 static int check_links(struct store *st, const struct scn_model *m, const char *name, struct c2c_err *err)
 {
-	int rc = exists(st, "SELECT COUNT(*) FROM places WHERE \"id\" = ?", m->place, err);
+	int rc = city_atlas_has(st, "places", m->place, err);
 	if (rc < 0)
 		return rc;
 	if (!rc)
@@ -548,7 +548,7 @@ static int check_links(struct store *st, const struct scn_model *m, const char *
 	for (int i = 0; i < m->nmeasures; i++) {
 		if (!m->m[i].project[0])
 			continue;
-		rc = exists(st, "SELECT COUNT(*) FROM projects WHERE \"id\" = ?", m->m[i].project, err);
+		rc = city_atlas_has(st, "projects", m->m[i].project, err);
 		if (rc < 0)
 			return rc;
 		if (!rc) {

@@ -6,7 +6,6 @@
 #include "core/json.h"
 #include "subcmd.h"
 #include "registry/registry.h"
-#include "mrv/mrv.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -65,36 +64,32 @@ static int sub_issue(struct cli_run *r, struct c2c_err *err)
 {
 	struct registry_ctx *c = r->data;
 	struct registry_issue_req req = {0};
-	struct mrv_issuable rep;
 	char id[64];
 	int rc;
 	if (cli_opt(&r->a, "report")) {
-		/* An approved MRV report gives project, period and verified ER;
-		 * the CLI joins the two modules so registry/ never includes mrv/. */
-		int64_t rid = qty_opt(&r->a, "report", err);
+		/* An approved MRV report gives project, period and verified ER:
+		 * registry_issue_from_report asks mrv for them. */
+		int64_t rid = qty_opt(&r->a, "report", err), q = 0;
 		if (rid < 0)
 			return (int)rid;
 		if (cli_opt(&r->a, "project") || cli_opt(&r->a, "from") || cli_opt(&r->a, "to") || cli_opt(&r->a, "verified-er"))
 			return c2c_err_set(err, C2C_EUSAGE, "--report gives the project, period and verified ER; "
 					   "do not give them too");
-		if ((rc = mrv_report_issuable(c->st, rid, &rep, err)))
+		if (cli_opt(&r->a, "quantity") && (q = qty_opt(&r->a, "quantity", err)) < 0)
+			return (int)q;
+		if ((rc = registry_issue_from_report(c, rid, cli_opt(&r->a, "quantity") ? &q : NULL, NULL, NULL, id,
+						     sizeof(id), &q, err)))
 			return rc;
-		req.project = rep.project;
-		req.period_start = rep.from;
-		req.period_end = rep.to;
-		req.verified_er = rep.er_tco2e;
-		req.quantity = rep.er_tco2e;
-		if (cli_opt(&r->a, "quantity") && (req.quantity = qty_opt(&r->a, "quantity", err)) < 0)
-			return (int)req.quantity;
-	} else {
-		if ((rc = cli_need(&r->a, "project", &req.project, err)) || (rc = cli_need(&r->a, "from", &req.period_start, err)) ||
-		    (rc = cli_need(&r->a, "to", &req.period_end, err)))
-			return rc;
-		if ((req.quantity = qty_opt(&r->a, "quantity", err)) < 0)
-			return (int)req.quantity;
-		if (cli_opt(&r->a, "verified-er") && (req.verified_er = qty_opt(&r->a, "verified-er", err)) < 0)
-			return (int)req.verified_er;
+		printf("issuance %s: %lld credits in %.2s-PENDING\n", id, (long long)q, id);
+		return 0;
 	}
+	if ((rc = cli_need(&r->a, "project", &req.project, err)) || (rc = cli_need(&r->a, "from", &req.period_start, err)) ||
+	    (rc = cli_need(&r->a, "to", &req.period_end, err)))
+		return rc;
+	if ((req.quantity = qty_opt(&r->a, "quantity", err)) < 0)
+		return (int)req.quantity;
+	if (cli_opt(&r->a, "verified-er") && (req.verified_er = qty_opt(&r->a, "verified-er", err)) < 0)
+		return (int)req.verified_er;
 	if ((rc = registry_issue(c, &req, id, sizeof(id), err)))
 		return rc;
 	printf("issuance %s: %lld credits in %.2s-PENDING\n", id, (long long)req.quantity, req.project);

@@ -12,43 +12,34 @@
  * arguments and its effects, with its hash.
  */
 #include "router.h"
-#include "mrv/mrv.h"
 #include "registry/registry.h"
 
 #include <stdio.h>
 #include <string.h>
 
-/* The two-letter country of a registry row, for the scope check: an
- * account's country or an issuance's host.  404, naming `what`, when there
- * is no such row. */
-static int country_of(struct store *st, const char *sql, const char *what, const char *id,
-		      char cc[3], struct c2c_err *err)
+/* The two-letter country of an account, or the host of an issuance, for
+ * the scope check: `member` of the row the registry's lookup `get` gives,
+ * 404 when there is no such row. */
+static int country_of(struct store *st, int (*get)(struct store *, const char *, json_t **, struct c2c_err *),
+		      const char *id, const char *member, char cc[3], struct c2c_err *err)
 {
-	struct store_stmt *s;
-	int rc;
-
-	if ((rc = store_prepare(st, sql, &s, err)))
+	json_t *row;
+	int rc = get(st, id, &row, err);
+	if (rc)
 		return rc;
-	store_bind_text(s, 1, id);
-	rc = store_step(s, err);
-	if (rc == 1)
-		snprintf(cc, 3, "%s", store_col_text(s, 0));
-	store_finalize(s);
-	if (rc == 0)
-		return c2c_err_set(err, C2C_ENOTFOUND, "no %s '%s'", what, id);
-	return rc < 0 ? rc : 0;
+	snprintf(cc, 3, "%s", json_string_value(json_object_get(row, member)));
+	json_decref(row);
+	return 0;
 }
 
 static int account_country(struct store *st, const char *account, char cc[3], struct c2c_err *err)
 {
-	return country_of(st, "SELECT \"country\" FROM registry_accounts WHERE \"id\" = ?",
-			  "registry account", account, cc, err);
+	return country_of(st, registry_account_get, account, "country", cc, err);
 }
 
 static int issuance_host(struct store *st, const char *issuance, char cc[3], struct c2c_err *err)
 {
-	return country_of(st, "SELECT \"host\" FROM registry_issuances WHERE \"id\" = ?", "issuance",
-			  issuance, cc, err);
+	return country_of(st, registry_issuance_get, issuance, "host", cc, err);
 }
 
 /* May the caller act on `account`?  A registrar: an account of its country;
@@ -111,11 +102,17 @@ int http_post_registry_account_close(struct http_request *rq, json_t **out, stru
 	return journal_entry(&c, out, err);
 }
 
+/* registry_issue_from_report asks this before it writes: may the caller
+ * issue into the host country? */
+static int may_issue(void *rq, const char *host, struct c2c_err *err)
+{
+	return http_require_scope(rq, "country", host, err);
+}
+
 int http_post_registry_issue(struct http_request *rq, json_t **out, struct c2c_err *err)
 {
 	struct registry_issue_req r;
 	struct registry_ctx c;
-	struct mrv_issuable rep;
 	char id[64], host[3];
 	int rc;
 
@@ -124,35 +121,32 @@ int http_post_registry_issue(struct http_request *rq, json_t **out, struct c2c_e
 		return rc;
 	if (json_object_get(rq->body, "report")) {
 		/* an approved report gives project, period and verified ER, as
-		 * `c2c registry issue --report ID` */
+		 * `c2c registry issue --report ID`: the same one call */
+		int64_t q = http_body_int(rq, "quantity", 0);
 		if (http_body_str(rq, "project") || http_body_str(rq, "from") || http_body_str(rq, "to") ||
 		    json_object_get(rq->body, "verified_er"))
 			return c2c_err_set(err, C2C_EUSAGE, "request body: a report gives project, from, to and "
 							    "verified_er; do not give them too");
-		if ((rc = mrv_report_issuable(c.st, http_body_int(rq, "report", 0), &rep, err)))
+		if ((rc = registry_issue_from_report(&c, http_body_int(rq, "report", 0),
+						     json_is_integer(json_object_get(rq->body, "quantity")) ? &q : NULL, may_issue, rq,
+						     id, sizeof(id), NULL, err)))
 			return rc;
-		r.project = rep.project;
-		r.period_start = rep.from;
-		r.period_end = rep.to;
-		r.verified_er = rep.er_tco2e;
-		r.quantity = http_body_int(rq, "quantity", rep.er_tco2e);
-	} else {
-		static const char *const need[] = {"project", "from", "to", "quantity"};
-		for (size_t i = 0; i < sizeof(need) / sizeof(need[0]); i++)
-			if (!json_object_get(rq->body, need[i]))
-				return c2c_err_set(err, C2C_EUSAGE, "request body: field '%s' is required "
-								    "(or give an approved 'report')", need[i]);
-		r.project = http_body_str(rq, "project");
-		r.period_start = http_body_str(rq, "from");
-		r.period_end = http_body_str(rq, "to");
-		r.quantity = http_body_int(rq, "quantity", 0);
-		r.verified_er = http_body_int(rq, "verified_er", 0);
+		return journal_entry(&c, out, err);
 	}
+	static const char *const need[] = {"project", "from", "to", "quantity"};
+	for (size_t i = 0; i < sizeof(need) / sizeof(need[0]); i++)
+		if (!json_object_get(rq->body, need[i]))
+			return c2c_err_set(err, C2C_EUSAGE, "request body: field '%s' is required "
+							    "(or give an approved 'report')", need[i]);
+	r.project = http_body_str(rq, "project");
+	r.period_start = http_body_str(rq, "from");
+	r.period_end = http_body_str(rq, "to");
+	r.quantity = http_body_int(rq, "quantity", 0);
+	r.verified_er = http_body_int(rq, "verified_er", 0);
 	/* credits are issued into the registry of the project's host country,
 	 * whose code starts the project id (registry/ops.c does the same) */
 	snprintf(host, sizeof(host), "%.2s", r.project);
-	if ((rc = http_require_scope(rq, "country", host, err)) ||
-	    (rc = registry_issue(&c, &r, id, sizeof(id), err)))
+	if ((rc = may_issue(rq, host, err)) || (rc = registry_issue(&c, &r, id, sizeof(id), err)))
 		return rc;
 	return journal_entry(&c, out, err);
 }

@@ -273,6 +273,10 @@ struct mrv_project_req {
 };
 int mrv_project_add(struct store *st, const struct mrv_project_req *r, struct c2c_err *err);
 int mrv_projects(struct store *st, json_t **out, struct c2c_err *err);
+/* One project {id, title, host_country, methodology, params, participants,
+ * created_at}; C2C_ENOTFOUND when there is none.  Other modules read mrv
+ * through this, mrv_report_get and mrv_report_issuable, never its tables. */
+int mrv_project_get(struct store *st, const char *id, json_t **out, struct c2c_err *err);
 
 struct mrv_submit_req {
 	const char *project;

@@ -651,3 +651,15 @@ int mrv_report_issuable(struct store *st, int64_t id, struct mrv_issuable *out, 
 	out->er_tco2e = r.er_tco2e;
 	return 0;
 }
+
+/* The owner's lookup of one project, how other modules ask whether an MRV
+ * project exists (auth's scope check) without SQL on mrv's tables. */
+int mrv_project_get(struct store *st, const char *id, json_t **out, struct c2c_err *err)
+{
+	char what[96];
+	snprintf(what, sizeof(what), "MRV project '%s'", id ? id : "");
+	return store_row_json(st,
+			      "SELECT \"id\", \"title\", \"host_country\", \"methodology\", \"params\","
+			      " \"participants\", \"created_at\" FROM \"mrv_project\" WHERE \"id\" = ?",
+			      STORE_ARGS(store_text(id)), "params", what, out, err);
+}

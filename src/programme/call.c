@@ -35,8 +35,8 @@ static int parse_rounds(const char *spec, struct round_spec *r, size_t *n, struc
 		if (*n == MAX_ROUNDS)
 			return c2c_err_at(err, C2C_EINPUT, "rounds", "more than %d rounds", MAX_ROUNDS);
 		if (len >= sizeof(one) || !(dots = strstr(p, "..")) || dots > p + len)
-			return c2c_err_set(err, C2C_EINPUT,
-					   "--rounds: round %zu is not YYYY-MM-DD..YYYY-MM-DD", *n + 1);
+			return c2c_err_at(err, C2C_EINPUT, "rounds",
+					   "round %zu is not YYYY-MM-DD..YYYY-MM-DD", *n + 1);
 		snprintf(one, sizeof(one), "%.*s", (int)(dots - p), p);
 		if ((rc = prog_check_day("rounds", one, err)))
 			return rc;
@@ -49,8 +49,8 @@ static int parse_rounds(const char *spec, struct round_spec *r, size_t *n, struc
 			return c2c_err_at(err, C2C_EINPUT, "rounds", "round %zu closes (%s) before it opens (%s)",
 					   *n + 1, r[*n].closes, r[*n].opens);
 		if (*n && strcmp(r[*n].opens, r[*n - 1].closes) <= 0)
-			return c2c_err_set(err, C2C_EINPUT,
-					   "--rounds: round %zu opens (%s) before round %zu closes (%s)",
+			return c2c_err_at(err, C2C_EINPUT, "rounds",
+					   "round %zu opens (%s) before round %zu closes (%s)",
 					   *n + 1, r[*n].opens, *n, r[*n - 1].closes);
 		(*n)++;
 		p += len;
@@ -424,14 +424,12 @@ int programme_proposals(struct store *st, const char *call_id, const char *statu
 {
 	static const char sql[] =
 		"SELECT p.\"id\", p.\"call_id\", p.\"round\", p.\"submitted_on\", p.\"body_id\","
-		" b.\"name_ja\" AS \"body_ja\", p.\"partner_place_id\", x.\"name_ja\" AS \"partner_ja\","
+		" NULL AS \"body_ja\", p.\"partner_place_id\", NULL AS \"partner_ja\","
 		" p.\"country\", p.\"title_ja\", p.\"title_en\", p.\"theme_ja\", p.\"sector\","
 		" p.\"technology\", p.\"outputs\", p.\"jcm\", p.\"budget_jpy\", p.\"lead_consultant\","
 		" p.\"members\", p.\"local_members\", p.\"status\", p.\"decided_on\", p.\"reason\","
 		" p.\"partnership_id\", p.\"project_id\""
 		" FROM \"programme_proposals\" p"
-		" LEFT JOIN \"places\" b ON b.\"id\" = p.\"body_id\""
-		" LEFT JOIN \"places\" x ON x.\"id\" = p.\"partner_place_id\""
 		" WHERE (? IS NULL OR p.\"call_id\" = ?) AND (? IS NULL OR p.\"status\" = ?)"
 		" AND (? IS NULL OR p.\"id\" = ?) ORDER BY p.\"call_id\", p.\"seq\"";
 	const char *b[] = {call_id, call_id, status, status, id, id};
@@ -441,6 +439,11 @@ int programme_proposals(struct store *st, const char *call_id, const char *statu
 				   status);
 	if ((rc = prog_select(st, sql, b, 6, out, err)))
 		return rc;
+	if ((rc = prog_atlas_fill(st, *out, PROG_PLACE_NAMES, err))) {
+		json_decref(*out);
+		*out = NULL;
+		return rc;
+	}
 	if (id && !json_array_size(*out)) {
 		json_decref(*out);
 		*out = NULL;

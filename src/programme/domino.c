@@ -24,21 +24,17 @@ static const char *sv(json_t *o, const char *k)
 int prog_channel_put(struct store *st, const char *domino_id, const char *channel,
 		     const char *note, const char *source, struct c2c_err *err)
 {
-	json_t *have;
 	int rc;
 	if (!channel || !prog_enum_has(PROGRAMME_CHANNELS, channel, strlen(channel)))
 		return c2c_err_set(err, C2C_EINPUT, "channel: '%s' is not one of %s", channel ? channel : "",
 				   PROGRAMME_CHANNELS);
 	if ((rc = prog_check_text("note", note, 0, 1000, err)))
 		return rc;
-	if ((rc = prog_select(st, "SELECT \"id\" FROM \"domino\" WHERE \"id\" = ?",
-			      (const char *const[]){domino_id}, 1, &have, err)))
+	if ((rc = atlas_has(st, "domino", domino_id, err)) < 0)
 		return rc;
-	rc = json_array_size(have) ? 0 : c2c_err_set(err, C2C_ENOTFOUND, "domino edge '%s' is not in the atlas",
-						       domino_id ? domino_id : "");
-	json_decref(have);
-	if (rc)
-		return rc;
+	if (!rc)
+		return c2c_err_set(err, C2C_ENOTFOUND, "domino edge '%s' is not in the atlas",
+				   domino_id ? domino_id : "");
 	return prog_exec(st, "INSERT INTO \"programme_domino_channels\" (\"domino_id\", \"channel\", \"note\","
 			 " \"source\") VALUES (?, ?, ?, ?) ON CONFLICT (\"domino_id\") DO UPDATE SET"
 			 " \"channel\" = excluded.\"channel\", \"note\" = excluded.\"note\","
@@ -76,7 +72,6 @@ static int programme_domino_add_tx(struct store *st, void *ctx, struct c2c_err *
 	const struct programme_domino_edge *e = ctx;
 	const struct atlas_table *t = atlas_table_find("domino");
 	const char *v[16];
-	json_t *have;
 	int rc;
 
 	if ((rc = prog_check_id("id", e->id, err)))
@@ -92,24 +87,20 @@ static int programme_domino_add_tx(struct store *st, void *ctx, struct c2c_err *
 		       !strcmp(n, "solution_en") ? e->solution_en : !strcmp(n, "year") ? e->year :
 		       !strcmp(n, "source") ? e->source : NULL;
 	}
-	if ((rc = prog_select(st, "SELECT \"id\" FROM \"domino\" WHERE \"id\" = ?", (const char *const[]){e->id},
-			      1, &have, err)))
+	if ((rc = atlas_has(st, "domino", e->id, err)) < 0)
 		goto fail;
-	rc = json_array_size(have) ? c2c_err_at(err, C2C_ECONFLICT, "id", "domino edge %s exists already", e->id)
-				   : 0;
-	json_decref(have);
-	if (rc)
+	if (rc) {
+		rc = c2c_err_at(err, C2C_ECONFLICT, "id", "domino edge %s exists already", e->id);
 		goto fail;
+	}
 	/* the destination's country must agree with the destination place */
 	if (e->to && *e->to) {
 		json_t *pl;
-		if ((rc = prog_select(st, "SELECT \"country\" FROM \"places\" WHERE \"id\" = ?",
-				      (const char *const[]){e->to}, 1, &pl, err)))
+		if ((rc = prog_atlas_row(st, "places", e->to, &pl, err)))
 			goto fail;
-		if (json_array_size(pl) && e->to_country &&
-		    strcmp(sv(json_array_get(pl, 0), "country"), e->to_country))
+		if (pl && e->to_country && strcmp(sv(pl, "country"), e->to_country))
 			rc = c2c_err_at(err, C2C_EINPUT, "to_country", "%s, but place %s is in %s", e->to_country,
-					 e->to, sv(json_array_get(pl, 0), "country"));
+					 e->to, sv(pl, "country"));
 		json_decref(pl);
 		if (rc)
 			goto fail;
@@ -129,28 +120,63 @@ int programme_domino_add(struct store *st, const struct programme_domino_edge *e
 	return store_tx(st, NULL, programme_domino_add_tx, (void *)e, err);
 }
 
-static const char edges_sql[] =
-	"SELECT d.\"id\", d.\"case_id\", d.\"from_place_id\", f.\"name_ja\" AS \"from_ja\","
-	" f.\"country\" AS \"from_country\", d.\"to_place_id\", t.\"name_ja\" AS \"to_ja\", d.\"to_country\","
-	" c.\"name_ja\" AS \"to_country_ja\", d.\"solution_ja\", d.\"solution_en\", d.\"year\","
-	" ch.\"channel\", ch.\"note\" AS \"channel_note\", d.\"source\""
-	" FROM \"domino\" d"
-	" LEFT JOIN \"places\" f ON f.\"id\" = d.\"from_place_id\""
-	" LEFT JOIN \"places\" t ON t.\"id\" = d.\"to_place_id\""
-	" LEFT JOIN \"countries\" c ON c.\"code\" = d.\"to_country\""
-	" LEFT JOIN \"programme_domino_channels\" ch ON ch.\"domino_id\" = d.\"id\""
-	" WHERE (? IS NULL OR d.\"case_id\" = ?) AND (? IS NULL OR d.\"from_place_id\" = ?)"
-	" AND (? IS NULL OR d.\"to_country\" = ?) AND (? IS NULL OR ch.\"channel\" = ?)"
-	" ORDER BY d.\"id\"";
-
+/* The edges are the atlas's (atlas_list); the channel is programme's own;
+ * the names beside the ids are asked of the atlas.  Members in the order
+ * the list has always printed them. */
 int programme_domino_edges(struct store *st, const char *case_id, const char *from_place,
 			   const char *to_country, const char *channel, json_t **out,
 			   struct c2c_err *err)
 {
-	const char *b[] = {case_id, case_id, from_place, from_place, to_country, to_country, channel, channel};
+	static const char *const names[] = {
+		"from_place_id", "places", "name_ja", "from_ja", "from_place_id", "places", "country", "from_country",
+		"to_place_id", "places", "name_ja", "to_ja", "to_country", "countries", "name_ja", "to_country_ja", NULL};
+	static const char *const order[] = {"id", "case_id", "from_place_id", "from_ja", "from_country",
+		"to_place_id", "to_ja", "to_country", "to_country_ja", "solution_ja", "solution_en", "year",
+		"channel", "channel_note", "source"};
+	const char *f[7];
+	json_t *edges = NULL, *chans = NULL, *byid, *d, *c;
+	size_t k = 0, i;
+	int rc;
+
+	*out = NULL;
 	if (channel && !prog_enum_has(PROGRAMME_CHANNELS, channel, strlen(channel)))
 		return c2c_err_at(err, C2C_EINPUT, "channel", "'%s' is not one of %s", channel, PROGRAMME_CHANNELS);
-	return prog_select(st, edges_sql, b, 8, out, err);
+	if (case_id)
+		f[k++] = "case_id", f[k++] = case_id;
+	if (from_place)
+		f[k++] = "from_place_id", f[k++] = from_place;
+	if (to_country)
+		f[k++] = "to_country", f[k++] = to_country;
+	f[k] = NULL;
+	if ((rc = atlas_list(st, atlas_table_find("domino"), f, &edges, err)) ||
+	    (rc = prog_select(st, "SELECT \"domino_id\", \"channel\", \"note\" AS \"channel_note\""
+			      " FROM \"programme_domino_channels\"", NULL, 0, &chans, err))) {
+		json_decref(edges);
+		return rc;
+	}
+	byid = json_object();
+	json_array_foreach(chans, i, c)
+		json_object_set(byid, sv(c, "domino_id"), c);
+	*out = json_array();
+	json_array_foreach(edges, i, d) {
+		json_t *o, *ch = json_object_get(byid, sv(d, "id"));
+		if (channel && (!ch || strcmp(sv(ch, "channel"), channel)))
+			continue;
+		o = json_object();
+		for (size_t m = 0; m < sizeof(order) / sizeof(order[0]); m++) {
+			json_t *v = json_object_get(ch && !strncmp(order[m], "channel", 7) ? ch : d, order[m]);
+			json_object_set(o, order[m], v ? v : json_null());
+		}
+		json_array_append_new(*out, o);
+	}
+	json_decref(byid);
+	json_decref(chans);
+	json_decref(edges);
+	if ((rc = prog_atlas_fill(st, *out, names, err))) {
+		json_decref(*out);
+		*out = NULL;
+	}
+	return rc;
 }
 
 struct walk {
@@ -273,9 +299,8 @@ int programme_domino_chains(struct store *st, const char *from, json_t **out,
 			}
 		if (!*w.origin_country) { /* an origin given by --from with no edge out */
 			json_t *pl = NULL;
-			prog_select(st, "SELECT \"name_ja\", \"country\" FROM \"places\" WHERE \"id\" = ?",
-				    (const char *const[]){origin}, 1, &pl, err);
-			name = pl && json_array_size(pl) ? sv(json_array_get(pl, 0), "name_ja") : origin;
+			prog_atlas_row(st, "places", origin, &pl, err);
+			name = pl ? sv(pl, "name_ja") : origin;
 			json_decref(w.paths), json_decref(w.places), json_decref(w.countries);
 			json_decref(w.channels), json_decref(w.used);
 			json_array_append_new(chains, json_pack("{s:s, s:s, s:i, s:i, s:i, s:s, s:[], s:[], s:[], s:[], s:[]}",

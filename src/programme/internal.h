@@ -27,6 +27,20 @@ int prog_builtin_rows(const char *name, json_t **out, struct c2c_err *err);
 int prog_place(struct store *st, const char *text, const char *field, int want_jp,
 	       char *id, size_t idlen, char *country, struct c2c_err *err);
 
+/* The atlas row of `table` with key `id` in *row, or NULL when there is none
+ * (or id is NULL): asked of the atlas, which owns it. */
+int prog_atlas_row(struct store *st, const char *table, const char *id, json_t **row,
+		   struct c2c_err *err);
+/* Names beside ids, asked of the atlas: `map` holds groups of four, {id
+ * member of the row, atlas table, column of that table, member to set},
+ * ended by NULL; the member is set to the column's value, or null when the
+ * id is null or the atlas has no such row (as a LEFT JOIN would).  Each atlas
+ * row is asked for once. */
+int prog_atlas_fill(struct store *st, json_t *rows, const char *const *map, struct c2c_err *err);
+/* A proposal's body and partner place by name (its body_ja and partner_ja). */
+#define PROG_PLACE_NAMES                                                                   \
+	(const char *const[]){"body_id", "places", "name_ja", "body_ja",                   \
+			      "partner_place_id", "places", "name_ja", "partner_ja", NULL}
 /* Is v one of the '|'-separated values? */
 int prog_enum_has(const char *values, const char *v, size_t n);
 /* Non-empty (when required), valid UTF-8, no longer than max bytes. */

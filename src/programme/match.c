@@ -8,9 +8,11 @@
  * seeds say makes a good partner (existing partners in the country, projects
  * in the sector, agreements, sister ties, technology that fits) and stated
  * in docs/programme.md.  The weights were fixed before the evaluation ran
- * and are not fitted to it.
+ * and are not fitted to it.  The atlas's tables are asked of the atlas
+ * (atlas_list) and joined here, never read with SQL of programme's own.
  */
 #include "internal.h"
+#include "atlas/atlas.h"
 #include "core/iso3166.h"
 
 #include <stdio.h>
@@ -58,52 +60,127 @@ static void mdata_free(struct mdata *d)
 	memset(d, 0, sizeof(*d));
 }
 
+/* The atlas's whole table, asked of the atlas. */
+static int atlas_all(struct store *st, const char *table, json_t **out, struct c2c_err *err)
+{
+	return atlas_list(st, atlas_table_find(table), NULL, out, err);
+}
+
+/* A member as text, "" for null (what COALESCE(x, '') gave). */
+static json_t *text_of(json_t *row, const char *key)
+{
+	return json_string(sv(row, key));
+}
+
+static int cmp_pcomp(const void *a, const void *b)
+{
+	json_t *x = *(json_t *const *)a, *y = *(json_t *const *)b;
+	int c = strcmp(sv(x, "company_id"), sv(y, "company_id"));
+	return c ? c : strcmp(sv(x, "project_id"), sv(y, "project_id"));
+}
+
+/* The rows matching reads, shaped from the atlas's tables (each asked of
+ * the atlas whole: they are small) and joined here. */
+static int mdata_shape(struct mdata *d, json_t *places, json_t *pships, json_t *links, json_t *projects,
+		       json_t *agreements, json_t *domino, json_t *pcomp, json_t *companies, json_t *schemes,
+		       struct c2c_err *err)
+{
+	json_t *with_role = json_object(), *byid = json_object(), *r, **pc;
+	size_t i, n = 0;
+
+	json_array_foreach(places, i, r)
+		json_object_set(byid, sv(r, "id"), r);
+	/* the Japanese bodies with a role: in a partnership, a project or an agreement */
+	json_array_foreach(links, i, r)
+		if (!strcmp(sv(r, "role"), "body"))
+			json_object_set_new(with_role, sv(r, "place_id"), json_true());
+	json_array_foreach(projects, i, r)
+		if (*sv(r, "body_id"))
+			json_object_set_new(with_role, sv(r, "body_id"), json_true());
+	json_array_foreach(agreements, i, r)
+		json_object_set_new(with_role, sv(r, "body_id"), json_true());
+	d->bodies = json_array();
+	json_array_foreach(places, i, r)
+		if (!strcmp(sv(r, "country"), "JP") && json_object_get(with_role, sv(r, "id")))
+			json_array_append_new(d->bodies, json_pack("{s:O, s:O, s:O}", "id", json_object_get(r, "id"),
+				"name_ja", json_object_get(r, "name_ja"), "name_en", json_object_get(r, "name_en")));
+	d->pships = json_array();
+	json_array_foreach(pships, i, r)
+		json_array_append_new(d->pships, json_pack("{s:O, s:O}", "id", json_object_get(r, "id"), "country",
+							   json_object_get(r, "country")));
+	d->projects = json_array();
+	json_array_foreach(projects, i, r) {
+		char text[4096];
+		snprintf(text, sizeof(text), "%s %s %s %s", sv(r, "technology_ja"), sv(r, "technology_en"),
+			 sv(r, "name_ja"), sv(r, "name_en"));
+		json_array_append_new(d->projects, json_pack("{s:O, s:o, s:o, s:O, s:o, s:O, s:s, s:o, s:o}",
+			"id", json_object_get(r, "id"), "body_id", text_of(r, "body_id"), "place_id", text_of(r, "place_id"),
+			"country", json_object_get(r, "country"), "sector", text_of(r, "sector"), "kind", json_object_get(r, "kind"),
+			"text", text, "technology_ja", text_of(r, "technology_ja"), "technology_en", text_of(r, "technology_en")));
+	}
+	d->agreements = json_array();
+	json_array_foreach(agreements, i, r)
+		json_array_append_new(d->agreements, json_pack("{s:O, s:O, s:o, s:O, s:o}", "id", json_object_get(r, "id"),
+			"body_id", json_object_get(r, "body_id"), "partner_place_id", text_of(r, "partner_place_id"),
+			"kind", json_object_get(r, "kind"),
+			"country", text_of(json_object_get(byid, sv(r, "partner_place_id")), "country")));
+	d->domino = json_array();
+	json_array_foreach(domino, i, r)
+		json_array_append_new(d->domino, json_pack("{s:O, s:O, s:o, s:O}", "id", json_object_get(r, "id"),
+			"from_place_id", json_object_get(r, "from_place_id"), "to_place_id", text_of(r, "to_place_id"),
+			"to_country", json_object_get(r, "to_country")));
+	json_object_clear(byid);
+	json_array_foreach(companies, i, r)
+		json_object_set(byid, sv(r, "id"), r);
+	pc = malloc((json_array_size(pcomp) + 1) * sizeof(*pc));
+	if (!pc) {
+		json_decref(with_role), json_decref(byid);
+		return c2c_err_set(err, C2C_ENOMEM, "out of memory");
+	}
+	json_array_foreach(pcomp, i, r) {
+		json_t *c = json_object_get(byid, sv(r, "company_id"));
+		if (c) /* as the join did: a link to no company is left out */
+			pc[n++] = json_pack("{s:O, s:O, s:O, s:O, s:O}", "company_id", json_object_get(r, "company_id"),
+				"name_ja", json_object_get(c, "name_ja"), "name_en", json_object_get(c, "name_en"),
+				"project_id", json_object_get(r, "project_id"), "role", json_object_get(r, "role"));
+	}
+	qsort(pc, n, sizeof(*pc), cmp_pcomp);
+	d->pcomp = json_array();
+	for (i = 0; i < n; i++)
+		json_array_append_new(d->pcomp, pc[i]);
+	free(pc);
+	d->schemes = json_array();
+	json_array_foreach(schemes, i, r)
+		json_array_append_new(d->schemes, json_pack("{s:O, s:O, s:o, s:o}", "id", json_object_get(r, "id"),
+			"name_ja", json_object_get(r, "name_ja"), "name_en", text_of(r, "name_en"),
+			"summary_ja", text_of(r, "summary_ja")));
+	json_decref(with_role), json_decref(byid);
+	return 0;
+}
+
 static int mdata_load(struct store *st, struct mdata *d, struct c2c_err *err)
 {
-	json_t *links = NULL, *l, *p;
+	json_t *places = NULL, *pships = NULL, *links = NULL, *projects = NULL, *agreements = NULL;
+	json_t *domino = NULL, *pcomp = NULL, *companies = NULL, *schemes = NULL, *l, *p;
 	size_t i, j;
 	int rc;
 
 	memset(d, 0, sizeof(*d));
-	if ((rc = prog_select(st,
-			      "SELECT \"id\", \"name_ja\", \"name_en\" FROM \"places\" WHERE \"country\" = 'JP' AND ("
-			      " \"id\" IN (SELECT \"place_id\" FROM \"partnership_places\" WHERE \"role\" = 'body')"
-			      " OR \"id\" IN (SELECT \"body_id\" FROM \"projects\" WHERE \"body_id\" IS NOT NULL)"
-			      " OR \"id\" IN (SELECT \"body_id\" FROM \"agreements\")) ORDER BY \"id\"",
-			      NULL, 0, &d->bodies, err)) ||
-	    (rc = prog_select(st, "SELECT \"id\", \"country\" FROM \"partnerships\" ORDER BY \"id\"", NULL, 0,
-			      &d->pships, err)) ||
-	    (rc = prog_select(st, "SELECT \"partnership_id\", \"place_id\", \"role\" FROM \"partnership_places\""
-			      " ORDER BY \"partnership_id\", \"role\", \"place_id\"", NULL, 0, &links, err)) ||
-	    (rc = prog_select(st,
-			      "SELECT \"id\", COALESCE(\"body_id\", '') AS \"body_id\","
-			      " COALESCE(\"place_id\", '') AS \"place_id\", \"country\","
-			      " COALESCE(\"sector\", '') AS \"sector\", \"kind\","
-			      " COALESCE(\"technology_ja\", '') || ' ' || COALESCE(\"technology_en\", '') || ' ' ||"
-			      " \"name_ja\" || ' ' || COALESCE(\"name_en\", '') AS \"text\","
-			      " COALESCE(\"technology_ja\", '') AS \"technology_ja\","
-			      " COALESCE(\"technology_en\", '') AS \"technology_en\""
-			      " FROM \"projects\" ORDER BY \"id\"", NULL, 0, &d->projects, err)) ||
-	    (rc = prog_select(st,
-			      "SELECT a.\"id\", a.\"body_id\", COALESCE(a.\"partner_place_id\", '') AS \"partner_place_id\","
-			      " a.\"kind\", COALESCE(p.\"country\", '') AS \"country\" FROM \"agreements\" a"
-			      " LEFT JOIN \"places\" p ON p.\"id\" = a.\"partner_place_id\" ORDER BY a.\"id\"",
-			      NULL, 0, &d->agreements, err)) ||
-	    (rc = prog_select(st,
-			      "SELECT \"id\", \"from_place_id\", COALESCE(\"to_place_id\", '') AS \"to_place_id\","
-			      " \"to_country\" FROM \"domino\" ORDER BY \"id\"", NULL, 0, &d->domino, err)) ||
-	    (rc = prog_select(st,
-			      "SELECT pc.\"company_id\", c.\"name_ja\", c.\"name_en\", pc.\"project_id\", pc.\"role\""
-			      " FROM \"project_companies\" pc JOIN \"companies\" c ON c.\"id\" = pc.\"company_id\""
-			      " ORDER BY pc.\"company_id\", pc.\"project_id\"", NULL, 0, &d->pcomp, err)) ||
-	    (rc = prog_select(st, "SELECT \"id\", \"name_ja\", COALESCE(\"name_en\", '') AS \"name_en\","
-			      " COALESCE(\"summary_ja\", '') AS \"summary_ja\" FROM \"schemes\" ORDER BY \"id\"",
-			      NULL, 0, &d->schemes, err)) ||
+	if ((rc = atlas_all(st, "places", &places, err)) || (rc = atlas_all(st, "partnerships", &pships, err)) ||
+	    (rc = atlas_all(st, "partnership_places", &links, err)) ||
+	    (rc = atlas_all(st, "projects", &projects, err)) || (rc = atlas_all(st, "agreements", &agreements, err)) ||
+	    (rc = atlas_all(st, "domino", &domino, err)) || (rc = atlas_all(st, "project_companies", &pcomp, err)) ||
+	    (rc = atlas_all(st, "companies", &companies, err)) || (rc = atlas_all(st, "schemes", &schemes, err)) ||
+	    (rc = mdata_shape(d, places, pships, links, projects, agreements, domino, pcomp, companies, schemes, err)) ||
 	    (rc = prog_builtin_rows("scheme_fit", &d->fit, err))) {
-		json_decref(links);
+		json_decref(places), json_decref(pships), json_decref(links), json_decref(projects);
+		json_decref(agreements), json_decref(domino), json_decref(pcomp), json_decref(companies);
+		json_decref(schemes);
 		mdata_free(d);
 		return rc;
 	}
+	json_decref(places), json_decref(pships), json_decref(projects), json_decref(agreements);
+	json_decref(domino), json_decref(pcomp), json_decref(companies), json_decref(schemes);
 	json_array_foreach(d->pships, i, p) {
 		json_t *b = json_array(), *x = json_array();
 		json_array_foreach(links, j, l) {

@@ -207,20 +207,17 @@ static json_t *pointers_for(struct store *st, json_t *map, const char *item)
 	size_t i;
 	json_array_foreach(map, i, m) {
 		const char *kind = sv(m, "kind"), *ref = sv(m, "ref_id");
-		json_t *o, *name = NULL;
+		json_t *o, *row = NULL;
+		int is_case = !strcmp(kind, "case");
 		if (strcmp(sv(m, "item_id"), item))
 			continue;
 		o = json_pack("{s:s, s:s}", "kind", kind, "id", ref);
 		if (st) {
 			struct c2c_err e2;
-			prog_select(st, !strcmp(kind, "case") ?
-				    "SELECT \"title_ja\" AS \"n\" FROM \"cases\" WHERE \"id\" = ?" :
-				    "SELECT \"name_ja\" AS \"n\" FROM \"schemes\" WHERE \"id\" = ?",
-				    (const char *const[]){ref}, 1, &name, &e2);
+			prog_atlas_row(st, is_case ? "cases" : "schemes", ref, &row, &e2);
 		}
-		json_object_set_new(o, "name_ja", json_string(name && json_array_size(name) ?
-			sv(json_array_get(name, 0), "n") : ""));
-		json_decref(name);
+		json_object_set_new(o, "name_ja", json_string(row ? sv(row, is_case ? "title_ja" : "name_ja") : ""));
+		json_decref(row);
 		json_object_set_new(o, "why", json_string(sv(m, "why")));
 		json_array_append_new(arr, o);
 	}

@@ -61,10 +61,14 @@ int programme_reviewer_add(struct store *st, const char *id, const char *name,
 
 int programme_reviewers(struct store *st, json_t **out, struct c2c_err *err)
 {
-	return prog_select(st, "SELECT r.\"id\", r.\"name\", r.\"body_id\", p.\"name_ja\" AS \"body_ja\","
-			   " r.\"affiliation\" FROM \"programme_reviewers\" r"
-			   " LEFT JOIN \"places\" p ON p.\"id\" = r.\"body_id\" ORDER BY r.\"id\"",
-			   NULL, 0, out, err);
+	int rc = prog_select(st, "SELECT \"id\", \"name\", \"body_id\", NULL AS \"body_ja\", \"affiliation\""
+			     " FROM \"programme_reviewers\" ORDER BY \"id\"", NULL, 0, out, err);
+	if (!rc && (rc = prog_atlas_fill(st, *out, (const char *const[]){"body_id", "places", "name_ja", "body_ja", NULL},
+					 err))) {
+		json_decref(*out);
+		*out = NULL;
+	}
+	return rc;
 }
 
 struct programme_score_args {
@@ -119,8 +123,8 @@ static int programme_score_tx(struct store *st, void *ctx, struct c2c_err *err)
 	pbody = json_string_value(json_object_get(json_array_get(prop, 0), "body_id"));
 	rbody = json_string_value(json_object_get(json_array_get(rev, 0), "body_id"));
 	if (rbody && !strcmp(rbody, pbody)) {
-		rc = c2c_err_set(err, C2C_ECONFLICT,
-				 "--reviewer: %s belongs to %s, the body of proposal %s: a reviewer cannot "
+		rc = c2c_err_at(err, C2C_ECONFLICT, "reviewer",
+				 "%s belongs to %s, the body of proposal %s: a reviewer cannot "
 				 "score a proposal of their own body", reviewer, rbody, proposal);
 		goto fail;
 	}
@@ -350,13 +354,11 @@ int programme_rank(struct store *st, const char *call_id, json_t **out, struct c
 		total_weight += json_integer_value(json_object_get(r, "weight"));
 	if ((rc = prog_select(st,
 			      "SELECT p.\"id\", p.\"seq\", p.\"round\", p.\"submitted_on\", p.\"body_id\","
-			      " b.\"name_ja\" AS \"body_ja\", p.\"partner_place_id\", x.\"name_ja\" AS \"partner_ja\","
+			      " NULL AS \"body_ja\", p.\"partner_place_id\", NULL AS \"partner_ja\","
 			      " p.\"title_ja\", p.\"sector\", p.\"jcm\", p.\"budget_jpy\", p.\"status\""
-			      " FROM \"programme_proposals\" p"
-			      " LEFT JOIN \"places\" b ON b.\"id\" = p.\"body_id\""
-			      " LEFT JOIN \"places\" x ON x.\"id\" = p.\"partner_place_id\""
-			      " WHERE p.\"call_id\" = ? ORDER BY p.\"seq\"",
+			      " FROM \"programme_proposals\" p WHERE p.\"call_id\" = ? ORDER BY p.\"seq\"",
 			      (const char *const[]){call_id}, 1, &props, err)) ||
+	    (rc = prog_atlas_fill(st, props, PROG_PLACE_NAMES, err)) ||
 	    (rc = programme_scores(st, call_id, NULL, &sheets, err)))
 		goto done;
 	n = json_array_size(props);

@@ -177,7 +177,7 @@ static int load_builtin(struct store *st, size_t *rows, struct c2c_err *err)
 	int rc;
 
 	(void)rows;
-	if (store_query_int(st, "SELECT COUNT(*) FROM \"places\"", NULL) <= 0)
+	if (atlas_count(st, "places", NULL) <= 0)
 		return c2c_err_set(err, C2C_ENOTFOUND, "the atlas is empty: run c2c init first");
 	if ((rc = load_calls(st, err)) || (rc = load_domino(st, err)) || (rc = atlas_search_rebuild(st, err)))
 		c2c_err_prefix(err, "programme built-in data");

@@ -58,6 +58,33 @@ static const char *sv(json_t *o, const char *k)
 	return v ? v : "";
 }
 
+/* The first partnership (by id) that links `body` as body and `partner` as
+ * partner, into id: 1, 0 when none, < 0 on error.  The links are the
+ * atlas's, asked of it. */
+static int pair_partnership(struct store *st, const struct atlas_table *tp, const char *body,
+			    const char *partner, char *id, size_t len, struct c2c_err *err)
+{
+	json_t *mine, *theirs, *l;
+	size_t i;
+	int rc, hit = 0;
+
+	id[0] = '\0';
+	if ((rc = atlas_list(st, tp, (const char *const[]){"place_id", body, "role", "body", NULL}, &mine, err)))
+		return rc;
+	json_array_foreach(mine, i, l) {
+		const char *pid = sv(l, "partnership_id");
+		if ((rc = atlas_list(st, tp, (const char *const[]){"partnership_id", pid, "place_id", partner, "role",
+								  "partner", NULL}, &theirs, err)))
+			break;
+		hit = json_array_size(theirs) > 0;
+		json_decref(theirs);
+		if (hit && (!id[0] || strcmp(pid, id) < 0))
+			snprintf(id, len, "%s", pid);
+	}
+	json_decref(mine);
+	return rc ? rc : id[0] != 0;
+}
+
 static int partnership_for(struct store *st, json_t *p, int fy, const char *source,
 			   json_t *out, struct c2c_err *err)
 {
@@ -66,21 +93,14 @@ static int partnership_for(struct store *st, json_t *p, int fy, const char *sour
 	const char *pid = sv(p, "id"), *body = sv(p, "body_id"), *partner = sv(p, "partner_place_id");
 	char vals[16][1024], fys[256], name[160], id[80], note[600];
 	const char *v[16];
-	json_t *found, *rows;
+	json_t *rows;
 	int rc, is_new = 0;
 
 	snprintf(name, sizeof(name), "selection of %s", pid);
-	if ((rc = prog_select(st,
-			      "SELECT b.\"partnership_id\" FROM \"partnership_places\" b"
-			      " JOIN \"partnership_places\" x ON x.\"partnership_id\" = b.\"partnership_id\""
-			      " WHERE b.\"place_id\" = ? AND b.\"role\" = 'body' AND x.\"place_id\" = ?"
-			      " AND x.\"role\" = 'partner' ORDER BY b.\"partnership_id\"",
-			      (const char *const[]){body, partner}, 2, &found, err)))
+	if ((rc = pair_partnership(st, tp, body, partner, id, sizeof(id), err)) < 0)
 		return rc;
-	if (json_array_size(found)) {
+	if (rc) {
 		const char *filters[] = {"id", id, NULL};
-		snprintf(id, sizeof(id), "%s", sv(json_array_get(found, 0), "partnership_id"));
-		json_decref(found);
 		if ((rc = atlas_list(st, t, filters, &rows, err)))
 			return rc;
 		row_values(t, json_array_get(rows, 0), vals, v);
@@ -99,12 +119,12 @@ static int partnership_for(struct store *st, json_t *p, int fy, const char *sour
 		}
 		json_object_set_new(out, "partnership", json_string("fiscal year added"));
 	} else {
-		json_t *names;
-		json_decref(found);
-		if ((rc = prog_select(st, "SELECT (SELECT \"name_ja\" FROM \"places\" WHERE \"id\" = ?) AS \"b\","
-				      " (SELECT \"name_ja\" FROM \"places\" WHERE \"id\" = ?) AS \"p\"",
-				      (const char *const[]){body, partner}, 2, &names, err)))
+		json_t *names = json_pack("[{s:s, s:s}]", "b", body, "p", partner);
+		if ((rc = prog_atlas_fill(st, names, (const char *const[]){"b", "places", "name_ja", "b",
+									 "p", "places", "name_ja", "p", NULL}, err))) {
+			json_decref(names);
 			return rc;
+		}
 		snprintf(id, sizeof(id), "p-%s", pid);
 		snprintf(fys, sizeof(fys), "%d", fy);
 		snprintf(note, sizeof(note), "selected in public call %s (proposal %s)", sv(p, "call_id"), pid);
@@ -138,15 +158,18 @@ static int partnership_for(struct store *st, json_t *p, int fy, const char *sour
 /* A consortium name the atlas knows as a company: by id or exact name. */
 static int company_of(struct store *st, const char *name, char *id, size_t len, struct c2c_err *err)
 {
-	json_t *r;
-	int rc = prog_select(st, "SELECT \"id\" FROM \"companies\" WHERE \"id\" = ? OR \"name_ja\" = ?"
-			     " OR \"name_en\" = ? ORDER BY \"id\"", (const char *const[]){name, name, name}, 3,
-			     &r, err);
+	json_t *r, *c;
+	size_t i, n = 0;
+	int rc = atlas_list(st, atlas_table_find("companies"), NULL, &r, err);
 	if (rc)
 		return rc;
 	id[0] = 0;
-	if (json_array_size(r) == 1)
-		snprintf(id, len, "%s", sv(json_array_get(r, 0), "id"));
+	json_array_foreach(r, i, c)
+		if (!strcmp(sv(c, "id"), name) || !strcmp(sv(c, "name_ja"), name) || !strcmp(sv(c, "name_en"), name))
+			if (++n == 1)
+				snprintf(id, len, "%s", sv(c, "id"));
+	if (n != 1)
+		id[0] = 0;
 	json_decref(r);
 	return 0;
 }

@@ -1,6 +1,8 @@
 /*
  * util.c - helpers of programme/ (see internal.h): queries into JSON, the
- * built-in CSV files, place lookup and field checks.
+ * built-in CSV files, place lookup and field checks.  What programme needs
+ * of the atlas (a place's name, a row by id) it asks the atlas (atlas_get,
+ * atlas_list): no SQL here names an atlas table.
  */
 #include "internal.h"
 #include "atlas/atlas.h"
@@ -107,40 +109,103 @@ int prog_builtin_rows(const char *name, json_t **out, struct c2c_err *err)
 	return 0;
 }
 
+int prog_atlas_row(struct store *st, const char *table, const char *id, json_t **row,
+		   struct c2c_err *err)
+{
+	int rc;
+	*row = NULL;
+	if (!id)
+		return 0;
+	if ((rc = atlas_get(st, table, id, row, err)) == C2C_ENOTFOUND) {
+		c2c_err_clear(err);
+		return 0;
+	}
+	return rc;
+}
+
+int prog_atlas_fill(struct store *st, json_t *rows, const char *const *map, struct c2c_err *err)
+{
+	json_t *seen = json_object(), *o;
+	size_t i;
+	int rc = 0;
+
+	json_array_foreach(rows, i, o) {
+		for (const char *const *m = map; *m && !rc; m += 4) {
+			const char *id = json_string_value(json_object_get(o, m[0]));
+			json_t *row = NULL;
+			char key[256];
+			if (id) {
+				/* one lookup per row of the atlas, however many rows name it */
+				snprintf(key, sizeof(key), "%s\t%.200s", m[1], id);
+				if (!(row = json_object_get(seen, key))) {
+					if ((rc = prog_atlas_row(st, m[1], id, &row, err)))
+						break;
+					json_object_set_new(seen, key, row ? row : json_null());
+				}
+			}
+			json_object_set(o, m[3], json_is_object(row) ? json_object_get(row, m[2]) : json_null());
+		}
+		if (rc)
+			break;
+	}
+	json_decref(seen);
+	return rc;
+}
+
+/* The place `text` names: the one with that id (an exact id wins over a
+ * name another place happens to share), else the places with that Japanese
+ * or English name, each once, asked of the atlas.  *n gets how many; *row
+ * the place when there is one. */
+static int place_named(struct store *st, const char *text, json_t **row, int *n, struct c2c_err *err)
+{
+	static const char *const by[] = {"name_ja", "name_en"};
+	const struct atlas_table *t = atlas_table_find("places");
+	json_t *seen, *rows, *r;
+	size_t i;
+	int rc;
+
+	*n = 0;
+	if ((rc = prog_atlas_row(st, "places", text, row, err)) || *row) {
+		*n = !rc;
+		return rc;
+	}
+	seen = json_object();
+	for (size_t k = 0; k < sizeof(by) / sizeof(by[0]) && !rc; k++) {
+		if ((rc = atlas_list(st, t, (const char *const[]){by[k], text, NULL}, &rows, err)))
+			break;
+		json_array_foreach(rows, i, r)
+			json_object_set(seen, json_string_value(json_object_get(r, "id")), r);
+		json_decref(rows);
+	}
+	*n = (int)json_object_size(seen);
+	if (!rc && *n == 1) {
+		void *it = json_object_iter(seen);
+		*row = json_incref(json_object_iter_value(it));
+	}
+	json_decref(seen);
+	return rc;
+}
+
 int prog_place(struct store *st, const char *text, const char *field, int want_jp,
 	       char *id, size_t idlen, char *country, struct c2c_err *err)
 {
-	static const char sql[] =
-		"SELECT \"id\", \"country\", \"name_ja\" FROM \"places\""
-		" WHERE \"id\" = ? OR \"name_ja\" = ? OR \"name_en\" = ? ORDER BY \"id\"";
-	struct store_stmt *s;
-	int rc, n = 0, jp = 0;
+	json_t *row = NULL;
+	int rc, n, jp = 0;
 	char name[200] = "";
 
 	if ((rc = prog_check_text(field, text, 1, 200, err)))
 		return rc;
-	if ((rc = store_prepare(st, sql, &s, err)))
+	if ((rc = place_named(st, text, &row, &n, err)))
 		return rc;
-	store_bind_text(s, 1, text);
-	store_bind_text(s, 2, text);
-	store_bind_text(s, 3, text);
-	while ((rc = store_step(s, err)) == 1) {
-		int exact = !strcmp(store_col_text(s, 0), text);
-		/* an exact id wins over a name another place happens to share */
-		if (n < 0 || (n > 0 && !exact)) {
-			n += n > 0;
-			continue;
-		}
-		snprintf(id, idlen, "%s", store_col_text(s, 0));
+	if (row) {
+		const char *cc = json_string_value(json_object_get(row, "country"));
+		snprintf(id, idlen, "%s", json_string_value(json_object_get(row, "id")));
 		if (country)
-			snprintf(country, 3, "%s", store_col_text(s, 1));
-		snprintf(name, sizeof(name), "%s", store_col_text(s, 2));
-		jp = !strcmp(store_col_text(s, 1), "JP");
-		n = exact ? -1 : n + 1;
+			snprintf(country, 3, "%s", cc ? cc : "");
+		snprintf(name, sizeof(name), "%s", json_string_value(json_object_get(row, "name_ja")));
+		jp = cc && !strcmp(cc, "JP");
+		json_decref(row);
 	}
-	store_finalize(s);
-	if (rc < 0)
-		return rc;
 	if (n == 0) {
 		c2c_err_at(err, C2C_EINPUT, field, "'%s' is not a place in the atlas", text);
 		c2c_err_hint(err, "give an atlas place id or its exact name (c2c places --country CC)");

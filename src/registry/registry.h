@@ -69,6 +69,19 @@ struct registry_issue_req {
 int registry_issue(struct registry_ctx *c, const struct registry_issue_req *r, char *id,
 		   size_t idlen, struct c2c_err *err);
 
+/* The one step from an approved MRV report to an issuance (issue_report.c),
+ * which the CLI and the API both call: mrv is asked for the report's
+ * project, period and verified ER (mrv_report_issuable, which refuses a
+ * report that is not approved), and the issuance carries `*quantity`
+ * credits, or the report's whole ER when quantity is NULL.  `may` (may be
+ * NULL) is asked before anything is written whether the caller may issue
+ * into the host country `host` (the API's scope check); its refusal is
+ * returned as it is.  *id gets the issuance id, *issued the credits. */
+typedef int (*registry_may_issue_fn)(void *arg, const char *host, struct c2c_err *err);
+int registry_issue_from_report(struct registry_ctx *c, int64_t report, const int64_t *quantity,
+			       registry_may_issue_fn may, void *arg, char *id, size_t idlen,
+			       int64_t *issued, struct c2c_err *err);
+
 struct registry_share {
 	const char *account;
 	int hundredths;
@@ -98,6 +111,15 @@ int registry_journal(struct store *st, int64_t since, json_t **out, struct c2c_e
 /* Adjustments of `country` (NULL: every country) for vintage `year` (0: all). */
 int registry_ca_report(struct store *st, const char *country, int year, json_t **out,
 		       struct c2c_err *err);
+/* The owner's lookups, how other modules read the registry (docs/registry.md):
+ * one account {id, country, kind, holder, status, balance}, one issuance
+ * {id, project, host, period_start, period_end, vintage, quantity,
+ * verified_er, authorized, allocated}; C2C_ENOTFOUND ("no registry account
+ * 'X'", "no issuance 'X'") when there is none. */
+int registry_account_get(struct store *st, const char *id, json_t **out, struct c2c_err *err);
+int registry_issuance_get(struct store *st, const char *id, json_t **out, struct c2c_err *err);
+/* The issuances of `project` (NULL: all), as registry_issuance_get gives each. */
+int registry_issuances(struct store *st, const char *project, json_t **out, struct c2c_err *err);
 
 /* --- proof (verify.c) ------------------------------------------------------ */
 struct registry_verify_report {

@@ -1,7 +1,10 @@
 /*
  * report.c - reading the registry: accounts, balances, blocks with their
  * serial numbers, the journal, and the corresponding-adjustments table.
- * Every function returns JSON; the CLI and the API print it.
+ * Every function returns JSON; the CLI and the API print it.  The lookups
+ * of one account or issuance are how another module reads these tables
+ * (auth's scope check, the web's registry routes): none has SQL of its own
+ * on them.
  */
 #include "registry.h"
 
@@ -102,4 +105,45 @@ int registry_ca_report(struct store *st, const char *country, int year, json_t *
 			     " WHERE (?1 IS NULL OR c.\"country\" = ?1) AND (?2 = '0' OR CAST(c.\"vintage\" AS TEXT) = ?2)"
 			     " ORDER BY c.\"vintage\", c.\"seq\", c.\"issuance_id\", c.\"first_serial\"",
 			 country, y, 0, out, err);
+}
+
+/* One row by id, or C2C_ENOTFOUND as "no WHAT 'ID'". */
+static int row_by_id(struct store *st, const char *sql, const char *what, const char *id, json_t **out,
+		     struct c2c_err *err)
+{
+	json_t *rows;
+	int rc;
+
+	*out = NULL;
+	if ((rc = store_rows_json(st, sql, STORE_ARGS(store_text(id)), NULL, &rows, err)))
+		return rc;
+	if (!json_array_size(rows)) {
+		json_decref(rows);
+		return c2c_err_set(err, C2C_ENOTFOUND, "no %s '%s'", what, id ? id : "");
+	}
+	*out = json_incref(json_array_get(rows, 0));
+	json_decref(rows);
+	return 0;
+}
+
+int registry_account_get(struct store *st, const char *id, json_t **out, struct c2c_err *err)
+{
+	return row_by_id(st, "SELECT \"id\", \"country\", \"kind\", \"holder\", \"status\", \"balance\""
+			     " FROM registry_accounts WHERE \"id\" = ?",
+			 "registry account", id, out, err);
+}
+
+#define ISSUANCE_COLS                                                                              \
+	"SELECT \"id\", \"project\", \"host\", \"period_start\", \"period_end\", \"vintage\", \"quantity\","  \
+	" \"verified_er\", \"authorized\", \"allocated\" FROM registry_issuances"
+
+int registry_issuance_get(struct store *st, const char *id, json_t **out, struct c2c_err *err)
+{
+	return row_by_id(st, ISSUANCE_COLS " WHERE \"id\" = ?", "issuance", id, out, err);
+}
+
+int registry_issuances(struct store *st, const char *project, json_t **out, struct c2c_err *err)
+{
+	return store_rows_json(st, ISSUANCE_COLS " WHERE (?1 IS NULL OR \"project\" = ?1) ORDER BY \"id\"",
+			       STORE_ARGS(store_text(project)), NULL, out, err);
 }
