@@ -1,6 +1,7 @@
 /*
  * banned.h - functions that overflow or hide errors, made compile errors
- * (git's habit).  Included last by every .c file through the build flags.
+ * (git's habit).  meson.build force-includes it (-include) at the top of
+ * every .c file, so no file can forget it.
  */
 #ifndef C2C_CORE_BANNED_H
 #define C2C_CORE_BANNED_H

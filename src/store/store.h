@@ -2,9 +2,14 @@
  * store.h - the one SQL interface of c2c.
  *
  * Domain modules talk to the database only through these calls, with SQL
- * written so PostgreSQL also accepts it (the server backend of a later issue
- * sits behind the same calls).  The store knows no domain table: modules hand
- * it their migrations.  Placeholders are written `?`, numbered from 1.
+ * written so both backends accept it: SQLite (the embedded default) and
+ * PostgreSQL (a postgresql:// URL).  The store knows no domain table:
+ * modules hand it their migrations and built-in data.  Placeholders are
+ * written `?`, numbered from 1.
+ *
+ * One piece per mechanism: a statement with arguments is store_exec_args,
+ * rows as JSON are store_rows_json (typed by the store, never guessed), and
+ * every write is one store_tx, which retries a lost race on both backends.
  */
 #ifndef C2C_STORE_STORE_H
 #define C2C_STORE_STORE_H
