@@ -30,35 +30,38 @@ int http_audit_migrate(struct store *st, struct c2c_err *err)
 	return store_migrate(st, "http", m, sizeof(m) / sizeof(m[0]), &applied, err);
 }
 
+struct audit_row {
+	struct http_request *rq;
+	const char *path, *at;
+};
+
+/* seq from the table, under the writers' lock (store_tx queued on
+ * http_audit): no gaps, one order */
+static int audit_tx(struct store *st, void *ctx, struct c2c_err *err)
+{
+	struct audit_row *a = ctx;
+	struct http_request *rq = a->rq;
+	return store_exec_args(st, "INSERT INTO http_audit (\"seq\", \"at\", \"user_name\", \"role\", \"method\","
+			       " \"path\", \"client\") SELECT COALESCE(MAX(\"seq\"), 0) + 1, ?, ?, ?, ?, ?, ? FROM http_audit",
+			       STORE_ARGS(store_text(a->at), store_text(rq->user.name),
+					  store_text(auth_role_name(rq->user.role)), store_text(rq->route->method),
+					  store_text(a->path),
+					  store_text(rq->cred && rq->cred->client ? rq->cred->client : "")),
+			       err);
+}
+
 int http_audit_append(struct http_request *rq, const char *path, struct c2c_err *err)
 {
-	struct store_stmt *s;
+	struct audit_row a = {rq, path, NULL};
 	struct store *st;
 	char at[32];
 	int rc;
 
 	date_now_iso(at, sizeof(at), 1);
-	if ((rc = http_request_store(rq, &st, err)) || (rc = store_begin_serial(st, "http_audit", err)))
+	a.at = at;
+	if ((rc = http_request_store(rq, &st, err)))
 		return rc;
-	/* seq from the table, under the writers' lock: no gaps, one order */
-	if ((rc = store_prepare(st, "INSERT INTO http_audit (\"seq\", \"at\", \"user_name\", \"role\", \"method\", \"path\", \"client\")"
-				    " SELECT COALESCE(MAX(\"seq\"), 0) + 1, ?, ?, ?, ?, ?, ? FROM http_audit", &s, err))) {
-		store_rollback(st);
-		return rc;
-	}
-	store_bind_text(s, 1, at);
-	store_bind_text(s, 2, rq->user.name);
-	store_bind_text(s, 3, auth_role_name(rq->user.role));
-	store_bind_text(s, 4, rq->route->method);
-	store_bind_text(s, 5, path);
-	store_bind_text(s, 6, rq->cred && rq->cred->client ? rq->cred->client : "");
-	rc = store_step(s, err);
-	store_finalize(s);
-	if (rc < 0 || (rc = store_commit(st, err))) {
-		store_rollback(st);
-		return rc;
-	}
-	return 0;
+	return store_tx(st, "http_audit", audit_tx, &a, err);
 }
 
 int http_get_audit(struct http_request *rq, json_t **out, struct c2c_err *err)
