@@ -80,10 +80,10 @@ int city_inv_row_from_fields(struct city_inv_row *r, const char *const *names,
 			v[c] = values[i];
 	}
 	if (!v[C_REF])
-		return c2c_err_set(err, C2C_EINPUT, "%s, column gpc_ref: the GPC reference number is missing",
+		return c2c_err_at(err, C2C_EINPUT, "gpc_ref", "%s, column gpc_ref: the GPC reference number is missing",
 				   where);
 	if (!(g = city_gpc_find(v[C_REF]))) {
-		c2c_err_set(err, C2C_EINPUT, "%s, column gpc_ref: '%s' is not a GPC reference number", where,
+		c2c_err_at(err, C2C_EINPUT, "gpc_ref", "%s, column gpc_ref: '%s' is not a GPC reference number", where,
 			    v[C_REF]);
 		c2c_err_hint(err, "the GPC numbers are I.1.1 ... VI.1 (c2c city gpc lists them)");
 		return C2C_EINPUT;
@@ -100,7 +100,7 @@ int city_inv_row_from_fields(struct city_inv_row *r, const char *const *names,
 		for (size_t k = 0; k < 4; k++)
 			ok |= !strcmp(v[C_KEY], keys[k]);
 		if (!ok)
-			return c2c_err_set(err, C2C_EINPUT,
+			return c2c_err_at(err, C2C_EINPUT, "notation_key",
 					   "%s, column notation_key: '%s' is not a notation key (NO, NE, C, IE)",
 					   where, v[C_KEY]);
 		for (size_t k = 0; k < sizeof(valued) / sizeof(valued[0]); k++)
@@ -109,7 +109,7 @@ int city_inv_row_from_fields(struct city_inv_row *r, const char *const *names,
 						   "%s, column %s: the row has notation key %s and also '%s'; a row is either filled or keyed",
 						   where, city_inv_columns[valued[k]], v[C_KEY], v[valued[k]]);
 		if (!v[C_EXPL])
-			return c2c_err_set(err, C2C_EINPUT,
+			return c2c_err_at(err, C2C_EINPUT, "explanation",
 					   "%s, column explanation: notation key %s needs an explanation",
 					   where, v[C_KEY]);
 		snprintf(r->key, sizeof(r->key), "%s", v[C_KEY]);
@@ -125,17 +125,17 @@ int city_inv_row_from_fields(struct city_inv_row *r, const char *const *names,
 		return 0; /* an empty row: neither filled nor keyed */
 	}
 	if (!parse_number(v[C_ACT], &r->activity))
-		return c2c_err_set(err, C2C_EINPUT, "%s, column activity_value: '%s' is not a number", where,
+		return c2c_err_at(err, C2C_EINPUT, "activity_value", "%s, column activity_value: '%s' is not a number", where,
 				   v[C_ACT]);
 	if (r->activity < 0)
-		return c2c_err_set(err, C2C_EINPUT, "%s, column activity_value: %s is negative; activity data are amounts",
+		return c2c_err_at(err, C2C_EINPUT, "activity_value", "%s, column activity_value: %s is negative; activity data are amounts",
 				   where, v[C_ACT]);
 	r->has_activity = 1;
 	if (!v[C_AUNIT])
-		return c2c_err_set(err, C2C_EINPUT, "%s, column activity_unit: the activity's unit is missing",
+		return c2c_err_at(err, C2C_EINPUT, "activity_unit", "%s, column activity_unit: the activity's unit is missing",
 				   where);
 	if (!(au = city_unit_find(v[C_AUNIT])))
-		return c2c_err_set(err, C2C_EINPUT, "%s, column activity_unit: unknown unit '%s'", where,
+		return c2c_err_at(err, C2C_EINPUT, "activity_unit", "%s, column activity_unit: unknown unit '%s'", where,
 				   v[C_AUNIT]);
 	snprintf(r->activity_unit, sizeof(r->activity_unit), "%s", au->name);
 	for (int gas = 0; gas < GAS_N; gas++) {
@@ -152,20 +152,20 @@ int city_inv_row_from_fields(struct city_inv_row *r, const char *const *names,
 		r->has_ef[gas] = 1;
 	}
 	if (!r->has_ef[GAS_CO2] && !r->has_ef[GAS_CH4] && !r->has_ef[GAS_N2O])
-		return c2c_err_set(err, C2C_EINPUT, "%s, column ef_co2: an activity needs at least one emission factor (ef_co2, ef_ch4, ef_n2o)",
+		return c2c_err_at(err, C2C_EINPUT, "ef_co2", "%s, column ef_co2: an activity needs at least one emission factor (ef_co2, ef_ch4, ef_n2o)",
 				   where);
 	if (!v[C_EFUNIT])
-		return c2c_err_set(err, C2C_EINPUT, "%s, column ef_unit: the emission factor's unit is missing",
+		return c2c_err_at(err, C2C_EINPUT, "ef_unit", "%s, column ef_unit: the emission factor's unit is missing",
 				   where);
 	if (city_ef_unit_parse(v[C_EFUNIT], &num, &den, why, sizeof(why)))
-		return c2c_err_set(err, C2C_EINPUT, "%s, column ef_unit: %s", where, why);
+		return c2c_err_at(err, C2C_EINPUT, "ef_unit", "%s, column ef_unit: %s", where, why);
 	if (den->dim != au->dim)
-		return c2c_err_set(err, C2C_EINPUT,
+		return c2c_err_at(err, C2C_EINPUT, "ef_unit",
 				   "%s, column ef_unit: unit mismatch: the factor is per %s (%s) but the activity is in %s (%s)",
 				   where, den->name, city_dim_name(den->dim), au->name, city_dim_name(au->dim));
 	snprintf(r->ef_unit, sizeof(r->ef_unit), "%s", v[C_EFUNIT]);
 	if (!v[C_EFSRC])
-		return c2c_err_set(err, C2C_EINPUT, "%s, column ef_source: an emission factor needs its source",
+		return c2c_err_at(err, C2C_EINPUT, "ef_source", "%s, column ef_source: an emission factor needs its source",
 				   where);
 	return copy_text(r->ef_source, sizeof(r->ef_source), v[C_EFSRC], where, "ef_source", err);
 }
@@ -253,7 +253,7 @@ static int read_row(const struct csv_row *row, void *vctx, struct c2c_err *err)
 		return rc;
 	for (size_t j = 0; j < c->n; j++)
 		if (!strcmp(c->rows[j].ref, c->rows[c->n].ref))
-			return c2c_err_set(err, C2C_EINPUT, "%s, column gpc_ref: %s again (first on row %zu)",
+			return c2c_err_at(err, C2C_EINPUT, "gpc_ref", "%s, column gpc_ref: %s again (first on row %zu)",
 					   where, c->rows[j].ref, c->line_of[j]);
 	c->line_of[c->n++] = row->line;
 	return 0;
