@@ -41,6 +41,7 @@ no_server() {
 [ -n "$PGBIN" ] && [ -x "$PGBIN/initdb" ] || no_server "no /usr/lib/postgresql/*/bin/initdb (run scripts/install-deps.sh)"
 [ "$(id -u)" -ne 0 ] || id postgres >/dev/null 2>&1 || no_server "running as root and there is no postgres user"
 PORT=$(free_port)
+PG_SERVER_PORT=$PORT # serve_start (lib/serve.sh) sets PORT to its own
 mkdir -p "$PGDATA" && { [ "$(id -u)" -ne 0 ] || chown postgres "$PGDATA"; }
 # C collation and UTF-8: text sorts by bytes as in SQLite, lower() folds ASCII.
 as_pg "$PGBIN/initdb" -D "$PGDATA" -U c2c --auth=trust --encoding=UTF8 --locale=C >"$WORK/initdb.log" 2>&1 ||
@@ -49,7 +50,7 @@ as_pg "$PGBIN/pg_ctl" -D "$PGDATA" -l "$PGDATA/server.log" -w -t 30 \
 	-o "-c listen_addresses=127.0.0.1 -p $PORT -k $PGDATA -c fsync=off" start >/dev/null 2>&1 ||
 	no_server "the server did not start: $(tail -n 3 "$PGDATA/server.log" 2>/dev/null)"
 started=1
-createdb() { as_pg "$PGBIN/createdb" -h 127.0.0.1 -p "$PORT" -U c2c "$1"; }
+createdb() { as_pg "$PGBIN/createdb" -h 127.0.0.1 -p "$PG_SERVER_PORT" -U c2c "$1"; }
 createdb atlas && createdb reg || no_server "createdb failed"
 ok "a PostgreSQL server on 127.0.0.1:$PORT"
 PG="postgresql://c2c@127.0.0.1:$PORT"
