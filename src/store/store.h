@@ -120,6 +120,12 @@ json_t *store_col_json(struct store_stmt *s, int i);
 
 /* One statement that yields one integer (a count); -1 on error. */
 long long store_query_int(struct store *st, const char *sql, struct c2c_err *err);
+/* The first column of the first row as an integer, with arguments: 1 and
+ * *v set when there is a row, 0 when there is none, < 0 on error (err
+ * filled).  Unlike store_query_int it keeps the error's code, which the
+ * existence checks of the modules hand on to their callers. */
+int store_query_int_args(struct store *st, const char *sql, const struct store_arg *args, size_t nargs,
+			 long long *v, struct c2c_err *err);
 
 /* A number that changes whenever another connection commits to the database
  * (SQLite's PRAGMA data_version; this connection's own commits leave it
