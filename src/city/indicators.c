@@ -102,6 +102,7 @@ static int ind_row(const struct csv_row *row, void *vctx, struct c2c_err *err)
 	double target;
 	long num = 0, year = 0;
 	char *end;
+	long long n;
 	int rc;
 
 	if (row->line == 1)
@@ -131,15 +132,10 @@ static int ind_row(const struct csv_row *row, void *vctx, struct c2c_err *err)
 	c->line = strcmp(c->last_ind, f[1]) ? 1 : c->line + 1;
 	snprintf(c->last_ind, sizeof(c->last_ind), "%s", f[1]);
 	/* a measure belongs to one framework, or observations could not say whose */
-	if ((rc = store_prepare(c->st, "SELECT COUNT(*) FROM city_targets WHERE \"measure_id\" = ? AND \"framework_id\" <> ?",
-				&s, err)))
-		return rc;
-	store_bind_text(s, 1, f[8]);
-	store_bind_text(s, 2, f[0]);
-	rc = store_step(s, err);
-	if (rc == 1 && store_col_int(s, 0))
+	rc = store_query_int_args(c->st, "SELECT COUNT(*) FROM city_targets WHERE \"measure_id\" = ? AND \"framework_id\" <> ?",
+				  STORE_ARGS(store_text(f[8]), store_text(f[0])), &n, err);
+	if (rc == 1 && n)
 		rc = fail_at(c, row, 8, err, "is a measure of another framework");
-	store_finalize(s);
 	if (rc < 0)
 		return rc;
 	if ((rc = store_prepare(c->st, "INSERT INTO city_targets (\"framework_id\", \"indicator_id\", \"line\", \"number\","
@@ -287,15 +283,10 @@ int city_observations(struct store *st, const char *place, json_t **out, struct 
 
 static int measure_known(struct store *st, const char *measure, struct c2c_err *err)
 {
-	struct store_stmt *s;
-	int rc;
-	if ((rc = store_prepare(st, "SELECT COUNT(*) FROM city_targets WHERE \"measure_id\" = ?", &s, err)))
-		return rc;
-	store_bind_text(s, 1, measure);
-	rc = store_step(s, err);
-	rc = rc == 1 ? (store_col_int(s, 0) ? 0 : 1) : rc;
-	store_finalize(s);
-	return rc;
+	long long n;
+	int rc = store_query_int_args(st, "SELECT COUNT(*) FROM city_targets WHERE \"measure_id\" = ?",
+				      STORE_ARGS(store_text(measure)), &n, err);
+	return rc == 1 ? (n ? 0 : 1) : rc;
 }
 
 static int put_observation(struct store *st, const char *where, const char *place, const char *measure,

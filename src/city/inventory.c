@@ -339,7 +339,6 @@ static int place_exists(struct store *st, const char *place, struct c2c_err *err
 static int put_header(struct store *st, const char *place, int year, const char *gwp,
 		      struct c2c_err *err)
 {
-	struct store_stmt *s;
 	int rc;
 
 	if (gwp && !city_gwp_find(gwp))
@@ -347,15 +346,11 @@ static int put_header(struct store *st, const char *place, int year, const char 
 	if ((rc = place_exists(st, place, err)))
 		return rc;
 	if (!gwp) {
-		if ((rc = store_prepare(st, "SELECT COUNT(*) FROM city_inventories WHERE \"place_id\" = ? AND \"year\" = ?",
-					&s, err)))
-			return rc;
-		store_bind_text(s, 1, place);
-		store_bind_int(s, 2, year);
-		rc = store_step(s, err);
+		long long n;
+		rc = store_query_int_args(st, "SELECT COUNT(*) FROM city_inventories WHERE \"place_id\" = ? AND \"year\" = ?",
+					  STORE_ARGS(store_text(place), store_int(year)), &n, err);
 		if (rc == 1)
-			rc = store_col_int(s, 0) ? 0 : 1;
-		store_finalize(s);
+			rc = n ? 0 : 1;
 		if (rc == 1) {
 			c2c_err_set(err, C2C_EUSAGE, "inventory %s %d is new: give its GWP set", place, year);
 			c2c_err_hint(err, "--gwp AR6 (or AR5)");

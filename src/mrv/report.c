@@ -146,18 +146,10 @@ static int project_add_tx(struct store *st, void *ctx, struct c2c_err *err)
 	long long n;
 	int rc;
 
-	{
-		struct store_stmt *s;
-		if ((rc = store_prepare(st, "SELECT COUNT(*) FROM \"mrv_project\" WHERE \"id\" = ?", &s, err)))
-			return rc;
-		store_bind_text(s, 1, r->id);
-		rc = store_step(s, err);
-		n = rc == 1 ? store_col_int(s, 0) : 0;
-		store_finalize(s);
-		if (rc < 0)
-			return rc;
-	}
-	if (n)
+	if ((rc = store_query_int_args(st, "SELECT COUNT(*) FROM \"mrv_project\" WHERE \"id\" = ?",
+				       STORE_ARGS(store_text(r->id)), &n, err)) < 0)
+		return rc;
+	if (rc == 1 && n)
 		return c2c_err_set(err, C2C_ECONFLICT, "project %s exists already", r->id);
 	if ((rc = store_exec_args(st, "INSERT INTO \"mrv_project\" (\"id\", \"title\", \"host_country\", \"methodology\","
 				  " \"params\", \"participants\", \"created_at\") VALUES (?, ?, ?, ?, ?, ?, ?)",
