@@ -68,15 +68,8 @@ static const char mrv_v2[] =
 	" \"value\" TEXT NOT NULL,"
 	" PRIMARY KEY (\"project\", \"meter_id\", \"symbol\"));";
 
-int mrv_migrate(struct store *st, struct c2c_err *err)
-{
-	static const struct store_migration m[] = {
-		{1, "mrv projects and reports", mrv_v1},
-		{2, "mrv per-unit parameter values", mrv_v2},
-	};
-	int applied;
-	return store_migrate(st, "mrv", m, sizeof(m) / sizeof(m[0]), &applied, err);
-}
+STORE_MIGRATE_FN(mrv_migrate, "mrv", {1, "mrv projects and reports", mrv_v1},
+		 {2, "mrv per-unit parameter values", mrv_v2})
 
 
 /* "KH003": two upper-case letters and three or more digits, as the registry
