@@ -7,6 +7,7 @@
  * knows of each value, the same on SQLite and PostgreSQL.
  */
 #include "store.h"
+#include "core/strlist.h"
 
 #include <string.h>
 
@@ -73,15 +74,7 @@ json_t *store_col_json(struct store_stmt *s, int i)
 /* 1 when `name` is one item of the comma-separated list. */
 static int listed(const char *list, const char *name)
 {
-	size_t n = strlen(name);
-	for (const char *p = list; p && *p;) {
-		const char *end = strchr(p, ',');
-		size_t len = end ? (size_t)(end - p) : strlen(p);
-		if (len == n && !strncmp(p, name, n))
-			return 1;
-		p = end ? end + 1 : NULL;
-	}
-	return 0;
+	return strlist_has(list, ',', name, strlen(name));
 }
 
 static json_t *row_object(struct store_stmt *s, const char *json_cols)
