@@ -9,6 +9,7 @@
 #include "core/date.h"
 #include "core/iso3166.h"
 #include "core/strbuf.h"
+#include "core/strlist.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -66,16 +67,7 @@ static int field_error(struct import_ctx *ic, size_t line, size_t col, struct c2
 
 static int enum_has(const char *values, const char *v)
 {
-	size_t n = strlen(v);
-	const char *p = values;
-	while (p && *p) {
-		const char *bar = strchr(p, '|');
-		size_t len = bar ? (size_t)(bar - p) : strlen(p);
-		if (len == n && !strncmp(p, v, n))
-			return 1;
-		p = bar ? bar + 1 : NULL;
-	}
-	return 0;
+	return strlist_has(values, '|', v, strlen(v));
 }
 
 /* Quote a field for a message, shortened so a 1 MB field stays one line. */

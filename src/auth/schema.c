@@ -46,11 +46,4 @@ static const char auth_v1[] =
 	"CREATE INDEX \"auth_failures_by_client\" ON \"login_failures\" (\"client\", \"at\");"
 	"CREATE INDEX \"auth_failures_by_time\" ON \"login_failures\" (\"at\");";
 
-int auth_migrate(struct store *st, struct c2c_err *err)
-{
-	static const struct store_migration m[] = {
-		{1, "users, sessions, tokens, login failures", auth_v1},
-	};
-	int applied;
-	return store_migrate(st, "auth", m, sizeof(m) / sizeof(m[0]), &applied, err);
-}
+STORE_MIGRATE_FN(auth_migrate, "auth", {1, "users, sessions, tokens, login failures", auth_v1})

@@ -22,25 +22,16 @@ struct token_ctx {
 
 static int live_label(struct store *st, int64_t uid, const char *label, struct c2c_err *err)
 {
-	struct store_stmt *s;
-	int rc;
-	if ((rc = store_prepare(st, "SELECT COUNT(*) FROM \"tokens\" WHERE \"user_id\" = ? AND \"label\" = ?"
-				    " AND \"revoked_at\" IS NULL",
-				&s, err)))
-		return rc;
-	store_bind_int(s, 1, uid);
-	store_bind_text(s, 2, label);
-	rc = store_step(s, err);
-	if (rc == 1)
-		rc = store_col_int(s, 0) > 0;
-	store_finalize(s);
-	return rc;
+	long long n;
+	int rc = store_query_int_args(st, "SELECT COUNT(*) FROM \"tokens\" WHERE \"user_id\" = ? AND \"label\" = ?"
+					  " AND \"revoked_at\" IS NULL",
+				      STORE_ARGS(store_int(uid), store_text(label)), &n, err);
+	return rc == 1 ? n > 0 : rc;
 }
 
 static int create_tx(struct store *st, void *vctx, struct c2c_err *err)
 {
 	struct token_ctx *c = vctx;
-	struct store_stmt *s;
 	struct auth_user u;
 	int disabled, rc;
 
@@ -56,18 +47,12 @@ static int create_tx(struct store *st, void *vctx, struct c2c_err *err)
 			     c->user, c->label);
 		return C2C_ECONFLICT;
 	}
-	if ((rc = store_prepare(st,
-				"INSERT INTO \"tokens\" (\"hash\", \"user_id\", \"label\", \"created_at\", \"revoked_at\")"
-				" VALUES (?, ?, ?, ?, NULL)",
-				&s, err)))
-		return rc;
-	store_bind_text(s, 1, c->hash);
-	store_bind_int(s, 2, u.id);
-	store_bind_text(s, 3, c->label);
-	store_bind_int(s, 4, auth_now());
-	rc = store_step(s, err);
-	store_finalize(s);
-	return rc < 0 ? rc : 0;
+	return store_exec_args(st,
+			       "INSERT INTO \"tokens\" (\"hash\", \"user_id\", \"label\", \"created_at\", \"revoked_at\")"
+			       " VALUES (?, ?, ?, ?, NULL)",
+			       STORE_ARGS(store_text(c->hash), store_int(u.id), store_text(c->label),
+					  store_int(auth_now())),
+			       err);
 }
 
 int auth_token_create(struct store *st, const char *user, const char *label, char token[96], struct c2c_err *err)
@@ -122,7 +107,6 @@ int auth_token_check(struct store *st, const char *token, struct auth_user *u, s
 static int revoke_tx(struct store *st, void *vctx, struct c2c_err *err)
 {
 	struct token_ctx *c = vctx;
-	struct store_stmt *s;
 	struct auth_user u;
 	int rc;
 
@@ -135,16 +119,9 @@ static int revoke_tx(struct store *st, void *vctx, struct c2c_err *err)
 		c2c_err_hint(err, "c2c user list shows each user's tokens");
 		return C2C_ENOTFOUND;
 	}
-	if ((rc = store_prepare(st, "UPDATE \"tokens\" SET \"revoked_at\" = ? WHERE \"user_id\" = ? AND \"label\" = ?"
-				    " AND \"revoked_at\" IS NULL",
-				&s, err)))
-		return rc;
-	store_bind_int(s, 1, auth_now());
-	store_bind_int(s, 2, u.id);
-	store_bind_text(s, 3, c->label);
-	rc = store_step(s, err);
-	store_finalize(s);
-	return rc < 0 ? rc : 0;
+	return store_exec_args(st, "UPDATE \"tokens\" SET \"revoked_at\" = ? WHERE \"user_id\" = ? AND \"label\" = ?"
+				   " AND \"revoked_at\" IS NULL",
+			       STORE_ARGS(store_int(auth_now()), store_int(u.id), store_text(c->label)), err);
 }
 
 int auth_token_revoke(struct store *st, const char *user, const char *label, struct c2c_err *err)

@@ -73,16 +73,9 @@ static int scope_shape(enum auth_role role, const char *scope, struct c2c_err *e
 /* 1 if `sql` (one ? for the id) counts a row, 0 if not, < 0 on error. */
 static int row_exists(struct store *st, const char *sql, const char *id, struct c2c_err *err)
 {
-	struct store_stmt *s;
-	int rc;
-	if ((rc = store_prepare(st, sql, &s, err)))
-		return rc;
-	store_bind_text(s, 1, id);
-	rc = store_step(s, err);
-	if (rc == 1)
-		rc = store_col_int(s, 0) > 0;
-	store_finalize(s);
-	return rc;
+	long long n;
+	int rc = store_query_int_args(st, sql, STORE_ARGS(store_text(id)), &n, err);
+	return rc == 1 ? n > 0 : rc;
 }
 
 /* 1 if module's tables are in this database, 0 if not, < 0 on error. */
@@ -294,21 +287,13 @@ static int find_user(struct store *st, const char *name, struct user_row *r, str
  * manage users over the web: refused. */
 static int keep_an_admin(struct store *st, const char *name, const struct user_row *r, struct c2c_err *err)
 {
-	struct store_stmt *s;
 	long long others = 0;
 	int rc;
 	if (r->role != AUTH_ADMIN || r->disabled)
 		return 0;
-	if ((rc = store_prepare(st, "SELECT COUNT(*) FROM \"users\" WHERE \"role\" = 'admin' AND \"disabled\" = 0"
-				    " AND \"id\" <> ?",
-				&s, err)))
-		return rc;
-	store_bind_int(s, 1, r->id);
-	rc = store_step(s, err);
-	if (rc == 1)
-		others = store_col_int(s, 0);
-	store_finalize(s);
-	if (rc < 0)
+	if ((rc = store_query_int_args(st, "SELECT COUNT(*) FROM \"users\" WHERE \"role\" = 'admin' AND \"disabled\" = 0"
+					   " AND \"id\" <> ?",
+				       STORE_ARGS(store_int(r->id)), &others, err)) < 0)
 		return rc;
 	if (!others) {
 		c2c_err_set(err, C2C_ECONFLICT, "'%s' is the last enabled admin", name);
@@ -316,21 +301,6 @@ static int keep_an_admin(struct store *st, const char *name, const struct user_r
 		return C2C_ECONFLICT;
 	}
 	return 0;
-}
-
-/* A statement with one or two integer parameters and no rows. */
-static int exec_id(struct store *st, const char *sql, int nparams, int64_t a, int64_t b, struct c2c_err *err)
-{
-	struct store_stmt *s;
-	int rc;
-	if ((rc = store_prepare(st, sql, &s, err)))
-		return rc;
-	store_bind_int(s, 1, a);
-	if (nparams > 1)
-		store_bind_int(s, 2, b);
-	rc = store_step(s, err);
-	store_finalize(s);
-	return rc < 0 ? rc : 0;
 }
 
 /* ---- add ---------------------------------------------------------------------------------- */
@@ -368,7 +338,6 @@ struct add_ctx {
 static int add_tx(struct store *st, void *vctx, struct c2c_err *err)
 {
 	struct add_ctx *c = vctx;
-	struct store_stmt *s;
 	char scope[256];
 	int64_t id, now = auth_now();
 	int rc;
@@ -378,21 +347,12 @@ static int add_tx(struct store *st, void *vctx, struct c2c_err *err)
 	/* the next id, read inside the writers' lock the transaction holds */
 	if ((id = store_query_int(st, "SELECT COALESCE(MAX(\"id\"), 0) + 1 FROM \"users\"", err)) < 0)
 		return err->code ? err->code : C2C_EDB;
-	if ((rc = store_prepare(st,
-				"INSERT INTO \"users\" (\"id\", \"name\", \"role\", \"scope\", \"password_hash\", \"disabled\","
-				" \"created_at\", \"updated_at\") VALUES (?, ?, ?, ?, ?, 0, ?, ?)",
-				&s, err)))
-		return rc;
-	store_bind_int(s, 1, id);
-	store_bind_text(s, 2, c->name);
-	store_bind_text(s, 3, auth_role_name(c->role));
-	store_bind_text(s, 4, scope);
-	store_bind_text(s, 5, c->hash);
-	store_bind_int(s, 6, now);
-	store_bind_int(s, 7, now);
-	rc = store_step(s, err);
-	store_finalize(s);
-	return rc < 0 ? rc : 0;
+	return store_exec_args(st,
+			       "INSERT INTO \"users\" (\"id\", \"name\", \"role\", \"scope\", \"password_hash\", \"disabled\","
+			       " \"created_at\", \"updated_at\") VALUES (?, ?, ?, ?, ?, 0, ?, ?)",
+			       STORE_ARGS(store_int(id), store_text(c->name), store_text(auth_role_name(c->role)),
+					  store_text(scope), store_text(c->hash), store_int(now), store_int(now)),
+			       err);
 }
 
 int auth_user_add(struct store *st, const char *name, enum auth_role role, const char *scope, const char *password,
@@ -424,22 +384,14 @@ static int passwd_tx(struct store *st, void *vctx, struct c2c_err *err)
 {
 	struct change_ctx *c = vctx;
 	struct user_row r;
-	struct store_stmt *s;
 	int rc;
 	if ((rc = find_user(st, c->name, &r, err)))
 		return rc;
-	if ((rc = store_prepare(st, "UPDATE \"users\" SET \"password_hash\" = ?, \"updated_at\" = ? WHERE \"id\" = ?",
-				&s, err)))
-		return rc;
-	store_bind_text(s, 1, c->hash);
-	store_bind_int(s, 2, auth_now());
-	store_bind_int(s, 3, r.id);
-	rc = store_step(s, err);
-	store_finalize(s);
-	if (rc < 0)
+	if ((rc = store_exec_args(st, "UPDATE \"users\" SET \"password_hash\" = ?, \"updated_at\" = ? WHERE \"id\" = ?",
+				  STORE_ARGS(store_text(c->hash), store_int(auth_now()), store_int(r.id)), err)))
 		return rc;
 	/* whoever knew the old password may hold a session: end them all */
-	return exec_id(st, "DELETE FROM \"sessions\" WHERE \"user_id\" = ?", 1, r.id, 0, err);
+	return store_exec_args(st, "DELETE FROM \"sessions\" WHERE \"user_id\" = ?", STORE_ARGS(store_int(r.id)), err);
 }
 
 int auth_user_passwd(struct store *st, const char *name, const char *password, struct c2c_err *err)
@@ -463,7 +415,6 @@ static int role_tx(struct store *st, void *vctx, struct c2c_err *err)
 {
 	struct change_ctx *c = vctx;
 	struct user_row r;
-	struct store_stmt *s;
 	char scope[256];
 	int rc;
 	if ((rc = find_user(st, c->name, &r, err)))
@@ -472,18 +423,12 @@ static int role_tx(struct store *st, void *vctx, struct c2c_err *err)
 		return rc;
 	if ((rc = scope_check(st, c->role, c->scope, scope, err)))
 		return rc;
-	if ((rc = store_prepare(st, "UPDATE \"users\" SET \"role\" = ?, \"scope\" = ?, \"updated_at\" = ? WHERE \"id\" = ?",
-				&s, err)))
-		return rc;
-	store_bind_text(s, 1, auth_role_name(c->role));
-	store_bind_text(s, 2, scope);
-	store_bind_int(s, 3, auth_now());
-	store_bind_int(s, 4, r.id);
-	rc = store_step(s, err);
-	store_finalize(s);
 	/* sessions and tokens read the role from users at every request, so
 	 * the change holds from the next one without ending them */
-	return rc < 0 ? rc : 0;
+	return store_exec_args(st, "UPDATE \"users\" SET \"role\" = ?, \"scope\" = ?, \"updated_at\" = ? WHERE \"id\" = ?",
+			       STORE_ARGS(store_text(auth_role_name(c->role)), store_text(scope),
+					  store_int(auth_now()), store_int(r.id)),
+			       err);
 }
 
 int auth_user_role(struct store *st, const char *name, enum auth_role role, const char *scope, struct c2c_err *err)
@@ -503,12 +448,13 @@ static int disable_tx(struct store *st, void *vctx, struct c2c_err *err)
 	int rc;
 	if ((rc = find_user(st, c->name, &r, err)) || (rc = keep_an_admin(st, c->name, &r, err)))
 		return rc;
-	if ((rc = exec_id(st, "UPDATE \"users\" SET \"disabled\" = 1, \"updated_at\" = ? WHERE \"id\" = ?", 2, now, r.id,
-			  err)) ||
-	    (rc = exec_id(st, "DELETE FROM \"sessions\" WHERE \"user_id\" = ?", 1, r.id, 0, err)))
+	if ((rc = store_exec_args(st, "UPDATE \"users\" SET \"disabled\" = 1, \"updated_at\" = ? WHERE \"id\" = ?",
+				  STORE_ARGS(store_int(now), store_int(r.id)), err)) ||
+	    (rc = store_exec_args(st, "DELETE FROM \"sessions\" WHERE \"user_id\" = ?", STORE_ARGS(store_int(r.id)),
+				  err)))
 		return rc;
-	return exec_id(st, "UPDATE \"tokens\" SET \"revoked_at\" = ? WHERE \"user_id\" = ? AND \"revoked_at\" IS NULL",
-		       2, now, r.id, err);
+	return store_exec_args(st, "UPDATE \"tokens\" SET \"revoked_at\" = ? WHERE \"user_id\" = ? AND \"revoked_at\" IS NULL",
+			       STORE_ARGS(store_int(now), store_int(r.id)), err);
 }
 
 int auth_user_disable(struct store *st, const char *name, struct c2c_err *err)
@@ -526,8 +472,8 @@ static int enable_tx(struct store *st, void *vctx, struct c2c_err *err)
 		return rc;
 	if (!r.disabled)
 		return c2c_err_set(err, C2C_ECONFLICT, "user '%s' is not disabled", c->name);
-	return exec_id(st, "UPDATE \"users\" SET \"disabled\" = 0, \"updated_at\" = ? WHERE \"id\" = ?", 2, auth_now(), r.id,
-		       err);
+	return store_exec_args(st, "UPDATE \"users\" SET \"disabled\" = 0, \"updated_at\" = ? WHERE \"id\" = ?",
+			       STORE_ARGS(store_int(auth_now()), store_int(r.id)), err);
 }
 
 int auth_user_enable(struct store *st, const char *name, struct c2c_err *err)

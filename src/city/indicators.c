@@ -61,7 +61,6 @@ static int id_ok(const char *s)
 static int fw_row(const struct csv_row *row, void *vctx, struct c2c_err *err)
 {
 	struct fw_ctx *c = vctx;
-	struct store_stmt *s;
 	int rc;
 
 	if (row->line == 1)
@@ -76,17 +75,16 @@ static int fw_row(const struct csv_row *row, void *vctx, struct c2c_err *err)
 		if (!row->field[i][0])
 			return c2c_err_set(err, C2C_EINPUT, "%s: row %zu, column %s: empty", c->name, row->line,
 					   c->cols[i]);
-	if ((rc = store_prepare(c->st, "INSERT INTO city_frameworks (\"id\", \"name_ja\", \"name_en\", \"kind\", \"source\")"
-				" VALUES (?, ?, ?, ?, ?) ON CONFLICT (\"id\") DO UPDATE SET \"name_ja\" = excluded.\"name_ja\","
-				" \"name_en\" = excluded.\"name_en\", \"kind\" = excluded.\"kind\", \"source\" = excluded.\"source\"",
-				&s, err)))
+	if ((rc = store_exec_args(c->st, "INSERT INTO city_frameworks (\"id\", \"name_ja\", \"name_en\", \"kind\", \"source\")"
+					" VALUES (?, ?, ?, ?, ?) ON CONFLICT (\"id\") DO UPDATE SET \"name_ja\" = excluded.\"name_ja\","
+					" \"name_en\" = excluded.\"name_en\", \"kind\" = excluded.\"kind\", \"source\" = excluded.\"source\"",
+				  STORE_ARGS(store_text(row->field[0]), store_text(row->field[1]),
+					     store_text(row->field[2]), store_text(row->field[3]),
+					     store_text(row->field[4])),
+				  err)))
 		return rc;
-	for (int i = 0; i < 5; i++)
-		store_bind_text(s, i + 1, row->field[i]);
-	rc = store_step(s, err);
-	store_finalize(s);
 	c->rows++;
-	return rc < 0 ? rc : 0;
+	return 0;
 }
 
 static int fail_at(struct fw_ctx *c, const struct csv_row *row, int col, struct c2c_err *err,
@@ -104,6 +102,7 @@ static int ind_row(const struct csv_row *row, void *vctx, struct c2c_err *err)
 	double target;
 	long num = 0, year = 0;
 	char *end;
+	long long n;
 	int rc;
 
 	if (row->line == 1)
@@ -133,15 +132,10 @@ static int ind_row(const struct csv_row *row, void *vctx, struct c2c_err *err)
 	c->line = strcmp(c->last_ind, f[1]) ? 1 : c->line + 1;
 	snprintf(c->last_ind, sizeof(c->last_ind), "%s", f[1]);
 	/* a measure belongs to one framework, or observations could not say whose */
-	if ((rc = store_prepare(c->st, "SELECT COUNT(*) FROM city_targets WHERE \"measure_id\" = ? AND \"framework_id\" <> ?",
-				&s, err)))
-		return rc;
-	store_bind_text(s, 1, f[8]);
-	store_bind_text(s, 2, f[0]);
-	rc = store_step(s, err);
-	if (rc == 1 && store_col_int(s, 0))
+	rc = store_query_int_args(c->st, "SELECT COUNT(*) FROM city_targets WHERE \"measure_id\" = ? AND \"framework_id\" <> ?",
+				  STORE_ARGS(store_text(f[8]), store_text(f[0])), &n, err);
+	if (rc == 1 && n)
 		rc = fail_at(c, row, 8, err, "is a measure of another framework");
-	store_finalize(s);
 	if (rc < 0)
 		return rc;
 	if ((rc = store_prepare(c->st, "INSERT INTO city_targets (\"framework_id\", \"indicator_id\", \"line\", \"number\","
@@ -179,19 +173,14 @@ int city_framework_import(struct store *st, const char *fw_csv, size_t fw_len, c
 			  struct c2c_err *err)
 {
 	struct fw_ctx c = {.st = st, .name = fw_name, .cols = fw_cols, .ncols = 5};
-	struct store_stmt *s;
 	int rc;
 
 	*rows = 0;
 	if ((rc = csv_read_mem(fw_csv, fw_len, fw_name, fw_row, &c, err)))
 		return rc;
 	/* the indicators file replaces the target lines of the frameworks it names */
-	if ((rc = store_prepare(st, "DELETE FROM city_targets WHERE \"framework_id\" IN (SELECT \"id\" FROM city_frameworks)",
-				&s, err)))
-		return rc;
-	rc = store_step(s, err);
-	store_finalize(s);
-	if (rc < 0)
+	if ((rc = store_exec_args(st, "DELETE FROM city_targets WHERE \"framework_id\" IN (SELECT \"id\" FROM city_frameworks)",
+				  STORE_NOARGS, err)))
 		return rc;
 	c.name = ind_name;
 	c.cols = ind_cols;
@@ -294,21 +283,15 @@ int city_observations(struct store *st, const char *place, json_t **out, struct 
 
 static int measure_known(struct store *st, const char *measure, struct c2c_err *err)
 {
-	struct store_stmt *s;
-	int rc;
-	if ((rc = store_prepare(st, "SELECT COUNT(*) FROM city_targets WHERE \"measure_id\" = ?", &s, err)))
-		return rc;
-	store_bind_text(s, 1, measure);
-	rc = store_step(s, err);
-	rc = rc == 1 ? (store_col_int(s, 0) ? 0 : 1) : rc;
-	store_finalize(s);
-	return rc;
+	long long n;
+	int rc = store_query_int_args(st, "SELECT COUNT(*) FROM city_targets WHERE \"measure_id\" = ?",
+				      STORE_ARGS(store_text(measure)), &n, err);
+	return rc == 1 ? (n ? 0 : 1) : rc;
 }
 
 static int put_observation(struct store *st, const char *where, const char *place, const char *measure,
 			   int year, double value, const char *source, struct c2c_err *err)
 {
-	struct store_stmt *s;
 	int rc;
 
 	if ((rc = city_place_known(st, place, err)) == 1) {
@@ -331,19 +314,12 @@ static int put_observation(struct store *st, const char *where, const char *plac
 		return c2c_err_set(err, C2C_EINPUT, "%s: the value is not a number", where);
 	if (!source || !*source)
 		return c2c_err_set(err, C2C_EINPUT, "%s: an observation needs its source", where);
-	if ((rc = store_prepare(st, "INSERT INTO city_observations (\"place_id\", \"measure_id\", \"year\", \"value\", \"source\")"
-				" VALUES (?, ?, ?, ?, ?) ON CONFLICT (\"place_id\", \"measure_id\", \"year\")"
-				" DO UPDATE SET \"value\" = excluded.\"value\", \"source\" = excluded.\"source\"",
-				&s, err)))
-		return rc;
-	store_bind_text(s, 1, place);
-	store_bind_text(s, 2, measure);
-	store_bind_int(s, 3, year);
-	store_bind_double(s, 4, value);
-	store_bind_text(s, 5, source);
-	rc = store_step(s, err);
-	store_finalize(s);
-	return rc < 0 ? rc : 0;
+	return store_exec_args(st, "INSERT INTO city_observations (\"place_id\", \"measure_id\", \"year\", \"value\", \"source\")"
+				   " VALUES (?, ?, ?, ?, ?) ON CONFLICT (\"place_id\", \"measure_id\", \"year\")"
+				   " DO UPDATE SET \"value\" = excluded.\"value\", \"source\" = excluded.\"source\"",
+			       STORE_ARGS(store_text(place), store_text(measure), store_int(year), store_real(value),
+					  store_text(source)),
+			       err);
 }
 
 struct observe_ctx {

@@ -339,7 +339,6 @@ static int place_exists(struct store *st, const char *place, struct c2c_err *err
 static int put_header(struct store *st, const char *place, int year, const char *gwp,
 		      struct c2c_err *err)
 {
-	struct store_stmt *s;
 	int rc;
 
 	if (gwp && !city_gwp_find(gwp))
@@ -347,15 +346,11 @@ static int put_header(struct store *st, const char *place, int year, const char 
 	if ((rc = place_exists(st, place, err)))
 		return rc;
 	if (!gwp) {
-		if ((rc = store_prepare(st, "SELECT COUNT(*) FROM city_inventories WHERE \"place_id\" = ? AND \"year\" = ?",
-					&s, err)))
-			return rc;
-		store_bind_text(s, 1, place);
-		store_bind_int(s, 2, year);
-		rc = store_step(s, err);
+		long long n;
+		rc = store_query_int_args(st, "SELECT COUNT(*) FROM city_inventories WHERE \"place_id\" = ? AND \"year\" = ?",
+					  STORE_ARGS(store_text(place), store_int(year)), &n, err);
 		if (rc == 1)
-			rc = store_col_int(s, 0) ? 0 : 1;
-		store_finalize(s);
+			rc = n ? 0 : 1;
 		if (rc == 1) {
 			c2c_err_set(err, C2C_EUSAGE, "inventory %s %d is new: give its GWP set", place, year);
 			c2c_err_hint(err, "--gwp AR6 (or AR5)");
@@ -363,58 +358,39 @@ static int put_header(struct store *st, const char *place, int year, const char 
 		}
 		return rc;
 	}
-	if ((rc = store_prepare(st, "INSERT INTO city_inventories (\"place_id\", \"year\", \"gwp\") VALUES (?, ?, ?)"
-				" ON CONFLICT (\"place_id\", \"year\") DO UPDATE SET \"gwp\" = excluded.\"gwp\"",
-				&s, err)))
-		return rc;
-	store_bind_text(s, 1, place);
-	store_bind_int(s, 2, year);
-	store_bind_text(s, 3, gwp);
-	rc = store_step(s, err);
-	store_finalize(s);
-	return rc < 0 ? rc : 0;
+	return store_exec_args(st, "INSERT INTO city_inventories (\"place_id\", \"year\", \"gwp\") VALUES (?, ?, ?)"
+				   " ON CONFLICT (\"place_id\", \"year\") DO UPDATE SET \"gwp\" = excluded.\"gwp\"",
+			       STORE_ARGS(store_text(place), store_int(year), store_text(gwp)), err);
 }
 
 static int put_row(struct store *st, const char *place, int year, const struct city_inv_row *r,
 		   struct c2c_err *err)
 {
-	struct store_stmt *s;
+	int act = r->has_activity;
 	int rc;
 
-	if ((rc = store_prepare(st, "DELETE FROM city_inventory_rows WHERE \"place_id\" = ? AND \"year\" = ? AND \"gpc_ref\" = ?",
-				&s, err)))
+	if ((rc = store_exec_args(st, "DELETE FROM city_inventory_rows WHERE \"place_id\" = ? AND \"year\" = ? AND \"gpc_ref\" = ?",
+				  STORE_ARGS(store_text(place), store_int(year), store_text(r->ref)), err)))
 		return rc;
-	store_bind_text(s, 1, place);
-	store_bind_int(s, 2, year);
-	store_bind_text(s, 3, r->ref);
-	rc = store_step(s, err);
-	store_finalize(s);
-	if (rc < 0)
-		return rc;
-	if (!r->key[0] && !r->has_activity && !r->explanation[0])
+	if (!r->key[0] && !act && !r->explanation[0])
 		return 0; /* an empty row is the absence of a row */
-	if ((rc = store_prepare(st, "INSERT INTO city_inventory_rows (\"place_id\", \"year\", \"gpc_ref\","
-				" \"notation_key\", \"explanation\", \"activity_value\", \"activity_unit\","
-				" \"ef_co2\", \"ef_ch4\", \"ef_n2o\", \"ef_unit\", \"ef_source\")"
-				" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", &s, err)))
-		return rc;
-	store_bind_text(s, 1, place);
-	store_bind_int(s, 2, year);
-	store_bind_text(s, 3, r->ref);
-	store_bind_text(s, 4, r->key[0] ? r->key : NULL);
-	store_bind_text(s, 5, r->explanation[0] ? r->explanation : NULL);
-	if (r->has_activity) {
-		store_bind_double(s, 6, r->activity);
-		store_bind_text(s, 7, r->activity_unit);
-		store_bind_text(s, 11, r->ef_unit);
-		store_bind_text(s, 12, r->ef_source);
-	}
-	for (int gas = 0; gas < GAS_N; gas++)
-		if (r->has_ef[gas])
-			store_bind_double(s, 8 + gas, r->ef[gas]);
-	rc = store_step(s, err);
-	store_finalize(s);
-	return rc < 0 ? rc : 0;
+	/* what a row does not have is NULL: no activity, or a gas without a factor */
+	return store_exec_args(
+		st,
+		"INSERT INTO city_inventory_rows (\"place_id\", \"year\", \"gpc_ref\","
+		" \"notation_key\", \"explanation\", \"activity_value\", \"activity_unit\","
+		" \"ef_co2\", \"ef_ch4\", \"ef_n2o\", \"ef_unit\", \"ef_source\")"
+		" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+		STORE_ARGS(store_text(place), store_int(year), store_text(r->ref),
+			   store_text(r->key[0] ? r->key : NULL),
+			   store_text(r->explanation[0] ? r->explanation : NULL),
+			   act ? store_real(r->activity) : store_null(),
+			   store_text(act ? r->activity_unit : NULL),
+			   r->has_ef[GAS_CO2] ? store_real(r->ef[GAS_CO2]) : store_null(),
+			   r->has_ef[GAS_CH4] ? store_real(r->ef[GAS_CH4]) : store_null(),
+			   r->has_ef[GAS_N2O] ? store_real(r->ef[GAS_N2O]) : store_null(),
+			   store_text(act ? r->ef_unit : NULL), store_text(act ? r->ef_source : NULL)),
+		err);
 }
 
 static int check_year(int year, struct c2c_err *err)

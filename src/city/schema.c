@@ -46,14 +46,7 @@ static const char city_v1[] =
 	" \"id\" TEXT PRIMARY KEY, \"place_id\" TEXT NOT NULL, \"base_year\" INTEGER NOT NULL,"
 	" \"target_year\" INTEGER NOT NULL, \"body\" TEXT NOT NULL);";
 
-int city_migrate(struct store *st, struct c2c_err *err)
-{
-	static const struct store_migration m[] = {
-		{1, "city inventories, indicators, scenarios", city_v1},
-	};
-	int applied;
-	return store_migrate(st, "city", m, sizeof(m) / sizeof(m[0]), &applied, err);
-}
+STORE_MIGRATE_FN(city_migrate, "city", {1, "city inventories, indicators, scenarios", city_v1})
 
 static const char *builtin_file(size_t i, const char **name, size_t *len)
 {

@@ -21,14 +21,7 @@ static const char audit_v1[] =
 	" \"role\" TEXT NOT NULL, \"method\" TEXT NOT NULL, \"path\" TEXT NOT NULL,"
 	" \"client\" TEXT NOT NULL);";
 
-int http_audit_migrate(struct store *st, struct c2c_err *err)
-{
-	static const struct store_migration m[] = {
-		{1, "the log of writes over HTTP", audit_v1},
-	};
-	int applied;
-	return store_migrate(st, "http", m, sizeof(m) / sizeof(m[0]), &applied, err);
-}
+STORE_MIGRATE_FN(http_audit_migrate, "http", {1, "the log of writes over HTTP", audit_v1})
 
 struct audit_row {
 	struct http_request *rq;

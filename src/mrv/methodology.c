@@ -17,6 +17,7 @@
  * missing figure is never guessed.
  */
 #include "mrv.h"
+#include "core/strlist.h"
 
 #include <string.h>
 #include <strings.h>
@@ -177,17 +178,7 @@ const struct mrv_methodology *mrv_methodologies(size_t *n)
 /* Does the ";"-separated list hold ref exactly? */
 static int list_has(const char *list, const char *ref)
 {
-	size_t n = strlen(ref);
-	for (const char *p = list; *p;) {
-		const char *e = strchr(p, ';');
-		size_t len = e ? (size_t)(e - p) : strlen(p);
-		if (len == n && !strncmp(p, ref, n))
-			return 1;
-		if (!e)
-			break;
-		p = e + 1;
-	}
-	return 0;
+	return strlist_has(list, ';', ref, strlen(ref));
 }
 
 const struct mrv_methodology *mrv_methodology_find(const char *ref)

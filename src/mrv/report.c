@@ -68,15 +68,8 @@ static const char mrv_v2[] =
 	" \"value\" TEXT NOT NULL,"
 	" PRIMARY KEY (\"project\", \"meter_id\", \"symbol\"));";
 
-int mrv_migrate(struct store *st, struct c2c_err *err)
-{
-	static const struct store_migration m[] = {
-		{1, "mrv projects and reports", mrv_v1},
-		{2, "mrv per-unit parameter values", mrv_v2},
-	};
-	int applied;
-	return store_migrate(st, "mrv", m, sizeof(m) / sizeof(m[0]), &applied, err);
-}
+STORE_MIGRATE_FN(mrv_migrate, "mrv", {1, "mrv projects and reports", mrv_v1},
+		 {2, "mrv per-unit parameter values", mrv_v2})
 
 
 /* "KH003": two upper-case letters and three or more digits, as the registry
@@ -146,18 +139,10 @@ static int project_add_tx(struct store *st, void *ctx, struct c2c_err *err)
 	long long n;
 	int rc;
 
-	{
-		struct store_stmt *s;
-		if ((rc = store_prepare(st, "SELECT COUNT(*) FROM \"mrv_project\" WHERE \"id\" = ?", &s, err)))
-			return rc;
-		store_bind_text(s, 1, r->id);
-		rc = store_step(s, err);
-		n = rc == 1 ? store_col_int(s, 0) : 0;
-		store_finalize(s);
-		if (rc < 0)
-			return rc;
-	}
-	if (n)
+	if ((rc = store_query_int_args(st, "SELECT COUNT(*) FROM \"mrv_project\" WHERE \"id\" = ?",
+				       STORE_ARGS(store_text(r->id)), &n, err)) < 0)
+		return rc;
+	if (rc == 1 && n)
 		return c2c_err_set(err, C2C_ECONFLICT, "project %s exists already", r->id);
 	if ((rc = store_exec_args(st, "INSERT INTO \"mrv_project\" (\"id\", \"title\", \"host_country\", \"methodology\","
 				  " \"params\", \"participants\", \"created_at\") VALUES (?, ?, ?, ?, ?, ?, ?)",

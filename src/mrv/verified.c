@@ -19,15 +19,15 @@ int mrv_verified_rate(struct store *st, const char *project, struct mrv_rate *ou
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	if ((rc = store_prepare(st, "SELECT COUNT(*) FROM \"mrv_project\" WHERE \"id\" = ?", &s, err)))
-		return rc;
-	store_bind_text(s, 1, project);
-	rc = store_step(s, err);
-	if (rc == 1 && store_col_int(s, 0) == 0)
-		rc = c2c_err_set(err, C2C_ENOTFOUND, "no MRV project '%s'", project);
-	store_finalize(s);
-	if (rc < 0)
-		return rc;
+	{
+		long long n;
+		rc = store_query_int_args(st, "SELECT COUNT(*) FROM \"mrv_project\" WHERE \"id\" = ?",
+					  STORE_ARGS(store_text(project)), &n, err);
+		if (rc == 1 && n == 0)
+			rc = c2c_err_set(err, C2C_ENOTFOUND, "no MRV project '%s'", project);
+		if (rc < 0)
+			return rc;
+	}
 	if ((rc = store_prepare(st, "SELECT \"id\", \"period_from\", \"period_to\", \"er_micro\" FROM \"mrv_report\""
 				" WHERE \"project\" = ? AND \"status\" = 'approved' ORDER BY \"period_from\", \"id\"",
 				&s, err)))

@@ -8,6 +8,7 @@
 #include "atlas/atlas.h"
 #include "core/csv.h"
 #include "core/date.h"
+#include "core/strlist.h"
 #include "core/utf8.h"
 
 #include <ctype.h>
@@ -224,15 +225,7 @@ int prog_place(struct store *st, const char *text, const char *field, int want_j
 
 int prog_enum_has(const char *values, const char *v, size_t n)
 {
-	const char *p = values;
-	while (p && *p) {
-		const char *bar = strchr(p, '|');
-		size_t len = bar ? (size_t)(bar - p) : strlen(p);
-		if (len == n && !strncmp(p, v, n))
-			return 1;
-		p = bar ? bar + 1 : NULL;
-	}
-	return 0;
+	return strlist_has(values, '|', v, n);
 }
 
 int prog_check_text(const char *field, const char *v, int required, size_t max,

@@ -92,35 +92,18 @@ static int holding(const struct account *a)
 
 static int add_balance(struct registry_ctx *c, const char *id, int64_t delta, struct c2c_err *err)
 {
-	struct store_stmt *s;
-	int rc;
-	if ((rc = store_prepare(c->st, "UPDATE registry_accounts SET \"balance\" = \"balance\" + ? WHERE \"id\" = ?",
-				&s, err)))
-		return rc;
-	store_bind_int(s, 1, delta);
-	store_bind_text(s, 2, id);
-	rc = store_step(s, err);
-	store_finalize(s);
-	return rc < 0 ? rc : 0;
+	return store_exec_args(c->st, "UPDATE registry_accounts SET \"balance\" = \"balance\" + ? WHERE \"id\" = ?",
+			       STORE_ARGS(store_int(delta), store_text(id)), err);
 }
 
 static int insert_account(struct registry_ctx *c, const char *id, const char *country,
 			  const char *kind, const char *holder, int64_t seq, struct c2c_err *err)
 {
-	struct store_stmt *s;
-	int rc;
-	if ((rc = store_prepare(c->st, "INSERT INTO registry_accounts (\"id\", \"country\", \"kind\", \"holder\","
+	return store_exec_args(c->st, "INSERT INTO registry_accounts (\"id\", \"country\", \"kind\", \"holder\","
 				      " \"status\", \"balance\", \"opened_seq\") VALUES (?, ?, ?, ?, 'open', 0, ?)",
-				&s, err)))
-		return rc;
-	store_bind_text(s, 1, id);
-	store_bind_text(s, 2, country);
-	store_bind_text(s, 3, kind);
-	store_bind_text(s, 4, holder);
-	store_bind_int(s, 5, seq);
-	rc = store_step(s, err);
-	store_finalize(s);
-	return rc < 0 ? rc : 0;
+			       STORE_ARGS(store_text(id), store_text(country), store_text(kind),
+					  store_text(holder), store_int(seq)),
+			       err);
 }
 
 /* The pending, cancellation and retirement accounts of a registry are made
@@ -237,20 +220,12 @@ static int record_ca(struct registry_ctx *c, const struct move_req *m, const str
 	const char *country[2] = {m->from->country, m->to->country};
 	int64_t qty = last - first + 1;
 	for (int k = 0; k < 2; k++) {
-		struct store_stmt *s;
-		int rc;
-		if ((rc = store_prepare(c->st, sql, &s, err)))
-			return rc;
-		store_bind_int(s, 1, m->seq);
-		store_bind_text(s, 2, country[k]);
-		store_bind_int(s, 3, b->vintage);
-		store_bind_int(s, 4, k == 0 ? qty : -qty);
-		store_bind_text(s, 5, b->issuance);
-		store_bind_int(s, 6, first);
-		store_bind_int(s, 7, last);
-		rc = store_step(s, err);
-		store_finalize(s);
-		if (rc < 0)
+		int rc = store_exec_args(c->st, sql,
+					 STORE_ARGS(store_int(m->seq), store_text(country[k]), store_int(b->vintage),
+						    store_int(k == 0 ? qty : -qty), store_text(b->issuance),
+						    store_int(first), store_int(last)),
+					 err);
+		if (rc)
 			return rc;
 		json_array_append_new(cas, json_pack("{s:s, s:i, s:I, s:s, s:I, s:I}", "country", country[k],
 						     "vintage", b->vintage, "quantity", (json_int_t)(k == 0 ? qty : -qty),
@@ -279,7 +254,6 @@ static int move_credits(struct registry_ctx *c, const struct move_req *m, json_t
 		int64_t size = b->last - b->first + 1, take = size <= left ? size : left;
 		int64_t first = b->first, last = b->first + take - 1;
 		int ca = b->ca_done;
-		struct store_stmt *s;
 
 		if (m->international && !b->authorized) {
 			rc = c2c_err_set(err, C2C_ECONFLICT,
@@ -294,49 +268,29 @@ static int move_credits(struct registry_ctx *c, const struct move_req *m, json_t
 			ca = 1;
 		}
 		if (take == size) {
-			rc = store_prepare(c->st, "UPDATE registry_blocks SET \"account_id\" = ?, \"state\" = ?,"
-						  " \"purpose\" = ?, \"beneficiary\" = ?, \"ca_done\" = ? WHERE \"id\" = ?",
-					   &s, err);
-			if (rc)
-				break;
-			store_bind_text(s, 1, m->to->id);
-			store_bind_text(s, 2, m->state);
-			store_bind_text(s, 3, m->purpose);
-			store_bind_text(s, 4, m->beneficiary);
-			store_bind_int(s, 5, ca);
-			store_bind_int(s, 6, b->id);
+			rc = store_exec_args(c->st, "UPDATE registry_blocks SET \"account_id\" = ?, \"state\" = ?,"
+						    " \"purpose\" = ?, \"beneficiary\" = ?, \"ca_done\" = ? WHERE \"id\" = ?",
+					     STORE_ARGS(store_text(m->to->id), store_text(m->state),
+							store_text(m->purpose), store_text(m->beneficiary),
+							store_int(ca), store_int(b->id)),
+					     err);
 		} else {
 			int64_t id = next_block_id(c, err);
 			/* The split: the lower serials move, the rest stay where they are. */
-			rc = store_prepare(c->st, "UPDATE registry_blocks SET \"first_serial\" = ? WHERE \"id\" = ?", &s, err);
-			if (rc)
+			rc = store_exec_args(c->st, "UPDATE registry_blocks SET \"first_serial\" = ? WHERE \"id\" = ?",
+					     STORE_ARGS(store_int(last + 1), store_int(b->id)), err);
+			if (rc || id < 0)
 				break;
-			store_bind_int(s, 1, last + 1);
-			store_bind_int(s, 2, b->id);
-			rc = store_step(s, err);
-			store_finalize(s);
-			if (rc < 0 || id < 0)
-				break;
-			rc = store_prepare(c->st, "INSERT INTO registry_blocks (\"id\", \"issuance_id\", \"first_serial\","
-						  " \"last_serial\", \"account_id\", \"state\", \"ca_done\", \"purpose\", \"beneficiary\")"
-						  " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", &s, err);
-			if (rc)
-				break;
-			store_bind_int(s, 1, id);
-			store_bind_text(s, 2, b->issuance);
-			store_bind_int(s, 3, first);
-			store_bind_int(s, 4, last);
-			store_bind_text(s, 5, m->to->id);
-			store_bind_text(s, 6, m->state);
-			store_bind_int(s, 7, ca);
-			store_bind_text(s, 8, m->purpose);
-			store_bind_text(s, 9, m->beneficiary);
+			rc = store_exec_args(c->st, "INSERT INTO registry_blocks (\"id\", \"issuance_id\", \"first_serial\","
+						    " \"last_serial\", \"account_id\", \"state\", \"ca_done\", \"purpose\", \"beneficiary\")"
+						    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+					     STORE_ARGS(store_int(id), store_text(b->issuance), store_int(first),
+							store_int(last), store_text(m->to->id), store_text(m->state),
+							store_int(ca), store_text(m->purpose), store_text(m->beneficiary)),
+					     err);
 		}
-		rc = store_step(s, err);
-		store_finalize(s);
-		if (rc < 0)
+		if (rc)
 			break;
-		rc = 0;
 		json_array_append_new(moves, json_pack("{s:s, s:I, s:I, s:s, s:s, s:s}", "issuance", b->issuance,
 						       "first", (json_int_t)first, "last", (json_int_t)last, "from",
 						       m->from->id, "to", m->to->id, "state", m->state));
@@ -410,7 +364,6 @@ static int account_open_once(struct registry_ctx *c, const char *id, const char 
 static int account_close_once(struct registry_ctx *c, const char *id, struct c2c_err *err)
 {
 	struct account a;
-	struct store_stmt *s;
 	json_t *body;
 	int64_t seq;
 	int rc;
@@ -427,14 +380,8 @@ static int account_close_once(struct registry_ctx *c, const char *id, struct c2c
 								 " only an empty account can be closed", id,
 					     (long long)a.balance));
 	seq = next_seq(c, err);
-	if ((rc = store_prepare(c->st, "UPDATE registry_accounts SET \"status\" = 'closed', \"closed_seq\" = ?"
-				      " WHERE \"id\" = ?", &s, err)))
-		return rc;
-	store_bind_int(s, 1, seq);
-	store_bind_text(s, 2, id);
-	rc = store_step(s, err);
-	store_finalize(s);
-	if (rc < 0)
+	if ((rc = store_exec_args(c->st, "UPDATE registry_accounts SET \"status\" = 'closed', \"closed_seq\" = ?"
+					 " WHERE \"id\" = ?", STORE_ARGS(store_int(seq), store_text(id)), err)))
 		return rc;
 	body = op_body("close");
 	json_object_set_new(body, "account", json_string(id));
@@ -524,41 +471,24 @@ static int issue_once(struct registry_ctx *c, const struct registry_issue_req *r
 	if ((rc = system_account(c, host, "pending", seq, body, pending, sizeof(pending), err)) ||
 	    (rc = load_account(c, pending, &pend, err)))
 		goto out;
-	if ((rc = store_prepare(c->st, "INSERT INTO registry_issuances (\"id\", \"project\", \"host\", \"period_start\","
-				      " \"period_end\", \"vintage\", \"quantity\", \"first_serial\", \"last_serial\","
-				      " \"verified_er\", \"authorized\", \"allocated\", \"issued_seq\")"
-				      " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, ?)", &s, err)))
+	if ((rc = store_exec_args(c->st, "INSERT INTO registry_issuances (\"id\", \"project\", \"host\", \"period_start\","
+					 " \"period_end\", \"vintage\", \"quantity\", \"first_serial\", \"last_serial\","
+					 " \"verified_er\", \"authorized\", \"allocated\", \"issued_seq\")"
+					 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, ?)",
+				  STORE_ARGS(store_text(id), store_text(r->project), store_text(host),
+					     store_text(r->period_start), store_text(r->period_end), store_int(vintage),
+					     store_int(r->quantity), store_int(first),
+					     store_int(first + r->quantity - 1),
+					     r->verified_er > 0 ? store_int(r->verified_er) : store_null(),
+					     store_int(seq)),
+				  err)))
 		goto out;
-	store_bind_text(s, 1, id);
-	store_bind_text(s, 2, r->project);
-	store_bind_text(s, 3, host);
-	store_bind_text(s, 4, r->period_start);
-	store_bind_text(s, 5, r->period_end);
-	store_bind_int(s, 6, vintage);
-	store_bind_int(s, 7, r->quantity);
-	store_bind_int(s, 8, first);
-	store_bind_int(s, 9, first + r->quantity - 1);
-	if (r->verified_er > 0)
-		store_bind_int(s, 10, r->verified_er);
-	else
-		store_bind_null(s, 10);
-	store_bind_int(s, 11, seq);
-	rc = store_step(s, err);
-	store_finalize(s);
-	if (rc < 0)
-		goto out;
-	if ((rc = store_prepare(c->st, "INSERT INTO registry_blocks (\"id\", \"issuance_id\", \"first_serial\","
-				      " \"last_serial\", \"account_id\", \"state\", \"ca_done\") VALUES (?, ?, ?, ?, ?, 'active', 0)",
-				&s, err)))
-		goto out;
-	store_bind_int(s, 1, next_block_id(c, err));
-	store_bind_text(s, 2, id);
-	store_bind_int(s, 3, first);
-	store_bind_int(s, 4, first + r->quantity - 1);
-	store_bind_text(s, 5, pending);
-	rc = store_step(s, err);
-	store_finalize(s);
-	if (rc < 0 || (rc = add_balance(c, pending, r->quantity, err)))
+	if ((rc = store_exec_args(c->st, "INSERT INTO registry_blocks (\"id\", \"issuance_id\", \"first_serial\","
+					 " \"last_serial\", \"account_id\", \"state\", \"ca_done\") VALUES (?, ?, ?, ?, ?, 'active', 0)",
+				  STORE_ARGS(store_int(next_block_id(c, err)), store_text(id), store_int(first),
+					     store_int(first + r->quantity - 1), store_text(pending)),
+				  err)) ||
+	    (rc = add_balance(c, pending, r->quantity, err)))
 		goto out;
 	json_object_set_new(body, "issuance", json_pack("{s:s, s:s, s:s, s:s, s:i, s:I, s:I, s:I}", "id", id,
 							"project", r->project, "period_start", r->period_start,
@@ -656,12 +586,8 @@ static int allocate_once(struct registry_ctx *c, const char *issuance, const str
 	}
 	if (rc)
 		goto out;
-	if ((rc = store_prepare(c->st, "UPDATE registry_issuances SET \"allocated\" = 1 WHERE \"id\" = ?", &s, err)))
-		goto out;
-	store_bind_text(s, 1, issuance);
-	rc = store_step(s, err);
-	store_finalize(s);
-	if (rc >= 0)
+	if (!(rc = store_exec_args(c->st, "UPDATE registry_issuances SET \"allocated\" = 1 WHERE \"id\" = ?",
+				   STORE_ARGS(store_text(issuance)), err)))
 		rc = registry_journal_append(c, "allocate", body, NULL, err);
 out:
 	json_decref(body);
@@ -687,12 +613,8 @@ static int authorize_once(struct registry_ctx *c, const char *issuance, struct c
 		return c2c_err_set(err, C2C_ENOTFOUND, "issuance '%s' does not exist", issuance);
 	if (auth)
 		return c2c_err_set(err, C2C_ECONFLICT, "issuance '%s' is authorized already", issuance);
-	if ((rc = store_prepare(c->st, "UPDATE registry_issuances SET \"authorized\" = 1 WHERE \"id\" = ?", &s, err)))
-		return rc;
-	store_bind_text(s, 1, issuance);
-	rc = store_step(s, err);
-	store_finalize(s);
-	if (rc < 0)
+	if ((rc = store_exec_args(c->st, "UPDATE registry_issuances SET \"authorized\" = 1 WHERE \"id\" = ?",
+				  STORE_ARGS(store_text(issuance)), err)))
 		return rc;
 	body = op_body("authorize");
 	json_object_set_new(body, "issuance", json_string(issuance));

@@ -31,11 +31,4 @@ static const char registry_v1[] =
 	" \"seq\" BIGINT PRIMARY KEY, \"at\" TEXT NOT NULL, \"user_name\" TEXT NOT NULL,"
 	" \"op\" TEXT NOT NULL, \"body\" TEXT NOT NULL, \"prev_hash\" TEXT NOT NULL, \"hash\" TEXT NOT NULL);";
 
-int registry_migrate(struct store *st, struct c2c_err *err)
-{
-	static const struct store_migration m[] = {
-		{1, "registry tables", registry_v1},
-	};
-	int applied;
-	return store_migrate(st, "registry", m, sizeof(m) / sizeof(m[0]), &applied, err);
-}
+STORE_MIGRATE_FN(registry_migrate, "registry", {1, "registry tables", registry_v1})

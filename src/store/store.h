@@ -125,6 +125,12 @@ json_t *store_col_json(struct store_stmt *s, int i);
 
 /* One statement that yields one integer (a count); -1 on error. */
 long long store_query_int(struct store *st, const char *sql, struct c2c_err *err);
+/* The first column of the first row as an integer, with arguments: 1 and
+ * *v set when there is a row, 0 when there is none, < 0 on error (err
+ * filled).  Unlike store_query_int it keeps the error's code, which the
+ * existence checks of the modules hand on to their callers. */
+int store_query_int_args(struct store *st, const char *sql, const struct store_arg *args, size_t nargs,
+			 long long *v, struct c2c_err *err);
 
 /* A number that changes whenever another connection commits to the database
  * (SQLite's PRAGMA data_version; this connection's own commits leave it
@@ -169,6 +175,19 @@ struct store_migration {
  * (`c2c init` runs every module's in one).  *applied gets how many ran. */
 int store_migrate(struct store *st, const char *module, const struct store_migration *m,
 		  size_t n, int *applied, struct c2c_err *err);
+/* The whole migrate function of a module that only applies its list:
+ *   STORE_MIGRATE_FN(city_migrate, "city", {1, "city tables", city_v1})
+ * defines int city_migrate(struct store *, struct c2c_err *).  Five
+ * modules wrote this same function out by hand.  No semicolon after it:
+ * it expands to a function definition. */
+#define STORE_MIGRATE_FN(fn, module, ...)                                                   \
+	int fn(struct store *st, struct c2c_err *err)                                        \
+	{                                                                                    \
+		static const struct store_migration m_[] = {__VA_ARGS__};                    \
+		int applied_;                                                                \
+		return store_migrate(st, module, m_, sizeof(m_) / sizeof(m_[0]), &applied_, err); \
+	}
+
 /* The module's schema version, 0 when none. */
 int store_schema_version(struct store *st, const char *module, struct c2c_err *err);
 

@@ -18,20 +18,14 @@ static const char store_base_sql[] =
 
 int store_schema_version(struct store *st, const char *module, struct c2c_err *err)
 {
-	struct store_stmt *s;
-	int v = 0, rc;
+	long long v = 0;
+	int rc;
 
 	if ((rc = store_exec(st, store_base_sql, err)))
 		return rc;
-	if ((rc = store_prepare(st, "SELECT COALESCE(MAX(version), 0) FROM store_migrations WHERE module = ?",
-				&s, err)))
-		return rc;
-	store_bind_text(s, 1, module);
-	rc = store_step(s, err);
-	if (rc == 1)
-		v = (int)store_col_int(s, 0);
-	store_finalize(s);
-	return rc < 0 ? rc : v;
+	rc = store_query_int_args(st, "SELECT COALESCE(MAX(version), 0) FROM store_migrations WHERE module = ?",
+				  STORE_ARGS(store_text(module)), &v, err);
+	return rc < 0 ? rc : (int)v;
 }
 
 struct migration_step {
@@ -154,16 +148,7 @@ int store_meta_get(struct store *st, const char *key, char *buf, size_t len,
 int store_meta_set(struct store *st, const char *key, const char *value,
 		   struct c2c_err *err)
 {
-	struct store_stmt *s;
-	int rc;
-
-	if ((rc = store_prepare(st, "INSERT INTO store_meta (key, value) VALUES (?, ?) "
-				    "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-				&s, err)))
-		return rc;
-	store_bind_text(s, 1, key);
-	store_bind_text(s, 2, value);
-	rc = store_step(s, err);
-	store_finalize(s);
-	return rc < 0 ? rc : 0;
+	return store_exec_args(st, "INSERT INTO store_meta (key, value) VALUES (?, ?) "
+				   "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+			       STORE_ARGS(store_text(key), store_text(value)), err);
 }

@@ -7,6 +7,7 @@
  * knows of each value, the same on SQLite and PostgreSQL.
  */
 #include "store.h"
+#include "core/strlist.h"
 
 #include <string.h>
 
@@ -23,17 +24,41 @@ void store_bind_args(struct store_stmt *s, const struct store_arg *args, size_t 
 	}
 }
 
+/* A statement prepared with its arguments bound: what every helper below
+ * starts with. */
+static int prepare_args(struct store *st, const char *sql, const struct store_arg *args, size_t nargs,
+			struct store_stmt **s, struct c2c_err *err)
+{
+	int rc = store_prepare(st, sql, s, err);
+	if (!rc)
+		store_bind_args(*s, args, nargs);
+	return rc;
+}
+
 int store_exec_args(struct store *st, const char *sql, const struct store_arg *args, size_t nargs,
 		    struct c2c_err *err)
 {
 	struct store_stmt *s;
 	int rc;
-	if ((rc = store_prepare(st, sql, &s, err)))
+	if ((rc = prepare_args(st, sql, args, nargs, &s, err)))
 		return rc;
-	store_bind_args(s, args, nargs);
 	rc = store_step(s, err);
 	store_finalize(s);
 	return rc < 0 ? rc : 0;
+}
+
+int store_query_int_args(struct store *st, const char *sql, const struct store_arg *args, size_t nargs,
+			 long long *v, struct c2c_err *err)
+{
+	struct store_stmt *s;
+	int rc;
+	if ((rc = prepare_args(st, sql, args, nargs, &s, err)))
+		return rc;
+	rc = store_step(s, err);
+	if (rc == 1)
+		*v = store_col_int(s, 0);
+	store_finalize(s);
+	return rc;
 }
 
 json_t *store_col_json(struct store_stmt *s, int i)
@@ -49,15 +74,7 @@ json_t *store_col_json(struct store_stmt *s, int i)
 /* 1 when `name` is one item of the comma-separated list. */
 static int listed(const char *list, const char *name)
 {
-	size_t n = strlen(name);
-	for (const char *p = list; p && *p;) {
-		const char *end = strchr(p, ',');
-		size_t len = end ? (size_t)(end - p) : strlen(p);
-		if (len == n && !strncmp(p, name, n))
-			return 1;
-		p = end ? end + 1 : NULL;
-	}
-	return 0;
+	return strlist_has(list, ',', name, strlen(name));
 }
 
 static json_t *row_object(struct store_stmt *s, const char *json_cols)
@@ -81,9 +98,8 @@ int store_rows_json(struct store *st, const char *sql, const struct store_arg *a
 	int rc;
 
 	*out = NULL;
-	if ((rc = store_prepare(st, sql, &s, err)))
+	if ((rc = prepare_args(st, sql, args, nargs, &s, err)))
 		return rc;
-	store_bind_args(s, args, nargs);
 	arr = json_array();
 	while ((rc = store_step(s, err)) == 1)
 		json_array_append_new(arr, row_object(s, json_cols));
@@ -103,9 +119,8 @@ int store_row_json(struct store *st, const char *sql, const struct store_arg *ar
 	int rc;
 
 	*out = NULL;
-	if ((rc = store_prepare(st, sql, &s, err)))
+	if ((rc = prepare_args(st, sql, args, nargs, &s, err)))
 		return rc;
-	store_bind_args(s, args, nargs);
 	rc = store_step(s, err);
 	if (rc == 1) {
 		*out = row_object(s, json_cols);
