@@ -42,29 +42,25 @@ int prog_channel_put(struct store *st, const char *domino_id, const char *channe
 			 (const char *const[]){domino_id, channel, note && *note ? note : NULL, source}, 4, err);
 }
 
-struct programme_domino_set_channel_args {
-	const char *id;
-	const char *channel;
-	const char *note;
+struct channel_set {
+	const char *id, *channel, *note;
 };
 
-static int programme_domino_set_channel_tx(struct store *st, void *ctx, struct c2c_err *err)
+static int channel_set_tx(struct store *st, void *ctx, struct c2c_err *err)
 {
-	struct programme_domino_set_channel_args *a_ = ctx;
-	const char *id = a_->id;
-	const char *channel = a_->channel;
-	const char *note = a_->note;
-	int rc;
-	if ((rc = prog_check_id("id", id, err)))
-		return rc;
-	return prog_channel_put(st, id, channel, note, "c2c domino channel", err);
+	const struct channel_set *c = ctx;
+	return prog_channel_put(st, c->id, c->channel, c->note, "c2c domino channel", err);
 }
 
 int programme_domino_set_channel(struct store *st, const char *id, const char *channel,
 				 const char *note, struct c2c_err *err)
 {
-	struct programme_domino_set_channel_args a_ = {id, channel, note};
-	return store_tx(st, NULL, programme_domino_set_channel_tx, &a_, err);
+	struct channel_set c = {id, channel, note};
+	int rc;
+	/* the input is checked once, before the transaction a lost race repeats */
+	if ((rc = prog_check_id("id", id, err)))
+		return rc;
+	return store_tx(st, NULL, channel_set_tx, &c, err);
 }
 
 static int programme_domino_add_tx(struct store *st, void *ctx, struct c2c_err *err)
