@@ -191,7 +191,7 @@ static int reserve_tx(struct store *st, void *vctx, struct c2c_err *err)
 static int session_tx(struct store *st, void *vctx, struct c2c_err *err)
 {
 	struct login_ctx *c = vctx;
-	struct store_stmt *s;
+	long long n;
 	int64_t now = auth_now();
 	int rc;
 
@@ -203,16 +203,11 @@ static int session_tx(struct store *st, void *vctx, struct c2c_err *err)
 				  err)))
 		return rc;
 	/* disabled, or given a new password, while the hash was being checked */
-	if ((rc = store_prepare(st, "SELECT COUNT(*) FROM \"users\" WHERE \"id\" = ? AND \"disabled\" = 0"
-				    " AND \"password_hash\" = ?",
-				&s, err)))
-		return rc;
-	store_bind_int(s, 1, c->user.id);
-	store_bind_text(s, 2, c->hash);
-	rc = store_step(s, err);
+	rc = store_query_int_args(st, "SELECT COUNT(*) FROM \"users\" WHERE \"id\" = ? AND \"disabled\" = 0"
+					  " AND \"password_hash\" = ?",
+				  STORE_ARGS(store_int(c->user.id), store_text(c->hash)), &n, err);
 	if (rc == 1)
-		rc = store_col_int(s, 0) == 1;
-	store_finalize(s);
+		rc = n == 1;
 	if (rc < 0)
 		return rc;
 	if (!rc)
@@ -345,15 +340,12 @@ struct logout_ctx {
 static int logout_tx(struct store *st, void *vctx, struct c2c_err *err)
 {
 	struct logout_ctx *c = vctx;
-	struct store_stmt *s;
+	long long n;
 	int rc;
-	if ((rc = store_prepare(st, "SELECT COUNT(*) FROM \"sessions\" WHERE \"hash\" = ?", &s, err)))
-		return rc;
-	store_bind_text(s, 1, c->hash);
-	rc = store_step(s, err);
+	rc = store_query_int_args(st, "SELECT COUNT(*) FROM \"sessions\" WHERE \"hash\" = ?",
+				  STORE_ARGS(store_text(c->hash)), &n, err);
 	if (rc == 1)
-		rc = store_col_int(s, 0) > 0;
-	store_finalize(s);
+		rc = n > 0;
 	if (rc < 0)
 		return rc;
 	if (!rc)
