@@ -154,12 +154,8 @@ static int reserve_tx(struct store *st, void *vctx, struct c2c_err *err)
 	int64_t now = auth_now(), by_name, by_client = 0, until;
 	int rc;
 
-	if ((rc = store_prepare(st, "DELETE FROM \"login_failures\" WHERE \"at\" <= ?", &s, err)))
-		return rc;
-	store_bind_int(s, 1, now - AUTH_FAIL_WINDOW - AUTH_LOCK_SECONDS);
-	rc = store_step(s, err);
-	store_finalize(s);
-	if (rc < 0)
+	if ((rc = store_exec_args(st, "DELETE FROM \"login_failures\" WHERE \"at\" <= ?",
+				  STORE_ARGS(store_int(now - AUTH_FAIL_WINDOW - AUTH_LOCK_SECONDS)), err)))
 		return rc;
 	if ((rc = lock_end(st, "name", c->name, now, &by_name, err)) ||
 	    (*c->client && (rc = lock_end(st, "client", c->client, now, &by_client, err))))
@@ -173,15 +169,8 @@ static int reserve_tx(struct store *st, void *vctx, struct c2c_err *err)
 		c2c_err_detail(err, "retry after %lld second%s", wait, wait == 1 ? "" : "s");
 		return C2C_ELIMIT;
 	}
-	if ((rc = store_prepare(st, "INSERT INTO \"login_failures\" (\"name\", \"client\", \"at\") VALUES (?, ?, ?)",
-				&s, err)))
-		return rc;
-	store_bind_text(s, 1, c->name);
-	store_bind_text(s, 2, c->client);
-	store_bind_int(s, 3, now);
-	rc = store_step(s, err);
-	store_finalize(s);
-	if (rc < 0)
+	if ((rc = store_exec_args(st, "INSERT INTO \"login_failures\" (\"name\", \"client\", \"at\") VALUES (?, ?, ?)",
+				  STORE_ARGS(store_text(c->name), store_text(c->client), store_int(now)), err)))
 		return rc;
 
 	if ((rc = store_prepare(st, "SELECT " AUTH_USER_COLS ", u.\"password_hash\" FROM \"users\" u WHERE u.\"name\" = ?",
@@ -202,54 +191,33 @@ static int reserve_tx(struct store *st, void *vctx, struct c2c_err *err)
 static int session_tx(struct store *st, void *vctx, struct c2c_err *err)
 {
 	struct login_ctx *c = vctx;
-	struct store_stmt *s;
+	long long n;
 	int64_t now = auth_now();
 	int rc;
 
-	if ((rc = store_prepare(st, "DELETE FROM \"login_failures\" WHERE \"name\" = ?", &s, err)))
-		return rc;
-	store_bind_text(s, 1, c->name);
-	rc = store_step(s, err);
-	store_finalize(s);
-	if (rc < 0)
+	if ((rc = store_exec_args(st, "DELETE FROM \"login_failures\" WHERE \"name\" = ?",
+				  STORE_ARGS(store_text(c->name)), err)))
 		return rc;
 	/* expired sessions go as new ones come */
-	if ((rc = store_prepare(st, "DELETE FROM \"sessions\" WHERE \"expires_at\" <= ?", &s, err)))
-		return rc;
-	store_bind_int(s, 1, now);
-	rc = store_step(s, err);
-	store_finalize(s);
-	if (rc < 0)
+	if ((rc = store_exec_args(st, "DELETE FROM \"sessions\" WHERE \"expires_at\" <= ?", STORE_ARGS(store_int(now)),
+				  err)))
 		return rc;
 	/* disabled, or given a new password, while the hash was being checked */
-	if ((rc = store_prepare(st, "SELECT COUNT(*) FROM \"users\" WHERE \"id\" = ? AND \"disabled\" = 0"
-				    " AND \"password_hash\" = ?",
-				&s, err)))
-		return rc;
-	store_bind_int(s, 1, c->user.id);
-	store_bind_text(s, 2, c->hash);
-	rc = store_step(s, err);
+	rc = store_query_int_args(st, "SELECT COUNT(*) FROM \"users\" WHERE \"id\" = ? AND \"disabled\" = 0"
+					  " AND \"password_hash\" = ?",
+				  STORE_ARGS(store_int(c->user.id), store_text(c->hash)), &n, err);
 	if (rc == 1)
-		rc = store_col_int(s, 0) == 1;
-	store_finalize(s);
+		rc = n == 1;
 	if (rc < 0)
 		return rc;
 	if (!rc)
 		return c2c_err_set(err, C2C_ENOTFOUND, "wrong user name or password");
-	if ((rc = store_prepare(st,
-				"INSERT INTO \"sessions\" (\"hash\", \"user_id\", \"csrf\", \"client\", \"created_at\","
-				" \"expires_at\") VALUES (?, ?, ?, ?, ?, ?)",
-				&s, err)))
-		return rc;
-	store_bind_text(s, 1, c->session_hash);
-	store_bind_int(s, 2, c->user.id);
-	store_bind_text(s, 3, c->csrf);
-	store_bind_text(s, 4, c->client);
-	store_bind_int(s, 5, now);
-	store_bind_int(s, 6, now + AUTH_SESSION_SECONDS);
-	rc = store_step(s, err);
-	store_finalize(s);
-	return rc < 0 ? rc : 0;
+	return store_exec_args(st,
+			       "INSERT INTO \"sessions\" (\"hash\", \"user_id\", \"csrf\", \"client\", \"created_at\","
+			       " \"expires_at\") VALUES (?, ?, ?, ?, ?, ?)",
+			       STORE_ARGS(store_text(c->session_hash), store_int(c->user.id), store_text(c->csrf),
+					  store_text(c->client), store_int(now), store_int(now + AUTH_SESSION_SECONDS)),
+			       err);
 }
 
 int auth_login(struct store *st, const char *name, const char *password, const char *client, char session[64],
@@ -372,25 +340,17 @@ struct logout_ctx {
 static int logout_tx(struct store *st, void *vctx, struct c2c_err *err)
 {
 	struct logout_ctx *c = vctx;
-	struct store_stmt *s;
+	long long n;
 	int rc;
-	if ((rc = store_prepare(st, "SELECT COUNT(*) FROM \"sessions\" WHERE \"hash\" = ?", &s, err)))
-		return rc;
-	store_bind_text(s, 1, c->hash);
-	rc = store_step(s, err);
+	rc = store_query_int_args(st, "SELECT COUNT(*) FROM \"sessions\" WHERE \"hash\" = ?",
+				  STORE_ARGS(store_text(c->hash)), &n, err);
 	if (rc == 1)
-		rc = store_col_int(s, 0) > 0;
-	store_finalize(s);
+		rc = n > 0;
 	if (rc < 0)
 		return rc;
 	if (!rc)
 		return c2c_err_set(err, C2C_ENOTFOUND, "no such session (logged out already, or expired)");
-	if ((rc = store_prepare(st, "DELETE FROM \"sessions\" WHERE \"hash\" = ?", &s, err)))
-		return rc;
-	store_bind_text(s, 1, c->hash);
-	rc = store_step(s, err);
-	store_finalize(s);
-	return rc < 0 ? rc : 0;
+	return store_exec_args(st, "DELETE FROM \"sessions\" WHERE \"hash\" = ?", STORE_ARGS(store_text(c->hash)), err);
 }
 
 int auth_logout(struct store *st, const char *session, struct c2c_err *err)

@@ -252,6 +252,15 @@ static int kw_hits(const struct kw *k, const char *text)
 	return n;
 }
 
+/* A row's score with the parts it adds up from and the reasons, as both
+ * rankings put them (the row takes over parts and why). */
+static void put_score(json_t *row, int score, json_t *parts, json_t *why)
+{
+	json_object_set_new(row, "score", json_integer(score));
+	json_object_set_new(row, "parts", parts);
+	json_object_set_new(row, "why", why);
+}
+
 /* One capped part: `count` things worth `each`, at most `cap`. */
 static int part(json_t *parts, json_t *why, const char *name, int count, int each, int cap,
 		const char *what)
@@ -352,9 +361,7 @@ static int score_body(const struct mdata *d, const struct programme_need *n, con
 		snprintf(t, sizeof(t), "%d partnership%s in all", total_p, total_p == 1 ? "" : "s");
 		score += part(parts, why, "experience", total_p, 1, 10, t);
 	}
-	json_object_set_new(row, "score", json_integer(score));
-	json_object_set_new(row, "parts", parts);
-	json_object_set_new(row, "why", why);
+	put_score(row, score, parts, why);
 	return score;
 }
 
@@ -423,9 +430,7 @@ static json_t *rank_companies(const struct mdata *d, const struct programme_need
 			s += part(parts, why, "technology", tech, 10, 30, t);
 			snprintf(t, sizeof(t), "%d JCM project%s (equipment proven abroad)", jcm, jcm == 1 ? "" : "s");
 			s += part(parts, why, "jcm", jcm, 5, 10, t);
-			json_object_set_new(row, "score", json_integer(s));
-			json_object_set_new(row, "parts", parts);
-			json_object_set_new(row, "why", why);
+			put_score(row, s, parts, why);
 			json_array_append_new(rows, row);
 			row = NULL;
 		}

@@ -310,6 +310,19 @@ static json_t *op_body(const char *op)
 	return json_pack("{s:s, s:[], s:[], s:[]}", "op", op, "moves", "adjustments", "opened");
 }
 
+/* Journals an operation whose body names one thing (the closed account,
+ * the authorized issuance). */
+static int journal_one(struct registry_ctx *c, const char *op, const char *key, const char *value,
+		       struct c2c_err *err)
+{
+	json_t *body = op_body(op);
+	int rc;
+	json_object_set_new(body, key, json_string(value));
+	rc = registry_journal_append(c, op, body, NULL, err);
+	json_decref(body);
+	return rc;
+}
+
 /* ---------------------------------------------------------------- accounts */
 
 static int account_id_ok(const char *id)
@@ -364,7 +377,6 @@ static int account_open_once(struct registry_ctx *c, const char *id, const char 
 static int account_close_once(struct registry_ctx *c, const char *id, struct c2c_err *err)
 {
 	struct account a;
-	json_t *body;
 	int64_t seq;
 	int rc;
 
@@ -383,11 +395,7 @@ static int account_close_once(struct registry_ctx *c, const char *id, struct c2c
 	if ((rc = store_exec_args(c->st, "UPDATE registry_accounts SET \"status\" = 'closed', \"closed_seq\" = ?"
 					 " WHERE \"id\" = ?", STORE_ARGS(store_int(seq), store_text(id)), err)))
 		return rc;
-	body = op_body("close");
-	json_object_set_new(body, "account", json_string(id));
-	rc = registry_journal_append(c, "close", body, NULL, err);
-	json_decref(body);
-	return rc;
+	return journal_one(c, "close", "account", id, err);
 }
 
 /* ------------------------------------------------------------------ issue */
@@ -600,7 +608,6 @@ out:
 static int authorize_once(struct registry_ctx *c, const char *issuance, struct c2c_err *err)
 {
 	struct store_stmt *s;
-	json_t *body;
 	int rc, auth = -1;
 
 	if ((rc = store_prepare(c->st, "SELECT \"authorized\" FROM registry_issuances WHERE \"id\" = ?", &s, err)))
@@ -616,11 +623,7 @@ static int authorize_once(struct registry_ctx *c, const char *issuance, struct c
 	if ((rc = store_exec_args(c->st, "UPDATE registry_issuances SET \"authorized\" = 1 WHERE \"id\" = ?",
 				  STORE_ARGS(store_text(issuance)), err)))
 		return rc;
-	body = op_body("authorize");
-	json_object_set_new(body, "issuance", json_string(issuance));
-	rc = registry_journal_append(c, "authorize", body, NULL, err);
-	json_decref(body);
-	return rc;
+	return journal_one(c, "authorize", "issuance", issuance, err);
 }
 
 /* ----------------------------------------- transfer, cancel and retire */
