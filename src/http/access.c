@@ -41,7 +41,7 @@ int http_access(struct http_request *rq, struct c2c_err *err)
 {
 	const struct http_credentials *cr = rq->cred;
 	const char *roles = rq->route->roles;
-	struct store *st;
+	struct store *st = rq->st;
 	struct c2c_err aerr;
 	int public_route = !strcmp(roles, "public"), rc, by_token = 0;
 
@@ -57,8 +57,6 @@ int http_access(struct http_request *rq, struct c2c_err *err)
 				  "(c2c user token add)");
 		return C2C_EAUTH;
 	}
-	if ((rc = http_request_store(rq, &st, err)))
-		return rc;
 	c2c_err_clear(&aerr);
 	if (cr->bearer) {
 		rc = auth_token_check(st, cr->bearer, &rq->user, &aerr);

@@ -24,14 +24,11 @@ int http_get_readiness_questions(struct http_request *rq, json_t **out, struct c
  * name the item at fault. */
 int http_post_readiness_score(struct http_request *rq, json_t **out, struct c2c_err *err)
 {
-	struct store *st;
 	char *text;
 	int rc;
-	if ((rc = http_request_store(rq, &st, err)))
-		return rc;
 	if (!(text = json_dumps(rq->body, JSON_COMPACT)))
 		return c2c_err_set(err, C2C_ENOMEM, "out of memory");
-	rc = programme_readiness_score(st, text, strlen(text), "request body", out, err);
+	rc = programme_readiness_score(rq->st, text, strlen(text), "request body", out, err);
 	free(text);
 	return rc;
 }
@@ -39,23 +36,15 @@ int http_post_readiness_score(struct http_request *rq, json_t **out, struct c2c_
 int http_get_match(struct http_request *rq, json_t **out, struct c2c_err *err)
 {
 	struct programme_need n = {0};
-	struct store *st;
-	int rc;
-	if ((rc = http_request_store(rq, &st, err)))
-		return rc;
 	n.country = http_param_str(rq, "country");
 	n.sector = http_param_str(rq, "sector");
 	n.keywords = http_param_str(rq, "tech");
 	n.size = http_param_str(rq, "size");
 	n.limit = (size_t)http_param_int(rq, "limit", 0);
-	return programme_match(st, &n, out, err);
+	return programme_match(rq->st, &n, out, err);
 }
 
 int http_get_match_evaluation(struct http_request *rq, json_t **out, struct c2c_err *err)
 {
-	struct store *st;
-	int rc;
-	if ((rc = http_request_store(rq, &st, err)))
-		return rc;
-	return programme_match_evaluate(st, out, err);
+	return programme_match_evaluate(rq->st, out, err);
 }

@@ -133,14 +133,14 @@ static int patch_tx(struct store *st, void *ctx, struct c2c_err *err)
 int http_patch_table(struct http_request *rq, json_t **out, struct c2c_err *err)
 {
 	const struct atlas_table *t = rq->table;
-	struct store *st;
+	struct store *st = rq->st;
 	int rc;
 
 	if (t->ncols > 64)
 		return c2c_err_set(err, C2C_EINTERNAL, "%s has more than 64 columns", t->name);
 	if (!json_object_size(rq->body))
 		return c2c_err_set(err, C2C_EUSAGE, "request body: name at least one column to change");
-	if ((rc = http_request_store(rq, &st, err)) || (rc = store_tx(st, NULL, patch_tx, rq, err)))
+	if ((rc = store_tx(st, NULL, patch_tx, rq, err)))
 		return rc;
 	return read_row(st, t, rq->id, out, err);
 }

@@ -46,27 +46,22 @@ static int audit_tx(struct store *st, void *ctx, struct c2c_err *err)
 int http_audit_append(struct http_request *rq, const char *path, struct c2c_err *err)
 {
 	struct audit_row a = {rq, path, NULL};
-	struct store *st;
 	char at[32];
-	int rc;
 
 	date_now_iso(at, sizeof(at), 1);
 	a.at = at;
-	if ((rc = http_request_store(rq, &st, err)))
-		return rc;
-	return store_tx(st, "http_audit", audit_tx, &a, err);
+	return store_tx(rq->st, "http_audit", audit_tx, &a, err);
 }
 
 int http_get_audit(struct http_request *rq, json_t **out, struct c2c_err *err)
 {
 	struct store_stmt *s;
-	struct store *st;
 	json_t *arr;
 	int rc;
 
-	if ((rc = http_request_store(rq, &st, err)) ||
-	    (rc = store_prepare(st, "SELECT \"seq\", \"at\", \"user_name\", \"role\", \"method\", \"path\", \"client\""
-				    " FROM http_audit ORDER BY \"seq\"", &s, err)))
+	if ((rc = store_prepare(rq->st,
+				"SELECT \"seq\", \"at\", \"user_name\", \"role\", \"method\", \"path\", \"client\""
+				" FROM http_audit ORDER BY \"seq\"", &s, err)))
 		return rc;
 	arr = json_array();
 	while ((rc = store_step(s, err)) == 1)

@@ -15,48 +15,28 @@
 
 int http_get_city_inventories(struct http_request *rq, json_t **out, struct c2c_err *err)
 {
-	struct store *st;
-	int rc;
-	if ((rc = http_request_store(rq, &st, err)))
-		return rc;
-	return city_inventories(st, out, err);
+	return city_inventories(rq->st, out, err);
 }
 
 int http_get_city_indicators(struct http_request *rq, json_t **out, struct c2c_err *err)
 {
-	struct store *st;
-	int rc;
-	if ((rc = http_request_store(rq, &st, err)))
-		return rc;
-	return city_indicators(st, http_param_str(rq, "framework"), out, err);
+	return city_indicators(rq->st, http_param_str(rq, "framework"), out, err);
 }
 
 int http_get_city_frameworks(struct http_request *rq, json_t **out, struct c2c_err *err)
 {
-	struct store *st;
-	int rc;
-	if ((rc = http_request_store(rq, &st, err)))
-		return rc;
-	return city_frameworks(st, out, err);
+	return city_frameworks(rq->st, out, err);
 }
 
 int http_get_city_observations(struct http_request *rq, json_t **out, struct c2c_err *err)
 {
-	struct store *st;
-	int rc;
-	if ((rc = http_request_store(rq, &st, err)))
-		return rc;
-	return city_observations(st, http_param_str(rq, "place"), out, err);
+	return city_observations(rq->st, http_param_str(rq, "place"), out, err);
 }
 
 int http_get_city_evaluation(struct http_request *rq, json_t **out, struct c2c_err *err)
 {
-	struct store *st;
-	int rc;
 	const char *fw = http_param_str(rq, "framework");
-	if ((rc = http_request_store(rq, &st, err)))
-		return rc;
-	return city_evaluate(st, http_param_str(rq, "place"), fw ? fw : "tianjin-eco-city",
+	return city_evaluate(rq->st, http_param_str(rq, "place"), fw ? fw : "tianjin-eco-city",
 			     (int)http_param_int(rq, "year", 0), out, err);
 }
 
@@ -67,13 +47,12 @@ int http_post_city_observation(struct http_request *rq, json_t **out, struct c2c
 	const char *place = http_body_str(rq, "place");
 	json_t *value = json_object_get(rq->body, "value");
 	int year = (int)http_body_int(rq, "year", 0);
-	struct store *st;
 	int rc;
 
 	if (!json_is_number(value))
 		return c2c_err_set(err, C2C_EUSAGE, "request body: field 'value' must be a number");
-	if ((rc = http_require_scope(rq, "place", place, err)) || (rc = http_request_store(rq, &st, err)) ||
-	    (rc = city_observe(st, place, http_body_str(rq, "measure"), year, json_number_value(value),
+	if ((rc = http_require_scope(rq, "place", place, err)) ||
+	    (rc = city_observe(rq->st, place, http_body_str(rq, "measure"), year, json_number_value(value),
 			       http_body_str(rq, "source"), err)))
 		return rc;
 	/* the CLI's `city indicators observe --format json` */
@@ -84,24 +63,17 @@ int http_post_city_observation(struct http_request *rq, json_t **out, struct c2c
 
 int http_get_city_scenarios(struct http_request *rq, json_t **out, struct c2c_err *err)
 {
-	struct store *st;
-	int rc;
-	if ((rc = http_request_store(rq, &st, err)))
-		return rc;
-	return city_scenarios(st, out, err);
+	return city_scenarios(rq->st, out, err);
 }
 
 int http_get_city_inventory(struct http_request *rq, json_t **out, struct c2c_err *err)
 {
 	struct city_inventory *inv;
-	struct store *st;
 	int rc;
-	if ((rc = http_request_store(rq, &st, err)))
-		return rc;
 	/* a whole inventory is some 100 kB: not for the worker's stack */
 	if (!(inv = malloc(sizeof(*inv))))
 		return c2c_err_set(err, C2C_ENOMEM, "out of memory");
-	if (!(rc = city_inventory_load(st, http_param_str(rq, "place"), (int)http_param_int(rq, "year", 0), inv,
+	if (!(rc = city_inventory_load(rq->st, http_param_str(rq, "place"), (int)http_param_int(rq, "year", 0), inv,
 				       err)))
 		*out = city_inventory_json(inv);
 	free(inv);
@@ -112,13 +84,10 @@ int http_get_city_inventory(struct http_request *rq, json_t **out, struct c2c_er
  * heap, as the CLI keeps it. */
 static int scenario_get(struct http_request *rq, struct scn_model **m, json_t **doc, struct c2c_err *err)
 {
-	struct store *st;
 	int rc;
-	if ((rc = http_request_store(rq, &st, err)))
-		return rc;
 	if (!(*m = malloc(sizeof(**m))))
 		return c2c_err_set(err, C2C_ENOMEM, "out of memory");
-	if ((rc = city_scenario_get(st, rq->id, *m, doc, err))) {
+	if ((rc = city_scenario_get(rq->st, rq->id, *m, doc, err))) {
 		free(*m);
 		*m = NULL;
 	}

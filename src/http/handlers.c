@@ -15,13 +15,9 @@
 
 int http_get_healthz(struct http_request *rq, json_t **out, struct c2c_err *err)
 {
-	struct store *st;
-	int rc;
 
 	/* "up" means able to answer: the thread's database opens and reads */
-	if ((rc = http_request_store(rq, &st, err)))
-		return rc;
-	if (store_query_int(st, "SELECT 1", err) != 1)
+	if (store_query_int(rq->st, "SELECT 1", err) != 1)
 		return err->code ? err->code : c2c_err_set(err, C2C_EDB, "the database does not answer");
 	*out = json_pack("{s:s, s:s}", "status", "ok", "version", C2C_VERSION);
 	return *out ? 0 : c2c_err_set(err, C2C_ENOMEM, "out of memory");
@@ -37,24 +33,18 @@ int http_get_openapi(struct http_request *rq, json_t **out, struct c2c_err *err)
 int http_get_partnerships(struct http_request *rq, json_t **out, struct c2c_err *err)
 {
 	struct atlas_partnership_filter f = {0};
-	struct store *st;
-	int rc;
 
 	f.country = http_param_str(rq, "country");
 	f.body = http_param_str(rq, "body");
 	f.partner = http_param_str(rq, "partner");
 	f.fy = (int)http_param_int(rq, "fy", 0);
-	if ((rc = http_request_store(rq, &st, err)))
-		return rc;
-	return atlas_partnerships(st, &f, out, err);
+	return atlas_partnerships(rq->st, &f, out, err);
 }
 
 int http_get_table(struct http_request *rq, json_t **out, struct c2c_err *err)
 {
 	const char *filters[2 * HTTP_MAX_PARAMS + 1];
 	size_t nf = 0;
-	struct store *st;
-	int rc;
 
 	/* router.c let through only the table's filter columns and limit/offset */
 	for (size_t i = 0; i < rq->nparams; i++) {
@@ -65,9 +55,7 @@ int http_get_table(struct http_request *rq, json_t **out, struct c2c_err *err)
 		filters[nf++] = rq->value[i];
 	}
 	filters[nf] = NULL;
-	if ((rc = http_request_store(rq, &st, err)))
-		return rc;
-	return atlas_list(st, rq->table, filters, out, err);
+	return atlas_list(rq->st, rq->table, filters, out, err);
 }
 
 int http_get_tables(struct http_request *rq, json_t **out, struct c2c_err *err)
@@ -79,63 +67,39 @@ int http_get_tables(struct http_request *rq, json_t **out, struct c2c_err *err)
 
 int http_get_search(struct http_request *rq, json_t **out, struct c2c_err *err)
 {
-	struct store *st;
-	int rc;
 
-	if ((rc = http_request_store(rq, &st, err)))
-		return rc;
-	return atlas_search(st, http_param_str(rq, "q"), (size_t)http_param_int(rq, "limit", 50),
+	return atlas_search(rq->st, http_param_str(rq, "q"), (size_t)http_param_int(rq, "limit", 50),
 			    out, err);
 }
 
 int http_get_stats(struct http_request *rq, json_t **out, struct c2c_err *err)
 {
 	long long from = http_param_int(rq, "from", 0), to = http_param_int(rq, "to", 0);
-	struct store *st;
-	int rc;
 
 	if (from && to && from > to)
 		return c2c_err_set(err, C2C_EUSAGE, "stats: from %lld is after to %lld", from, to);
-	if ((rc = http_request_store(rq, &st, err)))
-		return rc;
-	return atlas_stats(st, (int)from, (int)to, out, err);
+	return atlas_stats(rq->st, (int)from, (int)to, out, err);
 }
 
 /* The registry's reads: public, as the JCM registries publish holdings. */
 int http_get_registry_accounts(struct http_request *rq, json_t **out, struct c2c_err *err)
 {
-	struct store *st;
-	int rc;
-	if ((rc = http_request_store(rq, &st, err)))
-		return rc;
-	return registry_accounts(st, http_param_str(rq, "country"), out, err);
+	return registry_accounts(rq->st, http_param_str(rq, "country"), out, err);
 }
 
 int http_get_registry_blocks(struct http_request *rq, json_t **out, struct c2c_err *err)
 {
-	struct store *st;
-	int rc;
-	if ((rc = http_request_store(rq, &st, err)))
-		return rc;
-	return registry_blocks(st, http_param_str(rq, "account"), out, err);
+	return registry_blocks(rq->st, http_param_str(rq, "account"), out, err);
 }
 
 int http_get_registry_balance(struct http_request *rq, json_t **out, struct c2c_err *err)
 {
-	struct store *st;
-	int rc;
-	if ((rc = http_request_store(rq, &st, err)))
-		return rc;
-	return registry_balance(st, http_param_str(rq, "account"), out, err);
+	return registry_balance(rq->st, http_param_str(rq, "account"), out, err);
 }
 
 int http_get_registry_ca_report(struct http_request *rq, json_t **out, struct c2c_err *err)
 {
-	struct store *st;
-	int rc;
-	if ((rc = http_request_store(rq, &st, err)))
-		return rc;
-	return registry_ca_report(st, http_param_str(rq, "country"), (int)http_param_int(rq, "year", 0),
+	return registry_ca_report(rq->st, http_param_str(rq, "country"), (int)http_param_int(rq, "year", 0),
 				  out, err);
 }
 
@@ -143,12 +107,9 @@ int http_get_registry_verify(struct http_request *rq, json_t **out, struct c2c_e
 {
 	struct registry_verify_report rep;
 	struct c2c_err verr;
-	struct store *st;
 	int rc;
-	if ((rc = http_request_store(rq, &st, err)))
-		return rc;
 	/* A failed proof is an answer, not an error: 200 with ok=false. */
-	rc = registry_verify(st, &rep, &verr);
+	rc = registry_verify(rq->st, &rep, &verr);
 	if (rc && rc != C2C_ECONFLICT)
 		return c2c_err_set(err, rc, "%s", verr.msg);
 	*out = registry_verify_json(&rep, rc, &verr);

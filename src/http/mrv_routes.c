@@ -37,11 +37,7 @@ int http_get_mrv_methodology(struct http_request *rq, json_t **out, struct c2c_e
 
 int http_get_mrv_projects(struct http_request *rq, json_t **out, struct c2c_err *err)
 {
-	struct store *st;
-	int rc;
-	if ((rc = http_request_store(rq, &st, err)))
-		return rc;
-	return mrv_projects(st, out, err);
+	return mrv_projects(rq->st, out, err);
 }
 
 /* Where the monitoring file lies on the server's disk is for those who
@@ -55,12 +51,10 @@ static void hide_path(const struct http_request *rq, json_t *report)
 
 int http_get_mrv_reports(struct http_request *rq, json_t **out, struct c2c_err *err)
 {
-	struct store *st;
 	json_t *r;
 	size_t i;
 	int rc;
-	if ((rc = http_request_store(rq, &st, err)) ||
-	    (rc = mrv_reports(st, http_param_str(rq, "project"), out, err)))
+	if ((rc = mrv_reports(rq->st, http_param_str(rq, "project"), out, err)))
 		return rc;
 	json_array_foreach(*out, i, r)
 		hide_path(rq, r);
@@ -81,11 +75,9 @@ static int report_id(const struct http_request *rq, int64_t *id, struct c2c_err 
 
 int http_get_mrv_report(struct http_request *rq, json_t **out, struct c2c_err *err)
 {
-	struct store *st;
 	int64_t id;
 	int rc;
-	if ((rc = report_id(rq, &id, err)) || (rc = http_request_store(rq, &st, err)) ||
-	    (rc = mrv_report_get(st, id, out, err)))
+	if ((rc = report_id(rq, &id, err)) || (rc = mrv_report_get(rq->st, id, out, err)))
 		return rc;
 	hide_path(rq, *out);
 	return 0;
@@ -95,19 +87,12 @@ int http_get_mrv_report(struct http_request *rq, json_t **out, struct c2c_err *e
  * GET /api/v1/mrv/reports/{id} (and `c2c mrv report show`) gives it. */
 int http_post_mrv_verification(struct http_request *rq, json_t **out, struct c2c_err *err)
 {
-	const char *decision = http_body_str(rq, "decision");
-	struct store *st;
+	struct store *st = rq->st;
 	int64_t id;
 	int rc, approve;
 
-	if (!strcmp(decision, "approve"))
-		approve = 1;
-	else if (!strcmp(decision, "reject"))
-		approve = 0;
-	else
-		return c2c_err_set(err, C2C_EUSAGE, "request body: decision must be approve or reject, not '%.32s'",
-				   decision);
-	if ((rc = report_id(rq, &id, err)) || (rc = http_request_store(rq, &st, err)) ||
+	if ((rc = http_body_choice(rq, "decision", "approve", "reject", &approve, err)) ||
+	    (rc = report_id(rq, &id, err)) ||
 	    (rc = mrv_report_verify(st, id, approve, http_body_str(rq, "comment"), rq->user.name, NULL,
 				    NULL, err)))
 		return rc;

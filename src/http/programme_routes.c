@@ -17,30 +17,18 @@
 
 int http_get_calls(struct http_request *rq, json_t **out, struct c2c_err *err)
 {
-	struct store *st;
-	int rc;
-	if ((rc = http_request_store(rq, &st, err)))
-		return rc;
-	return programme_calls(st, NULL, out, err);
+	return programme_calls(rq->st, NULL, out, err);
 }
 
 int http_get_proposals(struct http_request *rq, json_t **out, struct c2c_err *err)
 {
-	struct store *st;
-	int rc;
-	if ((rc = http_request_store(rq, &st, err)))
-		return rc;
-	return programme_proposals(st, http_param_str(rq, "call"), http_param_str(rq, "status"), NULL,
+	return programme_proposals(rq->st, http_param_str(rq, "call"), http_param_str(rq, "status"), NULL,
 				   out, err);
 }
 
 int http_get_call_rank(struct http_request *rq, json_t **out, struct c2c_err *err)
 {
-	struct store *st;
-	int rc;
-	if ((rc = http_request_store(rq, &st, err)))
-		return rc;
-	return programme_rank(st, rq->id, out, err);
+	return programme_rank(rq->st, rq->id, out, err);
 }
 
 /* Today, UTC, as YYYY-MM-DD: the day a proposal or a decision is made. */
@@ -56,7 +44,6 @@ int http_post_proposal(struct http_request *rq, json_t **out, struct c2c_err *er
 {
 	struct programme_proposal_spec p;
 	char id[96], day[11];
-	struct store *st;
 	int rc;
 
 	memset(&p, 0, sizeof(p));
@@ -80,8 +67,8 @@ int http_post_proposal(struct http_request *rq, json_t **out, struct c2c_err *er
 	p.local_members = http_body_str(rq, "local_members");
 	if (!p.body)
 		return c2c_err_set(err, C2C_EUSAGE, "request body: field 'body' is required");
-	if ((rc = http_require_scope(rq, "place", p.body, err)) || (rc = http_request_store(rq, &st, err)) ||
-	    (rc = programme_proposal_submit(st, &p, id, sizeof(id), err)))
+	if ((rc = http_require_scope(rq, "place", p.body, err)) ||
+	    (rc = programme_proposal_submit(rq->st, &p, id, sizeof(id), err)))
 		return rc;
 	*out = json_pack("{s:s, s:s, s:s}", "id", id, "call", p.call_id, "submitted_on", p.submitted_on);
 	return *out ? 0 : c2c_err_set(err, C2C_ENOMEM, "out of memory");
@@ -91,28 +78,23 @@ int http_post_proposal(struct http_request *rq, json_t **out, struct c2c_err *er
 int http_post_score(struct http_request *rq, json_t **out, struct c2c_err *err)
 {
 	struct programme_point pts[32];
-	json_t *points = json_object_get(rq->body, "points"), *v;
 	const char *proposal = http_body_str(rq, "proposal"), *reviewer = http_body_str(rq, "reviewer"), *k;
-	struct store *st;
+	json_t *points, *v;
 	size_t n = 0;
 	int rc;
 
-	if (!json_is_object(points) || !json_object_size(points))
-		return c2c_err_set(err, C2C_EUSAGE, "request body: field 'points' must be an object "
-						    "{\"CRITERION\": POINTS, ...}");
-	if (json_object_size(points) > sizeof(pts) / sizeof(pts[0]))
-		return c2c_err_set(err, C2C_EUSAGE, "request body: 'points' names more than %zu criteria",
-				   sizeof(pts) / sizeof(pts[0]));
+	if ((rc = http_body_map(rq, "points", sizeof(pts) / sizeof(pts[0]), "{\"CRITERION\": POINTS, ...}", &points,
+				err)))
+		return rc;
 	json_object_foreach(points, k, v) {
 		if (!json_is_integer(v) || json_integer_value(v) < 0 || json_integer_value(v) > 1000)
-			return c2c_err_set(err, C2C_EUSAGE, "request body: points.%s must be a whole number from 0 to 1000",
+			return c2c_err_at(err, C2C_EUSAGE, "points", "request body: points.%s must be a whole number from 0 to 1000",
 					   k);
 		pts[n].criterion = k;
 		pts[n].points = (int)json_integer_value(v);
 		n++;
 	}
-	if ((rc = http_request_store(rq, &st, err)) ||
-	    (rc = programme_score(st, proposal, reviewer, pts, n, http_body_int(rq, "replace", 0) != 0, err)))
+	if ((rc = programme_score(rq->st, proposal, reviewer, pts, n, http_body_int(rq, "replace", 0) != 0, err)))
 		return rc;
 	*out = json_pack("{s:s, s:s, s:i}", "proposal", proposal, "reviewer", reviewer, "criteria", (int)n);
 	return *out ? 0 : c2c_err_set(err, C2C_ENOMEM, "out of memory");
@@ -121,40 +103,24 @@ int http_post_score(struct http_request *rq, json_t **out, struct c2c_err *err)
 /* {"proposal", "decision": "select"|"reject", "reason", "on"} */
 int http_post_decision(struct http_request *rq, json_t **out, struct c2c_err *err)
 {
-	const char *decision = http_body_str(rq, "decision"), *on = http_body_str(rq, "on");
-	struct store *st;
+	const char *on = http_body_str(rq, "on");
 	char day[11];
 	int rc, select;
 
-	if (!strcmp(decision, "select"))
-		select = 1;
-	else if (!strcmp(decision, "reject"))
-		select = 0;
-	else
-		return c2c_err_set(err, C2C_EUSAGE, "request body: decision must be select or reject, not '%.32s'",
-				   decision);
-	today(day);
-	if ((rc = http_request_store(rq, &st, err)))
+	if ((rc = http_body_choice(rq, "decision", "select", "reject", &select, err)))
 		return rc;
-	return programme_decide(st, http_body_str(rq, "proposal"), select, http_body_str(rq, "reason"),
+	today(day);
+	return programme_decide(rq->st, http_body_str(rq, "proposal"), select, http_body_str(rq, "reason"),
 				on ? on : day, out, err);
 }
 
 int http_get_domino_edges(struct http_request *rq, json_t **out, struct c2c_err *err)
 {
-	struct store *st;
-	int rc;
-	if ((rc = http_request_store(rq, &st, err)))
-		return rc;
-	return programme_domino_edges(st, http_param_str(rq, "case_id"), http_param_str(rq, "from_place_id"),
+	return programme_domino_edges(rq->st, http_param_str(rq, "case_id"), http_param_str(rq, "from_place_id"),
 				      http_param_str(rq, "to_country"), http_param_str(rq, "channel"), out, err);
 }
 
 int http_get_domino_chains(struct http_request *rq, json_t **out, struct c2c_err *err)
 {
-	struct store *st;
-	int rc;
-	if ((rc = http_request_store(rq, &st, err)))
-		return rc;
-	return programme_domino_chains(st, http_param_str(rq, "from"), out, err);
+	return programme_domino_chains(rq->st, http_param_str(rq, "from"), out, err);
 }

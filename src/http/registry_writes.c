@@ -71,11 +71,11 @@ static int journal_entry(struct registry_ctx *c, json_t **out, struct c2c_err *e
 				      (long long)c->last_seq);
 }
 
-static int ctx_for(struct http_request *rq, struct registry_ctx *c, struct c2c_err *err)
+static void ctx_for(struct http_request *rq, struct registry_ctx *c)
 {
 	memset(c, 0, sizeof(*c));
 	c->user = rq->user.name;
-	return http_request_store(rq, &c->st, err);
+	c->st = rq->st;
 }
 
 int http_post_registry_account_open(struct http_request *rq, json_t **out, struct c2c_err *err)
@@ -84,7 +84,8 @@ int http_post_registry_account_open(struct http_request *rq, json_t **out, struc
 	struct registry_ctx c;
 	int rc;
 
-	if ((rc = ctx_for(rq, &c, err)) || (rc = http_require_scope(rq, "country", country, err)) ||
+	ctx_for(rq, &c);
+	if ((rc = http_require_scope(rq, "country", country, err)) ||
 	    (rc = registry_account_open(&c, http_body_str(rq, "id"), country,
 					http_body_str(rq, "kind"), http_body_str(rq, "holder"), err)))
 		return rc;
@@ -96,7 +97,8 @@ int http_post_registry_account_close(struct http_request *rq, json_t **out, stru
 	struct registry_ctx c;
 	int rc;
 
-	if ((rc = ctx_for(rq, &c, err)) || (rc = may_use_account(rq, c.st, http_body_str(rq, "id"), err)) ||
+	ctx_for(rq, &c);
+	if ((rc = may_use_account(rq, c.st, http_body_str(rq, "id"), err)) ||
 	    (rc = registry_account_close(&c, http_body_str(rq, "id"), err)))
 		return rc;
 	return journal_entry(&c, out, err);
@@ -117,8 +119,7 @@ int http_post_registry_issue(struct http_request *rq, json_t **out, struct c2c_e
 	int rc;
 
 	memset(&r, 0, sizeof(r));
-	if ((rc = ctx_for(rq, &c, err)))
-		return rc;
+	ctx_for(rq, &c);
 	if (json_object_get(rq->body, "report")) {
 		/* an approved report gives project, period and verified ER, as
 		 * `c2c registry issue --report ID`: the same one call */
@@ -156,35 +157,32 @@ int http_post_registry_issue(struct http_request *rq, json_t **out, struct c2c_e
 int http_post_registry_allocate(struct http_request *rq, json_t **out, struct c2c_err *err)
 {
 	const char *issuance = http_body_str(rq, "issuance"), *acc;
-	json_t *shares = json_object_get(rq->body, "shares"), *v;
 	struct registry_share s[64];
 	struct registry_ctx c;
+	json_t *shares, *v;
 	char cc[3];
 	size_t n = 0;
 	int rc;
 
-	if (!json_is_object(shares) || !json_object_size(shares))
-		return c2c_err_set(err, C2C_EUSAGE, "request body: field 'shares' must be an object "
-						    "{\"ACCOUNT\": PERCENT, ...} with at least one account");
-	if (json_object_size(shares) > sizeof(s) / sizeof(s[0]))
-		return c2c_err_set(err, C2C_EUSAGE, "request body: 'shares' names more than %zu accounts",
-				   sizeof(s) / sizeof(s[0]));
+	if ((rc = http_body_map(rq, "shares", sizeof(s) / sizeof(s[0]), "{\"ACCOUNT\": PERCENT, ...}", &shares, err)))
+		return rc;
 	json_object_foreach(shares, acc, v) {
 		double pct = json_number_value(v);
 		char text[32];
 		if (!json_is_number(v) || pct <= 0 || pct > 100)
-			return c2c_err_set(err, C2C_EUSAGE, "request body: shares.%s must be a percentage above 0 and at most 100",
+			return c2c_err_at(err, C2C_EUSAGE, "shares", "request body: shares.%s must be a percentage above 0 and at most 100",
 					   acc);
 		/* the number as its shortest text ("12.5"), read as the CLI's
 		 * ACCOUNT=PERCENT is: at most two decimals */
 		atlas_real_text(pct, text, sizeof(text));
 		s[n].account = acc;
 		if ((s[n].hundredths = registry_parse_share(text)) < 0)
-			return c2c_err_set(err, C2C_EUSAGE, "request body: shares.%s has more than two decimals",
+			return c2c_err_at(err, C2C_EUSAGE, "shares", "request body: shares.%s has more than two decimals",
 					   acc);
 		n++;
 	}
-	if ((rc = ctx_for(rq, &c, err)) || (rc = issuance_host(c.st, issuance, cc, err)) ||
+	ctx_for(rq, &c);
+	if ((rc = issuance_host(c.st, issuance, cc, err)) ||
 	    (rc = http_require_scope(rq, "country", cc, err)) ||
 	    (rc = registry_allocate(&c, issuance, s, n, err)))
 		return rc;
@@ -198,7 +196,8 @@ int http_post_registry_authorize(struct http_request *rq, json_t **out, struct c
 	char cc[3];
 	int rc;
 
-	if ((rc = ctx_for(rq, &c, err)) || (rc = issuance_host(c.st, issuance, cc, err)) ||
+	ctx_for(rq, &c);
+	if ((rc = issuance_host(c.st, issuance, cc, err)) ||
 	    (rc = http_require_scope(rq, "country", cc, err)) ||
 	    (rc = registry_authorize(&c, issuance, err)))
 		return rc;
@@ -211,7 +210,8 @@ int http_post_registry_transfer(struct http_request *rq, json_t **out, struct c2
 	struct registry_ctx c;
 	int rc;
 
-	if ((rc = ctx_for(rq, &c, err)) || (rc = may_use_account(rq, c.st, from, err)) ||
+	ctx_for(rq, &c);
+	if ((rc = may_use_account(rq, c.st, from, err)) ||
 	    (rc = registry_transfer(&c, from, http_body_str(rq, "to"), http_body_int(rq, "quantity", 0),
 				    err)))
 		return rc;
@@ -224,7 +224,8 @@ int http_post_registry_cancel(struct http_request *rq, json_t **out, struct c2c_
 	struct registry_ctx c;
 	int rc;
 
-	if ((rc = ctx_for(rq, &c, err)) || (rc = may_use_account(rq, c.st, account, err)) ||
+	ctx_for(rq, &c);
+	if ((rc = may_use_account(rq, c.st, account, err)) ||
 	    (rc = registry_cancel(&c, account, http_body_int(rq, "quantity", 0), err)))
 		return rc;
 	return journal_entry(&c, out, err);
@@ -236,7 +237,8 @@ int http_post_registry_retire(struct http_request *rq, json_t **out, struct c2c_
 	struct registry_ctx c;
 	int rc;
 
-	if ((rc = ctx_for(rq, &c, err)) || (rc = may_use_account(rq, c.st, account, err)) ||
+	ctx_for(rq, &c);
+	if ((rc = may_use_account(rq, c.st, account, err)) ||
 	    (rc = registry_retire(&c, account, http_body_int(rq, "quantity", 0),
 				  http_body_str(rq, "purpose"), http_body_str(rq, "beneficiary"), err)))
 		return rc;

@@ -210,19 +210,38 @@ long long http_body_int(const struct http_request *rq, const char *name, long lo
 	return json_is_integer(v) ? (long long)json_integer_value(v) : dflt;
 }
 
+int http_body_choice(const struct http_request *rq, const char *name, const char *yes, const char *no,
+		     int *choice, struct c2c_err *err)
+{
+	const char *v = http_body_str(rq, name);
+	if (v && !strcmp(v, yes))
+		*choice = 1;
+	else if (v && !strcmp(v, no))
+		*choice = 0;
+	else
+		return c2c_err_at(err, C2C_EUSAGE, name, "request body: %s must be %s or %s, not '%.32s'", name,
+				  yes, no, v ? v : "");
+	return 0;
+}
+
+int http_body_map(const struct http_request *rq, const char *name, size_t most, const char *shape,
+		  json_t **map, struct c2c_err *err)
+{
+	*map = json_object_get(rq->body, name);
+	if (!json_is_object(*map) || !json_object_size(*map))
+		return c2c_err_at(err, C2C_EUSAGE, name, "request body: field '%s' must be an object %s with at least one member",
+				  name, shape);
+	if (json_object_size(*map) > most)
+		return c2c_err_at(err, C2C_EUSAGE, name, "request body: '%s' names more than %zu", name, most);
+	return 0;
+}
+
 long long http_param_int(const struct http_request *rq, const char *name, long long dflt)
 {
 	for (size_t i = 0; i < rq->nparams; i++)
 		if (!strcmp(rq->name[i], name))
 			return rq->num[i];
 	return dflt;
-}
-
-int http_request_store(struct http_request *rq, struct store **st, struct c2c_err *err)
-{
-	if (!rq->store)
-		return c2c_err_set(err, C2C_EINTERNAL, "no database for this request");
-	return rq->store(rq->store_cls, st, err);
 }
 
 /* The spec of parameter `name` on this route, filled into *out; the table
@@ -644,8 +663,6 @@ void http_dispatch(const char *method, char *target, size_t len, const char *bod
 	rq.method = rq.route->method;
 	with_body = http_route_takes_body(rq.route);
 	rq.cred = cred;
-	rq.store = store;
-	rq.store_cls = store_cls;
 	if (body && !with_body) {
 		c2c_err_set(&err, C2C_EUSAGE, "%s %s takes no request body", rq.route->method,
 			    rq.route->path);
@@ -658,7 +675,13 @@ void http_dispatch(const char *method, char *target, size_t len, const char *bod
 		http_reply_error(out, 0, &err);
 		return;
 	}
-	if ((rc = http_access(&rq, &err)) ||
+	/* every handler, and the access check, works on this worker's
+	 * connection: opened once here, not in each handler */
+	if (!store)
+		rc = c2c_err_set(&err, C2C_EINTERNAL, "no database for this request");
+	else
+		rc = store(store_cls, &rq.st, &err);
+	if (rc || (rc = http_access(&rq, &err)) ||
 	    (query && (rc = http_query_parse(query, qlen, &rq, &err))) ||
 	    (rc = check_params(&rq, &err)) ||
 	    (with_body && (rc = check_body(&rq, body, body_len, &status, &err)))) {
@@ -672,13 +695,10 @@ void http_dispatch(const char *method, char *target, size_t len, const char *bod
 		    (!cred || (!cred->session && !cred->bearer)) && rq.route->fn != http_get_healthz &&
 		    rq.route->fn != http_get_session;
 	if (cacheable) {
-		struct store *st;
-		if (!http_request_store(&rq, &st, &err)) {
-			generation = http_cache_generation();
-			data_version = store_data_version(st);
-			if (http_cache_get(key, data_version, generation, out))
-				return;
-		}
+		generation = http_cache_generation();
+		data_version = store_data_version(rq.st);
+		if (http_cache_get(key, data_version, generation, out))
+			return;
 	}
 	if ((rc = rq.route->fn(&rq, &res, &err))) {
 		http_reply_error(out, status, &err);

@@ -110,8 +110,7 @@ struct http_request {
 	const char *name[HTTP_MAX_PARAMS];  /* decoded, in the order given */
 	const char *value[HTTP_MAX_PARAMS];
 	long long num[HTTP_MAX_PARAMS];     /* the value, for numeric parameters */
-	http_store_fn store;
-	void *store_cls;
+	struct store *st;                   /* this worker's database, opened before the handler runs */
 };
 
 /* The value of a query parameter, or NULL when absent. */
@@ -122,8 +121,16 @@ long long http_param_int(const struct http_request *rq, const char *name, long l
  * integer (`dflt` when absent). */
 const char *http_body_str(const struct http_request *rq, const char *name);
 long long http_body_int(const struct http_request *rq, const char *name, long long dflt);
-/* The database for this request. */
-int http_request_store(struct http_request *rq, struct store **st, struct c2c_err *err);
+/* A body member that names one of two words: *choice 1 for `yes`, 0 for
+ * `no`; anything else is refused naming the member (approve|reject,
+ * select|reject). */
+int http_body_choice(const struct http_request *rq, const char *name, const char *yes, const char *no,
+		     int *choice, struct c2c_err *err);
+/* A body member that is an object of at least one and at most `most`
+ * members ({"ACCOUNT": PERCENT}, {"CRITERION": POINTS}); `shape` shows it
+ * in the message. */
+int http_body_map(const struct http_request *rq, const char *name, size_t most, const char *shape,
+		  json_t **map, struct c2c_err *err);
 
 /* What the server sends: a status, a JSON body it owns (malloc'd), and the
  * few headers that depend on the route. */

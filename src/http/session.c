@@ -33,12 +33,9 @@ int http_post_session(struct http_request *rq, json_t **out, struct c2c_err *err
 {
 	char session[64], csrf[64];
 	struct auth_user u;
-	struct store *st;
 	int rc;
 
-	if ((rc = http_request_store(rq, &st, err)))
-		return rc;
-	rc = auth_login(st, http_body_str(rq, "name"), http_body_str(rq, "password"),
+	rc = auth_login(rq->st, http_body_str(rq, "name"), http_body_str(rq, "password"),
 			rq->cred && rq->cred->client ? rq->cred->client : "", session, csrf, &u, err);
 	/* a wrong name or password is "who are you?" (401), not a missing resource */
 	if (rc == C2C_ENOTFOUND)
@@ -56,14 +53,12 @@ int http_post_session(struct http_request *rq, json_t **out, struct c2c_err *err
 int http_delete_session(struct http_request *rq, json_t **out, struct c2c_err *err)
 {
 	struct auth_user pub;
-	struct store *st;
 	int rc;
 
 	if (!rq->cred || !rq->cred->session || rq->cred->bearer)
 		return c2c_err_set(err, C2C_EUSAGE, "DELETE /api/v1/session ends a log-in session; "
 						    "an API token has none (c2c user token revoke)");
-	if ((rc = http_request_store(rq, &st, err)) ||
-	    (rc = auth_logout(st, rq->cred->session, err)))
+	if ((rc = auth_logout(rq->st, rq->cred->session, err)))
 		return rc;
 	snprintf(rq->set_cookie, sizeof(rq->set_cookie),
 		 "c2c_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0%s",
