@@ -197,6 +197,10 @@ c2c() { "$BIN" --db "$DB" "$@"; }
 	c2c score pr-c2c-2026-001 --reviewer rv-b originality=4 local-companies=4 feasibility=5 &&
 	c2c score pr-c2c-2026-002 --reviewer rv-a originality=3 local-companies=2 feasibility=3 &&
 	c2c score pr-c2c-2026-002 --reviewer rv-b originality=3 local-companies=3 feasibility=3 &&
+	# a call with a round open today: the server dates a proposal from a page
+	c2c call open --id c2c-open --fy "$(($(date +%-m) >= 4 ? $(date +%Y) : $(date +%Y) - 1))" --title-ja 今日開いている試験公募 --planned 5 \
+		--rounds "$(date -d '-7 days' +%F)..$(date -d '+30 days' +%F)" \
+		--criteria "originality:独自性:1,local-companies:地元企業の参画:1,feasibility:実現可能性:1" &&
 	for u in "toyama municipality jp-toyama-city" "ver1 verifier" "part1 participant JP-ENT-1" "off1 office" "regkh registrar KH"; do
 		set -- $u
 		echo "pass-$1-0123" | c2c user add "$1" --role "$2" ${3:+--scope "$3"} || exit 1

@@ -10,19 +10,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
+#include "core/date.h"
 
 #define int_opt cli_opt_int
 
 /* --on, else today's local date. */
 static const char *day_opt(const struct cli_args *a, char today[11])
 {
-	time_t now = time(NULL);
-	struct tm tm;
 	if (cli_opt(a, "on"))
 		return cli_opt(a, "on");
-	localtime_r(&now, &tm);
-	strftime(today, 11, "%Y-%m-%d", &tm);
+	date_today(today);
 	return today;
 }
 
@@ -98,8 +95,9 @@ static int call_show(struct cli_run *r, struct c2c_err *err)
 	json_array_foreach(json_object_get(c, "rounds"), i, x) {
 		char id2[16], t[64];
 		snprintf(id2, sizeof(id2), "%lld", (long long)json_integer_value(json_object_get(x, "round")));
-		snprintf(t, sizeof(t), "%s..%s", json_string_value(json_object_get(x, "opens_on")),
-			 json_string_value(json_object_get(x, "closes_on")));
+		snprintf(t, sizeof(t), "%s..%s (%s)", json_string_value(json_object_get(x, "opens_on")),
+			 json_string_value(json_object_get(x, "closes_on")),
+			 json_string_value(json_object_get(x, "state")));
 		json_array_append_new(out, json_pack("{s:s, s:s, s:s, s:s}", "part", "round", "id", id2, "name_ja",
 			json_is_string(json_object_get(x, "original_ja")) ?
 			json_string_value(json_object_get(x, "original_ja")) : "", "value", t));

@@ -102,6 +102,14 @@ void date_iso_utc(int64_t sec, long ms, char *buf, size_t len)
 			 tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ms % 1000);
 }
 
+void date_today(char out[11])
+{
+	time_t now = time(NULL);
+	struct tm tm;
+	localtime_r(&now, &tm);
+	strftime(out, 11, "%Y-%m-%d", &tm);
+}
+
 void date_now_iso(char *buf, size_t len, int with_ms)
 {
 	struct timespec ts;

@@ -25,5 +25,9 @@ int date_fylist_has(const char *list, int from, int to);
 void date_iso_utc(int64_t sec, long ms, char *buf, size_t len);
 /* Now, so (with_ms: to the millisecond). */
 void date_now_iso(char *buf, size_t len, int with_ms);
+/* Today as YYYY-MM-DD in the server's own time zone (TZ): the day a
+ * proposal is submitted or decided, whether by `c2c` or over HTTP, and the
+ * day against which a call's rounds are open, closed or upcoming. */
+void date_today(char out[11]);
 
 #endif

@@ -13,7 +13,7 @@
 
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
+#include "core/date.h"
 
 int http_get_calls(struct http_request *rq, json_t **out, struct c2c_err *err)
 {
@@ -31,15 +31,6 @@ int http_get_call_rank(struct http_request *rq, json_t **out, struct c2c_err *er
 	return programme_rank(rq->st, rq->id, out, err);
 }
 
-/* Today, UTC, as YYYY-MM-DD: the day a proposal or a decision is made. */
-static void today(char out[11])
-{
-	time_t now = time(NULL);
-	struct tm tm;
-	gmtime_r(&now, &tm);
-	strftime(out, 11, "%Y-%m-%d", &tm);
-}
-
 int http_post_proposal(struct http_request *rq, json_t **out, struct c2c_err *err)
 {
 	struct programme_proposal_spec p;
@@ -47,10 +38,12 @@ int http_post_proposal(struct http_request *rq, json_t **out, struct c2c_err *er
 	int rc;
 
 	memset(&p, 0, sizeof(p));
-	today(day);
+	/* the server dates a submission: a client cannot send a proposal into
+	 * a round that has closed */
+	date_today(day);
 	p.call_id = http_body_str(rq, "call");
 	p.round = (int)http_body_int(rq, "round", 0);
-	p.submitted_on = http_body_str(rq, "submitted_on") ? http_body_str(rq, "submitted_on") : day;
+	p.submitted_on = day;
 	p.body = http_body_str(rq, "body");
 	if (!p.body && rq->user.role == AUTH_MUNICIPALITY)
 		p.body = rq->user.scope; /* a municipality proposes for itself */
@@ -103,15 +96,14 @@ int http_post_score(struct http_request *rq, json_t **out, struct c2c_err *err)
 /* {"proposal", "decision": "select"|"reject", "reason", "on"} */
 int http_post_decision(struct http_request *rq, json_t **out, struct c2c_err *err)
 {
-	const char *on = http_body_str(rq, "on");
 	char day[11];
 	int rc, select;
 
 	if ((rc = http_body_choice(rq, "decision", "select", "reject", &select, err)))
 		return rc;
-	today(day);
-	return programme_decide(rq->st, http_body_str(rq, "proposal"), select, http_body_str(rq, "reason"),
-				on ? on : day, out, err);
+	date_today(day); /* the server dates a decision, as it dates a submission */
+	return programme_decide(rq->st, http_body_str(rq, "proposal"), select, http_body_str(rq, "reason"), day,
+				out, err);
 }
 
 int http_get_domino_edges(struct http_request *rq, json_t **out, struct c2c_err *err)

@@ -6,6 +6,7 @@
  * companies), theme, sector, planned outputs and a budget in whole yen.
  */
 #include "internal.h"
+#include "core/date.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -217,8 +218,9 @@ int programme_calls(struct store *st, const char *id, json_t **out, struct c2c_e
 		" (SELECT COUNT(*) FROM \"programme_proposals\" p WHERE p.\"call_id\" = c.\"id\""
 		"  AND p.\"status\" = 'selected') AS \"selected\","
 		" c.\"source\" FROM \"programme_calls\" c WHERE (? IS NULL OR c.\"id\" = ?) ORDER BY c.\"id\"";
-	json_t *calls, *c;
-	size_t i;
+	json_t *calls, *c, *r;
+	size_t i, k;
+	char today[11];
 	int rc;
 	const char *b[] = {id, id};
 
@@ -236,6 +238,16 @@ int programme_calls(struct store *st, const char *id, json_t **out, struct c2c_e
 				      " FROM \"programme_rounds\" WHERE \"call_id\" = ? ORDER BY \"round\"",
 				      cb, 1, &rounds, err)))
 			break;
+		/* where each round stands today, by the server's calendar: the
+		 * call page offers the proposal form only while one is open */
+		date_today(today);
+		json_array_foreach(rounds, k, r) {
+			const char *o = json_string_value(json_object_get(r, "opens_on")),
+				   *e = json_string_value(json_object_get(r, "closes_on"));
+			json_object_set_new(r, "state", json_string(o && strcmp(today, o) < 0 ? "upcoming"
+								    : e && strcmp(today, e) > 0 ? "closed"
+												: "open"));
+		}
 		json_object_set_new(c, "rounds", rounds);
 		if ((rc = prog_select(st, "SELECT \"id\", \"name_ja\", \"name_en\", \"weight\""
 				      " FROM \"programme_criteria\" WHERE \"call_id\" = ? ORDER BY \"seq\"",

@@ -50,8 +50,6 @@ int prog_check_text(const char *field, const char *v, int required, size_t max,
 int prog_check_id(const char *field, const char *v, struct c2c_err *err);
 /* A real calendar date YYYY-MM-DD. */
 int prog_check_day(const char *field, const char *v, struct c2c_err *err);
-/* Today's local date as YYYY-MM-DD. */
-void prog_today(char out[11]);
 /* Hundredths as text: 8333 -> "83.33". */
 void prog_x100(long long v, char *buf, size_t len);
 /* Does `hay` contain `needle`, ASCII letters compared without case? */

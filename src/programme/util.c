@@ -269,14 +269,6 @@ int prog_check_day(const char *field, const char *v, struct c2c_err *err)
 	return 0;
 }
 
-void prog_today(char out[11])
-{
-	time_t t = time(NULL);
-	struct tm tm;
-	localtime_r(&t, &tm);
-	strftime(out, 11, "%Y-%m-%d", &tm);
-}
-
 void prog_x100(long long v, char *buf, size_t len)
 {
 	snprintf(buf, len, "%s%lld.%02lld", v < 0 ? "-" : "", llabs(v) / 100, llabs(v) % 100);

@@ -5,6 +5,7 @@ Prints "ok: ..." / "FAILED: ..." lines and, last, "roles_http done".
 The users and the registry were set up by roles.sh; passwords are
 "pass-NAME-0123".
 """
+import datetime
 import hashlib
 import http.client
 import json
@@ -371,37 +372,60 @@ st, h, d = request("GET", "/api/v1/mrv/reports/1", cookie=vc)
 check("a verifier sees where the file is", st == 200 and d.get("data_path", "").endswith("pv.csv"), (st, d))
 
 # --- the programme: a municipality proposes, the office scores and decides -----------
-PROPOSAL = {"call": "c2c-2026", "submitted_on": "2026-02-10", "partner": "mv-male-city", "title_ja": "マレ市の太陽光",
+# The server dates a proposal itself, so the call must have a round open
+# today: the built-in FY2026 call's rounds closed in spring 2026.
+TODAY = datetime.date.today()
+FY = TODAY.year if TODAY.month >= 4 else TODAY.year - 1
+subprocess.run([BIN, "call", "open", "--id", "c2c-open", "--fy", str(FY), "--title-ja", "今日開いている試験公募",
+                "--planned", "5", "--rounds", "%s..%s" % (TODAY - datetime.timedelta(days=7),
+                                                          TODAY + datetime.timedelta(days=30)),
+                "--criteria", "originality:独自性:1,local-companies:地元企業の参画:1,feasibility:実現可能性:1"],
+               check=True, capture_output=True)
+st, h, d = request("GET", "/api/v1/calls")
+states = {c["id"]: [r["state"] for r in c["rounds"]] for c in d} if st == 200 else {}
+check("the open call's round is open today", states.get("c2c-open") == ["open"], (st, states))
+check("the FY2026 call's rounds are closed (as the server's calendar says)",
+      states.get("c2c-2026") == ["closed", "closed"], (st, states))
+PROPOSAL = {"call": "c2c-open", "partner": "mv-male-city", "title_ja": "マレ市の太陽光",
             "sector": "renewable_energy", "outputs": "capacity_building;jcm_equipment", "budget_jpy": "30000000",
             "lead": "公益財団法人地球環境戦略研究機関(IGES)"}
 tc, tx = login("toyama")[:2]
+before = cli_json("proposal", "list")
+st, h, d = request("POST", "/api/v1/proposals", dict(PROPOSAL, submitted_on="2026-02-10"), cookie=tc, csrf=tx)
+check("a client cannot date its proposal (400 naming submitted_on), nothing stored",
+      st == 400 and "submitted_on" in d["error"]["message"] and cli_json("proposal", "list") == before, (st, d))
+st, h, d = request("POST", "/api/v1/proposals", dict(PROPOSAL, call="c2c-2026"), cookie=tc, csrf=tx)
+check("a proposal to a call whose rounds have closed is refused, nothing stored",
+      st == 422 and "outside every round" in d["error"]["message"] and cli_json("proposal", "list") == before,
+      (st, d))
 st, h, d = request("POST", "/api/v1/proposals", PROPOSAL, cookie=tc, csrf=tx)
 check("a log-in reply carries no Allow header", "allow" not in login("office1")[3], "")
-check("municipality submits a proposal for its own body (the body defaults to it)",
-      st == 200 and d.get("id") == "pr-c2c-2026-001" and d.get("call") == "c2c-2026", (st, d))
+check("municipality submits a proposal for its own body (the body defaults to it), dated today by the server",
+      st == 200 and d.get("id") == "pr-c2c-open-001" and d.get("call") == "c2c-open"
+      and d.get("submitted_on") == TODAY.isoformat(), (st, d))
 st, h, d = request("POST", "/api/v1/proposals", dict(PROPOSAL, body="jp-yokohama-city"), cookie=tc, csrf=tx)
 check("municipality refused proposing for another body", st == 403, (st, d))
 oc, ox = sessions["office"]
 for rv, pts in (("rv-a", {"originality": 5, "local-companies": 4, "feasibility": 4}),
                 ("rv-b", {"originality": 4, "local-companies": 4, "feasibility": 5})):
-    st, h, d = request("POST", "/api/v1/scores", {"proposal": "pr-c2c-2026-001", "reviewer": rv, "points": pts},
+    st, h, d = request("POST", "/api/v1/scores", {"proposal": "pr-c2c-open-001", "reviewer": rv, "points": pts},
                        cookie=oc, csrf=ox)
     check("office records %s's score sheet" % rv, st == 200 and d.get("criteria") == 3, (st, d))
-st, h, d = request("POST", "/api/v1/scores", {"proposal": "pr-c2c-2026-001", "reviewer": "rv-a",
+st, h, d = request("POST", "/api/v1/scores", {"proposal": "pr-c2c-open-001", "reviewer": "rv-a",
                                               "points": {"originality": "forty"}}, cookie=oc, csrf=ox)
 check("a score that is not a number: 400 naming it", st == 400 and "originality" in d["error"]["message"], (st, d))
-st, h, d = request("GET", "/api/v1/calls/c2c-2026/rank", cookie=oc)
-rank_cli = cli_json("call", "rank", "c2c-2026")
+st, h, d = request("GET", "/api/v1/calls/c2c-open/rank", cookie=oc)
+rank_cli = cli_json("call", "rank", "c2c-open")
 check("the ranking over HTTP is the CLI's", st == 200 and d == rank_cli and d[0]["rank"] == 1, (st, d))
-st, h, d = request("GET", "/api/v1/calls/c2c-2026/rank")
+st, h, d = request("GET", "/api/v1/calls/c2c-open/rank")
 check("the ranking is not public (401)", st == 401, st)
-st, h, d = request("POST", "/api/v1/decisions", {"proposal": "pr-c2c-2026-001", "decision": "maybe", "reason": "x"},
+st, h, d = request("POST", "/api/v1/decisions", {"proposal": "pr-c2c-open-001", "decision": "maybe", "reason": "x"},
                    cookie=oc, csrf=ox)
 check("a decision that is neither select nor reject: 400", st == 400, (st, d))
-st, h, d = request("POST", "/api/v1/decisions", {"proposal": "pr-c2c-2026-001", "decision": "select",
-                                                 "reason": "highest score", "on": "2026-06-15"}, cookie=oc, csrf=ox)
-check("office selects it: it becomes a partnership and a project of FY2026",
-      st == 200 and d.get("fiscal_year") == 2026 and d.get("project_id"), (st, d))
+st, h, d = request("POST", "/api/v1/decisions", {"proposal": "pr-c2c-open-001", "decision": "select",
+                                                 "reason": "highest score"}, cookie=oc, csrf=ox)
+check("office selects it: it becomes a partnership and a project of the call's fiscal year",
+      st == 200 and d.get("fiscal_year") == FY and d.get("project_id"), (st, d))
 proj = [p for p in cli_json("projects") if p["id"] == (d.get("project_id") if isinstance(d, dict) else None)]
 check("the selected project is in the atlas with Toyama as its body",
       proj and proj[0].get("body_id") == "jp-toyama-city", proj)

@@ -36,12 +36,20 @@ export async function callPage(page, id) {
   page.append(h('h1', { class: 'detail-h' }, name(str(c.title_ja), str(c.title_en))),
     h('p', { class: 'kind' }, `${fyLabel(c.fiscal_year)} · ${t('call_planned')}: ${fmt(c.planned_selections)}`),
     h('h2', {}, t('call_rounds')),
-    h('ul', { class: 'rounds' }, (c.rounds || []).map((r) => h('li', {}, `${tf('call_round', { n: r.round })}: ${r.opens_on} – ${r.closes_on}`))),
+    h('ul', { class: 'rounds' }, (c.rounds || []).map((r) => h('li', { 'data-state': r.state },
+      `${tf('call_round', { n: r.round })}: ${r.opens_on} – ${r.closes_on} `,
+      h('span', { class: `round-state ${r.state}` }, t(`round_${r.state}`))))),
     h('h2', {}, t('call_criteria')),
     h('ul', { class: 'criteria' }, (c.criteria || []).map((k) => h('li', {}, name(k.name_ja, k.name_en)))));
 
-  if (session.role === 'municipality' && (await canCall('POST', '/api/v1/proposals')))
-    page.append(await proposalForm(c));
+  // the server dates a proposal: the form is there only while a round is
+  // open, and the page says when the next one opens otherwise
+  if (session.role === 'municipality' && (await canCall('POST', '/api/v1/proposals'))) {
+    const next = (c.rounds || []).find((r) => r.state === 'upcoming');
+    if ((c.rounds || []).some((r) => r.state === 'open')) page.append(await proposalForm(c));
+    else page.append(h('p', { class: 'empty-list', id: 'propose-closed' },
+      next ? tf('propose_upcoming', { on: next.opens_on }) : t('propose_closed')));
+  }
   if (!(await canCall('GET', '/api/v1/calls/{id}/rank'))) return;
   const ranked = await api(`calls/${encodeURIComponent(id)}/rank`);
   const section = h('section', { class: 'writes', 'aria-labelledby': 'rank-h' }, h('h2', { id: 'rank-h' }, t('rank_h')),
@@ -69,7 +77,6 @@ export async function callPage(page, id) {
   const open = ranked.filter((p) => p.status === 'submitted');
   if (open.length && (await canCall('POST', '/api/v1/scores'))) section.append(scoreForm(c, open));
   if (!open.length || !(await canCall('POST', '/api/v1/decisions'))) return;
-  const today = new Date().toISOString().slice(0, 10);
   section.append(writeForm({
     id: 'decide', title: t('decide_h'), intro: t('decide_intro'), submitLabel: t('decide_button'),
     fields: [
@@ -77,14 +84,10 @@ export async function callPage(page, id) {
         options: open.map((p) => [p.id, propLabel(p)]) },
       { name: 'decision', label: t('f_decision'), type: 'radio', required: true,
         options: [['select', t('decision_select')], ['reject', t('decision_reject_p')]] },
-      { name: 'reason', label: t('f_reason'), type: 'textarea', required: true },
-      { name: 'on', label: t('f_on'), type: 'date', value: today, hint: t('hint_on') },
+      { name: 'reason', label: t('f_reason'), type: 'textarea', required: true, hint: t('hint_decided_today') },
     ],
-    submit: (v) => {
-      const body = { proposal: v.proposal, decision: v.decision, reason: v.reason };
-      if (v.on) body.on = v.on;
-      return write('POST', 'decisions', body);
-    },
+    // the server dates the decision
+    submit: (v) => write('POST', 'decisions', { proposal: v.proposal, decision: v.decision, reason: v.reason }),
     done: (d, v) => tf(v.decision === 'select' ? 'decide_done_select' : 'decide_done_reject', { id: v.proposal }),
   }));
 }
@@ -113,7 +116,7 @@ const OUTPUTS = ['institution_building', 'capacity_building', 'project_formation
 // A municipality's proposal to this call, for its own body (the server's
 // default): the partner place (any place outside Japan), titles, sector (the
 // projects table's, from the OpenAPI document), outputs, budget, lead and
-// members; the round is the one open on the date given (today by default).
+// members; the server dates it, into the round open today.
 async function proposalForm(c) {
   const [places, doc] = await Promise.all([api('places'), api('openapi.json')]);
   const partners = places.filter((p) => p.country && p.country !== 'JP')
@@ -134,8 +137,6 @@ async function proposalForm(c) {
       { name: 'budget_jpy', label: t('f_budget_jpy'), type: 'number', min: 1, required: true, hint: t('hint_budget') },
       { name: 'lead', label: t('f_lead'), required: true },
       { name: 'members', label: t('f_members'), hint: t('hint_members') },
-      { name: 'submitted_on', label: t('f_submitted_on'), type: 'date', value: new Date().toISOString().slice(0, 10),
-        hint: tf('hint_submitted_on', { rounds: (c.rounds || []).map((r) => `${r.opens_on} – ${r.closes_on}`).join(', ') }) },
     ],
     submit: (v) => {
       const body = { call: c.id };

@@ -193,11 +193,19 @@ try {
   await logout();
 
   // --- a municipality submits a proposal -----------------------------------------------
-  const call = (await json('calls'))[0];
+  const calls = await json('calls');
+  const call = calls.find((c) => c.rounds.some((r) => r.state === 'open'));
+  const closed = calls.find((c) => c.rounds.every((r) => r.state === 'closed'));
   await page.goto(`${base}#/calls/${call.id}`);
   await ready(`calls/${call.id}`);
   check('call, public: no proposal form', await page.locator('#propose').count(), 0);
+  check('call: its round says it is open', await text('ul.rounds li[data-state="open"] .round-state'), 'open');
   await login('toyama');
+  await page.goto(`${base}#/calls/${closed.id}`);
+  await ready(`calls/${closed.id}`);
+  check('closed call, municipality: no proposal form', await page.locator('#propose').count(), 0);
+  check('closed call, municipality: the page says why', await text('#propose-closed'), 'This call takes no proposals now: every round has closed.');
+  await page.goto(`${base}#/calls/${call.id}`);
   await ready(`calls/${call.id}`);
   check('municipality: the proposal form', await page.locator('#propose').count(), 1);
   check('proposal form: every field labelled', (await labelled()).join(','), '');
@@ -215,12 +223,12 @@ try {
   await page.fill('#propose-outputs', 'capacity_building;project_formation');
   await page.fill('#propose-budget_jpy', '25000000');
   await page.fill('#propose-lead', 'IGES');
-  await page.fill('#propose-submitted_on', call.rounds.at(-1).opens_on);
   await page.click('#propose button[type="submit"]');
   const msg = await said('propose');
   check('proposal: the page says so', /^Proposal \S+ submitted\.$/.test(msg), true);
   const sent = JSON.parse(lastBody('proposals') || '{}');
   check('proposal: the body has no body (the municipality\'s own)', 'body' in sent, false);
+  check('proposal: the page sends no date (the server dates it)', 'submitted_on' in sent, false);
   await logout();
 
   // --- the office sees it ranked and scores it ----------------------------------------
