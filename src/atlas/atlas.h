@@ -132,6 +132,11 @@ int atlas_init(struct store *st, int force, struct atlas_init_report *rep,
 
 /* Rebuild the search index from the tables (inside the caller's transaction). */
 int atlas_search_rebuild(struct store *st, struct c2c_err *err);
+/* The queue (store_tx's `queue`) of every transaction that rebuilds the
+ * search index: a rebuild rewrites the whole table, so on PostgreSQL two at
+ * once are a serialization failure every time; queued, they wait their turn
+ * instead of losing their retries under load (tests/pg.sh's eight writers). */
+#define ATLAS_SEARCH_QUEUE "atlas_search"
 
 /* Rows of a table as a JSON array of objects, all columns, ordered by key.
  * filters: NULL-terminated pairs {column, value} of equality filters. */

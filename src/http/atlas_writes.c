@@ -106,7 +106,8 @@ static void cell_text(json_t *v, char *buf, size_t len, const char **out)
 }
 
 /* The read, the scope check and the write of one PATCH, in one
- * transaction (store_tx): a PATCH that lost a race runs again whole. */
+ * transaction (store_tx): a PATCH that lost a race runs again whole, and
+ * PATCHes queue behind each other since each rebuilds the search index. */
 static int patch_tx(struct store *st, void *ctx, struct c2c_err *err)
 {
 	struct http_request *rq = ctx;
@@ -140,7 +141,7 @@ int http_patch_table(struct http_request *rq, json_t **out, struct c2c_err *err)
 		return c2c_err_set(err, C2C_EINTERNAL, "%s has more than 64 columns", t->name);
 	if (!json_object_size(rq->body))
 		return c2c_err_set(err, C2C_EUSAGE, "request body: name at least one column to change");
-	if ((rc = store_tx(st, NULL, patch_tx, rq, err)))
+	if ((rc = store_tx(st, ATLAS_SEARCH_QUEUE, patch_tx, rq, err)))
 		return rc;
 	return read_row(st, t, rq->id, out, err);
 }

@@ -113,7 +113,7 @@ fail:
 int programme_domino_add(struct store *st, const struct programme_domino_edge *e,
 			 struct c2c_err *err)
 {
-	return store_tx(st, NULL, programme_domino_add_tx, (void *)e, err);
+	return store_tx(st, ATLAS_SEARCH_QUEUE, programme_domino_add_tx, (void *)e, err);
 }
 
 /* The edges are the atlas's (atlas_list); the channel is programme's own;

@@ -327,5 +327,5 @@ int programme_decide(struct store *st, const char *proposal, int select, const c
 		     const char *on, json_t **out, struct c2c_err *err)
 {
 	struct programme_decide_args a_ = {proposal, select, reason, on, out};
-	return store_tx(st, NULL, programme_decide_tx, &a_, err);
+	return store_tx(st, ATLAS_SEARCH_QUEUE, programme_decide_tx, &a_, err);
 }
