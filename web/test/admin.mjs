@@ -275,6 +275,16 @@ try {
   await page.waitForSelector('#login-form:not([hidden])');
   check('the offer logs newbie2 out and opens the log-in form', [await page.locator('#login-open').count(), await focused()].join(','), '1,login-name');
 
+  // every write the page made is a route of the OpenAPI document, with its roles
+  const doc = await json('openapi.json');
+  const routeOf = (w) => Object.entries(doc.paths).find(([tpl, ops]) => ops[w.method.toLowerCase()] &&
+    new RegExp(`^${tpl.replace(/\{id\}/g, '[^/]+')}$`).test(w.path));
+  const made = [...new Set(writes.map((w) => `${w.method} ${w.path}`))].map((k) => ({ method: k.split(' ')[0], path: k.split(' ')[1] }));
+  const undocumented = made.filter((w) => !routeOf(w)).map((w) => `${w.method} ${w.path}`);
+  check(`the ${made.length} writes the page made are routes of openapi.json`, undocumented.join(', '), '');
+  const userWrites = made.filter((w) => w.path.startsWith('/api/v1/users'));
+  check('each user write the page made is for the admin alone, by its x-c2c-roles',
+    [...new Set(userWrites.map((w) => routeOf(w)?.[1][w.method.toLowerCase()]['x-c2c-roles']))].join(','), 'admin');
   check('no console error', problems.join(' | '), '');
   check('nothing asked of another origin', outside.join(' '), '');
 } catch (e) {
