@@ -57,7 +57,7 @@ const explainer = (sn) => (error) => {
     if (!m) continue;
     const vars = { ...m.groups };
     if (vars.role && ROLES.includes(vars.role)) vars.role = roleName(vars.role);
-    if (vars.name && vars.scope) vars.name = sn?.names('partner', vars.scope)[0]?.name || vars.name;
+    if (vars.name && vars.scope) vars.name = sn?.place(vars.scope) || vars.name;
     return tf(key, vars);
   }
   return null;
@@ -88,7 +88,7 @@ async function scopeNames() {
   const kind = (role) => (role === 'registrar' ? 'country' : role === 'participant' ? 'item' : 'place');
   const names = (role, scope) => String(scope || '').split(',').map((s) => s.trim()).filter(Boolean)
     .map((id) => ({ id, name: byId.get(`${kind(role)}:${id}`) || null }));
-  return { suggest, names };
+  return { suggest, names, place: (id) => byId.get(`place:${id}`) };
 }
 
 // A scope in the table: the names, or the id where nothing names it.
