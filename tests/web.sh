@@ -16,8 +16,10 @@
 # scenario, inventory and Tianjin observations (web/test/city.mjs), the
 # decarbonization domino and cities' GHG work against the figures of
 # docs/city.md, and (web/test/advice.mjs) the readiness check and matching
-# against the worked numbers of docs/programme.md and the API.  Screenshots
-# go to BUILD_DIR/web-screenshots/.
+# against the worked numbers of docs/programme.md and the API; then, on a
+# fourth database, the administrator's page (web/test/admin.mjs): users,
+# their roles, scopes and tokens, and the log of writes.  Screenshots go to
+# BUILD_DIR/web-screenshots/.
 #
 # No chromium, no node or no built pages is a failure, never a skip: a
 # browser test that cannot run has not passed.
@@ -257,6 +259,29 @@ elif serve; then
 	echo "city: $(($(date +%s) - start)) s"
 	stop
 	[ "$st" -eq 0 ] && ok "c2c serve exits 0 on SIGTERM after the city pages" || bad "c2c serve exit $st after the city pages"
+fi
+
+# --- the administrator's page in chromium, on a database of its own -----------
+# an admin (adm1) and a participant (part1, scoped to the account JP-ENT-1)
+# with an API token; web/test/admin.mjs adds, changes, disables and enables
+# users, creates and revokes tokens and reads the log of writes
+DB="$WORK/admin.db"
+(
+	c2c init &&
+	c2c registry account open --id JP-ENT-1 --country JP --kind entity --holder "Toyama Co" &&
+	echo pass-adm1-0123 | c2c user add adm1 --role admin &&
+	echo pass-part1-0123 | c2c user add part1 --role participant --scope JP-ENT-1 &&
+	c2c user token add part1 --label script >/dev/null
+) >"$WORK/admin-setup.log" 2>&1 && ok "admin: database set up (an admin, a participant with a token)" ||
+	bad "admin: set-up failed: $(tail -n 3 "$WORK/admin-setup.log")"
+if [ ! -x /usr/bin/chromium ] || [ ! -d "$WEB/node_modules/playwright-core" ]; then
+	bad "admin: no chromium or playwright-core (see above)"
+elif serve; then
+	start=$(date +%s)
+	run_node admin
+	echo "admin: $(($(date +%s) - start)) s"
+	stop
+	[ "$st" -eq 0 ] && ok "c2c serve exits 0 on SIGTERM after the admin's page" || bad "c2c serve exit $st after the admin's page"
 fi
 
 echo "web: $pass passed, $fail failed"

@@ -87,13 +87,22 @@ int auth_migrate(struct store *st, struct c2c_err *err);   /* tables: users, ses
 /* Errors of the user calls: C2C_EINPUT for a bad name, password or scope
  * (the message names which and why), C2C_EUSAGE for a scope given to a
  * role without one or the public role, C2C_ENOTFOUND for an unknown user,
- * C2C_ECONFLICT for a duplicate name or for leaving no enabled admin. */
+ * C2C_ECONFLICT for a duplicate name or for leaving no enabled admin.
+ * err->field names the input at fault ("name", "role", "scope",
+ * "password", "label"), so a form shows the message beside it and the CLI
+ * beside its flag. */
 
 /* Everything auth_user_add checks but the password, without writing: for a
  * form, or the CLI before it asks for a password. */
 int auth_user_add_check(struct store *st, const char *name, enum auth_role role, const char *scope,
 			struct c2c_err *err);
 int auth_user_add(struct store *st, const char *name, enum auth_role role, const char *scope, const char *password, struct c2c_err *err);
+/* auth_user_add's write alone, given the hash auth_hash_password made of a
+ * password auth_password_check passed: for a caller that writes the user in
+ * a transaction of its own (the HTTP route, with its audit row) and keeps
+ * the slow hash out of it. */
+int auth_user_add_hashed(struct store *st, const char *name, enum auth_role role, const char *scope,
+			 const char *hash, struct c2c_err *err);
 int auth_user_passwd(struct store *st, const char *name, const char *password, struct c2c_err *err); /* also ends that user's sessions */
 int auth_user_role(struct store *st, const char *name, enum auth_role role, const char *scope, struct c2c_err *err);
 int auth_user_disable(struct store *st, const char *name, struct c2c_err *err); /* ends sessions, revokes tokens */
@@ -126,6 +135,10 @@ int auth_logout(struct store *st, const char *session, struct c2c_err *err); /* 
 int auth_token_create(struct store *st, const char *user, const char *label, char token[96], struct c2c_err *err);
 int auth_token_check(struct store *st, const char *token, struct auth_user *u, struct c2c_err *err);
 int auth_token_revoke(struct store *st, const char *user, const char *label, struct c2c_err *err);
+/* A user's tokens, live first then revoked, newest first: [{label,
+ * created_at, revoked_at (null while live)}]; never a token or its hash.
+ * NULL with err set (C2C_ENOTFOUND for an unknown user). */
+json_t *auth_token_list_json(struct store *st, const char *user, struct c2c_err *err);
 /* constant-time compare of a presented CSRF token with the session's */
 int auth_csrf_ok(const char *expected, const char *presented);
 

@@ -40,7 +40,7 @@ int auth_role_parse_err(const char *s, enum auth_role *r, struct c2c_err *err)
 {
 	if (!auth_role_parse(s, r))
 		return 0;
-	return c2c_err_set(err, C2C_EUSAGE, "role '%s' is not known (use %s)", s ? s : "", AUTH_ROLES_VALID);
+	return c2c_err_at(err, C2C_EUSAGE, "role", "role '%s' is not known (use %s)", s ? s : "", AUTH_ROLES_VALID);
 }
 
 int auth_list_has(const char *list, const char *id)
@@ -92,19 +92,19 @@ int auth_name_check(const char *name, struct c2c_err *err)
 {
 	size_t n = name ? strlen(name) : 0;
 	if (!n)
-		return c2c_err_set(err, C2C_EINPUT, "user name is empty");
+		return c2c_err_at(err, C2C_EINPUT, "name", "user name is empty");
 	if (n > AUTH_NAME_MAX)
-		return c2c_err_set(err, C2C_EINPUT, "user name '%.70s...' is longer than %d characters", name,
+		return c2c_err_at(err, C2C_EINPUT, "name", "user name '%.70s...' is longer than %d characters", name,
 				   AUTH_NAME_MAX);
 	for (size_t i = 0; i < n; i++) {
 		char c = name[i];
 		int alnum = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
 		if (i == 0 && !alnum) {
-			c2c_err_set(err, C2C_EINPUT, "user name '%s' must start with a-z or 0-9", name);
+			c2c_err_at(err, C2C_EINPUT, "name", "user name '%s' must start with a-z or 0-9", name);
 			return C2C_EINPUT;
 		}
 		if (!alnum && c != '.' && c != '_' && c != '-') {
-			c2c_err_set(err, C2C_EINPUT, "user name '%s' has a character other than a-z 0-9 . _ -",
+			c2c_err_at(err, C2C_EINPUT, "name", "user name '%s' has a character other than a-z 0-9 . _ -",
 				    name);
 			c2c_err_hint(err, "user names are lower case, e.g. toyama.ota");
 			return C2C_EINPUT;
@@ -117,15 +117,15 @@ int auth_password_check(const char *password, struct c2c_err *err)
 {
 	size_t n = password ? strlen(password) : 0, chars;
 	if (n > AUTH_PASSWORD_MAX)
-		return c2c_err_set(err, C2C_EINPUT, "password is longer than %d bytes", AUTH_PASSWORD_MAX);
+		return c2c_err_at(err, C2C_EINPUT, "password", "password is longer than %d bytes", AUTH_PASSWORD_MAX);
 	if (utf8_invalid_at(password ? password : "", n) != (size_t)-1)
-		return c2c_err_set(err, C2C_EINPUT, "password is not valid UTF-8");
+		return c2c_err_at(err, C2C_EINPUT, "password", "password is not valid UTF-8");
 	for (size_t i = 0; i < n; i++)
 		if ((unsigned char)password[i] < 0x20 || password[i] == 0x7f)
-			return c2c_err_set(err, C2C_EINPUT, "password has a control character (byte %zu)", i + 1);
+			return c2c_err_at(err, C2C_EINPUT, "password", "password has a control character (byte %zu)", i + 1);
 	chars = n ? utf8_chars(password) : 0;
 	if (chars < AUTH_PASSWORD_MIN) {
-		c2c_err_set(err, C2C_EINPUT, "password is too short: %zu characters, at least %d needed", chars,
+		c2c_err_at(err, C2C_EINPUT, "password", "password is too short: %zu characters, at least %d needed", chars,
 			    AUTH_PASSWORD_MIN);
 		c2c_err_hint(err, "a few unrelated words make a long password that is easy to type");
 		return C2C_EINPUT;
@@ -137,12 +137,12 @@ int auth_label_check(const char *label, struct c2c_err *err)
 {
 	size_t n = label ? strlen(label) : 0;
 	if (!n || n > AUTH_NAME_MAX)
-		return c2c_err_set(err, C2C_EINPUT, "token label must be 1 to %d characters", AUTH_NAME_MAX);
+		return c2c_err_at(err, C2C_EINPUT, "label", "token label must be 1 to %d characters", AUTH_NAME_MAX);
 	for (size_t i = 0; i < n; i++) {
 		char c = label[i];
 		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
 		      c == '_' || c == '-'))
-			return c2c_err_set(err, C2C_EINPUT,
+			return c2c_err_at(err, C2C_EINPUT, "label",
 					   "token label '%s' has a character other than A-Z a-z 0-9 . _ -", label);
 	}
 	return 0;

@@ -6,6 +6,7 @@
  */
 #include "auth.h"
 #include "internal.h"
+#include "core/date.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -42,7 +43,7 @@ static int create_tx(struct store *st, void *vctx, struct c2c_err *err)
 	if ((rc = live_label(st, u.id, c->label, err)) < 0)
 		return rc;
 	if (rc) {
-		c2c_err_set(err, C2C_ECONFLICT, "user '%s' has a token labelled '%s' already", c->user, c->label);
+		c2c_err_at(err, C2C_ECONFLICT, "label", "user '%s' has a token labelled '%s' already", c->user, c->label);
 		c2c_err_hint(err, "revoke it first (c2c user token revoke %s --label %s) or choose another label",
 			     c->user, c->label);
 		return C2C_ECONFLICT;
@@ -115,7 +116,7 @@ static int revoke_tx(struct store *st, void *vctx, struct c2c_err *err)
 	if ((rc = live_label(st, u.id, c->label, err)) < 0)
 		return rc;
 	if (!rc) {
-		c2c_err_set(err, C2C_ENOTFOUND, "user '%s' has no live token labelled '%s'", c->user, c->label);
+		c2c_err_at(err, C2C_ENOTFOUND, "label", "user '%s' has no live token labelled '%s'", c->user, c->label);
 		c2c_err_hint(err, "c2c user list shows each user's tokens");
 		return C2C_ENOTFOUND;
 	}
@@ -131,4 +132,42 @@ int auth_token_revoke(struct store *st, const char *user, const char *label, str
 	if ((rc = auth_label_check(label, err)))
 		return rc;
 	return store_tx(st, NULL, revoke_tx, &c, err);
+}
+
+json_t *auth_token_list_json(struct store *st, const char *user, struct c2c_err *err)
+{
+	struct store_stmt *s;
+	struct auth_user u;
+	json_t *rows;
+	int rc;
+
+	if (auth_user_get(st, user, &u, NULL, err))
+		return NULL;
+	/* the columns are named one by one: the hash is never read here */
+	if (store_prepare(st,
+			  "SELECT \"label\", \"created_at\", \"revoked_at\" FROM \"tokens\" WHERE \"user_id\" = ?"
+			  " ORDER BY \"revoked_at\" IS NOT NULL, \"created_at\" DESC, \"label\"",
+			  &s, err))
+		return NULL;
+	store_bind_int(s, 1, u.id);
+	rows = json_array();
+	while ((rc = store_step(s, err)) == 1) {
+		char created[32], revoked[32];
+		json_t *o;
+		date_iso_utc(store_col_int(s, 1), -1, created, sizeof(created));
+		if (!store_col_is_null(s, 2))
+			date_iso_utc(store_col_int(s, 2), -1, revoked, sizeof(revoked));
+		o = json_pack("{s:s, s:s, s:s?}", "label", store_col_text(s, 0), "created_at", created, "revoked_at",
+			      store_col_is_null(s, 2) ? NULL : revoked);
+		if (!o || json_array_append_new(rows, o)) {
+			rc = c2c_err_set(err, C2C_ENOMEM, "out of memory");
+			break;
+		}
+	}
+	store_finalize(s);
+	if (rc != 0) {
+		json_decref(rows);
+		return NULL;
+	}
+	return rows;
 }

@@ -28,21 +28,21 @@ static int scope_shape(enum auth_role role, const char *scope, struct c2c_err *e
 {
 	const char *name = auth_role_name(role);
 	if (role == AUTH_PUBLIC) {
-		c2c_err_set(err, C2C_EUSAGE, "role public is the visitor without a log-in; a user cannot have it");
+		c2c_err_at(err, C2C_EUSAGE, "role", "role public is the visitor without a log-in; a user cannot have it");
 		c2c_err_hint(err, "use admin, office, municipality, partner, participant, verifier or registrar");
 		return C2C_EUSAGE;
 	}
 	if ((unsigned)role > AUTH_REGISTRAR)
-		return c2c_err_set(err, C2C_EUSAGE, "role %d is not a role", (int)role);
+		return c2c_err_at(err, C2C_EUSAGE, "role", "role %d is not a role", (int)role);
 	if (!auth_role_scoped(role)) {
 		if (scope && *scope)
-			return c2c_err_set(err, C2C_EUSAGE, "role %s takes no scope (it is not limited to a place, "
+			return c2c_err_at(err, C2C_EUSAGE, "scope", "role %s takes no scope (it is not limited to a place, "
 							    "country or project), but '%s' was given",
 					   name, scope);
 		return 0;
 	}
 	if (!scope || !*scope) {
-		c2c_err_set(err, C2C_EUSAGE, "role %s needs a scope", name);
+		c2c_err_at(err, C2C_EUSAGE, "scope", "role %s needs a scope", name);
 		switch (role) {
 		case AUTH_MUNICIPALITY:
 			c2c_err_hint(err, "--scope PLACE_ID of its own Japanese body, e.g. jp-toyama-city");
@@ -60,10 +60,10 @@ static int scope_shape(enum auth_role role, const char *scope, struct c2c_err *e
 		return C2C_EUSAGE;
 	}
 	if (strlen(scope) >= sizeof(((struct auth_user *)0)->scope))
-		return c2c_err_set(err, C2C_EINPUT, "scope is longer than %zu bytes",
+		return c2c_err_at(err, C2C_EINPUT, "scope", "scope is longer than %zu bytes",
 				   sizeof(((struct auth_user *)0)->scope) - 1);
 	if (role == AUTH_REGISTRAR && !iso3166_is_code(scope)) {
-		c2c_err_set(err, C2C_EINPUT, "scope '%s' is not an ISO 3166-1 alpha-2 country code", scope);
+		c2c_err_at(err, C2C_EINPUT, "scope", "scope '%s' is not an ISO 3166-1 alpha-2 country code", scope);
 		c2c_err_hint(err, "a registrar's scope is its country in upper case, e.g. KH or JP");
 		return C2C_EINPUT;
 	}
@@ -93,7 +93,7 @@ static int scope_place(struct store *st, enum auth_role role, const char *id, st
 
 	if ((rc = have_module(st, "atlas", err)) <= 0) {
 		if (rc == 0) {
-			c2c_err_set(err, C2C_EINPUT, "scope '%s': the atlas is not in this database, so no place can be checked",
+			c2c_err_at(err, C2C_EINPUT, "scope", "scope '%s': the atlas is not in this database, so no place can be checked",
 				    id);
 			c2c_err_hint(err, "run: c2c init");
 			return C2C_EINPUT;
@@ -101,7 +101,7 @@ static int scope_place(struct store *st, enum auth_role role, const char *id, st
 		return rc;
 	}
 	if ((rc = atlas_place_get(st, id, &place, err)) == C2C_ENOTFOUND) {
-		c2c_err_set(err, C2C_EINPUT, "scope '%s' is not an atlas place", id);
+		c2c_err_at(err, C2C_EINPUT, "scope", "scope '%s' is not an atlas place", id);
 		c2c_err_hint(err, role == AUTH_MUNICIPALITY ? "c2c places --country JP lists the Japanese bodies"
 							    : "c2c places lists the partner places");
 		return C2C_EINPUT;
@@ -112,12 +112,12 @@ static int scope_place(struct store *st, enum auth_role role, const char *id, st
 	snprintf(name, sizeof(name), "%s", json_string_value(json_object_get(place, "name_ja")));
 	json_decref(place);
 	if (role == AUTH_MUNICIPALITY && strcmp(country, "JP")) {
-		c2c_err_set(err, C2C_EINPUT, "scope '%s' (%s) is a place in %s, not a Japanese body", id, name, country);
+		c2c_err_at(err, C2C_EINPUT, "scope", "scope '%s' (%s) is a place in %s, not a Japanese body", id, name, country);
 		c2c_err_hint(err, "a municipality's scope is its own body; a partner city's user has role partner");
 		return C2C_EINPUT;
 	}
 	if (role == AUTH_PARTNER && !strcmp(country, "JP")) {
-		c2c_err_set(err, C2C_EINPUT, "scope '%s' (%s) is a Japanese body, not a partner place", id, name);
+		c2c_err_at(err, C2C_EINPUT, "scope", "scope '%s' (%s) is a Japanese body, not a partner place", id, name);
 		c2c_err_hint(err, "a Japanese body's user has role municipality");
 		return C2C_EINPUT;
 	}
@@ -200,18 +200,18 @@ static int scope_participant(struct store *st, const char *scope, char *out, str
 			b--;
 		n = (size_t)(b - a);
 		if (!n)
-			return c2c_err_set(err, C2C_EINPUT, "scope '%s' has an empty item", scope);
+			return c2c_err_at(err, C2C_EINPUT, "scope", "scope '%s' has an empty item", scope);
 		memcpy(id, a, n);
 		id[n] = '\0';
 		for (size_t i = 0; i < n; i++) {
 			char c = id[i];
 			if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
 			      c == '_' || c == '-'))
-				return c2c_err_set(err, C2C_EINPUT,
+				return c2c_err_at(err, C2C_EINPUT, "scope",
 						   "scope item '%s' is not a project or account id (A-Z a-z 0-9 . _ -)", id);
 		}
 		if (auth_list_has(out, id))
-			return c2c_err_set(err, C2C_EINPUT, "scope lists '%s' twice", id);
+			return c2c_err_at(err, C2C_EINPUT, "scope", "scope lists '%s' twice", id);
 		for (size_t w = 0; w < sizeof(where) / sizeof(where[0]) && !found; w++) {
 			if (!have[w])
 				continue;
@@ -221,7 +221,7 @@ static int scope_participant(struct store *st, const char *scope, char *out, str
 			found = rc;
 		}
 		if (looked && !found) {
-			c2c_err_set(err, C2C_EINPUT, "scope item '%s' is neither a project nor a registry account", id);
+			c2c_err_at(err, C2C_EINPUT, "scope", "scope item '%s' is neither a project nor a registry account", id);
 			c2c_err_hint(err, "c2c projects, c2c mrv project list and c2c registry balance list them");
 			return C2C_EINPUT;
 		}
@@ -315,7 +315,7 @@ static int add_check(struct store *st, const char *name, enum auth_role role, co
 	if ((rc = row_exists(st, "SELECT COUNT(*) FROM \"users\" WHERE \"name\" = ?", name, err)) < 0)
 		return rc;
 	if (rc) {
-		c2c_err_set(err, C2C_ECONFLICT, "user '%s' exists already", name);
+		c2c_err_at(err, C2C_ECONFLICT, "name", "user '%s' exists already", name);
 		c2c_err_hint(err, "c2c user passwd and c2c user role change an existing user");
 		return C2C_ECONFLICT;
 	}
@@ -358,7 +358,6 @@ static int add_tx(struct store *st, void *vctx, struct c2c_err *err)
 int auth_user_add(struct store *st, const char *name, enum auth_role role, const char *scope, const char *password,
 		  struct c2c_err *err)
 {
-	struct add_ctx c = {name, scope, role, NULL};
 	char hash[128];
 	int rc;
 
@@ -367,10 +366,16 @@ int auth_user_add(struct store *st, const char *name, enum auth_role role, const
 	if ((rc = auth_name_check(name, err)) || (rc = scope_shape(role, scope, err)) ||
 	    (rc = auth_password_check(password, err)) || (rc = auth_hash_password(password, hash, err)))
 		return rc;
-	c.hash = hash;
-	rc = store_tx(st, NULL, add_tx, &c, err);
+	rc = auth_user_add_hashed(st, name, role, scope, hash, err);
 	sodium_memzero(hash, sizeof(hash));
 	return rc;
+}
+
+int auth_user_add_hashed(struct store *st, const char *name, enum auth_role role, const char *scope,
+			 const char *hash, struct c2c_err *err)
+{
+	struct add_ctx c = {name, scope, role, hash};
+	return store_tx(st, NULL, add_tx, &c, err);
 }
 
 /* ---- passwd, role, disable, enable ---------------------------------------------------------- */
@@ -495,7 +500,7 @@ int auth_user_get(struct store *st, const char *name, struct auth_user *u, int *
 	if (rc == 1)
 		rc = auth_user_from_row(s, 0, u, disabled, err);
 	else if (rc == 0)
-		rc = c2c_err_set(err, C2C_ENOTFOUND, "no user '%s'", name ? name : "");
+		rc = c2c_err_at(err, C2C_ENOTFOUND, "name", "no user '%s'", name ? name : "");
 	store_finalize(s);
 	return rc;
 }

@@ -6,8 +6,10 @@
  * module alike, atlas edits included, and is what `GET /api/v1/audit`
  * shows the programme office.
  *
- * It is its own transaction, after the write's: a failure to log is printed
- * by the server (the write itself stands, and says so in its reply).
+ * A handler that calls http_write_tx writes its row in the write's own
+ * transaction: both or neither.  For the others the router appends it in a
+ * transaction of its own, after the write's: a failure to log is printed by
+ * the server (the write itself stands, and says so in its reply).
  */
 #include "router.h"
 #include "core/date.h"
@@ -51,6 +53,34 @@ int http_audit_append(struct http_request *rq, const char *path, struct c2c_err 
 	date_now_iso(at, sizeof(at), 1);
 	a.at = at;
 	return store_tx(rq->st, "http_audit", audit_tx, &a, err);
+}
+
+struct write_tx {
+	struct http_request *rq;
+	store_tx_fn fn;
+	void *ctx;
+};
+
+static int write_audit_tx(struct store *st, void *vctx, struct c2c_err *err)
+{
+	struct write_tx *w = vctx;
+	struct audit_row a = {w->rq, w->rq->path, NULL};
+	char at[32];
+	int rc;
+	if ((rc = w->fn(st, w->ctx, err)))
+		return rc;
+	date_now_iso(at, sizeof(at), 1);
+	a.at = at;
+	return audit_tx(st, &a, err);
+}
+
+int http_write_tx(struct http_request *rq, store_tx_fn fn, void *ctx, struct c2c_err *err)
+{
+	struct write_tx w = {rq, fn, ctx};
+	int rc = store_tx(rq->st, "http_audit", write_audit_tx, &w, err);
+	if (!rc)
+		rq->audited = 1;
+	return rc;
 }
 
 int http_get_audit(struct http_request *rq, json_t **out, struct c2c_err *err)

@@ -661,6 +661,7 @@ void http_dispatch(const char *method, char *target, size_t len, const char *bod
 		rq.id = idbuf;
 	}
 	rq.method = rq.route->method;
+	rq.path = target;
 	with_body = http_route_takes_body(rq.route);
 	rq.cred = cred;
 	if (body && !with_body) {
@@ -711,7 +712,7 @@ void http_dispatch(const char *method, char *target, size_t len, const char *bod
 	if (strcmp(rq.method, "GET")) {
 		struct c2c_err aerr;
 		http_cache_bump(); /* this process wrote: no cached reply stands */
-		if (http_audit_append(&rq, target, &aerr))
+		if (!rq.audited && http_audit_append(&rq, target, &aerr))
 			fprintf(stderr, "c2c serve: %s %s by %s done, but not logged: %s\n", rq.method,
 				target, rq.user.name, aerr.msg);
 	}

@@ -111,6 +111,8 @@ struct http_request {
 	const char *value[HTTP_MAX_PARAMS];
 	long long num[HTTP_MAX_PARAMS];     /* the value, for numeric parameters */
 	struct store *st;                   /* this worker's database, opened before the handler runs */
+	const char *path;                   /* the decoded path, as the audit log records it */
+	int audited;                        /* the handler wrote its audit row (http_write_tx) */
 };
 
 /* The value of a query parameter, or NULL when absent. */
@@ -194,6 +196,12 @@ void http_cache_stats(unsigned long *hits, unsigned long *misses);
 /* audit.c: the log of writes over HTTP (table http_audit, module "http"). */
 int http_audit_migrate(struct store *st, struct c2c_err *err);
 int http_audit_append(struct http_request *rq, const char *path, struct c2c_err *err);
+/* A handler's write and its audit row in one transaction: fn(rq->st, ctx)
+ * then the row, committed together or not at all (store_tx, queued on
+ * http_audit; retried whole on a lost race).  The router then writes no
+ * row of its own for the request.  A write that goes through it is never
+ * done without its record, nor recorded when it was not done. */
+int http_write_tx(struct http_request *rq, store_tx_fn fn, void *ctx, struct c2c_err *err);
 
 /* openapi.c: the OpenAPI 3.0 document of the route table. */
 json_t *http_openapi(void);

@@ -9,6 +9,7 @@ import datetime
 import hashlib
 import http.client
 import json
+import os
 import re
 import socket
 import subprocess
@@ -77,7 +78,14 @@ def state():
         out += subprocess.run([BIN, "export", t], capture_output=True, check=True).stdout
     for args in (["registry", "journal", "--format", "json"], ["registry", "blocks", "--format", "json"]):
         out += subprocess.run([BIN] + args, capture_output=True, check=True).stdout
+    out += json.dumps(users()).encode()
     return hashlib.sha256(out).hexdigest()
+
+
+def users():
+    """The users as `c2c user list` has them, but their live sessions (a
+    log-in is no change to a user)."""
+    return [{k: v for k, v in u.items() if k != "sessions"} for u in cli_json("user", "list")]
 
 
 def cli_json(*args):
@@ -129,6 +137,13 @@ SAMPLE = {
     ("POST", "/api/v1/registry/transfer"): {"from": "JP-ENT-1", "to": "JP-ENT-2", "quantity": 1},
     ("POST", "/api/v1/registry/cancel"): {"account": "JP-ENT-1", "quantity": 1},
     ("POST", "/api/v1/registry/retire"): {"account": "JP-ENT-1", "quantity": 1, "purpose": "ndc", "beneficiary": "Japan"},
+    ("POST", "/api/v1/users"): {"name": "intruder", "role": "admin", "password": "pass-intruder-0123"},
+    ("POST", "/api/v1/users/{id}/role"): ("toyama", {"role": "admin"}),
+    ("POST", "/api/v1/users/{id}/disable"): ("admin1", None),
+    ("POST", "/api/v1/users/{id}/enable"): ("toyama", None),
+    ("GET", "/api/v1/users/{id}/tokens"): ("part1", None),
+    ("POST", "/api/v1/users/{id}/tokens"): ("admin1", {"label": "stolen"}),
+    ("POST", "/api/v1/users/{id}/tokens/revoke"): ("part1", {"label": "script"}),
 }
 
 
@@ -457,6 +472,152 @@ check("the audit log has the log-ins and every registry write",
       and sum(1 for e in d if e["path"] == "/api/v1/scores") == 2
       and all(e["role"] != "public" for e in d), d if st == 200 else st)
 check("no refused write is in the audit log", st == 200 and not any(e["path"] == "/api/v1/partnerships/p002" for e in d))
+
+# --- users, by the admin: each write and its audit row are one transaction ----------------
+
+def audit_rows():
+    st, h, d = request("GET", "/api/v1/audit", cookie=ac)
+    return d if st == 200 else None
+
+
+def err_of(d):
+    e = d.get("error", {}) if isinstance(d, dict) else {}
+    return e.get("message"), e.get("field")
+
+
+st, h, d = request("GET", "/api/v1/users", cookie=ac)
+listed = cli_json("user", "list")
+check("admin lists the users: the CLI's `user list`", st == 200 and d == listed, (st, d, listed))
+check("the list has no password or hash", st == 200 and not re.search(r"password|hash|argon", json.dumps(d)), d)
+st, h, d = request("GET", "/api/v1/users/part1/tokens", cookie=ac)
+check("a user's tokens: label and times, never the token or its hash",
+      st == 200 and [sorted(t) for t in d] == [["created_at", "label", "revoked_at"]]
+      and d[0]["label"] == "script" and d[0]["revoked_at"] is None and TOKEN not in json.dumps(d), (st, d))
+st, h, d = request("GET", "/api/v1/users/nobody/tokens", cookie=ac)
+check("the tokens of no user: 404 naming it", st == 404 and err_of(d) == ("no user 'nobody'", "name"), (st, d))
+
+# every refusal: its status, message and field, and nothing changed (users, audit log)
+NEW = {"name": "newbie", "role": "municipality", "scope": "jp-toyama-city", "password": "pass-newbie-0123"}
+refusals = [
+    ("office may not add a user", "POST", "/api/v1/users", NEW, sessions["office"], 403,
+     ("POST /api/v1/users is not for the role office (it is for: admin)", None)),
+    ("a role that is not one", "POST", "/api/v1/users", dict(NEW, role="boss"), None, 400,
+     ("role 'boss' is not known (use public, admin, office, municipality, partner, participant, verifier or registrar)",
+      "role")),
+    ("a user name taken", "POST", "/api/v1/users", dict(NEW, name="toyama"), None, 409,
+     ("user 'toyama' exists already", "name")),
+    ("a weak password", "POST", "/api/v1/users", dict(NEW, password="short"), None, 422,
+     ("password is too short: 5 characters, at least 10 needed", "password")),
+    ("a bad user name", "POST", "/api/v1/users", dict(NEW, name="New Bie"), None, 422,
+     ("user name 'New Bie' must start with a-z or 0-9", "name")),
+    ("a municipality scoped to a foreign place", "POST", "/api/v1/users", dict(NEW, scope="vn-da-nang-city"), None, 422,
+     ("scope 'vn-da-nang-city' (ダナン市) is a place in VN, not a Japanese body", "scope")),
+    ("a scoped role without its scope", "POST", "/api/v1/users", {k: v for k, v in NEW.items() if k != "scope"}, None,
+     400, ("role municipality needs a scope", "scope")),
+    ("the role of an unknown user", "POST", "/api/v1/users/nobody/role", {"role": "office"}, None, 404,
+     ("no user 'nobody'", "name")),
+    ("a role the public", "POST", "/api/v1/users/toyama/role", {"role": "public"}, None, 400,
+     ("role public is the visitor without a log-in; a user cannot have it", "role")),
+    ("disabling the last enabled admin", "POST", "/api/v1/users/admin1/disable", None, None, 409,
+     ("'admin1' is the last enabled admin", None)),
+    ("demoting the last enabled admin", "POST", "/api/v1/users/admin1/role", {"role": "office"}, None, 409,
+     ("'admin1' is the last enabled admin", None)),
+    ("enabling a user not disabled", "POST", "/api/v1/users/toyama/enable", None, None, 409,
+     ("user 'toyama' is not disabled", None)),
+    ("a token label taken", "POST", "/api/v1/users/part1/tokens", {"label": "script"}, None, 409,
+     ("user 'part1' has a token labelled 'script' already", "label")),
+    ("a token label with a space", "POST", "/api/v1/users/part1/tokens", {"label": "a b"}, None, 422,
+     ("token label 'a b' has a character other than A-Z a-z 0-9 . _ -", "label")),
+    ("revoking a label with no live token", "POST", "/api/v1/users/part1/tokens/revoke", {"label": "nightly"}, None, 404,
+     ("user 'part1' has no live token labelled 'nightly'", "label")),
+    ("a token for an unknown user", "POST", "/api/v1/users/nobody/tokens", {"label": "x"}, None, 404,
+     ("no user 'nobody'", "name")),
+]
+for name, method, path, body, who, want, (msg, field) in refusals:
+    users0, audit0 = users(), audit_rows()
+    cookie, csrf = who or (ac, ax)
+    st, h, d = request(method, path, body, cookie=cookie, csrf=csrf)
+    check("users: %s refused (%d, message%s)" % (name, want, " at field " + field if field else ""),
+          st == want and err_of(d) == (msg, field), (st, d))
+    check("users: %s changed nothing, logged nothing" % name, users() == users0 and audit_rows() == audit0)
+
+# the writes: each through the API, read back through the CLI, one audit row each
+def admin_write(name, method, path, body=None):
+    before = len(audit_rows())
+    st, h, d = request(method, path, body, cookie=ac, csrf=ax)
+    rows = audit_rows()[before:]
+    check("users: %s (200), one audit row naming admin1 and the path" % name,
+          st == 200 and [(r["user"], r["role"], r["method"], r["path"]) for r in rows]
+          == [("admin1", "admin", method, path)], (st, d, rows))
+    return d
+
+
+def cli_user(name):
+    return [u for u in cli_json("user", "list") if u["name"] == name]
+
+
+d = admin_write("admin adds newbie, a municipality of Toyama", "POST", "/api/v1/users", NEW)
+row = cli_user("newbie")
+check("the reply is newbie's row as the CLI lists it", row and {k: v for k, v in d.items() if k != "sessions"}
+      == {k: v for k, v in row[0].items() if k != "sessions"}, (d, row))
+check("newbie is a municipality of Toyama, enabled", row and (row[0]["role"], row[0]["scope"], row[0]["disabled"])
+      == ("municipality", "jp-toyama-city", False), row)
+nc, nx, st, h = login("newbie")
+check("newbie logs in with the password the admin set", st == 200 and nc, (st, h))
+admin_write("admin makes newbie a partner city of Malé", "POST", "/api/v1/users/newbie/role",
+            {"role": "partner", "scope": "mv-male-city"})
+row = cli_user("newbie")
+check("the CLI reads the new role and scope", row and (row[0]["role"], row[0]["scope"]) == ("partner", "mv-male-city"), row)
+st, h, d = request("GET", "/api/v1/session", cookie=nc)
+check("newbie's session has the new role at its next request",
+      st == 200 and (d.get("role"), d.get("scope")) == ("partner", "mv-male-city"), (st, d))
+admin_write("admin makes newbie office staff (no scope)", "POST", "/api/v1/users/newbie/role", {"role": "office"})
+d = admin_write("admin creates a token for newbie", "POST", "/api/v1/users/newbie/tokens", {"label": "report-script"})
+newtok = d.get("token", "") if isinstance(d, dict) else ""
+check("the token is in the reply, once", re.fullmatch(r"c2c_[A-Za-z0-9_-]{43}", newtok or "") is not None
+      and d.get("label") == "report-script", d)
+st, h, d = request("GET", "/api/v1/users/newbie/tokens", cookie=ac)
+check("the token list names it, not the token", st == 200 and [t["label"] for t in d] == ["report-script"]
+      and newtok not in json.dumps(d), (st, d))
+check("the CLI lists the token's label", cli_user("newbie")[0]["tokens"] == ["report-script"], cli_user("newbie"))
+st, h, d = request("GET", "/api/v1/audit", token=newtok)
+check("the new token works: newbie (office) reads the audit log", st == 200, (st, d))
+admin_write("admin revokes it", "POST", "/api/v1/users/newbie/tokens/revoke", {"label": "report-script"})
+st, h, d = request("GET", "/api/v1/audit", token=newtok)
+check("the revoked token is refused (401)", st == 401, (st, d))
+st, h, d = request("GET", "/api/v1/users/newbie/tokens", cookie=ac)
+check("the token list shows it revoked", st == 200 and d[0]["revoked_at"] is not None, (st, d))
+admin_write("admin disables newbie", "POST", "/api/v1/users/newbie/disable")
+check("the CLI reads newbie disabled", cli_user("newbie")[0]["disabled"] is True, cli_user("newbie"))
+st, h, d = request("GET", "/api/v1/audit", cookie=nc)
+check("newbie's session ended with it (401)", st == 401, (st, d))
+st, h, d = request("POST", "/api/v1/session", {"name": "newbie", "password": "pass-newbie-0123"})
+check("disabled newbie cannot log in (401, the wrong-password message)", st == 401 and d["error"]["message"] == msg_wrong_pw,
+      (st, d))
+admin_write("admin enables newbie again", "POST", "/api/v1/users/newbie/enable")
+nc, nx, st, h = login("newbie")
+check("newbie logs in again", st == 200 and nc, (st, h))
+st, h, d = request("GET", "/api/v1/users", cookie=nc)
+check("newbie, office staff, may not list the users (403)", st == 403, (st, d))
+
+# one transaction: a write whose audit row cannot be written is not done
+if "C2C_TEST_PG" not in os.environ:
+    import sqlite3
+    db = sqlite3.connect(os.environ["C2C_DB"])
+    db.execute("CREATE TRIGGER no_audit BEFORE INSERT ON http_audit WHEN NEW.path = '/api/v1/users/newbie/disable'"
+               " BEGIN SELECT RAISE(ABORT, 'audit refused by the test'); END")
+    db.commit()
+    users0 = users()
+    st, h, d = request("POST", "/api/v1/users/newbie/disable", cookie=ac, csrf=ax)
+    check("a disable whose audit row fails is refused, saying why",
+          st != 200 and "audit refused by the test" in err_of(d)[0], (st, d))
+    check("and newbie stays enabled: the write went with its audit row", users() == users0
+          and cli_user("newbie")[0]["disabled"] is False, cli_user("newbie"))
+    db.execute("DROP TRIGGER no_audit")
+    db.commit()
+    db.close()
+else:
+    print("skip: the audit trigger (a SQLite file only)")
 
 # --- log-out ---------------------------------------------------------------------------
 st, h, d = request("DELETE", "/api/v1/session", cookie=tm_cookie, csrf=tm_csrf)

@@ -78,11 +78,12 @@ export function flashNote(id) {
   return p;
 }
 
-// spec: {id, title, intro, fields: [{name, label, type: text|number|date|textarea|select|radio, value,
-//   options: [[value, label]], placeholder, hint, required, min, max}], submitLabel,
-//   submit(values) -> write()'s reply, done(data, values) -> the text said on success}
+// spec: {id, title, intro, fields: [{name, label, type: text|number|date|textarea|select|radio|password, value,
+//   options: [[value, label]], placeholder, hint, required, min, max, autocomplete}], submitLabel,
+//   submit(values) -> write()'s reply, done(data, values) -> the text (or element) said on success,
+//   explain(error) -> the server's error in the page's language, or null to show its own message}
 export function writeForm(spec) {
-  const { id, title, intro, fields, submitLabel, submit, done } = spec;
+  const { id, title, intro, fields, submitLabel, submit, done, explain } = spec;
   const els = Object.fromEntries(fields.map((f) => [f.name, fieldEl(id, f)]));
   const alert = h('div', { class: 'form-alert', id: `${id}-alert`, role: 'alert', tabindex: '-1' });
   const status = flashNote(id) || h('p', { class: 'form-status', id: `${id}-status`, role: 'status', tabindex: '-1' });
@@ -116,17 +117,18 @@ export function writeForm(spec) {
       await app.rerender();
       return;
     }
-    const msg = r.error?.message || '';
+    const told = r.local || !explain ? null : explain(r.error || {});
+    const msg = told || r.error?.message || '';
     const named = r.local || r.status === 401 || r.status === 403 ? null : r.error?.field;
     const at = named ? fields.find((f) => f.name === named || f.field === named)?.name : null;
     if (at) {
-      els[at].setError(bare(msg));
+      els[at].setError(told || bare(msg));
       say(`${t('not_saved')} — ${t('see_field')}: ${els[at].f.label}`);
       els[at].focus();
       return;
     }
     const why = r.local ? '' : r.status === 401 ? t('err_401') : r.status === 403 ? t('err_403') : t('not_saved');
-    say(why ? `${why}: ` : '', h('span', { lang: r.local ? null : 'en' }, msg));
+    say(why ? `${why}: ` : '', h('span', { lang: r.local || told ? null : 'en' }, msg));
     alert.focus();
   });
   return form;

@@ -1,5 +1,5 @@
 // main.js - the c2c web app: one page, hash routes (#/ the dashboard, #/map,
-// #/charts, #/domino, #/cities, #/readiness, #/match, #/data, #/<table>?filters and
+// #/charts, #/domino, #/cities, #/readiness, #/match, #/data, #/admin, #/<table>?filters and
 // #/<table>/<id>), every label in
 // Japanese and English, data from the JSON API of the same server
 // (/api/v1/…).  Bundled by build.mjs with d3-geo, topojson-client and
@@ -8,6 +8,7 @@
 import { geoNaturalEarth1, geoPath } from 'd3-geo';
 import { feature } from 'topojson-client';
 import world from 'world-atlas/countries-110m.json';
+import { adminPage } from './admin.js';
 import { matchPage, readinessPage } from './advice.js';
 import { callPage, callsPage } from './calls.js';
 import { chartsPage } from './charts.js';
@@ -17,7 +18,7 @@ import { dominoPage } from './domino.js';
 import { dropFlash } from './forms.js';
 import { mrvPage, reportPage } from './mrv.js';
 import { registryPage } from './registry.js';
-import { drawAccount, loadSession, mountAccount } from './session.js';
+import { drawAccount, loadSession, mountAccount, session } from './session.js';
 import { dataPage, detailPage, listPage, loadTables, partnershipTable, TABLES } from './tables.js';
 
 // --- pages ----------------------------------------------------------------
@@ -128,7 +129,7 @@ async function mapPage(main) {
 // A route is [key, render]: the key names the page in <main data-ready> (the
 // browser tests wait on it) and picks the header link marked current.
 const PAGES = { '': dashboard, map: mapPage, charts: chartsPage, data: dataPage, registry: registryPage, mrv: mrvPage, calls: callsPage,
-  domino: dominoPage, cities: citiesPage, readiness: readinessPage, match: matchPage };
+  domino: dominoPage, cities: citiesPage, readiness: readinessPage, match: matchPage, admin: adminPage };
 // pages of one record that are not atlas tables: #/mrv/<report>, #/calls/<call>
 const ONE = { mrv: reportPage, calls: callPage };
 function route(path, params) {
@@ -154,6 +155,9 @@ function frame() {
   b.textContent = t('lang_button');
   b.setAttribute('lang', lang === 'ja' ? 'en' : 'ja');
   b.setAttribute('aria-label', t('lang_aria'));
+  // the administrator's page is linked for an administrator only (its
+  // address still answers anyone, saying whom it is for)
+  for (const a of document.querySelectorAll('header nav a[data-admin]')) a.parentElement.hidden = session.role !== 'admin';
   drawAccount();
 }
 

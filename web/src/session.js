@@ -84,6 +84,28 @@ export async function write(method, path, body) {
 // --- the header's box --------------------------------------------------------
 let box = null, drawnFor = '', open = false;
 
+// End the session (a 401, already ended, leaves the same public page).
+export async function logout() {
+  await write('DELETE', 'session');
+  session = PUBLIC;
+  open = false;
+  invalidate();
+  drawAccount();
+}
+
+// A page's "log in" offer (one that needs a log-in or another role): the
+// header's log-in form opened, the user name focused; a logged-in user is
+// logged out first, and the page drawn again for the public.
+export async function openLogin() {
+  if (loggedIn()) {
+    await logout();
+    await app.rerender();
+  }
+  open = true;
+  drawAccount(true);
+  document.getElementById('login-name')?.focus();
+}
+
 export function mountAccount(el) {
   box = el;
   drawAccount();
@@ -119,11 +141,7 @@ export function drawAccount(force = false) {
     const out = h('button', { type: 'button', class: 'acct-btn', id: 'logout' }, t('logout'));
     out.addEventListener('click', async () => {
       out.disabled = true;
-      await write('DELETE', 'session'); // a 401 (already ended) leaves the same public page
-      session = PUBLIC;
-      open = false;
-      invalidate();
-      drawAccount();
+      await logout();
       await app.rerender();
       document.getElementById('login-open')?.focus();
     });

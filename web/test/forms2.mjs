@@ -12,13 +12,12 @@
 // range refused at its criterion).  Every expected value comes from the API.
 //
 // usage: node test/forms2.mjs BASE_URL SHOT_DIR
-import { launch, ok, bad, check, counts } from './harness.mjs';
+import { launch, ok, bad, check, counts, formHelpers } from './harness.mjs';
 import { join } from 'node:path';
 
 const [base, shots] = process.argv.slice(2);
 const origin = new URL(base).origin;
 const json = async (p) => (await fetch(`${origin}/api/v1/${p}`)).json();
-const pw = (name) => `pass-${name}-0123`;
 
 const { page, outside, close } = await launch(origin, shots);
 const problems = [], writes = [];
@@ -31,23 +30,8 @@ page.on('request', (r) => {
 });
 const ready = (name) => page.waitForSelector(`#content[data-ready="${name}"]`, { timeout: 15000 });
 const shot = (f) => page.screenshot({ path: join(shots, f), fullPage: true });
-const focused = () => page.evaluate(() => document.activeElement?.id || document.activeElement?.tagName);
-const text = async (sel) => ((await page.locator(sel).first().textContent()) || '').trim();
-const said = (form) => page.waitForSelector(`#${form}-status.ok`, { timeout: 10000 }).then((e) => e.textContent());
-const labelled = () => page.evaluate(() => [...document.querySelectorAll('input, select, textarea')]
-  .filter((e) => !e.labels?.length && !e.getAttribute('aria-label')).map((e) => e.id || e.name));
+const { focused, text, said, labelled, login, logout } = formHelpers(page);
 const lastBody = (path) => writes.filter((w) => w.path === `/api/v1/${path}`).at(-1)?.body;
-async function login(name) {
-  if (await page.locator('#login-form').isHidden()) await page.click('#login-open');
-  await page.fill('#login-name', name);
-  await page.fill('#login-password', pw(name));
-  await page.click('#login-form button[type="submit"]');
-  await page.waitForSelector('#who');
-}
-async function logout() {
-  await page.click('#logout');
-  await page.waitForSelector('#login-open', { timeout: 10000 });
-}
 
 try {
   // --- a registrar issues, authorizes and allocates ---------------------------------

@@ -49,3 +49,28 @@ export async function launch(origin, shots, expected = null) {
   };
   return { ctx, page, outside, problems, ready, shot, close };
 }
+
+// What the tests of the forms ask of a page: the id of the focused element,
+// an element's text, a form's success line (the page is drawn again after a
+// write and says what was done), the fields without a label, and log-in and
+// log-out through the header's box with the test users' password
+// pass-NAME-0123.
+export function formHelpers(page) {
+  const focused = () => page.evaluate(() => document.activeElement?.id || document.activeElement?.tagName);
+  const text = async (sel) => ((await page.locator(sel).first().textContent()) || '').trim();
+  const said = (form) => page.waitForSelector(`#${form}-status.ok`, { timeout: 10000 }).then((e) => e.textContent());
+  const labelled = () => page.evaluate(() => [...document.querySelectorAll('input, select, textarea')]
+    .filter((e) => !e.labels?.length && !e.getAttribute('aria-label')).map((e) => e.id || e.name));
+  async function login(name) {
+    if (await page.locator('#login-form').isHidden()) await page.click('#login-open');
+    await page.fill('#login-name', name);
+    await page.fill('#login-password', `pass-${name}-0123`);
+    await page.click('#login-form button[type="submit"]');
+    await page.waitForSelector('#who');
+  }
+  async function logout() {
+    await page.click('#logout');
+    await page.waitForSelector('#login-open', { timeout: 10000 });
+  }
+  return { focused, text, said, labelled, login, logout };
+}
