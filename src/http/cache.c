@@ -13,7 +13,9 @@
  *     another process) move SQLite's PRAGMA data_version, read on the
  *     worker's own connection for every cacheable request (about 1 us);
  *   - this process's own writes over HTTP move `generation`, bumped by the
- *     router after every successful write, whatever the connection.
+ *     router after every successful write, whatever the connection;
+ *   - the day changes: a call's rounds are open, closed or upcoming by the
+ *     server's calendar, so a reply of yesterday is not served today.
  * On PostgreSQL there is no data_version, and several servers may write to
  * one database, so nothing is cached there (store_data_version says -1).
  *
@@ -24,6 +26,7 @@
  * destructor frees a worker's table when it exits.
  */
 #include "router.h"
+#include "core/date.h"
 
 #include <pthread.h>
 #include <stdatomic.h>
@@ -38,6 +41,7 @@ struct cache_entry {
 	char key[CACHE_KEY_MAX];
 	long long data_version;
 	unsigned long generation;
+	char day[11]; /* date_today() when it was made */
 	char *body;
 	size_t len;
 	long long total;
@@ -122,12 +126,15 @@ int http_cache_get(const char *key, long long data_version, unsigned long gen,
 {
 	struct cache_table *t;
 	struct cache_entry *e;
+	char today[11];
 	int hit = 0;
 
 	if (data_version < 0 || strlen(key) >= CACHE_KEY_MAX || !(t = table()))
 		return 0;
-	if ((e = find(t, key)) && (e->data_version != data_version || e->generation != gen)) {
-		drop(t, e); /* the database moved on */
+	date_today(today);
+	if ((e = find(t, key)) &&
+	    (e->data_version != data_version || e->generation != gen || strcmp(e->day, today))) {
+		drop(t, e); /* the database, or the day, moved on */
 		e = NULL;
 	}
 	if (e && (out->body = malloc(e->len + 1))) { /* NUL-ended, as reply_json makes it */
@@ -181,6 +188,7 @@ void http_cache_put(const char *key, long long data_version, unsigned long gen,
 	snprintf(victim->key, sizeof(victim->key), "%s", key);
 	victim->data_version = data_version;
 	victim->generation = gen;
+	date_today(victim->day);
 	victim->body = copy;
 	victim->len = r->len;
 	victim->total = r->total;
