@@ -310,6 +310,9 @@ int city_scenarios(struct store *st, json_t **out, struct c2c_err *err);
  * replaces it, so a rate is brought up to date by linking again. */
 int city_scenario_link(struct store *st, const char *id, const char *measure, const char *project,
 		       const char *sector, double t, const char *basis, struct c2c_err *err);
+/* The scenarios that count an atlas project: [{id, name, place_id,
+ * measure, sector, reduction_t, basis, split?}], one per measure naming it. */
+int city_scenarios_counting(struct store *st, const char *project, json_t **out, struct c2c_err *err);
 /* The run as JSON (sectors, totals, measures with their parts, the rule). */
 json_t *city_scenario_run_json(const struct scn_model *m, enum scn_attribution how);
 
