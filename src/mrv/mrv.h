@@ -304,6 +304,14 @@ int mrv_report_get(struct store *st, int64_t id, json_t **out, struct c2c_err *e
 int mrv_reports(struct store *st, const char *project, json_t **out, struct c2c_err *err);
 int mrv_report_export_xlsx(struct store *st, int64_t id, const char *path, struct c2c_err *err);
 
+/* The MRV side of an atlas project's life (link.c), for `projects show`:
+ * *out = JSON null when no MRV project is linked to `atlas_project`, else
+ * {"project": MRV id, "jcm_ref": text or null, "methodology",
+ *  "host_country", "reports": [{"id", "period_start", "period_end",
+ *  "status", "er_t"}]} (er_t: the report's ER in whole tonnes, rounded down
+ * as the JCM rounds; reports in period order). */
+int mrv_project_life(struct store *st, const char *atlas_project, json_t **out, struct c2c_err *err);
+
 /* What the registry needs to issue from a report: only an approved report
  * gives it; any other is refused with the reason. */
 struct mrv_issuable {

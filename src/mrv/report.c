@@ -68,8 +68,19 @@ static const char mrv_v2[] =
 	" \"value\" TEXT NOT NULL,"
 	" PRIMARY KEY (\"project\", \"meter_id\", \"symbol\"));";
 
+/* The MRV project linked to the atlas project it monitors (the identity
+ * every module refers to), and the Joint Committee's reference number as
+ * an attribute.  A project made before the link has neither (NULL); one
+ * atlas project has at most one MRV project, a JCM reference names one. */
+static const char mrv_v3[] =
+	"ALTER TABLE \"mrv_project\" ADD COLUMN \"atlas_project\" TEXT;"
+	"ALTER TABLE \"mrv_project\" ADD COLUMN \"jcm_ref\" TEXT;"
+	"CREATE UNIQUE INDEX \"mrv_project_atlas\" ON \"mrv_project\" (\"atlas_project\");"
+	"CREATE UNIQUE INDEX \"mrv_project_jcm_ref\" ON \"mrv_project\" (\"jcm_ref\");";
+
 STORE_MIGRATE_FN(mrv_migrate, "mrv", {1, "mrv projects and reports", mrv_v1},
-		 {2, "mrv per-unit parameter values", mrv_v2})
+		 {2, "mrv per-unit parameter values", mrv_v2},
+		 {3, "mrv project linked to its atlas project, JCM reference", mrv_v3})
 
 
 /* "KH003": two upper-case letters and three or more digits, as the registry

@@ -121,6 +121,18 @@ int registry_issuance_get(struct store *st, const char *id, json_t **out, struct
 /* The issuances of `project` (NULL: all), as registry_issuance_get gives each. */
 int registry_issuances(struct store *st, const char *project, json_t **out, struct c2c_err *err);
 
+/* The registry's side of a project's life (`projects show`): for the
+ * registry project ref `project` (the MRV project id)
+ * {"issuances": [{"id", "report" (int or null), "external_verification"
+ *   (text or null), "source", "quantity", "vintage", "authorized" (bool),
+ *   "period_start", "period_end"}] in issue order,
+ *  "holdings": [{"account", "country", "state" (active, cancelled or
+ *   retired), "quantity"}] by account and state,
+ *  "ca": [{"country", "vintage", "quantity", "issuance"}] the corresponding
+ *   adjustments summed per issuance, vintage and country}.
+ * A project with nothing issued gives three empty arrays. */
+int registry_project_life(struct store *st, const char *project, json_t **out, struct c2c_err *err);
+
 /* --- proof (verify.c) ------------------------------------------------------ */
 struct registry_verify_report {
 	int64_t entries;     /* journal entries checked */

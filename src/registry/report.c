@@ -147,3 +147,44 @@ int registry_issuances(struct store *st, const char *project, json_t **out, stru
 	return store_rows_json(st, ISSUANCE_COLS " WHERE (?1 IS NULL OR \"project\" = ?1) ORDER BY \"id\"",
 			       STORE_ARGS(store_text(project)), NULL, out, err);
 }
+
+/* The registry's side of a project's life, for `projects show`: what was
+ * issued (each issuance with the report it came from or its external
+ * verification), where the credits are now, and the adjustments they
+ * caused.  One read of each, in issue order. */
+int registry_project_life(struct store *st, const char *project, json_t **out, struct c2c_err *err)
+{
+	json_t *iss = NULL, *hold = NULL, *ca = NULL, *row;
+	size_t i;
+	int rc;
+
+	*out = NULL;
+	if ((rc = registry_migrate(st, err)))
+		return rc;
+	if ((rc = rows_json(st, "SELECT \"id\", \"report_id\" AS \"report\", \"external_verification\", \"source\","
+				" \"quantity\", \"vintage\", \"authorized\", \"period_start\", \"period_end\""
+				" FROM registry_issuances WHERE \"project\" = ?1 ORDER BY \"issued_seq\"",
+			    project, NULL, 0, &iss, err)) ||
+	    (rc = rows_json(st, "SELECT b.\"account_id\" AS \"account\", a.\"country\", b.\"state\","
+				" SUM(b.\"last_serial\" - b.\"first_serial\" + 1) AS \"quantity\""
+				" FROM registry_blocks b JOIN registry_issuances i ON i.\"id\" = b.\"issuance_id\""
+				" JOIN registry_accounts a ON a.\"id\" = b.\"account_id\""
+				" WHERE i.\"project\" = ?1 GROUP BY b.\"account_id\", a.\"country\", b.\"state\""
+				" ORDER BY b.\"account_id\", b.\"state\"",
+			    project, NULL, 0, &hold, err)) ||
+	    (rc = rows_json(st, "SELECT c.\"country\", c.\"vintage\", SUM(c.\"quantity\") AS \"quantity\","
+				" c.\"issuance_id\" AS \"issuance\""
+				" FROM registry_ca c JOIN registry_issuances i ON i.\"id\" = c.\"issuance_id\""
+				" WHERE i.\"project\" = ?1 GROUP BY c.\"issuance_id\", c.\"vintage\", c.\"country\""
+				" ORDER BY c.\"issuance_id\", c.\"vintage\", c.\"country\"",
+			    project, NULL, 0, &ca, err))) {
+		json_decref(iss);
+		json_decref(hold);
+		return rc;
+	}
+	json_array_foreach(iss, i, row)
+		json_object_set_new(row, "authorized",
+				    json_boolean(json_integer_value(json_object_get(row, "authorized"))));
+	*out = json_pack("{s:o, s:o, s:o}", "issuances", iss, "holdings", hold, "ca", ca);
+	return 0;
+}
