@@ -8,18 +8,27 @@
 #include "life.h"
 #include "atlas/atlas.h"
 #include "city/city.h"
+#include "mrv/mrv.h"
+#include "registry/registry.h"
 
-/* The MRV and registry pieces: JSON null / empty until the atlas project
- * has an MRV project. */
+/* The MRV and registry pieces: JSON null and empty arrays until an MRV
+ * project names this atlas project; the registry knows the project by the
+ * MRV project's id. */
 static int chain_parts(struct store *st, const char *id, json_t *life, struct c2c_err *err)
 {
-	(void)st;
-	(void)id;
-	(void)err;
-	json_object_set_new(life, "mrv", json_null());
-	json_object_set_new(life, "issuances", json_array());
-	json_object_set_new(life, "holdings", json_array());
-	json_object_set_new(life, "ca", json_array());
+	static const char *const parts[] = {"issuances", "holdings", "ca"};
+	json_t *mrv, *reg = NULL;
+	int rc;
+
+	if ((rc = mrv_project_life(st, id, &mrv, err)))
+		return rc;
+	json_object_set_new(life, "mrv", mrv);
+	if (json_is_object(mrv) &&
+	    (rc = registry_project_life(st, json_string_value(json_object_get(mrv, "project")), &reg, err)))
+		return rc;
+	for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++)
+		json_object_set_new(life, parts[i], reg ? json_incref(json_object_get(reg, parts[i])) : json_array());
+	json_decref(reg);
 	return 0;
 }
 
