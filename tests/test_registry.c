@@ -388,6 +388,56 @@ static void test_property_random_operations(void **state)
 	assert_true(refused > 100);
 }
 
+/* The city's books: per vintage, what the host keeps, what went abroad with
+ * an adjustment and what each country retired toward its NDC. */
+static void test_project_split(void **state)
+{
+	struct fixture *f = *state;
+	struct registry_ctx *c = &f->c;
+	struct registry_issue_req r = {"KH003", "2023-01-01", "2023-12-31", 1000, 0};
+	struct registry_share host[] = {{"KH-GOV-1", 10000}};
+	char id[64];
+	struct c2c_err err;
+	json_t *split, *v;
+
+	open_accounts(c);
+	assert_int_equal(registry_project_split(f->st, "KH003", &split, &err), 0);
+	assert_int_equal(json_array_size(split), 0);
+	json_decref(split);
+	assert_int_equal(registry_project_split(f->st, "nope", &split, &err), C2C_EINPUT);
+	assert_string_equal(err.field, "project");
+	assert_null(split);
+	assert_int_equal(registry_issue(c, &r, id, sizeof(id), &err), 0);
+	assert_int_equal(registry_authorize(c, id, &err), 0);
+	assert_int_equal(registry_allocate(c, id, host, 1, &err), 0);
+	assert_int_equal(registry_transfer(c, "KH-GOV-1", "JP-ENT-1", 300, &err), 0);
+	assert_int_equal(registry_retire(c, "JP-ENT-1", 100, "ndc", "Japan NDC", &err), 0);
+	assert_int_equal(registry_retire(c, "JP-ENT-1", 7, "voluntary", "Someone", &err), 0);
+	assert_int_equal(registry_retire(c, "KH-GOV-1", 50, "ndc", "Cambodia NDC", &err), 0);
+	r.period_start = "2024-01-01";
+	r.period_end = "2024-12-31";
+	r.quantity = 40;
+	assert_int_equal(registry_issue(c, &r, id, sizeof(id), &err), 0);
+	assert_int_equal(registry_project_split(f->st, "KH003", &split, &err), 0);
+	assert_int_equal(json_array_size(split), 2);
+	v = json_array_get(split, 0);
+	assert_int_equal(json_integer_value(json_object_get(v, "vintage")), 2023);
+	assert_int_equal(json_integer_value(json_object_get(v, "issued")), 1000);
+	assert_int_equal(json_integer_value(json_object_get(v, "transferred_with_ca")), 300);
+	assert_int_equal(json_integer_value(json_object_get(v, "host_kept")), 700);
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(v, "retired_for_ndc"), "JP")), 100);
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(v, "retired_for_ndc"), "KH")), 50);
+	assert_int_equal(json_object_size(json_object_get(v, "retired_for_ndc")), 2);
+	v = json_array_get(split, 1);
+	assert_int_equal(json_integer_value(json_object_get(v, "vintage")), 2024);
+	assert_int_equal(json_integer_value(json_object_get(v, "issued")), 40);
+	assert_int_equal(json_integer_value(json_object_get(v, "host_kept")), 40);
+	assert_int_equal(json_integer_value(json_object_get(v, "transferred_with_ca")), 0);
+	assert_int_equal(json_object_size(json_object_get(v, "retired_for_ndc")), 0);
+	json_decref(split);
+	verify_ok(f->st);
+}
+
 /* -------------------------------------------------------------- tampering */
 
 static void build_some_history(struct fixture *f)
@@ -465,6 +515,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_scenario, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_refusals_change_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_property_random_operations, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_project_split, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_tamper_block, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_tamper_block_owner, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_tamper_journal, setup, teardown),

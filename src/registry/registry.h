@@ -132,6 +132,16 @@ int registry_issuances(struct store *st, const char *project, json_t **out, stru
  *   adjustments summed per issuance, vintage and country}.
  * A project with nothing issued gives three empty arrays. */
 int registry_project_life(struct store *st, const char *project, json_t **out, struct c2c_err *err);
+/* The city's books for one JCM project (registry reference like "KH003"):
+ * per vintage, in vintage order, [{vintage, issued, host_kept,
+ * transferred_with_ca, retired_for_ndc: {"JP": n, ...}}].  host_kept is
+ * what was not adjusted away (the host may count it toward its NDC);
+ * transferred_with_ca what went abroad with a corresponding adjustment
+ * (the host's '+' rows); retired_for_ndc what each country retired toward
+ * its own NDC.  issued = host_kept + transferred_with_ca.  An empty array
+ * when the project has no issuance; C2C_EINPUT (field "project") for a
+ * malformed reference. */
+int registry_project_split(struct store *st, const char *project, json_t **out, struct c2c_err *err);
 
 /* --- proof (verify.c) ------------------------------------------------------ */
 struct registry_verify_report {

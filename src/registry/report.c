@@ -188,3 +188,76 @@ int registry_project_life(struct store *st, const char *project, json_t **out, s
 	*out = json_pack("{s:o, s:o, s:o}", "issuances", iss, "holdings", hold, "ca", ca);
 	return 0;
 }
+
+/* The object of `vintage` in the split (made in vintage order by the first
+ * query, so the later ones find it). */
+static json_t *split_vintage(json_t *split, json_int_t vintage)
+{
+	size_t i;
+	json_t *v;
+	json_array_foreach(split, i, v)
+		if (json_integer_value(json_object_get(v, "vintage")) == vintage)
+			return v;
+	return NULL;
+}
+
+int registry_project_split(struct store *st, const char *project, json_t **out, struct c2c_err *err)
+{
+	json_t *rows = NULL, *row;
+	size_t i;
+	int rc;
+
+	*out = NULL;
+	if (!project || !registry_project_ok(project))
+		return c2c_err_at(err, C2C_EINPUT, "project", "project '%s' is not a JCM project reference like KH003",
+				  project ? project : "");
+	if ((rc = store_rows_json(st, "SELECT \"vintage\", SUM(\"quantity\") AS \"issued\" FROM registry_issuances"
+				      " WHERE \"project\" = ? GROUP BY \"vintage\" ORDER BY \"vintage\"",
+				  STORE_ARGS(store_text(project)), NULL, out, err)))
+		return rc;
+	json_array_foreach(*out, i, row) {
+		json_object_set_new(row, "host_kept", json_integer(json_integer_value(json_object_get(row, "issued"))));
+		json_object_set_new(row, "transferred_with_ca", json_integer(0));
+		json_object_set_new(row, "retired_for_ndc", json_object());
+	}
+	/* What went abroad with an adjustment is what the host added back to
+	 * its balance: the host's '+' rows (docs/registry.md); each credit has at
+	 * most one, at its first transfer. */
+	if ((rc = store_rows_json(st, "SELECT c.\"vintage\", SUM(c.\"quantity\") AS \"credits\" FROM registry_ca c"
+				      " JOIN registry_issuances i ON i.\"id\" = c.\"issuance_id\""
+				      " WHERE i.\"project\" = ? AND c.\"country\" = i.\"host\" AND c.\"quantity\" > 0"
+				      " GROUP BY c.\"vintage\"",
+				  STORE_ARGS(store_text(project)), NULL, &rows, err)))
+		goto fail;
+	json_array_foreach(rows, i, row) {
+		json_t *v = split_vintage(*out, json_integer_value(json_object_get(row, "vintage")));
+		json_int_t n = json_integer_value(json_object_get(row, "credits"));
+		if (!v)
+			continue;
+		json_object_set_new(v, "transferred_with_ca", json_integer(n));
+		json_object_set_new(v, "host_kept", json_integer(json_integer_value(json_object_get(v, "issued")) - n));
+	}
+	json_decref(rows);
+	/* A retirement for an NDC counts for the country of the registry it is
+	 * retired in (the retiring account's). */
+	if ((rc = store_rows_json(st, "SELECT i.\"vintage\", a.\"country\","
+				      " SUM(b.\"last_serial\" - b.\"first_serial\" + 1) AS \"credits\" FROM registry_blocks b"
+				      " JOIN registry_issuances i ON i.\"id\" = b.\"issuance_id\""
+				      " JOIN registry_accounts a ON a.\"id\" = b.\"account_id\""
+				      " WHERE i.\"project\" = ? AND b.\"state\" = 'retired' AND b.\"purpose\" = 'ndc'"
+				      " GROUP BY i.\"vintage\", a.\"country\" ORDER BY i.\"vintage\", a.\"country\"",
+				  STORE_ARGS(store_text(project)), NULL, &rows, err)))
+		goto fail;
+	json_array_foreach(rows, i, row) {
+		json_t *v = split_vintage(*out, json_integer_value(json_object_get(row, "vintage")));
+		if (v)
+			json_object_set(json_object_get(v, "retired_for_ndc"),
+					json_string_value(json_object_get(row, "country")), json_object_get(row, "credits"));
+	}
+	json_decref(rows);
+	return 0;
+fail:
+	json_decref(*out);
+	*out = NULL;
+	return rc;
+}
