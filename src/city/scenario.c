@@ -728,6 +728,7 @@ struct scn_link {
 	struct scn_model *m;
 	const char *id, *measure, *project, *sector, *basis;
 	double t;
+	json_t *split;
 };
 
 static int scenario_link_tx(struct store *st, void *ctx, struct c2c_err *err)
@@ -764,6 +765,8 @@ static int scenario_link_tx(struct store *st, void *ctx, struct c2c_err *err)
 		       l->project, "changes", "type", "cut", "sector", l->sector, "t", l->t);
 	if (l->basis)
 		json_object_set_new(me, "basis", json_string(l->basis));
+	if (l->split)
+		json_object_set(me, "split", l->split);
 	if (i < json_array_size(ms))
 		json_array_set_new(ms, i, me);
 	else
@@ -777,9 +780,9 @@ out:
 }
 
 int city_scenario_link(struct store *st, const char *id, const char *measure, const char *project,
-		       const char *sector, double t, const char *basis, struct c2c_err *err)
+		       const char *sector, double t, const char *basis, json_t *split, struct c2c_err *err)
 {
-	struct scn_link l = {malloc(sizeof(*l.m)), id, measure, project, sector, basis, t};
+	struct scn_link l = {malloc(sizeof(*l.m)), id, measure, project, sector, basis, t, split};
 	int rc;
 
 	if (!l.m)

@@ -71,8 +71,8 @@ static void print_life(json_t *life)
 	section(life, "partnerships", "formed from", pcols);
 	section(life, "stages", "stages", scols);
 	if (json_is_object(mrv)) {
-		printf("\nMRV project %s (JCM %s), methodology %s:\n", sv(mrv, "project"), sv(mrv, "jcm_ref"),
-		       sv(mrv, "methodology"));
+		printf("\nMRV project %s%s%s%s, methodology %s:\n", sv(mrv, "project"), *sv(mrv, "jcm_ref") ? " (JCM " : "",
+		       sv(mrv, "jcm_ref"), *sv(mrv, "jcm_ref") ? ")" : "", sv(mrv, "methodology"));
 		section(mrv, "reports", "monitoring reports", rcols);
 	} else {
 		puts("\nMRV: no MRV project names this project yet");
