@@ -369,6 +369,7 @@ else
 	suite auth     # random tokens and times: its own checks
 	suite roles    # writes over HTTP by role, and two servers sharing this database
 	suite http     # the API: its bodies are compared with the CLI's on the same database
+	suite chain    # one project's whole life, CLI and API compared on the same database
 	# the unit tests too: tests/testdb.h gives each test a new database of this server
 	for u in "$BUILD"/tests/test_* "$BUILD"/tests/*/test_*; do
 		[ -f "$u" ] && [ -x "$u" ] || continue
