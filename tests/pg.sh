@@ -97,7 +97,7 @@ scenario() {
 	"$BIN" registry account open --id JP-GOV-1 --country JP --kind government --holder Japan &&
 	"$BIN" registry account open --id JP-ENT-1 --country JP --kind entity --holder Toyama &&
 	"$BIN" registry account open --id KH-GOV-1 --country KH --kind government --holder Cambodia &&
-	"$BIN" registry issue --project KH003 --from 2023-01-01 --to 2023-12-31 --quantity 1000 &&
+	"$BIN" registry issue --external-verification EV-1 --source test-fixture --project KH003 --from 2023-01-01 --to 2023-12-31 --quantity 1000 &&
 	"$BIN" registry allocate KH003-01 JP-GOV-1=30 KH-GOV-1=70 &&
 	"$BIN" registry authorize KH003-01 &&
 	"$BIN" registry transfer --from JP-GOV-1 --to JP-ENT-1 --quantity 20 &&

@@ -172,7 +172,7 @@ c2c() { "$BIN" --db "$DB" "$@"; }
 	c2c registry account open --id JP-ENT-1 --country JP --kind entity --holder "Toyama Co" &&
 	c2c registry account open --id JP-ENT-2 --country JP --kind entity --holder "Other Co" &&
 	c2c registry account open --id KH-GOV-1 --country KH --kind government --holder Cambodia &&
-	c2c registry issue --project KH003 --from 2023-01-01 --to 2023-12-31 --quantity 1000 &&
+	c2c registry issue --external-verification EV-1 --source test-fixture --project KH003 --from 2023-01-01 --to 2023-12-31 --quantity 1000 &&
 	c2c registry allocate KH003-01 JP-GOV-1=40 KH-GOV-1=60 &&
 	c2c registry authorize KH003-01 &&
 	c2c registry transfer --from JP-GOV-1 --to JP-ENT-1 --quantity 100 &&

@@ -43,3 +43,32 @@ int mrv_project_life(struct store *st, const char *atlas_project, json_t **out, 
 	*out = p;
 	return 0;
 }
+
+int mrv_project_find(struct store *st, const char *ref, char *id, char host[3], struct c2c_err *err)
+{
+	struct store_stmt *s;
+	int rc;
+
+	if (!ref || !*ref)
+		return c2c_err_at(err, C2C_EUSAGE, "project", "name the project: its atlas project id, or its "
+				  "JCM reference");
+	if ((rc = mrv_migrate(st, err)))
+		return rc;
+	/* its id first: a JCM reference that is some project's id (the form
+	 * from before the link) names that project */
+	if ((rc = store_prepare(st, "SELECT \"id\", \"host_country\" FROM \"mrv_project\" WHERE \"id\" = ? OR"
+				" \"jcm_ref\" = ? ORDER BY CASE WHEN \"id\" = ? THEN 0 ELSE 1 END", &s, err)))
+		return rc;
+	store_bind_text(s, 1, ref);
+	store_bind_text(s, 2, ref);
+	store_bind_text(s, 3, ref);
+	if ((rc = store_step(s, err)) == 1) {
+		snprintf(id, MRV_PROJECT_ID_MAX, "%s", store_col_text(s, 0));
+		snprintf(host, 3, "%s", store_col_text(s, 1));
+		rc = 0;
+	} else if (rc == 0) {
+		rc = c2c_err_set(err, C2C_ENOTFOUND, "project %s does not exist (c2c mrv project add)", ref);
+	}
+	store_finalize(s);
+	return rc;
+}

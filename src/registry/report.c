@@ -55,7 +55,7 @@ int registry_balance(struct store *st, const char *account, json_t **out, struct
 
 int registry_blocks(struct store *st, const char *account, json_t **out, struct c2c_err *err)
 {
-	int rc = rows_json(st, "SELECT b.\"account_id\" AS \"account\", b.\"issuance_id\" AS \"issuance\", i.\"project\","
+	int rc = rows_json(st, "SELECT b.\"account_id\" AS \"account\", b.\"issuance_id\" AS \"issuance\", i.\"project\", i.\"host\","
 			       " i.\"vintage\", b.\"first_serial\" AS \"first\", b.\"last_serial\" AS \"last\","
 			       " b.\"last_serial\" - b.\"first_serial\" + 1 AS \"credits\", b.\"state\","
 			       " b.\"purpose\", b.\"beneficiary\""
@@ -67,12 +67,14 @@ int registry_blocks(struct store *st, const char *account, json_t **out, struct 
 	if (rc)
 		return rc;
 	json_array_foreach(*out, i, b) {
-		char serial[96];
-		registry_serial_range(serial, sizeof(serial), json_string_value(json_object_get(b, "project")),
+		char serial[160];
+		registry_serial_range(serial, sizeof(serial), json_string_value(json_object_get(b, "host")),
+				      json_string_value(json_object_get(b, "project")),
 				      (int)json_integer_value(json_object_get(b, "vintage")),
 				      json_integer_value(json_object_get(b, "first")),
 				      json_integer_value(json_object_get(b, "last")));
 		json_object_set_new(b, "serial", json_string(serial));
+		json_object_del(b, "host"); /* the serial says it */
 	}
 	return 0;
 }
@@ -135,7 +137,8 @@ int registry_account_get(struct store *st, const char *id, json_t **out, struct 
 
 #define ISSUANCE_COLS                                                                              \
 	"SELECT \"id\", \"project\", \"host\", \"period_start\", \"period_end\", \"vintage\", \"quantity\","  \
-	" \"verified_er\", \"authorized\", \"allocated\" FROM registry_issuances"
+	" \"verified_er\", \"authorized\", \"allocated\", \"report_id\" AS \"report\","                   \
+	" \"external_verification\", \"source\" FROM registry_issuances"
 
 int registry_issuance_get(struct store *st, const char *id, json_t **out, struct c2c_err *err)
 {

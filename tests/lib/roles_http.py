@@ -122,7 +122,7 @@ SAMPLE = {
     ("PATCH", "/api/v1/events/{id}"): (some["events"], {}),
     ("POST", "/api/v1/registry/account-open"): {"id": "JP-ENT-9", "country": "JP", "kind": "entity", "holder": "X"},
     ("POST", "/api/v1/registry/account-close"): {"id": "JP-ENT-2"},
-    ("POST", "/api/v1/registry/issue"): {"project": "KH003", "from": "2024-01-01", "to": "2024-12-31", "quantity": 10},
+    ("POST", "/api/v1/registry/issue"): {"project": "KH003", "from": "2024-01-01", "to": "2024-12-31", "quantity": 10, "external_verification": "EV-1", "source": "test-fixture"},
     ("POST", "/api/v1/registry/allocate"): {"issuance": "KH003-01", "shares": {"JP-GOV-1": 100}},
     ("POST", "/api/v1/registry/authorize"): {"issuance": "KH003-01"},
     ("POST", "/api/v1/registry/transfer"): {"from": "JP-ENT-1", "to": "JP-ENT-2", "quantity": 1},
@@ -213,7 +213,7 @@ st, h, d = request("POST", "/api/v1/registry/transfer", {"from": "JP-GOV-1", "to
 check("KH registrar refused moving JP credits", st == 403, (st, d))
 jc, jx = sessions["registrar"]
 st, h, d = request("POST", "/api/v1/registry/issue",
-                   {"project": "KH003", "from": "2024-01-01", "to": "2024-12-31", "quantity": 10}, cookie=jc, csrf=jx)
+                   {"project": "KH003", "from": "2024-01-01", "to": "2024-12-31", "quantity": 10, "external_verification": "EV-1", "source": "test-fixture"}, cookie=jc, csrf=jx)
 check("JP registrar refused issuing a Cambodian project's credits", st == 403, (st, d))
 pc, px = sessions["participant"]
 st, h, d = request("POST", "/api/v1/registry/transfer", {"from": "JP-ENT-2", "to": "JP-ENT-1", "quantity": 1},
@@ -332,9 +332,23 @@ for r in cli_json("registry", "balance"):
 check("balances after the transfers: JP-ENT-1 90, JP-ENT-2 110",
       bal.get("JP-ENT-1") == 90 and bal.get("JP-ENT-2") == 110, bal)
 rc, rx = login("regkh")[:2]
+before = state()
 st, h, d = request("POST", "/api/v1/registry/issue",
                    {"project": "KH003", "from": "2024-01-01", "to": "2024-12-31", "quantity": 500}, cookie=rc, csrf=rx)
-check("KH registrar issues KH003's credits", st == 200 and d.get("op") == "issue", (st, d))
+check("issuing with neither a report nor an external verification: 400, saying why",
+      st == 400 and "no credit without a verified report" in d.get("error", {}).get("message", json.dumps(d))
+      and d.get("error", {}).get("field") == "report", (st, d))
+st, h, d = request("POST", "/api/v1/registry/issue",
+                   {"project": "KH003", "from": "2024-01-01", "to": "2024-12-31", "quantity": 500,
+                    "external_verification": "EV-2"}, cookie=rc, csrf=rx)
+check("an external verification without its source: 400 naming the field", st == 400 and "source" in json.dumps(d), (st, d))
+check("the refused issues changed nothing", state() == before)
+st, h, d = request("POST", "/api/v1/registry/issue",
+                   {"project": "KH003", "from": "2024-01-01", "to": "2024-12-31", "quantity": 500,
+                    "external_verification": "EV-2", "source": "test-fixture"}, cookie=rc, csrf=rx)
+check("KH registrar issues KH003's credits verified outside c2c, recorded as such",
+      st == 200 and d.get("op") == "issue" and d["body"]["issuance"]["external_verification"] == "EV-2"
+      and d["body"]["issuance"]["source"] == "test-fixture" and d["body"]["issuance"]["report"] is None, (st, d))
 st, h, d = request("POST", "/api/v1/registry/allocate", {"issuance": "KH003-02", "shares": {"JP-GOV-1": 30, "KH-GOV-1": 70}},
                    cookie=rc, csrf=rx)
 check("KH registrar allocates it 30/70", st == 200 and d.get("op") == "allocate", (st, d))
@@ -361,7 +375,12 @@ check("a report and a project together: 400", st == 400, (st, d))
 st, h, d = request("POST", "/api/v1/registry/issue", {"report": 1}, cookie=kc, csrf=kx)
 check("the KH registrar issues the approved report's 1285 credits",
       st == 200 and d.get("op") == "issue" and d["body"]["issuance"]["quantity"] == 1285
-      and d["body"]["issuance"]["verified_er"] == 1285, (st, d))
+      and d["body"]["issuance"]["verified_er"] == 1285 and d["body"]["issuance"]["report"] == 1, (st, d))
+before = state()
+st, h, d = request("POST", "/api/v1/registry/issue", {"report": 1}, cookie=kc, csrf=kx)
+check("a report is issued once: 409 naming the first issuance",
+      st == 409 and "report 1 was issued already as issuance KH003-03" in json.dumps(d), (st, d))
+check("the second issue of report 1 changed nothing", state() == before)
 st, h, d = request("GET", "/api/v1/mrv/reports?project=KH003")
 cli_reports = cli_json("mrv", "report", "list", "--project", "KH003")
 check("the public reports list is the CLI's but for the file's path on the server",
