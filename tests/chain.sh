@@ -3,8 +3,12 @@
 # and the API (docs/atlas.md "A project's life"): a proposal selected in a
 # public call becomes the project, linked to its partnership, its study the
 # first stage; stages recorded in order, every refusal checked for its
-# message and for nothing written; the built-in data's links; `projects
-# show` and GET /api/v1/projects/{id} giving the same object.
+# message and for nothing written; the built-in data's links; the MRV
+# project linked, its report approved and issued, the credits allocated
+# 50/50 and part retired for Japan's NDC; the host city's scenario synced
+# from its place's projects, counting the host's share; `projects show`
+# holding every link, and GET /api/v1/projects/{id} and the sync over HTTP
+# (by role and scope) giving the same as the CLI.
 # usage: tests/chain.sh BUILD_DIR; last line "chain: N passed, N failed".
 set -u
 BIN="$(cd "$1" && pwd)/c2c"
@@ -110,6 +114,58 @@ run "a methodology dated between the model project and the registration" 0 \
 check "the stages, numbered as recorded" "$(life "$PJ" '" ".join(s["stage"] for s in d["stages"])')" \
 	"feasibility_study model_project registration operation_start monitoring_period issuance monitoring_period methodology"
 
+# --- MRV, credits, the city's books ------------------------------------------------------------
+run "the MRV project linked to the atlas project" 0 \
+	c2c mrv project add --atlas-project "$PJ" --methodology KH_AM002 --jcm-ref VN099 --param EF_RE=0.5
+# 1000 MWh x 0.5 t/MWh = 500 t over 2027-04-01..2027-12-31 (275 days)
+printf 'meter_id,timestamp,value\nPV1,2027-06-15T00:00:00Z,1000\n' >"$WORK/pv.csv"
+run "a report submitted for the atlas project" 0 c2c mrv report submit --project "$PJ" --data "$WORK/pv.csv" --from 2027-04-01 --to 2027-12-31
+run "the report approved" 0 c2c mrv report verify 1 --approve --comment reproduced
+{
+	c2c registry account open --id JP-GOV-1 --country JP --kind government --holder Japan &&
+	c2c registry account open --id VN-GOV-1 --country VN --kind government --holder "Viet Nam"
+} >/dev/null && ok "the two governments' accounts" || bad "accounts"
+run "issued from the report" 0 c2c registry issue --report 1
+ISS=$(life "$PJ" 'd["issuances"][0]["id"]')
+run "authorized" 0 c2c registry authorize "$ISS"
+run "allocated 50/50 to Japan and the host" 0 c2c registry allocate "$ISS" JP-GOV-1=50 VN-GOV-1=50
+run "part retired for Japan's NDC" 0 c2c registry retire --account JP-GOV-1 --quantity 100 --purpose ndc --beneficiary "Japan NDC"
+check "projects show: the MRV project, its JCM reference, its approved report" \
+	"$(life "$PJ" 'd["mrv"]["jcm_ref"], d["mrv"]["host_country"], [(r["id"], r["status"], r["er_t"]) for r in d["mrv"]["reports"]]')" \
+	"VN099 VN [(1, 'approved', 500)]"
+check "projects show: the issuance names its report" "$(life "$PJ" '[(x["report"], x["quantity"], x["authorized"]) for x in d["issuances"]]')" \
+	"[(1, 500, True)]"
+check "projects show: the holdings, by account and state" \
+	"$(life "$PJ" '[(x["account"], x["state"], x["quantity"]) for x in d["holdings"]]')" \
+	"[('JP-GOV-1', 'active', 150), ('JP-RETIREMENT', 'retired', 100), ('VN-GOV-1', 'active', 250)]"
+check "projects show: its adjustments are the registry's" "$(life "$PJ" 'sum(x["quantity"] for x in d["ca"] if x["country"] == "VN")')" \
+	"$(c2c registry ca-report --country VN --format json | py 'import json,sys; d=json.load(sys.stdin); print(sum(r.get("adjustment", r.get("quantity", 0)) for r in (d if isinstance(d, list) else d.get("rows", []))))')"
+
+# the host city's scenario: the example's model, placed in Da Nang, its own measures only
+py 'import json; d=json.load(open("'"$ROOT"'/data/city/scenario-example.json")); d.update(id="da-nang-2030", place_id="vn-da-nang-city", name="Da Nang 2030"); d["measures"]=[m for m in d["measures"] if m["kind"] != "project"]; json.dump(d, open("'"$WORK"'/dn.json", "w"))'
+c2c city scenario add "$WORK/dn.json" >/dev/null && ok "the host city's scenario" || bad "scenario add"
+before=$(c2c city scenario show da-nang-2030)
+run "sync of an unknown scenario" 4 c2c city scenario sync nowhere-2030
+has "sync of an unknown scenario: the message" "$WORK/err" "nowhere-2030"
+check "sync of an unknown scenario: nothing changed" "$(c2c city scenario show da-nang-2030)" "$before"
+run "the scenario drawn from the place's projects" 0 c2c city scenario sync da-nang-2030 --format json
+cp "$WORK/out" "$WORK/sync.json"
+SPLIT=$(life "$PJ" 'sum(x["quantity"] for x in d["ca"] if x["country"] == "VN" and x["quantity"] > 0)')
+# 500 t x 365 / 275 days = 663.636 t a year; the host keeps what did not go to Japan with an adjustment
+HOST=$(py "print(round(500 * 365 / 275 * (500 - $SPLIT) / 500, 3))")
+check "the measure: the verified rate, the host's share, the split" \
+	"$(py 'import json; d=json.load(open("'"$WORK"'/sync.json")); m=[m for m in d["measures"] if m["project"] == "'"$PJ"'"][0]; print(m["measure"], m["verified_t_per_year"], m["reduction_t"], m["issued"], m["transferred_with_ca"], m["host_kept"], m["retired_for_ndc"])')" \
+	"$PJ 663.636 $HOST 500 $SPLIT $((500 - SPLIT)) {'JP': 100}"
+check "a project of the place without MRV is not counted, and says why" \
+	"$(py 'import json; d=json.load(open("'"$WORK"'/sync.json")); print([(s["project"], s["reason"]) for s in d["skipped"]])')" \
+	"[('pj-da-nang-water-pumps', 'no MRV project names it')]"
+check "the run counts the host's share" \
+	"$(c2c city scenario run da-nang-2030 --format json | py 'import json,sys; print([m["reduction_t"] for m in json.load(sys.stdin)["measures"] if m["project"] == "'"$PJ"'"])')" "[$HOST]"
+run "sync again" 0 c2c city scenario sync da-nang-2030
+check "sync again: the measure replaced, not added" "$(c2c city scenario show da-nang-2030 | py 'import json,sys; print(sum(m.get("project") == "'"$PJ"'" for m in json.load(sys.stdin)["measures"]))')" 1
+check "projects show: the scenario counting it, with the split" \
+	"$(life "$PJ" '[(s["id"], s["reduction_t"], s["split"]["issued"]) for s in d["scenarios"]]')" "[('da-nang-2030', $HOST, 500)]"
+
 # --- the API gives the same object -----------------------------------------------------------
 if serve_start api; then
 	curl -s "$URL/api/v1/projects/$PJ" >"$WORK/api.json"
@@ -121,6 +177,26 @@ if serve_start api; then
 		'{"error":{"code":"not_found","message":"'"'"'pj-nowhere'"'"'isnotanatlasproject","field":"project"}}404'
 	check "the generic row route is not shadowed for the list" "$(curl -s "$URL/api/v1/projects?kind=jcm&country=PW" | py 'import json,sys; print([p["id"] for p in json.load(sys.stdin)])')" \
 		"['pj-palau-ppr-solar-battery']"
+	# the sync over HTTP: the place's own city may, another city may not, the public must log in
+	echo pass-danang-0123 | c2c user add danang --role partner --scope vn-da-nang-city >/dev/null 2>&1
+	echo pass-toyama-0123 | c2c user add toyama --role municipality --scope jp-toyama-city >/dev/null 2>&1
+	login() { # login NAME PASSWORD: the cookie jar in $WORK/NAME.jar, the CSRF token printed
+		curl -s -c "$WORK/$1.jar" -H 'Content-Type: application/json' -d '{"name":"'"$1"'","password":"'"$2"'"}' \
+			"$URL/api/v1/session" | py 'import json,sys; print(json.load(sys.stdin)["csrf"])'
+	}
+	sync() { # sync NAME CSRF: the status, the body in $WORK/sync.http
+		curl -s -o "$WORK/sync.http" -w '%{http_code}' -b "$WORK/$1.jar" -H "X-CSRF-Token: $2" -X POST \
+			"$URL/api/v1/city/scenarios/da-nang-2030/sync"
+	}
+	before=$(c2c city scenario show da-nang-2030)
+	check "sync over HTTP without logging in: 401" \
+		"$(curl -s -o /dev/null -w '%{http_code}' -X POST "$URL/api/v1/city/scenarios/da-nang-2030/sync")" 401
+	check "sync over HTTP by another city: 403" "$(sync toyama "$(login toyama pass-toyama-0123)")" 403
+	has "sync over HTTP by another city: the message" "$WORK/sync.http" "forbidden"
+	check "the refused syncs changed nothing" "$(c2c city scenario show da-nang-2030)" "$before"
+	check "sync over HTTP by the place's own city: 200" "$(sync danang "$(login danang pass-danang-0123)")" 200
+	check "sync over HTTP: the measures the CLI's sync gave" \
+		"$(py 'import json; print(json.load(open("'"$WORK"'/sync.http"))["measures"] == json.load(open("'"$WORK"'/sync.json"))["measures"])')" True
 	kill -TERM "$PID" && wait "$PID"
 	PID=""
 fi

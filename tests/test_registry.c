@@ -410,7 +410,7 @@ static void test_project_split(void **state)
 {
 	struct fixture *f = *state;
 	struct registry_ctx *c = &f->c;
-	struct registry_issue_req r = {"KH003", "2023-01-01", "2023-12-31", 1000, 0};
+	struct registry_issue_req r = EXT("KH003", "2023-01-01", "2023-12-31", 1000, 0);
 	struct registry_share host[] = {{"KH-GOV-1", 10000}};
 	char id[64];
 	struct c2c_err err;
@@ -420,7 +420,7 @@ static void test_project_split(void **state)
 	assert_int_equal(registry_project_split(f->st, "KH003", &split, &err), 0);
 	assert_int_equal(json_array_size(split), 0);
 	json_decref(split);
-	assert_int_equal(registry_project_split(f->st, "nope", &split, &err), C2C_EINPUT);
+	assert_int_equal(registry_project_split(f->st, "No such!", &split, &err), C2C_EINPUT);
 	assert_string_equal(err.field, "project");
 	assert_null(split);
 	assert_int_equal(registry_issue(c, &r, id, sizeof(id), &err), 0);

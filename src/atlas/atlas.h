@@ -181,8 +181,9 @@ int atlas_project_stages(struct store *st, const char *project, json_t **out, st
  * with `places` [{id, name_ja, name_en, role}] and the link's `link_source`. */
 int atlas_project_partnerships(struct store *st, const char *project, json_t **out,
 			       struct c2c_err *err);
-/* The projects located in a place: its own (place_id) and those formed
- * from a partnership with that place as partner, each once, by id. */
+/* The projects located in a place: its own (place_id) and those with no
+ * place of their own formed from a partnership with that place as partner
+ * (a project placed elsewhere, a roll-out, is located there). */
 int atlas_projects_at_place(struct store *st, const char *place, json_t **out, struct c2c_err *err);
 /* Link a project to a partnership it was formed from (in the caller's
  * transaction, checked as an import row). */

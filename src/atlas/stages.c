@@ -282,7 +282,11 @@ int atlas_projects_at_place(struct store *st, const char *place, json_t **out, s
 				json_decref(links);
 				goto out;
 			}
-			json_array_append_new(own, p);
+			/* a roll-out to another city is located there, not here */
+			if (json_is_string(json_object_get(p, "place_id")))
+				json_decref(p);
+			else
+				json_array_append_new(own, p);
 		}
 		json_decref(links);
 	}
