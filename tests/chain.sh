@@ -109,6 +109,11 @@ refused "not a date" 2 "--on: '2027-02-30' is not a date YYYY-MM-DD" \
 refused "a month is not a day" 2 "--on: '2027-05' is not a date YYYY-MM-DD" \
 	c2c projects stage "$PJ" --stage verification --on 2027-05 --source x
 refused "no source" 2 "--source is required" c2c projects stage "$PJ" --stage verification --on 2027-05-01
+# a built-in stage dated to the month (the study, 2017-08) bounds a day on what it gives
+refused "before a stage dated by month" 5 "project pj-semarang-cng-bus: methodology on 2017-07-31 would come before the feasibility_study on 2017-08, which comes earlier in a project's life" \
+	c2c projects stage pj-semarang-cng-bus --stage methodology --on 2017-07-31 --source x
+run "within the month of the study: neither before nor after it" 0 \
+	c2c projects stage pj-semarang-cng-bus --stage methodology --on 2017-08-20 --source "test: same month"
 run "a methodology dated between the model project and the registration" 0 \
 	stage --stage methodology --on 2026-12-01 --ref VN_AM099 --source "JC approval"
 check "the stages, numbered as recorded" "$(life "$PJ" '" ".join(s["stage"] for s in d["stages"])')" \

@@ -240,7 +240,8 @@ DB="$WORK/city.db"
 	c2c city indicators observe --place cn-tianjin-city --measure tj-10 --year 2013 --value 110 --source example &&
 	c2c city indicators observe --place cn-tianjin-city --measure tj-22 --year 2013 --value 40 --source example &&
 	c2c city indicators observe --place cn-tianjin-city --measure tj-13 --year 2013 --value 65 --source example &&
-	echo pass-tianjin-0123 | c2c user add tianjin --role partner --scope cn-tianjin-city
+	echo pass-tianjin-0123 | c2c user add tianjin --role partner --scope cn-tianjin-city &&
+	echo pass-iskandar-0123 | c2c user add iskandar --role partner --scope my-iskandar-region
 ) >"$WORK/city-setup.log" 2>&1 && ok "city: database set up (a scenario, an inventory, Tianjin observations)" ||
 	bad "city: set-up failed: $(tail -n 3 "$WORK/city-setup.log")"
 if [ ! -x /usr/bin/chromium ] || [ ! -d "$WEB/node_modules/playwright-core" ]; then

@@ -675,6 +675,11 @@ export const L = {
   'rd_kind:case': ['先行事例', 'Precedent case'],
   rd_no_weak: ['弱いところはありません。', 'No weak point.'],
 
+  cy_sync_h: ['この地域の JCM プロジェクトを反映', "Count this place's JCM projects"],
+  cy_sync_intro: ['この地域にある JCM プロジェクトを、承認済みモニタリング報告の検証済み削減量（年あたり）で対策として取り込みます。相当調整付きで日本に移転した分は除き、ホスト国に残る分だけを計上します。',
+    "Takes in the JCM projects located in this place as measures, at the verified yearly reductions of their approved monitoring reports; what went to Japan as credits with a corresponding adjustment is left out, so only the host's share counts."],
+  cy_sync_submit: ['反映する', 'Count them'],
+  cy_sync_done: ['{n} 件の事業を対策として反映しました（対象外 {skipped} 件）。', '{n} project measures counted ({skipped} not counted).'],
   // a project's life (life.js)
   life_h: ['事業の歩み', "The project's life"],
   life_formed_from: ['もとになった都市間連携', 'Formed from the partnership'],
