@@ -322,6 +322,8 @@ check "stored under the MRV project: ER 150 t" "$(json "d['project'], d['er_tco2
 run "submit by the JCM reference" 0 "$BIN" mrv report submit --project TH009 --data th.csv --from 2024-06-01 --to 2024-12-31 --format json
 R2=$(json "d['report']")
 check "the same project" "$(json "d['project'], d['er_tco2e']")" "('pj-th-floating-solar', 250)"
+run "report list" 0 "$BIN" mrv report list --project pj-th-floating-solar --format json
+check "each report names its project's host country" "$(json "[(r['id'], r['host_country']) for r in d]")" "[($R1, 'TH'), ($R2, 'TH')]"
 run "approve the first" 0 "$BIN" mrv report verify "$R1" --approve --comment "meter readings checked"
 reports() { "$BIN" mrv report list --project pj-th-floating-solar --format json; }
 before=$(reports)
