@@ -322,6 +322,8 @@ check "stored under the MRV project: ER 150 t" "$(json "d['project'], d['er_tco2
 run "submit by the JCM reference" 0 "$BIN" mrv report submit --project TH009 --data th.csv --from 2024-06-01 --to 2024-12-31 --format json
 R2=$(json "d['report']")
 check "the same project" "$(json "d['project'], d['er_tco2e']")" "('pj-th-floating-solar', 250)"
+run "report list" 0 "$BIN" mrv report list --project pj-th-floating-solar --format json
+check "each report names its project's host country" "$(json "[(r['id'], r['host_country']) for r in d]")" "[($R1, 'TH'), ($R2, 'TH')]"
 run "approve the first" 0 "$BIN" mrv report verify "$R1" --approve --comment "meter readings checked"
 reports() { "$BIN" mrv report list --project pj-th-floating-solar --format json; }
 before=$(reports)
@@ -338,7 +340,20 @@ run "a report is issued once, naming the first issuance" 5 "$BIN" registry issue
 has "the first issuance named" "$WORK/err" "report $R1 was issued already as issuance pj-th-floating-solar-01: a report is issued once"
 run "a historical issuance verified outside c2c, by the JCM reference" 0 "$BIN" registry issue --project TH009 --from 2023-01-01 --to 2023-12-31 --quantity 50 --external-verification "VR-2023-17" --source "JCM Joint Committee decision, 2024-03"
 has "recorded under the MRV project, as verified outside c2c" "$WORK/out" "issuance pj-th-floating-solar-02: 50 credits in TH-PENDING (verified outside c2c: VR-2023-17)"
-run "registry verify: both issuances have their basis" 0 "$BIN" registry verify
+# a batch issues under the same rule: a report, with nothing else naming the project
+printf 'meter_id,timestamp,value\nPV1,2025-02-01T00:00:00Z,84\n' >th25.csv
+run "a third report" 0 "$BIN" mrv report submit --project pj-th-floating-solar --data th25.csv --from 2025-01-01 --to 2025-03-31 --format json
+R3=$(json "d['report']")
+run "approved" 0 "$BIN" mrv report verify "$R3" --approve --comment ok
+printf '{"op":"issue","report":%s,"project":"TH009"}\n' "$R3" >batch1.jsonl
+run "apply: a report and a project together are refused" 2 "$BIN" registry apply batch1.jsonl
+has "apply: says why" "$WORK/err" "a report gives the project, period and verified ER; do not give them too"
+printf '{"op":"issue","report":%s,"quantity":40}\n' "$R3" >batch2.jsonl
+run "apply: issue from the report" 0 "$BIN" registry apply batch2.jsonl
+run "apply: the issuance names the report" 0 "$BIN" registry journal --format json
+check "apply: 40 of the report's 42 t, into TH" "$(json "[(e['body']['issuance']['id'], e['body']['issuance']['quantity'], e['body']['issuance']['verified_er'], e['body']['issuance']['report'], e['body']['issuance']['host']) for e in d if e['op'] == 'issue'][-1]")" \
+	"('pj-th-floating-solar-03', 40, 42, $R3, 'TH')"
+run "registry verify: every issuance has its basis" 0 "$BIN" registry verify
 # tampering behind the registry's back: verify must catch each
 tampered() { # tampered NAME SQL MESSAGE UNDO
 	db_exec "$2"

@@ -579,6 +579,9 @@ static void test_issue_needs_a_basis(void **state)
 	r.project = "KH003";
 	r.external_verification = NULL;
 	r.report = 7;
+	assert_int_equal(registry_issue(c, &r, id, sizeof(id), &err), C2C_EUSAGE);
+	assert_string_equal(err.msg, "a report gives the project, period and verified ER; do not give them too");
+	r.project = r.period_start = r.period_end = NULL;
 	assert_int_equal(registry_issue(c, &r, id, sizeof(id), &err), C2C_ENOTFOUND);
 	assert_string_equal(err.msg, "report 7 does not exist");
 	after = snapshot(f->st);

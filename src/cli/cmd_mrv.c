@@ -286,7 +286,7 @@ static int report_submit(struct cli_run *o, struct store *st, struct c2c_err *er
 		print_json(res);
 	else
 		printf("report %lld submitted: %s, %s to %s, ER %lld tCO2e (exact %.6f), data SHA-256 %s\n",
-		       (long long)id, r.project, r.from, r.to,
+		       (long long)id, json_string_value(json_object_get(res, "project")), r.from, r.to,
 		       (long long)json_integer_value(json_object_get(res, "er_tco2e")),
 		       json_number_value(json_object_get(res, "er_exact_tco2e")),
 		       json_string_value(json_object_get(json_object_get(res, "data"), "sha256")));

@@ -711,9 +711,12 @@ int mrv_report_verify(struct store *st, int64_t id, int approve, const char *com
 	}
 }
 
+/* host_country: the project's, so a page can tell which registry a report
+ * would be issued into without parsing the project's id. */
 #define REPORT_COLS "\"id\", \"project\", \"period_from\", \"period_to\", \"status\", \"er_tco2e\", \"rows\"," \
 	" \"meters\", \"data_sha256\", \"data_path\", \"data_bytes\", \"rows_in_period\", \"rows_skipped\", \"unit\"," \
-	" \"cumulative\", \"submitted_by\", \"submitted_at\", \"verified_by\", \"verified_at\", \"comment\""
+	" \"cumulative\", \"submitted_by\", \"submitted_at\", \"verified_by\", \"verified_at\", \"comment\"," \
+	" (SELECT p.\"host_country\" FROM \"mrv_project\" p WHERE p.\"id\" = \"mrv_report\".\"project\") AS \"host_country\""
 
 int mrv_report_get(struct store *st, int64_t id, json_t **out, struct c2c_err *err)
 {

@@ -441,6 +441,9 @@ static int issue_basis(struct registry_ctx *c, struct registry_issue_req *q, str
 				  "(--external-verification TEXT --source TEXT)");
 	if (q->report > 0) {
 		json_t *first = NULL;
+		if (q->project || q->period_start || q->period_end || q->verified_er)
+			return c2c_err_at(err, C2C_EUSAGE, "report", "a report gives the project, period and "
+					  "verified ER; do not give them too");
 		if ((rc = mrv_report_issuable(c->st, q->report, rep, err)))
 			return rc;
 		rc = store_row_json(c->st, "SELECT \"id\" FROM registry_issuances WHERE \"report_id\" = ?",

@@ -120,6 +120,8 @@ SAMPLE = {
     ("PATCH", "/api/v1/places/{id}"): (some["places"], {"name_en": None}),
     ("PATCH", "/api/v1/cases/{id}"): (some["cases"], {}),
     ("PATCH", "/api/v1/events/{id}"): (some["events"], {}),
+    ("POST", "/api/v1/mrv/projects"): {"atlas_project": "pj-th-floating-solar", "methodology": "KH_AM002",
+                                       "params": {"EF_RE": "0.5"}},
     ("POST", "/api/v1/registry/account-open"): {"id": "JP-ENT-9", "country": "JP", "kind": "entity", "holder": "X"},
     ("POST", "/api/v1/registry/account-close"): {"id": "JP-ENT-2"},
     ("POST", "/api/v1/registry/issue"): {"project": "KH003", "from": "2024-01-01", "to": "2024-12-31", "quantity": 10, "external_verification": "EV-1", "source": "test-fixture"},
@@ -388,6 +390,34 @@ check("the public reports list is the CLI's but for the file's path on the serve
       and d == [{k: v for k, v in r.items() if k != "data_path"} for r in cli_reports], (st, d))
 st, h, d = request("GET", "/api/v1/mrv/reports/1", cookie=vc)
 check("a verifier sees where the file is", st == 200 and d.get("data_path", "").endswith("pv.csv"), (st, d))
+
+# --- MRV: an atlas project put under MRV over HTTP, as `c2c mrv project add --atlas-project`
+LINK = {"atlas_project": "pj-th-floating-solar", "methodology": "KH_AM002", "jcm_ref": "TH009",
+        "params": {"EF_RE": "0.5"}, "title": "Floating solar"}
+mrv_before = cli_json("mrv", "project", "list")
+pc, px = sessions["participant"]
+st, h, d = request("POST", "/api/v1/mrv/projects", LINK, cookie=pc, csrf=px)
+check("a participant refused for an atlas project outside its scope (403)", st == 403, (st, d))
+oc, ox = sessions["office"]
+st, h, d = request("POST", "/api/v1/mrv/projects", dict(LINK, host="VN"), cookie=oc, csrf=ox)
+check("a host that is not the atlas project's country: 400 naming the field and both countries",
+      st == 400 and d["error"].get("field") == "host_country"
+      and "host country VN is not atlas project pj-th-floating-solar's country TH" in d["error"]["message"], (st, d))
+st, h, d = request("POST", "/api/v1/mrv/projects", dict(LINK, atlas_project="pj-nowhere"), cookie=oc, csrf=ox)
+check("an atlas project that does not exist: 404 naming the field",
+      st == 404 and d["error"].get("field") == "atlas_project", (st, d))
+st, h, d = request("POST", "/api/v1/mrv/projects", dict(LINK, params={"EF_RE": 0.5}), cookie=oc, csrf=ox)
+check("a parameter value that is not text: 400 naming params", st == 400 and d["error"].get("field") == "params", (st, d))
+check("the refused project adds changed nothing", cli_json("mrv", "project", "list") == mrv_before)
+st, h, d = request("POST", "/api/v1/mrv/projects", LINK, cookie=oc, csrf=ox)
+check("the office puts the atlas project under MRV: named by it, hosted by its country",
+      st == 200 and d.get("id") == "pj-th-floating-solar" and d.get("atlas_project") == "pj-th-floating-solar"
+      and d.get("jcm_ref") == "TH009" and d.get("host_country") == "TH" and d.get("params") == {"EF_RE": "0.5"}, (st, d))
+check("the project over HTTP is the CLI's",
+      [p for p in cli_json("mrv", "project", "list") if p["id"] == "pj-th-floating-solar"] == [d], d)
+st, h, d = request("POST", "/api/v1/mrv/projects", LINK, cookie=oc, csrf=ox)
+check("the same atlas project again: 409 naming the one it has",
+      st == 409 and "has its MRV project already (pj-th-floating-solar)" in d["error"]["message"], (st, d))
 
 # --- the programme: a municipality proposes, the office scores and decides -----------
 PROPOSAL = {"call": "c2c-2026", "submitted_on": "2026-02-10", "partner": "mv-male-city", "title_ja": "マレ市の太陽光",
