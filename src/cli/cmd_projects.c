@@ -9,6 +9,7 @@
 #include "life/life.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 int cmd_list(int argc, char **argv, const struct cli_command *cmd, struct c2c_err *err);
@@ -109,12 +110,14 @@ static const struct cli_sub subs[] = {
 
 int cmd_projects(int argc, char **argv, const struct cli_command *cmd, struct c2c_err *err)
 {
-	static const struct cli_subs t = {
-		CLI_SUBS(subs), NULL,
-		"  c2c projects [--kind KIND] [--country CC] [--place-id ID] [--body-id ID] [--sector SECTOR]"
-		" [--fiscal-year YEAR] [--format table|csv|json]   (the list)\n",
-		NULL, NULL};
+	/* the list's usage from the table's filters, as its own command had it */
+	static char footer[512];
+	static struct cli_subs t = {CLI_SUBS(subs), NULL, footer, NULL, NULL};
 	struct cli_command list = *cmd;
+	char *usage = cli_table_usage(atlas_table_find("projects"));
+
+	snprintf(footer, sizeof(footer), "  %s   (the list)\n", usage ? usage : "c2c projects");
+	free(usage);
 
 	for (size_t i = 0; argc >= 1 && i < t.n; i++)
 		if (!strcmp(argv[0], subs[i].name))
