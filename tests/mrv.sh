@@ -350,9 +350,14 @@ run "apply: a report and a project together are refused" 2 "$BIN" registry apply
 has "apply: says why" "$WORK/err" "a report gives the project, period and verified ER; do not give them too"
 printf '{"op":"issue","report":%s,"quantity":40}\n' "$R3" >batch2.jsonl
 run "apply: issue from the report" 0 "$BIN" registry apply batch2.jsonl
-run "apply: the issuance names the report" 0 "$BIN" registry journal --format json
-check "apply: 40 of the report's 42 t, into TH" "$(json "[(e['body']['issuance']['id'], e['body']['issuance']['quantity'], e['body']['issuance']['verified_er'], e['body']['issuance']['report'], e['body']['issuance']['host']) for e in d if e['op'] == 'issue'][-1]")" \
+run "apply: the issuance names the report" 0 "$BIN" registry issuances --project pj-th-floating-solar --format json
+check "apply: 40 of the report's 42 t, into TH" "$(json "[(i['id'], i['quantity'], i['verified_er'], i['report'], i['host']) for i in d][-1]")" \
 	"('pj-th-floating-solar-03', 40, 42, $R3, 'TH')"
+check "every issuance shows its report or its verification outside c2c" \
+	"$(json "[(i['id'], i['report'], i['external_verification'], i['source']) for i in d]")" \
+	"[('pj-th-floating-solar-01', $R1, None, None), ('pj-th-floating-solar-02', None, 'VR-2023-17', 'JCM Joint Committee decision, 2024-03'), ('pj-th-floating-solar-03', $R3, None, None)]"
+run "issuances as a table" 0 "$BIN" registry issuances --project pj-th-floating-solar
+has "the table names the verification outside c2c" "$WORK/out" "VR-2023-17"
 run "registry verify: every issuance has its basis" 0 "$BIN" registry verify
 # tampering behind the registry's back: verify must catch each
 tampered() { # tampered NAME SQL MESSAGE UNDO

@@ -231,6 +231,18 @@ static int sub_blocks(struct cli_run *r, struct c2c_err *err)
 	return rc ? rc : cli_print_drop(rows, r->fmt, cols);
 }
 
+/* Each issuance with what it came from: the approved report, or the
+ * verification made outside c2c and its source. */
+static int sub_issuances(struct cli_run *r, struct c2c_err *err)
+{
+	struct registry_ctx *c = r->data;
+	static const char *const cols[] = {"id", "project", "host", "period_start", "period_end", "quantity", "report",
+					   "external_verification", NULL};
+	json_t *rows;
+	int rc = registry_issuances(c->st, cli_opt(&r->a, "project"), &rows, err);
+	return rc ? rc : cli_print_drop(rows, r->fmt, cols);
+}
+
 static int sub_journal(struct cli_run *r, struct c2c_err *err)
 {
 	struct registry_ctx *c = r->data;
@@ -316,6 +328,7 @@ static const char *const o_cancel[] = {"user", "account", "quantity", NULL};
 static const char *const o_retire[] = {"user", "account", "quantity", "purpose", "beneficiary", NULL};
 static const char *const o_read[] = {"account", "format", NULL};
 static const char *const o_journal[] = {"since", "format", NULL};
+static const char *const o_issuances[] = {"project", "format", NULL};
 static const char *const o_verify[] = {"format", NULL};
 static const char *const o_ca[] = {"country", "year", "format", NULL};
 
@@ -335,6 +348,8 @@ static const struct cli_sub subs[] = {
 	 "c2c registry retire --account ACCOUNT --quantity N --purpose ndc|voluntary|other --beneficiary NAME", NULL},
 	{"balance", sub_balance, o_read, NULL, 0, CLI_CSV, "c2c registry balance [--account ACCOUNT] [--format table|csv|json]", NULL},
 	{"blocks", sub_blocks, o_read, NULL, 0, CLI_CSV, "c2c registry blocks [--account ACCOUNT] [--format table|csv|json]", NULL},
+	{"issuances", sub_issuances, o_issuances, NULL, 0, CLI_CSV,
+	 "c2c registry issuances [--project P] [--format table|csv|json]   (each with its report or external verification)", NULL},
 	{"journal", sub_journal, o_journal, NULL, 0, CLI_CSV, "c2c registry journal [--since SEQ] [--format table|csv|json]", NULL},
 	{"verify", sub_verify, o_verify, NULL, 0, CLI_CSV, "c2c registry verify [--format json]", NULL},
 	{"ca-report", sub_ca_report, o_ca, NULL, 0, CLI_CSV, "c2c registry ca-report --country CC [--year YYYY] [--format table|csv|json]", NULL},
