@@ -47,7 +47,9 @@ static struct store *fresh(const char *path, struct registry_ctx *c, struct c2c_
 
 static void setup_accounts(struct registry_ctx *c, int64_t credits, struct c2c_err *err)
 {
-	struct registry_issue_req r = {"KH003", "2023-01-01", "2023-12-31", credits, 0};
+	struct registry_issue_req r = {.project = "KH003", .period_start = "2023-01-01", .period_end = "2023-12-31",
+				       .quantity = credits, .external_verification = "bench: verified outside c2c",
+				       .source = "bench"};
 	struct registry_share sh[] = {{"JP-A", 10000}};
 	char id[64];
 	if (registry_account_open(c, "JP-A", "JP", "entity", "A", err) ||

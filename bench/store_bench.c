@@ -103,7 +103,9 @@ static double repeat_search(struct store *st, const char *q, int reps)
 /* Everything but the copy, on one backend. */
 static void measure(const char *db, int transfers, struct figures *fg)
 {
-	struct registry_issue_req r = {"KH003", "2023-01-01", "2023-12-31", 1000000, 0};
+	struct registry_issue_req r = {.project = "KH003", .period_start = "2023-01-01", .period_end = "2023-12-31",
+				       .quantity = 1000000, .external_verification = "bench: verified outside c2c",
+				       .source = "bench"};
 	struct registry_share sh[] = {{"JP-A", 10000}};
 	struct atlas_init_report rep;
 	struct registry_ctx c = {0};

@@ -83,7 +83,7 @@ st=$?
 {
 	"$BIN" registry account open --id JP-GOV-1 --country JP --kind government --holder Japan &&
 	"$BIN" registry account open --id KH-GOV-1 --country KH --kind government --holder Cambodia &&
-	"$BIN" registry issue --project KH003 --from 2023-01-01 --to 2023-12-31 --quantity 1200 &&
+	"$BIN" registry issue --external-verification EV-1 --source test-fixture --project KH003 --from 2023-01-01 --to 2023-12-31 --quantity 1200 &&
 	"$BIN" registry allocate KH003-01 JP-GOV-1=50 KH-GOV-1=50 &&
 	"$BIN" registry authorize KH003-01 &&
 	"$BIN" registry transfer --from KH-GOV-1 --to JP-GOV-1 --quantity 100 &&

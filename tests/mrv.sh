@@ -6,6 +6,10 @@
 # registry issuance from an approved report (refused from an unapproved one),
 # and per-unit parameter values (hand-computed, every error, a project's
 # report with them, verified and exported).
+# A project linked to its atlas project: the link's refusals, reports named
+# by the atlas id or the JCM reference, an overlapping approval refused, the
+# issuance into the host's registry once per report, a historical one
+# verified outside c2c, and tampering that `registry verify` must catch.
 # usage: tests/mrv.sh BUILD_DIR; last line "mrv: N passed, N failed".
 set -u
 BIN="$(cd "$1" && pwd)/c2c"
@@ -280,6 +284,105 @@ has "xlsx: per-unit-only parameters point to Table 3" "$WORK/xl3" "params [('COP
 has "xlsx: a report without per-unit values has no Table 3" "$WORK/xl" "sheets ['Input', 'Calculation']"
 python3 -c "import zipfile,sys; sys.exit(b'Table 3' in zipfile.ZipFile('$WORK/r1.xlsx').read('xl/sharedStrings.xml'))" \
 	&& ok "xlsx: report 1 has no Table 3" || bad "xlsx: report 1 has a Table 3"
+
+# --- a project linked to the atlas project it monitors ------------------------------------
+projects() { "$BIN" mrv project list --format json; }
+LINK="--methodology KH_AM002 --param EF_RE=0.5"
+before=$(projects)
+run "link: an atlas project that does not exist" 4 "$BIN" mrv project add --atlas-project pj-nowhere $LINK
+has "link: names it" "$WORK/err" "--atlas-project: no atlas project 'pj-nowhere'"
+run "link: a host that is not the atlas project's country" 2 "$BIN" mrv project add --atlas-project pj-th-floating-solar --host VN $LINK
+has "link: names both countries" "$WORK/err" "host country VN is not atlas project pj-th-floating-solar's country TH"
+run "link: --id with --atlas-project" 2 "$BIN" mrv project add --atlas-project pj-th-floating-solar --id TH009 $LINK
+has "link: one identity" "$WORK/err" "give --atlas-project or --id, not both"
+run "link: a JCM reference of another country" 2 "$BIN" mrv project add --atlas-project pj-th-floating-solar --jcm-ref VN009 $LINK
+has "link: the reference starts with the host" "$WORK/err" "--jcm-ref: project VN009: its reference must start with the host country TH"
+run "link: a JCM reference that is not one" 2 "$BIN" mrv project add --atlas-project pj-th-floating-solar --jcm-ref TH9 $LINK
+has "link: names the bad reference" "$WORK/err" "'TH9' is not a JCM project reference like KH003"
+check "link: the refusals added nothing" "$(projects)" "$before"
+run "link: project add --atlas-project" 0 "$BIN" mrv project add --atlas-project pj-th-floating-solar --jcm-ref TH009 $LINK --title "Floating solar"
+has "link: named by the atlas project, hosted by its country" "$WORK/out" "project pj-th-floating-solar added (TH, KH_AM002, JCM TH009)"
+projects >"$WORK/out"
+check "link: the project names its atlas project and JCM reference" \
+	"$(json "[(p['id'], p['atlas_project'], p['jcm_ref'], p['host_country']) for p in d if p['atlas_project']]")" \
+	"[('pj-th-floating-solar', 'pj-th-floating-solar', 'TH009', 'TH')]"
+before=$(projects)
+run "link: the atlas project has its MRV project already" 5 "$BIN" mrv project add --atlas-project pj-th-floating-solar --jcm-ref TH010 $LINK
+has "link: names the one it has" "$WORK/err" "atlas project pj-th-floating-solar has its MRV project already (pj-th-floating-solar)"
+run "link: a JCM reference is one project's" 5 "$BIN" mrv project add --atlas-project pj-th-tyre-factory-cogeneration-solar --jcm-ref TH009 $LINK
+has "link: names the project that has it" "$WORK/err" "JCM reference TH009 is MRV project pj-th-floating-solar's already"
+run "link: nor the old form's id" 5 "$BIN" mrv project add --id TH009 --host TH $LINK
+has "link: the old form too" "$WORK/err" "JCM reference TH009 is MRV project pj-th-floating-solar's already"
+check "link: those refusals added nothing" "$(projects)" "$before"
+# reports name the project by the atlas project id, or its JCM reference
+printf 'meter_id,timestamp,value\nPV1,2024-03-01T00:00:00Z,200\nPV1,2024-06-15T00:00:00Z,100\nPV1,2024-09-01T00:00:00Z,400\n' >th.csv
+run "submit by the atlas project id" 0 "$BIN" mrv report submit --project pj-th-floating-solar --data th.csv --from 2024-01-01 --to 2024-06-30 --format json
+R1=$(json "d['report']")
+check "stored under the MRV project: ER 150 t" "$(json "d['project'], d['er_tco2e']")" "('pj-th-floating-solar', 150)"
+run "submit by the JCM reference" 0 "$BIN" mrv report submit --project TH009 --data th.csv --from 2024-06-01 --to 2024-12-31 --format json
+R2=$(json "d['report']")
+check "the same project" "$(json "d['project'], d['er_tco2e']")" "('pj-th-floating-solar', 250)"
+run "report list" 0 "$BIN" mrv report list --project pj-th-floating-solar --format json
+check "each report names its project's host country" "$(json "[(r['id'], r['host_country']) for r in d]")" "[($R1, 'TH'), ($R2, 'TH')]"
+run "approve the first" 0 "$BIN" mrv report verify "$R1" --approve --comment "meter readings checked"
+reports() { "$BIN" mrv report list --project pj-th-floating-solar --format json; }
+before=$(reports)
+run "approving a report that overlaps an approved one is refused" 5 "$BIN" mrv report verify "$R2" --approve --comment ok
+has "naming both reports and periods" "$WORK/err" "report $R2 (2024-06-01..2024-12-31) overlaps approved report $R1 (2024-01-01..2024-06-30) of project pj-th-floating-solar"
+check "and it stays submitted" "$(reports)" "$before"
+run "rejecting it is not refused" 0 "$BIN" mrv report verify "$R2" --reject --comment "overlaps report $R1"
+# the registry issues from the report into the host country's registry
+run "issue from the linked project's report" 0 "$BIN" registry issue --report "$R1"
+has "into the host's registry, naming the report" "$WORK/out" "issuance pj-th-floating-solar-01: 150 credits in TH-PENDING (report $R1)"
+run "its blocks" 0 "$BIN" registry blocks --account TH-PENDING --format json
+check "serials name the host and the atlas project" "$(json "d[0]['serial']")" "JCM-TH-pj-th-floating-solar-2024-000001-000150"
+run "a report is issued once, naming the first issuance" 5 "$BIN" registry issue --report "$R1"
+has "the first issuance named" "$WORK/err" "report $R1 was issued already as issuance pj-th-floating-solar-01: a report is issued once"
+run "a historical issuance verified outside c2c, by the JCM reference" 0 "$BIN" registry issue --project TH009 --from 2023-01-01 --to 2023-12-31 --quantity 50 --external-verification "VR-2023-17" --source "JCM Joint Committee decision, 2024-03"
+has "recorded under the MRV project, as verified outside c2c" "$WORK/out" "issuance pj-th-floating-solar-02: 50 credits in TH-PENDING (verified outside c2c: VR-2023-17)"
+# a batch issues under the same rule: a report, with nothing else naming the project
+printf 'meter_id,timestamp,value\nPV1,2025-02-01T00:00:00Z,84\n' >th25.csv
+run "a third report" 0 "$BIN" mrv report submit --project pj-th-floating-solar --data th25.csv --from 2025-01-01 --to 2025-03-31 --format json
+R3=$(json "d['report']")
+run "approved" 0 "$BIN" mrv report verify "$R3" --approve --comment ok
+printf '{"op":"issue","report":%s,"project":"TH009"}\n' "$R3" >batch1.jsonl
+run "apply: a report and a project together are refused" 2 "$BIN" registry apply batch1.jsonl
+has "apply: says why" "$WORK/err" "a report gives the project, period and verified ER; do not give them too"
+printf '{"op":"issue","report":%s,"quantity":40}\n' "$R3" >batch2.jsonl
+run "apply: issue from the report" 0 "$BIN" registry apply batch2.jsonl
+run "apply: the issuance names the report" 0 "$BIN" registry issuances --project pj-th-floating-solar --format json
+check "apply: 40 of the report's 42 t, into TH" "$(json "[(i['id'], i['quantity'], i['verified_er'], i['report'], i['host']) for i in d][-1]")" \
+	"('pj-th-floating-solar-03', 40, 42, $R3, 'TH')"
+check "every issuance shows its report or its verification outside c2c" \
+	"$(json "[(i['id'], i['report'], i['external_verification'], i['source']) for i in d]")" \
+	"[('pj-th-floating-solar-01', $R1, None, None), ('pj-th-floating-solar-02', None, 'VR-2023-17', 'JCM Joint Committee decision, 2024-03'), ('pj-th-floating-solar-03', $R3, None, None)]"
+run "issuances as a table" 0 "$BIN" registry issuances --project pj-th-floating-solar
+has "the table names the verification outside c2c" "$WORK/out" "VR-2023-17"
+run "registry verify: every issuance has its basis" 0 "$BIN" registry verify
+# tampering behind the registry's back: verify must catch each
+tampered() { # tampered NAME SQL MESSAGE UNDO
+	db_exec "$2"
+	run "tampered: $1" 5 "$BIN" registry verify
+	has "tampered: $1: named" "$WORK/err" "$3"
+	db_exec "$4"
+	run "tampered: $1: intact again once undone" 0 "$BIN" registry verify
+}
+tampered "the report an issuance came from is no longer approved" \
+	"UPDATE mrv_report SET status = 'rejected' WHERE id = $R1" \
+	"issuance pj-th-floating-solar-01: report $R1 is rejected, not approved" \
+	"UPDATE mrv_report SET status = 'approved' WHERE id = $R1"
+tampered "an issuance's report set to another report" \
+	"UPDATE registry_issuances SET report_id = $R2 WHERE id = 'pj-th-floating-solar-01'" \
+	"issuance pj-th-floating-solar-01: the report or external verification it names is not what the journal records" \
+	"UPDATE registry_issuances SET report_id = $R1 WHERE id = 'pj-th-floating-solar-01'"
+tampered "a report issued twice" \
+	"DROP INDEX registry_issuances_by_report; UPDATE registry_issuances SET report_id = $R1, external_verification = NULL, source = NULL WHERE id = 'pj-th-floating-solar-02'" \
+	"issuance pj-th-floating-solar-02: the report or external verification it names is not what the journal records" \
+	"UPDATE registry_issuances SET report_id = NULL, external_verification = 'VR-2023-17', source = 'JCM Joint Committee decision, 2024-03' WHERE id = 'pj-th-floating-solar-02'; CREATE UNIQUE INDEX registry_issuances_by_report ON registry_issuances (report_id)"
+tampered "more credits than the report verified" \
+	"UPDATE mrv_report SET er_tco2e = 149 WHERE id = $R1" \
+	"issuance pj-th-floating-solar-01: 150 credits issued, above report $R1's verified ER of 149 tCO2e" \
+	"UPDATE mrv_report SET er_tco2e = 150 WHERE id = $R1"
 
 echo "mrv: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -97,7 +97,7 @@ scenario() {
 	"$BIN" registry account open --id JP-GOV-1 --country JP --kind government --holder Japan &&
 	"$BIN" registry account open --id JP-ENT-1 --country JP --kind entity --holder Toyama &&
 	"$BIN" registry account open --id KH-GOV-1 --country KH --kind government --holder Cambodia &&
-	"$BIN" registry issue --project KH003 --from 2023-01-01 --to 2023-12-31 --quantity 1000 &&
+	"$BIN" registry issue --external-verification EV-1 --source test-fixture --project KH003 --from 2023-01-01 --to 2023-12-31 --quantity 1000 &&
 	"$BIN" registry allocate KH003-01 JP-GOV-1=30 KH-GOV-1=70 &&
 	"$BIN" registry authorize KH003-01 &&
 	"$BIN" registry transfer --from JP-GOV-1 --to JP-ENT-1 --quantity 20 &&
@@ -369,6 +369,7 @@ else
 	suite auth     # random tokens and times: its own checks
 	suite roles    # writes over HTTP by role, and two servers sharing this database
 	suite http     # the API: its bodies are compared with the CLI's on the same database
+	suite chain    # one project's whole life, CLI and API compared on the same database
 	# the unit tests too: tests/testdb.h gives each test a new database of this server
 	for u in "$BUILD"/tests/test_* "$BUILD"/tests/*/test_*; do
 		[ -f "$u" ] && [ -x "$u" ] || continue

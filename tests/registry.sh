@@ -25,7 +25,7 @@ for a in JP-GOV-1 JP-ENT-1 JP-ENT-2 JP-ENT-3 JP-ENT-4; do
 	reg account open --id "$a" --country JP --kind $kind --holder "$a" >/dev/null
 done
 reg account open --id KH-GOV-1 --country KH --kind government --holder Cambodia >/dev/null
-reg issue --project KH003 --from 2023-01-01 --to 2023-12-31 --quantity 1000 >/dev/null
+reg issue --external-verification EV-1 --source test-fixture --project KH003 --from 2023-01-01 --to 2023-12-31 --quantity 1000 >/dev/null
 reg allocate KH003-01 JP-GOV-1=30 KH-GOV-1=70 >/dev/null
 check "allocation 30/70" "$(bal JP-GOV-1)" 300
 
@@ -122,9 +122,15 @@ refused "unknown account" 4 "account 'JP-NOPE' does not exist" transfer --from J
 refused "moving retired credits" 4 "JP-RETIREMENT" transfer --from JP-RETIREMENT --to JP-ENT-4 --quantity 1
 reg retire --account JP-ENT-4 --quantity 1 --purpose voluntary --beneficiary "Someone" >/dev/null
 refused "moving retired credits" 5 "never move again" transfer --from JP-RETIREMENT --to JP-ENT-4 --quantity 1
-refused "issuing above the verified ER" 5 "verified emission reductions" issue --project KH003 --from 2024-01-01 --to 2024-12-31 --quantity 500 --verified-er 499
-refused "issuing a period twice" 5 "overlaps issuance KH003-01" issue --project KH003 --from 2023-06-01 --to 2023-06-30 --quantity 5
-reg issue --project KH003 --from 2024-01-01 --to 2024-12-31 --quantity 500 --verified-er 500 >/dev/null
+refused "issuing above the verified ER" 5 "verified emission reductions" issue --external-verification EV-1 --source test-fixture --project KH003 --from 2024-01-01 --to 2024-12-31 --quantity 500 --verified-er 499
+refused "issuing a period twice" 5 "overlaps issuance KH003-01" issue --external-verification EV-1 --source test-fixture --project KH003 --from 2023-06-01 --to 2023-06-30 --quantity 5
+reg issue --external-verification EV-1 --source test-fixture --project KH003 --from 2024-01-01 --to 2024-12-31 --quantity 500 --verified-er 500 >/dev/null
+# no credit without a verified report (tests/mrv.sh issues from reports)
+refused "issuing with neither a report nor an external verification" 3 "no credit without a verified report" issue --project VN777 --from 2025-01-01 --to 2025-12-31 --quantity 999999
+[ "$(wc -l <"$WORK/err")" -eq 1 ] && ok "in one line" || bad "the refusal is $(wc -l <"$WORK/err") lines"
+refused "an external verification without its source" 2 "--source is required" issue --external-verification EV-9 --project VN777 --from 2025-01-01 --to 2025-12-31 --quantity 5
+refused "a project that is neither an MRV project nor a JCM reference" 4 "project 'pj-nowhere' is no MRV project" issue --external-verification EV-9 --source test-fixture --project pj-nowhere --from 2025-01-01 --to 2025-12-31 --quantity 5
+refused "a report and an external verification together" 2 "not both" issue --report 1 --external-verification EV-9
 refused "shares not adding up to 100%" 3 "the shares add up to 99.99%, not 100%" allocate KH003-02 JP-GOV-1=50 KH-GOV-1=49.99
 refused "a bad share" 2 "is not a percentage" allocate KH003-02 JP-GOV-1=half
 refused "closing a non-empty account" 5 "only an empty account can be closed" account close KH-GOV-1

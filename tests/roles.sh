@@ -34,7 +34,7 @@ test_db c2c.db # a SQLite file, or the PostgreSQL database tests/pg.sh names
 	"$BIN" registry account open --id JP-ENT-1 --country JP --kind entity --holder "Toyama Co" &&
 	"$BIN" registry account open --id JP-ENT-2 --country JP --kind entity --holder "Other Co" &&
 	"$BIN" registry account open --id KH-GOV-1 --country KH --kind government --holder Cambodia &&
-	"$BIN" registry issue --project KH003 --from 2023-01-01 --to 2023-12-31 --quantity 1000 &&
+	"$BIN" registry issue --external-verification EV-1 --source test-fixture --project KH003 --from 2023-01-01 --to 2023-12-31 --quantity 1000 &&
 	"$BIN" registry allocate KH003-01 JP-GOV-1=40 KH-GOV-1=60 &&
 	"$BIN" registry authorize KH003-01 &&
 	"$BIN" registry transfer --from JP-GOV-1 --to JP-ENT-1 --quantity 100 &&

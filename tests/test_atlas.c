@@ -446,7 +446,7 @@ static void test_new_table_reaches_old_db(void **state)
 	/* a database made at the new version has the same tables and columns */
 	assert_int_equal(testdb_open(path, sizeof(path), "atlas_fresh", &st, &err), 0);
 	assert_int_equal(atlas_migrate_tables(st, next, atlas_ntables + 1, &applied, &err), 0);
-	assert_int_equal(applied, 4);
+	assert_int_equal(applied, v); /* 1-3, then every version up to the new one */
 	assert_int_equal(store_columns(st, "widgets", &cols, &ncols, &err), 0);
 	assert_int_equal(ncols, 4);
 	store_columns_free(cols, ncols);

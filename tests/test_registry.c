@@ -17,6 +17,13 @@
 
 #include "registry/registry.h"
 
+/* An issuance verified outside c2c: the registry's own tests have no MRV
+ * report to issue from (tests/mrv.sh and tests/registry.sh issue from
+ * reports); every issuance names its verification and source. */
+#define EXT(p, from, to, q, er)                                                                    \
+	{.project = p, .period_start = from, .period_end = to, .quantity = q, .verified_er = er,  \
+	 .external_verification = "test: verification report V-1", .source = "test fixture"}
+
 struct fixture {
 	char path[128];
 	struct store *st;
@@ -108,13 +115,22 @@ static void test_shares_and_serials(void **state)
 	assert_int_equal(registry_parse_share("-5"), -1);
 	assert_int_equal(registry_parse_share("1e2"), -1);
 	assert_int_equal(registry_parse_share(""), -1);
+	assert_true(registry_jcm_ref_ok("KH003"));
+	assert_true(registry_jcm_ref_ok("ID0012"));
+	assert_false(registry_jcm_ref_ok("kh003"));
+	assert_false(registry_jcm_ref_ok("KH03"));
+	assert_false(registry_jcm_ref_ok("KH00A"));
+	/* a project is a JCM reference or an atlas project id */
 	assert_true(registry_project_ok("KH003"));
-	assert_true(registry_project_ok("ID0012"));
-	assert_false(registry_project_ok("kh003"));
+	assert_true(registry_project_ok("pj-da-nang-water-pumps"));
 	assert_false(registry_project_ok("KH03"));
-	assert_false(registry_project_ok("KH00A"));
-	registry_serial_range(buf, sizeof(buf), "KH003", 2024, 1, 1200);
+	assert_false(registry_project_ok("pj_da_nang"));
+	assert_false(registry_project_ok(""));
+	assert_false(registry_project_ok("pj-0123456789-0123456789-0123456789-0123456789-0123456789-0123456789"));
+	registry_serial_range(buf, sizeof(buf), "KH", "KH003", 2024, 1, 1200);
 	assert_string_equal(buf, "JCM-KH-003-2024-000001-001200");
+	registry_serial_range(buf, sizeof(buf), "VN", "pj-da-nang-water-pumps", 2024, 1, 1200);
+	assert_string_equal(buf, "JCM-VN-pj-da-nang-water-pumps-2024-000001-001200");
 }
 
 /* --------------------------------------------------------------- scenario */
@@ -181,7 +197,7 @@ static void test_scenario(void **state)
 {
 	struct fixture *f = *state;
 	struct registry_ctx *c = &f->c;
-	struct registry_issue_req r = {"KH003", "2023-01-01", "2023-12-31", 1200, 1250};
+	struct registry_issue_req r = EXT("KH003", "2023-01-01", "2023-12-31", 1200, 1250);
 	struct registry_share sh[] = {{"JP-GOV-1", 5000}, {"KH-GOV-1", 5000}};
 	char id[64];
 	struct c2c_err err;
@@ -231,7 +247,7 @@ static void test_refusals_change_nothing(void **state)
 {
 	struct fixture *f = *state;
 	struct registry_ctx *c = &f->c;
-	struct registry_issue_req r = {"KH003", "2023-01-01", "2023-12-31", 1000, 0};
+	struct registry_issue_req r = EXT("KH003", "2023-01-01", "2023-12-31", 1000, 0);
 	struct registry_share ok[] = {{"JP-GOV-1", 5000}, {"KH-GOV-1", 5000}};
 	struct registry_share short_[] = {{"JP-GOV-1", 5000}, {"KH-GOV-1", 4950}};
 	char id[64], *before, *after;
@@ -300,7 +316,7 @@ static void test_property_random_operations(void **state)
 
 		if (op == 0 || nissued == 0) { /* issue + allocate */
 			char start[32], end[32], id[64];
-			struct registry_issue_req r = {"KH003", start, end, q, 0};
+			struct registry_issue_req r = EXT("KH003", start, end, q, 0);
 			struct registry_share sh[2] = {{acc_ids[a], 1 + rand() % 9999}, {acc_ids[b], 0}};
 			int64_t parts[2];
 			int hund[2];
@@ -388,11 +404,61 @@ static void test_property_random_operations(void **state)
 	assert_true(refused > 100);
 }
 
+/* The city's books: per vintage, what the host keeps, what went abroad with
+ * an adjustment and what each country retired toward its NDC. */
+static void test_project_split(void **state)
+{
+	struct fixture *f = *state;
+	struct registry_ctx *c = &f->c;
+	struct registry_issue_req r = EXT("KH003", "2023-01-01", "2023-12-31", 1000, 0);
+	struct registry_share host[] = {{"KH-GOV-1", 10000}};
+	char id[64];
+	struct c2c_err err;
+	json_t *split, *v;
+
+	open_accounts(c);
+	assert_int_equal(registry_project_split(f->st, "KH003", &split, &err), 0);
+	assert_int_equal(json_array_size(split), 0);
+	json_decref(split);
+	assert_int_equal(registry_project_split(f->st, "No such!", &split, &err), C2C_EINPUT);
+	assert_string_equal(err.field, "project");
+	assert_null(split);
+	assert_int_equal(registry_issue(c, &r, id, sizeof(id), &err), 0);
+	assert_int_equal(registry_authorize(c, id, &err), 0);
+	assert_int_equal(registry_allocate(c, id, host, 1, &err), 0);
+	assert_int_equal(registry_transfer(c, "KH-GOV-1", "JP-ENT-1", 300, &err), 0);
+	assert_int_equal(registry_retire(c, "JP-ENT-1", 100, "ndc", "Japan NDC", &err), 0);
+	assert_int_equal(registry_retire(c, "JP-ENT-1", 7, "voluntary", "Someone", &err), 0);
+	assert_int_equal(registry_retire(c, "KH-GOV-1", 50, "ndc", "Cambodia NDC", &err), 0);
+	r.period_start = "2024-01-01";
+	r.period_end = "2024-12-31";
+	r.quantity = 40;
+	assert_int_equal(registry_issue(c, &r, id, sizeof(id), &err), 0);
+	assert_int_equal(registry_project_split(f->st, "KH003", &split, &err), 0);
+	assert_int_equal(json_array_size(split), 2);
+	v = json_array_get(split, 0);
+	assert_int_equal(json_integer_value(json_object_get(v, "vintage")), 2023);
+	assert_int_equal(json_integer_value(json_object_get(v, "issued")), 1000);
+	assert_int_equal(json_integer_value(json_object_get(v, "transferred_with_ca")), 300);
+	assert_int_equal(json_integer_value(json_object_get(v, "host_kept")), 700);
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(v, "retired_for_ndc"), "JP")), 100);
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(v, "retired_for_ndc"), "KH")), 50);
+	assert_int_equal(json_object_size(json_object_get(v, "retired_for_ndc")), 2);
+	v = json_array_get(split, 1);
+	assert_int_equal(json_integer_value(json_object_get(v, "vintage")), 2024);
+	assert_int_equal(json_integer_value(json_object_get(v, "issued")), 40);
+	assert_int_equal(json_integer_value(json_object_get(v, "host_kept")), 40);
+	assert_int_equal(json_integer_value(json_object_get(v, "transferred_with_ca")), 0);
+	assert_int_equal(json_object_size(json_object_get(v, "retired_for_ndc")), 0);
+	json_decref(split);
+	verify_ok(f->st);
+}
+
 /* -------------------------------------------------------------- tampering */
 
 static void build_some_history(struct fixture *f)
 {
-	struct registry_issue_req r = {"KH003", "2023-01-01", "2023-12-31", 1000, 0};
+	struct registry_issue_req r = EXT("KH003", "2023-01-01", "2023-12-31", 1000, 0);
 	struct registry_share sh[] = {{"JP-GOV-1", 5000}, {"KH-GOV-1", 5000}};
 	char id[64];
 	struct c2c_err err;
@@ -457,6 +523,112 @@ static void test_tamper_balance(void **state)
 		      "account KH-GOV-1: balance says");
 }
 
+static void test_tamper_issuance_basis(void **state)
+{
+	struct fixture *f = *state;
+	build_some_history(f);
+	/* the verification an issuance names is the one its journal entry has */
+	expect_broken(f->st, "UPDATE registry_issuances SET external_verification = NULL;",
+		      "issuance KH003-01: the report or external verification it names is not what the journal records");
+}
+
+static void test_tamper_issuance_report(void **state)
+{
+	struct fixture *f = *state;
+	build_some_history(f);
+	expect_broken(f->st, "UPDATE registry_issuances SET report_id = 1;",
+		      "issuance KH003-01: the report or external verification it names is not what the journal records");
+}
+
+/* ------------------------------------------- no credit without a report */
+
+static void test_issue_needs_a_basis(void **state)
+{
+	struct fixture *f = *state;
+	struct registry_ctx *c = &f->c;
+	struct registry_issue_req r = EXT("KH003", "2023-01-01", "2023-12-31", 1000, 0);
+	char id[REGISTRY_ID_MAX], *before, *after;
+	struct c2c_err err;
+
+	open_accounts(c);
+	assert_int_equal(registry_issue(c, &r, id, sizeof(id), &err), 0);
+	before = snapshot(f->st);
+	r.period_start = "2024-01-01";
+	r.period_end = "2024-12-31";
+	r.external_verification = NULL;
+	assert_int_equal(registry_issue(c, &r, id, sizeof(id), &err), C2C_EUSAGE);
+	assert_non_null(strstr(err.msg, "no credit without a verified report"));
+	assert_string_equal(err.field, "report");
+	r.external_verification = "V-2";
+	r.report = 3;
+	assert_int_equal(registry_issue(c, &r, id, sizeof(id), &err), C2C_EUSAGE);
+	assert_non_null(strstr(err.msg, "not both"));
+	r.report = 0;
+	r.source = "";
+	assert_int_equal(registry_issue(c, &r, id, sizeof(id), &err), C2C_EUSAGE);
+	assert_string_equal(err.field, "source");
+	r.source = "JC decision";
+	r.external_verification = "";
+	assert_int_equal(registry_issue(c, &r, id, sizeof(id), &err), C2C_EINPUT);
+	assert_string_equal(err.field, "external_verification");
+	r.external_verification = "V-2";
+	r.project = "pj-nowhere";
+	assert_int_equal(registry_issue(c, &r, id, sizeof(id), &err), C2C_ENOTFOUND);
+	assert_string_equal(err.msg, "project 'pj-nowhere' is no MRV project (c2c mrv project add) and not a JCM "
+				     "reference like KH003 whose letters name the host");
+	r.project = "KH003";
+	r.external_verification = NULL;
+	r.report = 7;
+	assert_int_equal(registry_issue(c, &r, id, sizeof(id), &err), C2C_EUSAGE);
+	assert_string_equal(err.msg, "a report gives the project, period and verified ER; do not give them too");
+	r.project = r.period_start = r.period_end = NULL;
+	assert_int_equal(registry_issue(c, &r, id, sizeof(id), &err), C2C_ENOTFOUND);
+	assert_string_equal(err.msg, "report 7 does not exist");
+	after = snapshot(f->st);
+	assert_string_equal(before, after);
+	free(before);
+	free(after);
+	verify_ok(f->st);
+}
+
+/* registry_project_life: what was issued, where it is, what it adjusted */
+static void test_project_life(void **state)
+{
+	struct fixture *f = *state;
+	struct registry_ctx *c = &f->c;
+	struct registry_issue_req r = EXT("KH003", "2023-01-01", "2023-12-31", 1000, 0);
+	struct registry_share sh[] = {{"JP-GOV-1", 5000}, {"KH-GOV-1", 5000}};
+	char id[REGISTRY_ID_MAX], *s;
+	struct c2c_err err;
+	json_t *life;
+
+	open_accounts(c);
+	assert_int_equal(registry_project_life(f->st, "KH003", &life, &err), 0);
+	s = json_dumps(life, JSON_COMPACT);
+	assert_string_equal(s, "{\"issuances\":[],\"holdings\":[],\"ca\":[]}");
+	free(s);
+	json_decref(life);
+	assert_int_equal(registry_issue(c, &r, id, sizeof(id), &err), 0);
+	assert_int_equal(registry_allocate(c, id, sh, 2, &err), 0);
+	assert_int_equal(registry_authorize(c, id, &err), 0);
+	assert_int_equal(registry_transfer(c, "KH-GOV-1", "JP-ENT-1", 10, &err), 0);
+	assert_int_equal(registry_retire(c, "JP-GOV-1", 100, "ndc", "Japan NDC", &err), 0);
+	assert_int_equal(registry_project_life(f->st, "KH003", &life, &err), 0);
+	s = json_dumps(life, JSON_COMPACT | JSON_SORT_KEYS);
+	assert_string_equal(s, "{\"ca\":[{\"country\":\"JP\",\"issuance\":\"KH003-01\",\"quantity\":-10,\"vintage\":2023},"
+			       "{\"country\":\"KH\",\"issuance\":\"KH003-01\",\"quantity\":10,\"vintage\":2023}],"
+			       "\"holdings\":[{\"account\":\"JP-ENT-1\",\"country\":\"JP\",\"quantity\":10,\"state\":\"active\"},"
+			       "{\"account\":\"JP-GOV-1\",\"country\":\"JP\",\"quantity\":400,\"state\":\"active\"},"
+			       "{\"account\":\"JP-RETIREMENT\",\"country\":\"JP\",\"quantity\":100,\"state\":\"retired\"},"
+			       "{\"account\":\"KH-GOV-1\",\"country\":\"KH\",\"quantity\":490,\"state\":\"active\"}],"
+			       "\"issuances\":[{\"authorized\":true,\"external_verification\":\"test: verification report V-1\","
+			       "\"id\":\"KH003-01\",\"period_end\":\"2023-12-31\",\"period_start\":\"2023-01-01\","
+			       "\"quantity\":1000,\"report\":null,\"source\":\"test fixture\",\"vintage\":2023}]}");
+	free(s);
+	json_decref(life);
+	verify_ok(f->st);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -465,11 +637,16 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_scenario, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_refusals_change_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_property_random_operations, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_project_split, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_tamper_block, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_tamper_block_owner, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_tamper_journal, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_tamper_journal_delete, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_tamper_balance, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_tamper_issuance_basis, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_tamper_issuance_report, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_issue_needs_a_basis, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_project_life, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("registry", tests, NULL, NULL);
 }

@@ -174,7 +174,7 @@ c2c() { "$BIN" --db "$DB" "$@"; }
 	c2c registry account open --id JP-ENT-1 --country JP --kind entity --holder "Toyama Co" &&
 	c2c registry account open --id JP-ENT-2 --country JP --kind entity --holder "Other Co" &&
 	c2c registry account open --id KH-GOV-1 --country KH --kind government --holder Cambodia &&
-	c2c registry issue --project KH003 --from 2023-01-01 --to 2023-12-31 --quantity 1000 &&
+	c2c registry issue --external-verification EV-1 --source test-fixture --project KH003 --from 2023-01-01 --to 2023-12-31 --quantity 1000 &&
 	c2c registry allocate KH003-01 JP-GOV-1=40 KH-GOV-1=60 &&
 	c2c registry authorize KH003-01 &&
 	c2c registry transfer --from JP-GOV-1 --to JP-ENT-1 --quantity 100 &&
@@ -246,7 +246,8 @@ DB="$WORK/city.db"
 	c2c city indicators observe --place cn-tianjin-city --measure tj-10 --year 2013 --value 110 --source example &&
 	c2c city indicators observe --place cn-tianjin-city --measure tj-22 --year 2013 --value 40 --source example &&
 	c2c city indicators observe --place cn-tianjin-city --measure tj-13 --year 2013 --value 65 --source example &&
-	echo pass-tianjin-0123 | c2c user add tianjin --role partner --scope cn-tianjin-city
+	echo pass-tianjin-0123 | c2c user add tianjin --role partner --scope cn-tianjin-city &&
+	echo pass-iskandar-0123 | c2c user add iskandar --role partner --scope my-iskandar-region
 ) >"$WORK/city-setup.log" 2>&1 && ok "city: database set up (a scenario, an inventory, Tianjin observations)" ||
 	bad "city: set-up failed: $(tail -n 3 "$WORK/city-setup.log")"
 if [ ! -x /usr/bin/chromium ] || [ ! -d "$WEB/node_modules/playwright-core" ]; then

@@ -157,6 +157,44 @@ int atlas_place_get(struct store *st, const char *id, json_t **out, struct c2c_e
 /* A project {id, name_ja, kind, country, place_id, body_id, ...}. */
 int atlas_project_get(struct store *st, const char *id, json_t **out, struct c2c_err *err);
 
+/* ---- a project's life (stages.c) ------------------------------------------ */
+
+/* The stages of a JCM project's life, in the order they come.  The first
+ * five happen once; a monitoring period, its verification, the issuance
+ * and the allocation that follow it come again for every period, and a
+ * project may spread to more than one city (roll_out, the domino). */
+#define ATLAS_STAGES                                                                           \
+	"feasibility_study|model_project|methodology|registration|operation_start|"               \
+	"monitoring_period|verification|issuance|allocation|roll_out"
+
+struct atlas_stage {
+	const char *project; /* atlas project id */
+	const char *stage;   /* one of ATLAS_STAGES */
+	const char *on;      /* YYYY-MM-DD */
+	const char *ref;     /* the JCM reference number, the consultant, ...; NULL or "" */
+	const char *source;  /* where the date comes from */
+};
+/* Record a stage of a project's life, in one transaction, after the checks
+ * stages.c states: the project exists, the stage is known, a one-time
+ * stage comes once, and the dates keep the stages' order.  *seq gets its
+ * number among the project's stages. */
+int atlas_project_stage_add(struct store *st, const struct atlas_stage *s, long long *seq,
+			    struct c2c_err *err);
+/* The project's stages as rows of project_stages, in the order recorded. */
+int atlas_project_stages(struct store *st, const char *project, json_t **out, struct c2c_err *err);
+/* The partnerships the project was formed from: each partnership's row
+ * with `places` [{id, name_ja, name_en, role}] and the link's `link_source`. */
+int atlas_project_partnerships(struct store *st, const char *project, json_t **out,
+			       struct c2c_err *err);
+/* The projects located in a place: its own (place_id) and those with no
+ * place of their own formed from a partnership with that place as partner
+ * (a project placed elsewhere, a roll-out, is located there). */
+int atlas_projects_at_place(struct store *st, const char *place, json_t **out, struct c2c_err *err);
+/* Link a project to a partnership it was formed from (in the caller's
+ * transaction, checked as an import row). */
+int atlas_project_partnership_add(struct store *st, const char *project, const char *partnership,
+				  const char *source, struct c2c_err *err);
+
 struct atlas_partnership_filter {
 	const char *country; /* ISO code */
 	const char *body;    /* substring of a body's name (ja/en/id) or label */

@@ -116,6 +116,29 @@ static const struct atlas_col project_companies_cols[] = {
 	{"source", AT_TEXT, REQ, NULL, 0, 0, 0},
 };
 
+/* What a project was formed from: the partnerships whose cooperation led to
+ * it (a feasibility study of the partnership, then a JCM model project). */
+static const struct atlas_col project_partnerships_cols[] = {
+	{"project_id", AT_REF, KEY | COL_SHOW | COL_FILTER, "projects", 0, 0, 0},
+	{"partnership_id", AT_REF, KEY | COL_SHOW | COL_FILTER, "partnerships", 0, 0, 0},
+	{"source", AT_TEXT, REQ, NULL, 0, 0, 0},
+};
+
+/* A project's life, stage by stage (stages.c keeps their order).  `seq`
+ * numbers the stages of one project in the order they were recorded;
+ * on_date is at the precision the source gives, and fiscal_year stands in
+ * for it where a source gives only the fiscal year (docs/atlas.md). */
+static const struct atlas_col project_stages_cols[] = {
+	{"project_id", AT_REF, KEY | COL_SHOW | COL_FILTER, "projects", 0, 0, 0},
+	{"seq", AT_INT, KEY | COL_SHOW, NULL, 1, 9999, 0},
+	{"stage", AT_ENUM, REQ | COL_SHOW | COL_FILTER, ATLAS_STAGES, 0, 0, 0},
+	{"on_date", AT_DATE, COL_SHOW, NULL, 0, 0, 0},
+	{"fiscal_year", AT_INT, COL_SHOW, NULL, 1990, 2100, 0},
+	{"ref", AT_TEXT, COL_SHOW, NULL, 0, 0, 0},
+	{"note", AT_TEXT, 0, NULL, 0, 0, 0},
+	{"source", AT_TEXT, REQ, NULL, 0, 0, 0},
+};
+
 static const struct atlas_col schemes_cols[] = {
 	{"id", AT_ID, KEY | COL_SHOW, NULL, 0, 0, 0},
 	{"name_ja", AT_TEXT, REQ | COL_NAME | COL_SEARCH | COL_SHOW, NULL, 0, 0, 0},
@@ -215,6 +238,9 @@ const struct atlas_table atlas_tables[] = {
 	T("projects", "feasibility studies, JCM projects and pilots", projects_cols, 1, 1),
 	T("companies", "companies and organisations taking part in projects", companies_cols, 1, 1),
 	T("project_companies", "which company does what in which project", project_companies_cols, 0, 1),
+	T("project_partnerships", "the partnerships each project was formed from", project_partnerships_cols, 0, 4),
+	T("project_stages", "each project's life: study, model project, registration, monitoring, issuance...",
+	  project_stages_cols, 0, 4),
 	T("schemes", "support schemes for international cooperation", schemes_cols, 1, 1),
 	T("networks", "international networks of local governments", networks_cols, 1, 1),
 	T("network_members", "who belongs to which network since when", network_members_cols, 0, 1),

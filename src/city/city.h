@@ -307,9 +307,14 @@ int city_scenarios(struct store *st, json_t **out, struct c2c_err *err);
 /* Attach an atlas project as a countermeasure: a fixed reduction of `t` in
  * `sector`, the project's stated reduction, or its MRV-verified yearly rate
  * with `basis` saying so (NULL: stated).  Linking a measure id again
- * replaces it, so a rate is brought up to date by linking again. */
+ * replaces it, so a rate is brought up to date by linking again.  `split`
+ * (or NULL): where the verified tonnes went, kept in the measure as
+ * "split" for the reader (life/sync.c; the run does not read it). */
 int city_scenario_link(struct store *st, const char *id, const char *measure, const char *project,
-		       const char *sector, double t, const char *basis, struct c2c_err *err);
+		       const char *sector, double t, const char *basis, json_t *split, struct c2c_err *err);
+/* The scenarios that count an atlas project: [{id, name, place_id,
+ * measure, sector, reduction_t, basis, split?}], one per measure naming it. */
+int city_scenarios_counting(struct store *st, const char *project, json_t **out, struct c2c_err *err);
 /* The run as JSON (sectors, totals, measures with their parts, the rule). */
 json_t *city_scenario_run_json(const struct scn_model *m, enum scn_attribution how);
 

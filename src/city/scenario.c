@@ -687,10 +687,48 @@ int city_scenarios(struct store *st, json_t **out, struct c2c_err *err)
 	return rc < 0 ? rc : 0;
 }
 
+/* The scenarios whose measures count an atlas project, for the project's
+ * life: a scenario is found by what its stored document names, so a
+ * scenario added from a file counts as one linked by command. */
+int city_scenarios_counting(struct store *st, const char *project, json_t **out, struct c2c_err *err)
+{
+	struct store_stmt *s;
+	int rc;
+	*out = json_array();
+	if ((rc = store_prepare(st, "SELECT \"id\", \"place_id\", \"body\" FROM city_scenarios ORDER BY \"id\"", &s,
+				err)))
+		return rc;
+	while ((rc = store_step(s, err)) == 1) {
+		json_t *d = json_loads(store_col_text(s, 2), 0, NULL), *me;
+		json_t *name = json_object_get(d, "name");
+		size_t i;
+		json_array_foreach(json_object_get(d, "measures"), i, me) {
+			json_t *o, *ch = json_array_get(json_object_get(me, "changes"), 0);
+			if (!json_is_string(json_object_get(me, "project")) ||
+			    strcmp(json_string_value(json_object_get(me, "project")), project))
+				continue;
+			o = json_pack("{s:s, s:s, s:s, s:O, s:O, s:O}", "id", store_col_text(s, 0), "name",
+				      json_is_string(name) ? json_string_value(name) : "", "place_id", store_col_text(s, 1),
+				      "measure", json_object_get(me, "id"), "sector",
+				      json_object_get(ch, "sector") ? json_object_get(ch, "sector") : json_null(),
+				      "reduction_t", json_object_get(ch, "t") ? json_object_get(ch, "t") : json_null());
+			json_object_set_new(o, "basis", json_object_get(me, "basis") ? json_incref(json_object_get(me, "basis"))
+										      : json_string("stated reduction"));
+			if (json_object_get(me, "split"))
+				json_object_set(o, "split", json_object_get(me, "split"));
+			json_array_append_new(*out, o);
+		}
+		json_decref(d);
+	}
+	store_finalize(s);
+	return rc < 0 ? rc : 0;
+}
+
 struct scn_link {
 	struct scn_model *m;
 	const char *id, *measure, *project, *sector, *basis;
 	double t;
+	json_t *split;
 };
 
 static int scenario_link_tx(struct store *st, void *ctx, struct c2c_err *err)
@@ -727,6 +765,8 @@ static int scenario_link_tx(struct store *st, void *ctx, struct c2c_err *err)
 		       l->project, "changes", "type", "cut", "sector", l->sector, "t", l->t);
 	if (l->basis)
 		json_object_set_new(me, "basis", json_string(l->basis));
+	if (l->split)
+		json_object_set(me, "split", l->split);
 	if (i < json_array_size(ms))
 		json_array_set_new(ms, i, me);
 	else
@@ -740,9 +780,9 @@ out:
 }
 
 int city_scenario_link(struct store *st, const char *id, const char *measure, const char *project,
-		       const char *sector, double t, const char *basis, struct c2c_err *err)
+		       const char *sector, double t, const char *basis, json_t *split, struct c2c_err *err)
 {
-	struct scn_link l = {malloc(sizeof(*l.m)), id, measure, project, sector, basis, t};
+	struct scn_link l = {malloc(sizeof(*l.m)), id, measure, project, sector, basis, t, split};
 	int rc;
 
 	if (!l.m)

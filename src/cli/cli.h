@@ -51,6 +51,10 @@ const struct cli_command *cli_command_find(const char *name);
 int cli_commands_make(const struct cli_command *declared, size_t n, const struct atlas_table *tables,
 		      size_t ntables, const struct cli_command **out, size_t *nout, struct c2c_err *err);
 
+/* The usage line of a table's list command, from its filter columns
+ * (malloc'd; NULL when out of memory). */
+char *cli_table_usage(const struct atlas_table *t);
+
 /* Global options, set by main before the command runs. */
 extern const char *cli_db_path;
 

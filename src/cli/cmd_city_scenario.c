@@ -9,6 +9,7 @@
 #include "subcmd.h"
 #include "city/city.h"
 #include "mrv/mrv.h"
+#include "life/life.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -78,7 +79,7 @@ static int link(struct cli_run *r, struct c2c_err *err)
 		snprintf(basis, sizeof(basis), "MRV-verified: %d approved report%s of %s, %s..%s (%lld days, ER %s t)",
 			 rate.reports, rate.reports == 1 ? "" : "s", mrv, rate.from, rate.to, (long long)rate.days, er);
 	}
-	if ((rc = city_scenario_link(r->st, r->a.pos[0], measure, project, sector, v, mrv ? basis : NULL, err)))
+	if ((rc = city_scenario_link(r->st, r->a.pos[0], measure, project, sector, v, mrv ? basis : NULL, NULL, err)))
 		return rc;
 	if (r->fmt == FMT_JSON) {
 		json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:f, s:s}", "scenario", r->a.pos[0], "measure", measure,
@@ -183,6 +184,36 @@ static int link_one(struct cli_run *r, struct c2c_err *err)
 	return rc ? rc : link(r, err);
 }
 
+/* `scenario sync`: the place's projects as measures at their verified
+ * rate, the host's share (life/sync.c). */
+static int sync(struct cli_run *r, struct c2c_err *err)
+{
+	static const char *const cols[] = {"measure", "project", "sector", "reduction_t", "verified_t_per_year",
+					   "issued", "host_kept", "transferred_with_ca", NULL};
+	json_t *out, *skipped, *s;
+	size_t i;
+	int rc;
+
+	if ((rc = one_arg(r, "scenario ID", err)) || (rc = life_scenario_sync(r->st, r->a.pos[0], &out, err)))
+		return rc;
+	if (r->fmt == FMT_JSON) {
+		print_json(out);
+		json_decref(out);
+		return 0;
+	}
+	printf("scenario %s: %zu project measure%s drawn from the projects in %s\n", r->a.pos[0],
+	       json_array_size(json_object_get(out, "measures")), json_array_size(json_object_get(out, "measures")) == 1 ? "" : "s",
+	       json_string_value(json_object_get(out, "place_id")));
+	if (json_array_size(json_object_get(out, "measures")))
+		cli_print_rows(json_object_get(out, "measures"), FMT_TABLE, cols);
+	skipped = json_object_get(out, "skipped");
+	json_array_foreach(skipped, i, s)
+		printf("not counted: %s (%s): %s\n", json_string_value(json_object_get(s, "project")),
+		       json_string_value(json_object_get(s, "name_ja")), json_string_value(json_object_get(s, "reason")));
+	json_decref(out);
+	return 0;
+}
+
 static const char *const o_fmt[] = {"format", NULL};
 static const char *const f_add[] = {"replace", NULL};
 static const char *const o_run[] = {"attribution", "format", NULL};
@@ -194,6 +225,7 @@ static const struct cli_sub subs[] = {
 	{"show", show, o_fmt, NULL, 0, 0, "c2c city scenario show ID", NULL},
 	{"run", run, o_run, NULL, 0, 0,
 	 "c2c city scenario run ID [--attribution shapley|sequential] [--format table|json]", NULL},
+	{"sync", sync, o_fmt, NULL, 0, 0, "c2c city scenario sync ID [--format table|json]", NULL},
 	{"link", link_one, o_link, NULL, 0, 0,
 	 "c2c city scenario link ID --measure ID --project ATLAS-PROJECT-ID --sector SECTOR"
 	 " (--reduction-t N | --mrv-project MRV-PROJECT-ID) [--format json]", NULL},

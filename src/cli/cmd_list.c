@@ -46,7 +46,7 @@ static void metavar(const struct atlas_col *c, char *out, size_t len)
 }
 
 /* "c2c places [--kind KIND] [--country CC] ... [--format table|csv|json]" */
-static char *table_usage(const struct atlas_table *t)
+char *cli_table_usage(const struct atlas_table *t)
 {
 	struct strbuf sb;
 	char *out;
@@ -115,7 +115,7 @@ int cli_commands_make(const struct cli_command *declared, size_t n, const struct
 			}
 			cmds[k] = (struct cli_command){.name = tables[t].name, .fn = cmd_list, .setup = CLI_DB,
 						       .summary = tables[t].summary,
-						       .usage = table_usage(&tables[t])};
+						       .usage = cli_table_usage(&tables[t])};
 			if (!cmds[k++].usage)
 				return c2c_err_set(err, C2C_ENOMEM, "out of memory");
 		}

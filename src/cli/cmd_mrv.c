@@ -215,7 +215,7 @@ static int sub_compute(struct cli_run *o, struct c2c_err *err)
 static int sub_project(struct cli_run *o, struct c2c_err *err)
 {
 	struct mrv_opts *p = o->data;
-	static const char *const cols[] = {"id", "host_country", "methodology", "title", "participants", NULL};
+	static const char *const cols[] = {"id", "jcm_ref", "host_country", "methodology", "title", "participants", NULL};
 	struct store *st;
 	int rc;
 	const char *verb = o->a.npos ? o->a.pos[0] : "";
@@ -223,7 +223,9 @@ static int sub_project(struct cli_run *o, struct c2c_err *err)
 		return c2c_err_set(err, C2C_EUSAGE, "project: use add or list");
 	st = o->st;
 	if (!strcmp(verb, "add")) {
+		char id[MRV_PROJECT_ID_MAX];
 		struct mrv_project_req r = {
+			.atlas_project = cli_opt(&o->a, "atlas-project"), .jcm_ref = cli_opt(&o->a, "jcm-ref"),
 			.id = cli_opt(&o->a, "id"), .title = cli_opt(&o->a, "title"),
 			.host_country = cli_opt(&o->a, "host"), .methodology = cli_opt(&o->a, "methodology"),
 			.params = p->params, .nparams = p->nparams, .participants = cli_opt(&o->a, "participants"),
@@ -235,9 +237,16 @@ static int sub_project(struct cli_run *o, struct c2c_err *err)
 			rc = mrv_units_load(cli_opt(&o->a, "units"), m, &p->units, &p->nunits, err);
 		r.units = p->units;
 		r.nunits = p->nunits;
-		if (!rc && !(rc = mrv_project_add(st, &r, err)))
-			printf("project %s added (%s, %s%s)\n", r.id, r.host_country, r.methodology,
-			       r.nunits ? ", with per-unit values" : "");
+		if (!rc && !(rc = mrv_project_add(st, &r, id, sizeof(id), err))) {
+			json_t *row;
+			if (!(rc = mrv_project_get(st, id, &row, err))) {
+				printf("project %s added (%s, %s%s%s%s)\n", id,
+				       json_string_value(json_object_get(row, "host_country")), r.methodology,
+				       r.atlas_project && r.jcm_ref ? ", JCM " : "", r.atlas_project && r.jcm_ref ? r.jcm_ref : "",
+				       r.nunits ? ", with per-unit values" : "");
+				json_decref(row);
+			}
+		}
 	} else {
 		json_t *rows;
 		if (!(rc = mrv_projects(st, &rows, err))) {
@@ -277,7 +286,7 @@ static int report_submit(struct cli_run *o, struct store *st, struct c2c_err *er
 		print_json(res);
 	else
 		printf("report %lld submitted: %s, %s to %s, ER %lld tCO2e (exact %.6f), data SHA-256 %s\n",
-		       (long long)id, r.project, r.from, r.to,
+		       (long long)id, json_string_value(json_object_get(res, "project")), r.from, r.to,
 		       (long long)json_integer_value(json_object_get(res, "er_tco2e")),
 		       json_number_value(json_object_get(res, "er_exact_tco2e")),
 		       json_string_value(json_object_get(json_object_get(res, "data"), "sha256")));
@@ -338,8 +347,8 @@ static const char *const o_fmt[] = {"format", NULL};
 static const char *const o_compute[] = {"methodology", "data", "from", "to", "unit", "meters", "units",
 					"max-errors", "format", NULL};
 static const char *const f_cumulative[] = {"cumulative", NULL};
-static const char *const o_project[] = {"id", "title", "host", "methodology", "participants", "units", "format",
-					NULL};
+static const char *const o_project[] = {"atlas-project", "jcm-ref", "id", "title", "host", "methodology",
+					"participants", "units", "format", NULL};
 static const char *const o_report[] = {"project", "data", "from", "to", "unit", "meters", "max-errors", "comment",
 				       "xlsx", "user", "format", NULL};
 static const char *const f_report[] = {"cumulative", "approve", "reject", NULL};
@@ -352,8 +361,10 @@ static const struct cli_sub subs[] = {
 	 "           --from DATE --to DATE [--unit kWh] [--cumulative] [--meters METERS.csv] [--max-errors N]\n"
 	 "           [--format table|json]", NULL},
 	{"project", sub_project, o_project, NULL, 0, CLI_CSV,
-	 "c2c mrv project add --id KH003 --host KH --methodology ID [--param NAME[@METER]=VALUE]... [--units UNITS.csv]\n"
-	 "           [--title T] [--participants 'A;B']\n       c2c mrv project list [--format table|csv|json]", NULL},
+	 "c2c mrv project add --atlas-project ID --methodology M [--jcm-ref TH003] [--param NAME[@METER]=VALUE]...\n"
+	 "           [--units UNITS.csv] [--title T] [--participants 'A;B']\n"
+	 "       c2c mrv project add --id KH003 --host KH --methodology M ...   (a project no atlas project names)\n"
+	 "       c2c mrv project list [--format table|csv|json]", NULL},
 	{"report", sub_report, o_report, f_report, 0, CLI_CSV,
 	 "c2c mrv report submit --project P --data FILE.csv --from DATE --to DATE [--unit kWh] [--cumulative] "
 	 "[--meters M.csv] [--max-errors N] [--format json]\n"

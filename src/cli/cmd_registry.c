@@ -60,40 +60,70 @@ static int sub_account(struct cli_run *r, struct c2c_err *err)
 	return c2c_err_set(err, C2C_EUSAGE, "account: use open, close or list");
 }
 
+/* "issuance KH003-01: 1178 credits in KH-PENDING (report 1)" */
+static int print_issued(struct registry_ctx *c, const char *id, struct c2c_err *err)
+{
+	json_t *iss;
+	int rc;
+	if ((rc = registry_issuance_get(c->st, id, &iss, err)))
+		return rc;
+	if (json_is_integer(json_object_get(iss, "report")))
+		printf("issuance %s: %lld credits in %s-PENDING (report %lld)\n", id,
+		       (long long)json_integer_value(json_object_get(iss, "quantity")),
+		       json_string_value(json_object_get(iss, "host")),
+		       (long long)json_integer_value(json_object_get(iss, "report")));
+	else
+		printf("issuance %s: %lld credits in %s-PENDING (verified outside c2c: %s)\n", id,
+		       (long long)json_integer_value(json_object_get(iss, "quantity")),
+		       json_string_value(json_object_get(iss, "host")),
+		       json_string_value(json_object_get(iss, "external_verification")));
+	json_decref(iss);
+	return 0;
+}
+
+/* No credit without a verified report: --report N, or for a historical
+ * issuance verified outside c2c the project, period and quantity with
+ * --external-verification and --source.  registry_issue refuses neither. */
 static int sub_issue(struct cli_run *r, struct c2c_err *err)
 {
 	struct registry_ctx *c = r->data;
 	struct registry_issue_req req = {0};
-	char id[64];
+	char id[REGISTRY_ID_MAX];
 	int rc;
 	if (cli_opt(&r->a, "report")) {
 		/* An approved MRV report gives project, period and verified ER:
-		 * registry_issue_from_report asks mrv for them. */
+		 * registry_issue asks mrv for them. */
 		int64_t rid = qty_opt(&r->a, "report", err), q = 0;
 		if (rid < 0)
 			return (int)rid;
 		if (cli_opt(&r->a, "project") || cli_opt(&r->a, "from") || cli_opt(&r->a, "to") || cli_opt(&r->a, "verified-er"))
 			return c2c_err_set(err, C2C_EUSAGE, "--report gives the project, period and verified ER; "
 					   "do not give them too");
+		if (cli_opt(&r->a, "external-verification"))
+			return c2c_err_set(err, C2C_EUSAGE, "give --report or --external-verification, not both: "
+					   "an issuance comes from one of them");
 		if (cli_opt(&r->a, "quantity") && (q = qty_opt(&r->a, "quantity", err)) < 0)
 			return (int)q;
 		if ((rc = registry_issue_from_report(c, rid, cli_opt(&r->a, "quantity") ? &q : NULL, NULL, NULL, id,
 						     sizeof(id), &q, err)))
 			return rc;
-		printf("issuance %s: %lld credits in %.2s-PENDING\n", id, (long long)q, id);
-		return 0;
+		return print_issued(c, id, err);
 	}
+	if (!cli_opt(&r->a, "external-verification")) /* one line: not a usage slip, the rule */
+		return c2c_err_set(err, C2C_EINPUT, "no credit without a verified report: give --report N (an approved "
+				   "MRV report), or --external-verification TEXT --source TEXT for an issuance verified "
+				   "outside c2c");
 	if ((rc = cli_need(&r->a, "project", &req.project, err)) || (rc = cli_need(&r->a, "from", &req.period_start, err)) ||
-	    (rc = cli_need(&r->a, "to", &req.period_end, err)))
+	    (rc = cli_need(&r->a, "to", &req.period_end, err)) || (rc = cli_need(&r->a, "source", &req.source, err)))
 		return rc;
+	req.external_verification = cli_opt(&r->a, "external-verification");
 	if ((req.quantity = qty_opt(&r->a, "quantity", err)) < 0)
 		return (int)req.quantity;
 	if (cli_opt(&r->a, "verified-er") && (req.verified_er = qty_opt(&r->a, "verified-er", err)) < 0)
 		return (int)req.verified_er;
 	if ((rc = registry_issue(c, &req, id, sizeof(id), err)))
 		return rc;
-	printf("issuance %s: %lld credits in %.2s-PENDING\n", id, (long long)req.quantity, req.project);
-	return 0;
+	return print_issued(c, id, err);
 }
 
 static int sub_allocate(struct cli_run *r, struct c2c_err *err)
@@ -201,6 +231,18 @@ static int sub_blocks(struct cli_run *r, struct c2c_err *err)
 	return rc ? rc : cli_print_drop(rows, r->fmt, cols);
 }
 
+/* Each issuance with what it came from: the approved report, or the
+ * verification made outside c2c and its source. */
+static int sub_issuances(struct cli_run *r, struct c2c_err *err)
+{
+	struct registry_ctx *c = r->data;
+	static const char *const cols[] = {"id", "project", "host", "period_start", "period_end", "quantity", "report",
+					   "external_verification", NULL};
+	json_t *rows;
+	int rc = registry_issuances(c->st, cli_opt(&r->a, "project"), &rows, err);
+	return rc ? rc : cli_print_drop(rows, r->fmt, cols);
+}
+
 static int sub_journal(struct cli_run *r, struct c2c_err *err)
 {
 	struct registry_ctx *c = r->data;
@@ -279,12 +321,14 @@ static int sub_apply(struct cli_run *r, struct c2c_err *err)
 
 static const char *const o_user[] = {"user", NULL};
 static const char *const o_account[] = {"user", "id", "country", "kind", "holder", "format", NULL};
-static const char *const o_issue[] = {"user", "project", "from", "to", "quantity", "verified-er", "report", NULL};
+static const char *const o_issue[] = {"user", "project", "from", "to", "quantity", "verified-er", "report",
+				      "external-verification", "source", NULL};
 static const char *const o_transfer[] = {"user", "from", "to", "quantity", NULL};
 static const char *const o_cancel[] = {"user", "account", "quantity", NULL};
 static const char *const o_retire[] = {"user", "account", "quantity", "purpose", "beneficiary", NULL};
 static const char *const o_read[] = {"account", "format", NULL};
 static const char *const o_journal[] = {"since", "format", NULL};
+static const char *const o_issuances[] = {"project", "format", NULL};
 static const char *const o_verify[] = {"format", NULL};
 static const char *const o_ca[] = {"country", "year", "format", NULL};
 
@@ -293,8 +337,9 @@ static const struct cli_sub subs[] = {
 	 "c2c registry account open --id ID --country CC --kind government|entity --holder NAME\n"
 	 "       c2c registry account close ID\n       c2c registry account list [--country CC] [--format table|csv|json]", NULL},
 	{"issue", sub_issue, o_issue, NULL, CLI_DB_READY | CLI_DURABLE, CLI_CSV,
-	 "c2c registry issue --project KH003 --from YYYY-MM-DD --to YYYY-MM-DD --quantity N [--verified-er N]\n"
-	 "       c2c registry issue --report ID [--quantity N]   (an approved MRV report: c2c mrv report)", NULL},
+	 "c2c registry issue --report ID [--quantity N]   (an approved MRV report: c2c mrv report)\n"
+	 "       c2c registry issue --project REF --from YYYY-MM-DD --to YYYY-MM-DD --quantity N\n"
+	 "           --external-verification TEXT --source TEXT [--verified-er N]   (verified outside c2c)", NULL},
 	{"allocate", sub_allocate, o_user, NULL, CLI_DB_READY | CLI_DURABLE, CLI_CSV, "c2c registry allocate ISSUANCE ACCOUNT=PERCENT...", NULL},
 	{"authorize", sub_authorize, o_user, NULL, CLI_DB_READY | CLI_DURABLE, CLI_CSV, "c2c registry authorize ISSUANCE", NULL},
 	{"transfer", sub_transfer, o_transfer, NULL, CLI_DB_READY | CLI_DURABLE, CLI_CSV, "c2c registry transfer --from ACCOUNT --to ACCOUNT --quantity N", NULL},
@@ -303,6 +348,8 @@ static const struct cli_sub subs[] = {
 	 "c2c registry retire --account ACCOUNT --quantity N --purpose ndc|voluntary|other --beneficiary NAME", NULL},
 	{"balance", sub_balance, o_read, NULL, 0, CLI_CSV, "c2c registry balance [--account ACCOUNT] [--format table|csv|json]", NULL},
 	{"blocks", sub_blocks, o_read, NULL, 0, CLI_CSV, "c2c registry blocks [--account ACCOUNT] [--format table|csv|json]", NULL},
+	{"issuances", sub_issuances, o_issuances, NULL, 0, CLI_CSV,
+	 "c2c registry issuances [--project P] [--format table|csv|json]   (each with its report or external verification)", NULL},
 	{"journal", sub_journal, o_journal, NULL, 0, CLI_CSV, "c2c registry journal [--since SEQ] [--format table|csv|json]", NULL},
 	{"verify", sub_verify, o_verify, NULL, 0, CLI_CSV, "c2c registry verify [--format json]", NULL},
 	{"ca-report", sub_ca_report, o_ca, NULL, 0, CLI_CSV, "c2c registry ca-report --country CC [--year YYYY] [--format table|csv|json]", NULL},

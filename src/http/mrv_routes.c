@@ -40,6 +40,45 @@ int http_get_mrv_projects(struct http_request *rq, json_t **out, struct c2c_err 
 	return mrv_projects(rq->st, out, err);
 }
 
+/* {"atlas_project", "methodology", "jcm_ref", "host", "params": {SYMBOL:
+ * "VALUE"}, "title", "participants"}, as `c2c mrv project add
+ * --atlas-project`; the reply is the project as GET /api/v1/mrv/projects
+ * lists it.  Per-unit values stay with the CLI's --units file. */
+int http_post_mrv_project(struct http_request *rq, json_t **out, struct c2c_err *err)
+{
+	struct mrv_param_value pv[MRV_MAX_PARAMS];
+	struct mrv_project_req r = {0};
+	json_t *params = NULL, *v;
+	const char *k;
+	char id[MRV_PROJECT_ID_MAX];
+	size_t n = 0;
+	int rc;
+
+	r.atlas_project = http_body_str(rq, "atlas_project");
+	r.methodology = http_body_str(rq, "methodology");
+	r.jcm_ref = http_body_str(rq, "jcm_ref");
+	r.host_country = http_body_str(rq, "host");
+	r.title = http_body_str(rq, "title");
+	r.participants = http_body_str(rq, "participants");
+	if ((rc = http_require_scope(rq, "project", r.atlas_project, err)))
+		return rc;
+	if (json_object_get(rq->body, "params") &&
+	    (rc = http_body_map(rq, "params", MRV_MAX_PARAMS, "{\"SYMBOL\": \"VALUE\"}", &params, err)))
+		return rc;
+	json_object_foreach(params, k, v) {
+		if (!json_is_string(v))
+			return c2c_err_at(err, C2C_EUSAGE, "params", "params.%s: give the value as text, e.g. \"0.533\"",
+					  k);
+		pv[n].symbol = k;
+		pv[n++].value = json_string_value(v);
+	}
+	r.params = pv;
+	r.nparams = n;
+	if ((rc = mrv_project_add(rq->st, &r, id, sizeof(id), err)))
+		return rc;
+	return mrv_project_get(rq->st, id, out, err);
+}
+
 /* Where the monitoring file lies on the server's disk is for those who
  * verify, not for the public: the one way a public report differs from
  * the CLI's. */

@@ -104,18 +104,21 @@ int http_post_registry_account_close(struct http_request *rq, json_t **out, stru
 	return journal_entry(&c, out, err);
 }
 
-/* registry_issue_from_report asks this before it writes: may the caller
- * issue into the host country? */
+/* registry_issue asks this before it writes: may the caller issue into
+ * the host country? */
 static int may_issue(void *rq, const char *host, struct c2c_err *err)
 {
 	return http_require_scope(rq, "country", host, err);
 }
 
+/* {"report": N [, "quantity"]}, or {"project", "from", "to", "quantity",
+ * "external_verification", "source" [, "verified_er"]}: no credit without
+ * a verified report, as `c2c registry issue`. */
 int http_post_registry_issue(struct http_request *rq, json_t **out, struct c2c_err *err)
 {
 	struct registry_issue_req r;
 	struct registry_ctx c;
-	char id[64], host[3];
+	char id[REGISTRY_ID_MAX];
 	int rc;
 
 	memset(&r, 0, sizeof(r));
@@ -128,26 +131,35 @@ int http_post_registry_issue(struct http_request *rq, json_t **out, struct c2c_e
 		    json_object_get(rq->body, "verified_er"))
 			return c2c_err_set(err, C2C_EUSAGE, "request body: a report gives project, from, to and "
 							    "verified_er; do not give them too");
+		if (json_object_get(rq->body, "external_verification"))
+			return c2c_err_at(err, C2C_EUSAGE, "external_verification", "request body: give 'report' or "
+					  "'external_verification', not both: an issuance comes from one of them");
 		if ((rc = registry_issue_from_report(&c, http_body_int(rq, "report", 0),
 						     json_is_integer(json_object_get(rq->body, "quantity")) ? &q : NULL, may_issue, rq,
 						     id, sizeof(id), NULL, err)))
 			return rc;
 		return journal_entry(&c, out, err);
 	}
-	static const char *const need[] = {"project", "from", "to", "quantity"};
+	if (!json_object_get(rq->body, "external_verification"))
+		return c2c_err_at(err, C2C_EUSAGE, "report", "no credit without a verified report: give 'report' (an "
+				  "approved MRV report), or 'external_verification' and 'source' for an issuance "
+				  "verified outside c2c");
+	static const char *const need[] = {"project", "from", "to", "quantity", "source"};
 	for (size_t i = 0; i < sizeof(need) / sizeof(need[0]); i++)
 		if (!json_object_get(rq->body, need[i]))
-			return c2c_err_set(err, C2C_EUSAGE, "request body: field '%s' is required "
-							    "(or give an approved 'report')", need[i]);
+			return c2c_err_at(err, C2C_EUSAGE, need[i], "request body: field '%s' is required with "
+					  "'external_verification'", need[i]);
 	r.project = http_body_str(rq, "project");
 	r.period_start = http_body_str(rq, "from");
 	r.period_end = http_body_str(rq, "to");
 	r.quantity = http_body_int(rq, "quantity", 0);
 	r.verified_er = http_body_int(rq, "verified_er", 0);
-	/* credits are issued into the registry of the project's host country,
-	 * whose code starts the project id (registry/ops.c does the same) */
-	snprintf(host, sizeof(host), "%.2s", r.project);
-	if ((rc = may_issue(rq, host, err)) || (rc = registry_issue(&c, &r, id, sizeof(id), err)))
+	r.external_verification = http_body_str(rq, "external_verification");
+	r.source = http_body_str(rq, "source");
+	/* the host country is the project's, which registry_issue finds out */
+	r.may = may_issue;
+	r.may_arg = rq;
+	if ((rc = registry_issue(&c, &r, id, sizeof(id), err)))
 		return rc;
 	return journal_entry(&c, out, err);
 }

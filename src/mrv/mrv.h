@@ -260,8 +260,16 @@ json_t *mrv_result_json(const struct mrv_compute_req *req, const struct mrv_resu
 
 int mrv_migrate(struct store *st, struct c2c_err *err);
 
+/* A project is linked to the atlas project it monitors (atlas_project):
+ * its id is then the atlas project's, its host country the atlas
+ * project's country (host_country, when given, must be the same), and the
+ * Joint Committee's reference an optional attribute (jcm_ref).  The form
+ * from before the link, id = the JCM reference and host_country given,
+ * still adds a project that names no atlas project (its jcm_ref is its id). */
 struct mrv_project_req {
-	const char *id;            /* JCM project reference: "KH003" */
+	const char *atlas_project; /* the atlas project id: "pj-da-nang-water-pumps" */
+	const char *jcm_ref;       /* with atlas_project: "VN003", may be NULL */
+	const char *id;            /* without atlas_project: the JCM reference, "KH003" */
 	const char *title;
 	const char *host_country;  /* ISO 3166-1 alpha-2 */
 	const char *methodology;
@@ -271,12 +279,20 @@ struct mrv_project_req {
 	size_t nunits;
 	const char *participants;  /* ";"-separated */
 };
-int mrv_project_add(struct store *st, const struct mrv_project_req *r, struct c2c_err *err);
+/* *id (may be NULL) gets the new project's id. */
+int mrv_project_add(struct store *st, const struct mrv_project_req *r, char *id, size_t idlen,
+		    struct c2c_err *err);
 int mrv_projects(struct store *st, json_t **out, struct c2c_err *err);
 /* One project {id, title, host_country, methodology, params, participants,
- * created_at}; C2C_ENOTFOUND when there is none.  Other modules read mrv
- * through this, mrv_report_get and mrv_report_issuable, never its tables. */
+ * created_at, atlas_project, jcm_ref}; C2C_ENOTFOUND when there is none.
+ * Other modules read mrv through this, mrv_project_find, mrv_report_get,
+ * mrv_report_issuable and mrv_project_life, never its tables. */
 int mrv_project_get(struct store *st, const char *id, json_t **out, struct c2c_err *err);
+/* The project a user names, by its id (for a linked project, the atlas
+ * project id) or its JCM reference: id (MRV_PROJECT_ID_MAX bytes) gets its
+ * id and host its host country.  C2C_ENOTFOUND when none is. */
+#define MRV_PROJECT_ID_MAX 65
+int mrv_project_find(struct store *st, const char *ref, char *id, char host[3], struct c2c_err *err);
 
 struct mrv_submit_req {
 	const char *project;
@@ -304,10 +320,19 @@ int mrv_report_get(struct store *st, int64_t id, json_t **out, struct c2c_err *e
 int mrv_reports(struct store *st, const char *project, json_t **out, struct c2c_err *err);
 int mrv_report_export_xlsx(struct store *st, int64_t id, const char *path, struct c2c_err *err);
 
+/* The MRV side of an atlas project's life (link.c), for `projects show`:
+ * *out = JSON null when no MRV project is linked to `atlas_project`, else
+ * {"project": MRV id, "jcm_ref": text or null, "methodology",
+ *  "host_country", "reports": [{"id", "period_start", "period_end",
+ *  "status", "er_t"}]} (er_t: the report's ER in whole tonnes, rounded down
+ * as the JCM rounds; reports in period order). */
+int mrv_project_life(struct store *st, const char *atlas_project, json_t **out, struct c2c_err *err);
+
 /* What the registry needs to issue from a report: only an approved report
  * gives it; any other is refused with the reason. */
 struct mrv_issuable {
-	char project[32];
+	char project[MRV_PROJECT_ID_MAX];
+	char host[3];              /* the project's host country */
 	char from[11], to[11];
 	int64_t er_tco2e;
 };

@@ -19,6 +19,7 @@
 #include <time.h>
 
 #include "core/date.h"
+#include "atlas/atlas.h"
 #include "core/iso3166.h"
 
 static const char mrv_v1[] =
@@ -68,8 +69,19 @@ static const char mrv_v2[] =
 	" \"value\" TEXT NOT NULL,"
 	" PRIMARY KEY (\"project\", \"meter_id\", \"symbol\"));";
 
+/* The MRV project linked to the atlas project it monitors (the identity
+ * every module refers to), and the Joint Committee's reference number as
+ * an attribute.  A project made before the link has neither (NULL); one
+ * atlas project has at most one MRV project, a JCM reference names one. */
+static const char mrv_v3[] =
+	"ALTER TABLE \"mrv_project\" ADD COLUMN \"atlas_project\" TEXT;"
+	"ALTER TABLE \"mrv_project\" ADD COLUMN \"jcm_ref\" TEXT;"
+	"CREATE UNIQUE INDEX \"mrv_project_atlas\" ON \"mrv_project\" (\"atlas_project\");"
+	"CREATE UNIQUE INDEX \"mrv_project_jcm_ref\" ON \"mrv_project\" (\"jcm_ref\");";
+
 STORE_MIGRATE_FN(mrv_migrate, "mrv", {1, "mrv projects and reports", mrv_v1},
-		 {2, "mrv per-unit parameter values", mrv_v2})
+		 {2, "mrv per-unit parameter values", mrv_v2},
+		 {3, "mrv project linked to its atlas project, JCM reference", mrv_v3})
 
 
 /* "KH003": two upper-case letters and three or more digits, as the registry
@@ -129,54 +141,122 @@ static int check_params(const struct mrv_methodology *m, const struct mrv_param_
 struct project_add {
 	const struct mrv_project_req *r;
 	const struct mrv_unit_value *uv;
-	const char *ptext, *at;
+	const char *id, *host, *jcm_ref, *ptext, *at;
 };
 
+/* The project's own id, the atlas project and the JCM reference are each
+ * one project's: the second one is refused naming the first. */
 static int project_add_tx(struct store *st, void *ctx, struct c2c_err *err)
 {
 	const struct project_add *a = ctx;
 	const struct mrv_project_req *r = a->r;
-	long long n;
+	json_t *row;
 	int rc;
 
-	if ((rc = store_query_int_args(st, "SELECT COUNT(*) FROM \"mrv_project\" WHERE \"id\" = ?",
-				       STORE_ARGS(store_text(r->id)), &n, err)) < 0)
+	rc = store_row_json(st, "SELECT \"id\", \"atlas_project\", \"jcm_ref\" FROM \"mrv_project\""
+			    " WHERE \"id\" = ? OR \"atlas_project\" = ? OR \"jcm_ref\" = ?",
+			    STORE_ARGS(store_text(a->id), store_text(a->id), store_text(a->jcm_ref)), NULL,
+			    "MRV project", &row, err);
+	if (rc == 0) {
+		const char *other = json_string_value(json_object_get(row, "id"));
+		const char *ref = json_string_value(json_object_get(row, "jcm_ref"));
+		if (a->jcm_ref && ref && !strcmp(ref, a->jcm_ref) && strcmp(other, a->id))
+			rc = c2c_err_at(err, C2C_ECONFLICT, "jcm_ref", "JCM reference %s is MRV project %s's already",
+					a->jcm_ref, other);
+		else if (r->atlas_project)
+			rc = c2c_err_at(err, C2C_ECONFLICT, "atlas_project",
+					"atlas project %s has its MRV project already (%s)", r->atlas_project, other);
+		else
+			rc = c2c_err_set(err, C2C_ECONFLICT, "project %s exists already", a->id);
+		json_decref(row);
 		return rc;
-	if (rc == 1 && n)
-		return c2c_err_set(err, C2C_ECONFLICT, "project %s exists already", r->id);
+	}
+	if (rc != C2C_ENOTFOUND)
+		return rc;
+	c2c_err_clear(err);
 	if ((rc = store_exec_args(st, "INSERT INTO \"mrv_project\" (\"id\", \"title\", \"host_country\", \"methodology\","
-				  " \"params\", \"participants\", \"created_at\") VALUES (?, ?, ?, ?, ?, ?, ?)",
-				  STORE_ARGS(store_text(r->id), store_text(r->title ? r->title : ""),
-					     store_text(r->host_country), store_text(r->methodology), store_text(a->ptext),
-					     store_text(r->participants ? r->participants : ""), store_text(a->at)),
+				  " \"params\", \"participants\", \"created_at\", \"atlas_project\", \"jcm_ref\")"
+				  " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+				  STORE_ARGS(store_text(a->id), store_text(r->title ? r->title : ""),
+					     store_text(a->host), store_text(r->methodology), store_text(a->ptext),
+					     store_text(r->participants ? r->participants : ""), store_text(a->at),
+					     store_text(r->atlas_project), store_text(a->jcm_ref)),
 				  err)))
 		return rc;
 	for (size_t k = 0; k < r->nunits; k++)
 		if ((rc = store_exec_args(st, "INSERT INTO \"mrv_project_unit\" (\"project\", \"meter_id\", \"symbol\","
 					  " \"value\") VALUES (?, ?, ?, ?)",
-					  STORE_ARGS(store_text(r->id), store_text(a->uv[k].meter_id),
+					  STORE_ARGS(store_text(a->id), store_text(a->uv[k].meter_id),
 						     store_text(a->uv[k].symbol), store_text(a->uv[k].value)), err)))
 			return rc;
 	return 0;
 }
 
-int mrv_project_add(struct store *st, const struct mrv_project_req *r, struct c2c_err *err)
+/* Who the project is: the atlas project it is linked to (its id and its
+ * country), or, in the form from before the link, the JCM reference and
+ * the host country given.  A JCM reference starts with the host country. */
+static int project_identity(struct store *st, const struct mrv_project_req *r, struct project_add *a,
+			    char *host, struct c2c_err *err)
+{
+	if (r->atlas_project) {
+		json_t *pj;
+		int rc;
+		if (r->id)
+			return c2c_err_at(err, C2C_EUSAGE, "id", "give --atlas-project or --id, not both: a project "
+					  "linked to the atlas is named by the atlas project id (%s); its JCM "
+					  "reference goes in --jcm-ref", r->atlas_project);
+		if ((rc = atlas_project_get(st, r->atlas_project, &pj, err))) {
+			if (rc == C2C_ENOTFOUND)
+				c2c_err_at(err, C2C_ENOTFOUND, "atlas_project", "no atlas project '%s' (c2c projects "
+					   "lists them)", r->atlas_project);
+			return rc;
+		}
+		snprintf(host, 3, "%s", json_string_value(json_object_get(pj, "country")) ?
+			 json_string_value(json_object_get(pj, "country")) : "");
+		json_decref(pj);
+		if (r->host_country && strcmp(r->host_country, host))
+			return c2c_err_at(err, C2C_EUSAGE, "host_country", "host country %s is not atlas project %s's "
+					  "country %s: the host is the country where the project is",
+					  r->host_country, r->atlas_project, host);
+		a->id = r->atlas_project;
+		a->jcm_ref = r->jcm_ref;
+	} else {
+		if (!r->id || !project_id_ok(r->id))
+			return c2c_err_at(err, C2C_EUSAGE, "id", "'%s' is not a JCM project reference like KH003",
+					  r->id ? r->id : "");
+		if (!r->host_country || !iso3166_is_code(r->host_country))
+			return c2c_err_at(err, C2C_EUSAGE, "host_country",
+					  "'%s' is not an ISO 3166-1 alpha-2 country code",
+					  r->host_country ? r->host_country : "");
+		if (r->jcm_ref && strcmp(r->jcm_ref, r->id))
+			return c2c_err_at(err, C2C_EUSAGE, "jcm_ref", "--jcm-ref %s goes with --atlas-project; "
+					  "without it the project's id %s is its JCM reference", r->jcm_ref, r->id);
+		snprintf(host, 3, "%s", r->host_country);
+		a->id = r->id;
+		a->jcm_ref = r->id;
+	}
+	a->host = host;
+	if (a->jcm_ref && !project_id_ok(a->jcm_ref))
+		return c2c_err_at(err, C2C_EUSAGE, "jcm_ref", "'%s' is not a JCM project reference like KH003",
+				  a->jcm_ref);
+	if (a->jcm_ref && strncmp(a->jcm_ref, host, 2))
+		return c2c_err_at(err, C2C_EUSAGE, r->atlas_project ? "jcm_ref" : "id",
+				  "project %s: its reference must start with the host country %s", a->jcm_ref, host);
+	return 0;
+}
+
+int mrv_project_add(struct store *st, const struct mrv_project_req *r, char *id, size_t idlen,
+		    struct c2c_err *err)
 {
 	const struct mrv_methodology *m;
 	json_t *params = json_object();
 	struct mrv_unit_value *uv = NULL;
-	char *ptext = NULL, at[32];
+	struct project_add pa = {.r = r};
+	char *ptext = NULL, at[32], host[3];
 	int rc;
 
-	if (!r->id || !project_id_ok(r->id))
-		rc = c2c_err_at(err, C2C_EUSAGE, "id", "'%s' is not a JCM project reference like KH003",
-				 r->id ? r->id : "");
-	else if (!r->host_country || !iso3166_is_code(r->host_country))
-		rc = c2c_err_at(err, C2C_EUSAGE, "host_country", "'%s' is not an ISO 3166-1 alpha-2 country code",
-				 r->host_country ? r->host_country : "");
-	else if (strncmp(r->id, r->host_country, 2))
-		rc = c2c_err_set(err, C2C_EUSAGE, "project %s: its reference must start with the host country %s",
-				 r->id, r->host_country);
+	if ((rc = mrv_migrate(st, err)) || (rc = project_identity(st, r, &pa, host, err)))
+		;
 	else if (!r->methodology || !(m = mrv_methodology_find(r->methodology)))
 		rc = c2c_err_set(err, C2C_ENOTFOUND, "methodology '%s' is not known (c2c mrv methodologies)",
 				 r->methodology ? r->methodology : "");
@@ -192,10 +272,11 @@ int mrv_project_add(struct store *st, const struct mrv_project_req *r, struct c2
 		goto out;
 	ptext = json_dumps(params, JSON_COMPACT | JSON_SORT_KEYS);
 	date_now_iso(at, sizeof(at), 0);
-	{
-		struct project_add pa = {r, uv, ptext, at};
-		rc = store_tx(st, NULL, project_add_tx, &pa, err);
-	}
+	pa.uv = uv;
+	pa.ptext = ptext;
+	pa.at = at;
+	if (!(rc = store_tx(st, NULL, project_add_tx, &pa, err)) && id)
+		snprintf(id, idlen, "%s", pa.id);
 out:
 	free(uv);
 	free(ptext);
@@ -278,7 +359,8 @@ int mrv_projects(struct store *st, json_t **out, struct c2c_err *err)
 	json_t *rows, *row;
 	size_t i;
 	int rc = store_rows_json(st, "SELECT \"id\", \"title\", \"host_country\", \"methodology\", \"params\","
-				 " \"participants\", \"created_at\" FROM \"mrv_project\" ORDER BY \"id\"", STORE_NOARGS,
+				 " \"participants\", \"created_at\", \"atlas_project\", \"jcm_ref\""
+				 " FROM \"mrv_project\" ORDER BY \"id\"", STORE_NOARGS,
 				 MRV_JSON_COLS, &rows, err);
 	if (rc)
 		return rc;
@@ -362,6 +444,7 @@ static int project_request(const struct project_row *p, struct mrv_param_value *
 
 struct report_insert {
 	const struct mrv_submit_req *r;
+	const char *project; /* the project's id, whichever way the user named it */
 	const struct mrv_result *res;
 	json_t *rj;
 	const char *abs, *mabs, *at;
@@ -388,7 +471,7 @@ static int report_insert_tx(struct store *st, void *ctx, struct c2c_err *err)
 		" \"meters\", \"unit\", \"cumulative\", \"meters_path\", \"re_micro\", \"pe_micro\", \"er_micro\","
 		" \"er_tco2e\", \"result\", \"status\", \"submitted_by\", \"submitted_at\")"
 		" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'submitted', ?, ?)",
-		STORE_ARGS(store_int(*a->id), store_text(r->project), store_text(r->from), store_text(r->to),
+		STORE_ARGS(store_int(*a->id), store_text(a->project), store_text(r->from), store_text(r->to),
 			   store_text(a->abs), store_text(res->data.sha256), store_int((long long)res->data.bytes),
 			   store_int(res->data.rows), store_int(res->data.rows_in_period),
 			   store_int(res->data.rows_skipped), store_int((long long)res->data.nmeters),
@@ -408,7 +491,7 @@ int mrv_report_submit(struct store *st, const struct mrv_submit_req *r, int64_t 
 	struct mrv_param_value pv[MRV_MAX_PARAMS];
 	struct mrv_compute_req req = {0};
 	struct mrv_result res;
-	char at[32], abs[PATH_MAX], mabs[PATH_MAX];
+	char at[32], abs[PATH_MAX], mabs[PATH_MAX], project[MRV_PROJECT_ID_MAX], host[3];
 	json_t *rj = NULL;
 	size_t npv;
 	int rc;
@@ -416,7 +499,8 @@ int mrv_report_submit(struct store *st, const struct mrv_submit_req *r, int64_t 
 	*result = NULL;
 	if (!r->project || !r->data || !r->from || !r->to)
 		return c2c_err_set(err, C2C_EUSAGE, "report submit needs --project, --data, --from and --to");
-	if ((rc = project_load(st, r->project, &p, err)))
+	if ((rc = mrv_project_find(st, r->project, project, host, err)) ||
+	    (rc = project_load(st, project, &p, err)))
 		return rc;
 	if (!realpath(r->data, abs)) {
 		project_row_release(&p);
@@ -445,10 +529,10 @@ int mrv_report_submit(struct store *st, const struct mrv_submit_req *r, int64_t 
 		goto out;
 	}
 	rj = mrv_result_json(&req, &res);
-	json_object_set_new(rj, "project", json_string(r->project));
+	json_object_set_new(rj, "project", json_string(project));
 	date_now_iso(at, sizeof(at), 0);
 	{
-		struct report_insert ri = {r, &res, rj, abs, r->meters_path ? mabs : NULL, at, id};
+		struct report_insert ri = {r, project, &res, rj, abs, r->meters_path ? mabs : NULL, at, id};
 		if ((rc = store_tx(st, NULL, report_insert_tx, &ri, err)))
 			goto free_res;
 	}
@@ -463,7 +547,7 @@ out:
 }
 
 struct report_row {
-	char project[32], from[11], to[11], status[16], sha[65], unit[16];
+	char project[MRV_PROJECT_ID_MAX], from[11], to[11], status[16], sha[65], unit[16];
 	char path[PATH_MAX], meters_path[PATH_MAX];
 	int cumulative, has_unit, has_meters;
 	int64_t er_micro, er_tco2e;
@@ -508,6 +592,34 @@ struct report_decide {
 	const char *comment, *user, *at;
 };
 
+/* A day is verified once: approving a report whose period overlaps one
+ * already approved for the same project would verify (and let the
+ * registry issue) the same reductions twice.  Dates compare as text in C,
+ * whatever the database's collation. */
+static int approved_overlap(struct store *st, int64_t id, const struct report_row *r, struct c2c_err *err)
+{
+	struct store_stmt *s;
+	int rc;
+	if ((rc = store_prepare(st, "SELECT \"id\", \"period_from\", \"period_to\" FROM \"mrv_report\""
+				" WHERE \"project\" = ? AND \"status\" = 'approved' ORDER BY \"id\"", &s, err)))
+		return rc;
+	store_bind_text(s, 1, r->project);
+	while ((rc = store_step(s, err)) == 1) {
+		const char *from = store_col_text(s, 1), *to = store_col_text(s, 2);
+		if (strcmp(from, r->to) <= 0 && strcmp(to, r->from) >= 0) {
+			rc = c2c_err_set(err, C2C_ECONFLICT, "report %lld (%s..%s) overlaps approved report %lld "
+					 "(%s..%s) of project %s: a period is verified once; not approved",
+					 (long long)id, r->from, r->to, (long long)store_col_int(s, 0), from, to,
+					 r->project);
+			c2c_err_hint(err, "reject report %lld, or submit the days that are not verified yet as a "
+				     "new report", (long long)id);
+			break;
+		}
+	}
+	store_finalize(s);
+	return rc < 0 ? rc : 0;
+}
+
 /* The decision is recorded only while the report is still submitted: of
  * two verifiers deciding at once, the second finds it decided. */
 static int report_decide_tx(struct store *st, void *ctx, struct c2c_err *err)
@@ -520,6 +632,8 @@ static int report_decide_tx(struct store *st, void *ctx, struct c2c_err *err)
 	if (strcmp(r.status, "submitted"))
 		return c2c_err_set(err, C2C_ECONFLICT, "report %lld is %s already; a decision is made once",
 				   (long long)d->id, r.status);
+	if (d->approve && (rc = approved_overlap(st, d->id, &r, err)))
+		return rc;
 	return store_exec_args(st, "UPDATE \"mrv_report\" SET \"status\" = ?, \"verified_by\" = ?, \"verified_at\" = ?,"
 			       " \"comment\" = ? WHERE \"id\" = ? AND \"status\" = 'submitted'",
 			       STORE_ARGS(store_text(d->approve ? "approved" : "rejected"),
@@ -591,13 +705,18 @@ int mrv_report_verify(struct store *st, int64_t id, int approve, const char *com
 	date_now_iso(at, sizeof(at), 0);
 	{
 		struct report_decide d = {id, approve, comment, user, at};
-		return store_tx(st, NULL, report_decide_tx, &d, err);
+		/* queued: of two overlapping reports approved at once, the
+		 * second sees the first */
+		return store_tx(st, "mrv_report", report_decide_tx, &d, err);
 	}
 }
 
+/* host_country: the project's, so a page can tell which registry a report
+ * would be issued into without parsing the project's id. */
 #define REPORT_COLS "\"id\", \"project\", \"period_from\", \"period_to\", \"status\", \"er_tco2e\", \"rows\"," \
 	" \"meters\", \"data_sha256\", \"data_path\", \"data_bytes\", \"rows_in_period\", \"rows_skipped\", \"unit\"," \
-	" \"cumulative\", \"submitted_by\", \"submitted_at\", \"verified_by\", \"verified_at\", \"comment\""
+	" \"cumulative\", \"submitted_by\", \"submitted_at\", \"verified_by\", \"verified_at\", \"comment\"," \
+	" (SELECT p.\"host_country\" FROM \"mrv_project\" p WHERE p.\"id\" = \"mrv_report\".\"project\") AS \"host_country\""
 
 int mrv_report_get(struct store *st, int64_t id, json_t **out, struct c2c_err *err)
 {
@@ -630,7 +749,8 @@ int mrv_report_issuable(struct store *st, int64_t id, struct mrv_issuable *out, 
 	if (r.er_tco2e <= 0)
 		return c2c_err_set(err, C2C_ECONFLICT, "report %lld: ER is %lld tCO2e: nothing to issue",
 				   (long long)id, (long long)r.er_tco2e);
-	snprintf(out->project, sizeof(out->project), "%s", r.project);
+	if ((rc = mrv_project_find(st, r.project, out->project, out->host, err)))
+		return rc;
 	memcpy(out->from, r.from, sizeof(out->from));
 	memcpy(out->to, r.to, sizeof(out->to));
 	out->er_tco2e = r.er_tco2e;
@@ -645,6 +765,7 @@ int mrv_project_get(struct store *st, const char *id, json_t **out, struct c2c_e
 	snprintf(what, sizeof(what), "MRV project '%s'", id ? id : "");
 	return store_row_json(st,
 			      "SELECT \"id\", \"title\", \"host_country\", \"methodology\", \"params\","
-			      " \"participants\", \"created_at\" FROM \"mrv_project\" WHERE \"id\" = ?",
+			      " \"participants\", \"created_at\", \"atlas_project\", \"jcm_ref\""
+			      " FROM \"mrv_project\" WHERE \"id\" = ?",
 			      STORE_ARGS(store_text(id)), "params", what, out, err);
 }

@@ -2,7 +2,9 @@
  * select.c - the decision on a proposal, and what selection makes of it:
  * the atlas gains the partnership for the call's fiscal year (or the year is
  * added to the partnership the same body and partner already have), the
- * project, and the project's companies the atlas knows.  Everything, the
+ * project, and the project's companies the atlas knows; the project is
+ * linked to that partnership and its life starts with the study, dated the
+ * day of the selection.  Everything, the
  * decision included, is one transaction: a refused atlas row leaves the
  * proposal undecided and the atlas as it was.
  */
@@ -233,6 +235,19 @@ done:
 	return rc;
 }
 
+/* The selected study is the first stage of the project's life, formed from
+ * the partnership the selection made or extended. */
+static int life_begins(struct store *st, json_t *res, const char *on, const char *source, struct c2c_err *err)
+{
+	const char *project = json_string_value(json_object_get(res, "project_id"));
+	struct atlas_stage s = {project, "feasibility_study", on, json_string_value(json_object_get(res, "proposal")),
+				source};
+	long long seq;
+	int rc = atlas_project_partnership_add(st, project, json_string_value(json_object_get(res, "partnership_id")),
+					       source, err);
+	return rc ? rc : atlas_project_stage_add(st, &s, &seq, err);
+}
+
 struct programme_decide_args {
 	const char *proposal;
 	int select;
@@ -300,7 +315,8 @@ static int programme_decide_tx(struct store *st, void *ctx, struct c2c_err *err)
 		snprintf(source, sizeof(source), "c2c programme: call %s, proposal %s, selected %s",
 			 sv(p, "call_id"), proposal, on);
 		if ((rc = partnership_for(st, p, year, source, res, err)) ||
-		    (rc = project_for(st, p, year, source, res, err)) || (rc = atlas_search_rebuild(st, err)))
+		    (rc = project_for(st, p, year, source, res, err)) || (rc = life_begins(st, res, on, source, err)) ||
+		    (rc = atlas_search_rebuild(st, err)))
 			goto fail;
 		json_object_set_new(res, "fiscal_year", json_integer(year));
 	}

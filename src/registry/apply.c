@@ -32,9 +32,19 @@ int registry_apply_one(struct registry_ctx *c, json_t *op, struct c2c_err *err)
 	if (!strcmp(name, "close"))
 		return registry_account_close(c, str(op, "id") ? str(op, "id") : "", err);
 	if (!strcmp(name, "issue")) {
-		struct registry_issue_req r = {str(op, "project"), str(op, "period_start"), str(op, "period_end"),
-					       num(op, "quantity"), num(op, "verified_er") > 0 ? num(op, "verified_er") : 0};
-		char id[64];
+		/* as `c2c registry issue`: from an approved report, or naming
+		 * an external verification and its source */
+		struct registry_issue_req r = {
+			.project = str(op, "project"), .period_start = str(op, "period_start"),
+			.period_end = str(op, "period_end"),
+			.quantity = json_object_get(op, "quantity") || !json_object_get(op, "report") ? num(op, "quantity") : 0,
+			.verified_er = num(op, "verified_er") > 0 ? num(op, "verified_er") : 0,
+			.report = json_object_get(op, "report") ? num(op, "report") : 0,
+			.external_verification = str(op, "external_verification"), .source = str(op, "source"),
+		};
+		char id[REGISTRY_ID_MAX];
+		if (json_object_get(op, "report") && r.report <= 0)
+			return c2c_err_set(err, C2C_EINPUT, "issue: \"report\" is a report number, 1, 2, ...");
 		return registry_issue(c, &r, id, sizeof(id), err);
 	}
 	if (!strcmp(name, "allocate")) {

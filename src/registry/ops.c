@@ -11,6 +11,7 @@
 #include "registry.h"
 #include "core/date.h"
 #include "core/iso3166.h"
+#include "mrv/mrv.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -135,7 +136,7 @@ static int system_account(struct registry_ctx *c, const char *country, const cha
 
 struct block {
 	int64_t id, first, last;
-	char issuance[40];
+	char issuance[REGISTRY_ID_MAX];
 	int ca_done, authorized, vintage;
 	char host[3];
 };
@@ -417,9 +418,87 @@ static int check_period(const char *start, const char *end, struct c2c_err *err)
 	return 0;
 }
 
+/* The longest external verification reference or source kept. */
+#define ISSUE_TEXT_MAX 500
+
+/* What the issuance comes from, settled before anything is written: an
+ * approved report gives project, period, verified ER and host (mrv says,
+ * never its tables) and is issued once; an external verification needs its
+ * source, and the project's host is the MRV project's or its JCM
+ * reference's.  q is the caller's request, completed here. */
+static int issue_basis(struct registry_ctx *c, struct registry_issue_req *q, struct mrv_issuable *rep,
+		       char *host, struct c2c_err *err)
+{
+	const char *ev = q->external_verification;
+	int rc;
+
+	if (q->report > 0 && ev)
+		return c2c_err_at(err, C2C_EUSAGE, "external_verification", "give a report or an external "
+				  "verification, not both: an issuance comes from one of them");
+	if (q->report <= 0 && !ev)
+		return c2c_err_at(err, C2C_EUSAGE, "report", "no credit without a verified report: issue from an "
+				  "approved MRV report (--report N), or name the verification made outside c2c "
+				  "(--external-verification TEXT --source TEXT)");
+	if (q->report > 0) {
+		json_t *first = NULL;
+		if (q->project || q->period_start || q->period_end || q->verified_er)
+			return c2c_err_at(err, C2C_EUSAGE, "report", "a report gives the project, period and "
+					  "verified ER; do not give them too");
+		if ((rc = mrv_report_issuable(c->st, q->report, rep, err)))
+			return rc;
+		rc = store_row_json(c->st, "SELECT \"id\" FROM registry_issuances WHERE \"report_id\" = ?",
+				    STORE_ARGS(store_int(q->report)), NULL, "issuance", &first, err);
+		if (rc == 0) {
+			rc = c2c_err_at(err, C2C_ECONFLICT, "report", "report %lld was issued already as issuance %s: "
+					"a report is issued once", (long long)q->report,
+					json_string_value(json_object_get(first, "id")));
+			json_decref(first);
+			return rc;
+		}
+		if (rc != C2C_ENOTFOUND)
+			return rc;
+		c2c_err_clear(err);
+		q->project = rep->project;
+		q->period_start = rep->from;
+		q->period_end = rep->to;
+		q->verified_er = rep->er_tco2e;
+		if (q->quantity == 0)
+			q->quantity = rep->er_tco2e;
+		snprintf(host, 3, "%s", rep->host);
+		return 0;
+	}
+	if (!*ev || strlen(ev) > ISSUE_TEXT_MAX)
+		return c2c_err_at(err, C2C_EINPUT, "external_verification", "the external verification is 1 to %d "
+				  "characters: the verification report's reference", ISSUE_TEXT_MAX);
+	if (!q->source || !*q->source || strlen(q->source) > ISSUE_TEXT_MAX)
+		return c2c_err_at(err, C2C_EUSAGE, "source", "an external verification needs its --source (1 to %d "
+				  "characters): where the verification report is published", ISSUE_TEXT_MAX);
+	if (!q->project || !registry_project_ok(q->project))
+		return c2c_err_at(err, C2C_EINPUT, "project", "project '%s' is not a JCM project reference like "
+				  "KH003 or an atlas project id", q->project ? q->project : "");
+	rc = mrv_project_find(c->st, q->project, rep->project, host, err);
+	if (rc == 0) { /* the MRV project's id, whichever way it was named */
+		q->project = rep->project;
+		return 0;
+	}
+	if (rc != C2C_ENOTFOUND)
+		return rc;
+	c2c_err_clear(err);
+	if (!registry_jcm_ref_ok(q->project))
+		return c2c_err_at(err, C2C_ENOTFOUND, "project", "project '%s' is no MRV project (c2c mrv project "
+				  "add) and not a JCM reference like KH003 whose letters name the host", q->project);
+	snprintf(host, 3, "%.2s", q->project);
+	if (!iso3166_is_code(host))
+		return c2c_err_at(err, C2C_EINPUT, "project", "project '%s': '%s' is not a country code", q->project,
+				  host);
+	return 0;
+}
+
 static int issue_once(struct registry_ctx *c, const struct registry_issue_req *r, char *id,
 		   size_t idlen, struct c2c_err *err)
 {
+	struct registry_issue_req q = *r;
+	struct mrv_issuable rep;
 	struct store_stmt *s;
 	char host[3], pending[64];
 	struct account pend;
@@ -427,35 +506,31 @@ static int issue_once(struct registry_ctx *c, const struct registry_issue_req *r
 	int rc, vintage;
 	json_t *body;
 
-	if (!r->project || !registry_project_ok(r->project))
-		return c2c_err_set(err, C2C_EINPUT, "project '%s' is not a JCM project reference like KH003",
-				   r->project ? r->project : "");
-	snprintf(host, sizeof(host), "%.2s", r->project);
-	if (!iso3166_is_code(host))
-		return c2c_err_set(err, C2C_EINPUT, "project '%s': '%s' is not a country code", r->project, host);
-	if ((rc = check_period(r->period_start, r->period_end, err)))
+	if ((rc = issue_basis(c, &q, &rep, host, err)) || (rc = check_period(q.period_start, q.period_end, err)))
 		return rc;
-	if (r->quantity <= 0 || r->quantity > REGISTRY_MAX_ISSUANCE)
+	if (q.quantity <= 0 || q.quantity > REGISTRY_MAX_ISSUANCE)
 		return c2c_err_at(err, C2C_EINPUT, "quantity",
 				  "quantity must be a whole number of credits from 1 to %lld",
 				   (long long)REGISTRY_MAX_ISSUANCE);
-	if (r->verified_er > 0 && r->quantity > r->verified_er)
+	if (q.verified_er > 0 && q.quantity > q.verified_er)
 		return c2c_err_at(err, C2C_ECONFLICT, "quantity",
 				  "cannot issue %lld credits: the verified emission reductions"
-						       " for the period are %lld tCO2e", (long long)r->quantity,
-				   (long long)r->verified_er);
+						       " for the period are %lld tCO2e", (long long)q.quantity,
+				   (long long)q.verified_er);
+	if (q.may && (rc = q.may(q.may_arg, host, err)))
+		return rc;
 	/* A monitoring period is issued once: no overlap with an earlier one. */
 	if ((rc = store_prepare(c->st, "SELECT \"id\", \"period_start\", \"period_end\" FROM registry_issuances"
 				      " WHERE \"project\" = ? AND \"period_start\" <= ? AND \"period_end\" >= ?",
 				&s, err)))
 		return rc;
-	store_bind_text(s, 1, r->project);
-	store_bind_text(s, 2, r->period_end);
-	store_bind_text(s, 3, r->period_start);
+	store_bind_text(s, 1, q.project);
+	store_bind_text(s, 2, q.period_end);
+	store_bind_text(s, 3, q.period_start);
 	if ((rc = store_step(s, err)) == 1)
 		rc = c2c_err_set(err, C2C_ECONFLICT, "project %s: the period %s..%s overlaps issuance %s (%s..%s);"
-						     " a period is issued once", r->project, r->period_start,
-				 r->period_end, store_col_text(s, 0), store_col_text(s, 1), store_col_text(s, 2));
+						     " a period is issued once", q.project, q.period_start,
+				 q.period_end, store_col_text(s, 0), store_col_text(s, 1), store_col_text(s, 2));
 	store_finalize(s);
 	if (rc)
 		return rc;
@@ -463,49 +538,57 @@ static int issue_once(struct registry_ctx *c, const struct registry_issue_req *r
 	if ((rc = store_prepare(c->st, "SELECT COALESCE(MAX(\"last_serial\"), 0) + 1, COUNT(*) FROM registry_issuances"
 				      " WHERE \"project\" = ?", &s, err)))
 		return rc;
-	store_bind_text(s, 1, r->project);
+	store_bind_text(s, 1, q.project);
 	rc = store_step(s, err);
 	first = store_col_int(s, 0);
 	count = store_col_int(s, 1);
 	store_finalize(s);
 	if (rc < 0)
 		return rc;
-	if (first > INT64_MAX - r->quantity) /* serials of one project never wrap */
+	if (first > INT64_MAX - q.quantity) /* serials of one project never wrap */
 		return c2c_err_set(err, C2C_ECONFLICT, "project %s has run out of serial numbers",
-					     r->project);
-	snprintf(id, idlen, "%s-%02lld", r->project, (long long)count + 1);
-	vintage = (int)strtol(r->period_end, NULL, 10);
+					     q.project);
+	snprintf(id, idlen, "%s-%02lld", q.project, (long long)count + 1);
+	vintage = (int)strtol(q.period_end, NULL, 10);
 	body = op_body("issue");
 	if ((rc = system_account(c, host, "pending", seq, body, pending, sizeof(pending), err)) ||
 	    (rc = load_account(c, pending, &pend, err)))
 		goto out;
 	if ((rc = store_exec_args(c->st, "INSERT INTO registry_issuances (\"id\", \"project\", \"host\", \"period_start\","
 					 " \"period_end\", \"vintage\", \"quantity\", \"first_serial\", \"last_serial\","
-					 " \"verified_er\", \"authorized\", \"allocated\", \"issued_seq\")"
-					 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, ?)",
-				  STORE_ARGS(store_text(id), store_text(r->project), store_text(host),
-					     store_text(r->period_start), store_text(r->period_end), store_int(vintage),
-					     store_int(r->quantity), store_int(first),
-					     store_int(first + r->quantity - 1),
-					     r->verified_er > 0 ? store_int(r->verified_er) : store_null(),
-					     store_int(seq)),
+					 " \"verified_er\", \"authorized\", \"allocated\", \"issued_seq\", \"report_id\","
+					 " \"external_verification\", \"source\")"
+					 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, ?, ?, ?, ?)",
+				  STORE_ARGS(store_text(id), store_text(q.project), store_text(host),
+					     store_text(q.period_start), store_text(q.period_end), store_int(vintage),
+					     store_int(q.quantity), store_int(first),
+					     store_int(first + q.quantity - 1),
+					     q.verified_er > 0 ? store_int(q.verified_er) : store_null(),
+					     store_int(seq), q.report > 0 ? store_int(q.report) : store_null(),
+					     store_text(q.external_verification), store_text(q.source)),
 				  err)))
 		goto out;
 	if ((rc = store_exec_args(c->st, "INSERT INTO registry_blocks (\"id\", \"issuance_id\", \"first_serial\","
 					 " \"last_serial\", \"account_id\", \"state\", \"ca_done\") VALUES (?, ?, ?, ?, ?, 'active', 0)",
 				  STORE_ARGS(store_int(next_block_id(c, err)), store_text(id), store_int(first),
-					     store_int(first + r->quantity - 1), store_text(pending)),
+					     store_int(first + q.quantity - 1), store_text(pending)),
 				  err)) ||
-	    (rc = add_balance(c, pending, r->quantity, err)))
+	    (rc = add_balance(c, pending, q.quantity, err)))
 		goto out;
-	json_object_set_new(body, "issuance", json_pack("{s:s, s:s, s:s, s:s, s:i, s:I, s:I, s:I}", "id", id,
-							"project", r->project, "period_start", r->period_start,
-							"period_end", r->period_end, "vintage", vintage, "quantity",
-							(json_int_t)r->quantity, "first", (json_int_t)first,
-							"verified_er", (json_int_t)r->verified_er));
+	/* what the issuance came from is journalled with it, so verify can
+	 * prove the stored issuance names the same report or verification */
+	json_object_set_new(body, "issuance", json_pack("{s:s, s:s, s:s, s:s, s:s, s:i, s:I, s:I, s:I, s:o, s:o, s:o}",
+							"id", id, "project", q.project, "host", host,
+							"period_start", q.period_start, "period_end", q.period_end,
+							"vintage", vintage, "quantity", (json_int_t)q.quantity,
+							"first", (json_int_t)first, "verified_er", (json_int_t)q.verified_er,
+							"report", q.report > 0 ? json_integer(q.report) : json_null(),
+							"external_verification", q.external_verification ?
+							json_string(q.external_verification) : json_null(),
+							"source", q.source ? json_string(q.source) : json_null()));
 	json_array_append_new(json_object_get(body, "moves"),
 			      json_pack("{s:s, s:I, s:I, s:n, s:s, s:s}", "issuance", id, "first", (json_int_t)first,
-					"last", (json_int_t)(first + r->quantity - 1), "from", "to", pending,
+					"last", (json_int_t)(first + q.quantity - 1), "from", "to", pending,
 					"state", "active"));
 	rc = registry_journal_append(c, "issue", body, NULL, err);
 out:

@@ -25,9 +25,14 @@ int registry_migrate(struct store *st, struct c2c_err *err);
 
 /* A JCM project reference: two upper-case letters (the host country) and
  * three or more digits, e.g. "KH003". */
+int registry_jcm_ref_ok(const char *project);
+/* A project the registry issues for: a JCM reference, or an MRV project
+ * linked to the atlas, named by the atlas project id (lower-case letters,
+ * digits and '-', at most 64). */
 int registry_project_ok(const char *project);
-/* "JCM-KH-003-2024-000001-001200" into buf. */
-void registry_serial_range(char *buf, size_t len, const char *project, int vintage,
+/* "JCM-KH-003-2024-000001-001200" into buf for a JCM reference,
+ * "JCM-VN-pj-da-nang-water-pumps-2024-000001-001200" for an atlas id. */
+void registry_serial_range(char *buf, size_t len, const char *host, const char *project, int vintage,
 			   int64_t first, int64_t last);
 /* Parse a share like "35.5" or "50" (percent, up to two decimals) into
  * hundredths of a percent; -1 if malformed or outside 0..100. */
@@ -58,26 +63,43 @@ int registry_account_close(struct registry_ctx *c, const char *id, struct c2c_er
  * far below where serial arithmetic could overflow. */
 #define REGISTRY_MAX_ISSUANCE 1000000000000000LL
 
+/* The longest issuance id: a project ref (at most 64 bytes), '-' and its
+ * number. */
+#define REGISTRY_ID_MAX 80
+
+/* `may` (may be NULL) is asked, once the host country is known and before
+ * anything is written, whether the caller may issue into the host country
+ * `host` (the API's scope check); its refusal is returned as it is. */
+typedef int (*registry_may_issue_fn)(void *arg, const char *host, struct c2c_err *err);
+
+/* No credit without a verified report: an issuance comes from an approved
+ * MRV report (report: mrv gives its project, period, verified ER and host
+ * country, and a report is issued once), or, for a historical issuance
+ * verified outside c2c, names that verification and its source (then the
+ * project, period and quantity are given; the host is the MRV project's
+ * when one is found under that id or JCM reference, else the country that
+ * starts a JCM reference).  One of the two, never neither. */
 struct registry_issue_req {
-	const char *project;      /* "KH003" */
+	const char *project;      /* the MRV project id, or a JCM reference "KH003" */
 	const char *period_start; /* YYYY-MM-DD, the monitoring period */
 	const char *period_end;
-	int64_t quantity;
-	int64_t verified_er;      /* the report's ER in whole tCO2e; 0 = not given */
+	int64_t quantity;         /* with a report: 0 = its whole ER */
+	int64_t verified_er;      /* the ER in whole tCO2e; 0 = not given (a report gives its own) */
+	int64_t report;           /* the approved MRV report; 0 = none */
+	const char *external_verification; /* the verification report's reference */
+	const char *source;                /* where that verification is published */
+	registry_may_issue_fn may;
+	void *may_arg;
 };
-/* Issues into the host registry's pending account.  *id gets the issuance id. */
+/* Issues into the host registry's pending account.  *id gets the issuance id
+ * (REGISTRY_ID_MAX bytes). */
 int registry_issue(struct registry_ctx *c, const struct registry_issue_req *r, char *id,
 		   size_t idlen, struct c2c_err *err);
 
 /* The one step from an approved MRV report to an issuance (issue_report.c),
- * which the CLI and the API both call: mrv is asked for the report's
- * project, period and verified ER (mrv_report_issuable, which refuses a
- * report that is not approved), and the issuance carries `*quantity`
- * credits, or the report's whole ER when quantity is NULL.  `may` (may be
- * NULL) is asked before anything is written whether the caller may issue
- * into the host country `host` (the API's scope check); its refusal is
- * returned as it is.  *id gets the issuance id, *issued the credits. */
-typedef int (*registry_may_issue_fn)(void *arg, const char *host, struct c2c_err *err);
+ * which the CLI and the API both call: registry_issue with the report,
+ * carrying `*quantity` credits, or the report's whole ER when quantity is
+ * NULL.  *id gets the issuance id, *issued (may be NULL) the credits. */
 int registry_issue_from_report(struct registry_ctx *c, int64_t report, const int64_t *quantity,
 			       registry_may_issue_fn may, void *arg, char *id, size_t idlen,
 			       int64_t *issued, struct c2c_err *err);
@@ -120,6 +142,28 @@ int registry_account_get(struct store *st, const char *id, json_t **out, struct 
 int registry_issuance_get(struct store *st, const char *id, json_t **out, struct c2c_err *err);
 /* The issuances of `project` (NULL: all), as registry_issuance_get gives each. */
 int registry_issuances(struct store *st, const char *project, json_t **out, struct c2c_err *err);
+
+/* The registry's side of a project's life (`projects show`): for the
+ * registry project ref `project` (the MRV project id)
+ * {"issuances": [{"id", "report" (int or null), "external_verification"
+ *   (text or null), "source", "quantity", "vintage", "authorized" (bool),
+ *   "period_start", "period_end"}] in issue order,
+ *  "holdings": [{"account", "country", "state" (active, cancelled or
+ *   retired), "quantity"}] by account and state,
+ *  "ca": [{"country", "vintage", "quantity", "issuance"}] the corresponding
+ *   adjustments summed per issuance, vintage and country}.
+ * A project with nothing issued gives three empty arrays. */
+int registry_project_life(struct store *st, const char *project, json_t **out, struct c2c_err *err);
+/* The city's books for one JCM project (registry reference like "KH003"):
+ * per vintage, in vintage order, [{vintage, issued, host_kept,
+ * transferred_with_ca, retired_for_ndc: {"JP": n, ...}}].  host_kept is
+ * what was not adjusted away (the host may count it toward its NDC);
+ * transferred_with_ca what went abroad with a corresponding adjustment
+ * (the host's '+' rows); retired_for_ndc what each country retired toward
+ * its own NDC.  issued = host_kept + transferred_with_ca.  An empty array
+ * when the project has no issuance; C2C_EINPUT (field "project") for a
+ * malformed reference. */
+int registry_project_split(struct store *st, const char *project, json_t **out, struct c2c_err *err);
 
 /* --- proof (verify.c) ------------------------------------------------------ */
 struct registry_verify_report {

@@ -55,7 +55,7 @@ int registry_balance(struct store *st, const char *account, json_t **out, struct
 
 int registry_blocks(struct store *st, const char *account, json_t **out, struct c2c_err *err)
 {
-	int rc = rows_json(st, "SELECT b.\"account_id\" AS \"account\", b.\"issuance_id\" AS \"issuance\", i.\"project\","
+	int rc = rows_json(st, "SELECT b.\"account_id\" AS \"account\", b.\"issuance_id\" AS \"issuance\", i.\"project\", i.\"host\","
 			       " i.\"vintage\", b.\"first_serial\" AS \"first\", b.\"last_serial\" AS \"last\","
 			       " b.\"last_serial\" - b.\"first_serial\" + 1 AS \"credits\", b.\"state\","
 			       " b.\"purpose\", b.\"beneficiary\""
@@ -67,12 +67,14 @@ int registry_blocks(struct store *st, const char *account, json_t **out, struct 
 	if (rc)
 		return rc;
 	json_array_foreach(*out, i, b) {
-		char serial[96];
-		registry_serial_range(serial, sizeof(serial), json_string_value(json_object_get(b, "project")),
+		char serial[160];
+		registry_serial_range(serial, sizeof(serial), json_string_value(json_object_get(b, "host")),
+				      json_string_value(json_object_get(b, "project")),
 				      (int)json_integer_value(json_object_get(b, "vintage")),
 				      json_integer_value(json_object_get(b, "first")),
 				      json_integer_value(json_object_get(b, "last")));
 		json_object_set_new(b, "serial", json_string(serial));
+		json_object_del(b, "host"); /* the serial says it */
 	}
 	return 0;
 }
@@ -135,7 +137,8 @@ int registry_account_get(struct store *st, const char *id, json_t **out, struct 
 
 #define ISSUANCE_COLS                                                                              \
 	"SELECT \"id\", \"project\", \"host\", \"period_start\", \"period_end\", \"vintage\", \"quantity\","  \
-	" \"verified_er\", \"authorized\", \"allocated\" FROM registry_issuances"
+	" \"verified_er\", \"authorized\", \"allocated\", \"report_id\" AS \"report\","                   \
+	" \"external_verification\", \"source\" FROM registry_issuances"
 
 int registry_issuance_get(struct store *st, const char *id, json_t **out, struct c2c_err *err)
 {
@@ -146,4 +149,118 @@ int registry_issuances(struct store *st, const char *project, json_t **out, stru
 {
 	return store_rows_json(st, ISSUANCE_COLS " WHERE (?1 IS NULL OR \"project\" = ?1) ORDER BY \"id\"",
 			       STORE_ARGS(store_text(project)), NULL, out, err);
+}
+
+/* The registry's side of a project's life, for `projects show`: what was
+ * issued (each issuance with the report it came from or its external
+ * verification), where the credits are now, and the adjustments they
+ * caused.  One read of each, in issue order. */
+int registry_project_life(struct store *st, const char *project, json_t **out, struct c2c_err *err)
+{
+	json_t *iss = NULL, *hold = NULL, *ca = NULL, *row;
+	size_t i;
+	int rc;
+
+	*out = NULL;
+	if ((rc = registry_migrate(st, err)))
+		return rc;
+	if ((rc = rows_json(st, "SELECT \"id\", \"report_id\" AS \"report\", \"external_verification\", \"source\","
+				" \"quantity\", \"vintage\", \"authorized\", \"period_start\", \"period_end\""
+				" FROM registry_issuances WHERE \"project\" = ?1 ORDER BY \"issued_seq\"",
+			    project, NULL, 0, &iss, err)) ||
+	    (rc = rows_json(st, "SELECT b.\"account_id\" AS \"account\", a.\"country\", b.\"state\","
+				" SUM(b.\"last_serial\" - b.\"first_serial\" + 1) AS \"quantity\""
+				" FROM registry_blocks b JOIN registry_issuances i ON i.\"id\" = b.\"issuance_id\""
+				" JOIN registry_accounts a ON a.\"id\" = b.\"account_id\""
+				" WHERE i.\"project\" = ?1 GROUP BY b.\"account_id\", a.\"country\", b.\"state\""
+				" ORDER BY b.\"account_id\", b.\"state\"",
+			    project, NULL, 0, &hold, err)) ||
+	    (rc = rows_json(st, "SELECT c.\"country\", c.\"vintage\", SUM(c.\"quantity\") AS \"quantity\","
+				" c.\"issuance_id\" AS \"issuance\""
+				" FROM registry_ca c JOIN registry_issuances i ON i.\"id\" = c.\"issuance_id\""
+				" WHERE i.\"project\" = ?1 GROUP BY c.\"issuance_id\", c.\"vintage\", c.\"country\""
+				" ORDER BY c.\"issuance_id\", c.\"vintage\", c.\"country\"",
+			    project, NULL, 0, &ca, err))) {
+		json_decref(iss);
+		json_decref(hold);
+		return rc;
+	}
+	json_array_foreach(iss, i, row)
+		json_object_set_new(row, "authorized",
+				    json_boolean(json_integer_value(json_object_get(row, "authorized"))));
+	*out = json_pack("{s:o, s:o, s:o}", "issuances", iss, "holdings", hold, "ca", ca);
+	return 0;
+}
+
+/* The object of `vintage` in the split (made in vintage order by the first
+ * query, so the later ones find it). */
+static json_t *split_vintage(json_t *split, json_int_t vintage)
+{
+	size_t i;
+	json_t *v;
+	json_array_foreach(split, i, v)
+		if (json_integer_value(json_object_get(v, "vintage")) == vintage)
+			return v;
+	return NULL;
+}
+
+int registry_project_split(struct store *st, const char *project, json_t **out, struct c2c_err *err)
+{
+	json_t *rows = NULL, *row;
+	size_t i;
+	int rc;
+
+	*out = NULL;
+	if (!project || !registry_project_ok(project))
+		return c2c_err_at(err, C2C_EINPUT, "project", "project '%s' is not a JCM project reference like KH003",
+				  project ? project : "");
+	if ((rc = store_rows_json(st, "SELECT \"vintage\", SUM(\"quantity\") AS \"issued\" FROM registry_issuances"
+				      " WHERE \"project\" = ? GROUP BY \"vintage\" ORDER BY \"vintage\"",
+				  STORE_ARGS(store_text(project)), NULL, out, err)))
+		return rc;
+	json_array_foreach(*out, i, row) {
+		json_object_set_new(row, "host_kept", json_integer(json_integer_value(json_object_get(row, "issued"))));
+		json_object_set_new(row, "transferred_with_ca", json_integer(0));
+		json_object_set_new(row, "retired_for_ndc", json_object());
+	}
+	/* What went abroad with an adjustment is what the host added back to
+	 * its balance: the host's '+' rows (docs/registry.md); each credit has at
+	 * most one, at its first transfer. */
+	if ((rc = store_rows_json(st, "SELECT c.\"vintage\", SUM(c.\"quantity\") AS \"credits\" FROM registry_ca c"
+				      " JOIN registry_issuances i ON i.\"id\" = c.\"issuance_id\""
+				      " WHERE i.\"project\" = ? AND c.\"country\" = i.\"host\" AND c.\"quantity\" > 0"
+				      " GROUP BY c.\"vintage\"",
+				  STORE_ARGS(store_text(project)), NULL, &rows, err)))
+		goto fail;
+	json_array_foreach(rows, i, row) {
+		json_t *v = split_vintage(*out, json_integer_value(json_object_get(row, "vintage")));
+		json_int_t n = json_integer_value(json_object_get(row, "credits"));
+		if (!v)
+			continue;
+		json_object_set_new(v, "transferred_with_ca", json_integer(n));
+		json_object_set_new(v, "host_kept", json_integer(json_integer_value(json_object_get(v, "issued")) - n));
+	}
+	json_decref(rows);
+	/* A retirement for an NDC counts for the country of the registry it is
+	 * retired in (the retiring account's). */
+	if ((rc = store_rows_json(st, "SELECT i.\"vintage\", a.\"country\","
+				      " SUM(b.\"last_serial\" - b.\"first_serial\" + 1) AS \"credits\" FROM registry_blocks b"
+				      " JOIN registry_issuances i ON i.\"id\" = b.\"issuance_id\""
+				      " JOIN registry_accounts a ON a.\"id\" = b.\"account_id\""
+				      " WHERE i.\"project\" = ? AND b.\"state\" = 'retired' AND b.\"purpose\" = 'ndc'"
+				      " GROUP BY i.\"vintage\", a.\"country\" ORDER BY i.\"vintage\", a.\"country\"",
+				  STORE_ARGS(store_text(project)), NULL, &rows, err)))
+		goto fail;
+	json_array_foreach(rows, i, row) {
+		json_t *v = split_vintage(*out, json_integer_value(json_object_get(row, "vintage")));
+		if (v)
+			json_object_set(json_object_get(v, "retired_for_ndc"),
+					json_string_value(json_object_get(row, "country")), json_object_get(row, "credits"));
+	}
+	json_decref(rows);
+	return 0;
+fail:
+	json_decref(*out);
+	*out = NULL;
+	return rc;
 }

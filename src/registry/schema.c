@@ -31,4 +31,16 @@ static const char registry_v1[] =
 	" \"seq\" BIGINT PRIMARY KEY, \"at\" TEXT NOT NULL, \"user_name\" TEXT NOT NULL,"
 	" \"op\" TEXT NOT NULL, \"body\" TEXT NOT NULL, \"prev_hash\" TEXT NOT NULL, \"hash\" TEXT NOT NULL);";
 
-STORE_MIGRATE_FN(registry_migrate, "registry", {1, "registry tables", registry_v1})
+/* No credit without a verified report: an issuance names the approved MRV
+ * report it came from (report_id), or, for a historical issuance verified
+ * outside c2c, that verification and its source.  A report is issued once:
+ * the unique index is the last line of defence behind the check in
+ * issue_once (NULLs do not collide, on SQLite and PostgreSQL alike). */
+static const char registry_v2[] =
+	"ALTER TABLE registry_issuances ADD COLUMN \"report_id\" BIGINT;"
+	"ALTER TABLE registry_issuances ADD COLUMN \"external_verification\" TEXT;"
+	"ALTER TABLE registry_issuances ADD COLUMN \"source\" TEXT;"
+	"CREATE UNIQUE INDEX registry_issuances_by_report ON registry_issuances (\"report_id\");";
+
+STORE_MIGRATE_FN(registry_migrate, "registry", {1, "registry tables", registry_v1},
+		 {2, "issuances name their report or external verification", registry_v2})

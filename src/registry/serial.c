@@ -13,6 +13,19 @@
 int registry_project_ok(const char *p)
 {
 	size_t n = strlen(p);
+	if (registry_jcm_ref_ok(p))
+		return 1;
+	if (n == 0 || n > 64)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (!(islower((unsigned char)p[i]) || isdigit((unsigned char)p[i]) || p[i] == '-'))
+			return 0;
+	return 1;
+}
+
+int registry_jcm_ref_ok(const char *p)
+{
+	size_t n = strlen(p);
 	if (n < 5 || n > 8 || !isupper((unsigned char)p[0]) || !isupper((unsigned char)p[1]))
 		return 0;
 	for (size_t i = 2; i < n; i++)
@@ -22,13 +35,18 @@ int registry_project_ok(const char *p)
 }
 
 /* JCM-<host>-<project number>-<vintage>-<first>-<last>: the host and number
- * are the JCM project reference (KH003 -> KH-003); serials are numbered per
- * project across all its issuances, so a range names each credit once. */
-void registry_serial_range(char *buf, size_t len, const char *project, int vintage,
+ * are the JCM project reference (KH003 -> KH-003), or the host and the
+ * atlas project id of a linked project; serials are numbered per project
+ * across all its issuances, so a range names each credit once. */
+void registry_serial_range(char *buf, size_t len, const char *host, const char *project, int vintage,
 			   int64_t first, int64_t last)
 {
-	snprintf(buf, len, "JCM-%.2s-%s-%04d-%06lld-%06lld", project, project + 2, vintage,
-		 (long long)first, (long long)last);
+	if (registry_jcm_ref_ok(project))
+		snprintf(buf, len, "JCM-%.2s-%s-%04d-%06lld-%06lld", project, project + 2, vintage,
+			 (long long)first, (long long)last);
+	else
+		snprintf(buf, len, "JCM-%s-%s-%04d-%06lld-%06lld", host, project, vintage, (long long)first,
+			 (long long)last);
 }
 
 int registry_parse_share(const char *s)

@@ -1,7 +1,7 @@
 /*
  * verify.c - the proof that no credit exists twice or vanished.
  *
- * Three independent checks, and the first failure is named:
+ * Four independent checks, and the first failure is named:
  *  1. the journal's hash chain, entry by entry;
  *  2. a replay of every movement the journal records, from nothing, into an
  *     interval map per issuance: each credit must be where the journal says
@@ -10,16 +10,20 @@
  *     journal is intact);
  *  3. the invariants on the stored tables: per issuance, issued = held +
  *     cancelled + retired and no serial in two blocks; every cached balance
- *     equals the sum of its account's blocks.
+ *     equals the sum of its account's blocks;
+ *  4. no credit without a verified report: each issuance names an approved
+ *     report of its project (issued at most its ER, the report once) or an
+ *     external verification, as the journal recorded it.
  */
 #include "registry.h"
+#include "mrv/mrv.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 struct seg {
-	char issuance[40];
+	char issuance[REGISTRY_ID_MAX];
 	int64_t first, last;
 	char account[64];
 	char state[12];
@@ -148,7 +152,7 @@ static void segs_normalize(struct segs *s)
 	s->n = w;
 }
 
-static int check_chain_and_replay(struct store *st, struct segs *replayed,
+static int check_chain_and_replay(struct store *st, struct segs *replayed, json_t *issued,
 				  struct registry_verify_report *rep, struct c2c_err *err)
 {
 	struct store_stmt *s;
@@ -182,6 +186,12 @@ static int check_chain_and_replay(struct store *st, struct segs *replayed,
 			break;
 		}
 		body = json_loads(store_col_text(s, 4), 0, NULL);
+		if (!strcmp(store_col_text(s, 3), "issue") && json_is_object(json_object_get(body, "issuance"))) {
+			json_t *is = json_object_get(body, "issuance");
+			const char *iid = json_string_value(json_object_get(is, "id"));
+			if (iid)
+				json_object_set(issued, iid, is);
+		}
 		json_array_foreach(json_object_get(body, "moves"), k, mv)
 			if ((why = replay_move(replayed, mv)))
 				break;
@@ -296,18 +306,105 @@ static int check_tables(struct store *st, const struct segs *blocks, struct regi
 	return 0;
 }
 
+/* A member of a journalled issuance as text, "" when absent or null (an
+ * entry from before issuances named their basis has neither). */
+static const char *jtext(json_t *o, const char *key)
+{
+	const char *v = json_string_value(json_object_get(o, key));
+	return v ? v : "";
+}
+
+/* No credit without a verified report: every issuance names an approved
+ * report of its own project (mrv says, never its tables) and carries no
+ * more than that report's verified ER, no report is issued twice, or the
+ * issuance names a verification made outside c2c and its source.  What
+ * the table says it came from must be what the hash-chained journal
+ * recorded when it was issued, so an edited report_id is found even when
+ * it names another approved report. */
+static int check_issuance_basis(struct store *st, json_t *issued, struct c2c_err *err)
+{
+	json_t *rows, *row, *seen = json_object();
+	size_t i;
+	int rc = store_rows_json(st, "SELECT \"id\", \"project\", \"quantity\", \"report_id\","
+				 " \"external_verification\", \"source\" FROM registry_issuances ORDER BY \"issued_seq\"",
+				 STORE_NOARGS, NULL, &rows, err);
+	if (rc) {
+		json_decref(seen);
+		return rc;
+	}
+	json_array_foreach(rows, i, row) {
+		const char *id = jtext(row, "id"), *project = jtext(row, "project");
+		const char *ev = jtext(row, "external_verification"), *src = jtext(row, "source");
+		json_t *j = json_object_get(issued, id), *rid = json_object_get(row, "report_id");
+		int64_t report = json_integer_value(rid), quantity = json_integer_value(json_object_get(row, "quantity"));
+		char key[32];
+
+		if (!j) {
+			rc = c2c_err_set(err, C2C_ECONFLICT, "issuance %s is not in the journal", id);
+			break;
+		}
+		if (report != json_integer_value(json_object_get(j, "report")) ||
+		    strcmp(ev, jtext(j, "external_verification")) || strcmp(src, jtext(j, "source"))) {
+			rc = c2c_err_set(err, C2C_ECONFLICT, "issuance %s: the report or external verification it "
+					 "names is not what the journal records", id);
+			break;
+		}
+		if (!json_is_integer(rid)) {
+			if (!*ev || !*src) {
+				rc = c2c_err_set(err, C2C_ECONFLICT, "issuance %s names neither an approved report nor "
+						 "an external verification with its source: no credit without a "
+						 "verified report", id);
+				break;
+			}
+			continue;
+		}
+		snprintf(key, sizeof(key), "%lld", (long long)report);
+		if (json_object_get(seen, key)) {
+			rc = c2c_err_set(err, C2C_ECONFLICT, "report %lld is issued twice: issuances %s and %s",
+					 (long long)report, json_string_value(json_object_get(seen, key)), id);
+			break;
+		}
+		json_object_set_new(seen, key, json_string(id));
+		{
+			struct mrv_issuable r;
+			if ((rc = mrv_report_issuable(st, report, &r, err))) {
+				c2c_err_prefix(err, "issuance %s", id);
+				rc = C2C_ECONFLICT;
+				break;
+			}
+			if (strcmp(r.project, project)) {
+				rc = c2c_err_set(err, C2C_ECONFLICT, "issuance %s is project %s's, but report %lld is "
+						 "project %s's", id, project, (long long)report, r.project);
+				break;
+			}
+			if (quantity > r.er_tco2e) {
+				rc = c2c_err_set(err, C2C_ECONFLICT, "issuance %s: %lld credits issued, above report "
+						 "%lld's verified ER of %lld tCO2e", id, (long long)quantity,
+						 (long long)report, (long long)r.er_tco2e);
+				break;
+			}
+		}
+	}
+	json_decref(rows);
+	json_decref(seen);
+	return rc;
+}
+
 int registry_verify(struct store *st, struct registry_verify_report *rep, struct c2c_err *err)
 {
 	struct segs replayed = {0}, stored = {0};
+	json_t *issued = json_object();
 	int rc;
 
 	memset(rep, 0, sizeof(*rep));
 	c2c_err_clear(err);
-	if ((rc = check_chain_and_replay(st, &replayed, rep, err)))
+	if ((rc = check_chain_and_replay(st, &replayed, issued, rep, err)))
 		goto out;
 	if ((rc = load_blocks(st, &stored, rep, err)))
 		goto out;
 	if ((rc = check_tables(st, &stored, rep, err)))
+		goto out;
+	if ((rc = check_issuance_basis(st, issued, err)))
 		goto out;
 	segs_normalize(&replayed);
 	segs_normalize(&stored);
@@ -327,6 +424,7 @@ int registry_verify(struct store *st, struct registry_verify_report *rep, struct
 		break;
 	}
 out:
+	json_decref(issued);
 	free(replayed.v);
 	free(stored.v);
 	return rc;

@@ -582,11 +582,11 @@ static void test_scenario_store(void **state)
 	assert_int_equal(city_scenario_add(f->st, doc, "example.json", 0, &err), 0);
 	assert_int_equal(city_scenario_add(f->st, doc, "example.json", 0, &err), C2C_ECONFLICT);
 	/* a project that is not in the atlas: refused, the scenario unchanged */
-	assert_int_equal(city_scenario_link(f->st, "example-iskandar-2030", "x", "pj-nowhere", "commercial", 5, NULL, &err),
+	assert_int_equal(city_scenario_link(f->st, "example-iskandar-2030", "x", "pj-nowhere", "commercial", 5, NULL, NULL, &err),
 			 C2C_EINPUT);
 	assert_non_null(strstr(err.msg, "'pj-nowhere' is not an atlas project"));
 	assert_int_equal(city_scenario_link(f->st, "example-iskandar-2030", "iskandar-study",
-					    "pj-iskandar-decarbonisation-study-2021", "residential", 1000, NULL, &err), 0);
+					    "pj-iskandar-decarbonisation-study-2021", "residential", 1000, NULL, NULL, &err), 0);
 	assert_int_equal(city_scenario_get(f->st, "example-iskandar-2030", m, NULL, &err), 0);
 	assert_int_equal(m->nmeasures, 6);
 	run = city_scenario_run_json(m, ATTR_SHAPLEY);
@@ -597,7 +597,7 @@ static void test_scenario_store(void **state)
 	/* linked again with a verified rate: replaced in its place, not added */
 	assert_int_equal(city_scenario_link(f->st, "example-iskandar-2030", "iskandar-study",
 					    "pj-iskandar-decarbonisation-study-2021", "residential", 1500,
-					    "MRV-verified: 1 approved report", &err), 0);
+					    "MRV-verified: 1 approved report", NULL, &err), 0);
 	assert_int_equal(city_scenario_get(f->st, "example-iskandar-2030", m, NULL, &err), 0);
 	assert_int_equal(m->nmeasures, 6);
 	assert_string_equal(m->m[5].id, "iskandar-study");
@@ -608,7 +608,7 @@ static void test_scenario_store(void **state)
 	json_decref(run);
 	/* a model measure is not overwritten by a project of the same id */
 	assert_int_equal(city_scenario_link(f->st, "example-iskandar-2030", "solar-power",
-					    "pj-iskandar-decarbonisation-study-2021", "residential", 1, NULL, &err),
+					    "pj-iskandar-decarbonisation-study-2021", "residential", 1, NULL, NULL, &err),
 			 C2C_ECONFLICT);
 	assert_non_null(strstr(err.msg, "measure solar-power exists and is not a project measure"));
 	assert_int_equal(city_scenario_get(f->st, "example-iskandar-2030", m, NULL, &err), 0);

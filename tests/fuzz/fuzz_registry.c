@@ -25,7 +25,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	static const char setup[] =
 		"{\"op\":\"open\",\"id\":\"JP-A\",\"country\":\"JP\",\"kind\":\"government\",\"holder\":\"A\"}\n"
 		"{\"op\":\"open\",\"id\":\"KH-B\",\"country\":\"KH\",\"kind\":\"entity\",\"holder\":\"B\"}\n"
-		"{\"op\":\"issue\",\"project\":\"KH003\",\"period_start\":\"2023-01-01\",\"period_end\":\"2023-12-31\",\"quantity\":1000}\n"
+		"{\"op\":\"issue\",\"project\":\"KH003\",\"external_verification\":\"EV-1\",\"source\":\"test-fixture\",\"period_start\":\"2023-01-01\",\"period_end\":\"2023-12-31\",\"quantity\":1000}\n"
 		"{\"op\":\"allocate\",\"issuance\":\"KH003-01\",\"shares\":[{\"account\":\"JP-A\",\"percent\":\"40\"},{\"account\":\"KH-B\",\"percent\":\"60\"}]}\n";
 	struct registry_ctx c = {0};
 	struct c2c_err err;

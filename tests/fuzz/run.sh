@@ -66,7 +66,7 @@ cat >"$OUT/corpus-registry/seed" <<'JSONL'
 {"op":"transfer","from":"KH-B","to":"JP-A","quantity":7}
 {"op":"retire","account":"JP-A","quantity":3,"purpose":"ndc","beneficiary":"x"}
 {"op":"cancel","account":"KH-B","quantity":2}
-{"op":"issue","project":"KH003","period_start":"2024-01-01","period_end":"2024-01-31","quantity":10}
+{"op":"issue","project":"KH003","external_verification":"EV-1","source":"test-fixture","period_start":"2024-01-01","period_end":"2024-01-31","quantity":10}
 JSONL
 
 # HTTP seeds: every route of routes.def with its parameters, as GET and HEAD,
@@ -136,7 +136,7 @@ rm -f "$OUT/http.db" "$OUT/http.db-"*
 if ! { C2C_AUTH_INSECURE_FAST_HASH=1 "$BUILD/c2c" --db "$OUT/http.db" init &&
 	"$BUILD/c2c" --db "$OUT/http.db" registry account open --id JP-A --country JP --kind government --holder A &&
 	"$BUILD/c2c" --db "$OUT/http.db" registry account open --id KH-B --country KH --kind entity --holder B &&
-	"$BUILD/c2c" --db "$OUT/http.db" registry issue --project KH003 --from 2023-01-01 --to 2023-12-31 --quantity 1000 &&
+	"$BUILD/c2c" --db "$OUT/http.db" registry issue --external-verification EV-1 --source test-fixture --project KH003 --from 2023-01-01 --to 2023-12-31 --quantity 1000 &&
 	"$BUILD/c2c" --db "$OUT/http.db" registry allocate KH003-01 JP-A=40 KH-B=60 &&
 	"$BUILD/c2c" --db "$OUT/http.db" registry retire --account JP-A --quantity 3 --purpose ndc --beneficiary x &&
 	echo fuzz-password | C2C_AUTH_INSECURE_FAST_HASH=1 "$BUILD/c2c" --db "$OUT/http.db" user add fuzzadmin --role admin &&

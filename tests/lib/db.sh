@@ -30,3 +30,10 @@ db_rows() { # db_rows TABLE...: every row of each table, one a line, for before/
 db_client() { # the command-line client db_rows uses on this backend
 	[ "$DB_BACKEND" = sqlite ] && echo sqlite3 || echo psql
 }
+db_exec() { # db_exec SQL: run statements behind c2c's back (tamper tests), on either backend
+	if [ "$DB_BACKEND" = sqlite ]; then
+		sqlite3 "$C2C_DB" "$1"
+	else
+		psql -X -q -v ON_ERROR_STOP=1 -d "$C2C_DB" -c "$1" >/dev/null
+	fi
+}

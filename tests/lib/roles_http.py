@@ -129,9 +129,11 @@ SAMPLE = {
     ("PATCH", "/api/v1/places/{id}"): (some["places"], {"name_en": None}),
     ("PATCH", "/api/v1/cases/{id}"): (some["cases"], {}),
     ("PATCH", "/api/v1/events/{id}"): (some["events"], {}),
+    ("POST", "/api/v1/mrv/projects"): {"atlas_project": "pj-th-floating-solar", "methodology": "KH_AM002",
+                                       "params": {"EF_RE": "0.5"}},
     ("POST", "/api/v1/registry/account-open"): {"id": "JP-ENT-9", "country": "JP", "kind": "entity", "holder": "X"},
     ("POST", "/api/v1/registry/account-close"): {"id": "JP-ENT-2"},
-    ("POST", "/api/v1/registry/issue"): {"project": "KH003", "from": "2024-01-01", "to": "2024-12-31", "quantity": 10},
+    ("POST", "/api/v1/registry/issue"): {"project": "KH003", "from": "2024-01-01", "to": "2024-12-31", "quantity": 10, "external_verification": "EV-1", "source": "test-fixture"},
     ("POST", "/api/v1/registry/allocate"): {"issuance": "KH003-01", "shares": {"JP-GOV-1": 100}},
     ("POST", "/api/v1/registry/authorize"): {"issuance": "KH003-01"},
     ("POST", "/api/v1/registry/transfer"): {"from": "JP-ENT-1", "to": "JP-ENT-2", "quantity": 1},
@@ -229,7 +231,7 @@ st, h, d = request("POST", "/api/v1/registry/transfer", {"from": "JP-GOV-1", "to
 check("KH registrar refused moving JP credits", st == 403, (st, d))
 jc, jx = sessions["registrar"]
 st, h, d = request("POST", "/api/v1/registry/issue",
-                   {"project": "KH003", "from": "2024-01-01", "to": "2024-12-31", "quantity": 10}, cookie=jc, csrf=jx)
+                   {"project": "KH003", "from": "2024-01-01", "to": "2024-12-31", "quantity": 10, "external_verification": "EV-1", "source": "test-fixture"}, cookie=jc, csrf=jx)
 check("JP registrar refused issuing a Cambodian project's credits", st == 403, (st, d))
 pc, px = sessions["participant"]
 st, h, d = request("POST", "/api/v1/registry/transfer", {"from": "JP-ENT-2", "to": "JP-ENT-1", "quantity": 1},
@@ -348,9 +350,23 @@ for r in cli_json("registry", "balance"):
 check("balances after the transfers: JP-ENT-1 90, JP-ENT-2 110",
       bal.get("JP-ENT-1") == 90 and bal.get("JP-ENT-2") == 110, bal)
 rc, rx = login("regkh")[:2]
+before = state()
 st, h, d = request("POST", "/api/v1/registry/issue",
                    {"project": "KH003", "from": "2024-01-01", "to": "2024-12-31", "quantity": 500}, cookie=rc, csrf=rx)
-check("KH registrar issues KH003's credits", st == 200 and d.get("op") == "issue", (st, d))
+check("issuing with neither a report nor an external verification: 400, saying why",
+      st == 400 and "no credit without a verified report" in d.get("error", {}).get("message", json.dumps(d))
+      and d.get("error", {}).get("field") == "report", (st, d))
+st, h, d = request("POST", "/api/v1/registry/issue",
+                   {"project": "KH003", "from": "2024-01-01", "to": "2024-12-31", "quantity": 500,
+                    "external_verification": "EV-2"}, cookie=rc, csrf=rx)
+check("an external verification without its source: 400 naming the field", st == 400 and "source" in json.dumps(d), (st, d))
+check("the refused issues changed nothing", state() == before)
+st, h, d = request("POST", "/api/v1/registry/issue",
+                   {"project": "KH003", "from": "2024-01-01", "to": "2024-12-31", "quantity": 500,
+                    "external_verification": "EV-2", "source": "test-fixture"}, cookie=rc, csrf=rx)
+check("KH registrar issues KH003's credits verified outside c2c, recorded as such",
+      st == 200 and d.get("op") == "issue" and d["body"]["issuance"]["external_verification"] == "EV-2"
+      and d["body"]["issuance"]["source"] == "test-fixture" and d["body"]["issuance"]["report"] is None, (st, d))
 st, h, d = request("POST", "/api/v1/registry/allocate", {"issuance": "KH003-02", "shares": {"JP-GOV-1": 30, "KH-GOV-1": 70}},
                    cookie=rc, csrf=rx)
 check("KH registrar allocates it 30/70", st == 200 and d.get("op") == "allocate", (st, d))
@@ -377,7 +393,12 @@ check("a report and a project together: 400", st == 400, (st, d))
 st, h, d = request("POST", "/api/v1/registry/issue", {"report": 1}, cookie=kc, csrf=kx)
 check("the KH registrar issues the approved report's 1285 credits",
       st == 200 and d.get("op") == "issue" and d["body"]["issuance"]["quantity"] == 1285
-      and d["body"]["issuance"]["verified_er"] == 1285, (st, d))
+      and d["body"]["issuance"]["verified_er"] == 1285 and d["body"]["issuance"]["report"] == 1, (st, d))
+before = state()
+st, h, d = request("POST", "/api/v1/registry/issue", {"report": 1}, cookie=kc, csrf=kx)
+check("a report is issued once: 409 naming the first issuance",
+      st == 409 and "report 1 was issued already as issuance KH003-03" in json.dumps(d), (st, d))
+check("the second issue of report 1 changed nothing", state() == before)
 st, h, d = request("GET", "/api/v1/mrv/reports?project=KH003")
 cli_reports = cli_json("mrv", "report", "list", "--project", "KH003")
 check("the public reports list is the CLI's but for the file's path on the server",
@@ -385,6 +406,34 @@ check("the public reports list is the CLI's but for the file's path on the serve
       and d == [{k: v for k, v in r.items() if k != "data_path"} for r in cli_reports], (st, d))
 st, h, d = request("GET", "/api/v1/mrv/reports/1", cookie=vc)
 check("a verifier sees where the file is", st == 200 and d.get("data_path", "").endswith("pv.csv"), (st, d))
+
+# --- MRV: an atlas project put under MRV over HTTP, as `c2c mrv project add --atlas-project`
+LINK = {"atlas_project": "pj-th-floating-solar", "methodology": "KH_AM002", "jcm_ref": "TH009",
+        "params": {"EF_RE": "0.5"}, "title": "Floating solar"}
+mrv_before = cli_json("mrv", "project", "list")
+pc, px = sessions["participant"]
+st, h, d = request("POST", "/api/v1/mrv/projects", LINK, cookie=pc, csrf=px)
+check("a participant refused for an atlas project outside its scope (403)", st == 403, (st, d))
+oc, ox = sessions["office"]
+st, h, d = request("POST", "/api/v1/mrv/projects", dict(LINK, host="VN"), cookie=oc, csrf=ox)
+check("a host that is not the atlas project's country: 400 naming the field and both countries",
+      st == 400 and d["error"].get("field") == "host_country"
+      and "host country VN is not atlas project pj-th-floating-solar's country TH" in d["error"]["message"], (st, d))
+st, h, d = request("POST", "/api/v1/mrv/projects", dict(LINK, atlas_project="pj-nowhere"), cookie=oc, csrf=ox)
+check("an atlas project that does not exist: 404 naming the field",
+      st == 404 and d["error"].get("field") == "atlas_project", (st, d))
+st, h, d = request("POST", "/api/v1/mrv/projects", dict(LINK, params={"EF_RE": 0.5}), cookie=oc, csrf=ox)
+check("a parameter value that is not text: 400 naming params", st == 400 and d["error"].get("field") == "params", (st, d))
+check("the refused project adds changed nothing", cli_json("mrv", "project", "list") == mrv_before)
+st, h, d = request("POST", "/api/v1/mrv/projects", LINK, cookie=oc, csrf=ox)
+check("the office puts the atlas project under MRV: named by it, hosted by its country",
+      st == 200 and d.get("id") == "pj-th-floating-solar" and d.get("atlas_project") == "pj-th-floating-solar"
+      and d.get("jcm_ref") == "TH009" and d.get("host_country") == "TH" and d.get("params") == {"EF_RE": "0.5"}, (st, d))
+check("the project over HTTP is the CLI's",
+      [p for p in cli_json("mrv", "project", "list") if p["id"] == "pj-th-floating-solar"] == [d], d)
+st, h, d = request("POST", "/api/v1/mrv/projects", LINK, cookie=oc, csrf=ox)
+check("the same atlas project again: 409 naming the one it has",
+      st == 409 and "has its MRV project already (pj-th-floating-solar)" in d["error"]["message"], (st, d))
 
 # --- the programme: a municipality proposes, the office scores and decides -----------
 # The server dates a proposal itself, so the call must have a round open

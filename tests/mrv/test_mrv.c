@@ -5,7 +5,9 @@
  * gaps, out-of-period rows, cumulative registers with a replacement, the
  * calibration correction, and every data error with its row and column;
  * parameter values per unit (meter): the equation over units, their checks,
- * the --units file and the calculation over a data file with them.
+ * the --units file and the calculation over a data file with them; a
+ * project linked to its atlas project and its life as `projects show` reads
+ * it (mrv_project_life), on a real database.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -17,7 +19,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "atlas/atlas.h"
 #include "mrv/mrv.h"
+#include "testdb.h"
 
 static int64_t M(const char *s)
 {
@@ -658,6 +662,66 @@ static void test_compute_units(void **state)
 	unlink(path);
 }
 
+/* mrv_project_life: null until an MRV project is linked to the atlas
+ * project, then its reports in period order with their status and ER in
+ * whole tonnes; an overlapping approval is refused and leaves it as it was. */
+static void test_project_life(void **state)
+{
+	static const char data[] = "meter_id,timestamp,value\nPV1,2024-03-01T00:00:00Z,200.999999\n"
+				   "PV1,2024-09-01T00:00:00Z,400\n";
+	char db[128], csv[] = "/tmp/c2c-mrv-life-XXXXXX";
+	struct mrv_param_value ef = {"EF_RE", "0.5"};
+	struct mrv_project_req pr = {.atlas_project = "pj-th-floating-solar", .jcm_ref = "TH009",
+				     .methodology = "KH_AM002", .params = &ef, .nparams = 1};
+	struct mrv_submit_req sr = {.project = "TH009", .from = "2024-01-01", .to = "2024-06-30", .max_errors = 1};
+	struct atlas_init_report rep;
+	struct store *st;
+	struct c2c_err err;
+	json_t *life, *res;
+	int64_t id;
+	char *s, pid[MRV_PROJECT_ID_MAX];
+	int fd;
+	(void)state;
+
+	fd = mkstemp(csv);
+	assert_true(fd >= 0);
+	assert_true(write(fd, data, strlen(data)) == (ssize_t)strlen(data));
+	close(fd);
+	sr.data = csv;
+	if (testdb_open(db, sizeof(db), "mrv", &st, &err) || atlas_init(st, 0, &rep, &err) || mrv_migrate(st, &err))
+		fail_msg("setup: %s", err.msg);
+	assert_int_equal(mrv_project_life(st, "pj-th-floating-solar", &life, &err), 0);
+	assert_true(json_is_null(life));
+	json_decref(life);
+	assert_int_equal(mrv_project_add(st, &pr, pid, sizeof(pid), &err), 0);
+	assert_string_equal(pid, "pj-th-floating-solar");
+	assert_int_equal(mrv_report_submit(st, &sr, &id, &res, &err), 0);
+	json_decref(res);
+	assert_int_equal(mrv_report_verify(st, id, 1, "checked", "v", NULL, NULL, &err), 0);
+	sr.from = "2024-06-01";
+	sr.to = "2024-12-31";
+	assert_int_equal(mrv_report_submit(st, &sr, &id, &res, &err), 0);
+	json_decref(res);
+	assert_int_equal(mrv_report_verify(st, id, 1, "checked", "v", NULL, NULL, &err), C2C_ECONFLICT);
+	assert_string_equal(err.msg, "report 2 (2024-06-01..2024-12-31) overlaps approved report 1 (2024-01-01..2024-06-30) "
+				     "of project pj-th-floating-solar: a period is verified once; not approved");
+	assert_int_equal(mrv_project_life(st, "pj-th-floating-solar", &life, &err), 0);
+	s = json_dumps(life, JSON_COMPACT);
+	/* 200.999999 MWh x 0.5 = 100.4999995 t: 100 whole tonnes */
+	assert_string_equal(s, "{\"project\":\"pj-th-floating-solar\",\"jcm_ref\":\"TH009\",\"methodology\":\"KH_AM002\","
+			       "\"host_country\":\"TH\",\"reports\":["
+			       "{\"id\":1,\"period_start\":\"2024-01-01\",\"period_end\":\"2024-06-30\",\"status\":\"approved\",\"er_t\":100},"
+			       "{\"id\":2,\"period_start\":\"2024-06-01\",\"period_end\":\"2024-12-31\",\"status\":\"submitted\",\"er_t\":200}]}");
+	free(s);
+	json_decref(life);
+	/* another atlas project has none */
+	assert_int_equal(mrv_project_life(st, "pj-th-tyre-factory-cogeneration-solar", &life, &err), 0);
+	assert_true(json_is_null(life));
+	json_decref(life);
+	testdb_remove(db, st);
+	unlink(csv);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -669,7 +733,7 @@ int main(void)
 		cmocka_unit_test(test_ingest_calibration), cmocka_unit_test(test_ingest_fast_path),
 		cmocka_unit_test(test_equation_units),  cmocka_unit_test(test_param_marks),
 		cmocka_unit_test(test_units_check),     cmocka_unit_test(test_units_load),
-		cmocka_unit_test(test_compute_units),
+		cmocka_unit_test(test_compute_units),   cmocka_unit_test(test_project_life),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -78,8 +78,22 @@ function measuresTable(run, sum) {
       h('td', { class: 'num' }, num(sum)), h('td', {}), h('td', {})))));
 }
 
+// The button that draws the scenario's project measures from the JCM projects
+// of its place (POST /api/v1/city/scenarios/{id}/sync): for the office and
+// admin, and for the place's own city; null for anyone else.
+async function syncForm(run) {
+  const id = run.scenario.id;
+  if (!(await canCall('POST', '/api/v1/city/scenarios/{id}/sync')) || !inScope('place', run.scenario.place_id)) return null;
+  return writeForm({
+    id: 'cy-sync', title: t('cy_sync_h'), intro: t('cy_sync_intro'), submitLabel: t('cy_sync_submit'), fields: [],
+    submit: () => write('POST', `city/scenarios/${encodeURIComponent(id)}/sync`),
+    done: (d) => tf('cy_sync_done', { n: d.measures.length, skipped: d.skipped.length }),
+  });
+}
+
 async function drawScenario(box, state, places) {
   const run = await api(`city/scenarios/${encodeURIComponent(state.scenario)}/run?attribution=${state.attribution}`);
+  const sync = await syncForm(run);
   const tot = run.totals;
   const pct = tot.bau_t ? Math.round((1000 * tot.reduction_t) / tot.bau_t) / 10 : 0;
   const sum = run.measures.reduce((s, m) => s + m.reduction_t, 0);
@@ -109,7 +123,8 @@ async function drawScenario(box, state, places) {
     h('p', { class: addsUp ? 'good cy-adds-up' : 'warn cy-adds-up', 'data-ok': String(addsUp) },
       tf(addsUp ? 'cy_adds_up' : 'cy_adds_not', { sum: fmt(sum), red: fmt(tot.reduction_t) })),
     h('p', { class: 'cy-rule', 'data-rule': rule }, h('strong', {}, `${t('cy_rule_used')}: `),
-      tf(`cy_rule_${rule === 'sequential' ? 'sequential' : 'shapley'}`, { order: (run.attribution?.order || []).join(' → ') })));
+      tf(`cy_rule_${rule === 'sequential' ? 'sequential' : 'shapley'}`, { order: (run.attribution?.order || []).join(' → ') })),
+    sync);
 }
 
 function scenarioSection(state, scens, places, update) {

@@ -7,6 +7,7 @@
 // What a table is - its key, the columns that name a row, the few a list
 // shows, the table each reference points at - comes from /api/v1/tables
 // (made from atlas/tables.c), not from a copy here.
+import { lifeSection } from './life.js';
 import { api, busy, countryNames, fmt, fyLabel, h, has, lang, name, name1, t, tf } from './core.js';
 import { writeForm } from './forms.js';
 import { canCall, inScope, write } from './session.js';
@@ -270,6 +271,8 @@ export async function detailPage(table, page, id) {
     h('dl', { class: 'fields', 'aria-labelledby': 'fields-h' }, Object.keys(r).map((k) =>
       h('div', { class: 'field-row', 'data-col': k },
         h('dt', {}, colHead(table, k)), h('dd', {}, cell(table, k, r[k], ctx)))))].filter(Boolean));
+  // a project's whole life: partnerships, stages, MRV, credits, scenarios
+  if (table === 'projects') page.append(await lifeSection(r.id));
   const edit = await editSection(table, r);
   if (edit) page.append(edit);
   const rel = await related(table, r);

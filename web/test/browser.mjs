@@ -274,6 +274,19 @@ try {
     await page.locator('.field-row[data-col="body_id"] a').getAttribute('href'), `#/places/${ag.body_id}`);
   check("agreement page: the partner links to its place",
     await page.locator('.field-row[data-col="partner_place_id"] a').getAttribute('href'), `#/places/${ag.partner_place_id}`);
+  // a project's life: the partnership it was formed from and its stages, as the API gives them
+  const lifeId = 'pj-palau-ppr-solar-battery';
+  const life = await json(`projects/${lifeId}`);
+  await page.goto(`${base}#/projects/${lifeId}`);
+  await ready(`projects/${lifeId}`);
+  check('life: the partnership it was formed from, linked', await page.locator('.life-parts li a').getAttribute('href'),
+    `#/partnerships/${life.partnerships[0].id}`);
+  check('life: the partnership named, not by its id', (await page.locator('.life-parts li a').textContent()).includes('Airai'), true);
+  check('life: one timeline entry per stage, in order', (await page.locator('ol.timeline li').evaluateAll((els) =>
+    els.map((e) => e.dataset.stage))).join(','), life.stages.map((x) => x.stage).join(','));
+  check('life: a stage known by its fiscal year says the year', await page.locator('ol.timeline li .tl-when').first().textContent(), 'FY2021');
+  check('life: no MRV yet, said so', await page.locator('.life-mrv .empty-list').count(), 1);
+  await page.locator('.life').screenshot({ path: join(shots, 'life-project.png') });
   await page.goto(`${base}#/projects/no-such-project`);
   await ready('projects/no-such-project');
   check('unknown id: says so', await page.locator('h1').textContent(), 'No such row');
@@ -378,8 +391,8 @@ try {
     const reg = (...a) => execFileSync(bin, ['--db', db, 'registry', ...a], { stdio: ['ignore', 'pipe', 'pipe'] });
     reg('account', 'open', '--id', 'JP-GOV-1', '--country', 'JP', '--kind', 'government', '--holder', 'Government of Japan');
     reg('account', 'open', '--id', 'KH-GOV-1', '--country', 'KH', '--kind', 'government', '--holder', 'Ministry of Environment');
-    reg('issue', '--project', 'KH003', '--from', '2022-01-01', '--to', '2022-12-31', '--quantity', '1200');
-    reg('issue', '--project', 'KH003', '--from', '2024-01-01', '--to', '2024-12-31', '--quantity', '800');
+    reg('issue', '--external-verification', 'EV-1', '--source', 'test-fixture', '--project', 'KH003', '--from', '2022-01-01', '--to', '2022-12-31', '--quantity', '1200');
+    reg('issue', '--external-verification', 'EV-1', '--source', 'test-fixture', '--project', 'KH003', '--from', '2024-01-01', '--to', '2024-12-31', '--quantity', '800');
     reg('allocate', 'KH003-01', 'JP-GOV-1=50', 'KH-GOV-1=50');
     reg('retire', '--account', 'JP-GOV-1', '--quantity', '250', '--purpose', 'ndc', '--beneficiary', 'Japan NDC');
     reg('cancel', '--account', 'KH-GOV-1', '--quantity', '100');

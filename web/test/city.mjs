@@ -296,6 +296,24 @@ try {
   await page.selectOption('#cy-place', 'my-iskandar-region');
   await ready('cities');
   check('observe: no form at a place outside the scope', await page.locator('#cy-observe').count(), 0);
+  check("sync: no button on another place's scenario", await page.locator('#cy-sync').count(), 0);
+  await page.click('#logout');
+  await page.waitForSelector('#login-open', { timeout: 10000 });
+  // the scenario's own city draws its project measures from its place's JCM projects
+  await page.click('#login-open');
+  await page.fill('#login-name', 'iskandar');
+  await page.fill('#login-password', 'pass-iskandar-0123');
+  await page.click('#login-form button[type="submit"]');
+  await page.waitForSelector('#who');
+  await ready('cities');
+  check("sync: the button for the scenario's own city", await page.locator('#cy-sync button[type=submit]').count(), 1);
+  const measuresBefore = (await json('city/scenarios/example-iskandar-2030')).measures.length;
+  await page.click('#cy-sync button[type=submit]');
+  check('sync: said, with what was not counted', await page.waitForSelector('#cy-sync-status.ok', { timeout: 10000 }).then((e) => e.textContent()),
+    '0 project measures counted (2 not counted).');
+  check('sync: no project under MRV here, the measures as they were',
+    (await json('city/scenarios/example-iskandar-2030')).measures.length, measuresBefore);
+  await shot('cities-sync.png');
   await page.click('#logout');
   await page.waitForSelector('#login-open', { timeout: 10000 });
 

@@ -61,8 +61,8 @@ try {
   check('issue: the allocate form offers it', await page.inputValue('#allocate-issuance'), iss);
   await page.click('#issue button[type="submit"]');
   await page.waitForSelector('#issue-alert:not(:empty), #issue-report-err:not(:empty)');
-  check('issue: the same period again is refused, saying why',
-    /overlaps issuance/.test(`${await text('#issue-alert')} ${await text('#issue-report-err')}`), true);
+  check('issue: the same report again is refused, naming the first issuance',
+    /report \d+ was issued already as issuance KH003-02/.test(`${await text('#issue-alert')} ${await text('#issue-report-err')}`), true);
   check('issue: nothing more issued', (await json('registry/balance?account=KH-PENDING')).filter((b) => !before.has(b.issuance)).length, 1);
   await page.goto(`${base}#/registry`);
   await ready('registry');
