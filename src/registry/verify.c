@@ -107,7 +107,7 @@ static int named_cmp(const void *key, const void *elem)
 
 static struct named *named_find(struct named *v, size_t n, const char *id)
 {
-	return id ? bsearch(id, v, n, sizeof(*v), named_cmp) : NULL;
+	return id && n ? bsearch(id, v, n, sizeof(*v), named_cmp) : NULL; /* bsearch may not be given NULL */
 }
 
 /* Insert (or find) `id` in the sorted array; NULL when out of memory. */
@@ -186,6 +186,8 @@ static int ca_cmp(const void *a, const void *b)
 static void ca_normalize(struct ca_row *v, size_t *n)
 {
 	size_t w = 0;
+	if (*n == 0) /* v may be NULL then, which qsort may not be given */
+		return;
 	qsort(v, *n, sizeof(*v), ca_cmp);
 	for (size_t i = 0; i < *n; i++) {
 		struct ca_row *p = w ? &v[w - 1] : NULL;
@@ -384,10 +386,11 @@ static const char *replay_check_ca(struct replay *r, int64_t seq, size_t from, j
 			return "out of memory";
 		}
 	}
+	struct ca_row *der = r->ca ? r->ca + from : NULL; /* none derived yet: no array at all */
 	ca_normalize(rec, &nrec);
-	ca_normalize(&r->ca[from], &nder);
+	ca_normalize(der, &nder);
 	r->nca = from + nder;
-	d = ca_diff(rec, nrec, &r->ca[from], nder, &in_rec);
+	d = ca_diff(rec, nrec, der, nder, &in_rec);
 	bad = d != NULL;
 	free(rec);
 	return bad ? (in_rec ? "records a corresponding adjustment the rule does not give"
