@@ -161,9 +161,8 @@ struct move_req {
 /* Which credits a country may count toward its NDC (docs/registry.md): the
  * host those it did not adjust away, any other country those first
  * transferred to it with an adjustment.  The condition on blocks b of
- * issuances i, given the country three times. */
+ * issuances i; it binds the country twice. */
 #define NDC_USABLE "(i.\"host\" = ? AND b.\"ca_done\" = 0) OR (i.\"host\" <> ? AND b.\"ca_done\" = 1)"
-
 
 /* Why an account cannot retire m->quantity credits toward its country's
  * NDC: the first of its active blocks the country may not count, named by
@@ -666,8 +665,8 @@ out:
 
 /* An authorization reaches the issuance's credits still in circulation.
  * Those already allocated or moved into another country's registry are
- * first transferred now, at the authorization (one of the first-transfer
- * definitions of the Article 6 nomenclature): the host adds them back, the
+ * first transferred now, at the authorization (c2c's rule for credits issued
+ * before it; docs/registry.md says why): the host adds them back, the
  * holding country subtracts them, as at allocation.  Credits that left
  * circulation before (cancelled or retired) are not reached: the host
  * keeps counting them.  Journals the authorization with its adjustments. */
