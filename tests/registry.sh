@@ -8,6 +8,11 @@
 #     SIGKILL at random moments; after every kill verify must pass and every
 #     acknowledged transfer must be in the journal.
 #  3. a batch (apply) killed half-way leaves nothing of itself behind.
+#  4. refusals from the command line: exit status, message, nothing changed.
+#  5. corresponding adjustments as the JCM does them: an authorized
+#     issuance allocated to Japan is adjusted at the allocation; retiring
+#     toward an NDC credits the country may not count is refused; verify
+#     finds an adjustment or a ca_done edited behind its back.
 # usage: tests/registry.sh BUILD_DIR; last line "registry: N passed, N failed".
 set -u
 BIN="$(cd "$1" && pwd)/c2c"
@@ -136,6 +141,71 @@ refused "a bad share" 2 "is not a percentage" allocate KH003-02 JP-GOV-1=half
 refused "closing a non-empty account" 5 "only an empty account can be closed" account close KH-GOV-1
 refused "unknown subcommand" 2 "unknown subcommand 'mint'" mint
 refused "missing option" 2 "--quantity is required" transfer --from JP-ENT-1 --to JP-ENT-2
+
+# --- 5. corresponding adjustments as the JCM does them ---------------------------------
+issue() { # issue PROJECT FROM TO QUANTITY: where this section issues credits
+	reg issue --project "$1" --from "$2" --to "$3" --quantity "$4"
+}
+ca_sum() { # ca_sum COUNTRY ISSUANCE [YEAR]: the net adjustment ca-report shows
+	reg ca-report --country "$1" ${3:+--year "$3"} --format json |
+		python3 -c "import json,sys; print(sum(r['adjustment'] for r in json.load(sys.stdin) if r['issuance']=='$2'))"
+}
+state() { db_rows registry_accounts registry_blocks registry_ca registry_journal | sha256sum; }
+reg account open --id TH-GOV-1 --country TH --kind government --holder Thailand >/dev/null
+reg account open --id TH-ENT-1 --country TH --kind entity --holder "Thai Co" >/dev/null
+reg account open --id JP-ENT-9 --country JP --kind entity --holder "Japanese Co" >/dev/null
+issue TH010 2024-01-01 2024-12-31 801 >/dev/null
+reg authorize TH010-01 >/dev/null
+reg allocate TH010-01 JP-ENT-9=50 TH-GOV-1=50 >/dev/null
+check "an authorized issuance allocated 50/50 to Japan: the host +401 (the odd credit to the first listed)" "$(ca_sum TH TH010-01)" 401
+check "... Japan -401" "$(ca_sum JP TH010-01)" -401
+check "... for vintage 2024" "$(ca_sum JP TH010-01 2024)" -401
+check "... and no other vintage" "$(ca_sum JP TH010-01 2023)" 0
+reg ca-report --country TH --year 2024 2>/dev/null | tail -n 1 | grep -qF "net corresponding adjustment for TH, vintage 2024: +401 tCO2e" &&
+	ok "ca-report's table sums the host's +401" || bad "ca-report table: $(reg ca-report --country TH --year 2024 | tail -n 1)"
+check "the allocation's journal entry carries the adjustment" \
+	"$(reg journal --format json | python3 -c "import json,sys; print([e['body']['adjustments'] for e in json.load(sys.stdin) if e['op']=='allocate' and e['body']['issuance']=='TH010-01'][0][0]['quantity'])")" 401
+issue TH010 2025-01-01 2025-06-30 100 >/dev/null
+reg allocate TH010-02 JP-ENT-9=50 TH-GOV-1=50 >/dev/null
+check "an unauthorized issuance allocated to Japan: no adjustment" "$(ca_sum TH TH010-02)" 0
+refused_ndc() { # refused_ndc NAME MESSAGE ARGS...: refused with exit 5, nothing stored changed
+	name=$1 msg=$2
+	shift 2
+	before=$(state)
+	reg "$@" >/dev/null 2>"$WORK/err"
+	got=$?
+	[ "$got" -eq 5 ] && ok "$name: exit 5" || bad "$name: exit $got, expected 5 ($(cat "$WORK/err"))"
+	grep -qF -- "$msg" "$WORK/err" && ok "$name: says why" || bad "$name: message '$(cat "$WORK/err")' lacks '$msg'"
+	[ "$(state)" = "$before" ] && ok "$name: accounts, blocks, adjustments and journal unchanged" || bad "$name changed the registry"
+}
+refused_ndc "Japan retiring unauthorized credits for its NDC" \
+	"account 'JP-ENT-9' holds 401 credits JP may count toward its NDC, cannot retire 451 for it: block JCM-TH-010-2025-000802-000851 of issuance TH010-02 is of an unauthorized issuance" \
+	retire --account JP-ENT-9 --quantity 451 --purpose ndc --beneficiary Japan
+check "... the balance stays" "$(bal JP-ENT-9)" 451
+reg transfer --from JP-ENT-9 --to TH-ENT-1 --quantity 10 >/dev/null
+check "credits adjusted once are not adjusted again on their way back" "$(ca_sum TH TH010-01)" 401
+refused_ndc "the host retiring credits it adjusted away for its NDC" \
+	"block JCM-TH-010-2024-000001-000010 of issuance TH010-01 went abroad with a corresponding adjustment" \
+	retire --account TH-ENT-1 --quantity 1 --purpose ndc --beneficiary Thailand
+check "... the balance stays" "$(bal TH-ENT-1)" 10
+reg verify >/dev/null 2>&1 && ok "verify after the refused NDC retirements" || bad "verify: $(reg verify 2>&1)"
+reg retire --account JP-ENT-9 --quantity 391 --purpose ndc --beneficiary Japan >"$WORK/out" 2>&1 &&
+	grep -qF "391 credits of JP-ENT-9 retired toward JP's NDC (for Japan)" "$WORK/out" &&
+	ok "Japan retires the adjusted credits toward its NDC" || bad "JP NDC retire: $(cat "$WORK/out")"
+reg retire --account TH-GOV-1 --quantity 400 --purpose ndc --beneficiary Thailand >/dev/null 2>&1 &&
+	ok "the host retires its own unadjusted credits toward its NDC" || bad "TH NDC retire refused"
+reg retire --account TH-ENT-1 --quantity 10 --purpose voluntary --beneficiary Someone >/dev/null 2>&1 &&
+	ok "adjusted credits back home may still be retired voluntarily" || bad "voluntary retire refused"
+db_exec "UPDATE registry_ca SET quantity = quantity - 1 WHERE issuance_id = 'TH010-01' AND country = 'JP'"
+reg verify >/dev/null 2>"$WORK/err" && bad "verify missed a registry_ca row edited behind its back" ||
+	{ grep -qF "stored corresponding adjustment JP -402 (TH010-01 serials 1..401" "$WORK/err" &&
+		ok "verify names an edited registry_ca row" || bad "verify said: $(cat "$WORK/err")"; }
+db_exec "UPDATE registry_ca SET quantity = quantity + 1 WHERE issuance_id = 'TH010-01' AND country = 'JP'"
+db_exec "UPDATE registry_blocks SET ca_done = 0 WHERE account_id = 'TH-RETIREMENT' AND issuance_id = 'TH010-01' AND ca_done = 1"
+reg verify >/dev/null 2>"$WORK/err" && bad "verify missed a ca_done edited behind its back" ||
+	{ grep -qF "stored block TH010-01 serials 1..10 in TH-RETIREMENT (retired) is not what the journal records" "$WORK/err" &&
+		ok "verify names a block whose adjustment was erased" || bad "verify said: $(cat "$WORK/err")"; }
+db_exec "UPDATE registry_blocks SET ca_done = 1 WHERE account_id = 'TH-RETIREMENT' AND issuance_id = 'TH010-01' AND first_serial = 1"
 reg verify >/dev/null 2>&1 && ok "verify at the end" || bad "verify at the end: $(reg verify 2>&1)"
 
 echo "registry: $pass passed, $fail failed"

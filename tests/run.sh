@@ -52,7 +52,7 @@ if command -v valgrind >/dev/null 2>&1 && [ -x "$1/c2c" ]; then
 	for args in "init" "partnerships --format json" "search 富山" "search Toyama" "stats" "export places" \
 		"registry account open --id JP-GOV-1 --country JP --kind government --holder Japan" \
 		"registry issue --external-verification EV-1 --source test-fixture --project KH003 --from 2023-01-01 --to 2023-12-31 --quantity 100" \
-		"registry allocate KH003-01 JP-GOV-1=100" "registry retire --account JP-GOV-1 --quantity 5 --purpose ndc --beneficiary Japan" \
+		"registry authorize KH003-01" "registry allocate KH003-01 JP-GOV-1=100" "registry retire --account JP-GOV-1 --quantity 5 --purpose ndc --beneficiary Japan" \
 		"registry blocks --format json" "registry verify"; do
 		# shellcheck disable=SC2086
 		if valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect --error-exitcode=99 \

@@ -173,13 +173,15 @@ static char *digest(struct store *st)
 {
 	struct c2c_err err;
 	char *out = malloc(256);
-	snprintf(out, 256, "%lld/%lld/%lld/%lld/%lld",
+	snprintf(out, 256, "%lld/%lld/%lld/%lld/%lld/%lld/%lld",
 		 store_query_int(st, "SELECT COALESCE(MAX(seq), 0) FROM registry_journal", &err),
 		 store_query_int(st, "SELECT COUNT(*) FROM registry_blocks", &err),
 		 store_query_int(st, "SELECT COALESCE(SUM(id * 7 + first_serial * 13 + last_serial * 17"
 				     " + length(account_id) * 19 + length(state) * 23), 0) FROM registry_blocks", &err),
 		 store_query_int(st, "SELECT COALESCE(SUM(balance * length(id)), 0) FROM registry_accounts", &err),
-		 store_query_int(st, "SELECT COUNT(*) FROM registry_issuances", &err));
+		 store_query_int(st, "SELECT COUNT(*) FROM registry_issuances", &err),
+		 store_query_int(st, "SELECT COUNT(*) FROM registry_ca", &err),
+		 store_query_int(st, "SELECT COALESCE(SUM(ca_done * (id + first_serial)), 0) FROM registry_blocks", &err));
 	return out;
 }
 
@@ -199,7 +201,7 @@ static void test_scenario(void **state)
 	struct registry_ctx *c = &f->c;
 	struct registry_issue_req r = EXT("KH003", "2023-01-01", "2023-12-31", 1200, 1250);
 	struct registry_share sh[] = {{"JP-GOV-1", 5000}, {"KH-GOV-1", 5000}};
-	char id[64];
+	char id[REGISTRY_ID_MAX];
 	struct c2c_err err;
 	json_t *ca;
 
@@ -213,21 +215,28 @@ static void test_scenario(void **state)
 	/* international before authorization: refused */
 	assert_int_equal(registry_transfer(c, "KH-GOV-1", "JP-ENT-1", 10, &err), C2C_ECONFLICT);
 	assert_non_null(strstr(err.msg, "not authorized"));
+	/* the authorization reaches Japan's 600, allocated before it: first
+	 * transferred at the authorization, KH +600, JP -600 */
 	assert_int_equal(registry_authorize(c, id, &err), 0);
 	assert_int_equal(registry_transfer(c, "KH-GOV-1", "JP-ENT-1", 10, &err), 0);
-	/* CA: KH +10, JP -10 for vintage 2023, once */
+	/* CA: then KH +10, JP -10 for vintage 2023, once */
 	assert_int_equal(registry_ca_report(f->st, "KH", 2023, &ca, &err), 0);
-	assert_int_equal(json_array_size(ca), 1);
-	assert_int_equal(json_integer_value(json_object_get(json_array_get(ca, 0), "adjustment")), 10);
+	assert_int_equal(json_array_size(ca), 2);
+	assert_int_equal(json_integer_value(json_object_get(json_array_get(ca, 0), "adjustment")), 600);
+	assert_int_equal(json_integer_value(json_object_get(json_array_get(ca, 1), "adjustment")), 10);
 	json_decref(ca);
 	assert_int_equal(registry_ca_report(f->st, "JP", 2023, &ca, &err), 0);
-	assert_int_equal(json_integer_value(json_object_get(json_array_get(ca, 0), "adjustment")), -10);
+	assert_int_equal(json_integer_value(json_object_get(json_array_get(ca, 0), "adjustment")), -600);
+	assert_int_equal(json_integer_value(json_object_get(json_array_get(ca, 1), "adjustment")), -10);
 	json_decref(ca);
 	/* moving them back is not a first transfer: no new adjustment */
 	assert_int_equal(registry_transfer(c, "JP-ENT-1", "KH-ENT-1", 10, &err), 0);
 	assert_int_equal(registry_ca_report(f->st, "KH", 0, &ca, &err), 0);
-	assert_int_equal(json_array_size(ca), 1);
+	assert_int_equal(json_array_size(ca), 2);
 	json_decref(ca);
+	/* ... and Cambodia, having added them back, may not count them */
+	assert_int_equal(registry_retire(c, "KH-ENT-1", 10, "ndc", "Cambodia NDC", &err), C2C_ECONFLICT);
+	assert_non_null(strstr(err.msg, "went abroad with a corresponding adjustment"));
 	assert_int_equal(registry_retire(c, "JP-GOV-1", 100, "ndc", "Japan NDC", &err), 0);
 	assert_int_equal(registry_cancel(c, "KH-GOV-1", 5, &err), 0);
 	assert_int_equal(balance(f->st, "JP-RETIREMENT"), 100);
@@ -250,7 +259,7 @@ static void test_refusals_change_nothing(void **state)
 	struct registry_issue_req r = EXT("KH003", "2023-01-01", "2023-12-31", 1000, 0);
 	struct registry_share ok[] = {{"JP-GOV-1", 5000}, {"KH-GOV-1", 5000}};
 	struct registry_share short_[] = {{"JP-GOV-1", 5000}, {"KH-GOV-1", 4950}};
-	char id[64], *before, *after;
+	char id[REGISTRY_ID_MAX], *before, *after;
 	struct c2c_err err;
 
 	open_accounts(c);
@@ -302,7 +311,7 @@ static void test_property_random_operations(void **state)
 	struct fixture *f = *state;
 	struct registry_ctx *c = &f->c;
 	int64_t model[NACC] = {0}, issued = 0, out_of_circulation = 0;
-	int nissued = 0, ok_ops = 0, refused = 0;
+	int nissued = 0, ok_ops = 0, refused = 0, ndc_ok = 0, ndc_refused = 0;
 	struct c2c_err err;
 
 	open_accounts(c);
@@ -370,15 +379,19 @@ static void test_property_random_operations(void **state)
 			}
 		} else { /* cancel or retire */
 			before = digest(f->st);
+			int ndc = op == 9 && rand() % 2;
 			rc = op == 8 ? registry_cancel(c, acc_ids[a], q, &err)
-				     : registry_retire(c, acc_ids[a], q, "voluntary", "someone", &err);
+				     : registry_retire(c, acc_ids[a], q, ndc ? "ndc" : "voluntary", "someone", &err);
+			ndc_ok += ndc && !rc;
+			ndc_refused += ndc && rc && model[a] >= q && q > 0;
 			if (rc == 0) {
 				model[a] -= q;
 				out_of_circulation += q;
 				ok_ops++;
 			} else {
 				refused++;
-				assert_true(model[a] < q || q <= 0);
+				/* toward an NDC, also when the country may not count enough of them */
+				assert_true(model[a] < q || q <= 0 || (ndc && strstr(err.msg, "may count toward its NDC")));
 			}
 		}
 		if (rc && before) { /* a refused operation changes nothing */
@@ -402,6 +415,134 @@ static void test_property_random_operations(void **state)
 	}
 	assert_true(ok_ops > 1000);
 	assert_true(refused > 100);
+	/* both ways of an NDC retirement were tried: some counted, some refused for want of usable credits */
+	assert_true(ndc_ok > 10);
+	assert_true(ndc_refused > 10);
+}
+
+/* One row of the corresponding-adjustments report of `cc` (all vintages). */
+static json_int_t ca_at(struct store *st, const char *cc, size_t i, const char *key)
+{
+	struct c2c_err err;
+	json_t *ca;
+	json_int_t v;
+	assert_int_equal(registry_ca_report(st, cc, 0, &ca, &err), 0);
+	assert_true(i < json_array_size(ca));
+	v = json_integer_value(json_object_get(json_array_get(ca, i), key));
+	json_decref(ca);
+	return v;
+}
+
+static size_t ca_rows(struct store *st, const char *cc)
+{
+	struct c2c_err err;
+	json_t *ca;
+	size_t n;
+	assert_int_equal(registry_ca_report(st, cc, 0, &ca, &err), 0);
+	n = json_array_size(ca);
+	json_decref(ca);
+	return n;
+}
+
+/* The JCM as an Article 6 cooperative approach: the Joint Committee's
+ * issuance of an authorized issuance into Japan's registry (the
+ * allocation) is the credits' first transfer, adjusted there and then. */
+static void test_allocation_adjusts(void **state)
+{
+	struct fixture *f = *state;
+	struct registry_ctx *c = &f->c;
+	struct registry_issue_req r = EXT("KH003", "2023-01-01", "2023-12-31", 1001, 0);
+	struct registry_share sh[] = {{"JP-GOV-1", 5000}, {"KH-GOV-1", 5000}};
+	char id[REGISTRY_ID_MAX];
+	struct c2c_err err;
+
+	open_accounts(c);
+	assert_int_equal(registry_issue(c, &r, id, sizeof(id), &err), 0);
+	assert_int_equal(registry_authorize(c, id, &err), 0);
+	assert_int_equal(registry_allocate(c, id, sh, 2, &err), 0);
+	assert_int_equal(balance(f->st, "JP-GOV-1"), 501);
+	assert_int_equal(ca_rows(f->st, "KH"), 1);
+	assert_int_equal(ca_at(f->st, "KH", 0, "adjustment"), 501);
+	assert_int_equal(ca_at(f->st, "KH", 0, "vintage"), 2023);
+	assert_int_equal(ca_at(f->st, "KH", 0, "first"), 1);
+	assert_int_equal(ca_at(f->st, "KH", 0, "last"), 501);
+	assert_int_equal(ca_at(f->st, "JP", 0, "adjustment"), -501);
+	/* recorded by the allocation's own journal entry */
+	assert_int_equal(ca_at(f->st, "JP", 0, "seq"),
+			 store_query_int(f->st, "SELECT seq FROM registry_journal WHERE op = 'allocate'", &err));
+	assert_int_equal(store_query_int(f->st, "SELECT SUM(last_serial - first_serial + 1) FROM registry_blocks"
+						" WHERE ca_done = 1", &err), 501);
+	/* Japan's share is adjusted once: moving it on records nothing more */
+	assert_int_equal(registry_transfer(c, "JP-GOV-1", "KH-ENT-1", 1, &err), 0);
+	assert_int_equal(ca_rows(f->st, "KH"), 1);
+	/* an unauthorized issuance may be allocated to Japan: no adjustment ... */
+	r.period_start = "2024-01-01";
+	r.period_end = "2024-12-31";
+	r.quantity = 200;
+	assert_int_equal(registry_issue(c, &r, id, sizeof(id), &err), 0);
+	assert_int_equal(registry_allocate(c, id, sh, 2, &err), 0);
+	assert_int_equal(ca_rows(f->st, "KH"), 1);
+	/* ... until it is authorized: Japan's 100 still there are first transferred then */
+	assert_int_equal(registry_retire(c, "JP-GOV-1", 1, "voluntary", "Someone", &err), 0);
+	assert_int_equal(registry_authorize(c, id, &err), 0);
+	assert_int_equal(ca_rows(f->st, "KH"), 2);
+	assert_int_equal(ca_at(f->st, "KH", 1, "adjustment"), 100);
+	assert_int_equal(ca_at(f->st, "KH", 1, "vintage"), 2024);
+	assert_int_equal(ca_at(f->st, "JP", 1, "adjustment"), -100);
+	assert_int_equal(ca_at(f->st, "JP", 1, "seq"),
+			 store_query_int(f->st, "SELECT MAX(seq) FROM registry_journal WHERE op = 'authorize'", &err));
+	verify_ok(f->st);
+}
+
+/* Retiring toward an NDC credits the country may not count: refused, named,
+ * and nothing changes. */
+static void test_ndc_refusals(void **state)
+{
+	struct fixture *f = *state;
+	struct registry_ctx *c = &f->c;
+	struct registry_issue_req r = EXT("KH003", "2023-01-01", "2023-12-31", 1000, 0);
+	struct registry_share sh[] = {{"JP-GOV-1", 5000}, {"KH-GOV-1", 5000}};
+	char id[REGISTRY_ID_MAX], *before, *after;
+	struct c2c_err err;
+
+	open_accounts(c);
+	assert_int_equal(registry_issue(c, &r, id, sizeof(id), &err), 0);
+	assert_int_equal(registry_allocate(c, id, sh, 2, &err), 0);
+	before = snapshot(f->st);
+	/* Japan holds credits of an unauthorized issuance */
+	assert_int_equal(registry_retire(c, "JP-GOV-1", 10, "ndc", "Japan NDC", &err), C2C_ECONFLICT);
+	assert_string_equal(err.field, "quantity");
+	assert_non_null(strstr(err.msg, "account 'JP-GOV-1' holds 0 credits JP may count toward its NDC, cannot retire 10"));
+	assert_non_null(strstr(err.msg, "block JCM-KH-003-2023-000001-000500 of issuance KH003-01 is of an unauthorized issuance"));
+	after = snapshot(f->st);
+	assert_string_equal(before, after);
+	free(after);
+	verify_ok(f->st);
+	/* voluntarily it may; the host counts its own */
+	assert_int_equal(registry_retire(c, "JP-GOV-1", 10, "voluntary", "Someone", &err), 0);
+	assert_int_equal(registry_retire(c, "KH-GOV-1", 10, "ndc", "Cambodia NDC", &err), 0);
+	/* the journal says whose NDC */
+	assert_int_equal(store_query_int(f->st, "SELECT COUNT(*) FROM registry_journal WHERE op = 'retire'"
+						" AND body LIKE '%\"ndc_country\":\"KH\"%'", &err), 1);
+	/* credits that went abroad with an adjustment and came back */
+	assert_int_equal(registry_authorize(c, id, &err), 0);
+	assert_int_equal(registry_transfer(c, "KH-GOV-1", "JP-ENT-1", 30, &err), 0);
+	assert_int_equal(registry_transfer(c, "JP-ENT-1", "KH-ENT-1", 30, &err), 0);
+	free(before);
+	before = snapshot(f->st);
+	assert_int_equal(registry_retire(c, "KH-ENT-1", 1, "ndc", "Cambodia NDC", &err), C2C_ECONFLICT);
+	assert_non_null(strstr(err.msg, "account 'KH-ENT-1' holds 0 credits KH may count toward its NDC"));
+	assert_non_null(strstr(err.msg, "block JCM-KH-003-2023-000511-000540 of issuance KH003-01 went abroad with a"
+					" corresponding adjustment"));
+	after = snapshot(f->st);
+	assert_string_equal(before, after);
+	free(after);
+	free(before);
+	/* Japan, its 490 now adjusted at the authorization, may count them; the
+	 * 30 that left it were adjusted too, so KH-ENT-1 may retire them voluntarily only */
+	assert_int_equal(registry_retire(c, "JP-GOV-1", 490, "ndc", "Japan NDC", &err), 0);
+	assert_int_equal(registry_retire(c, "KH-ENT-1", 30, "voluntary", "Someone", &err), 0);
+	verify_ok(f->st);
 }
 
 /* The city's books: per vintage, what the host keeps, what went abroad with
@@ -412,7 +553,7 @@ static void test_project_split(void **state)
 	struct registry_ctx *c = &f->c;
 	struct registry_issue_req r = EXT("KH003", "2023-01-01", "2023-12-31", 1000, 0);
 	struct registry_share host[] = {{"KH-GOV-1", 10000}};
-	char id[64];
+	char id[REGISTRY_ID_MAX];
 	struct c2c_err err;
 	json_t *split, *v;
 
@@ -460,10 +601,11 @@ static void build_some_history(struct fixture *f)
 {
 	struct registry_issue_req r = EXT("KH003", "2023-01-01", "2023-12-31", 1000, 0);
 	struct registry_share sh[] = {{"JP-GOV-1", 5000}, {"KH-GOV-1", 5000}};
-	char id[64];
+	char id[REGISTRY_ID_MAX];
 	struct c2c_err err;
 	open_accounts(&f->c);
 	assert_int_equal(registry_issue(&f->c, &r, id, sizeof(id), &err), 0);
+	assert_int_equal(registry_authorize(&f->c, id, &err), 0);
 	assert_int_equal(registry_allocate(&f->c, id, sh, 2, &err), 0);
 	assert_int_equal(registry_transfer(&f->c, "JP-GOV-1", "JP-ENT-1", 100, &err), 0);
 	assert_int_equal(registry_retire(&f->c, "JP-ENT-1", 10, "ndc", "Japan", &err), 0);
@@ -505,7 +647,7 @@ static void test_tamper_journal(void **state)
 	struct fixture *f = *state;
 	build_some_history(f);
 	expect_broken(f->st, "UPDATE registry_journal SET body = replace(body, '\"quantity\":100', '\"quantity\":1000') WHERE op = 'transfer';",
-		      "journal entry 7 has been altered");
+		      "journal entry 8 has been altered");
 }
 
 static void test_tamper_journal_delete(void **state)
@@ -611,12 +753,14 @@ static void test_project_life(void **state)
 	assert_int_equal(registry_issue(c, &r, id, sizeof(id), &err), 0);
 	assert_int_equal(registry_allocate(c, id, sh, 2, &err), 0);
 	assert_int_equal(registry_authorize(c, id, &err), 0);
+	/* the authorization after the allocation first-transfers Japan's 500 (KH +500, JP -500),
+	 * the transfer 10 more */
 	assert_int_equal(registry_transfer(c, "KH-GOV-1", "JP-ENT-1", 10, &err), 0);
 	assert_int_equal(registry_retire(c, "JP-GOV-1", 100, "ndc", "Japan NDC", &err), 0);
 	assert_int_equal(registry_project_life(f->st, "KH003", &life, &err), 0);
 	s = json_dumps(life, JSON_COMPACT | JSON_SORT_KEYS);
-	assert_string_equal(s, "{\"ca\":[{\"country\":\"JP\",\"issuance\":\"KH003-01\",\"quantity\":-10,\"vintage\":2023},"
-			       "{\"country\":\"KH\",\"issuance\":\"KH003-01\",\"quantity\":10,\"vintage\":2023}],"
+	assert_string_equal(s, "{\"ca\":[{\"country\":\"JP\",\"issuance\":\"KH003-01\",\"quantity\":-510,\"vintage\":2023},"
+			       "{\"country\":\"KH\",\"issuance\":\"KH003-01\",\"quantity\":510,\"vintage\":2023}],"
 			       "\"holdings\":[{\"account\":\"JP-ENT-1\",\"country\":\"JP\",\"quantity\":10,\"state\":\"active\"},"
 			       "{\"account\":\"JP-GOV-1\",\"country\":\"JP\",\"quantity\":400,\"state\":\"active\"},"
 			       "{\"account\":\"JP-RETIREMENT\",\"country\":\"JP\",\"quantity\":100,\"state\":\"retired\"},"
@@ -629,6 +773,85 @@ static void test_project_life(void **state)
 	verify_ok(f->st);
 }
 
+/* The adjustments are proved from the journal too: a registry_ca row or a
+ * block's ca_done changed behind the registry's back is found.  Each change
+ * is undone before the next, and verify passes again. */
+static void test_tamper_ca(void **state)
+{
+	static const struct {
+		const char *sql, *undo, *want;
+	} cases[] = {
+		{"UPDATE registry_ca SET quantity = quantity + 1 WHERE country = 'JP';",
+		 "UPDATE registry_ca SET quantity = quantity - 1 WHERE country = 'JP';",
+		 "stored corresponding adjustment JP -499 (KH003-01 serials 1..500, vintage 2023, entry 7) is not what"
+		 " the journal records"},
+		{"DELETE FROM registry_ca WHERE country = 'KH';",
+		 "INSERT INTO registry_ca VALUES (7, 'KH', 2023, 500, 'KH003-01', 1, 500);",
+		 "the journal gives the corresponding adjustment KH +500 (KH003-01 serials 1..500, vintage 2023,"
+		 " entry 7), but registry_ca does not hold it"},
+		/* Japan's credits made to look unadjusted: Cambodia could count them again */
+		{"UPDATE registry_blocks SET ca_done = 0 WHERE account_id = 'JP-ENT-1';",
+		 "UPDATE registry_blocks SET ca_done = 1 WHERE account_id = 'JP-ENT-1';",
+		 "stored block KH003-01 serials 11..100 in JP-ENT-1 (active) is not what the journal records"},
+		{"UPDATE registry_blocks SET ca_done = 1 WHERE account_id = 'KH-GOV-1';",
+		 "UPDATE registry_blocks SET ca_done = 0 WHERE account_id = 'KH-GOV-1';",
+		 "stored block KH003-01 serials 501..1000 in KH-GOV-1 (active, adjusted) is not what the journal records"},
+	};
+	struct fixture *f = *state;
+	struct c2c_err err;
+	build_some_history(f);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		expect_broken(f->st, cases[i].sql, cases[i].want);
+		assert_int_equal(store_exec(f->st, cases[i].undo, &err), 0);
+		verify_ok(f->st);
+	}
+}
+
+/* A journal rewritten whole, its chain recomputed, with the allocation's
+ * adjustments and their rows gone: the replay applies the rule itself. */
+static void test_forged_journal_without_ca(void **state)
+{
+	struct fixture *f = *state;
+	struct registry_verify_report rep;
+	struct c2c_err err;
+	json_t *rows, *e;
+	char prev[65], hash[65];
+	size_t i;
+
+	build_some_history(f);
+	assert_int_equal(store_rows_json(f->st, "SELECT seq, at, user_name, op, body FROM registry_journal ORDER BY seq",
+					 STORE_NOARGS, NULL, &rows, &err), 0);
+	e = json_array_get(rows, 6);
+	assert_string_equal(json_string_value(json_object_get(e, "op")), "allocate");
+	{
+		json_t *body = json_loads(json_string_value(json_object_get(e, "body")), 0, NULL);
+		char *text;
+		assert_int_equal(json_array_size(json_object_get(body, "adjustments")), 2);
+		json_object_set_new(body, "adjustments", json_array());
+		text = json_dumps(body, JSON_SORT_KEYS | JSON_COMPACT | JSON_ENSURE_ASCII);
+		json_object_set_new(e, "body", json_string(text));
+		assert_int_equal(store_exec_args(f->st, "UPDATE registry_journal SET body = ? WHERE seq = 7",
+						 STORE_ARGS(store_text(text)), &err), 0);
+		free(text);
+		json_decref(body);
+	}
+	assert_int_equal(store_exec(f->st, "DELETE FROM registry_ca; UPDATE registry_blocks SET ca_done = 0;", &err), 0);
+	memset(prev, '0', 64);
+	prev[64] = '\0';
+	json_array_foreach(rows, i, e) {
+		json_int_t seq = json_integer_value(json_object_get(e, "seq"));
+		registry_entry_hash(prev, seq, json_string_value(json_object_get(e, "at")),
+				    json_string_value(json_object_get(e, "user_name")), json_string_value(json_object_get(e, "op")),
+				    json_string_value(json_object_get(e, "body")), hash);
+		assert_int_equal(store_exec_args(f->st, "UPDATE registry_journal SET prev_hash = ?, hash = ? WHERE seq = ?",
+						 STORE_ARGS(store_text(prev), store_text(hash), store_int(seq)), &err), 0);
+		memcpy(prev, hash, sizeof(prev));
+	}
+	json_decref(rows);
+	assert_int_equal(registry_verify(f->st, &rep, &err), C2C_ECONFLICT);
+	assert_string_equal(err.msg, "journal entry 7: lacks a corresponding adjustment the rule gives");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -638,6 +861,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_refusals_change_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_property_random_operations, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_project_split, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_allocation_adjusts, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ndc_refusals, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_tamper_block, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_tamper_block_owner, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_tamper_journal, setup, teardown),
@@ -647,6 +872,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_tamper_issuance_report, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_issue_needs_a_basis, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_project_life, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_tamper_ca, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_forged_journal_without_ca, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("registry", tests, NULL, NULL);
 }

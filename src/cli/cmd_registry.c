@@ -209,6 +209,15 @@ static int sub_retire(struct cli_run *r, struct c2c_err *err)
 		return (int)q;
 	if ((rc = registry_retire(c, acc, q, purpose, beneficiary, err)))
 		return rc;
+	if (!strcmp(purpose, "ndc")) { /* whose NDC: the country of the account's registry */
+		json_t *a;
+		if ((rc = registry_account_get(c->st, acc, &a, err)))
+			return rc;
+		printf("%lld credits of %s retired toward %s's NDC (for %s)\n", (long long)q, acc,
+		       json_string_value(json_object_get(a, "country")), beneficiary);
+		json_decref(a);
+		return 0;
+	}
 	printf("%lld credits of %s retired (%s, for %s)\n", (long long)q, acc, purpose, beneficiary);
 	return 0;
 }
@@ -345,7 +354,8 @@ static const struct cli_sub subs[] = {
 	{"transfer", sub_transfer, o_transfer, NULL, CLI_DB_READY | CLI_DURABLE, CLI_CSV, "c2c registry transfer --from ACCOUNT --to ACCOUNT --quantity N", NULL},
 	{"cancel", sub_cancel, o_cancel, NULL, CLI_DB_READY | CLI_DURABLE, CLI_CSV, "c2c registry cancel --account ACCOUNT --quantity N", NULL},
 	{"retire", sub_retire, o_retire, NULL, CLI_DB_READY | CLI_DURABLE, CLI_CSV,
-	 "c2c registry retire --account ACCOUNT --quantity N --purpose ndc|voluntary|other --beneficiary NAME", NULL},
+	 "c2c registry retire --account ACCOUNT --quantity N --purpose ndc|voluntary|other --beneficiary NAME\n"
+	 "       (ndc: toward the NDC of the account's country, with only the credits it may count)", NULL},
 	{"balance", sub_balance, o_read, NULL, 0, CLI_CSV, "c2c registry balance [--account ACCOUNT] [--format table|csv|json]", NULL},
 	{"blocks", sub_blocks, o_read, NULL, 0, CLI_CSV, "c2c registry blocks [--account ACCOUNT] [--format table|csv|json]", NULL},
 	{"issuances", sub_issuances, o_issuances, NULL, 0, CLI_CSV,

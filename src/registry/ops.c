@@ -136,7 +136,7 @@ static int system_account(struct registry_ctx *c, const char *country, const cha
 
 struct block {
 	int64_t id, first, last;
-	char issuance[REGISTRY_ID_MAX];
+	char issuance[REGISTRY_ID_MAX], project[REGISTRY_ID_MAX];
 	int ca_done, authorized, vintage;
 	char host[3];
 };
@@ -153,9 +153,57 @@ struct move_req {
 	const char *issuance;     /* only blocks of this issuance, or NULL */
 	const char *state;        /* state of the moved credits */
 	const char *purpose, *beneficiary;
-	int international;
+	int international;        /* a transfer between registries: unauthorized credits refused */
+	int adjust;               /* a first transfer abroad records the adjustment (transfer, allocation) */
+	const char *ndc_country;  /* retiring toward this country's NDC: only credits it may count */
 	int64_t seq;
 };
+
+/* Which credits a country may count toward its NDC (docs/registry.md): the
+ * host those it did not adjust away, any other country those first
+ * transferred to it with an adjustment.  The condition on blocks b of
+ * issuances i; it binds the country twice. */
+#define NDC_USABLE "(i.\"host\" = ? AND b.\"ca_done\" = 0) OR (i.\"host\" <> ? AND b.\"ca_done\" = 1)"
+
+/* Why an account cannot retire m->quantity credits toward its country's
+ * NDC: the first of its active blocks the country may not count, named by
+ * its serials and the reason. */
+static int ndc_refusal(struct registry_ctx *c, const struct move_req *m, int64_t usable, struct c2c_err *err)
+{
+	const char *cc = m->ndc_country;
+	json_t *b = NULL;
+	char serial[160];
+	int rc = store_row_json(c->st,
+				"SELECT b.\"issuance_id\", i.\"project\", i.\"vintage\", i.\"host\", i.\"authorized\","
+				" b.\"first_serial\", b.\"last_serial\""
+				" FROM registry_blocks b JOIN registry_issuances i ON i.\"id\" = b.\"issuance_id\""
+				" WHERE b.\"account_id\" = ? AND b.\"state\" = 'active' AND NOT (" NDC_USABLE ")"
+				" ORDER BY b.\"issuance_id\", b.\"first_serial\"",
+				STORE_ARGS(store_text(m->from->id), store_text(cc), store_text(cc)), NULL,
+				"block", &b, err);
+	const char *iss, *host;
+
+	if (rc)
+		return rc;
+	iss = json_string_value(json_object_get(b, "issuance_id"));
+	host = json_string_value(json_object_get(b, "host"));
+	registry_serial_range(serial, sizeof(serial), host, json_string_value(json_object_get(b, "project")),
+			      (int)json_integer_value(json_object_get(b, "vintage")),
+			      json_integer_value(json_object_get(b, "first_serial")),
+			      json_integer_value(json_object_get(b, "last_serial")));
+	rc = c2c_err_at(err, C2C_ECONFLICT, "quantity",
+		   "account '%s' holds %lld credit%s %s may count toward its NDC, cannot retire %lld for it:"
+		   " block %s of issuance %s %s", m->from->id, (long long)usable, usable == 1 ? "" : "s", cc,
+		   (long long)m->quantity, serial, iss,
+		   !strcmp(host, cc) ? "went abroad with a corresponding adjustment (the host added it back),"
+				       " so the host may no longer count it"
+		   : !json_integer_value(json_object_get(b, "authorized"))
+			   ? "is of an unauthorized issuance: without a corresponding adjustment by the host,"
+			     " only the host may count it"
+			   : "came without a corresponding adjustment, so only the host may count it");
+	json_decref(b);
+	return rc;
+}
 
 /* Read the blocks to take, in serial order, stopping once they cover qty. */
 static int take_blocks(struct registry_ctx *c, const struct move_req *m, struct block **out,
@@ -170,14 +218,15 @@ static int take_blocks(struct registry_ctx *c, const struct move_req *m, struct 
 	*n = 0;
 	if ((rc = store_prepare(c->st,
 				"SELECT b.\"id\", b.\"first_serial\", b.\"last_serial\", b.\"issuance_id\", b.\"ca_done\","
-				" i.\"authorized\", i.\"vintage\", i.\"host\""
+				" i.\"authorized\", i.\"vintage\", i.\"host\", i.\"project\""
 				" FROM registry_blocks b JOIN registry_issuances i ON i.\"id\" = b.\"issuance_id\""
 				" WHERE b.\"account_id\" = ? AND b.\"state\" = 'active' AND (? IS NULL OR b.\"issuance_id\" = ?)"
+				" AND (? IS NULL OR " NDC_USABLE ")"
 				" ORDER BY b.\"issuance_id\", b.\"first_serial\"", &s, err)))
 		return rc;
-	store_bind_text(s, 1, m->from->id);
-	store_bind_text(s, 2, m->issuance);
-	store_bind_text(s, 3, m->issuance);
+	store_bind_args(s, STORE_ARGS(store_text(m->from->id), store_text(m->issuance), store_text(m->issuance),
+				      store_text(m->ndc_country), store_text(m->ndc_country),
+				      store_text(m->ndc_country)));
 	while (have < m->quantity && (rc = store_step(s, err)) == 1) {
 		struct block *b;
 		if (*n == cap) {
@@ -198,11 +247,14 @@ static int take_blocks(struct registry_ctx *c, const struct move_req *m, struct 
 		b->authorized = (int)store_col_int(s, 5);
 		b->vintage = (int)store_col_int(s, 6);
 		snprintf(b->host, sizeof(b->host), "%s", store_col_text(s, 7));
+		snprintf(b->project, sizeof(b->project), "%s", store_col_text(s, 8));
 		have += b->last - b->first + 1;
 	}
 	store_finalize(s);
 	if (rc < 0)
 		return rc;
+	if (have < m->quantity && m->ndc_country)
+		return ndc_refusal(c, m, have, err);
 	if (have < m->quantity)
 		return c2c_err_set(err, C2C_ECONFLICT, "account '%s' holds %lld%s credit%s, cannot move %lld",
 				   m->from->id, (long long)have, m->issuance ? " such" : "", have == 1 ? "" : "s",
@@ -210,19 +262,20 @@ static int take_blocks(struct registry_ctx *c, const struct move_req *m, struct 
 	return 0;
 }
 
-static int record_ca(struct registry_ctx *c, const struct move_req *m, const struct block *b,
-		     int64_t first, int64_t last, json_t *cas, struct c2c_err *err)
+static int record_ca(struct registry_ctx *c, int64_t seq, const char *from_country, const char *to_country,
+		     const struct block *b, int64_t first, int64_t last, json_t *cas, struct c2c_err *err)
 {
 	/* Paris Agreement Art. 6.2: at a credit's first international transfer
 	 * the transferring country adds it back to its emissions (+) and the
-	 * acquiring country subtracts it (-), for the credit's vintage year. */
+	 * acquiring country subtracts it (-), for the credit's vintage year
+	 * (Decision 2/CMA.3, annex, para 8). */
 	static const char sql[] = "INSERT INTO registry_ca (\"seq\", \"country\", \"vintage\", \"quantity\","
 				  " \"issuance_id\", \"first_serial\", \"last_serial\") VALUES (?, ?, ?, ?, ?, ?, ?)";
-	const char *country[2] = {m->from->country, m->to->country};
+	const char *country[2] = {from_country, to_country};
 	int64_t qty = last - first + 1;
 	for (int k = 0; k < 2; k++) {
 		int rc = store_exec_args(c->st, sql,
-					 STORE_ARGS(store_int(m->seq), store_text(country[k]), store_int(b->vintage),
+					 STORE_ARGS(store_int(seq), store_text(country[k]), store_int(b->vintage),
 						    store_int(k == 0 ? qty : -qty), store_text(b->issuance),
 						    store_int(first), store_int(last)),
 					 err);
@@ -263,8 +316,8 @@ static int move_credits(struct registry_ctx *c, const struct move_req *m, json_t
 			c2c_err_hint(err, "c2c registry authorize %s", b->issuance);
 			break;
 		}
-		if (m->international && !b->ca_done) {
-			if ((rc = record_ca(c, m, b, first, last, cas, err)))
+		if (m->adjust && b->authorized && !b->ca_done) {
+			if ((rc = record_ca(c, m->seq, m->from->country, m->to->country, b, first, last, cas, err)))
 				break;
 			ca = 1;
 		}
@@ -667,8 +720,13 @@ static int allocate_once(struct registry_ctx *c, const char *issuance, const str
 	json_object_set_new(body, "issuance", json_string(issuance));
 	json_object_set_new(body, "shares", json_array());
 	for (size_t i = 0; i < n && !rc; i++) {
+		/* The Joint Committee's issuance into another country's registry is
+		 * the first transfer of an authorized issuance's credits: the
+		 * adjustment is recorded here, as for an international transfer.
+		 * An unauthorized issuance may still be allocated abroad; no
+		 * adjustment, and only the host may count those credits. */
 		struct move_req m = {.from = &pend, .to = &acc[i], .quantity = parts[i], .issuance = issuance,
-				     .state = "active", .seq = seq};
+				     .state = "active", .adjust = strcmp(acc[i].country, host) != 0, .seq = seq};
 		json_array_append_new(json_object_get(body, "shares"),
 				      json_pack("{s:s, s:i, s:I}", "account", acc[i].id, "hundredths", hund[i],
 						"credits", (json_int_t)parts[i]));
@@ -685,6 +743,48 @@ out:
 	free(acc);
 	free(hund);
 	free(parts);
+	return rc;
+}
+
+/* An authorization reaches the issuance's credits still in circulation.
+ * Those already allocated or moved into another country's registry are
+ * first transferred now, at the authorization (c2c's rule for credits issued
+ * before it; docs/registry.md says why): the host adds them back, the
+ * holding country subtracts them, as at allocation.  Credits that left
+ * circulation before (cancelled or retired) are not reached: the host
+ * keeps counting them.  Journals the authorization with its adjustments. */
+static int authorize_abroad(struct registry_ctx *c, const char *issuance, struct c2c_err *err)
+{
+	json_t *rows = NULL, *row, *body = op_body("authorize");
+	int64_t seq = next_seq(c, err);
+	size_t i;
+	int rc;
+
+	json_object_set_new(body, "issuance", json_string(issuance));
+	if ((rc = store_rows_json(c->st, "SELECT b.\"id\", b.\"first_serial\", b.\"last_serial\", a.\"country\","
+					 " i.\"vintage\", i.\"host\" FROM registry_blocks b"
+					 " JOIN registry_accounts a ON a.\"id\" = b.\"account_id\""
+					 " JOIN registry_issuances i ON i.\"id\" = b.\"issuance_id\""
+					 " WHERE b.\"issuance_id\" = ? AND b.\"state\" = 'active' AND b.\"ca_done\" = 0"
+					 " AND a.\"country\" <> i.\"host\" ORDER BY b.\"first_serial\"",
+				  STORE_ARGS(store_text(issuance)), NULL, &rows, err)))
+		goto out;
+	json_array_foreach(rows, i, row) {
+		struct block b = {.vintage = (int)json_integer_value(json_object_get(row, "vintage"))};
+		snprintf(b.issuance, sizeof(b.issuance), "%s", issuance);
+		if ((rc = record_ca(c, seq, json_string_value(json_object_get(row, "host")),
+				    json_string_value(json_object_get(row, "country")), &b,
+				    json_integer_value(json_object_get(row, "first_serial")),
+				    json_integer_value(json_object_get(row, "last_serial")),
+				    json_object_get(body, "adjustments"), err)) ||
+		    (rc = store_exec_args(c->st, "UPDATE registry_blocks SET \"ca_done\" = 1 WHERE \"id\" = ?",
+					  STORE_ARGS(store_int(json_integer_value(json_object_get(row, "id")))), err)))
+			goto out;
+	}
+	rc = registry_journal_append(c, "authorize", body, NULL, err);
+out:
+	json_decref(rows);
+	json_decref(body);
 	return rc;
 }
 
@@ -706,7 +806,7 @@ static int authorize_once(struct registry_ctx *c, const char *issuance, struct c
 	if ((rc = store_exec_args(c->st, "UPDATE registry_issuances SET \"authorized\" = 1 WHERE \"id\" = ?",
 				  STORE_ARGS(store_text(issuance)), err)))
 		return rc;
-	return journal_one(c, "authorize", "issuance", issuance, err);
+	return authorize_abroad(c, issuance, err);
 }
 
 /* ----------------------------------------- transfer, cancel and retire */
@@ -759,13 +859,17 @@ static int move_out_once(struct registry_ctx *c, const char *op, const char *fro
 	json_object_set_new(body, "quantity", json_integer(quantity));
 	if (purpose)
 		json_object_set_new(body, "purpose", json_string(purpose));
+	if (purpose && !strcmp(purpose, "ndc")) /* whose NDC: the registry's it is retired in */
+		json_object_set_new(body, "ndc_country", json_string(from.country));
 	if (beneficiary)
 		json_object_set_new(body, "beneficiary", json_string(beneficiary));
 	{
 		struct move_req m = {.from = &from, .to = &to, .quantity = quantity,
 				     .state = !strcmp(op, "cancel") ? "cancelled" : !strcmp(op, "retire") ? "retired" : "active",
 				     .purpose = purpose, .beneficiary = beneficiary,
-				     .international = strcmp(from.country, to.country) != 0, .seq = seq};
+				     .international = strcmp(from.country, to.country) != 0,
+				     .adjust = strcmp(from.country, to.country) != 0,
+				     .ndc_country = purpose && !strcmp(purpose, "ndc") ? from.country : NULL, .seq = seq};
 		rc = move_credits(c, &m, body, err);
 	}
 	if (!rc)

@@ -7,7 +7,12 @@
  *     interval map per issuance: each credit must be where the journal says
  *     it was moved from, and the map at the end must equal the stored blocks
  *     (so a block edited behind the registry's back is found even when the
- *     journal is intact);
+ *     journal is intact).  The replay also applies the rule of corresponding
+ *     adjustments itself (a credit of an authorized issuance is adjusted at
+ *     its first move into another country's registry, or at the
+ *     authorization for those already there): what it derives must be what
+ *     each entry recorded, every stored registry_ca row, and every block's
+ *     ca_done;
  *  3. the invariants on the stored tables: per issuance, issued = held +
  *     cancelled + retired and no serial in two blocks; every cached balance
  *     equals the sum of its account's blocks;
@@ -27,6 +32,7 @@ struct seg {
 	int64_t first, last;
 	char account[64];
 	char state[12];
+	int ca; /* adjusted: first transferred abroad with a corresponding adjustment */
 };
 
 struct segs {
@@ -75,9 +81,155 @@ static size_t segs_lower(const struct segs *s, const char *iss, int64_t first)
 	return lo;
 }
 
-/* Apply one journalled movement to the map; returns a reason on failure. */
-static const char *replay_move(struct segs *s, json_t *mv)
+/* What the replay knows besides the map, learnt from the journal alone:
+ * each account's country (from its opening), each issuance's host,
+ * vintage and authorization, and the adjustments the rule gives. */
+struct named {
+	char id[64];
+	char country[3]; /* an account's country, an issuance's host */
+	int vintage, authorized;
+};
+
+struct ca_row {
+	int64_t seq, first, last, quantity;
+	char country[3], issuance[REGISTRY_ID_MAX];
+	int vintage;
+};
+
+struct replay {
+	struct segs segs;
+	struct named *acc, *iss;  /* each sorted by id */
+	size_t nacc, niss, capacc, capiss;
+	struct ca_row *ca;        /* every adjustment derived, in journal order */
+	size_t nca, capca;
+};
+
+static int named_cmp(const void *key, const void *elem)
 {
+	return strcmp(key, ((const struct named *)elem)->id);
+}
+
+static struct named *named_find(struct named *v, size_t n, const char *id)
+{
+	return id && n ? bsearch(id, v, n, sizeof(*v), named_cmp) : NULL; /* bsearch may not be given NULL */
+}
+
+/* Insert (or find) `id` in the sorted array; NULL when out of memory. */
+static struct named *named_put(struct named **v, size_t *n, size_t *cap, const char *id)
+{
+	size_t lo = 0, hi = *n;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int c = strcmp((*v)[mid].id, id);
+		if (!c)
+			return &(*v)[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (*n == *cap) {
+		size_t nc = *cap ? *cap * 2 : 32;
+		struct named *nv = realloc(*v, nc * sizeof(*nv));
+		if (!nv)
+			return NULL;
+		*v = nv;
+		*cap = nc;
+	}
+	memmove(&(*v)[lo + 1], &(*v)[lo], (*n - lo) * sizeof(**v));
+	(*n)++;
+	memset(&(*v)[lo], 0, sizeof(**v));
+	snprintf((*v)[lo].id, sizeof((*v)[lo].id), "%s", id);
+	return &(*v)[lo];
+}
+
+static int ca_push(struct ca_row **v, size_t *n, size_t *cap, const struct ca_row *x)
+{
+	if (*n == *cap) {
+		size_t nc = *cap ? *cap * 2 : 64;
+		struct ca_row *nv = realloc(*v, nc * sizeof(*nv));
+		if (!nv)
+			return -1;
+		*v = nv;
+		*cap = nc;
+	}
+	(*v)[(*n)++] = *x;
+	return 0;
+}
+
+/* The pair of rows the rule gives when credits [first, last] of `iss` are
+ * first transferred from country `from` to `to`: from +, to -. */
+static int ca_derive(struct replay *r, int64_t seq, const struct named *iss, const char *from,
+		     const char *to, int64_t first, int64_t last)
+{
+	const char *country[2] = {from, to};
+	for (int k = 0; k < 2; k++) {
+		struct ca_row x = {.seq = seq, .first = first, .last = last, .vintage = iss->vintage};
+		x.quantity = k == 0 ? last - first + 1 : -(last - first + 1);
+		snprintf(x.country, sizeof(x.country), "%s", country[k]);
+		snprintf(x.issuance, sizeof(x.issuance), "%s", iss->id);
+		if (ca_push(&r->ca, &r->nca, &r->capca, &x))
+			return -1;
+	}
+	return 0;
+}
+
+static int ca_cmp(const void *a, const void *b)
+{
+	const struct ca_row *x = a, *y = b;
+	int c;
+	if (x->seq != y->seq)
+		return x->seq < y->seq ? -1 : 1;
+	if ((c = strcmp(x->issuance, y->issuance)) || (c = strcmp(x->country, y->country)))
+		return c;
+	return x->first < y->first ? -1 : x->first > y->first;
+}
+
+/* Sort, then merge neighbouring ranges of one entry, issuance, country and
+ * sign, so that two ways of cutting the same adjustment compare equal. */
+static void ca_normalize(struct ca_row *v, size_t *n)
+{
+	size_t w = 0;
+	if (*n == 0) /* v may be NULL then, which qsort may not be given */
+		return;
+	qsort(v, *n, sizeof(*v), ca_cmp);
+	for (size_t i = 0; i < *n; i++) {
+		struct ca_row *p = w ? &v[w - 1] : NULL;
+		if (p && p->seq == v[i].seq && !strcmp(p->issuance, v[i].issuance) &&
+		    !strcmp(p->country, v[i].country) && (p->quantity > 0) == (v[i].quantity > 0) &&
+		    p->last + 1 == v[i].first) {
+			p->last = v[i].last;
+			p->quantity += v[i].quantity;
+		} else {
+			v[w++] = v[i];
+		}
+	}
+	*n = w;
+}
+
+static int ca_same(const struct ca_row *a, const struct ca_row *b)
+{
+	return a->seq == b->seq && a->first == b->first && a->last == b->last && a->quantity == b->quantity &&
+	       a->vintage == b->vintage && !strcmp(a->country, b->country) && !strcmp(a->issuance, b->issuance);
+}
+
+/* The first place where two normalized lists differ, or NULL. */
+static const struct ca_row *ca_diff(const struct ca_row *a, size_t na, const struct ca_row *b, size_t nb,
+				    int *in_a)
+{
+	for (size_t i = 0; i < na || i < nb; i++) {
+		if (i < na && i < nb && ca_same(&a[i], &b[i]))
+			continue;
+		*in_a = i < na;
+		return i < na ? &a[i] : &b[i];
+	}
+	return NULL;
+}
+
+/* Apply one journalled movement to the map; returns a reason on failure. */
+static const char *replay_move(struct replay *r, int64_t seq, const char *op, json_t *mv)
+{
+	struct segs *s = &r->segs;
 	const char *iss = json_string_value(json_object_get(mv, "issuance"));
 	const char *from = json_string_value(json_object_get(mv, "from"));
 	const char *to = json_string_value(json_object_get(mv, "to"));
@@ -110,7 +262,23 @@ static const char *replay_move(struct segs *s, json_t *mv)
 		return "a movement takes credits from an account that did not hold them, or that had left circulation";
 	{
 		struct seg whole = s->v[i], mid = whole;
+		const struct named *fa = named_find(r->acc, r->nacc, from), *ta = named_find(r->acc, r->nacc, to);
+		const struct named *is = named_find(r->iss, r->niss, iss);
 		size_t at = i;
+
+		if (!fa || !ta || !is)
+			return "a movement names an account or issuance the journal never opened";
+		if (strcmp(fa->country, ta->country) && !whole.ca) {
+			/* Into another country's registry: the first transfer of an
+			 * authorized credit; an unauthorized one only by allocation. */
+			if (is->authorized) {
+				if (ca_derive(r, seq, is, fa->country, ta->country, first, last))
+					return "out of memory";
+				mid.ca = 1;
+			} else if (strcmp(op, "allocate")) {
+				return "a movement takes unauthorized credits into another country's registry";
+			}
+		}
 		/* Cut [whole.first, first-1] | [first, last] | [last+1, whole.last]. */
 		memmove(&s->v[i], &s->v[i + 1], (s->n - i - 1) * sizeof(whole));
 		s->n--;
@@ -136,6 +304,104 @@ static const char *replay_move(struct segs *s, json_t *mv)
 	return NULL;
 }
 
+/* What an entry tells of accounts and issuances, before its movements:
+ * the accounts it opened (the registry's own are named CC-KIND), the
+ * issuance it made, the authorization it gave. */
+static const char *replay_learn(struct replay *r, const char *op, json_t *body)
+{
+	json_t *v, *acc = json_object_get(body, "account");
+	size_t k;
+	json_array_foreach(json_object_get(body, "opened"), k, v) {
+		struct named *a = named_put(&r->acc, &r->nacc, &r->capacc, json_string_value(v) ? json_string_value(v) : "");
+		if (!a)
+			return "out of memory";
+		snprintf(a->country, sizeof(a->country), "%.2s", a->id);
+	}
+	if (!strcmp(op, "open") && json_is_object(acc)) {
+		struct named *a = named_put(&r->acc, &r->nacc, &r->capacc,
+					    json_string_value(json_object_get(acc, "id")) ? json_string_value(json_object_get(acc, "id")) : "");
+		if (!a)
+			return "out of memory";
+		snprintf(a->country, sizeof(a->country), "%s", json_string_value(json_object_get(acc, "country")) ?
+								json_string_value(json_object_get(acc, "country")) : "");
+	}
+	if (!strcmp(op, "issue")) {
+		json_t *i = json_object_get(body, "issuance");
+		const char *id = json_string_value(json_object_get(i, "id"));
+		const char *project = json_string_value(json_object_get(i, "project"));
+		struct named *x;
+		if (!id || !project)
+			return "an issuance in the journal is malformed";
+		if (!(x = named_put(&r->iss, &r->niss, &r->capiss, id)))
+			return "out of memory";
+		snprintf(x->country, sizeof(x->country), "%.2s", project);
+		x->vintage = (int)json_integer_value(json_object_get(i, "vintage"));
+	}
+	if (!strcmp(op, "authorize")) {
+		struct named *x = named_find(r->iss, r->niss, json_string_value(json_object_get(body, "issuance")));
+		if (!x)
+			return "an authorization names an issuance the journal never made";
+		x->authorized = 1;
+	}
+	return NULL;
+}
+
+/* An authorization reaches the credits of its issuance still active in
+ * another country's registry and not yet adjusted: first transferred now. */
+static const char *replay_authorize(struct replay *r, int64_t seq, json_t *body)
+{
+	const struct named *is = named_find(r->iss, r->niss, json_string_value(json_object_get(body, "issuance")));
+	struct segs *s = &r->segs;
+	for (size_t i = segs_lower(s, is->id, 0); i < s->n && !strcmp(s->v[i].issuance, is->id); i++) {
+		const struct named *a = named_find(r->acc, r->nacc, s->v[i].account);
+		if (!a)
+			return "a block names an account the journal never opened";
+		if (s->v[i].ca || strcmp(s->v[i].state, "active") || !strcmp(a->country, is->country))
+			continue;
+		if (ca_derive(r, seq, is, is->country, a->country, s->v[i].first, s->v[i].last))
+			return "out of memory";
+		s->v[i].ca = 1;
+	}
+	return NULL;
+}
+
+/* The entry's recorded adjustments against the ones the rule gave it (the
+ * rows of r->ca from index `from` on). */
+static const char *replay_check_ca(struct replay *r, int64_t seq, size_t from, json_t *body)
+{
+	struct ca_row *rec = NULL;
+	size_t nrec = 0, cap = 0, nder = r->nca - from, k;
+	json_t *a;
+	const struct ca_row *d;
+	int in_rec, bad = 0;
+
+	json_array_foreach(json_object_get(body, "adjustments"), k, a) {
+		struct ca_row x = {.seq = seq};
+		snprintf(x.country, sizeof(x.country), "%s", json_string_value(json_object_get(a, "country")) ?
+							    json_string_value(json_object_get(a, "country")) : "");
+		snprintf(x.issuance, sizeof(x.issuance), "%s", json_string_value(json_object_get(a, "issuance")) ?
+							      json_string_value(json_object_get(a, "issuance")) : "");
+		x.vintage = (int)json_integer_value(json_object_get(a, "vintage"));
+		x.quantity = json_integer_value(json_object_get(a, "quantity"));
+		x.first = json_integer_value(json_object_get(a, "first"));
+		x.last = json_integer_value(json_object_get(a, "last"));
+		if (ca_push(&rec, &nrec, &cap, &x)) {
+			free(rec);
+			return "out of memory";
+		}
+	}
+	struct ca_row *der = r->ca ? r->ca + from : NULL; /* none derived yet: no array at all */
+	ca_normalize(rec, &nrec);
+	ca_normalize(der, &nder);
+	r->nca = from + nder;
+	d = ca_diff(rec, nrec, der, nder, &in_rec);
+	bad = d != NULL;
+	free(rec);
+	return bad ? (in_rec ? "records a corresponding adjustment the rule does not give"
+			     : "lacks a corresponding adjustment the rule gives")
+		   : NULL;
+}
+
 /* Merge neighbours with the same owner and state, so that two ways of
  * cutting the same ranges compare equal. */
 static void segs_normalize(struct segs *s)
@@ -144,7 +410,7 @@ static void segs_normalize(struct segs *s)
 	for (size_t r = 0; r < s->n; r++) {
 		if (w > 0 && !strcmp(s->v[w - 1].issuance, s->v[r].issuance) &&
 		    s->v[w - 1].last + 1 == s->v[r].first && !strcmp(s->v[w - 1].account, s->v[r].account) &&
-		    !strcmp(s->v[w - 1].state, s->v[r].state))
+		    !strcmp(s->v[w - 1].state, s->v[r].state) && s->v[w - 1].ca == s->v[r].ca)
 			s->v[w - 1].last = s->v[r].last;
 		else
 			s->v[w++] = s->v[r];
@@ -152,7 +418,7 @@ static void segs_normalize(struct segs *s)
 	s->n = w;
 }
 
-static int check_chain_and_replay(struct store *st, struct segs *replayed, json_t *issued,
+static int check_chain_and_replay(struct store *st, struct replay *replayed, json_t *issued,
 				  struct registry_verify_report *rep, struct c2c_err *err)
 {
 	struct store_stmt *s;
@@ -186,15 +452,24 @@ static int check_chain_and_replay(struct store *st, struct segs *replayed, json_
 			break;
 		}
 		body = json_loads(store_col_text(s, 4), 0, NULL);
-		if (!strcmp(store_col_text(s, 3), "issue") && json_is_object(json_object_get(body, "issuance"))) {
-			json_t *is = json_object_get(body, "issuance");
-			const char *iid = json_string_value(json_object_get(is, "id"));
-			if (iid)
-				json_object_set(issued, iid, is);
+		{
+			const char *op = store_col_text(s, 3);
+			size_t ca_from = replayed->nca;
+			if (!strcmp(op, "issue") && json_is_object(json_object_get(body, "issuance"))) {
+				json_t *is = json_object_get(body, "issuance");
+				const char *iid = json_string_value(json_object_get(is, "id"));
+				if (iid)
+					json_object_set(issued, iid, is);
+			}
+			why = replay_learn(replayed, op, body);
+			json_array_foreach(json_object_get(body, "moves"), k, mv)
+				if (why || (why = replay_move(replayed, seq, op, mv)))
+					break;
+			if (!why && !strcmp(op, "authorize"))
+				why = replay_authorize(replayed, seq, body);
+			if (!why)
+				why = replay_check_ca(replayed, seq, ca_from, body);
 		}
-		json_array_foreach(json_object_get(body, "moves"), k, mv)
-			if ((why = replay_move(replayed, mv)))
-				break;
 		json_decref(body);
 		if (why) {
 			rep->broken_seq = seq;
@@ -214,8 +489,8 @@ static int load_blocks(struct store *st, struct segs *out, struct registry_verif
 {
 	struct store_stmt *s;
 	int rc;
-	if ((rc = store_prepare(st, "SELECT \"issuance_id\", \"first_serial\", \"last_serial\", \"account_id\", \"state\""
-				    " FROM registry_blocks ORDER BY \"issuance_id\", \"first_serial\"", &s, err)))
+	if ((rc = store_prepare(st, "SELECT \"issuance_id\", \"first_serial\", \"last_serial\", \"account_id\", \"state\","
+				    " \"ca_done\" FROM registry_blocks ORDER BY \"issuance_id\", \"first_serial\"", &s, err)))
 		return rc;
 	while ((rc = store_step(s, err)) == 1) {
 		struct seg x;
@@ -224,6 +499,7 @@ static int load_blocks(struct store *st, struct segs *out, struct registry_verif
 		x.last = store_col_int(s, 2);
 		snprintf(x.account, sizeof(x.account), "%s", store_col_text(s, 3));
 		snprintf(x.state, sizeof(x.state), "%s", store_col_text(s, 4));
+		x.ca = store_col_int(s, 5) != 0;
 		if (segs_insert(out, out->n, &x))
 			rc = c2c_err_set(err, C2C_ENOMEM, "out of memory");
 		rep->blocks++;
@@ -390,33 +666,74 @@ static int check_issuance_basis(struct store *st, json_t *issued, struct c2c_err
 	return rc;
 }
 
+/* Every stored registry_ca row against the adjustments the replay derived. */
+static int check_stored_ca(struct store *st, struct replay *r, struct c2c_err *err)
+{
+	struct ca_row *rows = NULL;
+	const struct ca_row *d;
+	size_t n = 0, cap = 0;
+	struct store_stmt *s;
+	int rc, in_stored;
+
+	if ((rc = store_prepare(st, "SELECT \"seq\", \"country\", \"vintage\", \"quantity\", \"issuance_id\","
+				    " \"first_serial\", \"last_serial\" FROM registry_ca", &s, err)))
+		return rc;
+	while ((rc = store_step(s, err)) == 1) {
+		struct ca_row x = {.seq = store_col_int(s, 0), .vintage = (int)store_col_int(s, 2),
+				   .quantity = store_col_int(s, 3), .first = store_col_int(s, 5), .last = store_col_int(s, 6)};
+		snprintf(x.country, sizeof(x.country), "%s", store_col_text(s, 1));
+		snprintf(x.issuance, sizeof(x.issuance), "%s", store_col_text(s, 4));
+		if (ca_push(&rows, &n, &cap, &x)) {
+			rc = c2c_err_set(err, C2C_ENOMEM, "out of memory");
+			break;
+		}
+	}
+	store_finalize(s);
+	if (rc < 0)
+		goto out;
+	ca_normalize(rows, &n);
+	ca_normalize(r->ca, &r->nca);
+	rc = 0;
+	if ((d = ca_diff(rows, n, r->ca, r->nca, &in_stored)))
+		rc = c2c_err_set(err, C2C_ECONFLICT, in_stored ? "stored corresponding adjustment %s %+lld (%s serials"
+								 " %lld..%lld, vintage %d, entry %lld) is not what the journal records"
+							       : "the journal gives the corresponding adjustment %s %+lld (%s serials"
+								 " %lld..%lld, vintage %d, entry %lld), but registry_ca does not hold it",
+				 d->country, (long long)d->quantity, d->issuance, (long long)d->first, (long long)d->last,
+				 d->vintage, (long long)d->seq);
+out:
+	free(rows);
+	return rc;
+}
+
 int registry_verify(struct store *st, struct registry_verify_report *rep, struct c2c_err *err)
 {
-	struct segs replayed = {0}, stored = {0};
+	struct replay r = {0};
+	struct segs stored = {0};
 	json_t *issued = json_object();
 	int rc;
 
 	memset(rep, 0, sizeof(*rep));
 	c2c_err_clear(err);
-	if ((rc = check_chain_and_replay(st, &replayed, issued, rep, err)))
+	if ((rc = check_chain_and_replay(st, &r, issued, rep, err)))
 		goto out;
 	if ((rc = load_blocks(st, &stored, rep, err)))
 		goto out;
 	if ((rc = check_tables(st, &stored, rep, err)))
 		goto out;
-	if ((rc = check_issuance_basis(st, issued, err)))
+	if ((rc = check_issuance_basis(st, issued, err)) || (rc = check_stored_ca(st, &r, err)))
 		goto out;
-	segs_normalize(&replayed);
+	segs_normalize(&r.segs);
 	segs_normalize(&stored);
-	for (size_t i = 0; i < replayed.n || i < stored.n; i++) {
-		const struct seg *a = i < replayed.n ? &replayed.v[i] : NULL, *b = i < stored.n ? &stored.v[i] : NULL;
+	for (size_t i = 0; i < r.segs.n || i < stored.n; i++) {
+		const struct seg *a = i < r.segs.n ? &r.segs.v[i] : NULL, *b = i < stored.n ? &stored.v[i] : NULL;
 		if (a && b && !seg_cmp(a, b) && a->last == b->last && !strcmp(a->account, b->account) &&
-		    !strcmp(a->state, b->state))
+		    !strcmp(a->state, b->state) && a->ca == b->ca)
 			continue;
 		if (b)
-			rc = c2c_err_set(err, C2C_ECONFLICT, "stored block %s serials %lld..%lld in %s (%s) is not what"
+			rc = c2c_err_set(err, C2C_ECONFLICT, "stored block %s serials %lld..%lld in %s (%s%s) is not what"
 							     " the journal records", b->issuance, (long long)b->first,
-					 (long long)b->last, b->account, b->state);
+					 (long long)b->last, b->account, b->state, b->ca ? ", adjusted" : "");
 		else
 			rc = c2c_err_set(err, C2C_ECONFLICT, "the journal records %s serials %lld..%lld in %s, but no"
 							     " stored block holds them", a->issuance, (long long)a->first,
@@ -425,7 +742,10 @@ int registry_verify(struct store *st, struct registry_verify_report *rep, struct
 	}
 out:
 	json_decref(issued);
-	free(replayed.v);
+	free(r.segs.v);
+	free(r.acc);
+	free(r.iss);
+	free(r.ca);
 	free(stored.v);
 	return rc;
 }

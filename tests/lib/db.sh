@@ -27,6 +27,13 @@ db_rows() { # db_rows TABLE...: every row of each table, one a line, for before/
 		psql -X -q -A -t -v ON_ERROR_STOP=1 -d "$C2C_DB" "$@"
 	fi
 }
+db_exec() { # db_exec SQL: one statement behind c2c's back (the tamper tests)
+	if [ "$DB_BACKEND" = sqlite ]; then
+		sqlite3 "$C2C_DB" "$1"
+	else
+		psql -X -q -v ON_ERROR_STOP=1 -d "$C2C_DB" -c "$1" >/dev/null
+	fi
+}
 db_client() { # the command-line client db_rows uses on this backend
 	[ "$DB_BACKEND" = sqlite ] && echo sqlite3 || echo psql
 }
