@@ -143,8 +143,10 @@ refused "unknown subcommand" 2 "unknown subcommand 'mint'" mint
 refused "missing option" 2 "--quantity is required" transfer --from JP-ENT-1 --to JP-ENT-2
 
 # --- 5. corresponding adjustments as the JCM does them ---------------------------------
-issue() { # issue PROJECT FROM TO QUANTITY: where this section issues credits
-	reg issue --project "$1" --from "$2" --to "$3" --quantity "$4"
+issue() { # issue PROJECT FROM TO QUANTITY: where this section issues credits (verified outside
+	# c2c: the adjustments do not depend on where the verification was made)
+	reg issue --project "$1" --from "$2" --to "$3" --quantity "$4" \
+		--external-verification "test: verification report of $1" --source "test fixture"
 }
 ca_sum() { # ca_sum COUNTRY ISSUANCE [YEAR]: the net adjustment ca-report shows
 	reg ca-report --country "$1" ${3:+--year "$3"} --format json |
