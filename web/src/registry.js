@@ -63,7 +63,7 @@ async function issueForms(page, accounts) {
   page.append(section);
   const forms = [];
   if (mayIssue) {
-    const reports = (await api('mrv/reports')).filter((r) => r.status === 'approved' && inScope('country', String(r.project).slice(0, 2)));
+    const reports = (await api('mrv/reports')).filter((r) => r.status === 'approved' && inScope('country', r.host_country));
     if (reports.length)
       forms.push(writeForm({
         id: 'issue', title: t('issue_h'), intro: t('issue_intro'), submitLabel: t('issue_button'),

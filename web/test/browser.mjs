@@ -393,6 +393,8 @@ try {
     reg('account', 'open', '--id', 'KH-GOV-1', '--country', 'KH', '--kind', 'government', '--holder', 'Ministry of Environment');
     reg('issue', '--external-verification', 'EV-1', '--source', 'test-fixture', '--project', 'KH003', '--from', '2022-01-01', '--to', '2022-12-31', '--quantity', '1200');
     reg('issue', '--external-verification', 'EV-1', '--source', 'test-fixture', '--project', 'KH003', '--from', '2024-01-01', '--to', '2024-12-31', '--quantity', '800');
+    // authorized first: Japan may retire toward its NDC only credits adjusted to it
+    reg('authorize', 'KH003-01');
     reg('allocate', 'KH003-01', 'JP-GOV-1=50', 'KH-GOV-1=50');
     reg('retire', '--account', 'JP-GOV-1', '--quantity', '250', '--purpose', 'ndc', '--beneficiary', 'Japan NDC');
     reg('cancel', '--account', 'KH-GOV-1', '--quantity', '100');
