@@ -146,6 +146,13 @@ check "projects show: the holdings, by account and state" \
 check "projects show: its adjustments are the registry's" "$(life "$PJ" 'sum(x["quantity"] for x in d["ca"] if x["country"] == "VN")')" \
 	"$(c2c registry ca-report --country VN --format json | py 'import json,sys; d=json.load(sys.stdin); print(sum(r.get("adjustment", r.get("quantity", 0)) for r in (d if isinstance(d, list) else d.get("rows", []))))')"
 
+# an authorized issuance allocated 50/50: Japan's 250 first transferred at the allocation
+check "the allocation recorded the corresponding adjustment: VN +250, JP -250 (vintage 2027)" \
+	"$(life "$PJ" 'sorted((x["country"], x["vintage"], x["quantity"]) for x in d["ca"])')" \
+	"[('JP', 2027, -250), ('VN', 2027, 250)]"
+check "ca-report: Japan's net for vintage 2027" \
+	"$(c2c registry ca-report --country JP --year 2027 --format json | py 'import json,sys; print(sum(r["adjustment"] for r in json.load(sys.stdin)))')" "-250"
+
 # the host city's scenario: the example's model, placed in Da Nang, its own measures only
 py 'import json; d=json.load(open("'"$ROOT"'/data/city/scenario-example.json")); d.update(id="da-nang-2030", place_id="vn-da-nang-city", name="Da Nang 2030"); d["measures"]=[m for m in d["measures"] if m["kind"] != "project"]; json.dump(d, open("'"$WORK"'/dn.json", "w"))'
 c2c city scenario add "$WORK/dn.json" >/dev/null && ok "the host city's scenario" || bad "scenario add"
