@@ -251,15 +251,20 @@ static int take_blocks(struct registry_ctx *c, const struct move_req *m, struct 
 		have += b->last - b->first + 1;
 	}
 	store_finalize(s);
-	if (rc < 0)
-		return rc;
-	if (have < m->quantity && m->ndc_country)
-		return ndc_refusal(c, m, have, err);
-	if (have < m->quantity)
-		return c2c_err_set(err, C2C_ECONFLICT, "account '%s' holds %lld%s credit%s, cannot move %lld",
-				   m->from->id, (long long)have, m->issuance ? " such" : "", have == 1 ? "" : "s",
-				   (long long)m->quantity);
-	return 0;
+	if (rc >= 0)
+		rc = 0;
+	if (!rc && have < m->quantity && m->ndc_country)
+		rc = ndc_refusal(c, m, have, err);
+	else if (!rc && have < m->quantity)
+		rc = c2c_err_set(err, C2C_ECONFLICT, "account '%s' holds %lld%s credit%s, cannot move %lld",
+				 m->from->id, (long long)have, m->issuance ? " such" : "", have == 1 ? "" : "s",
+				 (long long)m->quantity);
+	if (rc) { /* the caller gets no blocks on a refusal: nothing of them to free */
+		free(*out);
+		*out = NULL;
+		*n = 0;
+	}
+	return rc;
 }
 
 static int record_ca(struct registry_ctx *c, int64_t seq, const char *from_country, const char *to_country,
