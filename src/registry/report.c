@@ -162,8 +162,6 @@ int registry_project_life(struct store *st, const char *project, json_t **out, s
 	int rc;
 
 	*out = NULL;
-	if ((rc = registry_migrate(st, err)))
-		return rc;
 	if ((rc = rows_json(st, "SELECT \"id\", \"report_id\" AS \"report\", \"external_verification\", \"source\","
 				" \"quantity\", \"vintage\", \"authorized\", \"period_start\", \"period_end\""
 				" FROM registry_issuances WHERE \"project\" = ?1 ORDER BY \"issued_seq\"",
