@@ -269,6 +269,61 @@ json_ok "offset past the end is []" "d == []"
 get "places?limit=0" 200 "/api/v1/places?limit=0"
 json_ok "limit=0 is []" "d == []"
 
+# --- downloads: ?format=csv|xlsx, the CLI's cells -----------------------------------
+# dl NAME PATH FILE: the body to $WORK/FILE, its headers to $WORK/dlhdr
+dl() {
+	code=$(curl -s -o "$WORK/$3" -D "$WORK/dlhdr" -w '%{http_code}' "$URL$2")
+	if [ "$code" = 200 ]; then ok "$1 (200)"; else bad "$1: status $code: $(head -c 300 "$WORK/$3")"; fi
+}
+dl "places?format=csv" "/api/v1/places?format=csv" places.csv
+header_dl() { if tr -d '\r' <"$WORK/dlhdr" | grep -qixF -- "$2"; then ok "$1"; else
+	bad "$1: no '$2' in: $(tr -d '\r' <"$WORK/dlhdr" | tr '\n' '|')"; fi; }
+header_dl "a CSV download says so" "Content-Type: text/csv; charset=utf-8"
+header_dl "a CSV download is a named file" 'Content-Disposition: attachment; filename="c2c-places.csv"'
+"$BIN" places --format csv >"$WORK/places-cli.csv"
+if tr -d '\r' <"$WORK/places.csv" | cmp -s - "$WORK/places-cli.csv"; then ok "the CSV download is c2c places --format csv, line for line"; else
+	bad "CSV download differs from the CLI's"; tr -d '\r' <"$WORK/places.csv" | diff "$WORK/places-cli.csv" - | head -5; fi
+[ "$(head -c 3 "$WORK/places.csv" | od -An -tx1 | tr -d ' ')" != "efbbbf" ] && ok "no byte order mark unless asked" ||
+	bad "a byte order mark without bom=1"
+dl "places?format=csv&bom=1" "/api/v1/places?format=csv&bom=1&country=VN" places-bom.csv
+[ "$(head -c 3 "$WORK/places-bom.csv" | od -An -tx1 | tr -d ' ')" = "efbbbf" ] && ok "bom=1 starts with the UTF-8 byte order mark" ||
+	bad "bom=1: no byte order mark"
+python3 - "$WORK/places-bom.csv" "$WORK/all" <<'PY' && ok "the filtered CSV holds exactly the VN places, with their Japanese names" || bad "filtered CSV rows"
+import csv, json, sys
+rows = list(csv.DictReader(open(sys.argv[1], encoding='utf-8-sig', newline='')))
+want = [p for p in json.load(open(sys.argv[2])) if p.get('country') == 'VN']
+sys.exit(0 if rows and [r['id'] for r in rows] == [p['id'] for p in want]
+         and all(r['name_ja'] == (p.get('name_ja') or '') for r, p in zip(rows, want)) else 1)
+PY
+dl "places?format=xlsx" "/api/v1/places?format=xlsx&limit=5" places.xlsx
+header_dl "an XLSX download says so" "Content-Type: application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+python3 - "$WORK/places.xlsx" "$WORK/all" <<'PY' && ok "the XLSX holds the header and the first 5 places' ids" || bad "XLSX content"
+import json, re, sys, zipfile
+z = zipfile.ZipFile(sys.argv[1])
+strings = re.findall(r'<t[^>]*>([^<]*)</t>', z.read('xl/sharedStrings.xml').decode())
+sheet = z.read('xl/worksheets/sheet1.xml').decode()
+want = [p['id'] for p in json.load(open(sys.argv[2]))[:5]]
+rows = re.findall(r'<row r="(\d+)"', sheet)
+sys.exit(0 if 'id' in strings and all(i in strings for i in want) and len(rows) == 6 else 1)
+PY
+dl "a record's table: stats as CSV" "/api/v1/stats?format=csv" stats.csv
+"$BIN" stats --format json >"$WORK/stats.json"
+python3 - "$WORK/stats.csv" "$WORK/stats.json" <<'PY' && ok "a record downloads as its table: stats' figures, one a line" || bad "stats CSV: $(head -c 200 "$WORK/stats.csv")"
+import csv, json, sys
+rows = list(csv.DictReader(open(sys.argv[1], encoding='utf-8', newline='')))
+figs = json.load(open(sys.argv[2]))['figures']
+sys.exit(0 if [r['key'] for r in rows] == [f['key'] for f in figs] and rows[0]['value'] == str(figs[0]['value']) else 1)
+PY
+dl "a record as XLSX: its summary and its tables" "/api/v1/stats?format=xlsx" stats.xlsx
+python3 - "$WORK/stats.xlsx" <<'PY' && ok "stats.xlsx has the sheets summary and figures" || bad "stats.xlsx sheets"
+import re, sys, zipfile
+names = re.findall(r'<sheet name="([^"]*)"', zipfile.ZipFile(sys.argv[1]).read('xl/workbook.xml').decode())
+sys.exit(0 if names == ['summary', 'figures'] else 1)
+PY
+error_is "format=pdf is refused" 400 usage "/api/v1/places?format=pdf"
+json_ok "format=pdf names the field" "d['error']['field'] == 'format'"
+error_is "a route that is no list takes no format" 400 usage "/api/v1/registry/verify?format=csv"
+
 # --- errors ---------------------------------------------------------------------
 error_is "unknown query parameter" 400 usage "/api/v1/partnerships?colour=red"
 error_is "bad number" 400 usage "/api/v1/partnerships?fy=twenty"

@@ -1,6 +1,6 @@
 /*
  * test_core.c - unit tests of core/: UTF-8, CSV, dates, capped buffers,
- * country codes and the error table.
+ * country codes, the error table, and rows as CSV and XLSX.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -12,6 +12,7 @@
 #include "core/date.h"
 #include "core/err.h"
 #include "core/iso3166.h"
+#include "core/rows.h"
 #include "core/strbuf.h"
 #include "core/utf8.h"
 
@@ -164,6 +165,37 @@ static void test_countries_and_errors(void **state)
 	assert_string_equal(err.msg, "f.csv: row 3");
 }
 
+/* The columns are every key in order of first appearance, not the first
+ * row's alone; cells are exact; a record's table is found by name. */
+static void test_rows(void **state)
+{
+	json_t *rows = json_loads("[{\"id\":\"a\",\"t\":10000000000000001},"
+				  "{\"id\":\"b,c\",\"extra\":[{\"name_ja\":\"富山市\"},{\"id\":\"x\"}],\"o\":{\"k\":1},\"r\":0.1}]",
+				  0, NULL);
+	json_t *doc = json_pack("{s:i, s:O}", "n", 2, "periods", rows);
+	struct strbuf sb;
+	struct c2c_err err;
+
+	(void)state;
+	assert_non_null(rows);
+	strbuf_init(&sb, 0);
+	assert_int_equal(rows_csv(rows, NULL, 1, 1, &sb), 0);
+	assert_string_equal(strbuf_str(&sb), "\xEF\xBB\xBFid,t,extra,o,r\r\n"
+					     "a,10000000000000001,,,\r\n"
+					     "\"b,c\",,富山市;x,\"{\"\"k\"\":1}\",0.1\r\n");
+	strbuf_reset(&sb);
+	assert_ptr_equal(rows_table_of(doc), json_object_get(doc, "periods"));
+	assert_ptr_equal(rows_table_of(rows), rows);
+	assert_null(rows_table_of(json_object_get(json_array_get(rows, 1), "o")));
+	c2c_err_clear(&err);
+	assert_int_equal(rows_xlsx(doc, "ignored", &sb, &err), 0);
+	assert_true(sb.len > 1000);
+	assert_memory_equal(sb.buf, "PK\x03\x04", 4); /* a zip: the workbook */
+	strbuf_release(&sb);
+	json_decref(doc);
+	json_decref(rows);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -171,6 +203,7 @@ int main(void)
 		cmocka_unit_test(test_dates),           cmocka_unit_test(test_csv_reading),
 		cmocka_unit_test(test_csv_errors),      cmocka_unit_test(test_csv_writing),
 		cmocka_unit_test(test_strbuf_cap),      cmocka_unit_test(test_countries_and_errors),
+		cmocka_unit_test(test_rows),
 	};
 	return cmocka_run_group_tests_name("core", tests, NULL, NULL);
 }

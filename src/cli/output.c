@@ -5,7 +5,7 @@
  */
 #include "core/json.h"
 #include "cli.h"
-#include "core/csv.h"
+#include "core/rows.h"
 #include "core/strbuf.h"
 #include "core/utf8.h"
 
@@ -14,49 +14,6 @@
 #include <string.h>
 
 #define CELL_MAX_WIDTH 40
-
-/* A cell as text: strings as they are, arrays joined with ';'. */
-static void cell_text(json_t *v, struct strbuf *sb)
-{
-	size_t i;
-	json_t *e;
-	char num[40];
-
-	switch (json_typeof(v)) {
-	case JSON_STRING:
-		strbuf_addstr(sb, json_string_value(v));
-		break;
-	case JSON_INTEGER:
-		strbuf_addf(sb, "%lld", (long long)json_integer_value(v));
-		break;
-	case JSON_REAL:
-		for (int prec = 6; prec <= 17; prec++) {
-			snprintf(num, sizeof(num), "%.*g", prec, json_real_value(v));
-			if (strtod(num, NULL) == json_real_value(v))
-				break;
-		}
-		strbuf_addstr(sb, num);
-		break;
-	case JSON_TRUE:
-		strbuf_addstr(sb, "true");
-		break;
-	case JSON_FALSE:
-		strbuf_addstr(sb, "false");
-		break;
-	case JSON_ARRAY:
-		json_array_foreach(v, i, e) {
-			if (i)
-				strbuf_addch(sb, ';');
-			if (json_is_object(e))
-				e = json_object_get(e, "name_ja") ? json_object_get(e, "name_ja")
-								   : json_object_get(e, "id");
-			cell_text(e, sb);
-		}
-		break;
-	default:
-		break;
-	}
-}
 
 /* Cut s to at most `width` columns, adding "…" when cut. */
 static void fit(const char *s, size_t width, struct strbuf *out)
@@ -83,35 +40,14 @@ static void fit(const char *s, size_t width, struct strbuf *out)
 	strbuf_addstr(out, "…");
 }
 
-static void collect_cols(json_t *rows, const char *const *cols, const char ***out, size_t *n)
-{
-	static const char *keys[128];
-	size_t k = 0;
-	if (cols) {
-		while (cols[k] && k < 128) {
-			keys[k] = cols[k];
-			k++;
-		}
-	} else if (json_array_size(rows)) {
-		const char *key;
-		json_t *v;
-		json_object_foreach(json_array_get(rows, 0), key, v) {
-			if (k < 128)
-				keys[k++] = key;
-		}
-	}
-	*out = keys;
-	*n = k;
-}
-
 static void print_table(json_t *rows, const char *const *cols)
 {
-	const char **keys;
+	const char *keys[ROWS_COLS_MAX];
 	size_t ncol, nrow = json_array_size(rows);
 	size_t *width;
 	struct strbuf cell, line;
 
-	collect_cols(rows, cols, &keys, &ncol);
+	rows_columns(rows, cols, keys, &ncol);
 	width = calloc(ncol ? ncol : 1, sizeof(*width));
 	strbuf_init(&cell, 0);
 	strbuf_init(&line, 0);
@@ -121,7 +57,7 @@ static void print_table(json_t *rows, const char *const *cols)
 		for (size_t c = 0; c < ncol; c++) {
 			size_t w;
 			strbuf_reset(&cell);
-			cell_text(json_object_get(json_array_get(rows, r), keys[c]), &cell);
+			rows_cell_text(json_object_get(json_array_get(rows, r), keys[c]), &cell);
 			w = utf8_width(strbuf_str(&cell));
 			if (w > CELL_MAX_WIDTH)
 				w = CELL_MAX_WIDTH;
@@ -136,7 +72,7 @@ static void print_table(json_t *rows, const char *const *cols)
 			if (r == 0)
 				strbuf_addstr(&cell, keys[c]);
 			else
-				cell_text(json_object_get(json_array_get(rows, r - 1), keys[c]), &cell);
+				rows_cell_text(json_object_get(json_array_get(rows, r - 1), keys[c]), &cell);
 			fit(strbuf_str(&cell), CELL_MAX_WIDTH, &line);
 			if (c + 1 < ncol) {
 				w = utf8_width(line.buf + start);
@@ -152,33 +88,6 @@ static void print_table(json_t *rows, const char *const *cols)
 	free(width);
 }
 
-static void print_csv(json_t *rows, const char *const *cols)
-{
-	const char **keys;
-	size_t ncol;
-	struct strbuf line, cell;
-
-	collect_cols(rows, cols, &keys, &ncol);
-	strbuf_init(&line, 0);
-	strbuf_init(&cell, 0);
-	for (size_t r = 0; r <= json_array_size(rows); r++) {
-		strbuf_reset(&line);
-		for (size_t c = 0; c < ncol; c++) {
-			if (c)
-				strbuf_addch(&line, ',');
-			strbuf_reset(&cell);
-			if (r == 0)
-				strbuf_addstr(&cell, keys[c]);
-			else
-				cell_text(json_object_get(json_array_get(rows, r - 1), keys[c]), &cell);
-			csv_put_field(&line, strbuf_str(&cell));
-		}
-		puts(strbuf_str(&line));
-	}
-	strbuf_release(&line);
-	strbuf_release(&cell);
-}
-
 int cli_print_rows(json_t *rows, enum cli_format fmt, const char *const *cols)
 {
 	if (fmt == FMT_JSON) {
@@ -188,7 +97,14 @@ int cli_print_rows(json_t *rows, enum cli_format fmt, const char *const *cols)
 		puts(s);
 		free(s);
 	} else if (fmt == FMT_CSV) {
-		print_csv(rows, cols);
+		struct strbuf sb;
+		int rc;
+		strbuf_init(&sb, 0);
+		if (!(rc = rows_csv(rows, cols, 0, 0, &sb)))
+			fputs(strbuf_str(&sb), stdout);
+		strbuf_release(&sb);
+		if (rc)
+			return rc;
 	} else {
 		print_table(rows, cols);
 	}

@@ -92,7 +92,10 @@ static json_t *params_json(const struct http_route *r, const struct atlas_table 
 		}
 		json_array_append_new(arr, param_json(p->name,
 						      p->type == HP_STR ? json_pack("{s:s}", "type", "string")
-									: int_schema(p->min, p->max),
+						      : p->type == HP_FORMAT
+							      ? json_pack("{s:s, s:[sss]}", "type", "string", "enum",
+									  "json", "csv", "xlsx")
+							      : int_schema(p->min, p->max),
 						      p->required, p->description));
 	}
 	return arr;
@@ -182,7 +185,12 @@ static json_t *operation(const struct http_route *r)
 	ok = json_pack("{s:s, s:{s:{s:o}}}", "description", "OK", "content", "application/json",
 		       "schema", body_schema(r, t));
 	for (const struct http_param *p = r->params; p->type != HP_END; p++)
-		if (p->type == HP_PAGE_OFFSET)
+		if (p->type == HP_FORMAT) {
+			json_t *content = json_object_get(ok, "content");
+			json_object_set_new(content, "text/csv", json_pack("{s:{s:s}}", "schema", "type", "string"));
+			json_object_set_new(content, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+					    json_pack("{s:{s:s, s:s}}", "schema", "type", "string", "format", "binary"));
+		} else if (p->type == HP_PAGE_OFFSET)
 			json_object_set_new(ok, "headers",
 					    json_pack("{s:{s:s, s:{s:s}}}", "X-Total-Count", "description",
 						      "the number of items before limit and offset",

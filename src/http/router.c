@@ -12,6 +12,7 @@
  * route has in common happens here once.
  */
 #include "router.h"
+#include "core/rows.h"
 #include "core/strbuf.h"
 #include "core/utf8.h"
 
@@ -33,7 +34,11 @@
 #define COLUMNS {"", HP_BODY_COLUMNS, 0, 0, 0, NULL},
 #define PAGED                                                                              \
 	{"limit", HP_PAGE_LIMIT, 0, 0, 1000000, "the most items to return (default all)"}, \
-	{"offset", HP_PAGE_OFFSET, 0, 0, 1000000000, "how many items to skip first (default 0)"},
+	{"offset", HP_PAGE_OFFSET, 0, 0, 1000000000, "how many items to skip first (default 0)"}, \
+	DOWNLOAD
+#define DOWNLOAD                                                                           \
+	{"format", HP_FORMAT, 0, 0, 0, "json (default), csv or xlsx: the list (or a record's table) as a file to download"}, \
+	{"bom", HP_INT, 0, 0, 1, "with format=csv, 1 starts the file with a UTF-8 byte order mark (for Excel)"},
 
 /* The params of each route are a compound literal: at file scope it has
  * static storage, so the whole table stays one constant array.  The table
@@ -323,6 +328,13 @@ static int check_params(struct http_request *rq, struct c2c_err *err)
 		}
 		if (spec.type == HP_STR)
 			continue;
+		if (spec.type == HP_FORMAT) {
+			if (strcmp(rq->value[i], "json") && strcmp(rq->value[i], "csv") && strcmp(rq->value[i], "xlsx"))
+				return c2c_err_at(err, C2C_EUSAGE, rq->name[i],
+						  "%s '%.32s' is not known (use json, csv or xlsx)", rq->name[i],
+						  rq->value[i]);
+			continue;
+		}
 		if (parse_number(rq->value[i], &rq->num[i]) || rq->num[i] < spec.min ||
 		    rq->num[i] > spec.max)
 			return c2c_err_set(err, C2C_EUSAGE, "%s: '%.64s' is not a number from %lld to %lld",
@@ -403,6 +415,58 @@ void http_reply_error(struct http_reply *out, int status, const struct c2c_err *
 	if (reply_json(out, doc))
 		out->status = 503;
 	json_decref(doc);
+}
+
+/* ?format=csv|xlsx: the list, or a record's table (rows_table_of; as XLSX
+ * the whole record), as a file a person downloads (core/rows.c writes the
+ * same cells as the CLI's --format csv).  The file is named
+ * after the path: /api/v1/registry/blocks -> c2c-registry-blocks.csv. */
+static int reply_download(struct http_reply *out, json_t *rows, const struct http_request *rq,
+			  const char *format, struct c2c_err *err)
+{
+	struct strbuf sb;
+	char sheet[32];
+	const char *p = rq->path + (strncmp(rq->path, API_PREFIX, strlen(API_PREFIX)) ? 0 : strlen(API_PREFIX));
+	size_t n = 0;
+	int rc;
+
+	if (!rows_table_of(rows))
+		return c2c_err_at(err, C2C_EUSAGE, "format", "%s holds no table to download as %s",
+				  rq->path, format);
+	n = (size_t)snprintf(out->filename, sizeof(out->filename), "c2c-%s", p);
+	for (size_t i = 4; i < n && i < sizeof(out->filename); i++)
+		if (!((out->filename[i] >= 'a' && out->filename[i] <= 'z') ||
+		      (out->filename[i] >= '0' && out->filename[i] <= '9') || out->filename[i] == '-'))
+			out->filename[i] = '-';
+	snprintf(sheet, sizeof(sheet), "%.31s", out->filename + 4);
+	strbuf_init(&sb, 0);
+	if (!strcmp(format, "csv")) {
+		rc = rows_csv(rows_table_of(rows), NULL, http_param_int(rq, "bom", 0) == 1, 1, &sb);
+		if (rc)
+			c2c_err_set(err, rc, "out of memory writing the CSV file");
+		out->content_type = "text/csv; charset=utf-8";
+	} else {
+		rc = rows_xlsx(rows, sheet, &sb, err);
+		out->content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+	}
+	if (rc) {
+		strbuf_release(&sb);
+		return rc;
+	}
+	strbuf_addstr(&sb, ""); /* a body even for no bytes */
+	snprintf(out->filename + strlen(out->filename), sizeof(out->filename) - strlen(out->filename), ".%s",
+		 format);
+	out->body = sb.buf;
+	out->len = sb.len;
+	return 0;
+}
+
+/* The file a list is asked as (checked by check_params): NULL for JSON,
+ * else "csv" or "xlsx". */
+static const char *download_format(const struct http_request *rq)
+{
+	const char *f = http_param_str(rq, "format");
+	return f && strcmp(f, "json") ? f : NULL;
 }
 
 /* Keep items [offset, offset + limit) of the array; *total gets its size. */
@@ -607,7 +671,7 @@ void http_dispatch(const char *method, char *target, size_t len, const char *bod
 	char *query = NULL;
 	size_t plen = len, qlen = 0;
 	json_t *res = NULL, *page;
-	const char *id;
+	const char *id, *format = NULL;
 	char idbuf[256], key[512];
 	size_t id_len;
 	long long data_version = -1;
@@ -690,9 +754,10 @@ void http_dispatch(const char *method, char *target, size_t len, const char *bod
 		json_decref(rq.body);
 		return;
 	}
+	format = download_format(&rq);
 	/* a public read by an anonymous caller: the same bytes for everyone
 	 * until the database changes (cache.c) */
-	cacheable = !strcmp(rq.method, "GET") && !strcmp(rq.route->roles, "public") && key[0] &&
+	cacheable = !strcmp(rq.method, "GET") && !strcmp(rq.route->roles, "public") && key[0] && !format &&
 		    (!cred || (!cred->session && !cred->bearer)) && rq.route->fn != http_get_healthz &&
 		    rq.route->fn != http_get_session;
 	if (cacheable) {
@@ -724,7 +789,10 @@ void http_dispatch(const char *method, char *target, size_t len, const char *bod
 			out->total = (long long)json_array_size(res);
 	}
 	out->status = 200;
-	if (reply_json(out, page)) {
+	if (format) {
+		if (reply_download(out, page, &rq, format, &err))
+			http_reply_error(out, 0, &err);
+	} else if (reply_json(out, page)) {
 		c2c_err_set(&err, C2C_ENOMEM, "out of memory writing the reply");
 		http_reply_error(out, 0, &err);
 	} else if (cacheable) {

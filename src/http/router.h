@@ -38,6 +38,7 @@ enum http_param_type {
 	HP_END = 0,        /* ends a route's list */
 	HP_STR,            /* any text (UTF-8, no NUL) */
 	HP_INT,            /* a decimal integer within [min, max] */
+	HP_FORMAT,         /* json, csv or xlsx: the reply as a file (DOWNLOAD) */
 	HP_TABLE_FILTERS,  /* stands for the COL_FILTER columns of the route's table */
 	HP_PAGE_LIMIT,     /* pagination: how many items of the array */
 	HP_PAGE_OFFSET,    /* pagination: how many items to skip */
@@ -145,6 +146,8 @@ struct http_reply {
 	long retry_after;  /* Retry-After seconds of a 429, or 0 */
 	char allow[64];    /* Allow, for 405; "" otherwise */
 	char error[256];   /* the message of an error reply, for the server's log */
+	const char *content_type; /* a download's (?format=csv|xlsx); NULL: JSON */
+	char filename[96]; /* a download's file name (Content-Disposition), or "" */
 };
 
 /* Answer one request.  `target` is the raw request target as the client sent

@@ -130,7 +130,13 @@ static int add_headers(struct MHD_Response *resp, const struct http_reply *rep, 
 	char total[32];
 	int ok = 1;
 
-	ok &= MHD_add_response_header(resp, "Content-Type", "application/json; charset=utf-8") == MHD_YES;
+	ok &= MHD_add_response_header(resp, "Content-Type", rep && rep->content_type ? rep->content_type
+								 : "application/json; charset=utf-8") == MHD_YES;
+	if (rep && rep->filename[0]) {
+		char disp[160];
+		snprintf(disp, sizeof(disp), "attachment; filename=\"%s\"", rep->filename);
+		ok &= MHD_add_response_header(resp, "Content-Disposition", disp) == MHD_YES;
+	}
 	ok &= MHD_add_response_header(resp, "Content-Security-Policy",
 				      "default-src 'none'; frame-ancestors 'none'") == MHD_YES;
 	ok &= MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff") == MHD_YES;

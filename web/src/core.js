@@ -60,6 +60,21 @@ export function api(path) {
   return cache.get(path);
 }
 
+// The links that download a list (or a record's table) as a file: the API's
+// ?format=csv|xlsx|json (core/rows.c on the server writes the cells the CLI
+// writes).  "CSV for Excel" starts with a byte order mark so that Excel in
+// Japanese reads UTF-8.  `path` is the API path with its filters.
+export function downloads(path, note) {
+  const url = (q) => `/api/v1/${path}${path.includes('?') ? '&' : '?'}${q}`;
+  const link = (q, label, what) => h('a', { href: url(q), download: '', 'aria-label': `${t('download')}: ${what}` }, label);
+  return h('p', { class: 'downloads' }, `${t('download')}: `,
+    link('format=csv&bom=1', t('dl_csv_excel'), t('dl_csv_excel')), ' · ',
+    link('format=csv', 'CSV', 'CSV (UTF-8)'), ' · ',
+    link('format=xlsx', 'Excel (XLSX)', 'XLSX'), ' · ',
+    link('format=json', 'JSON', 'JSON'),
+    note ? h('span', { class: 'note' }, ` ${note}`) : null);
+}
+
 // After a write, or a log-in or log-out (replies may depend on who asks):
 // everything is read again.
 export function invalidate() { cache.clear(); }

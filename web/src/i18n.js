@@ -24,6 +24,9 @@ export const L = {
   lang_button: ['English', '日本語'],
   lang_aria: ['表示言語を英語に切り替える (Switch to English)', '表示言語を日本語に切り替える (Switch to Japanese)'],
   loading: ['読み込み中…', 'Loading…'],
+  download: ['ダウンロード', 'Download'],
+  dl_csv_excel: ['CSV（Excel 用）', 'CSV for Excel'],
+  dl_no_text_search: ['（絞り込み条件のみ反映。キーワード検索は反映されません）', '(the filters apply; the text search does not)'],
   load_error: ['データを読み込めませんでした', 'Could not load the data'],
 
   // dashboard

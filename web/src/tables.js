@@ -8,7 +8,7 @@
 // shows, the table each reference points at - comes from /api/v1/tables
 // (made from atlas/tables.c), not from a copy here.
 import { lifeSection } from './life.js';
-import { api, busy, countryNames, fmt, fyLabel, h, has, lang, name, name1, t, tf } from './core.js';
+import { api, busy, countryNames, downloads, fmt, fyLabel, h, has, lang, name, name1, t, tf } from './core.js';
 import { writeForm } from './forms.js';
 import { canCall, inScope, write } from './session.js';
 
@@ -209,7 +209,10 @@ export async function listPage(table, page, params) {
       rows = rows.filter((r) => ids.has(String(r[spec.key])));
       out.push(h('p', { class: 'status', role: 'status' }, `${t('results_for')} “${state.q}”: `, shownText(rows.length, all.length)));
     } else out.push(h('p', { class: 'status', role: 'status' }, shownText(rows.length, all.length)));
-    if (rows.length) out.push(table === 'partnerships' ? partnershipTable(rows, cn) : rowsTable(table, rows, ctx));
+    if (rows.length) {
+      out.push(table === 'partnerships' ? partnershipTable(rows, cn) : rowsTable(table, rows, ctx));
+      out.push(downloads(`${table}${fq.toString() ? `?${fq}` : ''}`, state.q ? t('dl_no_text_search') : ''));
+    }
     else out.push(h('p', { class: 'empty-list' }, state.q ? t('no_results') : t('no_match')));
     // the partnerships page is also the search of everything: the other tables' hits below
     if (table === 'partnerships' && state.q) out.push(...await otherHits(hits));
