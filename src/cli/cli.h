@@ -55,6 +55,19 @@ int cli_commands_make(const struct cli_command *declared, size_t n, const struct
  * (malloc'd; NULL when out of memory). */
 char *cli_table_usage(const struct atlas_table *t);
 
+/* example.c: `c2c init --example` - the script data/example/script.txt run
+ * through the command table on a database init has just made, the users'
+ * passwords printed once.  The files of data/example/, embedded by
+ * scripts/embed_data.py, by stem (script, inventory, ...). */
+struct cli_builtin_file {
+	const char *name;
+	const char *data;
+	size_t len;
+};
+extern const struct cli_builtin_file cli_builtin_files[];
+extern const size_t cli_builtin_nfiles;
+int cli_example_load(struct c2c_err *err);
+
 /* Global options, set by main before the command runs. */
 extern const char *cli_db_path;
 

@@ -1,7 +1,8 @@
 /*
  * cmd_init.c - `c2c init`: create or upgrade the database and load the
  * built-in data, every module of the list in modules.c, in one transaction:
- * an init that fails anywhere leaves the database as it was.
+ * an init that fails anywhere leaves the database as it was.  With
+ * --example, then the example of example.c.
  */
 #include "cli.h"
 #include "modules.h"
@@ -10,7 +11,7 @@
 
 int cmd_init(int argc, char **argv, const struct cli_command *cmd, struct c2c_err *err)
 {
-	static const char *const flags[] = {"force", NULL};
+	static const char *const flags[] = {"force", "example", NULL};
 	struct cli_args a;
 	struct cli_ready_report rep;
 	struct store *st;
@@ -35,5 +36,8 @@ int cmd_init(int argc, char **argv, const struct cli_command *cmd, struct c2c_er
 	else
 		printf("%s: schema ready (%d migration%s applied), built-in dataset %s already loaded\n",
 		       cli_db_path, rep.migrations, rep.migrations == 1 ? "" : "s", rep.dataset.fingerprint);
+	/* the example only when asked: never part of a database's own data */
+	if (cli_opt(&a, "example"))
+		return cli_example_load(err);
 	return 0;
 }

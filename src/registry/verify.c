@@ -334,7 +334,11 @@ static const char *replay_learn(struct replay *r, const char *op, json_t *body)
 			return "an issuance in the journal is malformed";
 		if (!(x = named_put(&r->iss, &r->niss, &r->capiss, id)))
 			return "out of memory";
-		snprintf(x->country, sizeof(x->country), "%.2s", project);
+		/* the host the issuance recorded; a journal older than that field
+		 * named it by the project's JCM reference (KH003) */
+		snprintf(x->country, sizeof(x->country), "%.2s",
+			 json_is_string(json_object_get(i, "host")) ? json_string_value(json_object_get(i, "host"))
+								   : project);
 		x->vintage = (int)json_integer_value(json_object_get(i, "vintage"));
 	}
 	if (!strcmp(op, "authorize")) {

@@ -11,6 +11,12 @@
 // record…) goes to the form's alert, which takes the focus.  On success the
 // page is drawn again from fresh data, and the new form shows what was done
 // in its status line, which takes the focus (main.js: [data-flash]).
+//
+// What is typed is kept as a draft (sessionStorage, this tab only, never a
+// password) from every keystroke until the write succeeds: a session that
+// ends mid-edit (a 401), a log-in or log-out that draws the page again, or a
+// reload loses nothing, and the form drawn again says it holds the draft and
+// offers to drop it.
 import { app, h, t } from './core.js';
 
 let flash = null; // {form, text}: said by the form of that id when it is next drawn
@@ -82,15 +88,33 @@ export function flashNote(id) {
 //   options: [[value, label]], placeholder, hint, required, min, max, autocomplete}], submitLabel,
 //   submit(values) -> write()'s reply, done(data, values) -> the text (or element) said on success,
 //   explain(error) -> the server's error in the page's language, or null to show its own message}
+const draftKey = (id) => `c2c.draft.${id}`;
+function readDraft(id) {
+  try { return JSON.parse(sessionStorage.getItem(draftKey(id)) || 'null'); } catch { return null; }
+}
+
 export function writeForm(spec) {
-  const { id, title, intro, fields, submitLabel, submit, done, explain } = spec;
+  const { id, title, intro, submitLabel, submit, done, explain } = spec;
+  const draft = readDraft(id);
+  const kept = (f) => draft && f.type !== 'password' && typeof draft[f.name] === 'string';
+  const fields = spec.fields.map((f) => (kept(f) ? { ...f, value: draft[f.name] } : f));
+  const restored = fields.some(kept) && fields.some((f, i) => kept(f) && String(spec.fields[i].value ?? '') !== draft[f.name]);
   const els = Object.fromEntries(fields.map((f) => [f.name, fieldEl(id, f)]));
   const alert = h('div', { class: 'form-alert', id: `${id}-alert`, role: 'alert', tabindex: '-1' });
   const status = flashNote(id) || h('p', { class: 'form-status', id: `${id}-status`, role: 'status', tabindex: '-1' });
   const button = h('button', { type: 'submit', class: 'primary' }, submitLabel);
+  const drop = () => { sessionStorage.removeItem(draftKey(id)); return app.rerender(); };
+  const draftNote = restored ? h('p', { class: 'draft-note', id: `${id}-draft` }, t('draft_kept'), ' ',
+    h('button', { type: 'button', class: 'link', onclick: drop }, t('draft_drop'))) : null;
   const form = h('form', { id, class: 'write', novalidate: true, 'aria-labelledby': `${id}-h` },
     h('h3', { id: `${id}-h` }, title), intro ? h('p', { class: 'intro' }, intro) : null,
-    status, alert, Object.values(els).map((x) => x.wrap), h('div', { class: 'actions' }, button));
+    status, draftNote, alert, Object.values(els).map((x) => x.wrap), h('div', { class: 'actions' }, button));
+  const typed = () => Object.fromEntries(Object.entries(els).filter(([, x]) => x.f.type !== 'password')
+    .map(([k, x]) => [k, x.f.type === 'number' ? String(x.value()) : x.value()]));
+  form.addEventListener('input', () => {
+    try { sessionStorage.setItem(draftKey(id), JSON.stringify(typed())); } catch { /* storage full or off: no draft */ }
+  });
+  form.addEventListener('change', () => form.dispatchEvent(new Event('input')));
   const say = (...what) => alert.replaceChildren(...what);
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
@@ -113,6 +137,7 @@ export function writeForm(spec) {
     button.disabled = false;
     form.removeAttribute('aria-busy');
     if (r.ok) {
+      sessionStorage.removeItem(draftKey(id));
       flash = { form: id, text: done(r.data, values) };
       await app.rerender();
       return;
@@ -127,7 +152,7 @@ export function writeForm(spec) {
       els[at].focus();
       return;
     }
-    const why = r.local ? '' : r.status === 401 ? t('err_401') : r.status === 403 ? t('err_403') : t('not_saved');
+    const why = r.local ? '' : r.status === 401 ? `${t('err_401')} ${t('draft_after_401')}` : r.status === 403 ? t('err_403') : t('not_saved');
     say(why ? `${why}: ` : '', h('span', { lang: r.local || told ? null : 'en' }, msg));
     alert.focus();
   });

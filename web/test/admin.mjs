@@ -231,6 +231,37 @@ try {
     ['newbie2 の API トークンを失効', 'newbie2 の API トークンを発行', '利用者を追加', 'newbie を再有効化'].join(' / '));
   check('Japanese: the scope column named in Japanese', await text('tr[data-user="newbie"] td[data-col="scope"]'), male.name_ja);
 
+  // --- a session that ends mid-edit keeps what was typed (forms.js drafts) ---------------------
+  await page.fill('#user-add-name', 'draftee');
+  await page.selectOption('#user-add-role', 'verifier');
+  await page.fill('#user-add-password', pw('draftee'));
+  await page.context().clearCookies(); // the session ends: expired, or logged out in another tab
+  await page.click('#user-add button[type="submit"]');
+  await page.waitForSelector('#user-add-alert:not(:empty)');
+  check('session ended mid-edit: the alert says so, and that the text is kept',
+    (await text('#user-add-alert')).startsWith('ログインの有効期限が切れました。もう一度ログインしてください （入力した内容はこのタブに保存されています）'), true);
+  await login('adm1');
+  await page.waitForSelector('#user-add-draft');
+  check('logged in again: the form holds what was typed', [await page.inputValue('#user-add-name'),
+    await page.inputValue('#user-add-role'), await page.inputValue('#user-add-password')].join('|'), 'draftee|verifier|');
+  check('logged in again: the form says it is a draft', await text('#user-add-draft'),
+    '前回入力した内容を復元しました（まだ保存されていません）。 入力内容を破棄する');
+  check('the draft was not stored: no user draftee', await user('draftee'), undefined);
+  await page.fill('#user-add-password', pw('draftee'));
+  await page.click('#user-add button[type="submit"]');
+  check('the draft sent: added', await said('user-add'), '利用者 draftee（検証機関）を追加しました。');
+  check('the draft sent: the API has draftee, a verifier', (await user('draftee'))?.role, 'verifier');
+  check('the draft sent: the form is empty again, no draft note',
+    `${await page.inputValue('#user-add-name')}|${await page.locator('#user-add-draft').count()}`, '|0');
+  await page.fill('#token-add-label', 'half-typed');
+  await page.reload();
+  await ready('admin');
+  await page.waitForSelector('#token-add-draft');
+  check('a reload keeps a draft too', await page.inputValue('#token-add-label'), 'half-typed');
+  await page.click('#token-add-draft button');
+  await page.waitForSelector('#token-add-draft', { state: 'detached' });
+  check('discarding the draft empties the form', await page.inputValue('#token-add-label'), '');
+
   // --- the log a page at a time: 10 more log-ins of part1 make it longer than a page ----------
   for (let i = 0; i < 10; i++)
     await fetch(`${origin}/api/v1/session`, { method: 'POST', headers: { 'Content-Type': 'application/json' },
