@@ -10,7 +10,7 @@
 // the field they concern and are said here in the page's language (explainer),
 // beside that field.  Anyone but an administrator sees what the page is for
 // and is offered the log-in.
-import { api, busy, countryNames, fmt, h, lang, name1, t, tf } from './core.js';
+import { api, busy, countryNames, downloads, fmt, h, lang, name1, t, tf } from './core.js';
 import { writeForm } from './forms.js';
 import { loggedIn, openLogin, session, write } from './session.js';
 
@@ -315,7 +315,7 @@ async function auditSection(page) {
               lang === 'ja' ? `（${roleName(e.role)}）` : `(${roleName(e.role)})`))),
             h('td', { 'data-label': t('adm_col_what'), 'data-col': 'what' }, auditWords(e.method, e.path)),
             h('td', { 'data-label': t('adm_col_from') }, e.client || '—')))))),
-      h('div', { class: 'pager' }, newer, older));
+      h('div', { class: 'pager' }, newer, older), downloads('audit'));
     // the button pressed keeps the focus, or the other one when it has run out
     if (focus) (document.getElementById(focus)?.disabled ? document.getElementById(focus === 'audit-older' ? 'audit-newer' : 'audit-older')
       : document.getElementById(focus))?.focus();
@@ -334,7 +334,7 @@ export async function adminPage(page) {
     return;
   }
   const [users, sn] = await Promise.all([api('users'), scopeNames()]);
-  page.append(h('h2', { id: 'adm-users-h' }, t('adm_users_h')), usersTable(users, sn));
+  page.append(h('h2', { id: 'adm-users-h' }, t('adm_users_h')), usersTable(users, sn), downloads('users'));
   const forms = h('section', { class: 'writes', 'aria-labelledby': 'adm-forms-h' }, h('h2', { id: 'adm-forms-h' }, t('adm_forms_h')),
     addForm(sn), roleForm(users, sn), stateForm(users), tokenForm(users), revokeForm(users));
   page.append(forms);

@@ -262,6 +262,23 @@ try {
   await page.waitForSelector('#token-add-draft', { state: 'detached' });
   check('discarding the draft empties the form', await page.inputValue('#token-add-label'), '');
 
+  // --- the users and the log as files: the download links under each ---------------------
+  const links = await page.locator('.downloads a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+  check('download links under the users and under the log (CSV for Excel, CSV, XLSX, JSON each)', links.join(' '),
+    ['users', 'audit'].map((p) => ['format=csv&bom=1', 'format=csv', 'format=xlsx', 'format=json'].map((q) => `/api/v1/${p}?${q}`).join(' ')).join(' '));
+  // the bytes as sent: fetch's text() would drop the byte order mark
+  const csv = await page.evaluate(async () => {
+    const r = await fetch('/api/v1/users?format=csv&bom=1');
+    const bytes = new Uint8Array(await r.arrayBuffer());
+    return [r.status, r.headers.get('content-type'), [...bytes.slice(0, 3)].map((b) => b.toString(16)).join(''), new TextDecoder().decode(bytes)];
+  });
+  check('the users as CSV for Excel: 200, text/csv, a byte order mark', `${csv[0]} ${csv[1]} ${csv[2]}`, '200 text/csv; charset=utf-8 efbbbf');
+  const lines = csv[3].split('\r\n').filter(Boolean);
+  const nameAt = lines[0].split(',').indexOf('name');
+  const csvNames = lines.slice(1).map((l) => l.split(',')[nameAt]).sort().join(' ');
+  check('the users CSV: a line per user of the API, no password or hash', `${csvNames} ${/password|hash/i.test(csv[3])}`,
+    `${(await users()).map((u) => u.name).sort().join(' ')} false`);
+
   // --- the log a page at a time: 10 more log-ins of part1 make it longer than a page ----------
   for (let i = 0; i < 10; i++)
     await fetch(`${origin}/api/v1/session`, { method: 'POST', headers: { 'Content-Type': 'application/json' },
