@@ -330,7 +330,9 @@ for path, item in doc["paths"].items():
     req = [p for p in op["parameters"] if p.get("required")]
     known = {"account": "JP-GOV-1", "place": "cn-tianjin-city", "framework": "tianjin-eco-city", "year": "2022",
              "attribution": "sequential", "country": "VN", "sector": "water", "size": "medium",
-             "channel": "training"}
+             "channel": "training",
+             # fiscal years are strings: the API reads 和暦 as well as 2022 (date_parse_fy)
+             "fy": "令和4", "from": "平成29年度", "to": "R4"}
     base = {p["name"]: known.get(p["name"], "Toyama") for p in req}
     for p in op["parameters"]:
         s = p["schema"]

@@ -45,8 +45,7 @@ int cmd_stats(int argc, char **argv, const struct cli_command *cmd, struct c2c_e
 
 	if ((rc = cli_parse(argc, argv, cmd, allowed, NULL, &a, err)) ||
 	    (rc = cli_format(&a, cmd, 0, &fmt, err)) ||
-	    (rc = cli_opt_int(&a, "from", 1990, 2100, &from, err)) ||
-	    (rc = cli_opt_int(&a, "to", 1990, 2100, &to, err)))
+	    (rc = cli_opt_fy(&a, "from", &from, err)) || (rc = cli_opt_fy(&a, "to", &to, err)))
 		return rc;
 	if (a.npos)
 		return c2c_err_set(err, C2C_EUSAGE, "stats: unexpected argument '%s'", a.pos[0]);

@@ -12,6 +12,7 @@
  * route has in common happens here once.
  */
 #include "router.h"
+#include "core/date.h"
 #include "core/strbuf.h"
 #include "core/utf8.h"
 
@@ -24,6 +25,7 @@
 
 #define STR HP_STR
 #define INT HP_INT
+#define FY HP_FY
 #define NONE
 #define Q(name, type, required, min, max, description) \
 	{name, type, required, min, max, description},
@@ -323,6 +325,19 @@ static int check_params(struct http_request *rq, struct c2c_err *err)
 		}
 		if (spec.type == HP_STR)
 			continue;
+		if (spec.type == HP_FY) {
+			char why[160];
+			int fy;
+			if (date_parse_fy(rq->value[i], &fy, why, sizeof(why)))
+				return c2c_err_at(err, C2C_EUSAGE, rq->name[i], "%s: '%.64s': %s", rq->name[i],
+						  rq->value[i], why);
+			if (fy < spec.min || fy > spec.max)
+				return c2c_err_at(err, C2C_EUSAGE, rq->name[i],
+						  "%s: '%.64s' is fiscal year %d, outside %lld to %lld", rq->name[i],
+						  rq->value[i], fy, spec.min, spec.max);
+			rq->num[i] = fy;
+			continue;
+		}
 		if (parse_number(rq->value[i], &rq->num[i]) || rq->num[i] < spec.min ||
 		    rq->num[i] > spec.max)
 			return c2c_err_set(err, C2C_EUSAGE, "%s: '%.64s' is not a number from %lld to %lld",
