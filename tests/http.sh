@@ -330,9 +330,7 @@ for path, item in doc["paths"].items():
     req = [p for p in op["parameters"] if p.get("required")]
     known = {"account": "JP-GOV-1", "place": "cn-tianjin-city", "framework": "tianjin-eco-city", "year": "2022",
              "attribution": "sequential", "country": "VN", "sector": "water", "size": "medium",
-             "channel": "training",
-             # fiscal years are strings: the API reads 和暦 as well as 2022 (date_parse_fy)
-             "fy": "令和4", "from": "平成29年度", "to": "R4"}
+             "channel": "training"}
     base = {p["name"]: known.get(p["name"], "Toyama") for p in req}
     for p in op["parameters"]:
         s = p["schema"]
@@ -340,6 +338,8 @@ for path, item in doc["paths"].items():
             v = known.get(p["name"], str(s.get("minimum", 1)))
         elif "enum" in s:
             v = s["enum"][0]
+        elif s.get("format") == "fiscal-year":
+            v = "令和4"  # a fiscal year is read in 和暦 as well as 2022 (date_parse_fy)
         else:
             # a value the parameter can hold: an existing account, else a name
             v = known.get(p["name"], "Toyama")
