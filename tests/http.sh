@@ -171,6 +171,12 @@ get "partnerships?body=富山 (encoded)" 200 "/api/v1/partnerships" -G --data-ur
 same_as_cli "partnerships?body=富山" partnerships --body 富山 --format json
 get "partnerships?partner=Kuala+Lumpur&fy=2022" 200 "/api/v1/partnerships?partner=Kuala+Lumpur&fy=2022"
 same_as_cli "partnerships?partner=Kuala Lumpur&fy=2022" partnerships --partner "Kuala Lumpur" --fy 2022 --format json
+# a fiscal year in 和暦 is the same year (date_parse_fy, shared with the CLI)
+get "partnerships?fy=令和4 (encoded)" 200 "/api/v1/partnerships" -G --data-urlencode "fy=令和4"
+same_as_cli "partnerships?fy=令和4" partnerships --fy 2022 --format json
+get "stats?from=平成25年度&to=R4 (encoded)" 200 "/api/v1/stats" -G --data-urlencode "from=平成25年度" --data-urlencode "to=R4"
+same_as_cli "stats?from=平成25年度&to=R4" stats --from 2013 --to 2022 --format json
+error_is "fy 平成32年度 does not exist" 400 usage "/api/v1/partnerships" -G --data-urlencode "fy=平成32年度"
 get "search?q=富山" 200 "/api/v1/search?q=%E5%AF%8C%E5%B1%B1"
 same_as_cli "search 富山" search 富山 --format json
 get "search?q=Da%20Nang&limit=3" 200 "/api/v1/search?q=Da%20Nang&limit=3"
