@@ -138,6 +138,36 @@ json_ok "every figure has its rule" "all(f['rule'] for f in d['figures'])"
 run "stats 2022" 0 "$BIN" stats --to 2022
 has "stats 2022 compares with 13/45/20 and says why it differs" "$WORK/out" "no recorded fiscal year"
 run "stats bad range" 2 "$BIN" stats --from 2024 --to 2013
+# the ministry's yearly figures (figures, table c2c-calls), each beside the data's
+run "stats 2013-2022 json" 0 "$BIN" stats --from 2013 --to 2022 --format json
+json_ok "stats says how many lines have no year" "d['partnerships_without_year'] == 42"
+json_ok "published years are those of the range, oldest first" \
+  "[y['fiscal_year'] for y in d['published_years']] == sorted(y['fiscal_year'] for y in d['published_years']) and {y['fiscal_year'] for y in d['published_years']} == {2015, 2016, 2018, 2019, 2020, 2021, 2022}"
+json_ok "every published figure has its source and a rule" \
+  "all(y['source'].count('http') == 1 and all(f['rule'] for f in y['figures']) for y in d['published_years'])"
+json_ok "FY2021 2nd call: published 13/41/17 beside the data's 9/18/8 through FY2021" \
+  "[{f['key']:(f['published'],f['derived']) for f in y['figures']} for y in d['published_years'] if y['as_of']=='2021-10-06'] == [{'proposals':(3,None),'selected':(2,7),'countries':(13,9),'partner_cities_regions':(41,18),'japanese_bodies':(17,8)}]"
+json_ok "a call published in March counts the fiscal year before it" \
+  "[y['counts_through_fy'] for y in d['published_years'] if y['as_of']=='2020-03-24'] == [2019]"
+run "stats 2023 only" 0 "$BIN" stats --from 2023 --to 2023 --format json
+json_ok "FY2023: 24 proposals, 21 selected, 13/47/20 so far" \
+  "[(f['key'],f['published']) for y in d['published_years'] for f in y['figures']] == [('proposals',24),('selected',21),('countries',13),('partner_cities_regions',47),('japanese_bodies',20)]"
+# fiscal years in 和暦: the same answer as the Western year
+run "stats to 令和4 json" 0 "$BIN" stats --from 平成25年度 --to 令和4 --format json
+cp "$WORK/out" "$WORK/stats-wareki.json"
+run "stats to 2022 json" 0 "$BIN" stats --from 2013 --to 2022 --format json
+cmp -s "$WORK/out" "$WORK/stats-wareki.json" && ok "平成25年度..令和4 = 2013..2022" || bad "和暦 range differs from 2013..2022"
+run "partnerships --fy R4" 0 "$BIN" partnerships --fy R4 --format json
+cp "$WORK/out" "$WORK/fy-r4.json"
+run "partnerships --fy 2022" 0 "$BIN" partnerships --fy 2022 --format json
+cmp -s "$WORK/out" "$WORK/fy-r4.json" && ok "--fy R4 = --fy 2022" || bad "--fy R4 differs from --fy 2022"
+json_ok "FY2022 has the lines the 2022 2nd call selected (浦添市・アイライ州, 富山市・バリ州)" \
+  "{'p045','p052'} <= {p['id'] for p in d}"
+run "partnerships --fy 平成29年度" 0 "$BIN" partnerships --fy 平成29年度 --format json
+json_ok "平成29年度 is 2017" "{p['id'] for p in d} == {'p026','p048','p049'}"
+run "bad 和暦 fy" 2 "$BIN" partnerships --fy 平成32年度
+has "bad 和暦 fy says why" "$WORK/err" "平成 has no year 32"
+run "fy outside the range" 2 "$BIN" stats --to 昭和60
 
 # --- import / export ---------------------------------------------------------
 run "export csv" 0 "$BIN" export places

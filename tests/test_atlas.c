@@ -114,6 +114,59 @@ static void test_headline_counts(void **state)
 	json_decref(s);
 }
 
+/* The figure of one published announcement (stats' published_years),
+ * found by its date: published or derived, -2 when absent. */
+static long long call_figure(json_t *stats, const char *as_of, const char *key, const char *field)
+{
+	size_t i, j;
+	json_t *y, *f;
+	json_array_foreach(json_object_get(stats, "published_years"), i, y) {
+		if (strcmp(json_string_value(json_object_get(y, "as_of")), as_of))
+			continue;
+		json_array_foreach(json_object_get(y, "figures"), j, f)
+			if (!strcmp(json_string_value(json_object_get(f, "key")), key))
+				return json_is_null(json_object_get(f, field))
+					       ? -1
+					       : json_integer_value(json_object_get(f, field));
+	}
+	return -2;
+}
+
+/* The ministry's yearly counts sit beside the data's, and the data's move
+ * with the fiscal years the rows carry: dating one more line in FY2021
+ * raises the FY2021 figures and lowers the count of undated lines. */
+static void test_published_years(void **state)
+{
+	struct fixture *f = *state;
+	struct c2c_err err;
+	json_t *s;
+
+	assert_int_equal(atlas_stats(f->st, 2021, 2021, &s, &err), 0);
+	assert_int_equal(json_integer_value(json_object_get(s, "partnerships_without_year")), 42);
+	assert_int_equal(json_array_size(json_object_get(s, "published_years")), 1);
+	assert_int_equal(call_figure(s, "2021-10-06", "partner_cities_regions", "published"), 41);
+	assert_int_equal(call_figure(s, "2021-10-06", "japanese_bodies", "published"), 17);
+	assert_int_equal(call_figure(s, "2021-10-06", "proposals", "derived"), -1);
+	assert_int_equal(call_figure(s, "2021-10-06", "countries", "derived"), 9);
+	assert_int_equal(call_figure(s, "2021-10-06", "selected", "derived"), 7);
+	assert_int_equal(call_figure(s, "2020-03-24", "countries", "published"), -2); /* FY2020: out of range */
+	json_decref(s);
+
+	/* p002 横浜市–バンガロール市 (India: a country no dated line has yet) */
+	assert_int_equal(store_exec(f->st, "UPDATE partnerships SET fiscal_years = '2021' WHERE id = 'p002'", &err), 0);
+	assert_int_equal(atlas_stats(f->st, 2021, 2021, &s, &err), 0);
+	assert_int_equal(json_integer_value(json_object_get(s, "partnerships_without_year")), 41);
+	assert_int_equal(call_figure(s, "2021-10-06", "countries", "derived"), 10);
+	assert_int_equal(call_figure(s, "2021-10-06", "selected", "derived"), 8);
+	json_decref(s);
+	/* a call published in March counts the fiscal year before it: FY2021's
+	 * line does not reach the count of the FY2020 call (2020-03-24) */
+	assert_int_equal(atlas_stats(f->st, 2020, 2020, &s, &err), 0);
+	assert_int_equal(call_figure(s, "2020-03-24", "countries", "derived"), 5);
+	json_decref(s);
+	assert_int_equal(store_exec(f->st, "UPDATE partnerships SET fiscal_years = NULL WHERE id = 'p002'", &err), 0);
+}
+
 static void test_init_idempotent(void **state)
 {
 	struct fixture *f = *state;
@@ -469,6 +522,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_dataset_loaded),
 		cmocka_unit_test(test_headline_counts),
+		cmocka_unit_test(test_published_years),
 		cmocka_unit_test(test_init_idempotent),
 		cmocka_unit_test(test_bad_imports_change_nothing),
 		cmocka_unit_test(test_good_import_upserts),

@@ -61,6 +61,39 @@ static void test_dates(void **state)
 	assert_false(date_fylist_has("", 0, 0));
 }
 
+/* Fiscal years as people write them: the Western year and the Japanese era,
+ * each form the CLI's --fy and the API's fy take (date_parse_fy). */
+static void test_fiscal_year_forms(void **state)
+{
+	static const struct {
+		const char *text;
+		int fy;
+	} good[] = {
+		{"2022", 2022},       {"2022年度", 2022},   {"FY2022", 2022},      {"令和4", 2022},
+		{"令和4年度", 2022},  {"令和４年度", 2022}, {"R4", 2022},          {"r4", 2022},
+		{"令和元年度", 2019}, {"令和元", 2019},     {"平成31年度", 2019},  {"平成29年度", 2017},
+		{"平成29", 2017},     {"H29", 2017},        {"平成25年度", 2013},  {"令和7年", 2025},
+		{" 令和 5 ", 2023},
+	};
+	static const char *const bad[] = {"", "twenty", "22", "20222", "令和", "令和0年度", "平成32年度",
+					  "R", "2022年度です", "昭和60年度", "令和4年度x", "H", "FY"};
+	char why[160];
+	int fy;
+	(void)state;
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		int rc = date_parse_fy(good[i].text, &fy, why, sizeof(why));
+		if (rc || fy != good[i].fy)
+			fail_msg("'%s': rc %d, fy %d, want %d", good[i].text, rc, fy, good[i].fy);
+	}
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		why[0] = '\0';
+		if (date_parse_fy(bad[i], &fy, why, sizeof(why)) != C2C_EINPUT || fy != 0 || !why[0])
+			fail_msg("'%s' was taken as %d", bad[i], fy);
+	}
+	date_parse_fy("平成32年度", &fy, why, sizeof(why));
+	assert_string_equal(why, "平成 has no year 32: it runs from 元年 (1) to 31");
+}
+
 struct rows {
 	size_t n;
 	size_t line[8];
@@ -200,7 +233,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_utf8_validation), cmocka_unit_test(test_utf8_width),
-		cmocka_unit_test(test_dates),           cmocka_unit_test(test_csv_reading),
+		cmocka_unit_test(test_dates), cmocka_unit_test(test_fiscal_year_forms),           cmocka_unit_test(test_csv_reading),
 		cmocka_unit_test(test_csv_errors),      cmocka_unit_test(test_csv_writing),
 		cmocka_unit_test(test_strbuf_cap),      cmocka_unit_test(test_countries_and_errors),
 		cmocka_unit_test(test_rows),

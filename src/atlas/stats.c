@@ -2,7 +2,11 @@
  * stats.c - the headline figures of the programme, each computed from the
  * rows with its counting rule written beside it, and set against the
  * figure the sources print (table `figures`, table_id `headlines`), so a
- * difference is shown and explained rather than hidden.
+ * difference is shown and explained rather than hidden.  The ministry also
+ * prints counts with each year's call and selection (table_id `c2c-calls`:
+ * proposals, selections, and the countries, cities and bodies taking part
+ * so far); each is set beside the same count derived from the data up to
+ * that year, so a gap in the data's fiscal years shows as a number.
  */
 #include "atlas.h"
 #include "core/date.h"
@@ -83,6 +87,164 @@ static long long headline(struct store *st, const char *row_ja, const char *colu
 	return v;
 }
 
+/* What the data gives for the partnerships a range selects, by the rules
+ * the figures below state. */
+struct derived {
+	long long partnerships, countries, partner_places, bodies, bodies_all, undated;
+};
+
+static int derive(struct store *st, int from, int to, int whole, struct derived *d,
+		  struct c2c_err *err)
+{
+	struct strbuf in;
+	const char *w;
+
+	memset(d, 0, sizeof(*d));
+	strbuf_init(&in, 0);
+	if (select_partnerships(st, from, to, whole, &in, &d->partnerships, &d->undated, err)) {
+		strbuf_release(&in);
+		return err->code;
+	}
+	w = strbuf_str(&in);
+	d->countries = count(st, err, "SELECT COUNT(DISTINCT \"country\") FROM \"partnerships\" WHERE \"id\" IN %s", w);
+	d->partner_places = count(st, err,
+				  "SELECT COUNT(DISTINCT \"place_id\") FROM \"partnership_places\" WHERE \"role\" = 'partner'"
+				  " AND \"partnership_id\" IN %s", w);
+	d->bodies = count(st, err,
+			  "SELECT COUNT(DISTINCT pp.\"place_id\") FROM \"partnership_places\" pp JOIN \"places\" pl"
+			  " ON pl.\"id\" = pp.\"place_id\" WHERE pp.\"role\" = 'body' AND pl.\"kind\" <> 'union'"
+			  " AND pp.\"partnership_id\" IN %s", w);
+	d->bodies_all = count(st, err,
+			      "SELECT COUNT(DISTINCT \"place_id\") FROM \"partnership_places\" WHERE \"role\" = 'body'"
+			      " AND \"partnership_id\" IN %s", w);
+	strbuf_release(&in);
+	return err->code;
+}
+
+#define RULE_PLACES                                                                             \
+	"distinct partner places; a compound entry counts each place it names "                 \
+	"(パタヤ市・ラヨーン市 = 2), a region listed with its member cities counts the cities " \
+	"(メトロセブ地域（セブ市・マンダウエ市・ダナオ市） = 3), a place in several lines once"
+#define RULE_BODIES                                                                      \
+	"distinct Japanese bodies that are ordinary local public bodies (都道府県・市町村, " \
+	"北海道庁 counted as 北海道); the special-purpose union 東京二十三区清掃一部事務組合 "  \
+	"(東京一組) is not counted"
+
+/* The cells of one published announcement (figures, table_id c2c-calls),
+ * as {column: value}. */
+static json_t *call_cells(struct store *st, const char *row_ja, struct c2c_err *err)
+{
+	struct store_stmt *s;
+	json_t *o = json_object();
+	int rc;
+
+	if (store_prepare(st, "SELECT \"column\", \"value\" FROM \"figures\" WHERE \"table_id\" = 'c2c-calls'"
+			      " AND \"row_ja\" = ?", &s, err)) {
+		json_decref(o);
+		return NULL;
+	}
+	store_bind_text(s, 1, row_ja);
+	while ((rc = store_step(s, err)) == 1)
+		json_object_set_new(o, store_col_text(s, 0), json_integer((json_int_t)store_col_double(s, 1)));
+	store_finalize(s);
+	if (rc < 0) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
+/* One announcement's figures, each published one beside the one the data
+ * gives.  Counts of participants are cumulative since FY2013, so they are
+ * compared with the partnerships dated up to the fiscal year the count was
+ * published in (the fiscal year of its date; the announcement's own fiscal
+ * year when the source gives no date). */
+static json_t *compare_call(struct store *st, json_t *call, json_t *cells, struct c2c_err *err)
+{
+	int fy = (int)json_integer_value(json_object_get(call, "fiscal_year"));
+	int through = date_fiscal_year(json_string_value(json_object_get(call, "as_of")));
+	json_t *figs = json_array(), *v;
+	struct derived d, dy;
+	char rule[512];
+
+	if (through < 0)
+		through = fy;
+	json_object_set_new(call, "counts_through_fy", json_integer(through));
+	if (derive(st, 0, through, through >= LIST_LAST_FY, &d, err) || derive(st, fy, fy, 0, &dy, err)) {
+		json_decref(figs);
+		return NULL;
+	}
+#define PAIR(key, label, derived, rule_)                                                                \
+	if ((v = json_object_get(cells, key)))                                                          \
+		json_array_append_new(figs, json_pack("{s:s, s:s, s:O, s:o, s:s}", "key", key, "figure", label, \
+						      "published", v, "derived",                            \
+						      (derived) >= 0 ? json_integer(derived) : json_null(),  \
+						      "rule", rule_))
+	PAIR("proposals", "proposals received", -1LL, "the data holds no past proposals");
+	snprintf(rule, sizeof(rule),
+		 "partnership lines with FY%d among their recorded fiscal years; the published figure counts "
+		 "the projects of the call it announces (a year may have a 1st and a 2nd call, a line more than "
+		 "one project), and a line with no recorded year is not counted", fy);
+	PAIR("selected", "projects selected", dy.partnerships, rule);
+	snprintf(rule, sizeof(rule), "distinct countries of the partnerships with a recorded fiscal year up to FY%d",
+		 through);
+	PAIR("countries", "partner countries so far", d.countries, rule);
+	snprintf(rule, sizeof(rule), "%s; partnerships with a recorded fiscal year up to FY%d", RULE_PLACES, through);
+	PAIR("partner_cities_regions", "partner cities/regions so far", d.partner_places, rule);
+	snprintf(rule, sizeof(rule), "%s; partnerships with a recorded fiscal year up to FY%d", RULE_BODIES, through);
+	PAIR("japanese_bodies", "Japanese local governments so far", d.bodies, rule);
+	snprintf(rule, sizeof(rule),
+		 "JCM project rows that name the Japanese body whose partnership formed them, with a fiscal "
+		 "year up to FY%d", through);
+	PAIR("jcm_projects", "JCM projects formed so far",
+	     count(st, err, "SELECT COUNT(*) FROM \"projects\" WHERE \"kind\" = 'jcm' AND \"body_id\" IS NOT NULL"
+			    " AND \"fiscal_year\" <= %d", through), rule);
+#undef PAIR
+	return figs;
+}
+
+/* Every announcement of a fiscal year in [from, to] (0 = open), oldest
+ * first, with its figures compared. */
+static json_t *published_years(struct store *st, int from, int to, struct c2c_err *err)
+{
+	struct store_stmt *s;
+	json_t *calls = json_array(), *call;
+	size_t i;
+	int rc;
+
+	if (store_prepare(st, "SELECT \"row_ja\", COALESCE(\"row_en\", ''), \"value\", COALESCE(\"as_of\", ''),"
+			      " \"source\" FROM \"figures\" WHERE \"table_id\" = 'c2c-calls' AND \"column\" = 'fiscal_year'"
+			      " ORDER BY \"value\", COALESCE(\"as_of\", ''), \"row_ja\"", &s, err)) {
+		json_decref(calls);
+		return NULL;
+	}
+	while ((rc = store_step(s, err)) == 1) {
+		int fy = (int)store_col_double(s, 2);
+		if ((from && fy < from) || (to && fy > to))
+			continue;
+		json_array_append_new(calls, json_pack("{s:s, s:s, s:i, s:s, s:s}", "announcement",
+						       store_col_text(s, 0), "announcement_en", store_col_text(s, 1),
+						       "fiscal_year", fy, "as_of", store_col_text(s, 3), "source",
+						       store_col_text(s, 4)));
+	}
+	store_finalize(s);
+	if (rc < 0) {
+		json_decref(calls);
+		return NULL;
+	}
+	json_array_foreach(calls, i, call) {
+		json_t *cells = call_cells(st, json_string_value(json_object_get(call, "announcement")), err);
+		json_t *figs = cells ? compare_call(st, call, cells, err) : NULL;
+		json_decref(cells);
+		if (!figs) {
+			json_decref(calls);
+			return NULL;
+		}
+		json_object_set_new(call, "figures", figs);
+	}
+	return calls;
+}
+
 static void add_figure(json_t *figs, const char *key, const char *label, long long value,
 		       long long head, json_t *head_src, const char *rule)
 {
@@ -95,8 +257,9 @@ static void add_figure(json_t *figs, const char *key, const char *label, long lo
 int atlas_stats(struct store *st, int from, int to, json_t **out, struct c2c_err *err)
 {
 	int whole = (!from || from <= LIST_FIRST_FY) && (!to || to >= LIST_LAST_FY);
-	struct strbuf in, fyw;
-	long long nsel, nundated, n;
+	struct strbuf fyw;
+	struct derived d;
+	long long n;
 	char roster[96], label[64];
 	json_t *res, *figs, *notes, *src;
 	long long h_c, h_p, h_b;
@@ -104,10 +267,9 @@ int atlas_stats(struct store *st, int from, int to, json_t **out, struct c2c_err
 
 	*out = NULL;
 	c2c_err_clear(err); /* the figures below check err->code once, at the end */
-	strbuf_init(&in, 0);
 	strbuf_init(&fyw, 0);
-	if (select_partnerships(st, from, to, whole, &in, &nsel, &nundated, err)) {
-		strbuf_release(&in);
+	if (derive(st, from, to, whole, &d, err)) {
+		strbuf_release(&fyw);
 		return err->code;
 	}
 	{
@@ -142,36 +304,17 @@ int atlas_stats(struct store *st, int from, int to, json_t **out, struct c2c_err
 	else
 		strbuf_addf(&fyw, "partnerships with a recorded fiscal year in the range");
 
-	n = count(st, err, "SELECT COUNT(*) FROM \"partnerships\" WHERE \"id\" IN %s", in.buf);
 	{
 		char rule[400];
 		snprintf(rule, sizeof(rule), "%s; one per line of the list", strbuf_str(&fyw));
-		add_figure(figs, "partnerships", "partnerships", n, -1, NULL, rule);
+		add_figure(figs, "partnerships", "partnerships", d.partnerships, -1, NULL, rule);
 	}
-	n = count(st, err, "SELECT COUNT(DISTINCT \"country\") FROM \"partnerships\" WHERE \"id\" IN %s", in.buf);
-	add_figure(figs, "countries", "partner countries", n, h_c, s_c,
+	add_figure(figs, "countries", "partner countries", d.countries, h_c, s_c,
 		   "distinct countries of the selected partnerships");
-	n = count(st, err,
-		  "SELECT COUNT(DISTINCT \"place_id\") FROM \"partnership_places\" WHERE \"role\" = 'partner'"
-		  " AND \"partnership_id\" IN %s", in.buf);
-	add_figure(figs, "partner_places", "partner cities/regions", n, h_p, s_p,
-		   "distinct partner places; a compound entry counts each place it names "
-		   "(パタヤ市・ラヨーン市 = 2), a region listed with its member cities counts the cities "
-		   "(メトロセブ地域（セブ市・マンダウエ市・ダナオ市） = 3), a place in several lines once");
-	n = count(st, err,
-		  "SELECT COUNT(DISTINCT pp.\"place_id\") FROM \"partnership_places\" pp JOIN \"places\" pl"
-		  " ON pl.\"id\" = pp.\"place_id\" WHERE pp.\"role\" = 'body' AND pl.\"kind\" <> 'union'"
-		  " AND pp.\"partnership_id\" IN %s", in.buf);
-	add_figure(figs, "japanese_bodies", "Japanese local governments", n, h_b, s_b,
-		   "distinct Japanese bodies that are ordinary local public bodies (都道府県・市町村, "
-		   "北海道庁 counted as 北海道); the special-purpose union 東京二十三区清掃一部事務組合 "
-		   "(東京一組) is not counted");
-	n = count(st, err,
-		  "SELECT COUNT(DISTINCT \"place_id\") FROM \"partnership_places\" WHERE \"role\" = 'body'"
-		  " AND \"partnership_id\" IN %s", in.buf);
-	add_figure(figs, "japanese_bodies_all", "Japanese bodies, all kinds", n, -1, NULL,
+	add_figure(figs, "partner_places", "partner cities/regions", d.partner_places, h_p, s_p, RULE_PLACES);
+	add_figure(figs, "japanese_bodies", "Japanese local governments", d.bodies, h_b, s_b, RULE_BODIES);
+	add_figure(figs, "japanese_bodies_all", "Japanese bodies, all kinds", d.bodies_all, -1, NULL,
 		   "distinct Japanese bodies including special-purpose unions (一部事務組合)");
-	strbuf_release(&in);
 
 	{
 		char where[160];
@@ -211,11 +354,21 @@ int atlas_stats(struct store *st, int from, int to, json_t **out, struct c2c_err
 		add_figure(figs, "jcm_partner_countries", "JCM partner countries", n, h, src,
 			   "countries marked as JCM partners (bilateral document signed)");
 	}
-	if (!whole && nundated)
+	json_object_set_new(res, "partnerships_without_year", json_integer(d.undated));
+	if (!whole && d.undated)
 		json_array_append_new(notes, json_sprintf(
 			"%lld of the partnerships have no recorded fiscal year and cannot be placed in this "
 			"range; figures for a range narrower than %d-%d are lower bounds",
-			nundated, LIST_FIRST_FY, LIST_LAST_FY));
+			d.undated, LIST_FIRST_FY, LIST_LAST_FY));
+	else if (d.undated)
+		json_array_append_new(notes, json_sprintf(
+			"%lld of the partnerships have no recorded fiscal year (no public source found gives "
+			"one); they are counted here because the range covers the whole list",
+			d.undated));
+	if (!err->code) {
+		json_t *years = published_years(st, from, to, err);
+		json_object_set_new(res, "published_years", years ? years : json_array());
+	}
 	if (h_b >= 0) {
 		json_t *last = NULL;
 		size_t i;

@@ -4,6 +4,7 @@
  */
 #include "cli.h"
 #include "modules.h"
+#include "core/date.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -137,6 +138,25 @@ int cli_opt_int(const struct cli_args *a, const char *name, int lo, int hi, int 
 		return c2c_err_set(err, C2C_EUSAGE, "--%s: '%s' is not a number from %d to %d", name, v,
 				   lo, hi);
 	*out = (int)n;
+	return 0;
+}
+
+int cli_opt_fy(const struct cli_args *a, const char *name, int *out, struct c2c_err *err)
+{
+	const char *v = cli_opt(a, name);
+	char why[160];
+
+	*out = 0;
+	if (!v)
+		return 0;
+	if (date_parse_fy(v, out, why, sizeof(why)))
+		return c2c_err_set(err, C2C_EUSAGE, "--%s: '%s': %s", name, v, why);
+	if (*out < CLI_FY_MIN || *out > CLI_FY_MAX) {
+		c2c_err_set(err, C2C_EUSAGE, "--%s: '%s' is fiscal year %d, outside %d to %d", name, v, *out,
+			    CLI_FY_MIN, CLI_FY_MAX);
+		*out = 0;
+		return err->code;
+	}
 	return 0;
 }
 

@@ -97,6 +97,12 @@ const char *cli_opt(const struct cli_args *a, const char *name);
 int cli_opt_int(const struct cli_args *a, const char *name, int lo, int hi, int *out,
 		struct c2c_err *err);
 
+/* A fiscal-year option in any form date_parse_fy reads ("2022", "令和4年度",
+ * "R4", "平成29年度"), within [CLI_FY_MIN, CLI_FY_MAX]; 0 when absent. */
+#define CLI_FY_MIN 1990
+#define CLI_FY_MAX 2100
+int cli_opt_fy(const struct cli_args *a, const char *name, int *out, struct c2c_err *err);
+
 /* A whole file ("-": standard input) into `sb`, which the caller made with
  * its cap: a larger file is refused, not cut. */
 int cli_read_file(const char *path, struct strbuf *sb, struct c2c_err *err);

@@ -120,7 +120,7 @@ static int call_open(struct cli_run *r, struct c2c_err *err)
 	int rc;
 	if ((rc = cli_need(&r->a, "id", &c.id, err)) || (rc = cli_need(&r->a, "title-ja", &c.title_ja, err)) ||
 	    (rc = cli_need(&r->a, "rounds", &c.rounds, err)) ||
-	    (rc = int_opt(&r->a, "fy", 1990, 2100, &c.fiscal_year, err)) ||
+	    (rc = cli_opt_fy(&r->a, "fy", &c.fiscal_year, err)) ||
 	    (rc = int_opt(&r->a, "planned", 1, 1000, &c.planned, err)) ||
 	    (rc = int_opt(&r->a, "min-reviews", 1, 50, &c.min_reviews, err)))
 		return rc;

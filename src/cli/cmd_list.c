@@ -205,7 +205,7 @@ int cmd_partnerships(int argc, char **argv, const struct cli_command *cmd, struc
 
 	if ((rc = cli_parse(argc, argv, cmd, allowed, NULL, &a, err)) ||
 	    (rc = cli_format(&a, cmd, 1, &fmt, err)) ||
-	    (rc = cli_opt_int(&a, "fy", 1990, 2100, &f.fy, err)))
+	    (rc = cli_opt_fy(&a, "fy", &f.fy, err)))
 		return rc;
 	if (a.npos)
 		return c2c_err_set(err, C2C_EUSAGE, "%s: unexpected argument '%s'", cmd->name, a.pos[0]);

@@ -34,6 +34,48 @@ int cmd_search(int argc, char **argv, const struct cli_command *cmd, struct c2c_
 	return rc;
 }
 
+/* An optional integer of the stats JSON as text: `none` when it is null. */
+static const char *int_text(json_t *v, char buf[24], const char *none)
+{
+	if (!json_is_integer(v))
+		return none;
+	snprintf(buf, 24, "%lld", (long long)json_integer_value(v));
+	return buf;
+}
+
+/* One line of a figures table: a label and two right-aligned columns. */
+static void print_row(int indent, int label_w, const char *label, int w1, const char *c1, int w2,
+		      const char *c2)
+{
+	printf("%*s%-*s %*s %*s\n", indent, "", label_w, label, w1, c1, w2, c2);
+}
+
+/* The ministry's yearly figures, each beside what the data gives. */
+static void print_published_years(json_t *years)
+{
+	json_t *y, *f;
+	size_t i, j;
+
+	if (!json_array_size(years))
+		return;
+	printf("\npublished with each year's call or selection, beside the data\n");
+	json_array_foreach(years, i, y) {
+		const char *as_of = json_string_value(json_object_get(y, "as_of"));
+		printf("\nFY%lld  %s%s%s%s\n", (long long)json_integer_value(json_object_get(y, "fiscal_year")),
+		       json_string_value(json_object_get(y, "announcement")), *as_of ? " (" : "", as_of,
+		       *as_of ? ")" : "");
+		printf("    source: %s\n", json_string_value(json_object_get(y, "source")));
+		print_row(4, 36, "figure", 9, "published", 7, "data");
+		json_array_foreach(json_object_get(y, "figures"), j, f) {
+			char pub[24], data[24];
+			print_row(4, 36, json_string_value(json_object_get(f, "figure")), 9,
+				  int_text(json_object_get(f, "published"), pub, ""), 7,
+				  int_text(json_object_get(f, "derived"), data, "-"));
+		}
+	}
+	printf("\n(the rule behind each data figure: c2c stats --format json)\n");
+}
+
 int cmd_stats(int argc, char **argv, const struct cli_command *cmd, struct c2c_err *err)
 {
 	static const char *const allowed[] = {"format", "from", "to", NULL};
@@ -45,8 +87,7 @@ int cmd_stats(int argc, char **argv, const struct cli_command *cmd, struct c2c_e
 
 	if ((rc = cli_parse(argc, argv, cmd, allowed, NULL, &a, err)) ||
 	    (rc = cli_format(&a, cmd, 0, &fmt, err)) ||
-	    (rc = cli_opt_int(&a, "from", 1990, 2100, &from, err)) ||
-	    (rc = cli_opt_int(&a, "to", 1990, 2100, &to, err)))
+	    (rc = cli_opt_fy(&a, "from", &from, err)) || (rc = cli_opt_fy(&a, "to", &to, err)))
 		return rc;
 	if (a.npos)
 		return c2c_err_set(err, C2C_EUSAGE, "stats: unexpected argument '%s'", a.pos[0]);
@@ -64,20 +105,19 @@ int cmd_stats(int argc, char **argv, const struct cli_command *cmd, struct c2c_e
 		json_t *notes = json_object_get(stats, "notes"), *n, *f;
 		size_t i;
 		printf("fiscal years %s\n\n", json_string_value(json_object_get(stats, "range_label")));
-		printf("%-40s %6s %9s\n", "figure", "value", "headline");
+		print_row(0, 40, "figure", 6, "value", 9, "headline");
 		json_array_foreach(json_object_get(stats, "figures"), i, f) {
-			json_t *h = json_object_get(f, "headline");
-			char head[24] = "";
-			if (json_is_integer(h))
-				snprintf(head, sizeof(head), "%lld", (long long)json_integer_value(h));
-			printf("%-40s %6lld %9s\n", json_string_value(json_object_get(f, "figure")),
-			       (long long)json_integer_value(json_object_get(f, "value")), head);
+			char val[24], head[24];
+			print_row(0, 40, json_string_value(json_object_get(f, "figure")), 6,
+				  int_text(json_object_get(f, "value"), val, ""), 9,
+				  int_text(json_object_get(f, "headline"), head, ""));
 			printf("    rule: %s\n", json_string_value(json_object_get(f, "rule")));
 			if (json_is_string(json_object_get(f, "headline_source")))
 				printf("    headline: %s\n", json_string_value(json_object_get(f, "headline_source")));
 		}
 		json_array_foreach(notes, i, n)
 			printf("note: %s\n", json_string_value(n));
+		print_published_years(json_object_get(stats, "published_years"));
 	}
 	json_decref(stats);
 	return rc;

@@ -86,6 +86,102 @@ int date_fylist_has(const char *list, int from, int to)
 	return 0;
 }
 
+/* The eras a fiscal year is written in, with the year before each era's
+ * first (令和元年 = 2019) and its last year number (平成 ended in its 31st
+ * year; 令和 is open). */
+static const struct {
+	const char *name;
+	char letter;
+	int base, last;
+} fy_eras[] = {
+	{"令和", 'R', 2018, 0},
+	{"平成", 'H', 1988, 31},
+};
+
+/* One digit at *p, ASCII or full-width (U+FF10..U+FF19); -1 if none.  *p
+ * moves past it. */
+static int fy_digit(const char **p)
+{
+	const unsigned char *u = (const unsigned char *)*p;
+	if (u[0] >= '0' && u[0] <= '9') {
+		*p += 1;
+		return u[0] - '0';
+	}
+	if (u[0] == 0xEF && u[1] == 0xBC && u[2] >= 0x90 && u[2] <= 0x99) {
+		*p += 3;
+		return u[2] - 0x90;
+	}
+	return -1;
+}
+
+/* A run of at most `most` digits at *p into *n; the count read. */
+static int fy_number(const char **p, int most, int *n)
+{
+	int k = 0, d;
+	*n = 0;
+	while (k < most && (d = fy_digit(p)) >= 0) {
+		*n = *n * 10 + d;
+		k++;
+	}
+	return k;
+}
+
+static int skip(const char **p, const char *word)
+{
+	size_t n = strlen(word);
+	if (strncmp(*p, word, n))
+		return 0;
+	*p += n;
+	return 1;
+}
+
+int date_parse_fy(const char *s, int *fy, char *why, unsigned whylen)
+{
+	const char *p = s;
+	int n, era = -1;
+
+	*fy = 0;
+	while (*p == ' ')
+		p++;
+	for (size_t i = 0; i < sizeof(fy_eras) / sizeof(fy_eras[0]) && era < 0; i++)
+		if (skip(&p, fy_eras[i].name) ||
+		    ((*p == fy_eras[i].letter || *p == fy_eras[i].letter + ('a' - 'A')) && p++))
+			era = (int)i;
+	if (era < 0) {
+		if (!skip(&p, "FY"))
+			skip(&p, "fy");
+		if (fy_number(&p, 5, &n) != 4)
+			goto form;
+		*fy = n;
+	} else {
+		while (*p == ' ')
+			p++;
+		if (skip(&p, "元"))
+			n = 1;
+		else if (!fy_number(&p, 3, &n))
+			goto form;
+		if (n < 1 || (fy_eras[era].last && n > fy_eras[era].last)) {
+			if (fy_eras[era].last)
+				snprintf(why, whylen, "%s has no year %d: it runs from 元年 (1) to %d",
+					 fy_eras[era].name, n, fy_eras[era].last);
+			else
+				snprintf(why, whylen, "%s has no year %d: it starts at 元年 (1)", fy_eras[era].name, n);
+			return C2C_EINPUT;
+		}
+		*fy = fy_eras[era].base + n;
+	}
+	if (!skip(&p, "年度"))
+		skip(&p, "年");
+	while (*p == ' ')
+		p++;
+	if (!*p)
+		return 0;
+form:
+	*fy = 0;
+	snprintf(why, whylen, "not a fiscal year: write 2022, 2022年度, 令和4年度, 令和元年度, R4, 平成29年度 or H29");
+	return C2C_EINPUT;
+}
+
 void date_iso_utc(int64_t sec, long ms, char *buf, size_t len)
 {
 	time_t t = (time_t)sec;

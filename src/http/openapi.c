@@ -91,7 +91,9 @@ static json_t *params_json(const struct http_route *r, const struct atlas_table 
 			continue;
 		}
 		json_array_append_new(arr, param_json(p->name,
-						      p->type == HP_STR ? json_pack("{s:s}", "type", "string")
+						      p->type == HP_FY    ? json_pack("{s:s, s:s}", "type", "string", "format",
+										    "fiscal-year")
+						      : p->type == HP_STR ? json_pack("{s:s}", "type", "string")
 						      : p->type == HP_FORMAT
 							      ? json_pack("{s:s, s:[sss]}", "type", "string", "enum",
 									  "json", "csv", "xlsx")

@@ -13,6 +13,7 @@
  */
 #include "router.h"
 #include "core/rows.h"
+#include "core/date.h"
 #include "core/strbuf.h"
 #include "core/utf8.h"
 
@@ -25,6 +26,7 @@
 
 #define STR HP_STR
 #define INT HP_INT
+#define FY HP_FY
 #define NONE
 #define Q(name, type, required, min, max, description) \
 	{name, type, required, min, max, description},
@@ -333,6 +335,19 @@ static int check_params(struct http_request *rq, struct c2c_err *err)
 				return c2c_err_at(err, C2C_EUSAGE, rq->name[i],
 						  "%s '%.32s' is not known (use json, csv or xlsx)", rq->name[i],
 						  rq->value[i]);
+			continue;
+		}
+		if (spec.type == HP_FY) {
+			char why[160];
+			int fy;
+			if (date_parse_fy(rq->value[i], &fy, why, sizeof(why)))
+				return c2c_err_at(err, C2C_EUSAGE, rq->name[i], "%s: '%.64s': %s", rq->name[i],
+						  rq->value[i], why);
+			if (fy < spec.min || fy > spec.max)
+				return c2c_err_at(err, C2C_EUSAGE, rq->name[i],
+						  "%s: '%.64s' is fiscal year %d, outside %lld to %lld", rq->name[i],
+						  rq->value[i], fy, spec.min, spec.max);
+			rq->num[i] = fy;
 			continue;
 		}
 		if (parse_number(rq->value[i], &rq->num[i]) || rq->num[i] < spec.min ||

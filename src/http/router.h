@@ -39,6 +39,7 @@ enum http_param_type {
 	HP_STR,            /* any text (UTF-8, no NUL) */
 	HP_INT,            /* a decimal integer within [min, max] */
 	HP_FORMAT,         /* json, csv or xlsx: the reply as a file (DOWNLOAD) */
+	HP_FY,             /* a fiscal year, 2022 or 令和4 / R4 / 平成29年度 (date_parse_fy), within [min, max] */
 	HP_TABLE_FILTERS,  /* stands for the COL_FILTER columns of the route's table */
 	HP_PAGE_LIMIT,     /* pagination: how many items of the array */
 	HP_PAGE_OFFSET,    /* pagination: how many items to skip */
