@@ -306,6 +306,10 @@ struct mrv_submit_req {
 	mrv_progress_fn progress;
 	void *progress_ctx;
 	json_t **errors;  /* if set: every data error, on failure */
+	int check;        /* compute only: nothing is stored, *id gets 0 */
+	store_tx_fn also; /* if set: run inside the report's transaction (the
+			   * HTTP face's audit row), so both are kept or neither */
+	void *also_ctx;
 };
 /* Computes, then stores the result, the file's SHA-256 and counts in one
  * transaction.  *id gets the report number. */

@@ -481,6 +481,8 @@ static int report_insert_tx(struct store *st, void *ctx, struct c2c_err *err)
 			   store_text(a->at)),
 		err);
 	free(rtext);
+	if (!rc && r->also)
+		rc = r->also(st, r->also_ctx, err);
 	return rc;
 }
 
@@ -531,7 +533,9 @@ int mrv_report_submit(struct store *st, const struct mrv_submit_req *r, int64_t 
 	rj = mrv_result_json(&req, &res);
 	json_object_set_new(rj, "project", json_string(project));
 	date_now_iso(at, sizeof(at), 0);
-	{
+	if (r->check) {
+		*id = 0;
+	} else {
 		struct report_insert ri = {r, project, &res, rj, abs, r->meters_path ? mabs : NULL, at, id};
 		if ((rc = store_tx(st, NULL, report_insert_tx, &ri, err)))
 			goto free_res;
