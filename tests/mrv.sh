@@ -417,8 +417,8 @@ if serve_start mrvhttp; then
 	check "http: the project is the atlas project's, hosted by its country" "$(json "d['id'], d['host_country']")" "('$H', 'VN')"
 	{
 		echo "meter_id,timestamp,value"
-		for mo in 01 02 03 04 05 06; do echo "R1,2024-$mo-01T00:00:00Z,100.5"; done
-		echo "R1,2024-08-01T00:00:00Z,100.5" # July missing: a gap
+		for hr in 00 01 02 03 04 05; do echo "R1,2024-03-01T$hr:00:00Z,100.5"; done
+		echo "R1,2024-03-01T07:00:00Z,100.5" # 06:00 missing: a gap
 		echo "R1,2025-03-01T00:00:00Z,7"     # outside the period: excluded
 	} >h.csv
 	N0=$(reports)
