@@ -274,7 +274,7 @@ export const L = {
   mrvw_f_file_hint: ['1 行に 1 計測値：メーター ID、日時（ISO 8601）、値。100 MB を超えるファイルも送れます。', 'One reading a row: meter id, time (ISO 8601), value. Files over 100 MB can be sent.'],
   mrvw_check_button: ['送信して計算する', 'Send and compute'], mrvw_submit_button: ['この結果で報告を提出する', 'Submit this as the report'],
   mrvw_progress: ['送信の進み具合', 'Upload progress'], mrvw_sent: ['{done} / {total} 送信', '{done} of {total} sent'],
-  mrvw_computed: ['送信完了。計算しました。', 'Sent and computed.'], mrvw_stored: ['送信完了。', 'Sent.'],
+  mrvw_computed: ['送信完了。計算しました。', 'Sent and computed.'], mrvw_sent_all: ['送信完了。', 'Sent.'],
   mrvw_checked: ['計算結果です。まだ提出していません。', 'The computed result below has not been submitted yet.'],
   mrvw_not_stored: ['ファイルに誤りがあるため、何も保存していません。行と列ごとの誤りを下に示します。', 'The file has errors, so nothing was stored: each is listed below by row and column.'],
   mrvw_errors_h: ['ファイルの誤り', 'Errors in the file'], mrvw_errors_n: ['誤り {n} 件', '{n} errors'],

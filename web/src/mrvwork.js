@@ -204,7 +204,7 @@ export async function uploadForm(mrvProjects) {
       bar.value = all ? Math.round((100 * done) / all) : 0;
       barText.textContent = tf('mrvw_sent', { done: mb(done), total: mb(all) });
     });
-    barText.textContent = r.ok || r.status ? t(checkOnly ? 'mrvw_computed' : 'mrvw_stored') : '';
+    barText.textContent = r.ok && checkOnly ? t('mrvw_computed') : r.status ? t('mrvw_sent_all') : '';
     check.disabled = submit.disabled = false;
     form.removeAttribute('aria-busy');
     if (r.ok && checkOnly) {
