@@ -226,6 +226,7 @@ int http_post_mrv_report(struct http_request *rq, json_t **out, struct c2c_err *
 	json_decref(errors);
 	json_object_del(json_object_get(result, "data"), "file");
 	if (r.check) {
+		rq->audited = 1; /* nothing was written: no row in the log of writes */
 		*out = json_pack("{s:s, s:s, s:s, s:o}", "project", id, "period_from", r.from, "period_to", r.to,
 				 "result", result);
 		return *out ? 0 : c2c_err_set(err, C2C_ENOMEM, "out of memory");

@@ -286,6 +286,7 @@ export const L = {
   mrvw_m_interval: ['計測間隔', 'Interval'], mrvw_m_gaps: ['欠測', 'Gaps'], mrvw_minutes: ['{n} 分', '{n} min'],
   mrvw_no_gaps: ['なし', 'none'], mrvw_gap: ['{start} から {hours} 時間', '{hours} h from {start}'],
   mrvv_queue_h: ['検証待ちの報告', 'Reports awaiting your verification'],
+  mrvv_all_h: ['すべての報告', 'All reports'],
   mrvv_queue_none: ['検証待ちの報告はありません。', 'No report is waiting for verification.'],
   mrvv_by: ['提出：{who}', 'submitted by {who}'],
   mrvv_review_h: ['計算の確認', 'The calculation to review'],

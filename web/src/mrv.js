@@ -54,6 +54,8 @@ export async function mrvPage(page) {
   const pname = await projectNamer();
   if (session.role === 'verifier') verifierQueue(page, reports, pname);
   await participantWork(page);
+  // below a role's own work, the list says what it is
+  if (page.querySelector('#verify-queue, [data-edit="mrv-participant"]')) page.append(h('h2', { id: 'all-reports-h' }, t('mrvv_all_h')));
   if (!reports.length) {
     page.append(h('p', { class: 'empty-list' }, t('mrv_none')));
     return;
