@@ -465,6 +465,9 @@ PY
 	api "http: the small file submitted" 200 hpart POST "/api/v1/mrv/reports?project=$H&from=2023-01-01&to=2023-12-31&check=0" --data-binary @h.csv
 	RS=$(json "d['id']")
 	check "http: two files kept, nothing spooled left" "$(uploads | wc -w) $(uploads | grep -c spool)" "2 0"
+	api "http: the verifier sees the small report recomputed" 200 hverif GET "/api/v1/mrv/reports/$RS/recomputation"
+	check "http: recomputed: same file, same ER, nothing stored" "$(json "d['same_file'], d['same_er'], d['result']['data']['rows_skipped']") $(reports)" "(True, True, 8) $((N0 + 2))"
+	api "http: a recomputation is not public" 401 - GET "/api/v1/mrv/reports/$RS/recomputation"
 	api "http: the verifier approves the big report" 200 hverif POST "/api/v1/mrv/reports/$RB/verification" \
 		-H 'Content-Type: application/json' -d '{"decision": "approve", "comment": "recomputed; the 5-minute data is whole"}'
 	api "http: a second decision is refused" 409 hverif POST "/api/v1/mrv/reports/$RB/verification" \

@@ -272,6 +272,16 @@ int http_get_mrv_report(struct http_request *rq, json_t **out, struct c2c_err *e
 	return 0;
 }
 
+/* What a verifier compares before deciding: the report recomputed. */
+int http_get_mrv_recomputation(struct http_request *rq, json_t **out, struct c2c_err *err)
+{
+	int64_t id;
+	int rc;
+	if ((rc = report_id(rq, &id, err)))
+		return rc;
+	return mrv_report_recompute(rq->st, id, out, err);
+}
+
 /* {"decision": "approve"|"reject", "comment"}; the reply is the report as
  * GET /api/v1/mrv/reports/{id} (and `c2c mrv report show`) gives it. */
 int http_post_mrv_verification(struct http_request *rq, json_t **out, struct c2c_err *err)

@@ -109,7 +109,21 @@ export async function reportPage(page, id) {
   // (meters, gaps, rows outside the period) and the values it was computed with
   const side = h('div', { class: 'side-by-side', id: 'report-review' });
   page.append(h('h2', { id: 'review-h' }, t('mrvv_review_h')), h('p', { class: 'intro' }, t('mrvv_review_intro')), side);
-  if (res.data) side.append(resultView(res, 'report'));
+  if (res.data) side.append(resultView(res, 'report', 'mrvv_submitted_h'));
+  // beside it, for those who verify, the same report recomputed from its file now
+  if (res.data && r.status === 'submitted' && (await canCall('GET', '/api/v1/mrv/reports/{id}/recomputation'))) {
+    try {
+      const again = await api(`mrv/reports/${encodeURIComponent(r.id)}/recomputation`);
+      const same = again.same_file && again.same_er;
+      const view = resultView(again.result, 'recomputed', 'mrvv_recomputed_h');
+      view.insertBefore(h('p', { class: same ? 'note match' : 'warn', id: 'recomputed-match' },
+        t(same ? 'mrvv_same' : again.same_file ? 'mrvv_er_differs' : 'mrvv_file_differs')), view.children[1]);
+      side.append(view);
+    } catch {
+      side.append(h('section', { id: 'recomputed-result' }, h('h3', {}, t('mrvv_recomputed_h')),
+        h('p', { class: 'warn', id: 'recomputed-match' }, t('mrvv_recompute_failed'))));
+    }
+  }
   if ((res.parameters || []).length)
     side.append(h('section', { 'aria-labelledby': 'params-h' }, h('h3', { id: 'params-h' }, t('mrv_parameters')),
       h('div', { class: 'tablewrap', tabindex: '0', role: 'region', 'aria-labelledby': 'params-h' },

@@ -113,13 +113,13 @@ const mb = (n) => `${fmt(Math.round(n / 1e5) / 10)} MB`;
 
 // The computed result as a participant or a verifier reads it: the totals,
 // then per meter its rows, quantity, gaps; the rows outside the period.
-export function resultView(res, idp) {
+export function resultView(res, idp, title = 'mrvw_result_h') {
   const d = res.data || {};
   const kv = (k, v) => h('div', { class: 'field-row', 'data-col': k }, h('dt', {}, t(k)), h('dd', {}, v));
   const gaps = (m) => (m.gap_count ? h('ul', { class: 'gaps' }, (m.gaps || []).map((g) =>
     h('li', {}, tf('mrvw_gap', { start: g.start, hours: fmt(Math.round(g.length_s / 360) / 10) })))) : t('mrvw_no_gaps'));
   return h('section', { class: 'mrv-result', id: `${idp}-result`, 'aria-labelledby': `${idp}-result-h` },
-    h('h3', { id: `${idp}-result-h` }, t('mrvw_result_h')),
+    h('h3', { id: `${idp}-result-h` }, t(title)),
     h('dl', { class: 'fields' },
       kv('mrv_er', `${fmt(res.er_tco2e)} tCO2e`),
       kv('mrv_re', `${fmt(res.re_tco2e)} tCO2e`),

@@ -123,7 +123,10 @@ async function journey(lang, project, words) {
   await shot(`mrv-queue-${lang}.png`);
   await page.click(`#verify-queue li[data-id="${id}"] a`);
   await ready(`mrv/${id}`);
-  check(`${lang}: the review: meters`, await page.locator('#report-review tr[data-meter]').count(), 2);
+  check(`${lang}: the review: meters as submitted`, await page.locator('#report-result tr[data-meter]').count(), 2);
+  check(`${lang}: the review: recomputed beside it`, await page.locator('#recomputed-result tr[data-meter]').count(), 2);
+  check(`${lang}: the review: the recomputation matches`, await text('#recomputed-match'), words.same);
+  check(`${lang}: the review: the same ER recomputed`, await text('#recomputed-result .field-row[data-col="mrv_er"] dd'), '12 tCO2e');
   check(`${lang}: the review: parameters beside them`, await page.locator('#report-review table.params tbody tr').count() > 0, true);
   await page.check('#verify-decision-0');
   await page.fill('#verify-comment', `recomputed (${lang})`);
@@ -149,8 +152,10 @@ async function journey(lang, project, words) {
 }
 
 try {
-  await journey('en', 'pj-hcmc-osaka-gas-rooftop-solar', { register: 'Put a project under MRV', none: 'none', queue: 'Reports awaiting your verification' });
-  await journey('ja', 'pj-da-nang-water-pumps', { register: 'プロジェクトを MRV に登録', none: 'なし', queue: '検証待ちの報告' });
+  await journey('en', 'pj-hcmc-osaka-gas-rooftop-solar', { register: 'Put a project under MRV', none: 'none', queue: 'Reports awaiting your verification',
+    same: 'The file is the one submitted and the reductions are the same.' });
+  await journey('ja', 'pj-da-nang-water-pumps', { register: 'プロジェクトを MRV に登録', none: 'なし', queue: '検証待ちの報告',
+    same: '提出されたファイルと同一で、排出削減量も一致します。' });
 } catch (e) {
   bad(`journey stopped: ${e.stack || e}`);
 }
