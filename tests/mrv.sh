@@ -424,7 +424,7 @@ if serve_start mrvhttp; then
 	N0=$(reports)
 	api "http: check=1 computes" 200 hpart POST "/api/v1/mrv/reports?project=$H&from=2024-01-01&to=2024-12-31&check=1" --data-binary @h.csv
 	# 7 x 100.5 = 703.5 MWh x 0.533 = 374.9655 t
-	check "http: check=1: ER, rows outside the period, the gap" "$(json "d['result']['er_tco2e'], d['result']['data']['rows_skipped'], d['result']['meters'][0]['gap_count']")" "(374, 1, 1)"
+	check "http: check=1: ER, rows outside the period, the 06:00 gap" "$(json "d['result']['er_tco2e'], d['result']['data']['rows_skipped'], {'start': '2024-03-01T06:00:00Z', 'length_s': 3600} in d['result']['meters'][0]['gaps']")" "(374, 1, True)"
 	check "http: check=1 names no file of the server" "$(json "'file' in d['result']['data']")" "False"
 	check "http: check=1 stores nothing" "$(reports)" "$N0"
 	printf 'meter_id,timestamp,value\nR1,2024-01-01T00:00:00Z,1\nR1,2024-02-30T00:00:00Z,1\nR1,2024-03-01T00:00:00Z,abc\n' >hbad.csv
