@@ -15,6 +15,7 @@ set -u
 BIN="$(cd "$1" && pwd)/c2c"
 WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
+TESTS="$(cd "$(dirname "$0")" && pwd)"
 . "$(dirname "$0")/lib/db.sh"
 test_db m.db
 . "$(dirname "$0")/lib/assert.sh"
@@ -383,6 +384,102 @@ tampered "more credits than the report verified" \
 	"UPDATE mrv_report SET er_tco2e = 149 WHERE id = $R1" \
 	"issuance pj-th-floating-solar-01: 150 credits issued, above report $R1's verified ER of 149 tCO2e" \
 	"UPDATE mrv_report SET er_tco2e = 150 WHERE id = $R1"
+
+# --- a report submitted over HTTP, its file streamed (POST /api/v1/mrv/reports) ---------------
+# The participant registers its project against the atlas project and sends
+# the monitoring file as the body; a bad file lists every error by row and
+# column and stores nothing; a participant outside its scope and a caller
+# without a log-in are refused; a file of more than 100 MB goes through
+# with the server's peak memory far below its size (the figures printed);
+# the verifier's decision is made once, and the stored result is read back
+# through the CLI.
+export C2C_AUTH_INSECURE_FAST_HASH=1
+H=pj-hcmc-osaka-gas-rooftop-solar
+for u in "hpart participant $H" "hother participant pj-da-nang-water-pumps" "hverif verifier"; do
+	set -- $u
+	echo "pass-$1-0123" | "$BIN" user add "$1" --role "$2" ${3:+--scope "$3"} >/dev/null 2>"$WORK/err" || bad "user add $1: $(cat "$WORK/err")"
+	"$BIN" user token add "$1" --label test >"$WORK/tok-$1" 2>"$WORK/err" || bad "token add $1: $(cat "$WORK/err")"
+done
+. "$TESTS/lib/serve.sh"
+# `api NAME STATUS USER METHOD PATH [CURL ARGS]`: the reply in $WORK/out
+api() {
+	n=$1 want=$2 who=$3 m=$4 p=$5
+	shift 5
+	if [ "$who" = - ]; then set -- "$@"; else set -- -H "Authorization: Bearer $(tr -d '\n' <"$WORK/tok-$who")" "$@"; fi
+	code=$(curl -s -o "$WORK/out" -w '%{http_code}' -X "$m" "$@" "$URL$p")
+	check "$n" "$code" "$want"
+}
+reports() { "$BIN" mrv report list --format json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))'; }
+uploads() { if [ -d "$C2C_DB.uploads" ]; then ls "$C2C_DB.uploads" | sort | tr '\n' ' '; elif [ -d c2c-uploads ]; then ls c2c-uploads | sort | tr '\n' ' '; fi; }
+if serve_start mrvhttp; then
+	api "http: the participant registers its project" 200 hpart POST /api/v1/mrv/projects \
+		-H 'Content-Type: application/json' -d "{\"atlas_project\": \"$H\", \"methodology\": \"KH_AM002\", \"params\": {\"EF_RE\": \"0.533\"}}"
+	check "http: the project is the atlas project's, hosted by its country" "$(json "d['id'], d['host_country']")" "('$H', 'VN')"
+	{
+		echo "meter_id,timestamp,value"
+		for hr in 00 01 02 03 04 05; do echo "R1,2024-03-01T$hr:00:00Z,100.5"; done
+		echo "R1,2024-03-01T07:00:00Z,100.5" # 06:00 missing: a gap
+		echo "R1,2025-03-01T00:00:00Z,7"     # outside the period: excluded
+	} >h.csv
+	N0=$(reports)
+	api "http: check=1 computes" 200 hpart POST "/api/v1/mrv/reports?project=$H&from=2024-01-01&to=2024-12-31&check=1" --data-binary @h.csv
+	# 7 x 100.5 = 703.5 MWh x 0.533 = 374.9655 t
+	check "http: check=1: ER, rows outside the period, the 06:00 gap" "$(json "d['result']['er_tco2e'], d['result']['data']['rows_skipped'], {'start': '2024-03-01T06:00:00Z', 'length_s': 3600} in d['result']['meters'][0]['gaps']")" "(374, 1, True)"
+	check "http: check=1 names no file of the server" "$(json "'file' in d['result']['data']")" "False"
+	check "http: check=1 stores nothing" "$(reports)" "$N0"
+	printf 'meter_id,timestamp,value\nR1,2024-01-01T00:00:00Z,1\nR1,2024-02-30T00:00:00Z,1\nR1,2024-03-01T00:00:00Z,abc\n' >hbad.csv
+	api "http: a bad file is refused" 422 hpart POST "/api/v1/mrv/reports?project=$H&from=2024-01-01&to=2024-12-31" --data-binary @hbad.csv
+	check "http: every error by row and column" "$(json "[(e['row'], e['column'], e['field']) for e in d['error']['errors']]")" "[(3, 2, 'timestamp'), (4, 3, 'value')]"
+	check "http: the error names the file's field" "$(json "d['error']['field']")" "data"
+	check "http: a bad file stores nothing" "$(reports)" "$N0"
+	api "http: a participant outside its scope" 403 hother POST "/api/v1/mrv/reports?project=$H&from=2024-01-01&to=2024-12-31" --data-binary @h.csv
+	check "http: refused outside its scope, nothing stored" "$(reports)" "$N0"
+	api "http: no log-in, refused before the body is read" 401 - POST "/api/v1/mrv/reports?project=$H&from=2024-01-01&to=2024-12-31" --data-binary @h.csv
+	api "http: a verifier may not submit" 403 hverif POST "/api/v1/mrv/reports?project=$H&from=2024-01-01&to=2024-12-31" --data-binary @h.csv
+	api "http: no file" 400 hpart POST "/api/v1/mrv/reports?project=$H&from=2024-01-01&to=2024-12-31"
+	api "http: the period is required" 400 hpart POST "/api/v1/mrv/reports?project=$H&from=2024-01-01" --data-binary @h.csv
+	check "http: no file kept from the refusals" "$(uploads)" ""
+	# more than 100 MB: 40 meters every 5 minutes through 2024, 0.01 MWh a reading
+	python3 - <<'PY'
+import datetime
+t0 = datetime.datetime(2024, 1, 1, tzinfo=datetime.timezone.utc)
+slots = [(t0 + datetime.timedelta(minutes=5 * k)).strftime('%Y-%m-%dT%H:%M:%SZ') for k in range(366 * 288)]
+with open('big.csv', 'w') as f:
+    f.write('meter_id,timestamp,value\n')
+    for m in range(40):
+        f.write(''.join('M%02d,%s,0.01\n' % (m, s) for s in slots))
+PY
+	BIG=$(wc -c <big.csv)
+	[ "$BIG" -gt 100000000 ] && ok "http: the big file is over 100 MB ($BIG bytes)" || bad "http: big file only $BIG bytes"
+	T0=$(date +%s.%N)
+	api "http: a 100 MB+ file streamed and submitted" 200 hpart POST "/api/v1/mrv/reports?project=$H&from=2024-01-01&to=2024-12-31" --data-binary @big.csv
+	T1=$(date +%s.%N)
+	HWM=$(awk '/VmHWM/ {print $2}' /proc/$PID/status)
+	echo "measured: $BIG bytes uploaded and computed in $(python3 -c "print(round($T1 - $T0, 2))") s; server peak RSS $HWM kB"
+	# 40 x 105408 x 0.01 = 42163.2 MWh x 0.533 = 22472.9856 t
+	check "http: the big file's ER and rows" "$(json "d['er_tco2e'], d['rows'], d['status']")" "(22472, 4216320, 'submitted')"
+	[ "$HWM" -lt $((BIG / 1024 / 4)) ] && ok "http: peak RSS $HWM kB is far below the file's $((BIG / 1024)) kB" ||
+		bad "http: peak RSS $HWM kB for a $((BIG / 1024)) kB file"
+	RB=$(json "d['id']")
+	check "http: the public reply names no server file" "$(json "'data_path' in d or 'file' in d['result']['data']")" "False"
+	api "http: the small file submitted" 200 hpart POST "/api/v1/mrv/reports?project=$H&from=2023-01-01&to=2023-12-31&check=0" --data-binary @h.csv
+	RS=$(json "d['id']")
+	check "http: two files kept, nothing spooled left" "$(uploads | wc -w) $(uploads | grep -c spool)" "2 0"
+	api "http: the verifier sees the small report recomputed" 200 hverif GET "/api/v1/mrv/reports/$RS/recomputation"
+	check "http: recomputed: same file, same ER, nothing stored" "$(json "d['same_file'], d['same_er'], d['result']['data']['rows_skipped']") $(reports)" "(True, True, 8) $((N0 + 2))"
+	api "http: a recomputation is not public" 401 - GET "/api/v1/mrv/reports/$RS/recomputation"
+	api "http: the verifier approves the big report" 200 hverif POST "/api/v1/mrv/reports/$RB/verification" \
+		-H 'Content-Type: application/json' -d '{"decision": "approve", "comment": "recomputed; the 5-minute data is whole"}'
+	api "http: a second decision is refused" 409 hverif POST "/api/v1/mrv/reports/$RB/verification" \
+		-H 'Content-Type: application/json' -d '{"decision": "reject", "comment": "again"}'
+	has "http: the refusal says the decision is made once" "$WORK/out" "a decision is made once"
+	kill -TERM "$PID"; wait "$PID"
+	run "http: the stored result through the CLI" 0 "$BIN" mrv report show "$RB" --format json
+	check "http: approved, by the verifier, its ER" "$(json "d['status'], d['verified_by'], d['er_tco2e'], d['submitted_by']")" "('approved', 'hverif', 22472, 'hpart')"
+	run "http: the small report through the CLI" 0 "$BIN" mrv report show "$RS" --format json
+	check "http: the small report waits, rows outside its period excluded" "$(json "d['status'], d['rows_skipped']")" "('submitted', 8)"
+	rm -f big.csv
+fi
 
 echo "mrv: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -285,5 +285,26 @@ elif serve; then
 	[ "$st" -eq 0 ] && ok "c2c serve exits 0 on SIGTERM after the admin's page" || bad "c2c serve exit $st after the admin's page"
 fi
 
+# --- the MRV journey in chromium, on a database of its own --------------------
+# a participant (mpart, scoped to two JCM projects) and a verifier (mver);
+# web/test/mrv-flow.mjs registers, uploads, submits and approves, in English
+# and in Japanese, and reads the results back through the API and the CLI
+DB="$WORK/mrv.db"
+(
+	c2c init &&
+	echo pass-mpart-0123 | c2c user add mpart --role participant --scope pj-hcmc-osaka-gas-rooftop-solar,pj-da-nang-water-pumps &&
+	echo pass-mver-0123 | c2c user add mver --role verifier
+) >"$WORK/mrv-setup.log" 2>&1 && ok "mrv: database set up (a participant, a verifier)" ||
+	bad "mrv: set-up failed: $(tail -n 3 "$WORK/mrv-setup.log")"
+if [ ! -x /usr/bin/chromium ] || [ ! -d "$WEB/node_modules/playwright-core" ]; then
+	bad "mrv: no chromium or playwright-core (see above)"
+elif serve; then
+	start=$(date +%s)
+	run_node mrv-flow
+	echo "mrv-flow: $(($(date +%s) - start)) s"
+	stop
+	[ "$st" -eq 0 ] && ok "c2c serve exits 0 on SIGTERM after the MRV journey" || bad "c2c serve exit $st after the MRV journey"
+fi
+
 echo "web: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

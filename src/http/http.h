@@ -20,6 +20,8 @@ struct http_config {
 	unsigned conn_limit;   /* connections held at once, over all threads */
 	unsigned conn_timeout; /* seconds a connection may sit idle or trickle */
 	const char *web_dir;   /* the built web pages served at /, or NULL (API only) */
+	const char *upload_dir; /* where streamed files are kept (docs/http.md), or NULL:
+				 * DB.uploads beside a database file */
 };
 
 struct http_server;

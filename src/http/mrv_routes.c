@@ -11,8 +11,11 @@
 #include "router.h"
 #include "mrv/mrv.h"
 
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 int http_get_mrv_methodologies(struct http_request *rq, json_t **out, struct c2c_err *err)
 {
@@ -81,11 +84,158 @@ int http_post_mrv_project(struct http_request *rq, json_t **out, struct c2c_err 
 
 /* Where the monitoring file lies on the server's disk is for those who
  * verify, not for the public: the one way a public report differs from
- * the CLI's. */
+ * the CLI's (its result names the file too). */
 static void hide_path(const struct http_request *rq, json_t *report)
 {
-	if (rq->user.role != AUTH_ADMIN && rq->user.role != AUTH_OFFICE && rq->user.role != AUTH_VERIFIER)
+	if (rq->user.role != AUTH_ADMIN && rq->user.role != AUTH_OFFICE && rq->user.role != AUTH_VERIFIER) {
 		json_object_del(report, "data_path");
+		json_object_del(json_object_get(json_object_get(report, "result"), "data"), "file");
+	}
+}
+
+/* ---- a report submitted over HTTP, its file streamed (server.c spools it) */
+
+/* The ingest's "NAME: row R, column C (COL): MESSAGE" as {row, column,
+ * field, message}: a page puts each at its cell, and the spool file's
+ * name, the server's own, is not shown. */
+static json_t *row_error(const char *text)
+{
+	const char *at = strstr(text, ": row ");
+	long long row = 0;
+	int column = 0, used = 0;
+	char col[32] = "";
+	json_t *e = json_object();
+
+	if (at && sscanf(at, ": row %lld, column %d (%31[^)]): %n", &row, &column, col, &used) >= 3 && used) {
+		json_object_set_new(e, "row", json_integer(row));
+		json_object_set_new(e, "column", json_integer(column));
+		json_object_set_new(e, "field", json_string(col));
+		json_object_set_new(e, "message", json_string(at + used));
+	} else if (at && sscanf(at, ": row %lld: %n", &row, &used) >= 1 && used) {
+		json_object_set_new(e, "row", json_integer(row));
+		json_object_set_new(e, "message", json_string(at + used));
+	} else {
+		json_object_set_new(e, "message", json_string(at ? at + 2 : text));
+	}
+	return e;
+}
+
+/* Every error of the file, and the first as the reply's message. */
+static int file_errors(struct http_request *rq, json_t *errors, int rc, struct c2c_err *err)
+{
+	size_t i, n = json_array_size(errors);
+	char where[96];
+	json_t *e;
+	if (!n)
+		return rc;
+	rq->errors = json_array();
+	json_array_foreach(errors, i, e)
+		json_array_append_new(rq->errors, row_error(json_string_value(e)));
+	e = json_array_get(rq->errors, 0);
+	where[0] = '\0';
+	if (json_object_get(e, "row"))
+		snprintf(where, sizeof(where), "row %lld%s%s: ", (long long)json_integer_value(json_object_get(e, "row")),
+			 json_object_get(e, "field") ? ", column " : "",
+			 json_object_get(e, "field") ? json_string_value(json_object_get(e, "field")) : "");
+	c2c_err_at(err, rc, "data", "%zu error%s in the monitoring file, nothing stored; the first: %s%s", n,
+		   n == 1 ? "" : "s", where, json_string_value(json_object_get(e, "message")));
+	return rc;
+}
+
+/* The report's audit row, in the report's own transaction. */
+static int noop_tx(struct store *st, void *ctx, struct c2c_err *err)
+{
+	(void)st;
+	(void)ctx;
+	(void)err;
+	return 0;
+}
+
+static int audit_in_tx(struct store *st, void *ctx, struct c2c_err *err)
+{
+	(void)st;
+	return http_write_tx(ctx, noop_tx, NULL, err);
+}
+
+/* A kept file's name: the spool file moved to "report-XXXXXX.csv" beside
+ * it (the same directory, so rename cannot cross a file system). */
+static int keep_upload(const char *spool, char *kept, size_t len, struct c2c_err *err)
+{
+	const char *slash = strrchr(spool, '/');
+	int fd;
+	snprintf(kept, len, "%.*sreport-XXXXXX.csv", slash ? (int)(slash - spool + 1) : 0, spool);
+	if ((fd = mkstemps(kept, 4)) < 0)
+		return c2c_err_set(err, C2C_EIO, "cannot keep the monitoring file: %s", strerror(errno));
+	close(fd);
+	if (rename(spool, kept)) {
+		int e = errno;
+		unlink(kept);
+		return c2c_err_set(err, C2C_EIO, "cannot keep the monitoring file: %s", strerror(e));
+	}
+	return 0;
+}
+
+/* The query names the project and the period (as `c2c mrv report submit`'s
+ * options), the body is the file.  With check=1 the result is computed
+ * and answered, nothing stored (the page shows it before the participant
+ * submits).  A kept file stays where the server put it: the report names
+ * it and a verifier recomputes from it. */
+int http_post_mrv_report(struct http_request *rq, json_t **out, struct c2c_err *err)
+{
+	struct mrv_submit_req r = {0};
+	char id[MRV_PROJECT_ID_MAX], host[3], kept[4096 + 32];
+	json_t *errors = NULL, *result = NULL;
+	int64_t report = 0;
+	int rc;
+
+	if (!rq->cred || !rq->cred->upload)
+		return c2c_err_at(err, C2C_EUSAGE, "data", "send the monitoring file (CSV meter_id,timestamp,value) "
+				  "as the request body");
+	if ((rc = mrv_project_find(rq->st, http_param_str(rq, "project"), id, host, err))) {
+		if (rc == C2C_ENOTFOUND)
+			c2c_err_field(err, "project");
+		return rc;
+	}
+	if ((rc = http_require_scope(rq, "project", id, err)))
+		return rc;
+	r.project = id;
+	r.from = http_param_str(rq, "from");
+	r.to = http_param_str(rq, "to");
+	r.unit = http_param_str(rq, "unit");
+	r.cumulative = (int)http_param_int(rq, "cumulative", 0);
+	r.check = (int)http_param_int(rq, "check", 0);
+	r.max_errors = 100;
+	r.user = rq->user.name;
+	r.errors = &errors;
+	r.data = rq->cred->upload;
+	if (!r.check) {
+		if ((rc = keep_upload(rq->cred->upload, kept, sizeof(kept), err)))
+			return rc;
+		r.data = kept;
+		r.also = audit_in_tx;
+		r.also_ctx = rq;
+	}
+	rc = mrv_report_submit(rq->st, &r, &report, &result, err);
+	if (rc && !r.check)
+		unlink(kept);
+	if (rc) {
+		rc = file_errors(rq, errors, rc, err);
+		json_decref(errors);
+		return rc;
+	}
+	json_decref(errors);
+	json_object_del(json_object_get(result, "data"), "file");
+	if (r.check) {
+		rq->audited = 1; /* nothing was written: no row in the log of writes */
+		*out = json_pack("{s:s, s:s, s:s, s:o}", "project", id, "period_from", r.from, "period_to", r.to,
+				 "result", result);
+		return *out ? 0 : c2c_err_set(err, C2C_ENOMEM, "out of memory");
+	}
+	json_decref(result);
+	if ((rc = mrv_report_get(rq->st, report, out, err)))
+		return rc;
+	hide_path(rq, *out);
+	return 0;
 }
 
 int http_get_mrv_reports(struct http_request *rq, json_t **out, struct c2c_err *err)
@@ -120,6 +270,16 @@ int http_get_mrv_report(struct http_request *rq, json_t **out, struct c2c_err *e
 		return rc;
 	hide_path(rq, *out);
 	return 0;
+}
+
+/* What a verifier compares before deciding: the report recomputed. */
+int http_get_mrv_recomputation(struct http_request *rq, json_t **out, struct c2c_err *err)
+{
+	int64_t id;
+	int rc;
+	if ((rc = report_id(rq, &id, err)))
+		return rc;
+	return mrv_report_recompute(rq->st, id, out, err);
 }
 
 /* {"decision": "approve"|"reject", "comment"}; the reply is the report as

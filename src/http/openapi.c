@@ -82,7 +82,7 @@ static json_t *params_json(const struct http_route *r, const struct atlas_table 
 						     "path", "required", 1, "description",
 						     "the row's id", "schema", "type", "string"));
 	for (const struct http_param *p = r->params; p->type != HP_END; p++) {
-		if (HTTP_IS_BODY(p->type))
+		if (HTTP_IS_BODY(p->type) || p->type == HP_STREAM)
 			continue;
 		if (p->type == HP_TABLE_FILTERS) {
 			json_t *filters = table_filter_params(t);
@@ -135,6 +135,17 @@ static json_t *request_body(const struct http_route *r, const struct atlas_table
 		json_decref(required);
 	return json_pack("{s:b, s:{s:{s:o}}}", "required", 1, "content", "application/json", "schema",
 			 schema);
+}
+
+/* A streamed body: the file itself (STREAM), sent as it is. */
+static json_t *stream_body(const struct http_route *r)
+{
+	const char *desc = "";
+	for (const struct http_param *p = r->params; p->type != HP_END; p++)
+		if (p->type == HP_STREAM)
+			desc = p->description;
+	return json_pack("{s:b, s:s, s:{s:{s:{s:s, s:s}}}}", "required", 1, "description", desc, "content",
+			 "text/csv", "schema", "type", "string", "format", "binary");
 }
 
 static json_t *body_schema(const struct http_route *r, const struct atlas_table *t)
@@ -206,7 +217,7 @@ static json_t *operation(const struct http_route *r)
 		for (const char *const *code = (const char *const[]){"401", "403", NULL}; *code; code++)
 			json_object_set_new(responses, *code,
 					    json_pack("{s:s}", "$ref", "#/components/responses/Error"));
-	if (http_route_takes_body(r))
+	if (http_route_takes_body(r) || http_route_streams(r))
 		for (const char *const *code = (const char *const[]){"413", "415", NULL}; *code; code++)
 			json_object_set_new(responses, *code,
 					    json_pack("{s:s}", "$ref", "#/components/responses/Error"));
@@ -217,6 +228,8 @@ static json_t *operation(const struct http_route *r)
 		       "parameters", params_json(r, t), "responses", responses, "x-c2c-roles", r->roles);
 	if (http_route_takes_body(r))
 		json_object_set_new(op, "requestBody", request_body(r, t));
+	if (http_route_streams(r))
+		json_object_set_new(op, "requestBody", stream_body(r));
 	if (strcmp(r->roles, "public"))
 		json_object_set_new(op, "security",
 				    json_pack("[{s:[]}, {s:[]}]", "session", "token"));

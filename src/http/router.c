@@ -34,6 +34,7 @@
 #define F(name, type, required, min, max, description) \
 	{name, HP_BODY_##type, required, min, max, description},
 #define COLUMNS {"", HP_BODY_COLUMNS, 0, 0, 0, NULL},
+#define STREAM(description) {"", HP_STREAM, 1, 0, 0, description},
 #define PAGED                                                                              \
 	{"limit", HP_PAGE_LIMIT, 0, 0, 1000000, "the most items to return (default all)"}, \
 	{"offset", HP_PAGE_OFFSET, 0, 0, 1000000000, "how many items to skip first (default 0)"}, \
@@ -256,7 +257,7 @@ long long http_param_int(const struct http_request *rq, const char *name, long l
 static int param_spec(const struct http_request *rq, const char *name, struct http_param *out)
 {
 	for (const struct http_param *p = rq->route->params; p->type != HP_END; p++) {
-		if (HTTP_IS_BODY(p->type))
+		if (HTTP_IS_BODY(p->type) || p->type == HP_STREAM)
 			continue;
 		if (p->type != HP_TABLE_FILTERS) {
 			if (!strcmp(p->name, name)) {
@@ -284,7 +285,7 @@ static int param_spec(const struct http_request *rq, const char *name, struct ht
 static void param_names(const struct http_request *rq, struct strbuf *sb)
 {
 	for (const struct http_param *p = rq->route->params; p->type != HP_END; p++) {
-		if (HTTP_IS_BODY(p->type))
+		if (HTTP_IS_BODY(p->type) || p->type == HP_STREAM)
 			continue;
 		if (p->type != HP_TABLE_FILTERS) {
 			strbuf_addf(sb, "%s%s", sb->len ? ", " : "", p->name);
@@ -356,7 +357,7 @@ static int check_params(struct http_request *rq, struct c2c_err *err)
 					   rq->name[i], rq->value[i], spec.min, spec.max);
 	}
 	for (const struct http_param *p = rq->route->params; p->type != HP_END; p++)
-		if (!HTTP_IS_BODY(p->type) && p->required && !http_param_str(rq, p->name))
+		if (!HTTP_IS_BODY(p->type) && p->type != HP_STREAM && p->required && !http_param_str(rq, p->name))
 			return c2c_err_set(err, C2C_EUSAGE, "query parameter '%s' is required", p->name);
 	return 0;
 }
@@ -484,6 +485,24 @@ static const char *download_format(const struct http_request *rq)
 	return f && strcmp(f, "json") ? f : NULL;
 }
 
+/* An error reply with a handler's list of every error beside its first
+ * (a file's bad rows): the body is written again with "errors" added. */
+static void reply_errors(struct http_reply *out, json_t *errors)
+{
+	json_t *doc = out->body ? json_loadb(out->body, out->len, 0, NULL) : NULL;
+	int status = out->status;
+	if (doc && json_object_set(json_object_get(doc, "error"), "errors", errors) == 0) {
+		free(out->body);
+		out->body = NULL;
+		if (reply_json(out, doc))
+			out->status = 503;
+		else
+			out->status = status;
+	}
+	json_decref(doc);
+	json_decref(errors);
+}
+
 /* Keep items [offset, offset + limit) of the array; *total gets its size. */
 static json_t *paginate(json_t *arr, const struct http_request *rq, long long *total)
 {
@@ -557,6 +576,11 @@ int http_route_takes_body(const struct http_route *r)
 		if (HTTP_IS_BODY(p->type))
 			return 1;
 	return 0;
+}
+
+int http_route_streams(const struct http_route *r)
+{
+	return route_has(r, HP_STREAM);
 }
 
 /* The fields a route's body takes, for the message about an unknown one. */
@@ -677,9 +701,12 @@ void http_reply_release(struct http_reply *r)
 	r->len = 0;
 }
 
-void http_dispatch(const char *method, char *target, size_t len, const char *body,
-		   size_t body_len, const struct http_credentials *cred, http_store_fn store,
-		   void *store_cls, struct http_reply *out)
+/* begin: http_upload_begin's question, answered with out->status 0 (the
+ * route does not stream), 100 (it does, and the caller may send its body)
+ * or an error reply; the route's handler is not run. */
+static void dispatch(const char *method, char *target, size_t len, const char *body,
+		     size_t body_len, const struct http_credentials *cred, http_store_fn store,
+		     void *store_cls, int begin, struct http_reply *out)
 {
 	struct http_request rq;
 	struct c2c_err err;
@@ -743,6 +770,8 @@ void http_dispatch(const char *method, char *target, size_t len, const char *bod
 	rq.path = target;
 	with_body = http_route_takes_body(rq.route);
 	rq.cred = cred;
+	if (begin && !http_route_streams(rq.route))
+		return; /* out->status 0: read the body as usual */
 	if (body && !with_body) {
 		c2c_err_set(&err, C2C_EUSAGE, "%s %s takes no request body", rq.route->method,
 			    rq.route->path);
@@ -769,6 +798,10 @@ void http_dispatch(const char *method, char *target, size_t len, const char *bod
 		json_decref(rq.body);
 		return;
 	}
+	if (begin) {
+		out->status = 100;
+		return;
+	}
 	format = download_format(&rq);
 	/* a public read by an anonymous caller: the same bytes for everyone
 	 * until the database changes (cache.c) */
@@ -783,12 +816,15 @@ void http_dispatch(const char *method, char *target, size_t len, const char *bod
 	}
 	if ((rc = rq.route->fn(&rq, &res, &err))) {
 		http_reply_error(out, status, &err);
+		if (rq.errors)
+			reply_errors(out, rq.errors);
 		memcpy(out->set_cookie, rq.set_cookie, sizeof(out->set_cookie));
 		json_decref(rq.body);
 		return;
 	}
 	memcpy(out->set_cookie, rq.set_cookie, sizeof(out->set_cookie));
 	json_decref(rq.body);
+	json_decref(rq.errors);
 	if (strcmp(rq.method, "GET")) {
 		struct c2c_err aerr;
 		http_cache_bump(); /* this process wrote: no cached reply stands */
@@ -815,4 +851,50 @@ void http_dispatch(const char *method, char *target, size_t len, const char *bod
 	}
 	json_decref(page);
 	json_decref(res);
+}
+
+void http_dispatch(const char *method, char *target, size_t len, const char *body,
+		   size_t body_len, const struct http_credentials *cred, http_store_fn store,
+		   void *store_cls, struct http_reply *out)
+{
+	dispatch(method, target, len, body, body_len, cred, store, store_cls, 0, out);
+}
+
+int http_upload_begin(const char *method, const char *target, size_t len,
+		      const struct http_credentials *cred, http_store_fn store, void *store_cls,
+		      struct http_reply *out)
+{
+	char copy[HTTP_URI_MAX + 1];
+	if (len > HTTP_URI_MAX) {
+		memset(out, 0, sizeof(*out));
+		out->total = -1;
+		return 0; /* dispatch answers it 414 once the body is read */
+	}
+	/* only a streamed route is answered before its body: any other
+	 * request, good or bad, goes on as before (dispatch decodes in place,
+	 * so each look works on a copy) */
+	{
+		const char *q = memchr(target, '?', len), *id;
+		size_t plen = q ? (size_t)(q - target) : len, id_len;
+		struct c2c_err err;
+		const struct http_route *r;
+		memcpy(copy, target, plen);
+		copy[plen] = '\0';
+		memset(out, 0, sizeof(*out));
+		out->total = -1;
+		if (http_pct_decode(copy, &plen, 0, "the path", &err) ||
+		    !(r = find_route(method, copy, &id, &id_len, out)) || !http_route_streams(r)) {
+			out->allow[0] = '\0';
+			return 0;
+		}
+	}
+	memcpy(copy, target, len);
+	copy[len] = '\0';
+	dispatch(method, copy, len, NULL, 0, cred, store, store_cls, 1, out);
+	if (out->status == 0 || out->status == 100) {
+		int streams = out->status == 100;
+		http_reply_release(out);
+		return streams;
+	}
+	return -1;
 }

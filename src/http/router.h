@@ -28,6 +28,9 @@
 /* The largest request body read (a JSON object of a form or an operation);
  * a longer one is refused with 413 before it is read whole. */
 #define HTTP_BODY_MAX (1024 * 1024)
+/* The largest body of a route that streams it (STREAM in routes.def: a
+ * monitoring file), spooled to disk as it comes, never held in memory. */
+#define HTTP_UPLOAD_MAX (16LL * 1024 * 1024 * 1024)
 
 /* The JSON text of every body: the flags of the CLI's `--format json`
  * (cli/output.c), so an API body and the CLI's output are the same bytes;
@@ -43,6 +46,7 @@ enum http_param_type {
 	HP_TABLE_FILTERS,  /* stands for the COL_FILTER columns of the route's table */
 	HP_PAGE_LIMIT,     /* pagination: how many items of the array */
 	HP_PAGE_OFFSET,    /* pagination: how many items to skip */
+	HP_STREAM,         /* the body is a file, streamed to disk (cred->upload), not JSON */
 	/* members of the JSON object the request body must be (F(...) in routes.def) */
 	HP_BODY_STR,       /* a JSON string */
 	HP_BODY_INT,       /* a JSON integer within [min, max] */
@@ -96,6 +100,8 @@ struct http_credentials {
 	const char *client;       /* the peer's address, for the log-in limit */
 	const char *content_type; /* of the body, or NULL */
 	int tls;                  /* the client reached us over TLS (a proxy said so) */
+	const char *upload;       /* a STREAM route's body, spooled by the server to this
+				   * file (it unlinks it after the reply), or NULL */
 };
 
 struct http_request {
@@ -115,6 +121,8 @@ struct http_request {
 	struct store *st;                   /* this worker's database, opened before the handler runs */
 	const char *path;                   /* the decoded path, as the audit log records it */
 	int audited;                        /* the handler wrote its audit row (http_write_tx) */
+	json_t *errors;                     /* a handler's every error (the rows of a file), added
+					     * to its error reply as "errors"; the router frees it */
 };
 
 /* The value of a query parameter, or NULL when absent. */
@@ -160,11 +168,20 @@ void http_dispatch(const char *method, char *target, size_t len, const char *bod
 		   size_t body_len, const struct http_credentials *cred, http_store_fn store,
 		   void *store_cls, struct http_reply *out);
 void http_reply_release(struct http_reply *r);
+/* Before the body of a request is read: does its route stream the body
+ * (STREAM)?  0: no, read it as usual; 1: yes, and the caller may spool it
+ * (its roles, CSRF token and query were checked); -1: refused, `out` holds
+ * the reply to send at once.  `target` is not changed. */
+int http_upload_begin(const char *method, const char *target, size_t len,
+		      const struct http_credentials *cred, http_store_fn store, void *store_cls,
+		      struct http_reply *out);
 /* The JSON error body of `err`, with `status` (0: the status of its code). */
 void http_reply_error(struct http_reply *out, int status, const struct c2c_err *err);
 
 /* Does the route take a JSON request body (any F(...) or COLUMNS)? */
 int http_route_takes_body(const struct http_route *r);
+/* Does the route take its body as a streamed file (STREAM)? */
+int http_route_streams(const struct http_route *r);
 /* The atlas table a route serves (/api/v1/<table>[/{id}]), or NULL. */
 const struct atlas_table *http_route_table(const struct http_route *r);
 

@@ -36,6 +36,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -47,6 +48,7 @@ struct http_server {
 	pthread_key_t store_key;
 	atomic_int inflight;  /* requests begun (request line read) and not yet done */
 	atomic_int draining;  /* set on stop: replies say Connection: close */
+	char upload_dir[4096]; /* where streamed bodies are spooled (upload_open) */
 	char url[128];
 };
 
@@ -56,6 +58,10 @@ struct http_conn_req {
 	int answered;
 	int too_big;     /* the body went over HTTP_BODY_MAX: the rest is dropped */
 	struct strbuf body; /* the request body as read so far, capped at HTTP_BODY_MAX */
+	int spool_fd;    /* a streamed body's file (upload_open), or -1 */
+	int spool_err;   /* errno of a failed spool write: the rest is dropped */
+	unsigned long long spooled; /* bytes of it written so far */
+	char spool[4096 + 32]; /* its path, "" when none */
 	size_t len;      /* of the target as sent; > HTTP_URI_MAX means not kept */
 	char target[];   /* the raw request target, decoded in place by router.c */
 };
@@ -104,12 +110,18 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
 	if (!r)
 		return NULL;
 	r->seen = r->answered = r->too_big = 0;
+	r->spool_fd = -1;
+	r->spool_err = 0;
+	r->spooled = 0;
+	r->spool[0] = '\0';
 	strbuf_init(&r->body, HTTP_BODY_MAX);
 	r->len = n;
 	memcpy(r->target, uri, keep);
 	r->target[keep] = '\0';
 	return r;
 }
+
+static void upload_close(struct http_conn_req *r);
 
 static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
 			 enum MHD_RequestTerminationCode toe)
@@ -118,8 +130,10 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
 	struct http_conn_req *r = *req_cls;
 	(void)conn;
 	(void)toe;
-	if (r)
+	if (r) {
 		strbuf_release(&r->body);
+		upload_close(r);
+	}
 	free(r);
 	*req_cls = NULL;
 	atomic_fetch_sub(&srv->inflight, 1);
@@ -245,6 +259,106 @@ static void read_credentials(struct MHD_Connection *conn, struct http_credential
 	cr->client = client;
 }
 
+/* --- streamed bodies (STREAM routes: a monitoring file of 100 MB and more) ---
+ * The body goes to a file of its own in the upload directory as it comes,
+ * 32 KB at a time (the connection's memory limit), and the handler gets the
+ * file's path (cred->upload); the server removes the file after the reply,
+ * so a handler that keeps it moves it first (mrv_routes.c). */
+
+static void upload_close(struct http_conn_req *r)
+{
+	if (r->spool_fd >= 0)
+		close(r->spool_fd);
+	r->spool_fd = -1;
+	if (r->spool[0])
+		unlink(r->spool);
+	r->spool[0] = '\0';
+}
+
+/* The spool file of a request whose route streams its body; errno on failure. */
+static int upload_open(struct http_server *srv, struct http_conn_req *r)
+{
+	if (mkdir(srv->upload_dir, 0700) && errno != EEXIST)
+		return errno;
+	snprintf(r->spool, sizeof(r->spool), "%s/spool-XXXXXX", srv->upload_dir);
+	if ((r->spool_fd = mkstemp(r->spool)) < 0) {
+		r->spool[0] = '\0';
+		return errno;
+	}
+	return 0;
+}
+
+static void upload_add(struct http_conn_req *r, const char *data, size_t n)
+{
+	r->spooled += n;
+	if (r->spooled > (unsigned long long)HTTP_UPLOAD_MAX)
+		r->too_big = 1;
+	while (n && !r->spool_err && !r->too_big) {
+		ssize_t w = write(r->spool_fd, data, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			r->spool_err = w < 0 ? errno : EIO;
+			break;
+		}
+		data += w;
+		n -= (size_t)w;
+	}
+}
+
+/* On the request's first call: for a STREAM route, its access is checked
+ * before a byte of the body is read, and its spool file made.  0: go on
+ * reading; else the reply queued (a refusal, or no spool file). */
+static int upload_begin(struct http_server *srv, struct MHD_Connection *conn,
+			struct http_conn_req *r, const char *method, unsigned long long length,
+			enum MHD_Result *ret)
+{
+	struct http_credentials cred;
+	struct http_reply rep;
+	struct c2c_err err;
+	char client[INET6_ADDRSTRLEN];
+	int go, e;
+
+	read_credentials(conn, &cred, client, sizeof(client));
+	go = http_upload_begin(method, r->target, r->len, &cred, thread_store, srv, &rep);
+	if (go == 0)
+		return 0;
+	if (go > 0 && length > (unsigned long long)HTTP_UPLOAD_MAX) {
+		c2c_err_set(&err, C2C_EUSAGE, "the file is longer than %lld bytes", HTTP_UPLOAD_MAX);
+		http_reply_error(&rep, 413, &err);
+	} else if (go > 0 && (e = upload_open(srv, r))) {
+		c2c_err_set(&err, C2C_EIO, "cannot keep the uploaded file in %s: %s", srv->upload_dir,
+			    strerror(e));
+		http_reply_error(&rep, 0, &err);
+		fprintf(stderr, "c2c serve: %s\n", err.msg);
+	} else if (go > 0) {
+		return 0;
+	}
+	r->answered = 1;
+	*ret = send_reply(conn, &rep, 1);
+	http_reply_release(&rep);
+	return 1;
+}
+
+/* The reply to a streamed body once it is all in: the handler's, or why
+ * the file could not be kept whole. */
+static void upload_dispatch(struct http_server *srv, struct http_conn_req *r, const char *method,
+			    struct http_credentials *cred, struct http_reply *rep)
+{
+	struct c2c_err err;
+	close(r->spool_fd);
+	r->spool_fd = -1;
+	if (r->spool_err) {
+		memset(rep, 0, sizeof(*rep));
+		c2c_err_set(&err, C2C_EIO, "the uploaded file could not be written: %s", strerror(r->spool_err));
+		http_reply_error(rep, 0, &err);
+		return;
+	}
+	cred->upload = r->spool;
+	http_dispatch(method, r->target, r->len, NULL, 0, cred, thread_store, srv, rep);
+	upload_close(r);
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
 				  const char *method, const char *version,
 				  const char *upload_data, size_t *upload_data_size, void **req_cls)
@@ -274,6 +388,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	if (!r->seen++) {
 		if (!has_body)
 			return MHD_YES; /* a reply queued on the first call costs the keep-alive */
+		if (upload_begin(srv, conn, r, method, length, &ret))
+			return ret;
+		if (r->spool_fd >= 0)
+			return MHD_YES; /* streamed: upload_add takes it */
 		if (length <= HTTP_BODY_MAX)
 			return MHD_YES; /* read the body first */
 		r->too_big = 1;   /* announced too long: refused before it is read */
@@ -281,7 +399,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		/* past the limit the rest is read and dropped: libmicrohttpd takes
 		 * a reply only once the body is in (0.9.75 closed the connection
 		 * without one when queued mid-upload) */
-		body_add(r, upload_data, *upload_data_size);
+		if (r->spool_fd >= 0)
+			upload_add(r, upload_data, *upload_data_size);
+		else
+			body_add(r, upload_data, *upload_data_size);
 		*upload_data_size = 0;
 		return MHD_YES;
 	}
@@ -289,7 +410,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	if (r->too_big) {
 		memset(&rep, 0, sizeof(rep));
 		rep.total = -1;
-		c2c_err_set(&err, C2C_EUSAGE, "the request body is longer than %d bytes", HTTP_BODY_MAX);
+		if (r->spool_fd >= 0)
+			c2c_err_set(&err, C2C_EUSAGE, "the file is longer than %lld bytes", HTTP_UPLOAD_MAX);
+		else
+			c2c_err_set(&err, C2C_EUSAGE, "the request body is longer than %d bytes", HTTP_BODY_MAX);
 		http_reply_error(&rep, 413, &err);
 		ret = send_reply(conn, &rep, 1);
 		http_reply_release(&rep);
@@ -301,8 +425,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 			      atomic_load(&srv->draining), &ret))
 		return ret;
 	read_credentials(conn, &cred, client, sizeof(client));
-	http_dispatch(method, r->target, r->len, has_body ? strbuf_str(&r->body) : NULL,
-		      r->body.len, &cred, thread_store, srv, &rep);
+	if (r->spool_fd >= 0)
+		upload_dispatch(srv, r, method, &cred, &rep);
+	else
+		http_dispatch(method, r->target, r->len, has_body ? strbuf_str(&r->body) : NULL,
+			      r->body.len, &cred, thread_store, srv, &rep);
 	if (rep.status >= 500)
 		fprintf(stderr, "c2c serve: %d on %s: %s\n", rep.status, method, rep.error);
 	ret = send_reply(conn, &rep, atomic_load(&srv->draining));
@@ -374,6 +501,19 @@ static int listen_on(struct http_server *srv, const char *bind_addr, int port,
 	return 0;
 }
 
+/* Streamed files are kept beside the database they are reported in (a
+ * report names its file, and a verifier recomputes from it), or where the
+ * configuration says. */
+static void upload_dir_set(struct http_server *srv, const struct http_config *cfg)
+{
+	if (cfg->upload_dir)
+		snprintf(srv->upload_dir, sizeof(srv->upload_dir), "%s", cfg->upload_dir);
+	else if (store_is_pg_url(cfg->db_path))
+		snprintf(srv->upload_dir, sizeof(srv->upload_dir), "c2c-uploads");
+	else
+		snprintf(srv->upload_dir, sizeof(srv->upload_dir), "%s.uploads", cfg->db_path);
+}
+
 int http_server_start(const struct http_config *cfg, struct http_server **out,
 		      struct c2c_err *err)
 {
@@ -386,6 +526,7 @@ int http_server_start(const struct http_config *cfg, struct http_server **out,
 	if (!(srv = calloc(1, sizeof(*srv))))
 		return c2c_err_set(err, C2C_ENOMEM, "out of memory");
 	srv->db_path = cfg->db_path;
+	upload_dir_set(srv, cfg);
 	srv->listen_fd = -1;
 	atomic_init(&srv->inflight, 0);
 	atomic_init(&srv->draining, 0);

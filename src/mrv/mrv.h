@@ -306,6 +306,10 @@ struct mrv_submit_req {
 	mrv_progress_fn progress;
 	void *progress_ctx;
 	json_t **errors;  /* if set: every data error, on failure */
+	int check;        /* compute only: nothing is stored, *id gets 0 */
+	store_tx_fn also; /* if set: run inside the report's transaction (the
+			   * HTTP face's audit row), so both are kept or neither */
+	void *also_ctx;
 };
 /* Computes, then stores the result, the file's SHA-256 and counts in one
  * transaction.  *id gets the report number. */
@@ -316,6 +320,10 @@ int mrv_report_submit(struct store *st, const struct mrv_submit_req *r, int64_t 
 int mrv_report_verify(struct store *st, int64_t id, int approve, const char *comment,
 		      const char *user, mrv_progress_fn progress, void *progress_ctx,
 		      struct c2c_err *err);
+/* Recomputes a report from its file, as approval would, and stores
+ * nothing: {"report", "result" (as mrv_result_json, without the file's
+ * path), "same_file" (the SHA-256 is the submitted one), "same_er"}. */
+int mrv_report_recompute(struct store *st, int64_t id, json_t **out, struct c2c_err *err);
 int mrv_report_get(struct store *st, int64_t id, json_t **out, struct c2c_err *err);
 int mrv_reports(struct store *st, const char *project, json_t **out, struct c2c_err *err);
 int mrv_report_export_xlsx(struct store *st, int64_t id, const char *path, struct c2c_err *err);

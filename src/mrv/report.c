@@ -481,6 +481,8 @@ static int report_insert_tx(struct store *st, void *ctx, struct c2c_err *err)
 			   store_text(a->at)),
 		err);
 	free(rtext);
+	if (!rc && r->also)
+		rc = r->also(st, r->also_ctx, err);
 	return rc;
 }
 
@@ -531,7 +533,9 @@ int mrv_report_submit(struct store *st, const struct mrv_submit_req *r, int64_t 
 	rj = mrv_result_json(&req, &res);
 	json_object_set_new(rj, "project", json_string(project));
 	date_now_iso(at, sizeof(at), 0);
-	{
+	if (r->check) {
+		*id = 0;
+	} else {
 		struct report_insert ri = {r, project, &res, rj, abs, r->meters_path ? mabs : NULL, at, id};
 		if ((rc = store_tx(st, NULL, report_insert_tx, &ri, err)))
 			goto free_res;
@@ -642,15 +646,71 @@ static int report_decide_tx(struct store *st, void *ctx, struct c2c_err *err)
 			       err);
 }
 
+/* Recomputes report r (its row) from its file: req and res are the
+ * caller's, res filled on success (free it with mrv_result_free). */
+static int recompute(struct store *st, const struct report_row *r, mrv_progress_fn progress, void *progress_ctx,
+		     struct mrv_param_value *pv, struct mrv_compute_req *req, struct mrv_result *res,
+		     struct c2c_err *err)
+{
+	struct project_row p = {0};
+	size_t npv;
+	int rc;
+	if ((rc = project_load(st, r->project, &p, err)))
+		return rc;
+	if ((rc = project_request(&p, pv, &npv, req, err))) {
+		project_row_release(&p);
+		return rc;
+	}
+	req->from = r->from;
+	req->to = r->to;
+	req->data = r->path;
+	req->unit = r->has_unit ? r->unit : NULL;
+	req->cumulative = r->cumulative;
+	req->meters_path = r->has_meters ? r->meters_path : NULL;
+	req->max_errors = 1;
+	req->want_sha256 = 1;
+	req->progress = progress;
+	req->progress_ctx = progress_ctx;
+	rc = mrv_compute(req, res, err);
+	/* req's values point into p: only the computation reads them (the
+	 * result's JSON takes its values from res, its period from r) */
+	project_row_release(&p);
+	if (rc)
+		mrv_result_free(res);
+	return rc;
+}
+
+int mrv_report_recompute(struct store *st, int64_t id, json_t **out, struct c2c_err *err)
+{
+	struct report_row r;
+	struct mrv_param_value pv[MRV_MAX_PARAMS];
+	struct mrv_compute_req req = {0};
+	struct mrv_result res;
+	json_t *rj;
+	int rc;
+
+	*out = NULL;
+	if ((rc = report_load(st, id, &r, err)))
+		return rc;
+	if ((rc = recompute(st, &r, NULL, NULL, pv, &req, &res, err))) {
+		c2c_err_prefix(err, "report %lld: recomputing from the data file failed", (long long)id);
+		return rc == C2C_EIO ? C2C_ECONFLICT : rc;
+	}
+	rj = mrv_result_json(&req, &res);
+	json_object_del(json_object_get(rj, "data"), "file");
+	*out = json_pack("{s:I, s:o, s:b, s:b}", "report", (json_int_t)id, "result", rj, "same_file",
+			 !strcmp(res.data.sha256, r.sha), "same_er", res.er_micro == r.er_micro);
+	mrv_result_free(&res);
+	return *out ? 0 : c2c_err_set(err, C2C_ENOMEM, "out of memory");
+}
+
 int mrv_report_verify(struct store *st, int64_t id, int approve, const char *comment, const char *user,
 		      mrv_progress_fn progress, void *progress_ctx, struct c2c_err *err)
 {
 	struct report_row r;
-	struct project_row p = {0};
 	struct mrv_param_value pv[MRV_MAX_PARAMS];
 	struct mrv_compute_req req = {0};
 	struct mrv_result res;
-	size_t npv;
 	char at[32];
 	int rc;
 
@@ -662,26 +722,7 @@ int mrv_report_verify(struct store *st, int64_t id, int approve, const char *com
 		return c2c_err_set(err, C2C_ECONFLICT, "report %lld is %s already; a decision is made once",
 				   (long long)id, r.status);
 	if (approve) {
-		if ((rc = project_load(st, r.project, &p, err)))
-			return rc;
-		if ((rc = project_request(&p, pv, &npv, &req, err))) {
-			project_row_release(&p);
-			return rc;
-		}
-		req.from = r.from;
-		req.to = r.to;
-		req.data = r.path;
-		req.unit = r.has_unit ? r.unit : NULL;
-		req.cumulative = r.cumulative;
-		req.meters_path = r.has_meters ? r.meters_path : NULL;
-		req.max_errors = 1;
-		req.want_sha256 = 1;
-		req.progress = progress;
-		req.progress_ctx = progress_ctx;
-		rc = mrv_compute(&req, &res, err);
-		project_row_release(&p);
-		if (rc) {
-			mrv_result_free(&res);
+		if ((rc = recompute(st, &r, progress, progress_ctx, pv, &req, &res, err))) {
 			c2c_err_prefix(err, "report %lld: recomputing from the data file failed, not approved",
 				       (long long)id);
 			return rc == C2C_EIO ? C2C_ECONFLICT : rc;
