@@ -262,6 +262,25 @@ elif serve; then
 	[ "$st" -eq 0 ] && ok "c2c serve exits 0 on SIGTERM after the city pages" || bad "c2c serve exit $st after the city pages"
 fi
 
+# --- a partner city's work in chromium (web/test/city-edit.mjs), on a database
+# of its own: the example scenario to copy, and Da Nang's user (partner city)
+DB="$WORK/city-edit.db"
+(
+	c2c init &&
+	c2c city scenario add "$HERE/../data/city/scenario-example.json" &&
+	echo pass-danang-0123 | c2c user add danang --role partner --scope vn-da-nang-city
+) >"$WORK/city-edit-setup.log" 2>&1 && ok "city-edit: database set up (the example scenario, a partner city's user)" ||
+	bad "city-edit: set-up failed: $(tail -n 3 "$WORK/city-edit-setup.log")"
+if [ ! -x /usr/bin/chromium ] || [ ! -d "$WEB/node_modules/playwright-core" ]; then
+	bad "city-edit: no chromium or playwright-core (see above)"
+elif serve; then
+	start=$(date +%s)
+	run_node city-edit
+	echo "city-edit: $(($(date +%s) - start)) s"
+	stop
+	[ "$st" -eq 0 ] && ok "c2c serve exits 0 on SIGTERM after the city workspace" || bad "c2c serve exit $st after the city workspace"
+fi
+
 # --- the administrator's page in chromium, on a database of its own -----------
 # an admin (adm1) and a participant (part1, scoped to the account JP-ENT-1)
 # with an API token; web/test/admin.mjs adds, changes, disables and enables

@@ -50,6 +50,8 @@ extern const size_t city_gpc_n;
 const struct gpc_row *city_gpc_find(const char *ref);
 const char *city_gpc_level_name(enum gpc_level level); /* "basic", "basic+", ... */
 extern const char *const city_sector_roman[7];          /* [1] = "I" */
+/* The tree as JSON rows (`c2c city gpc`, GET /api/v1/city/gpc). */
+json_t *city_gpc_json(void);
 
 /* ---- GWP sets (data/city/gwp.csv, compiled in) ---------------------------------- */
 

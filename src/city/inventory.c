@@ -197,6 +197,20 @@ int city_inv_compute(const struct city_inv_row *r, const struct city_gwp *gwp,
 	return 0;
 }
 
+json_t *city_gpc_json(void)
+{
+	json_t *rows = json_array();
+	for (size_t i = 0; i < city_gpc_n; i++) {
+		const struct gpc_row *g = &city_gpc[i];
+		json_array_append_new(rows, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:i, s:s, s:s}", "ref", g->ref,
+						      "sector", city_sector_roman[g->sector], "sector_name", g->sector_name,
+						      "subsector", g->subsector, "subsector_name", g->subsector_name,
+						      "name", g->name, "scope", g->scope, "level",
+						      city_gpc_level_name(g->level), "source", g->source));
+	}
+	return rows;
+}
+
 /* ---- reading files ------------------------------------------------------------------- */
 
 struct read_ctx {

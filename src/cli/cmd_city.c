@@ -51,17 +51,8 @@ static void tonnes_text(char *buf, size_t n, double t)
 static int sub_gpc(struct cli_run *r, struct c2c_err *err)
 {
 	static const char *const cols[] = {"ref", "scope", "level", "subsector_name", "name", NULL};
-	json_t *rows = json_array();
 	(void)err;
-	for (size_t i = 0; i < city_gpc_n; i++) {
-		const struct gpc_row *g = &city_gpc[i];
-		json_array_append_new(rows, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:i, s:s, s:s}", "ref", g->ref,
-						      "sector", city_sector_roman[g->sector], "sector_name", g->sector_name,
-						      "subsector", g->subsector, "subsector_name", g->subsector_name,
-						      "name", g->name, "scope", g->scope, "level",
-						      city_gpc_level_name(g->level), "source", g->source));
-	}
-	return print(rows, r->fmt, cols);
+	return print(city_gpc_json(), r->fmt, cols);
 }
 
 /* ---- inventory -------------------------------------------------------------------------- */

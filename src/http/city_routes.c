@@ -22,6 +22,13 @@
 
 #include <sodium.h>
 
+int http_get_city_gpc(struct http_request *rq, json_t **out, struct c2c_err *err)
+{
+	(void)rq;
+	*out = city_gpc_json();
+	return *out ? 0 : c2c_err_set(err, C2C_ENOMEM, "out of memory");
+}
+
 int http_get_city_inventories(struct http_request *rq, json_t **out, struct c2c_err *err)
 {
 	return city_inventories(rq->st, out, err);
