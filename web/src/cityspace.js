@@ -456,7 +456,7 @@ export async function cityWorkspacePage(page, params) {
   sel.value = q.place || '';
   sel.addEventListener('change', () => go({ place: sel.value }));
   const p = q.place ? places.get(q.place) : null;
-  page.append(h('h1', {}, p ? name(p.name_ja, p.name_en) : t('cw_h')), sayNote(),
+  page.append(...[h('h1', {}, p ? name(p.name_ja, p.name_en) : t('cw_h')), sayNote()].filter(Boolean),
     h('p', { class: 'intro' }, t('cw_intro'), ' ', h('a', { href: '#/cities' }, t('cw_to_cities'))),
     h('form', { class: 'filters', onsubmit: (e) => e.preventDefault() }, field('cw-place', t('cw_place'), sel)));
   if (!p) return;

@@ -67,6 +67,7 @@ async function journey(lang, year) {
   check(`${tag} it may write here`, await page.locator('.page-city-workspace').getAttribute('data-may'), 'true');
   check(`${tag} its partnership with Yokohama listed`, (await page.locator('.cw-partners li').allTextContents()).join('|').includes(lang === 'ja' ? '横浜市' : 'Yokohama'), true);
   check(`${tag} every field has a label`, (await labelled()).join(','), '');
+  check(`${tag} no missing label, no stray value, on arrival`, await leaked(), '');
 
   // --- rows: one filled, one keyed; a mistake at its field ---
   const gpcLabel = await page.locator('#cw-row-gpc_ref option[value="I.1.2"]').textContent();
