@@ -173,6 +173,7 @@ try {
   check('en: the page shows the run of the CLI', await page.locator('.cw-scenarios .cy-summary').getAttribute('data-reduction'), String(run.totals.reduction_t));
   await shot('city-edit-scenario-en.png');
   await page.setViewportSize({ width: 390, height: 800 });
+  check('en: at 390 px the workspace is no wider than the screen', await page.evaluate(() => document.documentElement.scrollWidth <= 390), true);
   await shot('city-edit-en-390.png');
   await page.setViewportSize({ width: 1280, height: 900 });
   check('en: no missing label', await leaked(), '');
@@ -198,6 +199,7 @@ try {
   check('ja: no missing label', await leaked(), '');
   await shot('city-edit-ja.png');
   await page.setViewportSize({ width: 390, height: 800 });
+  check('ja: at 390 px the workspace is no wider than the screen', await page.evaluate(() => document.documentElement.scrollWidth <= 390), true);
   await shot('city-edit-ja-390.png');
   await page.setViewportSize({ width: 1280, height: 900 });
   await page.click('#lang');
