@@ -208,9 +208,16 @@ c2c city inventory delete $P --gpc-ref I.1.3 >/dev/null && ok "inventory delete"
 check "the deleted row is gone from BASIC+" "$(c2c city inventory show $P --format json | py 'import json,sys; print(json.load(sys.stdin)["totals"]["basic_plus_t"])')" 1276533.0
 c2c city inventory import "$HERE/city/inventory-example.csv" $P >/dev/null
 echo "pass-danang-0123" | c2c user add danang --role partner --scope vn-da-nang-city >/dev/null
-TOK=$(c2c user token add danang --label tests 2>/dev/null | sed 's/token .tests. of.*//' | tr -d '\n')
+# the token is random and the server's start line names its port: both by
+# the real binary, outside tests/pg.sh's record of what the backends print
+RECORDED_BIN=$BIN
+BIN=${C2C_RECORD_BIN:-$BIN}
+TOK=$("$BIN" user token add danang --label tests 2>/dev/null | sed 's/token .tests. of.*//' | tr -d '\n')
 . "$HERE/lib/serve.sh"
-if serve_start city; then
+serve_start city
+started=$?
+BIN=$RECORDED_BIN
+if [ "$started" -eq 0 ]; then
 	post() { # post PATH JSON: the reply in $WORK/body, the status printed
 		curl -s -o "$WORK/body" -w '%{http_code}' -X POST -H "Authorization: Bearer $TOK" \
 			-H 'Content-Type: application/json' --data-binary "$2" "$URL/api/v1/$1"
