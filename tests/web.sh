@@ -214,8 +214,8 @@ if [ ! -x /usr/bin/chromium ] || [ ! -d "$WEB/node_modules/playwright-core" ]; t
 elif serve; then
 	start=$(date +%s)
 	# one browser test file against the served database, its checks counted
-	run_node() { # run_node NAME: web/test/NAME.mjs
-		(cd "$WEB" && C2C_BIN="$BIN" C2C_DB="$DB" timeout 120 node "test/$1.mjs" "$URL/" "$shots") >"$WORK/$1.log" 2>&1
+	run_node() { # run_node NAME [SECONDS]: web/test/NAME.mjs, stopped after SECONDS (120)
+		(cd "$WEB" && C2C_BIN="$BIN" C2C_DB="$DB" timeout "${2:-120}" node "test/$1.mjs" "$URL/" "$shots") >"$WORK/$1.log" 2>&1
 		st=$?
 		cat "$WORK/$1.log"
 		p=$(grep -c '^ok: ' "$WORK/$1.log")
@@ -275,7 +275,8 @@ if [ ! -x /usr/bin/chromium ] || [ ! -d "$WEB/node_modules/playwright-core" ]; t
 	bad "city-edit: no chromium or playwright-core (see above)"
 elif serve; then
 	start=$(date +%s)
-	run_node city-edit
+	# two whole journeys (English, Japanese), each from log-in to the stored result
+	run_node city-edit 240
 	echo "city-edit: $(($(date +%s) - start)) s"
 	stop
 	[ "$st" -eq 0 ] && ok "c2c serve exits 0 on SIGTERM after the city workspace" || bad "c2c serve exit $st after the city workspace"

@@ -9,6 +9,9 @@
 // English, once in Japanese.  What was stored is then read back with the
 // CLI (C2C_BIN, C2C_DB), not from the page.
 //
+// Screenshots of the window only (not the whole long page), so the run stays
+// well inside tests/web.sh's two minutes on a busy machine.
+//
 // usage: C2C_BIN=build/c2c C2C_DB=the-served.db node test/city-edit.mjs BASE_URL SHOT_DIR
 import { launch, ok, bad, check, counts, formHelpers } from './harness.mjs';
 import { execFileSync } from 'node:child_process';
@@ -101,7 +104,7 @@ async function journey(lang, year) {
   check(`${tag} the row deleted`, await page.locator('table.cw-rows tr[data-ref="I.3.1"]').count(), 0);
   const stored = inventory(year);
   check(`${tag} stored (CLI): one row, 1000 t BASIC`, [stored.totals.rows_filled, stored.totals.rows_keyed, stored.totals.basic_t].join(' '), '1 0 1000');
-  await shot(`city-edit-rows-${lang}.png`);
+  await shot(`city-edit-rows-${lang}.png`, false);
 
   // --- an upload with mistakes: each named, nothing stored; then a good one ---
   await page.setInputFiles('#cw-up-file', { name: 'mine.csv', mimeType: 'text/csv', buffer: BAD });
@@ -171,10 +174,10 @@ try {
     'vn-da-nang-city 130000 solar-power+efficient-buildings+bus-priority+composting+small-hydro+led-lighting');
   const run = cli('city', 'scenario', 'run', 'vn-da-nang-city-2030');
   check('en: the page shows the run of the CLI', await page.locator('.cw-scenarios .cy-summary').getAttribute('data-reduction'), String(run.totals.reduction_t));
-  await shot('city-edit-scenario-en.png');
+  await shot('city-edit-scenario-en.png', false);
   await page.setViewportSize({ width: 390, height: 800 });
   check('en: at 390 px the workspace is no wider than the screen', await page.evaluate(() => document.documentElement.scrollWidth <= 390), true);
-  await shot('city-edit-en-390.png');
+  await shot('city-edit-en-390.png', false);
   await page.setViewportSize({ width: 1280, height: 900 });
   check('en: no missing label', await leaked(), '');
 
@@ -197,10 +200,10 @@ try {
   check('ja: said in Japanese', (await page.locator('#cw-note').textContent()).trim(), 'シナリオ vn-da-nang-city-2030 を保存しました。');
   check('ja: stored (CLI): the measure dropped', cli('city', 'scenario', 'show', 'vn-da-nang-city-2030').measures.map((m) => m.id).includes('small-hydro'), false);
   check('ja: no missing label', await leaked(), '');
-  await shot('city-edit-ja.png');
+  await shot('city-edit-ja.png', false);
   await page.setViewportSize({ width: 390, height: 800 });
   check('ja: at 390 px the workspace is no wider than the screen', await page.evaluate(() => document.documentElement.scrollWidth <= 390), true);
-  await shot('city-edit-ja-390.png');
+  await shot('city-edit-ja-390.png', false);
   await page.setViewportSize({ width: 1280, height: 900 });
   await page.click('#lang');
   await logout();
