@@ -200,5 +200,73 @@ run "observations import of a missing file" 6 c2c city indicators import "$WORK/
 has "names the file" "$WORK/err" "none.csv: cannot open"
 run "framework import of a missing file" 6 c2c city indicators import-framework "$WORK/none.csv" "$WORK/none2.csv"
 
+# --- a partner city's writes over HTTP (issue 15) --------------------------------
+# its own place only; every write audited in its own transaction; a bad
+# upload lists each bad row and column and stores nothing
+run "inventory delete of a row that is not there (exit 4)" 4 c2c city inventory delete $P --gpc-ref I.4.1
+c2c city inventory delete $P --gpc-ref I.1.3 >/dev/null && ok "inventory delete" || bad "inventory delete"
+check "the deleted row is gone from BASIC+" "$(c2c city inventory show $P --format json | py 'import json,sys; print(json.load(sys.stdin)["totals"]["basic_plus_t"])')" 1276533.0
+c2c city inventory import "$HERE/city/inventory-example.csv" $P >/dev/null
+echo "pass-danang-0123" | c2c user add danang --role partner --scope vn-da-nang-city >/dev/null
+# the token is random and the server's start line names its port: both by
+# the real binary, outside tests/pg.sh's record of what the backends print
+RECORDED_BIN=$BIN
+BIN=${C2C_RECORD_BIN:-$BIN}
+TOK=$("$BIN" user token add danang --label tests 2>/dev/null | sed 's/token .tests. of.*//' | tr -d '\n')
+. "$HERE/lib/serve.sh"
+serve_start city
+started=$?
+BIN=$RECORDED_BIN
+if [ "$started" -eq 0 ]; then
+	post() { # post PATH JSON: the reply in $WORK/body, the status printed
+		curl -s -o "$WORK/body" -w '%{http_code}' -X POST -H "Authorization: Bearer $TOK" \
+			-H 'Content-Type: application/json' --data-binary "$2" "$URL/api/v1/$1"
+	}
+	jq1() { py "import json; d=json.load(open('$WORK/body')); print($1)"; }
+	DN='"place":"vn-da-nang-city","year":2023'
+	audits() { db_rows http_audit | wc -l; }
+	check "a row of a new inventory" "$(post city/inventory/rows "{$DN,\"gwp\":\"AR6\",\"gpc_ref\":\"I.1.2\",\"activity_value\":\"1000\",\"activity_unit\":\"MWh\",\"ef_co2\":0.5,\"ef_unit\":\"t/MWh\",\"ef_source\":\"grid 2023\"}")" 200
+	check "its CO2e computed" "$(jq1 '[r["co2e_t"] for r in d["rows"] if r["gpc_ref"]=="I.1.2"][0]')" 500.0
+	check "the row corrected (replaced)" "$(post city/inventory/rows "{$DN,\"gpc_ref\":\"I.1.2\",\"activity_value\":2000,\"activity_unit\":\"MWh\",\"ef_co2\":0.5,\"ef_unit\":\"t/MWh\",\"ef_source\":\"grid 2023\"}")" 200
+	check "BASIC total after the correction" "$(jq1 'd["totals"]["basic_t"]')" 1000.0
+	check "a bad number refused (422)" "$(post city/inventory/rows "{$DN,\"gpc_ref\":\"I.1.1\",\"activity_value\":\"lots\",\"activity_unit\":\"MWh\",\"ef_co2\":1,\"ef_unit\":\"t/MWh\",\"ef_source\":\"x\"}")" 422
+	check "at its field" "$(jq1 'd["error"]["field"]')" activity_value
+	check "a key without its explanation refused at its field" "$(post city/inventory/rows "{$DN,\"gpc_ref\":\"I.1.1\",\"notation_key\":\"NO\"}"; jq1 'd["error"]["field"]')" "422explanation"
+	check "another city's place refused (403)" "$(post city/inventory/rows "{\"place\":\"my-iskandar-region\",\"year\":2023,\"gwp\":\"AR6\",\"gpc_ref\":\"I.1.1\",\"notation_key\":\"NO\",\"explanation\":\"x\"}")" 403
+	check "nothing stored there" "$(c2c city inventory list --format json | py 'import json,sys; print(sum(i["place_id"]=="my-iskandar-region" for i in json.load(sys.stdin)))')" 0
+	check "a row deleted" "$(post city/inventory/rows/delete "{$DN,\"gpc_ref\":\"I.1.2\"}")" 200
+	check "and gone" "$(jq1 'd["totals"]["rows_filled"]')" 0
+	before=$(c2c city inventory export --place vn-da-nang-city --year 2022 | md5sum)
+	n0=$(audits)
+	bad_csv='gpc_ref,activity_value,activity_unit,ef_co2,ef_unit,ef_source\nI.1.1,abc,MWh,1,t/MWh,x\nI.1.2,5,MWh,1,t/MWh,x\nI.1.3,5,MWh,1,kg/kL,x\n'
+	check "an upload with two bad rows refused (422)" "$(post city/inventory/upload "{\"place\":\"vn-da-nang-city\",\"year\":2022,\"file_name\":\"mine.csv\",\"csv\":\"$bad_csv\"}")" 422
+	check "both named by row and column" "$(jq1 'd["error"]["detail"]')" "mine.csv: row 2, column activity_value: 'abc' is not a number
+mine.csv: row 4, column ef_unit: unit mismatch: the factor is per kL (volume) but the activity is in MWh (energy)"
+	check "the refusal says nothing was stored, about the file" "$(jq1 'd["error"]["message"], d["error"]["field"]')" "mine.csv: 2 rows with mistakes; nothing was stored file"
+	check "nothing stored by the bad upload" "$(c2c city inventory export --place vn-da-nang-city --year 2022 | md5sum)" "$before"
+	check "and no audit row for it" "$(audits)" "$n0"
+	good=$(py "import json; print(json.dumps(open('$HERE/city/inventory-example.csv').read()))")
+	check "a good CSV upload" "$(post city/inventory/upload "{$DN,\"gwp\":\"AR5\",\"csv\":$good}")" 200
+	check "its totals" "$(jq1 'd["totals"]["basic_t"], d["totals"]["basic_rows_missing"]')" "1276533.0 26"
+	c2c city inventory export $P --format xlsx --output "$WORK/up.xlsx" >/dev/null
+	x64=$(py "import base64; print(base64.b64encode(open('$WORK/up.xlsx','rb').read()).decode())")
+	check "an XLSX upload" "$(post city/inventory/upload "{\"place\":\"vn-da-nang-city\",\"year\":2024,\"gwp\":\"AR5\",\"file_name\":\"up.xlsx\",\"xlsx_base64\":\"$x64\"}")" 200
+	check "the same totals as the CSV" "$(jq1 'd["totals"]["basic_plus_t"]')" 1316533.0
+	check "each write audited" "$(audits)" "$((n0 + 2))"
+	scn() { # scn TARGET REPLACE: the example as Da Nang's dn-2030, two measures, the first driver's target
+		py "import json; d=json.load(open('$ROOT/data/city/scenario-example.json')); d['id']='dn-2030'; d['place_id']='vn-da-nang-city'; d['measures']=d['measures'][:2]; d['drivers'][0]['target']=$1; print(json.dumps({'document': d, 'replace': $2}))"
+	}
+	check "a scenario stored" "$(post city/scenarios "$(scn 120000 0)")" 200
+	check "stored again without replace: a conflict" "$(post city/scenarios "$(scn 120000 0)")" 409
+	check "its BaU edited (replace)" "$(post city/scenarios "$(scn 150000 1)")" 200
+	check "the stored driver" "$(c2c city scenario show dn-2030 --format json | py 'import json,sys; print(json.load(sys.stdin)["drivers"][0]["target"])')" 150000
+	iskandar=$(py "import json; print(json.dumps({'document': json.load(open('$ROOT/data/city/scenario-example.json')), 'replace': 1}))")
+	check "another city's scenario is not replaced (403)" "$(post city/scenarios "$iskandar")" 403
+	check "a project linked as a measure" "$(post city/scenarios/dn-2030/link '{"measure":"study","project":"pj-iskandar-decarbonisation-study-2021","sector":"waste","reduction_t":40}')" 200
+	check "another city's scenario is not linked to (403)" "$(post city/scenarios/example-iskandar-2030/link '{"measure":"x","project":"pj-iskandar-decarbonisation-study-2021","sector":"waste","reduction_t":1}')" 403
+	kill "$PID"
+	wait "$PID" 2>/dev/null
+fi
+
 echo "city: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -214,8 +214,8 @@ if [ ! -x /usr/bin/chromium ] || [ ! -d "$WEB/node_modules/playwright-core" ]; t
 elif serve; then
 	start=$(date +%s)
 	# one browser test file against the served database, its checks counted
-	run_node() { # run_node NAME: web/test/NAME.mjs
-		(cd "$WEB" && C2C_BIN="$BIN" C2C_DB="$DB" timeout 120 node "test/$1.mjs" "$URL/" "$shots") >"$WORK/$1.log" 2>&1
+	run_node() { # run_node NAME [SECONDS]: web/test/NAME.mjs, stopped after SECONDS (120)
+		(cd "$WEB" && C2C_BIN="$BIN" C2C_DB="$DB" timeout "${2:-120}" node "test/$1.mjs" "$URL/" "$shots") >"$WORK/$1.log" 2>&1
 		st=$?
 		cat "$WORK/$1.log"
 		p=$(grep -c '^ok: ' "$WORK/$1.log")
@@ -260,6 +260,26 @@ elif serve; then
 	echo "city: $(($(date +%s) - start)) s"
 	stop
 	[ "$st" -eq 0 ] && ok "c2c serve exits 0 on SIGTERM after the city pages" || bad "c2c serve exit $st after the city pages"
+fi
+
+# --- a partner city's work in chromium (web/test/city-edit.mjs), on a database
+# of its own: the example scenario to copy, and Da Nang's user (partner city)
+DB="$WORK/city-edit.db"
+(
+	c2c init &&
+	c2c city scenario add "$HERE/../data/city/scenario-example.json" &&
+	echo pass-danang-0123 | c2c user add danang --role partner --scope vn-da-nang-city
+) >"$WORK/city-edit-setup.log" 2>&1 && ok "city-edit: database set up (the example scenario, a partner city's user)" ||
+	bad "city-edit: set-up failed: $(tail -n 3 "$WORK/city-edit-setup.log")"
+if [ ! -x /usr/bin/chromium ] || [ ! -d "$WEB/node_modules/playwright-core" ]; then
+	bad "city-edit: no chromium or playwright-core (see above)"
+elif serve; then
+	start=$(date +%s)
+	# two whole journeys (English, Japanese), each from log-in to the stored result
+	run_node city-edit 240
+	echo "city-edit: $(($(date +%s) - start)) s"
+	stop
+	[ "$st" -eq 0 ] && ok "c2c serve exits 0 on SIGTERM after the city workspace" || bad "c2c serve exit $st after the city workspace"
 fi
 
 # --- the administrator's page in chromium, on a database of its own -----------

@@ -50,6 +50,8 @@ extern const size_t city_gpc_n;
 const struct gpc_row *city_gpc_find(const char *ref);
 const char *city_gpc_level_name(enum gpc_level level); /* "basic", "basic+", ... */
 extern const char *const city_sector_roman[7];          /* [1] = "I" */
+/* The tree as JSON rows (`c2c city gpc`, GET /api/v1/city/gpc). */
+json_t *city_gpc_json(void);
 
 /* ---- GWP sets (data/city/gwp.csv, compiled in) ---------------------------------- */
 
@@ -142,11 +144,23 @@ int city_inventory_replace(struct store *st, const char *place, int year, const 
 int city_inventory_add_row(struct store *st, const char *place, int year, const char *gwp,
 			   const struct city_inv_row *row, struct c2c_err *err);
 
+/* Take one row out of an inventory (C2C_ENOTFOUND when it has none). */
+int city_inventory_delete_row(struct store *st, const char *place, int year, const char *ref,
+			      struct c2c_err *err);
+
 /* Read a CSV or XLSX file (by its name's ending) of one row per GPC number. */
 int city_inventory_read_file(const char *path, struct city_inv_row **rows, size_t *n,
 			     struct c2c_err *err);
 int city_inventory_read_csv_mem(const char *data, size_t len, const char *name,
 				struct city_inv_row **rows, size_t *n, struct c2c_err *err);
+
+/* A file sent whole (an upload): CSV text, or the bytes of an .xlsx.  Every
+ * row is read; when some are wrong the error (field "file") says how many,
+ * and its detail lists them one a line ("NAME: row 4, column ef_unit: ..."),
+ * the first CITY_UPLOAD_ERRORS_MAX, so one answer shows what to mend. */
+#define CITY_UPLOAD_ERRORS_MAX 20
+int city_inventory_read_upload(const char *data, size_t len, const char *name, int xlsx,
+			       struct city_inv_row **rows, size_t *n, struct c2c_err *err);
 
 /* Load an inventory: its rows in GPC order (every GPC number, empty where
  * not given), computed results and totals. */
@@ -180,6 +194,9 @@ extern const size_t city_inv_ncolumns, city_inv_ninput;
 /* ---- XLSX (first sheet, shared strings), read as CSV rows ----------------------- */
 
 int city_xlsx_read(const char *path, csv_row_fn fn, void *ctx, struct c2c_err *err);
+/* The same from the bytes of a workbook; `name` names it in messages. */
+int city_xlsx_read_mem(const char *data, size_t len, const char *name, csv_row_fn fn, void *ctx,
+		       struct c2c_err *err);
 
 /* ---- indicators ------------------------------------------------------------------- */
 

@@ -54,7 +54,7 @@ static int copy_text(char *dst, size_t cap, const char *v, const char *where, co
 		     struct c2c_err *err)
 {
 	if (strlen(v) >= cap)
-		return c2c_err_set(err, C2C_EINPUT, "%s, column %s: text is %zu bytes, more than %zu",
+		return c2c_err_at(err, C2C_EINPUT, col, "%s, column %s: text is %zu bytes, more than %zu",
 				   where, col, strlen(v), cap - 1);
 	snprintf(dst, cap, "%s", v);
 	return 0;
@@ -105,7 +105,7 @@ int city_inv_row_from_fields(struct city_inv_row *r, const char *const *names,
 					   where, v[C_KEY]);
 		for (size_t k = 0; k < sizeof(valued) / sizeof(valued[0]); k++)
 			if (v[valued[k]])
-				return c2c_err_set(err, C2C_EINPUT,
+				return c2c_err_at(err, C2C_EINPUT, city_inv_columns[valued[k]],
 						   "%s, column %s: the row has notation key %s and also '%s'; a row is either filled or keyed",
 						   where, city_inv_columns[valued[k]], v[C_KEY], v[valued[k]]);
 		if (!v[C_EXPL])
@@ -119,7 +119,7 @@ int city_inv_row_from_fields(struct city_inv_row *r, const char *const *names,
 	if (!v[C_ACT]) {
 		for (int c = C_AUNIT; c <= C_EFSRC; c++)
 			if (v[c])
-				return c2c_err_set(err, C2C_EINPUT,
+				return c2c_err_at(err, C2C_EINPUT, "activity_value",
 						   "%s, column %s: '%s' is given but activity_value is empty",
 						   where, city_inv_columns[c], v[c]);
 		return 0; /* an empty row: neither filled nor keyed */
@@ -143,12 +143,13 @@ int city_inv_row_from_fields(struct city_inv_row *r, const char *const *names,
 		if (!s)
 			continue;
 		if (!parse_number(s, &r->ef[gas]))
-			return c2c_err_set(err, C2C_EINPUT, "%s, column %s: '%s' is not a number", where,
-					   city_inv_columns[C_EFCO2 + gas], s);
+			return c2c_err_at(err, C2C_EINPUT, city_inv_columns[C_EFCO2 + gas],
+					  "%s, column %s: '%s' is not a number", where, city_inv_columns[C_EFCO2 + gas], s);
 		/* only land (AFOLU) removes carbon; a negative factor elsewhere is a typo */
 		if (r->ef[gas] < 0 && g->sector != 5)
-			return c2c_err_set(err, C2C_EINPUT, "%s, column %s: %s is negative (only AFOLU rows may remove)",
-					   where, city_inv_columns[C_EFCO2 + gas], s);
+			return c2c_err_at(err, C2C_EINPUT, city_inv_columns[C_EFCO2 + gas],
+					  "%s, column %s: %s is negative (only AFOLU rows may remove)",
+					  where, city_inv_columns[C_EFCO2 + gas], s);
 		r->has_ef[gas] = 1;
 	}
 	if (!r->has_ef[GAS_CO2] && !r->has_ef[GAS_CH4] && !r->has_ef[GAS_N2O])
@@ -196,10 +197,29 @@ int city_inv_compute(const struct city_inv_row *r, const struct city_gwp *gwp,
 	return 0;
 }
 
+json_t *city_gpc_json(void)
+{
+	json_t *rows = json_array();
+	for (size_t i = 0; i < city_gpc_n; i++) {
+		const struct gpc_row *g = &city_gpc[i];
+		json_array_append_new(rows, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:i, s:s, s:s}", "ref", g->ref,
+						      "sector", city_sector_roman[g->sector], "sector_name", g->sector_name,
+						      "subsector", g->subsector, "subsector_name", g->subsector_name,
+						      "name", g->name, "scope", g->scope, "level",
+						      city_gpc_level_name(g->level), "source", g->source));
+	}
+	return rows;
+}
+
 /* ---- reading files ------------------------------------------------------------------- */
 
 struct read_ctx {
 	const char *name;
+	/* an upload (city_inventory_read_upload): a bad data row is noted and
+	 * the reading goes on, so one answer names every row to mend */
+	int collect;
+	size_t nbad;
+	struct strbuf bad;
 	int col[CSV_FIELDS_MAX];
 	size_t ncol;
 	struct city_inv_row *rows;
@@ -259,9 +279,31 @@ static int read_row(const struct csv_row *row, void *vctx, struct c2c_err *err)
 	return 0;
 }
 
+/* read_row, but a data row's mistake is listed (one line each, the first
+ * CITY_UPLOAD_ERRORS_MAX) instead of ending the reading; the header's stops it. */
+static int read_row_collect(const struct csv_row *row, void *vctx, struct c2c_err *err)
+{
+	struct read_ctx *c = vctx;
+	int header = !c->ncol, rc = read_row(row, c, err);
+
+	if (rc != C2C_EINPUT || header)
+		return rc;
+	if (c->nbad++ < CITY_UPLOAD_ERRORS_MAX)
+		strbuf_addf(&c->bad, "%s%s", c->nbad > 1 ? "\n" : "", err->msg);
+	c2c_err_clear(err);
+	return 0;
+}
+
 static int read_finish(struct read_ctx *c, int rc, struct city_inv_row **rows, size_t *n,
 		       struct c2c_err *err)
 {
+	if (!rc && c->nbad) {
+		c2c_err_at(err, C2C_EINPUT, "file", "%s: %zu row%s with mistakes; nothing was stored", c->name,
+			   c->nbad, c->nbad == 1 ? "" : "s");
+		c2c_err_detail(err, "%s", strbuf_str(&c->bad));
+		rc = C2C_EINPUT;
+	}
+	strbuf_release(&c->bad);
 	if (!rc && !c->ncol)
 		rc = c2c_err_set(err, C2C_EINPUT, "%s: empty file (no header)", c->name);
 	if (rc) {
@@ -280,6 +322,23 @@ int city_inventory_read_csv_mem(const char *data, size_t len, const char *name,
 	if (!(c.rows = calloc(64, sizeof(*c.rows))))
 		return c2c_err_set(err, C2C_ENOMEM, "out of memory");
 	return read_finish(&c, csv_read_mem(data, len, name, read_row, &c, err), rows, n, err);
+}
+
+int city_inventory_read_upload(const char *data, size_t len, const char *name, int xlsx,
+			       struct city_inv_row **rows, size_t *n, struct c2c_err *err)
+{
+	struct read_ctx c = {.name = name, .collect = 1};
+	int rc;
+	if (!(c.rows = calloc(64, sizeof(*c.rows))))
+		return c2c_err_set(err, C2C_ENOMEM, "out of memory");
+	strbuf_init(&c.bad, 0);
+	rc = xlsx ? city_xlsx_read_mem(data, len, name, read_row_collect, &c, err)
+		  : csv_read_mem(data, len, name, read_row_collect, &c, err);
+	/* a mistake that ended the reading (the header, the file itself) is
+	 * said alone, about the file as a whole */
+	if (rc && !err->field[0])
+		c2c_err_field(err, "file");
+	return read_finish(&c, rc, rows, n, err);
 }
 
 int city_inventory_read_file(const char *path, struct city_inv_row **rows, size_t *n,
@@ -443,6 +502,41 @@ int city_inventory_add_row(struct store *st, const char *place, int year, const 
 	if ((rc = check_year(year, err)))
 		return rc;
 	return store_tx(st, NULL, inv_write_tx, &w, err);
+}
+
+/* One row taken out: the GPC number goes back to neither filled nor keyed. */
+struct inv_delete {
+	const char *place, *ref;
+	int year;
+};
+
+static int inv_delete_tx(struct store *st, void *ctx, struct c2c_err *err)
+{
+	struct inv_delete *d = ctx;
+	long long n;
+	int rc = store_query_int_args(st, "SELECT COUNT(*) FROM city_inventory_rows WHERE \"place_id\" = ? AND \"year\" = ?"
+				      " AND \"gpc_ref\" = ?",
+				      STORE_ARGS(store_text(d->place), store_int(d->year), store_text(d->ref)), &n, err);
+	if (rc < 0)
+		return rc;
+	if (rc == 0 || !n)
+		return c2c_err_at(err, C2C_ENOTFOUND, "gpc_ref", "inventory %s %d has no row %s", d->place, d->year,
+				  d->ref);
+	return store_exec_args(st, "DELETE FROM city_inventory_rows WHERE \"place_id\" = ? AND \"year\" = ? AND \"gpc_ref\" = ?",
+			       STORE_ARGS(store_text(d->place), store_int(d->year), store_text(d->ref)), err);
+}
+
+int city_inventory_delete_row(struct store *st, const char *place, int year, const char *ref,
+			      struct c2c_err *err)
+{
+	const struct gpc_row *g = ref ? city_gpc_find(ref) : NULL;
+	struct inv_delete d = {place, g ? g->ref : NULL, year};
+	int rc;
+	if (!g)
+		return c2c_err_at(err, C2C_EINPUT, "gpc_ref", "'%s' is not a GPC reference number", ref ? ref : "");
+	if ((rc = check_year(year, err)))
+		return rc;
+	return store_tx(st, NULL, inv_delete_tx, &d, err);
 }
 
 /* ---- reading back, totals ---------------------------------------------------------------- */

@@ -294,23 +294,16 @@ static void on_sheet_end(void *ud, const char *name)
 	}
 }
 
-int city_xlsx_read(const char *path, csv_row_fn fn, void *ctx, struct c2c_err *err)
+/* The workbook opened (from a file or from memory): its first sheet read,
+ * the archive closed. */
+static int read_zip(zip_t *z, const char *path, csv_row_fn fn, void *ctx, struct c2c_err *err)
 {
 	struct first_sheet fs = {0};
 	struct strings sst = {0};
 	struct sheet *sh = NULL;
 	struct strbuf part;
-	int zerr = 0, rc;
-	zip_t *z = zip_open(path, ZIP_RDONLY, &zerr);
+	int rc;
 
-	if (!z) {
-		zip_error_t ze;
-		zip_error_init_with_code(&ze, zerr);
-		c2c_err_set(err, zerr == ZIP_ER_NOENT || zerr == ZIP_ER_OPEN ? C2C_EIO : C2C_EINPUT,
-			    "%s: cannot open as .xlsx: %s", path, zip_error_strerror(&ze));
-		zip_error_fini(&ze);
-		return err->code;
-	}
 	strbuf_init(&part, XLSX_PART_MAX);
 	strbuf_init(&sst.all, XLSX_PART_MAX);
 	/* the first <sheet> of the workbook, through its relationship */
@@ -369,4 +362,41 @@ out:
 	strbuf_release(&part);
 	zip_discard(z);
 	return rc;
+}
+
+int city_xlsx_read(const char *path, csv_row_fn fn, void *ctx, struct c2c_err *err)
+{
+	int zerr = 0;
+	zip_t *z = zip_open(path, ZIP_RDONLY, &zerr);
+
+	if (!z) {
+		zip_error_t ze;
+		zip_error_init_with_code(&ze, zerr);
+		c2c_err_set(err, zerr == ZIP_ER_NOENT || zerr == ZIP_ER_OPEN ? C2C_EIO : C2C_EINPUT,
+			    "%s: cannot open as .xlsx: %s", path, zip_error_strerror(&ze));
+		zip_error_fini(&ze);
+		return err->code;
+	}
+	return read_zip(z, path, fn, ctx, err);
+}
+
+int city_xlsx_read_mem(const char *data, size_t len, const char *name, csv_row_fn fn, void *ctx,
+		       struct c2c_err *err)
+{
+	zip_error_t ze;
+	zip_source_t *src;
+	zip_t *z;
+
+	zip_error_init(&ze);
+	/* freep 0: the caller keeps the bytes; the archive only reads them */
+	if (!(src = zip_source_buffer_create(data, len, 0, &ze)) ||
+	    !(z = zip_open_from_source(src, ZIP_RDONLY, &ze))) {
+		c2c_err_set(err, C2C_EINPUT, "%s: cannot open as .xlsx: %s", name, zip_error_strerror(&ze));
+		if (src)
+			zip_source_free(src);
+		zip_error_fini(&ze);
+		return C2C_EINPUT;
+	}
+	zip_error_fini(&ze);
+	return read_zip(z, name, fn, ctx, err);
 }

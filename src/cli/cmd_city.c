@@ -51,17 +51,8 @@ static void tonnes_text(char *buf, size_t n, double t)
 static int sub_gpc(struct cli_run *r, struct c2c_err *err)
 {
 	static const char *const cols[] = {"ref", "scope", "level", "subsector_name", "name", NULL};
-	json_t *rows = json_array();
 	(void)err;
-	for (size_t i = 0; i < city_gpc_n; i++) {
-		const struct gpc_row *g = &city_gpc[i];
-		json_array_append_new(rows, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:i, s:s, s:s}", "ref", g->ref,
-						      "sector", city_sector_roman[g->sector], "sector_name", g->sector_name,
-						      "subsector", g->subsector, "subsector_name", g->subsector_name,
-						      "name", g->name, "scope", g->scope, "level",
-						      city_gpc_level_name(g->level), "source", g->source));
-	}
-	return print(rows, r->fmt, cols);
+	return print(city_gpc_json(), r->fmt, cols);
 }
 
 /* ---- inventory -------------------------------------------------------------------------- */
@@ -108,6 +99,22 @@ static int sub_inv_add(struct cli_run *r, struct c2c_err *err)
 	else
 		printf("inventory %s %d: %s %s\n", place, year, row.ref,
 		       row.key[0] ? "keyed" : row.has_activity ? "filled" : "cleared");
+	return 0;
+}
+
+/* A row taken out: what `add` put in, undone (a correction is an `add` of the same GPC number). */
+static int sub_inv_delete(struct cli_run *r, struct c2c_err *err)
+{
+	const char *place, *ref;
+	int year, rc;
+	if ((rc = cli_need(&r->a, "place", &place, err)) || (rc = need_year(&r->a, &year, err)) ||
+	    (rc = cli_need(&r->a, "gpc-ref", &ref, err)) ||
+	    (rc = city_inventory_delete_row(r->st, place, year, ref, err)))
+		return rc;
+	if (r->fmt == FMT_JSON)
+		print_json(json_pack("{s:s, s:i, s:s, s:s}", "place_id", place, "year", year, "gpc_ref", ref, "row", "deleted"));
+	else
+		printf("inventory %s %d: %s deleted\n", place, year, ref);
 	return 0;
 }
 
@@ -407,6 +414,7 @@ static const char *const o_inv_import[] = {"place", "year", "gwp", "format", NUL
 static const char *const o_inv_add[] = {"place", "year", "gwp", "gpc-ref", "notation-key", "explanation",
 					"activity-value", "activity-unit", "ef-co2", "ef-ch4", "ef-n2o", "ef-unit",
 					"ef-source", "format", NULL};
+static const char *const o_inv_delete[] = {"place", "year", "gpc-ref", "format", NULL};
 static const char *const o_ind_list[] = {"framework", "format", NULL};
 static const char *const o_observations[] = {"place", "format", NULL};
 static const char *const o_observe[] = {"place", "measure", "year", "value", "source", "format", NULL};
@@ -417,6 +425,8 @@ static const struct cli_sub inventory_subs[] = {
 	 "c2c city inventory add --place ID --year YYYY [--gwp AR5|AR6] --gpc-ref REF"
 	 " (--activity-value N --activity-unit U --ef-co2 N [--ef-ch4 N] [--ef-n2o N] --ef-unit kg/U --ef-source TEXT"
 	 " | --notation-key NO|NE|C|IE --explanation TEXT) [--format json]", NULL},
+	{"delete", sub_inv_delete, o_inv_delete, NULL, 0, 0,
+	 "c2c city inventory delete --place ID --year YYYY --gpc-ref REF [--format json]", NULL},
 	{"import", sub_inv_import, o_inv_import, NULL, 0, 0,
 	 "c2c city inventory import FILE.csv|FILE.xlsx --place ID --year YYYY [--gwp AR5|AR6] [--format json]", NULL},
 	{"export", sub_inv_export, o_inv_export, NULL, 0, CLI_OWN_FORMAT,

@@ -336,6 +336,58 @@ static void test_xlsx_roundtrip(void **state)
 	free(back);
 }
 
+/* An upload: every bad row listed (row and column), none kept; an .xlsx read
+ * from its bytes as from its file; one row deleted. */
+static void test_inventory_upload(void **state)
+{
+	struct fixture *f = *state;
+	static const char bad[] = "gpc_ref,activity_value,activity_unit,ef_co2,ef_unit,ef_source\n"
+				  "I.1.1,abc,MWh,1,t/MWh,x\nI.1.2,5,MWh,1,t/MWh,x\nI.1.3,5,MWh,1,kg/kL,x\nI.9.9,1,MWh,1,t/MWh,x\n";
+	struct city_inventory *inv;
+	struct city_inv_row *rows = NULL;
+	struct c2c_err err;
+	char path[80], *bytes;
+	size_t n, len;
+	FILE *fp;
+
+	assert_int_equal(city_inventory_read_upload(bad, strlen(bad), "up.csv", 0, &rows, &n, &err), C2C_EINPUT);
+	assert_null(rows);
+	assert_string_equal(err.field, "file");
+	assert_string_equal(err.msg, "up.csv: 3 rows with mistakes; nothing was stored");
+	assert_string_equal(err.detail, "up.csv: row 2, column activity_value: 'abc' is not a number\n"
+			    "up.csv: row 4, column ef_unit: unit mismatch: the factor is per kL (volume) but the activity is in MWh (energy)\n"
+			    "up.csv: row 5, column gpc_ref: 'I.9.9' is not a GPC reference number");
+	/* a bad header ends the reading, alone */
+	assert_int_equal(city_inventory_read_upload("ref,x\nI.1.1,1\n", 14, "h.csv", 0, &rows, &n, &err), C2C_EINPUT);
+	assert_string_equal(err.field, "file");
+	assert_string_equal(err.detail, "");
+	/* the example through an .xlsx's bytes */
+	import_example(f->st, "AR5", 2022);
+	inv = load(f->st, 2022);
+	snprintf(path, sizeof(path), "/tmp/c2c-test-city-up-%d.xlsx", (int)getpid());
+	assert_int_equal(city_inventory_write_xlsx(inv, path, &err), 0);
+	assert_non_null(fp = fopen(path, "rb"));
+	bytes = malloc(1 << 20);
+	len = fread(bytes, 1, 1 << 20, fp);
+	fclose(fp);
+	unlink(path);
+	assert_int_equal(city_inventory_read_upload(bytes, len, "up.xlsx", 1, &rows, &n, &err), 0);
+	assert_int_equal(n, 53);
+	free(rows);
+	assert_int_equal(city_inventory_read_upload(bytes, 100, "cut.xlsx", 1, &rows, &n, &err), C2C_EINPUT);
+	assert_string_equal(err.field, "file");
+	free(bytes);
+	/* delete: the row goes, a second time it is not there */
+	assert_int_equal(city_inventory_delete_row(f->st, "vn-da-nang-city", 2022, "I.1.3", &err), 0);
+	free(inv);
+	inv = load(f->st, 2022);
+	assert_int_equal(inv->totals.basic_plus_kg, inv->totals.basic_kg);
+	assert_int_equal(city_inventory_delete_row(f->st, "vn-da-nang-city", 2022, "I.1.3", &err), C2C_ENOTFOUND);
+	assert_string_equal(err.field, "gpc_ref");
+	assert_int_equal(city_inventory_delete_row(f->st, "vn-da-nang-city", 2022, "I.9", &err), C2C_EINPUT);
+	free(inv);
+}
+
 /* ---- indicators --------------------------------------------------------------------------- */
 
 static json_t *line_of(json_t *ev, int number, int line)
@@ -631,6 +683,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_inventory_totals, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_inventory_bad_input, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_xlsx_roundtrip, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_inventory_upload, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_tianjin_indicators, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_iso_style_framework, setup, teardown),
 		cmocka_unit_test(test_scenario_by_hand),

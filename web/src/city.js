@@ -91,7 +91,7 @@ async function syncForm(run) {
   });
 }
 
-async function drawScenario(box, state, places) {
+export async function drawScenario(box, state, places) {
   const run = await api(`city/scenarios/${encodeURIComponent(state.scenario)}/run?attribution=${state.attribution}`);
   const sync = await syncForm(run);
   const tot = run.totals;
@@ -212,7 +212,7 @@ const targetYear = (l) => (lang === 'ja' ? l.target_year_ja || l.target_year : l
 const trend = (l) => [coded('cy_trend', l.trend),
   l.previous_year != null ? ` (${tf('cy_from_prev', { value: fmt(l.previous_value), year: l.previous_year })})` : ''];
 
-function indicatorsTable(ev) {
+export function indicatorsTable(ev) {
   return h('div', { class: 'tablewrap' }, h('table', { class: 'plist cy-indicators', 'aria-labelledby': 'cy-ind-h' },
     head(['cy_ind_no', 'cy_indicator', 'cy_target', 'cy_target_year', 'cy_value', 'cy_status', 'cy_trend']),
     h('tbody', {}, ev.indicators.flatMap((ind) => ind.lines.map((l, i) => h('tr',
@@ -230,7 +230,7 @@ function indicatorsTable(ev) {
 // The form that records an observed value of one of the framework's measures
 // (POST /api/v1/city/observations): for the office and admin, and for a
 // municipality or partner city at its own place; null for anyone else.
-async function observeForm(state, fw) {
+export async function observeForm(state, fw) {
   if (!(await canCall('POST', '/api/v1/city/observations')) || !inScope('place', state.place)) return null;
   const lines = await api(`city/indicators?framework=${encodeURIComponent(fw)}`);
   const measures = [...new Map(lines.map((l) => [l.measure_id, l])).values()];
@@ -321,6 +321,7 @@ export async function citiesPage(page, params) {
   });
   const parts = [scenarioSection(state, scens, places, update), inventorySection(state, invs, places, update),
     indicatorSection(state, choice, places, frameworks, update)];
-  page.append(h('h1', {}, t('cy_h')), h('p', { class: 'intro' }, t('cy_intro')), ...parts.map(([sec]) => sec));
+  page.append(h('h1', {}, t('cy_h')), h('p', { class: 'intro' }, t('cy_intro'), ' ',
+    h('a', { href: '#/city-workspace', class: 'cw-link' }, `${t('cw_from_cities')} →`)), ...parts.map(([sec]) => sec));
   await Promise.all(parts.map(([, draw]) => (draw ? draw() : null)));
 }

@@ -13,6 +13,7 @@ import { matchPage, readinessPage } from './advice.js';
 import { callPage, callsPage } from './calls.js';
 import { chartsPage } from './charts.js';
 import { citiesPage } from './city.js';
+import { cityWorkspacePage } from './cityspace.js';
 import { api, app, fmt, h, lang, name, setLang, t } from './core.js';
 import { dominoPage } from './domino.js';
 import { dropFlash } from './forms.js';
@@ -129,7 +130,8 @@ async function mapPage(main) {
 // A route is [key, render]: the key names the page in <main data-ready> (the
 // browser tests wait on it) and picks the header link marked current.
 const PAGES = { '': dashboard, map: mapPage, charts: chartsPage, data: dataPage, registry: registryPage, mrv: mrvPage, calls: callsPage,
-  domino: dominoPage, cities: citiesPage, readiness: readinessPage, match: matchPage, admin: adminPage };
+  domino: dominoPage, cities: citiesPage, readiness: readinessPage, match: matchPage, admin: adminPage,
+  'city-workspace': cityWorkspacePage };
 // pages of one record that are not atlas tables: #/mrv/<report>, #/calls/<call>
 const ONE = { mrv: reportPage, calls: callPage };
 function route(path, params) {

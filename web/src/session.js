@@ -145,7 +145,9 @@ export function drawAccount(force = false) {
       await app.rerender();
       document.getElementById('login-open')?.focus();
     });
-    box.replaceChildren(who, out);
+    // a partner city's user: its workspace (cityspace.js), one click from any page
+    const mine = session.role === 'partner' ? h('a', { href: '#/city-workspace', id: 'my-city', class: 'acct-link' }, t('cw_menu')) : null;
+    box.replaceChildren(...[who, mine, out].filter(Boolean));
     return;
   }
   const toggle = h('button', { type: 'button', class: 'acct-btn', id: 'login-open', 'aria-expanded': String(open), 'aria-controls': 'login-form' },

@@ -231,12 +231,15 @@ try {
     await shot(`detail-${tb}.png`);
   }
 
-  // cities on the built-in data: no scenario, no inventory yet; the page says what to run
+  // cities on the built-in data: no scenario, no inventory yet; the page
+  // sends a city's staff to its workspace (issue 15), no command to run
   await page.goto(`${base}#/cities`);
   await ready('cities');
-  check('cities, built-in data: the empty states say what to run',
-    (await page.locator('.empty-state[data-empty="scenarios"] code, .empty-state[data-empty="inventories"] code').allTextContents()).join(' | '),
-    'c2c city scenario add FILE.json | c2c city inventory import FILE.csv --place ID --year YYYY');
+  check('cities, built-in data: the empty states name no command',
+    await page.locator('.empty-state[data-empty="scenarios"] code, .empty-state[data-empty="inventories"] code').count(), 0);
+  check("cities, built-in data: they point to the city's workspace, which the page links",
+    [(await page.locator('.empty-state[data-empty="inventories"]').textContent()).includes('workspace'),
+      await page.locator('a.cw-link').getAttribute('href')].join(' '), 'true #/city-workspace');
   await shot('cities-empty.png');
 
   // a project's page: its place and body, as links that work

@@ -239,8 +239,10 @@ try {
   await page.selectOption('#cy-place', 'my-iskandar-region');
   await ready('cities');
   check('indicators: the hash remembers a place other than the first', (await page.evaluate(() => location.hash)).includes('place=my-iskandar-region'), true);
-  check('indicators: a place without observations says how to add them',
-    (await page.locator('.empty-state[data-empty="observations"] code').first().textContent()).startsWith('c2c city indicators observe'), true);
+  // issue 15: it sends the city's staff to the form, naming no command
+  check('indicators: a place without observations says how to add them, with no command',
+    [await page.locator('.empty-state[data-empty="observations"]').textContent(),
+      await page.locator('.empty-state[data-empty="observations"] code').count()].join(' | '), `${L.cy_ind_nodata[1]} | 0`);
 
   // ============ Japanese ============
   await page.goto(`${base}#/cities?place=cn-tianjin-city`);
