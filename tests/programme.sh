@@ -177,5 +177,32 @@ json_ok "Yokohama's chain is three steps now" "d[0]['steps']==3 and d[0]['places
 run "set a channel" 0 "$BIN" domino channel dm-hcmc-can-tho platform
 refused "channel of nothing" 4 "domino edge 'dm-none' is not in the atlas" "$BIN" domino channel dm-none training
 
+# --- the same work over HTTP, role by role (issue 15) ------------------------------------------
+# argon2id at libsodium's minimum cost, for the log-ins (docs/auth.md)
+export C2C_AUTH_INSECURE_FAST_HASH=1
+{
+	"$BIN" score reviewer add --id rv-sai --name 審査員さいたま --body jp-saitama-city &&
+	"$BIN" score reviewer add --id rv-ext --name 外部審査員 --affiliation 大学 &&
+	for u in "office1 office" "tokyo municipality jp-tokyo-prefecture" "kita municipality jp-kitakyushu-city" \
+		"rev.sai reviewer rv-sai" "rev.ext reviewer rv-ext"; do
+		set -- $u
+		echo "pass-$1-0123" | "$BIN" user add "$1" --role "$2" ${3:+--scope "$3"} || exit 1
+	done
+} >"$WORK/setup" 2>&1 && ok "reviewers and users for HTTP" || bad "HTTP set-up: $(tail -n 3 "$WORK/setup")"
+run "a reviewer user's scope must be a programme reviewer" 3 sh -c "echo pass-rev.x-0123 | '$BIN' user add rev.x --role reviewer --scope rv-none"
+has "the scope is named" "$WORK/err" "is not a programme reviewer"
+PID=""
+trap '[ -n "$PID" ] && kill -KILL "$PID" 2>/dev/null; rm -rf "$WORK"' EXIT
+. "$(dirname "$0")/lib/serve.sh"
+if serve_start programme; then
+	python3 "$(dirname "$0")/lib/programme_http.py" "$URL" "$BIN" >"$WORK/py.out" 2>&1
+	cat "$WORK/py.out"
+	pass=$((pass + $(grep -c '^ok: ' "$WORK/py.out")))
+	fail=$((fail + $(grep -c '^FAILED: ' "$WORK/py.out")))
+	grep -q '^programme_http done$' "$WORK/py.out" || bad "programme_http.py did not run to its end: $(tail -n 5 "$WORK/py.out")"
+	kill -TERM "$PID" && wait "$PID" && ok "server exits 0" || bad "server exit"
+	PID=""
+fi
+
 echo "programme: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
