@@ -516,9 +516,7 @@ int programme_proposal_submit(struct store *st, const struct programme_proposal_
 	return store_tx(st, NULL, programme_proposal_submit_tx, &a_, err);
 }
 
-/* Each proposal's bodies and partner places, named, in the order given:
- * "bodies": [{"id", "name_ja", "name_en"}], "partners": [...]. */
-static int proposal_places(struct store *st, json_t *props, struct c2c_err *err)
+int prog_proposal_places(struct store *st, json_t *props, struct c2c_err *err)
 {
 	json_t *pr, *rows, *r;
 	size_t i, k;
@@ -578,7 +576,7 @@ int programme_proposals(struct store *st, const char *call_id, const char *statu
 		*out = NULL;
 		return c2c_err_set(err, C2C_ENOTFOUND, "no proposal '%s'", id);
 	}
-	if ((rc = proposal_places(st, *out, err))) {
+	if ((rc = prog_proposal_places(st, *out, err))) {
 		json_decref(*out);
 		*out = NULL;
 	}

@@ -379,6 +379,7 @@ int programme_rank(struct store *st, const char *call_id, json_t **out, struct c
 			      " FROM \"programme_proposals\" p WHERE p.\"call_id\" = ? ORDER BY p.\"seq\"",
 			      (const char *const[]){call_id}, 1, &props, err)) ||
 	    (rc = prog_atlas_fill(st, props, PROG_PLACE_NAMES, err)) ||
+	    (rc = prog_proposal_places(st, props, err)) ||
 	    (rc = programme_scores(st, call_id, NULL, &sheets, err)))
 		goto done;
 	n = json_array_size(props);

@@ -138,6 +138,9 @@ export function drawAccount(force = false) {
       lang === 'ja' ? `（${t(`role_${session.role}`)}）` : `(${t(`role_${session.role}`)})`);
     const who = h('p', { class: 'who', id: 'who', tabindex: '-1' },
       ...(lang === 'ja' ? [nm, role, label] : [label, ' ', nm, ' ', role]));
+    // the page of the user's own work, for the roles that have one
+    const mine = { municipality: ['#/workspace', 'ws_link'], reviewer: ['#/reviews', 'rv_link'] }[session.role];
+    const own = mine ? h('a', { href: mine[0], class: 'acct-link', id: 'my-work' }, t(mine[1])) : null;
     const out = h('button', { type: 'button', class: 'acct-btn', id: 'logout' }, t('logout'));
     out.addEventListener('click', async () => {
       out.disabled = true;
@@ -145,7 +148,7 @@ export function drawAccount(force = false) {
       await app.rerender();
       document.getElementById('login-open')?.focus();
     });
-    box.replaceChildren(who, out);
+    box.replaceChildren(...[who, own, out].filter(Boolean));
     return;
   }
   const toggle = h('button', { type: 'button', class: 'acct-btn', id: 'login-open', 'aria-expanded': String(open), 'aria-controls': 'login-form' },
