@@ -40,9 +40,9 @@ export async function callPage(page, id) {
   }
   page.append(h('h1', { class: 'detail-h' }, name(str(c.title_ja), str(c.title_en))),
     h('p', { class: 'kind' }, `${fyLabel(c.fiscal_year)} · ${t('call_planned')}: ${fmt(c.planned_selections)}`),
-    c.closed_on ? h('p', { class: 'warn', id: 'call-closed' }, tf('call_closed_on', { on: c.closed_on })) : null,
     // the closing form is gone once the call is closed: what it did is said here
-    c.closed_on ? flashNote('close-call') : null,
+    ...(c.closed_on ? [h('p', { class: 'warn', id: 'call-closed' }, tf('call_closed_on', { on: c.closed_on })),
+      flashNote('close-call')].filter(Boolean) : []),
     h('h2', {}, t('call_rounds')),
     h('ul', { class: 'rounds' }, (c.rounds || []).map((r) => h('li', { 'data-state': r.state },
       `${tf('call_round', { n: r.round })}: ${r.opens_on} – ${r.closes_on} `,
@@ -89,7 +89,7 @@ export async function callPage(page, id) {
   if (open.length && (await canCall('POST', '/api/v1/scores'))) section.append(await scoreForm(c, open));
   if (!open.length || !(await canCall('POST', '/api/v1/decisions'))) return;
   section.append(writeForm({
-    id: 'decide', title: t('decide_h'), intro: t('decide_intro'), submitLabel: t('decide_button'),
+    id: 'decide', explain: explainRefusal, title: t('decide_h'), intro: t('decide_intro'), submitLabel: t('decide_button'),
     fields: [
       { name: 'proposal', label: t('f_proposal'), type: 'select', required: true, value: open[0].id,
         options: open.map((p) => [p.id, propLabel(p)]) },
@@ -103,6 +103,32 @@ export async function callPage(page, id) {
   }));
 }
 
+// The programme's refusals in the page's language (writeForm's explain):
+// the domain's English messages, matched; one the table does not know is
+// shown as the server wrote it.
+const REFUSALS = [
+  [/closes \(\S+\) before it opens/, 'pe_round_order'],
+  [/opens \(\S+\) before round \d+ closes/, 'pe_round_overlap'],
+  [/is not YYYY-MM-DD\.\.YYYY-MM-DD|is not a (real )?date/, 'pe_round_dates'],
+  [/^call \S+ exists already/, 'pe_call_exists'],
+  [/cannot (review|score) a proposal of their own body/, 'pe_own_body'],
+  [/is assigned to \S+ already/, 'pe_assigned'],
+  [/has scored proposal \S+ already/, 'pe_scored'],
+  [/is outside every round|is outside round|was closed on \S+: it takes no proposal/, 'pe_closed'],
+  [/is in Japan, not a partner place/, 'pe_partner_jp'],
+  [/is not a Japanese body/, 'pe_body_abroad'],
+  [/a municipality proposes as one of the bodies/, 'pe_own_missing'],
+  [/points is not 1 to 5/, 'pe_points'],
+  [/yen/, 'pe_budget'],
+  [/is not one of institution_building/, 'pe_outputs'],
+  [/is not ID:NAME:WEIGHT|weight '.*' of .* is not 1 to 100|appears twice/, 'pe_criteria'],
+  [/is not ranked/, 'pe_not_ranked'],
+];
+export function explainRefusal(e) {
+  const hit = REFUSALS.find(([re]) => re.test(e.message || ''));
+  return hit ? t(hit[1]) : null;
+}
+
 const joined = (list, one) => (list || []).map((x) => x.name_ja).join('・') || one;
 const propLabel = (p) => `${p.rank != null ? `#${p.rank} ` : ''}${p.title_ja} (${joined(p.bodies, p.body_ja)}–${joined(p.partners, p.partner_ja)})`;
 const reviewerLabel = (r) => `${r.name}${r.body_ja ? ` (${r.body_ja})` : r.affiliation ? ` (${r.affiliation})` : ''}`;
@@ -112,7 +138,7 @@ const reviewerLabel = (r) => `${r.name}${r.body_ja ? ` (${r.body_ja})` : r.affil
 // field at fault.
 function openForm() {
   return h('section', { class: 'writes', 'aria-labelledby': 'open-h2' }, h('h2', { id: 'open-h2' }, t('open_h2')), writeForm({
-    id: 'open-call', title: t('open_h'), intro: t('open_intro'), submitLabel: t('open_button'),
+    id: 'open-call', explain: explainRefusal, title: t('open_h'), intro: t('open_intro'), submitLabel: t('open_button'),
     fields: [
       { name: 'id', label: t('f_call_id'), required: true, hint: t('hint_call_id') },
       { name: 'fiscal_year', label: t('f_fiscal_year'), type: 'number', min: 1990, max: 2100, required: true },
@@ -144,22 +170,28 @@ function openForm() {
 // The office closes the call today: no proposal is taken after.
 function closeForm(c) {
   return h('section', { class: 'writes' }, writeForm({
-    id: 'close-call', title: t('close_h'), intro: t('close_intro'), submitLabel: t('close_button'), fields: [],
+    id: 'close-call', explain: explainRefusal, title: t('close_h'), intro: t('close_intro'), submitLabel: t('close_button'), fields: [],
     submit: () => write('POST', `calls/${encodeURIComponent(c.id)}/close`),
     done: (d) => tf('close_done', { on: d?.closed_on || '' }),
   }));
 }
+
+// A proposal still open and a reviewer: the first fields of an assignment
+// and of a score sheet.
+const whoWhat = (open, reviewers) => [
+  { name: 'proposal', label: t('f_proposal'), type: 'select', required: true, value: open[0].id, options: open.map((p) => [p.id, propLabel(p)]) },
+  { name: 'reviewer', label: t('f_reviewer_pick'), type: 'select', required: true, placeholder: t('choose'),
+    options: reviewers.map((r) => [r.id, reviewerLabel(r)]) },
+];
 
 // The office gives a proposal to a reviewer (never one of its own body: the
 // server refuses it at the reviewer field).
 async function assignForm(open) {
   const reviewers = await api('reviewers');
   return writeForm({
-    id: 'assign', title: t('assign_h'), intro: t('assign_intro'), submitLabel: t('assign_button'),
+    id: 'assign', explain: explainRefusal, title: t('assign_h'), intro: t('assign_intro'), submitLabel: t('assign_button'),
     fields: [
-      { name: 'proposal', label: t('f_proposal'), type: 'select', required: true, value: open[0].id, options: open.map((p) => [p.id, propLabel(p)]) },
-      { name: 'reviewer', label: t('f_reviewer_pick'), type: 'select', required: true, placeholder: t('choose'),
-        options: reviewers.map((r) => [r.id, reviewerLabel(r)]) },
+      ...whoWhat(open, reviewers),
     ],
     submit: (v) => write('POST', 'assignments', v),
     done: (d, v) => tf('assign_done', { reviewer: reviewerLabel(reviewers.find((r) => r.id === v.reviewer) || { name: v.reviewer }) }),
@@ -173,11 +205,9 @@ async function scoreForm(c, open) {
   const crit = c.criteria || [];
   const reviewers = await api('reviewers');
   return writeForm({
-    id: 'score', title: t('score_h'), intro: t('score_intro'), submitLabel: t('score_button'),
+    id: 'score', explain: explainRefusal, title: t('score_h'), intro: t('score_intro'), submitLabel: t('score_button'),
     fields: [
-      { name: 'proposal', label: t('f_proposal'), type: 'select', required: true, value: open[0].id, options: open.map((p) => [p.id, propLabel(p)]) },
-      { name: 'reviewer', label: t('f_reviewer_pick'), type: 'select', required: true, placeholder: t('choose'),
-        options: reviewers.map((r) => [r.id, reviewerLabel(r)]) },
+      ...whoWhat(open, reviewers),
       ...crit.map((k) => ({ name: k.id, label: name1(k.name_ja, k.name_en), type: 'number', min: 1, max: 5, required: true, hint: t('hint_points') })),
     ],
     submit: (v) => write('POST', 'scores', { proposal: v.proposal, reviewer: v.reviewer,
@@ -204,7 +234,7 @@ async function proposalForm(c) {
   const sectors = props.sector?.enum || ['renewable_energy', 'energy_efficiency', 'energy_use', 'waste', 'transport', 'water', 'urban_planning', 'agriculture', 'other'];
   const section = h('section', { class: 'writes', 'aria-labelledby': 'propose-h2' }, h('h2', { id: 'propose-h2' }, t('propose_h2')));
   section.append(writeForm({
-    id: 'propose', title: t('propose_h'), intro: t('propose_intro'), submitLabel: t('propose_button'),
+    id: 'propose', explain: explainRefusal, title: t('propose_h'), intro: t('propose_intro'), submitLabel: t('propose_button'),
     fields: [
       { name: 'partners', field: 'partner', label: t('f_partners'), type: 'select', multiple: true, required: true, options: partners, hint: t('hint_multi') },
       { name: 'bodies', field: 'body', label: t('f_other_bodies'), type: 'select', multiple: true, options: others, hint: t('hint_other_bodies') },
@@ -213,7 +243,8 @@ async function proposalForm(c) {
       { name: 'sector', label: t('f_sector'), type: 'select', required: true, placeholder: t('choose'),
         options: sectors.filter(Boolean).map((s) => [s, t(`v_sector:${s}`)]) },
       { name: 'technology', label: t('f_technology') },
-      { name: 'outputs', label: t('f_outputs'), required: true, value: 'capacity_building', hint: `${t('hint_outputs')} ${OUTPUTS.join('; ')}` },
+      { name: 'outputs', label: t('f_outputs'), type: 'select', multiple: true, required: true, hint: t('hint_multi'),
+        options: OUTPUTS.map((o) => [o, t(`pg_output:${o}`)]) },
       { name: 'budget_jpy', label: t('f_budget_jpy'), type: 'number', min: 1, required: true, hint: t('hint_budget') },
       { name: 'lead', label: t('f_lead'), required: true },
       { name: 'members', label: t('f_members'), hint: t('hint_members') },

@@ -7,6 +7,7 @@
 // decides what each user sees (a municipality's own proposals, a reviewer's
 // own assignments); the page only lays it out.
 import { api, fmt, fyLabel, h, lang, name1, t, tf } from './core.js';
+import { explainRefusal } from './calls.js';
 import { writeForm } from './forms.js';
 import { loggedIn, openLogin, session, write } from './session.js';
 
@@ -48,6 +49,8 @@ export async function workspacePage(page) {
   const [all, parts, agreements, projects, proposals, checks, events] = await Promise.all([
     api('places'), api(`partnerships?body=${q}`), api(`agreements?body_id=${q}`), api(`projects?body_id=${q}`),
     api('proposals'), api('readiness'), api(`events?body_id=${q}`)]);
+  const calls = await api('calls');
+  const callName = (id) => { const c = calls.find((x) => x.id === id); return c ? name1(c.title_ja, c.title_en) : id; };
   const place = all.find((p) => p.id === me) || {};
   page.append(h('p', { class: 'intro' }, tf('ws_intro', { body: name1(place.name_ja, place.name_en) })));
   // each project's life (GET /api/v1/projects/{id}); its stages come in
@@ -57,7 +60,7 @@ export async function workspacePage(page) {
   page.append(
     section('ws-proposals', t('ws_proposals'), table('ws-proposals', [
       ['title', t('rank_proposal'), (p) => name1(p.title_ja, p.title_en)],
-      ['call', t('calls_h'), (p) => link('calls', p.call_id, p.call_id === 'c2c-2026' ? fyLabel(2026) : p.call_id)],
+      ['call', t('calls_h'), (p) => link('calls', p.call_id, callName(p.call_id))],
       ['bodies', t('pg_bodies'), (p) => places(p.bodies)],
       ['partners', t('pg_partners'), (p) => places(p.partners)],
       ['submitted', t('pg_submitted'), (p) => p.submitted_on],
@@ -125,7 +128,7 @@ export async function reviewsPage(page) {
       h('ul', { class: 'criteria' }, (p.criteria || []).map((k) => h('li', {}, `${name1(k.name_ja, k.name_en)} (${tf('pg_weight', { w: k.weight })})`))),
       sheet ? h('p', { class: 'good', 'data-sheet': '' }, tf('rv_scored', { pts: (p.criteria || []).map((k) => `${name1(k.name_ja, k.name_en)} ${sheet[k.id]}`).join(', ') })) : null,
       p.status === 'submitted' ? writeForm({
-        id: fid, title: sheet ? t('rv_sheet_again') : t('score_h'), intro: t('score_intro'), submitLabel: t('score_button'),
+        id: fid, explain: explainRefusal, title: sheet ? t('rv_sheet_again') : t('score_h'), intro: t('score_intro'), submitLabel: t('score_button'),
         fields: (p.criteria || []).map((k) => ({ name: k.id, label: name1(k.name_ja, k.name_en), type: 'number', min: 1, max: 5,
           required: true, value: sheet ? sheet[k.id] : '', hint: t('hint_points') })),
         submit: (v) => write('POST', 'scores', { proposal: p.id, points: Object.fromEntries((p.criteria || []).map((k) => [k.id, v[k.id]])),
