@@ -21,7 +21,8 @@ json_ok() { # json_ok NAME PYTHON_EXPR_ON_d
 snapshot() { # every atlas table and every programme table
 	for t in partnerships partnership_places projects project_companies domino; do "$BIN" export "$t"; done
 	db_rows programme_calls programme_rounds programme_criteria programme_reviewers \
-		programme_proposals programme_scores programme_domino_channels 2>/dev/null
+		programme_proposals programme_scores programme_domino_channels programme_proposal_places \
+		programme_readiness programme_assignments 2>/dev/null
 }
 refused() { # refused NAME STATUS TEXT CMD... : fails with STATUS, says TEXT, changes nothing
 	name=$1 want=$2 text=$3
@@ -176,6 +177,54 @@ run "chains from Yokohama" 0 "$BIN" domino chains --from 横浜市 --format json
 json_ok "Yokohama's chain is three steps now" "d[0]['steps']==3 and d[0]['places_reached']==3"
 run "set a channel" 0 "$BIN" domino channel dm-hcmc-can-tho platform
 refused "channel of nothing" 4 "domino edge 'dm-none' is not in the atlas" "$BIN" domino channel dm-none training
+
+# --- joint proposals, saved readiness checks, assignments, closing: the CLI's faces ------------------
+run "call open for today" 0 "$BIN" call open --id c2c-cli --fy 2027 --title-ja 試験 --planned 2 --min-reviews 1 \
+	--rounds "$(date -d '-1 day' +%F)..$(date -d '+30 days' +%F)"
+"$BIN" readiness questions --format csv | awk -F, 'NR==1{print "item,answer"} NR>1{print $5",3"}' >"$WORK/all3.csv"
+run "readiness save" 0 "$BIN" readiness save "$WORK/all3.csv" --body 川崎市 --format json
+json_ok "saved for Kawasaki, dated today" "d['id']=='rd-jp-kawasaki-city-001' and d['saved_on']=='$(date +%F)'"
+refused "readiness of another body" 3 "readiness check rd-jp-kawasaki-city-001 is jp-kawasaki-city's" "$BIN" proposal submit --call c2c-cli --body 富山市 --partner mv-male-city --title-ja X --sector waste --outputs capacity_building --budget-jpy 1 --lead L --readiness rd-jp-kawasaki-city-001
+refused "a body named twice" 3 "is named twice" "$BIN" proposal submit --call c2c-cli --body "川崎市;jp-kawasaki-city" --partner mv-male-city --title-ja X --sector waste --outputs capacity_building --budget-jpy 1 --lead L
+run "joint proposal" 0 "$BIN" proposal submit --call c2c-cli --body "川崎市;さいたま市" --partner "クアラルンプール市;mv-male-city" --title-ja 共同 --sector waste --outputs capacity_building --budget-jpy 1 --lead L --readiness rd-jp-kawasaki-city-001
+run "joint proposal show" 0 "$BIN" proposal show pr-c2c-cli-001 --format json
+json_ok "all its bodies and places, the check attached" "(d[0] if isinstance(d, list) else d)['bodies'][1]['name_ja']=='さいたま市' and [p['id'] for p in (d[0] if isinstance(d, list) else d)['partners']]==['my-kuala-lumpur-city','mv-male-city'] and (d[0] if isinstance(d, list) else d)['readiness_id']=='rd-jp-kawasaki-city-001'"
+run "reviewer of Saitama" 0 "$BIN" score reviewer add --id rv-sai-cli --name 審査員 --body さいたま市
+refused "assign to a reviewer of the second body" 5 "a reviewer cannot review a proposal of their own body" "$BIN" score assign pr-c2c-cli-001 --reviewer rv-sai-cli
+refused "score by a reviewer of the second body" 5 "cannot score a proposal of their own body" "$BIN" score pr-c2c-cli-001 --reviewer rv-sai-cli originality=3 local-companies=3 feasibility=3
+run "assign" 0 "$BIN" score assign pr-c2c-cli-001 --reviewer rv-a
+run "desk" 0 "$BIN" score desk --reviewer rv-a --format json
+json_ok "the reviewer's desk has it, with the criteria" "[p['id'] for p in d]==['pr-c2c-cli-001'] and len(d[0]['criteria'])==3 and d[0]['readiness']['overall']=='100.00'"
+run "close" 0 "$BIN" call close c2c-cli
+refused "a proposal to the closed call" 3 "was closed on" "$BIN" proposal submit --call c2c-cli --body 川崎市 --partner mv-male-city --title-ja X --sector waste --outputs capacity_building --budget-jpy 1 --lead L
+refused "close twice" 5 "closed on $(date +%F) already" "$BIN" call close c2c-cli
+
+# --- the same work over HTTP, role by role (issue 15) ------------------------------------------
+# argon2id at libsodium's minimum cost, for the log-ins (docs/auth.md)
+export C2C_AUTH_INSECURE_FAST_HASH=1
+{
+	"$BIN" score reviewer add --id rv-sai --name 審査員さいたま --body jp-saitama-city &&
+	"$BIN" score reviewer add --id rv-ext --name 外部審査員 --affiliation 大学 &&
+	for u in "office1 office" "tokyo municipality jp-tokyo-prefecture" "kita municipality jp-kitakyushu-city" \
+		"rev.sai reviewer rv-sai" "rev.ext reviewer rv-ext"; do
+		set -- $u
+		echo "pass-$1-0123" | "$BIN" user add "$1" --role "$2" ${3:+--scope "$3"} || exit 1
+	done
+} >"$WORK/setup" 2>&1 && ok "reviewers and users for HTTP" || bad "HTTP set-up: $(tail -n 3 "$WORK/setup")"
+run "a reviewer user's scope must be a programme reviewer" 3 sh -c "echo pass-rev.x-0123 | '$BIN' user add rev.x --role reviewer --scope rv-none"
+has "the scope is named" "$WORK/err" "is not a programme reviewer"
+PID=""
+trap '[ -n "$PID" ] && kill -KILL "$PID" 2>/dev/null; rm -rf "$WORK"' EXIT
+. "$(dirname "$0")/lib/serve.sh"
+if serve_start programme; then
+	python3 "$(dirname "$0")/lib/programme_http.py" "$URL" "$BIN" >"$WORK/py.out" 2>&1
+	cat "$WORK/py.out"
+	pass=$((pass + $(grep -c '^ok: ' "$WORK/py.out")))
+	fail=$((fail + $(grep -c '^FAILED: ' "$WORK/py.out")))
+	grep -q '^programme_http done$' "$WORK/py.out" || bad "programme_http.py did not run to its end: $(tail -n 5 "$WORK/py.out")"
+	kill -TERM "$PID" && wait "$PID" && ok "server exits 0" || bad "server exit"
+	PID=""
+fi
 
 echo "programme: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -73,7 +73,8 @@ adduser part1 participant JP-ENT-1
 adduser verifier1 verifier
 adduser regjp registrar JP
 adduser regkh registrar KH
-check "eight users" "$("$BIN" user list --format json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')" 8
+adduser rev1 reviewer rv-b
+check "nine users" "$("$BIN" user list --format json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')" 9
 "$BIN" user token add part1 --label script >"$WORK/token" 2>"$WORK/err" || bad "token add: $(cat "$WORK/err")"
 
 . "$HERE/lib/serve.sh"

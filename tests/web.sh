@@ -233,6 +233,31 @@ elif serve; then
 	[ "$st" -eq 0 ] && ok "c2c serve exits 0 on SIGTERM after the forms" || bad "c2c serve exit $st after the forms"
 fi
 
+# --- the programme's roles in chromium, on a database of their own (issue 15) --
+# web/test/programme-flow.mjs: the office opens a call, Tokyo submits a joint
+# proposal with a saved readiness check, a reviewer scores it, the office
+# selects it and closes the call; then the CLI reads what was stored
+DB="$WORK/programme.db"
+(
+	c2c init &&
+	c2c score reviewer add --id rv-ext --name 外部審査員 --affiliation 大学 &&
+	c2c score reviewer add --id rv-sai --name 審査員さいたま --body jp-saitama-city &&
+	for u in "off1 office" "tokyo municipality jp-tokyo-prefecture" "rev.ext reviewer rv-ext"; do
+		set -- $u
+		echo "pass-$1-0123" | c2c user add "$1" --role "$2" ${3:+--scope "$3"} || exit 1
+	done
+) >"$WORK/programme-setup.log" 2>&1 && ok "programme: database set up (reviewers, an office, a municipality, a reviewer user)" ||
+	bad "programme: set-up failed: $(tail -n 3 "$WORK/programme-setup.log")"
+if [ ! -x /usr/bin/chromium ] || [ ! -d "$WEB/node_modules/playwright-core" ]; then
+	bad "programme: no chromium or playwright-core (see above)"
+elif serve; then
+	start=$(date +%s)
+	run_node programme-flow
+	echo "programme: $(($(date +%s) - start)) s"
+	stop
+	[ "$st" -eq 0 ] && ok "c2c serve exits 0 on SIGTERM after the programme's pages" || bad "c2c serve exit $st after the programme's pages"
+fi
+
 # --- the domino and cities' GHG work in chromium, on a database of their own --
 # the example scenario, the example inventory and four Tianjin observations
 # (those of tests/city.sh: indicator 10 met and improving, 13 met, 22 not met),

@@ -22,13 +22,16 @@
 
 /* roles, as stored and as written on the command line */
 enum auth_role { AUTH_PUBLIC, AUTH_ADMIN, AUTH_OFFICE, AUTH_MUNICIPALITY, AUTH_PARTNER,
-		 AUTH_PARTICIPANT, AUTH_VERIFIER, AUTH_REGISTRAR };
+		 AUTH_PARTICIPANT, AUTH_VERIFIER, AUTH_REGISTRAR,
+		 /* a reviewer of the programme's calls: its scope is its programme
+		  * reviewer id (c2c score reviewer add), which carries its body */
+		 AUTH_REVIEWER };
 /* names: "public","admin","office","municipality","partner","participant","verifier","registrar" */
 const char *auth_role_name(enum auth_role r);
 int auth_role_parse(const char *s, enum auth_role *r); /* 0 or C2C_EUSAGE naming the valid ones */
 /* The same, with err filled: "role 'x' is not known (use public, admin, ...)". */
 int auth_role_parse_err(const char *s, enum auth_role *r, struct c2c_err *err);
-#define AUTH_ROLES_VALID "public, admin, office, municipality, partner, participant, verifier or registrar"
+#define AUTH_ROLES_VALID "public, admin, office, municipality, partner, participant, verifier, registrar or reviewer"
 
 struct auth_user {
 	int64_t id;               /* 0 for the public (no login) */
@@ -37,6 +40,7 @@ struct auth_user {
 	char scope[256];          /* municipality: a Japanese body's place id (atlas places.id, kind a Japanese body);
 				     partner: a partner place id; registrar: an ISO 3166 alpha-2 country;
 				     participant: comma-separated project ids and registry account ids;
+				     reviewer: its programme reviewer id;
 				     "" for admin, office, verifier */
 };
 /* true when the user's scope covers `kind`:`id` ("place","P123" / "country","KH" / "project","KH003" /

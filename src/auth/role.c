@@ -18,6 +18,7 @@ static const char *const role_names[] = {
 	[AUTH_PARTICIPANT] = "participant",
 	[AUTH_VERIFIER] = "verifier",
 	[AUTH_REGISTRAR] = "registrar",
+	[AUTH_REVIEWER] = "reviewer",
 };
 #define NROLES (sizeof(role_names) / sizeof(role_names[0]))
 
@@ -77,6 +78,8 @@ int auth_in_scope(const struct auth_user *u, const char *kind, const char *id)
 		return !strcmp(kind, "country") && u->scope[0] && !strcmp(u->scope, id);
 	case AUTH_PARTICIPANT:
 		return (!strcmp(kind, "project") || !strcmp(kind, "account")) && auth_list_has(u->scope, id);
+	case AUTH_REVIEWER:
+		return !strcmp(kind, "reviewer") && u->scope[0] && !strcmp(u->scope, id);
 	case AUTH_PUBLIC:
 	default:
 		return 0;
@@ -85,7 +88,8 @@ int auth_in_scope(const struct auth_user *u, const char *kind, const char *id)
 
 int auth_role_scoped(enum auth_role r)
 {
-	return r == AUTH_MUNICIPALITY || r == AUTH_PARTNER || r == AUTH_PARTICIPANT || r == AUTH_REGISTRAR;
+	return r == AUTH_MUNICIPALITY || r == AUTH_PARTNER || r == AUTH_PARTICIPANT || r == AUTH_REGISTRAR ||
+	       r == AUTH_REVIEWER;
 }
 
 int auth_name_check(const char *name, struct c2c_err *err)

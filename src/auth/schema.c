@@ -46,4 +46,51 @@ static const char auth_v1[] =
 	"CREATE INDEX \"auth_failures_by_client\" ON \"login_failures\" (\"client\", \"at\");"
 	"CREATE INDEX \"auth_failures_by_time\" ON \"login_failures\" (\"at\");";
 
-STORE_MIGRATE_FN(auth_migrate, "auth", {1, "users, sessions, tokens, login failures", auth_v1})
+/* Role "reviewer" (issue 15): the CHECK of users.role is part of the table,
+ * and neither backend changes one in place the same way, so the three tables
+ * tied by their keys are made anew under the same names and their rows
+ * copied: the new ones first, the old ones dropped (the referencing ones
+ * before users), then renamed.  Plain SQL both backends accept. */
+static const char auth_v2[] =
+	"CREATE TABLE \"users_v2\" ("
+	" \"id\" BIGINT PRIMARY KEY,"
+	" \"name\" TEXT NOT NULL UNIQUE,"
+	" \"role\" TEXT NOT NULL CHECK (\"role\" IN ('admin', 'office', 'municipality', 'partner',"
+	"  'participant', 'verifier', 'registrar', 'reviewer')),"
+	" \"scope\" TEXT NOT NULL,"
+	" \"password_hash\" TEXT NOT NULL,"
+	" \"disabled\" INTEGER NOT NULL CHECK (\"disabled\" IN (0, 1)),"
+	" \"created_at\" BIGINT NOT NULL,"
+	" \"updated_at\" BIGINT NOT NULL);"
+	"INSERT INTO \"users_v2\" SELECT \"id\", \"name\", \"role\", \"scope\", \"password_hash\","
+	" \"disabled\", \"created_at\", \"updated_at\" FROM \"users\";"
+	"CREATE TABLE \"sessions_v2\" ("
+	" \"hash\" TEXT PRIMARY KEY,"
+	" \"user_id\" BIGINT NOT NULL REFERENCES \"users_v2\" (\"id\"),"
+	" \"csrf\" TEXT NOT NULL,"
+	" \"client\" TEXT NOT NULL,"
+	" \"created_at\" BIGINT NOT NULL,"
+	" \"expires_at\" BIGINT NOT NULL);"
+	"INSERT INTO \"sessions_v2\" SELECT \"hash\", \"user_id\", \"csrf\", \"client\", \"created_at\","
+	" \"expires_at\" FROM \"sessions\";"
+	"CREATE TABLE \"tokens_v2\" ("
+	" \"hash\" TEXT PRIMARY KEY,"
+	" \"user_id\" BIGINT NOT NULL REFERENCES \"users_v2\" (\"id\"),"
+	" \"label\" TEXT NOT NULL,"
+	" \"created_at\" BIGINT NOT NULL,"
+	" \"revoked_at\" BIGINT);"
+	"INSERT INTO \"tokens_v2\" SELECT \"hash\", \"user_id\", \"label\", \"created_at\", \"revoked_at\""
+	" FROM \"tokens\";"
+	"DROP TABLE \"sessions\";"
+	"DROP TABLE \"tokens\";"
+	"DROP TABLE \"users\";"
+	"ALTER TABLE \"users_v2\" RENAME TO \"users\";"
+	"ALTER TABLE \"sessions_v2\" RENAME TO \"sessions\";"
+	"ALTER TABLE \"tokens_v2\" RENAME TO \"tokens\";"
+	"CREATE INDEX \"auth_sessions_by_user\" ON \"sessions\" (\"user_id\");"
+	"CREATE INDEX \"auth_sessions_by_expiry\" ON \"sessions\" (\"expires_at\");"
+	"CREATE UNIQUE INDEX \"auth_tokens_live_label\" ON \"tokens\" (\"user_id\", \"label\")"
+	" WHERE \"revoked_at\" IS NULL;";
+
+STORE_MIGRATE_FN(auth_migrate, "auth", {1, "users, sessions, tokens, login failures", auth_v1},
+		 {2, "role reviewer", auth_v2})

@@ -19,6 +19,7 @@
 #include "atlas/atlas.h"
 #include "core/iso3166.h"
 #include "mrv/mrv.h"
+#include "programme/programme.h"
 #include "registry/registry.h"
 
 /* ---- scopes ------------------------------------------------------------------------------ */
@@ -29,10 +30,10 @@ static int scope_shape(enum auth_role role, const char *scope, struct c2c_err *e
 	const char *name = auth_role_name(role);
 	if (role == AUTH_PUBLIC) {
 		c2c_err_at(err, C2C_EUSAGE, "role", "role public is the visitor without a log-in; a user cannot have it");
-		c2c_err_hint(err, "use admin, office, municipality, partner, participant, verifier or registrar");
+		c2c_err_hint(err, "use admin, office, municipality, partner, participant, verifier, registrar or reviewer");
 		return C2C_EUSAGE;
 	}
-	if ((unsigned)role > AUTH_REGISTRAR)
+	if ((unsigned)role > AUTH_REVIEWER)
 		return c2c_err_at(err, C2C_EUSAGE, "role", "role %d is not a role", (int)role);
 	if (!auth_role_scoped(role)) {
 		if (scope && *scope)
@@ -52,6 +53,9 @@ static int scope_shape(enum auth_role role, const char *scope, struct c2c_err *e
 			break;
 		case AUTH_REGISTRAR:
 			c2c_err_hint(err, "--scope CC, the ISO 3166 code of the registry's country, e.g. KH");
+			break;
+		case AUTH_REVIEWER:
+			c2c_err_hint(err, "--scope REVIEWER_ID, its programme reviewer (c2c score reviewer add)");
 			break;
 		default:
 			c2c_err_hint(err, "--scope 'PROJECT,ACCOUNT,...': its project ids and registry account ids");
@@ -255,6 +259,20 @@ static int scope_check(struct store *st, enum auth_role role, const char *scope,
 		break;
 	case AUTH_PARTICIPANT:
 		return scope_participant(st, scope, out, err);
+	case AUTH_REVIEWER: {
+		/* the programme owns its reviewers: asked of it */
+		json_t *row = NULL;
+		if ((rc = programme_reviewer_get(st, scope, &row, err))) {
+			if (rc == C2C_ENOTFOUND) {
+				c2c_err_at(err, C2C_EINPUT, "scope", "scope '%s' is not a programme reviewer", scope);
+				c2c_err_hint(err, "add the reviewer first: c2c score reviewer add --id ID --name NAME [--body PLACE]");
+				rc = C2C_EINPUT;
+			}
+			return rc;
+		}
+		json_decref(row);
+		break;
+	}
 	default:
 		break;
 	}

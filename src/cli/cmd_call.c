@@ -137,6 +137,21 @@ static int call_open(struct cli_run *r, struct c2c_err *err)
 					 c.planned), r->fmt, t);
 }
 
+static int call_close(struct cli_run *r, struct c2c_err *err)
+{
+	char today[11], t[200];
+	const char *on;
+	int rc;
+	const char *id = one_pos(&r->a, "CALL", err, &rc);
+	if (!id)
+		return rc;
+	on = day_opt(&r->a, today);
+	if ((rc = programme_call_close(r->st, id, on, err)))
+		return rc;
+	snprintf(t, sizeof(t), "call %s closed on %s", id, on);
+	return prog_print_done(json_pack("{s:s, s:s}", "call", id, "closed_on", on), r->fmt, t);
+}
+
 static int call_rank(struct cli_run *r, struct c2c_err *err)
 {
 	static const char *const cols[] = {"rank", "id", "body_ja", "partner_ja", "reviews", "score", "spread",
@@ -157,6 +172,7 @@ static int call_rank(struct cli_run *r, struct c2c_err *err)
 }
 
 static const char *const o_fmt[] = {"format", NULL};
+static const char *const o_on[] = {"on", "format", NULL};
 static const char *const o_open[] = {"id", "fy", "title-ja", "title-en", "planned", "rounds", "criteria",
 				     "min-reviews", "format", NULL};
 
@@ -167,6 +183,7 @@ static const struct cli_sub call_subs[] = {
 	 "c2c call open --id ID --fy YEAR --title-ja TITLE [--title-en TITLE] --planned N "
 	 "--rounds YYYY-MM-DD..YYYY-MM-DD[,...] [--criteria ID:名前:WEIGHT,...] [--min-reviews N]", NULL},
 	{"rank", call_rank, o_fmt, NULL, 0, CLI_CSV, "c2c call rank CALL [--format table|csv|json]", NULL},
+	{"close", call_close, o_on, NULL, 0, CLI_CSV, "c2c call close CALL [--on YYYY-MM-DD]   (no proposal is taken after)", NULL},
 };
 
 int cmd_call(int argc, char **argv, const struct cli_command *cmd, struct c2c_err *err)
@@ -196,6 +213,7 @@ static int proposal_submit(struct cli_run *r, struct c2c_err *err)
 	p.technology = cli_opt(&r->a, "technology");
 	p.members = cli_opt(&r->a, "members");
 	p.local_members = cli_opt(&r->a, "local-members");
+	p.readiness = cli_opt(&r->a, "readiness");
 	if ((rc = programme_proposal_submit(r->st, &p, id, sizeof(id), err)))
 		return rc;
 	snprintf(t, sizeof(t), "proposal %s submitted to %s on %s", id, p.call_id, p.submitted_on);
@@ -286,7 +304,7 @@ static int proposal_reject(struct cli_run *r, struct c2c_err *err)
 
 static const char *const o_submit[] = {"call", "on", "round", "body", "partner", "title-ja", "title-en", "theme",
 				       "sector", "technology", "outputs", "budget-jpy", "lead", "members",
-				       "local-members", "format", NULL};
+				       "local-members", "readiness", "format", NULL};
 static const char *const o_plist[] = {"call", "status", "format", NULL};
 static const char *const o_decide[] = {"reason", "on", "format", NULL};
 
@@ -295,7 +313,8 @@ static const struct cli_sub proposal_subs[] = {
 	 "c2c proposal submit --call CALL [--on YYYY-MM-DD] [--round N] --body BODY --partner PLACE "
 	 "--title-ja TITLE [--title-en TITLE] [--theme TEXT] --sector SECTOR [--technology TEXT] "
 	 "--outputs institution_building;capacity_building;project_formation;jcm_equipment "
-	 "--budget-jpy YEN --lead CONSULTANT [--members A;B] [--local-members C;D]", NULL},
+	 "--budget-jpy YEN --lead CONSULTANT [--members A;B] [--local-members C;D] [--readiness SAVED_CHECK]"
+	 "   (BODY and PLACE: one, or several separated by ';', the lead first)", NULL},
 	{"list", proposal_list, o_plist, NULL, 0, CLI_CSV,
 	 "c2c proposal list [--call CALL] [--status submitted|selected|rejected] [--format table|csv|json]", NULL},
 	{"show", proposal_show, o_fmt, NULL, 0, CLI_CSV, "c2c proposal show PROPOSAL [--format table|csv|json]", NULL},
@@ -361,6 +380,33 @@ static int score_reviewer(struct cli_run *r, struct c2c_err *err)
 	return prog_print_done(json_pack("{s:s, s:s}", "id", id, "name", name), r->fmt, t);
 }
 
+static int score_assign(struct cli_run *r, struct c2c_err *err)
+{
+	const char *reviewer, *on;
+	char today[11], t[200];
+	int rc;
+	const char *id = one_pos(&r->a, "PROPOSAL", err, &rc);
+	if (!id || (rc = cli_need(&r->a, "reviewer", &reviewer, err)))
+		return rc;
+	on = day_opt(&r->a, today);
+	if ((rc = programme_assign(r->st, id, reviewer, on, err)))
+		return rc;
+	snprintf(t, sizeof(t), "proposal %s assigned to reviewer %s", id, reviewer);
+	return prog_print_done(json_pack("{s:s, s:s, s:s}", "proposal", id, "reviewer", reviewer, "assigned_on", on),
+			       r->fmt, t);
+}
+
+static int score_desk(struct cli_run *r, struct c2c_err *err)
+{
+	static const char *const cols[] = {"id", "title_ja", "status", "assigned_on", NULL};
+	const char *reviewer;
+	json_t *out;
+	int rc;
+	if ((rc = cli_need(&r->a, "reviewer", &reviewer, err)) || (rc = programme_assigned(r->st, reviewer, &out, err)))
+		return rc;
+	return cli_print_drop(out, r->fmt, cols);
+}
+
 static int score_reviewers(struct cli_run *r, struct c2c_err *err)
 {
 	json_t *rows;
@@ -415,6 +461,7 @@ static const char *const f_replace[] = {"replace", NULL};
 static const char *const o_reviewer[] = {"id", "name", "body", "affiliation", "format", NULL};
 static const char *const o_slist[] = {"call", "proposal", "format", NULL};
 static const char *const o_spread[] = {"call", "format", NULL};
+static const char *const o_assign[] = {"reviewer", "on", "format", NULL};
 
 static const struct cli_sub score_default = {
 	"", score_give, o_give, f_replace, 0, CLI_CSV,
@@ -426,6 +473,10 @@ static const struct cli_sub score_subs[] = {
 	{"reviewers", score_reviewers, o_fmt, NULL, 0, CLI_CSV, "c2c score reviewers [--format table|csv|json]", NULL},
 	{"list", score_list, o_slist, NULL, 0, CLI_CSV, "c2c score list [--call CALL] [--proposal PROPOSAL] [--format table|csv|json]", NULL},
 	{"spread", score_spread, o_spread, NULL, 0, CLI_CSV, "c2c score spread --call CALL [--format table|csv|json]", NULL},
+	{"assign", score_assign, o_assign, NULL, 0, CLI_CSV,
+	 "c2c score assign PROPOSAL --reviewer REVIEWER [--on YYYY-MM-DD]   (never to a reviewer of its bodies)", NULL},
+	{"desk", score_desk, o_give, NULL, 0, CLI_CSV,
+	 "c2c score desk --reviewer REVIEWER [--format table|csv|json]   (the proposals assigned to it)", NULL},
 };
 
 int cmd_score(int argc, char **argv, const struct cli_command *cmd, struct c2c_err *err)

@@ -4,6 +4,7 @@
  * scoring of a municipality's answers (`score FILE`).
  */
 #include "programme_cli.h"
+#include "core/date.h"
 #include "core/strbuf.h"
 #include "programme/programme.h"
 
@@ -63,13 +64,52 @@ static int r_score(struct cli_run *r, struct c2c_err *err)
 	return rc;
 }
 
+/* Keep a body's answers with their score, to attach to a proposal. */
+static int r_save(struct cli_run *r, struct c2c_err *err)
+{
+	struct strbuf sb;
+	const char *body, *on;
+	char id[128], today[11], t[200];
+	int rc;
+	if (r->a.npos != 1)
+		return c2c_err_set(err, C2C_EUSAGE, "give one FILE (JSON or CSV item,answer; - for standard input)");
+	if ((rc = cli_need(&r->a, "body", &body, err)))
+		return rc;
+	if (!(on = cli_opt(&r->a, "on"))) {
+		date_today(today);
+		on = today;
+	}
+	strbuf_init(&sb, (size_t)1 << 20);
+	rc = cli_read_file(r->a.pos[0], &sb, err);
+	if (!rc)
+		rc = programme_readiness_save(r->st, body, strbuf_str(&sb), sb.len, on, id, sizeof(id), err);
+	strbuf_release(&sb);
+	if (rc)
+		return rc;
+	snprintf(t, sizeof(t), "readiness check %s saved for %s on %s", id, body, on);
+	return prog_print_done(json_pack("{s:s, s:s}", "id", id, "saved_on", on), r->fmt, t);
+}
+
+static int r_saved(struct cli_run *r, struct c2c_err *err)
+{
+	static const char *const cols[] = {"id", "body_ja", "saved_on", "overall", "level", NULL};
+	json_t *out;
+	int rc = programme_readiness_saved(r->st, cli_opt(&r->a, "body"), NULL, &out, err);
+	return rc ? rc : cli_print_drop(out, r->fmt, cols);
+}
+
 static const char *const o_fmt[] = {"format", NULL};
+static const char *const o_save[] = {"body", "on", "format", NULL};
+static const char *const o_saved[] = {"body", "format", NULL};
 
 static const struct cli_sub subs[] = {
 	{"questions", r_questions, o_fmt, NULL, 0, CLI_CSV,
 	 "c2c readiness questions [--format table|csv|json]   (the CSV is the answer template)", NULL},
 	{"score", r_score, o_fmt, NULL, 0, CLI_CSV,
 	 "c2c readiness score FILE [--format table|csv|json]   (FILE: {\"answers\": {ITEM: 0-3}} or CSV item,answer)", NULL},
+	{"save", r_save, o_save, NULL, 0, CLI_CSV,
+	 "c2c readiness save FILE --body BODY [--on YYYY-MM-DD]   (kept, to attach to a proposal)", NULL},
+	{"saved", r_saved, o_saved, NULL, 0, CLI_CSV, "c2c readiness saved [--body BODY] [--format table|csv|json]", NULL},
 };
 
 int cmd_readiness(int argc, char **argv, const struct cli_command *cmd, struct c2c_err *err)

@@ -213,7 +213,7 @@ int programme_calls(struct store *st, const char *id, json_t **out, struct c2c_e
 {
 	static const char calls_sql[] =
 		"SELECT c.\"id\", c.\"fiscal_year\", c.\"title_ja\", c.\"title_en\","
-		" c.\"planned_selections\", c.\"min_reviews\","
+		" c.\"planned_selections\", c.\"min_reviews\", c.\"closed_on\","
 		" (SELECT COUNT(*) FROM \"programme_proposals\" p WHERE p.\"call_id\" = c.\"id\") AS \"proposals\","
 		" (SELECT COUNT(*) FROM \"programme_proposals\" p WHERE p.\"call_id\" = c.\"id\""
 		"  AND p.\"status\" = 'selected') AS \"selected\","
@@ -244,7 +244,9 @@ int programme_calls(struct store *st, const char *id, json_t **out, struct c2c_e
 		json_array_foreach(rounds, k, r) {
 			const char *o = json_string_value(json_object_get(r, "opens_on")),
 				   *e = json_string_value(json_object_get(r, "closes_on"));
-			json_object_set_new(r, "state", json_string(o && strcmp(today, o) < 0 ? "upcoming"
+			const char *shut = json_string_value(json_object_get(c, "closed_on"));
+			json_object_set_new(r, "state", json_string(shut ? "closed"
+								    : o && strcmp(today, o) < 0 ? "upcoming"
 								    : e && strcmp(today, e) > 0 ? "closed"
 												: "open"));
 		}
@@ -317,6 +319,70 @@ static int parse_outputs(const char *v, char *out, size_t len, int *jcm, struct 
 	return 0;
 }
 
+/* A ';'-separated list of places (a joint proposal's bodies or partner
+ * places), each resolved by prog_place, none twice, at most
+ * PROGRAMME_PLACES_MAX; ids[0] is the lead. */
+static int place_list(struct store *st, const char *text, const char *field, int want_jp,
+		      char ids[][65], char countries[][3], size_t *n, struct c2c_err *err)
+{
+	const char *p = text;
+	int rc;
+	*n = 0;
+	if (!text || !*text)
+		return c2c_err_at(err, C2C_EINPUT, field, "required (an atlas place, or several separated by ';')");
+	while (*p) {
+		size_t len = strcspn(p, ";");
+		char one[201];
+		const char *a = p, *b = p + len;
+		while (a < b && *a == ' ')
+			a++;
+		while (b > a && b[-1] == ' ')
+			b--;
+		if (b - a > 200)
+			return c2c_err_at(err, C2C_EINPUT, field, "a place name is longer than 200 bytes");
+		snprintf(one, sizeof(one), "%.*s", (int)(b - a), a);
+		if (*one) {
+			if (*n == PROGRAMME_PLACES_MAX)
+				return c2c_err_at(err, C2C_EINPUT, field, "more than %d places", PROGRAMME_PLACES_MAX);
+			if ((rc = prog_place(st, one, field, want_jp, ids[*n], 65, countries[*n], err)))
+				return rc;
+			for (size_t k = 0; k < *n; k++)
+				if (!strcmp(ids[k], ids[*n]))
+					return c2c_err_at(err, C2C_EINPUT, field, "%s is named twice", one);
+			(*n)++;
+		}
+		p += len;
+		if (*p == ';')
+			p++;
+	}
+	if (!*n)
+		return c2c_err_at(err, C2C_EINPUT, field, "required (an atlas place, or several separated by ';')");
+	return 0;
+}
+
+/* The saved readiness check `id` must be one of these bodies'. */
+static int readiness_of(struct store *st, const char *id, char bodies[][65], size_t nb,
+			struct c2c_err *err)
+{
+	json_t *rows;
+	const char *b;
+	int rc, mine = 0;
+	if ((rc = prog_check_id("readiness", id, err)) ||
+	    (rc = prog_select(st, "SELECT \"body_id\" FROM \"programme_readiness\" WHERE \"id\" = ?",
+			      (const char *const[]){id}, 1, &rows, err)))
+		return rc;
+	b = json_string_value(json_object_get(json_array_get(rows, 0), "body_id"));
+	for (size_t k = 0; b && k < nb; k++)
+		mine |= !strcmp(bodies[k], b);
+	if (!b)
+		rc = c2c_err_at(err, C2C_ENOTFOUND, "readiness", "no saved readiness check '%s'", id);
+	else if (!mine)
+		rc = c2c_err_at(err, C2C_EINPUT, "readiness", "readiness check %s is %s's, not a body of this proposal",
+				id, b);
+	json_decref(rows);
+	return rc;
+}
+
 struct programme_proposal_submit_args {
 	const struct programme_proposal_spec *p;
 	char *id;
@@ -329,7 +395,10 @@ static int programme_proposal_submit_tx(struct store *st, void *ctx, struct c2c_
 	const struct programme_proposal_spec *p = a_->p;
 	char *id = a_->id;
 	size_t idlen = a_->idlen;
-	char body[65], partner[65], country[3], outputs[128], seqs[32], rounds[16], yen[32], jcm[4];
+	char bodies[PROGRAMME_PLACES_MAX][65], partners[PROGRAMME_PLACES_MAX][65];
+	char bc[PROGRAMME_PLACES_MAX][3], pc[PROGRAMME_PLACES_MAX][3];
+	char outputs[128], seqs[32], rounds[16], yen[32], jcm[4];
+	size_t nb = 0, np = 0;
 	json_t *call = NULL, *rl;
 	long long budget = 0, seq;
 	int rc, round = 0, has_jcm = 0;
@@ -360,6 +429,11 @@ static int programme_proposal_submit_tx(struct store *st, void *ctx, struct c2c_
 		goto fail;
 	}
 	rl = json_object_get(json_array_get(call, 0), "rounds");
+	if (json_string_value(json_object_get(json_array_get(call, 0), "closed_on"))) {
+		rc = c2c_err_at(err, C2C_EINPUT, "submitted_on", "call %s was closed on %s: it takes no proposal",
+				p->call_id, json_string_value(json_object_get(json_array_get(call, 0), "closed_on")));
+		goto fail;
+	}
 	json_array_foreach(rl, i, r) {
 		const char *o = json_string_value(json_object_get(r, "opens_on"));
 		const char *c = json_string_value(json_object_get(r, "closes_on"));
@@ -385,8 +459,9 @@ static int programme_proposal_submit_tx(struct store *st, void *ctx, struct c2c_
 		c2c_err_hint(err, "a proposal is accepted only while a round is open");
 		goto fail;
 	}
-	if ((rc = prog_place(st, p->body, "body", 1, body, sizeof(body), NULL, err)) ||
-	    (rc = prog_place(st, p->partner, "partner", 0, partner, sizeof(partner), country, err)))
+	if ((rc = place_list(st, p->body, "body", 1, bodies, bc, &nb, err)) ||
+	    (rc = place_list(st, p->partner, "partner", 0, partners, pc, &np, err)) ||
+	    (p->readiness && *p->readiness && (rc = readiness_of(st, p->readiness, bodies, nb, err))))
 		goto fail;
 	{
 		const char *b[] = {p->call_id};
@@ -403,9 +478,9 @@ static int programme_proposal_submit_tx(struct store *st, void *ctx, struct c2c_
 	snprintf(rounds, sizeof(rounds), "#%d", round);
 	snprintf(yen, sizeof(yen), "#%lld", budget);
 	{
-		const char *b[] = {id, p->call_id, seqs, rounds, p->submitted_on, body, partner, country,
+		const char *b[] = {id, p->call_id, seqs, rounds, p->submitted_on, bodies[0], partners[0], pc[0],
 				   p->title_ja, p->title_en, p->theme_ja, p->sector, p->technology, outputs,
-				   jcm, yen, p->lead, p->members, p->local_members};
+				   jcm, yen, p->lead, p->members, p->local_members, p->readiness};
 		for (size_t k = 9; k < sizeof(b) / sizeof(b[0]); k++)
 			if (b[k] && !*b[k])
 				b[k] = NULL; /* empty optional text is stored as NULL */
@@ -413,8 +488,18 @@ static int programme_proposal_submit_tx(struct store *st, void *ctx, struct c2c_
 				    " \"round\", \"submitted_on\", \"body_id\", \"partner_place_id\", \"country\","
 				    " \"title_ja\", \"title_en\", \"theme_ja\", \"sector\", \"technology\","
 				    " \"outputs\", \"jcm\", \"budget_jpy\", \"lead_consultant\", \"members\","
-				    " \"local_members\", \"status\") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-				    " ?, ?, ?, ?, ?, ?, ?, 'submitted')", b, sizeof(b) / sizeof(b[0]), err)))
+				    " \"local_members\", \"readiness_id\", \"status\") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?,"
+				    " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'submitted')", b, sizeof(b) / sizeof(b[0]), err)))
+			goto fail;
+	}
+	/* every body and partner place of a joint proposal, in the order given */
+	for (size_t k = 0; k < nb + np; k++) {
+		char sq[24];
+		snprintf(sq, sizeof(sq), "#%zu", (k < nb ? k : k - nb) + 1);
+		if ((rc = prog_exec(st, "INSERT INTO \"programme_proposal_places\" (\"proposal_id\", \"role\","
+				    " \"seq\", \"place_id\") VALUES (?, ?, ?, ?)",
+				    (const char *const[]){id, k < nb ? "body" : "partner", sq,
+				    k < nb ? bodies[k] : partners[k - nb]}, 4, err)))
 			goto fail;
 	}
 	json_decref(call);
@@ -431,6 +516,36 @@ int programme_proposal_submit(struct store *st, const struct programme_proposal_
 	return store_tx(st, NULL, programme_proposal_submit_tx, &a_, err);
 }
 
+int prog_proposal_places(struct store *st, json_t *props, struct c2c_err *err)
+{
+	json_t *pr, *rows, *r;
+	size_t i, k;
+	int rc = 0;
+	json_array_foreach(props, i, pr) {
+		json_t *bodies = json_array(), *partners = json_array();
+		if ((rc = prog_select(st, "SELECT \"role\", \"place_id\" AS \"id\", NULL AS \"name_ja\","
+				      " NULL AS \"name_en\" FROM \"programme_proposal_places\""
+				      " WHERE \"proposal_id\" = ? ORDER BY \"role\", \"seq\"",
+				      (const char *const[]){json_string_value(json_object_get(pr, "id"))}, 1, &rows,
+				      err)) ||
+		    (rc = prog_atlas_fill(st, rows, (const char *const[]){"id", "places", "name_ja", "name_ja", "id",
+					  "places", "name_en", "name_en", NULL}, err))) {
+			json_decref(bodies), json_decref(partners), json_decref(rows);
+			return rc;
+		}
+		json_array_foreach(rows, k, r) {
+			json_t *o = json_pack("{s:O, s:O, s:O}", "id", json_object_get(r, "id"), "name_ja",
+					      json_object_get(r, "name_ja"), "name_en", json_object_get(r, "name_en"));
+			json_array_append_new(strcmp(json_string_value(json_object_get(r, "role")), "body") ? partners
+													     : bodies, o);
+		}
+		json_decref(rows);
+		json_object_set_new(pr, "bodies", bodies);
+		json_object_set_new(pr, "partners", partners);
+	}
+	return rc;
+}
+
 int programme_proposals(struct store *st, const char *call_id, const char *status,
 			const char *id, json_t **out, struct c2c_err *err)
 {
@@ -440,7 +555,7 @@ int programme_proposals(struct store *st, const char *call_id, const char *statu
 		" p.\"country\", p.\"title_ja\", p.\"title_en\", p.\"theme_ja\", p.\"sector\","
 		" p.\"technology\", p.\"outputs\", p.\"jcm\", p.\"budget_jpy\", p.\"lead_consultant\","
 		" p.\"members\", p.\"local_members\", p.\"status\", p.\"decided_on\", p.\"reason\","
-		" p.\"partnership_id\", p.\"project_id\""
+		" p.\"partnership_id\", p.\"project_id\", p.\"readiness_id\""
 		" FROM \"programme_proposals\" p"
 		" WHERE (? IS NULL OR p.\"call_id\" = ?) AND (? IS NULL OR p.\"status\" = ?)"
 		" AND (? IS NULL OR p.\"id\" = ?) ORDER BY p.\"call_id\", p.\"seq\"";
@@ -461,5 +576,51 @@ int programme_proposals(struct store *st, const char *call_id, const char *statu
 		*out = NULL;
 		return c2c_err_set(err, C2C_ENOTFOUND, "no proposal '%s'", id);
 	}
-	return 0;
+	if ((rc = prog_proposal_places(st, *out, err))) {
+		json_decref(*out);
+		*out = NULL;
+	}
+	return rc;
+}
+
+int programme_proposal_has_body(struct store *st, const char *proposal, const char *place,
+				struct c2c_err *err)
+{
+	json_t *rows;
+	int rc = prog_select(st, "SELECT 1 AS \"x\" FROM \"programme_proposal_places\" WHERE \"proposal_id\" = ?"
+			     " AND \"role\" = 'body' AND \"place_id\" = ?", (const char *const[]){proposal, place}, 2,
+			     &rows, err);
+	if (rc)
+		return rc;
+	rc = json_array_size(rows) > 0;
+	json_decref(rows);
+	return rc;
+}
+
+static int programme_call_close_tx(struct store *st, void *ctx, struct c2c_err *err)
+{
+	const char *const *a = ctx; /* id, on */
+	json_t *call;
+	int rc;
+	if ((rc = prog_check_id("call", a[0], err)) || (rc = prog_check_day("on", a[1], err)))
+		return rc;
+	if ((rc = programme_calls(st, a[0], &call, err))) {
+		if (rc == C2C_ENOTFOUND)
+			c2c_err_field(err, "call");
+		return rc;
+	}
+	if (json_string_value(json_object_get(json_array_get(call, 0), "closed_on")))
+		rc = c2c_err_at(err, C2C_ECONFLICT, "call", "call %s was closed on %s already", a[0],
+				json_string_value(json_object_get(json_array_get(call, 0), "closed_on")));
+	json_decref(call);
+	if (rc)
+		return rc;
+	return prog_exec(st, "UPDATE \"programme_calls\" SET \"closed_on\" = ? WHERE \"id\" = ?",
+			 (const char *const[]){a[1], a[0]}, 2, err);
+}
+
+int programme_call_close(struct store *st, const char *id, const char *on, struct c2c_err *err)
+{
+	const char *a[] = {id, on};
+	return store_tx(st, NULL, programme_call_close_tx, (void *)a, err);
 }

@@ -41,6 +41,10 @@ int prog_atlas_fill(struct store *st, json_t *rows, const char *const *map, stru
 #define PROG_PLACE_NAMES                                                                   \
 	(const char *const[]){"body_id", "places", "name_ja", "body_ja",                   \
 			      "partner_place_id", "places", "name_ja", "partner_ja", NULL}
+/* Each proposal row's bodies and partner places (a joint proposal has
+ * several), named, in the order given: "bodies": [{"id", "name_ja",
+ * "name_en"}], "partners": [...]. */
+int prog_proposal_places(struct store *st, json_t *props, struct c2c_err *err);
 /* Is v one of the '|'-separated values? */
 int prog_enum_has(const char *values, const char *v, size_t n);
 /* Non-empty (when required), valid UTF-8, no longer than max bytes. */

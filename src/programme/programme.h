@@ -61,6 +61,9 @@ struct programme_call_spec {
 };
 int programme_call_open(struct store *st, const struct programme_call_spec *c,
 			struct c2c_err *err);
+/* Close a call on day `on` (the server's date): from then on every round
+ * reads closed and no proposal is accepted.  Refused when closed already. */
+int programme_call_close(struct store *st, const char *id, const char *on, struct c2c_err *err);
 /* Calls with their rounds, criteria and counts of proposals by status. */
 int programme_calls(struct store *st, const char *id, json_t **out, struct c2c_err *err);
 
@@ -68,8 +71,12 @@ struct programme_proposal_spec {
 	const char *call_id;
 	int round;                 /* 0: the round whose dates hold submitted_on */
 	const char *submitted_on;  /* YYYY-MM-DD */
-	const char *body;          /* a Japanese body: atlas place id or exact name */
-	const char *partner;       /* partner place: atlas place id or exact name */
+	/* A joint proposal names several Japanese bodies and several partner
+	 * places (seed 003's "東京都・さいたま市"): ';'-separated, each an atlas
+	 * place id or exact name, the first the lead, at most
+	 * PROGRAMME_PLACES_MAX of each. */
+	const char *body;
+	const char *partner;
 	const char *title_ja;
 	const char *title_en;      /* may be NULL */
 	const char *theme_ja;      /* may be NULL */
@@ -80,7 +87,9 @@ struct programme_proposal_spec {
 	const char *lead;          /* the lead consultant (代表事業者) */
 	const char *members;       /* other companies, ';'-separated; may be NULL */
 	const char *local_members; /* companies of the body's own area, ';'-separated */
+	const char *readiness;     /* a saved readiness check of one of its bodies, or NULL */
 };
+#define PROGRAMME_PLACES_MAX 8
 /* Submit; id gets "pr-<fy>-NNN".  Refused outside the round's dates. */
 int programme_proposal_submit(struct store *st, const struct programme_proposal_spec *p,
 			      char *id, size_t idlen, struct c2c_err *err);
@@ -92,6 +101,22 @@ int programme_proposals(struct store *st, const char *call_id, const char *statu
 int programme_reviewer_add(struct store *st, const char *id, const char *name,
 			   const char *body, const char *affiliation, struct c2c_err *err);
 int programme_reviewers(struct store *st, json_t **out, struct c2c_err *err);
+/* One reviewer's row (ENOTFOUND when none): auth checks a reviewer user's scope with it. */
+int programme_reviewer_get(struct store *st, const char *id, json_t **out, struct c2c_err *err);
+/* The office assigns a submitted proposal to a reviewer, on day `on`;
+ * refused when the reviewer belongs to one of the proposal's bodies. */
+int programme_assign(struct store *st, const char *proposal, const char *reviewer, const char *on,
+		     struct c2c_err *err);
+/* A reviewer's desk: every proposal assigned to it, whole (as
+ * programme_proposals), each with its call's criteria, the reviewer's own
+ * sheet ({criterion: points}, or null) and its saved readiness check. */
+int programme_assigned(struct store *st, const char *reviewer, json_t **out, struct c2c_err *err);
+/* Is the proposal assigned to the reviewer?  1, 0, or < 0 on error. */
+int programme_is_assigned(struct store *st, const char *proposal, const char *reviewer,
+			  struct c2c_err *err);
+/* Does the place appear among the proposal's bodies?  1, 0, < 0. */
+int programme_proposal_has_body(struct store *st, const char *proposal, const char *place,
+				struct c2c_err *err);
 
 struct programme_point {
 	const char *criterion;
@@ -127,6 +152,14 @@ int programme_readiness_questions(json_t **out, struct c2c_err *err);
  * The atlas is read for the pointers' names (st may be NULL: ids only). */
 int programme_readiness_score(struct store *st, const char *text, size_t len,
 			      const char *name, json_t **out, struct c2c_err *err);
+
+/* Save a body's readiness answers (as programme_readiness_score reads
+ * them) with their result, on day `on`; id gets "rd-<body>-NNN". */
+int programme_readiness_save(struct store *st, const char *body, const char *text, size_t len,
+			     const char *on, char *id, size_t idlen, struct c2c_err *err);
+/* A body's saved checks (body NULL: all), newest first, or one (id). */
+int programme_readiness_saved(struct store *st, const char *body, const char *id, json_t **out,
+			      struct c2c_err *err);
 
 /* ---- matching ----------------------------------------------------------------- */
 

@@ -344,3 +344,105 @@ done:
 	json_decref(q.items);
 	return rc;
 }
+
+/* ---- saved checks: a body keeps its answers and attaches one to a proposal ---- */
+
+struct readiness_save_args {
+	const char *body, *text, *on;
+	size_t len;
+	char *id;
+	size_t idlen;
+};
+
+static int programme_readiness_save_tx(struct store *st, void *ctx, struct c2c_err *err)
+{
+	struct readiness_save_args *a = ctx;
+	char body[65], ov[24];
+	json_t *res = NULL, *m = NULL;
+	int rc;
+
+	if ((rc = prog_check_day("on", a->on, err)) ||
+	    (rc = prog_place(st, a->body, "body", 1, body, sizeof(body), NULL, err)) ||
+	    (rc = programme_readiness_score(st, a->text, a->len, "answers", &res, err)) ||
+	    (rc = prog_select(st, "SELECT COUNT(*) AS \"n\" FROM \"programme_readiness\" WHERE \"body_id\" = ?",
+			      (const char *const[]){body}, 1, &m, err)))
+		goto done;
+	snprintf(a->id, a->idlen, "rd-%s-%03lld", body,
+		 (long long)json_integer_value(json_object_get(json_array_get(m, 0), "n")) + 1);
+	snprintf(ov, sizeof(ov), "#%lld", (long long)json_integer_value(json_object_get(res, "overall_x100")));
+	{
+		/* the answers as read, one object: what scoring them again needs */
+		json_t *ans = json_object(), *c, *v;
+		size_t i;
+		const char *k;
+		char *text;
+		json_array_foreach(json_object_get(res, "checks"), i, c)
+			json_object_foreach(json_object_get(c, "answers"), k, v)
+				json_object_set(ans, k, v);
+		json_t *whole = json_pack("{s:o}", "answers", ans);
+		text = whole ? json_dumps(whole, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+		json_decref(whole);
+		if (!text) {
+			rc = c2c_err_set(err, C2C_ENOMEM, "out of memory");
+			goto done;
+		}
+		rc = prog_exec(st, "INSERT INTO \"programme_readiness\" (\"id\", \"body_id\", \"saved_on\", \"answers\","
+			       " \"overall_x100\", \"level\") VALUES (?, ?, ?, ?, ?, ?)",
+			       (const char *const[]){a->id, body, a->on, text, ov,
+			       json_string_value(json_object_get(res, "level"))}, 6, err);
+		free(text);
+	}
+done:
+	json_decref(res);
+	json_decref(m);
+	return rc;
+}
+
+int programme_readiness_save(struct store *st, const char *body, const char *text, size_t len,
+			     const char *on, char *id, size_t idlen, struct c2c_err *err)
+{
+	struct readiness_save_args a = {body, text, on, len, id, idlen};
+	return store_tx(st, NULL, programme_readiness_save_tx, &a, err);
+}
+
+int programme_readiness_saved(struct store *st, const char *body, const char *id, json_t **out,
+			      struct c2c_err *err)
+{
+	json_t *rows, *r;
+	size_t i;
+	int rc;
+
+	*out = NULL;
+	if ((rc = prog_select(st, "SELECT \"id\", \"body_id\", NULL AS \"body_ja\", \"saved_on\", \"overall_x100\","
+			      " \"level\", \"answers\" FROM \"programme_readiness\" WHERE (? IS NULL OR \"body_id\" = ?)"
+			      " AND (? IS NULL OR \"id\" = ?) ORDER BY \"saved_on\" DESC, \"id\" DESC",
+			      (const char *const[]){body, body, id, id}, 4, &rows, err)) ||
+	    (rc = prog_atlas_fill(st, rows, (const char *const[]){"body_id", "places", "name_ja", "body_ja", NULL},
+				  err))) {
+		json_decref(rows);
+		return rc;
+	}
+	if (id && !json_array_size(rows)) {
+		json_decref(rows);
+		return c2c_err_at(err, C2C_ENOTFOUND, "readiness", "no saved readiness check '%s'", id);
+	}
+	json_array_foreach(rows, i, r) {
+		char t[24];
+		const char *ans = json_string_value(json_object_get(r, "answers"));
+		prog_x100(json_integer_value(json_object_get(r, "overall_x100")), t, sizeof(t));
+		json_object_set_new(r, "overall", json_string(t));
+		/* one check is shown whole (a reviewer reads it): scored again
+		 * from its answers, so the result is never a second copy */
+		if (id) {
+			json_t *res = NULL;
+			if ((rc = programme_readiness_score(st, ans, strlen(ans), id, &res, err))) {
+				json_decref(rows);
+				return rc;
+			}
+			json_object_set_new(r, "result", res);
+		}
+		json_object_del(r, "answers");
+	}
+	*out = rows;
+	return 0;
+}

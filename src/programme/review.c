@@ -59,6 +59,23 @@ int programme_reviewer_add(struct store *st, const char *id, const char *name,
 	return store_tx(st, NULL, programme_reviewer_add_tx, &a_, err);
 }
 
+int programme_reviewer_get(struct store *st, const char *id, json_t **out, struct c2c_err *err)
+{
+	json_t *rows;
+	int rc = prog_select(st, "SELECT \"id\", \"name\", \"body_id\", \"affiliation\" FROM \"programme_reviewers\""
+			     " WHERE \"id\" = ?", (const char *const[]){id}, 1, &rows, err);
+	*out = NULL;
+	if (rc)
+		return rc;
+	if (!json_array_size(rows)) {
+		json_decref(rows);
+		return c2c_err_at(err, C2C_ENOTFOUND, "reviewer", "no reviewer '%s'", id ? id : "");
+	}
+	*out = json_incref(json_array_get(rows, 0));
+	json_decref(rows);
+	return 0;
+}
+
 int programme_reviewers(struct store *st, json_t **out, struct c2c_err *err)
 {
 	int rc = prog_select(st, "SELECT \"id\", \"name\", \"body_id\", NULL AS \"body_ja\", \"affiliation\""
@@ -122,7 +139,10 @@ static int programme_score_tx(struct store *st, void *ctx, struct c2c_err *err)
 	}
 	pbody = json_string_value(json_object_get(json_array_get(prop, 0), "body_id"));
 	rbody = json_string_value(json_object_get(json_array_get(rev, 0), "body_id"));
-	if (rbody && !strcmp(rbody, pbody)) {
+	/* any body of a joint proposal is the reviewer's own */
+	if (rbody && (rc = programme_proposal_has_body(st, proposal, rbody, err)) < 0)
+		goto fail;
+	if (rbody && (rc || !strcmp(rbody, pbody))) {
 		rc = c2c_err_at(err, C2C_ECONFLICT, "reviewer",
 				 "%s belongs to %s, the body of proposal %s: a reviewer cannot "
 				 "score a proposal of their own body", reviewer, rbody, proposal);
@@ -359,6 +379,7 @@ int programme_rank(struct store *st, const char *call_id, json_t **out, struct c
 			      " FROM \"programme_proposals\" p WHERE p.\"call_id\" = ? ORDER BY p.\"seq\"",
 			      (const char *const[]){call_id}, 1, &props, err)) ||
 	    (rc = prog_atlas_fill(st, props, PROG_PLACE_NAMES, err)) ||
+	    (rc = prog_proposal_places(st, props, err)) ||
 	    (rc = programme_scores(st, call_id, NULL, &sheets, err)))
 		goto done;
 	n = json_array_size(props);

@@ -49,9 +49,35 @@ static const char migration1[] =
 	" \"domino_id\" TEXT NOT NULL PRIMARY KEY, \"channel\" TEXT NOT NULL, \"note\" TEXT,"
 	" \"source\" TEXT NOT NULL);\n";
 
+/* The work of the pages (issue 15): a joint proposal's every body and
+ * partner place (the lead stays in programme_proposals, and proposals made
+ * before are copied in as one body and one place), a call the office has
+ * closed, a municipality's saved readiness checks and the one attached to a
+ * proposal, and the office's assignment of proposals to reviewers. */
+static const char migration2[] =
+	"CREATE TABLE \"programme_proposal_places\" ("
+	" \"proposal_id\" TEXT NOT NULL REFERENCES \"programme_proposals\" (\"id\"),"
+	" \"role\" TEXT NOT NULL CHECK (\"role\" IN ('body', 'partner')), \"seq\" INTEGER NOT NULL,"
+	" \"place_id\" TEXT NOT NULL, PRIMARY KEY (\"proposal_id\", \"role\", \"place_id\"));\n"
+	"INSERT INTO \"programme_proposal_places\" (\"proposal_id\", \"role\", \"seq\", \"place_id\")"
+	" SELECT \"id\", 'body', 1, \"body_id\" FROM \"programme_proposals\";\n"
+	"INSERT INTO \"programme_proposal_places\" (\"proposal_id\", \"role\", \"seq\", \"place_id\")"
+	" SELECT \"id\", 'partner', 1, \"partner_place_id\" FROM \"programme_proposals\";\n"
+	"ALTER TABLE \"programme_calls\" ADD COLUMN \"closed_on\" TEXT;\n"
+	"CREATE TABLE \"programme_readiness\" ("
+	" \"id\" TEXT NOT NULL PRIMARY KEY, \"body_id\" TEXT NOT NULL, \"saved_on\" TEXT NOT NULL,"
+	" \"answers\" TEXT NOT NULL, \"overall_x100\" INTEGER NOT NULL, \"level\" TEXT NOT NULL);\n"
+	"ALTER TABLE \"programme_proposals\" ADD COLUMN \"readiness_id\" TEXT"
+	" REFERENCES \"programme_readiness\" (\"id\");\n"
+	"CREATE TABLE \"programme_assignments\" ("
+	" \"proposal_id\" TEXT NOT NULL REFERENCES \"programme_proposals\" (\"id\"),"
+	" \"reviewer_id\" TEXT NOT NULL REFERENCES \"programme_reviewers\" (\"id\"),"
+	" \"assigned_on\" TEXT NOT NULL, PRIMARY KEY (\"proposal_id\", \"reviewer_id\"));\n";
+
 static const struct store_migration migrations[] = {
 	{1, "programme tables: calls, rounds, criteria, reviewers, proposals, scores, domino channels",
 	 migration1},
+	{2, "joint proposals, closed calls, saved readiness checks, reviewer assignments", migration2},
 };
 
 static const char *builtin_file(size_t i, const char **name, size_t *len)

@@ -110,9 +110,10 @@ writes = [r for r in routes if r[0] != "GET" or r[3] != ["public"]]
 check("routes.def read: %d routes, %d writes or non-public" % (len(routes), len(writes)),
       len(writes) >= 15, str(writes))
 
-ROLES = ["public", "admin", "office", "municipality", "partner", "participant", "verifier", "registrar"]
+ROLES = ["public", "admin", "office", "municipality", "partner", "participant", "verifier", "registrar", "reviewer"]
 USER = {"admin": "admin1", "office": "office1", "municipality": "toyama", "partner": "male",
-        "participant": "part1", "verifier": "verifier1", "registrar": "regjp"}
+        "participant": "part1", "verifier": "verifier1", "registrar": "regjp",
+        "reviewer": "rev1"}
 
 toyama_agreements = cli_json("agreements", "--body-id", "jp-toyama-city")
 toyama_projects = [p for p in cli_json("projects") if p.get("body_id") == "jp-toyama-city"]
@@ -146,6 +147,11 @@ SAMPLE = {
     ("GET", "/api/v1/users/{id}/tokens"): ("part1", None),
     ("POST", "/api/v1/users/{id}/tokens"): ("admin1", {"label": "stolen"}),
     ("POST", "/api/v1/users/{id}/tokens/revoke"): ("part1", {"label": "script"}),
+    # the programme's office writes (issue 15)
+    ("POST", "/api/v1/calls"): {"id": "c2c-matrix", "fiscal_year": 2030, "title_ja": "試験", "planned_selections": 1,
+                                "rounds": "2030-01-01..2030-01-31"},
+    ("POST", "/api/v1/calls/{id}/close"): ("c2c-2026", None),
+    ("POST", "/api/v1/assignments"): {"proposal": "pr-none", "reviewer": "rv-a"},
 }
 
 
@@ -551,7 +557,7 @@ refusals = [
     ("office may not add a user", "POST", "/api/v1/users", NEW, sessions["office"], 403,
      ("POST /api/v1/users is not for the role office (it is for: admin)", None)),
     ("a role that is not one", "POST", "/api/v1/users", dict(NEW, role="boss"), None, 400,
-     ("role 'boss' is not known (use public, admin, office, municipality, partner, participant, verifier or registrar)",
+     ("role 'boss' is not known (use public, admin, office, municipality, partner, participant, verifier, registrar or reviewer)",
       "role")),
     ("a user name taken", "POST", "/api/v1/users", dict(NEW, name="toyama"), None, 409,
      ("user 'toyama' exists already", "name")),

@@ -10,7 +10,7 @@
 import { barChart } from './chart.js';
 import { api, busy, countryNames, fmt, h, lang, name, name1, t, tf } from './core.js';
 import { L } from './i18n.js';
-import { write } from './session.js';
+import { canCall, session, write } from './session.js';
 
 const ANSWERS = [0, 1, 2, 3];
 
@@ -74,7 +74,34 @@ async function score(qs, selects, alert, result, button) {
     return;
   }
   drawScore(r.data, result);
+  result.append(await saveOffer(answers));
   result.querySelector('h2').focus();
+}
+
+// A municipality keeps the result (POST /api/v1/readiness, dated by the
+// server) to attach it to a proposal on the call page; anyone else is told
+// how.
+async function saveOffer(answers) {
+  if (!(await canCall('POST', '/api/v1/readiness')) || session.role !== 'municipality')
+    return h('p', { class: 'hint', id: 'rd-save-note' }, t('rd_save_login'));
+  const status = h('p', { class: 'form-status', id: 'rd-save-status', role: 'status', tabindex: '-1' });
+  const alert = h('div', { class: 'form-alert', id: 'rd-save-alert', role: 'alert', tabindex: '-1' });
+  const button = h('button', { type: 'button', class: 'primary', id: 'rd-save' }, t('rd_save_button'));
+  button.addEventListener('click', async () => {
+    button.disabled = true;
+    alert.replaceChildren();
+    const r = await write('POST', 'readiness', { answers });
+    if (!r.ok) {
+      button.disabled = false;
+      alert.append(`${t('not_saved')}: `, h('span', { lang: 'en' }, r.error?.message || ''));
+      alert.focus();
+      return;
+    }
+    status.textContent = tf('rd_saved', { on: r.data.saved_on, score: r.data.overall });
+    status.classList.add('ok');
+    status.focus();
+  });
+  return h('div', { class: 'rd-save' }, alert, status, h('div', { class: 'actions' }, button));
 }
 
 function drawScore(d, box) {

@@ -46,11 +46,12 @@ function fieldEl(formId, f) {
     let input;
     if (f.type === 'textarea') input = h('textarea', { ...attrs, rows: 3 });
     else if (f.type === 'select')
-      input = h('select', attrs, f.placeholder ? h('option', { value: '' }, f.placeholder) : null,
+      input = h('select', { ...attrs, multiple: f.multiple || null, size: f.multiple ? Math.min(6, f.options.length) : null },
+        f.placeholder && !f.multiple ? h('option', { value: '' }, f.placeholder) : null,
         f.options.map(([v, text]) => h('option', { value: v }, text)));
     else input = h('input', { ...attrs, type: f.type || 'text', min: f.min, max: f.max, step: f.type === 'number' ? 1 : null,
       inputmode: f.type === 'number' ? 'numeric' : f.inputmode || null });
-    input.value = f.value ?? '';
+    if (!f.multiple) input.value = f.value ?? '';
     inputs = [input];
     wrap = h('div', { class: 'field', 'data-field': f.name }, h('label', { for: fid }, label), hint, input, err);
   }
@@ -59,6 +60,8 @@ function fieldEl(formId, f) {
     value() {
       if (f.type === 'radio') return inputs.find((i) => i.checked)?.value ?? '';
       const i = inputs[0];
+      // several chosen: the API's ';'-separated list, in the order shown
+      if (f.multiple) return [...i.selectedOptions].map((o) => o.value).join(';');
       if (f.type === 'number') return i.value === '' ? (i.validity.badInput ? NaN : '') : Number(i.value);
       return f.type === 'textarea' || f.type === 'password' ? i.value.replace(/\s+$/, '') : i.value.trim();
     },
@@ -85,7 +88,8 @@ export function flashNote(id) {
 }
 
 // spec: {id, title, intro, fields: [{name, label, type: text|number|date|textarea|select|radio|password, value,
-//   options: [[value, label]], placeholder, hint, required, min, max, autocomplete}], submitLabel,
+//   options: [[value, label]], multiple (a select of several: its value is "a;b"), placeholder, hint, required,
+//   min, max, autocomplete, field (the API's name of it where it differs)}], submitLabel,
 //   submit(values) -> write()'s reply, done(data, values) -> the text (or element) said on success,
 //   explain(error) -> the server's error in the page's language, or null to show its own message}
 const draftKey = (id) => `c2c.draft.${id}`;

@@ -18,6 +18,7 @@ import { api, app, fmt, h, lang, name, setLang, t } from './core.js';
 import { dominoPage } from './domino.js';
 import { dropFlash } from './forms.js';
 import { mrvPage, reportPage } from './mrv.js';
+import { reviewsPage, workspacePage } from './programme.js';
 import { registryPage } from './registry.js';
 import { drawAccount, loadSession, mountAccount, session } from './session.js';
 import { dataPage, detailPage, listPage, loadTables, partnershipTable, TABLES } from './tables.js';
@@ -131,7 +132,9 @@ async function mapPage(main) {
 // browser tests wait on it) and picks the header link marked current.
 const PAGES = { '': dashboard, map: mapPage, charts: chartsPage, data: dataPage, registry: registryPage, mrv: mrvPage, calls: callsPage,
   domino: dominoPage, cities: citiesPage, readiness: readinessPage, match: matchPage, admin: adminPage,
-  'city-workspace': cityWorkspacePage };
+  'city-workspace': cityWorkspacePage,
+  // a municipality's workspace and a reviewer's desk (programme.js), linked from the account box
+  workspace: workspacePage, reviews: reviewsPage };
 // pages of one record that are not atlas tables: #/mrv/<report>, #/calls/<call>
 const ONE = { mrv: reportPage, calls: callPage };
 function route(path, params) {

@@ -138,6 +138,11 @@ export function drawAccount(force = false) {
       lang === 'ja' ? `（${t(`role_${session.role}`)}）` : `(${t(`role_${session.role}`)})`);
     const who = h('p', { class: 'who', id: 'who', tabindex: '-1' },
       ...(lang === 'ja' ? [nm, role, label] : [label, ' ', nm, ' ', role]));
+    // the page of the user's own work, for the roles that have one
+    // (a partner city's: its workspace, cityspace.js)
+    const mine = { municipality: ['#/workspace', 'ws_link', 'my-work'], reviewer: ['#/reviews', 'rv_link', 'my-work'],
+      partner: ['#/city-workspace', 'cw_menu', 'my-city'] }[session.role];
+    const own = mine ? h('a', { href: mine[0], class: 'acct-link', id: mine[2] }, t(mine[1])) : null;
     const out = h('button', { type: 'button', class: 'acct-btn', id: 'logout' }, t('logout'));
     out.addEventListener('click', async () => {
       out.disabled = true;
@@ -145,9 +150,7 @@ export function drawAccount(force = false) {
       await app.rerender();
       document.getElementById('login-open')?.focus();
     });
-    // a partner city's user: its workspace (cityspace.js), one click from any page
-    const mine = session.role === 'partner' ? h('a', { href: '#/city-workspace', id: 'my-city', class: 'acct-link' }, t('cw_menu')) : null;
-    box.replaceChildren(...[who, mine, out].filter(Boolean));
+    box.replaceChildren(...[who, own, out].filter(Boolean));
     return;
   }
   const toggle = h('button', { type: 'button', class: 'acct-btn', id: 'login-open', 'aria-expanded': String(open), 'aria-controls': 'login-form' },
