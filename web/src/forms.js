@@ -81,9 +81,11 @@ export function flashNote(id) {
 // spec: {id, title, intro, fields: [{name, label, type: text|number|date|textarea|select|radio|password, value,
 //   options: [[value, label]], placeholder, hint, required, min, max, autocomplete}], submitLabel,
 //   submit(values) -> write()'s reply, done(data, values) -> the text (or element) said on success,
-//   explain(error) -> the server's error in the page's language, or null to show its own message}
+//   explain(error) -> the server's error in the page's language, or null to show its own message,
+//   confirm(values) -> what will happen, in words: when given, the write waits for a second, explicit
+//   "confirm" (an operation that cannot be undone is named before it is made)}
 export function writeForm(spec) {
-  const { id, title, intro, fields, submitLabel, submit, done, explain } = spec;
+  const { id, title, intro, fields, submitLabel, submit, done, explain, confirm } = spec;
   const els = Object.fromEntries(fields.map((f) => [f.name, fieldEl(id, f)]));
   const alert = h('div', { class: 'form-alert', id: `${id}-alert`, role: 'alert', tabindex: '-1' });
   const status = flashNote(id) || h('p', { class: 'form-status', id: `${id}-status`, role: 'status', tabindex: '-1' });
@@ -107,6 +109,24 @@ export function writeForm(spec) {
       els[wrong[0].name].focus();
       return;
     }
+    if (confirm) {
+      // the confirmation step: what will happen, and two buttons; nothing is sent until "confirm"
+      const yes = h('button', { type: 'button', class: 'primary', id: `${id}-confirm-yes` }, t('confirm_yes'));
+      const no = h('button', { type: 'button', id: `${id}-confirm-no` }, t('confirm_back'));
+      const box = h('div', { class: 'confirm', id: `${id}-confirm`, role: 'group', 'aria-labelledby': `${id}-confirm-text` },
+        h('p', { id: `${id}-confirm-text`, tabindex: '-1' }, confirm(values)), h('div', { class: 'actions' }, yes, no));
+      form.querySelector(`#${id}-confirm`)?.remove();
+      button.before(box);
+      button.hidden = true;
+      const back = () => { box.remove(); button.hidden = false; };
+      no.addEventListener('click', () => { back(); button.focus(); });
+      yes.addEventListener('click', () => { back(); send(values); });
+      box.querySelector('p').focus();
+      return;
+    }
+    await send(values);
+  });
+  async function send(values) {
     button.disabled = true;
     form.setAttribute('aria-busy', 'true');
     const r = await submit(values);
@@ -130,7 +150,7 @@ export function writeForm(spec) {
     const why = r.local ? '' : r.status === 401 ? t('err_401') : r.status === 403 ? t('err_403') : t('not_saved');
     say(why ? `${why}: ` : '', h('span', { lang: r.local || told ? null : 'en' }, msg));
     alert.focus();
-  });
+  }
   return form;
 }
 
