@@ -4,8 +4,11 @@
  *  - durable single transfers per second vs raw SQLite single-row commits at
  *    the same synchronous=FULL setting (the machine's fsync limit);
  *  - operations per second in one batch (group commit, as `apply` does);
- *  - the time to transfer 1 credit vs 10^6 credits.
- * usage: registry_bench [SECONDS_PER_FIGURE]   (default 2)
+ *  - the time to transfer 1 credit vs 10^6 credits;
+ *  - one transfer touching RANGES ranges (an account holding them apart,
+ *    interleaved with another's) vs the 1-credit transfer of the same run,
+ *    and `verify` of that registry, with its entries and ranges.
+ * usage: registry_bench [SECONDS_PER_FIGURE [RANGES]]   (default 2, 100000)
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -125,6 +128,40 @@ int main(int argc, char **argv)
 		}
 		printf("  transfer of 1 credit           %10.3f ms\n", 1000 * t1 / reps);
 		printf("  transfer of 1,000,000 credits  %10.3f ms   (ratio %.2f)\n", 1000 * tm / reps, tm / t1);
+		store_close(st);
+	}
+	/* One transfer touching many ranges: JP-B gets every other credit of
+	 * an issuance (the others go to JP-C), so its credits are `ranges`
+	 * blocks that never merge; then all of them move at once. */
+	{
+		long ranges = argc > 2 ? strtol(argv[2], NULL, 10) : 100000;
+		double one, many, ver;
+		struct registry_verify_report vr;
+		st = fresh(path, &c, &err);
+		setup_accounts(&c, 2 * ranges + 10, &err);
+		if (registry_account_open(&c, "JP-C", "JP", "entity", "C", &err) ||
+		    registry_account_open(&c, "JP-D", "JP", "entity", "D", &err) || store_begin(st, &err))
+			die("setup ranges", &err);
+		for (n = 0; n < 2 * ranges; n++)
+			if (registry_transfer(&c, "JP-A", n % 2 ? "JP-C" : "JP-B", 1, &err))
+				die("fragment", &err);
+		if (store_commit(st, &err))
+			die("commit", &err);
+		t0 = now();
+		if (registry_transfer(&c, "JP-A", "JP-D", 1, &err))
+			die("transfer 1", &err);
+		one = now() - t0;
+		t0 = now();
+		if (registry_transfer(&c, "JP-B", "JP-D", ranges, &err))
+			die("transfer of many ranges", &err);
+		many = now() - t0;
+		t0 = now();
+		if (registry_verify(st, &vr, &err))
+			die("verify", &err);
+		ver = now() - t0;
+		printf("  transfer touching 1 range      %10.3f ms\n", 1000 * one);
+		printf("  transfer touching %ld ranges %10.3f ms   (goal < 1000 ms)\n", ranges, 1000 * many);
+		printf("  verify: %lld entries, %lld blocks %10.3f s\n", (long long)vr.entries, (long long)vr.blocks, ver);
 		store_close(st);
 	}
 	fresh(path, &c, &err);

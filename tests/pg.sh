@@ -111,6 +111,8 @@ both "registry blocks json equal" registry blocks --format json
 both "registry balance json equal" registry balance --format json
 both "registry verify json equal" registry verify --format json
 C2C_DB="$PG/reg" "$BIN" registry verify >/dev/null 2>&1 && ok "verify passes on PostgreSQL" || bad "verify on PostgreSQL"
+hist_ops() { "$BIN" registry history --account JP-ENT-1 --format json | python3 -c "import json,sys; print(' '.join('%s%+d' % (r['op'], r['quantity']) for r in json.load(sys.stdin)))"; }
+check "registry history on PostgreSQL as on SQLite" "$(C2C_DB="$PG/reg" hist_ops)" "$(C2C_DB="$SQ" hist_ops)"
 
 # 8 processes x 40 transfers of 1 credit from JP-GOV-1 (280 left after the
 # scenario): SERIALIZABLE must refuse every overdraw and lose no update.

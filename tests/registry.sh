@@ -210,5 +210,93 @@ reg verify >/dev/null 2>"$WORK/err" && bad "verify missed a ca_done edited behin
 db_exec "UPDATE registry_blocks SET ca_done = 1 WHERE account_id = 'TH-RETIREMENT' AND issuance_id = 'TH010-01' AND first_serial = 1"
 reg verify >/dev/null 2>&1 && ok "verify at the end" || bad "verify at the end: $(reg verify 2>&1)"
 
+# --- 6. an account's history: every movement with its journal entry ------------------
+hist=$(reg history --account JP-ENT-9 --format json | python3 -c "
+import json,sys
+rows = json.load(sys.stdin)
+print(' | '.join('%s %s %+d %s %s' % (r['op'], r['direction'], r['quantity'], r['counterpart'], r['serials']) for r in rows))")
+check "history of JP-ENT-9: opened, two allocations in, a transfer out, a retirement out" "$hist" \
+"open none +0 None  | allocate in +401 TH-PENDING JCM-TH-010-2024-000001-000401 | allocate in +50 TH-PENDING JCM-TH-010-2025-000802-000851 | transfer out -10 TH-ENT-1 JCM-TH-010-2024-000001-000010 | retire out -391 JP-RETIREMENT JCM-TH-010-2024-000011-000401"
+check "history: each row is its journal entry (seq and hash as the journal has them)" \
+	"$(reg history --account JP-ENT-9 --format json | python3 -c "
+import json,sys,subprocess
+j = {e['seq']: e['hash'] for e in json.loads(subprocess.check_output(['$BIN', 'registry', 'journal', '--format', 'json']))}
+rows = json.load(sys.stdin)
+print(all(j[r['seq']] == r['hash'] for r in rows), rows[-1]['purpose'], rows[-1]['beneficiary'])")" "True ndc Japan"
+check "history: the quantities sum to the balance" \
+	"$(reg history --account JP-ENT-9 --format json | python3 -c "import json,sys; print(sum(r['quantity'] for r in json.load(sys.stdin)))")" "$(bal JP-ENT-9)"
+reg history --account NO-SUCH >/dev/null 2>"$WORK/err"
+check "history of an unknown account: exit 4" "$?" 4
+
+# --- 7. the proof covers everything stored (issue 16's four holes) -------------------
+# a retired block's beneficiary and purpose, edited behind the registry's back
+retired_edit() { # retired_edit COLUMN VALUE ORIGINAL: verify names the block, then it is put back
+	db_exec "UPDATE registry_blocks SET $1 = '$2' WHERE account_id = 'JP-RETIREMENT' AND issuance_id = 'TH010-01'"
+	if reg verify >/dev/null 2>"$WORK/err"; then bad "verify missed a retired block's $1 edited behind its back"
+	elif grep -qF "in JP-RETIREMENT (retired): its purpose or beneficiary is not what the journal records" "$WORK/err"; then
+		ok "verify names a retired block whose $1 was edited"
+	else bad "verify said: $(cat "$WORK/err")"; fi
+	db_exec "UPDATE registry_blocks SET $1 = '$3' WHERE account_id = 'JP-RETIREMENT' AND issuance_id = 'TH010-01'"
+}
+retired_edit beneficiary Mallory Japan
+retired_edit purpose voluntary ndc
+reg verify >/dev/null 2>&1 && ok "verify clean once the beneficiary and purpose are put back" || bad "verify: $(reg verify 2>&1)"
+
+# the truncation anchor: deleting the last entry, one that moved no credits
+issue TH010 2025-07-01 2025-12-31 30 >/dev/null
+head_before=$(reg head)
+reg authorize TH010-03 >/dev/null
+head_after=$(reg head)
+check "registry head: SEQ:HASH of the last entry" "$(echo "$head_after" | grep -cE '^[0-9]+:[0-9a-f]{64}$')" 1
+reg verify --head "$head_after" >"$WORK/out" 2>&1 && grep -qF "the journal reaches the head kept elsewhere, entry ${head_after%%:*}" "$WORK/out" &&
+	ok "verify --head: the journal reaches the head kept elsewhere" || bad "verify --head: $(cat "$WORK/out")"
+db_exec "DELETE FROM registry_journal WHERE seq = ${head_after%%:*}"
+db_exec "UPDATE registry_issuances SET authorized = 0 WHERE id = 'TH010-03'"
+reg verify >/dev/null 2>&1 && ok "an authorization deleted from the journal's end: the chain alone cannot see it (documented)" ||
+	bad "verify without a head: $(reg verify 2>&1)"
+reg verify --head "$head_after" >/dev/null 2>"$WORK/err"
+check "verify --head with the head kept before the truncation: exit 5" "$?" 5
+grep -qF "the journal ends at entry ${head_before%%:*}, but the head kept elsewhere is entry ${head_after%%:*}: entries were removed" "$WORK/err" &&
+	ok "verify --head names the truncation" || bad "verify --head said: $(cat "$WORK/err")"
+reg verify --head "${head_before%%:*}:$(printf '%064d' 0)" >/dev/null 2>"$WORK/err" && bad "verify --head took a wrong hash" ||
+	{ grep -qF "hash is not the head kept elsewhere" "$WORK/err" && ok "verify --head refuses a head whose hash differs" ||
+		bad "verify --head said: $(cat "$WORK/err")"; }
+reg verify --head "$head_before" >/dev/null 2>&1 && ok "verify --head with an older head kept elsewhere passes" || bad "older head: $(reg verify --head "$head_before" 2>&1)"
+reg verify --head "12x" >/dev/null 2>&1
+check "verify --head that is not SEQ:HASH: exit 2" "$?" 2
+
+# reserved account ids: nobody opens the registry's own accounts
+for id in KH-PENDING LA-PENDING TH-RETIREMENT VN-CANCELLATION; do
+	before=$(state)
+	reg account open --id "$id" --country "${id%%-*}" --kind entity --holder Mallory >/dev/null 2>"$WORK/err"
+	got=$?
+	[ "$got" -eq 3 ] && grep -qF "account id '$id' is reserved" "$WORK/err" && [ "$(state)" = "$before" ] &&
+		ok "account open --id $id refused (exit 3), nothing changed" || bad "account open --id $id: exit $got, $(cat "$WORK/err")"
+done
+db_exec "INSERT INTO registry_accounts (id, country, kind, holder, status, balance, opened_seq) VALUES ('LA-PENDING', 'LA', 'entity', 'Mallory', 'open', 0, 1)"
+reg issue --external-verification EV-9 --source test-fixture --project LA001 --from 2023-01-01 --to 2023-12-31 --quantity 5 >/dev/null 2>"$WORK/err"
+check "an issuance never lands in a user's account under the registry's name: exit 5" "$?" 5
+grep -qF "account 'LA-PENDING' is a entity account, not the registry's own pending account" "$WORK/err" &&
+	ok "... and says so" || bad "said: $(cat "$WORK/err")"
+db_exec "DELETE FROM registry_accounts WHERE id = 'LA-PENDING'"
+
+# the registry's stated maximum: 9,300 issuances of 10^15 credits in one apply
+python3 -c "
+for i in range(9300):
+    import datetime  # a day of its own for each: periods never overlap
+    day = (datetime.date(1990, 1, 1) + datetime.timedelta(days=i)).isoformat()
+    print('{\"op\": \"issue\", \"project\": \"MN%03d\", \"period_start\": \"%s\", \"period_end\": \"%s\", \"quantity\": 1000000000000000, \"external_verification\": \"EV\", \"source\": \"test\"}' % (1 + i % 900, day, day))
+" >"$WORK/big.jsonl"
+before=$(state)
+reg apply "$WORK/big.jsonl" >/dev/null 2>"$WORK/err"
+check "9,300 issuances of 10^15 credits: refused (exit 5)" "$?" 5
+grep -qF "line 1000: cannot issue 1000000000000000 credits: the registry holds" "$WORK/err" && grep -qF "its maximum is 1000000000000000000" "$WORK/err" &&
+	ok "... at the issuance that would pass the registry's maximum, named" || bad "said: $(cat "$WORK/err")"
+[ "$(state)" = "$before" ] && ok "... and nothing of the batch stays" || bad "the refused batch changed the registry"
+head -n 990 "$WORK/big.jsonl" >"$WORK/some.jsonl"
+reg apply "$WORK/some.jsonl" >/dev/null 2>"$WORK/err" && ok "990 issuances of 10^15 fit below the maximum" || bad "990 issuances: $(cat "$WORK/err")"
+reg verify --format json >"$WORK/out" 2>&1
+check "verify after 990 x 10^15: clean, the sum exact" "$(python3 -c "import json; v=json.load(open('$WORK/out')); print(v['ok'], v['issued'] >= 990 * 10**15, v['issued'] == v['held'] + v['cancelled'] + v['retired'])")" "True True True"
+
 echo "registry: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -185,6 +185,19 @@ static char *digest(struct store *st)
 	return out;
 }
 
+/* Blocks stay minimal: no two neighbouring blocks of one issuance hold
+ * their credits the same way (owner, state, adjustment, purpose and
+ * beneficiary), which the registry would have merged. */
+static long long mergeable_pairs(struct store *st)
+{
+	struct c2c_err err;
+	return store_query_int(st, "SELECT COUNT(*) FROM registry_blocks x JOIN registry_blocks y"
+				   " ON y.issuance_id = x.issuance_id AND y.first_serial = x.last_serial + 1"
+				   " AND y.account_id = x.account_id AND y.state = x.state AND y.ca_done = x.ca_done"
+				   " AND COALESCE(y.purpose, '') = COALESCE(x.purpose, '')"
+				   " AND COALESCE(y.beneficiary, '') = COALESCE(x.beneficiary, '')", &err);
+}
+
 static void verify_ok(struct store *st)
 {
 	struct registry_verify_report r;
@@ -381,7 +394,8 @@ static void test_property_random_operations(void **state)
 			before = digest(f->st);
 			int ndc = op == 9 && rand() % 2;
 			rc = op == 8 ? registry_cancel(c, acc_ids[a], q, &err)
-				     : registry_retire(c, acc_ids[a], q, ndc ? "ndc" : "voluntary", "someone", &err);
+				     : registry_retire(c, acc_ids[a], q, ndc ? "ndc" : "voluntary",
+						       step % 3 ? "someone" : "someone else", &err);
 			ndc_ok += ndc && !rc;
 			ndc_refused += ndc && rc && model[a] >= q && q > 0;
 			if (rc == 0) {
@@ -404,6 +418,9 @@ static void test_property_random_operations(void **state)
 			if (balance(f->st, acc_ids[i]) != model[i])
 				fail_msg("step %d: %s holds %lld, model says %lld", step, acc_ids[i],
 					 (long long)balance(f->st, acc_ids[i]), (long long)model[i]);
+		if (mergeable_pairs(f->st))
+			fail_msg("step %d: %lld pairs of neighbouring blocks hold their credits the same way: blocks"
+				 " are not minimal", step, mergeable_pairs(f->st));
 		if (step % 10 == 0 || step > 2990)
 			verify_ok(f->st);
 	}

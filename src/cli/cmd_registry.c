@@ -252,6 +252,19 @@ static int sub_issuances(struct cli_run *r, struct c2c_err *err)
 	return rc ? rc : cli_print_drop(rows, r->fmt, cols);
 }
 
+/* Every movement of one account with its journal entry. */
+static int sub_history(struct cli_run *r, struct c2c_err *err)
+{
+	struct registry_ctx *c = r->data;
+	static const char *const cols[] = {"seq", "at", "op", "quantity", "serials", "counterpart", NULL};
+	const char *acc;
+	json_t *rows;
+	int rc;
+	if ((rc = cli_need(&r->a, "account", &acc, err)) || (rc = registry_history(c->st, acc, &rows, err)))
+		return rc;
+	return cli_print_drop(rows, r->fmt, cols);
+}
+
 static int sub_journal(struct cli_run *r, struct c2c_err *err)
 {
 	struct registry_ctx *c = r->data;
@@ -264,11 +277,33 @@ static int sub_journal(struct cli_run *r, struct c2c_err *err)
 	return rc ? rc : cli_print_drop(rows, r->fmt, cols);
 }
 
+/* The head to keep outside the database: `registry verify --head` checks
+ * the journal still reaches it. */
+static int sub_head(struct cli_run *r, struct c2c_err *err)
+{
+	struct registry_ctx *c = r->data;
+	int64_t seq;
+	char hash[65];
+	int rc = registry_head(c->st, &seq, hash, err);
+	if (!rc)
+		printf("%lld:%s\n", (long long)seq, hash);
+	return rc;
+}
+
 static int sub_verify(struct cli_run *r, struct c2c_err *err)
 {
 	struct registry_ctx *c = r->data;
 	struct registry_verify_report vr;
-	int rc = registry_verify(c->st, &vr, err);
+	const char *head = cli_opt(&r->a, "head");
+	long long hseq = 0;
+	char hhash[65] = "";
+	int rc, used = 0;
+	if (head && (sscanf(head, "%lld:%64[0-9a-f]%n", &hseq, hhash, &used) != 2 || head[used] || hseq <= 0 ||
+		     strlen(hhash) != 64))
+		return c2c_err_set(err, C2C_EUSAGE, "--head: '%s' is not SEQ:HASH as `c2c registry head` prints it", head);
+	rc = registry_verify(c->st, &vr, err);
+	if (!rc && head)
+		rc = registry_verify_head(c->st, hseq, hhash, err);
 	if (r->fmt == FMT_JSON) {
 		json_t *o = registry_verify_json(&vr, rc, err);
 		char *s = json_dumps(o, C2C_JSON_FLAGS);
@@ -280,6 +315,8 @@ static int sub_verify(struct cli_run *r, struct c2c_err *err)
 		       " %lld issued = %lld held + %lld cancelled + %lld retired; no serial twice;"
 		       " balances equal their blocks\n", (long long)vr.entries, (long long)vr.blocks,
 		       (long long)vr.issued, (long long)vr.held, (long long)vr.cancelled, (long long)vr.retired);
+		if (head)
+			printf("the journal reaches the head kept elsewhere, entry %lld\n", hseq);
 	}
 	return rc;
 }
@@ -338,7 +375,8 @@ static const char *const o_retire[] = {"user", "account", "quantity", "purpose",
 static const char *const o_read[] = {"account", "format", NULL};
 static const char *const o_journal[] = {"since", "format", NULL};
 static const char *const o_issuances[] = {"project", "format", NULL};
-static const char *const o_verify[] = {"format", NULL};
+static const char *const o_verify[] = {"format", "head", NULL};
+static const char *const o_none[] = {NULL};
 static const char *const o_ca[] = {"country", "year", "format", NULL};
 
 static const struct cli_sub subs[] = {
@@ -360,8 +398,12 @@ static const struct cli_sub subs[] = {
 	{"blocks", sub_blocks, o_read, NULL, 0, CLI_CSV, "c2c registry blocks [--account ACCOUNT] [--format table|csv|json]", NULL},
 	{"issuances", sub_issuances, o_issuances, NULL, 0, CLI_CSV,
 	 "c2c registry issuances [--project P] [--format table|csv|json]   (each with its report or external verification)", NULL},
+	{"history", sub_history, o_read, NULL, 0, CLI_CSV,
+	 "c2c registry history --account ACCOUNT [--format table|csv|json]   (every movement with its journal entry)", NULL},
 	{"journal", sub_journal, o_journal, NULL, 0, CLI_CSV, "c2c registry journal [--since SEQ] [--format table|csv|json]", NULL},
-	{"verify", sub_verify, o_verify, NULL, 0, CLI_CSV, "c2c registry verify [--format json]", NULL},
+	{"verify", sub_verify, o_verify, NULL, 0, CLI_CSV,
+	 "c2c registry verify [--head SEQ:HASH] [--format json]   (--head: a head kept outside the database)", NULL},
+	{"head", sub_head, o_none, NULL, 0, CLI_CSV, "c2c registry head   (SEQ:HASH of the journal's last entry, to keep elsewhere)", NULL},
 	{"ca-report", sub_ca_report, o_ca, NULL, 0, CLI_CSV, "c2c registry ca-report --country CC [--year YYYY] [--format table|csv|json]", NULL},
 	{"apply", sub_apply, o_user, NULL, CLI_DB_READY | CLI_DURABLE, CLI_CSV, "c2c registry apply FILE.jsonl", NULL},
 };

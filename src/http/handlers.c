@@ -92,6 +92,11 @@ int http_get_registry_blocks(struct http_request *rq, json_t **out, struct c2c_e
 	return registry_blocks(rq->st, http_param_str(rq, "account"), out, err);
 }
 
+int http_get_registry_history(struct http_request *rq, json_t **out, struct c2c_err *err)
+{
+	return registry_history(rq->st, http_param_str(rq, "account"), out, err);
+}
+
 int http_get_registry_balance(struct http_request *rq, json_t **out, struct c2c_err *err)
 {
 	return registry_balance(rq->st, http_param_str(rq, "account"), out, err);

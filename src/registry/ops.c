@@ -121,6 +121,9 @@ static int system_account(struct registry_ctx *c, const char *country, const cha
 		*p = (char)toupper((unsigned char)*p);
 	snprintf(id, idlen, "%s-%s", country, upper);
 	rc = load_account(c, id, &a, err);
+	if (rc == 0 && strcmp(a.kind, kind)) /* never a user's account under the registry's name */
+		return c2c_err_set(err, C2C_ECONFLICT, "account '%s' is a %s account, not the registry's own %s"
+				   " account: the registry refuses to use it", id, a.kind, kind);
 	if (rc != C2C_ENOTFOUND)
 		return rc;
 	c2c_err_clear(err);
@@ -294,6 +297,92 @@ static int record_ca(struct registry_ctx *c, int64_t seq, const char *from_count
 	return 0;
 }
 
+/* A stored block as coalescing compares it: two blocks merge when they are
+ * neighbours of one issuance with the same owner, state, adjustment,
+ * purpose and beneficiary (NULL and "" are one: neither is ever stored
+ * as "" by an operation). */
+/* The longest beneficiary a retirement names (a held block keeps it whole). */
+#define BENEFICIARY_MAX 500
+
+struct held {
+	int64_t id, first, last;
+	char account[64], state[16], purpose[16], beneficiary[BENEFICIARY_MAX + 1];
+	int ca;
+};
+
+#define HELD_COLS "SELECT \"id\", \"first_serial\", \"last_serial\", \"account_id\", \"state\", \"ca_done\"," \
+		  " \"purpose\", \"beneficiary\" FROM registry_blocks"
+
+/* One block by the query `sql` binding `iss` (may be NULL) and `n`; 1 when
+ * found, 0 when not, or an error. */
+static int held_get(struct registry_ctx *c, const char *sql, const char *iss, int64_t n, struct held *h,
+		    struct c2c_err *err)
+{
+	struct store_stmt *s;
+	int rc;
+	if ((rc = store_prepare(c->st, sql, &s, err)))
+		return rc;
+	if (iss) {
+		store_bind_text(s, 1, iss);
+		store_bind_int(s, 2, n);
+	} else {
+		store_bind_int(s, 1, n);
+	}
+	if ((rc = store_step(s, err)) == 1) {
+		h->id = store_col_int(s, 0);
+		h->first = store_col_int(s, 1);
+		h->last = store_col_int(s, 2);
+		snprintf(h->account, sizeof(h->account), "%s", store_col_text(s, 3));
+		snprintf(h->state, sizeof(h->state), "%s", store_col_text(s, 4));
+		h->ca = store_col_int(s, 5) != 0;
+		snprintf(h->purpose, sizeof(h->purpose), "%s", store_col_text(s, 6));
+		snprintf(h->beneficiary, sizeof(h->beneficiary), "%s", store_col_text(s, 7));
+	}
+	store_finalize(s);
+	return rc;
+}
+
+static int held_same(const struct held *a, const struct held *b)
+{
+	return !strcmp(a->account, b->account) && !strcmp(a->state, b->state) && a->ca == b->ca &&
+	       !strcmp(a->purpose, b->purpose) && !strcmp(a->beneficiary, b->beneficiary);
+}
+
+/* Blocks stay minimal: the block `id`, just written, absorbs its neighbours
+ * of the same issuance that hold their credits the same way (owner, state,
+ * adjustment, purpose, beneficiary), so however credits moved one range
+ * is one block.  The journal still records every range moved; verify
+ * compares ranges, not how they are cut.  Blocks of an issuance never
+ * overlap, so the left neighbour is the one that starts last before it and
+ * both are found on the (issuance, first) index. */
+static int coalesce_block(struct registry_ctx *c, const char *issuance, int64_t id, struct c2c_err *err)
+{
+	struct held me, nb;
+	int rc;
+
+	if ((rc = held_get(c, HELD_COLS " WHERE \"id\" = ?", NULL, id, &me, err)) != 1)
+		return rc < 0 ? rc : 0;
+	rc = held_get(c, HELD_COLS " WHERE \"issuance_id\" = ? AND \"first_serial\" < ? ORDER BY \"first_serial\" DESC LIMIT 1",
+		      issuance, me.first, &nb, err);
+	if (rc < 0)
+		return rc;
+	if (rc == 1 && nb.last + 1 == me.first && held_same(&me, &nb)) {
+		if ((rc = store_exec_args(c->st, "DELETE FROM registry_blocks WHERE \"id\" = ?", STORE_ARGS(store_int(nb.id)), err)))
+			return rc;
+		me.first = nb.first;
+	}
+	rc = held_get(c, HELD_COLS " WHERE \"issuance_id\" = ? AND \"first_serial\" = ?", issuance, me.last + 1, &nb, err);
+	if (rc < 0)
+		return rc;
+	if (rc == 1 && held_same(&me, &nb)) {
+		if ((rc = store_exec_args(c->st, "DELETE FROM registry_blocks WHERE \"id\" = ?", STORE_ARGS(store_int(nb.id)), err)))
+			return rc;
+		me.last = nb.last;
+	}
+	return store_exec_args(c->st, "UPDATE registry_blocks SET \"first_serial\" = ?, \"last_serial\" = ? WHERE \"id\" = ?",
+			       STORE_ARGS(store_int(me.first), store_int(me.last), store_int(me.id)), err);
+}
+
 /* Move m->quantity credits; every range moved is appended to body.moves
  * as {issuance, first, last, from, to, state} - what verify replays. */
 static int move_credits(struct registry_ctx *c, const struct move_req *m, json_t *body,
@@ -311,7 +400,7 @@ static int move_credits(struct registry_ctx *c, const struct move_req *m, json_t
 	for (size_t i = 0; i < n && left > 0 && !rc; i++) {
 		struct block *b = &bl[i];
 		int64_t size = b->last - b->first + 1, take = size <= left ? size : left;
-		int64_t first = b->first, last = b->first + take - 1;
+		int64_t first = b->first, last = b->first + take - 1, moved;
 		int ca = b->ca_done;
 
 		if (m->international && !b->authorized) {
@@ -327,6 +416,7 @@ static int move_credits(struct registry_ctx *c, const struct move_req *m, json_t
 			ca = 1;
 		}
 		if (take == size) {
+			moved = b->id;
 			rc = store_exec_args(c->st, "UPDATE registry_blocks SET \"account_id\" = ?, \"state\" = ?,"
 						    " \"purpose\" = ?, \"beneficiary\" = ?, \"ca_done\" = ? WHERE \"id\" = ?",
 					     STORE_ARGS(store_text(m->to->id), store_text(m->state),
@@ -335,6 +425,7 @@ static int move_credits(struct registry_ctx *c, const struct move_req *m, json_t
 					     err);
 		} else {
 			int64_t id = next_block_id(c, err);
+			moved = id;
 			/* The split: the lower serials move, the rest stay where they are. */
 			rc = store_exec_args(c->st, "UPDATE registry_blocks SET \"first_serial\" = ? WHERE \"id\" = ?",
 					     STORE_ARGS(store_int(last + 1), store_int(b->id)), err);
@@ -348,6 +439,8 @@ static int move_credits(struct registry_ctx *c, const struct move_req *m, json_t
 							store_int(ca), store_text(m->purpose), store_text(m->beneficiary)),
 					     err);
 		}
+		if (!rc)
+			rc = coalesce_block(c, b->issuance, moved, err);
 		if (rc)
 			break;
 		json_array_append_new(moves, json_pack("{s:s, s:I, s:I, s:s, s:s, s:s}", "issuance", b->issuance,
@@ -409,6 +502,10 @@ static int account_open_once(struct registry_ctx *c, const char *id, const char 
 	if (!iso3166_is_code(country))
 		return c2c_err_at(err, C2C_EINPUT, "country",
 				  "country '%s' is not an ISO 3166-1 alpha-2 code", country);
+	if (registry_reserved_id(id))
+		return c2c_err_at(err, C2C_EINPUT, "id",
+				  "account id '%s' is reserved: ids ending in -PENDING, -CANCELLATION or -RETIREMENT"
+				  " are the registry's own accounts", id);
 	if (strcmp(kind, "government") && strcmp(kind, "entity"))
 		return c2c_err_at(err, C2C_EINPUT, "kind",
 				  "account kind '%s': use government or entity (pending,"
@@ -592,6 +689,18 @@ static int issue_once(struct registry_ctx *c, const struct registry_issue_req *r
 	store_finalize(s);
 	if (rc)
 		return rc;
+	/* The registry's stated maximum: every credit ever issued, so every
+	 * balance and every sum verify makes, stays below it and far from
+	 * int64's end.  Checked before anything is written. */
+	{
+		long long total = store_query_int(c->st, "SELECT COALESCE(SUM(\"quantity\"), 0) FROM registry_issuances", err);
+		if (total < 0)
+			return (int)total;
+		if (q.quantity > REGISTRY_MAX_TOTAL - total)
+			return c2c_err_at(err, C2C_ECONFLICT, "quantity",
+					  "cannot issue %lld credits: the registry holds %lld issued credits and its"
+					  " maximum is %lld", (long long)q.quantity, total, (long long)REGISTRY_MAX_TOTAL);
+	}
 	seq = next_seq(c, err);
 	if ((rc = store_prepare(c->st, "SELECT COALESCE(MAX(\"last_serial\"), 0) + 1, COUNT(*) FROM registry_issuances"
 				      " WHERE \"project\" = ?", &s, err)))
@@ -783,7 +892,8 @@ static int authorize_abroad(struct registry_ctx *c, const char *issuance, struct
 				    json_integer_value(json_object_get(row, "last_serial")),
 				    json_object_get(body, "adjustments"), err)) ||
 		    (rc = store_exec_args(c->st, "UPDATE registry_blocks SET \"ca_done\" = 1 WHERE \"id\" = ?",
-					  STORE_ARGS(store_int(json_integer_value(json_object_get(row, "id")))), err)))
+					  STORE_ARGS(store_int(json_integer_value(json_object_get(row, "id")))), err)) ||
+		    (rc = coalesce_block(c, issuance, json_integer_value(json_object_get(row, "id")), err)))
 			goto out;
 	}
 	rc = registry_journal_append(c, "authorize", body, NULL, err);
@@ -921,6 +1031,9 @@ int registry_retire(struct registry_ctx *c, const char *account, int64_t quantit
 	if (!beneficiary || !*beneficiary)
 		return c2c_err_at(err, C2C_EINPUT, "beneficiary",
 				  "retire: name the beneficiary of the retirement");
+	if (strlen(beneficiary) > BENEFICIARY_MAX)
+		return c2c_err_at(err, C2C_EINPUT, "beneficiary",
+				  "retire: the beneficiary is at most %d characters", BENEFICIARY_MAX);
 	return move_out(c, "retire", account, NULL, "retirement", quantity, purpose, beneficiary, err);
 }
 

@@ -63,6 +63,16 @@ int registry_account_close(struct registry_ctx *c, const char *id, struct c2c_er
  * far below where serial arithmetic could overflow. */
 #define REGISTRY_MAX_ISSUANCE 1000000000000000LL
 
+/* The most credits the whole registry may ever issue (all issuances, all
+ * countries): every balance, every sum over blocks, issuances or
+ * adjustments stays at or below it, so no operation or proof can overflow
+ * int64 (9.2e18).  An issuance that would pass it is refused. */
+#define REGISTRY_MAX_TOTAL 1000000000000000000LL
+
+/* An id the registry keeps for its own accounts (CC-PENDING,
+ * CC-CANCELLATION, CC-RETIREMENT): no user opens one (serial.c). */
+int registry_reserved_id(const char *id);
+
 /* The longest issuance id: a project ref (at most 64 bytes), '-' and its
  * number. */
 #define REGISTRY_ID_MAX 80
@@ -130,6 +140,14 @@ int registry_accounts(struct store *st, const char *country, json_t **out, struc
 int registry_balance(struct store *st, const char *account, json_t **out, struct c2c_err *err);
 int registry_blocks(struct store *st, const char *account, json_t **out, struct c2c_err *err);
 int registry_journal(struct store *st, int64_t since, json_t **out, struct c2c_err *err);
+/* An account's history (history.c): every movement in or out of it with
+ * its journal entry, in journal order, one row per entry, direction and
+ * counterpart: {seq, at, user, op, direction (in, out, or none for its
+ * opening and closing), counterpart (the other account, null for an
+ * issuance), quantity (signed: + in, - out), ranges: [{issuance, first,
+ * last, serial, state}], serials (the ranges as one line), hash, and for a
+ * retirement purpose and beneficiary}.  C2C_ENOTFOUND for no such account. */
+int registry_history(struct store *st, const char *account, json_t **out, struct c2c_err *err);
 /* Adjustments of `country` (NULL: every country) for vintage `year` (0: all). */
 int registry_ca_report(struct store *st, const char *country, int year, json_t **out,
 		       struct c2c_err *err);
@@ -177,6 +195,12 @@ struct registry_verify_report {
  * the result with the stored blocks, and checks every invariant.  Returns 0,
  * or C2C_ECONFLICT with err naming the first thing that is wrong. */
 int registry_verify(struct store *st, struct registry_verify_report *rep, struct c2c_err *err);
+/* The journal's head: its last entry's seq and hash (0 and 64 zeros when
+ * empty).  Kept outside the database, it is the truncation anchor. */
+int registry_head(struct store *st, int64_t *seq, char hash[65], struct c2c_err *err);
+/* After registry_verify: the journal reaches entry `seq` and that entry's
+ * hash is `hash` (a head kept elsewhere), else C2C_ECONFLICT naming how. */
+int registry_verify_head(struct store *st, int64_t seq, const char *hash, struct c2c_err *err);
 /* The report as JSON ({ok, entries, blocks, issued, held, cancelled, retired,
  * broken_seq, message}); `rc` and `err` are what registry_verify returned. */
 json_t *registry_verify_json(const struct registry_verify_report *rep, int rc,

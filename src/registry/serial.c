@@ -112,3 +112,18 @@ void registry_largest_remainder(int64_t total, const int *shares, size_t n, int6
 	}
 	free(rem);
 }
+
+/* The registry makes CC-PENDING, CC-CANCELLATION and CC-RETIREMENT itself
+ * (ops.c, system_account); an account a user opened under such a name
+ * would receive the next issuance.  Any id ending so is the registry's. */
+int registry_reserved_id(const char *id)
+{
+	static const char *const suffix[] = {"-PENDING", "-CANCELLATION", "-RETIREMENT"};
+	size_t n = strlen(id);
+	for (size_t i = 0; i < sizeof(suffix) / sizeof(suffix[0]); i++) {
+		size_t k = strlen(suffix[i]);
+		if (n >= k && !strcmp(id + n - k, suffix[i]))
+			return 1;
+	}
+	return 0;
+}

@@ -23,6 +23,7 @@
 #include "registry.h"
 #include "mrv/mrv.h"
 
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,7 +34,21 @@ struct seg {
 	char account[64];
 	char state[12];
 	int ca; /* adjusted: first transferred abroad with a corresponding adjustment */
+	/* what a retirement names, purpose and beneficiary, as a 128-bit
+	 * BLAKE2b digest: compared whole without keeping up to 500 bytes per
+	 * segment */
+	unsigned char tag[16];
 };
+
+static void seg_tag(unsigned char tag[16], const char *purpose, const char *beneficiary)
+{
+	crypto_generichash_state h;
+	crypto_generichash_init(&h, NULL, 0, 16);
+	crypto_generichash_update(&h, (const unsigned char *)(purpose ? purpose : ""), strlen(purpose ? purpose : "") + 1);
+	crypto_generichash_update(&h, (const unsigned char *)(beneficiary ? beneficiary : ""),
+				  strlen(beneficiary ? beneficiary : ""));
+	crypto_generichash_final(&h, tag, 16);
+}
 
 struct segs {
 	struct seg *v;
@@ -226,8 +241,35 @@ static const struct ca_row *ca_diff(const struct ca_row *a, size_t na, const str
 	return NULL;
 }
 
+static int seg_joins(const struct seg *a, const struct seg *b)
+{
+	return !strcmp(a->issuance, b->issuance) && a->last + 1 == b->first && !strcmp(a->account, b->account) &&
+	       !strcmp(a->state, b->state) && a->ca == b->ca && !memcmp(a->tag, b->tag, sizeof(a->tag));
+}
+
+/* The registry merges neighbouring blocks that hold their credits the same
+ * way (ops.c, coalesce_block), and a later movement may take a range that
+ * was moved in pieces: the replay merges as it goes, so such a range lies in
+ * one segment here too.  Returns the index of the merged segment. */
+static size_t segs_merge_at(struct segs *s, size_t i)
+{
+	if (i + 1 < s->n && seg_joins(&s->v[i], &s->v[i + 1])) {
+		s->v[i].last = s->v[i + 1].last;
+		memmove(&s->v[i + 1], &s->v[i + 2], (s->n - i - 2) * sizeof(s->v[0]));
+		s->n--;
+	}
+	if (i > 0 && seg_joins(&s->v[i - 1], &s->v[i])) {
+		s->v[i - 1].last = s->v[i].last;
+		memmove(&s->v[i], &s->v[i + 1], (s->n - i - 1) * sizeof(s->v[0]));
+		s->n--;
+		i--;
+	}
+	return i;
+}
+
 /* Apply one journalled movement to the map; returns a reason on failure. */
-static const char *replay_move(struct replay *r, int64_t seq, const char *op, json_t *mv)
+static const char *replay_move(struct replay *r, int64_t seq, const char *op, json_t *mv,
+			       const unsigned char tag[16])
 {
 	struct segs *s = &r->segs;
 	const char *iss = json_string_value(json_object_get(mv, "issuance"));
@@ -251,6 +293,7 @@ static const char *replay_move(struct replay *r, int64_t seq, const char *op, js
 		x.last = last;
 		snprintf(x.account, sizeof(x.account), "%s", to);
 		snprintf(x.state, sizeof(x.state), "%s", state);
+		memcpy(x.tag, tag, sizeof(x.tag));
 		return segs_insert(s, i, &x) ? "out of memory" : NULL;
 	}
 	/* The segment holding `first` may start before it. */
@@ -279,6 +322,17 @@ static const char *replay_move(struct replay *r, int64_t seq, const char *op, js
 				return "a movement takes unauthorized credits into another country's registry";
 			}
 		}
+		if (whole.first == first && whole.last == last) {
+			/* The whole segment moves (all but at most one of an
+			 * operation's ranges): in place, nothing shifts, so an entry
+			 * moving k ranges costs k binary searches, not k shifts. */
+			snprintf(s->v[i].account, sizeof(s->v[i].account), "%s", to);
+			snprintf(s->v[i].state, sizeof(s->v[i].state), "%s", state);
+			s->v[i].ca = mid.ca;
+			memcpy(s->v[i].tag, tag, sizeof(s->v[i].tag));
+			segs_merge_at(s, i);
+			return NULL;
+		}
 		/* Cut [whole.first, first-1] | [first, last] | [last+1, whole.last]. */
 		memmove(&s->v[i], &s->v[i + 1], (s->n - i - 1) * sizeof(whole));
 		s->n--;
@@ -292,14 +346,16 @@ static const char *replay_move(struct replay *r, int64_t seq, const char *op, js
 		mid.last = last;
 		snprintf(mid.account, sizeof(mid.account), "%s", to);
 		snprintf(mid.state, sizeof(mid.state), "%s", state);
-		if (segs_insert(s, at++, &mid))
+		memcpy(mid.tag, tag, sizeof(mid.tag));
+		if (segs_insert(s, at, &mid))
 			return "out of memory";
 		if (whole.last > last) {
 			struct seg hi = whole;
 			hi.first = last + 1;
-			if (segs_insert(s, at, &hi))
+			if (segs_insert(s, at + 1, &hi))
 				return "out of memory";
 		}
+		segs_merge_at(s, at);
 	}
 	return NULL;
 }
@@ -317,6 +373,9 @@ static const char *replay_learn(struct replay *r, const char *op, json_t *body)
 			return "out of memory";
 		snprintf(a->country, sizeof(a->country), "%.2s", a->id);
 	}
+	if (!strcmp(op, "open") && json_is_object(acc) &&
+	    registry_reserved_id(json_string_value(json_object_get(acc, "id")) ? json_string_value(json_object_get(acc, "id")) : ""))
+		return "a user opened an account under an id the registry keeps for its own";
 	if (!strcmp(op, "open") && json_is_object(acc)) {
 		struct named *a = named_put(&r->acc, &r->nacc, &r->capacc,
 					    json_string_value(json_object_get(acc, "id")) ? json_string_value(json_object_get(acc, "id")) : "");
@@ -365,6 +424,7 @@ static const char *replay_authorize(struct replay *r, int64_t seq, json_t *body)
 		if (ca_derive(r, seq, is, is->country, a->country, s->v[i].first, s->v[i].last))
 			return "out of memory";
 		s->v[i].ca = 1;
+		i = segs_merge_at(s, i);
 	}
 	return NULL;
 }
@@ -414,7 +474,8 @@ static void segs_normalize(struct segs *s)
 	for (size_t r = 0; r < s->n; r++) {
 		if (w > 0 && !strcmp(s->v[w - 1].issuance, s->v[r].issuance) &&
 		    s->v[w - 1].last + 1 == s->v[r].first && !strcmp(s->v[w - 1].account, s->v[r].account) &&
-		    !strcmp(s->v[w - 1].state, s->v[r].state) && s->v[w - 1].ca == s->v[r].ca)
+		    !strcmp(s->v[w - 1].state, s->v[r].state) && s->v[w - 1].ca == s->v[r].ca &&
+		    !memcmp(s->v[w - 1].tag, s->v[r].tag, sizeof(s->v[r].tag)))
 			s->v[w - 1].last = s->v[r].last;
 		else
 			s->v[w++] = s->v[r];
@@ -465,9 +526,12 @@ static int check_chain_and_replay(struct store *st, struct replay *replayed, jso
 				if (iid)
 					json_object_set(issued, iid, is);
 			}
+			unsigned char tag[16];
+			seg_tag(tag, json_string_value(json_object_get(body, "purpose")),
+				json_string_value(json_object_get(body, "beneficiary")));
 			why = replay_learn(replayed, op, body);
 			json_array_foreach(json_object_get(body, "moves"), k, mv)
-				if (why || (why = replay_move(replayed, seq, op, mv)))
+				if (why || (why = replay_move(replayed, seq, op, mv, tag)))
 					break;
 			if (!why && !strcmp(op, "authorize"))
 				why = replay_authorize(replayed, seq, body);
@@ -494,7 +558,8 @@ static int load_blocks(struct store *st, struct segs *out, struct registry_verif
 	struct store_stmt *s;
 	int rc;
 	if ((rc = store_prepare(st, "SELECT \"issuance_id\", \"first_serial\", \"last_serial\", \"account_id\", \"state\","
-				    " \"ca_done\" FROM registry_blocks ORDER BY \"issuance_id\", \"first_serial\"", &s, err)))
+				    " \"ca_done\", \"purpose\", \"beneficiary\" FROM registry_blocks ORDER BY \"issuance_id\", \"first_serial\"",
+				&s, err)))
 		return rc;
 	while ((rc = store_step(s, err)) == 1) {
 		struct seg x;
@@ -504,6 +569,8 @@ static int load_blocks(struct store *st, struct segs *out, struct registry_verif
 		snprintf(x.account, sizeof(x.account), "%s", store_col_text(s, 3));
 		snprintf(x.state, sizeof(x.state), "%s", store_col_text(s, 4));
 		x.ca = store_col_int(s, 5) != 0;
+		seg_tag(x.tag, store_col_is_null(s, 6) ? NULL : store_col_text(s, 6),
+			store_col_is_null(s, 7) ? NULL : store_col_text(s, 7));
 		if (segs_insert(out, out->n, &x))
 			rc = c2c_err_set(err, C2C_ENOMEM, "out of memory");
 		rep->blocks++;
@@ -732,9 +799,14 @@ int registry_verify(struct store *st, struct registry_verify_report *rep, struct
 	for (size_t i = 0; i < r.segs.n || i < stored.n; i++) {
 		const struct seg *a = i < r.segs.n ? &r.segs.v[i] : NULL, *b = i < stored.n ? &stored.v[i] : NULL;
 		if (a && b && !seg_cmp(a, b) && a->last == b->last && !strcmp(a->account, b->account) &&
-		    !strcmp(a->state, b->state) && a->ca == b->ca)
+		    !strcmp(a->state, b->state) && a->ca == b->ca && !memcmp(a->tag, b->tag, sizeof(a->tag)))
 			continue;
-		if (b)
+		if (a && b && !seg_cmp(a, b) && a->last == b->last && !strcmp(a->account, b->account) &&
+		    !strcmp(a->state, b->state) && a->ca == b->ca)
+			rc = c2c_err_set(err, C2C_ECONFLICT, "stored block %s serials %lld..%lld in %s (%s): its purpose or"
+							     " beneficiary is not what the journal records", b->issuance,
+					 (long long)b->first, (long long)b->last, b->account, b->state);
+		else if (b)
 			rc = c2c_err_set(err, C2C_ECONFLICT, "stored block %s serials %lld..%lld in %s (%s%s) is not what"
 							     " the journal records", b->issuance, (long long)b->first,
 					 (long long)b->last, b->account, b->state, b->ca ? ", adjusted" : "");
@@ -751,6 +823,50 @@ out:
 	free(r.iss);
 	free(r.ca);
 	free(stored.v);
+	return rc;
+}
+
+int registry_head(struct store *st, int64_t *seq, char hash[65], struct c2c_err *err)
+{
+	struct store_stmt *s;
+	int rc;
+	*seq = 0;
+	memset(hash, '0', 64);
+	hash[64] = '\0';
+	if ((rc = store_prepare(st, "SELECT \"seq\", \"hash\" FROM registry_journal ORDER BY \"seq\" DESC LIMIT 1", &s, err)))
+		return rc;
+	if ((rc = store_step(s, err)) == 1) {
+		*seq = store_col_int(s, 0);
+		snprintf(hash, 65, "%s", store_col_text(s, 1));
+	}
+	store_finalize(s);
+	return rc < 0 ? rc : 0;
+}
+
+/* The truncation anchor (docs/registry.md): the chain proves every entry
+ * up to the last one stored, but not that the last one stored is the last
+ * one written.  A head kept outside the database says how far the journal
+ * reached; once the chain is proved intact, entry `seq` having `hash`
+ * proves entries 1..seq are those that were written then. */
+int registry_verify_head(struct store *st, int64_t seq, const char *hash, struct c2c_err *err)
+{
+	int64_t last;
+	char head[65];
+	json_t *e = NULL;
+	int rc;
+
+	if ((rc = registry_head(st, &last, head, err)))
+		return rc;
+	if (last < seq)
+		return c2c_err_set(err, C2C_ECONFLICT, "the journal ends at entry %lld, but the head kept elsewhere is entry"
+				   " %lld: entries were removed from its end", (long long)last, (long long)seq);
+	if ((rc = store_row_json(st, "SELECT \"hash\" FROM registry_journal WHERE \"seq\" = ?",
+				 STORE_ARGS(store_int(seq)), NULL, "journal entry", &e, err)))
+		return rc;
+	if (strcmp(json_string_value(json_object_get(e, "hash")), hash))
+		rc = c2c_err_set(err, C2C_ECONFLICT, "journal entry %lld's hash is not the head kept elsewhere (%.16s...):"
+				 " the journal was rewritten from there", (long long)seq, hash);
+	json_decref(e);
 	return rc;
 }
 

@@ -91,14 +91,16 @@ export function flashNote(id) {
 //   options: [[value, label]], multiple (a select of several: its value is "a;b"), placeholder, hint, required,
 //   min, max, autocomplete, field (the API's name of it where it differs)}], submitLabel,
 //   submit(values) -> write()'s reply, done(data, values) -> the text (or element) said on success,
-//   explain(error) -> the server's error in the page's language, or null to show its own message}
+//   explain(error) -> the server's error in the page's language, or null to show its own message,
+//   confirm(values) -> what will happen, in words: when given, the write waits for a second, explicit
+//   "confirm" (an operation that cannot be undone is named before it is made)}
 const draftKey = (id) => `c2c.draft.${id}`;
 function readDraft(id) {
   try { return JSON.parse(sessionStorage.getItem(draftKey(id)) || 'null'); } catch { return null; }
 }
 
 export function writeForm(spec) {
-  const { id, title, intro, submitLabel, submit, done, explain } = spec;
+  const { id, title, intro, submitLabel, submit, done, explain, confirm } = spec;
   const draft = readDraft(id);
   const kept = (f) => draft && f.type !== 'password' && typeof draft[f.name] === 'string';
   const fields = spec.fields.map((f) => (kept(f) ? { ...f, value: draft[f.name] } : f));
@@ -135,6 +137,24 @@ export function writeForm(spec) {
       els[wrong[0].name].focus();
       return;
     }
+    if (confirm) {
+      // the confirmation step: what will happen, and two buttons; nothing is sent until "confirm"
+      const yes = h('button', { type: 'button', class: 'primary', id: `${id}-confirm-yes` }, t('confirm_yes'));
+      const no = h('button', { type: 'button', id: `${id}-confirm-no` }, t('confirm_back'));
+      const box = h('div', { class: 'confirm', id: `${id}-confirm`, role: 'group', 'aria-labelledby': `${id}-confirm-text` },
+        h('p', { id: `${id}-confirm-text`, tabindex: '-1' }, confirm(values)), h('div', { class: 'actions' }, yes, no));
+      form.querySelector(`#${id}-confirm`)?.remove();
+      button.before(box);
+      button.hidden = true;
+      const back = () => { box.remove(); button.hidden = false; };
+      no.addEventListener('click', () => { back(); button.focus(); });
+      yes.addEventListener('click', () => { back(); send(values); });
+      box.querySelector('p').focus();
+      return;
+    }
+    await send(values);
+  });
+  async function send(values) {
     button.disabled = true;
     form.setAttribute('aria-busy', 'true');
     const r = await submit(values);
@@ -159,7 +179,7 @@ export function writeForm(spec) {
     const why = r.local ? '' : r.status === 401 ? `${t('err_401')} ${t('draft_after_401')}` : r.status === 403 ? t('err_403') : t('not_saved');
     say(why ? `${why}: ` : '', h('span', { lang: r.local || told ? null : 'en' }, msg));
     alert.focus();
-  });
+  }
   return form;
 }
 

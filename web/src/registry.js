@@ -4,7 +4,10 @@
 // operations: open and close an account, issue, authorize and allocate,
 // transfer, retire and cancel, offering only the accounts the user's scope
 // covers (a participant: its own accounts; a registrar: its country's; an
-// administrator: all).  The server checks the scope again.
+// administrator: all).  The server checks the scope again.  An account's
+// history (each movement with its journal entry) and blocks, and the proof
+// (GET /api/v1/registry/verify), are public; a retirement or cancellation
+// is confirmed in words before it is sent, as it cannot be undone.
 import { api, fmt, h, has, t, tf } from './core.js';
 import { flashNote, writeForm } from './forms.js';
 import { canCall, inScope, session, write } from './session.js';
@@ -152,11 +155,69 @@ async function accountForms(page, accounts) {
   section.append(...forms.filter(Boolean));
 }
 
+// The proof on the page: what `registry verify` checked (GET
+// /api/v1/registry/verify), or what it found wrong.
+async function proofSection(page) {
+  const v = await api('registry/verify').catch(() => null);
+  if (!v) return;
+  page.append(h('section', { class: 'proof', 'aria-labelledby': 'proof-h' },
+    h('h2', { id: 'proof-h' }, t('reg_proof_h')),
+    h('p', { class: v.ok ? 'good' : 'warn', id: 'proof-result' }, v.ok ? `✓ ${t('reg_ok')}` : `✗ ${t('reg_bad')}: `,
+      v.ok ? null : h('span', { lang: 'en' }, v.message)),
+    v.ok ? h('p', { id: 'proof-figures' }, tf('reg_proof_figures', { entries: fmt(v.entries), blocks: fmt(v.blocks),
+      issued: fmt(v.issued), held: fmt(v.held), cancelled: fmt(v.cancelled), retired: fmt(v.retired) })) : null));
+}
+
+// One account's history (GET /api/v1/registry/history: every movement with
+// its journal entry) and its blocks with their serial ranges.
+async function historyTables(box, id) {
+  const [rows, blocks] = await Promise.all([api(`registry/history?account=${encodeURIComponent(id)}`),
+    api(`registry/blocks?account=${encodeURIComponent(id)}`)]);
+  const th = (k, num) => h('th', { scope: 'col', class: num ? 'num' : null }, t(k));
+  const td = (k, v, extra = {}) => h('td', { 'data-label': t(k), ...extra }, v);
+  box.replaceChildren(
+    h('h3', { id: 'hist-moves-h' }, tf('hist_moves_h', { id })),
+    rows.length ? h('div', { class: 'tablewrap', tabindex: '0', role: 'region', 'aria-labelledby': 'hist-moves-h' },
+      h('table', { class: 'plist history', 'data-table': 'history' },
+        h('thead', {}, h('tr', {}, th('hist_seq'), th('hist_at'), th('hist_op'), th('hist_quantity', true), th('hist_serials'), th('hist_counterpart'))),
+        h('tbody', {}, rows.map((r) => h('tr', { 'data-seq': r.seq },
+          h('th', { scope: 'row', 'data-label': t('hist_seq') }, String(r.seq)),
+          td('hist_at', r.at.slice(0, 10)),
+          td('hist_op', [label(`hist_op_${r.op}`, r.op), r.purpose ? ` (${t(`purpose_${r.purpose}`)}${r.beneficiary ? ` — ${r.beneficiary}` : ''})` : '']),
+          td('hist_quantity', r.quantity > 0 ? `+${fmt(r.quantity)}` : fmt(r.quantity), { class: 'num', 'data-col': 'quantity' }),
+          td('hist_serials', r.ranges.map((x) => h('div', { class: 'serial' }, x.serial))),
+          td('hist_counterpart', r.counterpart || '—')))))) : h('p', { class: 'empty-list' }, t('hist_none')),
+    h('h3', { id: 'hist-blocks-h' }, tf('hist_blocks_h', { id })),
+    blocks.length ? h('div', { class: 'tablewrap', tabindex: '0', role: 'region', 'aria-labelledby': 'hist-blocks-h' },
+      h('table', { class: 'plist blocks', 'data-table': 'blocks' },
+        h('thead', {}, h('tr', {}, th('hist_serials'), th('hist_quantity', true), th('acct_status'))),
+        h('tbody', {}, blocks.map((b) => h('tr', {},
+          h('th', { scope: 'row', 'data-label': t('hist_serials'), class: 'serial' }, b.serial),
+          td('hist_quantity', fmt(b.credits), { class: 'num' }),
+          td('acct_status', [label(`block_state_${b.state}`, b.state), b.beneficiary ? ` — ${b.beneficiary}` : '']))))))
+      : h('p', { class: 'empty-list' }, t('hist_no_blocks')));
+}
+
+function historySection(page, accounts) {
+  if (!accounts.length) return;
+  const first = accounts.find(inMyScope) || accounts[0];
+  const box = h('div', { id: 'hist-box', 'aria-live': 'polite' });
+  const sel = h('select', { id: 'hist-account' }, accounts.map((a) => h('option', { value: a.id }, acctLabel(a, false))));
+  sel.value = first.id;
+  sel.addEventListener('change', () => historyTables(box, sel.value));
+  page.append(h('section', { class: 'history', 'aria-labelledby': 'hist-h' },
+    h('h2', { id: 'hist-h' }, t('hist_h')), h('p', { class: 'intro' }, t('hist_intro')),
+    h('div', { class: 'field' }, h('label', { for: 'hist-account' }, t('f_account')), sel), box));
+  return historyTables(box, first.id);
+}
+
 export async function registryPage(page) {
   const accounts = await api('registry/accounts');
   page.append(h('h1', {}, t('registry_h')), h('p', { class: 'intro' }, t('registry_intro')),
     h('h2', { id: 'accounts-h' }, t('reg_accounts_h')),
     accounts.length ? accountsTable(accounts) : h('p', { class: 'empty-list' }, t('reg_no_accounts')));
+  await historySection(page, accounts);
+  await proofSection(page);
 
   await accountForms(page, accounts);
   await issueForms(page, accounts);
@@ -195,6 +256,9 @@ export async function registryPage(page) {
         { name: 'purpose', label: t('f_purpose'), type: 'radio', required: true, options: PURPOSES.map((p) => [p, t(`purpose_${p}`)]) },
         { name: 'beneficiary', label: t('f_beneficiary'), required: true, hint: t('hint_beneficiary') },
       ],
+      confirm: (v) => tf(v.purpose === 'ndc' ? 'retire_confirm_ndc' : 'retire_confirm', {
+        q: fmt(v.quantity), account: v.account, purpose: t(`purpose_${v.purpose}`), beneficiary: v.beneficiary,
+        country: mine.find((a) => a.id === v.account)?.country || '' }),
       submit: (v) => write('POST', 'registry/retire', v),
       done: (e, v) => tf('retire_done', { q: fmt(v.quantity), account: v.account }),
     }));
@@ -207,6 +271,7 @@ export async function registryPage(page) {
         { name: 'account', label: t('f_account'), type: 'select', options: from, value: from[0][0], required: true },
         { name: 'quantity', label: t('f_quantity'), type: 'number', min: 1, required: true, hint: t('hint_credits') },
       ],
+      confirm: (v) => tf('cancel_confirm', { q: fmt(v.quantity), account: v.account }),
       submit: (v) => write('POST', 'registry/cancel', v),
       done: (e, v) => tf('cancel_done', { q: fmt(v.quantity), account: v.account }),
     }));

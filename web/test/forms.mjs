@@ -276,7 +276,7 @@ try {
   const [ent1, ent2] = [await held('JP-ENT-1'), await held('JP-ENT-2')];
   await page.goto(`${base}#/registry`);
   await ready('registry');
-  check('registry, public: every account listed', await page.locator('.plist tbody tr').count(), (await json('registry/accounts')).length);
+  check('registry, public: every account listed', await page.locator('table.accounts tbody tr').count(), (await json('registry/accounts')).length);
   check('registry, public: no forms', await page.locator('form.write').count(), 0);
   await login('part1');
   await page.waitForSelector('#who');
@@ -306,6 +306,16 @@ try {
   await page.check('#retire-purpose-0');
   await page.fill('#retire-beneficiary', 'Japan NDC');
   await page.click('#retire button[type="submit"]');
+  // the confirmation step names what will happen before anything is sent
+  await page.waitForSelector('#retire-confirm');
+  check('retire: the confirmation names quantity, account, purpose and beneficiary', await text('#retire-confirm-text'),
+    "This will retire 5 credits of JP-ENT-1 toward JP's NDC (beneficiary: Japan NDC). A retirement cannot be undone.");
+  check('retire: nothing retired before the confirmation', await retired(), retired0);
+  check('retire: the confirmation takes the focus', await focused(), 'retire-confirm-text');
+  await page.click('#retire-confirm-no');
+  check('retire: "go back" sends nothing', writes.filter((w) => w.path === '/api/v1/registry/retire').length, 0);
+  await page.click('#retire button[type="submit"]');
+  await page.click('#retire-confirm-yes');
   check('retire: the page says so', await said('retire'), 'Retired 5 credits of JP-ENT-1.');
   check('retire: the API shows 5 more retired', await retired(), retired0 + 5);
   check('retire: the accounts table lists the retirement account with its words',
@@ -321,9 +331,26 @@ try {
     (await page.locator('#cancel-account option').evaluateAll((os) => os.map((o) => o.value))).join(','), 'JP-ENT-1');
   await page.fill('#cancel-quantity', '2');
   await page.click('#cancel button[type="submit"]');
+  check('cancel: the confirmation says what will happen', await text('#cancel-confirm-text'),
+    'This will cancel 2 credits of JP-ENT-1. Cancelled credits never move again.');
+  check('cancel: nothing cancelled before the confirmation', await cancelled(), cancelled0);
+  await page.click('#cancel-confirm-yes');
   check('cancel: the page says so', await said('cancel'), 'Cancelled 2 credits of JP-ENT-1.');
   check('cancel: the API shows 2 more cancelled', await cancelled(), cancelled0 + 2);
   check('cancel: and 2 fewer held', await held('JP-ENT-1'), ent1 - 17);
+  // the account's history: every movement with its journal entry, and its blocks
+  await page.selectOption('#hist-account', 'JP-ENT-1');
+  await page.waitForSelector('#hist-box h3:has-text("JP-ENT-1")');
+  const hist = await json('registry/history?account=JP-ENT-1');
+  check('history: one row per movement, numbered as the journal', (await page.locator('table.history tbody tr')
+    .evaluateAll((rs) => rs.map((r) => r.dataset.seq))).join(','), hist.map((r) => String(r.seq)).join(','));
+  check('history: the last three are the transfer, the retirement and the cancellation', hist.slice(-3).map((r) => `${r.op} ${r.quantity}`).join(', '),
+    'transfer -10, retire -5, cancel -2');
+  check('history: the cancellation\'s row on the page', await text('table.history tbody tr:last-child td[data-col="quantity"]'), '-2');
+  check('history: the blocks with their serial ranges', await page.locator('table.blocks tbody tr').count(),
+    (await json('registry/blocks?account=JP-ENT-1')).length);
+  check('proof: shown on the page', (await text('#proof-result')).startsWith('✓'), true);
+  await shot('registry-history.png');
   check('cancel: the accounts API agrees', (await json('registry/accounts')).find((a) => a.id === 'JP-ENT-1')?.balance, ent1 - 17);
   await logout();
 

@@ -150,6 +150,9 @@ try {
   await page.selectOption('#cancel-account', 'KH-GOV-1');
   await page.fill('#cancel-quantity', String(kh0 + 1));
   await page.click('#cancel button[type="submit"]');
+  // a cancellation waits for its confirmation, which names what will happen
+  check('cancel: nothing sent before the confirmation', writes.filter((w) => w.path === '/api/v1/registry/cancel').length, 0);
+  await page.click('#cancel-confirm-yes');
   await page.waitForSelector('#cancel-quantity-err:not(:empty)');
   check('cancel, overdraw: the registry\'s message at the quantity', (await text('#cancel-quantity-err')).includes(`holds ${kh0} credits`), true);
   check('cancel, overdraw: focus on the quantity', await focused(), 'cancel-quantity');
@@ -165,6 +168,9 @@ try {
   await page.selectOption('#cancel-account', 'KH-GOV-1');
   await page.fill('#cancel-quantity', '25');
   await page.click('#cancel button[type="submit"]');
+  check('cancel, in Japanese: the confirmation', await text('#cancel-confirm-text'),
+    'KH-GOV-1 の 25 クレジットを取り消します。取り消したクレジットは二度と動かせません。');
+  await page.click('#cancel-confirm-yes');
   check('cancel, in Japanese: the page says so', await said('cancel'), 'KH-GOV-1 の 25 クレジットを取り消しました。');
   check('cancel: the body sent', lastBody('registry/cancel'), JSON.stringify({ account: 'KH-GOV-1', quantity: 25 }));
   check('cancel: the API balance of KH-GOV-1 down by exactly 25', await bal('KH-GOV-1'), kh0 - 25);
