@@ -161,6 +161,13 @@ printf '\204\357\273\277meter_id,timestamp,value\nA,2024-01-01T00:00:00Z,10\nA,2
 	printf '<row r="2"><c r="A2" t="s"><v>2</v></c><c r="B2"><v>1000.5</v></c><c r="D2" t="b"><v>1</v></c></row>'
 	printf '<row r="4"><c r="A4" t="inlineStr"><is><t>III.4.1</t></is></c><c r="G4"/></row></sheetData></worksheet>'
 } >"$OUT/corpus-xlsx/seed-parts"
+# a cell inside a cell: its end closed the outer one too, and the outer
+# end then indexed cell -1 (found with fuzz_xlsx's harness)
+{
+	printf '\000<workbook xmlns:r="r"><sheets><sheet r:id="rId1"/></sheets></workbook>\000'
+	printf '<Relationships><Relationship Id="rId1" Target="worksheets/sheet1.xml"/></Relationships>\000<sst/>\000'
+	printf '<worksheet><sheetData><row><c r="A1"><c r="B1"/></c></row></sheetData></worksheet>'
+} >"$OUT/corpus-xlsx/seed-nested-cell"
 # and, whole (first byte odd), a small workbook zipped by python
 python3 - "$OUT/corpus-xlsx/seed-zip" <<'PY'
 import sys, zipfile, io
