@@ -224,5 +224,45 @@ if sqlite_only "a damaged database file, a directory for a file"; then
 	run "db is a directory" 6 "$BIN" --db "$WORK" places
 fi
 
+# --- a file c2c did not make; a read-only database (issue 18) ---------------------
+# Only init makes a schema: a read command on another program's SQLite file
+# or on a 0-byte file used to create c2c's tables in it (and `registry
+# verify` said "verified"); now it names the file and leaves it as it was.
+if sqlite_only "another program's file, a read-only file"; then
+	python3 -c "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute('CREATE TABLE notes (x)');
+c.execute(\"INSERT INTO notes VALUES ('mine')\"); c.commit()" "$WORK/other.db"
+	: >"$WORK/zero.db"
+	before=$(sha256sum "$WORK/other.db" "$WORK/zero.db")
+	for f in other zero; do
+		run "registry verify on $f.db refuses" 4 "$BIN" --db "$WORK/$f.db" registry verify
+		has "and names the file ($f.db)" "$WORK/err" "$f.db: not a c2c database (it has no store_migrations table); nothing was changed"
+		run "places on $f.db refuses" 4 "$BIN" --db "$WORK/$f.db" places
+		run "user list on $f.db refuses" 4 "$BIN" --db "$WORK/$f.db" user list
+	done
+	check "both files unchanged, byte for byte" "$(sha256sum "$WORK/other.db" "$WORK/zero.db")" "$before"
+	check "no -wal or -shm left beside them" "$(ls "$WORK" | grep -c -e '^other.db-' -e '^zero.db-')" 0
+	run "init still makes a database of a 0-byte file" 0 "$BIN" --db "$WORK/zero.db" init
+	run "which then serves reads" 0 "$BIN" --db "$WORK/zero.db" places --country VN --format json
+
+	# a database its user may not write: mode 444, read by a user other than
+	# its owner (as root, through setpriv: root writes whatever the mode)
+	RO="$WORK/ro"
+	mkdir "$RO" && cp "$C2C_DB" "$RO/ro.db" && chmod 444 "$RO/ro.db" && chmod 755 "$WORK" "$RO"
+	as_reader() {
+		if [ "$(id -u)" = 0 ]; then setpriv --reuid 65534 --regid 65534 --clear-groups "$@"; else "$@"; fi
+	}
+	before=$(sha256sum "$RO/ro.db")
+	run "read-only file: places reads" 0 as_reader "$BIN" --db "$RO/ro.db" places --country VN --format json
+	json_ok "with its rows" "len(d) > 5 and all(p['country'] == 'VN' for p in d)"
+	run "read-only file: registry verify reads" 0 as_reader "$BIN" --db "$RO/ro.db" registry verify
+	run "read-only file: a write refuses" 6 as_reader "$BIN" --db "$RO/ro.db" registry account open \
+		--id JP-RO-1 --country JP --kind entity --holder X
+	has "and says read-only" "$WORK/err" "ro.db: the database is read-only: nothing can be written"
+	hasnt_damaged=$(grep -c "damaged" "$WORK/err")
+	check "not that the file is damaged" "$hasnt_damaged" 0
+	check "the read-only file unchanged" "$(sha256sum "$RO/ro.db")" "$before"
+	chmod 700 "$WORK"
+fi
+
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -479,6 +479,139 @@ grep -q "^released" "$WORK/flood" && ok "600 clients over the limit, twice: sock
 	bad "sockets held after the clients left: $(cat "$WORK/flood")"
 get "served after the flood" 200 /healthz --max-time 2
 
+# --- slow clients (issue 18) ---------------------------------------------------------
+# A second server with a 3 s request deadline and 32 connections per address.
+# 300 sockets from one address trickling a header byte by byte get 32 slots;
+# 520 from 20 addresses fill every slot, and the deadline frees them all
+# (libmicrohttpd's 15 s timeout counts only silence: before the deadline they
+# held the server as long as they kept trickling); /healthz answers at once
+# after each.  A body that keeps coming past the deadline is read and
+# answered; a trickled one is cut.
+SLOW_PORT=$(free_port)
+"$BIN" serve --bind 127.0.0.1 --port "$SLOW_PORT" --threads 2 --request-timeout 3 --per-address 32 \
+	>"$WORK/slow.out" 2>"$WORK/slow.err" &
+SLOW_PID=$!
+for _ in $(seq 1 100); do curl -s -o /dev/null "http://127.0.0.1:$SLOW_PORT/healthz" && break; sleep 0.1; done
+python3 - "$SLOW_PORT" >"$WORK/slow" 2>&1 <<'EOF_SLOW'
+import socket, sys, time
+port = int(sys.argv[1])
+
+def healthz(timeout=1.0):
+    """seconds /healthz took from 127.0.0.1, or None"""
+    t = time.time()
+    try:
+        s = socket.create_connection(("127.0.0.1", port), timeout=timeout)
+        s.sendall(b"GET /healthz HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n")
+        ok = s.recv(64).startswith(b"HTTP/1.1 200")
+        s.close()
+        return time.time() - t if ok else None
+    except OSError:
+        return None
+
+def trickle_open(n, addrs):
+    socks = []
+    for i in range(n):
+        s = socket.socket()
+        s.bind((addrs[i % len(addrs)], 0))
+        s.settimeout(2)
+        try:
+            s.connect(("127.0.0.1", port))
+            s.sendall(b"G")
+        except OSError:
+            pass
+        socks.append(s)
+    return socks
+
+def trickle(socks, secs, step=0.5):
+    """one byte of a header per socket every step; the sockets still open at the end"""
+    alive = set(range(len(socks)))
+    end = time.time() + secs
+    while time.time() < end:
+        for i in list(alive):
+            try:
+                socks[i].send(b"x")
+            except OSError:
+                alive.discard(i)
+        time.sleep(step)
+    # a socket the server shut down reads as end of file
+    for i in list(alive):
+        socks[i].setblocking(False)
+        try:
+            if socks[i].recv(1) == b"":
+                alive.discard(i)
+        except BlockingIOError:
+            pass
+        except OSError:
+            alive.discard(i)
+    return len(alive)
+
+# A: 300 trickling sockets from one address: at most --per-address (32) held
+a = trickle_open(300, ["127.0.0.2"])
+held = trickle(a, 1.0)
+h = healthz()
+print("per-address: %d of 300 held; healthz %s" % (held, "%.2fs" % h if h is not None else "no answer"))
+for s in a:
+    s.close()
+time.sleep(0.5)
+
+# B: 520 trickling sockets from 20 addresses (26 each, under the limit),
+# more than the server's 512 slots: the deadline (3 s) must free them
+b = trickle_open(520, ["127.0.0.%d" % (10 + i) for i in range(20)])
+trickle(b, 1.0)
+full = healthz(0.5)
+held = trickle(b, 6.5)
+h = healthz()
+print("deadline: healthz while full %s; %d of 520 held after 7.5 s; healthz after %s"
+      % ("answered" if full is not None else "no answer", held, "%.2fs" % h if h is not None else "no answer"))
+for s in b:
+    s.close()
+
+# C: a body that keeps coming (48 KiB at about 12 KiB/s, 4 s, past the 3 s
+# deadline) is read to its end and answered; a trickled body is cut
+def post(rate_bytes, chunk, pause, total):
+    s = socket.create_connection(("127.0.0.1", port), timeout=10)
+    s.sendall(b"POST /api/v1/session HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n"
+              b"Content-Length: %d\r\nConnection: close\r\n\r\n" % total)
+    body = b'{"name":"' + b"a" * (total - 25) + b'","password":""}'
+    assert len(body) == total
+    sent = 0
+    try:
+        while sent < total:
+            s.sendall(body[sent:sent + chunk])
+            sent += chunk
+            time.sleep(pause)
+        reply = s.recv(64)
+    except OSError:
+        reply = b""
+    s.close()
+    return sent, reply.split(b"\r\n")[0].decode(errors="replace")
+
+sent, line = post(0, 3072, 0.25, 49152)
+print("steady upload: %d bytes sent, reply '%s'" % (sent, line))
+t = time.time()
+sent, line = post(0, 1, 0.5, 100)
+print("trickled body: cut after %.1f s with %d of 100 bytes sent, reply '%s'" % (time.time() - t, sent, line))
+EOF_SLOW
+kill "$SLOW_PID" 2>/dev/null
+wait "$SLOW_PID" 2>/dev/null
+slow_line() { grep "^$1" "$WORK/slow" || echo "$1: (no result) $(tail -3 "$WORK/slow")"; }
+l=$(slow_line per-address)
+echo "$l" | grep -Eq "^per-address: (3[0-9]|[0-2]?[0-9]) of 300 held; healthz 0\.[0-9]" &&
+	ok "300 trickling sockets from one address: ${l#per-address: }" || bad "per-address limit: $l"
+l=$(slow_line deadline)
+echo "$l" | grep -Eq "^deadline: healthz while full no answer; 0 of 520 held after 7\.5 s; healthz after 0\.[0-9]" &&
+	ok "520 trickling sockets from 20 addresses cut by the deadline: ${l#deadline: }" || bad "request deadline: $l"
+l=$(slow_line steady)
+echo "$l" | grep -q "^steady upload: 49152 bytes sent, reply 'HTTP/1.1 401" &&
+	ok "a body sent steadily past the deadline is answered" || bad "steady upload: $l"
+l=$(slow_line trickled)
+echo "$l" | grep -Eq "^trickled body: cut after [3-5]\.[0-9] s .* reply ''" &&
+	ok "a trickled body is cut: ${l#trickled body: }" || bad "trickled body: $l"
+"$BIN" serve --port 0 --trusted-proxy 10.0.0.1,nowhere >"$WORK/out" 2>"$WORK/err"
+st=$?
+[ "$st" -eq 2 ] && grep -q "'nowhere' is not an IP address" "$WORK/err" && ok "serve --trusted-proxy nowhere is a usage error" ||
+	bad "--trusted-proxy nowhere: exit $st $(cat "$WORK/err")"
+
 # --- SIGTERM with a request in flight -----------------------------------------------------
 # A client sends its request line, the server gets SIGTERM, then the client
 # sends the rest: the request must still be answered in full, new

@@ -123,6 +123,29 @@ st=$?
 PID2=""
 check "server 2 exits 0 on SIGTERM" "$st" 0
 
+# --- behind a proxy: X-Forwarded-For from a trusted proxy names the client ------------------
+# (issue 18: behind the TLS proxy every client had its address, and five wrong
+# passwords from anyone locked everyone out of a name)
+URL1=$URL PID1=$PID
+serve_start proxied --trusted-proxy 127.0.0.1,::1
+URL3=$URL PID3=$PID URL=$URL1 PID=$PID1
+login_via() { # login_via X-FORWARDED-FOR PASSWORD -> status
+	curl -s -o "$WORK/lv" -w '%{http_code}' -H "X-Forwarded-For: $1" -H 'Content-Type: application/json' \
+		-d "{\"name\": \"male\", \"password\": \"$2\"}" "$URL3/api/v1/session"
+}
+for i in 1 2 3 4 5; do login_via 203.0.113.50 "wrong-password-$i" >/dev/null; done
+check "behind the proxy: the client that failed 5 times is locked" "$(login_via 203.0.113.50 pass-male-0123)" 429
+check "another client behind the same proxy logs in" "$(login_via 203.0.113.51 pass-male-0123)" 200
+check "what a client writes into X-Forwarded-For itself is not believed" \
+	"$(login_via '203.0.113.99, 203.0.113.50' pass-male-0123)" 429
+run "c2c user unlock lifts the lock" 0 "$BIN" user unlock male
+has "and says what it forgot" "$WORK/out" "user 'male' unlocked: 5 failed log-ins forgotten"
+check "then the locked client logs in" "$(login_via 203.0.113.50 pass-male-0123)" 200
+run "c2c user unlock of no user" 4 "$BIN" user unlock nobody
+has "names it" "$WORK/err" "no user 'nobody'"
+kill -TERM "$PID3"
+wait "$PID3"
+
 kill -TERM "$PID"
 wait "$PID"
 st=$?

@@ -57,7 +57,8 @@ int auth_in_scope(const struct auth_user *u, const char *kind, const char *id);
 #define AUTH_NAME_MAX 63          /* user names: [a-z0-9][a-z0-9._-]{0,62} */
 #define AUTH_PASSWORD_MIN 10      /* characters (UTF-8 code points) */
 #define AUTH_PASSWORD_MAX 1024    /* bytes: refuses to hash megabytes sent by a client */
-#define AUTH_FAIL_MAX 5           /* failed log-ins per user name or per client address ... */
+#define AUTH_FAIL_MAX 5           /* failed log-ins per (user name, client address) ... */
+#define AUTH_FAIL_MAX_CLIENT 20   /* ... or per client address over every name ... */
 #define AUTH_FAIL_WINDOW 900      /* ... within this many seconds lock it ... */
 #define AUTH_LOCK_SECONDS 900     /* ... for this long after the last of them */
 #define AUTH_SESSION_SECONDS 43200 /* a session lasts 12 h from log-in (fixed, not sliding) */
@@ -119,18 +120,26 @@ json_t *auth_user_list_json(struct store *st, struct c2c_err *err); /* never inc
 /* One user by name, whether disabled or not (*disabled may be NULL). */
 int auth_user_get(struct store *st, const char *name, struct auth_user *u, int *disabled, struct c2c_err *err);
 
-/* log-in: argon2id, rate-limited (AUTH_FAIL_MAX failures for one user name OR one
- * client address within AUTH_FAIL_WINDOW refuse every attempt, the right password
- * too, with C2C_ELIMIT until AUTH_LOCK_SECONDS after the last failure; err->detail
- * says "retry after N seconds").  `client` is the remote address, NULL or ""
- * when there is none (then only the user name is limited).  A wrong name, a
- * wrong password and a disabled user all give C2C_ENOTFOUND "wrong user name
- * or password" after the same work (an unknown name is checked against a
- * dummy hash).  On success: a new session (cookie value: 32 random bytes,
- * base64url without padding; only its SHA-256 stored), its CSRF token and
- * *u; expiry AUTH_SESSION_SECONDS after now, fixed. */
+/* log-in: argon2id, rate-limited: AUTH_FAIL_MAX failures for one user name
+ * from one client address, or AUTH_FAIL_MAX_CLIENT from one address over
+ * every name, within AUTH_FAIL_WINDOW refuse every attempt of that key, the
+ * right password too, with C2C_ELIMIT until AUTH_LOCK_SECONDS after the last
+ * failure; err->detail says "retry after N seconds".  `client` is the remote
+ * address, NULL or "" when there is none (then the name is limited as from
+ * one address "").  A wrong name, a wrong password and a disabled user all
+ * give C2C_ENOTFOUND "wrong user name or password" after the same work (an
+ * unknown name is checked against a dummy hash), with err->detail
+ * "tries left: N (...)": the failures left before the lock.  A success
+ * strikes out the failures of that name from that address.  On success: a
+ * new session (cookie value: 32 random bytes, base64url without padding;
+ * only its SHA-256 stored), its CSRF token and *u; expiry
+ * AUTH_SESSION_SECONDS after now, fixed. */
 int auth_login(struct store *st, const char *name, const char *password, const char *client,
 	       char session[64], char csrf[64], struct auth_user *u, struct c2c_err *err);
+/* An administrator lifts the log-in locks of a user name: its failures from
+ * every address are forgotten (*forgotten: how many, may be NULL).
+ * C2C_ENOTFOUND when there is no such user. */
+int auth_unlock(struct store *st, const char *name, long long *forgotten, struct c2c_err *err);
 /* the user of a session cookie value; C2C_ENOTFOUND (→ 401 by the caller) for unknown/expired/disabled;
  * csrf (may be NULL) gets the session's CSRF token */
 int auth_session(struct store *st, const char *session, struct auth_user *u, char csrf[64], struct c2c_err *err);

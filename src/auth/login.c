@@ -3,7 +3,11 @@
  * limit, and sessions.
  *
  * The rate limit is kept in the database (login_failures), so every server
- * on one database counts the same attempts.  An attempt is written down as a
+ * on one database counts the same attempts.  It locks a (name, address)
+ * pair, not a name: behind a proxy every client once had the proxy's
+ * address, and five wrong passwords from anyone locked everyone out (issue
+ * 18); an address alone is locked only after AUTH_FAIL_MAX_CLIENT failures
+ * over all names (one address trying many names).  An attempt is written down as a
  * failure before its password is checked and struck out if it succeeds:
  * attempts running at the same moment count against each other, so ten
  * parallel guesses cannot all slip under a limit of five.
@@ -97,39 +101,46 @@ static int dummy_get(char out[crypto_pwhash_STRBYTES], struct c2c_err *err)
 
 /* ---- the rate limit ---------------------------------------------------------------------- */
 
-/* When the failures of one key (a user name, or a client address) lock it,
- * the time the lock ends; 0 when they do not.  Any AUTH_FAIL_MAX failures
- * less than AUTH_FAIL_WINDOW apart lock the key until AUTH_LOCK_SECONDS after
- * the last of them.  Refused attempts are not written down, so a lock ends
- * on time even while someone keeps knocking. */
-static int lock_end(struct store *st, const char *col, const char *key, int64_t now, int64_t *until,
-		    struct c2c_err *err)
+/* When the failures of one key lock it, the time the lock ends (0 when they
+ * do not), and how many failures the key has within the window.  The key is
+ * a (user name, client address) pair, or, with name NULL, a client address
+ * over every name.  Any `max` failures less than AUTH_FAIL_WINDOW apart lock
+ * the key until AUTH_LOCK_SECONDS after the last of them.  Refused attempts
+ * are not written down, so a lock ends on time even while someone keeps
+ * knocking. */
+static int lock_end(struct store *st, const char *name, const char *client, int max, int64_t now,
+		    int64_t *until, int *recent, struct c2c_err *err)
 {
-	char sql[160];
 	int64_t t[256];
 	size_t n = 0;
 	struct store_stmt *s;
 	int rc;
 
 	*until = 0;
-	snprintf(sql, sizeof(sql), "SELECT \"at\" FROM \"login_failures\" WHERE \"%s\" = ? AND \"at\" > ?"
-				   " ORDER BY \"at\" DESC LIMIT 256",
-		 col);
-	if ((rc = store_prepare(st, sql, &s, err)))
+	*recent = 0;
+	if ((rc = store_prepare(st, name ? "SELECT \"at\" FROM \"login_failures\" WHERE \"client\" = ? AND \"at\" > ?"
+					   " AND \"name\" = ? ORDER BY \"at\" DESC LIMIT 256"
+					 : "SELECT \"at\" FROM \"login_failures\" WHERE \"client\" = ? AND \"at\" > ?"
+					   " ORDER BY \"at\" DESC LIMIT 256",
+				&s, err)))
 		return rc;
-	store_bind_text(s, 1, key);
+	store_bind_text(s, 1, client);
 	store_bind_int(s, 2, now - AUTH_FAIL_WINDOW - AUTH_LOCK_SECONDS);
+	if (name)
+		store_bind_text(s, 3, name);
 	while ((rc = store_step(s, err)) == 1)
 		t[n++] = store_col_int(s, 0);
 	store_finalize(s);
 	if (rc < 0)
 		return rc;
-	/* newest first: t[i] is the last of the AUTH_FAIL_MAX in t[i..i+MAX-1] */
-	for (size_t i = 0; i + AUTH_FAIL_MAX <= n; i++)
-		if (t[i] - t[i + AUTH_FAIL_MAX - 1] < AUTH_FAIL_WINDOW) {
+	/* newest first: t[i] is the last of the max in t[i..i+max-1] */
+	for (size_t i = 0; i + (size_t)max <= n; i++)
+		if (t[i] - t[i + (size_t)max - 1] < AUTH_FAIL_WINDOW) {
 			*until = t[i] + AUTH_LOCK_SECONDS;
 			break;
 		}
+	while ((size_t)*recent < n && t[*recent] > now - AUTH_FAIL_WINDOW)
+		(*recent)++;
 	return 0;
 }
 
@@ -139,6 +150,7 @@ struct login_ctx {
 	const char *name, *client;
 	/* read in the reservation */
 	int found, disabled;
+	int tries_left; /* failures left before the lock, counting this attempt as one */
 	struct auth_user user;
 	char hash[crypto_pwhash_STRBYTES];
 	/* the new session */
@@ -151,24 +163,30 @@ static int reserve_tx(struct store *st, void *vctx, struct c2c_err *err)
 {
 	struct login_ctx *c = vctx;
 	struct store_stmt *s;
-	int64_t now = auth_now(), by_name, by_client = 0, until;
-	int rc;
+	int64_t now = auth_now(), by_pair, by_client = 0, wait;
+	int rc, pair_recent, client_recent = 0;
 
 	if ((rc = store_exec_args(st, "DELETE FROM \"login_failures\" WHERE \"at\" <= ?",
 				  STORE_ARGS(store_int(now - AUTH_FAIL_WINDOW - AUTH_LOCK_SECONDS)), err)))
 		return rc;
-	if ((rc = lock_end(st, "name", c->name, now, &by_name, err)) ||
-	    (*c->client && (rc = lock_end(st, "client", c->client, now, &by_client, err))))
+	if ((rc = lock_end(st, c->name, c->client, AUTH_FAIL_MAX, now, &by_pair, &pair_recent, err)) ||
+	    (*c->client && (rc = lock_end(st, NULL, c->client, AUTH_FAIL_MAX_CLIENT, now, &by_client,
+					  &client_recent, err))))
 		return rc;
-	until = by_name > by_client ? by_name : by_client;
-	if (until > now) {
-		long long wait = (long long)(until - now);
-		c2c_err_set(err, C2C_ELIMIT, "too many failed log-ins for this user name or from this address: "
-					     "try again in %lld minute%s",
-			    (wait + 59) / 60, (wait + 59) / 60 == 1 ? "" : "s");
-		c2c_err_detail(err, "retry after %lld second%s", wait, wait == 1 ? "" : "s");
+	if (by_pair > now || by_client > now) {
+		wait = (by_pair > by_client ? by_pair : by_client) - now;
+		c2c_err_set(err, C2C_ELIMIT, "too many failed log-ins %s: try again in %lld minute%s",
+			    by_pair > now ? "for this user name from this address" : "from this address",
+			    (long long)(wait + 59) / 60, (wait + 59) / 60 == 1 ? "" : "s");
+		c2c_err_detail(err, "retry after %lld second%s", (long long)wait, wait == 1 ? "" : "s");
 		return C2C_ELIMIT;
 	}
+	/* what this attempt leaves, should it fail */
+	c->tries_left = AUTH_FAIL_MAX - (pair_recent + 1);
+	if (*c->client && AUTH_FAIL_MAX_CLIENT - (client_recent + 1) < c->tries_left)
+		c->tries_left = AUTH_FAIL_MAX_CLIENT - (client_recent + 1);
+	if (c->tries_left < 0)
+		c->tries_left = 0;
 	if ((rc = store_exec_args(st, "INSERT INTO \"login_failures\" (\"name\", \"client\", \"at\") VALUES (?, ?, ?)",
 				  STORE_ARGS(store_text(c->name), store_text(c->client), store_int(now)), err)))
 		return rc;
@@ -187,7 +205,9 @@ static int reserve_tx(struct store *st, void *vctx, struct c2c_err *err)
 	return rc < 0 ? rc : 0;
 }
 
-/* The password was right: strike out the name's failures, open the session. */
+/* The password was right: strike out the failures of the name from this
+ * address (not from others: a right password here says nothing of the
+ * guesses made elsewhere), open the session. */
 static int session_tx(struct store *st, void *vctx, struct c2c_err *err)
 {
 	struct login_ctx *c = vctx;
@@ -195,8 +215,8 @@ static int session_tx(struct store *st, void *vctx, struct c2c_err *err)
 	int64_t now = auth_now();
 	int rc;
 
-	if ((rc = store_exec_args(st, "DELETE FROM \"login_failures\" WHERE \"name\" = ?",
-				  STORE_ARGS(store_text(c->name)), err)))
+	if ((rc = store_exec_args(st, "DELETE FROM \"login_failures\" WHERE \"name\" = ? AND \"client\" = ?",
+				  STORE_ARGS(store_text(c->name), store_text(c->client)), err)))
 		return rc;
 	/* expired sessions go as new ones come */
 	if ((rc = store_exec_args(st, "DELETE FROM \"sessions\" WHERE \"expires_at\" <= ?", STORE_ARGS(store_int(now)),
@@ -251,8 +271,15 @@ int auth_login(struct store *st, const char *name, const char *password, const c
 		memcpy(c->hash, dummy, sizeof(c->hash));
 	ok = !auth_verify_password(c->hash, password ? password : "") && c->found && !c->disabled;
 	if (!ok) {
-		/* the failure is already written down (reserve_tx) */
+		/* the failure is already written down (reserve_tx); the detail's
+		 * words are what the HTTP reply's tries_left is read from */
 		rc = c2c_err_set(err, C2C_ENOTFOUND, "wrong user name or password");
+		if (c->tries_left > 0)
+			c2c_err_detail(err, "tries left: %d (then log-ins for this name from this address "
+					    "are locked for %d minutes)", c->tries_left, AUTH_LOCK_SECONDS / 60);
+		else
+			c2c_err_detail(err, "tries left: 0 (log-ins for this name from this address are "
+					    "locked for %d minutes)", AUTH_LOCK_SECONDS / 60);
 		goto out;
 	}
 	auth_random_token(session, 64);
@@ -268,6 +295,36 @@ out:
 		session[0] = csrf[0] = '\0';
 	sodium_memzero(c, sizeof(*c));
 	free(c);
+	return rc;
+}
+
+/* ---- lifting a lock ------------------------------------------------------------------------ */
+
+struct unlock_ctx {
+	const char *name;
+	long long forgotten;
+};
+
+static int unlock_tx(struct store *st, void *vctx, struct c2c_err *err)
+{
+	struct unlock_ctx *c = vctx;
+	struct auth_user u;
+	int rc;
+
+	if ((rc = auth_user_get(st, c->name, &u, NULL, err)) ||
+	    (rc = store_query_int_args(st, "SELECT COUNT(*) FROM \"login_failures\" WHERE \"name\" = ?",
+				       STORE_ARGS(store_text(c->name)), &c->forgotten, err)) < 0)
+		return rc;
+	return store_exec_args(st, "DELETE FROM \"login_failures\" WHERE \"name\" = ?",
+			       STORE_ARGS(store_text(c->name)), err);
+}
+
+int auth_unlock(struct store *st, const char *name, long long *forgotten, struct c2c_err *err)
+{
+	struct unlock_ctx c = {name ? name : "", 0};
+	int rc = store_tx(st, "login_failures", unlock_tx, &c, err);
+	if (forgotten)
+		*forgotten = rc ? 0 : c.forgotten;
 	return rc;
 }
 

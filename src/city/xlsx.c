@@ -213,6 +213,11 @@ static void on_sheet_start(void *ud, const char *name, const char **atts)
 	} else if (is(name, "c")) {
 		const char *r = attr(atts, "r"), *t = attr(atts, "t");
 		int col = r ? column_of(r) : (int)sh->ncells;
+		if (sh->cur >= 0) { /* Excel never nests cells; its end would close both */
+			sh->rc = c2c_err_set(sh->err, C2C_EINPUT, "%s: row %zu: a cell inside a cell", sh->path,
+					     sh->row_no);
+			return;
+		}
 		if (col < 0) {
 			sh->rc = c2c_err_set(sh->err, C2C_EINPUT, "%s: row %zu: cell '%s' is beyond column %d",
 					     sh->path, sh->row_no, r ? r : "?", CSV_FIELDS_MAX);
@@ -252,7 +257,7 @@ static void on_sheet_end(void *ud, const char *name)
 		sh->in_t = 0;
 	} else if (is(name, "rPh")) {
 		sh->in_rph = 0;
-	} else if (is(name, "c")) {
+	} else if (is(name, "c") && sh->cur >= 0) {
 		struct strbuf *c = &sh->cell[sh->cur];
 		if (!strcmp(sh->type, "s")) { /* an index into the shared strings */
 			char *end;

@@ -39,7 +39,9 @@ int cli_setup(const struct cli_command *cmd, struct store **st, struct c2c_err *
 		return rc;
 	if (cmd->setup & CLI_HAS_ATLAS)
 		rc = has_atlas(*st, err);
-	if (!rc && setup == CLI_DB_READY) {
+	/* a file this user may not write is read as it is: its reads work, and
+	 * a write says "read-only" at its first transaction */
+	if (!rc && setup == CLI_DB_READY && !store_readonly(*st)) {
 		struct cli_ready_report rep;
 		rc = cli_modules_ready(*st, 0, &rep, err);
 	}

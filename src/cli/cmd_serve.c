@@ -22,10 +22,18 @@
 #define SERVE_DRAIN_MS 10000  /* the most a stop waits for requests in flight */
 #define SERVE_CONN_LIMIT 512
 #define SERVE_CONN_TIMEOUT 15 /* seconds */
+/* Slow clients (docs/http.md): 128 connections per address leaves a
+ * benchmark's 64 room; 10 s for a request line and headers is far more than
+ * any browser needs; a body must keep up 4 KiB/s after those 10 s, which any
+ * link that can upload at all does, so only a trickle is cut. */
+#define SERVE_PER_ADDRESS 128
+#define SERVE_REQUEST_TIMEOUT 10 /* seconds */
+#define SERVE_MIN_BODY_RATE 4096 /* bytes per second */
 
 int cmd_serve(int argc, char **argv, const struct cli_command *cmd, struct c2c_err *err)
 {
-	static const char *const allowed[] = {"bind", "port", "threads", "web", NULL};
+	static const char *const allowed[] = {"bind", "port", "threads", "web", "trusted-proxy",
+					      "per-address", "request-timeout", NULL};
 	struct http_config cfg;
 	struct http_server *srv;
 	struct store *st;
@@ -33,12 +41,16 @@ int cmd_serve(int argc, char **argv, const struct cli_command *cmd, struct c2c_e
 	sigset_t stop, old;
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	struct stat sb;
-	int rc, sig = 0;
+	int rc, sig = 0, per_address = SERVE_PER_ADDRESS, request_timeout = SERVE_REQUEST_TIMEOUT;
 
 	memset(&cfg, 0, sizeof(cfg));
 	if ((rc = cli_parse(argc, argv, cmd, allowed, NULL, &a, err)) ||
 	    (rc = cli_opt_int(&a, "port", 0, 65535, &cfg.port, err)) ||
-	    (rc = cli_opt_int(&a, "threads", 1, 256, &cfg.threads, err)))
+	    (rc = cli_opt_int(&a, "threads", 1, 256, &cfg.threads, err)) ||
+	    (cli_opt(&a, "per-address") && (rc = cli_opt_int(&a, "per-address", 0, 100000, &per_address, err))) ||
+	    (cli_opt(&a, "request-timeout") &&
+	     (rc = cli_opt_int(&a, "request-timeout", 0, 3600, &request_timeout, err))) ||
+	    (cli_opt(&a, "trusted-proxy") && (rc = http_clients_check_list(cli_opt(&a, "trusted-proxy"), err))))
 		return rc;
 	if (a.npos)
 		return c2c_err_set(err, C2C_EUSAGE, "serve: unexpected argument '%s'", a.pos[0]);
@@ -50,6 +62,10 @@ int cmd_serve(int argc, char **argv, const struct cli_command *cmd, struct c2c_e
 	cfg.db_path = cli_db_path;
 	cfg.conn_limit = SERVE_CONN_LIMIT;
 	cfg.conn_timeout = SERVE_CONN_TIMEOUT;
+	cfg.per_address = (unsigned)per_address;
+	cfg.request_timeout = (unsigned)request_timeout;
+	cfg.min_body_rate = SERVE_MIN_BODY_RATE;
+	cfg.trusted_proxies = cli_opt(&a, "trusted-proxy");
 	/* the pages: --web DIR must be there; the built-in default may not be
 	 * built yet (no npm), and the API alone is still worth serving */
 	cfg.web_dir = cli_opt(&a, "web") ? cli_opt(&a, "web") : C2C_WEB_DIR;

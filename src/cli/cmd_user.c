@@ -221,6 +221,16 @@ static int sub_enable(struct cli_run *o, struct c2c_err *err)
 	return 0;
 }
 
+static int sub_unlock(struct cli_run *o, struct c2c_err *err)
+{
+	long long n;
+	int rc;
+	if ((rc = one_name(o, "unlock", err)) || (rc = auth_unlock(o->st, o->a.pos[0], &n, err)))
+		return rc;
+	printf("user '%s' unlocked: %lld failed log-in%s forgotten\n", o->a.pos[0], n, n == 1 ? "" : "s");
+	return 0;
+}
+
 static int sub_token(struct cli_run *o, struct c2c_err *err)
 {
 	const char *label = cli_opt(&o->a, "label");
@@ -259,6 +269,7 @@ static const struct cli_sub subs[] = {
 	{"role", sub_role, o_role, NULL, 0, 0, "c2c user role NAME --role ROLE [--scope S]", NULL},
 	{"disable", sub_disable, NULL, NULL, 0, 0, "c2c user disable NAME   (ends sessions, revokes tokens)", NULL},
 	{"enable", sub_enable, NULL, NULL, 0, 0, "c2c user enable NAME", NULL},
+	{"unlock", sub_unlock, NULL, NULL, 0, 0, "c2c user unlock NAME   (lifts its log-in locks, from every address)", NULL},
 	{"token", sub_token, o_label, NULL, 0, 0, "c2c user token add NAME --label L   (prints the token once)\n"
 				      "       c2c user token revoke NAME --label L", NULL},
 };

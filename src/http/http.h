@@ -22,9 +22,17 @@ struct http_config {
 	const char *web_dir;   /* the built web pages served at /, or NULL (API only) */
 	const char *upload_dir; /* where streamed files are kept (docs/http.md), or NULL:
 				 * DB.uploads beside a database file */
+	/* slow clients and proxies (clients.c) */
+	unsigned per_address;     /* connections one client address may hold; 0 = any */
+	unsigned request_timeout; /* seconds for a request's line and headers; 0 = no deadline */
+	unsigned min_body_rate;   /* bytes/s a body must keep up after request_timeout */
+	const char *trusted_proxies; /* "ADDR[,ADDR...]" whose X-Forwarded-For is believed, or NULL */
 };
 
 struct http_server;
+
+/* 0 when "ADDR[,ADDR...]" are numeric IPv4/IPv6 addresses (--trusted-proxy). */
+int http_clients_check_list(const char *list, struct c2c_err *err);
 
 /* Listen and serve from worker threads; returns at once.  The caller should
  * block SIGINT/SIGTERM first so the workers inherit the mask and the caller

@@ -418,6 +418,10 @@ void http_reply_error(struct http_reply *out, int status, const struct c2c_err *
 		json_object_set_new(e, "detail", json_text(err->detail));
 	if (err->hint[0])
 		json_object_set_new(e, "hint", json_text(err->hint));
+	/* auth/ says how many log-in failures are left before a lock: "tries
+	 * left: N (...)"; the page words it in its own language */
+	if (err->code == C2C_EAUTH && !strncmp(err->detail, "tries left: ", 12))
+		json_object_set_new(e, "tries_left", json_integer(strtol(err->detail + 12, NULL, 10)));
 	json_object_set_new(doc, "error", e);
 	out->status = status ? status : c2c_err_http_status(err->code);
 	/* auth/ says how long a log-in lock lasts: "retry after N seconds" */

@@ -18,6 +18,7 @@
  * 100 000 small requests/s at 64 connections on 2 cores).
  */
 #include "http.h"
+#include "clients.h"
 #include "router.h"
 #include "core/strbuf.h"
 #include "static.h"
@@ -46,6 +47,7 @@ struct http_server {
 	const char *db_path;
 	char *web_root;       /* cfg->web_dir resolved (static.c compares against it), or NULL */
 	pthread_key_t store_key;
+	struct http_clients *clients; /* slow clients, per-address limit, proxies (clients.c) */
 	atomic_int inflight;  /* requests begun (request line read) and not yet done */
 	atomic_int draining;  /* set on stop: replies say Connection: close */
 	char upload_dir[4096]; /* where streamed bodies are spooled (upload_open) */
@@ -128,8 +130,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
 {
 	struct http_server *srv = cls;
 	struct http_conn_req *r = *req_cls;
-	(void)conn;
 	(void)toe;
+	http_clients_on_completed(conn);
 	if (r) {
 		strbuf_release(&r->body);
 		upload_close(r);
@@ -227,14 +229,12 @@ static void body_add(struct http_conn_req *r, const char *data, size_t n)
 }
 
 /* What the headers say of the caller. */
-static void read_credentials(struct MHD_Connection *conn, struct http_credentials *cr,
-			     char *client, size_t clen)
+static void read_credentials(const struct http_server *srv, struct MHD_Connection *conn,
+			     struct http_credentials *cr, char *client, size_t clen)
 {
 	const char *auth = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
 						       MHD_HTTP_HEADER_AUTHORIZATION);
 	const char *proto = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-Forwarded-Proto");
-	const union MHD_ConnectionInfo *ci =
-		MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
 
 	memset(cr, 0, sizeof(*cr));
 	cr->session = MHD_lookup_connection_value(conn, MHD_COOKIE_KIND, "c2c_session");
@@ -246,16 +246,8 @@ static void read_credentials(struct MHD_Connection *conn, struct http_credential
 	cr->content_type = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
 						       MHD_HTTP_HEADER_CONTENT_TYPE);
 	cr->tls = proto && !strcasecmp(proto, "https");
-	client[0] = '\0';
-	if (ci && ci->client_addr) {
-		const struct sockaddr *sa = ci->client_addr;
-		if (sa->sa_family == AF_INET)
-			inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr,
-				  client, (socklen_t)clen);
-		else if (sa->sa_family == AF_INET6)
-			inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
-				  client, (socklen_t)clen);
-	}
+	/* the peer, or behind a trusted proxy the address it forwards */
+	http_clients_address(srv->clients, conn, client, clen);
 	cr->client = client;
 }
 
@@ -319,7 +311,7 @@ static int upload_begin(struct http_server *srv, struct MHD_Connection *conn,
 	char client[INET6_ADDRSTRLEN];
 	int go, e;
 
-	read_credentials(conn, &cred, client, sizeof(client));
+	read_credentials(srv, conn, &cred, client, sizeof(client));
 	go = http_upload_begin(method, r->target, r->len, &cred, thread_store, srv, &rep);
 	if (go == 0)
 		return 0;
@@ -375,6 +367,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 
 	(void)url;
 	(void)version;
+	http_clients_on_request(conn, *upload_data_size);
 	if (r && r->answered) { /* the reply is queued; drop whatever body comes */
 		*upload_data_size = 0;
 		return MHD_YES;
@@ -424,7 +417,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	    http_static_serve(conn, srv->web_root, method, r->target, r->len,
 			      atomic_load(&srv->draining), &ret))
 		return ret;
-	read_credentials(conn, &cred, client, sizeof(client));
+	read_credentials(srv, conn, &cred, client, sizeof(client));
 	if (r->spool_fd >= 0)
 		upload_dispatch(srv, r, method, &cred, &rep);
 	else
@@ -514,6 +507,21 @@ static void upload_dir_set(struct http_server *srv, const struct http_config *cf
 		snprintf(srv->upload_dir, sizeof(srv->upload_dir), "%s.uploads", cfg->db_path);
 }
 
+/* The slow-client deadlines, the per-address limit and the trusted
+ * proxies (clients.c), from the server's configuration. */
+static int start_clients(struct http_server *srv, const struct http_config *cfg,
+			 struct c2c_err *err)
+{
+	struct http_clients_config cc = {
+		.per_address = cfg->per_address,
+		.request_timeout = cfg->request_timeout,
+		.idle_timeout = cfg->conn_timeout,
+		.min_body_rate = cfg->min_body_rate,
+		.trusted = cfg->trusted_proxies,
+	};
+	return http_clients_start(&cc, &srv->clients, err);
+}
+
 int http_server_start(const struct http_config *cfg, struct http_server **out,
 		      struct c2c_err *err)
 {
@@ -540,7 +548,14 @@ int http_server_start(const struct http_config *cfg, struct http_server **out,
 		free(srv);
 		return c2c_err_set(err, C2C_ENOMEM, "serve: no thread key");
 	}
+	if ((rc = start_clients(srv, cfg, err))) {
+		pthread_key_delete(srv->store_key);
+		free(srv->web_root);
+		free(srv);
+		return rc;
+	}
 	if ((rc = listen_on(srv, cfg->bind, cfg->port, err))) {
+		http_clients_stop(srv->clients);
 		pthread_key_delete(srv->store_key);
 		free(srv->web_root);
 		free(srv);
@@ -548,7 +563,7 @@ int http_server_start(const struct http_config *cfg, struct http_server **out,
 	}
 	srv->daemon = MHD_start_daemon(
 		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL | MHD_USE_ITC | MHD_USE_ERROR_LOG, 0,
-		NULL, NULL, on_request, srv,
+		http_clients_accept, srv->clients, on_request, srv,
 		MHD_OPTION_EXTERNAL_LOGGER, on_log, NULL, /* first, or MHD says so */
 		MHD_OPTION_LISTEN_SOCKET, (MHD_socket)srv->listen_fd,
 		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(cfg->threads > 1 ? cfg->threads : 0),
@@ -558,9 +573,11 @@ int http_server_start(const struct http_config *cfg, struct http_server **out,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)32768,
 		MHD_OPTION_URI_LOG_CALLBACK, on_uri, srv,
 		MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
+		MHD_OPTION_NOTIFY_CONNECTION, http_clients_notify, srv->clients,
 		MHD_OPTION_END);
 	if (!srv->daemon) {
 		close(srv->listen_fd);
+		http_clients_stop(srv->clients);
 		pthread_key_delete(srv->store_key);
 		free(srv->web_root);
 		free(srv);
@@ -590,6 +607,7 @@ void http_server_stop(struct http_server *srv, int drain_ms)
 		nanosleep(&tick, NULL);
 	/* joins the workers; each one's thread-key destructor closes its database */
 	MHD_stop_daemon(srv->daemon);
+	http_clients_stop(srv->clients); /* after the daemon: no connection is left */
 	pthread_key_delete(srv->store_key);
 	free(srv->web_root);
 	free(srv);

@@ -1,7 +1,7 @@
 /*
  * user_routes.c - the administrator's work on users over HTTP: list them,
- * add one, change its role and scope, disable and enable it, list, create
- * and revoke its API tokens.  The same auth/ calls as `c2c user`, with the
+ * add one, change its role and scope, disable and enable it, lift its
+ * log-in locks, list, create and revoke its API tokens.  The same auth/ calls as `c2c user`, with the
  * same messages; auth/ names the input at fault (err->field), so a page
  * shows each refusal beside its field.  routes.def gives every route to the
  * admin alone.
@@ -44,6 +44,11 @@ static int disable_tx(struct store *st, void *v, struct c2c_err *err)
 static int enable_tx(struct store *st, void *v, struct c2c_err *err)
 {
 	return auth_user_enable(st, ((struct user_op *)v)->name, err);
+}
+
+static int unlock_tx(struct store *st, void *v, struct c2c_err *err)
+{
+	return auth_unlock(st, ((struct user_op *)v)->name, NULL, err);
 }
 
 /* run again on a lost race: the token of the attempt that commits is the one kept */
@@ -120,6 +125,13 @@ int http_post_user_enable(struct http_request *rq, json_t **out, struct c2c_err 
 {
 	struct user_op o = {rq->id, NULL, NULL, NULL, AUTH_PUBLIC, ""};
 	int rc = http_write_tx(rq, enable_tx, &o, err);
+	return rc ? rc : user_reply(rq, o.name, out, err);
+}
+
+int http_post_user_unlock(struct http_request *rq, json_t **out, struct c2c_err *err)
+{
+	struct user_op o = {rq->id, NULL, NULL, NULL, AUTH_PUBLIC, ""};
+	int rc = http_write_tx(rq, unlock_tx, &o, err);
 	return rc ? rc : user_reply(rq, o.name, out, err);
 }
 

@@ -35,6 +35,9 @@ const char *store_backend(const struct store *st); /* "sqlite" or "postgresql" *
  * which store_open opens as such; anything else is a SQLite file. */
 int store_is_pg_url(const char *path);
 const char *store_path(const struct store *st);
+/* 1 when the SQLite file is not writable by this user: it was opened for
+ * reading, and store_begin (every write) fails with "read-only". */
+int store_readonly(const struct store *st);
 /* `path` as it may be printed: a PostgreSQL URL's password ("user:PW@" or
  * "password=PW") becomes "***".  Messages name the database this way. */
 void store_path_redacted(char *out, size_t len, const char *path);

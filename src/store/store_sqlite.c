@@ -9,12 +9,14 @@
  */
 #include "store.h"
 #include "store_pg.h"
+#include "core/strbuf.h"
 
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 /* Prepared statements are kept and reused: the registry runs the same dozen
  * statements for every operation, and preparing them again each time cost
@@ -37,12 +39,22 @@ struct store {
 	struct store_stmt cache[STMT_CACHE];
 	unsigned long clock;
 	struct store_pg *pg; /* PostgreSQL: the connection, else NULL (SQLite) */
+	int readonly;        /* SQLite: the file is not writable by this user */
 };
+
+static int readonly_error(struct store *st, struct c2c_err *err)
+{
+	c2c_err_set(err, C2C_EIO, "%s: the database is read-only: nothing can be written", st->path);
+	c2c_err_hint(err, "the file (or its directory) is not writable by this user; reads work");
+	return C2C_EIO;
+}
 
 static int db_error(struct store *st, struct c2c_err *err, const char *what)
 {
 	int code = sqlite3_extended_errcode(st->db);
 	int rc = C2C_EDB;
+	if ((code & 0xff) == SQLITE_READONLY)
+		return readonly_error(st, err);
 	if ((code & 0xff) == SQLITE_CONSTRAINT)
 		rc = C2C_ECONFLICT;
 	/* the busy timeout ran out on another writer: store_tx runs it again */
@@ -50,6 +62,46 @@ static int db_error(struct store *st, struct c2c_err *err, const char *what)
 		rc = C2C_ERETRY;
 	c2c_err_set(err, rc, "%s: %s", what, sqlite3_errmsg(st->db));
 	return rc;
+}
+
+/* A WAL database (every c2c database) opened read-only needs its -shm file,
+ * which a user who may not write the directory cannot create once the last
+ * writer has gone (and removed it).  Such a file can change under nobody:
+ * open it as immutable.  0 when that worked. */
+static int reopen_immutable(struct store *st)
+{
+	struct strbuf uri;
+	int rc;
+
+	strbuf_init(&uri, 3 * strlen(st->path) + 32);
+	rc = strbuf_addstr(&uri, "file:");
+	for (const char *p = st->path; !rc && *p; p++)
+		rc = strchr("?#%", *p) ? strbuf_addf(&uri, "%%%02X", (unsigned char)*p) : strbuf_add(&uri, p, 1);
+	rc = rc || strbuf_addstr(&uri, "?immutable=1");
+	sqlite3_close_v2(st->db);
+	st->db = NULL;
+	if (!rc && sqlite3_open_v2(strbuf_str(&uri), &st->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI,
+				   NULL) == SQLITE_OK) {
+		sqlite3_extended_result_codes(st->db, 1);
+		rc = sqlite3_exec(st->db, "PRAGMA schema_version", NULL, NULL, NULL) != SQLITE_OK;
+	} else {
+		rc = 1;
+	}
+	strbuf_release(&uri);
+	return rc;
+}
+
+/* Was the file made by c2c (init's first migration makes store_migrations)? */
+static int has_migrations(struct store *st)
+{
+	sqlite3_stmt *q;
+	int found = 0;
+	if (sqlite3_prepare_v2(st->db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'store_migrations'",
+			       -1, &q, NULL) != SQLITE_OK)
+		return 0;
+	found = sqlite3_step(q) == SQLITE_ROW;
+	sqlite3_finalize(q);
+	return found;
 }
 
 int store_open(struct store **out, const char *path, int flags, struct c2c_err *err)
@@ -108,6 +160,11 @@ int store_open(struct store **out, const char *path, int flags, struct c2c_err *
 		free(st);
 		return c2c_err_set(err, C2C_ENOMEM, "out of memory");
 	}
+	/* A file this user may not write (mode 444, another owner) is opened
+	 * for reading: the reads work, a write says "read-only" (issue 18). */
+	st->readonly = exists && access(path, W_OK) != 0;
+	if (st->readonly)
+		oflags = SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX;
 	if (sqlite3_open_v2(path, &st->db, oflags, NULL) != SQLITE_OK) {
 		c2c_err_set(err, C2C_EDB, "%s: cannot open: %s", path,
 			    st->db ? sqlite3_errmsg(st->db) : "out of memory");
@@ -118,15 +175,27 @@ int store_open(struct store **out, const char *path, int flags, struct c2c_err *
 	sqlite3_busy_timeout(st->db, 5000);
 	/* Reading the schema is the first thing that touches the file's bytes:
 	 * a file that is not SQLite fails here, with a message, not later. */
-	if (sqlite3_exec(st->db, "PRAGMA schema_version", NULL, NULL, NULL) != SQLITE_OK) {
+	if (sqlite3_exec(st->db, "PRAGMA schema_version", NULL, NULL, NULL) != SQLITE_OK &&
+	    !(st->readonly && !reopen_immutable(st))) {
 		c2c_err_set(err, C2C_EDB, "%s: not a usable database: %s", path,
 			    sqlite3_errmsg(st->db));
 		c2c_err_hint(err, "the file is damaged or is not a c2c database; move it away and run 'c2c init'");
 		store_close(st);
 		return C2C_EDB;
 	}
+	/* Only init creates a schema: any other command on a file c2c did not
+	 * make (another program's SQLite file, a 0-byte file) would have added
+	 * its tables to it.  Asked before anything is written, WAL included. */
+	if (!(flags & STORE_OPEN_CREATE) && !has_migrations(st)) {
+		c2c_err_set(err, C2C_ENOTFOUND, "%s: not a c2c database (it has no store_migrations table); "
+			    "nothing was changed", path);
+		c2c_err_hint(err, "'c2c --db FILE init' makes a c2c database; give --db a file it made");
+		store_close(st);
+		return C2C_ENOTFOUND;
+	}
 	if (sqlite3_exec(st->db,
-			 "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+			 st->readonly ? "PRAGMA foreign_keys=ON;"
+				      : "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
 			 NULL, NULL, NULL) != SQLITE_OK) {
 		db_error(st, err, path);
 		store_close(st);
@@ -391,10 +460,17 @@ long long store_query_int(struct store *st, const char *sql, struct c2c_err *err
 	return v;
 }
 
+int store_readonly(const struct store *st)
+{
+	return !st->pg && st->readonly;
+}
+
 int store_begin(struct store *st, struct c2c_err *err)
 {
 	if (st->pg)
 		return store_pg_begin(st->pg, err);
+	if (st->readonly) /* say so at once, not at the first write */
+		return readonly_error(st, err);
 	/* IMMEDIATE takes the write lock now: two writers queue instead of one
 	 * failing half-way with SQLITE_BUSY on its first write. */
 	return store_exec(st, "BEGIN IMMEDIATE", err);

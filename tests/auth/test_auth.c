@@ -571,8 +571,13 @@ static void test_login_wrong(void **state)
 	assert_int_equal(auth_login(f->st, "toyama", "", NULL, session, csrf, NULL, &err), C2C_ENOTFOUND);
 	assert_int_equal(auth_login(f->st, NULL, NULL, NULL, session, csrf, NULL, &err), C2C_ENOTFOUND);
 	assert_string_equal(err.msg, "wrong user name or password");
-	/* a right one strikes out the name's failures */
+	/* a right one strikes out the name's failures from its own address,
+	 * not those from another (a guesser there gets no fresh tries) */
 	assert_int_equal(auth_login(f->st, "toyama", PW, NULL, session, csrf, NULL, &err), 0);
+	assert_int_equal(count(f->st, "SELECT COUNT(*) FROM \"login_failures\" WHERE \"name\" = 'toyama'"
+				      " AND \"client\" = ''"), 0);
+	assert_int_equal(count(f->st, "SELECT COUNT(*) FROM \"login_failures\" WHERE \"name\" = 'toyama'"), 1);
+	assert_int_equal(auth_login(f->st, "toyama", PW, "192.0.2.1", session, csrf, NULL, &err), 0);
 	assert_int_equal(count(f->st, "SELECT COUNT(*) FROM \"login_failures\" WHERE \"name\" = 'toyama'"), 0);
 }
 
@@ -669,35 +674,76 @@ static void test_rate_limit_name(void **state)
 	int64_t start = clock_now;
 
 	add(f->st, "toyama", AUTH_MUNICIPALITY, "jp-toyama-city");
+	/* five failures for one name, each from another address: no lock (a
+	 * name alone locked everyone behind one proxy out, issue 18) */
 	for (int i = 0; i < AUTH_FAIL_MAX; i++) {
 		char client[32];
-		/* each from another address: the name alone locks */
 		snprintf(client, sizeof(client), "198.51.100.%d", i + 1);
-		clock_now = start + i * 60;
+		clock_now = start + i * 10;
 		assert_int_equal(auth_login(f->st, "toyama", PW2, client, session, csrf, NULL, &err), C2C_ENOTFOUND);
+		assert_string_equal(err.detail, "tries left: 4 (then log-ins for this name from this address are "
+						"locked for 15 minutes)");
+	}
+	assert_int_equal(auth_login(f->st, "toyama", PW, "198.51.100.9", session, csrf, NULL, &err), 0);
+	/* five from one address: each says how many are left, then the pair is locked */
+	for (int i = 0; i < AUTH_FAIL_MAX; i++) {
+		char want[160];
+		clock_now = start + 60 + i * 60;
+		assert_int_equal(auth_login(f->st, "toyama", PW2, "198.51.100.20", session, csrf, NULL, &err),
+				 C2C_ENOTFOUND);
+		if (i < AUTH_FAIL_MAX - 1)
+			snprintf(want, sizeof(want), "tries left: %d (then log-ins for this name from this address "
+				 "are locked for 15 minutes)", AUTH_FAIL_MAX - 1 - i);
+		else
+			snprintf(want, sizeof(want), "tries left: 0 (log-ins for this name from this address are "
+				 "locked for 15 minutes)");
+		assert_string_equal(err.detail, want);
 	}
 	/* the sixth, right password and all, is refused, and changes nothing */
-	clock_now = start + 300;
+	clock_now = start + 360;
 	{
 		char *before = snapshot(f->st), *after;
-		assert_int_equal(auth_login(f->st, "toyama", PW, "203.0.113.9", session, csrf, NULL, &err), C2C_ELIMIT);
+		assert_int_equal(auth_login(f->st, "toyama", PW, "198.51.100.20", session, csrf, NULL, &err), C2C_ELIMIT);
 		after = snapshot(f->st);
 		assert_string_equal(before, after);
 		free(before);
 		free(after);
 	}
-	assert_string_equal(err.msg, "too many failed log-ins for this user name or from this address: try again in 14 minutes");
+	assert_string_equal(err.msg, "too many failed log-ins for this user name from this address: try again in 14 minutes");
 	assert_string_equal(err.detail, "retry after 840 seconds");
 	assert_string_equal(session, "");
 	assert_string_equal(c2c_err_name(C2C_ELIMIT), "rate_limited");
 	assert_int_equal(c2c_err_http_status(C2C_ELIMIT), 429);
+	/* the same name from another address is not locked, and its success
+	 * does not lift the lock of the first address */
+	assert_int_equal(auth_login(f->st, "toyama", PW, "203.0.113.9", session, csrf, NULL, &err), 0);
 	/* until 15 minutes after the fifth failure */
-	clock_now = start + 4 * 60 + AUTH_LOCK_SECONDS - 1;
-	assert_int_equal(auth_login(f->st, "toyama", PW, NULL, session, csrf, NULL, &err), C2C_ELIMIT);
+	clock_now = start + 60 + 4 * 60 + AUTH_LOCK_SECONDS - 1;
+	assert_int_equal(auth_login(f->st, "toyama", PW, "198.51.100.20", session, csrf, NULL, &err), C2C_ELIMIT);
 	assert_string_equal(err.detail, "retry after 1 second");
 	/* refused attempts did not prolong it */
-	clock_now = start + 4 * 60 + AUTH_LOCK_SECONDS;
-	assert_int_equal(auth_login(f->st, "toyama", PW, NULL, session, csrf, NULL, &err), 0);
+	clock_now = start + 60 + 4 * 60 + AUTH_LOCK_SECONDS;
+	assert_int_equal(auth_login(f->st, "toyama", PW, "198.51.100.20", session, csrf, NULL, &err), 0);
+}
+
+/* An administrator lifts a lock at once; unknown users have none to lift. */
+static void test_rate_limit_unlock(void **state)
+{
+	struct fixture *f = *state;
+	struct c2c_err err;
+	char session[64], csrf[64];
+	long long forgotten = -1;
+
+	add(f->st, "toyama", AUTH_MUNICIPALITY, "jp-toyama-city");
+	for (int i = 0; i < AUTH_FAIL_MAX; i++)
+		assert_int_equal(auth_login(f->st, "toyama", PW2, "192.0.2.7", session, csrf, NULL, &err), C2C_ENOTFOUND);
+	assert_int_equal(auth_login(f->st, "toyama", PW, "192.0.2.7", session, csrf, NULL, &err), C2C_ELIMIT);
+	assert_int_equal(auth_unlock(f->st, "toyama", &forgotten, &err), 0);
+	assert_int_equal(forgotten, AUTH_FAIL_MAX);
+	assert_int_equal(auth_login(f->st, "toyama", PW, "192.0.2.7", session, csrf, NULL, &err), 0);
+	assert_int_equal(auth_unlock(f->st, "ghost", &forgotten, &err), C2C_ENOTFOUND);
+	assert_string_equal(err.msg, "no user 'ghost'");
+	assert_string_equal(err.field, "name");
 }
 
 static void test_rate_limit_unknown_name(void **state)
@@ -717,14 +763,21 @@ static void test_rate_limit_address(void **state)
 	struct fixture *f = *state;
 	struct c2c_err err;
 	char session[64], csrf[64];
-	static const char *const names[] = {"a1", "a2", "a3", "toyama", "nobody"};
 
 	add(f->st, "toyama", AUTH_MUNICIPALITY, "jp-toyama-city");
 	add(f->st, "admin", AUTH_ADMIN, NULL);
-	for (int i = 0; i < AUTH_FAIL_MAX; i++)
-		assert_int_equal(auth_login(f->st, names[i], PW2, "192.0.2.7", session, csrf, NULL, &err), C2C_ENOTFOUND);
+	/* one address trying many names: AUTH_FAIL_MAX_CLIENT failures lock it */
+	for (int i = 0; i < AUTH_FAIL_MAX_CLIENT; i++) {
+		char name[16];
+		snprintf(name, sizeof(name), "a%d", i);
+		assert_int_equal(auth_login(f->st, name, PW2, "192.0.2.7", session, csrf, NULL, &err), C2C_ENOTFOUND);
+		if (i == AUTH_FAIL_MAX_CLIENT - 2) /* the address's count is the lower */
+			assert_string_equal(err.detail, "tries left: 1 (then log-ins for this name from this address "
+							"are locked for 15 minutes)");
+	}
 	/* that address is locked for every name, the right password too */
 	assert_int_equal(auth_login(f->st, "admin", PW, "192.0.2.7", session, csrf, NULL, &err), C2C_ELIMIT);
+	assert_string_equal(err.msg, "too many failed log-ins from this address: try again in 15 minutes");
 	/* another address is not, and no one name failed five times */
 	assert_int_equal(auth_login(f->st, "admin", PW, "192.0.2.8", session, csrf, NULL, &err), 0);
 	assert_int_equal(auth_login(f->st, "toyama", PW, NULL, session, csrf, NULL, &err), 0);
@@ -959,6 +1012,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_passwd_ends_sessions, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_disable, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rate_limit_name, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rate_limit_unlock, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rate_limit_unknown_name, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rate_limit_address, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rate_limit_window, setup, teardown),

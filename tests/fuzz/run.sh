@@ -31,14 +31,14 @@ build fuzz_atlas $(ls "$TOP"/src/atlas/*.c) "$BUILD/atlas_builtin.c" || { echo "
 build fuzz_registry $(ls "$TOP"/src/registry/*.c) \
 	-Wl,--start-group $(find "$BUILD" -name 'libc2c_*.a' | sort) -Wl,--end-group \
 	$(pkg-config --libs xlsxwriter libzip expat) || { echo "fuzz: 0 passed, 1 failed"; exit 1; }
-# The HTTP request parsing: src/http through router.h, all of it but server.c
+# The HTTP request parsing: src/http through router.h, all of it but server.c,
 # and static.c (they speak libmicrohttpd), with auth/ (the caller's
 # credentials), atlas/ and registry/ built here with the sanitizers; the other
 # modules the routes call come from the meson build's libraries.  static.c
 # alone, with the five libmicrohttpd functions it calls defined by the harness.
 http_src=""
 for f in "$TOP"/src/http/*.c; do
-	case $f in */server.c | */static.c) ;; *) http_src="$http_src $f" ;; esac
+	case $f in */server.c | */static.c | */clients.c) ;; *) http_src="$http_src $f" ;; esac
 done
 # shellcheck disable=SC2046,SC2086
 build fuzz_http $(ls "$TOP"/src/atlas/*.c "$TOP"/src/registry/*.c "$TOP"/src/auth/*.c) \
@@ -46,6 +46,15 @@ build fuzz_http $(ls "$TOP"/src/atlas/*.c "$TOP"/src/registry/*.c "$TOP"/src/aut
 	-Wl,--start-group $(find "$BUILD" -name 'libc2c_*.a' | sort) -Wl,--end-group \
 	$(pkg-config --libs xlsxwriter libzip expat) || { echo "fuzz: 0 passed, 1 failed"; exit 1; }
 build fuzz_static "$TOP/src/http/static.c" "$TOP/src/http/query.c" || { echo "fuzz: 0 passed, 1 failed"; exit 1; }
+# The two readers of files from outside: meter data (mrv/ingest.c, with the
+# number and time parsers of fixed.c) and XLSX (city/xlsx.c, libzip + expat).
+# shellcheck disable=SC2046
+build fuzz_ingest "$TOP/src/mrv/ingest.c" "$TOP/src/mrv/fixed.c" \
+	-Wl,--start-group $(find "$BUILD" -name 'libc2c_*.a' | sort) -Wl,--end-group \
+	$(pkg-config --libs xlsxwriter libzip expat) || { echo "fuzz: 0 passed, 1 failed"; exit 1; }
+# shellcheck disable=SC2046
+build fuzz_xlsx "$TOP/src/city/xlsx.c" $(pkg-config --cflags --libs libzip expat) ||
+	{ echo "fuzz: 0 passed, 1 failed"; exit 1; }
 
 # Seeds: every dataset file behind the byte that selects its table, and a few queries.
 i=0
@@ -130,6 +139,46 @@ for t in / /index.html /app.js /sub/page.json /sub/deep/x.svg /a%20b.txt /%E6%97
 	{ printf '\000'; printf '%s' "$t"; } >"$OUT/corpus-static/seed-$m"
 done
 
+# Meter data: the option byte (0: interval readings; 5: cumulative, with the
+# meters' metadata; 0x84: metadata and the file's hash), then a CSV with
+# the cases the scanner treats apart: CRLF, a byte order mark, offsets,
+# fractions, a duplicate, a gap, a cumulative restart.
+mkdir -p "$OUT/corpus-ingest" "$OUT/corpus-xlsx"
+printf '\000meter_id,timestamp,value\r\nA,2024-01-01T01:00:00Z,1.5\r\nA,2024-01-01T00:00:00Z,1\r\nA,2024-01-01T02:00:00Z,2\nA,2024-01-01T12:00:00+07:00,1\nB,2024-01-01T00:00:30Z,0.001\nB,2024-01-03T00:00:00Z,4\n' \
+	>"$OUT/corpus-ingest/seed-interval"
+printf '\005meter_id,timestamp,value\nC,2024-01-01T00:00:00Z,100\nC,2024-01-01T06:00:00Z,110\nC,2024-01-01T12:00:00Z,5\nC,2024-01-01T18:00:00Z,12\nC,2024-01-02T00:00:00Z,20\n' \
+	>"$OUT/corpus-ingest/seed-cumulative"
+printf '\204\357\273\277meter_id,timestamp,value\nA,2024-01-01T00:00:00Z,10\nA,2024-01-01T06:00:00Z,10\nA,2024-01-01T06:00:00Z,10\nA,2024-01-01T12:00:00Z,-1\nA B,x,abc\nA,2024-02-30T00:00:00Z,1,2\n' \
+	>"$OUT/corpus-ingest/seed-errors"
+# XLSX: the parts of a workbook (first byte even), NUL between them: one
+# sheet with shared strings (one with a phonetic guide), numbers, an inline
+# string, a boolean and a skipped row
+{
+	printf '\000<workbook xmlns:r="r"><sheets><sheet name="data" sheetId="1" r:id="rId7"/></sheets></workbook>\000'
+	printf '<Relationships><Relationship Id="rId7" Target="worksheets/sheet1.xml"/></Relationships>\000'
+	printf '<sst><si><t>gpc_ref</t></si><si><t>activity_value</t></si><si><r><t>電力会社</t></r><rPh sb="0" eb="4"><t>デンリョク</t></rPh></si></sst>\000'
+	printf '<worksheet><sheetData><row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c></row>'
+	printf '<row r="2"><c r="A2" t="s"><v>2</v></c><c r="B2"><v>1000.5</v></c><c r="D2" t="b"><v>1</v></c></row>'
+	printf '<row r="4"><c r="A4" t="inlineStr"><is><t>III.4.1</t></is></c><c r="G4"/></row></sheetData></worksheet>'
+} >"$OUT/corpus-xlsx/seed-parts"
+# a cell inside a cell: its end closed the outer one too, and the outer
+# end then indexed cell -1 (found with fuzz_xlsx's harness)
+{
+	printf '\000<workbook xmlns:r="r"><sheets><sheet r:id="rId1"/></sheets></workbook>\000'
+	printf '<Relationships><Relationship Id="rId1" Target="worksheets/sheet1.xml"/></Relationships>\000<sst/>\000'
+	printf '<worksheet><sheetData><row><c r="A1"><c r="B1"/></c></row></sheetData></worksheet>'
+} >"$OUT/corpus-xlsx/seed-nested-cell"
+# and, whole (first byte odd), a small workbook zipped by python
+python3 - "$OUT/corpus-xlsx/seed-zip" <<'PY'
+import sys, zipfile, io
+b = io.BytesIO()
+with zipfile.ZipFile(b, "w", zipfile.ZIP_STORED) as z:
+    z.writestr("xl/workbook.xml", '<workbook xmlns:r="r"><sheets><sheet r:id="rId1"/></sheets></workbook>')
+    z.writestr("xl/_rels/workbook.xml.rels", '<Relationships><Relationship Id="rId1" Target="worksheets/s.xml"/></Relationships>')
+    z.writestr("xl/worksheets/s.xml", '<worksheet><sheetData><row><c><v>1</v></c><c t="inlineStr"><is><t>x</t></is></c></row></sheetData></worksheet>')
+open(sys.argv[1], "wb").write(b"\x01" + b.getvalue())
+PY
+
 # fuzz_http's database: what `c2c init` makes, some registry history, and an
 # admin with an API token (the harness's bit 4)
 rm -f "$OUT/http.db" "$OUT/http.db-"*
@@ -167,5 +216,8 @@ run fuzz_registry "$OUT/corpus-registry"
 C2C_FUZZ_DB="$OUT/http.db" C2C_FUZZ_TOKEN=$(cat "$OUT/http.token") run fuzz_http "$OUT/corpus-http" $(((SECS + 1) / 2)) -max_len=8300 -dict="$OUT/http.dict"
 rm -rf "$OUT/tmp" && mkdir -p "$OUT/tmp" # fuzz_static's web root
 TMPDIR="$OUT/tmp" run fuzz_static "$OUT/corpus-static" $(((SECS + 3) / 4)) -dict="$OUT/http.dict"
+# the file readers: SECS/4 each
+run fuzz_ingest "$OUT/corpus-ingest" $(((SECS + 3) / 4)) -max_len=16384
+run fuzz_xlsx "$OUT/corpus-xlsx" $(((SECS + 3) / 4)) -max_len=16384
 echo "fuzz: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

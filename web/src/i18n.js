@@ -160,6 +160,10 @@ export const L = {
   login_missing: ['ユーザー名とパスワードを入力してください。', 'Enter your user name and password.'],
   login_wrong: ['ユーザー名またはパスワードが違います。', 'Wrong user name or password.'],
   login_limited: ['ログインの失敗が続いたため、しばらくログインできません。', 'Too many failed log-ins: logging in is locked for a while.'],
+  // how many failures are left before the lock of a name from this address (the 401's error.tries_left)
+  login_tries_left: ['あと {n} 回失敗すると、このユーザー名では 15 分間ログインできなくなります。', '{n} more failed attempts lock this user name for 15 minutes.'],
+  login_tries_one: ['あと 1 回失敗すると、このユーザー名では 15 分間ログインできなくなります。', 'One more failed attempt locks this user name for 15 minutes.'],
+  login_tries_none: ['このユーザー名では 15 分間ログインできなくなりました。', 'This user name is now locked for 15 minutes.'],
   second: ['秒', 'second'], seconds: ['秒', 'seconds'], minute: ['分', 'minute'], minutes: ['分', 'minutes'],
   net_error: ['サーバーに接続できませんでした。', 'Could not reach the server.'],
   role_admin: ['管理者', 'administrator'],

@@ -15,7 +15,7 @@
 //
 // The header's #account box: a "Log in" button that opens the log-in form,
 // or "NAME (role)" and a "Log out" button.
-import { api, app, h, invalidate, lang, t } from './core.js';
+import { api, app, h, invalidate, lang, t, tf } from './core.js';
 
 const PUBLIC = Object.freeze({ name: null, role: 'public', scope: '', csrf: null });
 export let session = PUBLIC;
@@ -122,6 +122,14 @@ function retryText(detail) {
   return lang === 'ja' ? `${n}${unit}後（${at}以降）にもう一度お試しください。` : `Try again in ${n} ${unit} (after ${at}).`;
 }
 
+// error.tries_left of a wrong log-in (failures left before a 15-minute lock)
+// as the page's words; '' when the reply has none
+function triesText(n) {
+  if (!Number.isInteger(n)) return '';
+  if (n === 0) return t('login_tries_none');
+  return n === 1 ? t('login_tries_one') : tf('login_tries_left', { n });
+}
+
 // Draw the box for the current user and language; force redraws it even when
 // neither changed (a form being typed in is otherwise left alone).
 export function drawAccount(force = false) {
@@ -217,7 +225,7 @@ export function drawAccount(force = false) {
       return;
     }
     if (!r) fail(t('net_error'), nameIn);
-    else if (r.status === 401) fail(t('login_wrong'), nameIn);
+    else if (r.status === 401) fail(`${t('login_wrong')}${lang === 'ja' ? '' : ' '}${triesText(data?.error?.tries_left)}`.trim(), nameIn);
     else if (r.status === 429) fail(`${t('login_limited')} ${retryText(data?.error?.detail)}`.trim(), nameIn);
     else fail(data?.error?.message || `HTTP ${r.status}`, nameIn);
   });

@@ -89,7 +89,8 @@ try {
   // --- a wrong password ------------------------------------------------------------
   await login('toyama', 'not-the-password-1');
   await page.waitForSelector('#login-error:not(:empty)');
-  check('wrong password: says so', await text('#login-error'), 'Wrong user name or password.');
+  check('wrong password: says so, and how many tries are left', await text('#login-error'),
+    'Wrong user name or password. 4 more failed attempts lock this user name for 15 minutes.');
   check('wrong password: the message is an alert', await page.getAttribute('#login-error', 'role'), 'alert');
   check('wrong password: fields marked invalid', await page.getAttribute('#login-name', 'aria-invalid'), 'true');
   check('wrong password: focus on the first field', await focused(), 'login-name');
@@ -450,7 +451,11 @@ try {
     await login('ver1', `wrong-password-${i}`);
     await page.waitForFunction(() => document.getElementById('login-error')?.textContent !== '');
     const m = await text('#login-error');
-    if (m !== 'Wrong user name or password.') bad(`failure ${i + 1}: ${m}`);
+    const left = ['4 more failed attempts lock', '3 more failed attempts lock', '2 more failed attempts lock',
+      'One more failed attempt locks'];
+    const want = i < 4 ? `Wrong user name or password. ${left[i]} this user name for 15 minutes.`
+      : 'Wrong user name or password. This user name is now locked for 15 minutes.';
+    if (m !== want) bad(`failure ${i + 1}: ${m}`);
   }
   await login('ver1');
   await page.waitForFunction(() => /Too many/.test(document.getElementById('login-error')?.textContent || ''));
