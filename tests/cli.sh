@@ -175,6 +175,18 @@ has "bad date message" "$WORK/err" "date.csv: row 2, column 5 (starts_on): '2024
 # a good row before the bad one is not kept either
 printf '%s\nzz-good-city,G,G,city,VN,,1,2,s\nzz-bad-city,B,B,city,VN,,1,200,s\n' "$H" >"$WORK/half.csv"
 bad_import "good row then bad row" "$WORK/half.csv" "half.csv: row 3, column 8 (lon): 200 is out of range"
+# issue 18 item 9: numbers in files are decimal (strtod reads 0x1p3 as 8.0, and inf, nan)
+printf '%s\nzz-a-city,A,A,city,VN,,0x1p3,2,s\n' "$H" >"$WORK/hex.csv"
+bad_import "hex float latitude" "$WORK/hex.csv" "hex.csv: row 2, column 7 (lat): '0x1p3' is not a number"
+printf '%s\nzz-a-city,A,A,city,VN,,nan,2,s\n' "$H" >"$WORK/nan.csv"
+bad_import "nan latitude" "$WORK/nan.csv" "nan.csv: row 2, column 7 (lat): 'nan' is not a number"
+# issue 18 item 5: a place may not be its own parent, nor its own ancestor
+printf '%s\nzz-a-city,A,A,city,VN,zz-a-city,1,2,s\n' "$H" >"$WORK/self.csv"
+bad_import "a place its own parent" "$WORK/self.csv" "self.csv: row 2, column 6 (parent_id): 'zz-a-city' is its own parent_id"
+printf '%s\nzz-a-city,A,A,city,VN,zz-b-city,1,2,s\nzz-b-city,B,B,city,VN,zz-a-city,1,2,s\n' "$H" >"$WORK/cycle.csv"
+bad_import "a cycle of parents" "$WORK/cycle.csv" "cycle.csv: row 2, column 6 (parent_id): 'zz-a-city' would be its own ancestor"
+printf '%s\nvn-da-nang-city,ダナン市,Da Nang,city,VN,zz-c-city,16.05,108.2,s\nzz-c-city,C,C,city,VN,vn-da-nang-city,1,2,s\n' "$H" >"$WORK/cycle2.csv"
+bad_import "a cycle through a stored place" "$WORK/cycle2.csv" "would be its own ancestor"
 run "import missing file" 6 "$BIN" import places "$WORK/nope.csv"
 run "import unknown table" 2 "$BIN" import nothing "$WORK/cols.csv"
 printf '%s\nzz-new-city,新市,New City,city,VN,vn-da-nang-city,16.1,108.2,cli test\n' "$H" >"$WORK/good.csv"
