@@ -198,6 +198,25 @@ run "init keeps imported rows" 0 "$BIN" init --force
 run "imported row survives init" 0 "$BIN" places --parent-id vn-da-nang-city --format json
 json_ok "zz-new-city still there" "any(p['id']=='zz-new-city' for p in d)"
 
+# --- issue 18 item 4: control characters, bidi overrides, length caps ------------
+printf '%s\nzz-esc-city,A\033]0;pwned\007,A,city,VN,,1,2,s\n' "$H" >"$WORK/esc.csv"
+bad_import "an ESC sequence in a name" "$WORK/esc.csv" "esc.csv: row 2, column 2 (name_ja): the text has a control character U+001B at character 2"
+printf '%s\nzz-rlo-city,A,Evil\342\200\256gnp.exe,city,VN,,1,2,s\n' "$H" >"$WORK/rlo.csv"
+bad_import "a right-to-left override in a name" "$WORK/rlo.csv" "column 3 (name_en): the text has a bidirectional control U+202E at character 5"
+printf '%s\nzz-nl-city,A,"two\nlines",city,VN,,1,2,s\n' "$H" >"$WORK/nl.csv"
+bad_import "a newline in a one-line name" "$WORK/nl.csv" "column 3 (name_en): the text has a control character U+000A"
+{ printf '%s\nzz-long-city,A,' "$H"; head -c 204800 /dev/zero | tr '\0' x; printf ',city,VN,,1,2,s\n'; } >"$WORK/long.csv"
+bad_import "a 200 KB name_en" "$WORK/long.csv" "column 3 (name_en): the text is 204800 characters, more than the 300 allowed"
+printf 'id,country,partner_label_ja,body_label_ja,fiscal_years,note,source\nzz-p,VN,P,B,,"line 1\n\tline 2",s\n' >"$WORK/note.csv"
+run "a note may hold newline and tab" 0 "$BIN" import partnerships "$WORK/note.csv"
+# what was stored before these checks is escaped on the way to a terminal
+if sqlite_only "control characters stored before the checks"; then
+	python3 -c 'import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute("UPDATE places SET name_en=? WHERE id=?", ("Da\x1b[2JNang\u202e", "vn-da-nang-city")); c.commit()' "$C2C_DB"
+	run "places with a stored ESC" 0 "$BIN" places --country VN
+	if grep -q "$(printf '\033')" "$WORK/out"; then bad "c2c places wrote an ESC byte to the terminal"; else ok "c2c places writes no ESC byte"; fi
+	has "the ESC shown escaped" "$WORK/out" 'Da\x1B[2JNang\u202E'
+fi
+
 # --- damaged database -----------------------------------------------------------
 if sqlite_only "a damaged database file, a directory for a file"; then
 	printf 'not a database at all, just text that is long enough to fill a header page.....\n' >"$WORK/junk.db"

@@ -10,6 +10,7 @@
 #include "core/iso3166.h"
 #include "core/strbuf.h"
 #include "core/strlist.h"
+#include "core/utf8.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -99,6 +100,9 @@ static int check_value(struct import_ctx *ic, size_t line, size_t c, const char 
 	}
 	switch (col->type) {
 	case AT_TEXT:
+		if (utf8_text_check(v, col->max > 0 ? (size_t)col->max : 0, col->flags & COL_LINES ? UTF8_TEXT_LINES : 0,
+				    why, sizeof(why)))
+			return field_error(ic, line, c, err, "the text %s", why);
 		return 0;
 	case AT_ID:
 		if (strlen(v) > 64)

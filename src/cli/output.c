@@ -2,6 +2,10 @@
  * output.c - rows (a JSON array of objects) printed as an aligned table, as
  * CSV, or as JSON.  Table widths count Japanese characters as two columns,
  * and long cells are cut with an ellipsis so a row stays on one line.
+ * What reaches a terminal is escaped (cli_term_text): a control character
+ * or a bidirectional override stored before c2c refused them, or in a
+ * message that quotes bad input, must not move the cursor, recolour or
+ * retitle the operator's terminal, or reverse the text shown.
  */
 #include "core/json.h"
 #include "cli.h"
@@ -12,11 +16,53 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define CELL_MAX_WIDTH 40
 
-/* A cell as text: strings as they are, arrays joined with ';'. */
-static void cell_text(json_t *v, struct strbuf *sb)
+void cli_term_text(const char *s, struct strbuf *out)
+{
+	const char *p = s;
+	if (utf8_invalid_at(s, strlen(s)) != (size_t)-1) {
+		/* not UTF-8: every byte outside printable ASCII as \xHH */
+		for (; *p; p++) {
+			unsigned char c = (unsigned char)*p;
+			if (c < 0x20 || c >= 0x7F)
+				strbuf_addf(out, "\\x%02X", c);
+			else
+				strbuf_addch(out, (char)c);
+		}
+		return;
+	}
+	while (*p) {
+		const char *q = p;
+		unsigned cp = utf8_next(&q);
+		if (cp == '\n')
+			strbuf_addstr(out, "\\n");
+		else if (cp == '\t')
+			strbuf_addstr(out, "\\t");
+		else if (cp < 0x20 || cp == 0x7F)
+			strbuf_addf(out, "\\x%02X", cp);
+		else if ((cp >= 0x80 && cp <= 0x9F) || (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069))
+			strbuf_addf(out, "\\u%04X", cp);
+		else
+			strbuf_add(out, p, (size_t)(q - p));
+		p = q;
+	}
+}
+
+void cli_term_fputs(const char *s, FILE *fp)
+{
+	struct strbuf sb;
+	strbuf_init(&sb, 0);
+	cli_term_text(s, &sb);
+	fputs(strbuf_str(&sb), fp);
+	strbuf_release(&sb);
+}
+
+/* A cell as text: strings as they are (escaped for a terminal when `term`),
+ * arrays joined with ';'. */
+static void cell_text(json_t *v, struct strbuf *sb, int term)
 {
 	size_t i;
 	json_t *e;
@@ -24,7 +70,10 @@ static void cell_text(json_t *v, struct strbuf *sb)
 
 	switch (json_typeof(v)) {
 	case JSON_STRING:
-		strbuf_addstr(sb, json_string_value(v));
+		if (term)
+			cli_term_text(json_string_value(v), sb);
+		else
+			strbuf_addstr(sb, json_string_value(v));
 		break;
 	case JSON_INTEGER:
 		strbuf_addf(sb, "%lld", (long long)json_integer_value(v));
@@ -50,7 +99,7 @@ static void cell_text(json_t *v, struct strbuf *sb)
 			if (json_is_object(e))
 				e = json_object_get(e, "name_ja") ? json_object_get(e, "name_ja")
 								   : json_object_get(e, "id");
-			cell_text(e, sb);
+			cell_text(e, sb, term);
 		}
 		break;
 	default:
@@ -121,7 +170,7 @@ static void print_table(json_t *rows, const char *const *cols)
 		for (size_t c = 0; c < ncol; c++) {
 			size_t w;
 			strbuf_reset(&cell);
-			cell_text(json_object_get(json_array_get(rows, r), keys[c]), &cell);
+			cell_text(json_object_get(json_array_get(rows, r), keys[c]), &cell, 1);
 			w = utf8_width(strbuf_str(&cell));
 			if (w > CELL_MAX_WIDTH)
 				w = CELL_MAX_WIDTH;
@@ -136,7 +185,7 @@ static void print_table(json_t *rows, const char *const *cols)
 			if (r == 0)
 				strbuf_addstr(&cell, keys[c]);
 			else
-				cell_text(json_object_get(json_array_get(rows, r - 1), keys[c]), &cell);
+				cell_text(json_object_get(json_array_get(rows, r - 1), keys[c]), &cell, 1);
 			fit(strbuf_str(&cell), CELL_MAX_WIDTH, &line);
 			if (c + 1 < ncol) {
 				w = utf8_width(line.buf + start);
@@ -157,6 +206,9 @@ static void print_csv(json_t *rows, const char *const *cols)
 	const char **keys;
 	size_t ncol;
 	struct strbuf line, cell;
+	/* a file keeps the text as stored (an export imports back the same);
+	 * a terminal gets it escaped */
+	int term = isatty(STDOUT_FILENO);
 
 	collect_cols(rows, cols, &keys, &ncol);
 	strbuf_init(&line, 0);
@@ -170,7 +222,7 @@ static void print_csv(json_t *rows, const char *const *cols)
 			if (r == 0)
 				strbuf_addstr(&cell, keys[c]);
 			else
-				cell_text(json_object_get(json_array_get(rows, r - 1), keys[c]), &cell);
+				cell_text(json_object_get(json_array_get(rows, r - 1), keys[c]), &cell, term);
 			csv_put_field(&line, strbuf_str(&cell));
 		}
 		puts(strbuf_str(&line));
