@@ -209,6 +209,12 @@ bad_import "a newline in a one-line name" "$WORK/nl.csv" "column 3 (name_en): th
 bad_import "a 200 KB name_en" "$WORK/long.csv" "column 3 (name_en): the text is 204800 characters, more than the 300 allowed"
 printf 'id,country,partner_label_ja,body_label_ja,fiscal_years,note,source\nzz-p,VN,P,B,,"line 1\n\tline 2",s\n' >"$WORK/note.csv"
 run "a note may hold newline and tab" 0 "$BIN" import partnerships "$WORK/note.csv"
+# the same check where text enters the other modules
+ESC=$(printf 'a\033[2Jb')
+run "an MRV project title with ESC refused" 3 "$BIN" mrv project add --id KH901 --host KH --methodology KH_AM002 --param EF_RE=0.5 --title "$ESC"
+has "the title's message" "$WORK/err" "the title has a control character U+001B at character 2"
+run "a reviewer's name with ESC refused" 3 "$BIN" score reviewer add --id rv-zz --name "$ESC"
+has "the reviewer's message" "$WORK/err" "the text has a control character U+001B at character 2"
 # what was stored before these checks is escaped on the way to a terminal
 if sqlite_only "control characters stored before the checks"; then
 	python3 -c 'import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute("UPDATE places SET name_en=? WHERE id=?", ("Da\x1b[2JNang\u202e", "vn-da-nang-city")); c.commit()' "$C2C_DB"

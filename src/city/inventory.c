@@ -15,6 +15,7 @@
 #include "core/csv.h"
 #include "core/json.h"
 #include "core/strbuf.h"
+#include "core/utf8.h"
 
 #include <errno.h>
 #include <math.h>
@@ -63,9 +64,12 @@ static double gas_kg(const struct city_inv_row *r, const struct city_unit *au, c
 static int copy_text(char *dst, size_t cap, const char *v, const char *where, const char *col,
 		     struct c2c_err *err)
 {
+	char why[120];
 	if (strlen(v) >= cap)
 		return c2c_err_set(err, C2C_EINPUT, "%s, column %s: text is %zu bytes, more than %zu",
 				   where, col, strlen(v), cap - 1);
+	if (utf8_text_check(v, 0, 0, why, sizeof(why)))
+		return c2c_err_at(err, C2C_EINPUT, col, "%s, column %s: the text %s", where, col, why);
 	snprintf(dst, cap, "%s", v);
 	return 0;
 }
