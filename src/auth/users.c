@@ -249,7 +249,7 @@ static int scope_participant(struct store *st, const char *scope, char *out, str
 			if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
 			      c == '_' || c == '-')) {
 				c2c_err_at(err, C2C_EINPUT, "scope",
-					   "scope item '%s' is not project:ID or account:ID (an id is A-Z a-z 0-9 . _ -)", id);
+					   "scope item '%s' is not a project or account id (A-Z a-z 0-9 . _ -)", id);
 				return C2C_EINPUT;
 			}
 		}
@@ -268,6 +268,12 @@ static int scope_participant(struct store *st, const char *scope, char *out, str
 				c2c_err_at(err, C2C_EINPUT, "scope",
 					   "scope item '%s' is neither a project nor a registry account", id);
 			c2c_err_hint(err, "c2c projects, c2c mrv project list and c2c registry balance list them");
+			return C2C_EINPUT;
+		}
+		if (!kind && !looked) {
+			c2c_err_at(err, C2C_EINPUT, "scope", "scope item '%s' does not say what it is, and this database "
+				   "has no projects or accounts to tell", id);
+			c2c_err_hint(err, "say project:%s or account:%s", id, id);
 			return C2C_EINPUT;
 		}
 		if (!kind)
