@@ -55,7 +55,7 @@ static int scope_shape(enum auth_role role, const char *scope, struct c2c_err *e
 			c2c_err_hint(err, "--scope CC, the ISO 3166 code of the registry's country, e.g. KH");
 			break;
 		default:
-			c2c_err_hint(err, "--scope 'PROJECT,ACCOUNT,...': its project ids and registry account ids");
+			c2c_err_hint(err, "--scope 'project:ID,account:ID,...': its projects and registry accounts, each with its kind");
 			break;
 		}
 		return C2C_EUSAGE;
