@@ -127,7 +127,16 @@ add "registrar" 0 "$PW" kh-registrar --role registrar --scope KH
 "$BIN" mrv project add --id KH003 --host KH --methodology KH_AM002 --param EF_RE=0.533 >/dev/null 2>&1 || bad "mrv project add"
 add "participant: MRV project, account, atlas project" 0 "$PW" company --role participant \
 	--scope "KH003, JP-ENT-1,pj-tabanan-rice-mill"
-has "list kept in order, spaces gone" "$WORK/out" "scope KH003,JP-ENT-1,pj-tabanan-rice-mill"
+has "list kept in order, spaces gone, each item typed" "$WORK/out" "scope project:KH003,account:JP-ENT-1,project:pj-tabanan-rice-mill"
+# issue 18 item 2: a scope item says what it is; an id that is both a project and an account
+"$BIN" registry account open --id KH003 --country KH --kind entity --holder "Named like a project" >/dev/null 2>&1 ||
+	bad "account KH003 open"
+add "participant, KH003 both a project and an account" 3 "$PW" both --role participant --scope KH003
+has "the ambiguity named, with the fix" "$WORK/err" "scope item 'KH003' is both a project and a registry account"
+add "participant, project:KH003 said" 0 "$PW" both --role participant --scope "project:KH003"
+has "typed item kept" "$WORK/out" "scope project:KH003"
+add "participant, account: of a project only" 3 "$PW" both2 --role participant --scope "account:pj-tabanan-rice-mill"
+has "wrong kind named" "$WORK/err" "scope item 'pj-tabanan-rice-mill' is not a registry account"
 add "verifier" 0 "$PW" verifier-1 --role verifier
 
 # --- role ------------------------------------------------------------------------------------------
@@ -185,7 +194,18 @@ hasnt "no argon2id string in the list" "$WORK/out" '$argon2id$'
 hasnt "no token in the list" "$WORK/out" "$TOKEN"
 check "token labels listed" "$(json "[u['tokens'] for u in d if u['name'] == 'company'][0]")" "['backup', 'nightly']"
 check "company's scope and role" "$(json "[(u['role'], u['scope']) for u in d if u['name'] == 'company'][0]")" \
-	"('participant', 'KH003,JP-ENT-1,pj-tabanan-rice-mill')"
+	"('participant', 'project:KH003,account:JP-ENT-1,project:pj-tabanan-rice-mill')"
+# issue 18 item 2: a database of before typed scopes is upgraded when c2c opens it: KH003,
+# the participant's project, stays a project though an account KH003 exists now
+if sqlite_only "the upgrade of untyped participant scopes"; then
+	python3 -c 'import sqlite3,sys; c=sqlite3.connect(sys.argv[1])
+c.execute("UPDATE users SET scope=? WHERE name=?", ("KH003, JP-ENT-1,pj-tabanan-rice-mill", "company"))
+c.execute("DELETE FROM store_migrations WHERE module=? AND version=2", ("auth",))
+c.execute("DROP INDEX auth_users_by_role"); c.commit()' "$C2C_DB"
+	run "list after the downgrade" 0 "$BIN" user list --format json
+	check "the old scope upgraded, each item typed" "$(json "[u['scope'] for u in d if u['name'] == 'company'][0]")" \
+		"project:KH003,account:JP-ENT-1,project:pj-tabanan-rice-mill"
+fi
 check "keys of a user" "$(json "sorted(d[0].keys())")" \
 	"['created_at', 'disabled', 'id', 'name', 'role', 'scope', 'sessions', 'tokens', 'updated_at']"
 run "list table" 0 "$BIN" user list

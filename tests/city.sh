@@ -47,6 +47,13 @@ refuse "unknown GPC number" "I.9.9,,,1,MWh,1,,,t/MWh,x" "row 3, column gpc_ref: 
 refuse "unit mismatch" "I.1.1,,,1,kL,1,,,kg/GJ,x" "row 3, column ef_unit: unit mismatch: the factor is per GJ (energy) but the activity is in kL (volume)"
 refuse "negative activity" "I.1.1,,,-3,GJ,1,,,kg/GJ,x" "row 3, column activity_value: -3 is negative"
 refuse "notation key with a value" "I.1.1,NE,not known,,,56,,,," "row 3, column ef_co2: the row has notation key NE and also '56'"
+# issue 18 items 8 and 9: a row beyond what 64-bit kg can hold (llround overflowed to -9.2e15 t),
+# and numbers a person did not mean (strtod reads 0x1p3 as 8, and inf, nan)
+refuse "an activity of 1e300 times a factor of 1e300" "I.1.1,,,1e300,GJ,1e300,,,kg/GJ,x" "row 3, column activity_value: 1e300 GJ times ef_co2 1e300 comes to"
+refuse "a row of 2e13 kg CO2" "I.1.1,,,2e10,GJ,1000,,,kg/GJ,x" "beyond the 1e+13 kg one row may hold"
+refuse "a hex float activity" "I.1.1,,,0x1p3,GJ,1,,,kg/GJ,x" "row 3, column activity_value: '0x1p3' is not a number"
+refuse "an explanation with ESC" "I.1.1,NE,$(printf 'a\033[2Jb'),,,,,,," "row 3, column explanation: the text has a control character U+001B"
+refuse "an infinite factor" "I.1.1,,,1,GJ,inf,,,kg/GJ,x" "row 3, column ef_co2: 'inf' is not a number"
 check "nothing stored by the refused imports" "$(c2c city inventory export $P | md5sum)" "$before"
 c2c city inventory add $P --gpc-ref I.1.1 --notation-key C --explanation secret --activity-value 9 2>/dev/null
 check "inventory add refuses a key with a value (exit 3)" "$?" 3

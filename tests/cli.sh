@@ -205,6 +205,18 @@ has "bad date message" "$WORK/err" "date.csv: row 2, column 5 (starts_on): '2024
 # a good row before the bad one is not kept either
 printf '%s\nzz-good-city,G,G,city,VN,,1,2,s\nzz-bad-city,B,B,city,VN,,1,200,s\n' "$H" >"$WORK/half.csv"
 bad_import "good row then bad row" "$WORK/half.csv" "half.csv: row 3, column 8 (lon): 200 is out of range"
+# issue 18 item 9: numbers in files are decimal (strtod reads 0x1p3 as 8.0, and inf, nan)
+printf '%s\nzz-a-city,A,A,city,VN,,0x1p3,2,s\n' "$H" >"$WORK/hex.csv"
+bad_import "hex float latitude" "$WORK/hex.csv" "hex.csv: row 2, column 7 (lat): '0x1p3' is not a number"
+printf '%s\nzz-a-city,A,A,city,VN,,nan,2,s\n' "$H" >"$WORK/nan.csv"
+bad_import "nan latitude" "$WORK/nan.csv" "nan.csv: row 2, column 7 (lat): 'nan' is not a number"
+# issue 18 item 5: a place may not be its own parent, nor its own ancestor
+printf '%s\nzz-a-city,A,A,city,VN,zz-a-city,1,2,s\n' "$H" >"$WORK/self.csv"
+bad_import "a place its own parent" "$WORK/self.csv" "self.csv: row 2, column 6 (parent_id): 'zz-a-city' is its own parent_id"
+printf '%s\nzz-a-city,A,A,city,VN,zz-b-city,1,2,s\nzz-b-city,B,B,city,VN,zz-a-city,1,2,s\n' "$H" >"$WORK/cycle.csv"
+bad_import "a cycle of parents" "$WORK/cycle.csv" "cycle.csv: row 2, column 6 (parent_id): 'zz-a-city' would be its own ancestor"
+printf '%s\nvn-da-nang-city,ダナン市,Da Nang,city,VN,zz-c-city,16.05,108.2,s\nzz-c-city,C,C,city,VN,vn-da-nang-city,1,2,s\n' "$H" >"$WORK/cycle2.csv"
+bad_import "a cycle through a stored place" "$WORK/cycle2.csv" "would be its own ancestor"
 run "import missing file" 6 "$BIN" import places "$WORK/nope.csv"
 run "import unknown table" 2 "$BIN" import nothing "$WORK/cols.csv"
 printf '%s\nzz-new-city,新市,New City,city,VN,vn-da-nang-city,16.1,108.2,cli test\n' "$H" >"$WORK/good.csv"
@@ -215,6 +227,31 @@ json_ok "new place found" "d[0]['id']=='zz-new-city'"
 run "init keeps imported rows" 0 "$BIN" init --force
 run "imported row survives init" 0 "$BIN" places --parent-id vn-da-nang-city --format json
 json_ok "zz-new-city still there" "any(p['id']=='zz-new-city' for p in d)"
+
+# --- issue 18 item 4: control characters, bidi overrides, length caps ------------
+printf '%s\nzz-esc-city,A\033]0;pwned\007,A,city,VN,,1,2,s\n' "$H" >"$WORK/esc.csv"
+bad_import "an ESC sequence in a name" "$WORK/esc.csv" "esc.csv: row 2, column 2 (name_ja): the text has a control character U+001B at character 2"
+printf '%s\nzz-rlo-city,A,Evil\342\200\256gnp.exe,city,VN,,1,2,s\n' "$H" >"$WORK/rlo.csv"
+bad_import "a right-to-left override in a name" "$WORK/rlo.csv" "column 3 (name_en): the text has a bidirectional control U+202E at character 5"
+printf '%s\nzz-nl-city,A,"two\nlines",city,VN,,1,2,s\n' "$H" >"$WORK/nl.csv"
+bad_import "a newline in a one-line name" "$WORK/nl.csv" "column 3 (name_en): the text has a control character U+000A"
+{ printf '%s\nzz-long-city,A,' "$H"; head -c 204800 /dev/zero | tr '\0' x; printf ',city,VN,,1,2,s\n'; } >"$WORK/long.csv"
+bad_import "a 200 KB name_en" "$WORK/long.csv" "column 3 (name_en): the text is 204800 characters, more than the 300 allowed"
+printf 'id,country,partner_label_ja,body_label_ja,fiscal_years,note,source\nzz-p,VN,P,B,,"line 1\n\tline 2",s\n' >"$WORK/note.csv"
+run "a note may hold newline and tab" 0 "$BIN" import partnerships "$WORK/note.csv"
+# the same check where text enters the other modules
+ESC=$(printf 'a\033[2Jb')
+run "an MRV project title with ESC refused" 3 "$BIN" mrv project add --id KH901 --host KH --methodology KH_AM002 --param EF_RE=0.5 --title "$ESC"
+has "the title's message" "$WORK/err" "the title has a control character U+001B at character 2"
+run "a reviewer's name with ESC refused" 3 "$BIN" score reviewer add --id rv-zz --name "$ESC"
+has "the reviewer's message" "$WORK/err" "the text has a control character U+001B at character 2"
+# what was stored before these checks is escaped on the way to a terminal
+if sqlite_only "control characters stored before the checks"; then
+	python3 -c 'import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute("UPDATE places SET name_en=? WHERE id=?", ("Da\x1b[2JNang\u202e", "vn-da-nang-city")); c.commit()' "$C2C_DB"
+	run "places with a stored ESC" 0 "$BIN" places --country VN
+	if grep -q "$(printf '\033')" "$WORK/out"; then bad "c2c places wrote an ESC byte to the terminal"; else ok "c2c places writes no ESC byte"; fi
+	has "the ESC shown escaped" "$WORK/out" 'Da\x1B[2JNang\u202E'
+fi
 
 # --- damaged database -----------------------------------------------------------
 if sqlite_only "a damaged database file, a directory for a file"; then

@@ -96,6 +96,21 @@ users = {e["user"] for e in json.load(sys.stdin)}
 sys.exit(0 if {"regjp", "part1"} <= users else 1)' && ok "journal records the users of HTTP writes" ||
 	bad "journal users: $("$BIN" registry journal --format json | grep -o '"user": "[^"]*"' | sort -u | tr '\n' ' ')"
 
+# --- issue 18 item 2: a participant's project KH003 does not cover an account named KH003 ----
+{
+	"$BIN" registry account open --id KH003 --country JP --kind entity --holder "Named like a project" &&
+	"$BIN" registry transfer --from JP-GOV-1 --to KH003 --quantity 5 &&
+	echo "pass-part2-0123" | "$BIN" user add part2 --role participant --scope "JP-ENT-2,project:KH003" &&
+	"$BIN" user token add part2 --label attack >"$WORK/token2"
+} >"$WORK/setup" 2>&1 && ok "part2 set up (project KH003, account JP-ENT-2)" || bad "part2: $(tail -n 3 "$WORK/setup")"
+check "part2's scope says what each item is" \
+	"$("$BIN" user list --format json | python3 -c 'import json,sys; print([u["scope"] for u in json.load(sys.stdin) if u["name"] == "part2"][0])')" \
+	"account:JP-ENT-2,project:KH003"
+code=$(curl -s -o "$WORK/w2" -w '%{http_code}' -X POST -H "Authorization: Bearer $(tr -d '\n' <"$WORK/token2")" \
+	-H 'Content-Type: application/json' -d '{"from": "KH003", "to": "JP-ENT-2", "quantity": 1}' \
+	"$URL/api/v1/registry/transfer")
+check "part2 refused moving credits out of the account KH003 (its project is KH003)" "$code" 403
+
 # --- two servers, one database: nothing of a session or a write lives in a server --------
 URL1=$URL PID1=$PID
 serve_start serve2

@@ -37,6 +37,30 @@ static void test_utf8_width(void **state)
 	assert_int_equal(utf8_width("ダナン市 Da Nang"), 16);
 }
 
+/* issue 18 item 4: what text may hold */
+static void test_utf8_text_check(void **state)
+{
+	char why[160];
+	(void)state;
+	assert_int_equal(utf8_text_check("富山市 Toyama", 0, 0, why, sizeof(why)), 0);
+	assert_int_equal(utf8_text_check("a\x1b[31mred", 0, 0, why, sizeof(why)), -1);
+	assert_string_equal(why, "has a control character U+001B at character 2");
+	assert_int_equal(utf8_text_check("a\x01" "b", 0, 0, why, sizeof(why)), -1);
+	assert_int_equal(utf8_text_check("a\x7f", 0, 0, why, sizeof(why)), -1);
+	assert_int_equal(utf8_text_check("a\xc2\x9b" "b", 0, 0, why, sizeof(why)), -1); /* C1 CSI */
+	assert_int_equal(utf8_text_check("file\xe2\x80\xaetxt.exe", 0, 0, why, sizeof(why)), -1);
+	assert_string_equal(why, "has a bidirectional control U+202E at character 5");
+	assert_int_equal(utf8_text_check("\xe2\x81\xa6x", 0, 0, why, sizeof(why)), -1); /* U+2066 */
+	assert_int_equal(utf8_text_check("line 1\nline 2", 0, 0, why, sizeof(why)), -1);
+	assert_int_equal(utf8_text_check("line 1\n\tline 2", 0, UTF8_TEXT_LINES, why, sizeof(why)), 0);
+	assert_int_equal(utf8_text_check("line 1\r\nline 2", 0, UTF8_TEXT_LINES, why, sizeof(why)), -1);
+	assert_int_equal(utf8_text_check("富山市", 3, 0, why, sizeof(why)), 0);
+	assert_int_equal(utf8_text_check("富山市", 2, 0, why, sizeof(why)), -1);
+	assert_string_equal(why, "is 3 characters, more than the 2 allowed");
+	assert_int_equal(utf8_text_check("x\xe3\x81", 0, 0, why, sizeof(why)), -1);
+	assert_string_equal(why, "is not valid UTF-8 (byte 2)");
+}
+
 static void test_dates(void **state)
 {
 	char why[128];
@@ -155,6 +179,26 @@ static void test_csv_errors(void **state)
 	free(big);
 }
 
+/* issue 18 item 9: numbers in files are decimal */
+static void test_csv_decimal(void **state)
+{
+	double v = 0;
+	(void)state;
+	assert_int_equal(csv_decimal("36.6959", &v), 0);
+	assert_true(v == 36.6959);
+	assert_int_equal(csv_decimal("-1.5e3", &v), 0);
+	assert_true(v == -1500);
+	assert_int_equal(csv_decimal(".5", &v), 0);
+	assert_int_equal(csv_decimal("5.", &v), 0);
+	assert_int_equal(csv_decimal("+7", &v), 0);
+	v = 42;
+	const char *bad[] = {"0x1p3", "0X10", "inf", "-Infinity", "nan", " 1", "1 ", "", "-", ".", "1e", "1e+",
+			     "1,5", "1e400", "e5", "1.2.3"};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_int_equal(csv_decimal(bad[i], &v), -1);
+	assert_true(v == 42); /* untouched when refused */
+}
+
 static void test_csv_writing(void **state)
 {
 	struct strbuf sb;
@@ -233,8 +277,10 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_utf8_validation), cmocka_unit_test(test_utf8_width),
+		cmocka_unit_test(test_utf8_text_check),
 		cmocka_unit_test(test_dates), cmocka_unit_test(test_fiscal_year_forms),           cmocka_unit_test(test_csv_reading),
 		cmocka_unit_test(test_csv_errors),      cmocka_unit_test(test_csv_writing),
+		cmocka_unit_test(test_csv_decimal),
 		cmocka_unit_test(test_strbuf_cap),      cmocka_unit_test(test_countries_and_errors),
 		cmocka_unit_test(test_rows),
 	};

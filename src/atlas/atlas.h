@@ -23,7 +23,7 @@
 #include "store/store.h"
 
 enum atlas_type {
-	AT_TEXT,    /* any UTF-8 text */
+	AT_TEXT,    /* UTF-8 text of at most `max` characters, no control characters (utf8_text_check) */
 	AT_ID,      /* [a-z0-9-]+ */
 	AT_COUNTRY, /* ISO 3166-1 alpha-2, present in countries */
 	AT_DATE,    /* YYYY | YYYY-MM | YYYY-MM-DD, a real date */
@@ -42,6 +42,7 @@ enum atlas_col_flags {
 	COL_SHOW = 16,    /* shown in --format table */
 	COL_FILTER = 32,  /* the list command takes --<name> VALUE */
 	COL_BRIEF = 64,   /* shown beside the name in a short list of rows (the web's lists) */
+	COL_LINES = 128,  /* AT_TEXT: may hold newline and tab (a note, a summary) */
 };
 
 struct atlas_col {

@@ -10,6 +10,7 @@
 #include "core/iso3166.h"
 #include "core/strbuf.h"
 #include "core/strlist.h"
+#include "core/utf8.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -99,6 +100,9 @@ static int check_value(struct import_ctx *ic, size_t line, size_t c, const char 
 	}
 	switch (col->type) {
 	case AT_TEXT:
+		if (utf8_text_check(v, col->max > 0 ? (size_t)col->max : 0, col->flags & COL_LINES ? UTF8_TEXT_LINES : 0,
+				    why, sizeof(why)))
+			return field_error(ic, line, c, err, "the text %s", why);
 		return 0;
 	case AT_ID:
 		if (strlen(v) > 64)
@@ -134,10 +138,8 @@ static int check_value(struct import_ctx *ic, size_t line, size_t c, const char 
 	}
 	case AT_REAL: {
 		double d;
-		errno = 0;
-		d = strtod(v, &end);
-		if (errno || *end || end == v || !isfinite(d) || isspace((unsigned char)*v))
-			return field_error(ic, line, c, err, "'%s' is not a number",
+		if (csv_decimal(v, &d))
+			return field_error(ic, line, c, err, "'%s' is not a number (decimal digits, e.g. 36.69)",
 					   shown(v, sv, sizeof(sv)));
 		if (col->min < col->max && (d < col->min || d > col->max))
 			return field_error(ic, line, c, err, "%s is out of range %g..%g",
@@ -414,6 +416,64 @@ static int check_refs(struct import_ctx *ic, struct c2c_err *err)
 	return rc;
 }
 
+/* The line of this file that holds key `key` (a one-column key), or 0. */
+static size_t key_line(const struct import_ctx *ic, const char *key)
+{
+	char k[80];
+	if (!ic->akeys || snprintf(k, sizeof(k), "%s\x1f", key) >= (int)sizeof(k))
+		return 0;
+	for (size_t i = key_hash(k) & (ic->akeys - 1); ic->keys[i].key; i = (i + 1) & (ic->akeys - 1))
+		if (!strcmp(ic->keys[i].key, k))
+			return ic->keys[i].line;
+	return 0;
+}
+
+/* A column that refers to its own table (a place's parent_id) must form a
+ * tree: no row its own ancestor.  Checked on the table as the file leaves
+ * it, so a cycle closed through rows already stored is found too; the
+ * database was acyclic before, so some row of the cycle is in this file,
+ * and that row is named.  The walk stops at 64 generations: deeper than any
+ * real hierarchy, and it bounds a cycle that does not pass its start. */
+static int check_cycles(struct import_ctx *ic, struct c2c_err *err)
+{
+	const struct atlas_table *t = ic->t;
+	int rc = 0;
+
+	for (size_t c = 0; c < t->ncols && !rc; c++) {
+		const struct atlas_col *col = &t->cols[c];
+		struct store_stmt *q = NULL;
+		char sql[640];
+		if (col->type != AT_REF || strcmp(col->values, t->name))
+			continue;
+		snprintf(sql, sizeof(sql),
+			 "WITH RECURSIVE up(start, id, depth) AS ("
+			 " SELECT \"%1$s\", \"%2$s\", 1 FROM \"%3$s\" WHERE \"%2$s\" IS NOT NULL"
+			 " UNION ALL SELECT up.start, r.\"%2$s\", up.depth + 1 FROM up JOIN \"%3$s\" r"
+			 " ON r.\"%1$s\" = up.id WHERE r.\"%2$s\" IS NOT NULL AND up.id <> up.start"
+			 " AND up.depth < 64)"
+			 " SELECT start, depth FROM up WHERE id = start ORDER BY depth, start",
+			 t->cols[0].name, col->name, t->name);
+		if ((rc = store_prepare(ic->st, sql, &q, err)))
+			return rc;
+		while ((rc = store_step(q, err)) == 1) {
+			const char *id = store_col_text(q, 0);
+			size_t line = key_line(ic, id);
+			long long depth = store_col_int(q, 1);
+			if (!line)
+				continue;
+			if (depth == 1)
+				rc = field_error(ic, line, c, err, "'%s' is its own %s", id, col->name);
+			else
+				rc = field_error(ic, line, c, err,
+						 "'%s' would be its own ancestor (a cycle of %lld %s)", id,
+						 depth, t->name);
+			break;
+		}
+		store_finalize(q);
+	}
+	return rc < 0 ? rc : 0;
+}
+
 static void import_release(struct import_ctx *ic)
 {
 	store_finalize(ic->upsert);
@@ -431,6 +491,8 @@ static int import_finish(struct import_ctx *ic, int rc, size_t *rows, struct c2c
 		rc = c2c_err_set(err, C2C_EINPUT, "%s: empty file, expected a header row", ic->name);
 	if (!rc)
 		rc = check_refs(ic, err);
+	if (!rc)
+		rc = check_cycles(ic, err);
 	if (rows)
 		*rows = ic->rows;
 	import_release(ic);

@@ -20,100 +20,105 @@
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 #define REQ COL_REQUIRED
 #define KEY (COL_KEY | COL_REQUIRED)
+/* The most characters a text column takes: a name, a title or a label, and
+ * a note, summary or source (the longest built-in value is a 698-character
+ * summary).  A cap, not a budget: it stops a 200 KB "name" at the door. */
+#define TEXT_SHORT 300
+#define TEXT_LONG 4000
 
 static const char place_kinds[] =
 	"prefecture|city|town|village|ward|union|province|state|region|regency|district";
 
 static const struct atlas_col countries_cols[] = {
 	{"code", AT_COUNTRY, KEY | COL_SHOW | COL_SEARCH | COL_BRIEF, NULL, 0, 0, 0},
-	{"name_ja", AT_TEXT, REQ | COL_NAME | COL_SEARCH | COL_SHOW, NULL, 0, 0, 0},
-	{"name_en", AT_TEXT, REQ | COL_SEARCH | COL_SHOW, NULL, 0, 0, 0},
+	{"name_ja", AT_TEXT, REQ | COL_NAME | COL_SEARCH | COL_SHOW, NULL, 0, TEXT_SHORT, 0},
+	{"name_en", AT_TEXT, REQ | COL_SEARCH | COL_SHOW, NULL, 0, TEXT_SHORT, 0},
 	{"jcm_partner", AT_INT, REQ | COL_SHOW | COL_FILTER | COL_BRIEF, NULL, 0, 1, 0},
 	{"jcm_order", AT_INT, COL_SHOW, NULL, 1, 99, 0},
-	{"source", AT_TEXT, REQ, NULL, 0, 0, 0},
+	{"source", AT_TEXT, REQ, NULL, 0, TEXT_LONG, 0},
 };
 
 static const struct atlas_col places_cols[] = {
 	{"id", AT_ID, KEY | COL_SHOW, NULL, 0, 0, 0},
-	{"name_ja", AT_TEXT, REQ | COL_NAME | COL_SEARCH | COL_SHOW, NULL, 0, 0, 0},
-	{"name_en", AT_TEXT, REQ | COL_SEARCH | COL_SHOW, NULL, 0, 0, 0},
+	{"name_ja", AT_TEXT, REQ | COL_NAME | COL_SEARCH | COL_SHOW, NULL, 0, TEXT_SHORT, 0},
+	{"name_en", AT_TEXT, REQ | COL_SEARCH | COL_SHOW, NULL, 0, TEXT_SHORT, 0},
 	{"kind", AT_ENUM, REQ | COL_SHOW | COL_FILTER | COL_BRIEF, place_kinds, 0, 0, 0},
 	{"country", AT_COUNTRY, REQ | COL_SHOW | COL_FILTER | COL_BRIEF, NULL, 0, 0, 0},
 	{"parent_id", AT_REF, COL_FILTER | COL_BRIEF, "places", 0, 0, 0},
 	{"lat", AT_REAL, REQ | COL_SHOW, NULL, -90, 90, 0},
 	{"lon", AT_REAL, REQ | COL_SHOW, NULL, -180, 180, 0},
-	{"source", AT_TEXT, REQ, NULL, 0, 0, 0},
+	{"source", AT_TEXT, REQ, NULL, 0, TEXT_LONG, 0},
 };
 
 static const struct atlas_col partnerships_cols[] = {
 	{"id", AT_ID, KEY | COL_SHOW, NULL, 0, 0, 0},
 	{"country", AT_COUNTRY, REQ | COL_SHOW | COL_FILTER | COL_BRIEF, NULL, 0, 0, 0},
-	{"partner_label_ja", AT_TEXT, REQ | COL_NAME | COL_SEARCH | COL_SHOW, NULL, 0, 0, 0},
-	{"body_label_ja", AT_TEXT, REQ | COL_SEARCH | COL_SHOW, NULL, 0, 0, 0},
+	{"partner_label_ja", AT_TEXT, REQ | COL_NAME | COL_SEARCH | COL_SHOW, NULL, 0, TEXT_SHORT, 0},
+	{"body_label_ja", AT_TEXT, REQ | COL_SEARCH | COL_SHOW, NULL, 0, TEXT_SHORT, 0},
 	{"fiscal_years", AT_FYLIST, COL_SHOW | COL_BRIEF, NULL, 0, 0, 0},
-	{"note", AT_TEXT, COL_SEARCH, NULL, 0, 0, 0},
-	{"source", AT_TEXT, REQ, NULL, 0, 0, 0},
+	{"note", AT_TEXT, COL_LINES | COL_SEARCH, NULL, 0, TEXT_LONG, 0},
+	{"source", AT_TEXT, REQ, NULL, 0, TEXT_LONG, 0},
 };
 
 static const struct atlas_col partnership_places_cols[] = {
 	{"partnership_id", AT_REF, KEY | COL_SHOW | COL_FILTER, "partnerships", 0, 0, 0},
 	{"place_id", AT_REF, KEY | COL_SHOW | COL_FILTER, "places", 0, 0, 0},
 	{"role", AT_ENUM, KEY | COL_SHOW | COL_FILTER, "partner|body", 0, 0, 0},
-	{"source", AT_TEXT, REQ, NULL, 0, 0, 0},
+	{"source", AT_TEXT, REQ, NULL, 0, TEXT_LONG, 0},
 };
 
 static const struct atlas_col companies_cols[] = {
 	{"id", AT_ID, KEY | COL_SHOW, NULL, 0, 0, 0},
-	{"name_ja", AT_TEXT, REQ | COL_NAME | COL_SEARCH | COL_SHOW, NULL, 0, 0, 0},
-	{"name_en", AT_TEXT, COL_SEARCH | COL_SHOW, NULL, 0, 0, 0},
+	{"name_ja", AT_TEXT, REQ | COL_NAME | COL_SEARCH | COL_SHOW, NULL, 0, TEXT_SHORT, 0},
+	{"name_en", AT_TEXT, COL_SEARCH | COL_SHOW, NULL, 0, TEXT_SHORT, 0},
 	{"kind", AT_ENUM, REQ | COL_SHOW | COL_FILTER | COL_BRIEF,
 	 "company|consultant|university|agency|institute|association", 0, 0, 0},
 	{"country", AT_COUNTRY, COL_SHOW | COL_FILTER | COL_BRIEF, NULL, 0, 0, 0},
-	{"source", AT_TEXT, REQ, NULL, 0, 0, 0},
+	{"source", AT_TEXT, REQ, NULL, 0, TEXT_LONG, 0},
 };
 
 static const struct atlas_col agreements_cols[] = {
 	{"id", AT_ID, KEY | COL_SHOW, NULL, 0, 0, 0},
 	{"body_id", AT_REF, REQ | COL_SHOW | COL_FILTER | COL_BRIEF, "places", 0, 0, 0},
 	{"partner_place_id", AT_REF, COL_FILTER | COL_BRIEF, "places", 0, 0, 0},
-	{"counterparty_ja", AT_TEXT, REQ | COL_NAME | COL_SEARCH | COL_SHOW, NULL, 0, 0, 0},
-	{"counterparty_en", AT_TEXT, COL_SEARCH, NULL, 0, 0, 0},
+	{"counterparty_ja", AT_TEXT, REQ | COL_NAME | COL_SEARCH | COL_SHOW, NULL, 0, TEXT_SHORT, 0},
+	{"counterparty_en", AT_TEXT, COL_SEARCH, NULL, 0, TEXT_SHORT, 0},
 	{"kind", AT_ENUM, REQ | COL_SHOW | COL_FILTER | COL_BRIEF,
 	 "mou|cooperation_agreement|sister_city|friendship_city|partnership_agreement|membership", 0, 0, 0},
-	{"title_ja", AT_TEXT, COL_SEARCH, NULL, 0, 0, 0},
+	{"title_ja", AT_TEXT, COL_SEARCH, NULL, 0, TEXT_SHORT, 0},
 	{"signed_on", AT_DATE, COL_SHOW | COL_BRIEF, NULL, 0, 0, 0},
-	{"signed_original", AT_TEXT, 0, NULL, 0, 0, 0},
+	{"signed_original", AT_TEXT, 0, NULL, 0, TEXT_SHORT, 0},
 	{"renewed_on", AT_DATE, 0, NULL, 0, 0, 0},
-	{"renewed_original", AT_TEXT, 0, NULL, 0, 0, 0},
-	{"source", AT_TEXT, REQ, NULL, 0, 0, 0},
+	{"renewed_original", AT_TEXT, 0, NULL, 0, TEXT_SHORT, 0},
+	{"source", AT_TEXT, REQ, NULL, 0, TEXT_LONG, 0},
 };
 
 static const struct atlas_col projects_cols[] = {
 	{"id", AT_ID, KEY | COL_SHOW, NULL, 0, 0, 0},
-	{"name_ja", AT_TEXT, REQ | COL_NAME | COL_SEARCH | COL_SHOW, NULL, 0, 0, 0},
-	{"name_en", AT_TEXT, COL_SEARCH, NULL, 0, 0, 0},
+	{"name_ja", AT_TEXT, REQ | COL_NAME | COL_SEARCH | COL_SHOW, NULL, 0, TEXT_SHORT, 0},
+	{"name_en", AT_TEXT, COL_SEARCH, NULL, 0, TEXT_SHORT, 0},
 	{"kind", AT_ENUM, REQ | COL_SHOW | COL_FILTER | COL_BRIEF,
 	 "feasibility_study|jcm|pilot|jica|local_funded|other", 0, 0, 0},
 	{"country", AT_COUNTRY, REQ | COL_SHOW | COL_FILTER | COL_BRIEF, NULL, 0, 0, 0},
 	{"place_id", AT_REF, COL_FILTER | COL_BRIEF, "places", 0, 0, 0},
 	{"body_id", AT_REF, COL_FILTER | COL_BRIEF, "places", 0, 0, 0},
-	{"technology_ja", AT_TEXT, COL_SEARCH, NULL, 0, 0, 0},
-	{"technology_en", AT_TEXT, COL_SEARCH, NULL, 0, 0, 0},
+	{"technology_ja", AT_TEXT, COL_SEARCH, NULL, 0, TEXT_SHORT, 0},
+	{"technology_en", AT_TEXT, COL_SEARCH, NULL, 0, TEXT_SHORT, 0},
 	{"sector", AT_ENUM, COL_SHOW | COL_FILTER | COL_BRIEF,
 	 "renewable_energy|energy_efficiency|energy_use|waste|transport|water|urban_planning|agriculture|other", 0, 0, 0},
-	{"capacity", AT_TEXT, 0, NULL, 0, 0, 0},
+	{"capacity", AT_TEXT, 0, NULL, 0, TEXT_SHORT, 0},
 	{"fiscal_year", AT_INT, COL_SHOW | COL_FILTER | COL_BRIEF, NULL, 1990, 2100, 0},
 	{"started_on", AT_DATE, 0, NULL, 0, 0, 0},
-	{"status", AT_TEXT, 0, NULL, 0, 0, 0},
-	{"note", AT_TEXT, COL_SEARCH, NULL, 0, 0, 0},
-	{"source", AT_TEXT, REQ, NULL, 0, 0, 0},
+	{"status", AT_TEXT, 0, NULL, 0, TEXT_SHORT, 0},
+	{"note", AT_TEXT, COL_LINES | COL_SEARCH, NULL, 0, TEXT_LONG, 0},
+	{"source", AT_TEXT, REQ, NULL, 0, TEXT_LONG, 0},
 };
 
 static const struct atlas_col project_companies_cols[] = {
 	{"project_id", AT_REF, KEY | COL_SHOW | COL_FILTER, "projects", 0, 0, 0},
 	{"company_id", AT_REF, KEY | COL_SHOW | COL_FILTER, "companies", 0, 0, 0},
 	{"role", AT_ENUM, REQ | COL_SHOW, "lead|participant|supplier", 0, 0, 0},
-	{"source", AT_TEXT, REQ, NULL, 0, 0, 0},
+	{"source", AT_TEXT, REQ, NULL, 0, TEXT_LONG, 0},
 };
 
 /* What a project was formed from: the partnerships whose cooperation led to
@@ -121,7 +126,7 @@ static const struct atlas_col project_companies_cols[] = {
 static const struct atlas_col project_partnerships_cols[] = {
 	{"project_id", AT_REF, KEY | COL_SHOW | COL_FILTER, "projects", 0, 0, 0},
 	{"partnership_id", AT_REF, KEY | COL_SHOW | COL_FILTER, "partnerships", 0, 0, 0},
-	{"source", AT_TEXT, REQ, NULL, 0, 0, 0},
+	{"source", AT_TEXT, REQ, NULL, 0, TEXT_LONG, 0},
 };
 
 /* A project's life, stage by stage (stages.c keeps their order).  `seq`
@@ -134,70 +139,70 @@ static const struct atlas_col project_stages_cols[] = {
 	{"stage", AT_ENUM, REQ | COL_SHOW | COL_FILTER, ATLAS_STAGES, 0, 0, 0},
 	{"on_date", AT_DATE, COL_SHOW, NULL, 0, 0, 0},
 	{"fiscal_year", AT_INT, COL_SHOW, NULL, 1990, 2100, 0},
-	{"ref", AT_TEXT, COL_SHOW, NULL, 0, 0, 0},
-	{"note", AT_TEXT, 0, NULL, 0, 0, 0},
-	{"source", AT_TEXT, REQ, NULL, 0, 0, 0},
+	{"ref", AT_TEXT, COL_SHOW, NULL, 0, TEXT_SHORT, 0},
+	{"note", AT_TEXT, COL_LINES, NULL, 0, TEXT_LONG, 0},
+	{"source", AT_TEXT, REQ, NULL, 0, TEXT_LONG, 0},
 };
 
 static const struct atlas_col schemes_cols[] = {
 	{"id", AT_ID, KEY | COL_SHOW, NULL, 0, 0, 0},
-	{"name_ja", AT_TEXT, REQ | COL_NAME | COL_SEARCH | COL_SHOW, NULL, 0, 0, 0},
-	{"name_en", AT_TEXT, COL_SEARCH, NULL, 0, 0, 0},
-	{"category_ja", AT_TEXT, COL_SEARCH | COL_SHOW, NULL, 0, 0, 0},
-	{"funder_ja", AT_TEXT, COL_SEARCH | COL_SHOW | COL_BRIEF, NULL, 0, 0, 0},
-	{"implementer_ja", AT_TEXT, COL_SEARCH | COL_SHOW | COL_BRIEF, NULL, 0, 0, 0},
-	{"summary_ja", AT_TEXT, COL_SEARCH, NULL, 0, 0, 0},
-	{"source", AT_TEXT, REQ, NULL, 0, 0, 0},
+	{"name_ja", AT_TEXT, REQ | COL_NAME | COL_SEARCH | COL_SHOW, NULL, 0, TEXT_SHORT, 0},
+	{"name_en", AT_TEXT, COL_SEARCH, NULL, 0, TEXT_SHORT, 0},
+	{"category_ja", AT_TEXT, COL_SEARCH | COL_SHOW, NULL, 0, TEXT_SHORT, 0},
+	{"funder_ja", AT_TEXT, COL_SEARCH | COL_SHOW | COL_BRIEF, NULL, 0, TEXT_SHORT, 0},
+	{"implementer_ja", AT_TEXT, COL_SEARCH | COL_SHOW | COL_BRIEF, NULL, 0, TEXT_SHORT, 0},
+	{"summary_ja", AT_TEXT, COL_LINES | COL_SEARCH, NULL, 0, TEXT_LONG, 0},
+	{"source", AT_TEXT, REQ, NULL, 0, TEXT_LONG, 0},
 };
 
 static const struct atlas_col networks_cols[] = {
 	{"id", AT_ID, KEY | COL_SHOW, NULL, 0, 0, 0},
-	{"name_ja", AT_TEXT, REQ | COL_NAME | COL_SEARCH | COL_SHOW, NULL, 0, 0, 0},
-	{"name_en", AT_TEXT, COL_SEARCH | COL_SHOW, NULL, 0, 0, 0},
+	{"name_ja", AT_TEXT, REQ | COL_NAME | COL_SEARCH | COL_SHOW, NULL, 0, TEXT_SHORT, 0},
+	{"name_en", AT_TEXT, COL_SEARCH | COL_SHOW, NULL, 0, TEXT_SHORT, 0},
 	{"founded", AT_DATE, COL_SHOW | COL_BRIEF, NULL, 0, 0, 0},
-	{"members_ja", AT_TEXT, COL_SEARCH, NULL, 0, 0, 0},
-	{"secretariat_ja", AT_TEXT, COL_SEARCH, NULL, 0, 0, 0},
-	{"summary_ja", AT_TEXT, COL_SEARCH, NULL, 0, 0, 0},
-	{"source", AT_TEXT, REQ, NULL, 0, 0, 0},
+	{"members_ja", AT_TEXT, COL_SEARCH, NULL, 0, TEXT_LONG, 0},
+	{"secretariat_ja", AT_TEXT, COL_SEARCH, NULL, 0, TEXT_SHORT, 0},
+	{"summary_ja", AT_TEXT, COL_LINES | COL_SEARCH, NULL, 0, TEXT_LONG, 0},
+	{"source", AT_TEXT, REQ, NULL, 0, TEXT_LONG, 0},
 };
 
 static const struct atlas_col network_members_cols[] = {
 	{"network_id", AT_REF, KEY | COL_SHOW | COL_FILTER, "networks", 0, 0, 0},
 	{"place_id", AT_REF, KEY | COL_SHOW | COL_FILTER, "places", 0, 0, 0},
 	{"since", AT_DATE, COL_SHOW, NULL, 0, 0, 0},
-	{"since_original", AT_TEXT, 0, NULL, 0, 0, 0},
-	{"source", AT_TEXT, REQ, NULL, 0, 0, 0},
+	{"since_original", AT_TEXT, 0, NULL, 0, TEXT_SHORT, 0},
+	{"source", AT_TEXT, REQ, NULL, 0, TEXT_LONG, 0},
 };
 
 static const struct atlas_col events_cols[] = {
 	{"id", AT_ID, KEY | COL_SHOW, NULL, 0, 0, 0},
 	{"kind", AT_ENUM, REQ | COL_SHOW | COL_FILTER | COL_BRIEF,
 	 "forum|seminar|business_matching|training|expert_dispatch|meeting|recognition|publicity|call", 0, 0, 0},
-	{"title_ja", AT_TEXT, REQ | COL_NAME | COL_SEARCH | COL_SHOW, NULL, 0, 0, 0},
-	{"title_en", AT_TEXT, COL_SEARCH, NULL, 0, 0, 0},
+	{"title_ja", AT_TEXT, REQ | COL_NAME | COL_SEARCH | COL_SHOW, NULL, 0, TEXT_SHORT, 0},
+	{"title_en", AT_TEXT, COL_SEARCH, NULL, 0, TEXT_SHORT, 0},
 	{"starts_on", AT_DATE, COL_SHOW | COL_BRIEF, NULL, 0, 0, 0},
 	{"ends_on", AT_DATE, 0, NULL, 0, 0, 0},
-	{"date_original", AT_TEXT, 0, NULL, 0, 0, 0},
+	{"date_original", AT_TEXT, 0, NULL, 0, TEXT_SHORT, 0},
 	{"place_id", AT_REF, COL_FILTER | COL_BRIEF, "places", 0, 0, 0},
 	{"body_id", AT_REF, COL_FILTER | COL_BRIEF, "places", 0, 0, 0},
-	{"summary_ja", AT_TEXT, COL_SEARCH, NULL, 0, 0, 0},
-	{"source", AT_TEXT, REQ, NULL, 0, 0, 0},
+	{"summary_ja", AT_TEXT, COL_LINES | COL_SEARCH, NULL, 0, TEXT_LONG, 0},
+	{"source", AT_TEXT, REQ, NULL, 0, TEXT_LONG, 0},
 };
 
 static const struct atlas_col cases_cols[] = {
 	{"id", AT_ID, KEY | COL_SHOW, NULL, 0, 0, 0},
 	{"kind", AT_ENUM, REQ | COL_SHOW | COL_FILTER | COL_BRIEF, "success_story|case_analysis|in_progress", 0, 0, 0},
-	{"title_ja", AT_TEXT, REQ | COL_NAME | COL_SEARCH | COL_SHOW, NULL, 0, 0, 0},
-	{"title_en", AT_TEXT, COL_SEARCH, NULL, 0, 0, 0},
-	{"summary_ja", AT_TEXT, COL_SEARCH, NULL, 0, 0, 0},
-	{"source", AT_TEXT, REQ, NULL, 0, 0, 0},
+	{"title_ja", AT_TEXT, REQ | COL_NAME | COL_SEARCH | COL_SHOW, NULL, 0, TEXT_SHORT, 0},
+	{"title_en", AT_TEXT, COL_SEARCH, NULL, 0, TEXT_SHORT, 0},
+	{"summary_ja", AT_TEXT, COL_LINES | COL_SEARCH, NULL, 0, TEXT_LONG, 0},
+	{"source", AT_TEXT, REQ, NULL, 0, TEXT_LONG, 0},
 };
 
 static const struct atlas_col case_places_cols[] = {
 	{"case_id", AT_REF, KEY | COL_SHOW | COL_FILTER, "cases", 0, 0, 0},
 	{"place_id", AT_REF, KEY | COL_SHOW | COL_FILTER, "places", 0, 0, 0},
 	{"role", AT_ENUM, KEY | COL_SHOW, "origin|partner|follower", 0, 0, 0},
-	{"source", AT_TEXT, REQ, NULL, 0, 0, 0},
+	{"source", AT_TEXT, REQ, NULL, 0, TEXT_LONG, 0},
 };
 
 static const struct atlas_col domino_cols[] = {
@@ -206,21 +211,21 @@ static const struct atlas_col domino_cols[] = {
 	{"from_place_id", AT_REF, REQ | COL_SHOW | COL_FILTER | COL_BRIEF, "places", 0, 0, 0},
 	{"to_place_id", AT_REF, COL_SHOW | COL_FILTER | COL_BRIEF, "places", 0, 0, 0},
 	{"to_country", AT_COUNTRY, REQ | COL_SHOW | COL_FILTER | COL_BRIEF, NULL, 0, 0, 0},
-	{"solution_ja", AT_TEXT, REQ | COL_NAME | COL_SEARCH | COL_SHOW, NULL, 0, 0, 0},
-	{"solution_en", AT_TEXT, COL_SEARCH, NULL, 0, 0, 0},
+	{"solution_ja", AT_TEXT, REQ | COL_NAME | COL_SEARCH | COL_SHOW, NULL, 0, TEXT_LONG, 0},
+	{"solution_en", AT_TEXT, COL_SEARCH, NULL, 0, TEXT_LONG, 0},
 	{"year", AT_INT, COL_SHOW | COL_BRIEF, NULL, 1900, 2100, 0},
-	{"source", AT_TEXT, REQ, NULL, 0, 0, 0},
+	{"source", AT_TEXT, REQ, NULL, 0, TEXT_LONG, 0},
 };
 
 static const struct atlas_col figures_cols[] = {
 	{"table_id", AT_ID, KEY | COL_SHOW | COL_FILTER, NULL, 0, 0, 0},
-	{"row_ja", AT_TEXT, KEY | COL_NAME | COL_SEARCH | COL_SHOW, NULL, 0, 0, 0},
-	{"row_en", AT_TEXT, COL_SEARCH, NULL, 0, 0, 0},
-	{"column", AT_TEXT, KEY | COL_SHOW, NULL, 0, 0, 0},
+	{"row_ja", AT_TEXT, KEY | COL_NAME | COL_SEARCH | COL_SHOW, NULL, 0, TEXT_SHORT, 0},
+	{"row_en", AT_TEXT, COL_SEARCH, NULL, 0, TEXT_SHORT, 0},
+	{"column", AT_TEXT, KEY | COL_SHOW, NULL, 0, TEXT_SHORT, 0},
 	{"value", AT_REAL, REQ | COL_SHOW, NULL, -1e15, 1e15, 0},
-	{"unit", AT_TEXT, COL_SHOW, NULL, 0, 0, 0},
+	{"unit", AT_TEXT, COL_SHOW, NULL, 0, TEXT_SHORT, 0},
 	{"as_of", AT_DATE, 0, NULL, 0, 0, 0},
-	{"source", AT_TEXT, REQ, NULL, 0, 0, 0},
+	{"source", AT_TEXT, REQ, NULL, 0, TEXT_LONG, 0},
 };
 
 /* T(name, summary, columns, listable, since).  Load order: a table comes

@@ -12,6 +12,9 @@
 int auth_role_scoped(enum auth_role r);
 /* 1 when id is one item of the comma-separated list, exactly. */
 int auth_list_has(const char *list, const char *id);
+/* Migration 2's upgrade: every participant's untyped scope item becomes
+ * project:ID when the database knows ID as a project, else account:ID. */
+int auth_scope_upgrade(struct store *st, struct c2c_err *err);
 /* API token labels: [A-Za-z0-9._-]{1,63}. */
 int auth_label_check(const char *label, struct c2c_err *err);
 

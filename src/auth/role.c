@@ -76,8 +76,15 @@ int auth_in_scope(const struct auth_user *u, const char *kind, const char *id)
 		return !strcmp(kind, "place") && u->scope[0] && !strcmp(u->scope, id);
 	case AUTH_REGISTRAR:
 		return !strcmp(kind, "country") && u->scope[0] && !strcmp(u->scope, id);
-	case AUTH_PARTICIPANT:
-		return (!strcmp(kind, "project") || !strcmp(kind, "account")) && auth_list_has(u->scope, id);
+	case AUTH_PARTICIPANT: {
+		/* items say their kind: project:KH003 covers no account named KH003 */
+		char typed[300];
+		if (strcmp(kind, "project") && strcmp(kind, "account"))
+			return 0;
+		if (snprintf(typed, sizeof(typed), "%s:%s", kind, id) >= (int)sizeof(typed))
+			return 0;
+		return auth_list_has(u->scope, typed);
+	}
 	case AUTH_REVIEWER:
 		return !strcmp(kind, "reviewer") && u->scope[0] && !strcmp(u->scope, id);
 	case AUTH_PUBLIC:

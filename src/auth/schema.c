@@ -4,6 +4,7 @@
  * expiry and rate-limit windows are comparisons, the same on both backends.
  */
 #include "auth.h"
+#include "internal.h"
 
 static const char auth_v1[] =
 	/* role "public" is never stored: it is the visitor without a login */
@@ -92,5 +93,34 @@ static const char auth_v2[] =
 	"CREATE UNIQUE INDEX \"auth_tokens_live_label\" ON \"tokens\" (\"user_id\", \"label\")"
 	" WHERE \"revoked_at\" IS NULL;";
 
-STORE_MIGRATE_FN(auth_migrate, "auth", {1, "users, sessions, tokens, login failures", auth_v1},
-		 {2, "role reviewer", auth_v2})
+/* v3: a participant's scope items say what they are ("project:KH003",
+ * "account:JP-ENT-1"); before, "KH003" matched a project and an account
+ * alike, so an account opened later under a project's id fell into the
+ * scope.  The SQL is the index the upgrade reads by; the upgrade itself
+ * (auth_scope_upgrade) asks the owners of projects and accounts, which no
+ * SQL of auth's may do, and runs in the same transaction. */
+static const char auth_v3[] = "CREATE INDEX \"auth_users_by_role\" ON \"users\" (\"role\");";
+
+static const struct store_migration auth_migrations[] = {
+	{1, "users, sessions, tokens, login failures", auth_v1},
+	{2, "role reviewer", auth_v2},
+	{3, "participant scopes typed (project:ID, account:ID)", auth_v3},
+};
+
+static int auth_migrate_tx(struct store *st, void *ctx, struct c2c_err *err)
+{
+	int before = store_schema_version(st, "auth", err), applied, rc;
+	(void)ctx;
+	if (before < 0)
+		return before;
+	if ((rc = store_migrate(st, "auth", auth_migrations, sizeof(auth_migrations) / sizeof(auth_migrations[0]),
+				&applied, err)))
+		return rc;
+	/* a new database has no user to upgrade; one made before v3 may */
+	return before >= 1 && before < 3 ? auth_scope_upgrade(st, err) : 0;
+}
+
+int auth_migrate(struct store *st, struct c2c_err *err)
+{
+	return store_tx(st, NULL, auth_migrate_tx, NULL, err);
+}

@@ -12,6 +12,7 @@
 #include "core/date.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <sodium.h>
@@ -58,7 +59,7 @@ static int scope_shape(enum auth_role role, const char *scope, struct c2c_err *e
 			c2c_err_hint(err, "--scope REVIEWER_ID, its programme reviewer (c2c score reviewer add)");
 			break;
 		default:
-			c2c_err_hint(err, "--scope 'PROJECT,ACCOUNT,...': its project ids and registry account ids");
+			c2c_err_hint(err, "--scope 'project:ID,account:ID,...': its projects and registry accounts, each with its kind");
 			break;
 		}
 		return C2C_EUSAGE;
@@ -170,33 +171,65 @@ static int is_registry_account(struct store *st, const char *id, struct c2c_err 
 	return found(rc, row, err);
 }
 
-/* A participant's list: "KH003, JP-ENT-1" becomes "KH003,JP-ENT-1" in
- * out; every id must be a project (atlas, MRV or registry issuance) or a
- * registry account, asked of the owners of those this database has. */
+/* Where a participant's scope item is looked for: the first three are
+ * projects, the last a registry account, each asked of its owner. */
+static const struct {
+	const char *module, *kind;
+	int (*has)(struct store *st, const char *id, struct c2c_err *err);
+} scope_where[] = {
+	{"atlas", "project", is_atlas_project},
+	{"mrv", "project", is_mrv_project},
+	{"registry", "project", is_issued_project},
+	{"registry", "account", is_registry_account},
+};
+#define NWHERE (sizeof(scope_where) / sizeof(scope_where[0]))
+
+/* Is `id` a project, an account, both or neither in this database?  *proj
+ * and *acct get 1 or 0; *looked 0 when no owner's tables are here. */
+static int scope_lookup(struct store *st, const int *have, const char *id, int *proj, int *acct, int *looked,
+			struct c2c_err *err)
+{
+	*proj = *acct = *looked = 0;
+	for (size_t w = 0; w < NWHERE; w++) {
+		int rc;
+		if (!have[w])
+			continue;
+		*looked = 1;
+		if ((rc = scope_where[w].has(st, id, err)) < 0)
+			return rc;
+		if (rc)
+			*(strcmp(scope_where[w].kind, "account") ? proj : acct) = 1;
+	}
+	return 0;
+}
+
+static int scope_have(struct store *st, int *have, struct c2c_err *err)
+{
+	for (size_t w = 0; w < NWHERE; w++)
+		if ((have[w] = have_module(st, scope_where[w].module, err)) < 0)
+			return have[w];
+	return 0;
+}
+
+/* A participant's list: "project:KH003, account:JP-ENT-1" becomes
+ * "project:KH003,account:JP-ENT-1" in out.  Each item says what it is, so
+ * an account that is later opened with a project's name (or the other way
+ * round) never enters the scope.  An item without its kind is typed here,
+ * by what the database holds, and refused when it is both. */
 static int scope_participant(struct store *st, const char *scope, char *out, struct c2c_err *err)
 {
-	static const struct {
-		const char *module;
-		int (*has)(struct store *st, const char *id, struct c2c_err *err);
-	} where[] = {
-		{"atlas", is_atlas_project},
-		{"mrv", is_mrv_project},
-		{"registry", is_issued_project},
-		{"registry", is_registry_account},
-	};
-	int have[sizeof(where) / sizeof(where[0])], rc;
+	int have[NWHERE], rc;
 	size_t o = 0;
 	const char *p = scope;
 
-	for (size_t w = 0; w < sizeof(where) / sizeof(where[0]); w++)
-		if ((have[w] = have_module(st, where[w].module, err)) < 0)
-			return have[w];
+	if ((rc = scope_have(st, have, err)))
+		return rc;
 	out[0] = '\0';
 	for (;;) {
-		const char *end = strchr(p, ','), *a = p, *b = end ? end : p + strlen(p);
-		char id[256];
+		const char *end = strchr(p, ','), *a = p, *b = end ? end : p + strlen(p), *kind = NULL, *id;
+		char item[256], typed[520];
 		size_t n;
-		int found = 0, looked = 0;
+		int proj, acct, looked;
 
 		while (a < b && *a == ' ')
 			a++;
@@ -205,42 +238,126 @@ static int scope_participant(struct store *st, const char *scope, char *out, str
 		n = (size_t)(b - a);
 		if (!n)
 			return c2c_err_at(err, C2C_EINPUT, "scope", "scope '%s' has an empty item", scope);
-		memcpy(id, a, n);
-		id[n] = '\0';
-		for (size_t i = 0; i < n; i++) {
-			char c = id[i];
+		memcpy(item, a, n);
+		item[n] = '\0';
+		id = item;
+		if (!strncmp(item, "project:", 8) || !strncmp(item, "account:", 8)) {
+			item[7] = '\0';
+			kind = item;
+			id = item + 8;
+		}
+		if (!*id)
+			return c2c_err_at(err, C2C_EINPUT, "scope", "scope item '%s:' names no id", kind);
+		for (const char *q = id; *q; q++) {
+			char c = *q;
 			if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
-			      c == '_' || c == '-'))
-				return c2c_err_at(err, C2C_EINPUT, "scope",
-						   "scope item '%s' is not a project or account id (A-Z a-z 0-9 . _ -)", id);
+			      c == '_' || c == '-')) {
+				c2c_err_at(err, C2C_EINPUT, "scope",
+					   "scope item '%s' is not a project or account id (A-Z a-z 0-9 . _ -)", id);
+				return C2C_EINPUT;
+			}
 		}
-		if (auth_list_has(out, id))
-			return c2c_err_at(err, C2C_EINPUT, "scope", "scope lists '%s' twice", id);
-		for (size_t w = 0; w < sizeof(where) / sizeof(where[0]) && !found; w++) {
-			if (!have[w])
-				continue;
-			looked = 1;
-			if ((rc = where[w].has(st, id, err)) < 0)
-				return rc;
-			found = rc;
+		if ((rc = scope_lookup(st, have, id, &proj, &acct, &looked, err)))
+			return rc;
+		if (!kind && proj && acct) {
+			c2c_err_at(err, C2C_EINPUT, "scope", "scope item '%s' is both a project and a registry account", id);
+			c2c_err_hint(err, "say which: project:%s or account:%s", id, id);
+			return C2C_EINPUT;
 		}
-		if (looked && !found) {
-			c2c_err_at(err, C2C_EINPUT, "scope", "scope item '%s' is neither a project nor a registry account", id);
+		if (looked && (kind ? !(strcmp(kind, "account") ? proj : acct) : !proj && !acct)) {
+			if (kind)
+				c2c_err_at(err, C2C_EINPUT, "scope", "scope item '%s' is not a %s", id,
+					   strcmp(kind, "account") ? "project" : "registry account");
+			else
+				c2c_err_at(err, C2C_EINPUT, "scope",
+					   "scope item '%s' is neither a project nor a registry account", id);
 			c2c_err_hint(err, "c2c projects, c2c mrv project list and c2c registry balance list them");
 			return C2C_EINPUT;
 		}
-		/* fits: items only lose spaces, and scope_shape kept the whole
-		 * scope under 256 bytes, the size of out */
-		if (o)
-			out[o++] = ',';
-		memcpy(out + o, id, n);
-		o += n;
-		out[o] = '\0';
+		if (!kind && !looked) {
+			c2c_err_at(err, C2C_EINPUT, "scope", "scope item '%s' does not say what it is, and this database "
+				   "has no projects or accounts to tell", id);
+			c2c_err_hint(err, "say project:%s or account:%s", id, id);
+			return C2C_EINPUT;
+		}
+		if (!kind)
+			kind = acct ? "account" : "project";
+		snprintf(typed, sizeof(typed), "%s:%s", kind, id);
+		if (auth_list_has(out, typed))
+			return c2c_err_at(err, C2C_EINPUT, "scope", "scope lists '%s' twice", typed);
+		if (o + (o ? 1 : 0) + strlen(typed) >= 256)
+			return c2c_err_at(err, C2C_EINPUT, "scope", "scope is longer than 255 bytes once each item "
+					   "says its kind");
+		o += (size_t)snprintf(out + o, 256 - o, "%s%s", o ? "," : "", typed);
 		if (!end)
 			break;
 		p = end + 1;
 	}
 	return 0;
+}
+
+int auth_scope_upgrade(struct store *st, struct c2c_err *err)
+{
+	struct store_stmt *q = NULL;
+	struct {
+		long long id;
+		char scope[256];
+	} *u = NULL;
+	size_t n = 0, a = 0;
+	int rc;
+
+	/* read all first: the statement is done before the updates run */
+	if ((rc = store_prepare(st, "SELECT \"id\", \"scope\" FROM \"users\" WHERE \"role\" = 'participant'", &q,
+				err)))
+		return rc;
+	while ((rc = store_step(q, err)) == 1) {
+		if (n == a) {
+			void *nu = realloc(u, (a = a ? a * 2 : 16) * sizeof(*u));
+			if (!nu) {
+				rc = c2c_err_set(err, C2C_ENOMEM, "out of memory");
+				break;
+			}
+			u = nu;
+		}
+		u[n].id = store_col_int(q, 0);
+		snprintf(u[n].scope, sizeof(u[n].scope), "%s", store_col_text(q, 1));
+		n++;
+	}
+	store_finalize(q);
+	for (size_t i = 0; i < n && rc >= 0; i++) {
+		char typed[256], one[256];
+		const char *p = u[i].scope;
+		int have[NWHERE];
+		size_t o = 0;
+		typed[0] = '\0';
+		if ((rc = scope_have(st, have, err)))
+			break;
+		/* an old item is a project when this database knows it as one (the
+		 * id the participant was given for its project), else an account */
+		while (*p && rc >= 0) {
+			const char *end = strchr(p, ',');
+			size_t len = end ? (size_t)(end - p) : strlen(p);
+			int proj, acct, looked;
+			size_t skip = strspn(p, " ");
+			snprintf(one, sizeof(one), "%.*s", (int)(len > skip ? len - skip : 0), p + skip);
+			one[strcspn(one, " ")] = '\0';
+			if (!strncmp(one, "project:", 8) || !strncmp(one, "account:", 8)) {
+				o += (size_t)snprintf(typed + o, sizeof(typed) - o, "%s%s", o ? "," : "", one);
+			} else if (!(rc = scope_lookup(st, have, one, &proj, &acct, &looked, err))) {
+				o += (size_t)snprintf(typed + o, sizeof(typed) - o, "%s%s:%s", o ? "," : "",
+						      proj || !acct ? "project" : "account", one);
+			}
+			if (o >= sizeof(typed))
+				rc = c2c_err_set(err, C2C_EINPUT, "user %lld: the scope '%s' is longer than 255 bytes "
+						 "once each item says its kind", u[i].id, u[i].scope);
+			p = end ? end + 1 : p + len;
+		}
+		if (rc >= 0)
+			rc = store_exec_args(st, "UPDATE \"users\" SET \"scope\" = ? WHERE \"id\" = ?",
+					     STORE_ARGS(store_text(typed), store_int(u[i].id)), err);
+	}
+	free(u);
+	return rc < 0 ? rc : 0;
 }
 
 /* The scope as stored, into out[256], or an error naming what is wrong. */

@@ -120,9 +120,7 @@ static int ind_row(const struct csv_row *row, void *vctx, struct c2c_err *err)
 		return fail_at(c, row, 7, err, "is not a level (core, supporting, profile or empty)");
 	if (strcmp(f[10], ">=") && strcmp(f[10], "<=") && strcmp(f[10], "=") && strcmp(f[10], "meets"))
 		return fail_at(c, row, 10, err, "is not a comparator (>=, <=, =, meets)");
-	errno = 0;
-	target = strtod(f[11], &end);
-	if (!f[11][0] || *end || errno || !isfinite(target))
+	if (csv_decimal(f[11], &target))
 		return fail_at(c, row, 11, err, "is not a number");
 	if (f[13][0] && ((year = strtol(f[13], &end, 10)) < 1900 || year > 2200 || *end))
 		return fail_at(c, row, 13, err, "is not a year");
@@ -365,11 +363,9 @@ static int obs_row(const struct csv_row *row, void *vctx, struct c2c_err *err)
 	if (!row->field[2][0] || *end)
 		return c2c_err_set(err, C2C_EINPUT, "%s: row %zu, column year: '%s' is not a year", c->name,
 				   row->line, row->field[2]);
-	errno = 0;
-	value = strtod(row->field[3], &end);
-	if (!row->field[3][0] || *end || errno)
-		return c2c_err_set(err, C2C_EINPUT, "%s: row %zu, column value: '%s' is not a number", c->name,
-				   row->line, row->field[3]);
+	if (csv_decimal(row->field[3], &value))
+		return c2c_err_set(err, C2C_EINPUT, "%s: row %zu, column value: '%s' is not a number",
+				   c->name, row->line, row->field[3]);
 	snprintf(where, sizeof(where), "%s: row %zu", c->name, row->line);
 	c->rows++;
 	return put_observation(c->st, where, row->field[0], row->field[1], (int)year, value, row->field[4], err);

@@ -12,8 +12,10 @@
  */
 #include "city.h"
 #include "atlas/atlas.h"
+#include "core/csv.h"
 #include "core/json.h"
 #include "core/strbuf.h"
+#include "core/utf8.h"
 
 #include <errno.h>
 #include <math.h>
@@ -43,19 +45,31 @@ static int column_index(const char *name)
 /* A number as c2c accepts it: decimal, finite, the whole field. */
 static int parse_number(const char *s, double *out)
 {
-	char *end;
-	errno = 0;
-	*out = strtod(s, &end);
-	return !(*s == '\0' || *end != '\0' || errno == ERANGE || !isfinite(*out) ||
-		 strchr(s, 'x') || strchr(s, 'X') || strchr(s, 'n') || strchr(s, 'N'));
+	return !csv_decimal(s, out);
+}
+
+/* The most one gas of one row may come to, in kg (10 Gt): far above any
+ * city's whole inventory, and small enough that llround cannot overflow and
+ * the sums of every row of an inventory stay exact in 64-bit kg.  Without
+ * it an activity of 1e300 was stored and came out as -9.2e15 t. */
+#define CITY_GAS_KG_MAX 1e13
+
+/* One gas of a row in kg: the activity in the factor's unit, times the factor. */
+static double gas_kg(const struct city_inv_row *r, const struct city_unit *au, const struct city_unit *num,
+		     const struct city_unit *den, int gas)
+{
+	return r->activity * (au->to_base / den->to_base) * r->ef[gas] * num->to_base * 1000.0;
 }
 
 static int copy_text(char *dst, size_t cap, const char *v, const char *where, const char *col,
 		     struct c2c_err *err)
 {
+	char why[120];
 	if (strlen(v) >= cap)
 		return c2c_err_at(err, C2C_EINPUT, col, "%s, column %s: text is %zu bytes, more than %zu",
 				   where, col, strlen(v), cap - 1);
+	if (utf8_text_check(v, 0, 0, why, sizeof(why)))
+		return c2c_err_at(err, C2C_EINPUT, col, "%s, column %s: the text %s", where, col, why);
 	snprintf(dst, cap, "%s", v);
 	return 0;
 }
@@ -165,6 +179,14 @@ int city_inv_row_from_fields(struct city_inv_row *r, const char *const *names,
 				   "%s, column ef_unit: unit mismatch: the factor is per %s (%s) but the activity is in %s (%s)",
 				   where, den->name, city_dim_name(den->dim), au->name, city_dim_name(au->dim));
 	snprintf(r->ef_unit, sizeof(r->ef_unit), "%s", v[C_EFUNIT]);
+	for (int gas = 0; gas < GAS_N; gas++) {
+		double kg = gas_kg(r, au, num, den, gas);
+		if (r->has_ef[gas] && !(fabs(kg) <= CITY_GAS_KG_MAX))
+			return c2c_err_at(err, C2C_EINPUT, "activity_value",
+					   "%s, column activity_value: %s %s times %s %s comes to %.3g kg, beyond the "
+					   "%.0e kg one row may hold", where, v[C_ACT], au->name,
+					   city_inv_columns[C_EFCO2 + gas], v[C_EFCO2 + gas], kg, CITY_GAS_KG_MAX);
+	}
 	if (!v[C_EFSRC])
 		return c2c_err_at(err, C2C_EINPUT, "ef_source", "%s, column ef_source: an emission factor needs its source",
 				   where);
@@ -185,10 +207,13 @@ int city_inv_compute(const struct city_inv_row *r, const struct city_gwp *gwp,
 	if (!au || city_ef_unit_parse(r->ef_unit, &num, &den, why, sizeof(why)) || den->dim != au->dim)
 		return c2c_err_set(err, C2C_EINTERNAL, "row %s: stored units do not agree", r->ref);
 	for (int gas = 0; gas < GAS_N; gas++) {
-		/* activity in the factor's unit, times the factor, in kg */
-		double kg = r->activity * (au->to_base / den->to_base) * r->ef[gas] * num->to_base * 1000.0;
+		double kg = gas_kg(r, au, num, den, gas);
 		if (!r->has_ef[gas])
 			continue;
+		/* a row stored before the bound was checked on input */
+		if (!(fabs(kg) <= CITY_GAS_KG_MAX))
+			return c2c_err_at(err, C2C_EINPUT, "activity_value", "row %s: %.3g kg of %s, beyond the %.0e kg "
+					   "one row may hold", r->ref, kg, city_inv_columns[C_EFCO2 + gas], CITY_GAS_KG_MAX);
 		out->gas_kg[gas] = llround(kg);
 		co2e += kg * gwp->gwp[gas];
 	}

@@ -117,5 +117,9 @@ int cli_format(const struct cli_args *a, const struct cli_command *cmd, int allo
 /* Print a JSON array of objects.  `cols` (NULL-terminated) picks and orders
  * the columns of table and CSV output; JSON output prints every key. */
 int cli_print_rows(json_t *rows, enum cli_format fmt, const char *const *cols);
+/* Text for a terminal: control characters as \n \t \xHH, C1 controls and
+ * bidirectional overrides as \uHHHH, bytes of invalid UTF-8 as \xHH. */
+void cli_term_text(const char *s, struct strbuf *out);
+void cli_term_fputs(const char *s, FILE *fp);
 
 #endif

@@ -3,6 +3,7 @@
  * indicators against targets, and scenarios (the scenario family is in
  * cmd_city_scenario.c).  Thin: options in, one city/ call, rows out.
  */
+#include "core/csv.h"
 #include "core/json.h"
 #include "subcmd.h"
 #include "city/city.h"
@@ -290,16 +291,13 @@ static int sub_ind_observations(struct cli_run *r, struct c2c_err *err)
 static int sub_ind_observe(struct cli_run *r, struct c2c_err *err)
 {
 	const char *place, *measure, *value, *source;
-	char *end;
 	double v;
 	int year, rc;
 	if ((rc = cli_need(&r->a, "place", &place, err)) || (rc = cli_need(&r->a, "measure", &measure, err)) ||
 	    (rc = need_year(&r->a, &year, err)) || (rc = cli_need(&r->a, "value", &value, err)) ||
 	    (rc = cli_need(&r->a, "source", &source, err)))
 		return rc;
-	errno = 0;
-	v = strtod(value, &end);
-	if (!*value || *end || errno)
+	if (csv_decimal(value, &v))
 		return c2c_err_set(err, C2C_EUSAGE, "--value: '%s' is not a number", value);
 	if ((rc = city_observe(r->st, place, measure, year, v, source, err)))
 		return rc;

@@ -5,6 +5,7 @@
  * case, and the reduction credited to each measure.  A family of `c2c
  * city`'s subcommands (city_scenario_subs, run by subcmd.c).
  */
+#include "core/csv.h"
 #include "core/json.h"
 #include "subcmd.h"
 #include "city/city.h"
@@ -59,7 +60,7 @@ static int link(struct cli_run *r, struct c2c_err *err)
 {
 	const char *measure = cli_opt(&r->a, "measure"), *project = cli_opt(&r->a, "project"), *sector = cli_opt(&r->a, "sector"),
 		   *t = cli_opt(&r->a, "reduction-t"), *mrv = cli_opt(&r->a, "mrv-project");
-	char basis[160], er[32], *end;
+	char basis[160], er[32];
 	struct mrv_rate rate;
 	double v = -1;
 	int rc;
@@ -68,8 +69,7 @@ static int link(struct cli_run *r, struct c2c_err *err)
 		return c2c_err_set(err, C2C_EUSAGE, "link: --measure, --project, --sector and one of --reduction-t or"
 				   " --mrv-project are required");
 	if (t) {
-		v = strtod(t, &end);
-		if (!*t || *end || v < 0)
+		if (csv_decimal(t, &v) || v < 0)
 			return c2c_err_set(err, C2C_EUSAGE, "--reduction-t: '%s' is not a number of tonnes >= 0", t);
 	} else {
 		if ((rc = mrv_verified_rate(r->st, mrv, &rate, err)))

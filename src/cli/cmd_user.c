@@ -277,7 +277,7 @@ static const struct cli_sub subs[] = {
 static const char footer[] =
 	"roles: " AUTH_ROLES_VALID "\n"
 	"scopes: municipality: its Japanese body's place id; partner: its partner place id;\n"
-	"        registrar: a country code (KH); participant: 'PROJECT,ACCOUNT,...'; others: none\n";
+	"        registrar: a country code (KH); participant: 'project:ID,account:ID,...'; others: none\n";
 
 int cmd_user(int argc, char **argv, const struct cli_command *cmd, struct c2c_err *err)
 {

@@ -89,15 +89,22 @@ static void print_error(const struct c2c_err *err, int argc, char **argv)
 {
 	char flag[80];
 	field_flag(err->field, flag, sizeof(flag));
+	/* a message may quote the bad input it refuses: escaped, like every
+	 * text that reaches the terminal */
+	fputs("c2c: error: ", stderr);
 	if (err->field[0] && flag[0] &&
-	    (has_option(cli_allowed, flag + 2) || has_option(cli_flags, flag + 2) || typed(argc, argv, flag))) {
-		fprintf(stderr, "c2c: error: %s: %s\n", flag, err->msg[0] ? err->msg : "unknown error");
-	} else
-		fprintf(stderr, "c2c: error: %s\n", err->msg[0] ? err->msg : "unknown error");
-	if (err->detail[0])
-		fprintf(stderr, "detail: %s\n", err->detail);
-	if (err->hint[0])
-		fprintf(stderr, "hint: %s\n", err->hint);
+	    (has_option(cli_allowed, flag + 2) || has_option(cli_flags, flag + 2) || typed(argc, argv, flag)))
+		fprintf(stderr, "%s: ", flag);
+	cli_term_fputs(err->msg[0] ? err->msg : "unknown error", stderr);
+	if (err->detail[0]) {
+		fputs("\ndetail: ", stderr);
+		cli_term_fputs(err->detail, stderr);
+	}
+	if (err->hint[0]) {
+		fputs("\nhint: ", stderr);
+		cli_term_fputs(err->hint, stderr);
+	}
+	fputc('\n', stderr);
 }
 
 static void usage_line(FILE *fp)

@@ -5,6 +5,7 @@
 #include "utf8.h"
 
 #include <csv.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -193,6 +194,47 @@ int csv_read_mem(const char *data, size_t len, const char *name, csv_row_fn fn,
 		rc = csv_finish(&p, &st);
 	csv_end(&p, &st);
 	return rc;
+}
+
+static const char *csv_digits(const char *p, size_t *n)
+{
+	*n = 0;
+	while (*p >= '0' && *p <= '9') {
+		p++;
+		++*n;
+	}
+	return p;
+}
+
+int csv_decimal(const char *s, double *out)
+{
+	const char *p = s;
+	size_t whole, frac, exp;
+	double v;
+
+	if (*p == '-' || *p == '+')
+		p++;
+	p = csv_digits(p, &whole);
+	frac = 0;
+	if (*p == '.')
+		p = csv_digits(p + 1, &frac);
+	if (!whole && !frac)
+		return -1;
+	if (*p == 'e' || *p == 'E') {
+		p++;
+		if (*p == '-' || *p == '+')
+			p++;
+		p = csv_digits(p, &exp);
+		if (!exp)
+			return -1;
+	}
+	if (*p)
+		return -1;
+	v = strtod(s, NULL); /* an underflow to 0 is harmless; an overflow is refused */
+	if (!isfinite(v))
+		return -1;
+	*out = v;
+	return 0;
 }
 
 int csv_put_field(struct strbuf *out, const char *s)

@@ -34,6 +34,13 @@ int csv_read_stream(FILE *fp, const char *name, csv_row_fn fn, void *ctx,
 int csv_read_mem(const char *data, size_t len, const char *name, csv_row_fn fn,
 		 void *ctx, struct c2c_err *err);
 
+/* A number as a file may write it: decimal digits with an optional sign,
+ * point and exponent ("-12.5", "3e6"), the whole field, finite.  strtod
+ * alone also takes hex floats ("0x1p3"), "inf", "nan" and leading spaces,
+ * none of which a person meant in a spreadsheet.  Returns 0 and the value,
+ * or -1 (*out untouched). */
+int csv_decimal(const char *s, double *out);
+
 /* Append one field, quoted if it holds , " CR or LF. */
 int csv_put_field(struct strbuf *out, const char *s);
 

@@ -2,6 +2,10 @@
  * utf8.c - UTF-8 validation, counting and display width.
  */
 #include "utf8.h"
+#include "err.h"
+
+#include <stdio.h>
+#include <string.h>
 
 size_t utf8_invalid_at(const char *str, size_t len)
 {
@@ -110,4 +114,44 @@ size_t utf8_width(const char *s)
 		w += cp_wide(cp) ? 2 : 1;
 	}
 	return w;
+}
+
+int utf8_text_check(const char *s, size_t max_chars, int flags, char *why, size_t why_len)
+{
+	const char *p = s;
+	size_t n = 0, bad = utf8_invalid_at(s, strlen(s));
+
+	if (bad != (size_t)-1) {
+		snprintf(why, why_len, "is not valid UTF-8 (byte %zu)", bad + 1);
+		return -1;
+	}
+	while (*p) {
+		unsigned cp = utf8_next(&p);
+		n++;
+		if ((flags & UTF8_TEXT_LINES) && (cp == '\n' || cp == '\t'))
+			continue;
+		if (cp < 0x20 || (cp >= 0x7F && cp <= 0x9F)) {
+			snprintf(why, why_len, "has a control character U+%04X at character %zu%s", cp, n,
+				 flags & UTF8_TEXT_LINES ? " (only newline and tab may stand in it)" : "");
+			return -1;
+		}
+		if ((cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069)) {
+			snprintf(why, why_len, "has a bidirectional control U+%04X at character %zu", cp, n);
+			return -1;
+		}
+	}
+	if (max_chars && n > max_chars) {
+		snprintf(why, why_len, "is %zu characters, more than the %zu allowed", n, max_chars);
+		return -1;
+	}
+	return 0;
+}
+
+int utf8_text_field(const char *s, size_t max_chars, int flags, const char *field, const char *what,
+		    struct c2c_err *err)
+{
+	char why[120];
+	if (!s || !utf8_text_check(s, max_chars, flags, why, sizeof(why)))
+		return 0;
+	return c2c_err_at(err, C2C_EINPUT, field, "%s %s", what, why);
 }

@@ -10,7 +10,9 @@
  * Who may: routes.def names the roles.  A municipality edits only rows that
  * link to its own body, a partner city only rows that link to its own place:
  * a partnership through its places, an agreement or a project through its
- * body_id / partner_place_id / place_id columns.
+ * body_id / partner_place_id / place_id columns.  The rule holds before the
+ * edit and after it: a scoped user may not move a row out of its own scope
+ * (it could not move it back, and the row would be another body's).
  */
 #include "router.h"
 #include "core/strbuf.h"
@@ -37,12 +39,14 @@ static int read_row(struct store *st, const struct atlas_table *t, const char *i
 
 /* Does any place that `row` links to, among those a municipality (bodies)
  * or a partner city (partner places) is judged by, lie in the caller's
- * scope?  The first place checked is named in the refusal. */
+ * scope?  The first place checked is named in the refusal.  `edited`: the
+ * row as the PATCH would leave it, so the refusal says the edit is at fault
+ * and names the column. */
 static int may_edit(struct http_request *rq, struct store *st, const struct atlas_table *t,
-		    json_t *row, struct c2c_err *err)
+		    json_t *row, int edited, struct c2c_err *err)
 {
 	int body = rq->user.role == AUTH_MUNICIPALITY;
-	const char *first = NULL;
+	const char *first = NULL, *first_col = NULL;
 
 	/* the other roles routes.def admits (admin, office) act programme-wide */
 	if (rq->user.role != AUTH_MUNICIPALITY && rq->user.role != AUTH_PARTNER)
@@ -75,15 +79,27 @@ static int may_edit(struct http_request *rq, struct store *st, const struct atla
 			place = json_string_value(json_object_get(row, cols[i]));
 			if (!place)
 				continue;
-			if (!first)
+			if (!first) {
 				first = place;
+				first_col = cols[i];
+			}
 			if (auth_in_scope(&rq->user, "place", place))
 				return 0;
 		}
 	}
-	c2c_err_set(err, C2C_EFORBIDDEN, "%s %s/%s: the row is not linked to %s's %s (%s)",
-		    rq->method, t->name, rq->id, rq->user.name, body ? "body" : "place",
-		    rq->user.scope);
+	if (edited) {
+		c2c_err_set(err, C2C_EFORBIDDEN, "%s %s/%s: after this edit the row would no longer be "
+			    "linked to %s's %s (%s)", rq->method, t->name, rq->id, rq->user.name,
+			    body ? "body" : "place", rq->user.scope);
+		if (first_col)
+			c2c_err_field(err, first_col);
+		c2c_err_hint(err, "only the programme office can give a row to another %s",
+			     body ? "body" : "place");
+	} else {
+		c2c_err_set(err, C2C_EFORBIDDEN, "%s %s/%s: the row is not linked to %s's %s (%s)",
+			    rq->method, t->name, rq->id, rq->user.name, body ? "body" : "place",
+			    rq->user.scope);
+	}
 	if (first)
 		c2c_err_detail(err, "it is linked to %s", first);
 	return C2C_EFORBIDDEN;
@@ -117,12 +133,16 @@ static int patch_tx(struct store *st, void *ctx, struct c2c_err *err)
 	json_t *row = NULL, *v;
 	int rc;
 
-	if ((rc = read_row(st, t, rq->id, &row, err)) || (rc = may_edit(rq, st, t, row, err))) {
+	if ((rc = read_row(st, t, rq->id, &row, err)) || (rc = may_edit(rq, st, t, row, 0, err))) {
 		json_decref(row);
 		return rc;
 	}
 	json_object_foreach(rq->body, key, v)
 		json_object_set(row, key, v);
+	if ((rc = may_edit(rq, st, t, row, 1, err))) {
+		json_decref(row);
+		return rc;
+	}
 	for (size_t c = 0; c < t->ncols; c++)
 		cell_text(json_object_get(row, t->cols[c].name), num[c], sizeof(num[c]), &vals[c]);
 	snprintf(origin, sizeof(origin), "PATCH /api/v1/%s/%s by %s", t->name, rq->id, rq->user.name);

@@ -21,6 +21,12 @@
 #include "core/date.h"
 #include "atlas/atlas.h"
 #include "core/iso3166.h"
+#include "core/utf8.h"
+
+/* Caps in characters: a project's title is one line, a verifier's comment
+ * an opinion of a few paragraphs. */
+#define MRV_TITLE_MAX 300
+#define MRV_COMMENT_MAX 4000
 
 static const char mrv_v1[] =
 	"CREATE TABLE \"mrv_project\" ("
@@ -256,6 +262,8 @@ int mrv_project_add(struct store *st, const struct mrv_project_req *r, char *id,
 	int rc;
 
 	if ((rc = mrv_migrate(st, err)) || (rc = project_identity(st, r, &pa, host, err)))
+		;
+	else if ((rc = utf8_text_field(r->title, MRV_TITLE_MAX, 0, "title", "the title", err)))
 		;
 	else if (!r->methodology || !(m = mrv_methodology_find(r->methodology)))
 		rc = c2c_err_set(err, C2C_ENOTFOUND, "methodology '%s' is not known (c2c mrv methodologies)",
@@ -716,6 +724,8 @@ int mrv_report_verify(struct store *st, int64_t id, int approve, const char *com
 
 	if (!comment || !*comment)
 		return c2c_err_set(err, C2C_EUSAGE, "report verify: --comment TEXT is required (the verifier's opinion)");
+	if ((rc = utf8_text_field(comment, MRV_COMMENT_MAX, UTF8_TEXT_LINES, "comment", "the comment", err)))
+		return rc;
 	if ((rc = report_load(st, id, &r, err)))
 		return rc;
 	if (strcmp(r.status, "submitted"))

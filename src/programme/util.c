@@ -242,7 +242,9 @@ int prog_check_text(const char *field, const char *v, int required, size_t max,
 		return c2c_err_at(err, C2C_EINPUT, field, "invalid UTF-8 at byte %zu", bad);
 	if (n > max)
 		return c2c_err_at(err, C2C_EINPUT, field, "%zu bytes, more than %zu", n, max);
-	return 0;
+	/* the prose fields (a note, a reason, a list of members: 1000 bytes and
+	 * more) may run over lines; names and titles are one line */
+	return utf8_text_field(v, 0, max >= 1000 ? UTF8_TEXT_LINES : 0, field, "the text", err);
 }
 
 int prog_check_id(const char *field, const char *v, struct c2c_err *err)

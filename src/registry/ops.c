@@ -11,6 +11,7 @@
 #include "registry.h"
 #include "core/date.h"
 #include "core/iso3166.h"
+#include "core/utf8.h"
 #include "mrv/mrv.h"
 
 #include <ctype.h>
@@ -19,6 +20,10 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+
+/* An account holder's or a retirement beneficiary's name, in characters:
+ * a cap that keeps a name a name, not a document. */
+#define REGISTRY_NAME_MAX 300
 
 struct account {
 	char id[64];
@@ -301,8 +306,10 @@ static int record_ca(struct registry_ctx *c, int64_t seq, const char *from_count
  * neighbours of one issuance with the same owner, state, adjustment,
  * purpose and beneficiary (NULL and "" are one: neither is ever stored
  * as "" by an operation). */
-/* The longest beneficiary a retirement names (a held block keeps it whole). */
-#define BENEFICIARY_MAX 500
+/* The longest beneficiary a retirement names, in bytes (REGISTRY_NAME_MAX
+ * characters of up to 4 bytes each): a held block keeps it whole, so that
+ * two beneficiaries alike in their first bytes never merge. */
+#define BENEFICIARY_MAX (REGISTRY_NAME_MAX * 4)
 
 struct held {
 	int64_t id, first, last;
@@ -512,6 +519,8 @@ static int account_open_once(struct registry_ctx *c, const char *id, const char 
 						    " cancellation and retirement accounts are the registry's own)", kind);
 	if (!holder || !*holder)
 		return c2c_err_at(err, C2C_EINPUT, "holder", "an account needs a holder name");
+	if ((rc = utf8_text_field(holder, REGISTRY_NAME_MAX, 0, "holder", "the holder name", err)))
+		return rc;
 	rc = load_account(c, id, &a, err);
 	if (rc == 0) {
 		rc = c2c_err_at(err, C2C_ECONFLICT, "id", "account '%s' exists already", id);
@@ -628,6 +637,9 @@ static int issue_basis(struct registry_ctx *c, struct registry_issue_req *q, str
 	if (!q->source || !*q->source || strlen(q->source) > ISSUE_TEXT_MAX)
 		return c2c_err_at(err, C2C_EUSAGE, "source", "an external verification needs its --source (1 to %d "
 				  "characters): where the verification report is published", ISSUE_TEXT_MAX);
+	if (utf8_text_field(ev, ISSUE_TEXT_MAX, 0, "external_verification", "the external verification", err) ||
+	    utf8_text_field(q->source, ISSUE_TEXT_MAX, 0, "source", "the source", err))
+		return C2C_EINPUT;
 	if (!q->project || !registry_project_ok(q->project))
 		return c2c_err_at(err, C2C_EINPUT, "project", "project '%s' is not a JCM project reference like "
 				  "KH003 or an atlas project id", q->project ? q->project : "");
@@ -1031,9 +1043,8 @@ int registry_retire(struct registry_ctx *c, const char *account, int64_t quantit
 	if (!beneficiary || !*beneficiary)
 		return c2c_err_at(err, C2C_EINPUT, "beneficiary",
 				  "retire: name the beneficiary of the retirement");
-	if (strlen(beneficiary) > BENEFICIARY_MAX)
-		return c2c_err_at(err, C2C_EINPUT, "beneficiary",
-				  "retire: the beneficiary is at most %d characters", BENEFICIARY_MAX);
+	if (utf8_text_field(beneficiary, REGISTRY_NAME_MAX, 0, "beneficiary", "the beneficiary", err))
+		return C2C_EINPUT;
 	return move_out(c, "retire", account, NULL, "retirement", quantity, purpose, beneficiary, err);
 }
 

@@ -172,10 +172,15 @@ static void test_in_scope(void **state)
 	assert_false(auth_in_scope(&u, "place", "KH"));
 
 	u.role = AUTH_PARTICIPANT;
-	snprintf(u.scope, sizeof(u.scope), "KH003,JP-ENT-1");
+	snprintf(u.scope, sizeof(u.scope), "project:KH003,account:JP-ENT-1");
 	assert_true(auth_in_scope(&u, "project", "KH003"));
 	assert_true(auth_in_scope(&u, "account", "JP-ENT-1"));
-	assert_true(auth_in_scope(&u, "project", "JP-ENT-1")); /* ids, not kinds, are listed */
+	/* issue 18 item 2: each item says its kind; the project KH003 covers no account KH003 */
+	assert_false(auth_in_scope(&u, "project", "JP-ENT-1"));
+	assert_false(auth_in_scope(&u, "account", "KH003"));
+	snprintf(u.scope, sizeof(u.scope), "KH003,JP-ENT-1"); /* untyped, as before migration 2 */
+	assert_false(auth_in_scope(&u, "project", "KH003"));
+	snprintf(u.scope, sizeof(u.scope), "project:KH003,account:JP-ENT-1");
 	assert_false(auth_in_scope(&u, "project", "KH00"));
 	assert_false(auth_in_scope(&u, "project", "KH003,JP-ENT-1"));
 	assert_false(auth_in_scope(&u, "project", "H003"));
@@ -293,7 +298,7 @@ static void test_validation(void **state)
 		   "scope 'JP-ENT-1,,pj-tabanan-rice-mill' has an empty item");
 	expect_add(f->st, "ota", AUTH_PARTICIPANT, "JP-ENT-1, KH 003", PW, C2C_EINPUT,
 		   "scope item 'KH 003' is not a project or account id (A-Z a-z 0-9 . _ -)");
-	expect_add(f->st, "ota", AUTH_PARTICIPANT, "JP-ENT-1,JP-ENT-1", PW, C2C_EINPUT, "scope lists 'JP-ENT-1' twice");
+	expect_add(f->st, "ota", AUTH_PARTICIPANT, "JP-ENT-1,JP-ENT-1", PW, C2C_EINPUT, "scope lists 'account:JP-ENT-1' twice");
 	expect_add(f->st, "ota", AUTH_PARTICIPANT, "JP-ENT-1,KH999", PW, C2C_EINPUT,
 		   "scope item 'KH999' is neither a project nor a registry account");
 	{
@@ -327,7 +332,7 @@ static void test_validation(void **state)
 		struct auth_user u;
 		int disabled = 1;
 		assert_int_equal(auth_user_get(f->st, "company", &u, &disabled, &err), 0);
-		assert_string_equal(u.scope, "JP-ENT-1,pj-tabanan-rice-mill");
+		assert_string_equal(u.scope, "account:JP-ENT-1,project:pj-tabanan-rice-mill");
 		assert_int_equal(u.role, AUTH_PARTICIPANT);
 		assert_false(disabled);
 		assert_true(auth_in_scope(&u, "account", "JP-ENT-1"));
@@ -390,7 +395,7 @@ static void test_migrate_idempotent(void **state)
 	before = snapshot(f->st);
 	assert_int_equal(auth_migrate(f->st, &err), 0);
 	assert_int_equal(auth_migrate(f->st, &err), 0);
-	assert_int_equal(store_schema_version(f->st, "auth", &err), 1);
+	assert_int_equal(store_schema_version(f->st, "auth", &err), 2);
 	after = snapshot(f->st);
 	assert_string_equal(before, after);
 	free(before);
@@ -398,7 +403,8 @@ static void test_migrate_idempotent(void **state)
 }
 
 /* Without the atlas a place cannot be checked, and is refused; without the
- * project and account tables a participant's list cannot be, and is kept. */
+ * project and account tables a participant's list cannot be: its typed
+ * items are kept, an untyped one is refused (nothing can say its kind). */
 static void test_scope_without_tables(void **state)
 {
 	char path[128];
@@ -412,9 +418,11 @@ static void test_scope_without_tables(void **state)
 	assert_string_equal(err.msg,
 			    "scope 'jp-toyama-city': the atlas is not in this database, so no place can be checked");
 	assert_string_equal(err.hint, "run: c2c init");
-	assert_int_equal(auth_user_add(st, "company", AUTH_PARTICIPANT, "KH003,JP-ENT-1", PW, &err), 0);
+	assert_int_equal(auth_user_add(st, "company", AUTH_PARTICIPANT, "KH003,JP-ENT-1", PW, &err), C2C_EINPUT);
+	assert_string_equal(err.hint, "say project:KH003 or account:KH003");
+	assert_int_equal(auth_user_add(st, "company", AUTH_PARTICIPANT, "project:KH003, account:JP-ENT-1", PW, &err), 0);
 	assert_int_equal(auth_user_get(st, "company", &u, NULL, &err), 0);
-	assert_string_equal(u.scope, "KH003,JP-ENT-1");
+	assert_string_equal(u.scope, "project:KH003,account:JP-ENT-1");
 	testdb_remove(path, st);
 }
 
@@ -906,7 +914,7 @@ static void test_tokens(void **state)
 	assert_int_equal(auth_token_check(f->st, token, &u, &err), 0);
 	assert_string_equal(u.name, "company");
 	assert_int_equal(u.role, AUTH_PARTICIPANT);
-	assert_string_equal(u.scope, "JP-ENT-1");
+	assert_string_equal(u.scope, "account:JP-ENT-1");
 	/* only its hash is stored */
 	crypto_hash_sha256(h, (const unsigned char *)token, strlen(token));
 	sodium_bin2hex(hash, sizeof(hash), h, sizeof(h));

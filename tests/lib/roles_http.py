@@ -244,6 +244,15 @@ pc, px = sessions["participant"]
 st, h, d = request("POST", "/api/v1/registry/transfer", {"from": "JP-ENT-2", "to": "JP-ENT-1", "quantity": 1},
                    cookie=pc, csrf=px)
 check("participant refused moving credits out of an account not its own", st == 403, (st, d))
+# issue 18 item 1: the scope holds after the edit too, or a user could give a row away
+st, h, d = request("PATCH", "/api/v1/agreements/" + toyama_agreements[0]["id"], {"body_id": "jp-yokohama-city"},
+                   cookie=tm_cookie, csrf=tm_csrf)
+check("municipality refused moving its agreement to another body (403 naming body_id)",
+      st == 403 and d.get("error", {}).get("field") == "body_id", (st, d))
+st, h, d = request("PATCH", "/api/v1/projects/pj-male-decarbonisation-study-2021", {"place_id": "vn-da-nang-city"},
+                   cookie=mc, csrf=mx)
+check("partner city refused moving its project to another place (403 naming place_id)",
+      st == 403 and d.get("error", {}).get("field") == "place_id", (st, d))
 after = state()
 check("out-of-scope writes changed nothing", after == before)
 
@@ -316,6 +325,24 @@ check("an integer out of range: 400 naming it", st == 400 and "quantity" in d["e
 st, h, d = request("POST", "/api/v1/registry/transfer", {"from": "JP-ENT-1", "to": "JP-ENT-2", "quantity": 100000},
                    cookie=pc, csrf=px)
 check("an overdraw: refused by the registry (409)", st == 409, (st, d))
+# issue 18 item 4: no control characters nor bidi overrides in text, lengths capped
+for what, body, field in (("an ESC sequence in a note", {"note": "a\x1b[2Jb"}, "note"),
+                          ("a right-to-left override in a note", {"note": "a\u202eb"}, "note"),
+                          ("a 200 KB partner label", {"partner_label_ja": "x" * 204800}, "partner_label_ja")):
+    st, h, d = request("PATCH", "/api/v1/partnerships/p001", body, cookie=tm_cookie, csrf=tm_csrf)
+    check("PATCH with %s: 422 naming %s" % (what, field),
+          st == 422 and d.get("error", {}).get("field") == field, (st, str(d)[:200]))
+st, h, d = request("POST", "/api/v1/registry/retire",
+                   {"account": "JP-ENT-1", "quantity": 1, "purpose": "voluntary", "beneficiary": "a\u0001b"},
+                   cookie=pc, csrf=px)
+check("a retirement beneficiary with U+0001: 422 naming beneficiary",
+      st == 422 and d.get("error", {}).get("field") == "beneficiary", (st, d))
+# issue 18 item 5: a place is not its own parent
+oc, ox = sessions["office"]
+st, h, d = request("PATCH", "/api/v1/places/jp-toyama-city", {"parent_id": "jp-toyama-city"}, cookie=oc, csrf=ox)
+check("a place made its own parent: 422 naming parent_id",
+      st == 422 and d.get("error", {}).get("field") == "parent_id" and "its own parent" in d["error"].get("message", ""),
+      (st, d))
 check("refused bodies changed nothing", state() == before)
 
 # --- writes that are allowed ---------------------------------------------------------

@@ -37,7 +37,7 @@ const MESSAGES = [
   [/^scope '(?<scope>[^']*)' \((?<name>.*)\) is a place in \w+, not a Japanese body/, 'adm_e_scope_not_jp'],
   [/^scope '(?<scope>[^']*)' \((?<name>.*)\) is a Japanese body, not a partner place/, 'adm_e_scope_jp'],
   [/^scope '(?<scope>[^']*)' is not an ISO 3166-1/, 'adm_e_scope_country'],
-  [/^scope item '(?<scope>[^']*)' is (neither|not a project)/, 'adm_e_scope_item'],
+  [/^scope item '(?<scope>[^']*)' is (neither|not a project|not a registry account)/, 'adm_e_scope_item'],
   [/^scope lists '(?<scope>[^']*)' twice/, 'adm_e_scope_twice'],
   [/^scope '.*' has an empty item/, 'adm_e_scope_empty'],
   [/^'(?<name>[^']*)' is the last enabled admin/, 'adm_e_last_admin'],
@@ -74,20 +74,26 @@ async function scopeNames() {
   const byId = new Map();
   for (const p of places) byId.set(`place:${p.id}`, name1(p.name_ja, p.name_en));
   for (const [code, c] of Object.entries(countries)) byId.set(`country:${code}`, name1(c.name_ja, c.name_en));
-  for (const p of projects) byId.set(`item:${p.id}`, name1(p.name_ja, p.name_en));
-  for (const p of mrv) if (!byId.has(`item:${p.id}`)) byId.set(`item:${p.id}`, p.title || p.id);
-  for (const a of accounts) byId.set(`item:${a.id}`, a.holder);
+  // a participant's items say their kind: project:KH003, account:JP-ENT-1
+  for (const p of projects) byId.set(`project:${p.id}`, name1(p.name_ja, p.name_en));
+  for (const p of mrv) if (!byId.has(`project:${p.id}`)) byId.set(`project:${p.id}`, p.title || p.id);
+  for (const a of accounts) byId.set(`account:${a.id}`, a.holder);
   const suggest = {
     municipality: places.filter((p) => p.country === 'JP').map((p) => [p.id, byId.get(`place:${p.id}`)]),
     partner: places.filter((p) => p.country !== 'JP').map((p) => [p.id, byId.get(`place:${p.id}`)]),
     registrar: Object.keys(countries).sort().map((c) => [c, byId.get(`country:${c}`)]),
-    participant: [...projects.map((p) => p.id), ...mrv.map((p) => p.id), ...accounts.map((a) => a.id)]
-      .filter((id, i, all) => all.indexOf(id) === i).map((id) => [id, byId.get(`item:${id}`)]),
+    participant: [...projects.map((p) => `project:${p.id}`), ...mrv.map((p) => `project:${p.id}`),
+      ...accounts.map((a) => `account:${a.id}`)]
+      .filter((id, i, all) => all.indexOf(id) === i).map((id) => [id, byId.get(id)]),
   };
-  // a scope's items as names: "jp-toyama-city" -> 富山市; "KH003,JP-ENT-1" -> two names
-  const kind = (role) => (role === 'registrar' ? 'country' : role === 'participant' ? 'item' : 'place');
+  // a scope's items as names: "jp-toyama-city" -> 富山市;
+  // "project:KH003,account:JP-ENT-1" -> two names (an item typed without
+  // its kind, as the form allows, is looked up as either)
+  const key = (role, id) => (role === 'registrar' ? [`country:${id}`] : role !== 'participant' ? [`place:${id}`]
+    : /^(project|account):/.test(id) ? [id] : [`project:${id}`, `account:${id}`]);
   const names = (role, scope) => String(scope || '').split(',').map((s) => s.trim()).filter(Boolean)
-    .map((id) => ({ id, name: byId.get(`${kind(role)}:${id}`) || null }));
+    .map((item) => ({ id: role === 'participant' ? item.replace(/^(project|account):/, '') : item,
+      name: key(role, item).map((k) => byId.get(k)).find(Boolean) || null }));
   return { suggest, names, place: (id) => byId.get(`place:${id}`) };
 }
 

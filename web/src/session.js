@@ -51,7 +51,10 @@ export function inScope(kind, ...ids) {
   if (!kinds) return true;
   if (!kinds.includes(kind)) return false;
   const mine = String(session.scope || '').split(',').map((s) => s.trim()).filter(Boolean);
-  return ids.flat().some((id) => id != null && mine.includes(String(id)));
+  // a participant's items say their kind ("project:KH003", "account:JP-ENT-1"):
+  // the project KH003 covers no account of that name (docs/auth.md)
+  const want = session.role === 'participant' ? (id) => `${kind}:${id}` : (id) => String(id);
+  return ids.flat().some((id) => id != null && mine.includes(want(id)));
 }
 
 // One write: {ok, status, data} or {ok: false, status, error: {message, ...}}.
