@@ -144,7 +144,7 @@ static void test_role_names(void **state)
 	assert_int_equal(auth_role_parse(NULL, &r), C2C_EUSAGE);
 	assert_int_equal(auth_role_parse_err("root", &r, &err), C2C_EUSAGE);
 	assert_string_equal(err.msg, "role 'root' is not known (use public, admin, office, municipality, partner, "
-				     "participant, verifier or registrar)");
+				     "participant, verifier, registrar or reviewer)");
 }
 
 static void test_in_scope(void **state)
@@ -395,7 +395,7 @@ static void test_migrate_idempotent(void **state)
 	before = snapshot(f->st);
 	assert_int_equal(auth_migrate(f->st, &err), 0);
 	assert_int_equal(auth_migrate(f->st, &err), 0);
-	assert_int_equal(store_schema_version(f->st, "auth", &err), 2);
+	assert_int_equal(store_schema_version(f->st, "auth", &err), 3);
 	after = snapshot(f->st);
 	assert_string_equal(before, after);
 	free(before);
