@@ -86,9 +86,9 @@ has "long named" "$WORK/err" "the password on standard input (the first line is 
 run "never from argv" 2 "$BIN" user add ota --role office --password "$PW"
 has "no --password option" "$WORK/err" "user add: unknown option '--password'"
 add "role missing" 2 "$PW" ota
-has "role missing named" "$WORK/err" "--role is required (public, admin, office, municipality, partner, participant, verifier or registrar)"
+has "role missing named" "$WORK/err" "--role is required (public, admin, office, municipality, partner, participant, verifier, registrar or reviewer)"
 add "role unknown" 2 "$PW" ota --role root
-has "role unknown named" "$WORK/err" "role 'root' is not known (use public, admin, office, municipality, partner, participant, verifier or registrar)"
+has "role unknown named" "$WORK/err" "role 'root' is not known (use public, admin, office, municipality, partner, participant, verifier, registrar or reviewer)"
 add "role public" 2 "$PW" ota --role public
 has "public named" "$WORK/err" "role public is the visitor without a log-in; a user cannot have it"
 add "name bad" 3 "$PW" "Ota" --role office
@@ -200,7 +200,7 @@ check "company's scope and role" "$(json "[(u['role'], u['scope']) for u in d if
 if sqlite_only "the upgrade of untyped participant scopes"; then
 	python3 -c 'import sqlite3,sys; c=sqlite3.connect(sys.argv[1])
 c.execute("UPDATE users SET scope=? WHERE name=?", ("KH003, JP-ENT-1,pj-tabanan-rice-mill", "company"))
-c.execute("DELETE FROM store_migrations WHERE module=? AND version=2", ("auth",))
+c.execute("DELETE FROM store_migrations WHERE module=? AND version=3", ("auth",))
 c.execute("DROP INDEX auth_users_by_role"); c.commit()' "$C2C_DB"
 	run "list after the downgrade" 0 "$BIN" user list --format json
 	check "the old scope upgraded, each item typed" "$(json "[u['scope'] for u in d if u['name'] == 'company'][0]")" \

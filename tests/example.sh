@@ -31,21 +31,21 @@ run "init --example on a new database" 0 c2c init --example
 cp "$WORK/out" "$WORK/printed.out"
 check "one user a role, each with its password printed once" \
 	"$(sed -n 's/^  \(example-[a-z]*\) *\([a-z]*\) *\([A-Za-z0-9_-]\{16\}\)$/\2/p' "$WORK/printed.out" | sort | tr '\n' ' ')" \
-	"admin municipality office participant partner registrar verifier "
+	"admin municipality office participant partner registrar reviewer verifier "
 pw() { sed -n "s/^  $1 *[a-z]* *\([A-Za-z0-9_-]\{16\}\)\$/\1/p" "$WORK/printed.out"; }
-check "the passwords differ" "$(sed -n 's/.* \([A-Za-z0-9_-]\{16\}\)$/\1/p' "$WORK/printed.out" | sort -u | wc -l | tr -d ' ')" 7
+check "the passwords differ" "$(sed -n 's/.* \([A-Za-z0-9_-]\{16\}\)$/\1/p' "$WORK/printed.out" | sort -u | wc -l | tr -d ' ')" 8
 has "the output says every row is an example" "$WORK/printed.out" "Every row of it says it is an example."
 
 # --- the chain, as the commands see it -------------------------------------------
 run "the proof is clean" 0 c2c registry verify
 has "the proof: 8 journal entries" "$WORK/out" "registry verified: 8 journal entries"
-check "the call: one round, open today; three proposals; five score sheets of three criteria" \
+check "the call: one round, open today; three proposals; five score sheets of three criteria; one proposal on a reviewer's desk" \
 	"$(c2c call show example-call --format json | py 'import json,sys; print([r["state"] for r in json.load(sys.stdin)["rounds"]])') $(c2c proposal list --call example-call --format json | py 'import json,sys; print(len(json.load(sys.stdin)))') $(c2c score list --call example-call --format json | py 'import json,sys; print(len(json.load(sys.stdin)))')" \
 	"['open'] 3 15"
 LIFE=$(c2c projects show pj-example-bangkok-solar --format json)
-check "the project: its report approved, issued from it, allocated with its adjustments, part retired" \
+check "the project: its first report approved, issued from it, allocated with its adjustments, part retired; the next waiting for the verifier" \
 	"$(echo "$LIFE" | py 'import json,sys; d=json.load(sys.stdin); print([r["status"] for r in d["mrv"]["reports"]], [(i["report"], i["authorized"]) for i in d["issuances"]], sorted((c["country"], c["quantity"] > 0) for c in d["ca"]), [h["state"] for h in d["holdings"] if h["account"] == "JP-RETIREMENT"])')" \
-	"['approved'] [(1, True)] [('JP', False), ('TH', True)] ['retired']"
+	"['approved', 'submitted'] [(1, True)] [('JP', False), ('TH', True)] ['retired']"
 check "the partner city's inventory and the scenario counting the project" \
 	"$(c2c city inventory list --format json | py 'import json,sys; print([i["place_id"] for i in json.load(sys.stdin)])') $(echo "$LIFE" | py 'import json,sys; print([s["id"] for s in json.load(sys.stdin)["scenarios"]])')" \
 	"['th-bangkok-city'] ['example-bangkok-2030']"
@@ -70,12 +70,12 @@ check "the programme's counts do not take the example for the programme's" \
 before=$(c2c registry journal --format csv | wc -l)
 run "a second --example is refused" 5 c2c init --example
 has "a second --example: the message" "$WORK/err" "holds registry accounts or MRV projects already: the example goes into a new database only"
-check "a second --example: nothing added" "$(c2c registry journal --format csv | wc -l) $(c2c user list --format json | py 'import json,sys; print(len(json.load(sys.stdin)))')" "$before 7"
+check "a second --example: nothing added" "$(c2c registry journal --format csv | wc -l) $(c2c user list --format json | py 'import json,sys; print(len(json.load(sys.stdin)))')" "$before 8"
 
 # --- the printed passwords log in, each user with its role ------------------------------
 export C2C_DB="$WORK/ex.db"
 if serve_start example; then
-	for u in example-verifier example-company example-bangkok; do
+	for u in example-verifier example-company example-bangkok example-reviewer; do
 		check "$u logs in with the password printed" \
 			"$(curl -s -H 'Content-Type: application/json' -d '{"name":"'"$u"'","password":"'"$(pw "$u")"'"}' "$URL/api/v1/session" | py 'import json,sys; d=json.load(sys.stdin); print(d.get("name"), d.get("role"))')" \
 			"$u $(sed -n "s/^  $u *\([a-z]*\) .*/\1/p" "$WORK/printed.out")"

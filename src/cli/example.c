@@ -30,7 +30,7 @@
 #define EXAMPLE_ARGS 64
 
 struct example_ctx {
-	char fy[16], last[16], open_from[40], open_to[40];
+	char fy[16], year[16], last[16], open_from[40], open_to[40];
 	char dir[64];          /* the temporary directory of the embedded files */
 	struct strbuf out;     /* what is printed at the end: the users' passwords */
 };
@@ -51,7 +51,7 @@ static int write_file(const char *path, const char *data, size_t len, struct c2c
 	return 0;
 }
 
-/* Text with ${FY}, ${LAST}, ${OPEN_FROM}, ${OPEN_TO} and ${FILE:name}
+/* Text with ${FY}, ${YEAR}, ${LAST}, ${OPEN_FROM}, ${OPEN_TO} and ${FILE:name}
  * filled in; a ${FILE:name} is written to the temporary directory once. */
 static int expand(struct example_ctx *x, const char *s, size_t len, struct strbuf *out, struct c2c_err *err)
 {
@@ -67,6 +67,8 @@ static int expand(struct example_ctx *x, const char *s, size_t len, struct strbu
 		snprintf(key, sizeof(key), "%.*s", (int)(close - d - 2), d + 2);
 		if (!strcmp(key, "FY")) {
 			strbuf_addstr(out, x->fy);
+		} else if (!strcmp(key, "YEAR")) {
+			strbuf_addstr(out, x->year);
 		} else if (!strcmp(key, "LAST")) {
 			strbuf_addstr(out, x->last);
 		} else if (!strcmp(key, "OPEN_FROM")) {
@@ -235,6 +237,7 @@ int cli_example_load(struct c2c_err *err)
 		return c2c_err_set(err, C2C_EINTERNAL, "today is not a date: %s", today);
 	/* the fiscal year starts in April */
 	snprintf(x.fy, sizeof(x.fy), "%d", m >= 4 ? y : y - 1);
+	snprintf(x.year, sizeof(x.year), "%d", y);
 	snprintf(x.last, sizeof(x.last), "%d", y - 1);
 	/* a round open today: from its first day of the month to the end of the next */
 	snprintf(x.open_from, sizeof(x.open_from), "%04d-%02d-01", y, m);

@@ -8,7 +8,7 @@
 // proposals to reviewers (POST /api/v1/assignments); a municipality submits
 // a proposal, joint with other bodies and places, with a saved readiness
 // check attached.
-import { api, fmt, fyLabel, h, name, name1, t, tf } from './core.js';
+import { api, downloads, fmt, fyLabel, h, name, name1, t, tf } from './core.js';
 import { flashNote, writeForm } from './forms.js';
 import { canCall, session, write } from './session.js';
 
@@ -82,7 +82,8 @@ export async function callPage(page, id) {
         h('td', { 'data-label': t('rank_spread'), class: 'num' }, p.spread),
         h('td', { 'data-label': t('rank_reviews'), class: 'num' }, fmt(p.reviews)),
         h('td', { 'data-label': t('rank_flag') }, flag(p.flag)),
-        h('td', { 'data-label': t('rank_status'), 'data-col': 'status' }, t(`prop_status_${p.status}`))))))));
+        h('td', { 'data-label': t('rank_status'), 'data-col': 'status' }, t(`prop_status_${p.status}`))))))),
+    downloads(`calls/${encodeURIComponent(id)}/rank`));
 
   const open = ranked.filter((p) => p.status === 'submitted');
   if (open.length && (await canCall('POST', '/api/v1/assignments'))) section.append(await assignForm(open));

@@ -10,7 +10,7 @@
 // inventory=PLACE@YEAR&place=ID), so a view can be bookmarked and Back undoes
 // the last choice; a choice redraws its own section in place.
 import { barChart } from './chart.js';
-import { api, busy, fmt, h, has, lang, name, name1, t, tf, withCode } from './core.js';
+import { api, busy, downloads, fmt, h, has, lang, name, name1, t, tf, withCode } from './core.js';
 import { writeForm } from './forms.js';
 import { canCall, inScope, write } from './session.js';
 
@@ -185,6 +185,7 @@ async function drawInventory(box, state, places) {
       bars: SECTORS.map((k) => ({ key: k, label: t(`cy_gpc:${k}`), full: t(`cy_gpc:${k}`), value: tot.by_sector_t?.[k] || 0 })) }),
     h('h4', { id: 'cy-rows-h' }, `${t('cy_rows_h')} (${fmt(shown.length)})`),
     rowsTable(shown),
+    downloads(`city/inventory?place=${encodeURIComponent(place)}&year=${encodeURIComponent(year)}`),
     empty.length ? h('details', { class: 'cy-empty-rows' }, h('summary', {}, tf('cy_rows_empty', { n: fmt(empty.length) })),
       h('p', {}, empty.map((r) => r.gpc_ref).join(', '))) : null);
 }

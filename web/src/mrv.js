@@ -6,7 +6,7 @@
 // decision).  A participant's work (its project put under MRV, a monitoring
 // file checked and submitted) is mrvwork.js's, drawn here above the list; a
 // verifier sees its queue, the reports waiting for a decision, first.
-import { api, fmt, h, has, name1, t, tf } from './core.js';
+import { api, downloads, fmt, h, has, name1, t, tf } from './core.js';
 import { flashNote, writeForm } from './forms.js';
 import { registerForm, resultView, uploadForm } from './mrvwork.js';
 import { canCall, session, write } from './session.js';
@@ -70,7 +70,7 @@ export async function mrvPage(page) {
         h('td', { 'data-label': t('mrv_period') }, `${r.period_from} – ${r.period_to}`),
         h('td', { 'data-label': t('mrv_er'), class: 'num' }, fmt(r.er_tco2e)),
         h('td', { 'data-label': t('mrv_status'), 'data-col': 'status' }, statusText(r.status)),
-        h('td', { 'data-label': t('mrv_verified_by') }, r.verified_by || '—')))))));
+        h('td', { 'data-label': t('mrv_verified_by') }, r.verified_by || '—')))))), downloads('mrv/reports'));
 }
 
 export async function reportPage(page, id) {

@@ -8,7 +8,7 @@
 // history (each movement with its journal entry) and blocks, and the proof
 // (GET /api/v1/registry/verify), are public; a retirement or cancellation
 // is confirmed in words before it is sent, as it cannot be undone.
-import { api, fmt, h, has, t, tf } from './core.js';
+import { api, downloads, fmt, h, has, t, tf } from './core.js';
 import { flashNote, writeForm } from './forms.js';
 import { canCall, inScope, session, write } from './session.js';
 
@@ -187,6 +187,7 @@ async function historyTables(box, id) {
           td('hist_quantity', r.quantity > 0 ? `+${fmt(r.quantity)}` : fmt(r.quantity), { class: 'num', 'data-col': 'quantity' }),
           td('hist_serials', r.ranges.map((x) => h('div', { class: 'serial' }, x.serial))),
           td('hist_counterpart', r.counterpart || '—')))))) : h('p', { class: 'empty-list' }, t('hist_none')),
+    rows.length ? downloads(`registry/history?account=${encodeURIComponent(id)}`) : null,
     h('h3', { id: 'hist-blocks-h' }, tf('hist_blocks_h', { id })),
     blocks.length ? h('div', { class: 'tablewrap', tabindex: '0', role: 'region', 'aria-labelledby': 'hist-blocks-h' },
       h('table', { class: 'plist blocks', 'data-table': 'blocks' },
@@ -195,7 +196,8 @@ async function historyTables(box, id) {
           h('th', { scope: 'row', 'data-label': t('hist_serials'), class: 'serial' }, b.serial),
           td('hist_quantity', fmt(b.credits), { class: 'num' }),
           td('acct_status', [label(`block_state_${b.state}`, b.state), b.beneficiary ? ` — ${b.beneficiary}` : '']))))))
-      : h('p', { class: 'empty-list' }, t('hist_no_blocks')));
+      : h('p', { class: 'empty-list' }, t('hist_no_blocks')),
+    blocks.length ? downloads(`registry/blocks?account=${encodeURIComponent(id)}`) : null);
 }
 
 function historySection(page, accounts) {
@@ -215,7 +217,8 @@ export async function registryPage(page) {
   const accounts = await api('registry/accounts');
   page.append(h('h1', {}, t('registry_h')), h('p', { class: 'intro' }, t('registry_intro')),
     h('h2', { id: 'accounts-h' }, t('reg_accounts_h')),
-    accounts.length ? accountsTable(accounts) : h('p', { class: 'empty-list' }, t('reg_no_accounts')));
+    accounts.length ? accountsTable(accounts) : h('p', { class: 'empty-list' }, t('reg_no_accounts')),
+    accounts.length ? downloads('registry/accounts') : null);
   await historySection(page, accounts);
   await proofSection(page);
 
