@@ -473,6 +473,11 @@ PY
 	api "http: a second decision is refused" 409 hverif POST "/api/v1/mrv/reports/$RB/verification" \
 		-H 'Content-Type: application/json' -d '{"decision": "reject", "comment": "again"}'
 	has "http: the refusal says the decision is made once" "$WORK/out" "a decision is made once"
+	# the decision writes its audit row in its own transaction (mrv_report_verify's
+	# `also`): one row for the decision made, none for the one refused, and not a
+	# second one from the router
+	check "http: one audit row for the verification, by the verifier" \
+		"$(db_rows http_audit | grep -c "hverif.*verifier.*POST.*/api/v1/mrv/reports/$RB/verification")" 1
 	kill -TERM "$PID"; wait "$PID"
 	run "http: the stored result through the CLI" 0 "$BIN" mrv report show "$RB" --format json
 	check "http: approved, by the verifier, its ER" "$(json "d['status'], d['verified_by'], d['er_tco2e'], d['submitted_by']")" "('approved', 'hverif', 22472, 'hpart')"

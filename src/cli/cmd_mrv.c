@@ -318,7 +318,7 @@ static int sub_report(struct cli_run *o, struct c2c_err *err)
 		rc = report_submit(o, st, err);
 	} else if (!strcmp(verb, "verify")) {
 		int approve = cli_opt(&o->a, "approve") != NULL;
-		rc = mrv_report_verify(st, id, approve, cli_opt(&o->a, "comment"), user_name(o), progress_fn(), NULL,
+		rc = mrv_report_verify(st, id, approve, cli_opt(&o->a, "comment"), user_name(o), progress_fn(), NULL, NULL, NULL,
 				       err);
 		if (!rc)
 			printf("report %lld %s\n", (long long)id, approve ? "approved" : "rejected");

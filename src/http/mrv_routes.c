@@ -47,6 +47,20 @@ int http_get_mrv_projects(struct http_request *rq, json_t **out, struct c2c_err 
  * "VALUE"}, "title", "participants"}, as `c2c mrv project add
  * --atlas-project`; the reply is the project as GET /api/v1/mrv/projects
  * lists it.  Per-unit values stay with the CLI's --units file. */
+/* The project and its audit row, one transaction (mrv_project_add's own
+ * runs inside http_write_tx's: store_tx joins an open one). */
+struct project_add {
+	const struct mrv_project_req *r;
+	char *id;
+	size_t len;
+};
+
+static int project_add_tx(struct store *st, void *ctx, struct c2c_err *err)
+{
+	struct project_add *a = ctx;
+	return mrv_project_add(st, a->r, a->id, a->len, err);
+}
+
 int http_post_mrv_project(struct http_request *rq, json_t **out, struct c2c_err *err)
 {
 	struct mrv_param_value pv[MRV_MAX_PARAMS];
@@ -77,8 +91,11 @@ int http_post_mrv_project(struct http_request *rq, json_t **out, struct c2c_err 
 	}
 	r.params = pv;
 	r.nparams = n;
-	if ((rc = mrv_project_add(rq->st, &r, id, sizeof(id), err)))
-		return rc;
+	{
+		struct project_add a = {&r, id, sizeof(id)};
+		if ((rc = http_write_tx(rq, project_add_tx, &a, err)))
+			return rc;
+	}
 	return mrv_project_get(rq->st, id, out, err);
 }
 
@@ -293,7 +310,7 @@ int http_post_mrv_verification(struct http_request *rq, json_t **out, struct c2c
 	if ((rc = http_body_choice(rq, "decision", "approve", "reject", &approve, err)) ||
 	    (rc = report_id(rq, &id, err)) ||
 	    (rc = mrv_report_verify(st, id, approve, http_body_str(rq, "comment"), rq->user.name, NULL,
-				    NULL, err)))
+				    NULL, audit_in_tx, rq, err)))
 		return rc;
 	return mrv_report_get(st, id, out, err);
 }

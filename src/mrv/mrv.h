@@ -316,10 +316,11 @@ struct mrv_submit_req {
 int mrv_report_submit(struct store *st, const struct mrv_submit_req *r, int64_t *id,
 		      json_t **result, struct c2c_err *err);
 /* Recomputes from the file; approving is refused when the file's hash or
- * the result changed.  approve: 1 approve, 0 reject. */
+ * the result changed.  approve: 1 approve, 0 reject.  `also` (may be NULL)
+ * runs inside the decision's transaction (the API's audit row). */
 int mrv_report_verify(struct store *st, int64_t id, int approve, const char *comment,
 		      const char *user, mrv_progress_fn progress, void *progress_ctx,
-		      struct c2c_err *err);
+		      store_tx_fn also, void *also_ctx, struct c2c_err *err);
 /* Recomputes a report from its file, as approval would, and stores
  * nothing: {"report", "result" (as mrv_result_json, without the file's
  * path), "same_file" (the SHA-256 is the submitted one), "same_er"}. */

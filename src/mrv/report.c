@@ -602,6 +602,8 @@ struct report_decide {
 	int64_t id;
 	int approve;
 	const char *comment, *user, *at;
+	store_tx_fn also; /* the caller's part of the decision's transaction (an audit row) */
+	void *also_ctx;
 };
 
 /* A day is verified once: approving a report whose period overlaps one
@@ -645,6 +647,8 @@ static int report_decide_tx(struct store *st, void *ctx, struct c2c_err *err)
 		return c2c_err_set(err, C2C_ECONFLICT, "report %lld is %s already; a decision is made once",
 				   (long long)d->id, r.status);
 	if (d->approve && (rc = approved_overlap(st, d->id, &r, err)))
+		return rc;
+	if (d->also && (rc = d->also(st, d->also_ctx, err)))
 		return rc;
 	return store_exec_args(st, "UPDATE \"mrv_report\" SET \"status\" = ?, \"verified_by\" = ?, \"verified_at\" = ?,"
 			       " \"comment\" = ? WHERE \"id\" = ? AND \"status\" = 'submitted'",
@@ -713,7 +717,8 @@ int mrv_report_recompute(struct store *st, int64_t id, json_t **out, struct c2c_
 }
 
 int mrv_report_verify(struct store *st, int64_t id, int approve, const char *comment, const char *user,
-		      mrv_progress_fn progress, void *progress_ctx, struct c2c_err *err)
+		      mrv_progress_fn progress, void *progress_ctx, store_tx_fn also, void *also_ctx,
+		      struct c2c_err *err)
 {
 	struct report_row r;
 	struct mrv_param_value pv[MRV_MAX_PARAMS];
@@ -755,7 +760,7 @@ int mrv_report_verify(struct store *st, int64_t id, int approve, const char *com
 	}
 	date_now_iso(at, sizeof(at), 0);
 	{
-		struct report_decide d = {id, approve, comment, user, at};
+		struct report_decide d = {id, approve, comment, user, at, also, also_ctx};
 		/* queued: of two overlapping reports approved at once, the
 		 * second sees the first */
 		return store_tx(st, "mrv_report", report_decide_tx, &d, err);

@@ -697,12 +697,12 @@ static void test_project_life(void **state)
 	assert_string_equal(pid, "pj-th-floating-solar");
 	assert_int_equal(mrv_report_submit(st, &sr, &id, &res, &err), 0);
 	json_decref(res);
-	assert_int_equal(mrv_report_verify(st, id, 1, "checked", "v", NULL, NULL, &err), 0);
+	assert_int_equal(mrv_report_verify(st, id, 1, "checked", "v", NULL, NULL, NULL, NULL, &err), 0);
 	sr.from = "2024-06-01";
 	sr.to = "2024-12-31";
 	assert_int_equal(mrv_report_submit(st, &sr, &id, &res, &err), 0);
 	json_decref(res);
-	assert_int_equal(mrv_report_verify(st, id, 1, "checked", "v", NULL, NULL, &err), C2C_ECONFLICT);
+	assert_int_equal(mrv_report_verify(st, id, 1, "checked", "v", NULL, NULL, NULL, NULL, &err), C2C_ECONFLICT);
 	assert_string_equal(err.msg, "report 2 (2024-06-01..2024-12-31) overlaps approved report 1 (2024-01-01..2024-06-30) "
 				     "of project pj-th-floating-solar: a period is verified once; not approved");
 	assert_int_equal(mrv_project_life(st, "pj-th-floating-solar", &life, &err), 0);
