@@ -2,6 +2,12 @@
 # runs the real binary ($C2C_RECORD_BIN) unchanged and appends the command,
 # its standard output and its exit status to $C2C_RECORD.  Standard error
 # passes through unrecorded (messages name the database, which differs).
+# `serve` is the program itself, not recorded: exec'd, so that the suite's
+# SIGTERM reaches the server and its exit status is the server's
+cmd=$1
+[ "$cmd" = --db ] && cmd=${3:-}
+case $cmd in --db=*) cmd=${2:-} ;; esac
+[ "$cmd" = serve ] && exec "$C2C_RECORD_BIN" "$@"
 out=$(mktemp)
 "$C2C_RECORD_BIN" "$@" >"$out"
 rc=$?
