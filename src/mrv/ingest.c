@@ -651,7 +651,9 @@ static void meter_gaps(const struct ingest *in, const struct meter *m, struct mr
 	while (i < ns) {
 		uint64_t w = m->bits[i / 64] >> (i % 64);
 		if (w & 1) {
-			i += (size_t)__builtin_ctzll(~w);
+			/* skip the run of filled slots; a whole word filled (~w == 0,
+			 * which ctz may not be given) is 64 of them */
+			i += ~w ? (size_t)__builtin_ctzll(~w) : 64;
 			continue;
 		}
 		size_t j = i;
