@@ -461,7 +461,10 @@ PY
 	echo "measured: $BIG bytes uploaded and computed in $(python3 -c "print(round($T1 - $T0, 2))") s; server peak RSS $HWM kB"
 	# 40 x 105408 x 0.01 = 42163.2 MWh x 0.533 = 22472.9856 t
 	check "http: the big file's ER and rows" "$(json "d['er_tco2e'], d['rows'], d['status']")" "(22472, 4216320, 'submitted')"
-	[ "$HWM" -lt $((BIG / 1024 / 4)) ] && ok "http: peak RSS $HWM kB is far below the file's $((BIG / 1024)) kB" ||
+	# streamed, not held: under half the file's size, which holding it could not be
+	# (the normal build peaks at about 13 MB for this file; ASan's shadow memory
+	# takes it to about 33 MB)
+	[ "$HWM" -lt $((BIG / 1024 / 2)) ] && ok "http: peak RSS $HWM kB is far below the file's $((BIG / 1024)) kB" ||
 		bad "http: peak RSS $HWM kB for a $((BIG / 1024)) kB file"
 	RB=$(json "d['id']")
 	check "http: the public reply names no server file" "$(json "'data_path' in d or 'file' in d['result']['data']")" "False"
