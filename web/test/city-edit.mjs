@@ -125,6 +125,10 @@ async function journey(lang, year) {
   await page.click('#cw-upload button[type=submit]');
   await page.waitForSelector('#cw-note', { timeout: 10000 });
   await ready('city-workspace');
+  // the page is drawn again after the write: on a slow (sanitizer) build the old totals can
+  // still be up when the note shows, so wait (10 s at most) for the new ones before checking
+  await page.waitForFunction(() => document.querySelector('.cw-totals li[data-key="basic"]')?.dataset.value === '1276533',
+    null, { timeout: 10000 }).catch(() => {});
   check(`${tag} upload: BASIC total of the worked example`, await page.locator('.cw-totals li[data-key="basic"]').getAttribute('data-value'), '1276533');
   check(`${tag} the check: 26 BASIC rows missing`, await page.locator('.cw-check').getAttribute('data-missing-basic'), '26');
   check(`${tag} and I.2.1 among them`, await page.locator('.cw-missing li[data-ref="I.2.1"]').count(), 1);
