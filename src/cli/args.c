@@ -165,17 +165,13 @@ int cli_opt_fy(const struct cli_args *a, const char *name, int *out, struct c2c_
 int cli_read_file(const char *path, struct strbuf *sb, struct c2c_err *err)
 {
 	FILE *fp = strcmp(path, "-") ? fopen(path, "rb") : stdin;
-	char buf[65536];
-	size_t n;
-	int rc = 0;
+	int rc;
 
 	if (!fp)
 		return c2c_err_set(err, C2C_EIO, "%s: cannot open: %s", path, strerror(errno));
-	while (!rc && (n = fread(buf, 1, sizeof(buf), fp)) > 0)
-		if (strbuf_add(sb, buf, n))
-			rc = c2c_err_set(err, C2C_EINPUT, "%s: larger than the %zu MiB c2c reads", path,
-					 sb->cap >> 20);
-	if (!rc && ferror(fp))
+	if ((rc = strbuf_read_stream(sb, fp)) == C2C_ENOMEM)
+		rc = c2c_err_set(err, C2C_EINPUT, "%s: larger than the %zu MiB c2c reads", path, sb->cap >> 20);
+	else if (rc)
 		rc = c2c_err_set(err, C2C_EIO, "%s: read error", path);
 	if (fp != stdin)
 		fclose(fp);

@@ -192,16 +192,6 @@ static int write_sheet(lxw_workbook *wb, json_t *rows, const char *sheet)
 	return rc;
 }
 
-static int read_whole(FILE *fp, struct strbuf *out)
-{
-	char buf[65536];
-	size_t n;
-	while ((n = fread(buf, 1, sizeof(buf), fp)) > 0)
-		if (strbuf_add(out, buf, n))
-			return C2C_ENOMEM;
-	return ferror(fp) ? C2C_EIO : 0;
-}
-
 /* A record's single values as rows {name, value}, then each of its tables
  * as a sheet of its own. */
 static int write_record(lxw_workbook *wb, json_t *doc)
@@ -252,7 +242,7 @@ int rows_xlsx(json_t *doc, const char *sheet, struct strbuf *out, struct c2c_err
 		unlink(path);
 		return c2c_err_set(err, C2C_EIO, "the workbook could not be read back: %s", strerror(errno));
 	}
-	rc = read_whole(fp, out);
+	rc = strbuf_read_stream(out, fp);
 	fclose(fp);
 	unlink(path);
 	return rc ? c2c_err_set(err, rc, "the workbook could not be read back") : 0;

@@ -102,3 +102,13 @@ const char *strbuf_str(const struct strbuf *sb)
 {
 	return sb->buf ? sb->buf : "";
 }
+
+int strbuf_read_stream(struct strbuf *sb, FILE *fp)
+{
+	char buf[65536];
+	size_t n;
+	while ((n = fread(buf, 1, sizeof(buf), fp)) > 0)
+		if (strbuf_add(sb, buf, n))
+			return C2C_ENOMEM;
+	return ferror(fp) ? C2C_EIO : 0;
+}

@@ -8,6 +8,7 @@
 
 #include <stddef.h>
 #include <stdarg.h>
+#include <stdio.h>
 
 struct strbuf {
 	char *buf;     /* always NUL-terminated when len > 0 or after _init */
@@ -28,6 +29,9 @@ int strbuf_addch(struct strbuf *sb, char c);
 int strbuf_addf(struct strbuf *sb, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 int strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap);
+/* The rest of an open stream appended: 0, C2C_ENOMEM when the cap is
+ * reached, or C2C_EIO on a read error. */
+int strbuf_read_stream(struct strbuf *sb, FILE *fp);
 /* The string, never NULL. */
 const char *strbuf_str(const struct strbuf *sb);
 

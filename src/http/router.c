@@ -407,7 +407,9 @@ static json_t *json_text(const char *s)
 	return j;
 }
 
-void http_reply_error(struct http_reply *out, int status, const struct c2c_err *err)
+/* The error reply; `errors` (taken, may be NULL) is a handler's list of
+ * every error beside the first (a file's bad rows), as "errors". */
+static void reply_error_list(struct http_reply *out, int status, const struct c2c_err *err, json_t *errors)
 {
 	json_t *e = json_object(), *doc = json_object();
 	json_object_set_new(e, "code", json_string(c2c_err_name(err->code)));
@@ -422,6 +424,8 @@ void http_reply_error(struct http_reply *out, int status, const struct c2c_err *
 	 * left: N (...)"; the page words it in its own language */
 	if (err->code == C2C_EAUTH && !strncmp(err->detail, "tries left: ", 12))
 		json_object_set_new(e, "tries_left", json_integer(strtol(err->detail + 12, NULL, 10)));
+	if (errors)
+		json_object_set_new(e, "errors", errors);
 	json_object_set_new(doc, "error", e);
 	out->status = status ? status : c2c_err_http_status(err->code);
 	/* auth/ says how long a log-in lock lasts: "retry after N seconds" */
@@ -437,6 +441,11 @@ void http_reply_error(struct http_reply *out, int status, const struct c2c_err *
 	json_decref(doc);
 }
 
+void http_reply_error(struct http_reply *out, int status, const struct c2c_err *err)
+{
+	reply_error_list(out, status, err, NULL);
+}
+
 /* ?format=csv|xlsx: the list, or a record's table (rows_table_of; as XLSX
  * the whole record), as a file a person downloads (core/rows.c writes the
  * same cells as the CLI's --format csv).  The file is named
@@ -447,10 +456,11 @@ static int reply_download(struct http_reply *out, json_t *rows, const struct htt
 	struct strbuf sb;
 	char sheet[32];
 	const char *p = rq->path + (strncmp(rq->path, API_PREFIX, strlen(API_PREFIX)) ? 0 : strlen(API_PREFIX));
+	json_t *table = rows_table_of(rows);
 	size_t n = 0;
 	int rc;
 
-	if (!rows_table_of(rows))
+	if (!table)
 		return c2c_err_at(err, C2C_EUSAGE, "format", "%s holds no table to download as %s",
 				  rq->path, format);
 	n = (size_t)snprintf(out->filename, sizeof(out->filename), "c2c-%s", p);
@@ -461,7 +471,7 @@ static int reply_download(struct http_reply *out, json_t *rows, const struct htt
 	snprintf(sheet, sizeof(sheet), "%.31s", out->filename + 4);
 	strbuf_init(&sb, 0);
 	if (!strcmp(format, "csv")) {
-		rc = rows_csv(rows_table_of(rows), NULL, http_param_int(rq, "bom", 0) == 1, 1, &sb);
+		rc = rows_csv(table, NULL, http_param_int(rq, "bom", 0) == 1, 1, &sb);
 		if (rc)
 			c2c_err_set(err, rc, "out of memory writing the CSV file");
 		out->content_type = "text/csv; charset=utf-8";
@@ -487,24 +497,6 @@ static const char *download_format(const struct http_request *rq)
 {
 	const char *f = http_param_str(rq, "format");
 	return f && strcmp(f, "json") ? f : NULL;
-}
-
-/* An error reply with a handler's list of every error beside its first
- * (a file's bad rows): the body is written again with "errors" added. */
-static void reply_errors(struct http_reply *out, json_t *errors)
-{
-	json_t *doc = out->body ? json_loadb(out->body, out->len, 0, NULL) : NULL;
-	int status = out->status;
-	if (doc && json_object_set(json_object_get(doc, "error"), "errors", errors) == 0) {
-		free(out->body);
-		out->body = NULL;
-		if (reply_json(out, doc))
-			out->status = 503;
-		else
-			out->status = status;
-	}
-	json_decref(doc);
-	json_decref(errors);
 }
 
 /* Keep items [offset, offset + limit) of the array; *total gets its size. */
@@ -819,9 +811,7 @@ static void dispatch(const char *method, char *target, size_t len, const char *b
 			return;
 	}
 	if ((rc = rq.route->fn(&rq, &res, &err))) {
-		http_reply_error(out, status, &err);
-		if (rq.errors)
-			reply_errors(out, rq.errors);
+		reply_error_list(out, status, &err, rq.errors);
 		memcpy(out->set_cookie, rq.set_cookie, sizeof(out->set_cookie));
 		json_decref(rq.body);
 		return;
