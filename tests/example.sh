@@ -84,5 +84,10 @@ if serve_start example; then
 	PID=""
 fi
 
+# the report waiting for the verifier can be decided: its monitoring file is kept
+# beside the database (a report names its file; approving recomputes from it)
+run "the waiting report approved, recomputed from its kept file" 0 c2c mrv report verify 2 --approve --comment "example test"
+check "its file is beside the database" "$(c2c mrv report show 2 --format json | py 'import json,sys; print(json.load(sys.stdin)["data_path"].startswith("'"$WORK"'/ex.db.example/"))')" True
+
 echo "example: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

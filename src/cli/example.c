@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include <sodium.h>
 
@@ -31,7 +32,9 @@
 
 struct example_ctx {
 	char fy[16], year[16], last[16], open_from[40], open_to[40];
-	char dir[64];          /* the temporary directory of the embedded files */
+	char dir[4096];        /* where the embedded files are written: kept, since a
+				* report names its monitoring file and a verifier
+				* recomputes from it */
 	struct strbuf out;     /* what is printed at the end: the users' passwords */
 };
 
@@ -52,7 +55,7 @@ static int write_file(const char *path, const char *data, size_t len, struct c2c
 }
 
 /* Text with ${FY}, ${YEAR}, ${LAST}, ${OPEN_FROM}, ${OPEN_TO} and ${FILE:name}
- * filled in; a ${FILE:name} is written to the temporary directory once. */
+ * filled in; a ${FILE:name} is written to x->dir once. */
 static int expand(struct example_ctx *x, const char *s, size_t len, struct strbuf *out, struct c2c_err *err)
 {
 	const char *end = s + len;
@@ -78,7 +81,7 @@ static int expand(struct example_ctx *x, const char *s, size_t len, struct strbu
 		} else if (!strncmp(key, "FILE:", 5)) {
 			const struct cli_builtin_file *f = example_file(key + 5);
 			struct strbuf body;
-			char path[128];
+			char path[4096 + 64];
 			int rc;
 			if (!f || !strcmp(key + 5, "script"))
 				return c2c_err_set(err, C2C_EINTERNAL, "the example names no file '%s'", key + 5);
@@ -224,7 +227,7 @@ int cli_example_load(struct c2c_err *err)
 	const struct cli_builtin_file *script = example_file("script");
 	struct example_ctx x;
 	struct strbuf text, raw;
-	char today[11], tmpl[] = "/tmp/c2c-example-XXXXXX", *line, *next;
+	char today[11], *line, *next;
 	int y, m, d, rc, n = 0;
 
 	if (!script)
@@ -242,9 +245,14 @@ int cli_example_load(struct c2c_err *err)
 	/* a round open today: from its first day of the month to the end of the next */
 	snprintf(x.open_from, sizeof(x.open_from), "%04d-%02d-01", y, m);
 	snprintf(x.open_to, sizeof(x.open_to), "%04d-%02d-28", m == 12 ? y + 1 : y, m == 12 ? 1 : m + 1);
-	if (!mkdtemp(tmpl))
-		return c2c_err_set(err, C2C_EIO, "a temporary directory: %s", strerror(errno));
-	snprintf(x.dir, sizeof(x.dir), "%s", tmpl);
+	/* beside the database file (as the server keeps uploads), or for a
+	 * PostgreSQL database in the working directory */
+	if (store_is_pg_url(cli_db_path))
+		snprintf(x.dir, sizeof(x.dir), "c2c-example");
+	else
+		snprintf(x.dir, sizeof(x.dir), "%s.example", cli_db_path);
+	if (mkdir(x.dir, 0700) && errno != EEXIST)
+		return c2c_err_set(err, C2C_EIO, "%s: %s", x.dir, strerror(errno));
 	strbuf_init(&x.out, 0);
 	strbuf_init(&text, 0);
 	strbuf_init(&raw, 0);
@@ -272,12 +280,6 @@ int cli_example_load(struct c2c_err *err)
 			c2c_err_set(err, rc, "example step %d (c2c %s %s): %s", n, argv[0], argc > 1 ? argv[1] : "", msg);
 		}
 	}
-	for (size_t i = 0; i < cli_builtin_nfiles; i++) {
-		char path[128];
-		snprintf(path, sizeof(path), "%s/%s", x.dir, cli_builtin_files[i].name);
-		unlink(path);
-	}
-	rmdir(x.dir);
 	if (!rc)
 		printf("%s: the example is loaded (%d commands of data/example/script.txt). Every row of it says it is an example.\n"
 		       "Its users, one per role; each password is shown this once:\n%s",
