@@ -474,6 +474,15 @@ PY
 	api "http: the verifier sees the small report recomputed" 200 hverif GET "/api/v1/mrv/reports/$RS/recomputation"
 	check "http: recomputed: same file, same ER, nothing stored" "$(json "d['same_file'], d['same_er'], d['result']['data']['rows_skipped']") $(reports)" "(True, True, 8) $((N0 + 2))"
 	api "http: a recomputation is not public" 401 - GET "/api/v1/mrv/reports/$RS/recomputation"
+	# the kept file gone (a disk restored without it): the report cannot be
+	# checked, which is a conflict the verifier can act on, not a server fault
+	KEPT=$("$BIN" --db "$C2C_DB" mrv report show "$RS" --format json | python3 -c 'import json,sys; print(json.load(sys.stdin)["data_path"])')
+	mv "$KEPT" "$KEPT.away"
+	api "http: the file gone, the recomputation is refused as a conflict" 409 hverif GET "/api/v1/mrv/reports/$RS/recomputation"
+	check "http: it says the file cannot be read, and what to do, naming no server file" \
+		"$(json "d['error']['code'], 'can no longer be read' in d['error']['message'], 'reject' in d['error']['hint'], '$KEPT' in d['error']['message']")" \
+		"('conflict', True, True, False)"
+	mv "$KEPT.away" "$KEPT"
 	api "http: the verifier approves the big report" 200 hverif POST "/api/v1/mrv/reports/$RB/verification" \
 		-H 'Content-Type: application/json' -d '{"decision": "approve", "comment": "recomputed; the 5-minute data is whole"}'
 	api "http: a second decision is refused" 409 hverif POST "/api/v1/mrv/reports/$RB/verification" \

@@ -689,6 +689,17 @@ static int recompute(struct store *st, const struct report_row *r, mrv_progress_
 	project_row_release(&p);
 	if (rc)
 		mrv_result_free(res);
+	if (rc == C2C_EIO) {
+		/* the file is gone or unreadable: nothing the verifier asked for is
+		 * wrong, the report cannot be checked (409, not a server fault);
+		 * the path is the server's business, so it goes to the detail */
+		char why[sizeof err->msg];
+		snprintf(why, sizeof why, "%s", err->msg);
+		c2c_err_set(err, C2C_ECONFLICT, "its monitoring file can no longer be read, so it cannot be recomputed");
+		c2c_err_detail(err, "%s", why);
+		c2c_err_hint(err, "reject the report; the participant submits the file again as a new report");
+		rc = C2C_ECONFLICT;
+	}
 	return rc;
 }
 
@@ -705,8 +716,9 @@ int mrv_report_recompute(struct store *st, int64_t id, json_t **out, struct c2c_
 	if ((rc = report_load(st, id, &r, err)))
 		return rc;
 	if ((rc = recompute(st, &r, NULL, NULL, pv, &req, &res, err))) {
-		c2c_err_prefix(err, "report %lld: recomputing from the data file failed", (long long)id);
-		return rc == C2C_EIO ? C2C_ECONFLICT : rc;
+		c2c_err_prefix(err, rc == C2C_ECONFLICT ? "report %lld" : "report %lld: recomputing from the data file failed",
+			       (long long)id);
+		return rc;
 	}
 	rj = mrv_result_json(&req, &res);
 	json_object_del(json_object_get(rj, "data"), "file");
@@ -738,9 +750,10 @@ int mrv_report_verify(struct store *st, int64_t id, int approve, const char *com
 				   (long long)id, r.status);
 	if (approve) {
 		if ((rc = recompute(st, &r, progress, progress_ctx, pv, &req, &res, err))) {
-			c2c_err_prefix(err, "report %lld: recomputing from the data file failed, not approved",
+			c2c_err_prefix(err, rc == C2C_ECONFLICT ? "report %lld, not approved"
+							    : "report %lld: recomputing from the data file failed, not approved",
 				       (long long)id);
-			return rc == C2C_EIO ? C2C_ECONFLICT : rc;
+			return rc;
 		}
 		if (strcmp(res.data.sha256, r.sha)) {
 			c2c_err_set(err, C2C_ECONFLICT, "report %lld: the data file %s changed since it was submitted "
