@@ -19,7 +19,7 @@ export C2C_AUTH_INSECURE_FAST_HASH=1 # argon2id at its minimum cost (docs/auth.m
 unset C2C_DB
 . "$HERE/lib/assert.sh"
 . "$HERE/lib/serve.sh"
-py() { python3 -c "$1"; }
+py() { c="$1"; shift; python3 -c "$c" "$@"; }
 c2c() { "$BIN" --db "$WORK/ex.db" "$@"; }
 
 "$BIN" --db "$WORK/plain.db" init >/dev/null || bad "plain init"
@@ -80,6 +80,15 @@ if serve_start example; then
 			"$(curl -s -H 'Content-Type: application/json' -d '{"name":"'"$u"'","password":"'"$(pw "$u")"'"}' "$URL/api/v1/session" | py 'import json,sys; d=json.load(sys.stdin); print(d.get("name"), d.get("role"))')" \
 			"$u $(sed -n "s/^  $u *\([a-z]*\) .*/\1/p" "$WORK/printed.out")"
 	done
+	# a record's tables download too: a report's parameters and meters sit in its result
+	curl -s -o "$WORK/report.csv" "$URL/api/v1/mrv/reports/1?format=csv&bom=1"
+	check "a report as CSV: its parameters, the values it was computed with" \
+		"$(py 'import csv,sys; r=list(csv.DictReader(open(sys.argv[1], encoding="utf-8-sig"))); print([x["symbol"] for x in r])' "$WORK/report.csv")" \
+		"$(c2c mrv report show 1 --format json | py 'import json,sys; print([p["symbol"] for p in json.load(sys.stdin)["result"]["parameters"]])')"
+	curl -s -o "$WORK/report.xlsx" "$URL/api/v1/mrv/reports/1?format=xlsx"
+	check "a report as XLSX: its values, then each table of its result" \
+		"$(py 'import re,sys,zipfile; print(re.findall(r"<sheet name=\"([^\"]*)\"", zipfile.ZipFile(sys.argv[1]).read("xl/workbook.xml").decode()))' "$WORK/report.xlsx")" \
+		"['summary', 'parameters', 'meters']"
 	kill -TERM "$PID" && wait "$PID"
 	PID=""
 fi

@@ -198,6 +198,17 @@ json_ok "the reviewer's desk has it, with the criteria" "[p['id'] for p in d]==[
 run "close" 0 "$BIN" call close c2c-cli
 refused "a proposal to the closed call" 3 "was closed on" "$BIN" proposal submit --call c2c-cli --body 川崎市 --partner mv-male-city --title-ja X --sector waste --outputs capacity_building --budget-jpy 1 --lead L
 refused "close twice" 5 "closed on $(date +%F) already" "$BIN" call close c2c-cli
+# selected, a joint proposal becomes one partnership of all its places, labelled as the seeds
+# write a joint one; a second selection of the same places finds it
+run "score the joint proposal" 0 "$BIN" score pr-c2c-cli-001 --reviewer rv-a originality=4 local-companies=4 feasibility=4
+run "select the joint proposal" 0 "$BIN" proposal select pr-c2c-cli-001 --reason 共同 --format json
+json_ok "a new partnership" "d['partnership']=='new' and d['partnership_id']=='p-pr-c2c-cli-001'"
+run "its places" 0 "$BIN" export partnership_places --format json
+json_ok "every body and partner place of the proposal, each in its role" \
+  "sorted((r['place_id'], r['role']) for r in d if r['partnership_id']=='p-pr-c2c-cli-001')==[('jp-kawasaki-city','body'),('jp-saitama-city','body'),('mv-male-city','partner'),('my-kuala-lumpur-city','partner')]"
+run "its labels" 0 "$BIN" export partnerships --format json
+json_ok "labelled 川崎市・さいたま市 with クアラルンプール市・マーレ市" \
+  "[(r['body_label_ja'], r['partner_label_ja']) for r in d if r['id']=='p-pr-c2c-cli-001']==[('川崎市・さいたま市', 'クアラルンプール市・マーレ市')]"
 
 # --- the same work over HTTP, role by role (issue 15) ------------------------------------------
 # argon2id at libsodium's minimum cost, for the log-ins (docs/auth.md)

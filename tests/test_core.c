@@ -264,6 +264,11 @@ static void test_rows(void **state)
 	assert_ptr_equal(rows_table_of(doc), json_object_get(doc, "periods"));
 	assert_ptr_equal(rows_table_of(rows), rows);
 	assert_null(rows_table_of(json_object_get(json_array_get(rows, 1), "o")));
+	{ /* a table in a part of the record (a report's result) is found there */
+		json_t *nested = json_pack("{s:i, s:{s:s, s:O}}", "id", 1, "result", "m", "x", "meters", rows);
+		assert_ptr_equal(rows_table_of(nested), rows);
+		json_decref(nested);
+	}
 	c2c_err_clear(&err);
 	assert_int_equal(rows_xlsx(doc, "ignored", &sb, &err), 0);
 	assert_true(sb.len > 1000);

@@ -136,6 +136,11 @@ json_t *rows_table_of(json_t *doc)
 	json_object_foreach(doc, key, v)
 		if (is_table(v))
 			return v;
+	/* a record whose tables sit in a part of it (a monitoring report's
+	 * result holds its parameters and meters) */
+	json_object_foreach(doc, key, v)
+		if (json_is_object(v) && (v = rows_table_of(v)))
+			return v;
 	return NULL;
 }
 
@@ -192,24 +197,49 @@ static int write_sheet(lxw_workbook *wb, json_t *rows, const char *sheet)
 	return rc;
 }
 
-/* A record's single values as rows {name, value}, then each of its tables
- * as a sheet of its own. */
-static int write_record(lxw_workbook *wb, json_t *doc)
+/* A record's single values as rows {name, value} (a part's values named
+ * "part.name"), gathered into `summary`. */
+static void record_values(json_t *doc, const char *prefix, json_t *summary)
 {
-	json_t *summary = json_array(), *v;
+	char name[256];
 	const char *key;
+	json_t *v;
+
+	json_object_foreach(doc, key, v) {
+		snprintf(name, sizeof(name), "%s%s%s", prefix, *prefix ? "." : "", key);
+		if (json_is_object(v))
+			record_values(v, name, summary);
+		else if (!is_table(v))
+			json_array_append_new(summary, json_pack("{s:s, s:O}", "name", name, "value", v));
+	}
+}
+
+/* Each table of a record, and of its parts, as a sheet of its own. */
+static int record_tables(lxw_workbook *wb, json_t *doc)
+{
+	const char *key;
+	json_t *v;
 	int rc = 0;
 
 	json_object_foreach(doc, key, v)
-		if (!is_table(v))
-			json_array_append_new(summary, json_pack("{s:s, s:O}", "name", key, "value", v));
+		if (!rc && is_table(v))
+			rc = write_sheet(wb, v, key);
+		else if (!rc && json_is_object(v))
+			rc = record_tables(wb, v);
+	return rc;
+}
+
+/* A record's single values on a first sheet, then its tables. */
+static int write_record(lxw_workbook *wb, json_t *doc)
+{
+	json_t *summary = json_array();
+	int rc = 0;
+
+	record_values(doc, "", summary);
 	if (json_array_size(summary))
 		rc = write_sheet(wb, summary, "summary");
 	json_decref(summary);
-	json_object_foreach(doc, key, v)
-		if (!rc && is_table(v))
-			rc = write_sheet(wb, v, key);
-	return rc;
+	return rc ? rc : record_tables(wb, doc);
 }
 
 int rows_xlsx(json_t *doc, const char *sheet, struct strbuf *out, struct c2c_err *err)

@@ -60,26 +60,50 @@ static const char *sv(json_t *o, const char *k)
 	return v ? v : "";
 }
 
-/* The first partnership (by id) that links `body` as body and `partner` as
- * partner, into id: 1, 0 when none, < 0 on error.  The links are the
- * atlas's, asked of it. */
-static int pair_partnership(struct store *st, const struct atlas_table *tp, const char *body,
-			    const char *partner, char *id, size_t len, struct c2c_err *err)
+/* Does partnership `pid` link every place of `places` (the proposal's bodies
+ * or partners, [{id, ...}]) in `role`?  1 yes, 0 no, < 0 on error. */
+static int links_all(struct store *st, const struct atlas_table *tp, const char *pid, json_t *places,
+		     const char *role, struct c2c_err *err)
 {
-	json_t *mine, *theirs, *l;
+	json_t *pl, *rows;
 	size_t i;
-	int rc, hit = 0;
+	int rc;
+
+	json_array_foreach(places, i, pl) {
+		if ((rc = atlas_list(st, tp, (const char *const[]){"partnership_id", pid, "place_id", sv(pl, "id"),
+								  "role", role, NULL}, &rows, err)))
+			return rc;
+		rc = json_array_size(rows) > 0;
+		json_decref(rows);
+		if (!rc)
+			return 0;
+	}
+	return 1;
+}
+
+/* The first partnership (by id) that links every body of the proposal as
+ * body and every partner place as partner (for a proposal of one body and
+ * one partner, the pair's), into id: 1, 0 when none, < 0 on error.  The
+ * links are the atlas's, asked of it. */
+static int proposal_partnership(struct store *st, const struct atlas_table *tp, json_t *p, char *id,
+				size_t len, struct c2c_err *err)
+{
+	json_t *mine, *l;
+	size_t i;
+	int rc = 0, hit;
 
 	id[0] = '\0';
-	if ((rc = atlas_list(st, tp, (const char *const[]){"place_id", body, "role", "body", NULL}, &mine, err)))
+	if ((rc = atlas_list(st, tp, (const char *const[]){"place_id", sv(p, "body_id"), "role", "body", NULL}, &mine,
+			     err)))
 		return rc;
 	json_array_foreach(mine, i, l) {
 		const char *pid = sv(l, "partnership_id");
-		if ((rc = atlas_list(st, tp, (const char *const[]){"partnership_id", pid, "place_id", partner, "role",
-								  "partner", NULL}, &theirs, err)))
+		if ((hit = links_all(st, tp, pid, json_object_get(p, "bodies"), "body", err)) > 0)
+			hit = links_all(st, tp, pid, json_object_get(p, "partners"), "partner", err);
+		if (hit < 0) {
+			rc = hit;
 			break;
-		hit = json_array_size(theirs) > 0;
-		json_decref(theirs);
+		}
 		if (hit && (!id[0] || strcmp(pid, id) < 0))
 			snprintf(id, len, "%s", pid);
 	}
@@ -87,19 +111,34 @@ static int pair_partnership(struct store *st, const struct atlas_table *tp, cons
 	return rc ? rc : id[0] != 0;
 }
 
+/* "東京都・さいたま市": a joint proposal's places as the atlas labels them. */
+static void places_label(json_t *places, char *out, size_t len)
+{
+	json_t *pl;
+	size_t i, n = 0;
+
+	out[0] = '\0';
+	json_array_foreach(places, i, pl) {
+		const char *nm = *sv(pl, "name_ja") ? sv(pl, "name_ja") : sv(pl, "id");
+		n += (size_t)snprintf(out + n, n < len ? len - n : 0, "%s%s", i ? "・" : "", nm);
+		if (n >= len)
+			break;
+	}
+}
+
 static int partnership_for(struct store *st, json_t *p, int fy, const char *source,
 			   json_t *out, struct c2c_err *err)
 {
 	const struct atlas_table *t = atlas_table_find("partnerships");
 	const struct atlas_table *tp = atlas_table_find("partnership_places");
-	const char *pid = sv(p, "id"), *body = sv(p, "body_id"), *partner = sv(p, "partner_place_id");
-	char vals[16][1024], fys[256], name[160], id[80], note[600];
+	const char *pid = sv(p, "id");
+	char vals[16][1024], fys[256], name[160], id[80], note[600], bodies[1024], partners[1024];
 	const char *v[16];
 	json_t *rows;
 	int rc, is_new = 0;
 
 	snprintf(name, sizeof(name), "selection of %s", pid);
-	if ((rc = pair_partnership(st, tp, body, partner, id, sizeof(id), err)) < 0)
+	if ((rc = proposal_partnership(st, tp, p, id, sizeof(id), err)) < 0)
 		return rc;
 	if (rc) {
 		const char *filters[] = {"id", id, NULL};
@@ -121,26 +160,22 @@ static int partnership_for(struct store *st, json_t *p, int fy, const char *sour
 		}
 		json_object_set_new(out, "partnership", json_string("fiscal year added"));
 	} else {
-		json_t *names = json_pack("[{s:s, s:s}]", "b", body, "p", partner);
-		if ((rc = prog_atlas_fill(st, names, (const char *const[]){"b", "places", "name_ja", "b",
-									 "p", "places", "name_ja", "p", NULL}, err))) {
-			json_decref(names);
-			return rc;
-		}
+		/* every body and partner place of a joint proposal, labelled as
+		 * the seeds write a joint one ("東京都・さいたま市") */
+		places_label(json_object_get(p, "bodies"), bodies, sizeof(bodies));
+		places_label(json_object_get(p, "partners"), partners, sizeof(partners));
 		snprintf(id, sizeof(id), "p-%s", pid);
 		snprintf(fys, sizeof(fys), "%d", fy);
 		snprintf(note, sizeof(note), "selected in public call %s (proposal %s)", sv(p, "call_id"), pid);
 		for (size_t c = 0; c < t->ncols; c++) {
 			const char *n = t->cols[c].name;
 			v[c] = !strcmp(n, "id") ? id : !strcmp(n, "country") ? sv(p, "country") :
-			       !strcmp(n, "partner_label_ja") ? sv(json_array_get(names, 0), "p") :
-			       !strcmp(n, "body_label_ja") ? sv(json_array_get(names, 0), "b") :
+			       !strcmp(n, "partner_label_ja") ? partners : !strcmp(n, "body_label_ja") ? bodies :
 			       !strcmp(n, "fiscal_years") ? fys : !strcmp(n, "note") ? note :
 			       !strcmp(n, "source") ? source : "";
 			snprintf(vals[c], 1024, "%s", v[c]);
 			v[c] = vals[c];
 		}
-		json_decref(names);
 		json_object_set_new(out, "partnership", json_string("new"));
 		is_new = 1;
 	}
@@ -150,9 +185,13 @@ static int partnership_for(struct store *st, json_t *p, int fy, const char *sour
 	if (!is_new)
 		return 0; /* its places are linked already */
 	for (int k = 0; k < 2; k++) {
-		const char *pv[] = {id, k ? body : partner, k ? "body" : "partner", source};
-		if ((rc = atlas_upsert_row(st, tp, pv, name, err)))
-			return rc;
+		json_t *pl, *places = json_object_get(p, k ? "bodies" : "partners");
+		size_t i;
+		json_array_foreach(places, i, pl) {
+			const char *pv[] = {id, sv(pl, "id"), k ? "body" : "partner", source};
+			if ((rc = atlas_upsert_row(st, tp, pv, name, err)))
+				return rc;
+		}
 	}
 	return 0;
 }

@@ -124,6 +124,7 @@ export async function drawScenario(box, state, places) {
       tf(addsUp ? 'cy_adds_up' : 'cy_adds_not', { sum: fmt(sum), red: fmt(tot.reduction_t) })),
     h('p', { class: 'cy-rule', 'data-rule': rule }, h('strong', {}, `${t('cy_rule_used')}: `),
       tf(`cy_rule_${rule === 'sequential' ? 'sequential' : 'shapley'}`, { order: (run.attribution?.order || []).join(' → ') })),
+    downloads(`city/scenarios/${encodeURIComponent(state.scenario)}/run?attribution=${encodeURIComponent(state.attribution)}`),
     sync);
 }
 

@@ -13,7 +13,7 @@
 //
 // The choices live in the hash (place, year, framework, scenario, build,
 // attribution), so a view can be bookmarked and reloaded.
-import { api, app, fmt, h, has, name, name1, t, tf } from './core.js';
+import { api, app, downloads, fmt, h, has, name, name1, t, tf } from './core.js';
 import { drawScenario, indicatorsTable, observeForm } from './city.js';
 import { writeForm } from './forms.js';
 import { canCall, inScope, loggedIn, openLogin, session, write } from './session.js';
@@ -66,10 +66,12 @@ async function partnersSection(place) {
     mine.length ? h('ul', { class: 'cw-list' }, mine.map((p) => h('li', { 'data-id': p.id },
       h('a', { href: `#/partnerships/${encodeURIComponent(p.id)}` }, (p.bodies || []).map((b, i) => [i ? '・' : '', name(b.name_ja, b.name_en)])),
       p.fiscal_years?.length ? ` (${p.fiscal_years.join(', ')})` : ''))) : h('p', { class: 'empty-state' }, t('cw_partners_none')),
+    mine.length ? downloads(`partnerships?partner=${encodeURIComponent(place)}`) : null,
     h('h3', {}, `${t('cw_projects_h')} (${fmt(projects.length)})`),
     projects.length ? h('ul', { class: 'cw-list' }, projects.map((p) => h('li', { 'data-id': p.id },
       h('a', { href: `#/projects/${encodeURIComponent(p.id)}` }, name(p.name_ja, p.name_en)),
-      p.fiscal_year ? ` (${p.fiscal_year})` : ''))) : h('p', { class: 'empty-state' }, t('cw_projects_none')));
+      p.fiscal_year ? ` (${p.fiscal_year})` : ''))) : h('p', { class: 'empty-state' }, t('cw_projects_none')),
+    projects.length ? downloads(`projects?place_id=${encodeURIComponent(place)}`) : null);
 }
 
 // --- the inventory ------------------------------------------------------------------
@@ -230,7 +232,7 @@ async function inventorySection(place, year, may, gpc, invs) {
     sec.append(h('h3', {}, tf('cw_inv_year', { year: y, gwp: inv.inventory.gwp })), totalsCards(inv), checkList(inv));
   }
   if (!may) {
-    if (inv) sec.append(rowsTable(inv, false));
+    if (inv) sec.append(rowsTable(inv, false), downloads(`city/inventory?place=${encodeURIComponent(place)}&year=${y}`));
     return sec;
   }
   const form = rowForm(place, y || new Date().getFullYear() - 1, inv?.inventory.gwp, gpc);
@@ -256,7 +258,7 @@ async function inventorySection(place, year, may, gpc, invs) {
     btn.disabled = false;
     btn.closest('td').append(h('p', { class: 'field-error', role: 'alert' }, res.status === 403 ? t('err_403') : h('span', { lang: 'en' }, res.error?.message || '')));
   };
-  if (inv) sec.append(rowsTable(inv, true, fill, del));
+  if (inv) sec.append(rowsTable(inv, true, fill, del), downloads(`city/inventory?place=${encodeURIComponent(place)}&year=${y}`));
   sec.append(form, uploadForm(place, y, inv?.inventory.gwp));
   return sec;
 }

@@ -104,7 +104,8 @@ export async function reportPage(page, id) {
       kv('sha256', h('code', { class: 'hash' }, r.data_sha256)),
       kv('submitted', `${r.submitted_by || '—'} · ${r.submitted_at || '—'}`),
       kv('verified', r.verified_by ? `${r.verified_by} · ${r.verified_at || ''}` : null),
-      kv('comment', r.comment))].filter(Boolean));
+      kv('comment', r.comment)),
+    downloads(`mrv/reports/${encodeURIComponent(r.id)}`)].filter(Boolean));
   // the computation a verifier checks, side by side: what the file gave
   // (meters, gaps, rows outside the period) and the values it was computed with
   const side = h('div', { class: 'side-by-side', id: 'report-review' });

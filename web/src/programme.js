@@ -6,7 +6,7 @@
 // sheet).  Both are reached from the account box (session.js).  The server
 // decides what each user sees (a municipality's own proposals, a reviewer's
 // own assignments); the page only lays it out.
-import { api, fmt, fyLabel, h, lang, name1, t, tf } from './core.js';
+import { api, downloads, fmt, fyLabel, h, lang, name1, t, tf } from './core.js';
 import { explainRefusal } from './calls.js';
 import { writeForm } from './forms.js';
 import { loggedIn, openLogin, session, write } from './session.js';
@@ -66,31 +66,31 @@ export async function workspacePage(page) {
       ['submitted', t('pg_submitted'), (p) => p.submitted_on],
       ['status', t('rank_status'), (p) => h('span', { 'data-status': p.status }, t(`prop_status_${p.status}`),
         p.decided_on ? ` (${p.decided_on})` : '')],
-    ], proposals)),
+    ], proposals), proposals.length ? downloads('proposals') : null),
     section('ws-readiness', t('ws_readiness'), table('ws-readiness', [
       ['saved', t('pg_saved_on'), (r) => r.saved_on],
       ['overall', t('pg_overall'), (r) => `${r.overall} / 100`],
       ['level', t('pg_level'), (r) => t(`rd_level:${r.level}`)],
-    ], checks), h('p', { class: 'more' }, h('a', { href: '#/readiness' }, `${t('ws_readiness_new')} →`))),
+    ], checks), checks.length ? downloads('readiness') : null, h('p', { class: 'more' }, h('a', { href: '#/readiness' }, `${t('ws_readiness_new')} →`))),
     section('ws-partnerships', t('ws_partnerships'), table('ws-partnerships', [
       ['partner', t('pg_partners'), (p) => link('partnerships', p.id, places(p.partners) || p.partner_label_ja)],
       ['years', t('pg_years'), (p) => (p.fiscal_years || []).map(fyLabel).join(', ')],
-    ], parts)),
+    ], parts), parts.length ? downloads(`partnerships?body=${q}`) : null),
     section('ws-agreements', t('ws_agreements'), table('ws-agreements', [
       ['with', t('pg_counterparty'), (a) => link('agreements', a.id, a.counterparty_ja)],
       ['kind', t('pg_kind'), (a) => t(`v_agreements.kind:${a.kind}`)],
       ['signed', t('pg_signed'), (a) => a.signed_on || '—'],
-    ], agreements)),
+    ], agreements), agreements.length ? downloads(`agreements?body_id=${q}`) : null),
     section('ws-projects', t('ws_projects'), table('ws-projects', [
       ['name', t('pg_project'), (p) => link('projects', p.id, name1(p.name_ja, p.name_en))],
       ['kind', t('pg_kind'), (p) => t(`v_projects.kind:${p.kind}`)],
       ['stage', t('pg_stage'), (p) => (last.get(p.id) ? t(`stage:${last.get(p.id).stage}`) : '—')],
-    ], projects)),
+    ], projects), projects.length ? downloads(`projects?body_id=${q}`) : null),
     section('ws-events', t('ws_events'), table('ws-events', [
       ['title', t('pg_event'), (e) => link('events', e.id, name1(e.title_ja, e.title_en))],
       ['kind', t('pg_kind'), (e) => t(`v_events.kind:${e.kind}`)],
       ['on', t('pg_date'), (e) => e.starts_on || '—'],
-    ], events)));
+    ], events), events.length ? downloads(`events?body_id=${q}`) : null));
 }
 
 // The whole proposal, as a reviewer reads it.

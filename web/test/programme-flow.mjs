@@ -103,6 +103,10 @@ try {
     await text('table[data-table="ws-proposals"] tr[data-id="pr-c2c-flow-001"] [data-col="bodies"]'), '東京都・さいたま市');
   check('workspace: submitted', await text('table[data-table="ws-proposals"] tr[data-id="pr-c2c-flow-001"] [data-status]'), '審査中');
   check('workspace: the saved check', await page.locator('table[data-table="ws-readiness"] tbody tr').count(), 1);
+  // its proposals download as Excel opens them, with the session's rights
+  const dl = await page.locator('.ws-part:has(table[data-table="ws-proposals"]) .downloads a').first().getAttribute('href');
+  const got = await page.evaluate(async (u) => { const r = await fetch(u); return [r.status, r.headers.get('content-type'), (await r.text()).includes('pr-c2c-flow-001')]; }, dl);
+  check('workspace: the proposals download as CSV, with the proposal', JSON.stringify(got), '[200,"text/csv; charset=utf-8",true]');
   await shot('flow-workspace-ja.png');
   await logout();
   await toEn();
