@@ -19,24 +19,30 @@ count_cmocka() { # count_cmocka LOG
 	failed=$((failed + ${f:-0}))
 }
 
-for build in "$@"; do
+# run_build BUILD: every unit test and suite of one build, its output on
+# stdout, its counts last as "counts: PASSED FAILED"
+run_build() {
+	build=$1 passed=0 failed=0
 	echo "== $build"
 	for t in "$build"/tests/test_* "$build"/tests/*/test_*; do
 		[ -f "$t" ] && [ -x "$t" ] || continue
 		log=$(mktemp)
+		t0=$(date +%s)
 		if "$t" >"$log" 2>&1; then :; else
 			cat "$log"
 			grep -q '^\[  FAILED  \]' "$log" || failed=$((failed + 1)) # crashed
 		fi
 		count_cmocka "$log"
-		echo "$(basename "$t"): $(grep -c '^\[       OK \]' "$log") ok"
+		echo "$(basename "$t"): $(grep -c '^\[       OK \]' "$log") ok ($(($(date +%s) - t0)) s)"
 		rm -f "$log"
 	done
 	# every tests/NAME.sh but this one; each ends with "NAME: N passed, N failed"
 	for suite in $(cd "$HERE" && ls *.sh | sed 's/\.sh$//' | grep -v '^run$'); do
 		log=$(mktemp)
+		t0=$(date +%s)
 		sh "$HERE/$suite.sh" "$build" >"$log" 2>&1
 		grep -v '^ok: ' "$log"
+		echo "$suite.sh: $(($(date +%s) - t0)) s"
 		p=$(sed -n "s/^$suite: \\([0-9]*\\) passed, \\([0-9]*\\) failed\$/\\1/p" "$log")
 		f=$(sed -n "s/^$suite: \\([0-9]*\\) passed, \\([0-9]*\\) failed\$/\\2/p" "$log")
 		[ -n "$p" ] || { echo "$suite.sh did not finish"; f=$((${f:-0} + 1)); }
@@ -44,7 +50,29 @@ for build in "$@"; do
 		failed=$((failed + ${f:-0}))
 		rm -f "$log"
 	done
+	echo "counts: $passed $failed"
+}
+
+# The builds run side by side, each into its own log, printed in order (CI's
+# time is the sum of the two otherwise); C2C_TEST_JOBS=1 runs them one after
+# the other.
+T0=$(date +%s)
+logs=""
+for build in "$@"; do
+	log=$(mktemp)
+	logs="$logs $log"
+	if [ "${C2C_TEST_JOBS:-2}" -gt 1 ]; then (run_build "$build") >"$log" 2>&1 & else (run_build "$build") >"$log" 2>&1; fi
 done
+wait
+for log in $logs; do
+	grep -v '^counts: ' "$log"
+	c=$(sed -n 's/^counts: //p' "$log")
+	[ -n "$c" ] || { echo "a build's tests did not finish"; c="0 1"; }
+	passed=$((passed + ${c%% *}))
+	failed=$((failed + ${c##* }))
+	rm -f "$log"
+done
+echo "builds: $(($(date +%s) - T0)) s"
 
 if command -v valgrind >/dev/null 2>&1 && [ -x "$1/c2c" ]; then
 	echo "== valgrind"
