@@ -195,6 +195,13 @@ refused "score by a reviewer of the second body" 5 "cannot score a proposal of t
 run "assign" 0 "$BIN" score assign pr-c2c-cli-001 --reviewer rv-a
 run "desk" 0 "$BIN" score desk --reviewer rv-a --format json
 json_ok "the reviewer's desk has it, with the criteria" "[p['id'] for p in d]==['pr-c2c-cli-001'] and len(d[0]['criteria'])==3 and d[0]['readiness']['overall']=='100.00'"
+# 札幌市 with ウランバートル市 alone: the line of exactly those places is p014, not p012 (札幌市
+# and 北海道庁) nor p013 (with トゥブ県), though both link the pair
+run "Sapporo's proposal" 0 "$BIN" proposal submit --call c2c-cli --body 札幌市 --partner ウランバートル市 --title-ja 札幌 --sector energy_efficiency --outputs capacity_building --budget-jpy 1 --lead L --format json
+SAP=$(python3 -c "import json; d=json.load(open('$WORK/out')); print((d[0] if isinstance(d, list) else d)['id'])")
+run "score Sapporo's" 0 "$BIN" score "$SAP" --reviewer rv-a originality=3 local-companies=3 feasibility=3
+run "select Sapporo's" 0 "$BIN" proposal select "$SAP" --reason 継続 --format json
+json_ok "it continues p014, the line of exactly its places, and says so" "d['partnership']=='fiscal year added' and d['partnership_id']=='p014'"
 run "close" 0 "$BIN" call close c2c-cli
 refused "a proposal to the closed call" 3 "was closed on" "$BIN" proposal submit --call c2c-cli --body 川崎市 --partner mv-male-city --title-ja X --sector waste --outputs capacity_building --budget-jpy 1 --lead L
 refused "close twice" 5 "closed on $(date +%F) already" "$BIN" call close c2c-cli

@@ -60,31 +60,38 @@ static const char *sv(json_t *o, const char *k)
 	return v ? v : "";
 }
 
-/* Does partnership `pid` link every place of `places` (the proposal's bodies
- * or partners, [{id, ...}]) in `role`?  1 yes, 0 no, < 0 on error. */
-static int links_all(struct store *st, const struct atlas_table *tp, const char *pid, json_t *places,
-		     const char *role, struct c2c_err *err)
+/* Is partnership `pid` between exactly the proposal's places: every body
+ * of it (role body) and every partner place (role partner), and no other?
+ * 1 yes, 0 no, < 0 on error. */
+static int same_places(struct store *st, const struct atlas_table *tp, const char *pid, json_t *p,
+		       struct c2c_err *err)
 {
-	json_t *pl, *rows;
-	size_t i;
+	json_t *links, *l, *pl, *want;
+	size_t i, k, nb = 0, np = 0;
 	int rc;
 
-	json_array_foreach(places, i, pl) {
-		if ((rc = atlas_list(st, tp, (const char *const[]){"partnership_id", pid, "place_id", sv(pl, "id"),
-								  "role", role, NULL}, &rows, err)))
-			return rc;
-		rc = json_array_size(rows) > 0;
-		json_decref(rows);
-		if (!rc)
-			return 0;
+	if ((rc = atlas_list(st, tp, (const char *const[]){"partnership_id", pid, NULL}, &links, err)))
+		return rc;
+	json_array_foreach(links, i, l) {
+		int body = !strcmp(sv(l, "role"), "body"), found = 0;
+		want = json_object_get(p, body ? "bodies" : "partners");
+		json_array_foreach(want, k, pl)
+			found |= !strcmp(sv(pl, "id"), sv(l, "place_id"));
+		if (!found)
+			break;
+		*(body ? &nb : &np) += 1;
 	}
-	return 1;
+	rc = i == json_array_size(links) && nb == json_array_size(json_object_get(p, "bodies")) &&
+	     np == json_array_size(json_object_get(p, "partners"));
+	json_decref(links);
+	return rc;
 }
 
-/* The first partnership (by id) that links every body of the proposal as
- * body and every partner place as partner (for a proposal of one body and
- * one partner, the pair's), into id: 1, 0 when none, < 0 on error.  The
- * links are the atlas's, asked of it. */
+/* The partnership (the first by id) between exactly the proposal's bodies
+ * and partner places, into id: 1, 0 when none, < 0 on error.  A line of
+ * 札幌市 with 北海道庁 is not the line of 札幌市 alone: a selection continues
+ * the line whose places are the proposal's.  The links are the atlas's,
+ * asked of it. */
 static int proposal_partnership(struct store *st, const struct atlas_table *tp, json_t *p, char *id,
 				size_t len, struct c2c_err *err)
 {
@@ -98,9 +105,7 @@ static int proposal_partnership(struct store *st, const struct atlas_table *tp, 
 		return rc;
 	json_array_foreach(mine, i, l) {
 		const char *pid = sv(l, "partnership_id");
-		if ((hit = links_all(st, tp, pid, json_object_get(p, "bodies"), "body", err)) > 0)
-			hit = links_all(st, tp, pid, json_object_get(p, "partners"), "partner", err);
-		if (hit < 0) {
+		if ((hit = same_places(st, tp, pid, p, err)) < 0) {
 			rc = hit;
 			break;
 		}
