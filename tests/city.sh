@@ -158,6 +158,13 @@ scenario_totals() { c2c city scenario run example-iskandar-2030 --format json "$
 check "scenario run (Shapley): BaU, case, reduction, parts" "$(scenario_totals)" "549500.0 352350.0 197150.0 139500 22500 15600 17550 2000"
 check "scenario run (sequential)" "$(scenario_totals --attribution sequential)" "549500.0 352350.0 197150.0 147000 15000 15600 17550 2000"
 c2c city scenario run example-iskandar-2030 2>/dev/null | grep -q "^residential  I.1" && ok "scenario run prints sectors" || bad "scenario run table"
+# drivers and values each within their bounds that multiply past what a scenario may hold
+# (10^15 households x 10^12 GJ x 10^6 t/GJ at an efficiency of 10^-9): refused, naming the
+# sector, and nothing stored (a figure to the kg would pass a 64-bit integer)
+py "import json; d=json.load(open('$ROOT/data/city/scenario-example.json')); d['id']='huge'; d['drivers'][0].update(base=1, target=1e15); d['sectors'][0]['intensity']=1e12; d['fuels'][1]['ef']=1e6; d['sectors'][0]['techs'][0]['efficiency']=1e-9; json.dump(d, open('$WORK/huge.json', 'w'))"
+run "a scenario beyond 10^12 t is refused" 3 "$BIN" city scenario add "$WORK/huge.json"
+has "it names the sector and the bound" "$WORK/err" "scenario huge: sector residential, base year"
+check "nothing stored" "$(c2c city scenario list --format json | py 'import json,sys; print([s["id"] for s in json.load(sys.stdin) if s["id"] == "huge"])')" "[]"
 c2c city scenario link example-iskandar-2030 --measure study --project pj-nowhere --sector waste --reduction-t 10 2>/dev/null
 check "link refuses a project the atlas does not have (exit 3)" "$?" 3
 c2c city scenario link example-iskandar-2030 --measure study --project pj-iskandar-decarbonisation-study-2021 --sector waste --reduction-t 50 >/dev/null \

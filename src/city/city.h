@@ -332,8 +332,17 @@ int city_scenario_link(struct store *st, const char *id, const char *measure, co
 /* The scenarios that count an atlas project: [{id, name, place_id,
  * measure, sector, reduction_t, basis, split?}], one per measure naming it. */
 int city_scenarios_counting(struct store *st, const char *project, json_t **out, struct c2c_err *err);
-/* The run as JSON (sectors, totals, measures with their parts, the rule). */
-json_t *city_scenario_run_json(const struct scn_model *m, enum scn_attribution how);
+/* Every figure of a scenario's run, in tonnes, lies within ±SCN_T_MAX: a
+ * thousand gigatonnes, twenty times the world's yearly emissions, so a run
+ * of real data never meets it, and a figure to the kg stays far inside a
+ * 64-bit integer.  Drivers and activity values each within their own
+ * bounds can still multiply past it: such a scenario is refused when saved
+ * and when run, naming the sector or the measure. */
+#define SCN_T_MAX 1e12
+/* The run as JSON (sectors, totals, measures with their parts, the rule)
+ * into *out; C2C_EINPUT when a figure lies outside ±SCN_T_MAX. */
+int city_scenario_run_json(const struct scn_model *m, enum scn_attribution how, json_t **out,
+			   struct c2c_err *err);
 
 /* Round t to whole kg and split a total in kg among parts by the largest
  * remainder, so the printed parts add up exactly to the printed total. */

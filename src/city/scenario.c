@@ -179,6 +179,15 @@ void city_split_kg(const double *parts_t, size_t n, long long total_kg, long lon
 			order[j - 1] = t;
 		}
 	rem = total_kg - sum;
+	/* what rounding leaves is less than a kg a measure; what floating point
+	 * leaves at large figures may be more: spread evenly first, so the loops
+	 * below run fewer than n times (they once ran for hours) */
+	if (n && (rem >= (long long)n || rem <= -(long long)n)) {
+		long long each = rem / (long long)n;
+		for (size_t i = 0; i < n; i++)
+			out_kg[i] += each;
+		rem -= each * (long long)n;
+	}
 	for (size_t k = 0; n && rem > 0; k = (k + 1) % n, rem--)
 		out_kg[order[k]]++;
 	for (size_t k = n ? n - 1 : 0; n && rem < 0; k = k ? k - 1 : n - 1, rem++)
@@ -614,6 +623,27 @@ static int scenario_add_tx(struct store *st, void *ctx, struct c2c_err *err)
 	return put_scenario(st, a->m, a->doc, a->replace, err);
 }
 
+/* Is every figure of run r a number within ±SCN_T_MAX tonnes? */
+static int run_in_range(const struct scn_model *m, const struct scn_result *r, struct c2c_err *err)
+{
+	const char *what[] = {"base year", "BaU", "countermeasure case"};
+	for (int s = 0; s < m->nsectors; s++) {
+		const double v[] = {r->base_t[s], r->bau_t[s], r->cm_t[s]};
+		for (int k = 0; k < 3; k++)
+			if (!(fabs(v[k]) <= SCN_T_MAX))
+				return c2c_err_set(err, C2C_EINPUT,
+						   "scenario %s: sector %s, %s: %.4g t is beyond the %.0e t a scenario "
+						   "may hold; check its drivers and activity values",
+						   m->id, m->sector[s], what[k], v[k], SCN_T_MAX);
+	}
+	for (int i = 0; i < m->nmeasures; i++)
+		if (!(fabs(r->part_t[i]) <= SCN_T_MAX))
+			return c2c_err_set(err, C2C_EINPUT,
+					   "scenario %s: measure %s: %.4g t is beyond the %.0e t a scenario may hold",
+					   m->id, m->m[i].id, r->part_t[i], SCN_T_MAX);
+	return 0;
+}
+
 int city_scenario_add(struct store *st, json_t *doc, const char *name, int replace,
 		      struct c2c_err *err)
 {
@@ -622,7 +652,12 @@ int city_scenario_add(struct store *st, json_t *doc, const char *name, int repla
 
 	if (!a.m)
 		return c2c_err_set(err, C2C_ENOMEM, "out of memory");
-	if (!(rc = city_scenario_parse(doc, name, a.m, err)))
+	if (!(rc = city_scenario_parse(doc, name, a.m, err))) {
+		struct scn_result r;
+		scn_run(a.m, ATTR_SHAPLEY, &r);
+		rc = run_in_range(a.m, &r, err);
+	}
+	if (!rc)
 		rc = store_tx(st, NULL, scenario_add_tx, &a, err);
 	free(a.m);
 	return rc;
@@ -801,13 +836,19 @@ static json_t *t_of_kg(long long kg)
 	return json_real(strtod(buf, NULL));
 }
 
-json_t *city_scenario_run_json(const struct scn_model *m, enum scn_attribution how)
+int city_scenario_run_json(const struct scn_model *m, enum scn_attribution how, json_t **out,
+			   struct c2c_err *err)
 {
 	struct scn_result r;
 	long long base = 0, bau = 0, cm = 0, part_kg[SCN_MAX_MEASURES];
-	json_t *sectors = json_array(), *measures = json_array(), *order = json_array();
+	json_t *sectors, *measures, *order;
+	int rc;
 
+	*out = NULL;
 	scn_run(m, how, &r);
+	if ((rc = run_in_range(m, &r, err)))
+		return rc;
+	sectors = json_array(), measures = json_array(), order = json_array();
 	for (int s = 0; s < m->nsectors; s++) {
 		/* each figure to the kg; the totals are sums of the printed figures */
 		long long b = llround(r.base_t[s] * 1000), u = llround(r.bau_t[s] * 1000),
@@ -830,7 +871,7 @@ json_t *city_scenario_run_json(const struct scn_model *m, enum scn_attribution h
 							  "basis", m->m[i].basis[0] ? m->m[i].basis
 								   : m->m[i].project[0] ? "stated reduction" : "model"));
 	}
-	return json_pack("{s:{s:s, s:s, s:s, s:i, s:i}, s:{s:f, s:f}, s:o, s:{s:o, s:o, s:o, s:o}, s:o, s:{s:s, s:o, s:s}}",
+	*out = json_pack("{s:{s:s, s:s, s:s, s:i, s:i}, s:{s:f, s:f}, s:o, s:{s:o, s:o, s:o, s:o}, s:o, s:{s:s, s:o, s:s}}",
 			 "scenario", "id", m->id, "name", m->name, "place_id", m->place, "base_year", m->base_year,
 			 "target_year", m->target_year,
 			 "grid_ef_t_per_mwh", "base", round(r.grid_base * 1e6) / 1e6, "cm", round(r.grid_cm * 1e6) / 1e6,
@@ -842,4 +883,5 @@ json_t *city_scenario_run_json(const struct scn_model *m, enum scn_attribution h
 			 "rule", how == ATTR_SHAPLEY
 					 ? "each measure's reduction averaged over every order of applying the measures (Shapley value); the parts add up to the total"
 					 : "measures applied one by one in the listed order, each credited with what it adds; the parts add up to the total and depend on the order");
+	return *out ? 0 : c2c_err_set(err, C2C_ENOMEM, "out of memory");
 }

@@ -166,8 +166,10 @@ static int run(struct cli_run *r, struct c2c_err *err)
 		return c2c_err_set(err, C2C_EUSAGE, "--attribution: '%s' is not shapley or sequential", how);
 	if (!(m = malloc(sizeof(*m))))
 		return c2c_err_set(err, C2C_ENOMEM, "out of memory");
-	if (!(rc = city_scenario_get(r->st, r->a.pos[0], m, NULL, err))) {
-		json_t *run = city_scenario_run_json(m, how && !strcmp(how, "sequential") ? ATTR_SEQUENTIAL : ATTR_SHAPLEY);
+	json_t *run = NULL;
+	if (!(rc = city_scenario_get(r->st, r->a.pos[0], m, NULL, err)) &&
+	    !(rc = city_scenario_run_json(m, how && !strcmp(how, "sequential") ? ATTR_SEQUENTIAL : ATTR_SHAPLEY,
+					  &run, err))) {
 		if (r->fmt == FMT_JSON)
 			print_json(run);
 		else

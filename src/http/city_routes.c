@@ -144,9 +144,9 @@ int http_get_city_scenario_run(struct http_request *rq, json_t **out, struct c2c
 		return c2c_err_set(err, C2C_EUSAGE, "attribution: '%s' is not shapley or sequential", how);
 	if ((rc = scenario_get(rq, &m, NULL, err)))
 		return rc;
-	*out = city_scenario_run_json(m, how && !strcmp(how, "sequential") ? ATTR_SEQUENTIAL : ATTR_SHAPLEY);
+	rc = city_scenario_run_json(m, how && !strcmp(how, "sequential") ? ATTR_SEQUENTIAL : ATTR_SHAPLEY, out, err);
 	free(m);
-	return *out ? 0 : c2c_err_set(err, C2C_ENOMEM, "out of memory");
+	return rc;
 }
 
 /* ---- inventory writes ------------------------------------------------------------ */

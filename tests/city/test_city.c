@@ -641,7 +641,7 @@ static void test_scenario_store(void **state)
 					    "pj-iskandar-decarbonisation-study-2021", "residential", 1000, NULL, NULL, &err), 0);
 	assert_int_equal(city_scenario_get(f->st, "example-iskandar-2030", m, NULL, &err), 0);
 	assert_int_equal(m->nmeasures, 6);
-	run = city_scenario_run_json(m, ATTR_SHAPLEY);
+	assert_int_equal(city_scenario_run_json(m, ATTR_SHAPLEY, &run, &err), 0);
 	assert_true(json_real_value(json_object_get(json_object_get(run, "totals"), "reduction_t")) == 198150.0);
 	assert_string_equal(json_string_value(json_object_get(json_array_get(json_object_get(run, "measures"), 5),
 							    "basis")), "stated reduction");
@@ -653,7 +653,7 @@ static void test_scenario_store(void **state)
 	assert_int_equal(city_scenario_get(f->st, "example-iskandar-2030", m, NULL, &err), 0);
 	assert_int_equal(m->nmeasures, 6);
 	assert_string_equal(m->m[5].id, "iskandar-study");
-	run = city_scenario_run_json(m, ATTR_SHAPLEY);
+	assert_int_equal(city_scenario_run_json(m, ATTR_SHAPLEY, &run, &err), 0);
 	assert_true(json_real_value(json_object_get(json_object_get(run, "totals"), "reduction_t")) == 198650.0);
 	assert_string_equal(json_string_value(json_object_get(json_array_get(json_object_get(run, "measures"), 5),
 							    "basis")), "MRV-verified: 1 approved report");
