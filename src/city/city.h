@@ -61,6 +61,12 @@ extern const char *const city_gas_name[GAS_N];
 struct city_gwp {
 	const char *set; /* "AR5", "AR6" */
 	double gwp[GAS_N];
+	/* fossil methane (AR6 tells it apart: its GWP counts the CO2 it
+	 * oxidises to), for the fugitive rows of fossil fuels, GPC I.7 and I.8,
+	 * where no CO2 factor counts that carbon; a combustion row's CO2
+	 * factor does, so its methane takes gwp[GAS_CH4].  A set that does not
+	 * tell them apart (AR5) has the same value in both. */
+	double ch4_fossil;
 	const char *source;
 };
 const struct city_gwp *city_gwp_find(const char *set);

@@ -59,8 +59,8 @@ def main():
         sets.setdefault(s, {"src": src})[gas] = float(val)
     parts.append("static const struct city_gwp gwp_sets[] = {")
     for s, d in sets.items():
-        parts.append("\t{%s, {%r, %r, %r}, %s}," % (cstr(s), d["CO2"], d["CH4"], d["N2O"],
-                                                    cstr(d["src"])))
+        parts.append("\t{%s, {%r, %r, %r}, %r, %s}," % (cstr(s), d["CO2"], d["CH4"], d["N2O"],
+                                                        d.get("CH4 fossil", d["CH4"]), cstr(d["src"])))
     parts.append("};")
     parts.append("const struct city_gwp *city_gwp_find(const char *set)\n{\n"
                  "\tfor (size_t i = 0; i < sizeof(gwp_sets) / sizeof(gwp_sets[0]); i++)\n"

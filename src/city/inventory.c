@@ -215,7 +215,8 @@ int city_inv_compute(const struct city_inv_row *r, const struct city_gwp *gwp,
 			return c2c_err_at(err, C2C_EINPUT, "activity_value", "row %s: %.3g kg of %s, beyond the %.0e kg "
 					   "one row may hold", r->ref, kg, city_inv_columns[C_EFCO2 + gas], CITY_GAS_KG_MAX);
 		out->gas_kg[gas] = llround(kg);
-		co2e += kg * gwp->gwp[gas];
+		co2e += kg * (gas == GAS_CH4 && (!strncmp(r->ref, "I.7.", 4) || !strncmp(r->ref, "I.8.", 4))
+				      ? gwp->ch4_fossil : gwp->gwp[gas]);
 	}
 	out->co2e_kg = llround(co2e);
 	out->filled = 1;

@@ -126,7 +126,9 @@ static void test_units_and_gwp(void **state)
 	assert_int_equal(city_ef_unit_parse("kg", &num, &den, why, sizeof(why)), C2C_EINPUT);
 	assert_true(city_gwp_find("AR5")->gwp[GAS_CH4] == 28);
 	assert_true(city_gwp_find("AR5")->gwp[GAS_N2O] == 265);
-	assert_true(city_gwp_find("AR6")->gwp[GAS_CH4] == 27.9);
+	assert_true(city_gwp_find("AR6")->gwp[GAS_CH4] == 27.0);
+	assert_true(city_gwp_find("AR6")->ch4_fossil == 29.8);
+	assert_true(city_gwp_find("AR5")->ch4_fossil == 28);
 	assert_true(city_gwp_find("AR6")->gwp[GAS_N2O] == 273);
 	assert_null(city_gwp_find("SAR"));
 }
@@ -213,12 +215,32 @@ static void test_inventory_totals(void **state)
 	json_decref(check);
 	free(inv);
 
-	/* the same rows under AR6 (CH4 27.9, N2O 273): 126200 + 279 + 54.6; 10000 x 27.9 */
+	/* the same rows under AR6 (IPCC AR6 WG1 Table 7.15: non-fossil CH4 27.0,
+	 * N2O 273), by hand: LPG for cooking 126200 t CO2 + 10 t CH4 x 27.0 +
+	 * 0.2 t N2O x 273 = 126524.6 t; the landfill's 10000 t CH4 x 27.0 */
 	import_example(f->st, "AR6", 2023);
 	inv = load(f->st, 2023);
-	assert_int_equal(inv->res[0].co2e_kg, 126533600);
-	assert_int_equal(inv->totals.basic_kg, 400000000LL + 240000000LL + 230000000LL + 126533600LL + 279000000LL);
+	assert_int_equal(inv->res[0].co2e_kg, 126524600);
+	assert_int_equal(inv->totals.basic_kg, 400000000LL + 240000000LL + 230000000LL + 126524600LL + 270000000LL);
 	free(inv);
+	{ /* fugitive methane of fossil fuels (I.8.1) at the fossil 29.8; a
+	   * landfill's (III.1.1) at 27.0; under AR5 both 28 */
+		const char csv[] = "gpc_ref,notation_key,explanation,activity_value,activity_unit,ef_co2,ef_ch4,ef_n2o,ef_unit,ef_source\n"
+				   "I.8.1,,,1000,t,,1,,t/t,test\nIII.1.1,,,1000,t,,1,,t/t,test\n";
+		struct city_inv_row *rows = NULL;
+		struct city_inv_result res;
+		struct c2c_err err;
+		size_t n;
+		assert_int_equal(city_inventory_read_csv_mem(csv, strlen(csv), "fugitive.csv", &rows, &n, &err), 0);
+		assert_int_equal(n, 2);
+		assert_int_equal(city_inv_compute(&rows[0], city_gwp_find("AR6"), &res, &err), 0);
+		assert_int_equal(res.co2e_kg, 29800000);
+		assert_int_equal(city_inv_compute(&rows[1], city_gwp_find("AR6"), &res, &err), 0);
+		assert_int_equal(res.co2e_kg, 27000000);
+		assert_int_equal(city_inv_compute(&rows[0], city_gwp_find("AR5"), &res, &err), 0);
+		assert_int_equal(res.co2e_kg, 28000000);
+		free(rows);
+	}
 }
 
 static long long count_rows(struct store *st)
