@@ -12,9 +12,9 @@
 /* Flat rows for table and CSV: kind, rank, id, name, score, why. */
 static json_t *flatten(json_t *res)
 {
-	static const char *const kinds[] = {"bodies", "companies", "technologies", "schemes"};
+	static const char *const kinds[] = {"bodies", "companies", "technologies", "schemes", "counterparts"};
 	json_t *out = json_array();
-	for (size_t k = 0; k < 4; k++) {
+	for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
 		size_t i;
 		json_t *r;
 		json_array_foreach(json_object_get(res, kinds[k]), i, r) {

@@ -140,9 +140,10 @@ static int mdata_shape(struct mdata *d, json_t *places, json_t *pships, json_t *
 	json_array_foreach(pcomp, i, r) {
 		json_t *c = json_object_get(byid, sv(r, "company_id"));
 		if (c) /* as the join did: a link to no company is left out */
-			pc[n++] = json_pack("{s:O, s:O, s:O, s:O, s:O}", "company_id", json_object_get(r, "company_id"),
+			pc[n++] = json_pack("{s:O, s:O, s:O, s:O, s:O, s:o}", "company_id", json_object_get(r, "company_id"),
 				"name_ja", json_object_get(c, "name_ja"), "name_en", json_object_get(c, "name_en"),
-				"project_id", json_object_get(r, "project_id"), "role", json_object_get(r, "role"));
+				"project_id", json_object_get(r, "project_id"), "role", json_object_get(r, "role"),
+				"country", text_of(c, "country"));
 	}
 	qsort(pc, n, sizeof(*pc), cmp_pcomp);
 	d->pcomp = json_array();
@@ -408,8 +409,14 @@ static json_t *rank_bodies(const struct mdata *d, const struct programme_need *n
 	return rows;
 }
 
+/* The organisations of the projects, ranked: `japanese`, the Japanese
+ * companies and bodies that can bring the technology (country JP); else the
+ * partner side's, in the need's country only (a water utility, a planning
+ * department, a university), the counterparts such a project works with.
+ * A Vietnamese utility is not know-how from Japan, and a counterpart in
+ * Indonesia is none for a need in Viet Nam. */
 static json_t *rank_companies(const struct mdata *d, const struct programme_need *n, const struct kw *k,
-			      const struct hidden *h)
+			      const struct hidden *h, int japanese)
 {
 	json_t *rows = json_array(), *c, *pj, *row = NULL;
 	const char *cur = "";
@@ -436,6 +443,8 @@ static json_t *rank_companies(const struct mdata *d, const struct programme_need
 		}
 		if (!c)
 			break;
+		if (japanese ? strcmp(sv(c, "country"), "JP") : strcmp(sv(c, "country"), n->country))
+			continue;
 		if (!row) {
 			cur = sv(c, "company_id");
 			row = json_pack("{s:s, s:s, s:s}", "id", cur, "name_ja", sv(c, "name_ja"), "name_en",
@@ -582,10 +591,11 @@ int programme_match(struct store *st, const struct programme_need *n, json_t **o
 		return rc;
 	}
 	split_keywords(n->keywords, &k);
-	*out = json_pack("{s:{s:s, s:s?, s:s?, s:s?}, s:o, s:o, s:o, s:o}", "need", "country", n->country,
+	*out = json_pack("{s:{s:s, s:s?, s:s?, s:s?}, s:o, s:o, s:o, s:o, s:o}", "need", "country", n->country,
 			 "sector", n->sector, "technology", n->keywords, "size", n->size,
 			 "bodies", ranked(rank_bodies(&d, n, &k, &h, MODEL_FULL), limit),
-			 "companies", ranked(rank_companies(&d, n, &k, &h), limit),
+			 "companies", ranked(rank_companies(&d, n, &k, &h, 1), limit),
+			 "counterparts", ranked(rank_companies(&d, n, &k, &h, 0), limit),
 			 "technologies", ranked(rank_technologies(&d, n, &k, &h), limit),
 			 "schemes", ranked(rank_schemes(&d, n, &k), limit));
 	mdata_free(&d);

@@ -590,7 +590,12 @@ static void test_match_known(void **state)
 	parts_add_up(json_object_get(res, "schemes"));
 	assert_non_null(find_id(json_object_get(res, "technologies"), "id", "pj-da-nang-water-pumps"));
 	assert_non_null(find_id(json_object_get(res, "schemes"), "id", "sc-jcm-equipment-subsidy"));
-	assert_non_null(find_id(json_object_get(res, "companies"), "id", "co-dawaco"));
+	/* the Da Nang water utility is the partner side's: a counterpart, not
+	 * know-how from Japan (issue 19); every company ranked is Japanese */
+	assert_null(find_id(json_object_get(res, "companies"), "id", "co-dawaco"));
+	assert_non_null(find_id(json_object_get(res, "counterparts"), "id", "co-dawaco"));
+	assert_non_null(find_id(json_object_get(res, "companies"), "id", "co-jci-hitachi"));
+	parts_add_up(json_object_get(res, "counterparts"));
 	json_decref(res);
 
 	/* hiding Yokohama-Da Nang hides its pumps too: Yokohama keeps only Ho Chi Minh City */

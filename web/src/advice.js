@@ -136,10 +136,10 @@ function drawScore(d, box) {
 // --- #/match ---------------------------------------------------------------------
 
 const matchState = { country: '', sector: '', tech: '', size: '' };
-const KINDS = ['bodies', 'companies', 'technologies', 'schemes'];
+const KINDS = ['bodies', 'companies', 'technologies', 'schemes', 'counterparts'];
 // the atlas table each kind's ids are rows of (a technology is the project
 // that installed it)
-const LINK = { bodies: 'places', companies: 'companies', technologies: 'projects', schemes: 'schemes' };
+const LINK = { bodies: 'places', companies: 'companies', counterparts: 'companies', technologies: 'projects', schemes: 'schemes' };
 
 export async function matchPage(page, params) {
   const [cn, parts] = await Promise.all([countryNames(), api('partnerships')]);

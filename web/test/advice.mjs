@@ -120,11 +120,14 @@ try {
   await page.waitForSelector('#m-result section.match-kind');
   await ready('match');
   const m = await json('match?country=VN&sector=water&tech=pump&size=medium');
-  for (const kind of ['bodies', 'companies', 'technologies', 'schemes']) {
+  for (const kind of ['bodies', 'companies', 'technologies', 'schemes', 'counterparts']) {
     const ids = await page.locator(`#m-result section[data-kind="${kind}"] tbody tr`).evaluateAll((rs) => rs.map((r) => r.dataset.id));
     check(`match: ${kind} in the API's order`, ids.join(','), m[kind].map((r) => r.id).join(','));
   }
   check('match: Yokohama first for water in Viet Nam', m.bodies[0].id, 'jp-yokohama-city');
+  // know-how from Japan, and apart from it the partner side's organisations in Viet Nam
+  check('match: every company ranked is Japanese', (await json('companies')).filter((c) => m.companies.some((x) => x.id === c.id) && c.country !== 'JP').length, 0);
+  check('match: the Da Nang water utility is a counterpart, not a company', `${m.companies.some((x) => x.id === 'co-dawaco')} ${m.counterparts.map((x) => x.id).join(',')}`, 'false co-dawaco');
   check('match: its reasons shown', (await page.locator('#m-result section[data-kind="bodies"] tbody tr').first().locator('ul.why li').allTextContents()).join(' | '),
     m.bodies[0].why.join(' | '));
   check('match: the body links to its place', await page.locator('#m-result section[data-kind="bodies"] tbody tr a').first().getAttribute('href'), '#/places/jp-yokohama-city');
