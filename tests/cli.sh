@@ -138,6 +138,15 @@ json_ok "every figure has its rule" "all(f['rule'] for f in d['figures'])"
 run "stats 2022" 0 "$BIN" stats --to 2022
 has "stats 2022 compares with 13/45/20 and says why it differs" "$WORK/out" "no recorded fiscal year"
 run "stats bad range" 2 "$BIN" stats --from 2024 --to 2013
+# every source the atlas cites (issue 19), each " | " piece of a row's source once per row
+"$BIN" export partnerships --format json >"$WORK/pships.json"
+run "sources of the partnerships" 0 "$BIN" sources --table partnerships --format json
+json_ok "each source counted as the rows cite it" \
+  "(lambda rows: all(r['facts'] == sum(1 for x in rows if r['source'] in [p.strip() for p in (x.get('source') or '').split(' | ')]) and r['tables'] == 'partnerships' for r in d) and sum(r['facts'] for r in d) == sum(len([p for p in (x.get('source') or '').split(' | ') if p.strip()]) for x in rows))(json.load(open('$WORK/pships.json')))"
+json_ok "seed 003's list is the most cited" "d[0]['source'] == 'seed:003 都市間連携事業（2013～2025年度）' and d[0]['facts'] == 64"
+run "sources of every table" 0 "$BIN" sources --format csv
+has "as CSV, with its header" "$WORK/out" "source,facts,tables"
+run "sources of a table that is none" 2 "$BIN" sources --table nope
 # the ministry's yearly figures (figures, table c2c-calls), each beside the data's
 run "stats 2013-2022 json" 0 "$BIN" stats --from 2013 --to 2022 --format json
 json_ok "stats says how many lines have no year" "d['partnerships_without_year'] == 42"

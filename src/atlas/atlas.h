@@ -210,6 +210,12 @@ int atlas_partnerships(struct store *st, const struct atlas_partnership_filter *
 int atlas_search(struct store *st, const char *query, size_t limit, json_t **out,
 		 struct c2c_err *err);
 
+/* Every source the atlas cites ("seed:003 ...", a news item, a page), each
+ * " | "-separated piece of a row's source counted once per row:
+ * [{source, facts, tables: "places;partnerships"}], most cited first.
+ * table: only that table's rows (NULL: every table with a source). */
+int atlas_sources(struct store *st, const char *table, json_t **out, struct c2c_err *err);
+
 /* Headline figures with their counting rules; fy 0 = open bound. */
 int atlas_stats(struct store *st, int from_fy, int to_fy, json_t **out,
 		struct c2c_err *err);

@@ -122,3 +122,28 @@ int cmd_stats(int argc, char **argv, const struct cli_command *cmd, struct c2c_e
 	json_decref(stats);
 	return rc;
 }
+
+int cmd_sources(int argc, char **argv, const struct cli_command *cmd, struct c2c_err *err)
+{
+	static const char *const allowed[] = {"format", "table", NULL};
+	static const char *const cols[] = {"facts", "tables", "source", NULL};
+	struct cli_args a;
+	enum cli_format fmt;
+	struct store *st;
+	json_t *rows;
+	int rc;
+
+	if ((rc = cli_parse(argc, argv, cmd, allowed, NULL, &a, err)) || (rc = cli_format(&a, cmd, 1, &fmt, err)))
+		return rc;
+	if (a.npos)
+		return c2c_err_set(err, C2C_EUSAGE, "sources: unexpected argument '%s'", a.pos[0]);
+	if ((rc = cli_setup(cmd, &st, err)))
+		return rc;
+	rc = atlas_sources(st, cli_opt(&a, "table"), &rows, err);
+	store_close(st);
+	if (rc)
+		return rc;
+	rc = cli_print_rows(rows, fmt, fmt == FMT_TABLE ? cols : NULL);
+	json_decref(rows);
+	return rc;
+}

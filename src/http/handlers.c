@@ -81,6 +81,11 @@ int http_get_stats(struct http_request *rq, json_t **out, struct c2c_err *err)
 	return atlas_stats(rq->st, (int)from, (int)to, out, err);
 }
 
+int http_get_sources(struct http_request *rq, json_t **out, struct c2c_err *err)
+{
+	return atlas_sources(rq->st, http_param_str(rq, "table"), out, err);
+}
+
 /* The registry's reads: public, as the JCM registries publish holdings. */
 int http_get_registry_accounts(struct http_request *rq, json_t **out, struct c2c_err *err)
 {

@@ -251,6 +251,24 @@ export async function dataPage(page) {
     h('ul', { class: 'cards tables-index' }, TABLE_ORDER.map((k, i) => h('li', { class: 'card', 'data-table': k },
       h('span', { class: 'value' }, fmt(counts[i])),
       h('a', { href: `#/${k}`, class: 'label' }, t(`t_${k}`))))));
+  // what the atlas rests on: every source it cites, most cited first (c2c sources)
+  // the ten most cited in view, every other one a click away
+  const sources = await api('sources');
+  const table = (rows, id) => h('div', { class: 'tablewrap', tabindex: '0', role: 'region', 'aria-labelledby': id },
+    h('table', { class: 'plist', 'data-table': 'sources' },
+      h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, t('data_source')), h('th', { scope: 'col', class: 'num' }, t('data_facts')),
+        h('th', { scope: 'col' }, t('data_in_tables')))),
+      h('tbody', {}, rows.map((r) => h('tr', {},
+        h('th', { scope: 'row', lang: /[\u3040-\u30ff\u4e00-\u9fff]/.test(r.source) ? 'ja' : 'en' }, r.source),
+        h('td', { class: 'num', 'data-label': t('data_facts') }, fmt(r.facts)),
+        h('td', { 'data-label': t('data_in_tables') }, h('span', {}, r.tables.split(';').map((k, i) =>
+          [i ? ', ' : '', TABLES[k] ? h('a', { href: `#/${k}` }, t(`t_${k}`)) : t(`t_${k}`)]))))))));
+  page.append(h('section', { class: 'data-sources', 'aria-labelledby': 'data-sources-h' },
+    h('h2', { id: 'data-sources-h' }, t('data_sources_h')), h('p', { class: 'intro' }, tf('data_sources_intro', { n: fmt(sources.length) })),
+    table(sources.slice(0, 10), 'data-sources-h'),
+    sources.length > 10 ? h('details', {}, h('summary', { id: 'data-sources-more' }, tf('data_sources_more', { n: fmt(sources.length - 10) })),
+      table(sources.slice(10), 'data-sources-more')) : null,
+    downloads('sources')));
 }
 
 // --- one row ---------------------------------------------------------------------

@@ -202,6 +202,17 @@ try {
   await ready('partnerships');
   check(`chart click: ${topCountry[0]}'s bar opens its partnerships`, await page.locator('.plist tbody tr').count(), topCountry[1]);
 
+  // --- what the atlas rests on: the sources on #/data, as the API counts them (c2c sources) ---
+  {
+    const srcs = await json('sources');
+    await page.goto(`${base}#/data`);
+    await ready('data');
+    const first = await page.locator('table[data-table="sources"] tbody tr').first().locator('th, td').allTextContents();
+    check('data: the most cited source first, with its count', `${first[0]} | ${first[1]}`, `${srcs[0].source} | ${srcs[0].facts}`);
+    check('data: ten sources in view, the others behind one click',
+      `${await page.locator('.data-sources > .tablewrap tbody tr').count()} ${await page.locator('.data-sources details tbody tr').count()}`, `10 ${srcs.length - 10}`);
+  }
+
   // --- lists and detail pages of every table ---
   const tables = { partnerships: 'id', places: 'id', agreements: 'id', projects: 'id', companies: 'id', schemes: 'id',
     networks: 'id', cases: 'id', events: 'id', domino: 'id', countries: 'code' };
