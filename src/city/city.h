@@ -250,9 +250,13 @@ struct scn_params {
 	double gen_ef[SCN_MAX_SOURCES];               /* t CO2e per MWh generated */
 	double loss;                                  /* grid losses, fraction */
 	double cut[SCN_MAX_SECTORS];                  /* fixed reductions, t */
+	/* energy a project displaces in a sector, by fuel: MWh of grid
+	 * electricity, or the fuel's own unit; worth the case's factor of that
+	 * fuel, so a cleaner grid shrinks what a solar plant saves */
+	double displace[SCN_MAX_SECTORS][SCN_MAX_FUELS];
 };
 
-enum scn_change_type { CH_EFFICIENCY, CH_SHARE, CH_INTENSITY, CH_POWER_MIX, CH_FUEL_EF, CH_CUT };
+enum scn_change_type { CH_EFFICIENCY, CH_SHARE, CH_INTENSITY, CH_POWER_MIX, CH_FUEL_EF, CH_CUT, CH_DISPLACE };
 
 struct scn_change {
 	enum scn_change_type type;

@@ -54,6 +54,9 @@ double scn_eval(const struct scn_model *m, const struct scn_params *p, const dou
 				     (m->fuel_grid[f] ? grid_per_gj : p->fuel_ef[f]);
 		}
 		e -= p->cut[s];
+		for (int f = 0; f < m->nfuels; f++)
+			if (p->displace[s][f] > 0)
+				e -= p->displace[s][f] * (m->fuel_grid[f] ? grid_per_gj * 3.6 : p->fuel_ef[f]);
 		if (e < 0)
 			e = 0; /* a fixed cut cannot make a sector a sink */
 		if (sector_t)
@@ -72,6 +75,8 @@ static void move_share(double *from, double *to, double points)
 
 void scn_apply(const struct scn_model *m, unsigned mask, struct scn_params *p)
 {
+	unsigned char eff_set[SCN_MAX_SECTORS][SCN_MAX_TECHS] = {{0}};
+
 	*p = m->base;
 	for (int i = 0; i < m->nmeasures; i++) {
 		if (!(mask & (1u << i)))
@@ -79,8 +84,10 @@ void scn_apply(const struct scn_model *m, unsigned mask, struct scn_params *p)
 		for (int k = 0; k < m->m[i].nch; k++) {
 			const struct scn_change *c = &m->m[i].ch[k];
 			switch (c->type) {
-			case CH_EFFICIENCY:
-				p->eff[c->sector][c->tech] = c->value;
+			case CH_EFFICIENCY: /* the better of two, whatever their order */
+				if (!eff_set[c->sector][c->tech] || c->value > p->eff[c->sector][c->tech])
+					p->eff[c->sector][c->tech] = c->value;
+				eff_set[c->sector][c->tech] = 1;
 				break;
 			case CH_SHARE:
 				move_share(&p->share[c->sector][c->tech], &p->share[c->sector][c->to], c->value);
@@ -96,6 +103,9 @@ void scn_apply(const struct scn_model *m, unsigned mask, struct scn_params *p)
 				break;
 			case CH_CUT:
 				p->cut[c->sector] += c->value;
+				break;
+			case CH_DISPLACE:
+				p->displace[c->sector][c->fuel] += c->value;
 				break;
 			}
 		}
@@ -291,6 +301,44 @@ static int gpc_prefix_ok(const char *g)
 	return 0;
 }
 
+/* Any subset of the measures gives the same case whatever the order they
+ * are applied in, so that the Shapley value (an average over every order)
+ * and the listed order's sequential parts rest on one well-defined case per
+ * subset (issue 19).  Cuts, displacements and intensity factors add or
+ * multiply, and an efficiency takes the higher of two (scn_apply): those
+ * commute.  What would not: shares or power-mix points moved out of one
+ * technology or source beyond what it has (the listed order would decide
+ * who gets the rest), and two measures setting one fuel's factor (the later
+ * would win).  Both are refused here, naming the place. */
+static int order_free(struct pctx *c, const struct scn_model *m)
+{
+	double out_share[SCN_MAX_SECTORS][SCN_MAX_TECHS] = {{0}}, out_mix[SCN_MAX_SOURCES] = {0};
+	int ef_set[SCN_MAX_FUELS];
+	char at[96];
+
+	for (int f = 0; f < SCN_MAX_FUELS; f++)
+		ef_set[f] = -1;
+	for (int i = 0; i < m->nmeasures; i++)
+		for (int k = 0; k < m->m[i].nch; k++) {
+			const struct scn_change *ch = &m->m[i].ch[k];
+			snprintf(at, sizeof(at), "measures[%d].changes[%d]", i, k);
+			if (ch->type == CH_SHARE &&
+			    (out_share[ch->sector][ch->tech] += ch->value) > m->base.share[ch->sector][ch->tech] + 1e-12)
+				return bad(c, at, "the measures together move more share out of this technology than the "
+						  "base year gives it, so which of them counts would depend on their order");
+			if (ch->type == CH_POWER_MIX && (out_mix[ch->source] += ch->value) > m->base.mix[ch->source] + 1e-12)
+				return bad(c, at, "the measures together move more of the power mix out of this source than "
+						  "it has, so which of them counts would depend on their order");
+			if (ch->type == CH_FUEL_EF) {
+				if (ef_set[ch->fuel] >= 0 && ef_set[ch->fuel] != i)
+					return bad(c, at, "another measure sets this fuel's factor too; keep it in one "
+							  "measure (the result would depend on their order)");
+				ef_set[ch->fuel] = i;
+			}
+		}
+	return 0;
+}
+
 static int parse_change(struct pctx *c, const struct scn_model *m, json_t *o, const char *at,
 			struct scn_change *ch)
 {
@@ -301,7 +349,7 @@ static int parse_change(struct pctx *c, const struct scn_model *m, json_t *o, co
 	memset(ch, 0, sizeof(*ch));
 	snprintf(path, sizeof(path), "%s.type", at);
 	if (!type)
-		return bad(c, path, "missing (efficiency, share, intensity, power_mix, fuel_ef, cut)");
+		return bad(c, path, "missing (efficiency, share, intensity, power_mix, fuel_ef, cut, displace)");
 	if (!strcmp(type, "efficiency")) {
 		ch->type = CH_EFFICIENCY;
 		if ((rc = ref_id(c, o, "sector", at, (char (*)[SCN_ID_MAX])m->sector, m->nsectors, "sector", &ch->sector)) ||
@@ -345,8 +393,16 @@ static int parse_change(struct pctx *c, const struct scn_model *m, json_t *o, co
 		if ((rc = ref_id(c, o, "sector", at, (char (*)[SCN_ID_MAX])m->sector, m->nsectors, "sector", &ch->sector)) ||
 		    (rc = get_num(c, o, "t", at, 0, 1e12, 1, &ch->value)))
 			return rc;
+	} else if (!strcmp(type, "displace")) {
+		/* what a project displaces, worth the case's factor: MWh of grid
+		 * electricity ("mwh"), or another fuel in its own unit ("value") */
+		ch->type = CH_DISPLACE;
+		if ((rc = ref_id(c, o, "sector", at, (char (*)[SCN_ID_MAX])m->sector, m->nsectors, "sector", &ch->sector)) ||
+		    (rc = ref_id(c, o, "fuel", at, (char (*)[SCN_ID_MAX])m->fuel, m->nfuels, "fuel", &ch->fuel)) ||
+		    (rc = get_num(c, o, m->fuel_grid[ch->fuel] ? "mwh" : "value", at, 0, 1e12, 1, &ch->value)))
+			return rc;
 	} else {
-		return bad(c, path, "not efficiency, share, intensity, power_mix, fuel_ef or cut");
+		return bad(c, path, "not efficiency, share, intensity, power_mix, fuel_ef, cut or displace");
 	}
 	return 0;
 }
@@ -525,7 +581,7 @@ int city_scenario_parse(json_t *doc, const char *name, struct scn_model *m, stru
 		}
 		m->nmeasures++;
 	}
-	return 0;
+	return order_free(&c, m);
 }
 
 /* ---- storing -------------------------------------------------------------------------- */
