@@ -234,7 +234,7 @@ int programme_scores(struct store *st, const char *call_id, const char *proposal
 			   " JOIN \"programme_reviewers\" r ON r.\"id\" = s.\"reviewer_id\""
 			   " JOIN \"programme_criteria\" c ON c.\"call_id\" = p.\"call_id\" AND c.\"id\" = s.\"criterion_id\""
 			   " WHERE (? IS NULL OR p.\"call_id\" = ?) AND (? IS NULL OR s.\"proposal_id\" = ?)"
-			   " ORDER BY p.\"seq\", s.\"reviewer_id\", c.\"seq\"",
+			   " ORDER BY p.\"call_id\", p.\"seq\", s.\"reviewer_id\", c.\"seq\"",
 			   b, 4, out, err);
 }
 

@@ -20,7 +20,7 @@ import { canCall, inScope, loggedIn, openLogin, session, write } from './session
 
 const KEYS = ['NO', 'NE', 'C', 'IE'];
 const GWPS = ['AR6', 'AR5'];
-const CHANGES = ['cut', 'power_mix', 'efficiency'];
+const CHANGES = ['cut', 'power_mix', 'efficiency', 'displace'];
 
 // what a write just did, said once by the page drawn after it
 let note = null;
@@ -311,10 +311,13 @@ function builder(place, doc, editing) {
   const techs = d.sectors.flatMap((s) => s.techs.map((x) => `${s.id}/${x.id}`));
   const sel = (id, opts, label) => h('select', { id, name: id, 'aria-label': label }, opts.map((o) => h('option', { value: o }, o)));
   const mId = input('cw-m-id', 'measures[].id', '', { autocomplete: 'off' });
-  const mType = h('select', { id: 'cw-m-type', name: 'cw-m-type' }, CHANGES.map((c) => h('option', { value: c }, t(`cw_change:${c}`))));
+  // electricity a project saves or generates is worth the case's grid factor (docs/city.md)
+  const gridFuel = (d.fuels || []).find((f) => f.grid)?.id;
+  const mType = h('select', { id: 'cw-m-type', name: 'cw-m-type' }, CHANGES.filter((c) => c !== 'displace' || gridFuel)
+    .map((c) => h('option', { value: c }, t(`cw_change:${c}`))));
   const mSector = sel('cw-m-sector', sectors), mFrom = sel('cw-m-from', sources), mTo = sel('cw-m-to', sources), mTech = sel('cw-m-tech', techs);
   const mAmount = input('cw-m-amount', 'measures[].changes[0]', '', { inputmode: 'decimal' });
-  const parts = { cut: ['cw-m-sector'], power_mix: ['cw-m-from', 'cw-m-to'], efficiency: ['cw-m-tech'] };
+  const parts = { cut: ['cw-m-sector'], power_mix: ['cw-m-from', 'cw-m-to'], efficiency: ['cw-m-tech'], displace: ['cw-m-sector'] };
   const amountLabel = h('label', { for: 'cw-m-amount' });
   const wraps = {};
   const showType = () => {
@@ -360,9 +363,10 @@ function builder(place, doc, editing) {
     if (mId.value.trim()) {
       const amount = numOf(mAmount);
       const ch = mType.value === 'cut' ? { type: 'cut', sector: mSector.value, t: amount }
+        : mType.value === 'displace' ? { type: 'displace', sector: mSector.value, fuel: gridFuel, mwh: amount }
         : mType.value === 'power_mix' ? { type: 'power_mix', from: mFrom.value, to: mTo.value, points: amount }
           : { type: 'efficiency', sector: mTech.value.split('/')[0], tech: mTech.value.split('/')[1], value: amount };
-      const kind = { cut: 'demand', power_mix: 'renewable_power', efficiency: 'efficiency' }[mType.value];
+      const kind = { cut: 'demand', power_mix: 'renewable_power', efficiency: 'efficiency', displace: 'renewable_power' }[mType.value];
       out.measures.push({ id: mId.value.trim(), kind, changes: [ch] });
     }
     // a number left empty or not a number: said at its input, nothing sent

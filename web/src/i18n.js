@@ -958,9 +958,11 @@ export const L = {
   'cw_change:cut': ['部門の排出量を一定量削減', 'A fixed cut in a sector'],
   'cw_change:power_mix': ['電源構成の変更', 'A change of the power mix'],
   'cw_change:efficiency': ['技術の効率を設定', "A technology's new efficiency"],
+  'cw_change:displace': ['系統電力の代替（発電・省エネ事業。その年の系統排出係数で評価）', "Grid electricity displaced (a solar plant, a saving; worth the grid's factor in that case)"],
   'cw_amount:cut': ['削減量（t CO2e／年）', 'Reduction (t CO2e a year)'],
   'cw_amount:power_mix': ['移す割合（0〜1）', 'Share moved (0 to 1)'],
   'cw_amount:efficiency': ['新しい効率', 'New efficiency'],
+  'cw_amount:displace': ['代替する系統電力量（MWh／年）', 'Grid electricity displaced (MWh a year)'],
   cw_scn_submit: ['シナリオを保存して計算する', 'Save and run the scenario'],
   cw_scn_done: ['シナリオ {id} を保存しました。', 'Scenario {id} saved.'],
   // a project's life (life.js)
