@@ -1,6 +1,6 @@
 """lang_http.py - the HTTP half of tests/lang.sh (see there).
 
-usage: lang_http.py URL REGISTRAR_PASSWORD
+usage: lang_http.py URL REGISTRAR_PASSWORD COMPANY_PASSWORD
 Prints "ok: ..." / "FAILED: ..." lines and, last, "lang_http done".
 """
 import http.client
@@ -9,7 +9,7 @@ import re
 import sys
 import urllib.parse
 
-URL, REG_PW = sys.argv[1:3]
+URL, REG_PW, CO_PW = sys.argv[1:4]
 u = urllib.parse.urlparse(URL)
 JA = re.compile('[\u3040-\u30ff\u4e00-\u9fff]')
 
@@ -29,18 +29,21 @@ def check(name, got, want):
         bad("%s: got %r, expected %r" % (name, got, want))
 
 
-def request(method, path, body=None, lang=None, cookie=None, csrf=None):
+def request(method, path, body=None, lang=None, cookie=None, csrf=None, raw=None):
     c = http.client.HTTPConnection(u.hostname, u.port, timeout=30)
     h = {}
     if lang is not None:
         h["Accept-Language"] = lang
     if body is not None:
         h["Content-Type"] = "application/json"
+    if raw is not None:
+        h["Content-Type"] = "text/csv"
     if cookie:
         h["Cookie"] = "c2c_session=" + cookie
     if csrf:
         h["X-CSRF-Token"] = csrf
-    c.request(method, path, body=None if body is None else json.dumps(body).encode(), headers=h)
+    c.request(method, path, body=raw if raw is not None else None if body is None else json.dumps(body).encode(),
+              headers=h)
     r = c.getresponse()
     raw = r.read()
     hdrs = {k.lower(): v for k, v in r.getheaders()}
@@ -143,4 +146,31 @@ if answers:
     check("readiness: the pointers' reasons in Japanese", bool(ps) and all(JA.search(p) for p in ps), True)
 else:
     bad("readiness questions: no items found in %s" % json.dumps(qs)[:200])
+
+# --- a monitoring file's errors by row and column: in Japanese, at the same cells --------
+st, h, d, _ = request("POST", "/api/v1/session", {"name": "example-company", "password": CO_PW})
+co = re.search(r"c2c_session=([^;]+)", h.get("set-cookie", ""))
+if st == 200 and co:
+    co, co_csrf = co.group(1), d["csrf"]
+    bad_csv = (b"meter_id,timestamp,value\n"
+               b"M1,2025-01-01T00:00:00+07:00,12.5\n"
+               b"M1,2025-01-01T01:00:00+07:00,-3\n"
+               b"M1,not-a-time,4\n"
+               b"M 1,2025-01-01T02:00:00+07:00,4\n")
+    q = "/api/v1/mrv/reports?project=pj-example-bangkok-solar&from=2025-01-01&to=2025-01-31&check=1"
+    r = {}
+    for lang in ("ja", "en"):
+        st, h, d, _ = request("POST", q, lang=lang, cookie=co, csrf=co_csrf, raw=bad_csv)
+        r[lang] = (st, err(d))
+    ja, en = r["ja"][1], r["en"][1]
+    cells = lambda e: [(x.get("row"), x.get("column"), x.get("field")) for x in e.get("errors", [])]
+    check("monitoring file: as many errors, at the same rows and columns, in both languages",
+          (r["ja"][0], len(cells(ja)) > 2, cells(ja)), (r["en"][0], True, cells(en)))
+    check("monitoring file: every error message in Japanese",
+          [x.get("message") for x in ja.get("errors", []) if not JA.search(x.get("message", ""))], [])
+    check("monitoring file: the summary in Japanese at field data", (ja.get("field"), bool(JA.search(ja.get("message", "")))),
+          ("data", True))
+    check("monitoring file: English as before", en.get("message", "").startswith("3 errors in the monitoring file, nothing stored; the first: row 3, column value: "), True)
+else:
+    bad("log-in as example-company: %s %s" % (st, d))
 print("lang_http done")
