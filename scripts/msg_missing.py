@@ -2,7 +2,7 @@
 """msg_missing.py - the messages of src/ that have no Japanese yet.
 
 Reads every format string given to c2c_err_set/_at/_prefix/_detail/_hint,
-c2c_tr and mrv/ingest.c's row_error in src/ (adjacent literals joined, as the compiler joins them)
+c2c_tr, mrv/ingest.c's row_error and city/scenario.c's scn_bad in src/ (adjacent literals joined, as the compiler joins them)
 and the catalogue src/core/msg_ja/*.def, and prints each format without a
 Japanese entry as FILE:LINE: "format", grouped by directory with counts.
 
@@ -19,7 +19,7 @@ import sys
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..')
 SRC = os.path.join(ROOT, 'src')
-CALL = re.compile(r'\b(c2c_err_set|c2c_err_at|c2c_err_prefix|c2c_err_detail|c2c_err_hint|c2c_tr|row_error)\s*\(')
+CALL = re.compile(r'\b(c2c_err_set|c2c_err_at|c2c_err_prefix|c2c_err_detail|c2c_err_hint|c2c_tr|row_error|scn_bad)\s*\(')
 LIT = re.compile(r'"(?:[^"\\\n]|\\.)*"')
 
 
@@ -64,7 +64,7 @@ def formats(path):
         if text[:m.start()].rstrip().endswith(('int', 'void', 'char *', 'const char *')):
             continue  # the declaration or definition itself
         args = args_of(text, m.end())
-        pos = {'c2c_err_set': 2, 'c2c_err_at': 3, 'c2c_tr': 0, 'row_error': 2}.get(name, 1)
+        pos = {'c2c_err_set': 2, 'c2c_err_at': 3, 'c2c_tr': 0, 'row_error': 2, 'scn_bad': 2}.get(name, 1)
         if len(args) <= pos:
             continue
         arg = args[pos].strip()

@@ -426,6 +426,11 @@ static void reply_error_list(struct http_reply *out, int status, const struct c2
 	 * thread); the code, field and numbers below stay as they are */
 	int lang = c2c_lang_current();
 	json_object_set_new(e, "message", json_text(c2c_err_msg_in(err, lang)));
+	/* the English beside a translated message: a page that words some
+	 * refusals itself (its own labels and names, web/src/admin.js) matches
+	 * the domain's English, whatever the language of the reply */
+	if (strcmp(c2c_err_msg_in(err, lang), err->msg))
+		json_object_set_new(e, "message_en", json_text(err->msg));
 	if (err->field[0])
 		json_object_set_new(e, "field", json_string(err->field));
 	if (err->detail[0])

@@ -1,6 +1,6 @@
 """lang_http.py - the HTTP half of tests/lang.sh (see there).
 
-usage: lang_http.py URL REGISTRAR_PASSWORD COMPANY_PASSWORD
+usage: lang_http.py URL REGISTRAR_PASSWORD COMPANY_PASSWORD PARTNER_PASSWORD
 Prints "ok: ..." / "FAILED: ..." lines and, last, "lang_http done".
 """
 import http.client
@@ -9,7 +9,7 @@ import re
 import sys
 import urllib.parse
 
-URL, REG_PW, CO_PW = sys.argv[1:4]
+URL, REG_PW, CO_PW, BKK_PW = sys.argv[1:5]
 u = urllib.parse.urlparse(URL)
 JA = re.compile('[\u3040-\u30ff\u4e00-\u9fff]')
 
@@ -108,6 +108,9 @@ check("account-open with a bad id, Japanese: 422 at field id", (st, ja.get("fiel
 check("account-open with a bad id, English: the same status and field", (st2, en.get("field")), (st, ja.get("field")))
 check("its Japanese message", ja.get("message"), "口座 ID「jp x」：A-Z、0-9、「-」で 3〜40 文字にしてください")
 check("its English message as before", en.get("message"), "account id 'jp x': use 3 to 40 of A-Z, 0-9 and '-'")
+check("the Japanese reply carries the English beside it (message_en), for a page's own wording",
+      ja.get("message_en"), en.get("message"))
+check("an English reply has no message_en", "message_en" in en, False)
 st, h, d, _ = request("POST", "/api/v1/registry/account-open", dict(body, id="JP-LANG-TEST", holder=""), lang="ja",
                      cookie=cookie, csrf=csrf)
 e = err(d)
@@ -137,6 +140,17 @@ check("match: the scores are the same in both", json.dumps([[r.get("score") for 
 sch = [w for w in w_ja if "分野「" in w]
 check("a scheme's explanation names its sectors in Japanese, not as codes",
       bool(sch) and all("water" not in w and "renewable_energy" not in w for w in sch), True)
+
+# --- the dashboard's figures: how each is counted, and the range, in the language asked ----
+st, h, sj, _ = request("GET", "/api/v1/stats?from=2015&to=2020", lang="ja")
+st2, h, se, _ = request("GET", "/api/v1/stats?from=2015&to=2020", lang="en")
+check("stats: the same figures and values in both languages",
+      [(f["key"], f["value"]) for f in sj.get("figures", [])], [(f["key"], f["value"]) for f in se.get("figures", [])])
+# (the English rules quote Japanese names too: look for the English words)
+check("stats: every figure's rule in Japanese",
+      [f["key"] for f in sj.get("figures", []) if re.search(r"\b(distinct|rows?|partnerships?|countries|bodies|places|every)\b", f.get("rule", ""))], [])
+check("stats: the range in Japanese", sj.get("range_label"), "2015〜2020 年度")
+check("stats: the range in English as before", se.get("range_label"), "2015 to 2020")
 
 st, h, qs, _ = request("GET", "/api/v1/readiness/questions")
 answers = {q["item"]: 0 for q in qs} if isinstance(qs, list) else {}
@@ -173,4 +187,28 @@ if st == 200 and co:
     check("monitoring file: English as before", en.get("message", "").startswith("3 errors in the monitoring file, nothing stored; the first: row 3, column value: "), True)
 else:
     bad("log-in as example-company: %s %s" % (st, d))
+
+# --- an inventory upload's bad rows: each line in Japanese, the row and column kept ------
+st, h, d, _ = request("POST", "/api/v1/session", {"name": "example-bangkok", "password": BKK_PW})
+bk = re.search(r"c2c_session=([^;]+)", h.get("set-cookie", ""))
+if st == 200 and bk:
+    bk, bk_csrf = bk.group(1), d["csrf"]
+    inv = ("gpc_ref,notation_key,explanation,activity_value,activity_unit,ef_co2,ef_ch4,ef_n2o,ef_unit,ef_source\n"
+           "I.1.1,,,lots,TJ,63100,,,kg/TJ,test\n"
+           "I.1.2,XX,,,,,,,,\n")
+    body = {"place": "th-bangkok-city", "year": 2001, "gwp": "AR6", "file_name": "inv.csv", "csv": inv}
+    r = {}
+    for lang in ("ja", "en"):
+        st, h, d, _ = request("POST", "/api/v1/city/inventory/upload", body, lang=lang, cookie=bk, csrf=bk_csrf)
+        r[lang] = (st, err(d))
+    lines = {k: v[1].get("detail", "").split("\n") for k, v in r.items()}
+    rows = lambda ls: [re.match(r"^.*?: row (\d+)(?:(?:, column |、列 )(\w+))?(?:: |：)", x) for x in ls]
+    cells = {k: [(m.group(1), m.group(2)) if m else None for m in rows(v)] for k, v in lines.items()}
+    check("inventory upload: the same status, field and rows/columns in both languages (as the page reads them)",
+          (r["ja"][0], r["ja"][1].get("field"), cells["ja"]), (r["en"][0], r["en"][1].get("field"), cells["en"]))
+    check("inventory upload: two bad rows listed", len(lines["ja"]), 2)
+    check("inventory upload: every line in Japanese", [x for x in lines["ja"] if not JA.search(x)], [])
+    check("inventory upload: the English lines as before", lines["en"][0], "inv.csv: row 2, column activity_value: 'lots' is not a number")
+else:
+    bad("log-in as example-bangkok: %s %s" % (st, d))
 print("lang_http done")

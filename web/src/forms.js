@@ -95,7 +95,8 @@ export function flashNote(id) {
 //   options: [[value, label]], multiple (a select of several: its value is "a;b"), placeholder, hint, required,
 //   min, max, autocomplete, field (the API's name of it where it differs)}], submitLabel,
 //   submit(values) -> write()'s reply, done(data, values) -> the text (or element) said on success,
-//   explain(error) -> the server's error in the page's language, or null to show its own message,
+//   explain(error) -> the server's error in the page's language, or null to show its own message
+//   (error.message is the server's English, whatever the page's language),
 //   confirm(values) -> what will happen, in words: when given, the write waits for a second, explicit
 //   "confirm" (an operation that cannot be undone is named before it is made)}
 const draftKey = (id) => `c2c.draft.${id}`;
@@ -170,7 +171,8 @@ export function writeForm(spec) {
       await app.rerender();
       return;
     }
-    const told = r.local || !explain ? null : explain(r.error || {});
+    // a page's own wording matches the domain's English (message_en beside a Japanese message)
+    const told = r.local || !explain ? null : explain({ ...r.error, message: r.error?.message_en ?? r.error?.message });
     const msg = told || r.error?.message || '';
     const named = r.local || r.status === 401 || r.status === 403 ? null : r.error?.field;
     const at = named ? fields.find((f) => f.name === named || f.field === named)?.name : null;
