@@ -1,6 +1,7 @@
 /*
  * test_core.c - unit tests of core/: UTF-8, CSV, dates, capped buffers,
- * country codes, the error table, and rows as CSV and XLSX.
+ * country codes, the error table, rows as CSV and XLSX, and the Japanese
+ * message catalogue (lang.c).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -12,6 +13,7 @@
 #include "core/date.h"
 #include "core/err.h"
 #include "core/iso3166.h"
+#include "core/lang.h"
 #include "core/rows.h"
 #include "core/strbuf.h"
 #include "core/utf8.h"
@@ -278,6 +280,120 @@ static void test_rows(void **state)
 	json_decref(rows);
 }
 
+/* Every catalogue entry has the same printf conversions in both languages
+ * (else vsnprintf would read the wrong arguments), and no English format is
+ * there twice (the second would never be found). */
+static void test_msg_catalogue(void **state)
+{
+	char a[128], b[128], copy[1024];
+	size_t bad = 0;
+	(void)state;
+	assert_true(c2c_msg_count() > 100);
+	for (size_t i = 0; i < c2c_msg_count(); i++) {
+		const char *en, *ja;
+		c2c_msg_entry(i, &en, &ja);
+		if (c2c_fmt_signature(en, a, sizeof(a)) || c2c_fmt_signature(ja, b, sizeof(b)) || strcmp(a, b)) {
+			print_error("conversions differ: \"%s\" [%s] / \"%s\" [%s]\n", en, a, ja, b);
+			bad++;
+		}
+		if (!utf8_chars(ja) || utf8_invalid_at(ja, strlen(ja)) != (size_t)-1) {
+			print_error("not UTF-8 or empty: \"%s\"\n", en);
+			bad++;
+		}
+		for (size_t j = 0; j < i; j++) {
+			const char *en2, *ja2;
+			c2c_msg_entry(j, &en2, &ja2);
+			if (!strcmp(en, en2)) {
+				print_error("twice in the catalogue: \"%s\"\n", en);
+				bad++;
+			}
+		}
+		/* found by its content, whatever the pointer: a copy finds it */
+		snprintf(copy, sizeof(copy), "%s", en);
+		if (c2c_msg_ja(copy) != ja) {
+			print_error("not found by its text: \"%s\"\n", en);
+			bad++;
+		}
+	}
+	assert_int_equal(bad, 0);
+	assert_int_equal(c2c_msg_rejected(), 0);
+	assert_null(c2c_msg_ja("a message nobody wrote %d"));
+}
+
+static void test_fmt_signature(void **state)
+{
+	char s[64];
+	(void)state;
+	assert_int_equal(c2c_fmt_signature("row %zu, %.*s: %5.2f%% of %-8s %lld %X", s, sizeof(s)), 0);
+	assert_string_equal(s, "zu .*s f s lld x");
+	assert_int_equal(c2c_fmt_signature("%.0s件", s, sizeof(s)), 0);
+	assert_string_equal(s, "s");
+	assert_int_equal(c2c_fmt_signature("%1$s", s, sizeof(s)), -1);
+	assert_int_equal(c2c_fmt_signature("%n", s, sizeof(s)), -1);
+	assert_int_equal(c2c_fmt_signature("50%", s, sizeof(s)), -1);
+}
+
+/* An error is set in both languages at once; prefix, detail, hint and the
+ * copy keep both; a format without Japanese leaves the English to stand. */
+static void test_err_languages(void **state)
+{
+	struct c2c_err e, f;
+	(void)state;
+	c2c_err_at(&e, C2C_EUSAGE, "format", "%s '%.32s' is not known (use json, csv or xlsx)", "format", "pdf");
+	assert_string_equal(e.msg, "format 'pdf' is not known (use json, csv or xlsx)");
+	assert_string_equal(c2c_err_msg_in(&e, C2C_LANG_EN), e.msg);
+	assert_string_equal(c2c_err_msg_in(&e, C2C_LANG_JA), "format「pdf」は使えません（json、csv、xlsx のいずれか）");
+	assert_string_equal(e.field, "format");
+	c2c_err_hint(&e, "GET /api/v1/openapi.json lists every route");
+	assert_string_equal(c2c_err_hint_in(&e, C2C_LANG_JA), "使えるルートの一覧は GET /api/v1/openapi.json にあります");
+	c2c_err_prefix(&e, "request body");
+	assert_string_equal(e.msg, "request body: format 'pdf' is not known (use json, csv or xlsx)");
+	assert_string_equal(e.msg_ja, "request body: format「pdf」は使えません（json、csv、xlsx のいずれか）");
+	c2c_err_copy(&f, &e);
+	assert_string_equal(c2c_err_msg_in(&f, C2C_LANG_JA), e.msg_ja);
+	c2c_err_set(&e, C2C_EINPUT, "a message nobody wrote %d", 7);
+	assert_string_equal(c2c_err_msg_in(&e, C2C_LANG_JA), "a message nobody wrote 7");
+	c2c_err_prefix(&e, "nor this %s", "one");
+	assert_string_equal(c2c_err_msg_in(&e, C2C_LANG_JA), "nor this one: a message nobody wrote 7");
+	assert_string_equal(e.msg_ja, "");
+	/* a text's problem: the subject and the reason, each translated */
+	assert_int_equal(utf8_text_field("a\x01", 0, 0, "holder", "the holder name", &e), C2C_EINPUT);
+	assert_string_equal(e.msg, "the holder name has a control character U+0001 at character 2");
+	assert_string_equal(e.msg_ja, "名義人に制御文字 U+0001 があります（2 文字目）");
+	assert_string_equal(e.field, "holder");
+	assert_int_equal(utf8_text_field("ab", 1, 0, "x", "a subject nobody wrote", &e), C2C_EINPUT);
+	assert_string_equal(c2c_err_msg_in(&e, C2C_LANG_JA), "a subject nobody wrote is 2 characters, more than the 1 allowed");
+}
+
+static void test_lang_choice(void **state)
+{
+	enum c2c_lang l = C2C_LANG_EN;
+	(void)state;
+	assert_int_equal(c2c_lang_from_accept(NULL), C2C_LANG_EN);
+	assert_int_equal(c2c_lang_from_accept(""), C2C_LANG_EN);
+	assert_int_equal(c2c_lang_from_accept("ja"), C2C_LANG_JA);
+	assert_int_equal(c2c_lang_from_accept("ja-JP,ja;q=0.9,en-US;q=0.8,en;q=0.7"), C2C_LANG_JA);
+	assert_int_equal(c2c_lang_from_accept("en-US,en;q=0.9,ja;q=0.8"), C2C_LANG_EN);
+	assert_int_equal(c2c_lang_from_accept("fr, ja;q=0.5, en;q=0.4"), C2C_LANG_JA);
+	assert_int_equal(c2c_lang_from_accept("en;q=0.2 , JA ; q=0.85"), C2C_LANG_JA);
+	assert_int_equal(c2c_lang_from_accept("ja;q=0, en"), C2C_LANG_EN);
+	assert_int_equal(c2c_lang_from_accept("ja;q=0"), C2C_LANG_EN);
+	assert_int_equal(c2c_lang_from_accept("jav, de"), C2C_LANG_EN);
+	assert_int_equal(c2c_lang_from_accept("*"), C2C_LANG_EN);
+	assert_int_equal(c2c_lang_from_tag("ja_JP", &l), 0);
+	assert_int_equal(l, C2C_LANG_JA);
+	assert_int_equal(c2c_lang_from_tag("EN", &l), 0);
+	assert_int_equal(l, C2C_LANG_EN);
+	assert_int_equal(c2c_lang_from_tag("jp", &l), -1);
+	assert_int_equal(c2c_lang_from_tag("japanese", &l), -1);
+	/* the thread's language picks the format of c2c_tr */
+	assert_string_equal(c2c_tr("out of memory"), "out of memory");
+	c2c_lang_use(C2C_LANG_JA);
+	assert_string_equal(c2c_tr("out of memory"), "メモリが不足しました");
+	assert_string_equal(c2c_tr("a message nobody wrote %d"), "a message nobody wrote %d");
+	c2c_lang_use(C2C_LANG_EN);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -288,6 +404,8 @@ int main(void)
 		cmocka_unit_test(test_csv_decimal),
 		cmocka_unit_test(test_strbuf_cap),      cmocka_unit_test(test_countries_and_errors),
 		cmocka_unit_test(test_rows),
+		cmocka_unit_test(test_msg_catalogue),   cmocka_unit_test(test_fmt_signature),
+		cmocka_unit_test(test_err_languages),   cmocka_unit_test(test_lang_choice),
 	};
 	return cmocka_run_group_tests_name("core", tests, NULL, NULL);
 }

@@ -9,6 +9,7 @@
  * that year, so a gap in the data's fiscal years shows as a number.
  */
 #include "atlas.h"
+#include "core/lang.h"
 #include "core/date.h"
 #include "core/strbuf.h"
 
@@ -260,7 +261,7 @@ int atlas_stats(struct store *st, int from, int to, json_t **out, struct c2c_err
 	struct strbuf fyw;
 	struct derived d;
 	long long n;
-	char roster[96], label[64];
+	char roster[96], label[128];
 	json_t *res, *figs, *notes, *src;
 	long long h_c, h_p, h_b;
 	json_t *s_c, *s_p, *s_b;
@@ -273,16 +274,18 @@ int atlas_stats(struct store *st, int from, int to, json_t **out, struct c2c_err
 		return err->code;
 	}
 	{
-		char a[12] = "any", b[12] = "any";
+		char a[32], b[32];
+		snprintf(a, sizeof(a), "%s", c2c_tr("any"));
+		snprintf(b, sizeof(b), "%s", c2c_tr("any"));
 		if (from)
 			snprintf(a, sizeof(a), "%d", from);
 		if (to)
 			snprintf(b, sizeof(b), "%d", to);
 		if (whole)
-			snprintf(label, sizeof(label), "%d to %d (the whole list of seed 003)", LIST_FIRST_FY,
+			snprintf(label, sizeof(label), c2c_tr("%d to %d (the whole list of seed 003)"), LIST_FIRST_FY,
 				 LIST_LAST_FY);
 		else
-			snprintf(label, sizeof(label), "%s to %s", a, b);
+			snprintf(label, sizeof(label), c2c_tr("%s to %s"), a, b);
 	}
 	/* Which printed roster this range corresponds to, if any. */
 	snprintf(roster, sizeof(roster), "都市間連携事業 参画(%d～%d年度)", from ? from : LIST_FIRST_FY,
@@ -299,22 +302,22 @@ int atlas_stats(struct store *st, int from, int to, json_t **out, struct c2c_err
 	json_object_set_new(res, "range_label", json_string(label));
 
 	if (whole)
-		strbuf_addf(&fyw, "every line of seed 003's list of fiscal years %d-%d", LIST_FIRST_FY,
+		strbuf_addf(&fyw, c2c_tr("every line of seed 003's list of fiscal years %d-%d"), LIST_FIRST_FY,
 			    LIST_LAST_FY);
 	else
-		strbuf_addf(&fyw, "partnerships with a recorded fiscal year in the range");
+		strbuf_addstr(&fyw, c2c_tr("partnerships with a recorded fiscal year in the range"));
 
 	{
-		char rule[400];
-		snprintf(rule, sizeof(rule), "%s; one per line of the list", strbuf_str(&fyw));
+		char rule[600];
+		snprintf(rule, sizeof(rule), c2c_tr("%s; one per line of the list"), strbuf_str(&fyw));
 		add_figure(figs, "partnerships", "partnerships", d.partnerships, -1, NULL, rule);
 	}
 	add_figure(figs, "countries", "partner countries", d.countries, h_c, s_c,
-		   "distinct countries of the selected partnerships");
-	add_figure(figs, "partner_places", "partner cities/regions", d.partner_places, h_p, s_p, RULE_PLACES);
-	add_figure(figs, "japanese_bodies", "Japanese local governments", d.bodies, h_b, s_b, RULE_BODIES);
+		   c2c_tr("distinct countries of the selected partnerships"));
+	add_figure(figs, "partner_places", "partner cities/regions", d.partner_places, h_p, s_p, c2c_tr(RULE_PLACES));
+	add_figure(figs, "japanese_bodies", "Japanese local governments", d.bodies, h_b, s_b, c2c_tr(RULE_BODIES));
 	add_figure(figs, "japanese_bodies_all", "Japanese bodies, all kinds", d.bodies_all, -1, NULL,
-		   "distinct Japanese bodies including special-purpose unions (一部事務組合)");
+		   c2c_tr("distinct Japanese bodies including special-purpose unions (一部事務組合)"));
 
 	{
 		char where[160];
@@ -325,11 +328,11 @@ int atlas_stats(struct store *st, int from, int to, json_t **out, struct c2c_err
 				 to ? to : 2100);
 		n = count(st, err, "SELECT COUNT(*) FROM \"projects\" WHERE %s", where);
 		add_figure(figs, "projects", "projects", n, -1, NULL,
-			   (!from && !to) ? "every project row (studies, JCM projects, pilots, others)"
-					  : "project rows whose fiscal year is in the range");
+			   (!from && !to) ? c2c_tr("every project row (studies, JCM projects, pilots, others)")
+					  : c2c_tr("project rows whose fiscal year is in the range"));
 		n = count(st, err, "SELECT COUNT(*) FROM \"projects\" WHERE \"kind\" = 'jcm' AND %s", where);
 		add_figure(figs, "jcm_projects", "JCM projects", n, -1, NULL,
-			   "project rows of kind jcm (JCM model projects / 設備補助事業)");
+			   c2c_tr("project rows of kind jcm (JCM model projects / 設備補助事業)"));
 		n = count(st, err,
 			  "SELECT COUNT(*) FROM \"projects\" WHERE \"kind\" = 'jcm' AND \"body_id\" IS NOT NULL AND %s",
 			  where);
@@ -337,7 +340,7 @@ int atlas_stats(struct store *st, int from, int to, json_t **out, struct c2c_err
 			long long h = headline(st, "都市間連携事業から形成されたJCMプロジェクト", "projects", &src, err);
 			add_figure(figs, "jcm_projects_from_programme", "JCM projects formed from the programme", n,
 				   h, src,
-				   "JCM project rows that name the Japanese body whose partnership formed them");
+				   c2c_tr("JCM project rows that name the Japanese body whose partnership formed them"));
 			if (h > n)
 				json_array_append_new(notes, json_sprintf(
 					"seed 003 counts %lld JCM projects in %lld countries formed from the programme; "
@@ -352,7 +355,7 @@ int atlas_stats(struct store *st, int from, int to, json_t **out, struct c2c_err
 	{
 		long long h = headline(st, "JCM", "partner_countries", &src, err);
 		add_figure(figs, "jcm_partner_countries", "JCM partner countries", n, h, src,
-			   "countries marked as JCM partners (bilateral document signed)");
+			   c2c_tr("countries marked as JCM partners (bilateral document signed)"));
 	}
 	json_object_set_new(res, "partnerships_without_year", json_integer(d.undated));
 	if (!whole && d.undated)

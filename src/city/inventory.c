@@ -11,6 +11,7 @@
  * stored and never typed in.
  */
 #include "city.h"
+#include "core/lang.h"
 #include "atlas/atlas.h"
 #include "core/csv.h"
 #include "core/json.h"
@@ -245,7 +246,7 @@ struct read_ctx {
 	 * the reading goes on, so one answer names every row to mend */
 	int collect;
 	size_t nbad;
-	struct strbuf bad;
+	struct strbuf bad, bad_ja; /* the same lines in English and Japanese */
 	int col[CSV_FIELDS_MAX];
 	size_t ncol;
 	struct city_inv_row *rows;
@@ -314,8 +315,10 @@ static int read_row_collect(const struct csv_row *row, void *vctx, struct c2c_er
 
 	if (rc != C2C_EINPUT || header)
 		return rc;
-	if (c->nbad++ < CITY_UPLOAD_ERRORS_MAX)
+	if (c->nbad++ < CITY_UPLOAD_ERRORS_MAX) {
 		strbuf_addf(&c->bad, "%s%s", c->nbad > 1 ? "\n" : "", err->msg);
+		strbuf_addf(&c->bad_ja, "%s%s", c->nbad > 1 ? "\n" : "", c2c_err_msg_in(err, C2C_LANG_JA));
+	}
 	c2c_err_clear(err);
 	return 0;
 }
@@ -326,10 +329,11 @@ static int read_finish(struct read_ctx *c, int rc, struct city_inv_row **rows, s
 	if (!rc && c->nbad) {
 		c2c_err_at(err, C2C_EINPUT, "file", "%s: %zu row%s with mistakes; nothing was stored", c->name,
 			   c->nbad, c->nbad == 1 ? "" : "s");
-		c2c_err_detail(err, "%s", strbuf_str(&c->bad));
+		c2c_err_detail_texts(err, strbuf_str(&c->bad), strbuf_str(&c->bad_ja));
 		rc = C2C_EINPUT;
 	}
 	strbuf_release(&c->bad);
+	strbuf_release(&c->bad_ja);
 	if (!rc && !c->ncol)
 		rc = c2c_err_set(err, C2C_EINPUT, "%s: empty file (no header)", c->name);
 	if (rc) {
@@ -358,6 +362,7 @@ int city_inventory_read_upload(const char *data, size_t len, const char *name, i
 	if (!(c.rows = calloc(64, sizeof(*c.rows))))
 		return c2c_err_set(err, C2C_ENOMEM, "out of memory");
 	strbuf_init(&c.bad, 0);
+	strbuf_init(&c.bad_ja, 0);
 	rc = xlsx ? city_xlsx_read_mem(data, len, name, read_row_collect, &c, err)
 		  : csv_read_mem(data, len, name, read_row_collect, &c, err);
 	/* a mistake that ended the reading (the header, the file itself) is

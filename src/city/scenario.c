@@ -24,8 +24,11 @@
  */
 #include "city.h"
 #include "core/json.h"
+#include "core/lang.h"
 
 #include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -211,28 +214,44 @@ struct pctx {
 	struct c2c_err *err;
 };
 
-static int bad(struct pctx *c, const char *path, const char *why)
+/* "document: drivers[0].target: missing": the page puts it at the input of
+ * that path.  The reason is formatted in both languages (the catalogue's
+ * Japanese of fmt), the path as it is. */
+__attribute__((format(printf, 3, 4)))
+static int scn_bad(struct pctx *c, const char *path, const char *fmt, ...)
 {
-	return c2c_err_set(c->err, C2C_EINPUT, "%s: %s: %s", c->name, path, why);
+	char why[200], why_ja[400];
+	const char *jf = c2c_msg_ja(fmt);
+	va_list ap, aq;
+	va_start(ap, fmt);
+	va_copy(aq, ap);
+	vsnprintf(why, sizeof(why), fmt, ap);
+	if (jf)
+		vsnprintf(why_ja, sizeof(why_ja), jf, aq);
+	va_end(aq);
+	va_end(ap);
+	c2c_err_set(c->err, C2C_EINPUT, "%s: %s: %s", c->name, path, why);
+	if (jf)
+		snprintf(c->err->msg_ja, sizeof(c->err->msg_ja), "%s: %s：%s", c->name, path, why_ja);
+	return C2C_EINPUT;
 }
 
 static int get_num(struct pctx *c, json_t *o, const char *key, const char *at, double lo, double hi,
 		   int required, double *out)
 {
 	json_t *v = json_object_get(o, key);
-	char path[160], why[120];
+	char path[160];
 	snprintf(path, sizeof(path), "%s%s%s", at, *at ? "." : "", key);
 	if (!v) {
 		if (required)
-			return bad(c, path, "missing");
+			return scn_bad(c, path, "missing");
 		return 1;
 	}
 	if (!json_is_number(v))
-		return bad(c, path, "not a number");
+		return scn_bad(c, path, "not a number");
 	*out = json_number_value(v);
 	if (!isfinite(*out) || *out < lo || *out > hi) {
-		snprintf(why, sizeof(why), "%g is not from %g to %g", *out, lo, hi);
-		return bad(c, path, why);
+		return scn_bad(c, path, "%g is not from %g to %g", *out, lo, hi);
 	}
 	return 0;
 }
@@ -244,13 +263,13 @@ static int get_id(struct pctx *c, json_t *o, const char *key, const char *at, ch
 	char path[160];
 	snprintf(path, sizeof(path), "%s%s%s", at, *at ? "." : "", key);
 	if (!json_is_string(v))
-		return bad(c, path, v ? "not a string" : "missing");
+		return v ? scn_bad(c, path, "not a string") : scn_bad(c, path, "missing");
 	s = json_string_value(v);
 	if (!*s || strlen(s) >= cap)
-		return bad(c, path, "empty or too long");
+		return scn_bad(c, path, "empty or too long");
 	for (const char *p = s; *p; p++)
 		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '-' || *p == '_' || *p == '.'))
-			return bad(c, path, "an id is [a-z0-9-_.]");
+			return scn_bad(c, path, "an id is [a-z0-9-_.]");
 	snprintf(out, cap, "%s", s);
 	return 0;
 }
@@ -266,29 +285,26 @@ static int find(char (*names)[SCN_ID_MAX], int n, const char *id)
 static int ref_id(struct pctx *c, json_t *o, const char *key, const char *at, char (*names)[SCN_ID_MAX],
 		  int n, const char *what, int *out)
 {
-	char id[SCN_ID_MAX], path[160], why[160];
+	char id[SCN_ID_MAX], path[160];
 	int rc;
 	if ((rc = get_id(c, o, key, at, id, sizeof(id))))
 		return rc;
 	if ((*out = find(names, n, id)) < 0) {
 		snprintf(path, sizeof(path), "%s.%s", at, key);
-		snprintf(why, sizeof(why), "'%s' is not a %s of this scenario", id, what);
-		return bad(c, path, why);
+		return scn_bad(c, path, "'%s' is not a %s of this scenario", id, what);
 	}
 	return 0;
 }
 
 static int array_of(struct pctx *c, json_t *doc, const char *key, size_t max, int required, json_t **out)
 {
-	char why[80];
 	*out = json_object_get(doc, key);
 	if (!*out && !required)
 		return 0;
 	if (!json_is_array(*out))
-		return bad(c, key, *out ? "not an array" : "missing");
+		return *out ? scn_bad(c, key, "not an array") : scn_bad(c, key, "missing");
 	if (json_array_size(*out) > max) {
-		snprintf(why, sizeof(why), "more than %zu entries", max);
-		return bad(c, key, why);
+		return scn_bad(c, key, "more than %zu entries", max);
 	}
 	return 0;
 }
@@ -324,14 +340,14 @@ static int order_free(struct pctx *c, const struct scn_model *m)
 			snprintf(at, sizeof(at), "measures[%d].changes[%d]", i, k);
 			if (ch->type == CH_SHARE &&
 			    (out_share[ch->sector][ch->tech] += ch->value) > m->base.share[ch->sector][ch->tech] + 1e-12)
-				return bad(c, at, "the measures together move more share out of this technology than the "
+				return scn_bad(c, at, "the measures together move more share out of this technology than the "
 						  "base year gives it, so which of them counts would depend on their order");
 			if (ch->type == CH_POWER_MIX && (out_mix[ch->source] += ch->value) > m->base.mix[ch->source] + 1e-12)
-				return bad(c, at, "the measures together move more of the power mix out of this source than "
+				return scn_bad(c, at, "the measures together move more of the power mix out of this source than "
 						  "it has, so which of them counts would depend on their order");
 			if (ch->type == CH_FUEL_EF) {
 				if (ef_set[ch->fuel] >= 0 && ef_set[ch->fuel] != i)
-					return bad(c, at, "another measure sets this fuel's factor too; keep it in one "
+					return scn_bad(c, at, "another measure sets this fuel's factor too; keep it in one "
 							  "measure (the result would depend on their order)");
 				ef_set[ch->fuel] = i;
 			}
@@ -349,7 +365,7 @@ static int parse_change(struct pctx *c, const struct scn_model *m, json_t *o, co
 	memset(ch, 0, sizeof(*ch));
 	snprintf(path, sizeof(path), "%s.type", at);
 	if (!type)
-		return bad(c, path, "missing (efficiency, share, intensity, power_mix, fuel_ef, cut, displace)");
+		return scn_bad(c, path, "missing (efficiency, share, intensity, power_mix, fuel_ef, cut, displace)");
 	if (!strcmp(type, "efficiency")) {
 		ch->type = CH_EFFICIENCY;
 		if ((rc = ref_id(c, o, "sector", at, (char (*)[SCN_ID_MAX])m->sector, m->nsectors, "sector", &ch->sector)) ||
@@ -367,7 +383,7 @@ static int parse_change(struct pctx *c, const struct scn_model *m, json_t *o, co
 		    (rc = get_num(c, o, "points", at, 0, 1, 1, &ch->value)))
 			return rc;
 		if (ch->value > m->base.share[ch->sector][ch->tech] + 1e-12)
-			return bad(c, at, "moves more share than the base year's technology has");
+			return scn_bad(c, at, "moves more share than the base year's technology has");
 	} else if (!strcmp(type, "intensity")) {
 		ch->type = CH_INTENSITY;
 		if ((rc = ref_id(c, o, "sector", at, (char (*)[SCN_ID_MAX])m->sector, m->nsectors, "sector", &ch->sector)) ||
@@ -380,14 +396,14 @@ static int parse_change(struct pctx *c, const struct scn_model *m, json_t *o, co
 		    (rc = get_num(c, o, "points", at, 0, 1, 1, &ch->value)))
 			return rc;
 		if (ch->value > m->base.mix[ch->source] + 1e-12)
-			return bad(c, at, "moves more of the power mix than the source has");
+			return scn_bad(c, at, "moves more of the power mix than the source has");
 	} else if (!strcmp(type, "fuel_ef")) {
 		ch->type = CH_FUEL_EF;
 		if ((rc = ref_id(c, o, "fuel", at, (char (*)[SCN_ID_MAX])m->fuel, m->nfuels, "fuel", &ch->fuel)) ||
 		    (rc = get_num(c, o, "value", at, 0, 1e6, 1, &ch->value)))
 			return rc;
 		if (m->fuel_grid[ch->fuel])
-			return bad(c, at, "electricity's factor comes from the power mix; change the mix instead");
+			return scn_bad(c, at, "electricity's factor comes from the power mix; change the mix instead");
 	} else if (!strcmp(type, "cut")) {
 		ch->type = CH_CUT;
 		if ((rc = ref_id(c, o, "sector", at, (char (*)[SCN_ID_MAX])m->sector, m->nsectors, "sector", &ch->sector)) ||
@@ -402,7 +418,7 @@ static int parse_change(struct pctx *c, const struct scn_model *m, json_t *o, co
 		    (rc = get_num(c, o, m->fuel_grid[ch->fuel] ? "mwh" : "value", at, 0, 1e12, 1, &ch->value)))
 			return rc;
 	} else {
-		return bad(c, path, "not efficiency, share, intensity, power_mix, fuel_ef, cut or displace");
+		return scn_bad(c, path, "not efficiency, share, intensity, power_mix, fuel_ef, cut or displace");
 	}
 	return 0;
 }
@@ -420,12 +436,12 @@ int city_scenario_parse(json_t *doc, const char *name, struct scn_model *m, stru
 
 	memset(m, 0, sizeof(*m));
 	if (!json_is_object(doc))
-		return bad(&c, "(top)", "a scenario is a JSON object");
+		return scn_bad(&c, "(top)", "a scenario is a JSON object");
 	if ((rc = get_id(&c, doc, "id", "", m->id, sizeof(m->id))))
 		return rc;
 	o = json_object_get(doc, "place_id");
 	if (!json_is_string(o) || !*json_string_value(o) || strlen(json_string_value(o)) >= sizeof(m->place))
-		return bad(&c, "place_id", "missing or not an atlas place id");
+		return scn_bad(&c, "place_id", "missing or not an atlas place id");
 	snprintf(m->place, sizeof(m->place), "%s", json_string_value(o));
 	if (json_is_string(json_object_get(doc, "name")))
 		snprintf(m->name, sizeof(m->name), "%s", json_string_value(json_object_get(doc, "name")));
@@ -436,7 +452,7 @@ int city_scenario_parse(json_t *doc, const char *name, struct scn_model *m, stru
 		return rc;
 	m->target_year = (int)v;
 	if (m->target_year <= m->base_year)
-		return bad(&c, "target_year", "must come after base_year");
+		return scn_bad(&c, "target_year", "must come after base_year");
 
 	if ((rc = array_of(&c, doc, "drivers", SCN_MAX_DRIVERS, 1, &arr)))
 		return rc;
@@ -447,7 +463,7 @@ int city_scenario_parse(json_t *doc, const char *name, struct scn_model *m, stru
 		    (rc = get_num(&c, o, "target", at, 0, 1e15, 1, &m->drv_target[i])))
 			return rc;
 		if (find(m->driver, (int)i, m->driver[i]) >= 0)
-			return bad(&c, at, "the same id twice");
+			return scn_bad(&c, at, "the same id twice");
 		m->ndrivers++;
 	}
 
@@ -458,10 +474,10 @@ int city_scenario_parse(json_t *doc, const char *name, struct scn_model *m, stru
 		if ((rc = get_id(&c, o, "id", at, m->fuel[i], SCN_ID_MAX)))
 			return rc;
 		if (find(m->fuel, (int)i, m->fuel[i]) >= 0)
-			return bad(&c, at, "the same id twice");
+			return scn_bad(&c, at, "the same id twice");
 		m->fuel_grid[i] = json_is_true(json_object_get(o, "grid"));
 		if (m->fuel_grid[i] && json_object_get(o, "ef"))
-			return bad(&c, at, "a grid fuel takes its factor from the power mix; give no ef");
+			return scn_bad(&c, at, "a grid fuel takes its factor from the power mix; give no ef");
 		if (!m->fuel_grid[i] && (rc = get_num(&c, o, "ef", at, 0, 1e6, 1, &m->base.fuel_ef[i])))
 			return rc;
 		m->nfuels++;
@@ -483,16 +499,16 @@ int city_scenario_parse(json_t *doc, const char *name, struct scn_model *m, stru
 			    (rc = get_num(&c, o, "ef_t_per_mwh", at, 0, 10, 1, &m->base.gen_ef[i])))
 				return rc;
 			if (find(m->source, (int)i, m->source[i]) >= 0)
-				return bad(&c, at, "the same id twice");
+				return scn_bad(&c, at, "the same id twice");
 			sum += m->base.mix[i];
 			m->nsources++;
 		}
 		if (fabs(sum - 1) > 1e-9)
-			return bad(&c, "power.sources", "the shares do not add up to 1");
+			return scn_bad(&c, "power.sources", "the shares do not add up to 1");
 	}
 	for (int f = 0; f < m->nfuels; f++)
 		if (m->fuel_grid[f] && !m->nsources)
-			return bad(&c, "power", "a grid fuel needs the power mix (power.sources)");
+			return scn_bad(&c, "power", "a grid fuel needs the power mix (power.sources)");
 
 	if ((rc = array_of(&c, doc, "sectors", SCN_MAX_SECTORS, 1, &arr)))
 		return rc;
@@ -504,10 +520,10 @@ int city_scenario_parse(json_t *doc, const char *name, struct scn_model *m, stru
 		if ((rc = get_id(&c, o, "id", at, m->sector[i], SCN_ID_MAX)))
 			return rc;
 		if (find(m->sector, (int)i, m->sector[i]) >= 0)
-			return bad(&c, at, "the same id twice");
+			return scn_bad(&c, at, "the same id twice");
 		if (!gpc || strlen(gpc) >= sizeof(m->sector_gpc[i]) || !gpc_prefix_ok(gpc)) {
 			snprintf(at, sizeof(at), "sectors[%zu].gpc", i);
-			return bad(&c, at, "not a GPC sector or sub-sector (I, I.1, II.1 ...)");
+			return scn_bad(&c, at, "not a GPC sector or sub-sector (I, I.1, II.1 ...)");
 		}
 		snprintf(m->sector_gpc[i], sizeof(m->sector_gpc[i]), "%s", gpc);
 		if ((rc = ref_id(&c, o, "driver", at, m->driver, m->ndrivers, "driver", &m->sector_driver[i])) ||
@@ -516,7 +532,7 @@ int city_scenario_parse(json_t *doc, const char *name, struct scn_model *m, stru
 		techs = json_object_get(o, "techs");
 		if (!json_is_array(techs) || !json_array_size(techs) || json_array_size(techs) > SCN_MAX_TECHS) {
 			snprintf(at, sizeof(at), "sectors[%zu].techs", i);
-			return bad(&c, at, "an array of 1 to 8 technologies");
+			return scn_bad(&c, at, "an array of 1 to 8 technologies");
 		}
 		sum = 0;
 		json_array_foreach(techs, k, t) {
@@ -527,13 +543,13 @@ int city_scenario_parse(json_t *doc, const char *name, struct scn_model *m, stru
 			    (rc = get_num(&c, t, "efficiency", at, 1e-9, 1e12, 1, &m->base.eff[i][k])))
 				return rc;
 			if (find(m->tech[i], (int)k, m->tech[i][k]) >= 0)
-				return bad(&c, at, "the same id twice");
+				return scn_bad(&c, at, "the same id twice");
 			sum += m->base.share[i][k];
 			m->ntech[i]++;
 		}
 		if (fabs(sum - 1) > 1e-9) {
 			snprintf(at, sizeof(at), "sectors[%zu].techs", i);
-			return bad(&c, at, "the shares do not add up to 1");
+			return scn_bad(&c, at, "the shares do not add up to 1");
 		}
 		m->nsectors++;
 	}
@@ -550,28 +566,28 @@ int city_scenario_parse(json_t *doc, const char *name, struct scn_model *m, stru
 			return rc;
 		for (int j = 0; j < (int)i; j++)
 			if (!strcmp(m->m[j].id, me->id))
-				return bad(&c, at, "the same id twice");
+				return scn_bad(&c, at, "the same id twice");
 		for (k = 0; kinds[k] && json_is_string(kind); k++)
 			ok |= !strcmp(kinds[k], json_string_value(kind));
 		if (!ok) {
 			snprintf(at, sizeof(at), "measures[%zu].kind", i);
-			return bad(&c, at, "not efficiency, fuel_switch, renewable_power, modal_shift, waste, demand or project");
+			return scn_bad(&c, at, "not efficiency, fuel_switch, renewable_power, modal_shift, waste, demand or project");
 		}
 		snprintf(me->kind, sizeof(me->kind), "%s", json_string_value(kind));
 		if (pj && (rc = get_id(&c, o, "project", at, me->project, SCN_ID_MAX)))
 			return rc;
 		if (!strcmp(me->kind, "project") && !me->project[0])
-			return bad(&c, at, "a project measure names its atlas project");
+			return scn_bad(&c, at, "a project measure names its atlas project");
 		if ((bs = json_object_get(o, "basis"))) {
 			snprintf(at, sizeof(at), "measures[%zu].basis", i);
 			if (!json_is_string(bs) || json_string_length(bs) >= sizeof(me->basis))
-				return bad(&c, at, "a text of at most 159 bytes");
+				return scn_bad(&c, at, "a text of at most 159 bytes");
 			snprintf(me->basis, sizeof(me->basis), "%s", json_string_value(bs));
 		}
 		chs = json_object_get(o, "changes");
 		if (!json_is_array(chs) || !json_array_size(chs) || json_array_size(chs) > SCN_MAX_CHANGES) {
 			snprintf(at, sizeof(at), "measures[%zu].changes", i);
-			return bad(&c, at, "an array of 1 to 8 parameter changes");
+			return scn_bad(&c, at, "an array of 1 to 8 parameter changes");
 		}
 		json_array_foreach(chs, k, ch) {
 			snprintf(at, sizeof(at), "measures[%zu].changes[%zu]", i, k);

@@ -3,6 +3,7 @@
  * code to its name, its process exit status and its HTTP status.
  */
 #include "err.h"
+#include "lang.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -45,6 +46,13 @@ void c2c_err_clear(struct c2c_err *err)
 {
 	err->code = 0;
 	err->msg[0] = err->detail[0] = err->hint[0] = err->field[0] = '\0';
+	err->msg_ja[0] = err->detail_ja[0] = err->hint_ja[0] = '\0';
+}
+
+void c2c_err_copy(struct c2c_err *dst, const struct c2c_err *src)
+{
+	if (dst && src && dst != src)
+		memcpy(dst, src, sizeof(*dst));
 }
 
 void c2c_err_field(struct c2c_err *err, const char *field)
@@ -53,12 +61,42 @@ void c2c_err_field(struct c2c_err *err, const char *field)
 		snprintf(err->field, sizeof(err->field), "%s", field ? field : "");
 }
 
+const char *c2c_err_msg_in(const struct c2c_err *err, int lang)
+{
+	return lang == C2C_LANG_JA && err->msg_ja[0] ? err->msg_ja : err->msg;
+}
+
+const char *c2c_err_detail_in(const struct c2c_err *err, int lang)
+{
+	return lang == C2C_LANG_JA && err->detail_ja[0] ? err->detail_ja : err->detail;
+}
+
+const char *c2c_err_hint_in(const struct c2c_err *err, int lang)
+{
+	return lang == C2C_LANG_JA && err->hint_ja[0] ? err->hint_ja : err->hint;
+}
+
+/* English into en, and the Japanese of fmt (if the catalogue has it) into
+ * ja, else "" there.  The format is a literal of the caller's, checked by
+ * the compiler; the Japanese has the same conversions (lang.c checks). */
+static void both(char *en, size_t en_cap, char *ja, size_t ja_cap, const char *fmt, va_list ap)
+{
+	const char *jf = c2c_msg_ja(fmt);
+	va_list aq;
+	va_copy(aq, ap);
+	vsnprintf(en, en_cap, fmt, ap);
+	if (jf)
+		vsnprintf(ja, ja_cap, jf, aq);
+	else
+		ja[0] = '\0';
+	va_end(aq);
+}
 
 static void err_vset(struct c2c_err *err, int code, const char *fmt, va_list ap)
 {
 	c2c_err_clear(err);
 	err->code = code;
-	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	both(err->msg, sizeof(err->msg), err->msg_ja, sizeof(err->msg_ja), fmt, ap);
 }
 
 int c2c_err_set(struct c2c_err *err, int code, const char *fmt, ...)
@@ -90,8 +128,16 @@ void c2c_err_detail(struct c2c_err *err, const char *fmt, ...)
 	if (!err)
 		return;
 	va_start(ap, fmt);
-	vsnprintf(err->detail, sizeof(err->detail), fmt, ap);
+	both(err->detail, sizeof(err->detail), err->detail_ja, sizeof(err->detail_ja), fmt, ap);
 	va_end(ap);
+}
+
+void c2c_err_detail_texts(struct c2c_err *err, const char *en, const char *ja)
+{
+	if (!err)
+		return;
+	snprintf(err->detail, sizeof(err->detail), "%s", en ? en : "");
+	snprintf(err->detail_ja, sizeof(err->detail_ja), "%s", ja && strcmp(ja, en ? en : "") ? ja : "");
 }
 
 void c2c_err_hint(struct c2c_err *err, const char *fmt, ...)
@@ -100,19 +146,27 @@ void c2c_err_hint(struct c2c_err *err, const char *fmt, ...)
 	if (!err)
 		return;
 	va_start(ap, fmt);
-	vsnprintf(err->hint, sizeof(err->hint), fmt, ap);
+	both(err->hint, sizeof(err->hint), err->hint_ja, sizeof(err->hint_ja), fmt, ap);
 	va_end(ap);
 }
 
+/* The Japanese gets "prefix：message" when either part has Japanese (the
+ * other part then stands in English: better half than none); when neither
+ * has, it stays "" and the English is the message in both languages. */
 void c2c_err_prefix(struct c2c_err *err, const char *fmt, ...)
 {
-	char pre[256], old[sizeof(err->msg)];
+	char pre[256], pre_ja[256], old[sizeof(err->msg)];
 	va_list ap;
 	if (!err)
 		return;
 	va_start(ap, fmt);
-	vsnprintf(pre, sizeof(pre), fmt, ap);
+	both(pre, sizeof(pre), pre_ja, sizeof(pre_ja), fmt, ap);
 	va_end(ap);
+	if (pre_ja[0] || err->msg_ja[0]) {
+		memcpy(old, err->msg_ja[0] ? err->msg_ja : err->msg, sizeof(old));
+		snprintf(err->msg_ja, sizeof(err->msg_ja), "%.200s%s%.300s", pre_ja[0] ? pre_ja : pre,
+			 pre_ja[0] ? "：" : ": ", old);
+	}
 	memcpy(old, err->msg, sizeof(old));
 	snprintf(err->msg, sizeof(err->msg), "%.200s: %.300s", pre, old);
 }

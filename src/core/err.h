@@ -38,6 +38,12 @@ struct c2c_err {
 	 * CLI puts its flag before it ("--from: ..."), the API returns it, the
 	 * page shows the message beside that field. */
 	char field[64];
+	/* The same three in Japanese, formatted when the message is set from
+	 * the catalogue's Japanese of its format (core/lang.h); "" when the
+	 * catalogue has none, and the English stands (c2c_err_text). */
+	char msg_ja[512];
+	char detail_ja[512];
+	char hint_ja[256];
 };
 
 /* Set code and message (printf-style); clears detail and hint.  Returns code. */
@@ -47,6 +53,9 @@ void c2c_err_detail(struct c2c_err *err, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void c2c_err_hint(struct c2c_err *err, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* The detail as two texts made already (a list of a file's bad rows, each
+ * line an error's message in that language); `ja` may be NULL. */
+void c2c_err_detail_texts(struct c2c_err *err, const char *en, const char *ja);
 /* Put "prefix: " before the message already there (adds context on the way up). */
 void c2c_err_prefix(struct c2c_err *err, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
@@ -56,6 +65,16 @@ int c2c_err_at(struct c2c_err *err, int code, const char *field, const char *fmt
 	__attribute__((format(printf, 4, 5)));
 /* Name the input of the error already set (keeps message, detail, hint). */
 void c2c_err_field(struct c2c_err *err, const char *field);
+
+/* Copy an error whole (both languages), e.g. one a callee filled into the
+ * caller's. */
+void c2c_err_copy(struct c2c_err *dst, const struct c2c_err *src);
+
+/* The message, detail or hint in `lang` (enum c2c_lang of core/lang.h:
+ * 0 English, 1 Japanese), the English where there is no Japanese. */
+const char *c2c_err_msg_in(const struct c2c_err *err, int lang);
+const char *c2c_err_detail_in(const struct c2c_err *err, int lang);
+const char *c2c_err_hint_in(const struct c2c_err *err, int lang);
 
 /* The table: code -> short name ("input"), exit status, HTTP status. */
 const char *c2c_err_name(int code);

@@ -2,6 +2,7 @@
  * utf8.c - UTF-8 validation, counting and display width.
  */
 #include "utf8.h"
+#include "lang.h"
 #include "err.h"
 
 #include <stdio.h>
@@ -116,13 +117,16 @@ size_t utf8_width(const char *s)
 	return w;
 }
 
-int utf8_text_check(const char *s, size_t max_chars, int flags, char *why, size_t why_len)
+/* utf8_text_check in one language: the English formats, or their
+ * Japanese from the catalogue (core/lang.c) when `ja` */
+static int text_check(const char *s, size_t max_chars, int flags, char *why, size_t why_len, int ja)
 {
 	const char *p = s;
 	size_t n = 0, bad = utf8_invalid_at(s, strlen(s));
+#define WHY(fmt) (ja && c2c_msg_ja(fmt) ? c2c_msg_ja(fmt) : (fmt))
 
 	if (bad != (size_t)-1) {
-		snprintf(why, why_len, "is not valid UTF-8 (byte %zu)", bad + 1);
+		snprintf(why, why_len, WHY("is not valid UTF-8 (byte %zu)"), bad + 1);
 		return -1;
 	}
 	while (*p) {
@@ -131,27 +135,44 @@ int utf8_text_check(const char *s, size_t max_chars, int flags, char *why, size_
 		if ((flags & UTF8_TEXT_LINES) && (cp == '\n' || cp == '\t'))
 			continue;
 		if (cp < 0x20 || (cp >= 0x7F && cp <= 0x9F)) {
-			snprintf(why, why_len, "has a control character U+%04X at character %zu%s", cp, n,
-				 flags & UTF8_TEXT_LINES ? " (only newline and tab may stand in it)" : "");
+			if (flags & UTF8_TEXT_LINES)
+				snprintf(why, why_len, WHY("has a control character U+%04X at character %zu"
+							   " (only newline and tab may stand in it)"), cp, n);
+			else
+				snprintf(why, why_len, WHY("has a control character U+%04X at character %zu"), cp, n);
 			return -1;
 		}
 		if ((cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069)) {
-			snprintf(why, why_len, "has a bidirectional control U+%04X at character %zu", cp, n);
+			snprintf(why, why_len, WHY("has a bidirectional control U+%04X at character %zu"), cp, n);
 			return -1;
 		}
 	}
 	if (max_chars && n > max_chars) {
-		snprintf(why, why_len, "is %zu characters, more than the %zu allowed", n, max_chars);
+		snprintf(why, why_len, WHY("is %zu characters, more than the %zu allowed"), n, max_chars);
 		return -1;
 	}
 	return 0;
+#undef WHY
+}
+
+int utf8_text_check(const char *s, size_t max_chars, int flags, char *why, size_t why_len)
+{
+	return text_check(s, max_chars, flags, why, why_len, 0);
 }
 
 int utf8_text_field(const char *s, size_t max_chars, int flags, const char *field, const char *what,
 		    struct c2c_err *err)
 {
-	char why[120];
-	if (!s || !utf8_text_check(s, max_chars, flags, why, sizeof(why)))
+	char why[120], why_ja[240];
+	const char *what_ja;
+	if (!s || !text_check(s, max_chars, flags, why, sizeof(why), 0))
 		return 0;
-	return c2c_err_at(err, C2C_EINPUT, field, "%s %s", what, why);
+	c2c_err_at(err, C2C_EINPUT, field, "%s %s", what, why);
+	/* "the holder name has ..." is "名義人に…があります": the subject and
+	 * the reason each from the catalogue, joined without a space */
+	if (err && (what_ja = c2c_msg_ja(what))) {
+		text_check(s, max_chars, flags, why_ja, sizeof(why_ja), 1);
+		snprintf(err->msg_ja, sizeof(err->msg_ja), "%s%s", what_ja, why_ja);
+	}
+	return C2C_EINPUT;
 }

@@ -87,8 +87,14 @@ int http_access(struct http_request *rq, struct c2c_err *err)
 	}
 	if (!by_token && !is_safe(rq->method) &&
 	    (!cr->csrf || !rq->csrf[0] || !auth_csrf_ok(rq->csrf, cr->csrf))) {
-		c2c_err_set(err, C2C_EFORBIDDEN, "%s %s: the X-CSRF-Token header is %s", rq->method,
-			    rq->route->path, cr->csrf ? "not this session's" : "missing");
+		/* two messages, not one with the reason as an argument: the
+		 * catalogue gives each its Japanese */
+		if (cr->csrf)
+			c2c_err_set(err, C2C_EFORBIDDEN, "%s %s: the X-CSRF-Token header is not this session's",
+				    rq->method, rq->route->path);
+		else
+			c2c_err_set(err, C2C_EFORBIDDEN, "%s %s: the X-CSRF-Token header is missing", rq->method,
+				    rq->route->path);
 		c2c_err_hint(err, "send the csrf value that POST or GET /api/v1/session returned");
 		return C2C_EFORBIDDEN;
 	}

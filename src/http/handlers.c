@@ -120,8 +120,10 @@ int http_get_registry_verify(struct http_request *rq, json_t **out, struct c2c_e
 	int rc;
 	/* A failed proof is an answer, not an error: 200 with ok=false. */
 	rc = registry_verify(rq->st, &rep, &verr);
-	if (rc && rc != C2C_ECONFLICT)
-		return c2c_err_set(err, rc, "%s", verr.msg);
+	if (rc && rc != C2C_ECONFLICT) {
+		c2c_err_copy(err, &verr);
+		return rc;
+	}
 	*out = registry_verify_json(&rep, rc, &verr);
 	return *out ? 0 : c2c_err_set(err, C2C_ENOMEM, "out of memory");
 }

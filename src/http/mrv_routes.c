@@ -141,7 +141,6 @@ static json_t *row_error(const char *text)
 static int file_errors(struct http_request *rq, json_t *errors, int rc, struct c2c_err *err)
 {
 	size_t i, n = json_array_size(errors);
-	char where[96];
 	json_t *e;
 	if (!n)
 		return rc;
@@ -149,13 +148,18 @@ static int file_errors(struct http_request *rq, json_t *errors, int rc, struct c
 	json_array_foreach(errors, i, e)
 		json_array_append_new(rq->errors, row_error(json_string_value(e)));
 	e = json_array_get(rq->errors, 0);
-	where[0] = '\0';
-	if (json_object_get(e, "row"))
-		snprintf(where, sizeof(where), "row %lld%s%s: ", (long long)json_integer_value(json_object_get(e, "row")),
-			 json_object_get(e, "field") ? ", column " : "",
-			 json_object_get(e, "field") ? json_string_value(json_object_get(e, "field")) : "");
-	c2c_err_at(err, rc, "data", "%zu error%s in the monitoring file, nothing stored; the first: %s%s", n,
-		   n == 1 ? "" : "s", where, json_string_value(json_object_get(e, "message")));
+	/* three formats, not "row %lld, column " glued: each has its Japanese */
+	if (json_object_get(e, "row") && json_object_get(e, "field"))
+		c2c_err_at(err, rc, "data", "%zu error%s in the monitoring file, nothing stored; the first: row %lld, column %s: %s",
+			   n, n == 1 ? "" : "s", (long long)json_integer_value(json_object_get(e, "row")),
+			   json_string_value(json_object_get(e, "field")), json_string_value(json_object_get(e, "message")));
+	else if (json_object_get(e, "row"))
+		c2c_err_at(err, rc, "data", "%zu error%s in the monitoring file, nothing stored; the first: row %lld: %s", n,
+			   n == 1 ? "" : "s", (long long)json_integer_value(json_object_get(e, "row")),
+			   json_string_value(json_object_get(e, "message")));
+	else
+		c2c_err_at(err, rc, "data", "%zu error%s in the monitoring file, nothing stored; the first: %s", n,
+			   n == 1 ? "" : "s", json_string_value(json_object_get(e, "message")));
 	return rc;
 }
 

@@ -12,6 +12,7 @@
  * route has in common happens here once.
  */
 #include "router.h"
+#include "core/lang.h"
 #include "core/rows.h"
 #include "core/date.h"
 #include "core/strbuf.h"
@@ -316,6 +317,14 @@ static int check_params(struct http_request *rq, struct c2c_err *err)
 {
 	for (size_t i = 0; i < rq->nparams; i++) {
 		struct http_param spec;
+		enum c2c_lang l;
+		/* ?lang= is every route's: dispatch read it before the route */
+		if (!strcmp(rq->name[i], "lang")) {
+			if (c2c_lang_from_tag(rq->value[i], &l))
+				return c2c_err_at(err, C2C_EUSAGE, "lang", "lang '%.32s' is not known (use ja or en)",
+						  rq->value[i]);
+			continue;
+		}
 		if (!param_spec(rq, rq->name[i], &spec)) {
 			struct strbuf sb;
 			strbuf_init(&sb, 4096);
@@ -413,13 +422,21 @@ static void reply_error_list(struct http_reply *out, int status, const struct c2
 {
 	json_t *e = json_object(), *doc = json_object();
 	json_object_set_new(e, "code", json_string(c2c_err_name(err->code)));
-	json_object_set_new(e, "message", json_text(err->msg));
+	/* in the language the request asked for (dispatch set it for this
+	 * thread); the code, field and numbers below stay as they are */
+	int lang = c2c_lang_current();
+	json_object_set_new(e, "message", json_text(c2c_err_msg_in(err, lang)));
+	/* the English beside a translated message: a page that words some
+	 * refusals itself (its own labels and names, web/src/admin.js) matches
+	 * the domain's English, whatever the language of the reply */
+	if (strcmp(c2c_err_msg_in(err, lang), err->msg))
+		json_object_set_new(e, "message_en", json_text(err->msg));
 	if (err->field[0])
 		json_object_set_new(e, "field", json_string(err->field));
 	if (err->detail[0])
-		json_object_set_new(e, "detail", json_text(err->detail));
+		json_object_set_new(e, "detail", json_text(c2c_err_detail_in(err, lang)));
 	if (err->hint[0])
-		json_object_set_new(e, "hint", json_text(err->hint));
+		json_object_set_new(e, "hint", json_text(c2c_err_hint_in(err, lang)));
 	/* auth/ says how many log-in failures are left before a lock: "tries
 	 * left: N (...)"; the page words it in its own language */
 	if (err->code == C2C_EAUTH && !strncmp(err->detail, "tries left: ", 12))
@@ -720,6 +737,13 @@ static void dispatch(const char *method, char *target, size_t len, const char *b
 	memset(&rq, 0, sizeof(rq));
 	out->total = -1;
 	c2c_err_clear(&err);
+	/* the language first, so that every reply below, even a 404, is in it;
+	 * the thread keeps it for the prose handlers make (c2c_tr) until
+	 * http_dispatch puts English back */
+	query = memchr(target, '?', len);
+	rq.lang = http_request_lang(query ? query + 1 : NULL, query ? len - (size_t)(query - target) - 1 : 0, cred);
+	c2c_lang_use(rq.lang);
+	query = NULL;
 	if (len > HTTP_URI_MAX) {
 		c2c_err_set(&err, C2C_EUSAGE, "the request target is longer than %d bytes", HTTP_URI_MAX);
 		http_reply_error(out, 414, &err);
@@ -728,8 +752,8 @@ static void dispatch(const char *method, char *target, size_t len, const char *b
 	/* the cache's key: the target as sent, before it is decoded in place;
 	 * only a read can be answered from the cache */
 	key[0] = '\0';
-	if ((!strcmp(method, "GET") || !strcmp(method, "HEAD")) && len < sizeof(key))
-		snprintf(key, sizeof(key), "%.*s", (int)len, target);
+	if ((!strcmp(method, "GET") || !strcmp(method, "HEAD")) && len + 4 < sizeof(key))
+		snprintf(key, sizeof(key), "%.*s%s", (int)len, target, rq.lang == C2C_LANG_JA ? " #ja" : "");
 	if ((query = memchr(target, '?', len))) {
 		plen = (size_t)(query - target);
 		qlen = len - plen - 1;
@@ -852,6 +876,26 @@ void http_dispatch(const char *method, char *target, size_t len, const char *bod
 		   void *store_cls, struct http_reply *out)
 {
 	dispatch(method, target, len, body, body_len, cred, store, store_cls, 0, out);
+	c2c_lang_use(C2C_LANG_EN);
+}
+
+int http_request_lang(const char *query, size_t qlen, const struct http_credentials *cred)
+{
+	/* the raw query: "lang" and "ja"/"en" need no decoding, and a value
+	 * that would (lang=j%61) is refused by check_params, not guessed */
+	for (const char *p = query, *end = query + qlen; p && p < end;) {
+		const char *amp = memchr(p, '&', (size_t)(end - p)), *stop = amp ? amp : end;
+		char tag[8];
+		enum c2c_lang l;
+		if (stop - p > 5 && stop - p < 5 + (long)sizeof(tag) && !strncmp(p, "lang=", 5)) {
+			memcpy(tag, p + 5, (size_t)(stop - p - 5));
+			tag[stop - p - 5] = '\0';
+			if (!c2c_lang_from_tag(tag, &l))
+				return l;
+		}
+		p = amp ? amp + 1 : end;
+	}
+	return c2c_lang_from_accept(cred ? cred->accept_language : NULL);
 }
 
 int http_upload_begin(const char *method, const char *target, size_t len,
@@ -885,6 +929,7 @@ int http_upload_begin(const char *method, const char *target, size_t len,
 	memcpy(copy, target, len);
 	copy[len] = '\0';
 	dispatch(method, copy, len, NULL, 0, cred, store, store_cls, 1, out);
+	c2c_lang_use(C2C_LANG_EN);
 	if (out->status == 0 || out->status == 100) {
 		int streams = out->status == 100;
 		http_reply_release(out);

@@ -99,6 +99,7 @@ struct http_credentials {
 	const char *csrf;         /* the X-CSRF-Token header, or NULL */
 	const char *client;       /* the peer's address, for the log-in limit */
 	const char *content_type; /* of the body, or NULL */
+	const char *accept_language; /* the Accept-Language header, or NULL */
 	int tls;                  /* the client reached us over TLS (a proxy said so) */
 	const char *upload;       /* a STREAM route's body, spooled by the server to this
 				   * file (it unlinks it after the reply), or NULL */
@@ -121,6 +122,8 @@ struct http_request {
 	struct store *st;                   /* this worker's database, opened before the handler runs */
 	const char *path;                   /* the decoded path, as the audit log records it */
 	int audited;                        /* the handler wrote its audit row (http_write_tx) */
+	int lang;                           /* enum c2c_lang the reply's words are in:
+					     * ?lang=, else Accept-Language (http_request_lang) */
 	json_t *errors;                     /* a handler's every error (the rows of a file), added
 					     * to its error reply as "errors"; the router frees it */
 };
@@ -177,6 +180,10 @@ int http_upload_begin(const char *method, const char *target, size_t len,
 		      struct http_reply *out);
 /* The JSON error body of `err`, with `status` (0: the status of its code). */
 void http_reply_error(struct http_reply *out, int status, const struct c2c_err *err);
+
+/* The language a request asks for: ?lang=ja|en in its raw query (`query`,
+ * `qlen`), else its Accept-Language, else English (enum c2c_lang). */
+int http_request_lang(const char *query, size_t qlen, const struct http_credentials *cred);
 
 /* Does the route take a JSON request body (any F(...) or COLUMNS)? */
 int http_route_takes_body(const struct http_route *r);

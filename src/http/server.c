@@ -171,6 +171,8 @@ static int add_headers(struct MHD_Response *resp, const struct http_reply *rep, 
 		ok &= MHD_add_response_header(resp, "Set-Cookie", rep->set_cookie) == MHD_YES;
 	/* replies that depend on who asks must not be kept by a shared cache */
 	ok &= MHD_add_response_header(resp, "Cache-Control", "no-store") == MHD_YES;
+	/* messages and reasons follow the request's Accept-Language */
+	ok &= MHD_add_response_header(resp, "Vary", "Accept-Language") == MHD_YES;
 	if (draining)
 		ok &= MHD_add_response_header(resp, "Connection", "close") == MHD_YES;
 	return ok;
@@ -245,6 +247,8 @@ static void read_credentials(const struct http_server *srv, struct MHD_Connectio
 	cr->csrf = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-CSRF-Token");
 	cr->content_type = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
 						       MHD_HTTP_HEADER_CONTENT_TYPE);
+	cr->accept_language = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+							  MHD_HTTP_HEADER_ACCEPT_LANGUAGE);
 	cr->tls = proto && !strcasecmp(proto, "https");
 	/* the peer, or behind a trusted proxy the address it forwards */
 	http_clients_address(srv->clients, conn, client, clen);

@@ -18,6 +18,7 @@
  * the bitmap is rebuilt (rarely) when a reading shows a finer interval.
  */
 #include "mrv.h"
+#include "core/lang.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -133,25 +134,40 @@ static uint64_t hash_id(const char *s, size_t n)
 
 static const char *colname[] = {"", "meter_id", "timestamp", "value"};
 
-/* Record one error; returns nonzero when the listing must stop. */
+/* One error's line: "NAME: row R, column C (COL): MSG". */
+static void error_line(const struct ingest *in, int col, const char *msg, char *out, size_t cap)
+{
+	if (col)
+		snprintf(out, cap, "%s: row %lld, column %d (%s): %s", in->name, (long long)in->row, col,
+			 colname[col], msg);
+	else
+		snprintf(out, cap, "%s: row %lld: %s", in->name, (long long)in->row, msg);
+}
+
+/* Record one error; returns nonzero when the listing must stop.
+ * The list's line is in the language of the request being answered (the
+ * message after "row R, column C (COL): ", which the API and the page read
+ * as they are; c2c_tr), the error set for the first in both (English for
+ * the CLI). */
 __attribute__((format(printf, 3, 4)))
 static int row_error(struct ingest *in, int col, const char *fmt, ...)
 {
-	char msg[400], full[512];
-	va_list ap;
+	char msg[400], shown[400], full[512];
+	va_list ap, aq;
 	va_start(ap, fmt);
+	va_copy(aq, ap);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
+	vsnprintf(shown, sizeof(shown), c2c_tr(fmt), aq);
+	va_end(aq);
 	va_end(ap);
-	if (col)
-		snprintf(full, sizeof(full), "%s: row %lld, column %d (%s): %s", in->name, (long long)in->row,
-			 col, colname[col], msg);
-	else
-		snprintf(full, sizeof(full), "%s: row %lld: %s", in->name, (long long)in->row, msg);
+	error_line(in, col, shown, full, sizeof(full));
 	if (!in->res->errors)
 		in->res->errors = json_array();
 	json_array_append_new(in->res->errors, json_string(full));
-	if (in->res->nerrors++ == 0)
+	if (in->res->nerrors++ == 0) {
+		error_line(in, col, msg, full, sizeof(full));
 		c2c_err_set(in->err, C2C_EINPUT, "%s", full);
+	}
 	return in->res->nerrors >= in->o->max_errors;
 }
 

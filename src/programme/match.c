@@ -12,6 +12,7 @@
  * (atlas_list) and joined here, never read with SQL of programme's own.
  */
 #include "internal.h"
+#include "core/lang.h"
 #include "atlas/atlas.h"
 #include "core/iso3166.h"
 
@@ -253,6 +254,41 @@ static int kw_hits(const struct kw *k, const char *text)
 	return n;
 }
 
+/* A sector or size code ("renewable_energy", "medium") as the reasons name
+ * it: the code itself in English (as before), its name in Japanese. */
+static const char *code_name(const char *code)
+{
+	return c2c_tr(code);
+}
+
+/* A ';'-separated list of codes ("waste;water", or "*" for any) the same
+ * way: in English as it is, in Japanese each code's name, joined by "・". */
+static const char *code_list(const char *list, char *buf, size_t cap)
+{
+	size_t o = 0;
+	if (c2c_lang_current() != C2C_LANG_JA)
+		return list;
+	if (!strcmp(list, "*"))
+		return c2c_tr("any");
+	buf[0] = '\0';
+	for (const char *p = list; *p && o < cap;) {
+		char code[64];
+		size_t n = strcspn(p, ";");
+		snprintf(code, sizeof(code), "%.*s", (int)(n < sizeof(code) ? n : sizeof(code) - 1), p);
+		o += (size_t)snprintf(buf + o, cap - o, "%s%s", o ? "・" : "", code_name(code));
+		p += n + (p[n] == ';');
+	}
+	return buf;
+}
+
+/* The explanation of a row of scheme_fit.csv or readiness_pointers.csv:
+ * its why_ja column in Japanese when it has one. */
+static const char *why_text(json_t *row)
+{
+	const char *ja = sv(row, "why_ja");
+	return c2c_lang_current() == C2C_LANG_JA && *ja ? ja : sv(row, "why");
+}
+
 /* A row's score with the parts it adds up from and the reasons, as both
  * rankings put them (the row takes over parts and why). */
 static void put_score(json_t *row, int score, json_t *parts, json_t *why)
@@ -267,13 +303,13 @@ static int part(json_t *parts, json_t *why, const char *name, int count, int eac
 		const char *what)
 {
 	int pts = count * each;
-	char t[400];
+	char t[600]; /* what: at most 400 bytes (the callers' buffers), never cut inside a character */
 	if (count <= 0)
 		return 0;
 	if (pts > cap)
 		pts = cap;
 	json_object_set_new(parts, name, json_integer(pts));
-	snprintf(t, sizeof(t), "%.300s (+%d)", what, pts);
+	snprintf(t, sizeof(t), "%s (+%d)", what, pts);
 	json_array_append_new(why, json_string(t));
 	return pts;
 }
@@ -299,7 +335,7 @@ static int score_body(const struct mdata *d, const struct programme_need *n, con
 	json_t *parts = json_object(), *why = json_array(), *x;
 	int in_country = 0, total_p = 0, sect = 0, sect_c = 0, proj_c = 0, agr = 0, sister = 0;
 	int tech = 0, dom = 0, sized = 0, score = 0;
-	char t[200];
+	char t[400];
 	size_t i;
 
 	json_array_foreach(d->pships, i, x) {
@@ -333,33 +369,33 @@ static int score_body(const struct mdata *d, const struct programme_need *n, con
 		dom += !strcmp(sv(x, "from_place_id"), body) && !strcmp(sv(x, "to_country"), n->country) &&
 		       !hidden_pair(h, body, sv(x, "to_place_id"));
 	if (model == MODEL_EXPERIENCE) {
-		snprintf(t, sizeof(t), "%d partnerships in all", total_p);
+		snprintf(t, sizeof(t), c2c_tr("%d partnerships in all"), total_p);
 		score += part(parts, why, "experience", total_p, 1, 1000, t);
 	} else if (model == MODEL_COUNTRY) {
-		snprintf(t, sizeof(t), "%d partnerships in %s", in_country, n->country);
+		snprintf(t, sizeof(t), c2c_tr("%d partnerships in %s"), in_country, n->country);
 		score += part(parts, why, "partners_in_country", in_country, 15, 1000, t);
 	} else {
-		snprintf(t, sizeof(t), "%d other partnership%s in %s", in_country, in_country == 1 ? "" : "s",
+		snprintf(t, sizeof(t), c2c_tr("%d other partnership%s in %s"), in_country, in_country == 1 ? "" : "s",
 			 n->country);
 		score += part(parts, why, "partners_in_country", in_country, 15, 45, t);
-		snprintf(t, sizeof(t), "%d project%s in %s", sect, sect == 1 ? "" : "s", n->sector ? n->sector : "");
+		snprintf(t, sizeof(t), c2c_tr("%d project%s in %s"), sect, sect == 1 ? "" : "s", n->sector ? code_name(n->sector) : "");
 		score += part(parts, why, "sector_projects", sect, 10, 30, t);
-		snprintf(t, sizeof(t), "%d of them in %s", sect_c, n->country);
+		snprintf(t, sizeof(t), c2c_tr("%d of them in %s"), sect_c, n->country);
 		score += part(parts, why, "sector_projects_in_country", sect_c, 10, 20, t);
-		snprintf(t, sizeof(t), "%d project%s in %s", proj_c, proj_c == 1 ? "" : "s", n->country);
+		snprintf(t, sizeof(t), c2c_tr("%d project%s in %s"), proj_c, proj_c == 1 ? "" : "s", n->country);
 		score += part(parts, why, "projects_in_country", proj_c, 5, 15, t);
-		snprintf(t, sizeof(t), "%d agreement%s with places in %s", agr, agr == 1 ? "" : "s", n->country);
+		snprintf(t, sizeof(t), c2c_tr("%d agreement%s with places in %s"), agr, agr == 1 ? "" : "s", n->country);
 		score += part(parts, why, "agreements_in_country", agr, 10, 20, t);
-		snprintf(t, sizeof(t), "%d sister/friendship tie%s in %s", sister, sister == 1 ? "" : "s", n->country);
+		snprintf(t, sizeof(t), c2c_tr("%d sister/friendship tie%s in %s"), sister, sister == 1 ? "" : "s", n->country);
 		score += part(parts, why, "sister_ties", sister, 10, 20, t);
-		snprintf(t, sizeof(t), "%d technology word match%s in its projects", tech, tech == 1 ? "" : "es");
+		snprintf(t, sizeof(t), c2c_tr("%d technology word match%s in its projects"), tech, tech == 1 ? "" : "es");
 		score += part(parts, why, "technology", tech, 10, 30, t);
-		snprintf(t, sizeof(t), "its solutions spread to %s before (domino)", n->country);
+		snprintf(t, sizeof(t), c2c_tr("its solutions spread to %s before (domino)"), n->country);
 		score += part(parts, why, "domino", dom, 10, 10, t);
-		snprintf(t, sizeof(t), "%d project%s of a kind that fits a %s need", sized, sized == 1 ? "" : "s",
-			 n->size ? n->size : "");
+		snprintf(t, sizeof(t), c2c_tr("%d project%s of a kind that fits a %s need"), sized, sized == 1 ? "" : "s",
+			 n->size ? code_name(n->size) : "");
 		score += part(parts, why, "size", sized, 5, 10, t);
-		snprintf(t, sizeof(t), "%d partnership%s in all", total_p, total_p == 1 ? "" : "s");
+		snprintf(t, sizeof(t), c2c_tr("%d partnership%s in all"), total_p, total_p == 1 ? "" : "s");
 		score += part(parts, why, "experience", total_p, 1, 10, t);
 	}
 	put_score(row, score, parts, why);
@@ -427,15 +463,15 @@ static json_t *rank_companies(const struct mdata *d, const struct programme_need
 		c = json_array_get(d->pcomp, i);
 		if (row && (!c || strcmp(cur, sv(c, "company_id")))) {
 			json_t *parts = json_object(), *why = json_array();
-			char t[200];
+			char t[400];
 			int s = 0;
-			snprintf(t, sizeof(t), "%d project%s in %s", sect, sect == 1 ? "" : "s", n->sector ? n->sector : "");
+			snprintf(t, sizeof(t), c2c_tr("%d project%s in %s"), sect, sect == 1 ? "" : "s", n->sector ? code_name(n->sector) : "");
 			s += part(parts, why, "sector_projects", sect, 10, 30, t);
-			snprintf(t, sizeof(t), "%d project%s in %s", ctry, ctry == 1 ? "" : "s", n->country);
+			snprintf(t, sizeof(t), c2c_tr("%d project%s in %s"), ctry, ctry == 1 ? "" : "s", n->country);
 			s += part(parts, why, "country_projects", ctry, 10, 20, t);
-			snprintf(t, sizeof(t), "%d technology word match%s", tech, tech == 1 ? "" : "es");
+			snprintf(t, sizeof(t), c2c_tr("%d technology word match%s"), tech, tech == 1 ? "" : "es");
 			s += part(parts, why, "technology", tech, 10, 30, t);
-			snprintf(t, sizeof(t), "%d JCM project%s (equipment proven abroad)", jcm, jcm == 1 ? "" : "s");
+			snprintf(t, sizeof(t), c2c_tr("%d JCM project%s (equipment proven abroad)"), jcm, jcm == 1 ? "" : "s");
 			s += part(parts, why, "jcm", jcm, 5, 10, t);
 			put_score(row, s, parts, why);
 			json_array_append_new(rows, row);
@@ -471,7 +507,7 @@ static json_t *rank_technologies(const struct mdata *d, const struct programme_n
 	json_array_foreach(d->projects, i, pj) {
 		json_t *parts, *why, *r;
 		int s = 0, hits, sect, ctry;
-		char t[200];
+		char t[400];
 		if (!*sv(pj, "technology_ja") && !*sv(pj, "technology_en"))
 			continue;
 		if (project_hidden(h, pj))
@@ -482,13 +518,13 @@ static json_t *rank_technologies(const struct mdata *d, const struct programme_n
 		if (!hits && !sect)
 			continue; /* a project only in the same country is no technology match */
 		parts = json_object(), why = json_array();
-		snprintf(t, sizeof(t), "sector %s", sv(pj, "sector"));
+		snprintf(t, sizeof(t), c2c_tr("sector %s"), code_name(sv(pj, "sector")));
 		s += part(parts, why, "sector", sect, 20, 20, t);
-		snprintf(t, sizeof(t), "%d technology word match%s", hits, hits == 1 ? "" : "es");
+		snprintf(t, sizeof(t), c2c_tr("%d technology word match%s"), hits, hits == 1 ? "" : "es");
 		s += part(parts, why, "technology", hits, 15, 45, t);
-		snprintf(t, sizeof(t), "used in %s already", n->country);
+		snprintf(t, sizeof(t), c2c_tr("used in %s already"), n->country);
 		s += part(parts, why, "country", ctry, 10, 10, t);
-		s += part(parts, why, "jcm", !strcmp(sv(pj, "kind"), "jcm"), 5, 5, "installed as a JCM project");
+		s += part(parts, why, "jcm", !strcmp(sv(pj, "kind"), "jcm"), 5, 5, c2c_tr("installed as a JCM project"));
 		r = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:i, s:o, s:o}", "id", sv(pj, "id"),
 			      "technology_ja", sv(pj, "technology_ja"), "technology_en", sv(pj, "technology_en"),
 			      "sector", sv(pj, "sector"), "country", sv(pj, "country"), "body_id", sv(pj, "body_id"),
@@ -521,7 +557,7 @@ static json_t *rank_schemes(const struct mdata *d, const struct programme_need *
 	json_array_foreach(d->fit, i, f) {
 		json_t *parts, *why, *sc = NULL;
 		int pts, hits;
-		char t[300];
+		char t[400], sectors[200], sizes[80];
 		if (!list_has(sv(f, "sectors"), n->sector) || !list_has(sv(f, "sizes"), n->size))
 			continue;
 		json_array_foreach(d->schemes, j, s)
@@ -531,10 +567,11 @@ static json_t *rank_schemes(const struct mdata *d, const struct programme_need *
 			continue; /* the map names a scheme the atlas no longer has */
 		parts = json_object(), why = json_array();
 		pts = (int)strtol(sv(f, "points"), NULL, 10);
-		snprintf(t, sizeof(t), "%s; fits sector %s and size %s", sv(f, "why"), sv(f, "sectors"), sv(f, "sizes"));
+		snprintf(t, sizeof(t), c2c_tr("%s; fits sector %s and size %s"), why_text(f),
+			 code_list(sv(f, "sectors"), sectors, sizeof(sectors)), code_list(sv(f, "sizes"), sizes, sizeof(sizes)));
 		part(parts, why, "fit", 1, pts, pts, t);
 		hits = kw_hits(k, sv(sc, "summary_ja")) + kw_hits(k, sv(sc, "name_en"));
-		pts += part(parts, why, "technology", hits, 5, 10, "technology words in its summary");
+		pts += part(parts, why, "technology", hits, 5, 10, c2c_tr("technology words in its summary"));
 		json_array_append_new(rows, json_pack("{s:s, s:s, s:s, s:i, s:o, s:o}", "id", sv(sc, "id"),
 			"name_ja", sv(sc, "name_ja"), "name_en", sv(sc, "name_en"), "score", pts, "parts", parts,
 			"why", why));

@@ -13,6 +13,7 @@
  * six checks.  Scores are hundredths of percent, rounded half up once.
  */
 #include "internal.h"
+#include "core/lang.h"
 #include "core/csv.h"
 
 #include <ctype.h>
@@ -218,7 +219,8 @@ static json_t *pointers_for(struct store *st, json_t *map, const char *item)
 		}
 		json_object_set_new(o, "name_ja", json_string(row ? sv(row, is_case ? "title_ja" : "name_ja") : ""));
 		json_decref(row);
-		json_object_set_new(o, "why", json_string(sv(m, "why")));
+		json_object_set_new(o, "why", json_string(c2c_lang_current() == C2C_LANG_JA && *sv(m, "why_ja")
+								 ? sv(m, "why_ja") : sv(m, "why")));
 		json_array_append_new(arr, o);
 	}
 	return arr;

@@ -21,6 +21,7 @@
  *     external verification, as the journal recorded it.
  */
 #include "registry.h"
+#include "core/lang.h"
 #include "mrv/mrv.h"
 
 #include <sodium.h>
@@ -877,5 +878,6 @@ json_t *registry_verify_json(const struct registry_verify_report *r, int rc,
 			 (json_int_t)r->entries, "blocks", (json_int_t)r->blocks, "issued", (json_int_t)r->issued,
 			 "held", (json_int_t)r->held, "cancelled", (json_int_t)r->cancelled, "retired",
 			 (json_int_t)r->retired, "broken_seq", (json_int_t)r->broken_seq, "message",
-			 rc ? err->msg : "");
+			 /* in the language of the request answered (the CLI's: English) */
+			 rc ? c2c_err_msg_in(err, c2c_lang_current()) : "");
 }

@@ -1,7 +1,7 @@
 /*
  * fuzz_http.c - libFuzzer target for the request parsing that is ours
  * (src/http): percent-decoding, query strings, route matching, parameter
- * and JSON body checking, the caller's credentials, pagination - driven
+ * and JSON body checking, the caller's credentials and Accept-Language, pagination - driven
  * through the public functions of router.h against the database that
  * `c2c init` makes (tests/fuzz/run.sh creates it and names it in
  * C2C_FUZZ_DB), with a little registry history.
@@ -504,6 +504,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	if (admin)
 		fz_cred.bearer = fz_token;
+	/* without a body, what follows the target's NUL is an Accept-Language
+	 * header (core/lang.c reads it before anything else of the request) */
+	char lang[256];
+	if (!has_body && len + 2 < size) {
+		size_t n = strnlen(target + len + 1, size - 1 - len - 1);
+		snprintf(lang, sizeof(lang), "%.*s", (int)(n < sizeof(lang) ? n : sizeof(lang) - 1), target + len + 1);
+		fz_cred.accept_language = lang;
+	}
 
 	check_decode(target, len, 0);
 	check_decode(target, len, 1);

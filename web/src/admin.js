@@ -10,7 +10,7 @@
 // the field they concern and are said here in the page's language (explainer),
 // beside that field.  Anyone but an administrator sees what the page is for
 // and is offered the log-in.
-import { api, busy, countryNames, downloads, fmt, h, lang, name1, t, tf } from './core.js';
+import { api, busy, countryNames, downloads, fmt, h, lang, langHeaders, name1, t, tf } from './core.js';
 import { writeForm } from './forms.js';
 import { loggedIn, openLogin, session, write } from './session.js';
 
@@ -281,11 +281,11 @@ const PAGE = 20;
 // One page of the log, newest first: `back` pages back from the newest.
 // The API lists it oldest first; X-Total-Count says how long it is.
 async function auditRows(back) {
-  const count = await fetch('/api/v1/audit?limit=0', { cache: 'no-store' });
+  const count = await fetch('/api/v1/audit?limit=0', { cache: 'no-store', headers: langHeaders() });
   if (!count.ok) throw new Error(`${count.status} /api/v1/audit`);
   const total = Number(count.headers.get('X-Total-Count') || 0);
   const end = Math.max(0, total - back * PAGE), start = Math.max(0, end - PAGE);
-  const r = end > start ? await fetch(`/api/v1/audit?offset=${start}&limit=${end - start}`, { cache: 'no-store' }) : null;
+  const r = end > start ? await fetch(`/api/v1/audit?offset=${start}&limit=${end - start}`, { cache: 'no-store', headers: langHeaders() }) : null;
   if (r && !r.ok) throw new Error(`${r.status} /api/v1/audit`);
   return { total, start, end, rows: r ? (await r.json()).reverse() : [] };
 }

@@ -8,7 +8,7 @@
 // The server scores and ranks (POST /api/v1/readiness/score, GET
 // /api/v1/match): the page shows what the CLI would print.
 import { barChart } from './chart.js';
-import { api, busy, countryNames, fmt, h, lang, name, name1, t, tf } from './core.js';
+import { api, busy, countryNames, fmt, h, lang, name, name1, serverLang, serverText, t, tf } from './core.js';
 import { L } from './i18n.js';
 import { canCall, session, write } from './session.js';
 
@@ -69,7 +69,7 @@ async function score(qs, selects, alert, result, button) {
   const r = await write('POST', 'readiness/score', { answers });
   button.disabled = false;
   if (!r.ok) {
-    alert.append(`${t('rd_error')}: `, h('span', { lang: 'en' }, r.error?.message || ''));
+    alert.append(`${t('rd_error')}: `, serverText(r.error?.message || ''));
     alert.focus();
     return;
   }
@@ -93,7 +93,7 @@ async function saveOffer(answers) {
     const r = await write('POST', 'readiness', { answers });
     if (!r.ok) {
       button.disabled = false;
-      alert.append(`${t('not_saved')}: `, h('span', { lang: 'en' }, r.error?.message || ''));
+      alert.append(`${t('not_saved')}: `, serverText(r.error?.message || ''));
       alert.focus();
       return;
     }
@@ -129,7 +129,7 @@ function drawScore(d, box) {
       w.pointers?.length ? h('ul', { class: 'pointers' }, w.pointers.map((p) => h('li', { 'data-kind': p.kind },
         `${t(`rd_kind:${p.kind}`)}: `,
         target(p) ? h('a', { href: target(p) }, p.name_ja || p.id) : (p.name_ja || p.id),
-        p.why ? h('span', { class: 'why', lang: 'en' }, ` — ${p.why}`) : null))) : null)))
+        p.why ? serverText(` — ${p.why}`, { class: 'why' }) : null))) : null)))
       : h('p', {}, t('rd_no_weak'))).childNodes);
 }
 
@@ -223,7 +223,7 @@ function drawMatch(d, box, label) {
           h('td', {}, h('a', { href: `#/${LINK[kind]}/${encodeURIComponent(r.id)}` },
             kind === 'technologies' ? name(r.technology_ja, r.technology_en) : name(r.name_ja, r.name_en))),
           h('td', { class: 'num' }, fmt(r.score)),
-          h('td', {}, h('ul', { class: 'why', lang: 'en' }, (r.why || []).map((w) => h('li', {}, w)))))))))
+          h('td', {}, h('ul', { class: 'why' }, (r.why || []).map((w) => h('li', { lang: serverLang(w) }, w)))))))))
         : h('p', { class: 'empty-list' }, t('m_none')));
   };
   const need = d.need || {};

@@ -13,7 +13,7 @@
 //
 // The choices live in the hash (place, year, framework, scenario, build,
 // attribution), so a view can be bookmarked and reloaded.
-import { api, app, downloads, fmt, h, has, name, name1, t, tf } from './core.js';
+import { api, app, downloads, fmt, h, has, name, name1, serverLang, serverText, t, tf } from './core.js';
 import { drawScenario, indicatorsTable, observeForm } from './city.js';
 import { writeForm } from './forms.js';
 import { canCall, inScope, loggedIn, openLogin, session, write } from './session.js';
@@ -48,11 +48,12 @@ const gpcLabel = (g) => `${g.ref} — ${g.subsector_name}: ${g.name}`;
 
 // "FILE: row 4, column ef_unit: MESSAGE" as the page's words and the message
 function errorLine(line) {
-  const m = /^.*?: row (\d+)(?:, column (\w+))?: (.*)$/.exec(line);
-  if (!m) return h('li', {}, h('span', { lang: 'en' }, line));
+  // (the Japanese of the server's line: "FILE: row 4、列 ef_unit：MESSAGE")
+  const m = /^.*?: row (\d+)(?:(?:, column |、列 )(\w+))?(?:: |：)(.*)$/.exec(line);
+  if (!m) return h('li', {}, serverText(line));
   return h('li', { 'data-row': m[1], 'data-column': m[2] || '' },
     h('strong', {}, m[2] ? tf('cw_err_at', { row: m[1], col: m[2] }) : tf('cw_err_row', { row: m[1] })), ' ',
-    h('span', { lang: 'en' }, m[3]));
+    serverText(m[3]));
 }
 
 // --- partnerships and projects -------------------------------------------------
@@ -211,7 +212,7 @@ function uploadForm(place, year, gwp) {
     if (err.field === 'year') yearIn.setAttribute('aria-invalid', 'true');
     fileIn.setAttribute('aria-invalid', 'true');
     alert.replaceChildren(h('p', {}, r.status === 403 ? t('err_403') : lines.length ? tf('cw_up_bad', { n: fmt(lines.length) }) : t('cw_up_refused')),
-      lines.length ? h('ul', { class: 'cw-up-errors' }, lines.map(errorLine)) : h('p', { lang: 'en' }, err.message || ''),
+      lines.length ? h('ul', { class: 'cw-up-errors' }, lines.map(errorLine)) : h('p', { lang: serverLang(err.message) }, err.message || ''),
       h('p', { class: 'cw-up-nothing' }, t('cw_up_nothing')));
     alert.focus();
   });
@@ -256,7 +257,7 @@ async function inventorySection(place, year, may, gpc, invs) {
       return;
     }
     btn.disabled = false;
-    btn.closest('td').append(h('p', { class: 'field-error', role: 'alert' }, res.status === 403 ? t('err_403') : h('span', { lang: 'en' }, res.error?.message || '')));
+    btn.closest('td').append(h('p', { class: 'field-error', role: 'alert' }, res.status === 403 ? t('err_403') : serverText(res.error?.message || '')));
   };
   if (inv) sec.append(rowsTable(inv, true, fill, del), downloads(`city/inventory?place=${encodeURIComponent(place)}&year=${y}`));
   sec.append(form, uploadForm(place, y, inv?.inventory.gwp));
@@ -393,7 +394,7 @@ function builder(place, doc, editing) {
     const path = /^document: ([\w[\].]+)/.exec(msg)?.[1] || r.error?.field || '';
     const at = [...form.querySelectorAll('[data-path]')].find((el) => el.dataset.path && (path === el.dataset.path || path.startsWith(`${el.dataset.path}.`)))
       || (path.startsWith('measures[') ? mAmount : null);
-    const text = h('span', { lang: 'en' }, msg.replace(/^document: /, ''));
+    const text = serverText(msg.replace(/^document(?:: |：)/, ''));
     if (at) {
       at.setAttribute('aria-invalid', 'true');
       form.querySelector(`#${at.id}-err`)?.replaceChildren(text.cloneNode(true));

@@ -13,6 +13,9 @@ export function setLang(l) {
   lang = l;
   localStorage.setItem(KEY, l);
 }
+// Every call to the API says the page's language, so that the server's
+// messages, matching reasons and explanations come in it (docs/http.md).
+export const langHeaders = (extra) => ({ ...extra, 'Accept-Language': lang });
 export const t = (k) => (L[k] ? L[k][lang === 'ja' ? 0 : 1] : k);
 export const has = (k) => k in L;
 // t() with its {name} placeholders filled from vars
@@ -35,6 +38,12 @@ export function h(tag, attrs, ...kids) {
   return el;
 }
 
+// A text the server made (an error, a reason): in the page's language when
+// the server has its words in it, else in English; its lang attribute says
+// which, so a screen reader reads it in the right voice.
+export const serverLang = (s) => (/[\u3040-\u30ff\u3400-\u9fff\uff01-\uff5e]/.test(String(s ?? '')) ? 'ja' : 'en');
+export const serverText = (s, attrs) => h('span', { ...attrs, lang: serverLang(s) }, s);
+
 // A name in the chosen language with the other beside it; either may be missing.
 export function name(ja, en) {
   const [first, firstLang, second, secondLang] = lang === 'ja' ? [ja, 'ja', en, 'en'] : [en, 'en', ja, 'ja'];
@@ -51,13 +60,15 @@ export const fyLabel = (y) => (lang === 'ja' ? `${y}年度` : `FY${y}`);
 
 // --- data (each path fetched once per page load) ----------------------------
 const cache = new Map();
+// (kept per language: a reply's reasons are in the language it was asked in)
 export function api(path) {
-  if (!cache.has(path))
-    cache.set(path, fetch(`/api/v1/${path}`).then((r) => {
+  const key = `${lang} ${path}`;
+  if (!cache.has(key))
+    cache.set(key, fetch(`/api/v1/${path}`, { headers: langHeaders() }).then((r) => {
       if (!r.ok) throw new Error(`${r.status} /api/v1/${path}`);
       return r.json();
-    }).catch((e) => { cache.delete(path); throw e; }));
-  return cache.get(path);
+    }).catch((e) => { cache.delete(key); throw e; }));
+  return cache.get(key);
 }
 
 // The links that download a list (or a record's table) as a file: the API's

@@ -17,13 +17,13 @@
 // ends mid-edit (a 401), a log-in or log-out that draws the page again, or a
 // reload loses nothing, and the form drawn again says it holds the draft and
 // offers to drop it.
-import { app, h, t } from './core.js';
+import { app, h, serverLang, t } from './core.js';
 
 let flash = null; // {form, text}: said by the form of that id when it is next drawn
 
 // The message without what the form already says: the route and the row of
 // a CSV-import message, the "request body:" prefix.
-const bare = (msg) => String(msg).replace(/^request body: /, '').replace(/^.*?row \d+, column \d+ \(\w+\): /, '');
+const bare = (msg) => String(msg).replace(/^(?:request body: |リクエスト本文：)/, '').replace(/^.*?row \d+, column \d+ \(\w+\): /, '');
 
 function fieldEl(formId, f) {
   const fid = `${formId}-${f.name}`;
@@ -65,12 +65,16 @@ function fieldEl(formId, f) {
       if (f.type === 'number') return i.value === '' ? (i.validity.badInput ? NaN : '') : Number(i.value);
       return f.type === 'textarea' || f.type === 'password' ? i.value.replace(/\s+$/, '') : i.value.trim();
     },
-    setError(msg) {
+    // lang: the language of a server's message (null: the page's own words)
+    setError(msg, lang = null) {
       err.textContent = msg;
+      if (lang) err.setAttribute('lang', lang);
+      else err.removeAttribute('lang');
       for (const i of inputs) i.setAttribute('aria-invalid', 'true');
     },
     clear() {
       err.textContent = '';
+      err.removeAttribute('lang');
       for (const i of inputs) i.removeAttribute('aria-invalid');
     },
     focus() { (inputs.find((i) => i.checked) || inputs[0]).focus(); },
@@ -91,7 +95,8 @@ export function flashNote(id) {
 //   options: [[value, label]], multiple (a select of several: its value is "a;b"), placeholder, hint, required,
 //   min, max, autocomplete, field (the API's name of it where it differs)}], submitLabel,
 //   submit(values) -> write()'s reply, done(data, values) -> the text (or element) said on success,
-//   explain(error) -> the server's error in the page's language, or null to show its own message,
+//   explain(error) -> the server's error in the page's language, or null to show its own message
+//   (error.message is the server's English, whatever the page's language),
 //   confirm(values) -> what will happen, in words: when given, the write waits for a second, explicit
 //   "confirm" (an operation that cannot be undone is named before it is made)}
 const draftKey = (id) => `c2c.draft.${id}`;
@@ -166,18 +171,19 @@ export function writeForm(spec) {
       await app.rerender();
       return;
     }
-    const told = r.local || !explain ? null : explain(r.error || {});
+    // a page's own wording matches the domain's English (message_en beside a Japanese message)
+    const told = r.local || !explain ? null : explain({ ...r.error, message: r.error?.message_en ?? r.error?.message });
     const msg = told || r.error?.message || '';
     const named = r.local || r.status === 401 || r.status === 403 ? null : r.error?.field;
     const at = named ? fields.find((f) => f.name === named || f.field === named)?.name : null;
     if (at) {
-      els[at].setError(told || bare(msg));
+      els[at].setError(told || bare(msg), told ? null : serverLang(msg));
       say(`${t('not_saved')} — ${t('see_field')}: ${els[at].f.label}`);
       els[at].focus();
       return;
     }
     const why = r.local ? '' : r.status === 401 ? `${t('err_401')} ${t('draft_after_401')}` : r.status === 403 ? t('err_403') : t('not_saved');
-    say(why ? `${why}: ` : '', h('span', { lang: r.local || told ? null : 'en' }, msg));
+    say(why ? `${why}: ` : '', h('span', { lang: r.local || told ? null : serverLang(msg) }, msg));
     alert.focus();
   }
   return form;

@@ -14,7 +14,7 @@ import { callPage, callsPage } from './calls.js';
 import { chartsPage } from './charts.js';
 import { citiesPage } from './city.js';
 import { cityWorkspacePage } from './cityspace.js';
-import { api, app, fmt, h, lang, name, setLang, t } from './core.js';
+import { api, app, fmt, h, lang, name, serverLang, setLang, t } from './core.js';
 import { dominoPage } from './domino.js';
 import { dropFlash } from './forms.js';
 import { mrvPage, reportPage } from './mrv.js';
@@ -37,13 +37,13 @@ async function dashboard(main) {
       h('span', { class: 'label' }, t(`f_${k}`)),
       f.headline != null && f.headline !== f.value
         ? h('span', { class: 'published' }, `${t('published')}: ${fmt(f.headline)}`) : null,
-      h('details', {}, h('summary', {}, t('how_counted')), h('p', { lang: 'en' }, f.rule)));
+      h('details', {}, h('summary', {}, t('how_counted')), h('p', { lang: serverLang(f.rule) }, f.rule)));
   });
   main.append(h('h1', {}, t('dash_h')), h('p', { class: 'intro' }, t('dash_intro')),
-    // the API's range_label is English; the whole-list case is said in the page's language
+    // the API's range_label comes in the page's language; the whole-list case is said in the page's own words
     stats.from == null && stats.to == null
       ? h('p', { class: 'range' }, t('range_all'))
-      : h('p', { class: 'range', lang: 'en' }, stats.range_label || ''),
+      : h('p', { class: 'range', lang: serverLang(stats.range_label) }, stats.range_label || ''),
     h('ul', { class: 'cards' }, cards),
     h('p', { class: 'more' }, h('a', { href: '#/charts' }, `${t('dash_charts')} →`)));
   if (reg) {

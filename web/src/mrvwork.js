@@ -10,7 +10,7 @@
 // The file is sent twice (check, then submit): the server keeps no file it
 // was not asked to store.  XMLHttpRequest, not fetch: its upload progress
 // events are what the progress bar shows.
-import { api, fmt, h, invalidate, name1, t, tf } from './core.js';
+import { api, fmt, h, invalidate, lang, name1, serverLang, serverText, t, tf } from './core.js';
 import { inScope, session } from './session.js';
 
 const fieldBox = (id, label, input, hint) => {
@@ -84,7 +84,7 @@ export async function registerForm(mrvProjects) {
       setErr(at, r.error.message);
       at.input.focus();
     }
-    alert.replaceChildren(`${t('not_saved')}: `, h('span', { lang: 'en' }, r.error.message));
+    alert.replaceChildren(`${t('not_saved')}: `, serverText(r.error.message));
     if (!at) alert.focus();
   });
   return form;
@@ -96,6 +96,7 @@ function send(method, path, body, type, onProgress) {
     const x = new XMLHttpRequest();
     x.open(method, `/api/v1/${path}`);
     x.setRequestHeader('X-CSRF-Token', session.csrf || '');
+    x.setRequestHeader('Accept-Language', lang); // the server's messages in the page's language
     if (type) x.setRequestHeader('Content-Type', type);
     if (onProgress) x.upload.onprogress = (e) => onProgress(e.loaded, e.lengthComputable ? e.total : 0);
     x.onload = () => {
@@ -148,7 +149,7 @@ function errorTable(errors) {
       h('tbody', {}, errors.map((e) => h('tr', {},
         h('td', { class: 'num' }, e.row ?? '—'),
         h('td', {}, e.field ? `${e.column} (${e.field})` : '—'),
-        h('td', { lang: 'en' }, e.message))))));
+        h('td', { lang: serverLang(e.message) }, e.message))))));
 }
 
 // --- upload: check, then submit ----------------------------------------------
@@ -232,7 +233,7 @@ export async function uploadForm(mrvProjects) {
     const at = { project: proj, from, to, data: file }[e.field];
     if (at) setErr(at, e.message);
     const why = r.status === 401 ? t('err_401') : r.status === 403 ? t('err_403') : t('not_saved');
-    alert.replaceChildren(`${why}: `, h('span', { lang: 'en' }, e.message));
+    alert.replaceChildren(`${why}: `, serverText(e.message));
     (at ? at.input : alert).focus();
   }
   form.addEventListener('submit', (e) => { e.preventDefault(); upload(true); });

@@ -8,7 +8,7 @@
 // history (each movement with its journal entry) and blocks, and the proof
 // (GET /api/v1/registry/verify), are public; a retirement or cancellation
 // is confirmed in words before it is sent, as it cannot be undone.
-import { api, downloads, fmt, h, has, t, tf } from './core.js';
+import { api, downloads, fmt, h, has, serverText, t, tf } from './core.js';
 import { flashNote, writeForm } from './forms.js';
 import { canCall, inScope, session, write } from './session.js';
 
@@ -163,7 +163,7 @@ async function proofSection(page) {
   page.append(h('section', { class: 'proof', 'aria-labelledby': 'proof-h' },
     h('h2', { id: 'proof-h' }, t('reg_proof_h')),
     h('p', { class: v.ok ? 'good' : 'warn', id: 'proof-result' }, v.ok ? `✓ ${t('reg_ok')}` : `✗ ${t('reg_bad')}: `,
-      v.ok ? null : h('span', { lang: 'en' }, v.message)),
+      v.ok ? null : serverText(v.message)),
     v.ok ? h('p', { id: 'proof-figures' }, tf('reg_proof_figures', { entries: fmt(v.entries), blocks: fmt(v.blocks),
       issued: fmt(v.issued), held: fmt(v.held), cancelled: fmt(v.cancelled), retired: fmt(v.retired) })) : null));
 }

@@ -15,14 +15,14 @@
 //
 // The header's #account box: a "Log in" button that opens the log-in form,
 // or "NAME (role)" and a "Log out" button.
-import { api, app, h, invalidate, lang, t, tf } from './core.js';
+import { api, app, h, invalidate, lang, langHeaders, t, tf } from './core.js';
 
 const PUBLIC = Object.freeze({ name: null, role: 'public', scope: '', csrf: null });
 export let session = PUBLIC;
 
 export async function loadSession() {
   try {
-    const r = await fetch('/api/v1/session', { cache: 'no-store' });
+    const r = await fetch('/api/v1/session', { cache: 'no-store', headers: langHeaders() });
     const s = r.ok ? await r.json() : null;
     session = s && s.role && s.role !== 'public' ? s : PUBLIC;
   } catch {
@@ -61,7 +61,7 @@ export function inScope(kind, ...ids) {
 // A success empties the API cache (the next page reads what was written);
 // a 401 means the session ended: the page becomes the public's.
 export async function write(method, path, body) {
-  const headers = { 'X-CSRF-Token': session.csrf || '' };
+  const headers = langHeaders({ 'X-CSRF-Token': session.csrf || '' });
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   let r;
   try {
@@ -210,7 +210,7 @@ export function drawAccount(force = false) {
     form.setAttribute('aria-busy', 'true');
     let r, data = null;
     try {
-      r = await fetch('/api/v1/session', { method: 'POST', cache: 'no-store', headers: { 'Content-Type': 'application/json' },
+      r = await fetch('/api/v1/session', { method: 'POST', cache: 'no-store', headers: langHeaders({ 'Content-Type': 'application/json' }),
         body: JSON.stringify({ name, password }) });
       try { data = await r.json(); } catch { /* not JSON */ }
     } catch {

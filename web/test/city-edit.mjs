@@ -77,7 +77,7 @@ async function journey(lang, year) {
   check(`${tag} the GPC line is picked by its name`, /^I\.1\.2 — .+: .+/.test(gpcLabel), true);
   await saveRow(lang, { year, gwp: 'AR6', gpc_ref: 'I.1.2', activity_value: 'lots', activity_unit: 'MWh', ef_co2: '0.5', ef_unit: 't/MWh', ef_source: 'EVN grid factor' });
   await page.waitForSelector('#cw-row-activity_value[aria-invalid="true"]', { timeout: 10000 });
-  check(`${tag} a bad number said at its field`, (await page.locator('#cw-row-activity_value-err').textContent()).includes("'lots' is not a number"), true);
+  check(`${tag} a bad number said at its field`, (await page.locator('#cw-row-activity_value-err').textContent()).includes(lang === 'ja' ? '「lots」は数値ではありません' : "'lots' is not a number"), true);
   check(`${tag} the form's alert names the field in the page's language`, (await page.locator('#cw-row-alert').textContent()).includes(T('cw_activity_value', lang)), true);
   await page.fill('#cw-row-activity_value', '1000');
   await page.click('#cw-row button[type=submit]');
