@@ -26,11 +26,76 @@ cd "$WORK"
 
 # --- methodologies -------------------------------------------------------------
 run "methodologies" 0 "$BIN" mrv methodologies --format json
-check "five implementations, four families" "$(json "len(d), len(set(m['family'] for m in d))")" "(5, 4)"
+NMETH=$(ls "$TESTS"/../data/mrv/*.meth | wc -l)
+check "one implementation per file of data/mrv, the four old families among them" "$(json "len(d), len({'solar_pv', 'chiller', 'led_lighting', 'boiler'} & set(m['family'] for m in d))")" "($NMETH, 4)"
 run "show by a shared reference number" 0 "$BIN" mrv show TH_AM001 --format json
 check "TH_AM001 is the solar PV entry" "$(json "d['id'], [p['symbol'] for p in d['parameters']]")" "('KH_AM002', ['EG', 'EF_RE'])"
 run "show unknown" 4 "$BIN" mrv show XX_AM001
 has "show unknown names it" "$WORK/err" "methodology 'XX_AM001' is not known"
+
+# --- a methodology added as a file, without C ----------------------------------------
+mkdir "$WORK/meth"
+cat > "$WORK/meth/XX_AM001.meth" <<'EOF'
+# made up for this test: no JCM document (line 1; formula RE_i is line 23)
+id: XX_AM001
+countries: XX
+title: A test methodology
+source: tests/mrv.sh (made up for the test)
+param EC
+  description: electricity of the project
+  unit: MWh
+  kind: monitored
+  source: test
+param EF
+  description: emission factor
+  unit: tCO2/MWh
+  kind: methodology
+  default: 0.5
+  source: test
+param RATIO
+  description: efficiency ratio of reference to project
+  unit: -
+  kind: project
+  unconfirmed: the test says so
+  source: test
+formula RE_i = EC * EF * RATIO
+formula RE = min(RE_i, EC * EF * 2)
+formula PE = EC * EF
+EOF
+run "check a methodology file" 0 "$BIN" mrv check "$WORK/meth/XX_AM001.meth"
+has "check says it reads" "$WORK/out" "XX_AM001 reads: 3 parameters, 3 formulas"
+export C2C_MRV_DIR="$WORK/meth"
+run "the added methodology is listed" 0 "$BIN" mrv methodologies --format json
+check "listed with its country and its unconfirmed mark" "$(json "[(m['countries'], m['unconfirmed']) for m in d if m['id'] == 'XX_AM001']")" "[(['XX'], 1)]"
+# RE_i = 10 x 0.5 x 1.5 = 7.5, below the cap 10 x 0.5 x 2 = 10; PE = 5; ER = 2.5 -> 2
+run "compute with the added methodology" 0 "$BIN" mrv compute --methodology XX_AM001 --param EC=10 --param RATIO=1.5 --from 2024-01-01 --to 2024-01-31 --format json
+check "its RE, PE and ER" "$(json "d['re_tco2e'], d['pe_tco2e'], d['er_tco2e']")" "(7.5, 5.0, 2)"
+check "each formula's value, as the report sheet lists them" "$(json "[(c['symbol'], c['value'], c['unit']) for c in d['calculation']]")" "[('RE_i', '7.5', 'tCO2'), ('RE', '7.5', 'tCO2'), ('PE', '5', 'tCO2')]"
+run "the cap of min() applies" 0 "$BIN" mrv compute --methodology XX_AM001 --param EC=10 --param RATIO=3 --from 2024-01-01 --to 2024-01-31 --format json
+check "RE capped at 10" "$(json "d['re_tco2e']")" "10.0"
+run "show marks what is unconfirmed" 0 "$BIN" mrv show XX_AM001
+has "show: the unconfirmed parameter" "$WORK/out" "UNCONFIRMED RATIO: the test says so"
+bad_meth() { # NAME SED-EXPRESSION EXPECTED-MESSAGE
+	sed "$2" "$WORK/meth/XX_AM001.meth" > "$WORK/bad.meth"
+	run "refused: $1" 3 "$BIN" mrv check "$WORK/bad.meth"
+	has "refused with file and line: $1" "$WORK/err" "$3"
+}
+bad_meth "unknown parameter" 's/= EC \* EF \* RATIO/= EC * EF * RATIO2/' "bad.meth:23: unknown parameter RATIO2"
+bad_meth "unit mismatch" 's/EC \* EF \* 2/EC * 2/' "bad.meth:24: unit mismatch: min(tCO2, MWh)"
+bad_meth "PE not in tonnes" 's/^formula PE = EC \* EF/formula PE = EC/' "bad.meth:25: unit mismatch: PE is in MWh, not in tCO2"
+bad_meth "formula does not parse" 's/^formula PE = EC \* EF/formula PE = EC * (EF/' "bad.meth:25: ')' expected"
+bad_meth "unknown field" 's/^countries:/country:/' "bad.meth:3: unknown field 'country'"
+bad_meth "a unit that does not read" 's|tCO2/MWh|tCO2//MWh|' "bad.meth:13: unit 'tCO2//MWh' does not read"
+bad_meth "default of an unconfirmed parameter" 's/^  unconfirmed: the test says so/  unconfirmed: x\n  default: 1/' "bad.meth:17: parameter RATIO: a default whose source is unconfirmed"
+cp "$WORK/bad.meth" "$WORK/meth/YY.meth"
+run "a bad file in C2C_MRV_DIR stops mrv commands" 3 "$BIN" mrv methodologies
+has "and names file and line" "$WORK/err" "meth/YY.meth:17: parameter RATIO"
+rm "$WORK/meth/YY.meth"
+sed 's/^id: XX_AM001/id: KH_AM002/' "$WORK/meth/XX_AM001.meth" > "$WORK/meth/ZZ.meth"
+run "a reference number twice" 3 "$BIN" mrv show KH_AM002
+has "names both files" "$WORK/err" "ZZ.meth: KH_AM002 is already KH_AM002's, from data/mrv/KH_AM002.meth"
+rm "$WORK/meth/ZZ.meth"
+unset C2C_MRV_DIR
 
 # --- the example of the issue -------------------------------------------------------
 {
