@@ -118,6 +118,17 @@ has "table shows ER" "$WORK/out" "ER_p = 1178 tCO2e (exact 1178.463, rounded dow
 run "no progress when stderr is not a terminal" 0 "$BIN" mrv compute --methodology KH_AM002 --param EF_RE=0.533 --data pv.csv --from 2024-01-01 --to 2024-12-31
 check "no progress line" "$(grep -c 'MB/s' "$WORK/err")" 0
 
+# --- VN_AM003: two monitored parameters, intermediate formulas ----------------------------
+printf 'meter_id,timestamp,value\nAC-1,2024-01-01T00:00:00Z,100\nAC-2,2024-01-01T00:00:00Z,50\n' > vn.csv
+# by hand: RE_elec = 150 MWh x 5/4 x 0.5 = 93.75; RE_fuel = 200 GJ (AC-2 only) x 5/4 x 0.056 = 14;
+# PE = 75 + 11.2 = 86.2; ER = 21.55 -> 21
+run "VN_AM003 with per-meter fuel" 0 "$BIN" mrv compute --methodology VN_AM003 --data vn.csv --param FC_PJ=0 --param FC_PJ@AC-2=200 --param ETA_PJ=5 --param ETA_RE=4 --param EF_elec=0.5 --param EF_fuel=0.056 --from 2024-01-01 --to 2024-01-31 --format json
+check "VN_AM003: each step and ER" "$(json "[(c['symbol'], c['value']) for c in d['calculation']], d['er_tco2e']")" "([('RE_elec', '93.75'), ('RE_fuel', '14'), ('RE', '107.75'), ('PE_elec', '75'), ('PE_fuel', '11.2'), ('PE', '86.2')], 21)"
+run "VN_AM003 without its second monitored value" 2 "$BIN" mrv compute --methodology VN_AM003 --data vn.csv --param ETA_PJ=5 --param ETA_RE=4 --param EF_elec=0.5 --param EF_fuel=0.056 --from 2024-01-01 --to 2024-01-31
+has "names the monitored value to give" "$WORK/err" "FC_PJ (fossil fuel consumption"
+run "show TH_AM016 prints its own title" 0 "$BIN" mrv show TH_AM016 --format json
+check "TH_AM016 title and country" "$(json "d['title'], d['countries']")" "('Introduction of high energy efficient and high colour rendering LED downlight/spotlight in indoor facilities', ['TH'])"
+
 # --- the rounding edge, by --param, every family ------------------------------------------
 run "ER exactly 100 t" 0 "$BIN" mrv compute --methodology KH_AM002 --param EF_RE=0.5 --param EG=200 --from 2024-01-01 --to 2024-12-31 --format json
 check "100.000000 -> 100" "$(json "d['er_tco2e']")" 100

@@ -260,7 +260,7 @@ int mrv_compute(const struct mrv_compute_req *req, struct mrv_result *r, struct 
 			return c2c_err_at(err, C2C_EUSAGE, "params", "%s: %s has no such parameter (it has %s)",
 					   req->params[k].symbol, m->id, list);
 		}
-		if (m->params[i].monitored && req->data)
+		if (i == 0 && req->data) /* the monitored parameter --data gives */
 			return c2c_err_at(err, C2C_EUSAGE, "params", "%s: %s comes from --data, not from --param",
 					   req->params[k].symbol, m->params[i].symbol);
 	}
@@ -287,7 +287,7 @@ int mrv_compute(const struct mrv_compute_req *req, struct mrv_result *r, struct 
 		for (size_t k = 0; k < req->nparams; k++)
 			if (!strcasecmp(req->params[k].symbol, p->symbol))
 				val = req->params[k].value;
-		if (p->monitored && req->data)
+		if (i == 0 && req->data)
 			continue;
 		if (!val && p->default_value) {
 			val = p->default_value;
@@ -301,9 +301,13 @@ int mrv_compute(const struct mrv_compute_req *req, struct mrv_result *r, struct 
 			continue;
 		}
 		if (!val) {
-			if (p->monitored)
+			if (i == 0)
 				rc = c2c_err_set(err, C2C_EUSAGE, "%s (%s, %s) is monitored: give --data FILE.csv or "
 						 "--param %s=VALUE", p->symbol, p->description, p->unit, p->symbol);
+			else if (p->monitored)
+				rc = c2c_err_at(err, C2C_EUSAGE, "params", "%s (%s, %s) is monitored: give its total for "
+						"the period, --param %s=VALUE, or per meter, --param %s@METER=VALUE",
+						p->symbol, p->description, p->unit, p->symbol, p->symbol);
 			else {
 				c2c_err_at(err, C2C_EUSAGE, "params", "parameter %s is required: %s, in %s (%s)", p->symbol,
 					    p->description, p->unit, p->options);
@@ -321,7 +325,7 @@ int mrv_compute(const struct mrv_compute_req *req, struct mrv_result *r, struct 
 			goto out;
 		}
 		have[i] = 1;
-		if (p->monitored)
+		if (i == 0)
 			q = pv[i];
 		mrv_format_micro(pv[i], fmt, sizeof(fmt));
 		pj = json_pack("{s:s, s:s, s:s, s:s}", "symbol", p->symbol, "value", fmt, "unit", p->unit, "origin",

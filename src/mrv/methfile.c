@@ -283,6 +283,9 @@ static int finish(struct ctx *c)
 	if (!m->params[0].monitored)
 		return bad(c, "the first parameter must be the monitored one the data gives (it is %s)",
 			   m->params[0].symbol, NULL);
+	if (m->params[0].per_unit)
+		return bad(c, "%s comes from the data, one quantity per meter: it is not per_unit", m->params[0].symbol,
+			   NULL);
 	re = lookup(m, "RE", 1);
 	pe = lookup(m, "PE", 1);
 	if (re < 0 || pe < 0)
