@@ -129,6 +129,17 @@ has "names the monitored value to give" "$WORK/err" "FC_PJ (fossil fuel consumpt
 run "show TH_AM016 prints its own title" 0 "$BIN" mrv show TH_AM016 --format json
 check "TH_AM016 title and country" "$(json "d['title'], d['countries']")" "('Introduction of high energy efficient and high colour rendering LED downlight/spotlight in indoor facilities', ['TH'])"
 
+# --- TH_AM009: heat and gas as monitored totals beside the electricity data -----------------
+printf 'meter_id,timestamp,value\nCGS-E,2024-01-01T00:00:00Z,200\n' > cgs.csv
+# by hand: RE_elec = 200 MWh x 0.5 = 100; RE_heat = 1000 GJ / 0.8 x 0.056 = 70; RE = 170;
+# PE = 20000 Nm3 x 0.036 GJ/Nm3 x 0.0561 = 40.392; ER = 129.608 -> 129
+TH9="--methodology TH_AM009 --param HEAT=1000 --param FC=20000 --param EF_elec=0.5 --param ETA_BL=0.8 --param EF_BL=0.056 --param NCV_gas=0.036 --param EF_gas=0.0561 --from 2024-01-01 --to 2024-01-31"
+run "TH_AM009 with one electricity meter" 0 "$BIN" mrv compute $TH9 --data cgs.csv --format json
+check "TH_AM009: each step and ER" "$(json "[(c['symbol'], c['value']) for c in d['calculation']], d['er_tco2e']")" "([('RE_elec', '100'), ('RE_heat', '70'), ('RE', '170'), ('PE', '40.392')], 129)"
+printf 'CGS-F,2024-01-01T00:00:00Z,50\n' >> cgs.csv
+run "a monitored total with two meters" 2 "$BIN" mrv compute $TH9 --data cgs.csv
+has "would be counted once per meter" "$WORK/err" "HEAT is monitored and the data has 2 meters: a project-wide HEAT would be counted once per meter"
+
 # --- the rounding edge, by --param, every family ------------------------------------------
 run "ER exactly 100 t" 0 "$BIN" mrv compute --methodology KH_AM002 --param EF_RE=0.5 --param EG=200 --from 2024-01-01 --to 2024-12-31 --format json
 check "100.000000 -> 100" "$(json "d['er_tco2e']")" 100

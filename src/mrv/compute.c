@@ -379,6 +379,18 @@ int mrv_compute(const struct mrv_compute_req *req, struct mrv_result *r, struct 
 				     "old reading and the replacement is not counted", mr->id,
 				     (long long)mr->replacements, mr->replacements == 1 ? "" : "s");
 		}
+		/* a monitored total given once for the project would be counted once
+		 * per meter: with several meters it must be given per meter (0 for
+		 * the project is the one safe project-wide value) */
+		for (size_t i = 1; i < m->nparams && r->data.nmeters > 1; i++)
+			if (m->params[i].monitored && have[i] && pv[i] != 0) {
+				rc = c2c_err_at(err, C2C_EUSAGE, "params", "%s is monitored and the data has %zu meters: a "
+						"project-wide %s would be counted once per meter", m->params[i].symbol,
+						r->data.nmeters, m->params[i].symbol);
+				c2c_err_hint(err, "give it per meter, --param %s@METER=VALUE (and --param %s=0 for the "
+					     "meters without it)", m->params[i].symbol, m->params[i].symbol);
+				goto out;
+			}
 		if (nu && (rc = unit_rows(m, uv, nu, pv, have, r, &uq, &urows, err)))
 			goto out;
 	} else if (req->unit || req->cumulative || req->meters_path) {
