@@ -149,7 +149,13 @@ struct parser {
 	struct c2c_err *err;
 	const char *where; /* "FILE:LINE" */
 	int failed;
+	int depth;         /* of parentheses, unary minus, min and max */
 };
+
+/* A formula of a methodology is a line a person reads: bounded, so that
+ * parsing and evaluating (both recursive) stay shallow on any input. */
+#define FORMULA_MAX_LEN 1000
+#define FORMULA_MAX_DEPTH 32
 
 static struct mrv_expr *node(enum node_kind k, struct mrv_expr *a, struct mrv_expr *b)
 {
@@ -221,9 +227,14 @@ static struct mrv_expr *parse_factor(struct parser *p)
 {
 	struct mrv_expr *e;
 	skip(p);
+	if ((*p->s == '(' || *p->s == '-') && p->depth >= FORMULA_MAX_DEPTH)
+		return fail(p, "more than 32 nested parentheses, minus signs, min or max");
 	if (*p->s == '(') {
 		p->s++;
-		if (!(e = parse_sum(p)))
+		p->depth++;
+		e = parse_sum(p);
+		p->depth--;
+		if (!e)
 			return NULL;
 		skip(p);
 		if (*p->s != ')') {
@@ -235,7 +246,10 @@ static struct mrv_expr *parse_factor(struct parser *p)
 	}
 	if (*p->s == '-') {
 		p->s++;
-		if (!(e = parse_factor(p)))
+		p->depth++;
+		e = parse_factor(p);
+		p->depth--;
+		if (!e)
 			return NULL;
 		return node(N_NEG, e, NULL);
 	}
@@ -258,8 +272,13 @@ static struct mrv_expr *parse_factor(struct parser *p)
 		skip(p);
 		if (*p->s == '(' && (!strcasecmp(name, "min") || !strcasecmp(name, "max"))) {
 			struct mrv_expr *x, *y;
+			if (p->depth >= FORMULA_MAX_DEPTH)
+				return fail(p, "more than 32 nested parentheses, minus signs, min or max");
 			p->s++;
-			if (!(x = parse_sum(p)))
+			p->depth++;
+			x = parse_sum(p);
+			p->depth--;
+			if (!x)
 				return NULL;
 			skip(p);
 			if (*p->s != ',') {
@@ -267,7 +286,10 @@ static struct mrv_expr *parse_factor(struct parser *p)
 				return fail(p, "',' expected between the two values of min or max");
 			}
 			p->s++;
-			if (!(y = parse_sum(p))) {
+			p->depth++;
+			y = parse_sum(p);
+			p->depth--;
+			if (!y) {
 				mrv_expr_free(x);
 				return NULL;
 			}
@@ -343,7 +365,12 @@ struct mrv_expr *mrv_expr_parse(const char *text, const struct mrv_symbols *syms
 				struct c2c_err *err)
 {
 	struct parser p = {.s = text, .start = text, .syms = syms, .err = err, .where = where};
-	struct mrv_expr *e = parse_sum(&p);
+	struct mrv_expr *e;
+	if (strlen(text) > FORMULA_MAX_LEN) {
+		c2c_err_set(err, C2C_EINPUT, "%s: a formula longer than %d characters", where, FORMULA_MAX_LEN);
+		return NULL;
+	}
+	e = parse_sum(&p);
 	if (!e) {
 		if (!p.failed)
 			c2c_err_set(err, C2C_ENOMEM, "%s: out of memory", where);
