@@ -90,6 +90,8 @@ bad_meth "default of an unconfirmed parameter" 's/^  unconfirmed: the test says 
 cp "$WORK/bad.meth" "$WORK/meth/YY.meth"
 run "a bad file in C2C_MRV_DIR stops mrv commands" 3 "$BIN" mrv methodologies
 has "and names file and line" "$WORK/err" "meth/YY.meth:17: parameter RATIO"
+run "a bad file in C2C_MRV_DIR stops the server before it listens" 3 "$BIN" serve --port 1
+has "the server names file and line" "$WORK/err" "meth/YY.meth:17: parameter RATIO"
 rm "$WORK/meth/YY.meth"
 sed 's/^id: XX_AM001/id: KH_AM002/' "$WORK/meth/XX_AM001.meth" > "$WORK/meth/ZZ.meth"
 run "a reference number twice" 3 "$BIN" mrv show KH_AM002
