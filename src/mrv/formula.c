@@ -35,6 +35,7 @@ struct mrv_expr {
 #define UNIT_MAX 6
 struct unit {
 	int n;
+	int overflow; /* more base symbols than UNIT_MAX: equal to no unit */
 	char sym[UNIT_MAX][16];
 	int exp[UNIT_MAX];
 };
@@ -56,6 +57,8 @@ static void unit_add(struct unit *u, const char *s, size_t len, int e)
 	if (u->n < UNIT_MAX) {
 		memcpy(u->sym[u->n], b, sizeof(b));
 		u->exp[u->n++] = e;
+	} else {
+		u->overflow = 1;
 	}
 }
 
@@ -91,11 +94,13 @@ static int unit_parse(const char *s, struct unit *u)
 int mrv_unit_check(const char *s)
 {
 	struct unit u;
-	return unit_parse(s, &u);
+	return unit_parse(s, &u) || u.overflow ? -1 : 0;
 }
 
 static int unit_same(const struct unit *a, const struct unit *b)
 {
+	if (a->overflow || b->overflow)
+		return 0;
 	for (int i = 0; i < a->n; i++) {
 		int e = 0;
 		for (int j = 0; j < b->n; j++)
@@ -117,6 +122,7 @@ static int unit_same(const struct unit *a, const struct unit *b)
 
 static void unit_combine(struct unit *a, const struct unit *b, int sign)
 {
+	a->overflow |= b->overflow;
 	for (int j = 0; j < b->n; j++)
 		unit_add(a, b->sym[j], strlen(b->sym[j]), sign * b->exp[j]);
 }
@@ -126,6 +132,10 @@ static void unit_format(const struct unit *u, char *buf, size_t len)
 	size_t o = 0;
 	int any = 0;
 	buf[0] = 0;
+	if (u->overflow) {
+		snprintf(buf, len, "(more than %d units)", UNIT_MAX);
+		return;
+	}
 	for (int pass = 0; pass < 2; pass++)
 		for (int i = 0; i < u->n; i++) {
 			int e = u->exp[i];

@@ -1,7 +1,8 @@
 /*
  * mrv.h - JCM measurement, reporting and verification: approved
- * methodologies as data plus one calculation per family, streaming ingest of
- * monitoring data (meter_id,timestamp,value CSV at billions of rows), the
+ * methodologies as data files with one exact evaluator of their formulas,
+ * streaming ingest of monitoring data (meter_id,timestamp,value CSV at
+ * billions of rows), the
  * emission reductions ER_p = RE_p - PE_p of a monitoring period, and the
  * projects and monitoring reports a verifier approves and the registry
  * issues credits from.

@@ -146,6 +146,15 @@ static void test_refusals(void **state)
 	assert_int_equal(parse("formula RE = ((((((((((((((((((((((((((((((((((A * B * C * D))))))))))))))))))))))))))))))))))"
 			       "\nformula PE = 0\n", &m, &err), C2C_EINPUT);
 	assert_non_null(strstr(err.msg, "t.meth:26: more than 32 nested"));
+	/* a unit of more base symbols than the checker holds is refused, never half-compared */
+	{
+		static const char f[] = "id: U\ntitle: t\nsource: s\nparam A\n  description: a\n"
+					"  unit: a*b*c*d*e*f*g\n  kind: monitored\n  source: s\n"
+					"formula RE = A * 0\nformula PE = 0\n";
+		assert_int_equal(mrv_methodology_parse("u.meth", f, sizeof(f) - 1, &m, &err), C2C_EINPUT);
+		assert_string_equal(err.msg, "u.meth:6: unit 'a*b*c*d*e*f*g' does not read (a unit is like MWh, "
+					     "tCO2/MWh, GJ/kL or -)");
+	}
 }
 
 int main(void)
