@@ -26,11 +26,78 @@ cd "$WORK"
 
 # --- methodologies -------------------------------------------------------------
 run "methodologies" 0 "$BIN" mrv methodologies --format json
-check "five implementations, four families" "$(json "len(d), len(set(m['family'] for m in d))")" "(5, 4)"
+NMETH=$(ls "$TESTS"/../data/mrv/*.meth | wc -l)
+check "one implementation per file of data/mrv, the four old families among them" "$(json "len(d), len({'solar_pv', 'chiller', 'led_lighting', 'boiler'} & set(m['family'] for m in d))")" "($NMETH, 4)"
 run "show by a shared reference number" 0 "$BIN" mrv show TH_AM001 --format json
 check "TH_AM001 is the solar PV entry" "$(json "d['id'], [p['symbol'] for p in d['parameters']]")" "('KH_AM002', ['EG', 'EF_RE'])"
 run "show unknown" 4 "$BIN" mrv show XX_AM001
 has "show unknown names it" "$WORK/err" "methodology 'XX_AM001' is not known"
+
+# --- a methodology added as a file, without C ----------------------------------------
+mkdir "$WORK/meth"
+cat > "$WORK/meth/XX_AM001.meth" <<'EOF'
+# made up for this test: no JCM document (line 1; formula RE_i is line 23)
+id: XX_AM001
+countries: XX
+title: A test methodology
+source: tests/mrv.sh (made up for the test)
+param EC
+  description: electricity of the project
+  unit: MWh
+  kind: monitored
+  source: test
+param EF
+  description: emission factor
+  unit: tCO2/MWh
+  kind: methodology
+  default: 0.5
+  source: test
+param RATIO
+  description: efficiency ratio of reference to project
+  unit: -
+  kind: project
+  unconfirmed: the test says so
+  source: test
+formula RE_i = EC * EF * RATIO
+formula RE = min(RE_i, EC * EF * 2)
+formula PE = EC * EF
+EOF
+run "check a methodology file" 0 "$BIN" mrv check "$WORK/meth/XX_AM001.meth"
+has "check says it reads" "$WORK/out" "XX_AM001 reads: 3 parameters, 3 formulas"
+export C2C_MRV_DIR="$WORK/meth"
+run "the added methodology is listed" 0 "$BIN" mrv methodologies --format json
+check "listed with its country and its unconfirmed mark" "$(json "[(m['countries'], m['unconfirmed']) for m in d if m['id'] == 'XX_AM001']")" "[(['XX'], 1)]"
+# RE_i = 10 x 0.5 x 1.5 = 7.5, below the cap 10 x 0.5 x 2 = 10; PE = 5; ER = 2.5 -> 2
+run "compute with the added methodology" 0 "$BIN" mrv compute --methodology XX_AM001 --param EC=10 --param RATIO=1.5 --from 2024-01-01 --to 2024-01-31 --format json
+check "its RE, PE and ER" "$(json "d['re_tco2e'], d['pe_tco2e'], d['er_tco2e']")" "(7.5, 5.0, 2)"
+check "each formula's value, as the report sheet lists them" "$(json "[(c['symbol'], c['value'], c['unit']) for c in d['calculation']]")" "[('RE_i', '7.5', 'tCO2'), ('RE', '7.5', 'tCO2'), ('PE', '5', 'tCO2')]"
+run "the cap of min() applies" 0 "$BIN" mrv compute --methodology XX_AM001 --param EC=10 --param RATIO=3 --from 2024-01-01 --to 2024-01-31 --format json
+check "RE capped at 10" "$(json "d['re_tco2e']")" "10.0"
+run "show marks what is unconfirmed" 0 "$BIN" mrv show XX_AM001
+has "show: the unconfirmed parameter" "$WORK/out" "UNCONFIRMED RATIO: the test says so"
+bad_meth() { # NAME SED-EXPRESSION EXPECTED-MESSAGE
+	sed "$2" "$WORK/meth/XX_AM001.meth" > "$WORK/bad.meth"
+	run "refused: $1" 3 "$BIN" mrv check "$WORK/bad.meth"
+	has "refused with file and line: $1" "$WORK/err" "$3"
+}
+bad_meth "unknown parameter" 's/= EC \* EF \* RATIO/= EC * EF * RATIO2/' "bad.meth:23: unknown parameter RATIO2"
+bad_meth "unit mismatch" 's/EC \* EF \* 2/EC * 2/' "bad.meth:24: unit mismatch: min(tCO2, MWh)"
+bad_meth "PE not in tonnes" 's/^formula PE = EC \* EF/formula PE = EC/' "bad.meth:25: unit mismatch: PE is in MWh, not in tCO2"
+bad_meth "formula does not parse" 's/^formula PE = EC \* EF/formula PE = EC * (EF/' "bad.meth:25: ')' expected"
+bad_meth "unknown field" 's/^countries:/country:/' "bad.meth:3: unknown field 'country'"
+bad_meth "a unit that does not read" 's|tCO2/MWh|tCO2//MWh|' "bad.meth:13: unit 'tCO2//MWh' does not read"
+bad_meth "default of an unconfirmed parameter" 's/^  unconfirmed: the test says so/  unconfirmed: x\n  default: 1/' "bad.meth:17: parameter RATIO: a default whose source is unconfirmed"
+cp "$WORK/bad.meth" "$WORK/meth/YY.meth"
+run "a bad file in C2C_MRV_DIR stops mrv commands" 3 "$BIN" mrv methodologies
+has "and names file and line" "$WORK/err" "meth/YY.meth:17: parameter RATIO"
+run "a bad file in C2C_MRV_DIR stops the server before it listens" 3 "$BIN" serve --port 1
+has "the server names file and line" "$WORK/err" "meth/YY.meth:17: parameter RATIO"
+rm "$WORK/meth/YY.meth"
+sed 's/^id: XX_AM001/id: KH_AM002/' "$WORK/meth/XX_AM001.meth" > "$WORK/meth/ZZ.meth"
+run "a reference number twice" 3 "$BIN" mrv show KH_AM002
+has "names both files" "$WORK/err" "ZZ.meth: KH_AM002 is already KH_AM002's, from data/mrv/KH_AM002.meth"
+rm "$WORK/meth/ZZ.meth"
+unset C2C_MRV_DIR
 
 # --- the example of the issue -------------------------------------------------------
 {
@@ -52,6 +119,28 @@ run "table output" 0 "$BIN" mrv compute --methodology KH_AM002 --param EF_RE=0.5
 has "table shows ER" "$WORK/out" "ER_p = 1178 tCO2e (exact 1178.463, rounded down)"
 run "no progress when stderr is not a terminal" 0 "$BIN" mrv compute --methodology KH_AM002 --param EF_RE=0.533 --data pv.csv --from 2024-01-01 --to 2024-12-31
 check "no progress line" "$(grep -c 'MB/s' "$WORK/err")" 0
+
+# --- VN_AM003: two monitored parameters, intermediate formulas ----------------------------
+printf 'meter_id,timestamp,value\nAC-1,2024-01-01T00:00:00Z,100\nAC-2,2024-01-01T00:00:00Z,50\n' > vn.csv
+# by hand: RE_elec = 150 MWh x 5/4 x 0.5 = 93.75; RE_fuel = 200 GJ (AC-2 only) x 5/4 x 0.056 = 14;
+# PE = 75 + 11.2 = 86.2; ER = 21.55 -> 21
+run "VN_AM003 with per-meter fuel" 0 "$BIN" mrv compute --methodology VN_AM003 --data vn.csv --param FC_PJ=0 --param FC_PJ@AC-2=200 --param ETA_PJ=5 --param ETA_RE=4 --param EF_elec=0.5 --param EF_fuel=0.056 --from 2024-01-01 --to 2024-01-31 --format json
+check "VN_AM003: each step and ER" "$(json "[(c['symbol'], c['value']) for c in d['calculation']], d['er_tco2e']")" "([('RE_elec', '93.75'), ('RE_fuel', '14'), ('RE', '107.75'), ('PE_elec', '75'), ('PE_fuel', '11.2'), ('PE', '86.2')], 21)"
+run "VN_AM003 without its second monitored value" 2 "$BIN" mrv compute --methodology VN_AM003 --data vn.csv --param ETA_PJ=5 --param ETA_RE=4 --param EF_elec=0.5 --param EF_fuel=0.056 --from 2024-01-01 --to 2024-01-31
+has "names the monitored value to give" "$WORK/err" "FC_PJ (fossil fuel consumption"
+run "show TH_AM016 prints its own title" 0 "$BIN" mrv show TH_AM016 --format json
+check "TH_AM016 title and country" "$(json "d['title'], d['countries']")" "('Introduction of high energy efficient and high colour rendering LED downlight/spotlight in indoor facilities', ['TH'])"
+
+# --- TH_AM009: heat and gas as monitored totals beside the electricity data -----------------
+printf 'meter_id,timestamp,value\nCGS-E,2024-01-01T00:00:00Z,200\n' > cgs.csv
+# by hand: RE_elec = 200 MWh x 0.5 = 100; RE_heat = 1000 GJ / 0.8 x 0.056 = 70; RE = 170;
+# PE = 20000 Nm3 x 0.036 GJ/Nm3 x 0.0561 = 40.392; ER = 129.608 -> 129
+TH9="--methodology TH_AM009 --param HEAT=1000 --param FC=20000 --param EF_elec=0.5 --param ETA_BL=0.8 --param EF_BL=0.056 --param NCV_gas=0.036 --param EF_gas=0.0561 --from 2024-01-01 --to 2024-01-31"
+run "TH_AM009 with one electricity meter" 0 "$BIN" mrv compute $TH9 --data cgs.csv --format json
+check "TH_AM009: each step and ER" "$(json "[(c['symbol'], c['value']) for c in d['calculation']], d['er_tco2e']")" "([('RE_elec', '100'), ('RE_heat', '70'), ('RE', '170'), ('PE', '40.392')], 129)"
+printf 'CGS-F,2024-01-01T00:00:00Z,50\n' >> cgs.csv
+run "a monitored total with two meters" 2 "$BIN" mrv compute $TH9 --data cgs.csv
+has "would be counted once per meter" "$WORK/err" "HEAT is monitored and the data has 2 meters: a project-wide HEAT would be counted once per meter"
 
 # --- the rounding edge, by --param, every family ------------------------------------------
 run "ER exactly 100 t" 0 "$BIN" mrv compute --methodology KH_AM002 --param EF_RE=0.5 --param EG=200 --from 2024-01-01 --to 2024-12-31 --format json

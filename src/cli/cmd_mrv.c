@@ -5,6 +5,7 @@
  * shows ingest progress on a terminal (never when stderr is not one).
  */
 #include "core/json.h"
+#include "core/strbuf.h"
 #include "subcmd.h"
 #include "mrv/mrv.h"
 
@@ -91,7 +92,7 @@ static int report_id(struct cli_run *o, int64_t *id, struct c2c_err *err)
 
 static int sub_methodologies(struct cli_run *o, struct c2c_err *err)
 {
-	static const char *const cols[] = {"id", "refs", "family", "title", NULL};
+	static const char *const cols[] = {"id", "refs", "countries", "family", "unconfirmed", "title", NULL};
 	size_t n;
 	const struct mrv_methodology *m = mrv_methodologies(&n);
 	json_t *rows = json_array();
@@ -107,7 +108,7 @@ static int sub_methodologies(struct cli_run *o, struct c2c_err *err)
 static int sub_show(struct cli_run *o, struct c2c_err *err)
 {
 	static const char *const cols[] = {"symbol", "unit", "option", "monitored", "fixed_by", "per_unit", "default",
-					   "description", NULL};
+					   "unconfirmed", "description", NULL};
 	const struct mrv_methodology *m;
 	json_t *j;
 	int rc;
@@ -120,13 +121,47 @@ static int sub_show(struct cli_run *o, struct c2c_err *err)
 	if (o->fmt == FMT_JSON) {
 		rc = print_json(j);
 	} else {
-		printf("%s: %s\nreferences: %s\nfamily: %s\nsector: %s\neligibility: %s\n%s\n%s\n"
-		       "ER_p = RE_p - PE_p, rounded down to whole tCO2e\nsource: %s\n\n",
-		       m->id, m->title, m->refs, m->family_name, m->sector, m->eligibility, m->re_equation,
-		       m->pe_equation, m->source);
+		printf("%s: %s\nreferences: %s (%s)\nversion: %s\nfamily: %s\nsector: %s\neligibility: %s\n%s\n%s\n"
+		       "ER_p = RE_p - PE_p, rounded down to whole tCO2e\nsource: %s\n",
+		       m->id, m->title, m->refs, m->countries ? m->countries : "no country", m->version ? m->version : "-",
+		       m->family_name, m->sector, m->eligibility, m->re_equation, m->pe_equation, m->source);
+		if (m->unconfirmed)
+			printf("UNCONFIRMED: %s\n", m->unconfirmed);
+		printf("formulas (per unit i, summed over the units; %s):\n", m->file);
+		for (size_t i = 0; i < m->ncalcs; i++)
+			printf("  %s = %s   [%s]\n", m->calcs[i].symbol, m->calcs[i].text, m->calcs[i].unit);
+		for (size_t i = 0; i < m->nparams; i++)
+			if (m->params[i].unconfirmed)
+				printf("UNCONFIRMED %s: %s\n", m->params[i].symbol, m->params[i].unconfirmed);
+		printf("\n");
 		rc = cli_print_rows(json_object_get(j, "parameters"), o->fmt, cols);
 	}
 	json_decref(j);
+	return rc;
+}
+
+/* `c2c mrv check FILE.meth`: what c2c would refuse in a methodology file,
+ * before it goes into data/mrv/ or $C2C_MRV_DIR. */
+static int sub_check(struct cli_run *o, struct c2c_err *err)
+{
+	struct mrv_methodology m;
+	struct strbuf sb;
+	FILE *fp;
+	int rc;
+	if (o->a.npos != 1)
+		return c2c_err_set(err, C2C_EUSAGE, "check: give one methodology file");
+	if (!(fp = fopen(o->a.pos[0], "rb")))
+		return c2c_err_set(err, C2C_EIO, "%s: cannot be read", o->a.pos[0]);
+	strbuf_init(&sb, 1 << 20);
+	rc = strbuf_read_stream(&sb, fp);
+	fclose(fp);
+	if (rc)
+		c2c_err_set(err, rc, "%s: cannot be read, or larger than 1 MB", o->a.pos[0]);
+	else if (!(rc = mrv_methodology_parse(o->a.pos[0], strbuf_str(&sb), sb.len, &m, err))) {
+		printf("%s: %s reads: %zu parameters, %zu formulas\n", o->a.pos[0], m.id, m.nparams, m.ncalcs);
+		mrv_methodology_release(&m);
+	}
+	strbuf_release(&sb);
 	return rc;
 }
 
@@ -356,6 +391,8 @@ static const char *const f_report[] = {"cumulative", "approve", "reject", NULL};
 static const struct cli_sub subs[] = {
 	{"methodologies", sub_methodologies, o_fmt, NULL, CLI_NO_DB, CLI_CSV, "c2c mrv methodologies [--format table|csv|json]", NULL},
 	{"show", sub_show, o_fmt, NULL, CLI_NO_DB, CLI_CSV, "c2c mrv show ID [--format json]", NULL},
+	{"check", sub_check, NULL, NULL, CLI_NO_DB, 0, "c2c mrv check FILE.meth   (a methodology file, before it is added)",
+	 NULL},
 	{"compute", sub_compute, o_compute, f_cumulative, CLI_NO_DB, CLI_CSV,
 	 "c2c mrv compute --methodology ID [--param NAME[@METER]=VALUE]... [--units UNITS.csv] [--data FILE.csv]\n"
 	 "           --from DATE --to DATE [--unit kWh] [--cumulative] [--meters METERS.csv] [--max-errors N]\n"
@@ -441,6 +478,9 @@ static int prepare(const struct cli_sub *sub, int *argc, char **argv, struct cli
 	struct mrv_opts *o = r->data;
 	int rc = take_params(argc, argv, o, err);
 
+	/* a file of $C2C_MRV_DIR that does not read stops every mrv command but check */
+	if (!rc && sub->fn != sub_check)
+		rc = mrv_catalog_error(err);
 	if (!rc && (o->nparams || o->nunits) && sub->fn != sub_compute && sub->fn != sub_project)
 		/* a report is computed with its project's values, fixed ex ante */
 		rc = c2c_err_set(err, C2C_EUSAGE, "%s takes no --param: the values are the project's "

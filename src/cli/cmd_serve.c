@@ -11,6 +11,7 @@
  */
 #include "cli.h"
 #include "http/http.h"
+#include "mrv/mrv.h"
 
 #include <pthread.h>
 #include <signal.h>
@@ -81,6 +82,11 @@ int cmd_serve(int argc, char **argv, const struct cli_command *cmd, struct c2c_e
 	if ((rc = cli_setup(cmd, &st, err)))
 		return rc;
 	store_close(st);
+	/* the methodologies are read once, here: a file of $C2C_MRV_DIR that
+	 * does not read stops the server as it stops every mrv command, rather
+	 * than serve a catalog without it */
+	if ((rc = mrv_catalog_error(err)))
+		return rc;
 
 	sigemptyset(&stop);
 	sigaddset(&stop, SIGINT);

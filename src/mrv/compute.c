@@ -2,15 +2,16 @@
  * compute.c - ER_p = RE_p - PE_p for one methodology and one monitoring
  * period: the parameters resolved (--param, else the methodology's default,
  * else refused), the monitored parameter summed from the data, and the
- * equation of the family in fixed point.
+ * methodology's formulas evaluated once per unit (formula.c), exactly.
  *
  * Why fixed point: credits are whole tonnes rounded down, so a result of
  * 99.9999999 t must give 99 and 100 t must give 100 on every machine.
- * Inputs are millionths (int64); products are taken in 128 bits at 1e-12 t
- * (1e-18 t for the three-factor fuel equation) and rounded once, in the
- * conservative direction: RE down, PE up, ER down.
+ * Inputs are millionths (int64); each formula is exact in 128 bits, its
+ * sum over units rounded to 1e-12 t once per divisor, then to millionths in
+ * the conservative direction: RE down, PE up, ER down.
  */
 #include "mrv.h"
+#include "formula.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -33,62 +34,23 @@ static __int128 ceil_div(__int128 a, __int128 b)
 	return -floor_div(-a, b);
 }
 
-static int mul(__int128 a, __int128 b, __int128 *out, struct c2c_err *err)
+/* The methodology's formulas for each of the n units (meters), in file
+ * order, each unit with its monitored quantity q[k] in slot 0 and its own
+ * parameter values; then every formula summed over the units
+ * (mrv_calc_sum: exact among units of one divisor, each divisor's sum
+ * rounded once at 1e-12 t: down, PE up).  sums (may be NULL) gets each
+ * formula's sum in 1e-12. */
+static int equation(const struct mrv_methodology *m, size_t n, const int64_t *q,
+		    const int64_t (*pv)[MRV_MAX_PARAMS], struct mrv_result *r, __int128 *sums, struct c2c_err *err)
 {
-	if (__builtin_mul_overflow(a, b, out))
-		return c2c_err_set(err, C2C_EINPUT, "the calculation overflows: the inputs are far too large");
-	return 0;
-}
-
-static int add(__int128 a, __int128 b, __int128 *out, struct c2c_err *err)
-{
-	if (__builtin_add_overflow(a, b, out))
-		return c2c_err_set(err, C2C_EINPUT, "the calculation overflows: the inputs are far too large");
-	return 0;
-}
-
-/* One unit's share of the RE numerator over its denominator (reference COP
- * or efficiency), summed per distinct denominator before dividing. */
-struct re_term {
-	__int128 num;
-	int64_t den;
-};
-
-static int cmp_term(const void *a, const void *b)
-{
-	int64_t x = ((const struct re_term *)a)->den, y = ((const struct re_term *)b)->den;
-	return (x > y) - (x < y);
-}
-
-/* sum over groups of equal den of floor(sum of num / den) */
-static int sum_groups(struct re_term *t, size_t n, __int128 *out, struct c2c_err *err)
-{
-	__int128 acc = 0;
-	int rc;
-	qsort(t, n, sizeof(*t), cmp_term);
-	for (size_t i = 0; i < n;) {
-		__int128 num = 0;
-		size_t j = i;
-		for (; j < n && t[j].den == t[i].den; j++)
-			if ((rc = add(num, t[j].num, &num, err)))
-				return rc;
-		if ((rc = add(acc, floor_div(num, t[i].den), &acc, err)))
-			return rc;
-		i = j;
-	}
-	*out = acc;
-	return 0;
-}
-
-int mrv_equation_units(const struct mrv_methodology *m, size_t n, const int64_t *q,
-		       const int64_t (*pv)[MRV_MAX_PARAMS], struct mrv_result *r, struct c2c_err *err)
-{
-	__int128 re = 0, pe = 0, t, u; /* 1e-12 tCO2e; 1e-18 for the boiler until the end */
-	struct re_term one, *terms = n > 1 ? calloc(n, sizeof(*terms)) : &one;
-	int64_t qsum = 0;
+	struct mrv_value one[MRV_MAX_CALCS], *vals, cv[MRV_MAX_CALCS];
+	__int128 sum[MRV_MAX_CALCS] = {0}, re, pe;
+	size_t nc = m->ncalcs;
+	int64_t qsum = 0, row[MRV_MAX_PARAMS];
 	int rc = 0;
 
-	if (!terms)
+	vals = n > 1 ? calloc(n * nc, sizeof(*vals)) : one;
+	if (!vals)
 		return c2c_err_set(err, C2C_ENOMEM, "out of memory");
 	for (size_t k = 0; k < n && !rc; k++) {
 		for (size_t i = 0; i < m->nparams; i++)
@@ -102,40 +64,49 @@ int mrv_equation_units(const struct mrv_methodology *m, size_t n, const int64_t 
 			rc = c2c_err_set(err, C2C_EINPUT, "the monitored total passes 9.2e12 units");
 			break;
 		}
-		switch (m->family) {
-		case MRV_SOLAR_PV: /* EG x EF_RE; PE = 0 */
-			if (!(rc = mul(q[k], pv[k][1], &t, err)))
-				rc = add(re, t, &re, err);
-			break;
-		case MRV_CHILLER: /* EC x (COP_PJ / COP_RE) x EF; PE = EC x EF */
-		case MRV_LED:     /* EC x (eta_PJ / eta_RE) x EF; PE = EC x EF */
-			if (!(rc = mul(q[k], pv[k][3], &t, err)) && !(rc = add(pe, t, &pe, err)) &&
-			    !(rc = mul(t, pv[k][1], &terms[k].num, err)))
-				terms[k].den = pv[k][2];
-			break;
-		case MRV_BOILER: /* FC x NCV x EF x (eta_PJ / eta_RE); PE = FC x NCV x EF (1e-18 t) */
-			if (!(rc = mul(q[k], pv[k][1], &u, err)) && !(rc = mul(u, pv[k][2], &t, err)) &&
-			    !(rc = add(pe, t, &pe, err)) && !(rc = mul(t, pv[k][3], &terms[k].num, err)))
-				terms[k].den = pv[k][4];
-			break;
-		}
+		memcpy(row, pv[k], sizeof(row));
+		row[0] = q[k];
+		for (size_t c = 0; c < nc && !rc; c++)
+			if (!(rc = mrv_expr_eval(m->calcs[c].expr, row, cv, &cv[c], err)))
+				vals[c * n + k] = cv[c];
 	}
-	if (!rc && n && m->family != MRV_SOLAR_PV)
-		rc = sum_groups(terms, n, &re, err);
-	if (terms != &one)
-		free(terms);
+	for (size_t c = 0; c < nc && !rc && n; c++)
+		rc = mrv_calc_sum(&vals[c * n], n, c == m->pe_calc, &sum[c], err);
+	if (vals != one)
+		free(vals);
 	if (rc)
 		return rc;
-	if (m->family == MRV_BOILER) {
-		re = floor_div(re, E6);
-		pe = ceil_div(pe, E6);
-	}
+	re = sum[m->re_calc];
+	pe = sum[m->pe_calc];
+	if (sums)
+		memcpy(sums, sum, sizeof(sum));
 	r->monitored_micro = qsum;
 	r->re_micro = (int64_t)floor_div(re, E6);
 	r->pe_micro = (int64_t)ceil_div(pe, E6);
 	r->er_micro = (int64_t)floor_div(re - pe, E6);
 	r->er_tco2e = (int64_t)floor_div(re - pe, E6 * E6);
 	return 0;
+}
+
+int mrv_equation_units(const struct mrv_methodology *m, size_t n, const int64_t *q,
+		       const int64_t (*pv)[MRV_MAX_PARAMS], struct mrv_result *r, struct c2c_err *err)
+{
+	return equation(m, n, q, pv, r, NULL, err);
+}
+
+/* Each formula's sum as the Monitoring Report Sheet lists the steps, in
+ * millionths (PE rounded up, the others down). */
+static json_t *calcs_json(const struct mrv_methodology *m, const __int128 *sum)
+{
+	json_t *a = json_array();
+	for (size_t c = 0; c < m->ncalcs; c++) {
+		char fmt[48];
+		__int128 v = c == m->pe_calc ? ceil_div(sum[c], E6) : floor_div(sum[c], E6);
+		mrv_format_micro((int64_t)v, fmt, sizeof(fmt));
+		json_array_append_new(a, json_pack("{s:s, s:s, s:s, s:s}", "symbol", m->calcs[c].symbol, "formula",
+						   m->calcs[c].text, "unit", m->calcs[c].unit, "value", fmt));
+	}
+	return a;
 }
 
 int mrv_equation(const struct mrv_methodology *m, int64_t q, const int64_t *pv, struct mrv_result *r,
@@ -289,7 +260,7 @@ int mrv_compute(const struct mrv_compute_req *req, struct mrv_result *r, struct 
 			return c2c_err_at(err, C2C_EUSAGE, "params", "%s: %s has no such parameter (it has %s)",
 					   req->params[k].symbol, m->id, list);
 		}
-		if (m->params[i].monitored && req->data)
+		if (i == 0 && req->data) /* the monitored parameter --data gives */
 			return c2c_err_at(err, C2C_EUSAGE, "params", "%s: %s comes from --data, not from --param",
 					   req->params[k].symbol, m->params[i].symbol);
 	}
@@ -316,7 +287,7 @@ int mrv_compute(const struct mrv_compute_req *req, struct mrv_result *r, struct 
 		for (size_t k = 0; k < req->nparams; k++)
 			if (!strcasecmp(req->params[k].symbol, p->symbol))
 				val = req->params[k].value;
-		if (p->monitored && req->data)
+		if (i == 0 && req->data)
 			continue;
 		if (!val && p->default_value) {
 			val = p->default_value;
@@ -330,9 +301,13 @@ int mrv_compute(const struct mrv_compute_req *req, struct mrv_result *r, struct 
 			continue;
 		}
 		if (!val) {
-			if (p->monitored)
+			if (i == 0)
 				rc = c2c_err_set(err, C2C_EUSAGE, "%s (%s, %s) is monitored: give --data FILE.csv or "
 						 "--param %s=VALUE", p->symbol, p->description, p->unit, p->symbol);
+			else if (p->monitored)
+				rc = c2c_err_at(err, C2C_EUSAGE, "params", "%s (%s, %s) is monitored: give its total for "
+						"the period, --param %s=VALUE, or per meter, --param %s@METER=VALUE",
+						p->symbol, p->description, p->unit, p->symbol, p->symbol);
 			else {
 				c2c_err_at(err, C2C_EUSAGE, "params", "parameter %s is required: %s, in %s (%s)", p->symbol,
 					    p->description, p->unit, p->options);
@@ -350,7 +325,7 @@ int mrv_compute(const struct mrv_compute_req *req, struct mrv_result *r, struct 
 			goto out;
 		}
 		have[i] = 1;
-		if (p->monitored)
+		if (i == 0)
 			q = pv[i];
 		mrv_format_micro(pv[i], fmt, sizeof(fmt));
 		pj = json_pack("{s:s, s:s, s:s, s:s}", "symbol", p->symbol, "value", fmt, "unit", p->unit, "origin",
@@ -404,16 +379,36 @@ int mrv_compute(const struct mrv_compute_req *req, struct mrv_result *r, struct 
 				     "old reading and the replacement is not counted", mr->id,
 				     (long long)mr->replacements, mr->replacements == 1 ? "" : "s");
 		}
+		/* a monitored total given once for the project would be counted once
+		 * per meter: with several meters it must be given per meter (0 for
+		 * the project is the one safe project-wide value) */
+		for (size_t i = 1; i < m->nparams && r->data.nmeters > 1; i++)
+			if (m->params[i].monitored && have[i] && pv[i] != 0) {
+				rc = c2c_err_at(err, C2C_EUSAGE, "params", "%s is monitored and the data has %zu meters: a "
+						"project-wide %s would be counted once per meter", m->params[i].symbol,
+						r->data.nmeters, m->params[i].symbol);
+				c2c_err_hint(err, "give it per meter, --param %s@METER=VALUE (and --param %s=0 for the "
+					     "meters without it)", m->params[i].symbol, m->params[i].symbol);
+				goto out;
+			}
 		if (nu && (rc = unit_rows(m, uv, nu, pv, have, r, &uq, &urows, err)))
 			goto out;
 	} else if (req->unit || req->cumulative || req->meters_path) {
 		rc = c2c_err_set(err, C2C_EUSAGE, "--unit, --cumulative and --meters describe --data; give --data");
 		goto out;
 	}
-	if (urows)
-		rc = mrv_equation_units(m, r->data.nmeters, uq, (const int64_t(*)[MRV_MAX_PARAMS])urows, r, err);
-	else
-		rc = mrv_equation(m, q, pv, r, err);
+	{
+		__int128 sums[MRV_MAX_CALCS];
+		if (urows)
+			rc = equation(m, r->data.nmeters, uq, (const int64_t(*)[MRV_MAX_PARAMS])urows, r, sums, err);
+		else {
+			int64_t row[1][MRV_MAX_PARAMS];
+			memcpy(row[0], pv, sizeof(row[0]));
+			rc = equation(m, 1, &q, (const int64_t(*)[MRV_MAX_PARAMS])row, r, sums, err);
+		}
+		if (!rc)
+			r->calcs = calcs_json(m, sums);
+	}
 	if (!rc && r->er_micro < 0)
 		warn(r, "ER is negative: project emissions exceed reference emissions");
 out:
@@ -430,7 +425,8 @@ void mrv_result_free(struct mrv_result *r)
 	r->meter_params = NULL;
 	json_decref(r->warnings);
 	json_decref(r->params);
-	r->warnings = r->params = NULL;
+	json_decref(r->calcs);
+	r->warnings = r->params = r->calcs = NULL;
 }
 
 static json_t *micro_real(int64_t v)
@@ -477,6 +473,8 @@ json_t *mrv_result_json(const struct mrv_compute_req *req, const struct mrv_resu
 	json_object_set_new(o, "re_equation", json_string(req->m->re_equation));
 	json_object_set_new(o, "pe_equation", json_string(req->m->pe_equation));
 	json_object_set_new(o, "parameters", json_incref(r->params));
+	if (r->calcs)
+		json_object_set_new(o, "calculation", json_incref(r->calcs));
 	if (req->data) {
 		json_t *ms = json_array(), *d;
 		d = json_pack("{s:s, s:I, s:I, s:I, s:I, s:i}", "file", req->data, "bytes", (json_int_t)r->data.bytes,

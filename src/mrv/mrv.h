@@ -1,7 +1,8 @@
 /*
  * mrv.h - JCM measurement, reporting and verification: approved
- * methodologies as data plus one calculation per family, streaming ingest of
- * monitoring data (meter_id,timestamp,value CSV at billions of rows), the
+ * methodologies as data files with one exact evaluator of their formulas,
+ * streaming ingest of monitoring data (meter_id,timestamp,value CSV at
+ * billions of rows), the
  * emission reductions ER_p = RE_p - PE_p of a monitoring period, and the
  * projects and monitoring reports a verifier approves and the registry
  * issues credits from.
@@ -25,9 +26,11 @@
 
 #define MRV_SCALE 1000000LL /* millionths: values, parameters, tonnes */
 
-/* --- methodologies (methodology.c) --------------------------------------- */
+/* --- methodologies (methodology.c, methfile.c, formula.c) ----------------- */
 
-enum mrv_family { MRV_SOLAR_PV, MRV_CHILLER, MRV_LED, MRV_BOILER };
+/* A methodology is a text file in data/mrv/ (compiled into the binary) or
+ * in the directory $C2C_MRV_DIR: header fields, its parameters and its
+ * formulas, which one evaluator computes (docs/mrv.md has the format). */
 
 enum mrv_option { MRV_OPT_NONE = 0, MRV_OPT_A = 'A', MRV_OPT_B = 'B', MRV_OPT_C = 'C' };
 
@@ -37,12 +40,13 @@ struct mrv_param {
 	const char *description;
 	const char *unit;
 	const char *options;     /* monitoring options the methodology allows: "C", "A", "B or C" */
-	int monitored;           /* 1: the ex-post parameter that comes from --data */
+	int monitored;           /* 1: monitored ex post; the first one comes from --data */
 	const char *default_value; /* decimal, or NULL when the project must fix it */
 	const char *source;      /* where the default or the rule comes from */
 	int per_unit;            /* 1: one value per unit i, i.e. per meter (COP_PJ,i) */
 	const char *fixed_by;    /* NULL when monitored; else who fixes it ex ante:
 				  * MRV_FIXED_METHODOLOGY or MRV_FIXED_PROJECT */
+	const char *unconfirmed; /* what of it the official text read does not confirm, or NULL */
 };
 
 /* A parameter fixed ex ante is either one the methodology sets (a default
@@ -52,22 +56,61 @@ struct mrv_param {
 #define MRV_FIXED_METHODOLOGY "methodology"
 #define MRV_FIXED_PROJECT "project"
 
-#define MRV_MAX_PARAMS 8
+#define MRV_MAX_PARAMS 16
+#define MRV_MAX_CALCS 16
+
+struct mrv_expr;
+
+/* One formula of the file: `formula RE = EG * EF_RE`.  Evaluated per unit i
+ * in file order; RE and PE are the ones summed into RE_p and PE_p. */
+struct mrv_calc {
+	const char *symbol;
+	const char *text;        /* as written */
+	const char *unit;        /* derived from the parameters' units */
+	struct mrv_expr *expr;
+	int line;
+};
 
 struct mrv_methodology {
 	const char *id;          /* the implementation's id: the first reference number */
 	const char *refs;        /* every JCM reference number it implements, ";"-separated */
-	enum mrv_family family;
+	const char *countries;   /* ISO 3166-1 alpha-2 of each reference, ";"-separated */
+	const char *version;     /* of the first reference: "Ver1.0" */
 	const char *family_name;
 	const char *title;
 	const char *sector;
 	const char *eligibility; /* the eligibility criteria as text */
-	const char *re_equation;
+	const char *re_equation; /* as the document writes them */
 	const char *pe_equation;
-	const char *source;      /* the documents this entry is read from */
+	const char *source;      /* the documents this entry is read from: name, version, date */
+	const char *unconfirmed; /* what of the methodology is not confirmed, or NULL */
+	const char *file;        /* where it was read: "data/mrv/KH_AM002.meth" */
 	size_t nparams;
 	struct mrv_param params[MRV_MAX_PARAMS];
+	size_t ncalcs, re_calc, pe_calc;
+	struct mrv_calc calcs[MRV_MAX_CALCS];
+	char *text;              /* the file's text, which the strings above point into */
 };
+
+/* Parses one methodology file (name: where it comes from, for messages).
+ * Refuses an unknown field or parameter, a unit mismatch, a formula that
+ * does not parse, naming name:line.  mrv_methodology_release frees it. */
+int mrv_methodology_parse(const char *name, const char *text, size_t len, struct mrv_methodology *m,
+			  struct c2c_err *err);
+void mrv_methodology_release(struct mrv_methodology *m);
+
+/* The methodology files compiled into c2c (scripts/embed_data.py). */
+struct mrv_builtin_file {
+	const char *name;
+	const char *data;
+	size_t len;
+};
+extern const struct mrv_builtin_file mrv_builtin_files[];
+extern const size_t mrv_builtin_nfiles;
+
+/* Nonzero (and err filled) when a file of $C2C_MRV_DIR was refused: the
+ * faces report it before they list or compute. */
+int mrv_catalog_error(struct c2c_err *err);
 
 /* The table and lookups.  mrv_methodology_find accepts any reference number
  * the entry lists ("TH_AM001" finds the solar PV entry). */
@@ -236,6 +279,8 @@ struct mrv_result {
 	struct mrv_ingest_result data;        /* empty when no --data */
 	json_t *warnings;                     /* array of strings */
 	json_t *params;                       /* array: symbol, value, unit, origin */
+	json_t *calcs;                        /* array: each formula's sum over units, as the
+					       * Monitoring Report Sheet lists them */
 	struct mrv_meter_params *meter_params; /* per data.meter[k] when per-unit values were
 						* given, else NULL */
 };

@@ -57,7 +57,7 @@ static int per_unit_param(const struct mrv_methodology *m, const char *sym, cons
 		all_list(m, list, sizeof(list));
 		return c2c_err_set(err, code, "%s: %s has no parameter %s (it has %s)", what, m->id, sym, list);
 	}
-	if (p->monitored) {
+	if (p == &m->params[0]) { /* the parameter --data gives */
 		c2c_err_set(err, code, "%s: %s is monitored: each meter's value comes from the data, not from a "
 			    "fixed value", what, p->symbol);
 		return code;
@@ -103,7 +103,7 @@ int mrv_units_check(const struct mrv_methodology *m, struct mrv_unit_value *v, s
 	for (size_t k = 0; k < n; k++) {
 		const struct mrv_param *p = mrv_param_find(m, v[k].symbol, NULL);
 		int id_bad = !mrv_meter_id_ok(v[k].meter_id, strlen(v[k].meter_id));
-		if (id_bad || !p || p->monitored || !p->per_unit || !value_ok(v[k].value)) {
+		if (id_bad || !p || p == &m->params[0] || !p->per_unit || !value_ok(v[k].value)) {
 			/* the place is spelled out only for the message */
 			origin(&v[k], where, sizeof(where));
 			if (id_bad)

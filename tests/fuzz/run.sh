@@ -52,6 +52,12 @@ build fuzz_static "$TOP/src/http/static.c" "$TOP/src/http/query.c" || { echo "fu
 build fuzz_ingest "$TOP/src/mrv/ingest.c" "$TOP/src/mrv/fixed.c" \
 	-Wl,--start-group $(find "$BUILD" -name 'libc2c_*.a' | sort) -Wl,--end-group \
 	$(pkg-config --libs xlsxwriter libzip expat) || { echo "fuzz: 0 passed, 1 failed"; exit 1; }
+# The methodology files and their formulas (mrv/methfile.c, mrv/formula.c).
+# shellcheck disable=SC2046
+build fuzz_methodology "$TOP/src/mrv/methfile.c" "$TOP/src/mrv/formula.c" "$TOP/src/mrv/fixed.c" \
+	"$TOP/src/mrv/compute.c" "$TOP/src/mrv/units.c" "$TOP/src/mrv/ingest.c" \
+	-Wl,--start-group $(find "$BUILD" -name 'libc2c_*.a' | sort) -Wl,--end-group \
+	$(pkg-config --libs xlsxwriter libzip expat) || { echo "fuzz: 0 passed, 1 failed"; exit 1; }
 # shellcheck disable=SC2046
 build fuzz_xlsx "$TOP/src/city/xlsx.c" $(pkg-config --cflags --libs libzip expat) ||
 	{ echo "fuzz: 0 passed, 1 failed"; exit 1; }
@@ -219,5 +225,8 @@ TMPDIR="$OUT/tmp" run fuzz_static "$OUT/corpus-static" $(((SECS + 3) / 4)) -dict
 # the file readers: SECS/4 each
 run fuzz_ingest "$OUT/corpus-ingest" $(((SECS + 3) / 4)) -max_len=16384
 run fuzz_xlsx "$OUT/corpus-xlsx" $(((SECS + 3) / 4)) -max_len=16384
+# the methodology files: seeded with every built-in one, SECS/4
+mkdir -p "$OUT/corpus-methodology" && cp "$TOP"/data/mrv/*.meth "$OUT/corpus-methodology/"
+run fuzz_methodology "$OUT/corpus-methodology" $(((SECS + 3) / 4)) -max_len=16384
 echo "fuzz: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

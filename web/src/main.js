@@ -17,6 +17,7 @@ import { cityWorkspacePage } from './cityspace.js';
 import { api, app, fmt, h, lang, name, serverLang, setLang, t } from './core.js';
 import { dominoPage } from './domino.js';
 import { dropFlash } from './forms.js';
+import { methodologiesPage, methodologyPage } from './methodologies.js';
 import { mrvPage, reportPage } from './mrv.js';
 import { reviewsPage, workspacePage } from './programme.js';
 import { registryPage } from './registry.js';
@@ -130,13 +131,14 @@ async function mapPage(main) {
 // --- routing and the frame ------------------------------------------------
 // A route is [key, render]: the key names the page in <main data-ready> (the
 // browser tests wait on it) and picks the header link marked current.
-const PAGES = { '': dashboard, map: mapPage, charts: chartsPage, data: dataPage, registry: registryPage, mrv: mrvPage, calls: callsPage,
+const PAGES = { '': dashboard, map: mapPage, charts: chartsPage, data: dataPage, registry: registryPage, mrv: mrvPage, methodologies: methodologiesPage, calls: callsPage,
   domino: dominoPage, cities: citiesPage, readiness: readinessPage, match: matchPage, admin: adminPage,
   'city-workspace': cityWorkspacePage,
   // a municipality's workspace and a reviewer's desk (programme.js), linked from the account box
   workspace: workspacePage, reviews: reviewsPage };
-// pages of one record that are not atlas tables: #/mrv/<report>, #/calls/<call>
-const ONE = { mrv: reportPage, calls: callPage };
+// pages of one record that are not atlas tables: #/mrv/<report>, #/calls/<call>,
+// #/methodologies/<id>
+const ONE = { mrv: reportPage, calls: callPage, methodologies: methodologyPage };
 function route(path, params) {
   const [table, id, ...rest] = path.split('/');
   if ((ONE[table] || TABLES[table]) && id && !rest.length) {

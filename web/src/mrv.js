@@ -50,7 +50,7 @@ function verifierQueue(page, reports, pname) {
 
 export async function mrvPage(page) {
   const reports = await api('mrv/reports');
-  page.append(h('h1', {}, t('mrv_h')), h('p', { class: 'intro' }, t('mrv_intro')));
+  page.append(h('h1', {}, t('mrv_h')), h('p', { class: 'intro' }, t('mrv_intro'), ' ', h('a', { href: '#/methodologies', id: 'meth-link' }, t('meth_link'))));
   const pname = await projectNamer();
   if (session.role === 'verifier') verifierQueue(page, reports, pname);
   await participantWork(page);

@@ -128,6 +128,15 @@ export function resultView(res, idp, title = 'mrvw_result_h') {
       kv('mrvw_rows_in', fmt(d.rows_in_period ?? 0)),
       kv('mrvw_excluded', tf('mrvw_excluded_n', { n: fmt(d.rows_skipped ?? 0) })),
       kv('mrv_meters_h', fmt(d.meters ?? 0))),
+    // each formula's value, the steps the JCM Monitoring Report Sheet lists
+    (res.calculation || []).length ? h('div', { class: 'tablewrap', tabindex: '0', role: 'region', 'aria-label': t('mrvw_calc_h') },
+      h('table', { class: 'plist calculation', 'data-table': 'calculation' },
+        h('caption', {}, t('mrvw_calc_h')),
+        h('thead', {}, h('tr', {}, ['mrvw_calc_step', 'mrvw_calc_formula', 'mrvw_calc_value'].map((c) => h('th', { scope: 'col' }, t(c))))),
+        h('tbody', {}, res.calculation.map((c) => h('tr', { 'data-symbol': c.symbol },
+          h('th', { scope: 'row' }, h('code', { lang: 'en' }, c.symbol)),
+          h('td', { 'data-label': t('mrvw_calc_formula') }, h('code', { lang: 'en' }, c.formula)),
+          h('td', { 'data-label': t('mrvw_calc_value'), class: 'num' }, `${c.value} ${c.unit}`)))))) : null,
     h('div', { class: 'tablewrap', tabindex: '0', role: 'region', 'aria-label': t('mrvw_meters_table') },
       h('table', { class: 'plist meters', 'data-table': 'meters' },
         h('thead', {}, h('tr', {}, ['mrvw_meter', 'mrvw_m_rows', 'mrvw_m_sum', 'mrvw_m_interval', 'mrvw_m_gaps']

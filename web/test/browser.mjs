@@ -383,11 +383,35 @@ try {
   await page.keyboard.press('Tab');
   check('keyboard: first Tab reaches the skip link', await page.evaluate(() => document.activeElement.className), 'skip');
 
+  // --- the JCM methodologies, as their files describe them ---
+  const meths = await json('mrv/methodologies');
+  await page.goto(`${base}#/methodologies`);
+  await ready('methodologies');
+  check('methodologies: one row per methodology of the API', await page.locator('table.methodologies tbody tr').count(), meths.length);
+  check('methodologies: reached from the MRV page', await (async () => { await page.goto(`${base}#/mrv`); await ready('mrv');
+    await page.click('#meth-link'); await ready('methodologies'); return page.locator('h1').textContent(); })(), 'JCM methodologies');
+  const th16 = await json('mrv/methodologies/TH_AM016');
+  await page.goto(`${base}#/methodologies/TH_AM016`);
+  await ready('methodologies/TH_AM016');
+  check('methodology: its own title', await page.locator('h1').textContent(), `TH_AM016 · ${th16.title}`);
+  check('methodology: one line per formula', await page.locator('ol.formulas li').count(), th16.formulas.length);
+  check('methodology: one row per parameter', await page.locator('table[data-table="methodology-parameters"] tbody tr').count(), th16.parameters.length);
+  check('methodology: what is not confirmed, said', await page.locator('#meth-unconfirmed').count(), 1);
+  await shot('methodology-en.png');
+  await page.click('#lang');
+  await ready('methodologies/TH_AM016');
+  check('methodology in Japanese: label', await page.locator('.field-row[data-col="meth_countries"] dt').textContent(), 'パートナー国');
+  check('methodology in Japanese: the country', await page.locator('.field-row[data-col="meth_countries"] dd').textContent(), 'タイ');
+  await shot('methodology-ja.png');
+  await page.click('#lang');
+  await ready('methodologies/TH_AM016');
+
   // --- phone ---
   await page.setViewportSize({ width: 390, height: 844 });
   for (const [route, name] of [['#/', 'dashboard'], ['#/map', 'map'], ['#/partnerships?q=Toyama', 'partnerships'],
     ['#/charts', 'charts'], ['#/projects?kind=jcm', 'projects'], [`#/projects/${pj.id}`, `projects/${pj.id}`],
-    [`#/places/${pj.place_id}`, `places/${pj.place_id}`]]) {
+    [`#/places/${pj.place_id}`, `places/${pj.place_id}`], ['#/methodologies', 'methodologies'],
+    ['#/methodologies/VN_AM003', 'methodologies/VN_AM003']]) {
     await page.goto(`${base}${route}`);
     await ready(name);
     const wide = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
