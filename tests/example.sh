@@ -86,9 +86,9 @@ if serve_start example; then
 		"$(py 'import csv,sys; r=list(csv.DictReader(open(sys.argv[1], encoding="utf-8-sig"))); print([x["symbol"] for x in r])' "$WORK/report.csv")" \
 		"$(c2c mrv report show 1 --format json | py 'import json,sys; print([p["symbol"] for p in json.load(sys.stdin)["result"]["parameters"]])')"
 	curl -s -o "$WORK/report.xlsx" "$URL/api/v1/mrv/reports/1?format=xlsx"
-	check "a report as XLSX: its values, then each table of its result" \
+	check "a report as XLSX: its values, then each table of its result (the values it was computed with, each formula's value, the meters)" \
 		"$(py 'import re,sys,zipfile; print(re.findall(r"<sheet name=\"([^\"]*)\"", zipfile.ZipFile(sys.argv[1]).read("xl/workbook.xml").decode()))' "$WORK/report.xlsx")" \
-		"['summary', 'parameters', 'meters']"
+		"['summary', 'parameters', 'calculation', 'meters']"
 	kill -TERM "$PID" && wait "$PID"
 	PID=""
 fi
