@@ -150,6 +150,13 @@ json_ok "Yokohama first for pumps in Vietnam, every row with its parts" \
   "d['bodies'][0]['id']=='jp-yokohama-city' and all(sum(r['parts'].values())==r['score'] and r['why'] for k in ('bodies','companies','technologies','schemes') for r in d[k])"
 run "match table" 0 "$BIN" match --country ID --sector waste
 has "match table has schemes" "$WORK/out" "sc-city-to-city-collaboration"
+# the approved JCM methodologies that fit: Viet Nam's solar PV first, then other countries'
+# solar ones as models (issue 19); listed in the table too
+run "match solar in Viet Nam" 0 "$BIN" match --country VN --sector renewable_energy --tech "solar PV" --format json
+json_ok "VN_AM007 (Installation of Solar PV System, Viet Nam) first, with its reasons" \
+  "d['methodologies'][0]['id']=='VN_AM007' and d['methodologies'][0]['score']==55 and len(d['methodologies'][0]['why'])==3"
+run "match solar table" 0 "$BIN" match --country VN --sector renewable_energy --tech "solar PV"
+has "the table lists methodologies by title" "$WORK/out" "VN_AM007"
 run "match without country" 2 "$BIN" match --sector waste
 run "match bad size" 3 "$BIN" match --country VN --size huge
 has "match bad size named" "$WORK/err" "size: 'huge' is not small, medium or large"

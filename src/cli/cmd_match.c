@@ -12,7 +12,8 @@
 /* Flat rows for table and CSV: kind, rank, id, name, score, why. */
 static json_t *flatten(json_t *res)
 {
-	static const char *const kinds[] = {"bodies", "companies", "technologies", "schemes", "counterparts"};
+	static const char *const kinds[] = {"bodies", "companies", "technologies", "schemes", "methodologies",
+					    "counterparts"};
 	json_t *out = json_array();
 	for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
 		size_t i;
@@ -24,6 +25,8 @@ static json_t *flatten(json_t *res)
 			const char *name = json_string_value(json_object_get(r, "name_ja"));
 			if (!name)
 				name = json_string_value(json_object_get(r, "technology_ja"));
+			if (!name) /* a methodology: its title */
+				name = json_string_value(json_object_get(r, "title"));
 			json_array_foreach(json_object_get(r, "why"), j, w)
 				snprintf(why + strlen(why), sizeof(why) - strlen(why), "%s%s", j ? "; " : "",
 					 json_string_value(w));

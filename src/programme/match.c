@@ -14,6 +14,7 @@
 #include "internal.h"
 #include "core/lang.h"
 #include "atlas/atlas.h"
+#include "mrv/mrv.h"
 #include "core/iso3166.h"
 
 #include <stdio.h>
@@ -579,6 +580,50 @@ static json_t *rank_schemes(const struct mdata *d, const struct programme_need *
 	return rows;
 }
 
+/* The JCM sectoral scope of a methodology ("1. Energy industries", "03.
+ * Energy Demand") as the programme's sectors it serves; NULL for a scope
+ * the programme's sectors do not name. */
+static const char *scope_sectors(const char *scope)
+{
+	long n = strtol(scope, NULL, 10);
+	return n == 1 ? "renewable_energy" : n == 3 ? "energy_efficiency;energy_use" : NULL;
+}
+
+/* The approved JCM methodologies that fit the need (mrv owns them, as data
+ * files): applicable in the need's country (a methodology is approved per
+ * host country), of a sectoral scope that serves its sector, with its
+ * technology words in the title.  A proposal that means to become a JCM
+ * project starts from one of these. */
+static json_t *rank_methodologies(const struct programme_need *n, const struct kw *k)
+{
+	json_t *rows = json_array();
+	size_t nm;
+	const struct mrv_methodology *all = mrv_methodologies(&nm);
+	for (size_t i = 0; i < nm; i++) {
+		json_t *m = mrv_methodology_json(&all[i], 0), *parts = json_object(), *why = json_array(), *c;
+		const char *serves = scope_sectors(sv(m, "sector"));
+		size_t j;
+		int pts = 0, here = 0;
+		char t[400];
+		json_array_foreach(json_object_get(m, "countries"), j, c)
+			here |= !strcmp(json_string_value(c), n->country);
+		snprintf(t, sizeof(t), c2c_tr("approved for %s"), n->country);
+		pts += part(parts, why, "country", here, 20, 20, t);
+		snprintf(t, sizeof(t), c2c_tr("its sectoral scope serves %s"), n->sector ? n->sector : "");
+		pts += part(parts, why, "sector", n->sector && serves && list_has(serves, n->sector), 20, 20, t);
+		pts += part(parts, why, "technology", kw_hits(k, sv(m, "title")), 15, 30,
+			    c2c_tr("technology words in its title"));
+		/* another country's methodology alone is no fit: it is a model at most */
+		if (!here && pts < 35)
+			pts = 0;
+		json_array_append_new(rows, json_pack("{s:s, s:O, s:O, s:O, s:i, s:o, s:o}", "id", sv(m, "id"),
+			"title", json_object_get(m, "title"), "countries", json_object_get(m, "countries"),
+			"sector", json_object_get(m, "sector"), "score", pts, "parts", parts, "why", why));
+		json_decref(m);
+	}
+	return rows;
+}
+
 /* The messages name the field as both the CLI (--country) and the API
  * (?country=) call it: by its bare name. */
 static int check_need(const struct programme_need *n, struct c2c_err *err)
@@ -628,13 +673,14 @@ int programme_match(struct store *st, const struct programme_need *n, json_t **o
 		return rc;
 	}
 	split_keywords(n->keywords, &k);
-	*out = json_pack("{s:{s:s, s:s?, s:s?, s:s?}, s:o, s:o, s:o, s:o, s:o}", "need", "country", n->country,
+	*out = json_pack("{s:{s:s, s:s?, s:s?, s:s?}, s:o, s:o, s:o, s:o, s:o, s:o}", "need", "country", n->country,
 			 "sector", n->sector, "technology", n->keywords, "size", n->size,
 			 "bodies", ranked(rank_bodies(&d, n, &k, &h, MODEL_FULL), limit),
 			 "companies", ranked(rank_companies(&d, n, &k, &h, 1), limit),
 			 "counterparts", ranked(rank_companies(&d, n, &k, &h, 0), limit),
 			 "technologies", ranked(rank_technologies(&d, n, &k, &h), limit),
-			 "schemes", ranked(rank_schemes(&d, n, &k), limit));
+			 "schemes", ranked(rank_schemes(&d, n, &k), limit),
+			 "methodologies", ranked(rank_methodologies(n, &k), limit));
 	mdata_free(&d);
 	return 0;
 }

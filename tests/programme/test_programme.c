@@ -596,6 +596,22 @@ static void test_match_known(void **state)
 	assert_non_null(find_id(json_object_get(res, "counterparts"), "id", "co-dawaco"));
 	assert_non_null(find_id(json_object_get(res, "companies"), "id", "co-jci-hitachi"));
 	parts_add_up(json_object_get(res, "counterparts"));
+	/* the approved JCM methodologies for the need: Viet Nam's first (VN_AM003, VN_AM007),
+	 * none of another country's for a water need with no title word */
+	parts_add_up(json_object_get(res, "methodologies"));
+	{
+		json_t *ms = json_object_get(res, "methodologies"), *m;
+		size_t i;
+		assert_true(json_array_size(ms) > 0);
+		json_array_foreach(ms, i, m) {
+			json_t *c;
+			size_t j;
+			int vn = 0;
+			json_array_foreach(json_object_get(m, "countries"), j, c)
+				vn |= !strcmp(json_string_value(c), "VN");
+			assert_true(vn);
+		}
+	}
 	json_decref(res);
 
 	/* hiding Yokohama-Da Nang hides its pumps too: Yokohama keeps only Ho Chi Minh City */

@@ -136,10 +136,10 @@ function drawScore(d, box) {
 // --- #/match ---------------------------------------------------------------------
 
 const matchState = { country: '', sector: '', tech: '', size: '' };
-const KINDS = ['bodies', 'companies', 'technologies', 'schemes', 'counterparts'];
+const KINDS = ['bodies', 'companies', 'technologies', 'schemes', 'methodologies', 'counterparts'];
 // the atlas table each kind's ids are rows of (a technology is the project
 // that installed it)
-const LINK = { bodies: 'places', companies: 'companies', counterparts: 'companies', technologies: 'projects', schemes: 'schemes' };
+const LINK = { bodies: 'places', companies: 'companies', counterparts: 'companies', technologies: 'projects', schemes: 'schemes', methodologies: 'methodologies' };
 
 export async function matchPage(page, params) {
   const [cn, parts] = await Promise.all([countryNames(), api('partnerships')]);
@@ -221,7 +221,8 @@ function drawMatch(d, box, label) {
         h('tbody', {}, rows.map((r) => h('tr', { 'data-id': r.id },
           h('td', { class: 'num' }, fmt(r.rank)),
           h('td', {}, h('a', { href: `#/${LINK[kind]}/${encodeURIComponent(r.id)}` },
-            kind === 'technologies' ? name(r.technology_ja, r.technology_en) : name(r.name_ja, r.name_en))),
+            kind === 'technologies' ? name(r.technology_ja, r.technology_en)
+              : kind === 'methodologies' ? h('span', { lang: 'en' }, `${r.id} ${r.title}`) : name(r.name_ja, r.name_en))),
           h('td', { class: 'num' }, fmt(r.score)),
           h('td', {}, h('ul', { class: 'why' }, (r.why || []).map((w) => h('li', { lang: serverLang(w) }, w)))))))))
         : h('p', { class: 'empty-list' }, t('m_none')));

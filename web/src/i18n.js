@@ -1053,6 +1053,7 @@ export const L = {
   data_in_tables: ['表', 'Tables'],
   'm_kind:bodies': ['日本の自治体', 'Japanese bodies'],
   'm_kind:companies': ['日本の企業・団体', 'Japanese companies and organisations'],
+  'm_kind:methodologies': ['JCM 方法論（承認済み）', 'Approved JCM methodologies'],
   'm_kind:counterparts': ['相手国側の関係機関（カウンターパート）', 'Counterparts on the partner side'],
   'm_kind:technologies': ['技術（導入実績のある事業）', 'Technologies (projects that installed them)'],
   'm_kind:schemes': ['支援制度', 'Support schemes'],

@@ -120,7 +120,7 @@ try {
   await page.waitForSelector('#m-result section.match-kind');
   await ready('match');
   const m = await json('match?country=VN&sector=water&tech=pump&size=medium');
-  for (const kind of ['bodies', 'companies', 'technologies', 'schemes', 'counterparts']) {
+  for (const kind of ['bodies', 'companies', 'technologies', 'schemes', 'methodologies', 'counterparts']) {
     const ids = await page.locator(`#m-result section[data-kind="${kind}"] tbody tr`).evaluateAll((rs) => rs.map((r) => r.dataset.id));
     check(`match: ${kind} in the API's order`, ids.join(','), m[kind].map((r) => r.id).join(','));
   }
