@@ -1,6 +1,6 @@
 """lang_http.py - the HTTP half of tests/lang.sh (see there).
 
-usage: lang_http.py URL REGISTRAR_PASSWORD COMPANY_PASSWORD PARTNER_PASSWORD
+usage: lang_http.py URL REGISTRAR_PASSWORD COMPANY_PASSWORD PARTNER_PASSWORD VERIFIER_PASSWORD
 Prints "ok: ..." / "FAILED: ..." lines and, last, "lang_http done".
 """
 import http.client
@@ -9,7 +9,7 @@ import re
 import sys
 import urllib.parse
 
-URL, REG_PW, CO_PW, BKK_PW = sys.argv[1:5]
+URL, REG_PW, CO_PW, BKK_PW, VER_PW = sys.argv[1:6]
 u = urllib.parse.urlparse(URL)
 JA = re.compile('[\u3040-\u30ff\u4e00-\u9fff]')
 
@@ -216,4 +216,18 @@ if st == 200 and bk:
     check("inventory upload: the English lines as before", lines["en"][0], "inv.csv: row 2, column activity_value: 'lots' is not a number")
 else:
     bad("log-in as example-bangkok: %s %s" % (st, d))
+
+# --- a state in a refusal: its own words, not the English state as a word -----------------
+st, h, d, _ = request("POST", "/api/v1/session", {"name": "example-verifier", "password": VER_PW})
+ve = re.search(r"c2c_session=([^;]+)", h.get("set-cookie", ""))
+if st == 200 and ve:
+    ve, ve_csrf = ve.group(1), d["csrf"]
+    body = {"decision": "approve", "comment": "again"}
+    st, h, d, _ = request("POST", "/api/v1/mrv/reports/1/verification", body, lang="ja", cookie=ve, csrf=ve_csrf)
+    check("a report decided already, in Japanese: 409, the state in Japanese",
+          (st, err(d).get("message")), (409, "報告 1 はすでに承認されています。判断は一度だけです"))
+    check("... and its English as before beside it", err(d).get("message_en"),
+          "report 1 is approved already; a decision is made once")
+else:
+    bad("log-in as example-verifier: %s %s" % (st, d))
 print("lang_http done")
