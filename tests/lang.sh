@@ -46,7 +46,7 @@ has "the CLI's refusal stays English, whatever LANG says" "$WORK/err" "account i
 export C2C_DB="$WORK/ex.db"
 if serve_start lang; then
 	python3 "$HERE/lib/lang_http.py" "$URL" "$(pw example-registrar)" "$(pw example-company)" \
-		"$(pw example-bangkok)" >"$WORK/py.out" 2>&1
+		"$(pw example-bangkok)" "$(pw example-verifier)" >"$WORK/py.out" 2>&1
 	cat "$WORK/py.out"
 	pass=$((pass + $(grep -c '^ok: ' "$WORK/py.out")))
 	fail=$((fail + $(grep -c '^FAILED: ' "$WORK/py.out")))

@@ -359,7 +359,7 @@ static void test_err_languages(void **state)
 	/* a text's problem: the subject and the reason, each translated */
 	assert_int_equal(utf8_text_field("a\x01", 0, 0, "holder", "the holder name", &e), C2C_EINPUT);
 	assert_string_equal(e.msg, "the holder name has a control character U+0001 at character 2");
-	assert_string_equal(e.msg_ja, "名義人に制御文字 U+0001 があります（2 文字目）");
+	assert_string_equal(e.msg_ja, "名義に制御文字 U+0001 があります（2 文字目）");
 	assert_string_equal(e.field, "holder");
 	assert_int_equal(utf8_text_field("ab", 1, 0, "x", "a subject nobody wrote", &e), C2C_EINPUT);
 	assert_string_equal(c2c_err_msg_in(&e, C2C_LANG_JA), "a subject nobody wrote is 2 characters, more than the 1 allowed");

@@ -168,7 +168,7 @@ int utf8_text_field(const char *s, size_t max_chars, int flags, const char *fiel
 	if (!s || !text_check(s, max_chars, flags, why, sizeof(why), 0))
 		return 0;
 	c2c_err_at(err, C2C_EINPUT, field, "%s %s", what, why);
-	/* "the holder name has ..." is "名義人に…があります": the subject and
+	/* "the holder name has ..." is "名義に…があります": the subject and
 	 * the reason each from the catalogue, joined without a space */
 	if (err && (what_ja = c2c_msg_ja(what))) {
 		text_check(s, max_chars, flags, why_ja, sizeof(why_ja), 1);

@@ -740,7 +740,9 @@ static void dispatch(const char *method, char *target, size_t len, const char *b
 	/* the language first, so that every reply below, even a 404, is in it;
 	 * the thread keeps it for the prose handlers make (c2c_tr) until
 	 * http_dispatch puts English back */
-	query = memchr(target, '?', len);
+	/* (a target longer than HTTP_URI_MAX is not read at all: the caller
+	 * may hold less of it than len says; its 414 follows Accept-Language) */
+	query = len > HTTP_URI_MAX ? NULL : memchr(target, '?', len);
 	rq.lang = http_request_lang(query ? query + 1 : NULL, query ? len - (size_t)(query - target) - 1 : 0, cred);
 	c2c_lang_use(rq.lang);
 	query = NULL;
@@ -883,7 +885,7 @@ int http_request_lang(const char *query, size_t qlen, const struct http_credenti
 {
 	/* the raw query: "lang" and "ja"/"en" need no decoding, and a value
 	 * that would (lang=j%61) is refused by check_params, not guessed */
-	for (const char *p = query, *end = query + qlen; p && p < end;) {
+	for (const char *p = query, *end = query ? query + qlen : NULL; p && p < end;) {
 		const char *amp = memchr(p, '&', (size_t)(end - p)), *stop = amp ? amp : end;
 		char tag[8];
 		enum c2c_lang l;

@@ -565,6 +565,20 @@ struct report_row {
 	int64_t er_micro, er_tco2e;
 };
 
+/* A report decided already: one format per decision, not the decision as
+ * an argument, so that each has its Japanese (docs/http.md "Languages"). */
+static int decided_already(int64_t id, const char *status, struct c2c_err *err)
+{
+	if (!strcmp(status, "approved"))
+		return c2c_err_set(err, C2C_ECONFLICT, "report %lld is approved already; a decision is made once",
+				   (long long)id);
+	if (!strcmp(status, "rejected"))
+		return c2c_err_set(err, C2C_ECONFLICT, "report %lld is rejected already; a decision is made once",
+				   (long long)id);
+	return c2c_err_set(err, C2C_ECONFLICT, "report %lld is %s already; a decision is made once", (long long)id,
+			   status);
+}
+
 static int report_load(struct store *st, int64_t id, struct report_row *r, struct c2c_err *err)
 {
 	struct store_stmt *s;
@@ -644,8 +658,7 @@ static int report_decide_tx(struct store *st, void *ctx, struct c2c_err *err)
 	if ((rc = report_load(st, d->id, &r, err)))
 		return rc;
 	if (strcmp(r.status, "submitted"))
-		return c2c_err_set(err, C2C_ECONFLICT, "report %lld is %s already; a decision is made once",
-				   (long long)d->id, r.status);
+		return decided_already(d->id, r.status, err);
 	if (d->approve && (rc = approved_overlap(st, d->id, &r, err)))
 		return rc;
 	if (d->also && (rc = d->also(st, d->also_ctx, err)))
@@ -746,8 +759,7 @@ int mrv_report_verify(struct store *st, int64_t id, int approve, const char *com
 	if ((rc = report_load(st, id, &r, err)))
 		return rc;
 	if (strcmp(r.status, "submitted"))
-		return c2c_err_set(err, C2C_ECONFLICT, "report %lld is %s already; a decision is made once",
-				   (long long)id, r.status);
+		return decided_already(id, r.status, err);
 	if (approve) {
 		if ((rc = recompute(st, &r, progress, progress_ctx, pv, &req, &res, err))) {
 			c2c_err_prefix(err, rc == C2C_ECONFLICT ? "report %lld, not approved"

@@ -34,8 +34,16 @@ static int programme_assign_tx(struct store *st, void *ctx, struct c2c_err *err)
 	}
 	status = json_string_value(json_object_get(json_array_get(prop, 0), "status"));
 	if (strcmp(status, "submitted")) {
-		rc = c2c_err_at(err, C2C_ECONFLICT, "proposal", "proposal %s is %s already: it takes no reviewer",
-				a->proposal, status);
+		/* one format per state: each has its Japanese */
+		if (!strcmp(status, "selected"))
+			rc = c2c_err_at(err, C2C_ECONFLICT, "proposal", "proposal %s is selected already: it takes no reviewer",
+					a->proposal);
+		else if (!strcmp(status, "rejected"))
+			rc = c2c_err_at(err, C2C_ECONFLICT, "proposal", "proposal %s is rejected already: it takes no reviewer",
+					a->proposal);
+		else
+			rc = c2c_err_at(err, C2C_ECONFLICT, "proposal", "proposal %s is %s already: it takes no reviewer",
+					a->proposal, status);
 		goto done;
 	}
 	if ((rc = programme_reviewer_get(st, a->reviewer, &rev, err)))

@@ -125,8 +125,16 @@ static int programme_score_tx(struct store *st, void *ctx, struct c2c_err *err)
 	}
 	status = json_string_value(json_object_get(json_array_get(prop, 0), "status"));
 	if (strcmp(status, "submitted")) {
-		rc = c2c_err_set(err, C2C_ECONFLICT, "proposal %s is %s already: its scores are closed", proposal,
-				 status);
+		/* one format per state: each has its Japanese */
+		if (!strcmp(status, "selected"))
+			rc = c2c_err_set(err, C2C_ECONFLICT, "proposal %s is selected already: its scores are closed",
+					 proposal);
+		else if (!strcmp(status, "rejected"))
+			rc = c2c_err_set(err, C2C_ECONFLICT, "proposal %s is rejected already: its scores are closed",
+					 proposal);
+		else
+			rc = c2c_err_set(err, C2C_ECONFLICT, "proposal %s is %s already: its scores are closed", proposal,
+					 status);
 		goto fail;
 	}
 	if ((rc = prog_select(st, "SELECT \"name\", \"body_id\" FROM \"programme_reviewers\" WHERE \"id\" = ?",

@@ -323,8 +323,16 @@ static int programme_decide_tx(struct store *st, void *ctx, struct c2c_err *err)
 	p = json_array_get(rows, 0);
 	status = sv(p, "status");
 	if (strcmp(status, "submitted")) {
-		rc = c2c_err_set(err, C2C_ECONFLICT, "proposal %s is %s already (on %s)", proposal, status,
-				 sv(p, "decided_on"));
+		/* one format per state, not the state as an argument: each has its Japanese */
+		if (!strcmp(status, "selected"))
+			rc = c2c_err_set(err, C2C_ECONFLICT, "proposal %s is selected already (on %s)", proposal,
+					 sv(p, "decided_on"));
+		else if (!strcmp(status, "rejected"))
+			rc = c2c_err_set(err, C2C_ECONFLICT, "proposal %s is rejected already (on %s)", proposal,
+					 sv(p, "decided_on"));
+		else
+			rc = c2c_err_set(err, C2C_ECONFLICT, "proposal %s is %s already (on %s)", proposal, status,
+					 sv(p, "decided_on"));
 		goto fail;
 	}
 	if ((rc = programme_rank(st, sv(p, "call_id"), &rank, err)))

@@ -1,6 +1,6 @@
 """lang_http.py - the HTTP half of tests/lang.sh (see there).
 
-usage: lang_http.py URL REGISTRAR_PASSWORD COMPANY_PASSWORD PARTNER_PASSWORD
+usage: lang_http.py URL REGISTRAR_PASSWORD COMPANY_PASSWORD PARTNER_PASSWORD VERIFIER_PASSWORD
 Prints "ok: ..." / "FAILED: ..." lines and, last, "lang_http done".
 """
 import http.client
@@ -9,7 +9,7 @@ import re
 import sys
 import urllib.parse
 
-URL, REG_PW, CO_PW, BKK_PW = sys.argv[1:5]
+URL, REG_PW, CO_PW, BKK_PW, VER_PW = sys.argv[1:6]
 u = urllib.parse.urlparse(URL)
 JA = re.compile('[\u3040-\u30ff\u4e00-\u9fff]')
 
@@ -70,6 +70,11 @@ st, h, d, _ = request("GET", "/api/v1/nosuch", lang="en, ja;q=0.5")
 check("Accept-Language en before ja: English", err(d).get("message"), m_en)
 st, h, d, _ = request("GET", "/api/v1/nosuch?lang=ja", lang="en")
 check("?lang=ja wins over Accept-Language en", bool(JA.search(err(d).get("message", ""))), True)
+st, h, d, _ = request("GET", "/api/v1/places?kind=" + "a" * 9000, lang="ja")
+check("a target over 8 KiB: 414 in Japanese (the target itself is not read)", (st, err(d).get("message")),
+      (414, "リクエストの URL が 8192 バイトを超えています"))
+st, h, d, _ = request("GET", "/healthz")
+check("the server still answers after it", st, 200)
 st, h, d, _ = request("GET", "/api/v1/places?lang=xx")
 check("?lang=xx: 400 naming the field lang", (st, err(d).get("field")), (400, "lang"))
 st, h, d, _ = request("GET", "/api/v1/places?limit=1&lang=ja")
@@ -106,7 +111,7 @@ st2, h2, d2, _ = request("POST", "/api/v1/registry/account-open", body, lang="en
 en = err(d2)
 check("account-open with a bad id, Japanese: 422 at field id", (st, ja.get("field")), (422, "id"))
 check("account-open with a bad id, English: the same status and field", (st2, en.get("field")), (st, ja.get("field")))
-check("its Japanese message", ja.get("message"), "口座 ID「jp x」：A-Z、0-9、「-」で 3〜40 文字にしてください")
+check("its Japanese message", ja.get("message"), "口座番号「jp x」：A-Z、0-9、「-」で 3〜40 文字にしてください")
 check("its English message as before", en.get("message"), "account id 'jp x': use 3 to 40 of A-Z, 0-9 and '-'")
 check("the Japanese reply carries the English beside it (message_en), for a page's own wording",
       ja.get("message_en"), en.get("message"))
@@ -114,7 +119,7 @@ check("an English reply has no message_en", "message_en" in en, False)
 st, h, d, _ = request("POST", "/api/v1/registry/account-open", dict(body, id="JP-LANG-TEST", holder=""), lang="ja",
                      cookie=cookie, csrf=csrf)
 e = err(d)
-check("no holder: at field holder, in Japanese", (e.get("field"), e.get("message")), ("holder", "口座には名義人が必要です"))
+check("no holder: at field holder, in Japanese", (e.get("field"), e.get("message")), ("holder", "口座には名義が必要です"))
 st, h, d, _ = request("POST", "/api/v1/registry/account-open", dict(body, extra=1), lang="ja", cookie=cookie, csrf=csrf)
 check("an unknown body member, in Japanese", bool(JA.search(err(d).get("message", ""))), True)
 st, h, d, _ = request("POST", "/api/v1/registry/account-open", body, lang="ja", cookie=cookie)
@@ -211,4 +216,18 @@ if st == 200 and bk:
     check("inventory upload: the English lines as before", lines["en"][0], "inv.csv: row 2, column activity_value: 'lots' is not a number")
 else:
     bad("log-in as example-bangkok: %s %s" % (st, d))
+
+# --- a state in a refusal: its own words, not the English state as a word -----------------
+st, h, d, _ = request("POST", "/api/v1/session", {"name": "example-verifier", "password": VER_PW})
+ve = re.search(r"c2c_session=([^;]+)", h.get("set-cookie", ""))
+if st == 200 and ve:
+    ve, ve_csrf = ve.group(1), d["csrf"]
+    body = {"decision": "approve", "comment": "again"}
+    st, h, d, _ = request("POST", "/api/v1/mrv/reports/1/verification", body, lang="ja", cookie=ve, csrf=ve_csrf)
+    check("a report decided already, in Japanese: 409, the state in Japanese",
+          (st, err(d).get("message")), (409, "報告 1 はすでに承認されています。判断は一度だけです"))
+    check("... and its English as before beside it", err(d).get("message_en"),
+          "report 1 is approved already; a decision is made once")
+else:
+    bad("log-in as example-verifier: %s %s" % (st, d))
 print("lang_http done")

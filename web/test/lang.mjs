@@ -54,13 +54,15 @@ async function refusedOpen(l) {
 }
 
 const ja = await refusedOpen('ja');
-check('Japanese page: the refusal beside the id field, in Japanese', ja.text, '口座 ID「jp x」：A-Z、0-9、「-」で 3〜40 文字にしてください');
+check('Japanese page: the refusal beside the id field, in Japanese', ja.text, '口座番号「jp x」：A-Z、0-9、「-」で 3〜40 文字にしてください');
 check('Japanese page: the error marked lang="ja"', ja.lang, 'ja');
 check('Japanese page: the id field marked invalid and focused', `${ja.invalid} ${ja.focused}`, 'true account-open-id');
 check('Japanese page: the write said Accept-Language: ja', ja.write?.lang, 'ja');
 await shot('lang-error-ja.png', false);
 await page.setViewportSize({ width: 390, height: 844 });
 await page.locator('#account-open-id-err').scrollIntoViewIfNeeded();
+// the screenshot only: let the page finish painting at its new width
+await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
 await shot('lang-error-ja-phone.png', false);
 const wide = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1);
 check('phone width: the Japanese error makes no horizontal scroll', wide, false);
@@ -91,6 +93,7 @@ const whys = await page.locator('ul.why li').evaluateAll((ls) => ls.map((l) => [
 check('matching page in Japanese: reasons shown', whys.length > 0, true);
 check('matching page in Japanese: every reason in Japanese, marked so',
   whys.filter(([w, l]) => !JA.test(w) || l !== 'ja').map(([w]) => w).join(' | '), '');
+await page.locator('ul.why').first().scrollIntoViewIfNeeded().catch(() => null);
 await shot('lang-match-ja.png', false);
 
 check('no request left the server', outside.join(', '), '');
