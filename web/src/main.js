@@ -2,26 +2,23 @@
 // #/charts, #/domino, #/cities, #/readiness, #/match, #/data, #/admin, #/<table>?filters and
 // #/<table>/<id>), every label in
 // Japanese and English, data from the JSON API of the same server
-// (/api/v1/…).  Bundled by build.mjs with d3-geo, topojson-client and
-// world-atlas, so nothing comes from elsewhere.  core.js holds what the pages
+// (/api/v1/…).  Bundled by build.mjs (map.js, with d3-geo, topojson-client
+// and world-atlas, a chunk of its own), so nothing comes from elsewhere.  core.js holds what the pages
 // share; charts.js the charts, tables.js the lists and detail pages.
-import { geoNaturalEarth1, geoPath } from 'd3-geo';
-import { feature } from 'topojson-client';
-import world from 'world-atlas/countries-110m.json';
 import { adminPage } from './admin.js';
 import { matchPage, readinessPage } from './advice.js';
 import { callPage, callsPage } from './calls.js';
 import { chartsPage } from './charts.js';
 import { citiesPage } from './city.js';
 import { cityWorkspacePage } from './cityspace.js';
-import { api, app, fmt, h, lang, name, setLang, t } from './core.js';
+import { api, app, fmt, h, lang, setLang, t } from './core.js';
 import { dominoPage } from './domino.js';
 import { dropFlash } from './forms.js';
 import { mrvPage, reportPage } from './mrv.js';
 import { reviewsPage, workspacePage } from './programme.js';
 import { registryPage } from './registry.js';
 import { drawAccount, loadSession, mountAccount, session } from './session.js';
-import { dataPage, detailPage, listPage, loadTables, partnershipTable, TABLES } from './tables.js';
+import { dataPage, detailPage, listPage, loadTables, TABLES } from './tables.js';
 
 // --- pages ----------------------------------------------------------------
 const FIGS = ['countries', 'partner_places', 'japanese_bodies', 'partnerships', 'projects',
@@ -56,80 +53,12 @@ async function dashboard(main) {
   }
 }
 
-// The map: every place a point, every partnership lines from its Japanese
-// bodies to its partner places; filters keep the partnerships that match
-// and the places they name (all places when no filter is set).
-const mapState = { country: '', fy: '' };
-async function mapPage(main) {
-  const [places, parts, countries] = await Promise.all([api('places'), api('partnerships'), api('countries')]);
-  const cname = Object.fromEntries(countries.map((c) => [c.code, c]));
-  const pcountries = [...new Set(parts.map((p) => p.country))].sort((a, b) =>
-    (cname[a]?.name_en || a).localeCompare(cname[b]?.name_en || b));
-  const years = [...new Set(parts.flatMap((p) => p.fiscal_years || []))].sort();
-
-  const countrySel = h('select', { id: 'f-country', name: 'country' },
-    h('option', { value: '' }, t('all')),
-    pcountries.map((c) => h('option', { value: c }, lang === 'ja'
-      ? `${cname[c]?.name_ja || c}（${cname[c]?.name_en || c}）` : `${cname[c]?.name_en || c} (${cname[c]?.name_ja || c})`)));
-  const fySel = h('select', { id: 'f-fy', name: 'fy' }, h('option', { value: '' }, t('all')),
-    years.map((y) => h('option', { value: String(y) }, lang === 'ja' ? `${y}年度` : `FY${y}`)));
-  countrySel.value = mapState.country;
-  fySel.value = mapState.fy;
-  const status = h('p', { class: 'status', role: 'status', 'aria-live': 'polite' });
-  const W = 960, H = 520;
-  const svg = h('svg:svg', { viewBox: `0 0 ${W} ${H}`, class: 'map', role: 'img', 'aria-label': t('map_aria') });
-  const info = h('div', { class: 'info', 'aria-live': 'polite' });
-  const listBox = h('div', { class: 'maplist' });
-  const legend = h('ul', { class: 'legend' },
-    h('li', {}, h('span', { class: 'sw body' }), t('legend_body')),
-    h('li', {}, h('span', { class: 'sw partner' }), t('legend_partner')),
-    h('li', {}, h('span', { class: 'sw line' }), t('legend_line')));
-  main.append(h('h1', {}, t('map_h')),
-    h('form', { class: 'filters', onsubmit: (e) => e.preventDefault() },
-      h('div', { class: 'field' }, h('label', { for: 'f-country' }, t('country')), countrySel),
-      h('div', { class: 'field' }, h('label', { for: 'f-fy' }, t('fy')), fySel)),
-    status, h('div', { class: 'mapbox' }, svg), legend, info, listBox);
-
-  const land = feature(world, world.objects.countries);
-  const draw = () => {
-    mapState.country = countrySel.value;
-    mapState.fy = fySel.value;
-    const sel = parts.filter((p) => (!mapState.country || p.country === mapState.country) &&
-      (!mapState.fy || (p.fiscal_years || []).includes(Number(mapState.fy))));
-    const filtered = mapState.country || mapState.fy;
-    const ids = new Set(sel.flatMap((p) => [...p.bodies, ...p.partners].map((x) => x.id)));
-    const pts = places.filter((p) => p.lat != null && p.lon != null && (!filtered || ids.has(p.id)));
-    const fit = { type: 'MultiPoint', coordinates: pts.map((p) => [p.lon, p.lat]) };
-    const proj = geoNaturalEarth1();
-    if (pts.length) proj.fitExtent([[24, 24], [W - 24, H - 24]], fit);
-    if (proj.scale() > 4000) proj.scale(4000); // one city alone: not street level
-    const path = geoPath(proj);
-    svg.replaceChildren(
-      h('svg:rect', { class: 'sea', x: 0, y: 0, width: W, height: H }),
-      h('svg:g', { class: 'land' }, land.features.map((f) => h('svg:path', { d: path(f) || '' }))),
-      h('svg:g', { class: 'lines' }, sel.flatMap((p) => p.bodies.flatMap((b) => p.partners.map((q) =>
-        h('svg:path', { class: 'line', 'data-id': p.id,
-          d: path({ type: 'LineString', coordinates: [[b.lon, b.lat], [q.lon, q.lat]] }) || '' }))))),
-      h('svg:g', { class: 'points' }, pts.map((p) => {
-        const [x, y] = proj([p.lon, p.lat]);
-        const label = lang === 'ja' ? `${p.name_ja} (${p.name_en})` : `${p.name_en} (${p.name_ja})`;
-        return h('svg:circle', { class: `place ${p.country === 'JP' ? 'body' : 'partner'}`, 'data-id': p.id,
-          cx: x.toFixed(1), cy: y.toFixed(1), r: p.country === 'JP' ? 4 : 4.5,
-          onclick: () => show(p) }, h('svg:title', {}, label));
-      })));
-    status.textContent = `${t('shown')}: ${fmt(pts.length)} ${t('places_n')} · ${fmt(sel.length)} ${t('partnerships_n')}`;
-    listBox.replaceChildren(partnershipTable(sel, cname));
-  };
-  const show = (p) => info.replaceChildren(h('p', {}, name(p.name_ja, p.name_en), ' · ',
-    name(cname[p.country]?.name_ja, cname[p.country]?.name_en)));
-  countrySel.addEventListener('change', draw);
-  fySel.addEventListener('change', draw);
-  draw();
-}
-
 // --- routing and the frame ------------------------------------------------
 // A route is [key, render]: the key names the page in <main data-ready> (the
 // browser tests wait on it) and picks the header link marked current.
+// the map's outlines and projection (map.js, 140 KB of the bundle) load
+// when the map is opened, not with every page
+const mapPage = (el, params) => import('./map.js').then((m) => m.mapPage(el, params));
 const PAGES = { '': dashboard, map: mapPage, charts: chartsPage, data: dataPage, registry: registryPage, mrv: mrvPage, calls: callsPage,
   domino: dominoPage, cities: citiesPage, readiness: readinessPage, match: matchPage, admin: adminPage,
   'city-workspace': cityWorkspacePage,
@@ -218,6 +147,9 @@ window.addEventListener('hashchange', () => {
   });
 });
 mountAccount(document.getElementById('account'));
+// the dashboard's reads go out with the tables', not a round trip after
+// them (a phone's round trip is 150 ms and more)
+if (!location.hash.replace(/^#\/?/, '')) for (const p of ['stats', 'registry/verify']) api(p).catch(() => {});
 // the tables' descriptions decide which routes are tables: read before the first page
 const tablesRead = loadTables().catch(() => {});
 loadSession().then(() => drawAccount(true), () => {}).finally(() => tablesRead.then(render));
