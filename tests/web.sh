@@ -198,6 +198,9 @@ elif serve; then
 	# a first and a repeat visit on a throttled phone profile (web/test/speed.mjs):
 	# figures printed, compression and caching checked
 	run_node speed 120 8
+	# every page in both languages: titles, headings, landmarks, developer
+	# text, axe-core (web/test/a11y.mjs)
+	run_node a11y 300 5
 	stop
 	[ "$st" -eq 0 ] && ok "c2c serve exits 0 on SIGTERM after the browser" || bad "c2c serve exit $st after the browser"
 fi

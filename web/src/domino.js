@@ -74,10 +74,10 @@ const solutionLang = (e) => (lang === 'ja' ? (e.solution_ja ? 'ja' : 'en') : (e.
 const nodeLabel = (n) => name1(n.ja, n.en) + (n.kind === 'country' ? ` ${t('dm_whole_country')}` : '');
 const hrefOf = (n) => (n.kind === 'place' ? `#/places/${encodeURIComponent(n.id)}` : `#/countries/${encodeURIComponent(n.id)}`);
 
-// The SVG: one arrow per spread, one box per place or country.  role="img"
+// The SVG: one arrow per spread, one box per place or country.  role="group"
 // with a label that points to the tables: its boxes are links for a pointer
-// (tabindex -1: the keyboard gets the same links in the tables, not hidden
-// inside an image).
+// and a screen reader (an "img" may hold no link: axe's nested-interactive);
+// tabindex -1: the keyboard gets the same links in the tables.
 function graphSvg(g, edges, caseId) {
   const defs = h('svg:defs', {}, CHANNELS.map((c) => h('svg:marker', { id: `dm-arrow-${c}`, viewBox: '0 0 10 10',
     refX: 10, refY: 5, markerWidth: 7, markerHeight: 7, orient: 'auto-start-reverse', markerUnits: 'strokeWidth' },
@@ -97,7 +97,7 @@ function graphSvg(g, edges, caseId) {
   h('svg:rect', { x: n.x, y: n.y, width: NODE_W, height: NODE_H, rx: 6 }),
   h('svg:text', { x: n.x + NODE_W / 2, y: n.y + NODE_H / 2 + 4, 'text-anchor': 'middle' }, clip(name1(n.ja, n.en), NODE_W - 12, 6.6))));
   const origins = new Set(g.links.map((l) => l.from).filter((k) => !g.links.some((l) => l.to === k)));
-  return h('svg:svg', { class: 'domino', role: 'img', width: g.width, height: g.height, viewBox: `0 0 ${g.width} ${g.height}`,
+  return h('svg:svg', { class: 'domino', role: 'group', width: g.width, height: g.height, viewBox: `0 0 ${g.width} ${g.height}`,
     'aria-label': tf('dm_aria', { edges: fmt(edges.length), origins: fmt(origins.size) }) },
   defs, h('svg:g', { class: 'edges' }, lines), h('svg:g', { class: 'nodes' }, boxes));
 }

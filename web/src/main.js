@@ -88,7 +88,8 @@ function frame() {
   const b = document.getElementById('lang');
   b.textContent = t('lang_button');
   b.setAttribute('lang', lang === 'ja' ? 'en' : 'ja');
-  b.setAttribute('aria-label', t('lang_aria'));
+  // the name starts with what the button shows ("English"), then what it does
+  b.setAttribute('aria-label', `${t('lang_button')} — ${t('lang_aria')}`);
   // the administrator's page is linked for an administrator only (its
   // address still answers anyone, saying whom it is for)
   for (const a of document.querySelectorAll('header nav a[data-admin]')) a.parentElement.hidden = session.role !== 'admin';
@@ -125,6 +126,10 @@ async function render() {
   }
   if (seq !== renderSeq) return; // a newer route won
   main.replaceChildren(fresh);
+  // each page its own title (the tab, the history, a screen reader's first
+  // words): its heading, then the site
+  const h1 = fresh.querySelector('h1');
+  document.title = h1 && h1.textContent.trim() ? `${h1.textContent.trim()} — ${t('title')}` : `c2c — ${t('title')}`;
   dropFlash();
   const chip = fresh.querySelector('nav.tables a[aria-current]');
   if (chip) centre(chip);

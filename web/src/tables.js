@@ -278,14 +278,15 @@ export async function detailPage(table, page, id) {
   if (table === 'projects') page.append(await lifeSection(r.id));
   const edit = await editSection(table, r);
   if (edit) page.append(edit);
-  const rel = await related(table, r);
+  // a relation the API cannot read yet (rows: null) is left out: a user can
+  // do nothing with a heading that says so
+  const rel = (await related(table, r)).filter((x) => x.rows);
   if (rel.length)
     page.append(h('section', { class: 'related', 'aria-labelledby': 'related-h' },
       h('h2', { id: 'related-h' }, t('related_h')),
       rel.map((x) => h('section', { class: 'rel', 'data-rel': x.id },
-        h('h3', {}, x.rows ? `${t(x.title)} (${fmt(x.rows.length)})` : t(x.title)),
-        !x.rows ? h('p', { class: 'note' }, t('not_served'))
-          : x.rows.length ? h('ul', {}, x.rows.map((o) => h('li', { 'data-id': o[TABLES[x.table].key] },
+        h('h3', {}, `${t(x.title)} (${fmt(x.rows.length)})`),
+        x.rows.length ? h('ul', {}, x.rows.map((o) => h('li', { 'data-id': o[TABLES[x.table].key] },
             h('a', { href: href(x.table, o[TABLES[x.table].key]) }, name(...rowNames(x.table, o))),
             relMeta(x.table, o, ctx))))
             : h('p', { class: 'empty-list' }, t('none'))))));
@@ -304,7 +305,7 @@ function relMeta(table, o, ctx) {
 }
 
 // The rows that point at this one (the rows it points at are links in its fields).
-// A relation the API has no read route for yet says so (rows: null).
+// A relation the API has no read route for yet has rows: null (not shown).
 async function related(table, r) {
   const load = (...ks) => Promise.all(ks.map((k) => api(k)));
   const ids = (xs) => new Set(xs.map((x) => x.id));
