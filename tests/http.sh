@@ -226,6 +226,13 @@ get "search?q=富山" 200 "/api/v1/search?q=%E5%AF%8C%E5%B1%B1"
 same_as_cli "search 富山" search 富山 --format json
 get "search?q=Da%20Nang&limit=3" 200 "/api/v1/search?q=Da%20Nang&limit=3"
 same_as_cli "search Da Nang --limit 3" search "Da Nang" --limit 3 --format json
+# the spellings a person types (src/atlas/fold.c): each finds Da Nang first
+for q in Danang "Đà Nẵng" ﾀﾞﾅﾝ "da nang"; do
+	get "search?q=$q" 200 "/api/v1/search" -G --data-urlencode "q=$q"
+	json_ok "search $q: Da Nang first, its line as written" "d[0]['id'] == 'vn-da-nang-city' and d[0]['name'] == 'ダナン市' and all(chr(1) not in x['name'] + x['match'] for x in d)"
+done
+get "search?q=Male" 200 "/api/v1/search?q=Male"
+json_ok "search Male: Malé" "d[0]['id'] == 'mv-male-city' and d[0]['match'] == 'Malé'"
 get "stats" 200 "/api/v1/stats"
 same_as_cli "stats" stats --format json
 get "stats?from=2013&to=2022" 200 "/api/v1/stats?from=2013&to=2022"
