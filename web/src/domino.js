@@ -86,8 +86,15 @@ function graphSvg(g, edges, caseId) {
     const a = g.nodes.get(l.from), b = g.nodes.get(l.to);
     const x1 = a.x + NODE_W, y1 = a.y + NODE_H / 2, x2 = b.x - 2, y2 = b.y + NODE_H / 2, mx = (x1 + x2) / 2;
     const d = `M${x1},${y1} C${mx},${y1} ${mx},${y2} ${x2},${y2}`;
-    return h('svg:g', { class: `edge${l.e.case_id === caseId ? ' hl' : ''}`, 'data-id': l.e.id, 'data-channel': l.channel },
-      h('svg:title', {}, `${nodeLabel(a)} → ${nodeLabel(b)}: ${solution(l.e)} (${t(`v_channel:${l.channel}`)})`),
+    const words = `${nodeLabel(a)} → ${nodeLabel(b)}: ${solution(l.e)} (${t(`v_channel:${l.channel}`)})`;
+    // a tap (or click) says it in the line under the graph: a touch screen
+    // has no pointer to rest on a line and show its <title>
+    return h('svg:g', { class: `edge${l.e.case_id === caseId ? ' hl' : ''}`, 'data-id': l.e.id, 'data-channel': l.channel,
+      onclick: (ev) => {
+        const out = ev.currentTarget.ownerSVGElement.closest('section').querySelector('.dm-said');
+        if (out) out.textContent = words;
+      } },
+      h('svg:title', {}, words),
       h('svg:path', { class: 'dm-hit', d }),
       h('svg:path', { class: `dm-line ch-${l.channel}`, d, 'marker-end': `url(#dm-arrow-${l.channel})` }));
   });
@@ -172,7 +179,11 @@ export async function dominoPage(page, params) {
     h('section', { 'aria-labelledby': 'dm-graph-h' },
       h('h2', { id: 'dm-graph-h' }, t('dm_graph_h')),
       h('p', { class: 'note' }, t('dm_graph_note')),
+      // on a phone the graph is wider than the screen: it scrolls inside its
+      // box, and the line above the box says so (style.css shows it there)
+      h('p', { class: 'note dm-swipe' }, t('dm_swipe')),
       h('div', { class: 'dm-box' }, graphSvg(g, edges, caseId)),
+      h('p', { class: 'dm-said', role: 'status', 'aria-live': 'polite' }),
       h('h3', { id: 'dm-legend-h' }, t('dm_legend')),
       h('ul', { class: 'legend dm-legend', 'aria-labelledby': 'dm-legend-h' },
         used.map((c) => h('li', { 'data-channel': c }, sample(c), channelName(c)))),

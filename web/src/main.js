@@ -96,7 +96,24 @@ function frame() {
   drawAccount();
 }
 
-// A phone shows a row of links that scrolls sideways: bring the current one
+// On a phone the nav's fourteen links fold under one button, "Menu: Charts"
+// (the page you are on), which shows them all at once, wrapped; a choice,
+// Escape or the button folds them again.  Above 600 px the button is hidden
+// and the links are a row, as before (style.css).
+const menu = document.getElementById('menu');
+const navEl = menu.closest('nav');
+function fold(open, focusButton = false) {
+  menu.setAttribute('aria-expanded', String(open));
+  navEl.classList.toggle('open', open);
+  if (focusButton) menu.focus();
+}
+menu.addEventListener('click', () => fold(menu.getAttribute('aria-expanded') !== 'true'));
+navEl.addEventListener('keydown', (e) => {
+  if (e.key === 'Escape' && navEl.classList.contains('open')) fold(false, true);
+});
+navEl.addEventListener('click', (e) => { if (e.target.closest('a')) fold(false); });
+
+// The table chips' row scrolls sideways on a phone: bring the current one
 // into it (sideways only: the page itself does not move).
 function centre(a) {
   const strip = a.closest('nav');
@@ -114,7 +131,7 @@ async function render() {
   const links = [...document.querySelectorAll('header nav a[data-route]')];
   const cur = links.find((a) => a.dataset.route === section) || (TABLES[section] ? links.find((a) => a.dataset.route === 'data') : null);
   for (const a of links) if (a === cur) a.setAttribute('aria-current', 'page'); else a.removeAttribute('aria-current');
-  if (cur) centre(cur);
+  menu.textContent = `${t('menu')}: ${cur ? cur.textContent : t('nav_data')}`;
   const main = document.getElementById('content');
   delete main.dataset.ready;
   const fresh = h('div', { class: `page page-${section}` });

@@ -118,14 +118,16 @@ function colHead(table, col) {
 export function partnershipTable(rows, cname) {
   const names = (xs) => xs.map((x, i) => [i ? h('br') : null, name(x.name_ja, x.name_en)]);
   return h('div', { class: 'tablewrap', tabindex: '0', role: 'region', 'aria-label': t('list_h') },
-    h('table', { class: 'plist' },
+    // data-table and data-label: on a phone each row is a card, every value
+    // after its column's name, the fiscal years too (style.css)
+    h('table', { class: 'plist', 'data-table': 'partnerships' },
       h('thead', {}, h('tr', {}, ['country', 'body', 'partner', 'fys'].map((k) => h('th', { scope: 'col' }, t(k))))),
       h('tbody', {}, rows.map((p) => h('tr', { 'data-id': p.id },
-        h('td', {}, name(p.country_ja || cname?.[p.country]?.name_ja, p.country_en || cname?.[p.country]?.name_en)),
-        h('td', {}, names(p.bodies)),
+        h('td', { 'data-label': t('country') }, name(p.country_ja || cname?.[p.country]?.name_ja, p.country_en || cname?.[p.country]?.name_en)),
+        h('td', { 'data-label': t('body') }, names(p.bodies)),
         // the partnership is named by its partner places, so they open it
-        h('td', {}, h('a', { href: href('partnerships', p.id), class: 'rowlink' }, names(p.partners))),
-        h('td', { class: 'num' }, (p.fiscal_years || []).join(', ')))))));
+        h('td', { 'data-label': t('partner') }, h('a', { href: href('partnerships', p.id), class: 'rowlink' }, names(p.partners))),
+        h('td', { class: 'num', 'data-label': t('fys') }, (p.fiscal_years || []).join(', ')))))));
 }
 
 function rowsTable(table, rows, ctx) {
@@ -145,7 +147,8 @@ function rowsTable(table, rows, ctx) {
 async function filterNames(table) {
   const doc = await api('openapi.json');
   const ps = doc.paths?.[`/api/v1/${table}`]?.get?.parameters || [];
-  return ps.map((p) => p.name).filter((n) => n !== 'limit' && n !== 'offset');
+  // paging and the downloads' own parameters are no filters of the rows
+  return ps.map((p) => p.name).filter((n) => !['limit', 'offset', 'format', 'bom'].includes(n));
 }
 
 // The values a filter can take: those the rows hold.
