@@ -173,6 +173,45 @@ for i in 1 2 3 4 5 6; do
 	grep -q "changed by another process" "$WORK/body" && ok "the change is served, not a cached reply ($i)" ||
 		bad "a stale cached reply was served ($i)"
 done
+# --- gzip and ETag/304 on public reads (src/http/encoding.c) --------------------------
+# a phone's repeat visit: the same ETag from every worker (cached or not), 304
+# without a body while the data holds, 200 with a new ETag once it changes
+get "openapi.json plain" 200 "/api/v1/openapi.json"
+cp "$WORK/body" "$WORK/openapi.plain"
+tr -d '\r' <"$WORK/hdr" | grep -qi '^Content-Encoding' && bad "openapi.json gzipped unasked" || ok "openapi.json plain unasked"
+header "a public read may be kept, asked again" "Cache-Control: no-cache"
+header "a public read varies by encoding, language and caller" "Vary: Accept-Encoding, Accept-Language, Cookie, Authorization"
+etag=$(tr -d '\r' <"$WORK/hdr" | sed -n 's/^[Ee][Tt][Aa][Gg]: //p')
+case $etag in W/\"*\") ok "openapi.json has a weak ETag ($etag)" ;; *) bad "openapi.json ETag: '$etag'" ;; esac
+for i in 1 2 3; do
+	get "openapi.json gzip ($i)" 200 "/api/v1/openapi.json" -H "Accept-Encoding: gzip, deflate, br"
+	header "gzip said ($i)" "Content-Encoding: gzip"
+	gzip -dc <"$WORK/body" | cmp -s - "$WORK/openapi.plain" && ok "gzip decodes to the plain reply ($i): $(wc -c <"$WORK/body") of $(wc -c <"$WORK/openapi.plain") bytes" ||
+		bad "gzip of openapi.json does not decode to the plain reply ($i)"
+	header "the same ETag gzipped ($i)" "ETag: $etag"
+	rm -f "$WORK/body" # curl leaves the file as it was when no body comes
+	get "openapi.json If-None-Match ($i)" 304 "/api/v1/openapi.json" -H "Accept-Encoding: gzip" -H "If-None-Match: $etag"
+	[ ! -s "$WORK/body" ] && ok "304 has no body ($i)" || bad "304 sent $(wc -c <"$WORK/body") bytes ($i)"
+done
+get "If-None-Match: another tag" 200 "/api/v1/openapi.json" -H 'If-None-Match: W/"0000", "1111"'
+get "If-None-Match: a list holding it" 304 "/api/v1/openapi.json" -H "If-None-Match: \"x\", $etag"
+get "partnerships (for its ETag)" 200 "/api/v1/partnerships"
+petag=$(tr -d '\r' <"$WORK/hdr" | sed -n 's/^[Ee][Tt][Aa][Gg]: //p')
+get "partnerships unchanged: 304" 304 "/api/v1/partnerships" -H "If-None-Match: $petag"
+get "a small reply is not compressed" 200 "/api/v1/partnerships?country=XX" -H "Accept-Encoding: gzip"
+tr -d '\r' <"$WORK/hdr" | grep -qi '^Content-Encoding' && bad "$(wc -c <"$WORK/body") bytes gzipped" || ok "a reply under 1 KB goes as it is"
+# a session cookie (even a dead one, read as the public) makes the reply the caller's
+get "a caller with a session cookie: 200, not 304" 200 "/api/v1/partnerships" -H "Cookie: c2c_session=nonsense" -H "If-None-Match: $petag"
+header "nothing kept for a caller with a session" "Cache-Control: no-store"
+tr -d '\r' <"$WORK/hdr" | grep -qi '^ETag' && bad "an ETag for a caller with a session" || ok "no ETag for a caller with a session"
+"$BIN" export partnerships | sed 's/^p002,\([^,]*\),\([^,]*\),\([^,]*\),\([^,]*\),[^,]*,/p002,\1,\2,\3,\4,changed for the ETag,/' >"$WORK/pp2.csv"
+"$BIN" import partnerships "$WORK/pp2.csv" >/dev/null && ok "another process changes p002" || bad "could not change p002"
+for i in 1 2 3; do
+	get "partnerships changed: 200 to the old ETag ($i)" 200 "/api/v1/partnerships" -H "If-None-Match: $petag"
+	header "a new ETag ($i)" "ETag: $(tr -d '\r' <"$WORK/hdr" | sed -n 's/^[Ee][Tt][Aa][Gg]: //p')"
+	tr -d '\r' <"$WORK/hdr" | grep -qixF "ETag: $petag" && bad "the old ETag again ($i)" || ok "not the old ETag ($i)"
+done
+
 get "partnerships?body=富山 (encoded)" 200 "/api/v1/partnerships" -G --data-urlencode "body=富山"
 same_as_cli "partnerships?body=富山" partnerships --body 富山 --format json
 get "partnerships?partner=Kuala+Lumpur&fy=2022" 200 "/api/v1/partnerships?partner=Kuala+Lumpur&fy=2022"
@@ -187,6 +226,13 @@ get "search?q=富山" 200 "/api/v1/search?q=%E5%AF%8C%E5%B1%B1"
 same_as_cli "search 富山" search 富山 --format json
 get "search?q=Da%20Nang&limit=3" 200 "/api/v1/search?q=Da%20Nang&limit=3"
 same_as_cli "search Da Nang --limit 3" search "Da Nang" --limit 3 --format json
+# the spellings a person types (src/atlas/fold.c): each finds Da Nang first
+for q in Danang "Đà Nẵng" ﾀﾞﾅﾝ "da nang"; do
+	get "search?q=$q" 200 "/api/v1/search" -G --data-urlencode "q=$q"
+	json_ok "search $q: Da Nang first, its line as written" "d[0]['id'] == 'vn-da-nang-city' and d[0]['name'] == 'ダナン市' and all(chr(1) not in x['name'] + x['match'] for x in d)"
+done
+get "search?q=Male" 200 "/api/v1/search?q=Male"
+json_ok "search Male: Malé" "d[0]['id'] == 'mv-male-city' and d[0]['match'] == 'Malé'"
 get "stats" 200 "/api/v1/stats"
 same_as_cli "stats" stats --format json
 get "stats?from=2013&to=2022" 200 "/api/v1/stats?from=2013&to=2022"

@@ -308,6 +308,24 @@ static void test_search(void **state)
 	assert_true(finds(f->st, "Toyama", "partnerships", "p049")); /* via its places */
 	assert_true(finds(f->st, "堺", "partnerships", "p038"));     /* one character */
 	assert_true(finds(f->st, "市", "places", "jp-sakai-city"));  /* very common: may scan */
+	/* folded (fold.c, issue 20): spaces inside a name, Vietnamese marks,
+	 * half-width kana, a missing accent, full-width letters */
+	assert_string_equal(first_id(f->st, "Danang"), "vn-da-nang-city");
+	assert_string_equal(first_id(f->st, "Đà Nẵng"), "vn-da-nang-city");
+	assert_string_equal(first_id(f->st, "ĐÀ NẴNG"), "vn-da-nang-city");
+	assert_string_equal(first_id(f->st, "ﾀﾞﾅﾝ"), "vn-da-nang-city");
+	assert_string_equal(first_id(f->st, "Male"), "mv-male-city");
+	assert_string_equal(first_id(f->st, "ＴＯＹＡＭＡ"), "jp-toyama-city");
+	assert_string_equal(first_id(f->st, "富　山"), "jp-toyama-city"); /* an ideographic space */
+	assert_true(finds(f->st, "Ｔｏｙａｍａ", "partnerships", "p049"));
+	/* the voicing mark is kept: タナン is not ダナン */
+	assert_string_equal(first_id(f->st, "ﾀﾅﾝ"), "");
+	/* the reason is the line as written, not its folding */
+	assert_int_equal(atlas_search(f->st, "Danang", 1, &hits, &err), 0);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(hits, 0), "name")), "ダナン市");
+	assert_string_equal(json_string_value(json_object_get(json_array_get(hits, 0), "match")), "Da Nang");
+	json_decref(hits);
+	assert_int_equal(atlas_search(f->st, "\xcc\x80", 10, &hits, &err), C2C_EUSAGE); /* a lone mark */
 	assert_int_equal(atlas_search(f->st, "   ", 10, &hits, &err), C2C_EUSAGE);
 	assert_int_equal(atlas_search(f->st, "\"\"\" OR *", 10, &hits, &err), 0); /* no FTS syntax leaks */
 	json_decref(hits);

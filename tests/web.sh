@@ -73,6 +73,19 @@ header() { # header NAME 'Name: value'
 		bad "$1: no '$2' in: $(tr -d '\r' <"$WORK/hdr" | tr '\n' '|')"; fi
 }
 
+# one browser test file against the served database ($DB at $URL), its checks counted
+run_node() { # run_node NAME [SECONDS] [MIN_CHECKS]: web/test/NAME.mjs, stopped after SECONDS (120)
+	(cd "$WEB" && C2C_BIN="$BIN" C2C_DB="$DB" timeout "${2:-120}" node "test/$1.mjs" "$URL/" "$shots") >"$WORK/$1.log" 2>&1
+	st=$?
+	cat "$WORK/$1.log"
+	p=$(grep -c '^ok: ' "$WORK/$1.log")
+	f=$(grep -c '^FAILED: ' "$WORK/$1.log")
+	pass=$((pass + p))
+	fail=$((fail + f))
+	[ "$st" -eq 0 ] || [ "$f" -gt 0 ] || bad "$1 run exited $st with no failed check: $(tail -5 "$WORK/$1.log")"
+	[ "$p" -ge "${3:-21}" ] || bad "$1 run made only $p checks"
+}
+
 "$BIN" --db "$WORK/c2c.db" init >/dev/null 2>"$WORK/init.err" || bad "c2c init: $(cat "$WORK/init.err")"
 
 # --- serving the built pages (the default --web: the source tree's web/dist)
@@ -85,11 +98,43 @@ if serve; then
 	header "/ says nosniff" "X-Content-Type-Options: nosniff"
 	cmp -s "$WORK/body" "$WEB/dist/index.html" && ok "/ is web/dist/index.html" || bad "/ differs from web/dist/index.html"
 	fetch "GET /index.html" 200 /index.html
-	fetch "GET /app.js" 200 /app.js
+	# the assets by the hashed names index.html gives them (web/build.mjs)
+	app=$(grep -o 'assets/app\.[A-Z0-9]*\.js' "$WEB/dist/index.html")
+	css=$(grep -o 'assets/style\.[0-9a-f]*\.css' "$WEB/dist/index.html")
+	[ -n "$app" ] && [ -n "$css" ] && ok "index.html names hashed assets ($app, $css)" ||
+		bad "index.html names no hashed app.js and style.css"
+	fetch "GET /$app" 200 "/$app"
 	header "app.js is JavaScript" "Content-Type: text/javascript; charset=utf-8"
-	fetch "GET /style.css" 200 /style.css
+	header "a hashed asset is immutable" "Cache-Control: public, max-age=31536000, immutable"
+	cmp -s "$WORK/body" "$WEB/dist/$app" && ok "no Accept-Encoding: app.js as built" || bad "app.js differs from the built file"
+	tr -d '\r' <"$WORK/hdr" | grep -qi '^Content-Encoding' && bad "app.js compressed unasked" || ok "app.js not compressed unasked"
+	fetch "GET /$css" 200 "/$css"
 	header "style.css is CSS" "Content-Type: text/css; charset=utf-8"
-	fetch "GET /app.js?v=1 (query ignored)" 200 "/app.js?v=1"
+	fetch "GET /$app?v=1 (query ignored)" 200 "/$app?v=1"
+	# compression: brotli first, else gzip, as the client says; the bytes decode to the file
+	fetch "app.js with Accept-Encoding: gzip" 200 "/$app" -H "Accept-Encoding: gzip"
+	header "gzip said" "Content-Encoding: gzip"
+	header "Vary: Accept-Encoding" "Vary: Accept-Encoding"
+	plain=$(wc -c <"$WEB/dist/$app")
+	sent=$(wc -c <"$WORK/body")
+	gzip -dc <"$WORK/body" | cmp -s - "$WEB/dist/$app" && ok "gzip of app.js: $sent bytes for $plain" || bad "the gzip of app.js does not decode to it"
+	[ "$sent" -lt $((plain / 3)) ] && ok "gzip under a third of app.js" || bad "gzip of app.js is $sent bytes of $plain"
+	fetch "app.js with Accept-Encoding: gzip, deflate, br" 200 "/$app" -H "Accept-Encoding: gzip, deflate, br"
+	header "brotli said" "Content-Encoding: br"
+	cmp -s "$WORK/body" "$WEB/dist/$app.br" && ok "brotli: the built $app.br ($(wc -c <"$WORK/body") bytes)" || bad "brotli reply is not $app.br"
+	fetch "br;q=0 refused: gzip instead" 200 "/$app" -H "Accept-Encoding: br;q=0, gzip"
+	header "q=0 respected" "Content-Encoding: gzip"
+	fetch "identity only" 200 "/$app" -H "Accept-Encoding: identity"
+	tr -d '\r' <"$WORK/hdr" | grep -qi '^Content-Encoding' && bad "identity: compressed all the same" || ok "identity: sent as it is"
+	# index.html: no-cache, and 304 while its ETag holds
+	fetch "GET / (for its ETag)" 200 / -H "Accept-Encoding: gzip"
+	header "index.html is asked each time" "Cache-Control: no-cache"
+	etag=$(tr -d '\r' <"$WORK/hdr" | sed -n 's/^[Ee][Tt][Aa][Gg]: //p')
+	[ -n "$etag" ] && ok "index.html has an ETag ($etag)" || bad "index.html has no ETag"
+	rm -f "$WORK/body" # curl leaves the file as it was when no body comes
+	fetch "GET / If-None-Match: 304" 304 / -H "Accept-Encoding: gzip" -H "If-None-Match: $etag"
+	[ ! -s "$WORK/body" ] && ok "304 sends no body" || bad "304 sent a body"
+	fetch "GET / other ETag: 200" 200 / -H "Accept-Encoding: gzip" -H 'If-None-Match: "0-0"'
 	fetch "HEAD /" 200 / -I
 	cmp -s "$WORK/body" "$WORK/hdr" && ok "HEAD / has no body" || bad "HEAD / sent a body"
 	fetch "POST / is not a page" 404 / -X POST
@@ -148,16 +193,14 @@ elif serve; then
 	start=$(date +%s)
 	# C2C_BIN/C2C_DB: the run issues credits into the served database's registry
 	# with the CLI near its end, to see the credits chart fill
-	(cd "$WEB" && C2C_BIN="$BIN" C2C_DB="$WORK/c2c.db" timeout 120 node test/browser.mjs "$URL/" "$shots") >"$WORK/browser.log" 2>&1
-	st=$?
-	cat "$WORK/browser.log"
-	p=$(grep -c '^ok: ' "$WORK/browser.log")
-	f=$(grep -c '^FAILED: ' "$WORK/browser.log")
-	pass=$((pass + p))
-	fail=$((fail + f))
-	[ "$st" -eq 0 ] || [ "$f" -gt 0 ] || bad "browser run exited $st with no failed check: $(tail -5 "$WORK/browser.log")"
-	[ "$p" -gt 20 ] || bad "browser run made only $p checks"
+	run_node browser
 	echo "browser: $(($(date +%s) - start)) s; screenshots in $shots"
+	# a first and a repeat visit on a throttled phone profile (web/test/speed.mjs):
+	# figures printed, compression and caching checked
+	run_node speed 120 8
+	# every page in both languages: titles, headings, landmarks, developer
+	# text, axe-core (web/test/a11y.mjs)
+	run_node a11y 300 5
 	stop
 	[ "$st" -eq 0 ] && ok "c2c serve exits 0 on SIGTERM after the browser" || bad "c2c serve exit $st after the browser"
 fi
@@ -213,18 +256,6 @@ if [ ! -x /usr/bin/chromium ] || [ ! -d "$WEB/node_modules/playwright-core" ]; t
 	bad "forms: no chromium or playwright-core (see above)"
 elif serve; then
 	start=$(date +%s)
-	# one browser test file against the served database, its checks counted
-	run_node() { # run_node NAME [SECONDS]: web/test/NAME.mjs, stopped after SECONDS (120)
-		(cd "$WEB" && C2C_BIN="$BIN" C2C_DB="$DB" timeout "${2:-120}" node "test/$1.mjs" "$URL/" "$shots") >"$WORK/$1.log" 2>&1
-		st=$?
-		cat "$WORK/$1.log"
-		p=$(grep -c '^ok: ' "$WORK/$1.log")
-		f=$(grep -c '^FAILED: ' "$WORK/$1.log")
-		pass=$((pass + p))
-		fail=$((fail + f))
-		[ "$st" -eq 0 ] || [ "$f" -gt 0 ] || bad "$1 run exited $st with no failed check: $(tail -5 "$WORK/$1.log")"
-		[ "$p" -gt 20 ] || bad "$1 run made only $p checks"
-	}
 	# forms2 first: forms ends by locking the log-in address out
 	run_node forms2
 	run_node forms

@@ -133,6 +133,10 @@ int atlas_init(struct store *st, int force, struct atlas_init_report *rep,
 
 /* Rebuild the search index from the tables (inside the caller's transaction). */
 int atlas_search_rebuild(struct store *st, struct c2c_err *err);
+/* fold.c: `in` as the search compares it (NFKC, case, width, Latin marks,
+ * spaces inside a line), appended to `out`. */
+struct strbuf;
+int atlas_search_fold(const char *in, struct strbuf *out, struct c2c_err *err);
 /* The queue (store_tx's `queue`) of every transaction that rebuilds the
  * search index: a rebuild rewrites the whole table, so on PostgreSQL two at
  * once are a serialization failure every time; queued, they wait their turn

@@ -16,6 +16,9 @@
  *     router after every successful write, whatever the connection;
  *   - the day changes: a call's rounds are open, closed or upcoming by the
  *     server's calendar, so a reply of yesterday is not served today.
+ * With the JSON the entry keeps its ETag (encoding.c) and, for a reply of
+ * HTTP_GZIP_MIN bytes or more, its gzip, made once: a hit costs a copy, not
+ * a hash and a compression.
  * On PostgreSQL there is no data_version, and several servers may write to
  * one database, so nothing is cached there (store_data_version says -1).
  *
@@ -42,8 +45,9 @@ struct cache_entry {
 	long long data_version;
 	unsigned long generation;
 	char day[11]; /* date_today() when it was made */
-	char *body;
-	size_t len;
+	char *body, *gz; /* gz: NULL when the reply is small */
+	size_t len, gz_len;
+	char etag[HTTP_ETAG_MAX];
 	long long total;
 	unsigned long used; /* the clock of its last use, for eviction */
 };
@@ -62,8 +66,10 @@ static int table_key_ok;
 static void table_free(void *p)
 {
 	struct cache_table *t = p;
-	for (size_t i = 0; i < CACHE_SLOTS; i++)
+	for (size_t i = 0; i < CACHE_SLOTS; i++) {
 		free(t->e[i].body);
+		free(t->e[i].gz);
+	}
 	free(t);
 }
 
@@ -116,17 +122,20 @@ static struct cache_entry *find(struct cache_table *t, const char *key)
 
 static void drop(struct cache_table *t, struct cache_entry *e)
 {
-	t->bytes -= e->len;
+	t->bytes -= e->len + e->gz_len;
 	free(e->body);
+	free(e->gz);
 	memset(e, 0, sizeof(*e));
 }
 
-int http_cache_get(const char *key, long long data_version, unsigned long gen,
+int http_cache_get(const char *key, long long data_version, unsigned long gen, int gzip,
 		   struct http_reply *out)
 {
 	struct cache_table *t;
 	struct cache_entry *e;
 	char today[11];
+	const char *src;
+	size_t n;
 	int hit = 0;
 
 	if (data_version < 0 || strlen(key) >= CACHE_KEY_MAX || !(t = table()))
@@ -137,10 +146,15 @@ int http_cache_get(const char *key, long long data_version, unsigned long gen,
 		drop(t, e); /* the database, or the day, moved on */
 		e = NULL;
 	}
-	if (e && (out->body = malloc(e->len + 1))) { /* NUL-ended, as reply_json makes it */
-		memcpy(out->body, e->body, e->len);
-		out->body[e->len] = '\0';
-		out->len = e->len;
+	gzip = gzip && e && e->gz;
+	src = !e ? NULL : gzip ? e->gz : e->body;
+	n = !e ? 0 : gzip ? e->gz_len : e->len;
+	if (e && (out->body = malloc(n + 1))) { /* NUL-ended, as reply_json makes it */
+		memcpy(out->body, src, n);
+		out->body[n] = '\0';
+		out->len = n;
+		out->gzipped = gzip;
+		memcpy(out->etag, e->etag, sizeof(out->etag));
 		out->total = e->total;
 		out->status = 200;
 		e->used = ++t->clock;
@@ -151,18 +165,25 @@ int http_cache_get(const char *key, long long data_version, unsigned long gen,
 }
 
 void http_cache_put(const char *key, long long data_version, unsigned long gen,
-		    const struct http_reply *r)
+		    const struct http_reply *r, const char *gz, size_t gz_len)
 {
 	struct cache_entry *e, *victim = NULL;
 	struct cache_table *t;
-	char *copy;
+	char *copy, *gz_copy = NULL;
+	size_t size = r->len + (gz ? gz_len : 0);
 
-	if (data_version < 0 || r->status != 200 || !r->body || strlen(key) >= CACHE_KEY_MAX ||
-	    r->len > CACHE_BYTES / 4 || !(t = table()))
+	if (data_version < 0 || r->status != 200 || !r->body || r->gzipped ||
+	    strlen(key) >= CACHE_KEY_MAX || size > CACHE_BYTES / 4 || !(t = table()))
 		return;
 	if (!(copy = malloc(r->len ? r->len : 1)))
 		return;
+	if (gz && !(gz_copy = malloc(gz_len ? gz_len : 1))) {
+		free(copy);
+		return;
+	}
 	memcpy(copy, r->body, r->len);
+	if (gz)
+		memcpy(gz_copy, gz, gz_len);
 	if ((e = find(t, key)))
 		drop(t, e);
 	/* a free slot, else the least recently used one; then room in bytes */
@@ -176,7 +197,7 @@ void http_cache_put(const char *key, long long data_version, unsigned long gen,
 	}
 	if (victim->body)
 		drop(t, victim);
-	while (t->bytes + r->len > CACHE_BYTES) {
+	while (t->bytes + size > CACHE_BYTES) {
 		struct cache_entry *old = NULL;
 		for (size_t i = 0; i < CACHE_SLOTS; i++)
 			if (t->e[i].body && (!old || t->e[i].used < old->used))
@@ -191,7 +212,10 @@ void http_cache_put(const char *key, long long data_version, unsigned long gen,
 	date_today(victim->day);
 	victim->body = copy;
 	victim->len = r->len;
+	victim->gz = gz_copy;
+	victim->gz_len = gz ? gz_len : 0;
+	memcpy(victim->etag, r->etag, sizeof(victim->etag));
 	victim->total = r->total;
 	victim->used = ++t->clock;
-	t->bytes += r->len;
+	t->bytes += size;
 }

@@ -714,6 +714,28 @@ void http_reply_release(struct http_reply *r)
 	r->len = 0;
 }
 
+/* A public read's reply: its ETag, its gzip made once (cache.c keeps both),
+ * and the gzip sent when the caller takes it. */
+static void cache_reply(struct http_reply *out, const char *key, long long data_version,
+			unsigned long generation, int gzip)
+{
+	char *gz = NULL;
+	size_t gz_len = 0;
+
+	http_etag_of(out->body, out->len, out->etag);
+	if (out->len >= HTTP_GZIP_MIN && http_gzip(out->body, out->len, &gz, &gz_len))
+		gz = NULL; /* out of memory: the plain reply still goes */
+	http_cache_put(key, data_version, generation, out, gz, gz_len);
+	if (gz && gzip) {
+		free(out->body);
+		out->body = gz;
+		out->len = gz_len;
+		out->gzipped = 1;
+	} else {
+		free(gz);
+	}
+}
+
 /* begin: http_upload_begin's question, answered with out->status 0 (the
  * route does not stream), 100 (it does, and the caller may send its body)
  * or an error reply; the route's handler is not run. */
@@ -833,7 +855,7 @@ static void dispatch(const char *method, char *target, size_t len, const char *b
 	if (cacheable) {
 		generation = http_cache_generation();
 		data_version = store_data_version(rq.st);
-		if (http_cache_get(key, data_version, generation, out))
+		if (http_cache_get(key, data_version, generation, cred && cred->gzip, out))
 			return;
 	}
 	if ((rc = rq.route->fn(&rq, &res, &err))) {
@@ -867,7 +889,7 @@ static void dispatch(const char *method, char *target, size_t len, const char *b
 		c2c_err_set(&err, C2C_ENOMEM, "out of memory writing the reply");
 		http_reply_error(out, 0, &err);
 	} else if (cacheable) {
-		http_cache_put(key, data_version, generation, out);
+		cache_reply(out, key, data_version, generation, cred && cred->gzip);
 	}
 	json_decref(page);
 	json_decref(res);

@@ -101,6 +101,7 @@ struct http_credentials {
 	const char *content_type; /* of the body, or NULL */
 	const char *accept_language; /* the Accept-Language header, or NULL */
 	int tls;                  /* the client reached us over TLS (a proxy said so) */
+	int gzip;                 /* Accept-Encoding takes gzip */
 	const char *upload;       /* a STREAM route's body, spooled by the server to this
 				   * file (it unlinks it after the reply), or NULL */
 };
@@ -149,6 +150,9 @@ int http_body_map(const struct http_request *rq, const char *name, size_t most, 
 
 /* What the server sends: a status, a JSON body it owns (malloc'd), and the
  * few headers that depend on the route. */
+#define HTTP_ETAG_MAX 40
+#define HTTP_GZIP_MIN 1024 /* smaller replies fit a packet or two as they are */
+
 struct http_reply {
 	int status;
 	char *body;
@@ -160,6 +164,8 @@ struct http_reply {
 	char error[256];   /* the message of an error reply, for the server's log */
 	const char *content_type; /* a download's (?format=csv|xlsx); NULL: JSON */
 	char filename[96]; /* a download's file name (Content-Disposition), or "" */
+	char etag[HTTP_ETAG_MAX]; /* a public read's validator (ETag), or "" */
+	int gzipped;              /* body holds the gzip of the JSON */
 };
 
 /* Answer one request.  `target` is the raw request target as the client sent
@@ -214,12 +220,21 @@ int http_require_scope(const struct http_request *rq, const char *kind, const ch
 /* cache.c: the bytes of public replies, per worker, good while the database
  * is unchanged (data_version < 0: the backend cannot tell; nothing cached). */
 int http_cache_get(const char *key, long long data_version, unsigned long generation,
-		   struct http_reply *out);
+		   int gzip, struct http_reply *out);
+/* r: the plain JSON reply with its etag; gz (may be NULL): its gzip */
 void http_cache_put(const char *key, long long data_version, unsigned long generation,
-		    const struct http_reply *r);
+		    const struct http_reply *r, const char *gz, size_t gz_len);
 void http_cache_bump(void);               /* after every write of this process */
 unsigned long http_cache_generation(void);
 void http_cache_stats(unsigned long *hits, unsigned long *misses);
+
+/* encoding.c: Accept-Encoding and If-None-Match (RFC 9110), gzip, ETags. */
+int http_accepts_coding(const char *accept_encoding, const char *coding);
+int http_gzip(const char *in, size_t len, char **out, size_t *out_len); /* 0 or -1 */
+/* Replace a JSON reply's body by its gzip (from HTTP_GZIP_MIN bytes on). */
+int http_reply_gzip(struct http_reply *r);
+void http_etag_of(const char *body, size_t len, char out[HTTP_ETAG_MAX]);
+int http_etag_matches(const char *if_none_match, const char *etag);
 
 /* audit.c: the log of writes over HTTP (table http_audit, module "http"). */
 int http_audit_migrate(struct store *st, struct c2c_err *err);

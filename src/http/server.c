@@ -169,10 +169,22 @@ static int add_headers(struct MHD_Response *resp, const struct http_reply *rep, 
 	}
 	if (rep && rep->set_cookie[0])
 		ok &= MHD_add_response_header(resp, "Set-Cookie", rep->set_cookie) == MHD_YES;
-	/* replies that depend on who asks must not be kept by a shared cache */
-	ok &= MHD_add_response_header(resp, "Cache-Control", "no-store") == MHD_YES;
-	/* messages and reasons follow the request's Accept-Language */
-	ok &= MHD_add_response_header(resp, "Vary", "Accept-Language") == MHD_YES;
+	if (rep && rep->gzipped)
+		ok &= MHD_add_response_header(resp, "Content-Encoding", "gzip") == MHD_YES;
+	if (rep && rep->etag[0]) {
+		/* a public read: the same for every anonymous caller, so it may be
+		 * kept, but asked again each time (If-None-Match, 304 when unchanged);
+		 * a logged-in caller's request differs by its cookie or token, and
+		 * messages and reasons follow the request's Accept-Language */
+		ok &= MHD_add_response_header(resp, "ETag", rep->etag) == MHD_YES;
+		ok &= MHD_add_response_header(resp, "Cache-Control", "no-cache") == MHD_YES;
+		ok &= MHD_add_response_header(resp, "Vary", "Accept-Encoding, Accept-Language, Cookie, Authorization") == MHD_YES;
+	} else {
+		/* replies that depend on who asks must not be kept by a shared cache */
+		ok &= MHD_add_response_header(resp, "Cache-Control", "no-store") == MHD_YES;
+		ok &= MHD_add_response_header(resp, "Vary", rep && rep->gzipped ? "Accept-Encoding, Accept-Language"
+										 : "Accept-Language") == MHD_YES;
+	}
 	if (draining)
 		ok &= MHD_add_response_header(resp, "Connection", "close") == MHD_YES;
 	return ok;
@@ -184,7 +196,31 @@ static enum MHD_Result send_reply(struct MHD_Connection *conn, struct http_reply
 	struct MHD_Response *resp;
 	enum MHD_Result ret;
 	int status = rep->status;
+	const char *inm = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+						      MHD_HTTP_HEADER_IF_NONE_MATCH);
 
+	if (status == 200 && rep->etag[0] && http_etag_matches(inm, rep->etag)) {
+		/* the caller holds these bytes already: headers only */
+		status = MHD_HTTP_NOT_MODIFIED;
+		free(rep->body);
+		rep->body = NULL;
+		rep->len = 0;
+		rep->gzipped = 0;
+		if ((resp = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT)) &&
+		    !add_headers(resp, rep, draining)) {
+			MHD_destroy_response(resp);
+			return MHD_NO;
+		}
+		if (!resp)
+			return MHD_NO;
+		ret = MHD_queue_response(conn, (unsigned)status, resp);
+		MHD_destroy_response(resp);
+		return ret;
+	}
+	if (!rep->gzipped && http_accepts_coding(MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+									  MHD_HTTP_HEADER_ACCEPT_ENCODING),
+						  "gzip"))
+		http_reply_gzip(rep); /* on failure the plain body goes */
 	if (rep->body) {
 		resp = MHD_create_response_from_buffer_with_free_callback(rep->len, rep->body, free);
 		if (!resp)
@@ -250,6 +286,9 @@ static void read_credentials(const struct http_server *srv, struct MHD_Connectio
 	cr->accept_language = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
 							  MHD_HTTP_HEADER_ACCEPT_LANGUAGE);
 	cr->tls = proto && !strcasecmp(proto, "https");
+	cr->gzip = http_accepts_coding(MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+								   MHD_HTTP_HEADER_ACCEPT_ENCODING),
+				       "gzip");
 	/* the peer, or behind a trusted proxy the address it forwards */
 	http_clients_address(srv->clients, conn, client, clen);
 	cr->client = client;

@@ -22,7 +22,7 @@ build() { # build NAME SOURCES...
 	clang -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
 		-D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -I"$TOP/src" -include "$TOP/src/core/banned.h" \
 		$(ls "$TOP"/src/core/*.c "$TOP"/src/store/*.c) "$@" "$TOP/tests/fuzz/$name.c" -o "$OUT/$name" \
-		$(pkg-config --cflags --libs sqlite3 jansson libsodium libpq xlsxwriter) -lcsv -lm
+		$(pkg-config --cflags --libs sqlite3 jansson libsodium libpq xlsxwriter icu-uc zlib) -lcsv -lm
 }
 # shellcheck disable=SC2046
 build fuzz_atlas $(ls "$TOP"/src/atlas/*.c) "$BUILD/atlas_builtin.c" || { echo "fuzz: 0 passed, 1 failed"; exit 1; }
@@ -35,7 +35,7 @@ build fuzz_registry $(ls "$TOP"/src/registry/*.c) \
 # and static.c (they speak libmicrohttpd), with auth/ (the caller's
 # credentials), atlas/ and registry/ built here with the sanitizers; the other
 # modules the routes call come from the meson build's libraries.  static.c
-# alone, with the five libmicrohttpd functions it calls defined by the harness.
+# alone (with encoding.c), with the six libmicrohttpd functions it calls defined by the harness.
 http_src=""
 for f in "$TOP"/src/http/*.c; do
 	case $f in */server.c | */static.c | */clients.c) ;; *) http_src="$http_src $f" ;; esac
@@ -45,7 +45,7 @@ build fuzz_http $(ls "$TOP"/src/atlas/*.c "$TOP"/src/registry/*.c "$TOP"/src/aut
 	"$BUILD/atlas_builtin.c" $http_src \
 	-Wl,--start-group $(find "$BUILD" -name 'libc2c_*.a' | sort) -Wl,--end-group \
 	$(pkg-config --libs xlsxwriter libzip expat) || { echo "fuzz: 0 passed, 1 failed"; exit 1; }
-build fuzz_static "$TOP/src/http/static.c" "$TOP/src/http/query.c" || { echo "fuzz: 0 passed, 1 failed"; exit 1; }
+build fuzz_static "$TOP/src/http/static.c" "$TOP/src/http/query.c" "$TOP/src/http/encoding.c" || { echo "fuzz: 0 passed, 1 failed"; exit 1; }
 # The two readers of files from outside: meter data (mrv/ingest.c, with the
 # number and time parsers of fixed.c) and XLSX (city/xlsx.c, libzip + expat).
 # shellcheck disable=SC2046

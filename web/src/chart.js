@@ -168,11 +168,17 @@ function said(b, spec, u, most) {
 }
 
 // one bar: its label and value for assistive technology, the same as a
-// tooltip (an axis label may be cut short), then its shapes
+// tooltip (an axis label may be cut short), then its shapes; its value and
+// axis texts go beside it in a group of their own, aria-hidden, so the bar's
+// name is its words alone (axe: a link's name must hold the text it shows,
+// and "FY2013: 1 partnership" cannot hold "12013")
 function barGroup(b, u, spec, ...kids) {
   const words = said(b, spec, u);
-  return h('svg:g', { class: 'bar', role: b.href ? 'link' : 'img', 'data-key': b.key, 'data-value': String(b.value),
-    'aria-label': words }, h('svg:title', {}, words), kids);
+  const all = kids.flat(Infinity).filter(Boolean);
+  const isText = (k) => k.localName === 'text';
+  return [h('svg:g', { class: 'bar', role: b.href ? 'link' : 'img', 'data-key': b.key, 'data-value': String(b.value),
+    'aria-label': words }, h('svg:title', {}, words), all.filter((k) => !isText(k))),
+  h('svg:g', { class: 'bar-text', 'aria-hidden': 'true' }, all.filter(isText))];
 }
 
 // the value's rectangles: one, or one per part (stacked in the legend's order)
@@ -201,8 +207,9 @@ function drawV(spec, W, u) {
   const svg = vFrame(spec, W, H, m, ticks, y);
   bars.forEach((b, i) => {
     const x0 = m.l + band * i, cx = x0 + band / 2;
-    svg.append(barGroup(b, u, spec,
-      h('svg:rect', { class: 'hit', x: x0, y: m.t, width: band, height: ih }),
+    svg.append(...barGroup(b, u, spec,
+      // the hit area takes in the year under the bar: a click there opens it too
+      h('svg:rect', { class: 'hit', x: x0, y: m.t, width: band, height: ih + 20 }),
       valueRects(b, spec, (from, v) => ({ x: cx - bw / 2, y: y(from + v), width: bw, height: y(from) - y(from + v) })),
       band >= 14 ? h('svg:text', { class: 'v', x: cx, y: y(b.value) - 5, 'text-anchor': 'middle' }, fmt(b.value)) : null,
       i % every === 0 ? h('svg:text', { class: 'k', x: cx, y: H - m.b + 17, 'text-anchor': 'middle' }, b.label) : null));
@@ -236,7 +243,7 @@ function drawH(spec, W, u) {
       h('svg:text', { x: x(v), y: H - m.b + 16, 'text-anchor': 'middle' }, fmt(v))])));
   bars.forEach((b, i) => {
     const y0 = m.t + row * i, bh = row * 0.66, by = y0 + (row - bh) / 2;
-    svg.append(barGroup(b, u, spec,
+    svg.append(...barGroup(b, u, spec,
       h('svg:rect', { class: 'hit', x: 0, y: y0, width: W, height: row }),
       valueRects(b, spec, (from, v) => ({ x: x(from), y: by, width: x(from + v) - x(from), height: bh })),
       h('svg:text', { class: 'v', x: x(b.value) + 5, y: y0 + row / 2 + 4 }, fmt(b.value)),
@@ -261,8 +268,9 @@ function drawGrouped(spec, W, u) {
   const svg = vFrame(spec, W, H, m, ticks, y);
   bars.forEach((b, i) => {
     const x0 = m.l + band * i, cx = x0 + band / 2;
-    svg.append(barGroup(b, u, spec,
-      h('svg:rect', { class: 'hit', x: x0, y: m.t, width: band, height: ih }),
+    svg.append(...barGroup(b, u, spec,
+      // the hit area takes in the year under the bar: a click there opens it too
+      h('svg:rect', { class: 'hit', x: x0, y: m.t, width: band, height: ih + 20 }),
       legend.map((l, j) => {
         const v = (b.parts.find((p) => p.state === l.state) || {}).value || 0;
         return h('svg:rect', { class: `val part-${l.state}`, 'data-part': l.state, 'data-value': String(v),

@@ -77,12 +77,14 @@ export function api(path) {
 // Japanese reads UTF-8.  `path` is the API path with its filters.
 export function downloads(path, note) {
   const url = (q) => `/api/v1/${path}${path.includes('?') ? '&' : '?'}${q}`;
-  const link = (q, label, what) => h('a', { href: url(q), download: '', 'aria-label': `${t('download')}: ${what}` }, label);
+  // the name holds the words shown (what a voice user says to follow it)
+  const link = (q, label, more) => h('a', { href: url(q), download: '',
+    'aria-label': `${t('download')}: ${label}${more ? ` (${more})` : ''}` }, label);
   return h('p', { class: 'downloads' }, `${t('download')}: `,
-    link('format=csv&bom=1', t('dl_csv_excel'), t('dl_csv_excel')), ' · ',
-    link('format=csv', 'CSV', 'CSV (UTF-8)'), ' · ',
-    link('format=xlsx', 'Excel (XLSX)', 'XLSX'), ' · ',
-    link('format=json', 'JSON', 'JSON'),
+    link('format=csv&bom=1', t('dl_csv_excel')), ' · ',
+    link('format=csv', 'CSV', 'UTF-8'), ' · ',
+    link('format=xlsx', 'Excel (XLSX)'), ' · ',
+    link('format=json', 'JSON'),
     note ? h('span', { class: 'note' }, ` ${note}`) : null);
 }
 

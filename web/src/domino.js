@@ -74,10 +74,10 @@ const solutionLang = (e) => (lang === 'ja' ? (e.solution_ja ? 'ja' : 'en') : (e.
 const nodeLabel = (n) => name1(n.ja, n.en) + (n.kind === 'country' ? ` ${t('dm_whole_country')}` : '');
 const hrefOf = (n) => (n.kind === 'place' ? `#/places/${encodeURIComponent(n.id)}` : `#/countries/${encodeURIComponent(n.id)}`);
 
-// The SVG: one arrow per spread, one box per place or country.  role="img"
+// The SVG: one arrow per spread, one box per place or country.  role="group"
 // with a label that points to the tables: its boxes are links for a pointer
-// (tabindex -1: the keyboard gets the same links in the tables, not hidden
-// inside an image).
+// and a screen reader (an "img" may hold no link: axe's nested-interactive);
+// tabindex -1: the keyboard gets the same links in the tables.
 function graphSvg(g, edges, caseId) {
   const defs = h('svg:defs', {}, CHANNELS.map((c) => h('svg:marker', { id: `dm-arrow-${c}`, viewBox: '0 0 10 10',
     refX: 10, refY: 5, markerWidth: 7, markerHeight: 7, orient: 'auto-start-reverse', markerUnits: 'strokeWidth' },
@@ -86,8 +86,15 @@ function graphSvg(g, edges, caseId) {
     const a = g.nodes.get(l.from), b = g.nodes.get(l.to);
     const x1 = a.x + NODE_W, y1 = a.y + NODE_H / 2, x2 = b.x - 2, y2 = b.y + NODE_H / 2, mx = (x1 + x2) / 2;
     const d = `M${x1},${y1} C${mx},${y1} ${mx},${y2} ${x2},${y2}`;
-    return h('svg:g', { class: `edge${l.e.case_id === caseId ? ' hl' : ''}`, 'data-id': l.e.id, 'data-channel': l.channel },
-      h('svg:title', {}, `${nodeLabel(a)} → ${nodeLabel(b)}: ${solution(l.e)} (${t(`v_channel:${l.channel}`)})`),
+    const words = `${nodeLabel(a)} → ${nodeLabel(b)}: ${solution(l.e)} (${t(`v_channel:${l.channel}`)})`;
+    // a tap (or click) says it in the line under the graph: a touch screen
+    // has no pointer to rest on a line and show its <title>
+    return h('svg:g', { class: `edge${l.e.case_id === caseId ? ' hl' : ''}`, 'data-id': l.e.id, 'data-channel': l.channel,
+      onclick: (ev) => {
+        const out = ev.currentTarget.ownerSVGElement.closest('section').querySelector('.dm-said');
+        if (out) out.textContent = words;
+      } },
+      h('svg:title', {}, words),
       h('svg:path', { class: 'dm-hit', d }),
       h('svg:path', { class: `dm-line ch-${l.channel}`, d, 'marker-end': `url(#dm-arrow-${l.channel})` }));
   });
@@ -97,7 +104,7 @@ function graphSvg(g, edges, caseId) {
   h('svg:rect', { x: n.x, y: n.y, width: NODE_W, height: NODE_H, rx: 6 }),
   h('svg:text', { x: n.x + NODE_W / 2, y: n.y + NODE_H / 2 + 4, 'text-anchor': 'middle' }, clip(name1(n.ja, n.en), NODE_W - 12, 6.6))));
   const origins = new Set(g.links.map((l) => l.from).filter((k) => !g.links.some((l) => l.to === k)));
-  return h('svg:svg', { class: 'domino', role: 'img', width: g.width, height: g.height, viewBox: `0 0 ${g.width} ${g.height}`,
+  return h('svg:svg', { class: 'domino', role: 'group', width: g.width, height: g.height, viewBox: `0 0 ${g.width} ${g.height}`,
     'aria-label': tf('dm_aria', { edges: fmt(edges.length), origins: fmt(origins.size) }) },
   defs, h('svg:g', { class: 'edges' }, lines), h('svg:g', { class: 'nodes' }, boxes));
 }
@@ -172,7 +179,11 @@ export async function dominoPage(page, params) {
     h('section', { 'aria-labelledby': 'dm-graph-h' },
       h('h2', { id: 'dm-graph-h' }, t('dm_graph_h')),
       h('p', { class: 'note' }, t('dm_graph_note')),
+      // on a phone the graph is wider than the screen: it scrolls inside its
+      // box, and the line above the box says so (style.css shows it there)
+      h('p', { class: 'note dm-swipe' }, t('dm_swipe')),
       h('div', { class: 'dm-box' }, graphSvg(g, edges, caseId)),
+      h('p', { class: 'dm-said', role: 'status', 'aria-live': 'polite' }),
       h('h3', { id: 'dm-legend-h' }, t('dm_legend')),
       h('ul', { class: 'legend dm-legend', 'aria-labelledby': 'dm-legend-h' },
         used.map((c) => h('li', { 'data-channel': c }, sample(c), channelName(c)))),

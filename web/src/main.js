@@ -2,19 +2,16 @@
 // #/charts, #/domino, #/cities, #/readiness, #/match, #/data, #/admin, #/<table>?filters and
 // #/<table>/<id>), every label in
 // Japanese and English, data from the JSON API of the same server
-// (/api/v1/…).  Bundled by build.mjs with d3-geo, topojson-client and
-// world-atlas, so nothing comes from elsewhere.  core.js holds what the pages
+// (/api/v1/…).  Bundled by build.mjs (map.js, with d3-geo, topojson-client
+// and world-atlas, a chunk of its own), so nothing comes from elsewhere.  core.js holds what the pages
 // share; charts.js the charts, tables.js the lists and detail pages.
-import { geoNaturalEarth1, geoPath } from 'd3-geo';
-import { feature } from 'topojson-client';
-import world from 'world-atlas/countries-110m.json';
 import { adminPage } from './admin.js';
 import { matchPage, readinessPage } from './advice.js';
 import { callPage, callsPage } from './calls.js';
 import { chartsPage } from './charts.js';
 import { citiesPage } from './city.js';
 import { cityWorkspacePage } from './cityspace.js';
-import { api, app, fmt, h, lang, name, serverLang, setLang, t } from './core.js';
+import { api, app, fmt, h, lang, serverLang, setLang, t } from './core.js';
 import { dominoPage } from './domino.js';
 import { dropFlash } from './forms.js';
 import { methodologiesPage, methodologyPage } from './methodologies.js';
@@ -22,7 +19,7 @@ import { mrvPage, reportPage } from './mrv.js';
 import { reviewsPage, workspacePage } from './programme.js';
 import { registryPage } from './registry.js';
 import { drawAccount, loadSession, mountAccount, session } from './session.js';
-import { dataPage, detailPage, listPage, loadTables, partnershipTable, TABLES } from './tables.js';
+import { dataPage, detailPage, listPage, loadTables, TABLES } from './tables.js';
 
 // --- pages ----------------------------------------------------------------
 const FIGS = ['countries', 'partner_places', 'japanese_bodies', 'partnerships', 'projects',
@@ -57,80 +54,12 @@ async function dashboard(main) {
   }
 }
 
-// The map: every place a point, every partnership lines from its Japanese
-// bodies to its partner places; filters keep the partnerships that match
-// and the places they name (all places when no filter is set).
-const mapState = { country: '', fy: '' };
-async function mapPage(main) {
-  const [places, parts, countries] = await Promise.all([api('places'), api('partnerships'), api('countries')]);
-  const cname = Object.fromEntries(countries.map((c) => [c.code, c]));
-  const pcountries = [...new Set(parts.map((p) => p.country))].sort((a, b) =>
-    (cname[a]?.name_en || a).localeCompare(cname[b]?.name_en || b));
-  const years = [...new Set(parts.flatMap((p) => p.fiscal_years || []))].sort();
-
-  const countrySel = h('select', { id: 'f-country', name: 'country' },
-    h('option', { value: '' }, t('all')),
-    pcountries.map((c) => h('option', { value: c }, lang === 'ja'
-      ? `${cname[c]?.name_ja || c}（${cname[c]?.name_en || c}）` : `${cname[c]?.name_en || c} (${cname[c]?.name_ja || c})`)));
-  const fySel = h('select', { id: 'f-fy', name: 'fy' }, h('option', { value: '' }, t('all')),
-    years.map((y) => h('option', { value: String(y) }, lang === 'ja' ? `${y}年度` : `FY${y}`)));
-  countrySel.value = mapState.country;
-  fySel.value = mapState.fy;
-  const status = h('p', { class: 'status', role: 'status', 'aria-live': 'polite' });
-  const W = 960, H = 520;
-  const svg = h('svg:svg', { viewBox: `0 0 ${W} ${H}`, class: 'map', role: 'img', 'aria-label': t('map_aria') });
-  const info = h('div', { class: 'info', 'aria-live': 'polite' });
-  const listBox = h('div', { class: 'maplist' });
-  const legend = h('ul', { class: 'legend' },
-    h('li', {}, h('span', { class: 'sw body' }), t('legend_body')),
-    h('li', {}, h('span', { class: 'sw partner' }), t('legend_partner')),
-    h('li', {}, h('span', { class: 'sw line' }), t('legend_line')));
-  main.append(h('h1', {}, t('map_h')),
-    h('form', { class: 'filters', onsubmit: (e) => e.preventDefault() },
-      h('div', { class: 'field' }, h('label', { for: 'f-country' }, t('country')), countrySel),
-      h('div', { class: 'field' }, h('label', { for: 'f-fy' }, t('fy')), fySel)),
-    status, h('div', { class: 'mapbox' }, svg), legend, info, listBox);
-
-  const land = feature(world, world.objects.countries);
-  const draw = () => {
-    mapState.country = countrySel.value;
-    mapState.fy = fySel.value;
-    const sel = parts.filter((p) => (!mapState.country || p.country === mapState.country) &&
-      (!mapState.fy || (p.fiscal_years || []).includes(Number(mapState.fy))));
-    const filtered = mapState.country || mapState.fy;
-    const ids = new Set(sel.flatMap((p) => [...p.bodies, ...p.partners].map((x) => x.id)));
-    const pts = places.filter((p) => p.lat != null && p.lon != null && (!filtered || ids.has(p.id)));
-    const fit = { type: 'MultiPoint', coordinates: pts.map((p) => [p.lon, p.lat]) };
-    const proj = geoNaturalEarth1();
-    if (pts.length) proj.fitExtent([[24, 24], [W - 24, H - 24]], fit);
-    if (proj.scale() > 4000) proj.scale(4000); // one city alone: not street level
-    const path = geoPath(proj);
-    svg.replaceChildren(
-      h('svg:rect', { class: 'sea', x: 0, y: 0, width: W, height: H }),
-      h('svg:g', { class: 'land' }, land.features.map((f) => h('svg:path', { d: path(f) || '' }))),
-      h('svg:g', { class: 'lines' }, sel.flatMap((p) => p.bodies.flatMap((b) => p.partners.map((q) =>
-        h('svg:path', { class: 'line', 'data-id': p.id,
-          d: path({ type: 'LineString', coordinates: [[b.lon, b.lat], [q.lon, q.lat]] }) || '' }))))),
-      h('svg:g', { class: 'points' }, pts.map((p) => {
-        const [x, y] = proj([p.lon, p.lat]);
-        const label = lang === 'ja' ? `${p.name_ja} (${p.name_en})` : `${p.name_en} (${p.name_ja})`;
-        return h('svg:circle', { class: `place ${p.country === 'JP' ? 'body' : 'partner'}`, 'data-id': p.id,
-          cx: x.toFixed(1), cy: y.toFixed(1), r: p.country === 'JP' ? 4 : 4.5,
-          onclick: () => show(p) }, h('svg:title', {}, label));
-      })));
-    status.textContent = `${t('shown')}: ${fmt(pts.length)} ${t('places_n')} · ${fmt(sel.length)} ${t('partnerships_n')}`;
-    listBox.replaceChildren(partnershipTable(sel, cname));
-  };
-  const show = (p) => info.replaceChildren(h('p', {}, name(p.name_ja, p.name_en), ' · ',
-    name(cname[p.country]?.name_ja, cname[p.country]?.name_en)));
-  countrySel.addEventListener('change', draw);
-  fySel.addEventListener('change', draw);
-  draw();
-}
-
 // --- routing and the frame ------------------------------------------------
 // A route is [key, render]: the key names the page in <main data-ready> (the
 // browser tests wait on it) and picks the header link marked current.
+// the map's outlines and projection (map.js, 140 KB of the bundle) load
+// when the map is opened, not with every page
+const mapPage = (el, params) => import('./map.js').then((m) => m.mapPage(el, params));
 const PAGES = { '': dashboard, map: mapPage, charts: chartsPage, data: dataPage, registry: registryPage, mrv: mrvPage, methodologies: methodologiesPage, calls: callsPage,
   domino: dominoPage, cities: citiesPage, readiness: readinessPage, match: matchPage, admin: adminPage,
   'city-workspace': cityWorkspacePage,
@@ -161,14 +90,32 @@ function frame() {
   const b = document.getElementById('lang');
   b.textContent = t('lang_button');
   b.setAttribute('lang', lang === 'ja' ? 'en' : 'ja');
-  b.setAttribute('aria-label', t('lang_aria'));
+  // the name starts with what the button shows ("English"), then what it does
+  b.setAttribute('aria-label', `${t('lang_button')} — ${t('lang_aria')}`);
   // the administrator's page is linked for an administrator only (its
   // address still answers anyone, saying whom it is for)
   for (const a of document.querySelectorAll('header nav a[data-admin]')) a.parentElement.hidden = session.role !== 'admin';
   drawAccount();
 }
 
-// A phone shows a row of links that scrolls sideways: bring the current one
+// On a phone the nav's fourteen links fold under one button, "Menu: Charts"
+// (the page you are on), which shows them all at once, wrapped; a choice,
+// Escape or the button folds them again.  Above 600 px the button is hidden
+// and the links are a row, as before (style.css).
+const menu = document.getElementById('menu');
+const navEl = menu.closest('nav');
+function fold(open, focusButton = false) {
+  menu.setAttribute('aria-expanded', String(open));
+  navEl.classList.toggle('open', open);
+  if (focusButton) menu.focus();
+}
+menu.addEventListener('click', () => fold(menu.getAttribute('aria-expanded') !== 'true'));
+navEl.addEventListener('keydown', (e) => {
+  if (e.key === 'Escape' && navEl.classList.contains('open')) fold(false, true);
+});
+navEl.addEventListener('click', (e) => { if (e.target.closest('a')) fold(false); });
+
+// The table chips' row scrolls sideways on a phone: bring the current one
 // into it (sideways only: the page itself does not move).
 function centre(a) {
   const strip = a.closest('nav');
@@ -186,7 +133,7 @@ async function render() {
   const links = [...document.querySelectorAll('header nav a[data-route]')];
   const cur = links.find((a) => a.dataset.route === section) || (TABLES[section] ? links.find((a) => a.dataset.route === 'data') : null);
   for (const a of links) if (a === cur) a.setAttribute('aria-current', 'page'); else a.removeAttribute('aria-current');
-  if (cur) centre(cur);
+  menu.textContent = `${t('menu')}: ${cur ? cur.textContent : t('nav_data')}`;
   const main = document.getElementById('content');
   delete main.dataset.ready;
   const fresh = h('div', { class: `page page-${section}` });
@@ -198,6 +145,10 @@ async function render() {
   }
   if (seq !== renderSeq) return; // a newer route won
   main.replaceChildren(fresh);
+  // each page its own title (the tab, the history, a screen reader's first
+  // words): its heading, then the site
+  const h1 = fresh.querySelector('h1');
+  document.title = h1 && h1.textContent.trim() ? `${h1.textContent.trim()} — ${t('title')}` : `c2c — ${t('title')}`;
   dropFlash();
   const chip = fresh.querySelector('nav.tables a[aria-current]');
   if (chip) centre(chip);
@@ -220,6 +171,9 @@ window.addEventListener('hashchange', () => {
   });
 });
 mountAccount(document.getElementById('account'));
+// the dashboard's reads go out with the tables', not a round trip after
+// them (a phone's round trip is 150 ms and more)
+if (!location.hash.replace(/^#\/?/, '')) for (const p of ['stats', 'registry/verify']) api(p).catch(() => {});
 // the tables' descriptions decide which routes are tables: read before the first page
 const tablesRead = loadTables().catch(() => {});
 loadSession().then(() => drawAccount(true), () => {}).finally(() => tablesRead.then(render));

@@ -217,8 +217,9 @@ export async function registryPage(page) {
   const accounts = await api('registry/accounts');
   page.append(h('h1', {}, t('registry_h')), h('p', { class: 'intro' }, t('registry_intro')),
     h('h2', { id: 'accounts-h' }, t('reg_accounts_h')),
-    accounts.length ? accountsTable(accounts) : h('p', { class: 'empty-list' }, t('reg_no_accounts')),
-    accounts.length ? downloads('registry/accounts') : null);
+    // the DOM's own append writes a null as "null": only what is there
+    ...(accounts.length ? [accountsTable(accounts), downloads('registry/accounts')]
+      : [h('p', { class: 'empty-list' }, t('reg_no_accounts'))]));
   await historySection(page, accounts);
   await proofSection(page);
 

@@ -118,14 +118,16 @@ function colHead(table, col) {
 export function partnershipTable(rows, cname) {
   const names = (xs) => xs.map((x, i) => [i ? h('br') : null, name(x.name_ja, x.name_en)]);
   return h('div', { class: 'tablewrap', tabindex: '0', role: 'region', 'aria-label': t('list_h') },
-    h('table', { class: 'plist' },
+    // data-table and data-label: on a phone each row is a card, every value
+    // after its column's name, the fiscal years too (style.css)
+    h('table', { class: 'plist', 'data-table': 'partnerships' },
       h('thead', {}, h('tr', {}, ['country', 'body', 'partner', 'fys'].map((k) => h('th', { scope: 'col' }, t(k))))),
       h('tbody', {}, rows.map((p) => h('tr', { 'data-id': p.id },
-        h('td', {}, name(p.country_ja || cname?.[p.country]?.name_ja, p.country_en || cname?.[p.country]?.name_en)),
-        h('td', {}, names(p.bodies)),
+        h('td', { 'data-label': t('country') }, name(p.country_ja || cname?.[p.country]?.name_ja, p.country_en || cname?.[p.country]?.name_en)),
+        h('td', { 'data-label': t('body') }, names(p.bodies)),
         // the partnership is named by its partner places, so they open it
-        h('td', {}, h('a', { href: href('partnerships', p.id), class: 'rowlink' }, names(p.partners))),
-        h('td', { class: 'num' }, (p.fiscal_years || []).join(', ')))))));
+        h('td', { 'data-label': t('partner') }, h('a', { href: href('partnerships', p.id), class: 'rowlink' }, names(p.partners))),
+        h('td', { class: 'num', 'data-label': t('fys') }, (p.fiscal_years || []).join(', ')))))));
 }
 
 function rowsTable(table, rows, ctx) {
@@ -145,7 +147,8 @@ function rowsTable(table, rows, ctx) {
 async function filterNames(table) {
   const doc = await api('openapi.json');
   const ps = doc.paths?.[`/api/v1/${table}`]?.get?.parameters || [];
-  return ps.map((p) => p.name).filter((n) => n !== 'limit' && n !== 'offset');
+  // paging and the downloads' own parameters are no filters of the rows
+  return ps.map((p) => p.name).filter((n) => !['limit', 'offset', 'format', 'bom'].includes(n));
 }
 
 // The values a filter can take: those the rows hold.
@@ -296,14 +299,15 @@ export async function detailPage(table, page, id) {
   if (table === 'projects') page.append(await lifeSection(r.id));
   const edit = await editSection(table, r);
   if (edit) page.append(edit);
-  const rel = await related(table, r);
+  // a relation the API cannot read yet (rows: null) is left out: a user can
+  // do nothing with a heading that says so
+  const rel = (await related(table, r)).filter((x) => x.rows);
   if (rel.length)
     page.append(h('section', { class: 'related', 'aria-labelledby': 'related-h' },
       h('h2', { id: 'related-h' }, t('related_h')),
       rel.map((x) => h('section', { class: 'rel', 'data-rel': x.id },
-        h('h3', {}, x.rows ? `${t(x.title)} (${fmt(x.rows.length)})` : t(x.title)),
-        !x.rows ? h('p', { class: 'note' }, t('not_served'))
-          : x.rows.length ? h('ul', {}, x.rows.map((o) => h('li', { 'data-id': o[TABLES[x.table].key] },
+        h('h3', {}, `${t(x.title)} (${fmt(x.rows.length)})`),
+        x.rows.length ? h('ul', {}, x.rows.map((o) => h('li', { 'data-id': o[TABLES[x.table].key] },
             h('a', { href: href(x.table, o[TABLES[x.table].key]) }, name(...rowNames(x.table, o))),
             relMeta(x.table, o, ctx))))
             : h('p', { class: 'empty-list' }, t('none'))))));
@@ -322,7 +326,7 @@ function relMeta(table, o, ctx) {
 }
 
 // The rows that point at this one (the rows it points at are links in its fields).
-// A relation the API has no read route for yet says so (rows: null).
+// A relation the API has no read route for yet has rows: null (not shown).
 async function related(table, r) {
   const load = (...ks) => Promise.all(ks.map((k) => api(k)));
   const ids = (xs) => new Set(xs.map((x) => x.id));

@@ -46,7 +46,27 @@ try {
   const parts = await json('partnerships');
   await page.goto(`${base}#/map`);
   await ready('map');
-  check('map: one point per place', await page.locator('circle.place').count(), places.length);
+  // a point per place a partnership names: a place only an event names is not drawn
+  const named = new Set(parts.flatMap((p) => [...p.bodies, ...p.partners].map((x) => x.id)));
+  const mapped = places.filter((p) => named.has(p.id) && p.lat != null && p.lon != null);
+  check('map: one point per place a partnership names', await page.locator('circle.place').count(), mapped.length);
+  const venues = places.filter((p) => !named.has(p.id)).map((p) => p.id);
+  check('map: no event venue drawn', await page.locator('circle.place').evaluateAll(
+    (cs, v) => cs.filter((c) => v.includes(c.dataset.id)).map((c) => c.dataset.id).join(','), venues), '');
+  check('map: each point a link to its place', await page.locator('a.pt').evaluateAll((as) => as.every((a) =>
+    a.getAttribute('href') === `#/places/${encodeURIComponent(a.querySelector('circle').dataset.id)}` && a.getAttribute('aria-label'))), true);
+  check('map: each line a link to its partnership', await page.locator('path.line').evaluateAll((ps) => ps.every((p) =>
+    p.parentElement.getAttribute('href') === `#/partnerships/${encodeURIComponent(p.dataset.id)}`)), true);
+  // centred on the Pacific: Toyama west of Renca (Chile) on the map, both inside it
+  const cx = (id) => page.locator(`circle.place[data-id="${id}"]`).getAttribute('cx').then(Number);
+  {
+    const [toyamaX, rencaX] = [await cx('jp-toyama-city'), await cx('cl-renca-ward')];
+    check('map: Pacific in the middle (Toyama left of Renca)', toyamaX > 0 && toyamaX < rencaX && rencaX < 960, true);
+  }
+  // the keyboard: Tab from the fiscal-year filter reaches the first point
+  await page.focus('#f-fy');
+  await page.keyboard.press('Tab');
+  check('map: Tab reaches a point', await page.evaluate(() => document.activeElement.getAttribute('class')), 'pt');
   const nlines = parts.reduce((n, p) => n + p.bodies.length * p.partners.length, 0);
   check('map: one line per body-partner pair', await page.locator('path.line').count(), nlines);
   check('map: country outlines drawn', (await page.locator('.land path').count()) > 100, true);
@@ -56,11 +76,19 @@ try {
   const vnIds = new Set(vn.flatMap((p) => [...p.bodies, ...p.partners].map((x) => x.id)));
   check('map: filter by country VN, partnerships in the list', await page.locator('.plist tbody tr').count(), vn.length);
   check('map: filter by country VN, points', await page.locator('circle.place').count(), vnIds.size);
+  check('map: the filter in the address', new URL(page.url()).hash, '#/map?country=VN');
   const fy = String(vn[0].fiscal_years[0]);
   await page.selectOption('#f-fy', fy);
   const vnfy = vn.filter((p) => p.fiscal_years.includes(Number(fy)));
   check(`map: filter by VN and FY${fy}`, await page.locator('.plist tbody tr').count(), vnfy.length);
   await shot('map-vn-fy.png', false);
+  await page.reload();
+  await ready('map');
+  check('map: a reload keeps both filters', [await page.inputValue('#f-country'), await page.inputValue('#f-fy'),
+    await page.locator('.plist tbody tr').count()].join(' '), `VN ${fy} ${vnfy.length}`);
+  await page.goBack();
+  await ready('map');
+  check('map: Back undoes the last filter', [await page.inputValue('#f-country'), await page.inputValue('#f-fy')].join('|'), 'VN|');
   await page.selectOption('#f-country', '');
   await page.selectOption('#f-fy', '');
 
@@ -91,7 +119,17 @@ try {
     check(`search ${q}: Toyama's partnerships listed`, (await page.locator('.plist tbody tr').count()) > 0, true);
     await shot(`search-${q === 'Toyama' ? 'toyama' : 'toyama-ja'}.png`);
   }
-
+  // the spellings people type (src/atlas/fold.c): Da Nang without its
+  // space, in Vietnamese, in half-width katakana; Malé without its accent;
+  // Toyama in full-width letters
+  for (const [q, id] of [['Danang', 'vn-da-nang-city'], ['Đà Nẵng', 'vn-da-nang-city'], ['ﾀﾞﾅﾝ', 'vn-da-nang-city'],
+    ['Male', 'mv-male-city'], ['ＴＯＹＡＭＡ', 'jp-toyama-city']]) {
+    await page.fill('#q', q);
+    await page.press('#q', 'Enter');
+    await ready('partnerships');
+    const places = await page.locator('.hits[data-table="places"] li').evaluateAll((els) => els.map((e) => e.dataset.id));
+    check(`search ${q}: finds ${id}`, places.includes(id), true);
+  }
 
   // --- charts: bars from the API's rows, counted here independently ---
   // [first..last year] with the count of each (0 where none), as [key, value] pairs
@@ -418,6 +456,45 @@ try {
     check(`phone: ${name} fits the width`, wide <= 0, true);
     await shot(`phone-${name.replace(/\//g, '-')}.png`, name === 'charts' || name === 'projects');
   }
+  // the nav: one "Menu" button, then every link on the screen at once
+  await page.goto(`${base}#/charts`);
+  await ready('charts');
+  check('phone: the menu button names this page', (await page.locator('#menu').textContent()).trim(), 'Menu: Charts');
+  check('phone: the menu starts folded', await page.getAttribute('#menu', 'aria-expanded'), 'false');
+  check('phone: no nav link shown while folded', await page.locator('header nav li:not([hidden]) a').evaluateAll(
+    (as) => as.filter((a) => a.getClientRects().length).length), 0);
+  await page.click('#menu');
+  const navLinks = await page.locator('header nav li:not([hidden]) a').evaluateAll((as) => as.map((a) => {
+    const r = a.getBoundingClientRect();
+    return { text: a.textContent, shown: r.width > 0 && r.left >= 0 && r.right <= window.innerWidth, tall: r.height >= 44 };
+  }));
+  check('phone: the menu opens to all 14 links', navLinks.length, 14);
+  check('phone: every link within the screen', navLinks.filter((l) => !l.shown).map((l) => l.text).join(','), '');
+  check('phone: every link 44 px tall', navLinks.filter((l) => !l.tall).map((l) => l.text).join(','), '');
+  await shot('phone-menu.png', false);
+  await page.keyboard.press('Escape');
+  check('phone: Escape folds the menu', await page.getAttribute('#menu', 'aria-expanded'), 'false');
+  check('phone: ... and gives the focus back to it', await page.evaluate(() => document.activeElement.id), 'menu');
+  await page.click('#menu');
+  await page.click('header nav a[data-route="domino"]');
+  await ready('domino');
+  check('phone: a chosen link opens its page, the menu folded', await page.getAttribute('#menu', 'aria-expanded'), 'false');
+  // the domino: the page keeps its width, the graph scrolls in its frame and
+  // says so, and a tap on a line tells its solution
+  check('phone: domino fits the width', await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth) <= 0, true);
+  check('phone: domino says it scrolls sideways', await page.locator('.dm-swipe').isVisible(), true);
+  const box = await page.evaluate(() => { const b = document.querySelector('.dm-box'); return [b.scrollWidth, b.clientWidth, getComputedStyle(b).overflowX]; });
+  check('phone: the graph scrolls inside its frame, not cut', box[2] === 'auto' && box[0] >= box[1], true);
+  await page.locator('svg.domino .edge .dm-hit').first().dispatchEvent('click');
+  check('phone: a tap on a line tells its solution', /→/.test(await page.locator('.dm-said').textContent()), true);
+  await shot('phone-domino.png', false);
+  // the partnerships: each row a card, its fiscal years inside the screen
+  await page.goto(`${base}#/partnerships`);
+  await ready('partnerships');
+  const fyCut = await page.locator('.plist tbody td.num').evaluateAll((tds) => tds.filter((td) => td.getBoundingClientRect().right > window.innerWidth).length);
+  check('phone: no fiscal-year cell cut off', fyCut, 0);
+  check('phone: the fiscal years named in each card', await page.locator('.plist tbody td.num').first().getAttribute('data-label'), 'Fiscal years');
+  await shot('phone-partnerships-cards.png', false);
 
 
   // --- credits: the registry fills, the chart follows ---

@@ -19,7 +19,11 @@ export const check = (m, got, want) =>
 // page's uncaught exceptions, but those `expected` matches (a refusal the
 // test provokes); ready(name): wait for <main data-ready=name> (main.js sets
 // it when a page is drawn); shot(file, fullPage): a screenshot into shots/.
-export async function launch(origin, shots, expected = null) {
+//
+// { httpCache: true }: playwright's routing turns the browser's HTTP cache
+// off, so a test of caching (speed.mjs) only watches for other origins: it
+// notes them in `outside` without refusing them.
+export async function launch(origin, shots, expected = null, { httpCache = false } = {}) {
   mkdirSync(shots, { recursive: true });
   const profile = mkdtempSync(join(tmpdir(), 'c2c-chromium-'));
   const ctx = await chromium.launchPersistentContext(profile, {
@@ -32,12 +36,17 @@ export async function launch(origin, shots, expected = null) {
   });
   const page = ctx.pages()[0] || await ctx.newPage();
   const outside = [];
-  await ctx.route('**/*', (route) => {
-    const u = route.request().url();
-    if (u.startsWith(origin) || u.startsWith('data:')) return route.continue();
-    outside.push(u);
-    return route.abort();
-  });
+  const local = (u) => u.startsWith(origin) || u.startsWith('data:') || u === 'about:blank';
+  if (httpCache) {
+    ctx.on('request', (r) => { if (!local(r.url())) outside.push(r.url()); });
+  } else {
+    await ctx.route('**/*', (route) => {
+      const u = route.request().url();
+      if (local(u)) return route.continue();
+      outside.push(u);
+      return route.abort();
+    });
+  }
   const problems = [];
   page.on('console', (m) => { if (m.type() === 'error' && !(expected && expected.test(m.text()))) problems.push(m.text()); });
   page.on('pageerror', (e) => problems.push(String(e)));

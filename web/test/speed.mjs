@@ -1,0 +1,81 @@
+// speed.mjs - a first and a repeat visit of the dashboard on a throttled
+// phone profile (issue 20): Chromium's own network and CPU throttling over
+// CDP, at the figures of Lighthouse's mobile profile ("Slow 4G": 150 ms
+// round trip, 1.6 Mbit/s down, 750 kbit/s up, CPU 4x slower).  It prints the
+// time to the drawn page and the bytes each visit moved (docs/web.md keeps the
+// figures), and checks what does not depend on the machine's speed: the
+// assets come compressed on the first visit, and the repeat visit takes them
+// from the browser's cache and gets only 304s for the rest.
+//
+// usage: node test/speed.mjs BASE_URL SHOT_DIR
+import { launch, ok, bad, check, counts } from './harness.mjs';
+
+const [base, shots] = process.argv.slice(2);
+const origin = new URL(base).origin;
+const PROFILE = { latency: 150, downloadThroughput: (1.6 * 1024 * 1024) / 8, uploadThroughput: (750 * 1024) / 8 };
+
+const { page, problems, outside, close } = await launch(origin, shots, null, { httpCache: true });
+try {
+  await page.setViewportSize({ width: 390, height: 844 });
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Network.enable');
+  await cdp.send('Network.emulateNetworkConditions', { offline: false, ...PROFILE });
+  await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
+
+  // every response of a visit: url, status, bytes on the wire, from cache
+  let log = new Map();
+  cdp.on('Network.responseReceived', (e) => log.set(e.requestId, {
+    url: e.response.url, status: e.response.status, cached: e.response.fromDiskCache || e.response.fromMemoryCache,
+    encoding: (e.response.headers['content-encoding'] || e.response.headers['Content-Encoding'] || ''), bytes: 0,
+  }));
+  // the status on the wire (a 304 is shown to the page as the cached 200);
+  // a response taken from the cache without asking has none
+  const wire = new Map();
+  cdp.on('Network.responseReceivedExtraInfo', (e) => wire.set(e.requestId, e.statusCode));
+  cdp.on('Network.loadingFinished', (e) => { const r = log.get(e.requestId); if (r) r.bytes = e.encodedDataLength; });
+
+  async function visit(name) {
+    await page.goto('about:blank'); // a new document each time, not a hash change
+    log = new Map();
+    wire.clear();
+    const t0 = Date.now();
+    await page.goto(`${base}#/`, { waitUntil: 'commit' });
+    await page.waitForSelector('#content[data-ready="dashboard"]', { timeout: 30000 });
+    const ms = Date.now() - t0;
+    await page.waitForLoadState('networkidle');
+    const rows = [...log.entries()].map(([id, r]) => ({ ...r, wire: wire.get(id), cached: r.cached || !wire.has(id) }));
+    const bytes = rows.reduce((s, r) => s + r.bytes, 0);
+    console.log(`speed: ${name}: dashboard drawn in ${ms} ms, ${rows.length} responses, ${bytes} bytes on the wire`);
+    for (const r of rows) console.log(`  ${r.cached ? 'cache' : r.wire} ${r.encoding || '-'} ${r.bytes} ${r.url.replace(origin, '')}`);
+    return { ms, rows, bytes };
+  }
+
+  const first = await visit('first visit');
+  const app = first.rows.find((r) => /\/assets\/app\.[A-Z0-9]+\.js$/.test(r.url));
+  if (!app) bad('first visit: no hashed app.js loaded');
+  else {
+    check('first visit: app.js compressed', ['br', 'gzip'].includes(app.encoding), true);
+    if (app.bytes < 150000) ok(`first visit: app.js moved ${app.bytes} bytes`); else bad(`first visit: app.js moved ${app.bytes} bytes`);
+  }
+  const big = first.rows.filter((r) => r.url.includes('/api/') && r.bytes > 2048 && !r.encoding);
+  check('first visit: no API reply over 2 KB sent uncompressed', big.map((r) => r.url).join(' '), '');
+
+  const repeat = await visit('repeat visit');
+  const assets = repeat.rows.filter((r) => r.url.includes('/assets/'));
+  check('repeat visit: every asset from the browser cache', assets.every((r) => r.cached), true);
+  const api = repeat.rows.filter((r) => r.url.includes('/api/'));
+  // the session says who is logged in: never kept, always asked
+  check('repeat visit: every public API read answered 304', api.filter((r) => r.wire !== 304 && !r.url.endsWith('/session'))
+    .map((r) => `${r.url} ${r.wire}`).join(' '), '');
+  check('repeat visit: index.html answered 304', repeat.rows.find((r) => r.url === `${origin}/`)?.wire, 304);
+  if (repeat.bytes < first.bytes / 20) ok(`repeat visit moved ${repeat.bytes} bytes, first ${first.bytes}`);
+  else bad(`repeat visit moved ${repeat.bytes} bytes, first ${first.bytes}`);
+  console.log(`speed: figures: first ${first.ms} ms / ${first.bytes} B, repeat ${repeat.ms} ms / ${repeat.bytes} B`);
+  check('no error in the console', problems.join(' | '), '');
+  check('nothing asked of another origin', outside.join(' '), '');
+} catch (e) {
+  bad(`speed: ${e.stack || e}`);
+} finally {
+  await close();
+}
+process.exit(counts.failed ? 1 : 0);
