@@ -13,6 +13,10 @@
 #     issuance allocated to Japan is adjusted at the allocation; retiring
 #     toward an NDC credits the country may not count is refused; verify
 #     finds an adjustment or a ca_done edited behind its back.
+#  ...
+#  8. backups: `db backup` of the live file while a server moves credits
+#     over HTTP; each copy's printed head is a real point of the live
+#     journal and the copy verifies against it; `db restore` of a copy.
 # usage: tests/registry.sh BUILD_DIR; last line "registry: N passed, N failed".
 set -u
 BIN="$(cd "$1" && pwd)/c2c"
@@ -297,6 +301,62 @@ head -n 990 "$WORK/big.jsonl" >"$WORK/some.jsonl"
 reg apply "$WORK/some.jsonl" >/dev/null 2>"$WORK/err" && ok "990 issuances of 10^15 fit below the maximum" || bad "990 issuances: $(cat "$WORK/err")"
 reg verify --format json >"$WORK/out" 2>&1
 check "verify after 990 x 10^15: clean, the sum exact" "$(python3 -c "import json; v=json.load(open('$WORK/out')); print(v['ok'], v['issued'] >= 990 * 10**15, v['issued'] == v['held'] + v['cancelled'] + v['retired'])")" "True True True"
+
+# --- 8. backups while the server writes ---------------------------------------------
+if sqlite_only "db backup and restore of a live SQLite file"; then
+	. "$(dirname "$0")/lib/serve.sh"
+	echo "pass-bkjp-0123" | "$BIN" user add bkjp --role registrar --scope JP >/dev/null 2>"$WORK/err" || bad "user add: $(cat "$WORK/err")"
+	tok=$("$BIN" user token add bkjp --label backup-test | tr -d '\n')
+	if serve_start backup; then
+		post() { curl -s -o /dev/null -w '%{http_code}\n' -H "Authorization: Bearer $tok" -H 'Content-Type: application/json' \
+			-d "{\"from\": \"$1\", \"to\": \"$2\", \"quantity\": 1}" "$URL/api/v1/registry/transfer"; }
+		: >"$WORK/codes"
+		(
+			while [ ! -e "$WORK/stop" ]; do
+				post JP-ENT-1 JP-ENT-2 >>"$WORK/codes"
+				post JP-ENT-2 JP-ENT-1 >>"$WORK/codes"
+			done
+		) &
+		writer=$!
+		while [ "$(grep -c '^200$' "$WORK/codes")" -lt 20 ]; do sleep 0.05; done
+		for n in 1 2 3; do
+			w0=$(grep -c '^200$' "$WORK/codes")
+			"$BIN" db backup "$WORK/bk$n.db" >"$WORK/bk$n.out" 2>"$WORK/err" || bad "db backup $n: $(cat "$WORK/err")"
+			h=$(sed -n 's/^journal head of the copy (keep it elsewhere): //p' "$WORK/bk$n.out")
+			eval "head$n=\$h"
+			"$BIN" --db "$WORK/bk$n.db" registry verify --head "$h" >/dev/null 2>"$WORK/err" &&
+				ok "backup $n taken while the server wrote: its copy verifies against the head it printed ($h)" ||
+				bad "backup $n: verify --head on the copy: $(cat "$WORK/err")"
+			live=$(reg journal --since "${h%%:*}" --format json | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["hash"])')
+			check "backup $n: its head is the live journal's entry ${h%%:*}" "$live" "${h#*:}"
+			while [ "$(grep -c '^200$' "$WORK/codes")" -le "$w0" ]; do sleep 0.05; done
+		done
+		touch "$WORK/stop"
+		wait "$writer"
+		n200=$(grep -c '^200$' "$WORK/codes")
+		nother=$(grep -vc '^200$' "$WORK/codes")
+		check "every transfer over HTTP during the backups succeeded ($n200)" "$nother" 0
+		[ "${head3%%:*}" -gt "${head1%%:*}" ] && ok "the server kept writing between backups (entry ${head1%%:*} to ${head3%%:*})" ||
+			bad "heads did not move: $head1 $head3"
+		reg verify >/dev/null 2>&1 && ok "the live database verifies after the backups" || bad "live verify: $(reg verify 2>&1)"
+		kill "$PID"
+		wait "$PID" 2>/dev/null
+		"$BIN" --db "$WORK/restored.db" db restore "$WORK/bk2.db" --head "$head2" >"$WORK/out" 2>"$WORK/err" &&
+			"$BIN" --db "$WORK/restored.db" registry verify --head "$head2" >/dev/null 2>&1 &&
+			ok "db restore of backup 2 into a new file: it verifies against backup 2's head" || bad "restore: $(cat "$WORK/err")"
+		run "db restore over an existing database without --replace: refused" 5 "$BIN" --db "$WORK/restored.db" db restore "$WORK/bk3.db"
+		has "... saying what it would do" "$WORK/err" "restoring would replace everything in it"
+		run "db restore --replace with the head kept elsewhere" 0 "$BIN" --db "$WORK/restored.db" db restore "$WORK/bk3.db" --replace --head "$head3"
+		"$BIN" --db "$WORK/restored.db" registry verify --head "$head3" >/dev/null 2>&1 && ok "... then the database is backup 3" || bad "after --replace: $("$BIN" --db "$WORK/restored.db" registry verify --head "$head3" 2>&1)"
+		run "db restore with a head the backup does not reach: refused" 5 "$BIN" --db "$WORK/none.db" db restore "$WORK/bk1.db" --head "$head3"
+		has "... naming the truncation" "$WORK/err" "entries were removed from its end"
+		[ ! -e "$WORK/none.db" ] && ok "... and no database was made" || bad "a refused restore left $WORK/none.db"
+		run "db backup onto a file that exists: refused" 5 "$BIN" db backup "$WORK/bk1.db"
+		sqlite3 "$WORK/bk1.db" "UPDATE registry_blocks SET state = 'active' WHERE state = 'retired'"
+		run "db restore of a tampered backup: refused" 5 "$BIN" --db "$WORK/none.db" db restore "$WORK/bk1.db"
+		has "... nothing restored" "$WORK/err" "nothing was restored"
+	fi
+fi
 
 echo "registry: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -295,11 +295,10 @@ static int sub_verify(struct cli_run *r, struct c2c_err *err)
 	struct registry_ctx *c = r->data;
 	struct registry_verify_report vr;
 	const char *head = cli_opt(&r->a, "head");
-	long long hseq = 0;
+	int64_t hseq = 0;
 	char hhash[65] = "";
-	int rc, used = 0;
-	if (head && (sscanf(head, "%lld:%64[0-9a-f]%n", &hseq, hhash, &used) != 2 || head[used] || hseq <= 0 ||
-		     strlen(hhash) != 64))
+	int rc;
+	if (head && registry_parse_head(head, &hseq, hhash))
 		return c2c_err_set(err, C2C_EUSAGE, "--head: '%s' is not SEQ:HASH as `c2c registry head` prints it", head);
 	rc = registry_verify(c->st, &vr, err);
 	if (!rc && head)
@@ -316,7 +315,7 @@ static int sub_verify(struct cli_run *r, struct c2c_err *err)
 		       " balances equal their blocks\n", (long long)vr.entries, (long long)vr.blocks,
 		       (long long)vr.issued, (long long)vr.held, (long long)vr.cancelled, (long long)vr.retired);
 		if (head)
-			printf("the journal reaches the head kept elsewhere, entry %lld\n", hseq);
+			printf("the journal reaches the head kept elsewhere, entry %lld\n", (long long)hseq);
 	}
 	return rc;
 }

@@ -198,6 +198,9 @@ int registry_verify(struct store *st, struct registry_verify_report *rep, struct
 /* The journal's head: its last entry's seq and hash (0 and 64 zeros when
  * empty).  Kept outside the database, it is the truncation anchor. */
 int registry_head(struct store *st, int64_t *seq, char hash[65], struct c2c_err *err);
+/* "SEQ:HASH" as registry_head's caller prints it (a positive seq, 64
+ * lower-case hex digits) into *seq and hash; 0, or -1 when malformed. */
+int registry_parse_head(const char *text, int64_t *seq, char hash[65]);
 /* After registry_verify: the journal reaches entry `seq` and that entry's
  * hash is `hash` (a head kept elsewhere), else C2C_ECONFLICT naming how. */
 int registry_verify_head(struct store *st, int64_t seq, const char *hash, struct c2c_err *err);

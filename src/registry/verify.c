@@ -843,6 +843,17 @@ int registry_head(struct store *st, int64_t *seq, char hash[65], struct c2c_err 
 	return rc < 0 ? rc : 0;
 }
 
+int registry_parse_head(const char *text, int64_t *seq, char hash[65])
+{
+	long long n = 0;
+	int used = 0;
+	if (!text || sscanf(text, "%lld:%64[0-9a-f]%n", &n, hash, &used) != 2 || text[used] || n <= 0 ||
+	    strlen(hash) != 64)
+		return -1;
+	*seq = n;
+	return 0;
+}
+
 /* The truncation anchor (docs/registry.md): the chain proves every entry
  * up to the last one stored, but not that the last one stored is the last
  * one written.  A head kept outside the database says how far the journal
