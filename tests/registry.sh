@@ -14,9 +14,13 @@
 #     toward an NDC credits the country may not count is refused; verify
 #     finds an adjustment or a ca_done edited behind its back.
 #  ...
-#  8. backups: `db backup` of the live file while a server moves credits
+#  8. authorizations as records (Article 6.2): recorded, shown, journalled,
+#     proved; refusals name their flag.
+#  9. backups: `db backup` of the live file while a server moves credits
 #     over HTTP; each copy's printed head is a real point of the live
 #     journal and the copy verifies against it; `db restore` of a copy.
+# 10. the journal as a file (`journal --format jsonl`), proved without the
+#     database (`verify --journal`); edited, cut, reordered files refused.
 # usage: tests/registry.sh BUILD_DIR; last line "registry: N passed, N failed".
 set -u
 BIN="$(cd "$1" && pwd)/c2c"
@@ -156,7 +160,7 @@ ca_sum() { # ca_sum COUNTRY ISSUANCE [YEAR]: the net adjustment ca-report shows
 	reg ca-report --country "$1" ${3:+--year "$3"} --format json |
 		python3 -c "import json,sys; print(sum(r['adjustment'] for r in json.load(sys.stdin) if r['issuance']=='$2'))"
 }
-state() { db_rows registry_accounts registry_blocks registry_ca registry_journal | sha256sum; }
+state() { db_rows registry_accounts registry_blocks registry_ca registry_journal registry_authorizations | sha256sum; }
 reg account open --id TH-GOV-1 --country TH --kind government --holder Thailand >/dev/null
 reg account open --id TH-ENT-1 --country TH --kind entity --holder "Thai Co" >/dev/null
 reg account open --id JP-ENT-9 --country JP --kind entity --holder "Japanese Co" >/dev/null
@@ -302,7 +306,51 @@ reg apply "$WORK/some.jsonl" >/dev/null 2>"$WORK/err" && ok "990 issuances of 10
 reg verify --format json >"$WORK/out" 2>&1
 check "verify after 990 x 10^15: clean, the sum exact" "$(python3 -c "import json; v=json.load(open('$WORK/out')); print(v['ok'], v['issued'] >= 990 * 10**15, v['issued'] == v['held'] + v['cancelled'] + v['retired'])")" "True True True"
 
-# --- 8. backups while the server writes ---------------------------------------------
+# --- 8. authorizations as records (Article 6.2) --------------------------------------
+issue TH010 2026-01-01 2026-06-30 40 >/dev/null
+refuse_auth() { # refuse_auth FLAG TEXT ARGS...: exit 3, the flag and TEXT named, nothing changed
+	flag=$1 text=$2
+	shift 2
+	before=$(state)
+	reg authorize TH010-04 "$@" >/dev/null 2>"$WORK/err"
+	got=$?
+	[ "$got" -eq 3 ] && grep -qF -- "$flag: authorize: $text" "$WORK/err" && [ "$(state)" = "$before" ] &&
+		ok "authorize refuses $text (exit 3, $flag), nothing changed" || bad "authorize $*: exit $got, $(cat "$WORK/err")"
+}
+good="--purpose ndc+oimp --first-transfer issuance --on 2026-01-15 --ref MOE-2026-7"
+refuse_auth --purpose "purpose 'ndc-oimp' is not one of ndc, oimp, ndc+oimp" --purpose ndc-oimp --first-transfer issuance --on 2026-01-15 --ref R
+refuse_auth --first-transfer "first transfer 'sale' is not one of issuance, transfer, use, cancellation" --purpose ndc --first-transfer sale --on 2026-01-15 --ref R
+refuse_auth --on "the date of the authorization '2026-02-30' is not a date" --purpose ndc --first-transfer use --on 2026-02-30 --ref R
+refuse_auth --on "the authorization is dated 2999-01-01, after today" --purpose ndc --first-transfer use --on 2999-01-01 --ref R
+refuse_auth --ref "give the authorization's reference" --purpose ndc --first-transfer use --on 2026-01-15
+refuse_auth --authorized-entity "authorized entity 'Toyama Co' is named twice" $good --authorized-entity "Toyama Co" --authorized-entity "Toyama Co"
+reg authorize TH010-04 $good --authorized-entity "Toyama Co" --authorized-entity "北九州市" >"$WORK/out" 2>"$WORK/err" &&
+	ok "authorize with its record: $(cat "$WORK/out")" || bad "authorize with a record: $(cat "$WORK/err")"
+check "the record is shown on the issuance" "$(reg issuances --project TH010 --format json | python3 -c "
+import json, sys
+a = [i for i in json.load(sys.stdin) if i['id'] == 'TH010-04'][0]['authorization']
+print(a['purpose'], a['authorized_entities'], a['first_transfer'], a['on'], a['ref'])")" "ndc+oimp ['Toyama Co', '北九州市'] issuance 2026-01-15 MOE-2026-7"
+check "... and in its journal entry" "$(reg journal --format json | python3 -c "
+import json, sys
+e = [e for e in json.load(sys.stdin) if e['op'] == 'authorize' and e['body']['issuance'] == 'TH010-04'][0]
+print(sorted(e['body']['authorization'].items()))")" "[('authorized_entities', ['Toyama Co', '北九州市']), ('first_transfer', 'issuance'), ('on', '2026-01-15'), ('purpose', 'ndc+oimp'), ('ref', 'MOE-2026-7')]"
+reg verify >/dev/null 2>&1 && ok "verify clean with the record" || bad "verify: $(reg verify 2>&1)"
+db_exec "UPDATE registry_authorizations SET ref = 'MOE-2026-8' WHERE issuance_id = 'TH010-04'"
+reg verify >/dev/null 2>"$WORK/err"
+check "a record's reference edited behind the registry's back: verify exit 5" "$?:$(grep -c 'the stored authorization of issuance TH010-04 is not what the journal records' "$WORK/err")" "5:1"
+db_exec "DELETE FROM registry_authorizations WHERE issuance_id = 'TH010-04'"
+reg verify >/dev/null 2>"$WORK/err"
+check "a record deleted: verify exit 5, naming its entry" "$?:$(grep -cE 'journal entry [0-9]+ authorized issuance TH010-04 with a record, but registry_authorizations does not hold it' "$WORK/err")" "5:1"
+db_exec "INSERT INTO registry_authorizations (issuance_id, seq, purpose, authorized_entities, first_transfer, authorized_on, ref) SELECT 'TH010-04', seq, 'ndc+oimp', '[\"Toyama Co\",\"\\u5317\\u4e5d\\u5dde\\u5e02\"]', 'issuance', '2026-01-15', 'MOE-2026-7' FROM registry_journal WHERE op = 'authorize' AND body LIKE '%TH010-04%'"
+reg verify >/dev/null 2>&1 && ok "verify clean once the record is put back as journalled" || bad "verify after putting back: $(reg verify 2>&1)"
+issue TH010 2026-07-01 2026-09-30 10 >/dev/null
+printf '{"op": "authorize", "issuance": "TH010-05", "purpose": "oimp", "first_transfer": "use", "on": "2026-07-02", "ref": "R-5", "authorized_entities": ["A"]}\n' >"$WORK/auth.jsonl"
+reg apply "$WORK/auth.jsonl" >/dev/null 2>"$WORK/err" && ok "apply: an authorize operation with its record" || bad "apply authorize: $(cat "$WORK/err")"
+check "... recorded as given" "$(reg issuances --project TH010 --format json | python3 -c "
+import json, sys
+print([i['authorization']['purpose'] + '/' + i['authorization']['first_transfer'] for i in json.load(sys.stdin) if i['id'] == 'TH010-05'])")" "['oimp/use']"
+
+# --- 9. backups while the server writes ---------------------------------------------
 if sqlite_only "db backup and restore of a live SQLite file"; then
 	. "$(dirname "$0")/lib/serve.sh"
 	echo "pass-bkjp-0123" | "$BIN" user add bkjp --role registrar --scope JP >/dev/null 2>"$WORK/err" || bad "user add: $(cat "$WORK/err")"
@@ -357,6 +405,91 @@ if sqlite_only "db backup and restore of a live SQLite file"; then
 		has "... nothing restored" "$WORK/err" "nothing was restored"
 	fi
 fi
+
+# --- 10. the journal as a file, proved without the database ----------------------------
+reg journal --format jsonl >"$WORK/j.jsonl" 2>"$WORK/err" || bad "journal --format jsonl: $(cat "$WORK/err")"
+jhead=$(reg head)
+check "the export holds every entry" "$(wc -l <"$WORK/j.jsonl")" "${jhead%%:*}"
+(cd "$WORK" && C2C_DB="$WORK/no-such.db" "$BIN" registry verify --journal j.jsonl --head "$jhead" --format json >"$WORK/vj.json" 2>"$WORK/err") &&
+	ok "verify --journal: the export verifies from the file alone, against the head" || bad "verify --journal: $(cat "$WORK/err")"
+[ ! -e "$WORK/no-such.db" ] && ok "... without opening or making a database" || bad "verify --journal made a database"
+reg balance --format json >"$WORK/bal.json"
+reg verify --format json >"$WORK/v.json"
+check "the balances the file implies are the database's, account by account and state by state" "$(python3 -c "
+import json, collections
+got = {(b['account'], s): b[s] for b in json.load(open('$WORK/vj.json'))['balances'] for s in ('active', 'cancelled', 'retired') if b[s]}
+want = collections.Counter()
+for r in json.load(open('$WORK/bal.json')):
+    want[(r['account'], r['state'])] += r['credits']
+v, d = json.load(open('$WORK/vj.json')), json.load(open('$WORK/v.json'))
+print(got == dict(want) and len(got) > 5, [v[k] == d[k] for k in ('entries', 'issued', 'held', 'cancelled', 'retired')])
+")" "True [True, True, True, True, True]"
+# tamper with copies of the file: python rewrites one entry and, with "rechain", every hash after it
+tamper() { # tamper NAME PYTHON-ON-LINES [rechain]
+	python3 - "$WORK/j.jsonl" "$WORK/t.jsonl" "$2" "${3:-}" <<'PY'
+import hashlib, json, sys
+lines = [json.loads(l) for l in open(sys.argv[1])]
+exec(sys.argv[3])
+if sys.argv[4] == "rechain":
+    prev = "0" * 64
+    for e in lines:
+        e["prev_hash"] = prev
+        e["hash"] = hashlib.sha256("\n".join([prev, str(e["seq"]), e["at"], e["user"], e["op"], e["body"], ""]).encode()).hexdigest()
+        prev = e["hash"]
+with open(sys.argv[2], "w") as f:
+    for e in lines:
+        f.write(json.dumps(e, separators=(",", ":"), ensure_ascii=False) + "\n")
+PY
+}
+refused_file() { # refused_file NAME TEXT [--head H]: verify --journal of t.jsonl exits 5 saying TEXT
+	name=$1 text=$2
+	shift 2
+	"$BIN" registry verify --journal "$WORK/t.jsonl" "$@" >/dev/null 2>"$WORK/err"
+	got=$?
+	[ "$got" -eq 5 ] && grep -qF -- "$text" "$WORK/err" && ok "verify --journal refuses $name: $(head -c 160 "$WORK/err")" ||
+		bad "verify --journal, $name: exit $got, $(cat "$WORK/err")"
+}
+tamper untouched ""
+cmp -s "$WORK/j.jsonl" "$WORK/t.jsonl" && ok "the tamper helper writes the export back byte for byte" || bad "tamper helper changes the file by itself"
+tamper edited 'b = json.loads(lines[40]["body"]); b["quantity"] = 999; lines[40]["body"] = json.dumps(b, sort_keys=True, separators=(",", ":"))'
+refused_file "an edited entry" "line 41: journal entry 41 has been altered"
+tamper reordered 'lines[30], lines[31] = lines[31], lines[30]'
+refused_file "two entries swapped" "line 31: journal entry 32 is out of sequence"
+tamper removed 'del lines[50]'
+refused_file "an entry removed from the middle" "line 51: journal entry 52 is out of sequence"
+head -c $(( $(wc -c <"$WORK/j.jsonl") - 40 )) "$WORK/j.jsonl" >"$WORK/t.jsonl"
+refused_file "a file cut in the middle of its last entry" "the file ends in the middle of an entry"
+head -n $(( ${jhead%%:*} - 3 )) "$WORK/j.jsonl" >"$WORK/t.jsonl"
+"$BIN" registry verify --journal "$WORK/t.jsonl" >/dev/null 2>&1 && ok "whole entries cut from the end: the file alone cannot see it (as the database cannot)" ||
+	bad "a shorter export failed without a head"
+refused_file "whole entries cut from the end, with the head kept elsewhere" "entries were removed from its end" --head "$jhead"
+# a movement redirected and the whole chain recomputed: the chain holds, the head does not
+tamper redirected '
+k = next(i for i, e in enumerate(lines) if e["op"] == "transfer" and json.loads(e["body"])["moves"][0]["to"] == "JP-ENT-2")
+b = json.loads(lines[k]["body"]); b["moves"][0]["to"] = "JP-ENT-3"; lines[k]["body"] = json.dumps(b, sort_keys=True, separators=(",", ":"))
+open(sys.argv[2] + ".seq", "w").write(str(lines[k]["seq"]))' rechain
+# (refused at the head, or earlier when a later entry moves those credits on from where they were)
+"$BIN" registry verify --journal "$WORK/t.jsonl" --head "$jhead" >/dev/null 2>"$WORK/err"
+got=$?
+[ "$got" -eq 5 ] && grep -qE "the journal was rewritten from there|journal entry [0-9]+: a movement takes credits from an account that did not hold them" "$WORK/err" &&
+	ok "verify --journal refuses a movement redirected, its chain recomputed, with the head kept elsewhere: $(head -c 160 "$WORK/err")" ||
+	bad "verify --journal, a redirected movement: exit $got, $(cat "$WORK/err")"
+tamper redated 'lines[-1]["at"] = "2000-01-01T00:00:00.000Z"' rechain
+"$BIN" registry verify --journal "$WORK/t.jsonl" >/dev/null 2>&1 && ok "the last entry redated, its chain recomputed: whole to the file alone" ||
+	bad "a rechained file failed without a head: $("$BIN" registry verify --journal "$WORK/t.jsonl" 2>&1)"
+refused_file "the last entry redated, its chain recomputed, against the head kept elsewhere" "the journal was rewritten from there" --head "$jhead"
+# credits taken from an account that never held them, chain recomputed: the replay names the entry
+tamper stolen '
+k = next(i for i, e in enumerate(lines) if e["op"] == "transfer")
+b = json.loads(lines[k]["body"]); b["moves"][0]["from"] = "JP-GOV-1" if b["moves"][0]["from"] != "JP-GOV-1" else "JP-ENT-4"
+lines[k]["body"] = json.dumps(b, sort_keys=True, separators=(",", ":"))
+open(sys.argv[2] + ".seq", "w").write(str(lines[k]["seq"]))' rechain
+refused_file "a movement from an account that did not hold the credits (chain recomputed)" "journal entry $(cat "$WORK/t.jsonl.seq"): a movement takes credits from an account that did not hold them"
+printf '{"seq": 1}\n' >"$WORK/t.jsonl"
+"$BIN" registry verify --journal "$WORK/t.jsonl" >/dev/null 2>"$WORK/err"
+check "a line that is not a journal entry: exit 3, naming the member" "$?:$(grep -c 'line 1 (after journal entry 0): the entry has no at (a string)' "$WORK/err")" "3:1"
+reg journal --format jsonl --since 3 >/dev/null 2>&1
+check "journal --format jsonl --since: refused (it would cut the chain)" "$?" 2
 
 echo "registry: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
