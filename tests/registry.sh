@@ -19,6 +19,7 @@
 #  9. backups: `db backup` of the live file while a server moves credits
 #     over HTTP; each copy's printed head is a real point of the live
 #     journal and the copy verifies against it; `db restore` of a copy.
+# 11. the Article 6.2 annual information (AEF) of a scripted year.
 # 10. the journal as a file (`journal --format jsonl`), proved without the
 #     database (`verify --journal`); edited, cut, reordered files refused.
 # usage: tests/registry.sh BUILD_DIR; last line "registry: N passed, N failed".
@@ -490,6 +491,72 @@ printf '{"seq": 1}\n' >"$WORK/t.jsonl"
 check "a line that is not a journal entry: exit 3, naming the member" "$?:$(grep -c 'line 1 (after journal entry 0): the entry has no at (a string)' "$WORK/err")" "3:1"
 reg journal --format jsonl --since 3 >/dev/null 2>&1
 check "journal --format jsonl --since: refused (it would cut the chain)" "$?" 2
+
+# --- 11. the AEF of a scripted year --------------------------------------------------
+(
+	C2C_DB="$WORK/aef.db"
+	export C2C_DB
+	"$BIN" init >/dev/null
+	for a in "JP-A JP" "JP-B JP" "KH-A KH"; do set -- $a; reg account open --id "$1" --country "$2" --kind government --holder "$1" >/dev/null; done
+	issue KH005 2024-01-01 2024-12-31 100 >/dev/null
+	issue KH006 2024-01-01 2024-12-31 50 >/dev/null
+	reg authorize KH005-01 --purpose ndc --first-transfer transfer --on 2025-05-01 --ref KH-2025-1 >/dev/null
+	reg allocate KH005-01 JP-A=30 KH-A=70 >/dev/null          # first transfer KH->JP 30 (serials 1-30)
+	reg allocate KH006-01 JP-A=50 KH-A=50 >/dev/null          # unauthorized: no ITMO
+	reg transfer --from JP-A --to KH-A --quantity 5 >/dev/null # ITMOs back: 1-5 (KH006 is later in order)
+	reg transfer --from KH-A --to JP-B --quantity 10 >/dev/null # 1-5 again (transfer), 31-35 (first transfer)
+	reg retire --account JP-A --quantity 8 --purpose ndc --beneficiary Japan >/dev/null
+	reg cancel --account JP-A --quantity 2 >/dev/null
+	reg retire --account JP-A --quantity 3 --purpose voluntary --beneficiary "Toyama Co" >/dev/null
+	y=$(date -u +%Y)
+	reg aef --party JP --year "$y" --format json >"$WORK/aef-jp.json" 2>"$WORK/err" || bad "aef JP: $(cat "$WORK/err")"
+	reg aef --party KH --year "$y" --format json >"$WORK/aef-kh.json" 2>"$WORK/err" || bad "aef KH: $(cat "$WORK/err")"
+	sum() { # sum FILE: "type:from>to:first_transfer quantity" lines, summed
+		python3 -c "
+import json, collections
+c = collections.Counter()
+for a in json.load(open('$1'))['actions']:
+    c['%s:%s>%s:%s' % (a['action_type'], a['transferring_party'], a['acquiring_party'], a['first_transfer'])] += a['quantity_tco2e']
+print(' '.join('%s=%d' % kv for kv in sorted(c.items())))"
+	}
+	check "AEF of JP: every action, with its Parties and quantities" "$(sum "$WORK/aef-jp.json")" \
+		"Acquisition:KH>JP:no=5 Acquisition:KH>JP:yes=35 Cancellation:>:=2 Transfer:JP>KH:no=5 Use:>:=8 Voluntary cancellation:>:=3"
+	check "AEF of KH: every action, with its Parties and quantities" "$(sum "$WORK/aef-kh.json")" \
+		"Acquisition:JP>KH:no=5 Authorization:>:=100 First transfer:KH>JP:yes=35 Transfer:KH>JP:no=5"
+	check "... the unauthorized issuance is in neither (no ITMO)" "$(grep -c 'KH-006' "$WORK/aef-jp.json" "$WORK/aef-kh.json" | cut -d: -f2 | tr '\n' ' ')" "0 0 "
+	check "... the authorization record on every row of the ITMOs" "$(python3 -c "
+import json
+a = json.load(open('$WORK/aef-jp.json'))['actions']
+print({(r['authorization_id'], r['purposes_for_authorization'], r['date_of_authorization']) for r in a})")" "{('KH-2025-1', 'NDC', '2025-05-01')}"
+	reg balance --format json >"$WORK/aef-bal.json"
+	check "holdings on 31 December equal the day's balances of the ITMOs, account by account" "$(python3 -c "
+import json, collections
+h, b = collections.Counter(), collections.Counter()
+for r in json.load(open('$WORK/aef-jp.json'))['holdings']:
+    h[r['account']] += r['quantity_tco2e']
+for r in json.load(open('$WORK/aef-bal.json')):
+    if r['issuance'] == 'KH005-01' and r['state'] == 'active' and r['account'].startswith('JP-'):
+        b[r['account']] += r['credits']
+print(dict(h) == dict(b), sorted(h.items()))")" "True [('JP-A', 12), ('JP-B', 10)]"
+	check "... and KH holds no ITMO (its credits were never first transferred)" "$(python3 -c "import json; print(len(json.load(open('$WORK/aef-kh.json'))['holdings']))")" 0
+	check "a year before anything happened: nothing" "$(reg aef --party JP --year $((y - 1)) --format json | python3 -c "import json,sys; d=json.load(sys.stdin); print(len(d['actions']), len(d['holdings']))")" "0 0"
+	check "fields c2c does not hold are named in notes, not invented" "$(python3 -c "
+import json
+d = json.load(open('$WORK/aef-jp.json'))
+notes = {n['field'] for n in d['notes']}
+print(all(r['article6_database_record_id'] == '' and r['sectors'] == '' for r in d['actions']), {'article6_database_record_id', 'sectors', 'activity_types'} <= notes)")" "True True"
+	reg aef --party JP --year "$y" --format csv >"$WORK/aef.csv"
+	check "--format csv: the actions table, a header and one line each" "$(( $(wc -l <"$WORK/aef.csv") - 1 )):$(head -n 1 "$WORK/aef.csv" | cut -c1-60)" \
+		"$(python3 -c "import json; print(len(json.load(open('$WORK/aef-jp.json'))['actions']))"):article6_database_record_id,cooperative_approach,first_uniqu"
+	reg aef --party JP --year "$y" --format xlsx --output "$WORK/aef.xlsx" 2>"$WORK/err" &&
+		python3 -c "import zipfile,sys; z=zipfile.ZipFile(sys.argv[1]); n=[x for x in z.namelist() if x.startswith('xl/worksheets/')]; sys.exit(0 if len(n) >= 4 else 1)" "$WORK/aef.xlsx" &&
+		ok "--format xlsx: a workbook with its sheets (summary, actions, holdings, notes)" || bad "aef xlsx: $(cat "$WORK/err")"
+	reg aef --party jp --year "$y" >/dev/null 2>"$WORK/err"
+	check "a party that is no country code: exit 3, naming --party" "$?:$(grep -c -- '--party: aef: party' "$WORK/err")" "3:1"
+	echo "$pass $fail" >"$WORK/aef.counts"
+)
+read p f <"$WORK/aef.counts"
+pass=$p fail=$f
 
 echo "registry: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -4,6 +4,8 @@
  * in the journal under the user named by --user, else $C2C_USER, else $USER.
  */
 #include "core/json.h"
+#include "core/rows.h"
+#include "core/strbuf.h"
 #include "subcmd.h"
 #include "registry/registry.h"
 
@@ -422,6 +424,66 @@ static int sub_ca_report(struct cli_run *r, struct c2c_err *err)
 	return cli_print_drop(rows, r->fmt, cols);
 }
 
+/* The Party's annual information in the Agreed Electronic Format. */
+static int sub_aef(struct cli_run *r, struct c2c_err *err)
+{
+	struct registry_ctx *c = r->data;
+	static const char *const cols[] = {"action_date", "action_type", "first_unique_identifier", "last_unique_identifier",
+					   "quantity_tco2e", "transferring_party", "acquiring_party", NULL};
+	static const char *const hcols[] = {"account", "first_unique_identifier", "last_unique_identifier", "quantity_tco2e",
+					    "vintage", NULL};
+	const char *party, *y, *f = cli_opt(&r->a, "format"), *table = cli_opt(&r->a, "table");
+	json_t *doc;
+	int year = 0, rc;
+
+	if ((rc = cli_need(&r->a, "party", &party, err)) || (rc = cli_need(&r->a, "year", &y, err)) ||
+	    (rc = cli_opt_int(&r->a, "year", 1990, 2200, &year, err)))
+		return rc;
+	if (table && strcmp(table, "actions") && strcmp(table, "holdings") && strcmp(table, "notes"))
+		return c2c_err_set(err, C2C_EUSAGE, "--table: '%s' is not actions, holdings or notes", table);
+	if (f && !strcmp(f, "xlsx") && !cli_opt(&r->a, "output"))
+		return c2c_err_set(err, C2C_EUSAGE, "aef --format xlsx needs --output FILE.xlsx");
+	if (f && strcmp(f, "xlsx") && strcmp(f, "csv") && strcmp(f, "json") && strcmp(f, "table"))
+		return c2c_err_set(err, C2C_EUSAGE, "aef: --format is table, csv, json or xlsx");
+	if ((rc = registry_aef(c->st, party, year, &doc, err)))
+		return rc;
+	if (f && !strcmp(f, "xlsx")) {
+		struct strbuf sb;
+		FILE *fp;
+		strbuf_init(&sb, 0);
+		if (!(rc = rows_xlsx(doc, "aef", &sb, err))) {
+			if (!(fp = fopen(cli_opt(&r->a, "output"), "wb")))
+				rc = c2c_err_set(err, C2C_EIO, "%s: cannot create: %s", cli_opt(&r->a, "output"), strerror(errno));
+			else if (fwrite(sb.buf, 1, sb.len, fp) != sb.len || fclose(fp))
+				rc = c2c_err_set(err, C2C_EIO, "%s: cannot write", cli_opt(&r->a, "output"));
+		}
+		strbuf_release(&sb);
+		json_decref(doc);
+		return rc;
+	}
+	if (f && !strcmp(f, "json")) {
+		char *s = json_dumps(doc, C2C_JSON_FLAGS);
+		puts(s);
+		free(s);
+		json_decref(doc);
+		return 0;
+	}
+	if (f && !strcmp(f, "csv")) {
+		json_t *t = json_incref(json_object_get(doc, table ? table : "actions"));
+		json_decref(doc);
+		return cli_print_drop(t, FMT_CSV, NULL);
+	}
+	printf("Article 6.2 annual information of %s for %d (Agreed Electronic Format): %zu actions\n", party, year,
+	       json_array_size(json_object_get(doc, "actions")));
+	rc = cli_print_drop(json_incref(json_object_get(doc, "actions")), FMT_TABLE, cols);
+	printf("ITMOs held on %d-12-31: %zu blocks\n", year, json_array_size(json_object_get(doc, "holdings")));
+	if (!rc)
+		rc = cli_print_drop(json_incref(json_object_get(doc, "holdings")), FMT_TABLE, hcols);
+	printf("fields left empty: see --format json (notes) or the xlsx sheet notes\n");
+	json_decref(doc);
+	return rc;
+}
+
 static int sub_apply(struct cli_run *r, struct c2c_err *err)
 {
 	struct registry_ctx *c = r->data;
@@ -455,6 +517,7 @@ static const char *const o_issuances[] = {"project", "format", NULL};
 static const char *const o_verify[] = {"format", "head", "journal", NULL};
 static const char *const o_none[] = {NULL};
 static const char *const o_ca[] = {"country", "year", "format", NULL};
+static const char *const o_aef[] = {"party", "year", "format", "table", "output", NULL};
 
 static const struct cli_sub subs[] = {
 	{"account", sub_account, o_account, NULL, CLI_DB_READY | CLI_DURABLE, CLI_CSV,
@@ -487,6 +550,9 @@ static const struct cli_sub subs[] = {
 	 "       c2c registry verify --journal FILE.jsonl [--head SEQ:HASH] [--format table|csv|json]   (from the file alone)", NULL},
 	{"head", sub_head, o_none, NULL, 0, CLI_CSV, "c2c registry head   (SEQ:HASH of the journal's last entry, to keep elsewhere)", NULL},
 	{"ca-report", sub_ca_report, o_ca, NULL, 0, CLI_CSV, "c2c registry ca-report --country CC [--year YYYY] [--format table|csv|json]", NULL},
+	{"aef", sub_aef, o_aef, NULL, 0, CLI_OWN_FORMAT,
+	 "c2c registry aef --party CC --year YYYY [--format table|json|csv|xlsx] [--table actions|holdings|notes]"
+	 " [--output FILE.xlsx]\n       (Article 6.2 annual information in the Agreed Electronic Format)", NULL},
 	{"apply", sub_apply, o_user, NULL, CLI_DB_READY | CLI_DURABLE, CLI_CSV, "c2c registry apply FILE.jsonl", NULL},
 };
 

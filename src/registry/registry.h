@@ -35,6 +35,9 @@ int registry_project_ok(const char *project);
  * "JCM-VN-pj-da-nang-water-pumps-2024-000001-001200" for an atlas id. */
 void registry_serial_range(char *buf, size_t len, const char *host, const char *project, int vintage,
 			   int64_t first, int64_t last);
+/* One credit's identifier, the range's form with one serial:
+ * "JCM-KH-003-2024-000017" (the AEF's unique identifiers, aef.c). */
+void registry_serial_one(char *buf, size_t len, const char *host, const char *project, int vintage, int64_t serial);
 /* Parse a share like "35.5" or "50" (percent, up to two decimals) into
  * hundredths of a percent; -1 if malformed or outside 0..100. */
 int registry_parse_share(const char *s);
@@ -218,6 +221,15 @@ int registry_project_life(struct store *st, const char *project, json_t **out, s
  * when the project has no issuance; C2C_EINPUT (field "project") for a
  * malformed reference. */
 int registry_project_split(struct store *st, const char *project, json_t **out, struct c2c_err *err);
+
+/* A Party's annual information under Article 6.2 in the Agreed Electronic
+ * Format (aef.c): {party, year, holdings_on, actions: [...], holdings:
+ * [...], notes: [{field, note}]}, the actions of calendar year `year`
+ * (UTC) and the ITMOs held in the Party's accounts on 31 December, from
+ * the journal replayed; fields c2c does not hold are empty and named in
+ * notes.  C2C_EINPUT (field party or year); the replay's C2C_ECONFLICT
+ * when the journal does not verify. */
+int registry_aef(struct store *st, const char *party, int year, json_t **out, struct c2c_err *err);
 
 /* --- proof (verify.c) ------------------------------------------------------ */
 struct registry_verify_report {

@@ -35,4 +35,14 @@ int registry_replay_entry(struct registry_replay *w, const struct registry_entry
 int registry_replay_balances(struct registry_replay *w, struct registry_verify_report *rep, json_t **out,
 			     struct c2c_err *err);
 
+/* During a replay, what it knows so far (aef.c reads the journal with it):
+ * the country of an account the journal opened (NULL when none); whether
+ * the credit `serial` of `issuance` was adjusted (first transferred with a
+ * corresponding adjustment: an ITMO), -1 when no segment holds it; and the
+ * adjusted credits active in accounts of `party` now, [{account, issuance,
+ * first, last, quantity}] by issuance and serial. */
+const char *registry_replay_country(struct registry_replay *w, const char *account);
+int registry_replay_adjusted(struct registry_replay *w, const char *issuance, int64_t serial);
+int registry_replay_itmos_held(struct registry_replay *w, const char *party, json_t **out);
+
 #endif

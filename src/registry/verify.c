@@ -654,6 +654,39 @@ static int chain_entry(void *ctx, const struct registry_entry *e, struct c2c_err
 	return registry_replay_entry(c->w, e, c->rep, err);
 }
 
+const char *registry_replay_country(struct registry_replay *w, const char *account)
+{
+	const struct named *a = named_find(w->r.acc, w->r.nacc, account);
+	return a ? a->country : NULL;
+}
+
+int registry_replay_adjusted(struct registry_replay *w, const char *issuance, int64_t serial)
+{
+	const struct segs *s = &w->r.segs;
+	size_t i = segs_lower(s, issuance, serial);
+	if (i == s->n || strcmp(s->v[i].issuance, issuance) || s->v[i].first > serial)
+		i--; /* the segment holding it may start before it (i wraps when 0: caught below) */
+	if (i >= s->n || strcmp(s->v[i].issuance, issuance) || s->v[i].first > serial || s->v[i].last < serial)
+		return -1;
+	return s->v[i].ca;
+}
+
+int registry_replay_itmos_held(struct registry_replay *w, const char *party, json_t **out)
+{
+	const struct segs *s = &w->r.segs;
+	*out = json_array();
+	for (size_t i = 0; i < s->n; i++) {
+		const char *cc = registry_replay_country(w, s->v[i].account);
+		if (!s->v[i].ca || strcmp(s->v[i].state, "active") || !cc || strcmp(cc, party))
+			continue;
+		json_array_append_new(*out, json_pack("{s:s, s:s, s:I, s:I, s:I}", "account", s->v[i].account, "issuance",
+						      s->v[i].issuance, "first", (json_int_t)s->v[i].first, "last",
+						      (json_int_t)s->v[i].last, "quantity",
+						      (json_int_t)(s->v[i].last - s->v[i].first + 1)));
+	}
+	return 0;
+}
+
 static int check_chain_and_replay(struct store *st, struct registry_replay *w, struct registry_verify_report *rep,
 				  struct c2c_err *err)
 {
