@@ -19,7 +19,8 @@
 #  9. backups: `db backup` of the live file while a server moves credits
 #     over HTTP; each copy's printed head is a real point of the live
 #     journal and the copy verifies against it; `db restore` of a copy.
-# 11. the Article 6.2 annual information (AEF) of a scripted year.
+# 11. the Article 6.2 annual information (AEF) of a scripted year, and the
+#     public retirement log.
 # 10. the journal as a file (`journal --format jsonl`), proved without the
 #     database (`verify --journal`); edited, cut, reordered files refused.
 # usage: tests/registry.sh BUILD_DIR; last line "registry: N passed, N failed".
@@ -553,6 +554,17 @@ print(all(r['article6_database_record_id'] == '' and r['sectors'] == '' for r in
 		ok "--format xlsx: a workbook with its sheets (summary, actions, holdings, notes)" || bad "aef xlsx: $(cat "$WORK/err")"
 	reg aef --party jp --year "$y" >/dev/null 2>"$WORK/err"
 	check "a party that is no country code: exit 3, naming --party" "$?:$(grep -c -- '--party: aef: party' "$WORK/err")" "3:1"
+	# the public retirement log of the same year
+	reg retirements --format json >"$WORK/ret.json" 2>"$WORK/err" || bad "retirements: $(cat "$WORK/err")"
+	reg journal --format json >"$WORK/aef-journal.json"
+	check "registry retirements: every retirement, its account, purpose, beneficiary and quantity, each its journal entry's hash" "$(python3 -c "
+import json
+r = json.load(open('$WORK/ret.json'))
+j = {e['seq']: e for e in json.load(open('$WORK/aef-journal.json'))}
+print([(x['country'], x['account'], x['quantity'], x['purpose'], x['beneficiary']) for x in r],
+      all(x['hash'] == j[x['seq']]['hash'] and j[x['seq']]['op'] == 'retire' for x in r),
+      len([e for e in j.values() if e['op'] == 'retire']) == len(r))")" 		"[('JP', 'JP-A', 8, 'ndc', 'Japan'), ('JP', 'JP-A', 3, 'voluntary', 'Toyama Co')] True True"
+	check "registry retirements --country KH: none" "$(reg retirements --country KH --format json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')" 0
 	echo "$pass $fail" >"$WORK/aef.counts"
 )
 read p f <"$WORK/aef.counts"

@@ -424,6 +424,16 @@ static int sub_ca_report(struct cli_run *r, struct c2c_err *err)
 	return cli_print_drop(rows, r->fmt, cols);
 }
 
+/* The public retirement log. */
+static int sub_retirements(struct cli_run *r, struct c2c_err *err)
+{
+	struct registry_ctx *c = r->data;
+	static const char *const cols[] = {"seq", "at", "account", "quantity", "purpose", "beneficiary", "serials", NULL};
+	json_t *rows;
+	int rc = registry_retirements(c->st, cli_opt(&r->a, "country"), &rows, err);
+	return rc ? rc : cli_print_drop(rows, r->fmt, cols);
+}
+
 /* The Party's annual information in the Agreed Electronic Format. */
 static int sub_aef(struct cli_run *r, struct c2c_err *err)
 {
@@ -517,6 +527,7 @@ static const char *const o_issuances[] = {"project", "format", NULL};
 static const char *const o_verify[] = {"format", "head", "journal", NULL};
 static const char *const o_none[] = {NULL};
 static const char *const o_ca[] = {"country", "year", "format", NULL};
+static const char *const o_retirements[] = {"country", "format", NULL};
 static const char *const o_aef[] = {"party", "year", "format", "table", "output", NULL};
 
 static const struct cli_sub subs[] = {
@@ -550,6 +561,8 @@ static const struct cli_sub subs[] = {
 	 "       c2c registry verify --journal FILE.jsonl [--head SEQ:HASH] [--format table|csv|json]   (from the file alone)", NULL},
 	{"head", sub_head, o_none, NULL, 0, CLI_CSV, "c2c registry head   (SEQ:HASH of the journal's last entry, to keep elsewhere)", NULL},
 	{"ca-report", sub_ca_report, o_ca, NULL, 0, CLI_CSV, "c2c registry ca-report --country CC [--year YYYY] [--format table|csv|json]", NULL},
+	{"retirements", sub_retirements, o_retirements, NULL, 0, CLI_CSV,
+	 "c2c registry retirements [--country CC] [--format table|csv|json]   (the public retirement log)", NULL},
 	{"aef", sub_aef, o_aef, NULL, 0, CLI_OWN_FORMAT,
 	 "c2c registry aef --party CC --year YYYY [--format table|json|csv|xlsx] [--table actions|holdings|notes]"
 	 " [--output FILE.xlsx]\n       (Article 6.2 annual information in the Agreed Electronic Format)", NULL},

@@ -187,6 +187,12 @@ int registry_journal(struct store *st, int64_t since, json_t **out, struct c2c_e
  * last, serial, state}], serials (the ranges as one line), hash, and for a
  * retirement purpose and beneficiary}.  C2C_ENOTFOUND for no such account. */
 int registry_history(struct store *st, const char *account, json_t **out, struct c2c_err *err);
+/* The public retirement log (history.c): every retirement in journal
+ * order, [{seq, at, country (the registry), account (the retiring one),
+ * quantity, purpose, beneficiary, serials, ranges, hash}], of `country`'s
+ * registry only when not NULL (C2C_EINPUT, field country, when it is no
+ * country code). */
+int registry_retirements(struct store *st, const char *country, json_t **out, struct c2c_err *err);
 /* Adjustments of `country` (NULL: every country) for vintage `year` (0: all). */
 int registry_ca_report(struct store *st, const char *country, int year, json_t **out,
 		       struct c2c_err *err);
