@@ -447,7 +447,7 @@ for path, item in doc["paths"].items():
     req = [p for p in op["parameters"] if p.get("required")]
     known = {"account": "JP-GOV-1", "place": "cn-tianjin-city", "framework": "tianjin-eco-city", "year": "2022",
              "attribution": "sequential", "country": "VN", "sector": "water", "size": "medium",
-             "channel": "training", "table": "partnerships"}
+             "channel": "training", "table": "partnerships", "party": "JP"}
     base = {p["name"]: known.get(p["name"], "Toyama") for p in req}
     for p in op["parameters"]:
         s = p["schema"]

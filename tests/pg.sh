@@ -309,6 +309,22 @@ migrate --from "$SQ" --to "$PG/mig_bad" && ok "then a good copy into the same da
 grep -q "registry verified on the target: 9 journal entries" "$WORK/mig.out" && ok "the table output ends with the registry's proof" ||
 	bad "db migrate output: $(tail -n 3 "$WORK/mig.out")"
 
+# --- backups on PostgreSQL: the procedure of docs/store.md ----------------------
+# the head kept elsewhere, a dump in one snapshot, a restore into a new
+# database, and the proof of the restored one against that head
+head=$("$BIN" --db "$PG/mig" registry head)
+createdb mig_restored || bad "createdb mig_restored"
+if "$PGBIN/pg_dump" --format=custom --serializable-deferrable -f "$WORK/mig.dump" "$PG/mig" 2>"$WORK/err" &&
+	"$PGBIN/pg_restore" --exit-on-error --no-owner -d "$PG/mig_restored" "$WORK/mig.dump" 2>"$WORK/err"; then
+	"$BIN" --db "$PG/mig_restored" registry verify --head "$head" >"$WORK/out" 2>&1 &&
+		ok "pg_dump, pg_restore into a new database: it verifies against the head kept before the dump" ||
+		bad "verify --head after pg_restore: $(cat "$WORK/out")"
+else
+	bad "pg_dump/pg_restore: $(cat "$WORK/err")"
+fi
+"$BIN" --db "$PG/mig" db backup "$WORK/pg-copy.db" >/dev/null 2>"$WORK/err"
+check "db backup of a PostgreSQL database: refused (exit 2), pointing to pg_dump" "$?:$(grep -c 'pg_dump' "$WORK/err")" "2:1"
+
 # --- the whole CLI suites, again on PostgreSQL -----------------------------------
 # Each suite runs on its own empty database of this server (tests/lib/db.sh),
 # its checks counted here.  The deterministic ones also run once more on

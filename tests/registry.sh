@@ -13,6 +13,16 @@
 #     issuance allocated to Japan is adjusted at the allocation; retiring
 #     toward an NDC credits the country may not count is refused; verify
 #     finds an adjustment or a ca_done edited behind its back.
+#  ...
+#  8. authorizations as records (Article 6.2): recorded, shown, journalled,
+#     proved; refusals name their flag.
+#  9. backups: `db backup` of the live file while a server moves credits
+#     over HTTP; each copy's printed head is a real point of the live
+#     journal and the copy verifies against it; `db restore` of a copy.
+# 11. the Article 6.2 annual information (AEF) of a scripted year, and the
+#     public retirement log.
+# 10. the journal as a file (`journal --format jsonl`), proved without the
+#     database (`verify --journal`); edited, cut, reordered files refused.
 # usage: tests/registry.sh BUILD_DIR; last line "registry: N passed, N failed".
 set -u
 BIN="$(cd "$1" && pwd)/c2c"
@@ -152,7 +162,7 @@ ca_sum() { # ca_sum COUNTRY ISSUANCE [YEAR]: the net adjustment ca-report shows
 	reg ca-report --country "$1" ${3:+--year "$3"} --format json |
 		python3 -c "import json,sys; print(sum(r['adjustment'] for r in json.load(sys.stdin) if r['issuance']=='$2'))"
 }
-state() { db_rows registry_accounts registry_blocks registry_ca registry_journal | sha256sum; }
+state() { db_rows registry_accounts registry_blocks registry_ca registry_journal registry_authorizations | sha256sum; }
 reg account open --id TH-GOV-1 --country TH --kind government --holder Thailand >/dev/null
 reg account open --id TH-ENT-1 --country TH --kind entity --holder "Thai Co" >/dev/null
 reg account open --id JP-ENT-9 --country JP --kind entity --holder "Japanese Co" >/dev/null
@@ -297,6 +307,268 @@ head -n 990 "$WORK/big.jsonl" >"$WORK/some.jsonl"
 reg apply "$WORK/some.jsonl" >/dev/null 2>"$WORK/err" && ok "990 issuances of 10^15 fit below the maximum" || bad "990 issuances: $(cat "$WORK/err")"
 reg verify --format json >"$WORK/out" 2>&1
 check "verify after 990 x 10^15: clean, the sum exact" "$(python3 -c "import json; v=json.load(open('$WORK/out')); print(v['ok'], v['issued'] >= 990 * 10**15, v['issued'] == v['held'] + v['cancelled'] + v['retired'])")" "True True True"
+
+# --- 8. authorizations as records (Article 6.2) --------------------------------------
+issue TH010 2026-01-01 2026-06-30 40 >/dev/null
+refuse_auth() { # refuse_auth FLAG TEXT ARGS...: exit 3, the flag and TEXT named, nothing changed
+	flag=$1 text=$2
+	shift 2
+	before=$(state)
+	reg authorize TH010-04 "$@" >/dev/null 2>"$WORK/err"
+	got=$?
+	[ "$got" -eq 3 ] && grep -qF -- "$flag: authorize: $text" "$WORK/err" && [ "$(state)" = "$before" ] &&
+		ok "authorize refuses $text (exit 3, $flag), nothing changed" || bad "authorize $*: exit $got, $(cat "$WORK/err")"
+}
+good="--purpose ndc+oimp --first-transfer issuance --on 2026-01-15 --ref MOE-2026-7"
+refuse_auth --purpose "purpose 'ndc-oimp' is not one of ndc, oimp, ndc+oimp" --purpose ndc-oimp --first-transfer issuance --on 2026-01-15 --ref R
+refuse_auth --first-transfer "first transfer 'sale' is not one of issuance, transfer, use, cancellation" --purpose ndc --first-transfer sale --on 2026-01-15 --ref R
+refuse_auth --on "the date of the authorization '2026-02-30' is not a date" --purpose ndc --first-transfer use --on 2026-02-30 --ref R
+refuse_auth --on "the authorization is dated 2999-01-01, after today" --purpose ndc --first-transfer use --on 2999-01-01 --ref R
+refuse_auth --ref "give the authorization's reference" --purpose ndc --first-transfer use --on 2026-01-15
+refuse_auth --authorized-entity "authorized entity 'Toyama Co' is named twice" $good --authorized-entity "Toyama Co" --authorized-entity "Toyama Co"
+reg authorize TH010-04 $good --authorized-entity "Toyama Co" --authorized-entity "北九州市" >"$WORK/out" 2>"$WORK/err" &&
+	ok "authorize with its record: $(cat "$WORK/out")" || bad "authorize with a record: $(cat "$WORK/err")"
+check "the record is shown on the issuance" "$(reg issuances --project TH010 --format json | python3 -c "
+import json, sys
+a = [i for i in json.load(sys.stdin) if i['id'] == 'TH010-04'][0]['authorization']
+print(a['purpose'], a['authorized_entities'], a['first_transfer'], a['on'], a['ref'])")" "ndc+oimp ['Toyama Co', '北九州市'] issuance 2026-01-15 MOE-2026-7"
+check "... and in its journal entry" "$(reg journal --format json | python3 -c "
+import json, sys
+e = [e for e in json.load(sys.stdin) if e['op'] == 'authorize' and e['body']['issuance'] == 'TH010-04'][0]
+print(sorted(e['body']['authorization'].items()))")" "[('authorized_entities', ['Toyama Co', '北九州市']), ('first_transfer', 'issuance'), ('on', '2026-01-15'), ('purpose', 'ndc+oimp'), ('ref', 'MOE-2026-7')]"
+reg verify >/dev/null 2>&1 && ok "verify clean with the record" || bad "verify: $(reg verify 2>&1)"
+db_exec "UPDATE registry_authorizations SET ref = 'MOE-2026-8' WHERE issuance_id = 'TH010-04'"
+reg verify >/dev/null 2>"$WORK/err"
+check "a record's reference edited behind the registry's back: verify exit 5" "$?:$(grep -c 'the stored authorization of issuance TH010-04 is not what the journal records' "$WORK/err")" "5:1"
+db_exec "DELETE FROM registry_authorizations WHERE issuance_id = 'TH010-04'"
+reg verify >/dev/null 2>"$WORK/err"
+check "a record deleted: verify exit 5, naming its entry" "$?:$(grep -cE 'journal entry [0-9]+ authorized issuance TH010-04 with a record, but registry_authorizations does not hold it' "$WORK/err")" "5:1"
+db_exec "INSERT INTO registry_authorizations (issuance_id, seq, purpose, authorized_entities, first_transfer, authorized_on, ref) SELECT 'TH010-04', seq, 'ndc+oimp', '[\"Toyama Co\",\"\\u5317\\u4e5d\\u5dde\\u5e02\"]', 'issuance', '2026-01-15', 'MOE-2026-7' FROM registry_journal WHERE op = 'authorize' AND body LIKE '%TH010-04%'"
+reg verify >/dev/null 2>&1 && ok "verify clean once the record is put back as journalled" || bad "verify after putting back: $(reg verify 2>&1)"
+issue TH010 2026-07-01 2026-09-30 10 >/dev/null
+printf '{"op": "authorize", "issuance": "TH010-05", "purpose": "oimp", "first_transfer": "use", "on": "2026-07-02", "ref": "R-5", "authorized_entities": ["A"]}\n' >"$WORK/auth.jsonl"
+reg apply "$WORK/auth.jsonl" >/dev/null 2>"$WORK/err" && ok "apply: an authorize operation with its record" || bad "apply authorize: $(cat "$WORK/err")"
+check "... recorded as given" "$(reg issuances --project TH010 --format json | python3 -c "
+import json, sys
+print([i['authorization']['purpose'] + '/' + i['authorization']['first_transfer'] for i in json.load(sys.stdin) if i['id'] == 'TH010-05'])")" "['oimp/use']"
+
+# --- 9. backups while the server writes ---------------------------------------------
+if sqlite_only "db backup and restore of a live SQLite file"; then
+	. "$(dirname "$0")/lib/serve.sh"
+	echo "pass-bkjp-0123" | "$BIN" user add bkjp --role registrar --scope JP >/dev/null 2>"$WORK/err" || bad "user add: $(cat "$WORK/err")"
+	tok=$("$BIN" user token add bkjp --label backup-test | tr -d '\n')
+	if serve_start backup; then
+		post() { curl -s -o /dev/null -w '%{http_code}\n' -H "Authorization: Bearer $tok" -H 'Content-Type: application/json' \
+			-d "{\"from\": \"$1\", \"to\": \"$2\", \"quantity\": 1}" "$URL/api/v1/registry/transfer"; }
+		: >"$WORK/codes"
+		(
+			while [ ! -e "$WORK/stop" ]; do
+				post JP-ENT-1 JP-ENT-2 >>"$WORK/codes"
+				post JP-ENT-2 JP-ENT-1 >>"$WORK/codes"
+			done
+		) &
+		writer=$!
+		while [ "$(grep -c '^200$' "$WORK/codes")" -lt 20 ]; do sleep 0.05; done
+		for n in 1 2 3; do
+			w0=$(grep -c '^200$' "$WORK/codes")
+			"$BIN" db backup "$WORK/bk$n.db" >"$WORK/bk$n.out" 2>"$WORK/err" || bad "db backup $n: $(cat "$WORK/err")"
+			h=$(sed -n 's/^journal head of the copy (keep it elsewhere): //p' "$WORK/bk$n.out")
+			eval "head$n=\$h"
+			"$BIN" --db "$WORK/bk$n.db" registry verify --head "$h" >/dev/null 2>"$WORK/err" &&
+				ok "backup $n taken while the server wrote: its copy verifies against the head it printed ($h)" ||
+				bad "backup $n: verify --head on the copy: $(cat "$WORK/err")"
+			live=$(reg journal --since "${h%%:*}" --format json | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["hash"])')
+			check "backup $n: its head is the live journal's entry ${h%%:*}" "$live" "${h#*:}"
+			while [ "$(grep -c '^200$' "$WORK/codes")" -le "$w0" ]; do sleep 0.05; done
+		done
+		touch "$WORK/stop"
+		wait "$writer"
+		n200=$(grep -c '^200$' "$WORK/codes")
+		nother=$(grep -vc '^200$' "$WORK/codes")
+		check "every transfer over HTTP during the backups succeeded ($n200)" "$nother" 0
+		[ "${head3%%:*}" -gt "${head1%%:*}" ] && ok "the server kept writing between backups (entry ${head1%%:*} to ${head3%%:*})" ||
+			bad "heads did not move: $head1 $head3"
+		reg verify >/dev/null 2>&1 && ok "the live database verifies after the backups" || bad "live verify: $(reg verify 2>&1)"
+		kill "$PID"
+		wait "$PID" 2>/dev/null
+		"$BIN" --db "$WORK/restored.db" db restore "$WORK/bk2.db" --head "$head2" >"$WORK/out" 2>"$WORK/err" &&
+			"$BIN" --db "$WORK/restored.db" registry verify --head "$head2" >/dev/null 2>&1 &&
+			ok "db restore of backup 2 into a new file: it verifies against backup 2's head" || bad "restore: $(cat "$WORK/err")"
+		run "db restore over an existing database without --replace: refused" 5 "$BIN" --db "$WORK/restored.db" db restore "$WORK/bk3.db"
+		has "... saying what it would do" "$WORK/err" "restoring would replace everything in it"
+		run "db restore --replace with the head kept elsewhere" 0 "$BIN" --db "$WORK/restored.db" db restore "$WORK/bk3.db" --replace --head "$head3"
+		"$BIN" --db "$WORK/restored.db" registry verify --head "$head3" >/dev/null 2>&1 && ok "... then the database is backup 3" || bad "after --replace: $("$BIN" --db "$WORK/restored.db" registry verify --head "$head3" 2>&1)"
+		run "db restore with a head the backup does not reach: refused" 5 "$BIN" --db "$WORK/none.db" db restore "$WORK/bk1.db" --head "$head3"
+		has "... naming the truncation" "$WORK/err" "entries were removed from its end"
+		[ ! -e "$WORK/none.db" ] && ok "... and no database was made" || bad "a refused restore left $WORK/none.db"
+		run "db backup onto a file that exists: refused" 5 "$BIN" db backup "$WORK/bk1.db"
+		sqlite3 "$WORK/bk1.db" "UPDATE registry_blocks SET state = 'active' WHERE state = 'retired'"
+		run "db restore of a tampered backup: refused" 5 "$BIN" --db "$WORK/none.db" db restore "$WORK/bk1.db"
+		has "... nothing restored" "$WORK/err" "nothing was restored"
+	fi
+fi
+
+# --- 10. the journal as a file, proved without the database ----------------------------
+reg journal --format jsonl >"$WORK/j.jsonl" 2>"$WORK/err" || bad "journal --format jsonl: $(cat "$WORK/err")"
+jhead=$(reg head)
+check "the export holds every entry" "$(wc -l <"$WORK/j.jsonl")" "${jhead%%:*}"
+(cd "$WORK" && C2C_DB="$WORK/no-such.db" "$BIN" registry verify --journal j.jsonl --head "$jhead" --format json >"$WORK/vj.json" 2>"$WORK/err") &&
+	ok "verify --journal: the export verifies from the file alone, against the head" || bad "verify --journal: $(cat "$WORK/err")"
+[ ! -e "$WORK/no-such.db" ] && ok "... without opening or making a database" || bad "verify --journal made a database"
+reg balance --format json >"$WORK/bal.json"
+reg verify --format json >"$WORK/v.json"
+check "the balances the file implies are the database's, account by account and state by state" "$(python3 -c "
+import json, collections
+got = {(b['account'], s): b[s] for b in json.load(open('$WORK/vj.json'))['balances'] for s in ('active', 'cancelled', 'retired') if b[s]}
+want = collections.Counter()
+for r in json.load(open('$WORK/bal.json')):
+    want[(r['account'], r['state'])] += r['credits']
+v, d = json.load(open('$WORK/vj.json')), json.load(open('$WORK/v.json'))
+print(got == dict(want) and len(got) > 5, [v[k] == d[k] for k in ('entries', 'issued', 'held', 'cancelled', 'retired')])
+")" "True [True, True, True, True, True]"
+# tamper with copies of the file: python rewrites one entry and, with "rechain", every hash after it
+tamper() { # tamper NAME PYTHON-ON-LINES [rechain]
+	python3 - "$WORK/j.jsonl" "$WORK/t.jsonl" "$2" "${3:-}" <<'PY'
+import hashlib, json, sys
+lines = [json.loads(l) for l in open(sys.argv[1])]
+exec(sys.argv[3])
+if sys.argv[4] == "rechain":
+    prev = "0" * 64
+    for e in lines:
+        e["prev_hash"] = prev
+        e["hash"] = hashlib.sha256("\n".join([prev, str(e["seq"]), e["at"], e["user"], e["op"], e["body"], ""]).encode()).hexdigest()
+        prev = e["hash"]
+with open(sys.argv[2], "w") as f:
+    for e in lines:
+        f.write(json.dumps(e, separators=(",", ":"), ensure_ascii=False) + "\n")
+PY
+}
+refused_file() { # refused_file NAME TEXT [--head H]: verify --journal of t.jsonl exits 5 saying TEXT
+	name=$1 text=$2
+	shift 2
+	"$BIN" registry verify --journal "$WORK/t.jsonl" "$@" >/dev/null 2>"$WORK/err"
+	got=$?
+	[ "$got" -eq 5 ] && grep -qF -- "$text" "$WORK/err" && ok "verify --journal refuses $name: $(head -c 160 "$WORK/err")" ||
+		bad "verify --journal, $name: exit $got, $(cat "$WORK/err")"
+}
+tamper untouched ""
+cmp -s "$WORK/j.jsonl" "$WORK/t.jsonl" && ok "the tamper helper writes the export back byte for byte" || bad "tamper helper changes the file by itself"
+tamper edited 'b = json.loads(lines[40]["body"]); b["quantity"] = 999; lines[40]["body"] = json.dumps(b, sort_keys=True, separators=(",", ":"))'
+refused_file "an edited entry" "line 41: journal entry 41 has been altered"
+tamper reordered 'lines[30], lines[31] = lines[31], lines[30]'
+refused_file "two entries swapped" "line 31: journal entry 32 is out of sequence"
+tamper removed 'del lines[50]'
+refused_file "an entry removed from the middle" "line 51: journal entry 52 is out of sequence"
+head -c $(( $(wc -c <"$WORK/j.jsonl") - 40 )) "$WORK/j.jsonl" >"$WORK/t.jsonl"
+refused_file "a file cut in the middle of its last entry" "the file ends in the middle of an entry"
+head -n $(( ${jhead%%:*} - 3 )) "$WORK/j.jsonl" >"$WORK/t.jsonl"
+"$BIN" registry verify --journal "$WORK/t.jsonl" >/dev/null 2>&1 && ok "whole entries cut from the end: the file alone cannot see it (as the database cannot)" ||
+	bad "a shorter export failed without a head"
+refused_file "whole entries cut from the end, with the head kept elsewhere" "entries were removed from its end" --head "$jhead"
+# a movement redirected and the whole chain recomputed: the chain holds, the head does not
+tamper redirected '
+k = next(i for i, e in enumerate(lines) if e["op"] == "transfer" and json.loads(e["body"])["moves"][0]["to"] == "JP-ENT-2")
+b = json.loads(lines[k]["body"]); b["moves"][0]["to"] = "JP-ENT-3"; lines[k]["body"] = json.dumps(b, sort_keys=True, separators=(",", ":"))
+open(sys.argv[2] + ".seq", "w").write(str(lines[k]["seq"]))' rechain
+# (refused at the head, or earlier when a later entry moves those credits on from where they were)
+"$BIN" registry verify --journal "$WORK/t.jsonl" --head "$jhead" >/dev/null 2>"$WORK/err"
+got=$?
+[ "$got" -eq 5 ] && grep -qE "the journal was rewritten from there|journal entry [0-9]+: a movement takes credits from an account that did not hold them" "$WORK/err" &&
+	ok "verify --journal refuses a movement redirected, its chain recomputed, with the head kept elsewhere: $(head -c 160 "$WORK/err")" ||
+	bad "verify --journal, a redirected movement: exit $got, $(cat "$WORK/err")"
+tamper redated 'lines[-1]["at"] = "2000-01-01T00:00:00.000Z"' rechain
+"$BIN" registry verify --journal "$WORK/t.jsonl" >/dev/null 2>&1 && ok "the last entry redated, its chain recomputed: whole to the file alone" ||
+	bad "a rechained file failed without a head: $("$BIN" registry verify --journal "$WORK/t.jsonl" 2>&1)"
+refused_file "the last entry redated, its chain recomputed, against the head kept elsewhere" "the journal was rewritten from there" --head "$jhead"
+# credits taken from an account that never held them, chain recomputed: the replay names the entry
+tamper stolen '
+k = next(i for i, e in enumerate(lines) if e["op"] == "transfer")
+b = json.loads(lines[k]["body"]); b["moves"][0]["from"] = "JP-GOV-1" if b["moves"][0]["from"] != "JP-GOV-1" else "JP-ENT-4"
+lines[k]["body"] = json.dumps(b, sort_keys=True, separators=(",", ":"))
+open(sys.argv[2] + ".seq", "w").write(str(lines[k]["seq"]))' rechain
+refused_file "a movement from an account that did not hold the credits (chain recomputed)" "journal entry $(cat "$WORK/t.jsonl.seq"): a movement takes credits from an account that did not hold them"
+printf '{"seq": 1}\n' >"$WORK/t.jsonl"
+"$BIN" registry verify --journal "$WORK/t.jsonl" >/dev/null 2>"$WORK/err"
+check "a line that is not a journal entry: exit 3, naming the member" "$?:$(grep -c 'line 1 (after journal entry 0): the entry has no at (a string)' "$WORK/err")" "3:1"
+reg journal --format jsonl --since 3 >/dev/null 2>&1
+check "journal --format jsonl --since: refused (it would cut the chain)" "$?" 2
+
+# --- 11. the AEF of a scripted year --------------------------------------------------
+(
+	C2C_DB="$WORK/aef.db"
+	export C2C_DB
+	"$BIN" init >/dev/null
+	for a in "JP-A JP" "JP-B JP" "KH-A KH"; do set -- $a; reg account open --id "$1" --country "$2" --kind government --holder "$1" >/dev/null; done
+	issue KH005 2024-01-01 2024-12-31 100 >/dev/null
+	issue KH006 2024-01-01 2024-12-31 50 >/dev/null
+	reg authorize KH005-01 --purpose ndc --first-transfer transfer --on 2025-05-01 --ref KH-2025-1 >/dev/null
+	reg allocate KH005-01 JP-A=30 KH-A=70 >/dev/null          # first transfer KH->JP 30 (serials 1-30)
+	reg allocate KH006-01 JP-A=50 KH-A=50 >/dev/null          # unauthorized: no ITMO
+	reg transfer --from JP-A --to KH-A --quantity 5 >/dev/null # ITMOs back: 1-5 (KH006 is later in order)
+	reg transfer --from KH-A --to JP-B --quantity 10 >/dev/null # 1-5 again (transfer), 31-35 (first transfer)
+	reg retire --account JP-A --quantity 8 --purpose ndc --beneficiary Japan >/dev/null
+	reg cancel --account JP-A --quantity 2 >/dev/null
+	reg retire --account JP-A --quantity 3 --purpose voluntary --beneficiary "Toyama Co" >/dev/null
+	y=$(date -u +%Y)
+	reg aef --party JP --year "$y" --format json >"$WORK/aef-jp.json" 2>"$WORK/err" || bad "aef JP: $(cat "$WORK/err")"
+	reg aef --party KH --year "$y" --format json >"$WORK/aef-kh.json" 2>"$WORK/err" || bad "aef KH: $(cat "$WORK/err")"
+	sum() { # sum FILE: "type:from>to:first_transfer quantity" lines, summed
+		python3 -c "
+import json, collections
+c = collections.Counter()
+for a in json.load(open('$1'))['actions']:
+    c['%s:%s>%s:%s' % (a['action_type'], a['transferring_party'], a['acquiring_party'], a['first_transfer'])] += a['quantity_tco2e']
+print(' '.join('%s=%d' % kv for kv in sorted(c.items())))"
+	}
+	check "AEF of JP: every action, with its Parties and quantities" "$(sum "$WORK/aef-jp.json")" \
+		"Acquisition:KH>JP:no=5 Acquisition:KH>JP:yes=35 Cancellation:>:=2 Transfer:JP>KH:no=5 Use:>:=8 Voluntary cancellation:>:=3"
+	check "AEF of KH: every action, with its Parties and quantities" "$(sum "$WORK/aef-kh.json")" \
+		"Acquisition:JP>KH:no=5 Authorization:>:=100 First transfer:KH>JP:yes=35 Transfer:KH>JP:no=5"
+	check "... the unauthorized issuance is in neither (no ITMO)" "$(grep -c 'KH-006' "$WORK/aef-jp.json" "$WORK/aef-kh.json" | cut -d: -f2 | tr '\n' ' ')" "0 0 "
+	check "... the authorization record on every row of the ITMOs" "$(python3 -c "
+import json
+a = json.load(open('$WORK/aef-jp.json'))['actions']
+print({(r['authorization_id'], r['purposes_for_authorization'], r['date_of_authorization']) for r in a})")" "{('KH-2025-1', 'NDC', '2025-05-01')}"
+	reg balance --format json >"$WORK/aef-bal.json"
+	check "holdings on 31 December equal the day's balances of the ITMOs, account by account" "$(python3 -c "
+import json, collections
+h, b = collections.Counter(), collections.Counter()
+for r in json.load(open('$WORK/aef-jp.json'))['holdings']:
+    h[r['account']] += r['quantity_tco2e']
+for r in json.load(open('$WORK/aef-bal.json')):
+    if r['issuance'] == 'KH005-01' and r['state'] == 'active' and r['account'].startswith('JP-'):
+        b[r['account']] += r['credits']
+print(dict(h) == dict(b), sorted(h.items()))")" "True [('JP-A', 12), ('JP-B', 10)]"
+	check "... and KH holds no ITMO (its credits were never first transferred)" "$(python3 -c "import json; print(len(json.load(open('$WORK/aef-kh.json'))['holdings']))")" 0
+	check "a year before anything happened: nothing" "$(reg aef --party JP --year $((y - 1)) --format json | python3 -c "import json,sys; d=json.load(sys.stdin); print(len(d['actions']), len(d['holdings']))")" "0 0"
+	check "fields c2c does not hold are named in notes, not invented" "$(python3 -c "
+import json
+d = json.load(open('$WORK/aef-jp.json'))
+notes = {n['field'] for n in d['notes']}
+print(all(r['article6_database_record_id'] == '' and r['sectors'] == '' for r in d['actions']), {'article6_database_record_id', 'sectors', 'activity_types'} <= notes)")" "True True"
+	reg aef --party JP --year "$y" --format csv >"$WORK/aef.csv"
+	check "--format csv: the actions table, a header and one line each" "$(( $(wc -l <"$WORK/aef.csv") - 1 )):$(head -n 1 "$WORK/aef.csv" | cut -c1-60)" \
+		"$(python3 -c "import json; print(len(json.load(open('$WORK/aef-jp.json'))['actions']))"):article6_database_record_id,cooperative_approach,first_uniqu"
+	reg aef --party JP --year "$y" --format xlsx --output "$WORK/aef.xlsx" 2>"$WORK/err" &&
+		python3 -c "import zipfile,sys; z=zipfile.ZipFile(sys.argv[1]); n=[x for x in z.namelist() if x.startswith('xl/worksheets/')]; sys.exit(0 if len(n) >= 4 else 1)" "$WORK/aef.xlsx" &&
+		ok "--format xlsx: a workbook with its sheets (summary, actions, holdings, notes)" || bad "aef xlsx: $(cat "$WORK/err")"
+	reg aef --party jp --year "$y" >/dev/null 2>"$WORK/err"
+	check "a party that is no country code: exit 3, naming --party" "$?:$(grep -c -- '--party: aef: party' "$WORK/err")" "3:1"
+	# the public retirement log of the same year
+	reg retirements --format json >"$WORK/ret.json" 2>"$WORK/err" || bad "retirements: $(cat "$WORK/err")"
+	reg journal --format json >"$WORK/aef-journal.json"
+	check "registry retirements: every retirement, its account, purpose, beneficiary and quantity, each its journal entry's hash" "$(python3 -c "
+import json
+r = json.load(open('$WORK/ret.json'))
+j = {e['seq']: e for e in json.load(open('$WORK/aef-journal.json'))}
+print([(x['country'], x['account'], x['quantity'], x['purpose'], x['beneficiary']) for x in r],
+      all(x['hash'] == j[x['seq']]['hash'] and j[x['seq']]['op'] == 'retire' for x in r),
+      len([e for e in j.values() if e['op'] == 'retire']) == len(r))")" 		"[('JP', 'JP-A', 8, 'ndc', 'Japan'), ('JP', 'JP-A', 3, 'voluntary', 'Toyama Co')] True True"
+	check "registry retirements --country KH: none" "$(reg retirements --country KH --format json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')" 0
+	echo "$pass $fail" >"$WORK/aef.counts"
+)
+read p f <"$WORK/aef.counts"
+pass=$p fail=$f
 
 echo "registry: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -10,15 +10,22 @@
  * count is compared on both sides and every module's proof (the registry's
  * hash chain, replay, invariants) is run on the target: a copy that does
  * not verify is rolled back and leaves the target as it was.
+ *
+ * `c2c db backup FILE` and `c2c db restore FILE` (issue 16): a copy of the
+ * live SQLite database made while `serve` keeps writing, with the
+ * registry's journal head of that very copy printed to be kept elsewhere,
+ * and a database put back from such a copy once it is proved.
  */
 #include "subcmd.h"
 #include "core/json.h"
 #include "modules.h"
+#include "registry/registry.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* Progress on a terminal only: a script's output stays the table. */
@@ -326,13 +333,172 @@ static int db_migrate(struct cli_run *r, struct c2c_err *err)
 	return migrate(from, to, r->fmt, err);
 }
 
+static double seconds_since(const struct timespec *t0)
+{
+	struct timespec t1;
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	return (double)(t1.tv_sec - t0->tv_sec) + (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+struct head {
+	int64_t seq;
+	char hash[65];
+};
+
+/* Read in the backup's own snapshot: the head is the copy's, whatever
+ * `serve` commits meanwhile. */
+static int head_at_snapshot(struct store *st, void *ctx, struct c2c_err *err)
+{
+	struct head *h = ctx;
+	return registry_head(st, &h->seq, h->hash, err);
+}
+
+/* Every module's proof on the database `path` and the registry's journal
+ * reaching `h`: what makes a copy worth keeping.  *proofs gets the reports. */
+static int prove_copy(const char *path, const struct head *h, json_t **proofs, struct c2c_err *err)
+{
+	struct store *st;
+	int rc;
+
+	*proofs = NULL;
+	if ((rc = store_open(&st, path, STORE_OPEN_EXISTING, err)))
+		return rc;
+	rc = cli_modules_verify(st, proofs, err);
+	if (!rc)
+		rc = registry_verify_head(st, h->seq, h->hash, err);
+	store_close(st);
+	return rc;
+}
+
+static void print_json(json_t *o)
+{
+	char *s = json_dumps(o, C2C_JSON_FLAGS);
+	puts(s);
+	free(s);
+	json_decref(o);
+}
+
+static int db_backup(struct cli_run *r, struct c2c_err *err)
+{
+	struct head h = {0, ""};
+	struct timespec t0;
+	json_t *proofs = NULL, *reg;
+	long long pages = 0;
+	double took;
+	int rc;
+
+	if (r->a.npos != 1)
+		return c2c_err_set(err, C2C_EUSAGE, "db backup: give the FILE to write the copy to");
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	if ((rc = store_backup(r->st, r->a.pos[0], head_at_snapshot, &h, &pages, err)))
+		return rc;
+	took = seconds_since(&t0);
+	/* A copy nobody can restore is no backup: prove it now, while the
+	 * source is still there to make another. */
+	if ((rc = prove_copy(r->a.pos[0], &h, &proofs, err))) {
+		c2c_err_prefix(err, "%s was written but does not verify", r->a.pos[0]);
+		return rc;
+	}
+	reg = json_object_get(proofs, "registry");
+	if (r->fmt == FMT_JSON) {
+		char head[96];
+		snprintf(head, sizeof(head), "%lld:%s", (long long)h.seq, h.hash);
+		print_json(json_pack("{s:s, s:s, s:I, s:f, s:s, s:O}", "from", cli_db_path, "file", r->a.pos[0],
+				     "pages", (json_int_t)pages, "seconds", took, "head", head, "registry", reg));
+	} else {
+		printf("backup of %s written to %s: %lld pages in %.2f s, as of one commit\n", cli_db_path,
+		       r->a.pos[0], pages, took);
+		printf("registry verified on the copy: %lld journal entries, %lld blocks\n",
+		       (long long)json_integer_value(json_object_get(reg, "entries")),
+		       (long long)json_integer_value(json_object_get(reg, "blocks")));
+		printf("journal head of the copy (keep it elsewhere): %lld:%s\n", (long long)h.seq, h.hash);
+	}
+	json_decref(proofs);
+	return 0;
+}
+
+static int db_restore(struct cli_run *r, struct c2c_err *err)
+{
+	const char *from, *head = cli_opt(&r->a, "head");
+	struct head want = {0, ""}, got;
+	struct store *st = NULL;
+	struct stat sb;
+	json_t *proofs = NULL, *reg;
+	long long pages = 0;
+	int rc;
+
+	if (r->a.npos != 1)
+		return c2c_err_set(err, C2C_EUSAGE, "db restore: give the backup FILE to restore from");
+	from = r->a.pos[0];
+	if (head && registry_parse_head(head, &want.seq, want.hash))
+		return c2c_err_set(err, C2C_EUSAGE, "--head: '%s' is not SEQ:HASH as `c2c db backup` prints it", head);
+	if (store_is_pg_url(cli_db_path))
+		return c2c_err_set(err, C2C_EUSAGE, "db restore: --db is a PostgreSQL server; use pg_restore (docs/store.md)");
+	if (stat(cli_db_path, &sb) == 0 && !cli_opt(&r->a, "replace")) {
+		c2c_err_set(err, C2C_ECONFLICT, "%s exists: restoring would replace everything in it", cli_db_path);
+		c2c_err_hint(err, "restore into a new file (--db NEW.db), or give --replace to replace this one");
+		return C2C_ECONFLICT;
+	}
+	/* Prove the backup before anything is replaced: its proof, and the
+	 * head kept elsewhere when one is given. */
+	if (!head) {
+		struct store *b;
+		if ((rc = store_open(&b, from, STORE_OPEN_EXISTING, err)))
+			return rc;
+		rc = registry_head(b, &want.seq, want.hash, err);
+		store_close(b);
+		if (rc)
+			return rc;
+	}
+	if ((rc = prove_copy(from, &want, &proofs, err))) {
+		c2c_err_prefix(err, "%s: nothing was restored", from);
+		goto out;
+	}
+	if ((rc = store_open(&st, cli_db_path, STORE_OPEN_CREATE, err)) ||
+	    (rc = store_restore(st, from, &pages, err)) || (rc = registry_head(st, &got.seq, got.hash, err)))
+		goto out;
+	if (got.seq != want.seq || strcmp(got.hash, want.hash)) {
+		rc = c2c_err_set(err, C2C_EINTERNAL, "%s: after the restore the journal head is %lld, not %lld",
+				 cli_db_path, (long long)got.seq, (long long)want.seq);
+		goto out;
+	}
+	reg = json_object_get(proofs, "registry");
+	if (r->fmt == FMT_JSON) {
+		char h[96];
+		snprintf(h, sizeof(h), "%lld:%s", (long long)got.seq, got.hash);
+		print_json(json_pack("{s:s, s:s, s:I, s:s, s:O}", "from", from, "to", cli_db_path, "pages",
+				     (json_int_t)pages, "head", h, "registry", reg));
+	} else {
+		printf("%s restored from %s: %lld pages; registry verified: %lld journal entries, %lld blocks\n",
+		       cli_db_path, from, pages, (long long)json_integer_value(json_object_get(reg, "entries")),
+		       (long long)json_integer_value(json_object_get(reg, "blocks")));
+		printf("journal head %lld:%s%s\n", (long long)got.seq, got.hash,
+		       head ? " (the head kept elsewhere)" : "");
+	}
+out:
+	json_decref(proofs);
+	store_close(st);
+	return rc;
+}
+
 int cmd_db(int argc, char **argv, const struct cli_command *cmd, struct c2c_err *err)
 {
 	static const char *const opts[] = {"from", "to", "format", NULL};
+	static const char *const o_backup[] = {"format", NULL};
+	static const char *const o_restore[] = {"head", "format", NULL};
+	static const char *const f_restore[] = {"replace", NULL};
 	/* CLI_NO_DB: the two databases are named by --from and --to */
 	static const struct cli_sub subs[] = {
 		{"migrate", db_migrate, opts, NULL, CLI_NO_DB, 0,
 		 "c2c db migrate --from sqlite:FILE --to postgresql://USER@HOST[:PORT]/DBNAME [--format table|json]",
+		 NULL},
+		{"backup", db_backup, o_backup, NULL, CLI_DB, 0,
+		 "c2c [--db PATH] db backup FILE [--format table|json]   (a verified copy while serve keeps writing;"
+		 " prints its journal head)",
+		 NULL},
+		{"restore", db_restore, o_restore, f_restore, CLI_NO_DB, 0,
+		 "c2c [--db PATH] db restore FILE [--head SEQ:HASH] [--replace] [--format table|json]"
+		 "   (FILE proved first; --replace: over an existing database)",
 		 NULL},
 	};
 	static const struct cli_subs t = {CLI_SUBS(subs), NULL, NULL, NULL, NULL};

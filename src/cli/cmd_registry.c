@@ -4,6 +4,8 @@
  * in the journal under the user named by --user, else $C2C_USER, else $USER.
  */
 #include "core/json.h"
+#include "core/rows.h"
+#include "core/strbuf.h"
 #include "subcmd.h"
 #include "registry/registry.h"
 
@@ -152,15 +154,37 @@ static int sub_allocate(struct cli_run *r, struct c2c_err *err)
 	return 0;
 }
 
+/* The command's state: the operations' context first (every subcommand
+ * reads r->data as a registry_ctx), then the repeated --authorized-entity
+ * values, which cli_parse (one value an option) cannot hold. */
+struct registry_cli {
+	struct registry_ctx c;
+	const char *entities[REGISTRY_MAX_ENTITIES];
+	size_t nentities;
+};
+
 static int sub_authorize(struct cli_run *r, struct c2c_err *err)
 {
-	struct registry_ctx *c = r->data;
-	int rc;
+	struct registry_cli *rc_ = r->data;
+	struct registry_authorization a = {cli_opt(&r->a, "purpose"), rc_->entities, rc_->nentities,
+					   cli_opt(&r->a, "first-transfer"), cli_opt(&r->a, "on"), cli_opt(&r->a, "ref")};
+	int rc, given = a.purpose || a.first_transfer || a.on || a.ref || a.nentities;
 	if (r->a.npos != 1)
 		return c2c_err_set(err, C2C_EUSAGE, "authorize: give the ISSUANCE");
-	if ((rc = registry_authorize(c, r->a.pos[0], err)))
+	if ((rc = registry_authorize_as(&rc_->c, r->a.pos[0], given ? &a : NULL, err)))
 		return rc;
-	printf("issuance %s authorized for international transfer\n", r->a.pos[0]);
+	if (!given) {
+		printf("issuance %s authorized for international transfer\n", r->a.pos[0]);
+		return 0;
+	}
+	printf("issuance %s authorized for %s on %s (%s); first transfer: %s", r->a.pos[0],
+	       !strcmp(a.purpose, "ndc") ? "use towards an NDC"
+	       : !strcmp(a.purpose, "oimp") ? "other international mitigation purposes"
+					    : "use towards an NDC and other international mitigation purposes",
+	       a.on, a.ref, a.first_transfer);
+	for (size_t i = 0; i < a.nentities; i++)
+		printf("%s%s", i ? ", " : "; authorized entities: ", a.entities[i]);
+	printf("\n");
 	return 0;
 }
 
@@ -269,8 +293,20 @@ static int sub_journal(struct cli_run *r, struct c2c_err *err)
 {
 	struct registry_ctx *c = r->data;
 	static const char *const cols[] = {"seq", "at", "user", "op", "hash", NULL};
+	const char *f = cli_opt(&r->a, "format");
 	json_t *rows;
 	int since = 0, rc;
+	if (f && !strcmp(f, "jsonl")) {
+		/* the whole journal for an independent check (verify --journal) */
+		int64_t n;
+		if (cli_opt(&r->a, "since"))
+			return c2c_err_set(err, C2C_EUSAGE, "--format jsonl exports the whole journal: --since would cut its chain");
+		if ((rc = registry_journal_export(c->st, stdout, &n, err)))
+			return rc;
+		return fflush(stdout) ? c2c_err_set(err, C2C_EIO, "writing the journal: %s", strerror(errno)) : 0;
+	}
+	if ((rc = cli_format(&r->a, &r->cmd, 1, &r->fmt, err)))
+		return rc;
 	if ((rc = cli_opt_int(&r->a, "since", 1, 2000000000, &since, err)))
 		return rc;
 	rc = registry_journal(c->st, since, &rows, err);
@@ -290,17 +326,59 @@ static int sub_head(struct cli_run *r, struct c2c_err *err)
 	return rc;
 }
 
+/* `verify --journal FILE`: the proof from an exported journal alone. */
+static int verify_file(struct cli_run *r, const char *path, int64_t hseq, const char *hhash, struct c2c_err *err)
+{
+	static const char *const cols[] = {"account", "country", "active", "cancelled", "retired", NULL};
+	struct registry_verify_report vr;
+	FILE *fp = strcmp(path, "-") ? fopen(path, "rb") : stdin;
+	json_t *bal = NULL;
+	int rc;
+
+	if (!fp)
+		return c2c_err_set(err, C2C_EIO, "%s: cannot open: %s", path, strerror(errno));
+	rc = registry_verify_journal(fp, path, hseq, hhash, &vr, &bal, err);
+	if (fp != stdin)
+		fclose(fp);
+	if (r->fmt == FMT_JSON) {
+		json_t *o = registry_verify_json(&vr, rc, err);
+		json_object_set_new(o, "balances", bal ? bal : json_array());
+		char *s = json_dumps(o, C2C_JSON_FLAGS);
+		puts(s);
+		free(s);
+		json_decref(o);
+		return rc;
+	}
+	if (rc)
+		return rc;
+	printf("journal file %s verified without the database: %lld entries, hash chain intact; every movement and"
+	       " adjustment replayed; %lld issued = %lld held + %lld cancelled + %lld retired, in %lld ranges\n",
+	       path, (long long)vr.entries, (long long)vr.issued, (long long)vr.held, (long long)vr.cancelled,
+	       (long long)vr.retired, (long long)vr.blocks);
+	if (hseq)
+		printf("the file reaches the head kept elsewhere, entry %lld\n", (long long)hseq);
+	return cli_print_drop(bal, r->fmt, cols);
+}
+
 static int sub_verify(struct cli_run *r, struct c2c_err *err)
 {
 	struct registry_ctx *c = r->data;
 	struct registry_verify_report vr;
-	const char *head = cli_opt(&r->a, "head");
-	long long hseq = 0;
+	const char *head = cli_opt(&r->a, "head"), *file = cli_opt(&r->a, "journal");
+	struct cli_command with_db = r->cmd;
+	int64_t hseq = 0;
 	char hhash[65] = "";
-	int rc, used = 0;
-	if (head && (sscanf(head, "%lld:%64[0-9a-f]%n", &hseq, hhash, &used) != 2 || head[used] || hseq <= 0 ||
-		     strlen(hhash) != 64))
+	int rc;
+	if (head && registry_parse_head(head, &hseq, hhash))
 		return c2c_err_set(err, C2C_EUSAGE, "--head: '%s' is not SEQ:HASH as `c2c registry head` prints it", head);
+	if (file)
+		return verify_file(r, file, hseq, hhash, err);
+	/* without --journal the database is proved: open it as the other
+	 * reading commands do */
+	with_db.setup = CLI_DB_READY;
+	if ((rc = cli_setup(&with_db, &r->st, err)))
+		return rc;
+	c->st = r->st;
 	rc = registry_verify(c->st, &vr, err);
 	if (!rc && head)
 		rc = registry_verify_head(c->st, hseq, hhash, err);
@@ -316,7 +394,7 @@ static int sub_verify(struct cli_run *r, struct c2c_err *err)
 		       " balances equal their blocks\n", (long long)vr.entries, (long long)vr.blocks,
 		       (long long)vr.issued, (long long)vr.held, (long long)vr.cancelled, (long long)vr.retired);
 		if (head)
-			printf("the journal reaches the head kept elsewhere, entry %lld\n", hseq);
+			printf("the journal reaches the head kept elsewhere, entry %lld\n", (long long)hseq);
 	}
 	return rc;
 }
@@ -346,6 +424,76 @@ static int sub_ca_report(struct cli_run *r, struct c2c_err *err)
 	return cli_print_drop(rows, r->fmt, cols);
 }
 
+/* The public retirement log. */
+static int sub_retirements(struct cli_run *r, struct c2c_err *err)
+{
+	struct registry_ctx *c = r->data;
+	static const char *const cols[] = {"seq", "at", "account", "quantity", "purpose", "beneficiary", "serials", NULL};
+	json_t *rows;
+	int rc = registry_retirements(c->st, cli_opt(&r->a, "country"), &rows, err);
+	return rc ? rc : cli_print_drop(rows, r->fmt, cols);
+}
+
+/* The Party's annual information in the Agreed Electronic Format. */
+static int sub_aef(struct cli_run *r, struct c2c_err *err)
+{
+	struct registry_ctx *c = r->data;
+	static const char *const cols[] = {"action_date", "action_type", "first_unique_identifier", "last_unique_identifier",
+					   "quantity_tco2e", "transferring_party", "acquiring_party", NULL};
+	static const char *const hcols[] = {"account", "first_unique_identifier", "last_unique_identifier", "quantity_tco2e",
+					    "vintage", NULL};
+	const char *party, *y, *f = cli_opt(&r->a, "format"), *table = cli_opt(&r->a, "table");
+	json_t *doc;
+	int year = 0, rc;
+
+	if ((rc = cli_need(&r->a, "party", &party, err)) || (rc = cli_need(&r->a, "year", &y, err)) ||
+	    (rc = cli_opt_int(&r->a, "year", 1990, 2200, &year, err)))
+		return rc;
+	if (table && strcmp(table, "actions") && strcmp(table, "holdings") && strcmp(table, "notes"))
+		return c2c_err_set(err, C2C_EUSAGE, "--table: '%s' is not actions, holdings or notes", table);
+	if (f && !strcmp(f, "xlsx") && !cli_opt(&r->a, "output"))
+		return c2c_err_set(err, C2C_EUSAGE, "aef --format xlsx needs --output FILE.xlsx");
+	if (f && strcmp(f, "xlsx") && strcmp(f, "csv") && strcmp(f, "json") && strcmp(f, "table"))
+		return c2c_err_set(err, C2C_EUSAGE, "aef: --format is table, csv, json or xlsx");
+	if ((rc = registry_aef(c->st, party, year, &doc, err)))
+		return rc;
+	if (f && !strcmp(f, "xlsx")) {
+		struct strbuf sb;
+		FILE *fp;
+		strbuf_init(&sb, 0);
+		if (!(rc = rows_xlsx(doc, "aef", &sb, err))) {
+			if (!(fp = fopen(cli_opt(&r->a, "output"), "wb")))
+				rc = c2c_err_set(err, C2C_EIO, "%s: cannot create: %s", cli_opt(&r->a, "output"), strerror(errno));
+			else if (fwrite(sb.buf, 1, sb.len, fp) != sb.len || fclose(fp))
+				rc = c2c_err_set(err, C2C_EIO, "%s: cannot write", cli_opt(&r->a, "output"));
+		}
+		strbuf_release(&sb);
+		json_decref(doc);
+		return rc;
+	}
+	if (f && !strcmp(f, "json")) {
+		char *s = json_dumps(doc, C2C_JSON_FLAGS);
+		puts(s);
+		free(s);
+		json_decref(doc);
+		return 0;
+	}
+	if (f && !strcmp(f, "csv")) {
+		json_t *t = json_incref(json_object_get(doc, table ? table : "actions"));
+		json_decref(doc);
+		return cli_print_drop(t, FMT_CSV, NULL);
+	}
+	printf("Article 6.2 annual information of %s for %d (Agreed Electronic Format): %zu actions\n", party, year,
+	       json_array_size(json_object_get(doc, "actions")));
+	rc = cli_print_drop(json_incref(json_object_get(doc, "actions")), FMT_TABLE, cols);
+	printf("ITMOs held on %d-12-31: %zu blocks\n", year, json_array_size(json_object_get(doc, "holdings")));
+	if (!rc)
+		rc = cli_print_drop(json_incref(json_object_get(doc, "holdings")), FMT_TABLE, hcols);
+	printf("fields left empty: see --format json (notes) or the xlsx sheet notes\n");
+	json_decref(doc);
+	return rc;
+}
+
 static int sub_apply(struct cli_run *r, struct c2c_err *err)
 {
 	struct registry_ctx *c = r->data;
@@ -366,6 +514,7 @@ static int sub_apply(struct cli_run *r, struct c2c_err *err)
 }
 
 static const char *const o_user[] = {"user", NULL};
+static const char *const o_authorize[] = {"user", "purpose", "first-transfer", "on", "ref", NULL};
 static const char *const o_account[] = {"user", "id", "country", "kind", "holder", "format", NULL};
 static const char *const o_issue[] = {"user", "project", "from", "to", "quantity", "verified-er", "report",
 				      "external-verification", "source", NULL};
@@ -375,9 +524,11 @@ static const char *const o_retire[] = {"user", "account", "quantity", "purpose",
 static const char *const o_read[] = {"account", "format", NULL};
 static const char *const o_journal[] = {"since", "format", NULL};
 static const char *const o_issuances[] = {"project", "format", NULL};
-static const char *const o_verify[] = {"format", "head", NULL};
+static const char *const o_verify[] = {"format", "head", "journal", NULL};
 static const char *const o_none[] = {NULL};
 static const char *const o_ca[] = {"country", "year", "format", NULL};
+static const char *const o_retirements[] = {"country", "format", NULL};
+static const char *const o_aef[] = {"party", "year", "format", "table", "output", NULL};
 
 static const struct cli_sub subs[] = {
 	{"account", sub_account, o_account, NULL, CLI_DB_READY | CLI_DURABLE, CLI_CSV,
@@ -388,7 +539,10 @@ static const struct cli_sub subs[] = {
 	 "       c2c registry issue --project REF --from YYYY-MM-DD --to YYYY-MM-DD --quantity N\n"
 	 "           --external-verification TEXT --source TEXT [--verified-er N]   (verified outside c2c)", NULL},
 	{"allocate", sub_allocate, o_user, NULL, CLI_DB_READY | CLI_DURABLE, CLI_CSV, "c2c registry allocate ISSUANCE ACCOUNT=PERCENT...", NULL},
-	{"authorize", sub_authorize, o_user, NULL, CLI_DB_READY | CLI_DURABLE, CLI_CSV, "c2c registry authorize ISSUANCE", NULL},
+	{"authorize", sub_authorize, o_authorize, NULL, CLI_DB_READY | CLI_DURABLE, CLI_CSV,
+	 "c2c registry authorize ISSUANCE   (the bare authorization)\n"
+	 "       c2c registry authorize ISSUANCE --purpose ndc|oimp|ndc+oimp [--authorized-entity NAME]...\n"
+	 "           --first-transfer issuance|transfer|use|cancellation --on YYYY-MM-DD --ref TEXT   (recorded, Article 6.2)", NULL},
 	{"transfer", sub_transfer, o_transfer, NULL, CLI_DB_READY | CLI_DURABLE, CLI_CSV, "c2c registry transfer --from ACCOUNT --to ACCOUNT --quantity N", NULL},
 	{"cancel", sub_cancel, o_cancel, NULL, CLI_DB_READY | CLI_DURABLE, CLI_CSV, "c2c registry cancel --account ACCOUNT --quantity N", NULL},
 	{"retire", sub_retire, o_retire, NULL, CLI_DB_READY | CLI_DURABLE, CLI_CSV,
@@ -400,11 +554,18 @@ static const struct cli_sub subs[] = {
 	 "c2c registry issuances [--project P] [--format table|csv|json]   (each with its report or external verification)", NULL},
 	{"history", sub_history, o_read, NULL, 0, CLI_CSV,
 	 "c2c registry history --account ACCOUNT [--format table|csv|json]   (every movement with its journal entry)", NULL},
-	{"journal", sub_journal, o_journal, NULL, 0, CLI_CSV, "c2c registry journal [--since SEQ] [--format table|csv|json]", NULL},
-	{"verify", sub_verify, o_verify, NULL, 0, CLI_CSV,
-	 "c2c registry verify [--head SEQ:HASH] [--format json]   (--head: a head kept outside the database)", NULL},
+	{"journal", sub_journal, o_journal, NULL, 0, CLI_OWN_FORMAT,
+	 "c2c registry journal [--since SEQ] [--format table|csv|json|jsonl]   (jsonl: the whole journal, for verify --journal)", NULL},
+	{"verify", sub_verify, o_verify, NULL, CLI_NO_DB, CLI_CSV,
+	 "c2c registry verify [--head SEQ:HASH] [--format json]   (--head: a head kept outside the database)\n"
+	 "       c2c registry verify --journal FILE.jsonl [--head SEQ:HASH] [--format table|csv|json]   (from the file alone)", NULL},
 	{"head", sub_head, o_none, NULL, 0, CLI_CSV, "c2c registry head   (SEQ:HASH of the journal's last entry, to keep elsewhere)", NULL},
 	{"ca-report", sub_ca_report, o_ca, NULL, 0, CLI_CSV, "c2c registry ca-report --country CC [--year YYYY] [--format table|csv|json]", NULL},
+	{"retirements", sub_retirements, o_retirements, NULL, 0, CLI_CSV,
+	 "c2c registry retirements [--country CC] [--format table|csv|json]   (the public retirement log)", NULL},
+	{"aef", sub_aef, o_aef, NULL, 0, CLI_OWN_FORMAT,
+	 "c2c registry aef --party CC --year YYYY [--format table|json|csv|xlsx] [--table actions|holdings|notes]"
+	 " [--output FILE.xlsx]\n       (Article 6.2 annual information in the Agreed Electronic Format)", NULL},
 	{"apply", sub_apply, o_user, NULL, CLI_DB_READY | CLI_DURABLE, CLI_CSV, "c2c registry apply FILE.jsonl", NULL},
 };
 
@@ -420,9 +581,41 @@ static int begin(struct cli_run *r, struct c2c_err *err)
 	return 0;
 }
 
+/* Takes every --authorized-entity NAME (or =NAME) out of argv for
+ * `authorize`, the one option given more than once. */
+static int prepare(const struct cli_sub *sub, int *argc, char **argv, struct cli_run *r, struct c2c_err *err)
+{
+	static const char opt[] = "--authorized-entity";
+	struct registry_cli *x = r->data;
+	int w = 0;
+
+	for (int i = 0; i < *argc; i++) {
+		const char *v = NULL;
+		if (!strcmp(argv[i], opt)) {
+			if (i + 1 == *argc)
+				return c2c_err_set(err, C2C_EUSAGE, "%s: option '%s' needs a value", r->name, opt);
+			v = argv[++i];
+		} else if (!strncmp(argv[i], opt, sizeof(opt) - 1) && argv[i][sizeof(opt) - 1] == '=') {
+			v = argv[i] + sizeof(opt);
+		}
+		if (!v) {
+			argv[w++] = argv[i];
+			continue;
+		}
+		if (sub->fn != sub_authorize)
+			return c2c_err_set(err, C2C_EUSAGE, "%s: unknown option '%s'", r->name, opt);
+		if (x->nentities == REGISTRY_MAX_ENTITIES)
+			return c2c_err_set(err, C2C_EUSAGE, "%s: at most %d authorized entities", r->name,
+					   REGISTRY_MAX_ENTITIES);
+		x->entities[x->nentities++] = v;
+	}
+	*argc = w;
+	return 0;
+}
+
 int cmd_registry(int argc, char **argv, const struct cli_command *cmd, struct c2c_err *err)
 {
-	static const struct cli_subs t = {CLI_SUBS(subs), NULL, NULL, NULL, begin};
-	struct registry_ctx c = {0};
-	return cli_subs_run(argc, argv, cmd, &t, &c, err);
+	static const struct cli_subs t = {CLI_SUBS(subs), NULL, NULL, prepare, begin};
+	struct registry_cli x = {0};
+	return cli_subs_run(argc, argv, cmd, &t, &x, err);
 }

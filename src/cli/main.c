@@ -54,6 +54,7 @@ static void field_flag(const char *field, char *out, size_t len)
 		{"fiscal_year", "fy"},      {"submitted_on", "on"},  {"period_start", "from"},
 		{"period_end", "to"},       {"host_country", "host"}, {"params", "param"},
 		{"planned_selections", "planned"}, {"shares", ""}, {"points", ""},
+		{"authorized_entities", "authorized-entity"},
 	};
 	for (size_t i = 0; i < sizeof(renamed) / sizeof(renamed[0]); i++)
 		if (!strcmp(field, renamed[i][0])) {

@@ -113,6 +113,16 @@ int http_get_registry_ca_report(struct http_request *rq, json_t **out, struct c2
 				  out, err);
 }
 
+int http_get_registry_retirements(struct http_request *rq, json_t **out, struct c2c_err *err)
+{
+	return registry_retirements(rq->st, http_param_str(rq, "country"), out, err);
+}
+
+int http_get_registry_aef(struct http_request *rq, json_t **out, struct c2c_err *err)
+{
+	return registry_aef(rq->st, http_param_str(rq, "party"), (int)http_param_int(rq, "year", 0), out, err);
+}
+
 int http_get_registry_verify(struct http_request *rq, json_t **out, struct c2c_err *err)
 {
 	struct registry_verify_report rep;

@@ -204,14 +204,17 @@ int http_post_registry_allocate(struct http_request *rq, json_t **out, struct c2
 int http_post_registry_authorize(struct http_request *rq, json_t **out, struct c2c_err *err)
 {
 	const char *issuance = http_body_str(rq, "issuance");
+	struct registry_authorization a;
+	const char *ents[REGISTRY_MAX_ENTITIES];
 	struct registry_ctx c;
 	char cc[3];
-	int rc;
+	int rc, given;
 
 	ctx_for(rq, &c);
-	if ((rc = issuance_host(c.st, issuance, cc, err)) ||
+	if ((rc = registry_authorization_from_json(rq->body, &a, ents, &given, err)) ||
+	    (rc = issuance_host(c.st, issuance, cc, err)) ||
 	    (rc = http_require_scope(rq, "country", cc, err)) ||
-	    (rc = registry_authorize(&c, issuance, err)))
+	    (rc = registry_authorize_as(&c, issuance, given ? &a : NULL, err)))
 		return rc;
 	return journal_entry(&c, out, err);
 }

@@ -63,8 +63,14 @@ int registry_apply_one(struct registry_ctx *c, json_t *op, struct c2c_err *err)
 		}
 		return registry_allocate(c, str(op, "issuance") ? str(op, "issuance") : "", s, n, err);
 	}
-	if (!strcmp(name, "authorize"))
-		return registry_authorize(c, str(op, "issuance") ? str(op, "issuance") : "", err);
+	if (!strcmp(name, "authorize")) {
+		struct registry_authorization a;
+		const char *ents[REGISTRY_MAX_ENTITIES];
+		int given, rc;
+		if ((rc = registry_authorization_from_json(op, &a, ents, &given, err)))
+			return rc;
+		return registry_authorize_as(c, str(op, "issuance") ? str(op, "issuance") : "", given ? &a : NULL, err);
+	}
 	if (!strcmp(name, "transfer"))
 		return registry_transfer(c, str(op, "from") ? str(op, "from") : "", str(op, "to") ? str(op, "to") : "",
 					 num(op, "quantity"), err);

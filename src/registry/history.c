@@ -163,3 +163,77 @@ int registry_history(struct store *st, const char *account, json_t **out, struct
 	*out = rows;
 	return 0;
 }
+
+/* The public retirement log: every retirement, from the history of each
+ * registry's retirement account (the journal is the source, as for an
+ * account's history): who retired how many credits, which serials, for
+ * what purpose and beneficiary, in which journal entry. */
+static int seq_cmp(const void *a, const void *b)
+{
+	json_int_t x = json_integer_value(json_object_get(*(json_t *const *)a, "seq"));
+	json_int_t y = json_integer_value(json_object_get(*(json_t *const *)b, "seq"));
+	return x < y ? -1 : x > y;
+}
+
+int registry_retirements(struct store *st, const char *country, json_t **out, struct c2c_err *err)
+{
+	json_t *accs, *acc, *all = json_array(), **v = NULL;
+	size_t i, n;
+	int rc;
+
+	*out = NULL;
+	if (country && (strlen(country) != 2 || country[0] < 'A' || country[0] > 'Z' || country[1] < 'A' ||
+			country[1] > 'Z')) {
+		json_decref(all);
+		return c2c_err_at(err, C2C_EINPUT, "country", "retirements: country '%s' is not a country code"
+				  " (two capital letters)", country);
+	}
+	if ((rc = registry_accounts(st, country, &accs, err))) {
+		json_decref(all);
+		return rc;
+	}
+	json_array_foreach(accs, i, acc) {
+		json_t *rows, *r;
+		size_t k;
+		const char *id = json_string_value(json_object_get(acc, "id"));
+		if (strcmp(json_string_value(json_object_get(acc, "kind")), "retirement"))
+			continue;
+		if ((rc = registry_history(st, id, &rows, err)))
+			break;
+		json_array_foreach(rows, k, r) {
+			if (strcmp(json_string_value(json_object_get(r, "op")), "retire") ||
+			    strcmp(json_string_value(json_object_get(r, "direction")), "in"))
+				continue;
+			json_array_append_new(all, json_pack("{s:O, s:O, s:O, s:O, s:O, s:O, s:O, s:O, s:O, s:O}", "seq",
+							     json_object_get(r, "seq"), "at", json_object_get(r, "at"),
+							     "country", json_object_get(acc, "country"), "account",
+							     json_object_get(r, "counterpart"), "quantity",
+							     json_object_get(r, "quantity"), "purpose",
+							     json_object_get(r, "purpose"), "beneficiary",
+							     json_object_get(r, "beneficiary"), "serials",
+							     json_object_get(r, "serials"), "ranges",
+							     json_object_get(r, "ranges"), "hash", json_object_get(r, "hash")));
+		}
+		json_decref(rows);
+	}
+	json_decref(accs);
+	if (rc) {
+		json_decref(all);
+		return rc;
+	}
+	/* in journal order across the countries */
+	n = json_array_size(all);
+	if (n > 1 && (v = malloc(n * sizeof(*v)))) {
+		json_t *sorted = json_array();
+		for (i = 0; i < n; i++)
+			v[i] = json_array_get(all, i);
+		qsort(v, n, sizeof(*v), seq_cmp);
+		for (i = 0; i < n; i++)
+			json_array_append(sorted, v[i]);
+		free(v);
+		json_decref(all);
+		all = sorted;
+	}
+	*out = all;
+	return 0;
+}

@@ -44,6 +44,7 @@ struct op_call {
 	const char *id, *country, *kind, *holder, *from, *to, *to_kind, *purpose, *beneficiary;
 	const struct registry_issue_req *req;
 	const struct registry_share *shares;
+	const struct registry_authorization *auth;
 	size_t nshares, idlen;
 	char *out;
 	int64_t quantity;
@@ -879,7 +880,8 @@ out:
  * holding country subtracts them, as at allocation.  Credits that left
  * circulation before (cancelled or retired) are not reached: the host
  * keeps counting them.  Journals the authorization with its adjustments. */
-static int authorize_abroad(struct registry_ctx *c, const char *issuance, struct c2c_err *err)
+static int authorize_abroad(struct registry_ctx *c, const char *issuance, const struct registry_authorization *a,
+			    struct c2c_err *err)
 {
 	json_t *rows = NULL, *row, *body = op_body("authorize");
 	int64_t seq = next_seq(c, err);
@@ -887,6 +889,12 @@ static int authorize_abroad(struct registry_ctx *c, const char *issuance, struct
 	int rc;
 
 	json_object_set_new(body, "issuance", json_string(issuance));
+	if (a) {
+		json_t *rec = registry_authorization_json(a);
+		json_object_set_new(body, "authorization", rec);
+		if ((rc = registry_authorization_store(c->st, issuance, seq, rec, err)))
+			goto out;
+	}
 	if ((rc = store_rows_json(c->st, "SELECT b.\"id\", b.\"first_serial\", b.\"last_serial\", a.\"country\","
 					 " i.\"vintage\", i.\"host\" FROM registry_blocks b"
 					 " JOIN registry_accounts a ON a.\"id\" = b.\"account_id\""
@@ -915,10 +923,14 @@ out:
 	return rc;
 }
 
-static int authorize_once(struct registry_ctx *c, const char *issuance, struct c2c_err *err)
+static int authorize_once(struct registry_ctx *c, const char *issuance, const struct registry_authorization *a,
+			  struct c2c_err *err)
 {
 	struct store_stmt *s;
 	int rc, auth = -1;
+
+	if (a && (rc = registry_authorization_check(a, err)))
+		return rc;
 
 	if ((rc = store_prepare(c->st, "SELECT \"authorized\" FROM registry_issuances WHERE \"id\" = ?", &s, err)))
 		return rc;
@@ -933,7 +945,7 @@ static int authorize_once(struct registry_ctx *c, const char *issuance, struct c
 	if ((rc = store_exec_args(c->st, "UPDATE registry_issuances SET \"authorized\" = 1 WHERE \"id\" = ?",
 				  STORE_ARGS(store_text(issuance)), err)))
 		return rc;
-	return authorize_abroad(c, issuance, err);
+	return authorize_abroad(c, issuance, a, err);
 }
 
 /* ----------------------------------------- transfer, cancel and retire */
@@ -1072,7 +1084,7 @@ static int allocate_call(struct op_call *o, struct c2c_err *err)
 
 static int authorize_call(struct op_call *o, struct c2c_err *err)
 {
-	return authorize_once(o->c, o->id, err);
+	return authorize_once(o->c, o->id, o->auth, err);
 }
 
 int registry_account_open(struct registry_ctx *c, const char *id, const char *country,
@@ -1103,8 +1115,14 @@ int registry_allocate(struct registry_ctx *c, const char *issuance, const struct
 	return op_run(&o, err);
 }
 
+int registry_authorize_as(struct registry_ctx *c, const char *issuance, const struct registry_authorization *a,
+			  struct c2c_err *err)
+{
+	struct op_call o = {.c = c, .run = authorize_call, .id = issuance, .auth = a};
+	return op_run(&o, err);
+}
+
 int registry_authorize(struct registry_ctx *c, const char *issuance, struct c2c_err *err)
 {
-	struct op_call o = {.c = c, .run = authorize_call, .id = issuance};
-	return op_run(&o, err);
+	return registry_authorize_as(c, issuance, NULL, err);
 }

@@ -12,6 +12,7 @@
 #define C2C_REGISTRY_REGISTRY_H
 
 #include <stdint.h>
+#include <stdio.h>
 
 #include <jansson.h>
 
@@ -34,6 +35,9 @@ int registry_project_ok(const char *project);
  * "JCM-VN-pj-da-nang-water-pumps-2024-000001-001200" for an atlas id. */
 void registry_serial_range(char *buf, size_t len, const char *host, const char *project, int vintage,
 			   int64_t first, int64_t last);
+/* One credit's identifier, the range's form with one serial:
+ * "JCM-KH-003-2024-000017" (the AEF's unique identifiers, aef.c). */
+void registry_serial_one(char *buf, size_t len, const char *host, const char *project, int vintage, int64_t serial);
 /* Parse a share like "35.5" or "50" (percent, up to two decimals) into
  * hundredths of a percent; -1 if malformed or outside 0..100. */
 int registry_parse_share(const char *s);
@@ -120,7 +124,42 @@ struct registry_share {
 };
 int registry_allocate(struct registry_ctx *c, const char *issuance, const struct registry_share *s,
 		      size_t n, struct c2c_err *err);
+/* An authorization as a record (authorization.c; Article 6.2): what the
+ * Party authorized the issuance's mitigation outcomes for, whom, which
+ * event it defines as their first transfer, when, under what reference. */
+#define REGISTRY_MAX_ENTITIES 20
+struct registry_authorization {
+	const char *purpose;          /* "ndc", "oimp" or "ndc+oimp" */
+	const char *const *entities;  /* the authorized entities (may be none) */
+	size_t nentities;
+	const char *first_transfer;   /* "issuance", "transfer", "use" or "cancellation" */
+	const char *on;               /* YYYY-MM-DD, not after today */
+	const char *ref;              /* the Party's letter or decision */
+};
+/* 0, or C2C_EINPUT naming the field (purpose, first_transfer, on, ref,
+ * authorized_entities). */
+int registry_authorization_check(const struct registry_authorization *a, struct c2c_err *err);
+/* As the journal records it: {purpose, authorized_entities, first_transfer, on, ref}. */
+json_t *registry_authorization_json(const struct registry_authorization *a);
+/* The record from a JSON object's members purpose, authorized_entities
+ * (an array of names), first_transfer, on and ref (`registry apply`, the
+ * API): *given 0 when none is there (the bare form).  `ents` holds
+ * REGISTRY_MAX_ENTITIES pointers into `o`. */
+int registry_authorization_from_json(json_t *o, struct registry_authorization *a, const char **ents,
+				     int *given, struct c2c_err *err);
+/* Into registry_authorizations (inside the authorize transaction). */
+int registry_authorization_store(struct store *st, const char *issuance, int64_t seq, json_t *rec,
+				 struct c2c_err *err);
+/* Every stored authorization: {issuance: {seq, purpose, authorized_entities,
+ * first_transfer, on, ref}} (verify compares it with the journal). */
+int registry_authorizations_stored(struct store *st, json_t **out, struct c2c_err *err);
+
+/* Authorizes the issuance for international transfer.  `a` NULL: the bare
+ * authorization of before (no record); else the record, checked first,
+ * journalled in the entry ("authorization") and stored. */
 int registry_authorize(struct registry_ctx *c, const char *issuance, struct c2c_err *err);
+int registry_authorize_as(struct registry_ctx *c, const char *issuance, const struct registry_authorization *a,
+			  struct c2c_err *err);
 int registry_transfer(struct registry_ctx *c, const char *from, const char *to, int64_t quantity,
 		      struct c2c_err *err);
 int registry_cancel(struct registry_ctx *c, const char *account, int64_t quantity,
@@ -148,6 +187,12 @@ int registry_journal(struct store *st, int64_t since, json_t **out, struct c2c_e
  * last, serial, state}], serials (the ranges as one line), hash, and for a
  * retirement purpose and beneficiary}.  C2C_ENOTFOUND for no such account. */
 int registry_history(struct store *st, const char *account, json_t **out, struct c2c_err *err);
+/* The public retirement log (history.c): every retirement in journal
+ * order, [{seq, at, country (the registry), account (the retiring one),
+ * quantity, purpose, beneficiary, serials, ranges, hash}], of `country`'s
+ * registry only when not NULL (C2C_EINPUT, field country, when it is no
+ * country code). */
+int registry_retirements(struct store *st, const char *country, json_t **out, struct c2c_err *err);
 /* Adjustments of `country` (NULL: every country) for vintage `year` (0: all). */
 int registry_ca_report(struct store *st, const char *country, int year, json_t **out,
 		       struct c2c_err *err);
@@ -183,6 +228,15 @@ int registry_project_life(struct store *st, const char *project, json_t **out, s
  * malformed reference. */
 int registry_project_split(struct store *st, const char *project, json_t **out, struct c2c_err *err);
 
+/* A Party's annual information under Article 6.2 in the Agreed Electronic
+ * Format (aef.c): {party, year, holdings_on, actions: [...], holdings:
+ * [...], notes: [{field, note}]}, the actions of calendar year `year`
+ * (UTC) and the ITMOs held in the Party's accounts on 31 December, from
+ * the journal replayed; fields c2c does not hold are empty and named in
+ * notes.  C2C_EINPUT (field party or year); the replay's C2C_ECONFLICT
+ * when the journal does not verify. */
+int registry_aef(struct store *st, const char *party, int year, json_t **out, struct c2c_err *err);
+
 /* --- proof (verify.c) ------------------------------------------------------ */
 struct registry_verify_report {
 	int64_t entries;     /* journal entries checked */
@@ -198,6 +252,9 @@ int registry_verify(struct store *st, struct registry_verify_report *rep, struct
 /* The journal's head: its last entry's seq and hash (0 and 64 zeros when
  * empty).  Kept outside the database, it is the truncation anchor. */
 int registry_head(struct store *st, int64_t *seq, char hash[65], struct c2c_err *err);
+/* "SEQ:HASH" as registry_head's caller prints it (a positive seq, 64
+ * lower-case hex digits) into *seq and hash; 0, or -1 when malformed. */
+int registry_parse_head(const char *text, int64_t *seq, char hash[65]);
 /* After registry_verify: the journal reaches entry `seq` and that entry's
  * hash is `hash` (a head kept elsewhere), else C2C_ECONFLICT naming how. */
 int registry_verify_head(struct store *st, int64_t seq, const char *hash, struct c2c_err *err);
@@ -205,6 +262,20 @@ int registry_verify_head(struct store *st, int64_t seq, const char *hash, struct
  * broken_seq, message}); `rc` and `err` are what registry_verify returned. */
 json_t *registry_verify_json(const struct registry_verify_report *rep, int rc,
 			     const struct c2c_err *err);
+
+/* --- the journal as a file (journal_file.c) ------------------------------- */
+/* Every entry, one JSON object a line, in seq order: {seq, at, user, op,
+ * body, prev_hash, hash}, body the canonical text its hash covers.
+ * *entries gets how many. */
+int registry_journal_export(struct store *st, FILE *out, int64_t *entries, struct c2c_err *err);
+/* The proof from such a file alone, no database: the chain, the replay of
+ * every movement and adjustment (verify.c's own), and, when head_seq > 0,
+ * that the file reaches entry head_seq with hash head_hash.  rep gets the
+ * entries and what they imply (issued, held, cancelled, retired, merged
+ * ranges as blocks), *balances [{account, country, active, cancelled,
+ * retired}].  An error names the file's line and the journal entry. */
+int registry_verify_journal(FILE *fp, const char *name, int64_t head_seq, const char *head_hash,
+			    struct registry_verify_report *rep, json_t **balances, struct c2c_err *err);
 
 /* --- journal (journal.c), used by the operations --------------------------- */
 /* Append `body` (its "op" and arguments and effects) as the next entry. */

@@ -135,20 +135,50 @@ int registry_account_get(struct store *st, const char *id, json_t **out, struct 
 			 "registry account", id, out, err);
 }
 
+/* The authorization record's columns come flat (a_*) from the join and
+ * leave as one object, "authorization", null for a bare authorization. */
 #define ISSUANCE_COLS                                                                              \
 	"SELECT \"id\", \"project\", \"host\", \"period_start\", \"period_end\", \"vintage\", \"quantity\","  \
 	" \"verified_er\", \"authorized\", \"allocated\", \"report_id\" AS \"report\","                   \
-	" \"external_verification\", \"source\" FROM registry_issuances"
+	" \"external_verification\", \"source\", a.\"purpose\" AS \"a_purpose\","                           \
+	" a.\"authorized_entities\" AS \"a_entities\", a.\"first_transfer\" AS \"a_first\","                 \
+	" a.\"authorized_on\" AS \"a_on\", a.\"ref\" AS \"a_ref\", a.\"seq\" AS \"a_seq\""                  \
+	" FROM registry_issuances LEFT JOIN registry_authorizations a ON a.\"issuance_id\" = \"id\""
+
+static void nest_authorization(json_t *row)
+{
+	static const char *const flat[] = {"a_purpose", "a_entities", "a_first", "a_on", "a_ref", "a_seq"};
+	json_t *a = json_null();
+	if (json_is_string(json_object_get(row, "a_purpose"))) {
+		json_t *ents = json_loads(json_string_value(json_object_get(row, "a_entities")), 0, NULL);
+		a = json_pack("{s:O, s:o, s:O, s:O, s:O, s:O}", "purpose", json_object_get(row, "a_purpose"),
+			      "authorized_entities", ents ? ents : json_array(), "first_transfer",
+			      json_object_get(row, "a_first"), "on", json_object_get(row, "a_on"), "ref",
+			      json_object_get(row, "a_ref"), "seq", json_object_get(row, "a_seq"));
+	}
+	for (size_t i = 0; i < sizeof(flat) / sizeof(flat[0]); i++)
+		json_object_del(row, flat[i]);
+	json_object_set_new(row, "authorization", a);
+}
 
 int registry_issuance_get(struct store *st, const char *id, json_t **out, struct c2c_err *err)
 {
-	return row_by_id(st, ISSUANCE_COLS " WHERE \"id\" = ?", "issuance", id, out, err);
+	int rc = row_by_id(st, ISSUANCE_COLS " WHERE \"id\" = ?", "issuance", id, out, err);
+	if (!rc)
+		nest_authorization(*out);
+	return rc;
 }
 
 int registry_issuances(struct store *st, const char *project, json_t **out, struct c2c_err *err)
 {
-	return store_rows_json(st, ISSUANCE_COLS " WHERE (?1 IS NULL OR \"project\" = ?1) ORDER BY \"id\"",
-			       STORE_ARGS(store_text(project)), NULL, out, err);
+	size_t i;
+	json_t *row;
+	int rc = store_rows_json(st, ISSUANCE_COLS " WHERE (?1 IS NULL OR \"project\" = ?1) ORDER BY \"id\"",
+				 STORE_ARGS(store_text(project)), NULL, out, err);
+	if (!rc)
+		json_array_foreach(*out, i, row)
+			nest_authorization(row);
+	return rc;
 }
 
 /* The registry's side of a project's life, for `projects show`: what was

@@ -42,5 +42,16 @@ static const char registry_v2[] =
 	"ALTER TABLE registry_issuances ADD COLUMN \"source\" TEXT;"
 	"CREATE UNIQUE INDEX registry_issuances_by_report ON registry_issuances (\"report_id\");";
 
+/* Authorizations as records (Article 6.2): one per authorized issuance
+ * that was authorized with its purpose, entities, first-transfer
+ * definition, date and reference (authorization.c); an issuance authorized
+ * in the bare form has none.  authorized_entities is a JSON array. */
+static const char registry_v3[] =
+	"CREATE TABLE registry_authorizations ("
+	" \"issuance_id\" TEXT PRIMARY KEY, \"seq\" BIGINT NOT NULL, \"purpose\" TEXT NOT NULL,"
+	" \"authorized_entities\" TEXT NOT NULL, \"first_transfer\" TEXT NOT NULL,"
+	" \"authorized_on\" TEXT NOT NULL, \"ref\" TEXT NOT NULL);";
+
 STORE_MIGRATE_FN(registry_migrate, "registry", {1, "registry tables", registry_v1},
-		 {2, "issuances name their report or external verification", registry_v2})
+		 {2, "issuances name their report or external verification", registry_v2},
+		 {3, "authorizations as records", registry_v3})

@@ -49,6 +49,14 @@ void registry_serial_range(char *buf, size_t len, const char *host, const char *
 			 (long long)last);
 }
 
+void registry_serial_one(char *buf, size_t len, const char *host, const char *project, int vintage, int64_t serial)
+{
+	if (registry_jcm_ref_ok(project))
+		snprintf(buf, len, "JCM-%.2s-%s-%04d-%06lld", project, project + 2, vintage, (long long)serial);
+	else
+		snprintf(buf, len, "JCM-%s-%s-%04d-%06lld", host, project, vintage, (long long)serial);
+}
+
 int registry_parse_share(const char *s)
 {
 	int whole = 0, frac = 0, digits = 0;

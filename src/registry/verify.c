@@ -22,6 +22,7 @@
  */
 #include "registry.h"
 #include "core/lang.h"
+#include "replay.h"
 #include "mrv/mrv.h"
 
 #include <sodium.h>
@@ -484,73 +485,214 @@ static void segs_normalize(struct segs *s)
 	s->n = w;
 }
 
-static int check_chain_and_replay(struct store *st, struct replay *replayed, json_t *issued,
-				  struct registry_verify_report *rep, struct c2c_err *err)
+/* The chain and the replay, one entry at a time: the database's journal
+ * (registry_verify) and an exported file (journal_file.c) go through this
+ * same code, so the proof from a file is the proof from the database. */
+struct registry_replay {
+	struct replay r;
+	json_t *issued;  /* issuance id -> what its `issue` entry recorded */
+	json_t *auths;   /* issuance id -> the authorization record its entry journalled, with seq */
+	char prev[65];   /* the previous entry's hash */
+	int64_t expect;  /* the seq the next entry must have */
+};
+
+struct registry_replay *registry_replay_new(void)
+{
+	struct registry_replay *w = calloc(1, sizeof(*w));
+	if (!w)
+		return NULL;
+	if (!(w->issued = json_object()) || !(w->auths = json_object())) {
+		json_decref(w->issued);
+		free(w);
+		return NULL;
+	}
+	memset(w->prev, '0', 64);
+	w->prev[64] = '\0';
+	w->expect = 1;
+	return w;
+}
+
+void registry_replay_free(struct registry_replay *w)
+{
+	if (!w)
+		return;
+	json_decref(w->issued);
+	json_decref(w->auths);
+	free(w->r.segs.v);
+	free(w->r.acc);
+	free(w->r.iss);
+	free(w->r.ca);
+	free(w);
+}
+
+int registry_replay_entry(struct registry_replay *w, const struct registry_entry *e,
+			  struct registry_verify_report *rep, struct c2c_err *err)
+{
+	struct replay *replayed = &w->r;
+	char hash[65];
+	const char *why = NULL;
+	json_t *body, *mv;
+	size_t k;
+
+	registry_entry_hash(e->prev_hash, e->seq, e->at, e->user, e->op, e->body, hash);
+	if (e->seq != w->expect)
+		why = "is out of sequence (an entry is missing)";
+	else if (strcmp(e->prev_hash, w->prev))
+		why = "does not follow the previous entry's hash";
+	else if (strcmp(e->hash, hash))
+		why = "has been altered: its hash does not match its content";
+	if (why) {
+		rep->broken_seq = e->seq;
+		return c2c_err_set(err, C2C_ECONFLICT, "journal entry %lld %s", (long long)e->seq, why);
+	}
+	body = json_loads(e->body, 0, NULL);
+	{
+		const char *op = e->op;
+		size_t ca_from = replayed->nca;
+		unsigned char tag[16];
+		if (!strcmp(op, "issue") && json_is_object(json_object_get(body, "issuance"))) {
+			json_t *is = json_object_get(body, "issuance");
+			const char *iid = json_string_value(json_object_get(is, "id"));
+			if (iid)
+				json_object_set(w->issued, iid, is);
+		}
+		if (!strcmp(op, "authorize") && json_is_object(json_object_get(body, "authorization")) &&
+		    json_is_string(json_object_get(body, "issuance"))) {
+			json_t *a = json_deep_copy(json_object_get(body, "authorization"));
+			json_object_set_new(a, "seq", json_integer(e->seq));
+			json_object_set_new(w->auths, json_string_value(json_object_get(body, "issuance")), a);
+		}
+		seg_tag(tag, json_string_value(json_object_get(body, "purpose")),
+			json_string_value(json_object_get(body, "beneficiary")));
+		why = replay_learn(replayed, op, body);
+		json_array_foreach(json_object_get(body, "moves"), k, mv)
+			if (why || (why = replay_move(replayed, e->seq, op, mv, tag)))
+				break;
+		if (!why && !strcmp(op, "authorize"))
+			why = replay_authorize(replayed, e->seq, body);
+		if (!why)
+			why = replay_check_ca(replayed, e->seq, ca_from, body);
+	}
+	json_decref(body);
+	if (why) {
+		rep->broken_seq = e->seq;
+		return c2c_err_set(err, C2C_ECONFLICT, "journal entry %lld: %s", (long long)e->seq, why);
+	}
+	snprintf(w->prev, sizeof(w->prev), "%s", e->hash);
+	w->expect++;
+	rep->entries++;
+	return 0;
+}
+
+int registry_replay_balances(struct registry_replay *w, struct registry_verify_report *rep, json_t **out,
+			     struct c2c_err *err)
+{
+	struct segs *s = &w->r.segs;
+	json_t *by = json_object(), *v;
+
+	segs_normalize(s);
+	rep->blocks = (int64_t)s->n;
+	rep->issued = rep->held = rep->cancelled = rep->retired = 0;
+	for (size_t i = 0; i < s->n; i++) {
+		int64_t q = s->v[i].last - s->v[i].first + 1;
+		const char *state = s->v[i].state;
+		json_t *a = json_object_get(by, s->v[i].account);
+		if (!a) {
+			const struct named *n = named_find(w->r.acc, w->r.nacc, s->v[i].account);
+			a = json_pack("{s:s, s:s, s:I, s:I, s:I}", "account", s->v[i].account, "country",
+				      n ? n->country : "", "active", (json_int_t)0, "cancelled", (json_int_t)0, "retired",
+				      (json_int_t)0);
+			if (!a || json_object_set_new(by, s->v[i].account, a)) {
+				json_decref(by);
+				return c2c_err_set(err, C2C_ENOMEM, "out of memory");
+			}
+		}
+		json_object_set_new(a, state, json_integer(json_integer_value(json_object_get(a, state)) + q));
+		rep->issued += q;
+		if (!strcmp(state, "cancelled"))
+			rep->cancelled += q;
+		else if (!strcmp(state, "retired"))
+			rep->retired += q;
+		else
+			rep->held += q;
+	}
+	/* in account order: json objects keep no order, the sorted id list does */
+	*out = json_array();
+	for (size_t i = 0; i < w->r.nacc; i++)
+		if ((v = json_object_get(by, w->r.acc[i].id)))
+			json_array_append(*out, v);
+	json_decref(by);
+	return 0;
+}
+
+int registry_journal_each(struct store *st, registry_entry_fn fn, void *ctx, struct c2c_err *err)
 {
 	struct store_stmt *s;
-	char prev[65];
-	int64_t expect = 1;
 	int rc;
 
-	memset(prev, '0', 64);
-	prev[64] = '\0';
 	if ((rc = store_prepare(st, "SELECT \"seq\", \"at\", \"user_name\", \"op\", \"body\", \"prev_hash\", \"hash\""
 				    " FROM registry_journal ORDER BY \"seq\"", &s, err)))
 		return rc;
 	while ((rc = store_step(s, err)) == 1) {
-		int64_t seq = store_col_int(s, 0);
-		char hash[65];
-		const char *why = NULL;
-		json_t *body, *mv;
-		size_t k;
-
-		registry_entry_hash(store_col_text(s, 5), seq, store_col_text(s, 1), store_col_text(s, 2),
-				    store_col_text(s, 3), store_col_text(s, 4), hash);
-		if (seq != expect)
-			why = "is out of sequence (an entry is missing)";
-		else if (strcmp(store_col_text(s, 5), prev))
-			why = "does not follow the previous entry's hash";
-		else if (strcmp(store_col_text(s, 6), hash))
-			why = "has been altered: its hash does not match its content";
-		if (why) {
-			rep->broken_seq = seq;
-			rc = c2c_err_set(err, C2C_ECONFLICT, "journal entry %lld %s", (long long)seq, why);
+		struct registry_entry e = {store_col_int(s, 0), store_col_text(s, 1), store_col_text(s, 2),
+					   store_col_text(s, 3), store_col_text(s, 4), store_col_text(s, 5),
+					   store_col_text(s, 6)};
+		if ((rc = fn(ctx, &e, err)))
 			break;
-		}
-		body = json_loads(store_col_text(s, 4), 0, NULL);
-		{
-			const char *op = store_col_text(s, 3);
-			size_t ca_from = replayed->nca;
-			if (!strcmp(op, "issue") && json_is_object(json_object_get(body, "issuance"))) {
-				json_t *is = json_object_get(body, "issuance");
-				const char *iid = json_string_value(json_object_get(is, "id"));
-				if (iid)
-					json_object_set(issued, iid, is);
-			}
-			unsigned char tag[16];
-			seg_tag(tag, json_string_value(json_object_get(body, "purpose")),
-				json_string_value(json_object_get(body, "beneficiary")));
-			why = replay_learn(replayed, op, body);
-			json_array_foreach(json_object_get(body, "moves"), k, mv)
-				if (why || (why = replay_move(replayed, seq, op, mv, tag)))
-					break;
-			if (!why && !strcmp(op, "authorize"))
-				why = replay_authorize(replayed, seq, body);
-			if (!why)
-				why = replay_check_ca(replayed, seq, ca_from, body);
-		}
-		json_decref(body);
-		if (why) {
-			rep->broken_seq = seq;
-			rc = c2c_err_set(err, C2C_ECONFLICT, "journal entry %lld: %s", (long long)seq, why);
-			break;
-		}
-		snprintf(prev, sizeof(prev), "%s", store_col_text(s, 6));
-		expect++;
-		rep->entries++;
 	}
 	store_finalize(s);
-	return rc; /* 0 when every entry was read, else the first error */
+	return rc < 0 ? rc : 0; /* 0 when every entry was read, else the first error */
+}
+
+struct chain_ctx {
+	struct registry_replay *w;
+	struct registry_verify_report *rep;
+};
+
+static int chain_entry(void *ctx, const struct registry_entry *e, struct c2c_err *err)
+{
+	struct chain_ctx *c = ctx;
+	return registry_replay_entry(c->w, e, c->rep, err);
+}
+
+const char *registry_replay_country(struct registry_replay *w, const char *account)
+{
+	const struct named *a = named_find(w->r.acc, w->r.nacc, account);
+	return a ? a->country : NULL;
+}
+
+int registry_replay_adjusted(struct registry_replay *w, const char *issuance, int64_t serial)
+{
+	const struct segs *s = &w->r.segs;
+	size_t i = segs_lower(s, issuance, serial);
+	if (i == s->n || strcmp(s->v[i].issuance, issuance) || s->v[i].first > serial)
+		i--; /* the segment holding it may start before it (i wraps when 0: caught below) */
+	if (i >= s->n || strcmp(s->v[i].issuance, issuance) || s->v[i].first > serial || s->v[i].last < serial)
+		return -1;
+	return s->v[i].ca;
+}
+
+int registry_replay_itmos_held(struct registry_replay *w, const char *party, json_t **out)
+{
+	const struct segs *s = &w->r.segs;
+	*out = json_array();
+	for (size_t i = 0; i < s->n; i++) {
+		const char *cc = registry_replay_country(w, s->v[i].account);
+		if (!s->v[i].ca || strcmp(s->v[i].state, "active") || !cc || strcmp(cc, party))
+			continue;
+		json_array_append_new(*out, json_pack("{s:s, s:s, s:I, s:I, s:I}", "account", s->v[i].account, "issuance",
+						      s->v[i].issuance, "first", (json_int_t)s->v[i].first, "last",
+						      (json_int_t)s->v[i].last, "quantity",
+						      (json_int_t)(s->v[i].last - s->v[i].first + 1)));
+	}
+	return 0;
+}
+
+static int check_chain_and_replay(struct store *st, struct registry_replay *w, struct registry_verify_report *rep,
+				  struct c2c_err *err)
+{
+	struct chain_ctx c = {w, rep};
+	return registry_journal_each(st, chain_entry, &c, err);
 }
 
 static int load_blocks(struct store *st, struct segs *out, struct registry_verify_report *rep,
@@ -738,6 +880,34 @@ static int check_issuance_basis(struct store *st, json_t *issued, struct c2c_err
 	return rc;
 }
 
+/* Every stored authorization record is what its journal entry recorded,
+ * and every one journalled is stored. */
+static int check_authorizations(struct store *st, json_t *journalled, struct c2c_err *err)
+{
+	json_t *stored, *v;
+	const char *iss;
+	int rc = registry_authorizations_stored(st, &stored, err);
+	if (rc)
+		return rc;
+	json_object_foreach(stored, iss, v) {
+		if (!json_equal(v, json_object_get(journalled, iss))) {
+			rc = c2c_err_set(err, C2C_ECONFLICT, "the stored authorization of issuance %s is not what the "
+					 "journal records", iss);
+			break;
+		}
+	}
+	if (!rc)
+		json_object_foreach(journalled, iss, v)
+			if (!json_object_get(stored, iss)) {
+				rc = c2c_err_set(err, C2C_ECONFLICT, "journal entry %lld authorized issuance %s with a "
+						 "record, but registry_authorizations does not hold it",
+						 (long long)json_integer_value(json_object_get(v, "seq")), iss);
+				break;
+			}
+	json_decref(stored);
+	return rc;
+}
+
 /* Every stored registry_ca row against the adjustments the replay derived. */
 static int check_stored_ca(struct store *st, struct replay *r, struct c2c_err *err)
 {
@@ -780,25 +950,31 @@ out:
 
 int registry_verify(struct store *st, struct registry_verify_report *rep, struct c2c_err *err)
 {
-	struct replay r = {0};
+	struct registry_replay *w = registry_replay_new();
 	struct segs stored = {0};
-	json_t *issued = json_object();
+	struct replay *rp;
+	json_t *issued;
 	int rc;
 
 	memset(rep, 0, sizeof(*rep));
 	c2c_err_clear(err);
-	if ((rc = check_chain_and_replay(st, &r, issued, rep, err)))
+	if (!w)
+		return c2c_err_set(err, C2C_ENOMEM, "out of memory");
+	rp = &w->r;
+	issued = w->issued;
+	if ((rc = check_chain_and_replay(st, w, rep, err)))
 		goto out;
 	if ((rc = load_blocks(st, &stored, rep, err)))
 		goto out;
 	if ((rc = check_tables(st, &stored, rep, err)))
 		goto out;
-	if ((rc = check_issuance_basis(st, issued, err)) || (rc = check_stored_ca(st, &r, err)))
+	if ((rc = check_issuance_basis(st, issued, err)) || (rc = check_stored_ca(st, rp, err)) ||
+	    (rc = check_authorizations(st, w->auths, err)))
 		goto out;
-	segs_normalize(&r.segs);
+	segs_normalize(&rp->segs);
 	segs_normalize(&stored);
-	for (size_t i = 0; i < r.segs.n || i < stored.n; i++) {
-		const struct seg *a = i < r.segs.n ? &r.segs.v[i] : NULL, *b = i < stored.n ? &stored.v[i] : NULL;
+	for (size_t i = 0; i < rp->segs.n || i < stored.n; i++) {
+		const struct seg *a = i < rp->segs.n ? &rp->segs.v[i] : NULL, *b = i < stored.n ? &stored.v[i] : NULL;
 		if (a && b && !seg_cmp(a, b) && a->last == b->last && !strcmp(a->account, b->account) &&
 		    !strcmp(a->state, b->state) && a->ca == b->ca && !memcmp(a->tag, b->tag, sizeof(a->tag)))
 			continue;
@@ -818,11 +994,7 @@ int registry_verify(struct store *st, struct registry_verify_report *rep, struct
 		break;
 	}
 out:
-	json_decref(issued);
-	free(r.segs.v);
-	free(r.acc);
-	free(r.iss);
-	free(r.ca);
+	registry_replay_free(w);
 	free(stored.v);
 	return rc;
 }
@@ -842,6 +1014,17 @@ int registry_head(struct store *st, int64_t *seq, char hash[65], struct c2c_err 
 	}
 	store_finalize(s);
 	return rc < 0 ? rc : 0;
+}
+
+int registry_parse_head(const char *text, int64_t *seq, char hash[65])
+{
+	long long n = 0;
+	int used = 0;
+	if (!text || sscanf(text, "%lld:%64[0-9a-f]%n", &n, hash, &used) != 2 || text[used] || n <= 0 ||
+	    strlen(hash) != 64)
+		return -1;
+	*seq = n;
+	return 0;
 }
 
 /* The truncation anchor (docs/registry.md): the chain proves every entry

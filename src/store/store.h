@@ -219,6 +219,20 @@ int store_copy_rows(struct store *from, struct store *to, const char *table, cha
 		    size_t ncols, store_copy_progress progress, void *arg, long long *copied,
 		    struct c2c_err *err);
 
+/* Backups of a SQLite database (store_backup.c; `c2c db backup|restore`).
+ * store_backup writes a consistent copy of the live database to the new
+ * file `path` (refused when it exists) with SQLite's online backup API,
+ * while other connections keep writing: the copy is the database as of one
+ * commit.  `at_snapshot` (may be NULL) runs in that same read transaction,
+ * so what it reads is what the copy holds.  *pages (may be NULL) gets the
+ * pages copied.  store_restore replaces the whole database `st` with the
+ * SQLite file `from`, in one write transaction.  Both refuse a PostgreSQL
+ * store (C2C_EUSAGE, with the hint of pg_dump). */
+typedef int (*store_snapshot_fn)(struct store *st, void *ctx, struct c2c_err *err);
+int store_backup(struct store *st, const char *path, store_snapshot_fn at_snapshot, void *ctx,
+		 long long *pages, struct c2c_err *err);
+int store_restore(struct store *st, const char *from, long long *pages, struct c2c_err *err);
+
 /* A module's built-in data: files compiled into the binary and the call
  * that puts them in its tables.  store_builtin_load runs `load` when the
  * files' fingerprint (SHA-256 over names and bytes) is not the one recorded

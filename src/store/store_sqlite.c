@@ -9,6 +9,7 @@
  */
 #include "store.h"
 #include "store_pg.h"
+#include "store_sqlite.h"
 #include "core/strbuf.h"
 
 #include <sqlite3.h>
@@ -231,6 +232,8 @@ const char *store_backend(const struct store *st)
 }
 
 const char *store_path(const struct store *st) { return st->path; }
+
+sqlite3 *store_sqlite_db(struct store *st) { return st->pg ? NULL : st->db; }
 
 int store_set_durable(struct store *st, struct c2c_err *err)
 {
