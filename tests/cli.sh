@@ -149,18 +149,18 @@ has "as CSV, with its header" "$WORK/out" "source,facts,tables"
 run "sources of a table that is none" 2 "$BIN" sources --table nope
 # the ministry's yearly figures (figures, table c2c-calls), each beside the data's
 run "stats 2013-2022 json" 0 "$BIN" stats --from 2013 --to 2022 --format json
-json_ok "stats says how many lines have no year" "d['partnerships_without_year'] == 42"
+json_ok "stats says how many lines have no year" "d['partnerships_without_year'] == 41"
 json_ok "published years are those of the range, oldest first" \
-  "[y['fiscal_year'] for y in d['published_years']] == sorted(y['fiscal_year'] for y in d['published_years']) and {y['fiscal_year'] for y in d['published_years']} == {2015, 2016, 2018, 2019, 2020, 2021, 2022}"
+  "[y['fiscal_year'] for y in d['published_years']] == sorted(y['fiscal_year'] for y in d['published_years']) and {y['fiscal_year'] for y in d['published_years']} == {2015, 2016, 2017, 2018, 2019, 2020, 2021, 2022}"
 json_ok "every published figure has its source and a rule" \
   "all(y['source'].count('http') == 1 and all(f['rule'] for f in y['figures']) for y in d['published_years'])"
-json_ok "FY2021 2nd call: published 13/41/17 beside the data's 9/18/8 through FY2021" \
-  "[{f['key']:(f['published'],f['derived']) for f in y['figures']} for y in d['published_years'] if y['as_of']=='2021-10-06'] == [{'proposals':(3,None),'selected':(2,7),'countries':(13,9),'partner_cities_regions':(41,18),'japanese_bodies':(17,8)}]"
+json_ok "FY2021 2nd call: published 13/41/17 beside the data's 9/19/8 through FY2021" \
+  "[{f['key']:(f['published'],f['derived']) for f in y['figures']} for y in d['published_years'] if y['as_of']=='2021-10-06'] == [{'proposals':(3,None),'selected':(2,7),'countries':(13,9),'partner_cities_regions':(41,19),'japanese_bodies':(17,8)}]"
 json_ok "a call published in March counts the fiscal year before it" \
   "[y['counts_through_fy'] for y in d['published_years'] if y['as_of']=='2020-03-24'] == [2019]"
 run "stats 2023 only" 0 "$BIN" stats --from 2023 --to 2023 --format json
-json_ok "FY2023: 24 proposals, 21 selected, 13/47/20 so far" \
-  "[(f['key'],f['published']) for y in d['published_years'] for f in y['figures']] == [('proposals',24),('selected',21),('countries',13),('partner_cities_regions',47),('japanese_bodies',20)]"
+json_ok "FY2023: 24 proposals, 21 selected, 13/47/20 so far; 2nd call (2023-10-03): 2 selected, 13/49/20" \
+  "[(f['key'],f['published']) for y in d['published_years'] for f in y['figures']] == [('proposals',24),('selected',21),('countries',13),('partner_cities_regions',47),('japanese_bodies',20),('selected',2),('countries',13),('partner_cities_regions',49),('japanese_bodies',20)]"
 # fiscal years in 和暦: the same answer as the Western year
 run "stats to 令和4 json" 0 "$BIN" stats --from 平成25年度 --to 令和4 --format json
 cp "$WORK/out" "$WORK/stats-wareki.json"
