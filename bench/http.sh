@@ -30,17 +30,7 @@ for tool in wrk nginx curl python3; do
 done
 [ -x "$BIN" ] || { echo "bench/http: no $BIN (build first)" >&2; exit 1; }
 
-free_port() {
-	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-wait_up() { # wait_up URL PID
-	for _ in $(seq 1 100); do
-		curl -s -o /dev/null "$1" && return 0
-		kill -0 "$2" 2>/dev/null || return 1
-		sleep 0.1
-	done
-	return 1
-}
+. "$(dirname "$0")/lib.sh" # free_port, wait_up
 kb() { sed -n "s/^$1:[[:space:]]*\\([0-9]*\\) kB/\\1/p" "/proc/$C2C_PID/status"; }
 
 # --- c2c on a fresh database with the built-in data ----------------------------

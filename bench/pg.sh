@@ -35,7 +35,7 @@ for tool in wrk curl python3 pgbench; do
 	command -v "$tool" >/dev/null 2>&1 || { echo "bench/pg: $tool is not installed (scripts/install-deps.sh)" >&2; exit 1; }
 done
 [ -x "$PGBIN/initdb" ] || { echo "bench/pg: no PostgreSQL server programs" >&2; exit 1; }
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+. "$HERE/lib.sh" # free_port, wait_up
 
 # --- the PostgreSQL server, durable -----------------------------------------------
 PGPORT=$(free_port)
@@ -72,7 +72,7 @@ serve() { # serve DB: a server on a free port; prints its port
 	port=$(free_port)
 	C2C_DB=$1 "$BIN" serve --port "$port" --threads "$(nproc)" >"$WORK/serve.$port.log" 2>&1 &
 	PIDS="$PIDS $!"
-	for _ in $(seq 1 100); do curl -s -o /dev/null "http://127.0.0.1:$port/healthz" && break; sleep 0.1; done
+	wait_up "http://127.0.0.1:$port/healthz" "$!" >&2 || echo "bench/pg: a server did not start: $(cat "$WORK/serve.$port.log")" >&2
 	echo "$port"
 }
 SQ_TOKEN=$(setup "$WORK/sq.db")

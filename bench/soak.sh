@@ -40,10 +40,11 @@ echo "pass-soak-admin-01" | c2c user add soak --role admin >/dev/null
 SOAK_TOKEN=$(c2c user token add soak --label soak 2>/dev/null | tail -n 1 | awk '{print $NF}')
 export SOAK_TOKEN
 
-PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+. "$HERE/lib.sh" # free_port, wait_up
+PORT=$(free_port)
 "$BIN" --db "$WORK/c2c.db" serve --port "$PORT" --threads "$(nproc)" >"$WORK/serve.out" 2>"$WORK/serve.err" &
 PID=$!
-for _ in $(seq 1 100); do curl -s -o /dev/null "http://127.0.0.1:$PORT/healthz" && break; sleep 0.1; done
+wait_up "http://127.0.0.1:$PORT/healthz" "$PID" || { echo "bench/soak: the server did not start: $(cat "$WORK/serve.err")" >&2; exit 1; }
 rss() { sed -n 's/^VmRSS:[[:space:]]*\([0-9]*\) kB/\1/p' "/proc/$PID/status"; }
 # the token works before the run starts (a refused write would count as errors)
 code=$(curl -s -o "$WORK/t" -w '%{http_code}' -H "Authorization: Bearer $SOAK_TOKEN" -H 'Content-Type: application/json' \
