@@ -609,7 +609,7 @@ static json_t *rank_methodologies(const struct programme_need *n, const struct k
 			here |= !strcmp(json_string_value(c), n->country);
 		snprintf(t, sizeof(t), c2c_tr("approved for %s"), n->country);
 		pts += part(parts, why, "country", here, 20, 20, t);
-		snprintf(t, sizeof(t), c2c_tr("its sectoral scope serves %s"), n->sector ? n->sector : "");
+		snprintf(t, sizeof(t), c2c_tr("its sectoral scope serves %s"), n->sector ? code_name(n->sector) : "");
 		pts += part(parts, why, "sector", n->sector && serves && list_has(serves, n->sector), 20, 20, t);
 		pts += part(parts, why, "technology", kw_hits(k, sv(m, "title")), 15, 30,
 			    c2c_tr("technology words in its title"));
