@@ -30,8 +30,18 @@
 #include <time.h>
 #include <unistd.h>
 
-#define BLOCK ((size_t)1 << 20)
-#define LINE_MAX_BYTES 4096          /* a longer line is refused, never buffered */
+/* The fuzz build (tests/fuzz/run.sh) makes both small, so that its inputs of
+ * a few hundred bytes cross block boundaries and reach the long-line refusal,
+ * and a run costs no megabyte allocation. */
+#ifndef MRV_INGEST_BLOCK
+#define MRV_INGEST_BLOCK ((size_t)1 << 20)
+#endif
+#ifndef MRV_INGEST_LINE_MAX
+#define MRV_INGEST_LINE_MAX 4096
+#endif
+#define BLOCK ((size_t)(MRV_INGEST_BLOCK))
+#define LINE_MAX_BYTES (MRV_INGEST_LINE_MAX) /* a longer line is refused, never buffered */
+_Static_assert(MRV_INGEST_BLOCK > 2 * (MRV_INGEST_LINE_MAX), "a block holds a whole line and more");
 #define BITMAP_CAP ((size_t)1 << 30) /* bytes of duplicate tracking, all meters */
 #define METERS_MAX 10000000
 
