@@ -3,7 +3,8 @@
 # throwaway PostgreSQL (initdb into a temporary directory, a free port on
 # 127.0.0.1, its socket in that directory, stopped at the end) and runs the
 # atlas and registry through it, comparing with the same commands on SQLite;
-# 8 concurrent writers; `c2c db migrate` of a SQLite file and its refusals;
+# 8 concurrent writers; the server restarted and a primary failed over
+# under load; `c2c db migrate` of a SQLite file and its refusals;
 # then (not in a sanitizer build) every CLI suite and unit test again on
 # that server, and valgrind over the PostgreSQL paths (docs/store.md, Tests).
 # Where no server can be had the run says so loudly and counts a failure.
@@ -26,6 +27,9 @@ as_pg() {
 }
 stop() {
 	[ "$started" = 1 ] && as_pg "$PGBIN/pg_ctl" -D "$PGDATA" -m immediate stop >/dev/null 2>&1
+	for d in "$WORK/ha1" "$WORK/ha2/data"; do # the primary and standby of "fail over"
+		[ -f "$d/postmaster.pid" ] && as_pg "$PGBIN/pg_ctl" -D "$d" -m immediate stop >/dev/null 2>&1
+	done
 	rm -rf "$WORK"
 }
 trap stop EXIT
@@ -205,6 +209,140 @@ race "city inventory row" "'$BIN' city inventory import '$HERE/city/inventory-ex
 race "programme score" "'$BIN' score pr-c2c-2026-001 --reviewer rv-\$W originality=4 local-companies=3 feasibility=5 --replace"
 check "programme: one sheet per reviewer" "$("$BIN" score list --proposal pr-c2c-2026-001 --format json | python3 -c 'import json,sys; print(len({x["reviewer_id"] for x in json.load(sys.stdin)}))')" 8
 kill "$PID" 2>/dev/null; wait "$PID" 2>/dev/null
+unset C2C_DB
+
+# --- the database server lost under load (issue 21) --------------------------------
+# transfer_run NAME DISRUPT: on the database C2C_DB names (with the server
+# $URL and the admin's $TOKEN), a client transfers one credit at a time for
+# 8 s; 2 s in, DISRUPT (a shell function) takes the database server away.
+# Every reply must be a 200 or a 503 with Retry-After (never a 500, never no
+# reply), the server must connect again by itself (every transfer after the
+# last 503 done), and the credits moved must be the acknowledged transfers,
+# plus at most those whose 503 said the commit's outcome is unknown; then
+# `registry verify` is clean.
+transfer_run() {
+	name=$1 disrupt=$2
+	{
+		"$BIN" registry account open --id JP-RS-1 --country JP --kind entity --holder A &&
+		"$BIN" registry account open --id KH-RS-1 --country KH --kind entity --holder B &&
+		"$BIN" registry issue --external-verification EV-RS --source tests/pg.sh --project KH003 \
+			--from 2023-01-01 --to 2023-12-31 --quantity 100000 &&
+		"$BIN" registry authorize KH003-01 &&
+		"$BIN" registry allocate KH003-01 JP-RS-1=100
+	} >"$WORK/$name.setup" 2>&1 || bad "$name: set-up: $(tail -n 3 "$WORK/$name.setup")"
+	python3 - "$URL" "$TOKEN" "$WORK/$name.out" <<'PY' &
+import json, sys, time, urllib.request, urllib.error
+url, token, out = sys.argv[1], sys.argv[2], sys.argv[3]
+rows = []
+end = time.time() + 8
+while time.time() < end:
+    req = urllib.request.Request(url + "/api/v1/registry/transfer", method="POST",
+        data=json.dumps({"from": "JP-RS-1", "to": "KH-RS-1", "quantity": 1}).encode(),
+        headers={"Authorization": "Bearer " + token, "Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(req, timeout=20) as r:
+            rows.append({"status": r.status})
+    except urllib.error.HTTPError as e:
+        rows.append({"status": e.code, "retry_after": e.headers.get("Retry-After"),
+                     "body": e.read().decode("utf-8", "replace")})
+    except Exception as e:  # no reply at all
+        rows.append({"status": 0, "body": repr(e)})
+json.dump(rows, open(out, "w"))
+PY
+	load=$!
+	sleep 2
+	"$disrupt"
+	wait "$load"
+	python3 - "$WORK/$name.out" >"$WORK/$name.sum" 2>"$WORK/$name.other" <<'PY'
+import json, sys
+rows = json.load(open(sys.argv[1]))
+unav = [i for i, r in enumerate(rows) if r["status"] == 503]
+other = [r for r in rows if r["status"] not in (200, 503)]
+after = rows[unav[-1] + 1:] if unav else []
+print(sum(r["status"] == 200 for r in rows), len(unav), len(other),
+      sum(not rows[i].get("retry_after") for i in unav),
+      sum("during the commit" in rows[i].get("body", "") for i in unav),
+      sum(r["status"] == 200 for r in after), len(after))
+for r in other[:3]:
+    print(r, file=sys.stderr)
+PY
+	read -r acked unav other noretry uncertain after_ok after_n <"$WORK/$name.sum"
+	check "$name: every reply a 200 or a 503 ($acked acknowledged, $unav refused) $(head -c 300 "$WORK/$name.other")" "$other" 0
+	check "$name: the server met the loss (503 replies)" "$([ "${unav:-0}" -gt 0 ] && echo yes || echo no)" yes
+	check "$name: every 503 says when to try again (Retry-After)" "$noretry" 0
+	check "$name: after the last 503 every transfer is done again ($after_ok of $after_n: connected by itself)" \
+		"$([ "${after_n:-0}" -gt 0 ] && [ "$after_ok" = "$after_n" ] && echo yes || echo no)" yes
+	moved=$("$BIN" registry balance --account KH-RS-1 --format json |
+		python3 -c "import json,sys; print(sum(r['credits'] for r in json.load(sys.stdin)))")
+	check "$name: every acknowledged transfer is there once ($moved moved, $acked acknowledged, $uncertain unknown)" \
+		"$([ "${moved:-0}" -ge "${acked:-1}" ] && [ "${moved:-0}" -le $((acked + uncertain)) ] && echo yes || echo no)" yes
+	"$BIN" registry verify >"$WORK/$name.verify" 2>&1 && ok "$name: registry verify clean" ||
+		bad "$name: verify: $(tail -n 3 "$WORK/$name.verify")"
+}
+# availability_db NAME: on the database C2C_DB names, c2c's schema, the
+# project KH003, an admin NAME with a token ($TOKEN) and a server ($URL, $PID)
+availability_db() {
+	{
+		"$BIN" init &&
+		"$BIN" mrv project add --id KH003 --host KH --methodology KH_AM002 --param EF_RE=0.533 &&
+		echo "pass-$1-admin-01" | C2C_AUTH_INSECURE_FAST_HASH=1 "$BIN" user add "$1" --role admin
+	} >"$WORK/$1.init" 2>&1 || bad "$1: set-up: $(tail -n 3 "$WORK/$1.init")"
+	TOKEN=$("$BIN" user token add "$1" --label "$1" 2>/dev/null)
+	serve_start "$1"
+}
+restart_pg() {
+	as_pg "$PGBIN/pg_ctl" -D "$PGDATA" -l "$PGDATA/server.log" -w -t 30 -m fast \
+		-o "-c listen_addresses=127.0.0.1 -p $PG_SERVER_PORT -k $PGDATA -c fsync=off" restart >/dev/null 2>&1 ||
+		bad "PostgreSQL did not restart"
+}
+createdb restart || no_server "createdb failed"
+export C2C_DB="$PG/restart"
+availability_db restarter
+transfer_run "PostgreSQL restarted" restart_pg
+kill "$PID" 2>/dev/null; wait "$PID" 2>/dev/null
+
+# --- a primary and a synchronous standby: the primary stopped hard (issue 21) -----
+# Two more servers: a primary whose commits wait for the standby
+# (synchronous_standby_names), and a standby made with pg_basebackup. c2c is
+# given both hosts in one URL with target_session_attrs=read-write; the
+# primary is stopped hard (-m immediate) during a transfer run and the
+# standby promoted: c2c finds the new primary by itself, and every
+# acknowledged transfer is there exactly once.
+HA1=$(free_port) HA2=$(free_port)
+mkdir -p "$WORK/ha1" "$WORK/ha2" && { [ "$(id -u)" -ne 0 ] || chown postgres "$WORK/ha1" "$WORK/ha2"; }
+chmod 700 "$WORK/ha1" "$WORK/ha2"
+if as_pg "$PGBIN/initdb" -D "$WORK/ha1" -U c2c --auth=trust --encoding=UTF8 --locale=C >"$WORK/ha.log" 2>&1 &&
+	as_pg "$PGBIN/pg_ctl" -D "$WORK/ha1" -l "$WORK/ha1/server.log" -w -t 30 \
+		-o "-c listen_addresses=127.0.0.1 -p $HA1 -k $WORK/ha1 -c fsync=off -c wal_level=replica" start >>"$WORK/ha.log" 2>&1 &&
+	as_pg "$PGBIN/pg_basebackup" -h 127.0.0.1 -p "$HA1" -U c2c -D "$WORK/ha2/data" -R >>"$WORK/ha.log" 2>&1 &&
+	printf "primary_conninfo = 'host=127.0.0.1 port=%s user=c2c application_name=standby1'\n" "$HA1" |
+		as_pg tee -a "$WORK/ha2/data/postgresql.auto.conf" >/dev/null &&
+	as_pg "$PGBIN/pg_ctl" -D "$WORK/ha2/data" -l "$WORK/ha2/server.log" -w -t 30 \
+		-o "-c listen_addresses=127.0.0.1 -p $HA2 -k $WORK/ha2 -c fsync=off" start >>"$WORK/ha.log" 2>&1 &&
+	as_pg "$PGBIN/psql" -h 127.0.0.1 -p "$HA1" -U c2c -d postgres -qAt \
+		-c "ALTER SYSTEM SET synchronous_standby_names = 'standby1'" -c "SELECT pg_reload_conf()" >>"$WORK/ha.log" 2>&1 &&
+	as_pg "$PGBIN/createdb" -h 127.0.0.1 -p "$HA1" -U c2c ha >>"$WORK/ha.log" 2>&1; then
+	ok "a primary on $HA1 and a synchronous standby on $HA2"
+else
+	bad "primary and standby: $(tail -n 5 "$WORK/ha.log")"
+fi
+for _ in $(seq 1 50); do
+	s=$(as_pg "$PGBIN/psql" -h 127.0.0.1 -p "$HA1" -U c2c -d postgres -qAt -c "SELECT sync_state FROM pg_stat_replication" 2>/dev/null)
+	[ "$s" = sync ] && break
+	sleep 0.2
+done
+check "the standby is synchronous" "$s" sync
+export C2C_DB="postgresql://c2c@127.0.0.1:$HA1,127.0.0.1:$HA2/ha?target_session_attrs=read-write"
+availability_db ha
+fail_over() {
+	as_pg "$PGBIN/pg_ctl" -D "$WORK/ha1" -m immediate stop >/dev/null 2>&1 || bad "the primary did not stop"
+	as_pg "$PGBIN/pg_ctl" -D "$WORK/ha2/data" -w -t 30 promote >/dev/null 2>&1 || bad "the standby was not promoted"
+}
+transfer_run "primary stopped hard, standby promoted" fail_over
+kill "$PID" 2>/dev/null; wait "$PID" 2>/dev/null
+check "the promoted standby is the primary now" \
+	"$(as_pg "$PGBIN/psql" -h 127.0.0.1 -p "$HA2" -U c2c -d postgres -qAt -c 'SELECT pg_is_in_recovery()' 2>&1)" f
+as_pg "$PGBIN/pg_ctl" -D "$WORK/ha2/data" -m immediate stop >/dev/null 2>&1
 unset C2C_DB
 else
 	echo "skip: eight writers on one row of each module (sanitizer build, b_sanitize=$SANITIZE; the normal build runs them)"

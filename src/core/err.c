@@ -27,6 +27,7 @@ static const struct {
 	{C2C_ELIMIT, "rate_limited", 10, 429},
 	{C2C_EAUTH, "unauthorized", 11, 401},
 	{C2C_EFORBIDDEN, "forbidden", 12, 403},
+	{C2C_EUNAVAIL, "unavailable", 13, 503},
 	{C2C_EINTERNAL, "internal", 9, 500}, /* last: unknown codes map here */
 };
 

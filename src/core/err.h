@@ -25,6 +25,7 @@ enum c2c_code {
 	C2C_ELIMIT = -10,    /* too many attempts (log-in); wait before trying again */
 	C2C_EAUTH = -11,     /* who is asking is not known: log in first */
 	C2C_EFORBIDDEN = -12, /* known, but this role or scope may not do it */
+	C2C_EUNAVAIL = -13,  /* the database server cannot be reached now; try again shortly */
 };
 
 struct c2c_err {

@@ -68,10 +68,11 @@ int http_access(struct http_request *rq, struct c2c_err *err)
 		memset(&rq->user, 0, sizeof(rq->user));
 		rq->user.role = AUTH_PUBLIC;
 		rq->csrf[0] = '\0';
-		/* a stale cookie on a public page is no reason to refuse it */
-		if (public_route && rc != C2C_EDB && rc != C2C_ENOMEM)
+		/* a stale cookie on a public page is no reason to refuse it;
+		 * a database that could not tell is no stale credential */
+		if (public_route && rc != C2C_EDB && rc != C2C_ENOMEM && rc != C2C_EUNAVAIL)
 			return 0;
-		if (rc == C2C_EDB || rc == C2C_ENOMEM || rc == C2C_EINTERNAL) {
+		if (rc == C2C_EDB || rc == C2C_ENOMEM || rc == C2C_EINTERNAL || rc == C2C_EUNAVAIL) {
 			*err = aerr;
 			return rc;
 		}

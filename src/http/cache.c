@@ -19,12 +19,15 @@
  * With the JSON the entry keeps its ETag (encoding.c) and, for a reply of
  * HTTP_GZIP_MIN bytes or more, its gzip, made once: a hit costs a copy, not
  * a hash and a compression.
- * On PostgreSQL there is no data_version, and several servers may write to
- * one database, so nothing is cached there (store_data_version says -1).
+ * On PostgreSQL, where several servers may write to one database, the
+ * version is the server's current snapshot (store_data_version): a commit by
+ * any server changes it, so a request that arrives after another server's
+ * write was acknowledged never gets a reply made before it (issue 21;
+ * tests/pg.sh "the reply cache across two servers").
  *
- * One table per worker thread: data_version values of two connections
- * cannot be compared (SQLite counts per connection), and each worker has
- * its own connection; no lock is taken.  At most CACHE_SLOTS entries and
+ * One table per worker thread: SQLite's data_version values of two
+ * connections cannot be compared (SQLite counts per connection), and each
+ * worker has its own connection; no lock is taken.  At most CACHE_SLOTS entries and
  * CACHE_BYTES per worker, so memory stays small and bounded; a thread-key
  * destructor frees a worker's table when it exits.
  */
@@ -39,10 +42,11 @@
 #define CACHE_SLOTS 64
 #define CACHE_BYTES (4u << 20) /* all bodies of one worker together */
 #define CACHE_KEY_MAX 512      /* longer targets are not cached */
+#define CACHE_VERSION_MAX 256  /* store_data_version's text; longer is not cached */
 
 struct cache_entry {
 	char key[CACHE_KEY_MAX];
-	long long data_version;
+	char data_version[CACHE_VERSION_MAX];
 	unsigned long generation;
 	char day[11]; /* date_today() when it was made */
 	char *body, *gz; /* gz: NULL when the reply is small */
@@ -128,7 +132,7 @@ static void drop(struct cache_table *t, struct cache_entry *e)
 	memset(e, 0, sizeof(*e));
 }
 
-int http_cache_get(const char *key, long long data_version, unsigned long gen, int gzip,
+int http_cache_get(const char *key, const char *data_version, unsigned long gen, int gzip,
 		   struct http_reply *out)
 {
 	struct cache_table *t;
@@ -138,11 +142,12 @@ int http_cache_get(const char *key, long long data_version, unsigned long gen, i
 	size_t n;
 	int hit = 0;
 
-	if (data_version < 0 || strlen(key) >= CACHE_KEY_MAX || !(t = table()))
+	if (!data_version || strlen(data_version) >= CACHE_VERSION_MAX || strlen(key) >= CACHE_KEY_MAX ||
+	    !(t = table()))
 		return 0;
 	date_today(today);
 	if ((e = find(t, key)) &&
-	    (e->data_version != data_version || e->generation != gen || strcmp(e->day, today))) {
+	    (strcmp(e->data_version, data_version) || e->generation != gen || strcmp(e->day, today))) {
 		drop(t, e); /* the database, or the day, moved on */
 		e = NULL;
 	}
@@ -164,7 +169,7 @@ int http_cache_get(const char *key, long long data_version, unsigned long gen, i
 	return hit;
 }
 
-void http_cache_put(const char *key, long long data_version, unsigned long gen,
+void http_cache_put(const char *key, const char *data_version, unsigned long gen,
 		    const struct http_reply *r, const char *gz, size_t gz_len)
 {
 	struct cache_entry *e, *victim = NULL;
@@ -172,7 +177,7 @@ void http_cache_put(const char *key, long long data_version, unsigned long gen,
 	char *copy, *gz_copy = NULL;
 	size_t size = r->len + (gz ? gz_len : 0);
 
-	if (data_version < 0 || r->status != 200 || !r->body || r->gzipped ||
+	if (!data_version || strlen(data_version) >= CACHE_VERSION_MAX || r->status != 200 || !r->body || r->gzipped ||
 	    strlen(key) >= CACHE_KEY_MAX || size > CACHE_BYTES / 4 || !(t = table()))
 		return;
 	if (!(copy = malloc(r->len ? r->len : 1)))
@@ -207,7 +212,7 @@ void http_cache_put(const char *key, long long data_version, unsigned long gen,
 		drop(t, old);
 	}
 	snprintf(victim->key, sizeof(victim->key), "%s", key);
-	victim->data_version = data_version;
+	snprintf(victim->data_version, sizeof(victim->data_version), "%s", data_version);
 	victim->generation = gen;
 	date_today(victim->day);
 	victim->body = copy;

@@ -15,11 +15,16 @@
 
 int http_get_healthz(struct http_request *rq, json_t **out, struct c2c_err *err)
 {
-
 	/* "up" means able to answer: the thread's database opens and reads */
 	if (store_query_int(rq->st, "SELECT 1", err) != 1)
 		return err->code ? err->code : c2c_err_set(err, C2C_EDB, "the database does not answer");
-	*out = json_pack("{s:s, s:s}", "status", "ok", "version", C2C_VERSION);
+	unsigned long hits, misses;
+
+	/* the reply cache's counts (cache.c), all workers together: how an
+	 * operator, and tests/roles.sh, see that cached replies are served */
+	http_cache_stats(&hits, &misses);
+	*out = json_pack("{s:s, s:s, s:{s:I, s:I}}", "status", "ok", "version", C2C_VERSION, "cache", "hits",
+			 (json_int_t)hits, "misses", (json_int_t)misses);
 	return *out ? 0 : c2c_err_set(err, C2C_ENOMEM, "out of memory");
 }
 

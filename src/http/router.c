@@ -445,6 +445,10 @@ static void reply_error_list(struct http_reply *out, int status, const struct c2
 		json_object_set_new(e, "errors", errors);
 	json_object_set_new(doc, "error", e);
 	out->status = status ? status : c2c_err_http_status(err->code);
+	/* the database server is out of reach (a restart, a fail-over): the
+	 * worker connects again by itself, so a second later may do */
+	if (err->code == C2C_EUNAVAIL)
+		out->retry_after = 1;
 	/* auth/ says how long a log-in lock lasts: "retry after N seconds" */
 	if (err->code == C2C_ELIMIT && !strncmp(err->detail, "retry after ", 12))
 		out->retry_after = strtol(err->detail + 12, NULL, 10);
@@ -716,7 +720,7 @@ void http_reply_release(struct http_reply *r)
 
 /* A public read's reply: its ETag, its gzip made once (cache.c keeps both),
  * and the gzip sent when the caller takes it. */
-static void cache_reply(struct http_reply *out, const char *key, long long data_version,
+static void cache_reply(struct http_reply *out, const char *key, const char *data_version,
 			unsigned long generation, int gzip)
 {
 	char *gz = NULL;
@@ -751,7 +755,8 @@ static void dispatch(const char *method, char *target, size_t len, const char *b
 	const char *id, *format = NULL;
 	char idbuf[256], key[512];
 	size_t id_len;
-	long long data_version = -1;
+	const char *data_version = NULL; /* NULL: nothing is cached */
+	char version[256];
 	unsigned long generation = 0;
 	int rc, status = 0, cacheable, with_body;
 
@@ -854,7 +859,8 @@ static void dispatch(const char *method, char *target, size_t len, const char *b
 		    rq.route->fn != http_get_session;
 	if (cacheable) {
 		generation = http_cache_generation();
-		data_version = store_data_version(rq.st);
+		if (!store_data_version(rq.st, version, sizeof(version)))
+			data_version = version;
 		if (http_cache_get(key, data_version, generation, cred && cred->gzip, out))
 			return;
 	}

@@ -218,11 +218,12 @@ int http_require_scope(const struct http_request *rq, const char *kind, const ch
 		       struct c2c_err *err);
 
 /* cache.c: the bytes of public replies, per worker, good while the database
- * is unchanged (data_version < 0: the backend cannot tell; nothing cached). */
-int http_cache_get(const char *key, long long data_version, unsigned long generation,
+ * is unchanged (data_version: store_data_version's text; NULL: the backend
+ * could not tell, nothing cached). */
+int http_cache_get(const char *key, const char *data_version, unsigned long generation,
 		   int gzip, struct http_reply *out);
 /* r: the plain JSON reply with its etag; gz (may be NULL): its gzip */
-void http_cache_put(const char *key, long long data_version, unsigned long generation,
+void http_cache_put(const char *key, const char *data_version, unsigned long generation,
 		    const struct http_reply *r, const char *gz, size_t gz_len);
 void http_cache_bump(void);               /* after every write of this process */
 unsigned long http_cache_generation(void);

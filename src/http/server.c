@@ -85,9 +85,11 @@ static int thread_store(void *cls, struct store **st, struct c2c_err *err)
 	if (!s) {
 		if ((rc = store_open(&s, srv->db_path, STORE_OPEN_EXISTING, err))) {
 			/* a database that vanished under a running server is the
-			 * server's trouble (500), not a missing resource (404) */
-			err->code = C2C_EDB;
-			return C2C_EDB;
+			 * server's trouble (500), not a missing resource (404); a
+			 * database server out of reach (restarting, failing over)
+			 * is a 503 to try again shortly */
+			err->code = store_is_pg_url(srv->db_path) ? C2C_EUNAVAIL : C2C_EDB;
+			return err->code;
 		}
 		if (pthread_setspecific(srv->store_key, s)) {
 			store_close(s);

@@ -135,11 +135,16 @@ long long store_query_int(struct store *st, const char *sql, struct c2c_err *err
 int store_query_int_args(struct store *st, const char *sql, const struct store_arg *args, size_t nargs,
 			 long long *v, struct c2c_err *err);
 
-/* A number that changes whenever another connection commits to the database
- * (SQLite's PRAGMA data_version; this connection's own commits leave it
- * alone).  -1 where the backend has no such thing (PostgreSQL) or on error:
- * a cache keyed on it must then not be used. */
-long long store_data_version(struct store *st);
+/* A version of the database's content, as text in out[cap]: equal texts
+ * mean no other connection committed in between.  SQLite: PRAGMA
+ * data_version (this connection's own commits leave it alone).  PostgreSQL:
+ * the server's current snapshot (pg_current_snapshot(), "xmin:xmax:xip,..."):
+ * two equal snapshots see the same committed transactions, whichever
+ * server's connection committed them, and any commit after a snapshot was
+ * taken (its transaction was in progress, or began later) changes every later
+ * one.  -1 on error or when the text does not fit: a cache keyed on it must
+ * then not be used. */
+int store_data_version(struct store *st, char *out, size_t cap);
 
 /* Transactions: every write of c2c is one of these, so a failure in the
  * middle leaves the database exactly as before. */

@@ -8,6 +8,13 @@
  * (the same reason as SQLite's statement cache: the registry repeats a dozen
  * statements per operation), values travel as text, and a statement's whole
  * result is fetched at its first step and then walked row by row.
+ *
+ * A connection the server dropped (a PostgreSQL restart, a fail-over, a
+ * network cut) is a C2C_EUNAVAIL error (HTTP 503 with Retry-After) for the
+ * statement that met it, and is opened again by the next statement that is
+ * not inside a transaction: a serving worker recovers by itself (issue 21).
+ * Never inside one: statements after a lost BEGIN would otherwise run one
+ * by one outside any transaction, and half an operation would be kept.
  */
 #include "store_pg.h"
 #include "store.h"
@@ -32,6 +39,7 @@ struct store_pg {
 	PGconn *conn;
 	struct pg_prepared cache[PG_CACHE];
 	unsigned long clock, serial;
+	int in_tx; /* between a BEGIN that succeeded and its COMMIT or ROLLBACK */
 };
 
 struct store_pg_stmt {
@@ -94,7 +102,8 @@ void store_path_redacted(char *out, size_t len, const char *path)
 }
 
 /* Map a failed result to c2c's codes: a constraint is a conflict as in
- * SQLite; a serialization failure is a conflict the caller may retry. */
+ * SQLite; a serialization failure is a conflict the caller may retry; a
+ * connection lost is the database being unavailable. */
 static int pg_error(struct store_pg *pg, PGresult *res, struct c2c_err *err, const char *what)
 {
 	const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
@@ -106,6 +115,11 @@ static int pg_error(struct store_pg *pg, PGresult *res, struct c2c_err *err, con
 	n = strlen(text);
 	while (n && (text[n - 1] == '\n' || text[n - 1] == ' '))
 		text[--n] = '\0';
+	if (PQstatus(pg->conn) == CONNECTION_BAD || (state && (!strncmp(state, "08", 2) || !strcmp(state, "57P01")))) {
+		c2c_err_set(err, C2C_EUNAVAIL, "the database server cannot be reached: %s", text);
+		c2c_err_hint(err, "try again in a moment; c2c connects again by itself");
+		return C2C_EUNAVAIL;
+	}
 	if (state && (!strcmp(state, "40001") || !strcmp(state, "40P01"))) {
 		c2c_err_set(err, C2C_ERETRY, "%s: serialization failure, retry the operation: %s", what, text);
 		c2c_err_hint(err, "another transaction changed the same rows at the same time; nothing of this one was kept");
@@ -114,6 +128,46 @@ static int pg_error(struct store_pg *pg, PGresult *res, struct c2c_err *err, con
 	if (state && !strncmp(state, "23", 2))
 		return c2c_err_set(err, C2C_ECONFLICT, "%s: %s", what, text);
 	return c2c_err_set(err, C2C_EDB, "%s: %s", what, text);
+}
+
+/* What every connection is set to: messages in one language, and notices
+ * (CREATE ... IF NOT EXISTS "already exists, skipping") not printed over
+ * c2c's own output. */
+static PGresult *pg_session_setup(PGconn *conn)
+{
+	return PQexec(conn, "SET client_min_messages = warning; SET client_encoding = 'UTF8'");
+}
+
+/* The connection, opened again if the server dropped it and no transaction
+ * of c2c's was open on it.  The server forgot the prepared statements with
+ * the old session, so the cache is emptied. */
+static int pg_ready(struct store_pg *pg, struct c2c_err *err)
+{
+	PGresult *res;
+	int ok;
+
+	if (PQstatus(pg->conn) == CONNECTION_OK)
+		return 0;
+	if (pg->in_tx)
+		return c2c_err_set(err, C2C_EUNAVAIL,
+				   "the database server was lost inside a transaction: nothing of it was kept");
+	PQreset(pg->conn);
+	if (PQstatus(pg->conn) != CONNECTION_OK) {
+		char msg[512];
+		snprintf(msg, sizeof(msg), "%s", PQerrorMessage(pg->conn));
+		msg[strcspn(msg, "\n")] = '\0';
+		c2c_err_set(err, C2C_EUNAVAIL, "the database server cannot be reached: %s", msg);
+		c2c_err_hint(err, "try again in a moment; c2c connects again by itself");
+		return C2C_EUNAVAIL;
+	}
+	for (int i = 0; i < PG_CACHE; i++) {
+		free(pg->cache[i].sql);
+		pg->cache[i].sql = NULL;
+	}
+	res = pg_session_setup(pg->conn);
+	ok = PQresultStatus(res) == PGRES_COMMAND_OK;
+	PQclear(res);
+	return ok ? 0 : c2c_err_set(err, C2C_EUNAVAIL, "the database server was reached again but refused the session's settings");
 }
 
 int store_pg_open(struct store_pg **out, const char *url, struct c2c_err *err)
@@ -135,9 +189,7 @@ int store_pg_open(struct store_pg **out, const char *url, struct c2c_err *err)
 		store_pg_close(pg);
 		return C2C_EDB;
 	}
-	/* Messages in one language, and notices (CREATE ... IF NOT EXISTS
-	 * "already exists, skipping") not printed over c2c's own output. */
-	res = PQexec(pg->conn, "SET client_min_messages = warning; SET client_encoding = 'UTF8'");
+	res = pg_session_setup(pg->conn);
 	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
 		char shown[512];
 		store_path_redacted(shown, sizeof(shown), url);
@@ -163,9 +215,14 @@ void store_pg_close(struct store_pg *pg)
 
 int store_pg_exec(struct store_pg *pg, const char *sql, struct c2c_err *err)
 {
-	PGresult *res = PQexec(pg->conn, sql);
-	ExecStatusType t = PQresultStatus(res);
-	int rc = 0;
+	PGresult *res;
+	ExecStatusType t;
+	int rc = pg_ready(pg, err);
+
+	if (rc)
+		return rc;
+	res = PQexec(pg->conn, sql);
+	t = PQresultStatus(res);
 	if (t != PGRES_COMMAND_OK && t != PGRES_TUPLES_OK && t != PGRES_EMPTY_QUERY)
 		rc = pg_error(pg, res, err, "SQL");
 	PQclear(res);
@@ -176,7 +233,9 @@ int store_pg_begin(struct store_pg *pg, struct c2c_err *err)
 {
 	/* SERIALIZABLE: what SQLite's single writer gives for free; here two
 	 * transfers from one account cannot both read the old balance. */
-	return store_pg_exec(pg, "BEGIN ISOLATION LEVEL SERIALIZABLE", err);
+	int rc = store_pg_exec(pg, "BEGIN ISOLATION LEVEL SERIALIZABLE", err);
+	pg->in_tx = !rc;
+	return rc;
 }
 
 int store_pg_begin_serial(struct store_pg *pg, const char *table, struct c2c_err *err)
@@ -193,23 +252,44 @@ int store_pg_begin_serial(struct store_pg *pg, const char *table, struct c2c_err
 		return c2c_err_set(err, C2C_EINTERNAL, "table name too long: %s", table);
 	if ((rc = store_pg_exec(pg, sql, err)))
 		store_pg_rollback(pg);
+	pg->in_tx = !rc;
 	return rc;
 }
 
 int store_pg_commit(struct store_pg *pg, struct c2c_err *err)
 {
-	return store_pg_exec(pg, "COMMIT", err);
+	PGresult *res;
+	int rc = 0;
+
+	if (PQstatus(pg->conn) != CONNECTION_OK) /* lost before: nothing was kept */
+		return pg_ready(pg, err);
+	res = PQexec(pg->conn, "COMMIT");
+	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+		rc = pg_error(pg, res, err, "SQL");
+		if (rc == C2C_EUNAVAIL) { /* the COMMIT went out; its answer did not come back */
+			c2c_err_set(err, C2C_EUNAVAIL,
+				    "the database server was lost during the commit: the operation may or may not "
+				    "have been recorded");
+			c2c_err_hint(err, "look before doing it again (the registry's journal, the record)");
+		}
+	}
+	PQclear(res);
+	pg->in_tx = 0;
+	return rc;
 }
 
 int store_pg_in_tx(struct store_pg *pg)
 {
-	return PQtransactionStatus(pg->conn) != PQTRANS_IDLE;
+	PGTransactionStatusType t = PQtransactionStatus(pg->conn);
+	return pg->in_tx || t == PQTRANS_ACTIVE || t == PQTRANS_INTRANS || t == PQTRANS_INERROR;
 }
 
 void store_pg_rollback(struct store_pg *pg)
 {
-	if (PQtransactionStatus(pg->conn) != PQTRANS_IDLE)
+	PGTransactionStatusType t = PQtransactionStatus(pg->conn);
+	if (t == PQTRANS_INTRANS || t == PQTRANS_INERROR)
 		PQclear(PQexec(pg->conn, "ROLLBACK"));
+	pg->in_tx = 0;
 }
 
 /* `?` and `?N` to `$N`, outside string literals, quoted identifiers and
@@ -286,6 +366,8 @@ int store_pg_prepare(struct store_pg *pg, const char *sql, struct store_pg_stmt 
 	struct store_pg_stmt *s;
 
 	*out = NULL;
+	if (pg_ready(pg, err))
+		return err->code;
 	for (int i = 0; i < PG_CACHE; i++) {
 		struct pg_prepared *c = &pg->cache[i];
 		if (c->sql && !strcmp(c->sql, sql)) {

@@ -444,11 +444,25 @@ enum store_type store_col_type(struct store_stmt *s, int i)
 	}
 }
 
-long long store_data_version(struct store *st)
+int store_data_version(struct store *st, char *out, size_t cap)
 {
-	if (st->pg)
+	struct store_stmt *s;
+	struct c2c_err err;
+	int rc = -1;
+
+	if (!st->pg) {
+		long long v = store_query_int(st, "PRAGMA data_version", NULL);
+		return v < 0 || (size_t)snprintf(out, cap, "%lld", v) >= cap ? -1 : 0;
+	}
+	/* a statement of its own (READ COMMITTED): its snapshot is taken after
+	 * every commit that finished before it, so a reply made after it is at
+	 * least as new as the version it is kept under */
+	if (store_prepare(st, "SELECT pg_current_snapshot()::text", &s, &err))
 		return -1;
-	return store_query_int(st, "PRAGMA data_version", NULL);
+	if (store_step(s, &err) == 1 && (size_t)snprintf(out, cap, "%s", store_col_text(s, 0)) < cap)
+		rc = 0;
+	store_finalize(s);
+	return rc;
 }
 
 long long store_query_int(struct store *st, const char *sql, struct c2c_err *err)

@@ -205,6 +205,11 @@ if ! { C2C_AUTH_INSECURE_FAST_HASH=1 "$BUILD/c2c" --db "$OUT/http.db" init &&
 	exit 1
 fi
 
+# No allocation stacks in a report (the access's stack stays; run the
+# artifact again without these options for the rest) and a 16 MB quarantine
+# for freed memory instead of 256: 416 -> 2,857 fuzz_xlsx runs/s, the same
+# overflows found (20,000 runs, same seed and corpus).
+export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}malloc_context_size=0:quarantine_size_mb=16"
 run() { # run NAME CORPUS [SECONDS [LIBFUZZER FLAGS...]]
 	name=$1 corpus=$2 secs=${3:-$SECS}
 	shift 2
