@@ -142,6 +142,37 @@ printf 'CGS-F,2024-01-01T00:00:00Z,50\n' >> cgs.csv
 run "a monitored total with two meters" 2 "$BIN" mrv compute $TH9 --data cgs.csv
 has "would be counted once per meter" "$WORK/err" "HEAT is monitored and the data has 2 meters: a project-wide HEAT would be counted once per meter"
 
+# --- monitored values given for the period, with their unit (--value) ---------------------
+# the same TH_AM009 figures as above, heat and gas given as values rather than --param
+printf 'meter_id,timestamp,value\nCGS-E,2024-01-01T00:00:00Z,200\n' > cgs1.csv
+TH9V="--methodology TH_AM009 --param EF_elec=0.5 --param ETA_BL=0.8 --param EF_BL=0.056 --param NCV_gas=0.036 --param EF_gas=0.0561 --from 2024-01-01 --to 2024-01-31"
+run "--value: heat and gas with their units" 0 "$BIN" mrv compute $TH9V --data cgs1.csv --value "HEAT=1000 GJ" --value FC=20000Nm3 --format json
+check "--value: each step and ER as by hand" "$(json "[(c['symbol'], c['value']) for c in d['calculation']], d['er_tco2e'], [(p['symbol'], p['origin']) for p in d['parameters'] if p['symbol'] in ('HEAT', 'FC')]")" "([('RE_elec', '100'), ('RE_heat', '70'), ('RE', '170'), ('PE', '40.392')], 129, [('HEAT', 'value'), ('FC', 'value')])"
+run "--value: a wrong unit" 2 "$BIN" mrv compute $TH9V --data cgs1.csv --value "HEAT=1000 GJ" --value "FC=20000 m3"
+has "--value: the wrong unit names the parameter and its unit" "$WORK/err" "FC=20000 m3: FC is in Nm3, not m3"
+run "--value: no unit" 2 "$BIN" mrv compute $TH9V --data cgs1.csv --value "HEAT=1000" --value "FC=20000 Nm3"
+has "--value: the missing unit is named" "$WORK/err" "--value HEAT=1000: the unit is missing"
+run "--value: one monitored value missing" 2 "$BIN" mrv compute $TH9V --data cgs1.csv --value "HEAT=1000 GJ"
+has "--value: the missing one is named with its unit" "$WORK/err" "FC (gas fuel consumed by the CGS in period p; with several electricity meters, give it per meter, Nm3) is monitored and has no value for the period: give --value FC=VALUE Nm3"
+run "--value: not a decimal" 2 "$BIN" mrv compute $TH9V --data cgs1.csv --value "HEAT=1e3 GJ" --value "FC=20000 Nm3"
+has "--value: a number with an exponent is refused" "$WORK/err" "HEAT=1 e3 GJ: HEAT is in GJ, not e3 GJ"
+run "--value: a fixed parameter" 2 "$BIN" mrv compute $TH9V --data cgs1.csv --value "HEAT=1000 GJ" --value "FC=20000 Nm3" --value "EF_gas=0.06 tCO2/GJ"
+has "--value: a fixed parameter is not monitored" "$WORK/err" "EF_gas: EF_gas is fixed ex ante, not monitored"
+run "--value: the data's parameter" 2 "$BIN" mrv compute $TH9V --data cgs1.csv --value "EL=5 MWh" --value "HEAT=1000 GJ" --value "FC=20000 Nm3"
+has "--value: the data's parameter comes from the data" "$WORK/err" "EL: EL comes from the data file"
+run "--value: given twice" 2 "$BIN" mrv compute $TH9V --data cgs1.csv --value "HEAT=1000 GJ" --value "HEAT=1 GJ" --value "FC=20000 Nm3"
+has "--value: twice is named" "$WORK/err" "HEAT is given twice"
+# a unit's fuel for a meter the data does not have would be dropped from PE: refused
+run "--value: a unit the formulas do not run over" 2 "$BIN" mrv compute $TH9V --data cgs1.csv --value "HEAT=1000 GJ" --value "FC=0 Nm3" --value "FC@CGS-X=20000 Nm3"
+has "--value: the dropped unit is named" "$WORK/err" "FC@CGS-X: unit CGS-X has no EL in the period, so its monitored FC would not be counted"
+# every monitored value per unit, no data file: two systems, one in kWh
+# by hand: CGS-1 as above (129.608); CGS-2 100000 kWh = 100 MWh x 0.5 = 50, no heat, no gas: ER 179.608 -> 179
+run "--value: every value per unit, kWh converted" 0 "$BIN" mrv compute $TH9V --value "EL@CGS-1=200 MWh" --value "EL@CGS-2=100000 kWh" --value "HEAT@CGS-1=1000 GJ" --value "HEAT@CGS-2=0 GJ" --value "FC@CGS-1=20000 Nm3" --value "FC@CGS-2=0 Nm3" --format json
+check "--value: per unit, ER and the units" "$(json "d['er_tco2e'], d['er_exact_tco2e'], [m['meter_id'] for m in d['meters']]")" "(179, 179.608, ['CGS-1', 'CGS-2'])"
+run "--value: kWh that needs a seventh decimal of MWh" 2 "$BIN" mrv compute $TH9V --value "EL=0.0005 kWh" --value "HEAT=0 GJ" --value "FC=0 Nm3"
+has "--value: the conversion is exact or refused" "$WORK/err" "EL=0.0005 kWh is MWh with more than 6 decimals: give it in MWh"
+run "--value on a command that takes none" 2 "$BIN" mrv project list --value "FC=1 Nm3"
+
 # --- the rounding edge, by --param, every family ------------------------------------------
 run "ER exactly 100 t" 0 "$BIN" mrv compute --methodology KH_AM002 --param EF_RE=0.5 --param EG=200 --from 2024-01-01 --to 2024-12-31 --format json
 check "100.000000 -> 100" "$(json "d['er_tco2e']")" 100
@@ -474,6 +505,20 @@ tampered "more credits than the report verified" \
 	"issuance pj-th-floating-solar-01: 150 credits issued, above report $R1's verified ER of 149 tCO2e" \
 	"UPDATE mrv_report SET er_tco2e = 150 WHERE id = $R1"
 
+# --- a report with monitored values given for the period (--value) -------------------------
+# the values are stored with it and approval recomputes with them
+"$BIN" mrv project add --id TH901 --host TH --methodology TH_AM009 --param EF_elec=0.5 --param ETA_BL=0.8 --param EF_BL=0.056 --param NCV_gas=0.036 --param EF_gas=0.0561 >/dev/null 2>"$WORK/err" || bad "TH901: $(cat "$WORK/err")"
+NREP=$("$BIN" mrv report list --format json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')
+run "report: a second monitored value missing" 2 "$BIN" mrv report submit --project TH901 --data cgs1.csv --from 2024-01-01 --to 2024-01-31 --value "HEAT=1000 GJ"
+has "report: the missing value is named" "$WORK/err" "FC (gas fuel consumed"
+check "report: nothing stored without it" "$("$BIN" mrv report list --format json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')" "$NREP"
+run "report: with heat and gas" 0 "$BIN" mrv report submit --project TH901 --data cgs1.csv --from 2024-01-01 --to 2024-01-31 --value "HEAT=1000 GJ" --value "FC=20000 Nm3" --format json
+check "report: its ER" "$(json "d['er_tco2e']")" 129
+RTH=$(json "d['report']")
+run "report: shown with its values" 0 "$BIN" mrv report show "$RTH"
+check "report: the values as given, with their units" "$(json "d['monitored_values']")" "[{'symbol': 'HEAT', 'value': '1000', 'unit': 'GJ'}, {'symbol': 'FC', 'value': '20000', 'unit': 'Nm3'}]"
+run "report: approved, recomputed with its values" 0 "$BIN" mrv report verify "$RTH" --approve --comment "heat and gas from the invoices"
+
 # --- a report submitted over HTTP, its file streamed (POST /api/v1/mrv/reports) ---------------
 # The participant registers its project against the atlas project and sends
 # the monitoring file as the body; a bad file lists every error by row and
@@ -484,7 +529,7 @@ tampered "more credits than the report verified" \
 # through the CLI.
 export C2C_AUTH_INSECURE_FAST_HASH=1
 H=pj-hcmc-osaka-gas-rooftop-solar
-for u in "hpart participant $H" "hother participant pj-da-nang-water-pumps" "hverif verifier"; do
+for u in "hpart participant $H" "hother participant pj-da-nang-water-pumps" "hverif verifier" "hcgs participant pj-th-tyre-factory-cogeneration-solar"; do
 	set -- $u
 	echo "pass-$1-0123" | "$BIN" user add "$1" --role "$2" ${3:+--scope "$3"} >/dev/null 2>"$WORK/err" || bad "user add $1: $(cat "$WORK/err")"
 	# --db: a token is random, so not recorded for tests/pg.sh's comparison (lib/record.sh)
@@ -582,6 +627,14 @@ PY
 	# second one from the router
 	check "http: one audit row for the verification, by the verifier" \
 		"$(db_rows http_audit | grep -c "hverif.*verifier.*POST.*/api/v1/mrv/reports/$RB/verification")" 1
+	# the methodology's other monitored values with the file (?values=, as --value)
+	CG=pj-th-tyre-factory-cogeneration-solar
+	api "http: a cogeneration project" 200 hcgs POST /api/v1/mrv/projects -H 'Content-Type: application/json' \
+		-d "{\"atlas_project\": \"$CG\", \"methodology\": \"TH_AM009\", \"params\": {\"EF_elec\": \"0.5\", \"ETA_BL\": \"0.8\", \"EF_BL\": \"0.056\", \"NCV_gas\": \"0.036\", \"EF_gas\": \"0.0561\"}}"
+	api "http: heat and gas as values" 200 hcgs POST "/api/v1/mrv/reports?project=$CG&from=2024-01-01&to=2024-01-31&values=HEAT%3D1000%20GJ%3BFC%3D20000%20Nm3" --data-binary @cgs1.csv
+	check "http: their ER, the values stored with the report" "$(json "d['er_tco2e'], [(v['symbol'], v['value'], v['unit']) for v in d['monitored_values']]")" "(129, [('HEAT', '1000', 'GJ'), ('FC', '20000', 'Nm3')])"
+	api "http: a value in the wrong unit" 400 hcgs POST "/api/v1/mrv/reports?project=$CG&from=2024-02-01&to=2024-02-29&values=HEAT%3D1000%20MJ%3BFC%3D20000%20Nm3" --data-binary @cgs1.csv
+	check "http: the refusal names the value and its field" "$(json "d['error']['field'], d['error']['message']")" "('values', 'HEAT=1000 MJ: HEAT is in GJ, not MJ')"
 	kill -TERM "$PID"; wait "$PID"
 	run "http: the stored result through the CLI" 0 "$BIN" --db "$C2C_DB" mrv report show "$RB" --format json
 	check "http: approved, by the verifier, its ER" "$(json "d['status'], d['verified_by'], d['er_tco2e'], d['submitted_by']")" "('approved', 'hverif', 22472, 'hpart')"

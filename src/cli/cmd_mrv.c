@@ -24,6 +24,8 @@ struct mrv_opts {
 	size_t nparams;
 	struct mrv_unit_value *units; /* --param SYMBOL@METER=VALUE, then the --units file's */
 	size_t nunits;
+	struct mrv_given_value *given; /* --value SYMBOL[@METER]=VALUE UNIT */
+	size_t ngiven;
 };
 
 static void progress(void *ctx, uint64_t bytes, uint64_t total, uint64_t rows, double secs)
@@ -224,6 +226,8 @@ static int sub_compute(struct cli_run *o, struct c2c_err *err)
 	req.nparams = p->nparams;
 	req.units = p->units;
 	req.nunits = p->nunits;
+	req.given = p->given;
+	req.ngiven = p->ngiven;
 	req.data = cli_opt(&o->a, "data");
 	req.unit = cli_opt(&o->a, "unit");
 	req.cumulative = cli_opt(&o->a, "cumulative") != NULL;
@@ -315,6 +319,8 @@ static int report_submit(struct cli_run *o, struct store *st, struct c2c_err *er
 	r.user = user_name(o);
 	r.progress = progress_fn();
 	r.errors = &errors;
+	r.given = ((struct mrv_opts *)o->data)->given;
+	r.ngiven = ((struct mrv_opts *)o->data)->ngiven;
 	if ((rc = mrv_report_submit(st, &r, &id, &res, err)))
 		return data_errors(errors, rc, err);
 	if (o->fmt == FMT_JSON)
@@ -395,6 +401,7 @@ static const struct cli_sub subs[] = {
 	 NULL},
 	{"compute", sub_compute, o_compute, f_cumulative, CLI_NO_DB, CLI_CSV,
 	 "c2c mrv compute --methodology ID [--param NAME[@METER]=VALUE]... [--units UNITS.csv] [--data FILE.csv]\n"
+	 "           [--value SYMBOL[@METER]=VALUE UNIT]...   (a monitored value for the period)\n"
 	 "           --from DATE --to DATE [--unit kWh] [--cumulative] [--meters METERS.csv] [--max-errors N]\n"
 	 "           [--format table|json]", NULL},
 	{"project", sub_project, o_project, NULL, 0, CLI_CSV,
@@ -405,6 +412,7 @@ static const struct cli_sub subs[] = {
 	{"report", sub_report, o_report, f_report, 0, CLI_CSV,
 	 "c2c mrv report submit --project P --data FILE.csv --from DATE --to DATE [--unit kWh] [--cumulative] "
 	 "[--meters M.csv] [--max-errors N] [--format json]\n"
+	 "           [--value SYMBOL[@METER]=VALUE UNIT]...   (the methodology's other monitored values for the period)\n"
 	 "       c2c mrv report verify ID --approve|--reject --comment TEXT\n"
 	 "       c2c mrv report export ID --xlsx FILE.xlsx\n"
 	 "       c2c mrv report show ID\n       c2c mrv report list [--project P] [--format table|csv|json]", NULL},
@@ -440,6 +448,23 @@ static int take_params(int *argc, char **argv, struct mrv_opts *o, struct c2c_er
 	int w = 0;
 	for (int i = 0; i < *argc; i++) {
 		const char *v = NULL, *eq;
+		if (!strcmp(argv[i], "--value") || !strncmp(argv[i], "--value=", 8)) {
+			struct mrv_given_value *ng;
+			int rc;
+			if (argv[i][7] == '=')
+				v = argv[i] + 8;
+			else if (i + 1 < *argc)
+				v = argv[++i];
+			else
+				return c2c_err_set(err, C2C_EUSAGE, "option '--value' needs SYMBOL=VALUE UNIT");
+			if (!(ng = realloc(o->given, (o->ngiven + 1) * sizeof(*ng))))
+				return c2c_err_set(err, C2C_ENOMEM, "out of memory");
+			o->given = ng;
+			if ((rc = mrv_given_parse(v, &o->given[o->ngiven], err)))
+				return rc;
+			o->ngiven++;
+			continue;
+		}
 		if (!strcmp(argv[i], "--param")) {
 			if (i + 1 >= *argc)
 				return c2c_err_set(err, C2C_EUSAGE, "option '--param' needs NAME=VALUE");
@@ -481,6 +506,9 @@ static int prepare(const struct cli_sub *sub, int *argc, char **argv, struct cli
 	/* a file of $C2C_MRV_DIR that does not read stops every mrv command but check */
 	if (!rc && sub->fn != sub_check)
 		rc = mrv_catalog_error(err);
+	if (!rc && o->ngiven && sub->fn != sub_compute && sub->fn != sub_report)
+		rc = c2c_err_set(err, C2C_EUSAGE, "%s takes no --value: monitored values belong to a computation or a "
+				 "report", r->name);
 	if (!rc && (o->nparams || o->nunits) && sub->fn != sub_compute && sub->fn != sub_project)
 		/* a report is computed with its project's values, fixed ex ante */
 		rc = c2c_err_set(err, C2C_EUSAGE, "%s takes no --param: the values are the project's "
@@ -498,6 +526,7 @@ int cmd_mrv(int argc, char **argv, const struct cli_command *cmd, struct c2c_err
 		return c2c_err_set(err, C2C_ENOMEM, "out of memory");
 	rc = cli_subs_run(argc, argv, cmd, &t, o, err);
 	free(o->units);
+	free(o->given);
 	free(o);
 	return rc;
 }

@@ -201,9 +201,52 @@ static int keep_upload(const char *spool, char *kept, size_t len, struct c2c_err
  * and answered, nothing stored (the page shows it before the participant
  * submits).  A kept file stays where the server put it: the report names
  * it and a verifier recomputes from it. */
+/* ?values=HEAT=1000 GJ;FC=20000 Nm3: the monitored values given for the
+ * period (malloc'ed in *g), as `--value` gives them on the command line. */
+#define MRV_VALUES_MAX 256
+static int given_values(const char *text, struct mrv_given_value **g, size_t *n, struct c2c_err *err)
+{
+	char one[256];
+	*g = NULL;
+	*n = 0;
+	for (const char *p = text; p && *p;) {
+		size_t len = strcspn(p, ";");
+		struct mrv_given_value *ng;
+		int rc;
+		if (len >= sizeof(one) || *n == MRV_VALUES_MAX) {
+			free(*g);
+			*g = NULL;
+			*n = 0;
+			return c2c_err_at(err, C2C_EUSAGE, "values", "values: at most %d, each shorter than %zu characters",
+					  MRV_VALUES_MAX, sizeof(one));
+		}
+		if (len) {
+			memcpy(one, p, len);
+			one[len] = '\0';
+			if (!(ng = realloc(*g, (*n + 1) * sizeof(*ng)))) {
+				free(*g);
+				*g = NULL;
+				*n = 0;
+				return c2c_err_set(err, C2C_ENOMEM, "out of memory");
+			}
+			*g = ng;
+			if ((rc = mrv_given_parse(one, &ng[*n], err))) {
+				free(*g);
+				*g = NULL;
+				*n = 0;
+				return rc;
+			}
+			(*n)++;
+		}
+		p += len + (p[len] == ';');
+	}
+	return 0;
+}
+
 int http_post_mrv_report(struct http_request *rq, json_t **out, struct c2c_err *err)
 {
 	struct mrv_submit_req r = {0};
+	struct mrv_given_value *given = NULL;
 	char id[MRV_PROJECT_ID_MAX], host[3], kept[4096 + 32];
 	json_t *errors = NULL, *result = NULL;
 	int64_t report = 0;
@@ -229,14 +272,20 @@ int http_post_mrv_report(struct http_request *rq, json_t **out, struct c2c_err *
 	r.user = rq->user.name;
 	r.errors = &errors;
 	r.data = rq->cred->upload;
+	if ((rc = given_values(http_param_str(rq, "values"), &given, &r.ngiven, err)))
+		return rc;
+	r.given = given;
 	if (!r.check) {
-		if ((rc = keep_upload(rq->cred->upload, kept, sizeof(kept), err)))
+		if ((rc = keep_upload(rq->cred->upload, kept, sizeof(kept), err))) {
+			free(given);
 			return rc;
+		}
 		r.data = kept;
 		r.also = audit_in_tx;
 		r.also_ctx = rq;
 	}
 	rc = mrv_report_submit(rq->st, &r, &report, &result, err);
+	free(given);
 	if (rc && !r.check)
 		unlink(kept);
 	if (rc) {

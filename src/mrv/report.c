@@ -85,9 +85,16 @@ static const char mrv_v3[] =
 	"CREATE UNIQUE INDEX \"mrv_project_atlas\" ON \"mrv_project\" (\"atlas_project\");"
 	"CREATE UNIQUE INDEX \"mrv_project_jcm_ref\" ON \"mrv_project\" (\"jcm_ref\");";
 
+/* The monitored values a report gives for the period beside its data file
+ * (`--value FC=20000 Nm3`, a Monitoring Report Sheet's cells), as JSON:
+ * approval recomputes with them.  NULL: none. */
+static const char mrv_v4[] =
+	"ALTER TABLE \"mrv_report\" ADD COLUMN \"monitored_values\" TEXT;";
+
 STORE_MIGRATE_FN(mrv_migrate, "mrv", {1, "mrv projects and reports", mrv_v1},
 		 {2, "mrv per-unit parameter values", mrv_v2},
-		 {3, "mrv project linked to its atlas project, JCM reference", mrv_v3})
+		 {3, "mrv project linked to its atlas project, JCM reference", mrv_v3},
+		 {4, "mrv monitored values given with a report", mrv_v4})
 
 
 /* "KH003": two upper-case letters and three or more digits, as the registry
@@ -293,7 +300,7 @@ out:
 }
 
 /* The columns of mrv's tables that hold JSON documents as text. */
-#define MRV_JSON_COLS "params,result"
+#define MRV_JSON_COLS "params,result,monitored_values"
 
 
 struct project_row {
@@ -464,7 +471,7 @@ static int report_insert_tx(struct store *st, void *ctx, struct c2c_err *err)
 	struct report_insert *a = ctx;
 	const struct mrv_submit_req *r = a->r;
 	const struct mrv_result *res = a->res;
-	char *rtext;
+	char *rtext, *vtext = NULL;
 	int rc;
 
 	*a->id = store_query_int(st, "SELECT COALESCE(MAX(\"id\"), 0) + 1 FROM \"mrv_report\"", err);
@@ -472,13 +479,18 @@ static int report_insert_tx(struct store *st, void *ctx, struct c2c_err *err)
 		return err->code ? err->code : C2C_EDB;
 	json_object_set_new(a->rj, "report", json_integer(*a->id));
 	rtext = json_dumps(a->rj, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(17));
+	if (r->ngiven) {
+		json_t *v = mrv_given_json(r->given, r->ngiven);
+		vtext = json_dumps(v, JSON_COMPACT | JSON_PRESERVE_ORDER);
+		json_decref(v);
+	}
 	rc = store_exec_args(
 		st,
 		"INSERT INTO \"mrv_report\" (\"id\", \"project\", \"period_from\", \"period_to\","
 		" \"data_path\", \"data_sha256\", \"data_bytes\", \"rows\", \"rows_in_period\", \"rows_skipped\","
 		" \"meters\", \"unit\", \"cumulative\", \"meters_path\", \"re_micro\", \"pe_micro\", \"er_micro\","
-		" \"er_tco2e\", \"result\", \"status\", \"submitted_by\", \"submitted_at\")"
-		" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'submitted', ?, ?)",
+		" \"er_tco2e\", \"result\", \"status\", \"submitted_by\", \"submitted_at\", \"monitored_values\")"
+		" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'submitted', ?, ?, ?)",
 		STORE_ARGS(store_int(*a->id), store_text(a->project), store_text(r->from), store_text(r->to),
 			   store_text(a->abs), store_text(res->data.sha256), store_int((long long)res->data.bytes),
 			   store_int(res->data.rows), store_int(res->data.rows_in_period),
@@ -486,9 +498,10 @@ static int report_insert_tx(struct store *st, void *ctx, struct c2c_err *err)
 			   store_text(r->unit), store_int(r->cumulative), store_text(a->mabs),
 			   store_int(res->re_micro), store_int(res->pe_micro), store_int(res->er_micro),
 			   store_int(res->er_tco2e), store_text(rtext), store_text(r->user ? r->user : "cli"),
-			   store_text(a->at)),
+			   store_text(a->at), store_text(vtext)),
 		err);
 	free(rtext);
+	free(vtext);
 	if (!rc && r->also)
 		rc = r->also(st, r->also_ctx, err);
 	return rc;
@@ -533,6 +546,8 @@ int mrv_report_submit(struct store *st, const struct mrv_submit_req *r, int64_t 
 	req.progress = r->progress;
 	req.progress_ctx = r->progress_ctx;
 	req.errors = r->errors;
+	req.given = r->given;
+	req.ngiven = r->ngiven;
 	rc = mrv_compute(&req, &res, err);
 	if (rc) {
 		mrv_result_free(&res);
@@ -673,19 +688,43 @@ static int report_decide_tx(struct store *st, void *ctx, struct c2c_err *err)
 
 /* Recomputes report r (its row) from its file: req and res are the
  * caller's, res filled on success (free it with mrv_result_free). */
-static int recompute(struct store *st, const struct report_row *r, mrv_progress_fn progress, void *progress_ctx,
-		     struct mrv_param_value *pv, struct mrv_compute_req *req, struct mrv_result *res,
+/* The monitored values report id gave for the period (malloc'ed, may be
+ * none). */
+static int report_given(struct store *st, int64_t id, struct mrv_given_value **g, size_t *n, struct c2c_err *err)
+{
+	json_t *row;
+	int rc = store_row_json(st, "SELECT \"monitored_values\" FROM \"mrv_report\" WHERE \"id\" = ?",
+				STORE_ARGS(store_int(id)), "monitored_values", "report", &row, err);
+	*g = NULL;
+	*n = 0;
+	if (rc)
+		return rc;
+	rc = mrv_given_from_json(json_object_get(row, "monitored_values"), g, n, err);
+	json_decref(row);
+	return rc;
+}
+
+static int recompute(struct store *st, int64_t id, const struct report_row *r, mrv_progress_fn progress,
+		     void *progress_ctx, struct mrv_param_value *pv, struct mrv_compute_req *req, struct mrv_result *res,
 		     struct c2c_err *err)
 {
 	struct project_row p = {0};
-	size_t npv;
+	struct mrv_given_value *given = NULL;
+	size_t npv, ngiven = 0;
 	int rc;
-	if ((rc = project_load(st, r->project, &p, err)))
+	if ((rc = report_given(st, id, &given, &ngiven, err)))
 		return rc;
-	if ((rc = project_request(&p, pv, &npv, req, err))) {
-		project_row_release(&p);
+	if ((rc = project_load(st, r->project, &p, err))) {
+		free(given);
 		return rc;
 	}
+	if ((rc = project_request(&p, pv, &npv, req, err))) {
+		project_row_release(&p);
+		free(given);
+		return rc;
+	}
+	req->given = given;
+	req->ngiven = ngiven;
 	req->from = r->from;
 	req->to = r->to;
 	req->data = r->path;
@@ -697,9 +736,12 @@ static int recompute(struct store *st, const struct report_row *r, mrv_progress_
 	req->progress = progress;
 	req->progress_ctx = progress_ctx;
 	rc = mrv_compute(req, res, err);
-	/* req's values point into p: only the computation reads them (the
-	 * result's JSON takes its values from res, its period from r) */
+	/* req's values point into p and given: only the computation reads
+	 * them (the result's JSON takes its values from res, its period from r) */
 	project_row_release(&p);
+	free(given);
+	req->given = NULL;
+	req->ngiven = 0;
 	if (rc)
 		mrv_result_free(res);
 	if (rc == C2C_EIO) {
@@ -728,7 +770,7 @@ int mrv_report_recompute(struct store *st, int64_t id, json_t **out, struct c2c_
 	*out = NULL;
 	if ((rc = report_load(st, id, &r, err)))
 		return rc;
-	if ((rc = recompute(st, &r, NULL, NULL, pv, &req, &res, err))) {
+	if ((rc = recompute(st, id, &r, NULL, NULL, pv, &req, &res, err))) {
 		c2c_err_prefix(err, rc == C2C_ECONFLICT ? "report %lld" : "report %lld: recomputing from the data file failed",
 			       (long long)id);
 		return rc;
@@ -761,7 +803,7 @@ int mrv_report_verify(struct store *st, int64_t id, int approve, const char *com
 	if (strcmp(r.status, "submitted"))
 		return decided_already(id, r.status, err);
 	if (approve) {
-		if ((rc = recompute(st, &r, progress, progress_ctx, pv, &req, &res, err))) {
+		if ((rc = recompute(st, id, &r, progress, progress_ctx, pv, &req, &res, err))) {
 			c2c_err_prefix(err, rc == C2C_ECONFLICT ? "report %lld, not approved"
 							    : "report %lld: recomputing from the data file failed, not approved",
 				       (long long)id);
@@ -797,6 +839,7 @@ int mrv_report_verify(struct store *st, int64_t id, int approve, const char *com
 #define REPORT_COLS "\"id\", \"project\", \"period_from\", \"period_to\", \"status\", \"er_tco2e\", \"rows\"," \
 	" \"meters\", \"data_sha256\", \"data_path\", \"data_bytes\", \"rows_in_period\", \"rows_skipped\", \"unit\"," \
 	" \"cumulative\", \"submitted_by\", \"submitted_at\", \"verified_by\", \"verified_at\", \"comment\"," \
+	" \"monitored_values\"," \
 	" (SELECT p.\"host_country\" FROM \"mrv_project\" p WHERE p.\"id\" = \"mrv_report\".\"project\") AS \"host_country\""
 
 int mrv_report_get(struct store *st, int64_t id, json_t **out, struct c2c_err *err)
