@@ -309,10 +309,14 @@ static int report_submit(struct cli_run *o, struct store *st, struct c2c_err *er
 	json_t *errors = NULL, *res;
 	int64_t id;
 	int rc;
-	if ((rc = cli_need(&o->a, "project", &r.project, err)) || (rc = cli_need(&o->a, "data", &r.data, err)) ||
+	r.sheet = cli_opt(&o->a, "sheet");
+	if ((rc = cli_need(&o->a, "project", &r.project, err)) ||
+	    (!r.sheet && (rc = cli_need(&o->a, "data", &r.data, err))) ||
 	    (rc = cli_need(&o->a, "from", &r.from, err)) || (rc = cli_need(&o->a, "to", &r.to, err)) ||
 	    (rc = max_errors(o, &r.max_errors, err)))
 		return rc;
+	if (r.sheet)
+		r.data = cli_opt(&o->a, "data");
 	r.unit = cli_opt(&o->a, "unit");
 	r.cumulative = cli_opt(&o->a, "cumulative") != NULL;
 	r.meters_path = cli_opt(&o->a, "meters");
@@ -326,11 +330,11 @@ static int report_submit(struct cli_run *o, struct store *st, struct c2c_err *er
 	if (o->fmt == FMT_JSON)
 		print_json(res);
 	else
-		printf("report %lld submitted: %s, %s to %s, ER %lld tCO2e (exact %.6f), data SHA-256 %s\n",
+		printf("report %lld submitted: %s, %s to %s, ER %lld tCO2e (exact %.6f), %s SHA-256 %s\n",
 		       (long long)id, json_string_value(json_object_get(res, "project")), r.from, r.to,
 		       (long long)json_integer_value(json_object_get(res, "er_tco2e")),
-		       json_number_value(json_object_get(res, "er_exact_tco2e")),
-		       json_string_value(json_object_get(json_object_get(res, "data"), "sha256")));
+		       json_number_value(json_object_get(res, "er_exact_tco2e")), r.sheet ? "sheet" : "data",
+		       json_string_value(json_object_get(json_object_get(res, r.sheet ? "sheet" : "data"), "sha256")));
 	json_decref(res);
 	return 0;
 }
@@ -345,11 +349,13 @@ static int sub_report(struct cli_run *o, struct c2c_err *err)
 	int rc;
 
 	if (strcmp(verb, "submit") && strcmp(verb, "verify") && strcmp(verb, "export") && strcmp(verb, "show") &&
-	    strcmp(verb, "list"))
-		return c2c_err_set(err, C2C_EUSAGE, "report: use submit, verify, export, show or list");
-	if ((!strcmp(verb, "verify") || !strcmp(verb, "export") || !strcmp(verb, "show")) &&
+	    strcmp(verb, "list") && strcmp(verb, "sheet"))
+		return c2c_err_set(err, C2C_EUSAGE, "report: use submit, verify, export, sheet, show or list");
+	if ((!strcmp(verb, "verify") || !strcmp(verb, "export") || !strcmp(verb, "show") || !strcmp(verb, "sheet")) &&
 	    (rc = report_id(o, &id, err)))
 		return rc;
+	if (!strcmp(verb, "sheet") && !cli_opt(&o->a, "out"))
+		return c2c_err_set(err, C2C_EUSAGE, "report sheet: --out FILE.xlsx is required");
 	if (!strcmp(verb, "verify") && !cli_opt(&o->a, "approve") == !cli_opt(&o->a, "reject"))
 		return c2c_err_set(err, C2C_EUSAGE, "report verify: give exactly one of --approve and --reject");
 	if (!strcmp(verb, "export") && !cli_opt(&o->a, "xlsx"))
@@ -363,6 +369,9 @@ static int sub_report(struct cli_run *o, struct c2c_err *err)
 				       err);
 		if (!rc)
 			printf("report %lld %s\n", (long long)id, approve ? "approved" : "rejected");
+	} else if (!strcmp(verb, "sheet")) {
+		if (!(rc = mrv_report_sheet_xlsx(st, id, cli_opt(&o->a, "out"), err)))
+			printf("report %lld written to %s as a Monitoring Spreadsheet\n", (long long)id, cli_opt(&o->a, "out"));
 	} else if (!strcmp(verb, "export")) {
 		if (!(rc = mrv_report_export_xlsx(st, id, cli_opt(&o->a, "xlsx"), err)))
 			printf("report %lld written to %s\n", (long long)id, cli_opt(&o->a, "xlsx"));
@@ -391,7 +400,7 @@ static const char *const f_cumulative[] = {"cumulative", NULL};
 static const char *const o_project[] = {"atlas-project", "jcm-ref", "id", "title", "host", "methodology",
 					"participants", "units", "format", NULL};
 static const char *const o_report[] = {"project", "data", "from", "to", "unit", "meters", "max-errors", "comment",
-				       "xlsx", "user", "format", NULL};
+				       "xlsx", "user", "format", "sheet", "out", NULL};
 static const char *const f_report[] = {"cumulative", "approve", "reject", NULL};
 
 static const struct cli_sub subs[] = {
@@ -414,7 +423,9 @@ static const struct cli_sub subs[] = {
 	 "[--meters M.csv] [--max-errors N] [--format json]\n"
 	 "           [--value SYMBOL[@METER]=VALUE UNIT]...   (the methodology's other monitored values for the period)\n"
 	 "       c2c mrv report verify ID --approve|--reject --comment TEXT\n"
+	 "       c2c mrv report submit --project P --sheet FILLED.xlsx --from DATE --to DATE   (a filled Monitoring Report Sheet)\n"
 	 "       c2c mrv report export ID --xlsx FILE.xlsx\n"
+	 "       c2c mrv report sheet ID --out FILE.xlsx   (the JCM Monitoring Spreadsheet)\n"
 	 "       c2c mrv report show ID\n       c2c mrv report list [--project P] [--format table|csv|json]", NULL},
 };
 

@@ -378,6 +378,8 @@ struct mrv_submit_req {
 	json_t **errors;  /* if set: every data error, on failure */
 	const struct mrv_given_value *given; /* monitored values given for the period */
 	size_t ngiven;
+	const char *sheet; /* instead of data: a filled Monitoring Report Sheet (.xlsx)
+			    * whose Table 1 gives every monitored value (sheet.c) */
 	int check;        /* compute only: nothing is stored, *id gets 0 */
 	store_tx_fn also; /* if set: run inside the report's transaction (the
 			   * HTTP face's audit row), so both are kept or neither */
@@ -400,6 +402,20 @@ int mrv_report_recompute(struct store *st, int64_t id, json_t **out, struct c2c_
 int mrv_report_get(struct store *st, int64_t id, json_t **out, struct c2c_err *err);
 int mrv_reports(struct store *st, const char *project, json_t **out, struct c2c_err *err);
 int mrv_report_export_xlsx(struct store *st, int64_t id, const char *path, struct c2c_err *err);
+
+/* The report as a JCM Monitoring Spreadsheet (sheet.c): a JSON record whose
+ * tables are the sheets "Monitoring Plan Sheet", "Monitoring Structure
+ * Sheet", "Monitoring Report Sheet" (Table 1, the monitored values) and
+ * "MRS(calc_process)" (each formula's value, RE, PE, ER), which
+ * core/rows.c writes as a workbook (the API's ?format=xlsx); _xlsx writes
+ * that workbook to path. */
+int mrv_report_sheet(struct store *st, int64_t id, json_t **out, struct c2c_err *err);
+int mrv_report_sheet_xlsx(struct store *st, int64_t id, const char *path, struct c2c_err *err);
+/* The monitored values of a filled Monitoring Report Sheet (the workbook at
+ * path; name names it in messages), each checked as `--value` is, errors
+ * naming sheet and cell; sha256 and bytes get the file's fingerprint. */
+int mrv_sheet_values(const char *path, const char *name, const struct mrv_methodology *m,
+		     struct mrv_given_value **out, size_t *n, char sha256[65], uint64_t *bytes, struct c2c_err *err);
 
 /* The MRV side of an atlas project's life (link.c), for `projects show`:
  * *out = JSON null when no MRV project is linked to `atlas_project`, else

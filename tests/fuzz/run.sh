@@ -47,7 +47,7 @@ build fuzz_http $(ls "$TOP"/src/atlas/*.c "$TOP"/src/registry/*.c "$TOP"/src/aut
 	$(pkg-config --libs xlsxwriter libzip expat) || { echo "fuzz: 0 passed, 1 failed"; exit 1; }
 build fuzz_static "$TOP/src/http/static.c" "$TOP/src/http/query.c" "$TOP/src/http/encoding.c" || { echo "fuzz: 0 passed, 1 failed"; exit 1; }
 # The two readers of files from outside: meter data (mrv/ingest.c, with the
-# number and time parsers of fixed.c) and XLSX (city/xlsx.c, libzip + expat).
+# number and time parsers of fixed.c) and XLSX (core/xlsx.c, libzip + expat).
 # shellcheck disable=SC2046
 build fuzz_ingest "$TOP/src/mrv/ingest.c" "$TOP/src/mrv/fixed.c" \
 	-Wl,--start-group $(find "$BUILD" -name 'libc2c_*.a' | sort) -Wl,--end-group \
@@ -55,11 +55,11 @@ build fuzz_ingest "$TOP/src/mrv/ingest.c" "$TOP/src/mrv/fixed.c" \
 # The methodology files and their formulas (mrv/methfile.c, mrv/formula.c).
 # shellcheck disable=SC2046
 build fuzz_methodology "$TOP/src/mrv/methfile.c" "$TOP/src/mrv/formula.c" "$TOP/src/mrv/fixed.c" \
-	"$TOP/src/mrv/compute.c" "$TOP/src/mrv/units.c" "$TOP/src/mrv/ingest.c" \
+	"$TOP/src/mrv/compute.c" "$TOP/src/mrv/units.c" "$TOP/src/mrv/ingest.c" "$TOP/src/mrv/values.c" \
 	-Wl,--start-group $(find "$BUILD" -name 'libc2c_*.a' | sort) -Wl,--end-group \
 	$(pkg-config --libs xlsxwriter libzip expat) || { echo "fuzz: 0 passed, 1 failed"; exit 1; }
 # shellcheck disable=SC2046
-build fuzz_xlsx "$TOP/src/city/xlsx.c" $(pkg-config --cflags --libs libzip expat) ||
+build fuzz_xlsx "$TOP/src/core/xlsx.c" $(pkg-config --cflags --libs libzip expat) ||
 	{ echo "fuzz: 0 passed, 1 failed"; exit 1; }
 
 # Seeds: every dataset file behind the byte that selects its table, and a few queries.
