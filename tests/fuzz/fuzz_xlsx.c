@@ -20,8 +20,6 @@
 #include <zip.h>
 
 #include "core/xlsx.h"
-
-#include "city/city.h"
 #include "scratch_file.h"
 
 
