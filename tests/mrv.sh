@@ -142,6 +142,37 @@ printf 'CGS-F,2024-01-01T00:00:00Z,50\n' >> cgs.csv
 run "a monitored total with two meters" 2 "$BIN" mrv compute $TH9 --data cgs.csv
 has "would be counted once per meter" "$WORK/err" "HEAT is monitored and the data has 2 meters: a project-wide HEAT would be counted once per meter"
 
+# --- monitored values given for the period, with their unit (--value) ---------------------
+# the same TH_AM009 figures as above, heat and gas given as values rather than --param
+printf 'meter_id,timestamp,value\nCGS-E,2024-01-01T00:00:00Z,200\n' > cgs1.csv
+TH9V="--methodology TH_AM009 --param EF_elec=0.5 --param ETA_BL=0.8 --param EF_BL=0.056 --param NCV_gas=0.036 --param EF_gas=0.0561 --from 2024-01-01 --to 2024-01-31"
+run "--value: heat and gas with their units" 0 "$BIN" mrv compute $TH9V --data cgs1.csv --value "HEAT=1000 GJ" --value FC=20000Nm3 --format json
+check "--value: each step and ER as by hand" "$(json "[(c['symbol'], c['value']) for c in d['calculation']], d['er_tco2e'], [(p['symbol'], p['origin']) for p in d['parameters'] if p['symbol'] in ('HEAT', 'FC')]")" "([('RE_elec', '100'), ('RE_heat', '70'), ('RE', '170'), ('PE', '40.392')], 129, [('HEAT', 'value'), ('FC', 'value')])"
+run "--value: a wrong unit" 2 "$BIN" mrv compute $TH9V --data cgs1.csv --value "HEAT=1000 GJ" --value "FC=20000 m3"
+has "--value: the wrong unit names the parameter and its unit" "$WORK/err" "FC=20000 m3: FC is in Nm3, not m3"
+run "--value: no unit" 2 "$BIN" mrv compute $TH9V --data cgs1.csv --value "HEAT=1000" --value "FC=20000 Nm3"
+has "--value: the missing unit is named" "$WORK/err" "--value HEAT=1000: the unit is missing"
+run "--value: one monitored value missing" 2 "$BIN" mrv compute $TH9V --data cgs1.csv --value "HEAT=1000 GJ"
+has "--value: the missing one is named with its unit" "$WORK/err" "FC (gas fuel consumed by the CGS in period p; with several electricity meters, give it per meter, Nm3) is monitored and has no value for the period: give --value FC=VALUE Nm3"
+run "--value: not a decimal" 2 "$BIN" mrv compute $TH9V --data cgs1.csv --value "HEAT=1e3 GJ" --value "FC=20000 Nm3"
+has "--value: a number with an exponent is refused" "$WORK/err" "HEAT=1 e3 GJ: HEAT is in GJ, not e3 GJ"
+run "--value: a fixed parameter" 2 "$BIN" mrv compute $TH9V --data cgs1.csv --value "HEAT=1000 GJ" --value "FC=20000 Nm3" --value "EF_gas=0.06 tCO2/GJ"
+has "--value: a fixed parameter is not monitored" "$WORK/err" "EF_gas: EF_gas is fixed ex ante, not monitored"
+run "--value: the data's parameter" 2 "$BIN" mrv compute $TH9V --data cgs1.csv --value "EL=5 MWh" --value "HEAT=1000 GJ" --value "FC=20000 Nm3"
+has "--value: the data's parameter comes from the data" "$WORK/err" "EL: EL comes from the data file"
+run "--value: given twice" 2 "$BIN" mrv compute $TH9V --data cgs1.csv --value "HEAT=1000 GJ" --value "HEAT=1 GJ" --value "FC=20000 Nm3"
+has "--value: twice is named" "$WORK/err" "HEAT is given twice"
+# a unit's fuel for a meter the data does not have would be dropped from PE: refused
+run "--value: a unit the formulas do not run over" 2 "$BIN" mrv compute $TH9V --data cgs1.csv --value "HEAT=1000 GJ" --value "FC=0 Nm3" --value "FC@CGS-X=20000 Nm3"
+has "--value: the dropped unit is named" "$WORK/err" "FC@CGS-X: unit CGS-X has no EL in the period, so its monitored FC would not be counted"
+# every monitored value per unit, no data file: two systems, one in kWh
+# by hand: CGS-1 as above (129.608); CGS-2 100000 kWh = 100 MWh x 0.5 = 50, no heat, no gas: ER 179.608 -> 179
+run "--value: every value per unit, kWh converted" 0 "$BIN" mrv compute $TH9V --value "EL@CGS-1=200 MWh" --value "EL@CGS-2=100000 kWh" --value "HEAT@CGS-1=1000 GJ" --value "HEAT@CGS-2=0 GJ" --value "FC@CGS-1=20000 Nm3" --value "FC@CGS-2=0 Nm3" --format json
+check "--value: per unit, ER and the units" "$(json "d['er_tco2e'], d['er_exact_tco2e'], [m['meter_id'] for m in d['meters']]")" "(179, 179.608, ['CGS-1', 'CGS-2'])"
+run "--value: kWh that needs a seventh decimal of MWh" 2 "$BIN" mrv compute $TH9V --value "EL=0.0005 kWh" --value "HEAT=0 GJ" --value "FC=0 Nm3"
+has "--value: the conversion is exact or refused" "$WORK/err" "EL=0.0005 kWh is MWh with more than 6 decimals: give it in MWh"
+run "--value on a command that takes none" 2 "$BIN" mrv project list --value "FC=1 Nm3"
+
 # --- the rounding edge, by --param, every family ------------------------------------------
 run "ER exactly 100 t" 0 "$BIN" mrv compute --methodology KH_AM002 --param EF_RE=0.5 --param EG=200 --from 2024-01-01 --to 2024-12-31 --format json
 check "100.000000 -> 100" "$(json "d['er_tco2e']")" 100
@@ -474,6 +505,98 @@ tampered "more credits than the report verified" \
 	"issuance pj-th-floating-solar-01: 150 credits issued, above report $R1's verified ER of 149 tCO2e" \
 	"UPDATE mrv_report SET er_tco2e = 150 WHERE id = $R1"
 
+# --- a report with monitored values given for the period (--value) -------------------------
+# the values are stored with it and approval recomputes with them
+"$BIN" mrv project add --id TH901 --host TH --methodology TH_AM009 --param EF_elec=0.5 --param ETA_BL=0.8 --param EF_BL=0.056 --param NCV_gas=0.036 --param EF_gas=0.0561 >/dev/null 2>"$WORK/err" || bad "TH901: $(cat "$WORK/err")"
+NREP=$("$BIN" mrv report list --format json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')
+run "report: a second monitored value missing" 2 "$BIN" mrv report submit --project TH901 --data cgs1.csv --from 2024-01-01 --to 2024-01-31 --value "HEAT=1000 GJ"
+has "report: the missing value is named" "$WORK/err" "FC (gas fuel consumed"
+check "report: nothing stored without it" "$("$BIN" mrv report list --format json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')" "$NREP"
+run "report: with heat and gas" 0 "$BIN" mrv report submit --project TH901 --data cgs1.csv --from 2024-01-01 --to 2024-01-31 --value "HEAT=1000 GJ" --value "FC=20000 Nm3" --format json
+check "report: its ER" "$(json "d['er_tco2e']")" 129
+RTH=$(json "d['report']")
+run "report: shown with its values" 0 "$BIN" mrv report show "$RTH"
+check "report: the values as given, with their units" "$(json "d['monitored_values']")" "[{'symbol': 'HEAT', 'value': '1000', 'unit': 'GJ'}, {'symbol': 'FC', 'value': '20000', 'unit': 'Nm3'}]"
+run "report: approved, recomputed with its values" 0 "$BIN" mrv report verify "$RTH" --approve --comment "heat and gas from the invoices"
+
+# --- the JCM Monitoring Spreadsheet: a report exported, a filled sheet imported -------------
+# two cogeneration units, heat and gas per unit; by hand: RE_elec = 250.25 x 0.5 = 125.125;
+# RE_heat = 1010.5 / 0.8 x 0.056 = 70.735; PE = 23000.123 x 0.036 x 0.0561 = 46.451048... up to 46.451049;
+# ER = 195.86 - 46.451049 = 149.408951 -> 149
+printf 'meter_id,timestamp,value\nCGS-E,2024-03-01T00:00:00Z,200\nCGS-F,2024-03-01T00:00:00Z,50.25\n' > cgs2.csv
+run "sheet: a report with per-unit monitored values" 0 "$BIN" mrv report submit --project TH901 --data cgs2.csv --from 2024-03-01 --to 2024-03-31 --value "HEAT=0 GJ" --value "HEAT@CGS-E=1000 GJ" --value "HEAT@CGS-F=10.5 GJ" --value "FC=0 Nm3" --value "FC@CGS-E=20000 Nm3" --value "FC@CGS-F=3000.123 Nm3" --format json
+check "sheet: the report's ER by hand" "$(json "d['er_exact_tco2e'], d['er_tco2e']")" "(149.408951, 149)"
+RSH=$(json "d['report']")
+run "sheet: exported" 0 "$BIN" mrv report sheet "$RSH" --out "$WORK/s.xlsx"
+# xl.py FILE: every sheet's cells as {sheet: {ref: value}}; xl.py FILE SHEET REF VALUE OUT [str]: one cell changed
+cat > xl.py <<'PY'
+import sys, re, zipfile, json, xml.etree.ElementTree as ET
+M = 'http://schemas.openxmlformats.org/spreadsheetml/2006/main'
+R = 'http://schemas.openxmlformats.org/officeDocument/2006/relationships'
+z = zipfile.ZipFile(sys.argv[1])
+rels = {r.get('Id'): 'xl/' + r.get('Target') for r in ET.fromstring(z.read('xl/_rels/workbook.xml.rels'))}
+parts = {s.get('name'): rels[s.get('{%s}id' % R)] for s in ET.fromstring(z.read('xl/workbook.xml')).iter('{%s}sheet' % M)}
+if len(sys.argv) == 2:
+    ss = [''.join(t.text or '' for t in si.iter('{%s}t' % M)) for si in ET.fromstring(z.read('xl/sharedStrings.xml'))]
+    out = {}
+    for name, part in parts.items():
+        cells = out.setdefault(name, {})
+        for c in ET.fromstring(z.read(part)).iter('{%s}c' % M):
+            v = c.find('{%s}v' % M)
+            if v is not None:
+                cells[c.get('r')] = ss[int(v.text)] if c.get('t') == 's' else v.text
+    print(json.dumps(out))
+else:
+    sheet, ref, value, dest = sys.argv[2:6]
+    cell = ('<c r="%s" t="inlineStr"><is><t>%s</t></is></c>' if len(sys.argv) > 6 else '<c r="%s"><v>%s</v></c>') % (ref, value)
+    with zipfile.ZipFile(dest, 'w', zipfile.ZIP_DEFLATED) as o:
+        for n in z.namelist():
+            b = z.read(n)
+            if n == parts[sheet]:
+                b, k = re.subn(r'<c r="%s"[^>]*?(/>|>.*?</c>)' % ref, cell, b.decode())
+                assert k == 1, ref
+                b = b.encode()
+            o.writestr(n, b)
+PY
+python3 xl.py "$WORK/s.xlsx" > "$WORK/out"
+check "sheet: the four sheets after the summary" "$(json "list(d)")" "['summary', 'Monitoring Plan Sheet', 'Monitoring Structure Sheet', 'Monitoring Report Sheet', 'MRS(calc_process)']"
+check "sheet: Table 1 as the ID009 sheet heads it" "$(json "[d['Monitoring Report Sheet'][c + '1'] for c in 'ACEFGHK']")" "['(a) Monitoring period', '(c) Parameters', '(e) Monitored Values', '(f) Units', '(g) Monitoring option', '(h) Source of data', '(k) Other comments']"
+check "sheet: each monitored value per unit with its unit (FC of CGS-F on row 9)" "$(json "[d['Monitoring Report Sheet'][c + '9'] for c in 'CEFLM']")" "['FC_p', '3000.123', 'Nm3', 'FC', 'CGS-F']"
+check "sheet: the plan's fixed values and who fixes them" "$(json "d['Monitoring Plan Sheet']['E9'], d['Monitoring Plan Sheet']['H9']")" "('0.0561', 'fixed ex ante by the methodology')"
+check "sheet: each formula's value, ER rounded down" "$(json "[d['MRS(calc_process)'][r] for r in ('A5', 'D5', 'D8', 'D9')]")" "['PE', '46.451049', '149.408951', '149']"
+# round trip: the exported sheet imported as the monitored values of a report gives the same result
+run "sheet: imported as a report" 0 "$BIN" mrv report submit --project TH901 --sheet "$WORK/s.xlsx" --from 2024-03-01 --to 2024-03-31 --format json
+check "sheet: the same ER and steps from the sheet" "$(json "d['er_exact_tco2e'], [c['value'] for c in d['calculation']], d['sheet']['sha256'] != ''")" "(149.408951, ['125.125', '70.735', '195.86', '46.451049'], True)"
+RSI=$(json "d['report']")
+run "sheet: approved, the sheet read again" 0 "$BIN" mrv report verify "$RSI" --approve --comment "the participant's sheet"
+# a filled sheet: the gas of CGS-E read as 25000 Nm3, EL of CGS-E as Excel's double of 200
+python3 xl.py "$WORK/s.xlsx" "Monitoring Report Sheet" E8 25000 "$WORK/f1.xlsx" && python3 xl.py "$WORK/f1.xlsx" "Monitoring Report Sheet" E2 199.99999999999997 "$WORK/f.xlsx"
+# PE + 5000 x 0.036 x 0.0561 = 10.098: ER 139.310951
+run "sheet: a filled sheet" 0 "$BIN" mrv report submit --project TH901 --sheet "$WORK/f.xlsx" --from 2024-04-01 --to 2024-04-30 --format json
+check "sheet: its values computed, a double rounded to the nearest millionth" "$(json "d['er_exact_tco2e'], d['er_tco2e']")" "(139.310951, 139)"
+RSF=$(json "d['report']")
+cp "$WORK/s.xlsx" "$WORK/f.xlsx"
+run "sheet: the sheet changed after submission" 5 "$BIN" mrv report verify "$RSF" --approve --comment "changed"
+has "sheet: not approved, as a data file" "$WORK/err" "changed since it was submitted"
+NREP=$("$BIN" mrv report list --format json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')
+python3 xl.py "$WORK/s.xlsx" "Monitoring Report Sheet" E8 lots "$WORK/b1.xlsx" str
+run "sheet: text in a number cell" 3 "$BIN" mrv report submit --project TH901 --sheet "$WORK/b1.xlsx" --from 2024-05-01 --to 2024-05-31
+has "sheet: named by sheet and cell" "$WORK/err" "b1.xlsx: Monitoring Report Sheet!E8: 'lots' is not a number (FC's monitored value)"
+python3 xl.py "$WORK/s.xlsx" "Monitoring Report Sheet" L8 FX "$WORK/b2.xlsx" str
+run "sheet: a parameter the methodology has not" 3 "$BIN" mrv report submit --project TH901 --sheet "$WORK/b2.xlsx" --from 2024-05-01 --to 2024-05-31
+has "sheet: the wrong parameter named by its cell" "$WORK/err" "b2.xlsx: Monitoring Report Sheet!L8: 'FX' is not a parameter of TH_AM009"
+python3 xl.py "$WORK/s.xlsx" "Monitoring Report Sheet" L8 EF_gas "$WORK/b3.xlsx" str
+run "sheet: a fixed parameter as a monitored value" 3 "$BIN" mrv report submit --project TH901 --sheet "$WORK/b3.xlsx" --from 2024-05-01 --to 2024-05-31
+has "sheet: the fixed parameter named by its cell" "$WORK/err" "b3.xlsx: Monitoring Report Sheet!E8: EF_gas@CGS-E: EF_gas is fixed ex ante, not monitored"
+python3 xl.py "$WORK/s.xlsx" "Monitoring Report Sheet" F8 m3 "$WORK/b4.xlsx" str
+run "sheet: a wrong unit" 3 "$BIN" mrv report submit --project TH901 --sheet "$WORK/b4.xlsx" --from 2024-05-01 --to 2024-05-31
+has "sheet: the unit named by its cell" "$WORK/err" "b4.xlsx: Monitoring Report Sheet!E8: FC@CGS-E=20000 m3: FC is in Nm3, not m3"
+run "sheet: a workbook without the sheet" 3 "$BIN" mrv report submit --project TH901 --sheet "$WORK/r1.xlsx" --from 2024-05-01 --to 2024-05-31
+has "sheet: the missing sheet named" "$WORK/err" "the workbook has no sheet 'Monitoring Report Sheet'"
+run "sheet: with --data as well" 2 "$BIN" mrv report submit --project TH901 --sheet "$WORK/s.xlsx" --data cgs2.csv --from 2024-05-01 --to 2024-05-31
+check "sheet: nothing stored from the refused sheets" "$("$BIN" mrv report list --format json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')" "$NREP"
+run "sheet: an unknown report" 4 "$BIN" mrv report sheet 999 --out "$WORK/no.xlsx"
+
 # --- a report submitted over HTTP, its file streamed (POST /api/v1/mrv/reports) ---------------
 # The participant registers its project against the atlas project and sends
 # the monitoring file as the body; a bad file lists every error by row and
@@ -484,7 +607,7 @@ tampered "more credits than the report verified" \
 # through the CLI.
 export C2C_AUTH_INSECURE_FAST_HASH=1
 H=pj-hcmc-osaka-gas-rooftop-solar
-for u in "hpart participant $H" "hother participant pj-da-nang-water-pumps" "hverif verifier"; do
+for u in "hpart participant $H" "hother participant pj-da-nang-water-pumps" "hverif verifier" "hcgs participant pj-th-tyre-factory-cogeneration-solar"; do
 	set -- $u
 	echo "pass-$1-0123" | "$BIN" user add "$1" --role "$2" ${3:+--scope "$3"} >/dev/null 2>"$WORK/err" || bad "user add $1: $(cat "$WORK/err")"
 	# --db: a token is random, so not recorded for tests/pg.sh's comparison (lib/record.sh)
@@ -582,6 +705,22 @@ PY
 	# second one from the router
 	check "http: one audit row for the verification, by the verifier" \
 		"$(db_rows http_audit | grep -c "hverif.*verifier.*POST.*/api/v1/mrv/reports/$RB/verification")" 1
+	# the methodology's other monitored values with the file (?values=, as --value)
+	CG=pj-th-tyre-factory-cogeneration-solar
+	api "http: a cogeneration project" 200 hcgs POST /api/v1/mrv/projects -H 'Content-Type: application/json' \
+		-d "{\"atlas_project\": \"$CG\", \"methodology\": \"TH_AM009\", \"params\": {\"EF_elec\": \"0.5\", \"ETA_BL\": \"0.8\", \"EF_BL\": \"0.056\", \"NCV_gas\": \"0.036\", \"EF_gas\": \"0.0561\"}}"
+	api "http: heat and gas as values" 200 hcgs POST "/api/v1/mrv/reports?project=$CG&from=2024-01-01&to=2024-01-31&values=HEAT%3D1000%20GJ%3BFC%3D20000%20Nm3" --data-binary @cgs1.csv
+	check "http: their ER, the values stored with the report" "$(json "d['er_tco2e'], [(v['symbol'], v['value'], v['unit']) for v in d['monitored_values']]")" "(129, [('HEAT', '1000', 'GJ'), ('FC', '20000', 'Nm3')])"
+	RCG=$(json "d['id']")
+	code=$(curl -s -o "$WORK/cg.xlsx" -w '%{http_code} %{content_type}' "$URL/api/v1/mrv/reports/$RCG/sheet?format=xlsx")
+	check "http: the report's Monitoring Spreadsheet downloaded" "$code" "200 application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+	api "http: the filled sheet as the body (sheet=1), computed" 200 hcgs POST "/api/v1/mrv/reports?project=$CG&from=2024-02-01&to=2024-02-29&sheet=1&check=1" --data-binary @"$WORK/cg.xlsx"
+	check "http: the same ER from the sheet, no server file named" "$(json "d['result']['er_exact_tco2e'], 'file' in d['result']['sheet']")" "(129.608, False)"
+	python3 xl.py "$WORK/cg.xlsx" "Monitoring Report Sheet" E3 heat "$WORK/cgb.xlsx" str
+	api "http: text in a number cell of the sheet" 422 hcgs POST "/api/v1/mrv/reports?project=$CG&from=2024-02-01&to=2024-02-29&sheet=1" --data-binary @"$WORK/cgb.xlsx"
+	check "http: named by sheet and cell" "$(json "d['error']['field'], 'Monitoring Report Sheet!E3: \\'heat\\' is not a number' in d['error']['message']")" "('sheet', True)"
+	api "http: a value in the wrong unit" 400 hcgs POST "/api/v1/mrv/reports?project=$CG&from=2024-02-01&to=2024-02-29&values=HEAT%3D1000%20MJ%3BFC%3D20000%20Nm3" --data-binary @cgs1.csv
+	check "http: the refusal names the value and its field" "$(json "d['error']['field'], d['error']['message']")" "('values', 'HEAT=1000 MJ: HEAT is in GJ, not MJ')"
 	kill -TERM "$PID"; wait "$PID"
 	run "http: the stored result through the CLI" 0 "$BIN" --db "$C2C_DB" mrv report show "$RB" --format json
 	check "http: approved, by the verifier, its ER" "$(json "d['status'], d['verified_by'], d['er_tco2e'], d['submitted_by']")" "('approved', 'hverif', 22472, 'hpart')"

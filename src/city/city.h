@@ -197,13 +197,6 @@ int city_inventories(struct store *st, json_t **out, struct c2c_err *err);
 extern const char *const city_inv_columns[];
 extern const size_t city_inv_ncolumns, city_inv_ninput;
 
-/* ---- XLSX (first sheet, shared strings), read as CSV rows ----------------------- */
-
-int city_xlsx_read(const char *path, csv_row_fn fn, void *ctx, struct c2c_err *err);
-/* The same from the bytes of a workbook; `name` names it in messages. */
-int city_xlsx_read_mem(const char *data, size_t len, const char *name, csv_row_fn fn, void *ctx,
-		       struct c2c_err *err);
-
 /* ---- indicators ------------------------------------------------------------------- */
 
 int city_frameworks(struct store *st, json_t **out, struct c2c_err *err);

@@ -17,6 +17,7 @@
 #include "core/json.h"
 #include "core/strbuf.h"
 #include "core/utf8.h"
+#include "core/xlsx.h"
 
 #include <errno.h>
 #include <math.h>
@@ -363,7 +364,7 @@ int city_inventory_read_upload(const char *data, size_t len, const char *name, i
 		return c2c_err_set(err, C2C_ENOMEM, "out of memory");
 	strbuf_init(&c.bad, 0);
 	strbuf_init(&c.bad_ja, 0);
-	rc = xlsx ? city_xlsx_read_mem(data, len, name, read_row_collect, &c, err)
+	rc = xlsx ? xlsx_read_mem(data, len, name, NULL, read_row_collect, &c, err)
 		  : csv_read_mem(data, len, name, read_row_collect, &c, err);
 	/* a mistake that ended the reading (the header, the file itself) is
 	 * said alone, about the file as a whole */
@@ -383,7 +384,7 @@ int city_inventory_read_file(const char *path, struct city_inv_row **rows, size_
 	if (!(c.rows = calloc(64, sizeof(*c.rows))))
 		return c2c_err_set(err, C2C_ENOMEM, "out of memory");
 	if (len > 5 && !strcmp(path + len - 5, ".xlsx"))
-		return read_finish(&c, city_xlsx_read(path, read_row, &c, err), rows, n, err);
+		return read_finish(&c, xlsx_read(path, NULL, read_row, &c, err), rows, n, err);
 	if (!(fp = strcmp(path, "-") ? fopen(path, "rb") : stdin)) {
 		free(c.rows);
 		return c2c_err_set(err, C2C_EIO, "%s: cannot open: %s", path, strerror(errno));

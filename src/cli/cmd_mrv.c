@@ -24,6 +24,8 @@ struct mrv_opts {
 	size_t nparams;
 	struct mrv_unit_value *units; /* --param SYMBOL@METER=VALUE, then the --units file's */
 	size_t nunits;
+	struct mrv_given_value *given; /* --value SYMBOL[@METER]=VALUE UNIT */
+	size_t ngiven;
 };
 
 static void progress(void *ctx, uint64_t bytes, uint64_t total, uint64_t rows, double secs)
@@ -224,6 +226,8 @@ static int sub_compute(struct cli_run *o, struct c2c_err *err)
 	req.nparams = p->nparams;
 	req.units = p->units;
 	req.nunits = p->nunits;
+	req.given = p->given;
+	req.ngiven = p->ngiven;
 	req.data = cli_opt(&o->a, "data");
 	req.unit = cli_opt(&o->a, "unit");
 	req.cumulative = cli_opt(&o->a, "cumulative") != NULL;
@@ -305,26 +309,32 @@ static int report_submit(struct cli_run *o, struct store *st, struct c2c_err *er
 	json_t *errors = NULL, *res;
 	int64_t id;
 	int rc;
-	if ((rc = cli_need(&o->a, "project", &r.project, err)) || (rc = cli_need(&o->a, "data", &r.data, err)) ||
+	r.sheet = cli_opt(&o->a, "sheet");
+	if ((rc = cli_need(&o->a, "project", &r.project, err)) ||
+	    (!r.sheet && (rc = cli_need(&o->a, "data", &r.data, err))) ||
 	    (rc = cli_need(&o->a, "from", &r.from, err)) || (rc = cli_need(&o->a, "to", &r.to, err)) ||
 	    (rc = max_errors(o, &r.max_errors, err)))
 		return rc;
+	if (r.sheet)
+		r.data = cli_opt(&o->a, "data");
 	r.unit = cli_opt(&o->a, "unit");
 	r.cumulative = cli_opt(&o->a, "cumulative") != NULL;
 	r.meters_path = cli_opt(&o->a, "meters");
 	r.user = user_name(o);
 	r.progress = progress_fn();
 	r.errors = &errors;
+	r.given = ((struct mrv_opts *)o->data)->given;
+	r.ngiven = ((struct mrv_opts *)o->data)->ngiven;
 	if ((rc = mrv_report_submit(st, &r, &id, &res, err)))
 		return data_errors(errors, rc, err);
 	if (o->fmt == FMT_JSON)
 		print_json(res);
 	else
-		printf("report %lld submitted: %s, %s to %s, ER %lld tCO2e (exact %.6f), data SHA-256 %s\n",
+		printf("report %lld submitted: %s, %s to %s, ER %lld tCO2e (exact %.6f), %s SHA-256 %s\n",
 		       (long long)id, json_string_value(json_object_get(res, "project")), r.from, r.to,
 		       (long long)json_integer_value(json_object_get(res, "er_tco2e")),
-		       json_number_value(json_object_get(res, "er_exact_tco2e")),
-		       json_string_value(json_object_get(json_object_get(res, "data"), "sha256")));
+		       json_number_value(json_object_get(res, "er_exact_tco2e")), r.sheet ? "sheet" : "data",
+		       json_string_value(json_object_get(json_object_get(res, r.sheet ? "sheet" : "data"), "sha256")));
 	json_decref(res);
 	return 0;
 }
@@ -339,11 +349,13 @@ static int sub_report(struct cli_run *o, struct c2c_err *err)
 	int rc;
 
 	if (strcmp(verb, "submit") && strcmp(verb, "verify") && strcmp(verb, "export") && strcmp(verb, "show") &&
-	    strcmp(verb, "list"))
-		return c2c_err_set(err, C2C_EUSAGE, "report: use submit, verify, export, show or list");
-	if ((!strcmp(verb, "verify") || !strcmp(verb, "export") || !strcmp(verb, "show")) &&
+	    strcmp(verb, "list") && strcmp(verb, "sheet"))
+		return c2c_err_set(err, C2C_EUSAGE, "report: use submit, verify, export, sheet, show or list");
+	if ((!strcmp(verb, "verify") || !strcmp(verb, "export") || !strcmp(verb, "show") || !strcmp(verb, "sheet")) &&
 	    (rc = report_id(o, &id, err)))
 		return rc;
+	if (!strcmp(verb, "sheet") && !cli_opt(&o->a, "out"))
+		return c2c_err_set(err, C2C_EUSAGE, "report sheet: --out FILE.xlsx is required");
 	if (!strcmp(verb, "verify") && !cli_opt(&o->a, "approve") == !cli_opt(&o->a, "reject"))
 		return c2c_err_set(err, C2C_EUSAGE, "report verify: give exactly one of --approve and --reject");
 	if (!strcmp(verb, "export") && !cli_opt(&o->a, "xlsx"))
@@ -357,6 +369,9 @@ static int sub_report(struct cli_run *o, struct c2c_err *err)
 				       err);
 		if (!rc)
 			printf("report %lld %s\n", (long long)id, approve ? "approved" : "rejected");
+	} else if (!strcmp(verb, "sheet")) {
+		if (!(rc = mrv_report_sheet_xlsx(st, id, cli_opt(&o->a, "out"), err)))
+			printf("report %lld written to %s as a Monitoring Spreadsheet\n", (long long)id, cli_opt(&o->a, "out"));
 	} else if (!strcmp(verb, "export")) {
 		if (!(rc = mrv_report_export_xlsx(st, id, cli_opt(&o->a, "xlsx"), err)))
 			printf("report %lld written to %s\n", (long long)id, cli_opt(&o->a, "xlsx"));
@@ -385,7 +400,7 @@ static const char *const f_cumulative[] = {"cumulative", NULL};
 static const char *const o_project[] = {"atlas-project", "jcm-ref", "id", "title", "host", "methodology",
 					"participants", "units", "format", NULL};
 static const char *const o_report[] = {"project", "data", "from", "to", "unit", "meters", "max-errors", "comment",
-				       "xlsx", "user", "format", NULL};
+				       "xlsx", "user", "format", "sheet", "out", NULL};
 static const char *const f_report[] = {"cumulative", "approve", "reject", NULL};
 
 static const struct cli_sub subs[] = {
@@ -395,6 +410,7 @@ static const struct cli_sub subs[] = {
 	 NULL},
 	{"compute", sub_compute, o_compute, f_cumulative, CLI_NO_DB, CLI_CSV,
 	 "c2c mrv compute --methodology ID [--param NAME[@METER]=VALUE]... [--units UNITS.csv] [--data FILE.csv]\n"
+	 "           [--value SYMBOL[@METER]=VALUE UNIT]...   (a monitored value for the period)\n"
 	 "           --from DATE --to DATE [--unit kWh] [--cumulative] [--meters METERS.csv] [--max-errors N]\n"
 	 "           [--format table|json]", NULL},
 	{"project", sub_project, o_project, NULL, 0, CLI_CSV,
@@ -405,8 +421,11 @@ static const struct cli_sub subs[] = {
 	{"report", sub_report, o_report, f_report, 0, CLI_CSV,
 	 "c2c mrv report submit --project P --data FILE.csv --from DATE --to DATE [--unit kWh] [--cumulative] "
 	 "[--meters M.csv] [--max-errors N] [--format json]\n"
+	 "           [--value SYMBOL[@METER]=VALUE UNIT]...   (the methodology's other monitored values for the period)\n"
 	 "       c2c mrv report verify ID --approve|--reject --comment TEXT\n"
+	 "       c2c mrv report submit --project P --sheet FILLED.xlsx --from DATE --to DATE   (a filled Monitoring Report Sheet)\n"
 	 "       c2c mrv report export ID --xlsx FILE.xlsx\n"
+	 "       c2c mrv report sheet ID --out FILE.xlsx   (the JCM Monitoring Spreadsheet)\n"
 	 "       c2c mrv report show ID\n       c2c mrv report list [--project P] [--format table|csv|json]", NULL},
 };
 
@@ -440,6 +459,23 @@ static int take_params(int *argc, char **argv, struct mrv_opts *o, struct c2c_er
 	int w = 0;
 	for (int i = 0; i < *argc; i++) {
 		const char *v = NULL, *eq;
+		if (!strcmp(argv[i], "--value") || !strncmp(argv[i], "--value=", 8)) {
+			struct mrv_given_value *ng;
+			int rc;
+			if (argv[i][7] == '=')
+				v = argv[i] + 8;
+			else if (i + 1 < *argc)
+				v = argv[++i];
+			else
+				return c2c_err_set(err, C2C_EUSAGE, "option '--value' needs SYMBOL=VALUE UNIT");
+			if (!(ng = realloc(o->given, (o->ngiven + 1) * sizeof(*ng))))
+				return c2c_err_set(err, C2C_ENOMEM, "out of memory");
+			o->given = ng;
+			if ((rc = mrv_given_parse(v, &o->given[o->ngiven], err)))
+				return rc;
+			o->ngiven++;
+			continue;
+		}
 		if (!strcmp(argv[i], "--param")) {
 			if (i + 1 >= *argc)
 				return c2c_err_set(err, C2C_EUSAGE, "option '--param' needs NAME=VALUE");
@@ -481,6 +517,9 @@ static int prepare(const struct cli_sub *sub, int *argc, char **argv, struct cli
 	/* a file of $C2C_MRV_DIR that does not read stops every mrv command but check */
 	if (!rc && sub->fn != sub_check)
 		rc = mrv_catalog_error(err);
+	if (!rc && o->ngiven && sub->fn != sub_compute && sub->fn != sub_report)
+		rc = c2c_err_set(err, C2C_EUSAGE, "%s takes no --value: monitored values belong to a computation or a "
+				 "report", r->name);
 	if (!rc && (o->nparams || o->nunits) && sub->fn != sub_compute && sub->fn != sub_project)
 		/* a report is computed with its project's values, fixed ex ante */
 		rc = c2c_err_set(err, C2C_EUSAGE, "%s takes no --param: the values are the project's "
@@ -498,6 +537,7 @@ int cmd_mrv(int argc, char **argv, const struct cli_command *cmd, struct c2c_err
 		return c2c_err_set(err, C2C_ENOMEM, "out of memory");
 	rc = cli_subs_run(argc, argv, cmd, &t, o, err);
 	free(o->units);
+	free(o->given);
 	free(o);
 	return rc;
 }

@@ -107,6 +107,7 @@ static void hide_path(const struct http_request *rq, json_t *report)
 	if (rq->user.role != AUTH_ADMIN && rq->user.role != AUTH_OFFICE && rq->user.role != AUTH_VERIFIER) {
 		json_object_del(report, "data_path");
 		json_object_del(json_object_get(json_object_get(report, "result"), "data"), "file");
+		json_object_del(json_object_get(json_object_get(report, "result"), "sheet"), "file");
 	}
 }
 
@@ -178,14 +179,15 @@ static int audit_in_tx(struct store *st, void *ctx, struct c2c_err *err)
 	return http_write_tx(ctx, noop_tx, NULL, err);
 }
 
-/* A kept file's name: the spool file moved to "report-XXXXXX.csv" beside
- * it (the same directory, so rename cannot cross a file system). */
-static int keep_upload(const char *spool, char *kept, size_t len, struct c2c_err *err)
+/* A kept file's name: the spool file moved to "report-XXXXXX.csv" (or
+ * .xlsx, a Monitoring Report Sheet) beside it (the same directory, so
+ * rename cannot cross a file system). */
+static int keep_upload(const char *spool, const char *ext, char *kept, size_t len, struct c2c_err *err)
 {
 	const char *slash = strrchr(spool, '/');
 	int fd;
-	snprintf(kept, len, "%.*sreport-XXXXXX.csv", slash ? (int)(slash - spool + 1) : 0, spool);
-	if ((fd = mkstemps(kept, 4)) < 0)
+	snprintf(kept, len, "%.*sreport-XXXXXX.%s", slash ? (int)(slash - spool + 1) : 0, spool, ext);
+	if ((fd = mkstemps(kept, (int)strlen(ext) + 1)) < 0)
 		return c2c_err_set(err, C2C_EIO, "cannot keep the monitoring file: %s", strerror(errno));
 	close(fd);
 	if (rename(spool, kept)) {
@@ -201,9 +203,52 @@ static int keep_upload(const char *spool, char *kept, size_t len, struct c2c_err
  * and answered, nothing stored (the page shows it before the participant
  * submits).  A kept file stays where the server put it: the report names
  * it and a verifier recomputes from it. */
+/* ?values=HEAT=1000 GJ;FC=20000 Nm3: the monitored values given for the
+ * period (malloc'ed in *g), as `--value` gives them on the command line. */
+#define MRV_VALUES_MAX 256
+static int given_values(const char *text, struct mrv_given_value **g, size_t *n, struct c2c_err *err)
+{
+	char one[256];
+	*g = NULL;
+	*n = 0;
+	for (const char *p = text; p && *p;) {
+		size_t len = strcspn(p, ";");
+		struct mrv_given_value *ng;
+		int rc;
+		if (len >= sizeof(one) || *n == MRV_VALUES_MAX) {
+			free(*g);
+			*g = NULL;
+			*n = 0;
+			return c2c_err_at(err, C2C_EUSAGE, "values", "values: at most %d, each shorter than %zu characters",
+					  MRV_VALUES_MAX, sizeof(one));
+		}
+		if (len) {
+			memcpy(one, p, len);
+			one[len] = '\0';
+			if (!(ng = realloc(*g, (*n + 1) * sizeof(*ng)))) {
+				free(*g);
+				*g = NULL;
+				*n = 0;
+				return c2c_err_set(err, C2C_ENOMEM, "out of memory");
+			}
+			*g = ng;
+			if ((rc = mrv_given_parse(one, &ng[*n], err))) {
+				free(*g);
+				*g = NULL;
+				*n = 0;
+				return rc;
+			}
+			(*n)++;
+		}
+		p += len + (p[len] == ';');
+	}
+	return 0;
+}
+
 int http_post_mrv_report(struct http_request *rq, json_t **out, struct c2c_err *err)
 {
 	struct mrv_submit_req r = {0};
+	struct mrv_given_value *given = NULL;
 	char id[MRV_PROJECT_ID_MAX], host[3], kept[4096 + 32];
 	json_t *errors = NULL, *result = NULL;
 	int64_t report = 0;
@@ -229,14 +274,30 @@ int http_post_mrv_report(struct http_request *rq, json_t **out, struct c2c_err *
 	r.user = rq->user.name;
 	r.errors = &errors;
 	r.data = rq->cred->upload;
+	if (http_param_int(rq, "sheet", 0)) {
+		if (http_param_str(rq, "values") || r.unit || r.cumulative)
+			return c2c_err_at(err, C2C_EUSAGE, "sheet", "a filled Monitoring Report Sheet gives every monitored "
+					  "value: no values, unit or cumulative with sheet=1");
+		r.sheet = r.data;
+		r.data = NULL;
+	}
+	if ((rc = given_values(http_param_str(rq, "values"), &given, &r.ngiven, err)))
+		return rc;
+	r.given = given;
 	if (!r.check) {
-		if ((rc = keep_upload(rq->cred->upload, kept, sizeof(kept), err)))
+		if ((rc = keep_upload(rq->cred->upload, r.sheet ? "xlsx" : "csv", kept, sizeof(kept), err))) {
+			free(given);
 			return rc;
-		r.data = kept;
+		}
+		if (r.sheet)
+			r.sheet = kept;
+		else
+			r.data = kept;
 		r.also = audit_in_tx;
 		r.also_ctx = rq;
 	}
 	rc = mrv_report_submit(rq->st, &r, &report, &result, err);
+	free(given);
 	if (rc && !r.check)
 		unlink(kept);
 	if (rc) {
@@ -246,6 +307,7 @@ int http_post_mrv_report(struct http_request *rq, json_t **out, struct c2c_err *
 	}
 	json_decref(errors);
 	json_object_del(json_object_get(result, "data"), "file");
+	json_object_del(json_object_get(result, "sheet"), "file");
 	if (r.check) {
 		rq->audited = 1; /* nothing was written: no row in the log of writes */
 		*out = json_pack("{s:s, s:s, s:s, s:o}", "project", id, "period_from", r.from, "period_to", r.to,
@@ -291,6 +353,17 @@ int http_get_mrv_report(struct http_request *rq, json_t **out, struct c2c_err *e
 		return rc;
 	hide_path(rq, *out);
 	return 0;
+}
+
+/* The report as a JCM Monitoring Spreadsheet; ?format=xlsx is the workbook
+ * (the router writes the record's tables as its sheets). */
+int http_get_mrv_report_sheet(struct http_request *rq, json_t **out, struct c2c_err *err)
+{
+	int64_t id;
+	int rc;
+	if ((rc = report_id(rq, &id, err)))
+		return rc;
+	return mrv_report_sheet(rq->st, id, out, err);
 }
 
 /* What a verifier compares before deciding: the report recomputed. */

@@ -173,9 +173,24 @@ static int unit_rows(const struct mrv_methodology *m, const struct mrv_unit_valu
 		while (j < nu && (!id || strcmp(uv[j].meter_id, id) < 0)) {
 			size_t j0 = j;
 			char syms[200] = "";
-			for (; j < nu && !strcmp(uv[j].meter_id, uv[j0].meter_id); j++)
+			for (; j < nu && !strcmp(uv[j].meter_id, uv[j0].meter_id); j++) {
+				const struct mrv_param *p = mrv_param_find(m, uv[j].symbol, NULL);
+				if (p && p->monitored) {
+					/* a quantity of a unit the formulas do not run over
+					 * would be dropped: fuel left out of PE raises ER */
+					free(mp);
+					free(q);
+					free(rows);
+					c2c_err_at(err, C2C_EUSAGE, "values", "%s@%s: unit %s has no %s in the period, so its "
+						   "monitored %s would not be counted", uv[j].symbol, uv[j].meter_id,
+						   uv[j].meter_id, m->params[0].symbol, uv[j].symbol);
+					c2c_err_hint(err, "name the unit by the meter of its %s, or give %s@%s=0",
+						     m->params[0].symbol, m->params[0].symbol, uv[j].meter_id);
+					return C2C_EUSAGE;
+				}
 				snprintf(syms + strlen(syms), sizeof(syms) - strlen(syms), "%s%s", j > j0 ? ", " : "",
 					 uv[j].symbol);
+			}
 			warn(r, "meter %s has no reading inside the period: its per-unit value%s (%s) %s not used "
 			     "(a unit without readings adds nothing to RE or PE)", uv[j0].meter_id, j - j0 == 1 ? "" : "s",
 			     syms, j - j0 == 1 ? "is" : "are");
@@ -223,12 +238,87 @@ static int unit_rows(const struct mrv_methodology *m, const struct mrv_unit_valu
 	return 0;
 }
 
+/* The monitored values given for the period (values.c), sorted out: a
+ * project-wide value goes to gv[i] (have[i]), one unit's value to the
+ * per-unit values (uv, which holds req->units first), and, without a data
+ * file, the first monitored parameter's value of each unit to m0 (the
+ * units the formulas then run over, as the meters of a file would be). */
+static int given_values(const struct mrv_methodology *m, const struct mrv_compute_req *req, struct mrv_unit_value *uv,
+			size_t *nu, int64_t *gv, int *ghave, struct mrv_meter_result **m0, size_t *nm0, struct c2c_err *err)
+{
+	for (size_t k = 0; k < req->ngiven; k++) {
+		const struct mrv_given_value *g = &req->given[k];
+		int64_t micro;
+		size_t i;
+		int rc;
+		if ((rc = mrv_given_micro(m, g, &i, &micro, err)))
+			return rc;
+		if (i == 0 && req->data)
+			return c2c_err_at(err, C2C_EUSAGE, "values", "%s: %s comes from the data file, not from a value "
+					  "given for the period", g->symbol, m->params[0].symbol);
+		for (size_t j = 0; j < k; j++)
+			if (!strcasecmp(req->given[j].symbol, g->symbol) && !strcmp(req->given[j].meter_id, g->meter_id))
+				return c2c_err_at(err, C2C_EUSAGE, "values", "%s%s%s is given twice", m->params[i].symbol,
+						  g->meter_id[0] ? "@" : "", g->meter_id);
+		if (!g->meter_id[0]) {
+			for (size_t j = 0; j < req->nparams; j++)
+				if (!strcasecmp(req->params[j].symbol, g->symbol))
+					return c2c_err_at(err, C2C_EUSAGE, "values", "%s is given twice (--param and "
+							  "--value)", m->params[i].symbol);
+			gv[i] = micro;
+			ghave[i] = 1;
+		} else if (i == 0) {
+			struct mrv_meter_result *nm = realloc(*m0, (*nm0 + 1) * sizeof(*nm));
+			if (!nm)
+				return c2c_err_set(err, C2C_ENOMEM, "out of memory");
+			*m0 = nm;
+			memset(&nm[*nm0], 0, sizeof(nm[*nm0]));
+			snprintf(nm[*nm0].id, sizeof(nm[*nm0].id), "%s", g->meter_id);
+			nm[*nm0].sum_micro = nm[*nm0].raw_micro = micro;
+			(*nm0)++;
+		} else {
+			struct mrv_unit_value *u = &uv[(*nu)++];
+			memset(u, 0, sizeof(*u));
+			snprintf(u->meter_id, sizeof(u->meter_id), "%s", g->meter_id);
+			snprintf(u->symbol, sizeof(u->symbol), "%s", m->params[i].symbol);
+			mrv_format_micro(micro, u->value, sizeof(u->value));
+			u->file = "--value"; /* row 0: named so in messages (units.c) */
+		}
+	}
+	return 0;
+}
+
+static int cmp_meter(const void *a, const void *b)
+{
+	return strcmp(((const struct mrv_meter_result *)a)->id, ((const struct mrv_meter_result *)b)->id);
+}
+
+/* Without a data file, the units whose first monitored value was given
+ * stand for the file's meters: sorted by id as the ingest sorts them. */
+static int given_meters(const struct mrv_methodology *m, struct mrv_meter_result *m0, size_t n, struct mrv_result *r,
+			struct c2c_err *err)
+{
+	qsort(m0, n, sizeof(*m0), cmp_meter);
+	for (size_t k = 0; k < n; k++) {
+		if (k && !strcmp(m0[k - 1].id, m0[k].id))
+			return c2c_err_at(err, C2C_EUSAGE, "values", "%s@%s is given twice", m->params[0].symbol, m0[k].id);
+		if (__builtin_add_overflow(r->data.total_micro, m0[k].sum_micro, &r->data.total_micro))
+			return c2c_err_set(err, C2C_EINPUT, "the monitored total passes 9.2e12 units");
+	}
+	r->data.meter = m0;
+	r->data.nmeters = n;
+	return 0;
+}
+
 int mrv_compute(const struct mrv_compute_req *req, struct mrv_result *r, struct c2c_err *err)
 {
 	const struct mrv_methodology *m = req->m;
 	const struct mrv_param *mon = mrv_monitored_param(m);
 	int64_t pv[MRV_MAX_PARAMS] = {0}, from, to, q = 0, div = 1, *uq = NULL, (*urows)[MRV_MAX_PARAMS] = NULL;
-	int have[MRV_MAX_PARAMS] = {0};
+	int64_t gv[MRV_MAX_PARAMS] = {0};
+	int have[MRV_MAX_PARAMS] = {0}, ghave[MRV_MAX_PARAMS] = {0};
+	struct mrv_meter_result *m0 = NULL;
+	size_t nm0 = 0;
 	size_t nunit_of[MRV_MAX_PARAMS] = {0};
 	struct mrv_meter_info *meters = NULL;
 	struct mrv_unit_value *uv = NULL;
@@ -264,13 +354,20 @@ int mrv_compute(const struct mrv_compute_req *req, struct mrv_result *r, struct 
 			return c2c_err_at(err, C2C_EUSAGE, "params", "%s: %s comes from --data, not from --param",
 					   req->params[k].symbol, m->params[i].symbol);
 	}
-	if (nu) {
-		if (!req->data)
-			return c2c_err_set(err, C2C_EUSAGE, "per-unit values (--param SYMBOL@METER=VALUE, --units) "
-					   "belong to the meters of --data: give --data");
-		if (!(uv = malloc(nu * sizeof(*uv))))
+	if (nu + req->ngiven) {
+		if (!(uv = malloc((nu + req->ngiven) * sizeof(*uv))))
 			return c2c_err_set(err, C2C_ENOMEM, "out of memory");
-		memcpy(uv, req->units, nu * sizeof(*uv));
+		if (nu)
+			memcpy(uv, req->units, nu * sizeof(*uv));
+	}
+	if (req->ngiven && (rc = given_values(m, req, uv, &nu, gv, ghave, &m0, &nm0, err)))
+		goto out;
+	if (nu) {
+		if (!req->data && !nm0) {
+			rc = c2c_err_set(err, C2C_EUSAGE, "per-unit values (--param SYMBOL@METER=VALUE, --units) "
+					 "belong to the meters of --data: give --data");
+			goto out;
+		}
 		if ((rc = mrv_units_check(m, uv, nu, err)))
 			goto out;
 		for (size_t k = 0; k < nu; k++) {
@@ -282,13 +379,18 @@ int mrv_compute(const struct mrv_compute_req *req, struct mrv_result *r, struct 
 	for (size_t i = 0; i < m->nparams; i++) {
 		const struct mrv_param *p = &m->params[i];
 		const char *val = NULL, *origin = "param";
-		char fmt[40];
+		char fmt[40], gfmt[40];
 		json_t *pj;
 		for (size_t k = 0; k < req->nparams; k++)
 			if (!strcasecmp(req->params[k].symbol, p->symbol))
 				val = req->params[k].value;
-		if (i == 0 && req->data)
+		if (i == 0 && (req->data || nm0))
 			continue;
+		if (!val && ghave[i]) {
+			mrv_format_micro(gv[i], gfmt, sizeof(gfmt));
+			val = gfmt;
+			origin = "value";
+		}
 		if (!val && p->default_value) {
 			val = p->default_value;
 			origin = "default";
@@ -305,9 +407,10 @@ int mrv_compute(const struct mrv_compute_req *req, struct mrv_result *r, struct 
 				rc = c2c_err_set(err, C2C_EUSAGE, "%s (%s, %s) is monitored: give --data FILE.csv or "
 						 "--param %s=VALUE", p->symbol, p->description, p->unit, p->symbol);
 			else if (p->monitored)
-				rc = c2c_err_at(err, C2C_EUSAGE, "params", "%s (%s, %s) is monitored: give its total for "
-						"the period, --param %s=VALUE, or per meter, --param %s@METER=VALUE",
-						p->symbol, p->description, p->unit, p->symbol, p->symbol);
+				rc = c2c_err_at(err, C2C_EUSAGE, "values", "%s (%s, %s) is monitored and has no value for "
+						"the period: give --value %s=VALUE %s, or per meter --value "
+						"%s@METER=VALUE %s", p->symbol, p->description, p->unit, p->symbol,
+						p->unit, p->symbol, p->unit);
 			else {
 				c2c_err_at(err, C2C_EUSAGE, "params", "parameter %s is required: %s, in %s (%s)", p->symbol,
 					    p->description, p->unit, p->options);
@@ -379,6 +482,31 @@ int mrv_compute(const struct mrv_compute_req *req, struct mrv_result *r, struct 
 				     "old reading and the replacement is not counted", mr->id,
 				     (long long)mr->replacements, mr->replacements == 1 ? "" : "s");
 		}
+	} else if (req->unit || req->cumulative || req->meters_path) {
+		rc = c2c_err_set(err, C2C_EUSAGE, "--unit, --cumulative and --meters describe --data; give --data");
+		goto out;
+	} else if (nm0) {
+		int total0 = ghave[0];
+		for (size_t k = 0; k < req->nparams; k++)
+			total0 |= !strcasecmp(req->params[k].symbol, mon->symbol);
+		if (total0) {
+			rc = c2c_err_at(err, C2C_EUSAGE, "values", "%s is given for the project and per unit: give one "
+					"or the other", mon->symbol);
+			goto out;
+		}
+		if ((rc = given_meters(m, m0, nm0, r, err)))
+			goto out;
+		m0 = NULL; /* r->data owns them now */
+		q = r->data.total_micro;
+		{
+			char fmt[40];
+			mrv_format_micro(q, fmt, sizeof(fmt));
+			json_array_append_new(r->params, json_pack("{s:s, s:s, s:s, s:s, s:I}", "symbol", mon->symbol,
+								   "value", fmt, "unit", mon->unit, "origin", "value",
+								   "units", (json_int_t)nm0));
+		}
+	}
+	if (req->data || r->data.nmeters) {
 		/* a monitored total given once for the project would be counted once
 		 * per meter: with several meters it must be given per meter (0 for
 		 * the project is the one safe project-wide value) */
@@ -387,15 +515,12 @@ int mrv_compute(const struct mrv_compute_req *req, struct mrv_result *r, struct 
 				rc = c2c_err_at(err, C2C_EUSAGE, "params", "%s is monitored and the data has %zu meters: a "
 						"project-wide %s would be counted once per meter", m->params[i].symbol,
 						r->data.nmeters, m->params[i].symbol);
-				c2c_err_hint(err, "give it per meter, --param %s@METER=VALUE (and --param %s=0 for the "
+				c2c_err_hint(err, "give it per meter, --value %s@METER=VALUE (and --value %s=0 for the "
 					     "meters without it)", m->params[i].symbol, m->params[i].symbol);
 				goto out;
 			}
 		if (nu && (rc = unit_rows(m, uv, nu, pv, have, r, &uq, &urows, err)))
 			goto out;
-	} else if (req->unit || req->cumulative || req->meters_path) {
-		rc = c2c_err_set(err, C2C_EUSAGE, "--unit, --cumulative and --meters describe --data; give --data");
-		goto out;
 	}
 	{
 		__int128 sums[MRV_MAX_CALCS];
@@ -412,6 +537,7 @@ int mrv_compute(const struct mrv_compute_req *req, struct mrv_result *r, struct 
 	if (!rc && r->er_micro < 0)
 		warn(r, "ER is negative: project emissions exceed reference emissions");
 out:
+	free(m0);
 	free(uv);
 	free(uq);
 	free(urows);
@@ -476,7 +602,7 @@ json_t *mrv_result_json(const struct mrv_compute_req *req, const struct mrv_resu
 	if (r->calcs)
 		json_object_set_new(o, "calculation", json_incref(r->calcs));
 	if (req->data) {
-		json_t *ms = json_array(), *d;
+		json_t *d;
 		d = json_pack("{s:s, s:I, s:I, s:I, s:I, s:i}", "file", req->data, "bytes", (json_int_t)r->data.bytes,
 			      "rows", (json_int_t)r->data.rows, "rows_in_period", (json_int_t)r->data.rows_in_period,
 			      "rows_skipped", (json_int_t)r->data.rows_skipped, "meters", (int)r->data.nmeters);
@@ -485,6 +611,9 @@ json_t *mrv_result_json(const struct mrv_compute_req *req, const struct mrv_resu
 		if (r->data.sha256[0])
 			json_object_set_new(d, "sha256", json_string(r->data.sha256));
 		json_object_set_new(o, "data", d);
+	}
+	if (req->data || r->data.nmeters) {
+		json_t *ms = json_array();
 		for (size_t i = 0; i < r->data.nmeters; i++) {
 			const struct mrv_meter_result *mr = &r->data.meter[i];
 			json_t *mo = json_object(), *gaps = json_array();

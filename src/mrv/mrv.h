@@ -241,6 +241,29 @@ int mrv_units_load(const char *path, const struct mrv_methodology *m, struct mrv
  * meter id, then symbol (strcmp, the order of the ingest's meters). */
 int mrv_units_check(const struct mrv_methodology *m, struct mrv_unit_value *v, size_t n, struct c2c_err *err);
 
+/* --- monitored values given for the period (values.c) ------------------- */
+
+/* A monitored value not read from the meter file: `--value FC=20000 Nm3`,
+ * `--value FC_PJ@AC-2=200 GJ` (one unit's, named by its meter), or a cell
+ * of a filled Monitoring Report Sheet.  The unit is required: the
+ * parameter's, or kWh / L for MWh / kL (converted exactly). */
+struct mrv_given_value {
+	char symbol[24];
+	char meter_id[65]; /* "" : the project's value for the period */
+	char value[40];    /* decimal text as given */
+	char unit[16];     /* as given */
+};
+/* "SYMBOL[@METER]=DECIMAL UNIT". */
+int mrv_given_parse(const char *text, struct mrv_given_value *g, struct c2c_err *err);
+/* g's value in millionths of its parameter's unit; *idx gets the
+ * parameter.  Refused (naming it): not a monitored parameter of m, another
+ * unit, not a decimal, a conversion that needs a seventh decimal. */
+int mrv_given_micro(const struct mrv_methodology *m, const struct mrv_given_value *g, size_t *idx, int64_t *micro,
+		    struct c2c_err *err);
+/* As stored with a report: [{"symbol", "value", "unit"[, "meter_id"]}]. */
+json_t *mrv_given_json(const struct mrv_given_value *g, size_t n);
+int mrv_given_from_json(json_t *a, struct mrv_given_value **out, size_t *n, struct c2c_err *err);
+
 /* --- the calculation (compute.c) ----------------------------------------- */
 
 struct mrv_param_value {
@@ -260,6 +283,8 @@ struct mrv_compute_req {
 	const char *meters_path;               /* may be NULL */
 	const struct mrv_unit_value *units;    /* per-unit values, any order; need --data */
 	size_t nunits;
+	const struct mrv_given_value *given;   /* monitored values given for the period */
+	size_t ngiven;
 	int want_sha256;
 	mrv_progress_fn progress;
 	void *progress_ctx;
@@ -351,6 +376,10 @@ struct mrv_submit_req {
 	mrv_progress_fn progress;
 	void *progress_ctx;
 	json_t **errors;  /* if set: every data error, on failure */
+	const struct mrv_given_value *given; /* monitored values given for the period */
+	size_t ngiven;
+	const char *sheet; /* instead of data: a filled Monitoring Report Sheet (.xlsx)
+			    * whose Table 1 gives every monitored value (sheet.c) */
 	int check;        /* compute only: nothing is stored, *id gets 0 */
 	store_tx_fn also; /* if set: run inside the report's transaction (the
 			   * HTTP face's audit row), so both are kept or neither */
@@ -373,6 +402,20 @@ int mrv_report_recompute(struct store *st, int64_t id, json_t **out, struct c2c_
 int mrv_report_get(struct store *st, int64_t id, json_t **out, struct c2c_err *err);
 int mrv_reports(struct store *st, const char *project, json_t **out, struct c2c_err *err);
 int mrv_report_export_xlsx(struct store *st, int64_t id, const char *path, struct c2c_err *err);
+
+/* The report as a JCM Monitoring Spreadsheet (sheet.c): a JSON record whose
+ * tables are the sheets "Monitoring Plan Sheet", "Monitoring Structure
+ * Sheet", "Monitoring Report Sheet" (Table 1, the monitored values) and
+ * "MRS(calc_process)" (each formula's value, RE, PE, ER), which
+ * core/rows.c writes as a workbook (the API's ?format=xlsx); _xlsx writes
+ * that workbook to path. */
+int mrv_report_sheet(struct store *st, int64_t id, json_t **out, struct c2c_err *err);
+int mrv_report_sheet_xlsx(struct store *st, int64_t id, const char *path, struct c2c_err *err);
+/* The monitored values of a filled Monitoring Report Sheet (the workbook at
+ * path; name names it in messages), each checked as `--value` is, errors
+ * naming sheet and cell; sha256 and bytes get the file's fingerprint. */
+int mrv_sheet_values(const char *path, const char *name, const struct mrv_methodology *m,
+		     struct mrv_given_value **out, size_t *n, char sha256[65], uint64_t *bytes, struct c2c_err *err);
 
 /* The MRV side of an atlas project's life (link.c), for `projects show`:
  * *out = JSON null when no MRV project is linked to `atlas_project`, else

@@ -85,9 +85,18 @@ static const char mrv_v3[] =
 	"CREATE UNIQUE INDEX \"mrv_project_atlas\" ON \"mrv_project\" (\"atlas_project\");"
 	"CREATE UNIQUE INDEX \"mrv_project_jcm_ref\" ON \"mrv_project\" (\"jcm_ref\");";
 
+/* The monitored values a report gives for the period beside its data file
+ * (`--value FC=20000 Nm3`, a Monitoring Report Sheet's cells), as JSON:
+ * approval recomputes with them.  NULL: none.  data_format: 'xlsx' when the
+ * report's file is a filled Monitoring Report Sheet, NULL for the CSV. */
+static const char mrv_v4[] =
+	"ALTER TABLE \"mrv_report\" ADD COLUMN \"monitored_values\" TEXT;"
+	"ALTER TABLE \"mrv_report\" ADD COLUMN \"data_format\" TEXT;";
+
 STORE_MIGRATE_FN(mrv_migrate, "mrv", {1, "mrv projects and reports", mrv_v1},
 		 {2, "mrv per-unit parameter values", mrv_v2},
-		 {3, "mrv project linked to its atlas project, JCM reference", mrv_v3})
+		 {3, "mrv project linked to its atlas project, JCM reference", mrv_v3},
+		 {4, "mrv monitored values given with a report", mrv_v4})
 
 
 /* "KH003": two upper-case letters and three or more digits, as the registry
@@ -293,7 +302,7 @@ out:
 }
 
 /* The columns of mrv's tables that hold JSON documents as text. */
-#define MRV_JSON_COLS "params,result"
+#define MRV_JSON_COLS "params,result,monitored_values"
 
 
 struct project_row {
@@ -457,6 +466,8 @@ struct report_insert {
 	json_t *rj;
 	const char *abs, *mabs, *at;
 	int64_t *id;
+	const struct mrv_given_value *given; /* the values given, or the sheet's */
+	size_t ngiven;
 };
 
 static int report_insert_tx(struct store *st, void *ctx, struct c2c_err *err)
@@ -464,7 +475,7 @@ static int report_insert_tx(struct store *st, void *ctx, struct c2c_err *err)
 	struct report_insert *a = ctx;
 	const struct mrv_submit_req *r = a->r;
 	const struct mrv_result *res = a->res;
-	char *rtext;
+	char *rtext, *vtext = NULL;
 	int rc;
 
 	*a->id = store_query_int(st, "SELECT COALESCE(MAX(\"id\"), 0) + 1 FROM \"mrv_report\"", err);
@@ -472,13 +483,18 @@ static int report_insert_tx(struct store *st, void *ctx, struct c2c_err *err)
 		return err->code ? err->code : C2C_EDB;
 	json_object_set_new(a->rj, "report", json_integer(*a->id));
 	rtext = json_dumps(a->rj, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(17));
+	if (a->ngiven) {
+		json_t *v = mrv_given_json(a->given, a->ngiven);
+		vtext = json_dumps(v, JSON_COMPACT | JSON_PRESERVE_ORDER);
+		json_decref(v);
+	}
 	rc = store_exec_args(
 		st,
 		"INSERT INTO \"mrv_report\" (\"id\", \"project\", \"period_from\", \"period_to\","
 		" \"data_path\", \"data_sha256\", \"data_bytes\", \"rows\", \"rows_in_period\", \"rows_skipped\","
 		" \"meters\", \"unit\", \"cumulative\", \"meters_path\", \"re_micro\", \"pe_micro\", \"er_micro\","
-		" \"er_tco2e\", \"result\", \"status\", \"submitted_by\", \"submitted_at\")"
-		" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'submitted', ?, ?)",
+		" \"er_tco2e\", \"result\", \"status\", \"submitted_by\", \"submitted_at\", \"monitored_values\","
+		" \"data_format\") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'submitted', ?, ?, ?, ?)",
 		STORE_ARGS(store_int(*a->id), store_text(a->project), store_text(r->from), store_text(r->to),
 			   store_text(a->abs), store_text(res->data.sha256), store_int((long long)res->data.bytes),
 			   store_int(res->data.rows), store_int(res->data.rows_in_period),
@@ -486,12 +502,36 @@ static int report_insert_tx(struct store *st, void *ctx, struct c2c_err *err)
 			   store_text(r->unit), store_int(r->cumulative), store_text(a->mabs),
 			   store_int(res->re_micro), store_int(res->pe_micro), store_int(res->er_micro),
 			   store_int(res->er_tco2e), store_text(rtext), store_text(r->user ? r->user : "cli"),
-			   store_text(a->at)),
+			   store_text(a->at), store_text(vtext), store_text(r->sheet ? "xlsx" : NULL)),
 		err);
 	free(rtext);
+	free(vtext);
 	if (!rc && r->also)
 		rc = r->also(st, r->also_ctx, err);
 	return rc;
+}
+
+/* A report whose file is a filled Monitoring Report Sheet: its values
+ * (*given, malloc'ed) computed as if given with --value, the sheet's
+ * fingerprint standing for the data file's. */
+static int compute_sheet(struct mrv_compute_req *req, const char *path, const char *name,
+			 struct mrv_given_value **given, size_t *ngiven, struct mrv_result *res, struct c2c_err *err)
+{
+	char sha[65];
+	uint64_t bytes = 0;
+	int rc;
+	memset(res, 0, sizeof(*res));
+	if ((rc = mrv_sheet_values(path, name, req->m, given, ngiven, sha, &bytes, err)))
+		return rc;
+	req->data = NULL;
+	req->given = *given;
+	req->ngiven = *ngiven;
+	if ((rc = mrv_compute(req, res, err)))
+		return rc;
+	memcpy(res->data.sha256, sha, sizeof(sha));
+	res->data.bytes = bytes;
+	res->data.rows = res->data.rows_in_period = (int64_t)*ngiven;
+	return 0;
 }
 
 int mrv_report_submit(struct store *st, const struct mrv_submit_req *r, int64_t *id, json_t **result,
@@ -502,19 +542,23 @@ int mrv_report_submit(struct store *st, const struct mrv_submit_req *r, int64_t 
 	struct mrv_compute_req req = {0};
 	struct mrv_result res;
 	char at[32], abs[PATH_MAX], mabs[PATH_MAX], project[MRV_PROJECT_ID_MAX], host[3];
+	struct mrv_given_value *sheet_values = NULL;
 	json_t *rj = NULL;
-	size_t npv;
+	size_t npv, nsheet = 0;
 	int rc;
 
 	*result = NULL;
-	if (!r->project || !r->data || !r->from || !r->to)
-		return c2c_err_set(err, C2C_EUSAGE, "report submit needs --project, --data, --from and --to");
+	if (!r->project || !(r->data || r->sheet) || !r->from || !r->to)
+		return c2c_err_set(err, C2C_EUSAGE, "report submit needs --project, --data (or --sheet), --from and --to");
+	if (r->sheet && (r->data || r->ngiven || r->unit || r->cumulative || r->meters_path))
+		return c2c_err_at(err, C2C_EUSAGE, "sheet", "a filled Monitoring Report Sheet gives every monitored "
+				  "value: give --sheet alone, or --data with --value");
 	if ((rc = mrv_project_find(st, r->project, project, host, err)) ||
 	    (rc = project_load(st, project, &p, err)))
 		return rc;
-	if (!realpath(r->data, abs)) {
+	if (!realpath(r->sheet ? r->sheet : r->data, abs)) {
 		project_row_release(&p);
-		return c2c_err_set(err, C2C_EIO, "%s: cannot open: %s", r->data, strerror(errno));
+		return c2c_err_set(err, C2C_EIO, "%s: cannot open: %s", r->sheet ? r->sheet : r->data, strerror(errno));
 	}
 	if (r->meters_path && !realpath(r->meters_path, mabs)) {
 		project_row_release(&p);
@@ -533,18 +577,27 @@ int mrv_report_submit(struct store *st, const struct mrv_submit_req *r, int64_t 
 	req.progress = r->progress;
 	req.progress_ctx = r->progress_ctx;
 	req.errors = r->errors;
-	rc = mrv_compute(&req, &res, err);
+	req.given = r->given;
+	req.ngiven = r->ngiven;
+	if (r->sheet)
+		rc = compute_sheet(&req, abs, r->sheet, &sheet_values, &nsheet, &res, err);
+	else
+		rc = mrv_compute(&req, &res, err);
 	if (rc) {
 		mrv_result_free(&res);
 		goto out;
 	}
 	rj = mrv_result_json(&req, &res);
 	json_object_set_new(rj, "project", json_string(project));
+	if (r->sheet)
+		json_object_set_new(rj, "sheet", json_pack("{s:s, s:s, s:I}", "file", abs, "sha256", res.data.sha256,
+							   "bytes", (json_int_t)res.data.bytes));
 	date_now_iso(at, sizeof(at), 0);
 	if (r->check) {
 		*id = 0;
 	} else {
-		struct report_insert ri = {r, project, &res, rj, abs, r->meters_path ? mabs : NULL, at, id};
+		struct report_insert ri = {r, project, &res, rj, abs, r->meters_path ? mabs : NULL, at, id,
+					   r->sheet ? sheet_values : r->given, r->sheet ? nsheet : r->ngiven};
 		if ((rc = store_tx(st, NULL, report_insert_tx, &ri, err)))
 			goto free_res;
 	}
@@ -553,6 +606,7 @@ int mrv_report_submit(struct store *st, const struct mrv_submit_req *r, int64_t 
 free_res:
 	mrv_result_free(&res);
 out:
+	free(sheet_values);
 	json_decref(rj);
 	project_row_release(&p);
 	return rc;
@@ -562,6 +616,7 @@ struct report_row {
 	char project[MRV_PROJECT_ID_MAX], from[11], to[11], status[16], sha[65], unit[16];
 	char path[PATH_MAX], meters_path[PATH_MAX];
 	int cumulative, has_unit, has_meters;
+	int sheet; /* the file is a filled Monitoring Report Sheet */
 	int64_t er_micro, er_tco2e;
 };
 
@@ -585,8 +640,8 @@ static int report_load(struct store *st, int64_t id, struct report_row *r, struc
 	int rc;
 	memset(r, 0, sizeof(*r));
 	if ((rc = store_prepare(st, "SELECT \"project\", \"period_from\", \"period_to\", \"status\", \"data_sha256\","
-				" \"data_path\", \"unit\", \"cumulative\", \"meters_path\", \"er_micro\", \"er_tco2e\""
-				" FROM \"mrv_report\" WHERE \"id\" = ?", &s, err)))
+				" \"data_path\", \"unit\", \"cumulative\", \"meters_path\", \"er_micro\", \"er_tco2e\","
+				" \"data_format\" FROM \"mrv_report\" WHERE \"id\" = ?", &s, err)))
 		return rc;
 	store_bind_int(s, 1, id);
 	rc = store_step(s, err);
@@ -604,6 +659,7 @@ static int report_load(struct store *st, int64_t id, struct report_row *r, struc
 		snprintf(r->meters_path, sizeof(r->meters_path), "%s", store_col_text(s, 8));
 		r->er_micro = store_col_int(s, 9);
 		r->er_tco2e = store_col_int(s, 10);
+		r->sheet = !store_col_is_null(s, 11) && !strcmp(store_col_text(s, 11), "xlsx");
 		rc = 0;
 	} else if (rc == 0) {
 		rc = c2c_err_set(err, C2C_ENOTFOUND, "report %lld does not exist", (long long)id);
@@ -673,19 +729,43 @@ static int report_decide_tx(struct store *st, void *ctx, struct c2c_err *err)
 
 /* Recomputes report r (its row) from its file: req and res are the
  * caller's, res filled on success (free it with mrv_result_free). */
-static int recompute(struct store *st, const struct report_row *r, mrv_progress_fn progress, void *progress_ctx,
-		     struct mrv_param_value *pv, struct mrv_compute_req *req, struct mrv_result *res,
+/* The monitored values report id gave for the period (malloc'ed, may be
+ * none). */
+static int report_given(struct store *st, int64_t id, struct mrv_given_value **g, size_t *n, struct c2c_err *err)
+{
+	json_t *row;
+	int rc = store_row_json(st, "SELECT \"monitored_values\" FROM \"mrv_report\" WHERE \"id\" = ?",
+				STORE_ARGS(store_int(id)), "monitored_values", "report", &row, err);
+	*g = NULL;
+	*n = 0;
+	if (rc)
+		return rc;
+	rc = mrv_given_from_json(json_object_get(row, "monitored_values"), g, n, err);
+	json_decref(row);
+	return rc;
+}
+
+static int recompute(struct store *st, int64_t id, const struct report_row *r, mrv_progress_fn progress,
+		     void *progress_ctx, struct mrv_param_value *pv, struct mrv_compute_req *req, struct mrv_result *res,
 		     struct c2c_err *err)
 {
 	struct project_row p = {0};
-	size_t npv;
+	struct mrv_given_value *given = NULL;
+	size_t npv, ngiven = 0;
 	int rc;
-	if ((rc = project_load(st, r->project, &p, err)))
+	if ((rc = report_given(st, id, &given, &ngiven, err)))
 		return rc;
-	if ((rc = project_request(&p, pv, &npv, req, err))) {
-		project_row_release(&p);
+	if ((rc = project_load(st, r->project, &p, err))) {
+		free(given);
 		return rc;
 	}
+	if ((rc = project_request(&p, pv, &npv, req, err))) {
+		project_row_release(&p);
+		free(given);
+		return rc;
+	}
+	req->given = given;
+	req->ngiven = ngiven;
 	req->from = r->from;
 	req->to = r->to;
 	req->data = r->path;
@@ -696,10 +776,21 @@ static int recompute(struct store *st, const struct report_row *r, mrv_progress_
 	req->want_sha256 = 1;
 	req->progress = progress;
 	req->progress_ctx = progress_ctx;
-	rc = mrv_compute(req, res, err);
-	/* req's values point into p: only the computation reads them (the
-	 * result's JSON takes its values from res, its period from r) */
+	if (r->sheet) {
+		/* the sheet is read again: its values, not the copy stored */
+		free(given);
+		given = NULL;
+		ngiven = 0;
+		rc = compute_sheet(req, r->path, r->path, &given, &ngiven, res, err);
+	} else {
+		rc = mrv_compute(req, res, err);
+	}
+	/* req's values point into p and given: only the computation reads
+	 * them (the result's JSON takes its values from res, its period from r) */
 	project_row_release(&p);
+	free(given);
+	req->given = NULL;
+	req->ngiven = 0;
 	if (rc)
 		mrv_result_free(res);
 	if (rc == C2C_EIO) {
@@ -728,7 +819,7 @@ int mrv_report_recompute(struct store *st, int64_t id, json_t **out, struct c2c_
 	*out = NULL;
 	if ((rc = report_load(st, id, &r, err)))
 		return rc;
-	if ((rc = recompute(st, &r, NULL, NULL, pv, &req, &res, err))) {
+	if ((rc = recompute(st, id, &r, NULL, NULL, pv, &req, &res, err))) {
 		c2c_err_prefix(err, rc == C2C_ECONFLICT ? "report %lld" : "report %lld: recomputing from the data file failed",
 			       (long long)id);
 		return rc;
@@ -761,7 +852,7 @@ int mrv_report_verify(struct store *st, int64_t id, int approve, const char *com
 	if (strcmp(r.status, "submitted"))
 		return decided_already(id, r.status, err);
 	if (approve) {
-		if ((rc = recompute(st, &r, progress, progress_ctx, pv, &req, &res, err))) {
+		if ((rc = recompute(st, id, &r, progress, progress_ctx, pv, &req, &res, err))) {
 			c2c_err_prefix(err, rc == C2C_ECONFLICT ? "report %lld, not approved"
 							    : "report %lld: recomputing from the data file failed, not approved",
 				       (long long)id);
@@ -797,6 +888,7 @@ int mrv_report_verify(struct store *st, int64_t id, int approve, const char *com
 #define REPORT_COLS "\"id\", \"project\", \"period_from\", \"period_to\", \"status\", \"er_tco2e\", \"rows\"," \
 	" \"meters\", \"data_sha256\", \"data_path\", \"data_bytes\", \"rows_in_period\", \"rows_skipped\", \"unit\"," \
 	" \"cumulative\", \"submitted_by\", \"submitted_at\", \"verified_by\", \"verified_at\", \"comment\"," \
+	" \"monitored_values\"," \
 	" (SELECT p.\"host_country\" FROM \"mrv_project\" p WHERE p.\"id\" = \"mrv_report\".\"project\") AS \"host_country\""
 
 int mrv_report_get(struct store *st, int64_t id, json_t **out, struct c2c_err *err)

@@ -75,16 +75,20 @@ static int per_unit_param(const struct mrv_methodology *m, const char *sym, cons
 
 static void origin(const struct mrv_unit_value *v, char *buf, size_t len)
 {
-	if (v->file)
+	if (v->file && !v->row) /* a value given for the period (values.c) */
+		snprintf(buf, len, "%s %s@%s", v->file, v->symbol, v->meter_id);
+	else if (v->file)
 		snprintf(buf, len, "%s: row %zu", v->file, v->row);
 	else
 		snprintf(buf, len, "--param %s@%s", v->symbol, v->meter_id);
 }
 
-static int value_ok(const char *s)
+/* A fixed value is positive (it may divide); a monitored quantity may be
+ * zero (a unit that burnt no fuel in the period). */
+static int value_ok(const char *s, int monitored)
 {
 	int64_t v;
-	return !mrv_parse_micro(s, strlen(s), 1, &v) && v > 0;
+	return !mrv_parse_micro(s, strlen(s), 1, &v) && (v > 0 || (monitored && v == 0));
 }
 
 static int cmp_unit(const void *a, const void *b)
@@ -103,7 +107,7 @@ int mrv_units_check(const struct mrv_methodology *m, struct mrv_unit_value *v, s
 	for (size_t k = 0; k < n; k++) {
 		const struct mrv_param *p = mrv_param_find(m, v[k].symbol, NULL);
 		int id_bad = !mrv_meter_id_ok(v[k].meter_id, strlen(v[k].meter_id));
-		if (id_bad || !p || p == &m->params[0] || !p->per_unit || !value_ok(v[k].value)) {
+		if (id_bad || !p || p == &m->params[0] || !p->per_unit || !value_ok(v[k].value, p->monitored)) {
 			/* the place is spelled out only for the message */
 			origin(&v[k], where, sizeof(where));
 			if (id_bad)
@@ -188,7 +192,7 @@ static int units_row(const struct csv_row *row, void *vctx, struct c2c_err *err)
 		struct mrv_unit_value *u;
 		if (!row->len[i])
 			continue; /* no value of its own: the project-wide one applies */
-		if (row->len[i] >= sizeof(u->value) || !value_ok(row->field[i]))
+		if (row->len[i] >= sizeof(u->value) || !value_ok(row->field[i], 0))
 			return c2c_err_set(err, C2C_EINPUT, "%s: row %zu, column %zu (%s): '%.40s' is not a positive "
 					   "decimal with at most 6 decimals", c->name, row->line, i + 1, c->sym[i],
 					   row->field[i]);

@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "testdb.h"
+#include "core/xlsx.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -333,7 +334,7 @@ static void test_xlsx_roundtrip(void **state)
 	snprintf(path, sizeof(path), "/tmp/c2c-test-city-%d.xlsx", (int)getpid());
 	assert_int_equal(city_inventory_write_xlsx(inv, path, &err), 0);
 	/* the raw sheet: header + one row per GPC number, strings from sharedStrings */
-	assert_int_equal(city_xlsx_read(path, collect_row, cells, &err), 0);
+	assert_int_equal(xlsx_read(path, NULL, collect_row, cells, &err), 0);
 	assert_int_equal(json_array_size(cells), 54);
 	assert_string_equal(json_string_value(json_array_get(json_array_get(cells, 0), 0)), "gpc_ref");
 	assert_string_equal(json_string_value(json_array_get(json_array_get(cells, 1), 0)), "I.1.1");
@@ -352,7 +353,7 @@ static void test_xlsx_roundtrip(void **state)
 			    "included in I.3.1 (the plants report one figure)");
 	unlink(path);
 	/* not a zip */
-	assert_int_equal(city_xlsx_read(C2C_SOURCE_ROOT "/tests/city/inventory-example.csv", collect_row, NULL, &err),
+	assert_int_equal(xlsx_read(C2C_SOURCE_ROOT "/tests/city/inventory-example.csv", NULL, collect_row, NULL, &err),
 			 C2C_EINPUT);
 	free(inv);
 	free(back);

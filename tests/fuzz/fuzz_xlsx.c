@@ -1,5 +1,5 @@
 /*
- * fuzz_xlsx.c - libFuzzer target for the XLSX reader (city/xlsx.c): a zip of
+ * fuzz_xlsx.c - libFuzzer target for the XLSX reader (core/xlsx.c): a zip of
  * XML parts written by whatever spreadsheet a city uses, read with libzip
  * and expat into the rows of the CSV path.
  *
@@ -19,7 +19,7 @@
 #include <unistd.h>
 #include <zip.h>
 
-#include "city/city.h"
+#include "core/xlsx.h"
 #include "scratch_file.h"
 
 
@@ -97,7 +97,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		scratch_put(data + 1, size - 1);
 	else
 		put_parts(data + 1, size - 1);
-	rc = city_xlsx_read(scratch_path, on_row, &rows, &err);
+	rc = xlsx_read(scratch_path, NULL, on_row, &rows, &err);
 	if (rc && !err.msg[0])
 		abort();
 	return 0;

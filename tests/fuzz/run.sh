@@ -22,7 +22,7 @@ build() { # build NAME SOURCES...
 	clang -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
 		-D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -I"$TOP/src" -include "$TOP/src/core/banned.h" \
 		$(ls "$TOP"/src/core/*.c "$TOP"/src/store/*.c) "$@" "$TOP/tests/fuzz/$name.c" -o "$OUT/$name" \
-		$(pkg-config --cflags --libs sqlite3 jansson libsodium libpq xlsxwriter icu-uc zlib) -lcsv -lm
+		$(pkg-config --cflags --libs sqlite3 jansson libsodium libpq xlsxwriter icu-uc zlib libzip expat) -lcsv -lm
 }
 # shellcheck disable=SC2046
 build fuzz_atlas $(ls "$TOP"/src/atlas/*.c) "$BUILD/atlas_builtin.c" || { echo "fuzz: 0 passed, 1 failed"; exit 1; }
@@ -47,7 +47,7 @@ build fuzz_http $(ls "$TOP"/src/atlas/*.c "$TOP"/src/registry/*.c "$TOP"/src/aut
 	$(pkg-config --libs xlsxwriter libzip expat) || { echo "fuzz: 0 passed, 1 failed"; exit 1; }
 build fuzz_static "$TOP/src/http/static.c" "$TOP/src/http/query.c" "$TOP/src/http/encoding.c" || { echo "fuzz: 0 passed, 1 failed"; exit 1; }
 # The two readers of files from outside: meter data (mrv/ingest.c, with the
-# number and time parsers of fixed.c) and XLSX (city/xlsx.c, libzip + expat).
+# number and time parsers of fixed.c) and XLSX (core/xlsx.c, libzip + expat).
 # shellcheck disable=SC2046
 # Small blocks and lines (ingest.c's MRV_INGEST_*), so that inputs of a few
 # hundred bytes cross block boundaries and reach the long-line refusal.
@@ -57,11 +57,12 @@ build fuzz_ingest -DMRV_INGEST_BLOCK=512 -DMRV_INGEST_LINE_MAX=200 "$TOP/src/mrv
 # The methodology files and their formulas (mrv/methfile.c, mrv/formula.c).
 # shellcheck disable=SC2046
 build fuzz_methodology "$TOP/src/mrv/methfile.c" "$TOP/src/mrv/formula.c" "$TOP/src/mrv/fixed.c" \
-	"$TOP/src/mrv/compute.c" "$TOP/src/mrv/units.c" "$TOP/src/mrv/ingest.c" \
+	"$TOP/src/mrv/compute.c" "$TOP/src/mrv/units.c" "$TOP/src/mrv/ingest.c" "$TOP/src/mrv/values.c" \
 	-Wl,--start-group $(find "$BUILD" -name 'libc2c_*.a' | sort) -Wl,--end-group \
 	$(pkg-config --libs xlsxwriter libzip expat) || { echo "fuzz: 0 passed, 1 failed"; exit 1; }
 # shellcheck disable=SC2046
-build fuzz_xlsx "$TOP/src/city/xlsx.c" $(pkg-config --cflags --libs libzip expat) ||
+# (core/xlsx.c comes with every target's src/core/*.c)
+build fuzz_xlsx ||
 	{ echo "fuzz: 0 passed, 1 failed"; exit 1; }
 
 # Seeds: every dataset file behind the byte that selects its table, and a few queries.

@@ -667,6 +667,61 @@ static void test_compute_units(void **state)
 /* mrv_project_life: null until an MRV project is linked to the atlas
  * project, then its reports in period order with their status and ER in
  * whole tonnes; an overlapping approval is refused and leaves it as it was. */
+/* --value: parsed with its unit, converted exactly or refused, every
+ * refusal naming the value; a monitored value of a unit the formulas do
+ * not run over is refused (it would have been dropped from PE). */
+static void test_given_values(void **state)
+{
+	const struct mrv_methodology *m = mrv_methodology_find("TH_AM009");
+	struct mrv_given_value g;
+	struct c2c_err err;
+	int64_t micro;
+	size_t idx;
+	(void)state;
+	assert_non_null(m);
+	assert_int_equal(mrv_given_parse("EL@CGS-2=1500.5 kWh", &g, &err), 0);
+	assert_string_equal(g.symbol, "EL");
+	assert_string_equal(g.meter_id, "CGS-2");
+	assert_string_equal(g.unit, "kWh");
+	assert_int_equal(mrv_given_micro(m, &g, &idx, &micro, &err), 0);
+	assert_int_equal(micro, 1500500); /* 1.5005 MWh */
+	assert_int_equal(idx, 0);
+	assert_int_equal(mrv_given_parse("EL=0.0005kWh", &g, &err), 0);
+	assert_int_equal(mrv_given_micro(m, &g, &idx, &micro, &err), C2C_EUSAGE);
+	assert_non_null(strstr(err.msg, "more than 6 decimals"));
+	assert_int_equal(mrv_given_parse("FC=12", &g, &err), C2C_EUSAGE);
+	assert_string_equal(err.field, "values");
+	assert_int_equal(mrv_given_parse("=12 GJ", &g, &err), C2C_EUSAGE);
+	assert_int_equal(mrv_given_parse("FC@bad\"id=12 Nm3", &g, &err), C2C_EUSAGE);
+	assert_int_equal(mrv_given_parse("FC=-1 Nm3", &g, &err), 0);
+	assert_int_equal(mrv_given_micro(m, &g, &idx, &micro, &err), C2C_EUSAGE);
+	assert_int_equal(mrv_given_parse("NCV_gas=1 GJ/Nm3", &g, &err), 0);
+	assert_int_equal(mrv_given_micro(m, &g, &idx, &micro, &err), C2C_EUSAGE);
+	assert_non_null(strstr(err.msg, "fixed ex ante, not monitored"));
+	{
+		/* all per unit, no data file: two systems; FC of a third unit with
+		 * no EL is refused */
+		static const char *const v[] = {"EL@A=200 MWh", "EL@B=100 MWh", "HEAT@A=1000 GJ", "HEAT@B=0 GJ",
+						"FC@A=20000 Nm3", "FC@B=0 Nm3", "FC@C=5 Nm3"};
+		struct mrv_given_value gv[7];
+		struct mrv_param_value pv[] = {{"EF_elec", "0.5"}, {"ETA_BL", "0.8"}, {"EF_BL", "0.056"},
+					       {"NCV_gas", "0.036"}, {"EF_gas", "0.0561"}};
+		struct mrv_compute_req req = {.m = m, .params = pv, .nparams = 5, .from = "2024-01-01",
+					      .to = "2024-01-31", .given = gv, .ngiven = 6};
+		struct mrv_result r;
+		for (size_t k = 0; k < 7; k++)
+			assert_int_equal(mrv_given_parse(v[k], &gv[k], &err), 0);
+		assert_int_equal(mrv_compute(&req, &r, &err), 0);
+		assert_int_equal(r.er_micro, 179608000); /* 100 + 50 + 70 - 40.392 */
+		assert_int_equal(r.data.nmeters, 2);
+		mrv_result_free(&r);
+		req.ngiven = 7;
+		assert_int_equal(mrv_compute(&req, &r, &err), C2C_EUSAGE);
+		assert_non_null(strstr(err.msg, "FC@C: unit C has no EL in the period"));
+		mrv_result_free(&r);
+	}
+}
+
 static void test_project_life(void **state)
 {
 	static const char data[] = "meter_id,timestamp,value\nPV1,2024-03-01T00:00:00Z,200.999999\n"
@@ -736,6 +791,7 @@ int main(void)
 		cmocka_unit_test(test_equation_units),  cmocka_unit_test(test_param_marks),
 		cmocka_unit_test(test_units_check),     cmocka_unit_test(test_units_load),
 		cmocka_unit_test(test_compute_units),   cmocka_unit_test(test_project_life),
+		cmocka_unit_test(test_given_values),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -289,6 +289,7 @@ export const L = {
   mrv_report: ['報告', 'Report'],
   mrv_id: ['報告', 'Report'], mrv_project: ['プロジェクト', 'Project'], mrv_period: ['モニタリング期間', 'Monitoring period'],
   mrv_er: ['排出削減量', 'Emission reductions'], mrv_status: ['状態', 'Status'], mrv_verified_by: ['検証者', 'Verified by'],
+  mrv_sheet: ['JCM モニタリング・スプレッドシート（Excel）', 'JCM Monitoring Spreadsheet (Excel)'],
   mrv_methodology: ['方法論', 'Methodology'], mrv_re: ['リファレンス排出量', 'Reference emissions'],
   mrv_pe: ['プロジェクト排出量', 'Project emissions'], mrv_re_equation: ['リファレンス排出量の式', 'Reference emissions equation'],
   mrv_pe_equation: ['プロジェクト排出量の式', 'Project emissions equation'], mrv_rows: ['データ行（期間内 / 全体）', 'Data rows (in the period / all)'],

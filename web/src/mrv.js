@@ -105,7 +105,10 @@ export async function reportPage(page, id) {
       kv('submitted', `${r.submitted_by || '—'} · ${r.submitted_at || '—'}`),
       kv('verified', r.verified_by ? `${r.verified_by} · ${r.verified_at || ''}` : null),
       kv('comment', r.comment)),
-    downloads(`mrv/reports/${encodeURIComponent(r.id)}`)].filter(Boolean));
+    downloads(`mrv/reports/${encodeURIComponent(r.id)}`),
+    // the report as the JCM Monitoring Spreadsheet (sheet.c on the server)
+    h('p', { class: 'downloads' }, h('a', { id: 'report-sheet',
+      href: `/api/v1/mrv/reports/${encodeURIComponent(r.id)}/sheet?format=xlsx`, download: '' }, t('mrv_sheet')))].filter(Boolean));
   // the computation a verifier checks, side by side: what the file gave
   // (meters, gaps, rows outside the period) and the values it was computed with
   const side = h('div', { class: 'side-by-side', id: 'report-review' });

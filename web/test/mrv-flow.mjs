@@ -111,6 +111,12 @@ async function journey(lang, project, words) {
   const stored = await json(`mrv/reports/${id}`);
   check(`${lang}: submitted (API): status, ER, by`, `${stored.status} ${stored.er_tco2e} ${stored.submitted_by}`, 'submitted 12 mpart');
   check(`${lang}: the public report names no server file`, 'data_path' in stored || 'file' in (stored.result.data || {}), false);
+  // the report as the JCM Monitoring Spreadsheet, linked from its page
+  const sheetHref = await page.getAttribute('#report-sheet', 'href');
+  check(`${lang}: the Monitoring Spreadsheet downloads as XLSX`, await page.evaluate(async (u) => {
+    const r = await fetch(u);
+    return `${r.status} ${r.headers.get('content-type')}`;
+  }, sheetHref), '200 application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
   await logout();
 
   // --- the verifier ----------------------------------------------------------

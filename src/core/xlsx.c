@@ -1,5 +1,6 @@
 /*
- * xlsx.c - the first worksheet of an .xlsx file, read as CSV rows.
+ * xlsx.c - one worksheet of an .xlsx file (the first, or the one named),
+ * read as CSV rows (xlsx.h).
  *
  * Why by hand: cities keep inventories in Excel, and libxlsxwriter only
  * writes.  An .xlsx is a zip of XML parts; reading one sheet needs the
@@ -11,9 +12,9 @@
  * buffer (a zip bomb stops at the cap), and phonetic guides (<rPh>, the
  * furigana Japanese Excel stores beside a cell's text) are left out.
  */
-#include "city.h"
-#include "core/strbuf.h"
-#include "core/utf8.h"
+#include "xlsx.h"
+#include "strbuf.h"
+#include "utf8.h"
 
 #include <expat.h>
 #include <stdlib.h>
@@ -83,9 +84,10 @@ static int parse(const struct strbuf *xml, void *ud, XML_StartElementHandler sta
 	return ok ? 0 : C2C_EINPUT;
 }
 
-/* ---- which part is the first sheet ------------------------------------------------ */
+/* ---- which part is the sheet wanted (the first, or the one named) ------------------- */
 
 struct first_sheet {
+	const char *want; /* the sheet's name, or NULL for the first */
 	char rid[64];
 	char target[256];
 	int in_rels;
@@ -94,8 +96,10 @@ struct first_sheet {
 static void on_workbook(void *ud, const char *name, const char **atts)
 {
 	struct first_sheet *fs = ud;
-	const char *id;
+	const char *id, *sname;
 	if (fs->rid[0] || !is(name, "sheet") || !(id = attr(atts, "id")))
+		return;
+	if (fs->want && (!(sname = attr(atts, "name")) || strcmp(sname, fs->want)))
 		return;
 	snprintf(fs->rid, sizeof(fs->rid), "%s", id);
 }
@@ -299,11 +303,11 @@ static void on_sheet_end(void *ud, const char *name)
 	}
 }
 
-/* The workbook opened (from a file or from memory): its first sheet read,
- * the archive closed. */
-static int read_zip(zip_t *z, const char *path, csv_row_fn fn, void *ctx, struct c2c_err *err)
+/* The workbook opened (from a file or from memory): the sheet read, the
+ * archive closed. */
+static int read_zip(zip_t *z, const char *path, const char *sheet, csv_row_fn fn, void *ctx, struct c2c_err *err)
 {
-	struct first_sheet fs = {0};
+	struct first_sheet fs = {.want = sheet};
 	struct strings sst = {0};
 	struct sheet *sh = NULL;
 	struct strbuf part;
@@ -317,7 +321,10 @@ static int read_zip(zip_t *z, const char *path, csv_row_fn fn, void *ctx, struct
 		goto out;
 	strbuf_reset(&part);
 	if (!fs.rid[0]) {
-		rc = c2c_err_set(err, C2C_EINPUT, "%s: the workbook has no sheet", path);
+		if (sheet)
+			rc = c2c_err_set(err, C2C_EINPUT, "%s: the workbook has no sheet '%s'", path, sheet);
+		else
+			rc = c2c_err_set(err, C2C_EINPUT, "%s: the workbook has no sheet", path);
 		goto out;
 	}
 	if ((rc = read_part(z, "xl/_rels/workbook.xml.rels", path, &part, 1, err)) ||
@@ -325,7 +332,7 @@ static int read_zip(zip_t *z, const char *path, csv_row_fn fn, void *ctx, struct
 		goto out;
 	strbuf_reset(&part);
 	if (!fs.target[0]) {
-		rc = c2c_err_set(err, C2C_EINPUT, "%s: the first sheet's part is not named", path);
+		rc = c2c_err_set(err, C2C_EINPUT, "%s: the sheet's part is not named", path);
 		goto out;
 	}
 	rc = read_part(z, "xl/sharedStrings.xml", path, &part, 0, err);
@@ -369,7 +376,7 @@ out:
 	return rc;
 }
 
-int city_xlsx_read(const char *path, csv_row_fn fn, void *ctx, struct c2c_err *err)
+int xlsx_read(const char *path, const char *sheet, csv_row_fn fn, void *ctx, struct c2c_err *err)
 {
 	int zerr = 0;
 	zip_t *z = zip_open(path, ZIP_RDONLY, &zerr);
@@ -382,11 +389,11 @@ int city_xlsx_read(const char *path, csv_row_fn fn, void *ctx, struct c2c_err *e
 		zip_error_fini(&ze);
 		return err->code;
 	}
-	return read_zip(z, path, fn, ctx, err);
+	return read_zip(z, path, sheet, fn, ctx, err);
 }
 
-int city_xlsx_read_mem(const char *data, size_t len, const char *name, csv_row_fn fn, void *ctx,
-		       struct c2c_err *err)
+int xlsx_read_mem(const char *data, size_t len, const char *name, const char *sheet, csv_row_fn fn, void *ctx,
+		  struct c2c_err *err)
 {
 	zip_error_t ze;
 	zip_source_t *src;
@@ -403,5 +410,5 @@ int city_xlsx_read_mem(const char *data, size_t len, const char *name, csv_row_f
 		return C2C_EINPUT;
 	}
 	zip_error_fini(&ze);
-	return read_zip(z, name, fn, ctx, err);
+	return read_zip(z, name, sheet, fn, ctx, err);
 }
