@@ -26,6 +26,13 @@
 /* The longest rejection reason kept, in characters. */
 #define REASON_MAX 500
 
+/* The proposal registry_approve is carrying out on this thread, and with
+ * which context: the gate lets that one operation through and names the
+ * proposal in its entry.  Kept here, not in registry_ctx, so no caller of
+ * the registry has a field to set or to forget to clear. */
+static _Thread_local const struct registry_ctx *carrying_ctx;
+static _Thread_local int64_t carrying_id;
+
 int64_t registry_parse_expiry(const char *text)
 {
 	char *end;
@@ -175,8 +182,8 @@ int registry_four_eyes_gate(struct registry_ctx *c, const char *op, const char *
 	int required, rc;
 	int64_t threshold, expiry;
 
-	if (c->proposal) {
-		json_object_set_new(body, "proposal", json_integer(c->proposal));
+	if (carrying_ctx == c && carrying_id) {
+		json_object_set_new(body, "proposal", json_integer(carrying_id));
 		return 0;
 	}
 	if ((rc = setting(c->st, country, &required, &threshold, &expiry, err)))
@@ -413,14 +420,16 @@ static int approve_once(struct fe_call *f, struct c2c_err *err)
 	if (rc || (rc = record_decision(c, f->id, "approved", NULL, err)))
 		return rc;
 	/* carried out now, in this transaction: its entry names the proposal */
-	c->proposal = f->id;
+	carrying_ctx = c;
+	carrying_id = f->id;
 	if (!strcmp(p.operation, "transfer"))
 		rc = registry_transfer(c, p.from, p.to, p.quantity, err);
 	else if (!strcmp(p.operation, "cancel"))
 		rc = registry_cancel(c, p.from, p.quantity, err);
 	else
 		rc = registry_retire(c, p.from, p.quantity, p.purpose, p.beneficiary, err);
-	c->proposal = 0;
+	carrying_ctx = NULL;
+	carrying_id = 0;
 	if (rc) {
 		c2c_err_prefix(err, "proposal %lld cannot be carried out now, so it is not approved and stays pending"
 			       " (reject it, or let it expire)", (long long)f->id);

@@ -53,7 +53,6 @@ struct registry_ctx {
 	struct store *st;
 	const char *user;   /* who does it, recorded in the journal */
 	int64_t last_seq;   /* the journal entry the last operation appended (0: none) */
-	int64_t proposal;   /* set by registry_approve only: the approved proposal being carried out */
 };
 
 enum registry_account_kind {
@@ -195,8 +194,8 @@ int registry_four_eyes_set(struct registry_ctx *c, const char *country, int requ
 int registry_four_eyes_list(struct store *st, json_t **out, struct c2c_err *err);
 /* Inside a transfer, cancellation or retirement (ops.c), before anything
  * moves: refused (C2C_EFORBIDDEN) when the registry of `country` requires
- * approval for it and it is not the execution of an approved proposal
- * (c->proposal), whose id then goes into the entry's body. */
+ * approval for it and it is not registry_approve carrying out an approved
+ * proposal, whose id then goes into the entry's body. */
 int registry_four_eyes_gate(struct registry_ctx *c, const char *op, const char *country, int64_t quantity,
 			    json_t *body, struct c2c_err *err);
 
