@@ -400,6 +400,7 @@ static int approve_once(struct fe_call *f, struct c2c_err *err)
 {
 	struct registry_ctx *c = f->c;
 	struct proposal p;
+	char at[40];
 	json_t *body;
 	int rc;
 
@@ -417,7 +418,14 @@ static int approve_once(struct fe_call *f, struct c2c_err *err)
 	json_object_set_new(body, "proposal", json_integer(f->id));
 	rc = registry_journal_append(c, "approve", body, NULL, err);
 	json_decref(body);
-	if (rc || (rc = record_decision(c, f->id, "approved", NULL, err)))
+	if (rc || (rc = entry_at(c, at, err)))
+		return rc;
+	/* the entry's own time is what the proof holds against the expiry: a
+	 * proposal that expired between the check above and now is refused */
+	if (strcmp(at, p.expires_at) >= 0)
+		return c2c_err_at(err, C2C_ECONFLICT, "id", "proposal %lld expired at %s: an expired proposal cannot be"
+				  " approved; propose it again", (long long)f->id, p.expires_at);
+	if ((rc = record_decision(c, f->id, "approved", NULL, err)))
 		return rc;
 	/* carried out now, in this transaction: its entry names the proposal */
 	carrying_ctx = c;
