@@ -23,6 +23,9 @@
 #     public retirement log.
 # 10. the journal as a file (`journal --format jsonl`), proved without the
 #     database (`verify --journal`); edited, cut, reordered files refused.
+# 12. four-eyes approval (proposals hold nothing; no self-approval, no
+#     non-registrar; carried out on approval or left pending; rejection,
+#     expiry; verify replays it and finds edited rows), and the CADT export.
 # usage: tests/registry.sh BUILD_DIR; last line "registry: N passed, N failed".
 set -u
 BIN="$(cd "$1" && pwd)/c2c"
@@ -568,6 +571,157 @@ print([(x['country'], x['account'], x['quantity'], x['purpose'], x['beneficiary'
 	echo "$pass $fail" >"$WORK/aef.counts"
 )
 read p f <"$WORK/aef.counts"
+pass=$p fail=$f
+
+# --- 12. four-eyes approval, and the CADT export -------------------------------------
+(
+	C2C_DB="$WORK/fe.db" DB_BACKEND=sqlite # its own file, as section 11
+	export C2C_DB C2C_AUTH_INSECURE_FAST_HASH=1
+	"$BIN" init >/dev/null
+	for u in "alice KH" "bob KH" "carol JP"; do set -- $u
+		echo "correct-horse-$1" | "$BIN" user add "$1" --role registrar --scope "$2" >/dev/null || bad "user add $1"
+	done
+	echo correct-horse-olga | "$BIN" user add olga --role office >/dev/null
+	for a in "KH-A KH" "KH-B KH" "JP-A JP"; do set -- $a; reg account open --id "$1" --country "$2" --kind entity --holder "Holder $1" >/dev/null; done
+	issue KH007 2024-01-01 2024-12-31 1000 >/dev/null
+	reg authorize KH007-01 --purpose ndc --first-transfer transfer --on 2025-05-01 --ref KH-2025-7 >/dev/null
+	reg allocate KH007-01 KH-A=60 JP-A=40 >/dev/null
+	# off by default: everything as before
+	run "four-eyes off by default: a transfer goes through" 0 reg transfer --from KH-A --to KH-B --quantity 10
+	run "setting four-eyes on KH (threshold 50, proposals live 10 minutes)" 0 reg four-eyes --country KH --require yes --threshold 50 --expiry 10m --user admin
+	run "a transfer at the threshold needs no approval" 0 reg transfer --from KH-A --to KH-B --quantity 50
+	kh_a=$(bal KH-A)
+	run "a transfer above the threshold is refused: exit 12" 12 reg transfer --from KH-A --to KH-B --quantity 51
+	has "... saying it needs approval" "$WORK/err" "the KH registry requires four-eyes approval for a transfer of more than 50 credits"
+	run "a cancellation is refused without approval" 12 reg cancel --account KH-A --quantity 1
+	run "a retirement is refused without approval" 12 reg retire --account KH-A --quantity 1 --purpose voluntary --beneficiary X
+	run "JP's registry is not affected" 0 reg cancel --account JP-A --quantity 1
+	check "nothing moved by the refusals" "$(bal KH-A)" "$kh_a"
+	# a proposal holds nothing
+	run "alice proposes a transfer of 100" 0 reg propose transfer --from KH-A --to KH-B --quantity 100 --user alice
+	p1=$(sed -n 's/^proposal \([0-9]*\):.*/\1/p' "$WORK/out")
+	check "a proposal holds nothing: KH-A unchanged" "$(bal KH-A)" "$kh_a"
+	run "a proposal below what needs approval is refused" 5 reg propose transfer --from KH-A --to KH-B --quantity 5 --user alice
+	run "a proposal of more than the account holds is refused" 5 reg propose cancel --account KH-A --quantity 100000 --user alice
+	run "a proposal of an unknown operation: exit 3" 3 reg propose burn --account KH-A --quantity 1 --user alice
+	run "alice cannot approve her own proposal (four eyes): exit 12" 12 reg approve "$p1" --user alice
+	has "... saying another registrar must" "$WORK/err" "another registrar must approve it"
+	run "carol, a JP registrar, cannot approve a KH proposal" 12 reg approve "$p1" --user carol
+	run "olga, not a registrar, cannot approve" 12 reg approve "$p1" --user olga
+	run "nobody known cannot approve" 12 reg approve "$p1" --user mallory
+	check "still nothing moved, still pending" "$(bal KH-A):$(reg proposals --status pending --format json | python3 -c 'import json,sys; print([p["id"] for p in json.load(sys.stdin)])')" "$kh_a:[$p1]"
+	run "bob approves it: carried out at once" 0 reg approve "$p1" --user bob
+	check "the 100 credits moved" "$(bal KH-A)" "$((kh_a - 100))"
+	run "a second approval is refused" 5 reg approve "$p1" --user bob
+	reg journal --format json >"$WORK/fe-j.json"
+	check "journal: propose, approve, then the transfer naming the proposal, by bob" "$(python3 -c "
+import json
+j = json.load(open('$WORK/fe-j.json'))
+p = [e for e in j if e['seq'] == $p1][0]
+a = [e for e in j if e['op'] == 'approve'][0]
+t = [e for e in j if e['seq'] == a['seq'] + 1][0]
+print(p['op'], p['user'], a['user'], a['body']['proposal'], t['op'], t['body']['proposal'], len(p['body']['moves']))")" "propose alice bob $p1 transfer $p1 0"
+	# approval when the credits moved meanwhile
+	run "alice proposes cancelling 150 of KH-B" 0 reg propose cancel --account KH-B --quantity 150 --user alice
+	p2=$(sed -n 's/^proposal \([0-9]*\):.*/\1/p' "$WORK/out")
+	run "KH-B moves 50 away meanwhile (at the threshold)" 0 reg transfer --from KH-B --to KH-A --quantity 50
+	before=$(db_rows registry_journal registry_blocks registry_proposals | sha256sum)
+	run "bob's approval cannot be carried out: exit 5" 5 reg approve "$p2" --user bob
+	has "... saying so, and that it stays pending" "$WORK/err" "proposal $p2 cannot be carried out now, so it is not approved and stays pending"
+	has "... and why" "$WORK/err" "holds 110 credits"
+	check "nothing written by the failed approval" "$(db_rows registry_journal registry_blocks registry_proposals | sha256sum)" "$before"
+	run "bob rejects it, with a reason" 0 reg reject "$p2" --reason "KH-B no longer holds them" --user bob
+	check "rejected, with its reason" "$(reg proposals --format json | python3 -c "import json,sys; print([(p['status'], p['reason'], p['decided_by']) for p in json.load(sys.stdin) if p['id'] == $p2])")" "[('rejected', 'KH-B no longer holds them', 'bob')]"
+	# retirement through four eyes; withdrawal by the proposer
+	run "bob proposes a retirement" 0 reg propose retire --account KH-B --quantity 5 --purpose voluntary --beneficiary "Toyama Co" --user bob
+	p3=$(sed -n 's/^proposal \([0-9]*\):.*/\1/p' "$WORK/out")
+	run "alice approves it" 0 reg approve "$p3" --user alice
+	check "the retirement log holds it" "$(reg retirements --format json | python3 -c 'import json,sys; print([(r["account"], r["quantity"], r["beneficiary"]) for r in json.load(sys.stdin)])')" "[('KH-B', 5, 'Toyama Co')]"
+	run "alice proposes, then withdraws her own proposal" 0 reg propose cancel --account KH-A --quantity 1 --user alice
+	p4=$(sed -n 's/^proposal \([0-9]*\):.*/\1/p' "$WORK/out")
+	run "... reject by its proposer" 0 reg reject "$p4" --user alice
+	# expiry
+	run "proposals of KH now live 2 s" 0 reg four-eyes --country KH --require yes --threshold 50 --expiry 2s
+	run "alice proposes a cancellation that will expire" 0 reg propose cancel --account KH-A --quantity 2 --user alice
+	p5=$(sed -n 's/^proposal \([0-9]*\):.*/\1/p' "$WORK/out")
+	sleep 3
+	check "overdue before its expiry is journalled" "$(reg proposals --status pending --format json | python3 -c 'import json,sys; print([(p["id"], p["overdue"]) for p in json.load(sys.stdin)])')" "[($p5, True)]"
+	run "an expired proposal cannot be approved" 5 reg approve "$p5" --user bob
+	has "... saying it expired" "$WORK/err" "proposal $p5 expired at"
+	check "its expiry is journalled" "$(reg proposals --format json | python3 -c "import json,sys; print([p['status'] for p in json.load(sys.stdin) if p['id'] == $p5])"):$(reg journal --format json | python3 -c 'import json,sys; print(sum(1 for e in json.load(sys.stdin) if e["op"] == "expire"))')" "['expired']:1"
+	run "verify replays the setting, proposals, approvals, the rejection and the expiry: clean" 0 reg verify
+	reg journal --format jsonl >"$WORK/fe.jsonl"
+	(cd "$WORK" && C2C_DB="$WORK/none.db" "$BIN" registry verify --journal fe.jsonl >/dev/null 2>"$WORK/err") &&
+		ok "verify --journal of the exported file: clean" || bad "verify --journal: $(cat "$WORK/err")"
+	# tampering
+	tamper() { # tamper NAME SQL EXPECTED_MESSAGE: verify fails naming it, then the row is put back
+		cp "$C2C_DB" "$WORK/fe-save.db"
+		db_exec "$2"
+		reg verify >/dev/null 2>"$WORK/err"
+		check "$1" "$?:$(grep -c -- "$3" "$WORK/err")" "5:1"
+		cp "$WORK/fe-save.db" "$C2C_DB"
+	}
+	tamper "a proposal's quantity edited: verify names it" "UPDATE registry_proposals SET quantity = 99 WHERE id = $p1" "stored proposal $p1 is not what the journal records"
+	tamper "a rejected proposal set back to pending: found" "UPDATE registry_proposals SET status = 'pending', decided_seq = NULL WHERE id = $p2" "stored proposal $p2 is not what the journal records"
+	tamper "a proposal row deleted: found" "DELETE FROM registry_proposals WHERE id = $p5" "registry_proposals does not hold it"
+	tamper "the four-eyes setting turned off behind the registry's back: found" "UPDATE registry_four_eyes SET required = 0" "four-eyes setting of the KH registry is not what the journal records"
+	# a journal rewritten so that the proposer approves (chain recomputed) is still refused
+	python3 - "$WORK/fe.jsonl" "$p1" >"$WORK/fe-forged.jsonl" <<'PY'
+import hashlib, json, sys
+rows = [json.loads(l) for l in open(sys.argv[1])]
+p1 = int(sys.argv[2])
+prev = '0' * 64
+for r in rows:
+    if r['op'] == 'approve' and json.loads(r['body'])['proposal'] == p1:
+        r['user'] = 'alice'
+    r['prev_hash'] = prev
+    text = '\n'.join([prev, str(r['seq']), r['at'], r['user'], r['op'], r['body'], ''])
+    r['hash'] = prev = hashlib.sha256(text.encode()).hexdigest()
+    print(json.dumps(r))
+PY
+	(cd "$WORK" && C2C_DB="$WORK/none.db" "$BIN" registry verify --journal fe-forged.jsonl >/dev/null 2>"$WORK/err")
+	check "a journal rewritten so the proposer approves (chain recomputed): refused" "$?:$(grep -c 'approves a proposal by its own proposer' "$WORK/err")" "5:1"
+	run "four-eyes off again" 0 reg four-eyes --country KH --require no
+	run "... a cancellation goes through directly" 0 reg cancel --account KH-A --quantity 1
+	check "four-eyes lists each registry's setting" "$(reg four-eyes --format json | python3 -c 'import json,sys; print([(s["country"], s["required"], s["threshold"]) for s in json.load(sys.stdin)])')" "[('KH', False, 0)]"
+	run "verify still clean" 0 reg verify
+
+	# --- the CADT export of this scripted registry
+	reg cadt --format json >"$WORK/cadt.json" 2>"$WORK/err" || bad "cadt: $(cat "$WORK/err")"
+	reg blocks --format json >"$WORK/blocks.json"
+	check "cadt: one unit per block, each count, status and owner from its block" "$(python3 -c "
+import json
+d = json.load(open('$WORK/cadt.json'))
+b = json.load(open('$WORK/blocks.json'))
+u = d['units']
+st = {'active': 'Held', 'retired': 'Retired', 'cancelled': 'Cancelled'}
+print(len(u) == len(b), sum(x['unitCount'] for x in u) == sum(x['credits'] for x in b) == 1000,
+      sorted((x['c2c_account'], x['unitCount'], x['unitStatus']) for x in u) == sorted((x['account'], x['credits'], st[x['state']]) for x in b))")" "True True True"
+	check "cadt: serial block, first and last unit, vintage, CA declaration and status, owner and country" "$(python3 -c "
+import json
+u = json.load(open('$WORK/cadt.json'))['units']
+x = [x for x in u if x['c2c_account'] == 'JP-A'][0]
+print(x['serialNumberBlock'], x['unitBlockStart'], x['unitBlockEnd'], x['vintageYear'], x['correspondingAdjustmentDeclaration'],
+      x['correspondingAdjustmentStatus'], x['unitOwner'], x['countryJurisdictionOfOwner'])
+y = [x for x in u if x['c2c_account'] == 'KH-B' and x['c2c_state'] == 'active'][0]
+print(y['correspondingAdjustmentStatus'], y['countryJurisdictionOfOwner'])
+r = [x for x in u if x['unitStatus'] == 'Retired'][0]
+print(r['unitCount'], r['unitStatusReason'])")" "JCM-KH-007-2024-000602-001000 JCM-KH-007-2024-000602 JCM-KH-007-2024-001000 2024 Committed Completed Holder JP-A Japan
+Not Started Cambodia
+5 retired (voluntary); beneficiary: Toyama Co"
+	check "cadt: fields c2c does not hold are null and named in notes" "$(python3 -c "
+import json
+d = json.load(open('$WORK/cadt.json'))
+notes = {n['field'] for n in d['notes']}
+empty = ['warehouseUnitId', 'issuanceId', 'projectLocationId', 'orgUid', 'unitType', 'marketplace', 'unitRegistryLink']
+print(all(x[f] is None for x in d['units'] for f in empty), set(empty) <= notes, d['model'].startswith('Chia-Network/cadt v1.7.24'))")" "True True True"
+	reg cadt --country JP --format csv >"$WORK/cadt.csv"
+	check "cadt --country JP --format csv: JP's blocks, a header and a line each" "$(( $(wc -l <"$WORK/cadt.csv") - 1 )):$(head -n 1 "$WORK/cadt.csv" | cut -c1-40)" \
+		"$(python3 -c "import json; print(len([b for b in json.load(open('$WORK/blocks.json')) if b['account'].startswith('JP-')]))"):warehouseUnitId,issuanceId,projectLocati"
+	run "cadt --country jp: exit 3" 3 reg cadt --country jp
+	echo "$pass $fail" >"$WORK/fe.counts"
+)
+read p f <"$WORK/fe.counts"
 pass=$p fail=$f
 
 echo "registry: $pass passed, $fail failed"

@@ -824,6 +824,31 @@ static void test_tamper_ca(void **state)
 	}
 }
 
+/* Recompute the whole chain after a test rewrote entries: a forger who
+ * can write the database can do this too, so only the replay catches it. */
+static void rehash_journal(struct store *st)
+{
+	json_t *rows, *e;
+	char prev[65], hash[65];
+	struct c2c_err err;
+	size_t i;
+
+	assert_int_equal(store_rows_json(st, "SELECT seq, at, user_name, op, body FROM registry_journal ORDER BY seq",
+					 STORE_NOARGS, NULL, &rows, &err), 0);
+	memset(prev, '0', 64);
+	prev[64] = '\0';
+	json_array_foreach(rows, i, e) {
+		json_int_t seq = json_integer_value(json_object_get(e, "seq"));
+		registry_entry_hash(prev, seq, json_string_value(json_object_get(e, "at")),
+				    json_string_value(json_object_get(e, "user_name")), json_string_value(json_object_get(e, "op")),
+				    json_string_value(json_object_get(e, "body")), hash);
+		assert_int_equal(store_exec_args(st, "UPDATE registry_journal SET prev_hash = ?, hash = ? WHERE seq = ?",
+						 STORE_ARGS(store_text(prev), store_text(hash), store_int(seq)), &err), 0);
+		memcpy(prev, hash, sizeof(prev));
+	}
+	json_decref(rows);
+}
+
 /* A journal rewritten whole, its chain recomputed, with the allocation's
  * adjustments and their rows gone: the replay applies the rule itself. */
 static void test_forged_journal_without_ca(void **state)
@@ -832,8 +857,6 @@ static void test_forged_journal_without_ca(void **state)
 	struct registry_verify_report rep;
 	struct c2c_err err;
 	json_t *rows, *e;
-	char prev[65], hash[65];
-	size_t i;
 
 	build_some_history(f);
 	assert_int_equal(store_rows_json(f->st, "SELECT seq, at, user_name, op, body FROM registry_journal ORDER BY seq",
@@ -853,20 +876,87 @@ static void test_forged_journal_without_ca(void **state)
 		json_decref(body);
 	}
 	assert_int_equal(store_exec(f->st, "DELETE FROM registry_ca; UPDATE registry_blocks SET ca_done = 0;", &err), 0);
-	memset(prev, '0', 64);
-	prev[64] = '\0';
-	json_array_foreach(rows, i, e) {
-		json_int_t seq = json_integer_value(json_object_get(e, "seq"));
-		registry_entry_hash(prev, seq, json_string_value(json_object_get(e, "at")),
-				    json_string_value(json_object_get(e, "user_name")), json_string_value(json_object_get(e, "op")),
-				    json_string_value(json_object_get(e, "body")), hash);
-		assert_int_equal(store_exec_args(f->st, "UPDATE registry_journal SET prev_hash = ?, hash = ? WHERE seq = ?",
-						 STORE_ARGS(store_text(prev), store_text(hash), store_int(seq)), &err), 0);
-		memcpy(prev, hash, sizeof(prev));
-	}
 	json_decref(rows);
+	rehash_journal(f->st);
 	assert_int_equal(registry_verify(f->st, &rep, &err), C2C_ECONFLICT);
 	assert_string_equal(err.msg, "journal entry 7: lacks a corresponding adjustment the rule gives");
+}
+
+/* --------------------------------------------------------- four-eyes */
+
+static int may_decide_yes(void *arg, const char *country, struct c2c_err *err)
+{
+	(void)arg, (void)country, (void)err;
+	return 0;
+}
+
+/* One registrar cannot approve its own proposal (issue 16); a proposal
+ * holds nothing until another approves it, and is carried out then; the
+ * proof replays it, and a journal rewritten to skip the approval, or a
+ * proposal row edited, is caught. */
+static void test_four_eyes(void **state)
+{
+	struct fixture *f = *state;
+	struct registry_ctx *c = &f->c;
+	struct registry_proposal_req p = {.operation = "transfer", .from = "JP-ENT-1", .to = "JP-GOV-1", .quantity = 20};
+	struct registry_verify_report rep;
+	struct c2c_err err;
+	int64_t id, ent = 0, gov = 0;
+	char *before;
+
+	build_some_history(f);
+	assert_int_equal(registry_four_eyes_set(c, "JP", 1, 10, 3600, &err), 0);
+	assert_int_equal(registry_transfer(c, "JP-ENT-1", "JP-GOV-1", 11, &err), C2C_EFORBIDDEN);
+	assert_string_equal(err.field, "quantity");
+	assert_int_equal(registry_retire(c, "JP-ENT-1", 1, "voluntary", "X", &err), C2C_EFORBIDDEN);
+	assert_int_equal(registry_transfer(c, "JP-ENT-1", "JP-GOV-1", 10, &err), 0); /* at the threshold */
+	ent = balance(f->st, "JP-ENT-1");
+	gov = balance(f->st, "JP-GOV-1");
+	c->user = "alice";
+	assert_int_equal(registry_propose(c, &p, &id, &err), 0);
+	assert_int_equal(balance(f->st, "JP-ENT-1"), ent); /* a proposal holds nothing */
+	before = snapshot(f->st);
+	assert_int_equal(registry_approve(c, id, may_decide_yes, NULL, &err), C2C_EFORBIDDEN);
+	assert_non_null(strstr(err.msg, "another registrar must approve it"));
+	c->user = "bob";
+	assert_int_equal(registry_approve(c, id, NULL, NULL, &err), C2C_EFORBIDDEN); /* no registrar check: no one */
+	{
+		char *after = snapshot(f->st);
+		assert_string_equal(before, after);
+		free(after);
+	}
+	free(before);
+	assert_int_equal(registry_approve(c, id, may_decide_yes, NULL, &err), 0);
+	assert_int_equal(balance(f->st, "JP-ENT-1"), ent - 20);
+	assert_int_equal(balance(f->st, "JP-GOV-1"), gov + 20);
+	assert_int_equal(registry_approve(c, id, may_decide_yes, NULL, &err), C2C_ECONFLICT); /* once */
+	verify_ok(f->st);
+
+	/* a proposal row edited behind the registry's back */
+	expect_broken(f->st, "UPDATE registry_proposals SET proposed_by = 'bob';", "stored proposal");
+	assert_int_equal(store_exec(f->st, "UPDATE registry_proposals SET proposed_by = 'alice';", &err), 0);
+	verify_ok(f->st);
+	/* the journal rewritten (chain recomputed) so that the transfer does
+	 * not name its approval: a movement the registry required approved */
+	{
+		json_t *e = NULL, *body;
+		char *text;
+		assert_int_equal(store_row_json(f->st, "SELECT seq, body FROM registry_journal WHERE op = 'transfer' ORDER BY seq DESC",
+						STORE_NOARGS, NULL, "entry", &e, &err), 0);
+		body = json_loads(json_string_value(json_object_get(e, "body")), 0, NULL);
+		assert_int_equal(json_integer_value(json_object_get(body, "proposal")), id);
+		json_object_del(body, "proposal");
+		text = json_dumps(body, JSON_SORT_KEYS | JSON_COMPACT | JSON_ENSURE_ASCII);
+		assert_int_equal(store_exec_args(f->st, "UPDATE registry_journal SET body = ? WHERE seq = ?",
+						 STORE_ARGS(store_text(text), store_int(json_integer_value(json_object_get(e, "seq")))),
+						 &err), 0);
+		free(text);
+		json_decref(body);
+		json_decref(e);
+	}
+	rehash_journal(f->st);
+	assert_int_equal(registry_verify(f->st, &rep, &err), C2C_ECONFLICT);
+	assert_non_null(strstr(err.msg, "moves credits without the four-eyes approval its registry required"));
 }
 
 int main(void)
@@ -891,6 +981,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_project_life, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_tamper_ca, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_forged_journal_without_ca, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_four_eyes, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("registry", tests, NULL, NULL);
 }

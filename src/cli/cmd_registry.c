@@ -6,6 +6,7 @@
 #include "core/json.h"
 #include "core/rows.h"
 #include "core/strbuf.h"
+#include "registry_cli.h"
 #include "subcmd.h"
 #include "registry/registry.h"
 
@@ -529,6 +530,11 @@ static const char *const o_none[] = {NULL};
 static const char *const o_ca[] = {"country", "year", "format", NULL};
 static const char *const o_retirements[] = {"country", "format", NULL};
 static const char *const o_aef[] = {"party", "year", "format", "table", "output", NULL};
+static const char *const o_four_eyes[] = {"user", "country", "require", "threshold", "expiry", "format", NULL};
+static const char *const o_propose[] = {"user", "from", "to", "account", "quantity", "purpose", "beneficiary", NULL};
+static const char *const o_reject[] = {"user", "reason", NULL};
+static const char *const o_proposals[] = {"country", "status", "format", NULL};
+static const char *const o_cadt[] = {"country", "format", NULL};
 
 static const struct cli_sub subs[] = {
 	{"account", sub_account, o_account, NULL, CLI_DB_READY | CLI_DURABLE, CLI_CSV,
@@ -566,6 +572,22 @@ static const struct cli_sub subs[] = {
 	{"aef", sub_aef, o_aef, NULL, 0, CLI_OWN_FORMAT,
 	 "c2c registry aef --party CC --year YYYY [--format table|json|csv|xlsx] [--table actions|holdings|notes]"
 	 " [--output FILE.xlsx]\n       (Article 6.2 annual information in the Agreed Electronic Format)", NULL},
+	{"four-eyes", cli_registry_four_eyes, o_four_eyes, NULL, CLI_DB_READY | CLI_DURABLE, CLI_CSV,
+	 "c2c registry four-eyes [--format table|csv|json]   (each registry's setting)\n"
+	 "       c2c registry four-eyes --country CC --require yes|no [--threshold N] [--expiry 7d]\n"
+	 "           (yes: transfers of more than N credits, cancellations and retirements need another registrar's approval)", NULL},
+	{"propose", cli_registry_propose, o_propose, NULL, CLI_DB_READY | CLI_DURABLE, CLI_CSV,
+	 "c2c registry propose transfer --from ACCOUNT --to ACCOUNT --quantity N\n"
+	 "       c2c registry propose cancel --account ACCOUNT --quantity N\n"
+	 "       c2c registry propose retire --account ACCOUNT --quantity N --purpose ndc|voluntary|other --beneficiary NAME", NULL},
+	{"approve", cli_registry_approve, o_user, NULL, CLI_DB_READY | CLI_DURABLE, CLI_CSV,
+	 "c2c registry approve ID   (a registrar of the registry other than the proposer; carried out at once)", NULL},
+	{"reject", cli_registry_reject, o_reject, NULL, CLI_DB_READY | CLI_DURABLE, CLI_CSV,
+	 "c2c registry reject ID [--reason TEXT]   (a registrar of the registry, or the proposer withdrawing it)", NULL},
+	{"proposals", cli_registry_proposals, o_proposals, NULL, 0, CLI_CSV,
+	 "c2c registry proposals [--country CC] [--status pending|approved|rejected|expired] [--format table|csv|json]", NULL},
+	{"cadt", cli_registry_cadt, o_cadt, NULL, 0, CLI_OWN_FORMAT,
+	 "c2c registry cadt [--country CC] [--format json|csv]   (every block as a Climate Action Data Trust unit)", NULL},
 	{"apply", sub_apply, o_user, NULL, CLI_DB_READY | CLI_DURABLE, CLI_CSV, "c2c registry apply FILE.jsonl", NULL},
 };
 

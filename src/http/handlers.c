@@ -128,6 +128,21 @@ int http_get_registry_aef(struct http_request *rq, json_t **out, struct c2c_err 
 	return registry_aef(rq->st, http_param_str(rq, "party"), (int)http_param_int(rq, "year", 0), out, err);
 }
 
+int http_get_registry_cadt(struct http_request *rq, json_t **out, struct c2c_err *err)
+{
+	return registry_cadt(rq->st, http_param_str(rq, "country"), out, err);
+}
+
+int http_get_registry_four_eyes(struct http_request *rq, json_t **out, struct c2c_err *err)
+{
+	return registry_four_eyes_list(rq->st, out, err);
+}
+
+int http_get_registry_proposals(struct http_request *rq, json_t **out, struct c2c_err *err)
+{
+	return registry_proposals(rq->st, http_param_str(rq, "country"), http_param_str(rq, "status"), out, err);
+}
+
 int http_get_registry_verify(struct http_request *rq, json_t **out, struct c2c_err *err)
 {
 	struct registry_verify_report rep;

@@ -259,3 +259,83 @@ int http_post_registry_retire(struct http_request *rq, json_t **out, struct c2c_
 		return rc;
 	return journal_entry(&c, out, err);
 }
+
+/* ---- four-eyes approval (registry/approval.c) ---------------------------- */
+
+/* {"country", "require": true|false, "threshold", "expiry": "7d"}: the
+ * admin's setting, as `c2c registry four-eyes`. */
+int http_post_registry_four_eyes(struct http_request *rq, json_t **out, struct c2c_err *err)
+{
+	json_t *req = json_object_get(rq->body, "require");
+	const char *exp = http_body_str(rq, "expiry");
+	int64_t expiry = exp ? registry_parse_expiry(exp) : REGISTRY_EXPIRY_DEFAULT;
+	struct registry_ctx c;
+	int rc;
+
+	if (!json_is_boolean(req))
+		return c2c_err_at(err, C2C_EUSAGE, "require", "request body: require is true or false");
+	if (expiry < 0)
+		return c2c_err_at(err, C2C_EINPUT, "expiry", "expiry '%s' is not a duration from 1s to 365d (7d, 12h,"
+				  " 30m, 45s)", exp);
+	ctx_for(rq, &c);
+	if ((rc = registry_four_eyes_set(&c, http_body_str(rq, "country"), json_is_true(req),
+					 http_body_int(rq, "threshold", 0), expiry, err)))
+		return rc;
+	return journal_entry(&c, out, err);
+}
+
+/* {"operation": "transfer", "from", "to", "quantity"}, {"operation":
+ * "cancel", "account", "quantity"} or {"operation": "retire", "account",
+ * "quantity", "purpose", "beneficiary"}: the caller must be one who may
+ * move credits out of that account. */
+int http_post_registry_propose(struct http_request *rq, json_t **out, struct c2c_err *err)
+{
+	struct registry_proposal_req p = {0};
+	struct registry_ctx c;
+	int64_t id;
+	int rc;
+
+	p.operation = http_body_str(rq, "operation");
+	p.from = http_body_str(rq, p.operation && !strcmp(p.operation, "transfer") ? "from" : "account");
+	p.to = http_body_str(rq, "to");
+	p.quantity = http_body_int(rq, "quantity", 0);
+	p.purpose = http_body_str(rq, "purpose");
+	p.beneficiary = http_body_str(rq, "beneficiary");
+	ctx_for(rq, &c);
+	if (p.from && (rc = may_use_account(rq, c.st, p.from, err)))
+		return rc;
+	if ((rc = registry_propose(&c, &p, &id, err)))
+		return rc;
+	c.last_seq = id;
+	return journal_entry(&c, out, err);
+}
+
+/* A decision over HTTP: a registrar of the proposal's registry (the route
+ * admits registrars; the scope says which registry). */
+static int may_decide(void *rq, const char *country, struct c2c_err *err)
+{
+	return http_require_scope(rq, "country", country, err);
+}
+
+int http_post_registry_approve(struct http_request *rq, json_t **out, struct c2c_err *err)
+{
+	struct registry_ctx c;
+	int rc;
+
+	ctx_for(rq, &c);
+	if ((rc = registry_approve(&c, http_body_int(rq, "id", 0), rq->user.role == AUTH_REGISTRAR ? may_decide : NULL,
+				   rq, err)))
+		return rc;
+	return journal_entry(&c, out, err);
+}
+
+int http_post_registry_reject(struct http_request *rq, json_t **out, struct c2c_err *err)
+{
+	struct registry_ctx c;
+	int rc;
+
+	ctx_for(rq, &c);
+	if ((rc = registry_reject(&c, http_body_int(rq, "id", 0), http_body_str(rq, "reason"), may_decide, rq, err)))
+		return rc;
+	return journal_entry(&c, out, err);
+}

@@ -1000,6 +1000,10 @@ static int move_out_once(struct registry_ctx *c, const char *op, const char *fro
 					     (long long)quantity);
 	seq = next_seq(c, err);
 	body = op_body(op);
+	/* four-eyes (approval.c): refused here unless its registry lets it
+	 * through or it carries out an approved proposal */
+	if ((rc = registry_four_eyes_gate(c, op, from.country, quantity, body, err)))
+		goto out;
 	if (to_kind) {
 		if ((rc = system_account(c, from.country, to_kind, seq, body, sysid, sizeof(sysid), err)))
 			goto out;

@@ -174,6 +174,74 @@ int registry_apply_stream(struct registry_ctx *c, FILE *fp, const char *name, si
 /* One operation given as a JSON object {"op": "...", ...} (apply.c). */
 int registry_apply_one(struct registry_ctx *c, json_t *op, struct c2c_err *err);
 
+/* --- four-eyes approval (approval.c; docs/registry.md, "Four-eyes") ------ */
+/* A registry may require that transfers above a threshold, cancellations
+ * and retirements proposed by one registrar are approved by another before
+ * they happen.  Off unless set; the setting is journalled (op "four-eyes")
+ * and stored in registry_four_eyes. */
+#define REGISTRY_EXPIRY_DEFAULT (7 * 86400) /* a proposal's life when none is set: 7 days */
+#define REGISTRY_EXPIRY_MAX (365 * 86400)
+/* "7d", "12h", "30m", "45s" (a bare number: days) into seconds, 1 s to
+ * 365 days; -1 when malformed or out of range. */
+int64_t registry_parse_expiry(const char *text);
+/* Sets `country`'s registry: required or not, the threshold (a transfer of
+ * more than `threshold` credits needs approval; cancellations and
+ * retirements always do) and how long a proposal lives. */
+int registry_four_eyes_set(struct registry_ctx *c, const char *country, int required, int64_t threshold,
+			   int64_t expiry_seconds, struct c2c_err *err);
+/* Every registry's setting: [{country, required (bool), threshold,
+ * expiry_seconds, seq}] by country. */
+int registry_four_eyes_list(struct store *st, json_t **out, struct c2c_err *err);
+/* Inside a transfer, cancellation or retirement (ops.c), before anything
+ * moves: refused (C2C_EFORBIDDEN) when the registry of `country` requires
+ * approval for it and it is not registry_approve carrying out an approved
+ * proposal, whose id then goes into the entry's body. */
+int registry_four_eyes_gate(struct registry_ctx *c, const char *op, const char *country, int64_t quantity,
+			    json_t *body, struct c2c_err *err);
+
+/* An operation proposed: "transfer" (from, to), "cancel" or "retire"
+ * (from is the account; purpose and beneficiary for a retirement). */
+struct registry_proposal_req {
+	const char *operation;
+	const char *from, *to;
+	int64_t quantity;
+	const char *purpose, *beneficiary;
+};
+/* Journals the proposal (op "propose"); nothing is reserved or moved.
+ * *id gets its id (the seq of that entry). */
+int registry_propose(struct registry_ctx *c, const struct registry_proposal_req *p, int64_t *id,
+		     struct c2c_err *err);
+/* Asked, before a decision is written, whether the acting user may decide
+ * for the registry of `country` as its registrar (the CLI asks auth, the
+ * API the session); its refusal is returned as it is. */
+typedef int (*registry_may_decide_fn)(void *arg, const char *country, struct c2c_err *err);
+/* Approves proposal `id` and carries it out in the same transaction: an
+ * approve entry, then the operation's own entry naming the proposal.
+ * Refused when it is not pending, has expired, or c->user proposed it.
+ * When the operation fails (the credits moved meanwhile) nothing is
+ * written and the proposal stays pending. */
+int registry_approve(struct registry_ctx *c, int64_t id, registry_may_decide_fn may, void *arg,
+		     struct c2c_err *err);
+/* Rejects a pending proposal (its proposer may withdraw it without `may`). */
+int registry_reject(struct registry_ctx *c, int64_t id, const char *reason, registry_may_decide_fn may,
+		    void *arg, struct c2c_err *err);
+/* Journals the expiry of every pending proposal past its time (op
+ * "expire", one entry each); *n (may be NULL) gets how many. */
+int registry_proposals_expire(struct registry_ctx *c, int64_t *n, struct c2c_err *err);
+/* Proposals, newest first, of `country` (NULL: all) in `status` (NULL:
+ * all): {id, country, operation, from, to, quantity, purpose, beneficiary,
+ * proposed_by, proposed_at, expires_at, status, decided_seq, decided_by,
+ * decided_at, executed_seq, reason, overdue}; overdue is a pending one past
+ * its time whose expiry is not journalled yet. */
+int registry_proposals(struct store *st, const char *country, const char *status, json_t **out,
+		       struct c2c_err *err);
+
+/* --- the Climate Action Data Trust's unit fields (cadt.c) ----------------- */
+/* Every block (of `country`'s registry, NULL: all) as a CADT unit, with
+ * c2c's own columns: {"model", "units": [...], "notes": [{field, note}]};
+ * fields c2c does not hold are empty and named in notes. */
+int registry_cadt(struct store *st, const char *country, json_t **out, struct c2c_err *err);
+
 /* --- reading (report.c) ---------------------------------------------------- */
 int registry_accounts(struct store *st, const char *country, json_t **out, struct c2c_err *err);
 int registry_balance(struct store *st, const char *account, json_t **out, struct c2c_err *err);

@@ -45,4 +45,17 @@ const char *registry_replay_country(struct registry_replay *w, const char *accou
 int registry_replay_adjusted(struct registry_replay *w, const char *issuance, int64_t serial);
 int registry_replay_itmos_held(struct registry_replay *w, const char *party, json_t **out);
 
+/* Four-eyes approval in the replay (approval_replay.c): registry_replay
+ * keeps one, gives it every entry after the entry's movements (the reason
+ * it refuses the entry, or NULL), and registry_verify compares what it
+ * derived with the stored settings and proposals. */
+struct approval_replay;
+struct approval_replay *approval_replay_new(void);
+void approval_replay_free(struct approval_replay *a);
+const char *approval_replay_entry(struct approval_replay *a, struct registry_replay *w,
+				  const struct registry_entry *e, json_t *body);
+/* The journal read to its end: NULL, or why it cannot end there. */
+const char *approval_replay_end(struct approval_replay *a);
+int approval_check_stored(struct store *st, struct approval_replay *a, struct c2c_err *err);
+
 #endif

@@ -52,6 +52,24 @@ static const char registry_v3[] =
 	" \"authorized_entities\" TEXT NOT NULL, \"first_transfer\" TEXT NOT NULL,"
 	" \"authorized_on\" TEXT NOT NULL, \"ref\" TEXT NOT NULL);";
 
+/* Four-eyes approval (approval.c): each registry's setting, and every
+ * proposal with what became of it.  Both are derived from the journal
+ * (the entries four-eyes, propose, approve, reject, expire), which verify
+ * replays and compares with these rows.  A proposal's id is the seq of the
+ * journal entry that proposed it. */
+static const char registry_v4[] =
+	"CREATE TABLE registry_four_eyes ("
+	" \"country\" TEXT PRIMARY KEY, \"required\" INTEGER NOT NULL, \"threshold\" BIGINT NOT NULL,"
+	" \"expiry_seconds\" BIGINT NOT NULL, \"seq\" BIGINT NOT NULL);"
+	"CREATE TABLE registry_proposals ("
+	" \"id\" BIGINT PRIMARY KEY, \"country\" TEXT NOT NULL, \"operation\" TEXT NOT NULL,"
+	" \"from_account\" TEXT NOT NULL, \"to_account\" TEXT, \"quantity\" BIGINT NOT NULL,"
+	" \"purpose\" TEXT, \"beneficiary\" TEXT, \"proposed_by\" TEXT NOT NULL, \"proposed_at\" TEXT NOT NULL,"
+	" \"expires_at\" TEXT NOT NULL, \"status\" TEXT NOT NULL, \"decided_seq\" BIGINT, \"decided_by\" TEXT,"
+	" \"decided_at\" TEXT, \"executed_seq\" BIGINT, \"reason\" TEXT);"
+	"CREATE INDEX registry_proposals_by_status ON registry_proposals (\"status\", \"expires_at\");";
+
 STORE_MIGRATE_FN(registry_migrate, "registry", {1, "registry tables", registry_v1},
 		 {2, "issuances name their report or external verification", registry_v2},
-		 {3, "authorizations as records", registry_v3})
+		 {3, "authorizations as records", registry_v3},
+		 {4, "four-eyes approval: settings and proposals", registry_v4})

@@ -492,6 +492,7 @@ struct registry_replay {
 	struct replay r;
 	json_t *issued;  /* issuance id -> what its `issue` entry recorded */
 	json_t *auths;   /* issuance id -> the authorization record its entry journalled, with seq */
+	struct approval_replay *fe; /* four-eyes settings and proposals (approval_replay.c) */
 	char prev[65];   /* the previous entry's hash */
 	int64_t expect;  /* the seq the next entry must have */
 };
@@ -501,8 +502,9 @@ struct registry_replay *registry_replay_new(void)
 	struct registry_replay *w = calloc(1, sizeof(*w));
 	if (!w)
 		return NULL;
-	if (!(w->issued = json_object()) || !(w->auths = json_object())) {
+	if (!(w->issued = json_object()) || !(w->auths = json_object()) || !(w->fe = approval_replay_new())) {
 		json_decref(w->issued);
+		json_decref(w->auths);
 		free(w);
 		return NULL;
 	}
@@ -518,6 +520,7 @@ void registry_replay_free(struct registry_replay *w)
 		return;
 	json_decref(w->issued);
 	json_decref(w->auths);
+	approval_replay_free(w->fe);
 	free(w->r.segs.v);
 	free(w->r.acc);
 	free(w->r.iss);
@@ -572,6 +575,8 @@ int registry_replay_entry(struct registry_replay *w, const struct registry_entry
 			why = replay_authorize(replayed, e->seq, body);
 		if (!why)
 			why = replay_check_ca(replayed, e->seq, ca_from, body);
+		if (!why)
+			why = approval_replay_entry(w->fe, w, e, body);
 	}
 	json_decref(body);
 	if (why) {
@@ -588,8 +593,12 @@ int registry_replay_balances(struct registry_replay *w, struct registry_verify_r
 			     struct c2c_err *err)
 {
 	struct segs *s = &w->r.segs;
-	json_t *by = json_object(), *v;
+	json_t *by, *v;
+	const char *why = approval_replay_end(w->fe);
 
+	if (why)
+		return c2c_err_set(err, C2C_ECONFLICT, "%s", why);
+	by = json_object();
 	segs_normalize(s);
 	rep->blocks = (int64_t)s->n;
 	rep->issued = rep->held = rep->cancelled = rep->retired = 0;
@@ -969,7 +978,7 @@ int registry_verify(struct store *st, struct registry_verify_report *rep, struct
 	if ((rc = check_tables(st, &stored, rep, err)))
 		goto out;
 	if ((rc = check_issuance_basis(st, issued, err)) || (rc = check_stored_ca(st, rp, err)) ||
-	    (rc = check_authorizations(st, w->auths, err)))
+	    (rc = check_authorizations(st, w->auths, err)) || (rc = approval_check_stored(st, w->fe, err)))
 		goto out;
 	segs_normalize(&rp->segs);
 	segs_normalize(&stored);

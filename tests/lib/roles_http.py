@@ -140,6 +140,11 @@ SAMPLE = {
     ("POST", "/api/v1/registry/transfer"): {"from": "JP-ENT-1", "to": "JP-ENT-2", "quantity": 1},
     ("POST", "/api/v1/registry/cancel"): {"account": "JP-ENT-1", "quantity": 1},
     ("POST", "/api/v1/registry/retire"): {"account": "JP-ENT-1", "quantity": 1, "purpose": "ndc", "beneficiary": "Japan"},
+    ("POST", "/api/v1/registry/four-eyes"): {"country": "JP", "require": True, "threshold": 0},
+    ("GET", "/api/v1/registry/proposals"): None,
+    ("POST", "/api/v1/registry/propose"): {"operation": "cancel", "account": "JP-ENT-1", "quantity": 1},
+    ("POST", "/api/v1/registry/approve"): {"id": 1},
+    ("POST", "/api/v1/registry/reject"): {"id": 1},
     ("POST", "/api/v1/users"): {"name": "intruder", "role": "admin", "password": "pass-intruder-0123"},
     ("POST", "/api/v1/users/{id}/role"): ("toyama", {"role": "admin"}),
     ("POST", "/api/v1/users/{id}/disable"): ("admin1", None),
@@ -741,5 +746,73 @@ cookie, csrf, st, h = login("verifier1")
 check("then the right password logs in", st == 200, (st, h))
 st, h, d = request("POST", "/api/v1/users/nobody/unlock", cookie=admin_cookie, csrf=admin_csrf)
 check("unlock of an unknown user: 404", st == 404 and d.get("error", {}).get("field") == "name", (st, d))
+
+# --- four-eyes approval over HTTP (issue 16) -----------------------------------------------
+def credits(acc):
+    return sum(r["credits"] for r in cli_json("registry", "balance", "--account", acc) if r["state"] == "active")
+
+
+ac, ax = login("admin1")[:2]
+st, h, d = request("POST", "/api/v1/users", {"name": "regjp2", "role": "registrar", "scope": "JP",
+                                              "password": "pass-regjp2-0123"}, cookie=ac, csrf=ax)
+check("a second JP registrar", st == 200, (st, d))
+st, h, d = request("POST", "/api/v1/registry/four-eyes", {"country": "JP", "require": True, "threshold": 0,
+                                                          "expiry": "1h"}, cookie=ac, csrf=ax)
+check("the admin requires four-eyes in the JP registry: the reply is its journal entry",
+      st == 200 and d.get("op") == "four-eyes", (st, d))
+st, h, d = request("POST", "/api/v1/registry/four-eyes", {"country": "JP", "require": "yes"}, cookie=ac, csrf=ax)
+check("four-eyes with require not a boolean: 400, field require", st == 400 and d["error"].get("field") == "require",
+      (st, d))
+st, h, d = request("GET", "/api/v1/registry/four-eyes")
+check("GET four-eyes (public) lists it", st == 200 and [(x["country"], x["required"]) for x in d] == [("JP", True)], d)
+pc, px = login("part1")[:2]
+e1, e2 = credits("JP-ENT-1"), credits("JP-ENT-2")
+st, h, d = request("POST", "/api/v1/registry/transfer", {"from": "JP-ENT-1", "to": "JP-ENT-2", "quantity": 2},
+                   cookie=pc, csrf=px)
+check("a direct transfer is refused: 403, field quantity, saying why",
+      st == 403 and d["error"].get("field") == "quantity" and "requires four-eyes approval" in d["error"]["message"],
+      (st, d))
+st, h, d = request("POST", "/api/v1/registry/propose", {"operation": "transfer", "from": "JP-ENT-1", "to": "JP-ENT-2",
+                                                        "quantity": 2}, cookie=pc, csrf=px)
+check("the participant proposes it: the reply is the propose entry", st == 200 and d.get("op") == "propose", (st, d))
+pid = d.get("seq") if isinstance(d, dict) else None
+st, h, d = request("POST", "/api/v1/registry/propose", {"operation": "transfer", "from": "JP-GOV-1", "to": "JP-ENT-2",
+                                                        "quantity": 2}, cookie=pc, csrf=px)
+check("a participant cannot propose from an account outside its scope: 403", st == 403, (st, d))
+check("nothing moved by the proposal", (credits("JP-ENT-1"), credits("JP-ENT-2")) == (e1, e2))
+st, h, d = request("POST", "/api/v1/registry/approve", {"id": pid}, cookie=pc, csrf=px)
+check("the participant cannot approve (not a registrar): 403", st == 403, (st, d))
+kc, kx = login("regkh")[:2]
+st, h, d = request("POST", "/api/v1/registry/approve", {"id": pid}, cookie=kc, csrf=kx)
+check("a KH registrar cannot approve a JP proposal: 403", st == 403, (st, d))
+jc, jx = login("regjp")[:2]
+st, h, d = request("POST", "/api/v1/registry/propose", {"operation": "cancel", "account": "JP-ENT-1", "quantity": 1},
+                   cookie=jc, csrf=jx)
+own = d.get("seq") if isinstance(d, dict) else None
+st, h, d = request("POST", "/api/v1/registry/approve", {"id": own}, cookie=jc, csrf=jx)
+check("a registrar cannot approve its own proposal: 403, field id",
+      st == 403 and d["error"].get("field") == "id" and "another registrar must approve it" in d["error"]["message"],
+      (st, d))
+st, h, d = request("POST", "/api/v1/registry/approve", {"id": pid}, cookie=jc, csrf=jx)
+check("the JP registrar approves the participant's proposal: carried out, the reply is the transfer naming it",
+      st == 200 and d.get("op") == "transfer" and d["body"].get("proposal") == pid, (st, d))
+check("the 2 credits moved", (credits("JP-ENT-1"), credits("JP-ENT-2")) == (e1 - 2, e2 + 2))
+j2c, j2x = login("regjp2")[:2]
+st, h, d = request("POST", "/api/v1/registry/reject", {"id": own, "reason": "not now"}, cookie=j2c, csrf=j2x)
+check("another JP registrar rejects regjp's proposal", st == 200 and d.get("op") == "reject", (st, d))
+st, h, d = request("GET", "/api/v1/registry/proposals?country=JP", cookie=jc)
+check("GET proposals: approved and rejected, with who decided",
+      st == 200 and sorted((x["id"], x["status"], x["decided_by"]) for x in d) == sorted([(pid, "approved", "regjp"),
+                                                                                       (own, "rejected", "regjp2")]),
+      (st, d))
+st, h, d = request("GET", "/api/v1/registry/proposals?status=maybe", cookie=jc)
+check("GET proposals with a status that is none: 422, field status", st == 422 and d["error"].get("field") == "status",
+      (st, d))
+st, h, d = request("POST", "/api/v1/registry/four-eyes", {"country": "JP", "require": False}, cookie=ac, csrf=ax)
+check("four-eyes off again", st == 200, (st, d))
+st, h, d = request("GET", "/api/v1/registry/cadt?country=JP&format=csv")
+check("GET cadt as CSV: CADT's unit fields first", st == 200 and d.startswith("warehouseUnitId,issuanceId,"), (st, d))
+vr = subprocess.run([BIN, "registry", "verify"], capture_output=True, text=True)
+check("registry verify after four-eyes over HTTP", vr.returncode == 0, vr.stderr)
 
 print("roles_http done")
