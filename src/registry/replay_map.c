@@ -7,14 +7,31 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* FNV-1a: the keys are ids and digests, not chosen by an attacker who
- * could make them collide to slow a replay down more than linearly in
- * what they wrote. */
+/* Mix a word into a hash with a multiply, and finish with MurmurHash3's
+ * 64-bit finalizer so that ids differing only in their last characters
+ * (the high bytes of a little-endian word) still spread over the table's
+ * low bits.  The keys (ids, digests) are not chosen by someone who could
+ * make them collide to slow a replay more than linearly in what they
+ * wrote. */
 static uint64_t key_hash(const unsigned char *k, size_t len)
 {
-	uint64_t h = 1469598103934665603ULL;
-	for (size_t i = 0; i < len; i++)
+	uint64_t h = 1469598103934665603ULL, w;
+	size_t i = 0;
+	for (; i + 8 <= len; i += 8) {
+		memcpy(&w, k + i, 8);
+		if (!w && i) { /* the rest of a padded id is zeros (memcmp still compares it) */
+			i = len;
+			break;
+		}
+		h = (h ^ w) * 1099511628211ULL;
+	}
+	for (; i < len; i++)
 		h = (h ^ k[i]) * 1099511628211ULL;
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdULL;
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53ULL;
+	h ^= h >> 33;
 	return h;
 }
 

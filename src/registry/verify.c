@@ -273,13 +273,14 @@ static const char *replay_move(struct replay *r, int64_t seq, const char *op, js
 	int state = rstate_parse(json_string_value(json_object_get(mv, "state")));
 	int64_t first = json_integer_value(json_object_get(mv, "first"));
 	int64_t last = json_integer_value(json_object_get(mv, "last"));
-	int64_t ii, ti;
+	int64_t ii, ti, fi;
 	uint32_t *root, i;
 
 	if (!iss || !to || state < 0 || first <= 0 || last < first)
 		return "a movement in the journal is malformed";
 	if ((ii = name_put(&r->iss, iss)) < 0 || (ti = name_put(&r->acc, to)) < 0)
 		return "out of memory";
+	fi = from ? name_index(&r->acc, from) : -1;
 	root = &r->iss.v[ii].root;
 	i = rmap_floor(m, *root, first);
 	if (!from) { /* issuance: the range must be new */
@@ -292,14 +293,13 @@ static const char *replay_move(struct replay *r, int64_t seq, const char *op, js
 	}
 	if (!i || m->v[i].last < last)
 		return "a movement takes credits that were not there";
-	if (strcmp(name_id(&r->acc, m->v[i].account), from) || m->v[i].state != RSTATE_ACTIVE)
+	if (fi != m->v[i].account || m->v[i].state != RSTATE_ACTIVE)
 		return "a movement takes credits from an account that did not hold them, or that had left circulation";
 	{
 		struct rseg whole = m->v[i], mid = whole;
-		const struct named *fa = named_find(&r->acc, from), *ta = named_find(&r->acc, to);
-		const struct named *is = named_find(&r->iss, iss);
+		const struct named *fa = &r->acc.v[fi], *ta = &r->acc.v[ti], *is = &r->iss.v[ii];
 
-		if (!fa || !ta || !is)
+		if (!fa->known || !ta->known || !is->known)
 			return "a movement names an account or issuance the journal never opened";
 		if (strcmp(fa->country, ta->country) && !whole.ca) {
 			/* Into another country's registry: the first transfer of an
