@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "registry/registry.h"
+#include "registry/replay_map.h"
 
 /* An issuance verified outside c2c: the registry's own tests have no MRV
  * report to issue from (tests/mrv.sh and tests/registry.sh issue from
@@ -435,6 +436,61 @@ static void test_property_random_operations(void **state)
 	/* both ways of an NDC retirement were tried: some counted, some refused for want of usable credits */
 	assert_true(ndc_ok > 10);
 	assert_true(ndc_refused > 10);
+}
+
+/* The replay's interval map (replay_map.c) against a plain array of the
+ * same keys: random inserts and erases, and after each the floor and the
+ * successor of random serials agree, and interning gives one index per
+ * key however the table grows. */
+static void test_replay_map(void **state)
+{
+	enum { N = 3000 };
+	static char in[N];
+	struct rmap m = {0};
+	struct intern t = {.keylen = 16};
+	uint32_t root = 0;
+	(void)state;
+	srand(3);
+	for (int step = 0; step < 40000; step++) {
+		int64_t k = rand() % N;
+		if (!in[k]) {
+			struct rseg x = {.first = k, .last = k, .account = (uint32_t)k};
+			assert_true(rmap_insert(&m, &root, &x) != 0);
+			in[k] = 1;
+		} else if (rand() % 2) {
+			rmap_erase(&m, &root, k);
+			in[k] = 0;
+		}
+		int64_t q = rand() % (N + 2) - 1, lo = q, hi = q + 1;
+		while (lo >= 0 && !in[lo])
+			lo--;
+		while (hi < N && !in[hi])
+			hi++;
+		uint32_t f = rmap_floor(&m, root, q), a = rmap_after(&m, root, q);
+		assert_int_equal(f ? m.v[f].first : -1, lo);
+		assert_int_equal(f ? (int64_t)m.v[f].account : -1, lo);
+		assert_int_equal(a ? m.v[a].first : N, hi < N ? hi : N);
+	}
+	{
+		size_t live = 0;
+		for (int k = 0; k < N; k++)
+			live += (size_t)in[k];
+		assert_int_equal(m.live, live);
+	}
+	for (int k = 0; k < 5000; k++) {
+		unsigned char key[16] = {0};
+		snprintf((char *)key, sizeof(key), "JP-E%04d", k);
+		assert_int_equal(intern_put(&t, key), k);
+	}
+	for (int k = 4999; k >= 0; k--) {
+		unsigned char key[16] = {0};
+		snprintf((char *)key, sizeof(key), "JP-E%04d", k);
+		assert_int_equal(intern_find(&t, key), k);
+		assert_int_equal(intern_put(&t, key), k);
+	}
+	assert_int_equal(t.n, 5000);
+	rmap_free(&m);
+	intern_free(&t);
 }
 
 /* A transfer that touches many ranges moves them in batches (ops.c,
@@ -996,6 +1052,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_largest_remainder),
 		cmocka_unit_test(test_shares_and_serials),
+		cmocka_unit_test(test_replay_map),
 		cmocka_unit_test_setup_teardown(test_scenario, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_refusals_change_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_property_random_operations, setup, teardown),
