@@ -461,7 +461,7 @@ static void test_replay_map(void **state)
 			rmap_erase(&m, &root, k);
 			in[k] = 0;
 		}
-		int64_t q = rand() % (N + 2) - 1, lo = q, hi = q + 1;
+		int64_t q = rand() % (N + 2) - 1, lo = q < N ? q : N - 1, hi = q + 1;
 		while (lo >= 0 && !in[lo])
 			lo--;
 		while (hi < N && !in[hi])

@@ -467,7 +467,8 @@ static int exec_ids(struct registry_ctx *c, const char *head, const struct store
 	for (int k = 1; k < MOVE_BATCH; k++)
 		len += (size_t)snprintf(sql + len, sizeof(sql) - len, ",?");
 	snprintf(sql + len, sizeof(sql) - len, ")");
-	memcpy(args, fixed, nfixed * sizeof(*args));
+	if (nfixed) /* memcpy may not be given NULL, even for 0 bytes */
+		memcpy(args, fixed, nfixed * sizeof(*args));
 	for (size_t off = 0; off < n && !rc; off += MOVE_BATCH) {
 		for (size_t k = 0; k < MOVE_BATCH; k++)
 			args[nfixed + k] = store_int(ids[off + k < n ? off + k : n - 1]);
