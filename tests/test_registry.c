@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "registry/registry.h"
+#include "registry/replay_map.h"
 
 /* An issuance verified outside c2c: the registry's own tests have no MRV
  * report to issue from (tests/mrv.sh and tests/registry.sh issue from
@@ -435,6 +436,183 @@ static void test_property_random_operations(void **state)
 	/* both ways of an NDC retirement were tried: some counted, some refused for want of usable credits */
 	assert_true(ndc_ok > 10);
 	assert_true(ndc_refused > 10);
+}
+
+/* The replay's interval map (replay_map.c) against a plain array of the
+ * same keys: random inserts and erases, and after each the floor and the
+ * successor of random serials agree, and interning gives one index per
+ * key however the table grows. */
+static void test_replay_map(void **state)
+{
+	enum { N = 3000 };
+	static char in[N];
+	struct rmap m = {0};
+	struct intern t = {.keylen = 16};
+	uint32_t root = 0;
+	(void)state;
+	srand(3);
+	for (int step = 0; step < 40000; step++) {
+		int64_t k = rand() % N;
+		if (!in[k]) {
+			struct rseg x = {.first = k, .last = k, .account = (uint32_t)k};
+			assert_true(rmap_insert(&m, &root, &x) != 0);
+			in[k] = 1;
+		} else if (rand() % 2) {
+			rmap_erase(&m, &root, k);
+			in[k] = 0;
+		}
+		int64_t q = rand() % (N + 2) - 1, lo = q < N ? q : N - 1, hi = q + 1;
+		while (lo >= 0 && !in[lo])
+			lo--;
+		while (hi < N && !in[hi])
+			hi++;
+		uint32_t f = rmap_floor(&m, root, q), a = rmap_after(&m, root, q);
+		assert_int_equal(f ? m.v[f].first : -1, lo);
+		assert_int_equal(f ? (int64_t)m.v[f].account : -1, lo);
+		assert_int_equal(a ? m.v[a].first : N, hi < N ? hi : N);
+	}
+	{
+		size_t live = 0;
+		for (int k = 0; k < N; k++)
+			live += (size_t)in[k];
+		assert_int_equal(m.live, live);
+	}
+	for (int k = 0; k < 5000; k++) {
+		unsigned char key[16] = {0};
+		snprintf((char *)key, sizeof(key), "JP-E%04d", k);
+		assert_int_equal(intern_put(&t, key), k);
+	}
+	for (int k = 4999; k >= 0; k--) {
+		unsigned char key[16] = {0};
+		snprintf((char *)key, sizeof(key), "JP-E%04d", k);
+		assert_int_equal(intern_find(&t, key), k);
+		assert_int_equal(intern_put(&t, key), k);
+	}
+	assert_int_equal(t.n, 5000);
+	rmap_free(&m);
+	intern_free(&t);
+}
+
+/* A transfer that touches many ranges moves them in batches (ops.c,
+ * move_whole_blocks) and must leave what moving them one by one leaves:
+ * every credit where a model of each serial says, blocks minimal, verify
+ * clean.  Interleaved one-credit blocks make transfers of tens to hundreds
+ * of ranges, whose merges join runs of them; one account's blocks spread
+ * thinly among many others take the way block by block; the first
+ * transfers out of Cambodia of an authorized issuance split runs by their
+ * adjustment. */
+#define MR_N 4000
+#define MR_ACC 7
+static const char *const mr_ids[MR_ACC] = {"KH-MA", "JP-MB", "JP-MC", "JP-MD", "JP-ME", "JP-MF", "KH-MX"};
+
+struct mr_model {
+	int owner[MR_N];   /* index into mr_ids, or -1 retired */
+	int ca[MR_N];
+	const char *benef[MR_N];
+	int64_t base;      /* the issuance's first serial */
+};
+
+static void mr_move(struct registry_ctx *c, struct mr_model *m, int a, int b, int64_t q, const char *benef)
+{
+	struct c2c_err err;
+	int64_t have = 0;
+	int rc;
+	for (int i = 0; i < MR_N; i++)
+		have += m->owner[i] == a;
+	rc = b >= 0 ? registry_transfer(c, mr_ids[a], mr_ids[b], q, &err)
+		    : registry_retire(c, mr_ids[a], q, "voluntary", benef, &err);
+	if (have < q) {
+		assert_int_not_equal(rc, 0);
+		return;
+	}
+	if (rc)
+		fail_msg("moving %lld from %s: %s", (long long)q, mr_ids[a], err.msg);
+	for (int i = 0; i < MR_N && q > 0; i++) /* the lowest serials go first */
+		if (m->owner[i] == a) {
+			if (b >= 0 && (a == 0 || a == 6) != (b == 0 || b == 6))
+				m->ca[i] = 1; /* authorized: adjusted at its first move abroad */
+			m->owner[i] = b;
+			m->benef[i] = b >= 0 ? NULL : benef;
+			q--;
+		}
+}
+
+static void mr_check(struct store *st, const struct mr_model *m, int step)
+{
+	struct store_stmt *s;
+	struct c2c_err err;
+	int seen = 0;
+	assert_int_equal(store_prepare(st, "SELECT first_serial, last_serial, account_id, state, ca_done,"
+					   " COALESCE(beneficiary, '') FROM registry_blocks ORDER BY first_serial", &s, &err), 0);
+	while (store_step(s, &err) == 1) {
+		for (int64_t x = store_col_int(s, 0); x <= store_col_int(s, 1); x++) {
+			int i = (int)(x - m->base);
+			const char *acc = store_col_text(s, 2), *state = store_col_text(s, 3);
+			assert_true(i >= 0 && i < MR_N);
+			seen++;
+			if (m->owner[i] < 0 ? strcmp(state, "retired") || strcmp(store_col_text(s, 5), m->benef[i])
+					    : strcmp(state, "active") || strcmp(acc, mr_ids[m->owner[i]]))
+				fail_msg("step %d: serial %d is %s's (%s), the model says %s", step, i, acc, state,
+					 m->owner[i] < 0 ? "retired" : mr_ids[m->owner[i]]);
+			if (store_col_int(s, 4) != m->ca[i])
+				fail_msg("step %d: serial %d adjusted %lld, the model says %d", step, i,
+					 (long long)store_col_int(s, 4), m->ca[i]);
+		}
+	}
+	store_finalize(s);
+	assert_int_equal(seen, MR_N);
+	if (mergeable_pairs(st))
+		fail_msg("step %d: %lld pairs of neighbouring blocks could merge", step, mergeable_pairs(st));
+}
+
+static void test_transfer_many_ranges(void **state)
+{
+	struct fixture *f = *state;
+	struct registry_ctx *c = &f->c;
+	struct registry_issue_req r = EXT("KH003", "2020-01-01", "2020-12-31", MR_N, 0);
+	struct registry_share sh[] = {{"KH-MA", 10000}};
+	static struct mr_model m;
+	struct c2c_err err;
+	char id[64];
+	int step = 0;
+
+	for (int i = 0; i < MR_ACC; i++)
+		assert_int_equal(registry_account_open(c, mr_ids[i], i == 0 || i == 6 ? "KH" : "JP", "entity", mr_ids[i], &err), 0);
+	assert_int_equal(registry_issue(c, &r, id, sizeof(id), &err), 0);
+	assert_int_equal(registry_allocate(c, id, sh, 1, &err), 0);
+	assert_int_equal(registry_authorize(c, id, &err), 0);
+	m.base = store_query_int(f->st, "SELECT MIN(first_serial) FROM registry_blocks", &err);
+	for (int i = 0; i < MR_N; i++)
+		m.owner[i] = 0;
+	/* 600 one-credit blocks, B and C in turn */
+	assert_int_equal(store_begin(f->st, &err), 0);
+	for (int i = 0; i < 600; i++)
+		mr_move(c, &m, 0, 1 + i % 2, 1, NULL);
+	/* D's 10 blocks, each between 60 blocks of E and F in turn */
+	for (int i = 0; i < 10; i++) {
+		mr_move(c, &m, 0, 3, 1, NULL);
+		for (int k = 0; k < 60; k++)
+			mr_move(c, &m, 0, 4 + k % 2, 1, NULL);
+	}
+	assert_int_equal(store_commit(f->st, &err), 0);
+	mr_check(f->st, &m, step);
+	mr_move(c, &m, 3, 1, 10, NULL); /* D's ten blocks: too thin for one read, block by block */
+	mr_check(f->st, &m, ++step);
+	mr_move(c, &m, 1, 2, 150, NULL); /* 150 of B's ranges into C's: they merge with C's between */
+	mr_check(f->st, &m, ++step);
+	verify_ok(f->st);
+	srand(16);
+	for (; step < 300; step++) {
+		int a = rand() % MR_ACC, b = rand() % MR_ACC;
+		int64_t q = 1 + rand() % (rand() % 3 ? 400 : 20);
+		if (a == b)
+			continue;
+		mr_move(c, &m, a, rand() % 8 == 0 ? -1 : b, q, step % 2 ? "someone" : "someone else");
+		mr_check(f->st, &m, step);
+		if (step % 25 == 0)
+			verify_ok(f->st);
+	}
+	verify_ok(f->st);
 }
 
 /* One row of the corresponding-adjustments report of `cc` (all vintages). */
@@ -964,9 +1142,11 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_largest_remainder),
 		cmocka_unit_test(test_shares_and_serials),
+		cmocka_unit_test(test_replay_map),
 		cmocka_unit_test_setup_teardown(test_scenario, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_refusals_change_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_property_random_operations, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_transfer_many_ranges, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_project_split, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_allocation_adjusts, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ndc_refusals, setup, teardown),

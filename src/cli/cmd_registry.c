@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static int64_t qty_opt(const struct cli_args *a, const char *name, struct c2c_err *err)
 {
@@ -361,6 +362,20 @@ static int verify_file(struct cli_run *r, const char *path, int64_t hseq, const 
 	return cli_print_drop(bal, r->fmt, cols);
 }
 
+/* How far `verify` got, on a terminal only (never into a pipe, a file or
+ * a test's golden output): a national journal takes seconds. */
+static void verify_progress(void *ctx, const char *what, int64_t done, int64_t total)
+{
+	(void)ctx;
+	if (!what)
+		fprintf(stderr, "\r\033[K");
+	else if (total > 0)
+		fprintf(stderr, "\rverify: %lld of %lld %s (%.0f%%)\033[K", (long long)done, (long long)total, what,
+			100.0 * (double)done / (double)total);
+	else
+		fprintf(stderr, "\rverify: %s\033[K", what);
+}
+
 static int sub_verify(struct cli_run *r, struct c2c_err *err)
 {
 	struct registry_ctx *c = r->data;
@@ -380,7 +395,7 @@ static int sub_verify(struct cli_run *r, struct c2c_err *err)
 	if ((rc = cli_setup(&with_db, &r->st, err)))
 		return rc;
 	c->st = r->st;
-	rc = registry_verify(c->st, &vr, err);
+	rc = registry_verify_progress(c->st, &vr, isatty(2) ? verify_progress : NULL, NULL, err);
 	if (!rc && head)
 		rc = registry_verify_head(c->st, hseq, hhash, err);
 	if (r->fmt == FMT_JSON) {

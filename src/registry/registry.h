@@ -317,6 +317,12 @@ struct registry_verify_report {
  * the result with the stored blocks, and checks every invariant.  Returns 0,
  * or C2C_ECONFLICT with err naming the first thing that is wrong. */
 int registry_verify(struct store *st, struct registry_verify_report *rep, struct c2c_err *err);
+/* The same, telling `progress` how far it got (a terminal shows it): what
+ * it is doing and `done` of `total` (0 when unknown) every 8192 journal
+ * entries, and once with what NULL when it ends. */
+typedef void (*registry_progress_fn)(void *ctx, const char *what, int64_t done, int64_t total);
+int registry_verify_progress(struct store *st, struct registry_verify_report *rep, registry_progress_fn progress,
+			     void *progress_ctx, struct c2c_err *err);
 /* The journal's head: its last entry's seq and hash (0 and 64 zeros when
  * empty).  Kept outside the database, it is the truncation anchor. */
 int registry_head(struct store *st, int64_t *seq, char hash[65], struct c2c_err *err);

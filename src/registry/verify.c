@@ -30,18 +30,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-struct seg {
-	char issuance[REGISTRY_ID_MAX];
-	int64_t first, last;
-	char account[64];
-	char state[12];
-	int ca; /* adjusted: first transferred abroad with a corresponding adjustment */
-	/* what a retirement names, purpose and beneficiary, as a 128-bit
-	 * BLAKE2b digest: compared whole without keeping up to 500 bytes per
-	 * segment */
-	unsigned char tag[16];
-};
+#include "replay_map.h"
 
+#include <limits.h>
+
+/* A range's retirement tag: what a retirement names, purpose and
+ * beneficiary, as a 128-bit BLAKE2b digest, compared whole without keeping
+ * up to 500 bytes per range (and interned: one copy per distinct pair). */
 static void seg_tag(unsigned char tag[16], const char *purpose, const char *beneficiary)
 {
 	crypto_generichash_state h;
@@ -52,60 +47,97 @@ static void seg_tag(unsigned char tag[16], const char *purpose, const char *bene
 	crypto_generichash_final(&h, tag, 16);
 }
 
-struct segs {
-	struct seg *v;
-	size_t n, cap;
-};
-
-static int seg_cmp(const struct seg *a, const struct seg *b)
-{
-	int c = strcmp(a->issuance, b->issuance);
-	if (c)
-		return c;
-	return a->first < b->first ? -1 : a->first > b->first;
-}
-
-static int segs_insert(struct segs *s, size_t at, const struct seg *x)
-{
-	if (s->n == s->cap) {
-		size_t nc = s->cap ? s->cap * 2 : 64;
-		struct seg *nv = realloc(s->v, nc * sizeof(*nv));
-		if (!nv)
-			return -1;
-		s->v = nv;
-		s->cap = nc;
-	}
-	memmove(&s->v[at + 1], &s->v[at], (s->n - at) * sizeof(*x));
-	s->v[at] = *x;
-	s->n++;
-	return 0;
-}
-
-/* First segment not before (issuance, first). */
-static size_t segs_lower(const struct segs *s, const char *iss, int64_t first)
-{
-	size_t lo = 0, hi = s->n;
-	struct seg key;
-	snprintf(key.issuance, sizeof(key.issuance), "%s", iss);
-	key.first = first;
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		if (seg_cmp(&s->v[mid], &key) < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
-}
-
 /* What the replay knows besides the map, learnt from the journal alone:
  * each account's country (from its opening), each issuance's host,
- * vintage and authorization, and the adjustments the rule gives. */
+ * vintage and authorization, and the adjustments the rule gives.  An id
+ * a range names is interned even when the journal never opened it
+ * (`known` 0): the range needs an index, the rules need the opening. */
 struct named {
-	char id[64];
 	char country[3]; /* an account's country, an issuance's host */
-	int vintage, authorized;
+	int vintage, authorized, known;
+	uint32_t root;   /* an issuance's interval map */
+	int seen;        /* an issuance met among the stored blocks */
 };
+
+struct names {
+	struct intern ids; /* keyed by the id zero-padded to REGISTRY_ID_MAX bytes */
+	struct named *v;
+	size_t cap;
+};
+
+/* The index of `id`, interned when new; -1 out of memory. */
+static int64_t name_put(struct names *t, const char *id)
+{
+	char key[REGISTRY_ID_MAX] = {0};
+	int64_t i;
+	if (!t->ids.keylen)
+		t->ids.keylen = sizeof(key);
+	snprintf(key, sizeof(key), "%s", id ? id : "");
+	if ((i = intern_put(&t->ids, key)) < 0)
+		return -1;
+	if ((size_t)i >= t->cap) {
+		size_t nc = t->cap ? t->cap * 2 : 64;
+		struct named *nv = realloc(t->v, nc * sizeof(*nv));
+		if (!nv)
+			return -1;
+		memset(nv + t->cap, 0, (nc - t->cap) * sizeof(*nv));
+		t->v = nv;
+		t->cap = nc;
+	}
+	return i;
+}
+
+static int64_t name_index(const struct names *t, const char *id)
+{
+	char key[REGISTRY_ID_MAX] = {0};
+	if (!id || !t->ids.keylen)
+		return -1;
+	snprintf(key, sizeof(key), "%s", id);
+	return intern_find(&t->ids, key);
+}
+
+/* What the journal opened under `id`, NULL when it never did. */
+static struct named *named_find(struct names *t, const char *id)
+{
+	int64_t i = name_index(t, id);
+	return i >= 0 && t->v[i].known ? &t->v[i] : NULL;
+}
+
+static const char *name_id(const struct names *t, uint32_t i)
+{
+	return (const char *)t->ids.keys + (size_t)i * t->ids.keylen;
+}
+
+static void names_free(struct names *t)
+{
+	intern_free(&t->ids);
+	free(t->v);
+}
+
+static int str_ptr_cmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The indices 0..n-1 of t's ids in id order (output keeps that order). */
+static uint32_t *names_sorted(const struct names *t)
+{
+	const char **p = malloc((t->ids.n ? t->ids.n : 1) * sizeof(*p));
+	uint32_t *out = malloc((t->ids.n ? t->ids.n : 1) * sizeof(*out));
+	if (!p || !out) {
+		free(p);
+		free(out);
+		return NULL;
+	}
+	for (size_t i = 0; i < t->ids.n; i++)
+		p[i] = name_id(t, (uint32_t)i);
+	if (t->ids.n)
+		qsort(p, t->ids.n, sizeof(*p), str_ptr_cmp);
+	for (size_t i = 0; i < t->ids.n; i++)
+		out[i] = (uint32_t)(((const unsigned char *)p[i] - t->ids.keys) / t->ids.keylen);
+	free(p);
+	return out;
+}
 
 struct ca_row {
 	int64_t seq, first, last, quantity;
@@ -114,51 +146,12 @@ struct ca_row {
 };
 
 struct replay {
-	struct segs segs;
-	struct named *acc, *iss;  /* each sorted by id */
-	size_t nacc, niss, capacc, capiss;
+	struct rmap map;          /* every issuance's ranges */
+	struct names acc, iss;
+	struct intern tags;       /* 16-byte retirement tags */
 	struct ca_row *ca;        /* every adjustment derived, in journal order */
 	size_t nca, capca;
 };
-
-static int named_cmp(const void *key, const void *elem)
-{
-	return strcmp(key, ((const struct named *)elem)->id);
-}
-
-static struct named *named_find(struct named *v, size_t n, const char *id)
-{
-	return id && n ? bsearch(id, v, n, sizeof(*v), named_cmp) : NULL; /* bsearch may not be given NULL */
-}
-
-/* Insert (or find) `id` in the sorted array; NULL when out of memory. */
-static struct named *named_put(struct named **v, size_t *n, size_t *cap, const char *id)
-{
-	size_t lo = 0, hi = *n;
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		int c = strcmp((*v)[mid].id, id);
-		if (!c)
-			return &(*v)[mid];
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	if (*n == *cap) {
-		size_t nc = *cap ? *cap * 2 : 32;
-		struct named *nv = realloc(*v, nc * sizeof(*nv));
-		if (!nv)
-			return NULL;
-		*v = nv;
-		*cap = nc;
-	}
-	memmove(&(*v)[lo + 1], &(*v)[lo], (*n - lo) * sizeof(**v));
-	(*n)++;
-	memset(&(*v)[lo], 0, sizeof(**v));
-	snprintf((*v)[lo].id, sizeof((*v)[lo].id), "%s", id);
-	return &(*v)[lo];
-}
 
 static int ca_push(struct ca_row **v, size_t *n, size_t *cap, const struct ca_row *x)
 {
@@ -176,15 +169,15 @@ static int ca_push(struct ca_row **v, size_t *n, size_t *cap, const struct ca_ro
 
 /* The pair of rows the rule gives when credits [first, last] of `iss` are
  * first transferred from country `from` to `to`: from +, to -. */
-static int ca_derive(struct replay *r, int64_t seq, const struct named *iss, const char *from,
+static int ca_derive(struct replay *r, int64_t seq, const char *iss, int vintage, const char *from,
 		     const char *to, int64_t first, int64_t last)
 {
 	const char *country[2] = {from, to};
 	for (int k = 0; k < 2; k++) {
-		struct ca_row x = {.seq = seq, .first = first, .last = last, .vintage = iss->vintage};
+		struct ca_row x = {.seq = seq, .first = first, .last = last, .vintage = vintage};
 		x.quantity = k == 0 ? last - first + 1 : -(last - first + 1);
 		snprintf(x.country, sizeof(x.country), "%s", country[k]);
-		snprintf(x.issuance, sizeof(x.issuance), "%s", iss->id);
+		snprintf(x.issuance, sizeof(x.issuance), "%s", iss);
 		if (ca_push(&r->ca, &r->nca, &r->capca, &x))
 			return -1;
 	}
@@ -243,121 +236,107 @@ static const struct ca_row *ca_diff(const struct ca_row *a, size_t na, const str
 	return NULL;
 }
 
-static int seg_joins(const struct seg *a, const struct seg *b)
+static int seg_joins(const struct rseg *a, const struct rseg *b)
 {
-	return !strcmp(a->issuance, b->issuance) && a->last + 1 == b->first && !strcmp(a->account, b->account) &&
-	       !strcmp(a->state, b->state) && a->ca == b->ca && !memcmp(a->tag, b->tag, sizeof(a->tag));
+	return a->last + 1 == b->first && a->account == b->account && a->state == b->state && a->ca == b->ca &&
+	       a->tag == b->tag;
 }
 
 /* The registry merges neighbouring blocks that hold their credits the same
  * way (ops.c, coalesce_block), and a later movement may take a range that
  * was moved in pieces: the replay merges as it goes, so such a range lies in
- * one segment here too.  Returns the index of the merged segment. */
-static size_t segs_merge_at(struct segs *s, size_t i)
+ * one node here too.  Returns the node that holds node i's range after. */
+static uint32_t seg_merge_at(struct rmap *m, uint32_t *root, uint32_t i)
 {
-	if (i + 1 < s->n && seg_joins(&s->v[i], &s->v[i + 1])) {
-		s->v[i].last = s->v[i + 1].last;
-		memmove(&s->v[i + 1], &s->v[i + 2], (s->n - i - 2) * sizeof(s->v[0]));
-		s->n--;
+	uint32_t n = rmap_after(m, *root, m->v[i].first), p;
+	if (n && seg_joins(&m->v[i], &m->v[n])) {
+		m->v[i].last = m->v[n].last;
+		rmap_erase(m, root, m->v[n].first);
 	}
-	if (i > 0 && seg_joins(&s->v[i - 1], &s->v[i])) {
-		s->v[i - 1].last = s->v[i].last;
-		memmove(&s->v[i], &s->v[i + 1], (s->n - i - 1) * sizeof(s->v[0]));
-		s->n--;
-		i--;
+	p = m->v[i].first > INT64_MIN ? rmap_floor(m, *root, m->v[i].first - 1) : 0;
+	if (p && seg_joins(&m->v[p], &m->v[i])) {
+		m->v[p].last = m->v[i].last;
+		rmap_erase(m, root, m->v[i].first);
+		i = p;
 	}
 	return i;
 }
 
+
 /* Apply one journalled movement to the map; returns a reason on failure. */
-static const char *replay_move(struct replay *r, int64_t seq, const char *op, json_t *mv,
-			       const unsigned char tag[16])
+static const char *replay_move(struct replay *r, int64_t seq, const char *op, json_t *mv, uint32_t tag)
 {
-	struct segs *s = &r->segs;
+	struct rmap *m = &r->map;
 	const char *iss = json_string_value(json_object_get(mv, "issuance"));
 	const char *from = json_string_value(json_object_get(mv, "from"));
 	const char *to = json_string_value(json_object_get(mv, "to"));
-	const char *state = json_string_value(json_object_get(mv, "state"));
+	int state = rstate_parse(json_string_value(json_object_get(mv, "state")));
 	int64_t first = json_integer_value(json_object_get(mv, "first"));
 	int64_t last = json_integer_value(json_object_get(mv, "last"));
-	size_t i;
+	int64_t ii, ti, fi;
+	uint32_t *root, i;
 
-	if (!iss || !to || !state || first <= 0 || last < first)
+	if (!iss || !to || state < 0 || first <= 0 || last < first)
 		return "a movement in the journal is malformed";
-	i = segs_lower(s, iss, first);
+	if ((ii = name_put(&r->iss, iss)) < 0 || (ti = name_put(&r->acc, to)) < 0)
+		return "out of memory";
+	fi = from ? name_index(&r->acc, from) : -1;
+	root = &r->iss.v[ii].root;
+	i = rmap_floor(m, *root, first);
 	if (!from) { /* issuance: the range must be new */
-		struct seg x = {0};
-		if ((i < s->n && !strcmp(s->v[i].issuance, iss) && s->v[i].first <= last) ||
-		    (i > 0 && !strcmp(s->v[i - 1].issuance, iss) && s->v[i - 1].last >= first))
+		struct rseg x = {.first = first, .last = last, .account = (uint32_t)ti, .tag = tag,
+				 .state = (uint8_t)state};
+		uint32_t n = rmap_after(m, *root, first);
+		if ((i && m->v[i].last >= first) || (n && m->v[n].first <= last))
 			return "an issuance re-issues serials that exist already";
-		snprintf(x.issuance, sizeof(x.issuance), "%s", iss);
-		x.first = first;
-		x.last = last;
-		snprintf(x.account, sizeof(x.account), "%s", to);
-		snprintf(x.state, sizeof(x.state), "%s", state);
-		memcpy(x.tag, tag, sizeof(x.tag));
-		return segs_insert(s, i, &x) ? "out of memory" : NULL;
+		return rmap_insert(m, root, &x) ? NULL : "out of memory";
 	}
-	/* The segment holding `first` may start before it. */
-	if (i == s->n || strcmp(s->v[i].issuance, iss) || s->v[i].first > first)
-		i--;
-	if (i >= s->n || strcmp(s->v[i].issuance, iss) || s->v[i].first > first || s->v[i].last < last)
+	if (!i || m->v[i].last < last)
 		return "a movement takes credits that were not there";
-	if (strcmp(s->v[i].account, from) || strcmp(s->v[i].state, "active"))
+	if (fi != m->v[i].account || m->v[i].state != RSTATE_ACTIVE)
 		return "a movement takes credits from an account that did not hold them, or that had left circulation";
 	{
-		struct seg whole = s->v[i], mid = whole;
-		const struct named *fa = named_find(r->acc, r->nacc, from), *ta = named_find(r->acc, r->nacc, to);
-		const struct named *is = named_find(r->iss, r->niss, iss);
-		size_t at = i;
+		struct rseg whole = m->v[i], mid = whole;
+		const struct named *fa = &r->acc.v[fi], *ta = &r->acc.v[ti], *is = &r->iss.v[ii];
 
-		if (!fa || !ta || !is)
+		if (!fa->known || !ta->known || !is->known)
 			return "a movement names an account or issuance the journal never opened";
 		if (strcmp(fa->country, ta->country) && !whole.ca) {
 			/* Into another country's registry: the first transfer of an
 			 * authorized credit; an unauthorized one only by allocation. */
 			if (is->authorized) {
-				if (ca_derive(r, seq, is, fa->country, ta->country, first, last))
+				if (ca_derive(r, seq, iss, is->vintage, fa->country, ta->country, first, last))
 					return "out of memory";
 				mid.ca = 1;
 			} else if (strcmp(op, "allocate")) {
 				return "a movement takes unauthorized credits into another country's registry";
 			}
 		}
-		if (whole.first == first && whole.last == last) {
-			/* The whole segment moves (all but at most one of an
-			 * operation's ranges): in place, nothing shifts, so an entry
-			 * moving k ranges costs k binary searches, not k shifts. */
-			snprintf(s->v[i].account, sizeof(s->v[i].account), "%s", to);
-			snprintf(s->v[i].state, sizeof(s->v[i].state), "%s", state);
-			s->v[i].ca = mid.ca;
-			memcpy(s->v[i].tag, tag, sizeof(s->v[i].tag));
-			segs_merge_at(s, i);
-			return NULL;
-		}
-		/* Cut [whole.first, first-1] | [first, last] | [last+1, whole.last]. */
-		memmove(&s->v[i], &s->v[i + 1], (s->n - i - 1) * sizeof(whole));
-		s->n--;
-		if (whole.first < first) {
-			struct seg lo = whole;
-			lo.last = first - 1;
-			if (segs_insert(s, at++, &lo))
-				return "out of memory";
-		}
 		mid.first = first;
 		mid.last = last;
-		snprintf(mid.account, sizeof(mid.account), "%s", to);
-		snprintf(mid.state, sizeof(mid.state), "%s", state);
-		memcpy(mid.tag, tag, sizeof(mid.tag));
-		if (segs_insert(s, at, &mid))
-			return "out of memory";
+		mid.account = (uint32_t)ti;
+		mid.state = (uint8_t)state;
+		mid.tag = tag;
+		/* Cut [whole.first, first-1] | [first, last] | [last+1, whole.last]:
+		 * node i keeps the lowest piece, so its key stays; each piece is
+		 * O(log n), however many ranges the entry moves. */
+		if (whole.first < first) {
+			m->v[i].last = first - 1;
+			if (!(i = rmap_insert(m, root, &mid)))
+				return "out of memory";
+		} else {
+			mid.l = m->v[i].l;
+			mid.r = m->v[i].r;
+			mid.prio = m->v[i].prio;
+			m->v[i] = mid;
+		}
 		if (whole.last > last) {
-			struct seg hi = whole;
+			struct rseg hi = whole;
 			hi.first = last + 1;
-			if (segs_insert(s, at + 1, &hi))
+			if (!rmap_insert(m, root, &hi)) /* indices stay valid: only pointers move */
 				return "out of memory";
 		}
-		segs_merge_at(s, at);
+		seg_merge_at(m, root, i);
 	}
 	return NULL;
 }
@@ -369,44 +348,47 @@ static const char *replay_learn(struct replay *r, const char *op, json_t *body)
 {
 	json_t *v, *acc = json_object_get(body, "account");
 	size_t k;
+	int64_t x;
 	json_array_foreach(json_object_get(body, "opened"), k, v) {
-		struct named *a = named_put(&r->acc, &r->nacc, &r->capacc, json_string_value(v) ? json_string_value(v) : "");
-		if (!a)
+		const char *id = json_string_value(v) ? json_string_value(v) : "";
+		if ((x = name_put(&r->acc, id)) < 0)
 			return "out of memory";
-		snprintf(a->country, sizeof(a->country), "%.2s", a->id);
+		r->acc.v[x].known = 1;
+		snprintf(r->acc.v[x].country, sizeof(r->acc.v[x].country), "%.2s", id);
 	}
 	if (!strcmp(op, "open") && json_is_object(acc) &&
 	    registry_reserved_id(json_string_value(json_object_get(acc, "id")) ? json_string_value(json_object_get(acc, "id")) : ""))
 		return "a user opened an account under an id the registry keeps for its own";
 	if (!strcmp(op, "open") && json_is_object(acc)) {
-		struct named *a = named_put(&r->acc, &r->nacc, &r->capacc,
-					    json_string_value(json_object_get(acc, "id")) ? json_string_value(json_object_get(acc, "id")) : "");
-		if (!a)
+		if ((x = name_put(&r->acc, json_string_value(json_object_get(acc, "id")) ?
+						   json_string_value(json_object_get(acc, "id")) : "")) < 0)
 			return "out of memory";
-		snprintf(a->country, sizeof(a->country), "%s", json_string_value(json_object_get(acc, "country")) ?
-								json_string_value(json_object_get(acc, "country")) : "");
+		r->acc.v[x].known = 1;
+		snprintf(r->acc.v[x].country, sizeof(r->acc.v[x].country), "%s",
+			 json_string_value(json_object_get(acc, "country")) ?
+				 json_string_value(json_object_get(acc, "country")) : "");
 	}
 	if (!strcmp(op, "issue")) {
 		json_t *i = json_object_get(body, "issuance");
 		const char *id = json_string_value(json_object_get(i, "id"));
 		const char *project = json_string_value(json_object_get(i, "project"));
-		struct named *x;
 		if (!id || !project)
 			return "an issuance in the journal is malformed";
-		if (!(x = named_put(&r->iss, &r->niss, &r->capiss, id)))
+		if ((x = name_put(&r->iss, id)) < 0)
 			return "out of memory";
+		r->iss.v[x].known = 1;
 		/* the host the issuance recorded; a journal older than that field
 		 * named it by the project's JCM reference (KH003) */
-		snprintf(x->country, sizeof(x->country), "%.2s",
+		snprintf(r->iss.v[x].country, sizeof(r->iss.v[x].country), "%.2s",
 			 json_is_string(json_object_get(i, "host")) ? json_string_value(json_object_get(i, "host"))
 								   : project);
-		x->vintage = (int)json_integer_value(json_object_get(i, "vintage"));
+		r->iss.v[x].vintage = (int)json_integer_value(json_object_get(i, "vintage"));
 	}
 	if (!strcmp(op, "authorize")) {
-		struct named *x = named_find(r->iss, r->niss, json_string_value(json_object_get(body, "issuance")));
-		if (!x)
+		struct named *is = named_find(&r->iss, json_string_value(json_object_get(body, "issuance")));
+		if (!is)
 			return "an authorization names an issuance the journal never made";
-		x->authorized = 1;
+		is->authorized = 1;
 	}
 	return NULL;
 }
@@ -415,20 +397,35 @@ static const char *replay_learn(struct replay *r, const char *op, json_t *body)
  * another country's registry and not yet adjusted: first transferred now. */
 static const char *replay_authorize(struct replay *r, int64_t seq, json_t *body)
 {
-	const struct named *is = named_find(r->iss, r->niss, json_string_value(json_object_get(body, "issuance")));
-	struct segs *s = &r->segs;
-	for (size_t i = segs_lower(s, is->id, 0); i < s->n && !strcmp(s->v[i].issuance, is->id); i++) {
-		const struct named *a = named_find(r->acc, r->nacc, s->v[i].account);
-		if (!a)
+	const char *iss = json_string_value(json_object_get(body, "issuance"));
+	struct named *is = named_find(&r->iss, iss);
+	struct rmap *m = &r->map;
+	for (uint32_t i = rmap_after(m, is->root, INT64_MIN); i; i = rmap_after(m, is->root, m->v[i].first)) {
+		const struct named *a = &r->acc.v[m->v[i].account];
+		if (!a->known)
 			return "a block names an account the journal never opened";
-		if (s->v[i].ca || strcmp(s->v[i].state, "active") || !strcmp(a->country, is->country))
+		if (m->v[i].ca || m->v[i].state != RSTATE_ACTIVE || !strcmp(a->country, is->country))
 			continue;
-		if (ca_derive(r, seq, is, is->country, a->country, s->v[i].first, s->v[i].last))
+		if (ca_derive(r, seq, iss, is->vintage, is->country, a->country, m->v[i].first, m->v[i].last))
 			return "out of memory";
-		s->v[i].ca = 1;
-		i = segs_merge_at(s, i);
+		m->v[i].ca = 1;
+		i = seg_merge_at(m, &is->root, i);
 	}
 	return NULL;
+}
+
+/* The next range of the tree `root` after serial `after`, neighbours that
+ * hold their credits the same way merged (a map that two ways of cutting
+ * the same ranges produced compares equal): 0 when none, else *out. */
+static int seg_next_merged(const struct rmap *m, uint32_t root, int64_t after, struct rseg *out)
+{
+	uint32_t i = rmap_after(m, root, after), n;
+	if (!i)
+		return 0;
+	*out = m->v[i];
+	while ((n = rmap_after(m, root, out->last)) && seg_joins(out, &m->v[n]))
+		out->last = m->v[n].last;
+	return 1;
 }
 
 /* The entry's recorded adjustments against the ones the rule gave it (the
@@ -468,23 +465,6 @@ static const char *replay_check_ca(struct replay *r, int64_t seq, size_t from, j
 		   : NULL;
 }
 
-/* Merge neighbours with the same owner and state, so that two ways of
- * cutting the same ranges compare equal. */
-static void segs_normalize(struct segs *s)
-{
-	size_t w = 0;
-	for (size_t r = 0; r < s->n; r++) {
-		if (w > 0 && !strcmp(s->v[w - 1].issuance, s->v[r].issuance) &&
-		    s->v[w - 1].last + 1 == s->v[r].first && !strcmp(s->v[w - 1].account, s->v[r].account) &&
-		    !strcmp(s->v[w - 1].state, s->v[r].state) && s->v[w - 1].ca == s->v[r].ca &&
-		    !memcmp(s->v[w - 1].tag, s->v[r].tag, sizeof(s->v[r].tag)))
-			s->v[w - 1].last = s->v[r].last;
-		else
-			s->v[w++] = s->v[r];
-	}
-	s->n = w;
-}
-
 /* The chain and the replay, one entry at a time: the database's journal
  * (registry_verify) and an exported file (journal_file.c) go through this
  * same code, so the proof from a file is the proof from the database. */
@@ -508,6 +488,7 @@ struct registry_replay *registry_replay_new(void)
 		free(w);
 		return NULL;
 	}
+	w->r.tags.keylen = 16;
 	memset(w->prev, '0', 64);
 	w->prev[64] = '\0';
 	w->expect = 1;
@@ -521,9 +502,10 @@ void registry_replay_free(struct registry_replay *w)
 	json_decref(w->issued);
 	json_decref(w->auths);
 	approval_replay_free(w->fe);
-	free(w->r.segs.v);
-	free(w->r.acc);
-	free(w->r.iss);
+	rmap_free(&w->r.map);
+	names_free(&w->r.acc);
+	names_free(&w->r.iss);
+	intern_free(&w->r.tags);
 	free(w->r.ca);
 	free(w);
 }
@@ -553,6 +535,7 @@ int registry_replay_entry(struct registry_replay *w, const struct registry_entry
 		const char *op = e->op;
 		size_t ca_from = replayed->nca;
 		unsigned char tag[16];
+		int64_t tagi;
 		if (!strcmp(op, "issue") && json_is_object(json_object_get(body, "issuance"))) {
 			json_t *is = json_object_get(body, "issuance");
 			const char *iid = json_string_value(json_object_get(is, "id"));
@@ -567,9 +550,9 @@ int registry_replay_entry(struct registry_replay *w, const struct registry_entry
 		}
 		seg_tag(tag, json_string_value(json_object_get(body, "purpose")),
 			json_string_value(json_object_get(body, "beneficiary")));
-		why = replay_learn(replayed, op, body);
+		why = (tagi = intern_put(&replayed->tags, tag)) < 0 ? "out of memory" : replay_learn(replayed, op, body);
 		json_array_foreach(json_object_get(body, "moves"), k, mv)
-			if (why || (why = replay_move(replayed, e->seq, op, mv, tag)))
+			if (why || (why = replay_move(replayed, e->seq, op, mv, (uint32_t)tagi)))
 				break;
 		if (!why && !strcmp(op, "authorize"))
 			why = replay_authorize(replayed, e->seq, body);
@@ -592,168 +575,311 @@ int registry_replay_entry(struct registry_replay *w, const struct registry_entry
 int registry_replay_balances(struct registry_replay *w, struct registry_verify_report *rep, json_t **out,
 			     struct c2c_err *err)
 {
-	struct segs *s = &w->r.segs;
-	json_t *by, *v;
+	const struct rmap *m = &w->r.map;
+	struct names *acc = &w->r.acc;
+	int64_t (*sum)[3] = calloc(acc->ids.n ? acc->ids.n : 1, sizeof(*sum));
+	uint32_t *order = names_sorted(acc);
+	struct rseg x;
 	const char *why = approval_replay_end(w->fe);
 
-	if (why)
+	if (why) {
+		free(sum);
+		free(order);
 		return c2c_err_set(err, C2C_ECONFLICT, "%s", why);
-	by = json_object();
-	segs_normalize(s);
-	rep->blocks = (int64_t)s->n;
-	rep->issued = rep->held = rep->cancelled = rep->retired = 0;
-	for (size_t i = 0; i < s->n; i++) {
-		int64_t q = s->v[i].last - s->v[i].first + 1;
-		const char *state = s->v[i].state;
-		json_t *a = json_object_get(by, s->v[i].account);
-		if (!a) {
-			const struct named *n = named_find(w->r.acc, w->r.nacc, s->v[i].account);
-			a = json_pack("{s:s, s:s, s:I, s:I, s:I}", "account", s->v[i].account, "country",
-				      n ? n->country : "", "active", (json_int_t)0, "cancelled", (json_int_t)0, "retired",
-				      (json_int_t)0);
-			if (!a || json_object_set_new(by, s->v[i].account, a)) {
-				json_decref(by);
-				return c2c_err_set(err, C2C_ENOMEM, "out of memory");
-			}
-		}
-		json_object_set_new(a, state, json_integer(json_integer_value(json_object_get(a, state)) + q));
-		rep->issued += q;
-		if (!strcmp(state, "cancelled"))
-			rep->cancelled += q;
-		else if (!strcmp(state, "retired"))
-			rep->retired += q;
-		else
-			rep->held += q;
 	}
-	/* in account order: json objects keep no order, the sorted id list does */
+	if (!sum || !order) {
+		free(sum);
+		free(order);
+		return c2c_err_set(err, C2C_ENOMEM, "out of memory");
+	}
+	rep->blocks = rep->issued = rep->held = rep->cancelled = rep->retired = 0;
+	for (size_t j = 0; j < w->r.iss.ids.n; j++)
+		for (int64_t after = INT64_MIN; seg_next_merged(m, w->r.iss.v[j].root, after, &x); after = x.last) {
+			int64_t q = x.last - x.first + 1;
+			sum[x.account][x.state] += q;
+			rep->blocks++;
+			rep->issued += q;
+			if (x.state == RSTATE_CANCELLED)
+				rep->cancelled += q;
+			else if (x.state == RSTATE_RETIRED)
+				rep->retired += q;
+			else
+				rep->held += q;
+		}
+	/* in account order, the accounts the journal opened that hold any */
 	*out = json_array();
-	for (size_t i = 0; i < w->r.nacc; i++)
-		if ((v = json_object_get(by, w->r.acc[i].id)))
-			json_array_append(*out, v);
-	json_decref(by);
+	for (size_t i = 0; i < acc->ids.n; i++) {
+		uint32_t a = order[i];
+		if (!acc->v[a].known || !(sum[a][0] || sum[a][1] || sum[a][2]))
+			continue;
+		json_array_append_new(*out, json_pack("{s:s, s:s, s:I, s:I, s:I}", "account", name_id(acc, a), "country",
+						      acc->v[a].country, "active", (json_int_t)sum[a][RSTATE_ACTIVE],
+						      "cancelled", (json_int_t)sum[a][RSTATE_CANCELLED], "retired",
+						      (json_int_t)sum[a][RSTATE_RETIRED]));
+	}
+	free(sum);
+	free(order);
 	return 0;
 }
+
+/* Rows a query of the journal or the blocks reads at once: the store may
+ * hold a whole result in memory (PostgreSQL's client does), so a national
+ * journal is read in pages by key, never all at once. */
+#define VERIFY_PAGE 4096
 
 int registry_journal_each(struct store *st, registry_entry_fn fn, void *ctx, struct c2c_err *err)
 {
 	struct store_stmt *s;
+	int64_t after = 0, got;
 	int rc;
 
-	if ((rc = store_prepare(st, "SELECT \"seq\", \"at\", \"user_name\", \"op\", \"body\", \"prev_hash\", \"hash\""
-				    " FROM registry_journal ORDER BY \"seq\"", &s, err)))
-		return rc;
-	while ((rc = store_step(s, err)) == 1) {
-		struct registry_entry e = {store_col_int(s, 0), store_col_text(s, 1), store_col_text(s, 2),
-					   store_col_text(s, 3), store_col_text(s, 4), store_col_text(s, 5),
-					   store_col_text(s, 6)};
-		if ((rc = fn(ctx, &e, err)))
-			break;
-	}
-	store_finalize(s);
+	do {
+		if ((rc = store_prepare(st, "SELECT \"seq\", \"at\", \"user_name\", \"op\", \"body\", \"prev_hash\", \"hash\""
+					    " FROM registry_journal WHERE \"seq\" > ? ORDER BY \"seq\" LIMIT 4096", &s, err)))
+			return rc;
+		store_bind_int(s, 1, after);
+		got = 0;
+		while ((rc = store_step(s, err)) == 1) {
+			struct registry_entry e = {store_col_int(s, 0), store_col_text(s, 1), store_col_text(s, 2),
+						   store_col_text(s, 3), store_col_text(s, 4), store_col_text(s, 5),
+						   store_col_text(s, 6)};
+			after = e.seq;
+			got++;
+			if ((rc = fn(ctx, &e, err)))
+				break;
+		}
+		store_finalize(s);
+	} while (rc == 0 && got == VERIFY_PAGE);
 	return rc < 0 ? rc : 0; /* 0 when every entry was read, else the first error */
 }
 
 struct chain_ctx {
 	struct registry_replay *w;
 	struct registry_verify_report *rep;
+	registry_progress_fn progress;
+	void *progress_ctx;
+	int64_t total;
 };
 
 static int chain_entry(void *ctx, const struct registry_entry *e, struct c2c_err *err)
 {
 	struct chain_ctx *c = ctx;
-	return registry_replay_entry(c->w, e, c->rep, err);
+	int rc = registry_replay_entry(c->w, e, c->rep, err);
+	if (!rc && c->progress && c->rep->entries % 8192 == 0)
+		c->progress(c->progress_ctx, "journal entries replayed", c->rep->entries, c->total);
+	return rc;
 }
 
 const char *registry_replay_country(struct registry_replay *w, const char *account)
 {
-	const struct named *a = named_find(w->r.acc, w->r.nacc, account);
+	const struct named *a = named_find(&w->r.acc, account);
 	return a ? a->country : NULL;
 }
 
 int registry_replay_adjusted(struct registry_replay *w, const char *issuance, int64_t serial)
 {
-	const struct segs *s = &w->r.segs;
-	size_t i = segs_lower(s, issuance, serial);
-	if (i == s->n || strcmp(s->v[i].issuance, issuance) || s->v[i].first > serial)
-		i--; /* the segment holding it may start before it (i wraps when 0: caught below) */
-	if (i >= s->n || strcmp(s->v[i].issuance, issuance) || s->v[i].first > serial || s->v[i].last < serial)
+	int64_t ii = name_index(&w->r.iss, issuance);
+	uint32_t i = ii < 0 ? 0 : rmap_floor(&w->r.map, w->r.iss.v[ii].root, serial);
+	if (!i || w->r.map.v[i].last < serial)
 		return -1;
-	return s->v[i].ca;
+	return w->r.map.v[i].ca;
 }
 
 int registry_replay_itmos_held(struct registry_replay *w, const char *party, json_t **out)
 {
-	const struct segs *s = &w->r.segs;
+	const struct rmap *m = &w->r.map;
+	uint32_t *order = names_sorted(&w->r.iss);
+	if (!order)
+		return C2C_ENOMEM;
 	*out = json_array();
-	for (size_t i = 0; i < s->n; i++) {
-		const char *cc = registry_replay_country(w, s->v[i].account);
-		if (!s->v[i].ca || strcmp(s->v[i].state, "active") || !cc || strcmp(cc, party))
-			continue;
-		json_array_append_new(*out, json_pack("{s:s, s:s, s:I, s:I, s:I}", "account", s->v[i].account, "issuance",
-						      s->v[i].issuance, "first", (json_int_t)s->v[i].first, "last",
-						      (json_int_t)s->v[i].last, "quantity",
-						      (json_int_t)(s->v[i].last - s->v[i].first + 1)));
+	for (size_t j = 0; j < w->r.iss.ids.n; j++) {
+		uint32_t root = w->r.iss.v[order[j]].root;
+		for (uint32_t i = rmap_after(m, root, INT64_MIN); i; i = rmap_after(m, root, m->v[i].first)) {
+			const struct rseg *x = &m->v[i];
+			const char *cc = registry_replay_country(w, name_id(&w->r.acc, x->account));
+			if (!x->ca || x->state != RSTATE_ACTIVE || !cc || strcmp(cc, party))
+				continue;
+			json_array_append_new(*out, json_pack("{s:s, s:s, s:I, s:I, s:I}", "account",
+							      name_id(&w->r.acc, x->account), "issuance",
+							      name_id(&w->r.iss, order[j]), "first", (json_int_t)x->first,
+							      "last", (json_int_t)x->last, "quantity",
+							      (json_int_t)(x->last - x->first + 1)));
+		}
 	}
+	free(order);
 	return 0;
 }
 
-static int check_chain_and_replay(struct store *st, struct registry_replay *w, struct registry_verify_report *rep,
-				  struct c2c_err *err)
+/* A stored block as the comparison reads it, neighbours alike merged. */
+struct stored_run {
+	char issuance[REGISTRY_ID_MAX], account[REGISTRY_ID_MAX];
+	int64_t first, last;
+	int state, ca;
+	unsigned char tag[16];
+	char state_text[16];
+};
+
+/* The stored blocks against the replayed map, streamed: both sides in
+ * serial order per issuance, the replay's tree walked as the stored
+ * blocks come (ordered by the database, which may collate ids otherwise
+ * than strcmp: each issuance is looked up, not assumed next).  The first
+ * difference goes to *mismatch (reported after the table checks, as the
+ * order of the proof has it); an overlap is returned at once. */
+struct blocks_walk {
+	struct replay *r;
+	struct c2c_err *mismatch;
+	int found;                /* a difference is in *mismatch */
+	int64_t iss;              /* the issuance being walked, -1 none */
+	int64_t after;            /* the replay's walk: ranges after this serial are still to compare */
+};
+
+static void walk_differs(struct blocks_walk *b, const struct stored_run *s, const struct rseg *a, const char *a_iss)
 {
-	struct chain_ctx c = {w, rep};
-	return registry_journal_each(st, chain_entry, &c, err);
+	if (b->found)
+		return;
+	b->found = 1;
+	if (s && a && s->first == a->first && s->last == a->last && !strcmp(s->account, name_id(&b->r->acc, a->account)) &&
+	    s->state == a->state && s->ca == a->ca)
+		c2c_err_set(b->mismatch, C2C_ECONFLICT, "stored block %s serials %lld..%lld in %s (%s): its purpose or"
+							 " beneficiary is not what the journal records", s->issuance,
+			    (long long)s->first, (long long)s->last, s->account, s->state_text);
+	else if (s)
+		c2c_err_set(b->mismatch, C2C_ECONFLICT, "stored block %s serials %lld..%lld in %s (%s%s) is not what"
+							 " the journal records", s->issuance, (long long)s->first,
+			    (long long)s->last, s->account, s->state_text, s->ca ? ", adjusted" : "");
+	else
+		c2c_err_set(b->mismatch, C2C_ECONFLICT, "the journal records %s serials %lld..%lld in %s, but no"
+							 " stored block holds them", a_iss, (long long)a->first,
+			    (long long)a->last, name_id(&b->r->acc, a->account));
 }
 
-static int load_blocks(struct store *st, struct segs *out, struct registry_verify_report *rep,
-		       struct c2c_err *err)
+/* The replay's ranges of the issuance being walked that no stored block
+ * matched. */
+static void walk_finish_issuance(struct blocks_walk *b)
 {
-	struct store_stmt *s;
-	int rc;
-	if ((rc = store_prepare(st, "SELECT \"issuance_id\", \"first_serial\", \"last_serial\", \"account_id\", \"state\","
-				    " \"ca_done\", \"purpose\", \"beneficiary\" FROM registry_blocks ORDER BY \"issuance_id\", \"first_serial\"",
-				&s, err)))
-		return rc;
-	while ((rc = store_step(s, err)) == 1) {
-		struct seg x;
-		snprintf(x.issuance, sizeof(x.issuance), "%s", store_col_text(s, 0));
-		x.first = store_col_int(s, 1);
-		x.last = store_col_int(s, 2);
-		snprintf(x.account, sizeof(x.account), "%s", store_col_text(s, 3));
-		snprintf(x.state, sizeof(x.state), "%s", store_col_text(s, 4));
-		x.ca = store_col_int(s, 5) != 0;
-		seg_tag(x.tag, store_col_is_null(s, 6) ? NULL : store_col_text(s, 6),
-			store_col_is_null(s, 7) ? NULL : store_col_text(s, 7));
-		if (segs_insert(out, out->n, &x))
-			rc = c2c_err_set(err, C2C_ENOMEM, "out of memory");
-		rep->blocks++;
-		if (!strcmp(x.state, "cancelled"))
-			rep->cancelled += x.last - x.first + 1;
-		else if (!strcmp(x.state, "retired"))
-			rep->retired += x.last - x.first + 1;
-		else
-			rep->held += x.last - x.first + 1;
-		if (rc < 0)
-			break;
+	struct rseg a;
+	if (b->iss >= 0 && seg_next_merged(&b->r->map, b->r->iss.v[b->iss].root, b->after, &a))
+		walk_differs(b, NULL, &a, name_id(&b->r->iss, (uint32_t)b->iss));
+	b->iss = -1;
+}
+
+static void walk_compare(struct blocks_walk *b, const struct stored_run *s)
+{
+	struct rseg a;
+	int64_t tag;
+	if (b->found)
+		return;
+	if (b->iss < 0 || strcmp(name_id(&b->r->iss, (uint32_t)b->iss), s->issuance)) {
+		walk_finish_issuance(b);
+		b->iss = name_index(&b->r->iss, s->issuance);
+		b->after = INT64_MIN;
+		if (b->iss < 0 || b->r->iss.v[b->iss].seen) { /* unknown, or met twice: not in order */
+			walk_differs(b, s, NULL, NULL);
+			return;
+		}
+		b->r->iss.v[b->iss].seen = 1;
 	}
-	store_finalize(s);
-	return rc < 0 ? rc : 0;
+	if (!seg_next_merged(&b->r->map, b->r->iss.v[b->iss].root, b->after, &a)) {
+		walk_differs(b, s, NULL, NULL);
+		return;
+	}
+	tag = intern_find(&b->r->tags, s->tag);
+	if (a.first != s->first || a.last != s->last || strcmp(name_id(&b->r->acc, a.account), s->account) ||
+	    a.state != s->state || a.ca != s->ca || tag < 0 || (uint32_t)tag != a.tag) {
+		walk_differs(b, s, &a, s->issuance);
+		return;
+	}
+	b->after = a.last;
 }
 
-/* Invariants on the stored tables alone. */
-static int check_tables(struct store *st, const struct segs *blocks, struct registry_verify_report *rep,
+/* Every stored block, in pages: the invariants that need them in order
+ * (no serial in two blocks), the totals, and the comparison above. */
+static int check_blocks(struct store *st, struct replay *r, struct registry_verify_report *rep,
+			struct c2c_err *mismatch, int *found, struct c2c_err *err)
+{
+	struct blocks_walk b = {.r = r, .mismatch = mismatch, .iss = -1};
+	struct stored_run run = {0}, x;
+	char prev_iss[REGISTRY_ID_MAX] = "";
+	int64_t prev_last = 0, got;
+	int have = 0, rc;
+
+	do {
+		struct store_stmt *s;
+		if ((rc = store_prepare(st, have ? "SELECT \"issuance_id\", \"first_serial\", \"last_serial\", \"account_id\","
+						   " \"state\", \"ca_done\", \"purpose\", \"beneficiary\" FROM registry_blocks"
+						   " WHERE (\"issuance_id\", \"first_serial\") > (?, ?)"
+						   " ORDER BY \"issuance_id\", \"first_serial\" LIMIT 4096"
+						 : "SELECT \"issuance_id\", \"first_serial\", \"last_serial\", \"account_id\","
+						   " \"state\", \"ca_done\", \"purpose\", \"beneficiary\" FROM registry_blocks"
+						   " ORDER BY \"issuance_id\", \"first_serial\" LIMIT 4096",
+					    &s, err)))
+			return rc;
+		if (have) {
+			store_bind_text(s, 1, prev_iss);
+			store_bind_int(s, 2, x.first);
+		}
+		got = 0;
+		while ((rc = store_step(s, err)) == 1) {
+			got++;
+			memset(&x, 0, sizeof(x));
+			snprintf(x.issuance, sizeof(x.issuance), "%s", store_col_text(s, 0));
+			x.first = store_col_int(s, 1);
+			x.last = store_col_int(s, 2);
+			snprintf(x.account, sizeof(x.account), "%s", store_col_text(s, 3));
+			snprintf(x.state_text, sizeof(x.state_text), "%s", store_col_text(s, 4));
+			x.state = rstate_parse(x.state_text);
+			x.ca = store_col_int(s, 5) != 0;
+			seg_tag(x.tag, store_col_is_null(s, 6) ? NULL : store_col_text(s, 6),
+				store_col_is_null(s, 7) ? NULL : store_col_text(s, 7));
+			rep->blocks++;
+			if (x.state == RSTATE_CANCELLED)
+				rep->cancelled += x.last - x.first + 1;
+			else if (x.state == RSTATE_RETIRED)
+				rep->retired += x.last - x.first + 1;
+			else
+				rep->held += x.last - x.first + 1;
+			if (have && !strcmp(prev_iss, x.issuance) && x.first <= prev_last) {
+				rc = c2c_err_set(err, C2C_ECONFLICT, "issuance %s: serials %lld..%lld are in two blocks",
+						 x.issuance, (long long)x.first,
+						 (long long)(prev_last < x.last ? prev_last : x.last));
+				break;
+			}
+			if (have && !strcmp(run.issuance, x.issuance) && run.last + 1 == x.first &&
+			    !strcmp(run.account, x.account) && !strcmp(run.state_text, x.state_text) && run.ca == x.ca &&
+			    !memcmp(run.tag, x.tag, sizeof(x.tag))) {
+				run.last = x.last;
+			} else {
+				if (have)
+					walk_compare(&b, &run);
+				run = x;
+			}
+			snprintf(prev_iss, sizeof(prev_iss), "%s", x.issuance);
+			prev_last = x.last;
+			have = 1;
+		}
+		store_finalize(s);
+	} while (rc == 0 && got == VERIFY_PAGE);
+	if (rc)
+		return rc;
+	if (have)
+		walk_compare(&b, &run);
+	walk_finish_issuance(&b);
+	for (size_t j = 0; j < r->iss.ids.n && !b.found; j++) {
+		struct rseg a;
+		if (!r->iss.v[j].seen && seg_next_merged(&r->map, r->iss.v[j].root, INT64_MIN, &a))
+			walk_differs(&b, NULL, &a, name_id(&r->iss, (uint32_t)j));
+	}
+	*found = b.found;
+	return 0;
+}
+
+/* Invariants on the stored tables alone (the order of blocks: check_blocks). */
+static int check_tables(struct store *st, struct registry_verify_report *rep,
 			struct c2c_err *err)
 {
 	struct store_stmt *s;
 	int rc;
 
-	/* No serial in two blocks: blocks are sorted by (issuance, first). */
-	for (size_t i = 1; i < blocks->n; i++)
-		if (!strcmp(blocks->v[i].issuance, blocks->v[i - 1].issuance) &&
-		    blocks->v[i].first <= blocks->v[i - 1].last)
-			return c2c_err_set(err, C2C_ECONFLICT, "issuance %s: serials %lld..%lld are in two blocks",
-					   blocks->v[i].issuance, (long long)blocks->v[i].first,
-					   (long long)(blocks->v[i - 1].last < blocks->v[i].last ? blocks->v[i - 1].last
-												: blocks->v[i].last));
 	/* issued = held + cancelled + retired, per issuance, and within its range. */
 	if ((rc = store_prepare(st, "SELECT i.\"id\", i.\"quantity\", i.\"first_serial\", i.\"last_serial\","
 				    " COALESCE(SUM(b.\"last_serial\" - b.\"first_serial\" + 1), 0),"
@@ -957,55 +1083,46 @@ out:
 	return rc;
 }
 
-int registry_verify(struct store *st, struct registry_verify_report *rep, struct c2c_err *err)
+
+int registry_verify_progress(struct store *st, struct registry_verify_report *rep, registry_progress_fn progress,
+			     void *progress_ctx, struct c2c_err *err)
 {
 	struct registry_replay *w = registry_replay_new();
-	struct segs stored = {0};
-	struct replay *rp;
-	json_t *issued;
-	int rc;
+	struct c2c_err mismatch;
+	struct chain_ctx c = {w, rep, progress, progress_ctx, 0};
+	char head[65];
+	int rc, found = 0;
 
 	memset(rep, 0, sizeof(*rep));
 	c2c_err_clear(err);
+	c2c_err_clear(&mismatch);
 	if (!w)
 		return c2c_err_set(err, C2C_ENOMEM, "out of memory");
-	rp = &w->r;
-	issued = w->issued;
-	if ((rc = check_chain_and_replay(st, w, rep, err)))
+	if (progress && (rc = registry_head(st, &c.total, head, err)))
 		goto out;
-	if ((rc = load_blocks(st, &stored, rep, err)))
+	if ((rc = registry_journal_each(st, chain_entry, &c, err)))
 		goto out;
-	if ((rc = check_tables(st, &stored, rep, err)))
+	if (progress)
+		progress(progress_ctx, "stored blocks compared", 0, 0);
+	if ((rc = check_blocks(st, &w->r, rep, &mismatch, &found, err)) || (rc = check_tables(st, rep, err)))
 		goto out;
-	if ((rc = check_issuance_basis(st, issued, err)) || (rc = check_stored_ca(st, rp, err)) ||
+	if ((rc = check_issuance_basis(st, w->issued, err)) || (rc = check_stored_ca(st, &w->r, err)) ||
 	    (rc = check_authorizations(st, w->auths, err)) || (rc = approval_check_stored(st, w->fe, err)))
 		goto out;
-	segs_normalize(&rp->segs);
-	segs_normalize(&stored);
-	for (size_t i = 0; i < rp->segs.n || i < stored.n; i++) {
-		const struct seg *a = i < rp->segs.n ? &rp->segs.v[i] : NULL, *b = i < stored.n ? &stored.v[i] : NULL;
-		if (a && b && !seg_cmp(a, b) && a->last == b->last && !strcmp(a->account, b->account) &&
-		    !strcmp(a->state, b->state) && a->ca == b->ca && !memcmp(a->tag, b->tag, sizeof(a->tag)))
-			continue;
-		if (a && b && !seg_cmp(a, b) && a->last == b->last && !strcmp(a->account, b->account) &&
-		    !strcmp(a->state, b->state) && a->ca == b->ca)
-			rc = c2c_err_set(err, C2C_ECONFLICT, "stored block %s serials %lld..%lld in %s (%s): its purpose or"
-							     " beneficiary is not what the journal records", b->issuance,
-					 (long long)b->first, (long long)b->last, b->account, b->state);
-		else if (b)
-			rc = c2c_err_set(err, C2C_ECONFLICT, "stored block %s serials %lld..%lld in %s (%s%s) is not what"
-							     " the journal records", b->issuance, (long long)b->first,
-					 (long long)b->last, b->account, b->state, b->ca ? ", adjusted" : "");
-		else
-			rc = c2c_err_set(err, C2C_ECONFLICT, "the journal records %s serials %lld..%lld in %s, but no"
-							     " stored block holds them", a->issuance, (long long)a->first,
-					 (long long)a->last, a->account);
-		break;
+	if (found) {
+		*err = mismatch;
+		rc = mismatch.code;
 	}
 out:
+	if (progress)
+		progress(progress_ctx, NULL, 0, 0);
 	registry_replay_free(w);
-	free(stored.v);
 	return rc;
+}
+
+int registry_verify(struct store *st, struct registry_verify_report *rep, struct c2c_err *err)
+{
+	return registry_verify_progress(st, rep, NULL, NULL, err);
 }
 
 int registry_head(struct store *st, int64_t *seq, char hash[65], struct c2c_err *err)
