@@ -47,7 +47,8 @@ const hashed = (file) => {
   writeFileSync(`${out}/assets/${name}`, bytes);
   return `assets/${name}`;
 };
-const names = { 'app.js': `assets/${basename(app)}`, 'style.css': hashed('style.css'), 'favicon.svg': hashed('favicon.svg') };
+const names = { 'app.js': `assets/${basename(app)}`, 'style.css': hashed('style.css'), 'favicon.svg': hashed('favicon.svg'),
+  'boot.js': hashed('boot.js') };
 
 // index.html names them; it is written, not copied, so its time is now and
 // make sees dist is fresh

@@ -19,6 +19,16 @@ const PROFILE = { latency: 150, downloadThroughput: (1.6 * 1024 * 1024) / 8, upl
 const { page, problems, outside, close } = await launch(origin, shots, null, { httpCache: true });
 try {
   await page.setViewportSize({ width: 390, height: 844 });
+  // the page's own clock at the moment <main> says the dashboard is drawn:
+  // the time from the navigation's start, without the driver's own delays
+  // (starting the navigation, polling for the selector), which on a loaded
+  // machine add hundreds of ms to the time seen from outside
+  await page.addInitScript(() => {
+    new MutationObserver(() => {
+      const m = document.getElementById('content');
+      if (m && m.dataset.ready && !window.c2cDrawnAt) window.c2cDrawnAt = performance.now();
+    }).observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-ready'] });
+  });
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Network.enable');
   await cdp.send('Network.emulateNetworkConditions', { offline: false, ...PROFILE });
@@ -45,12 +55,13 @@ try {
     await page.goto(`${base}#/`, { waitUntil: 'commit' });
     await page.waitForSelector('#content[data-ready="dashboard"]', { timeout: 30000 });
     const ms = Date.now() - t0;
+    const inPage = Math.round(await page.evaluate(() => window.c2cDrawnAt || 0));
     await page.waitForLoadState('networkidle');
     const rows = [...log.entries()].map(([id, r]) => ({ ...r, wire: wire.get(id), cached: r.cached || !wire.has(id) }));
     const bytes = rows.reduce((s, r) => s + r.bytes, 0);
-    console.log(`speed: ${name}: dashboard drawn in ${ms} ms, ${rows.length} responses, ${bytes} bytes on the wire`);
+    console.log(`speed: ${name}: dashboard drawn in ${ms} ms (${inPage} ms after the navigation started, by the page's clock), ${rows.length} responses, ${bytes} bytes on the wire`);
     for (const r of rows) console.log(`  ${r.worker ? 'worker' : r.cached ? 'cache' : r.wire} ${r.encoding || '-'} ${r.bytes} ${r.url.replace(origin, '')}`);
-    return { ms, rows, bytes };
+    return { ms, inPage, rows, bytes };
   }
 
   const first = await visit('first visit');
@@ -82,7 +93,7 @@ try {
     repeat.rows.filter((r) => !r.url.includes('/api/') && !r.worker && r.wire).map((r) => r.url).join(' '), '');
   if (repeat.bytes < first.bytes / 20) ok(`repeat visit moved ${repeat.bytes} bytes, first ${first.bytes}`);
   else bad(`repeat visit moved ${repeat.bytes} bytes, first ${first.bytes}`);
-  console.log(`speed: figures: first ${first.ms} ms / ${first.bytes} B, repeat ${repeat.ms} ms / ${repeat.bytes} B`);
+  console.log(`speed: figures: first ${first.ms} ms (page ${first.inPage}) / ${first.bytes} B, repeat ${repeat.ms} ms (page ${repeat.inPage}) / ${repeat.bytes} B`);
   check('no error in the console', problems.join(' | '), '');
   check('nothing asked of another origin', outside.join(' '), '');
 } catch (e) {
