@@ -231,6 +231,13 @@ for q in Danang "Đà Nẵng" ﾀﾞﾅﾝ "da nang"; do
 	get "search?q=$q" 200 "/api/v1/search" -G --data-urlencode "q=$q"
 	json_ok "search $q: Da Nang first, its line as written" "d[0]['id'] == 'vn-da-nang-city' and d[0]['name'] == 'ダナン市' and all(chr(1) not in x['name'] + x['match'] for x in d)"
 done
+# a 和暦 year finds what its Gregorian year finds; Saigon finds Ho Chi Minh City
+get "search?q=2023" 200 "/api/v1/search?q=2023"
+cp "$WORK/body" "$WORK/search2023"
+get "search?q=令和5年度" 200 "/api/v1/search" -G --data-urlencode "q=令和5年度"
+cmp -s "$WORK/body" "$WORK/search2023" && ok "search 令和5年度 = search 2023" || bad "search 令和5年度 differs from 2023"
+get "search?q=Saigon" 200 "/api/v1/search?q=Saigon"
+json_ok "search Saigon: Ho Chi Minh City, the alias as the reason" "d[0]['id'] == 'vn-ho-chi-minh-city' and d[0]['match'] == 'Saigon'"
 get "search?q=Male" 200 "/api/v1/search?q=Male"
 json_ok "search Male: Malé" "d[0]['id'] == 'mv-male-city' and d[0]['match'] == 'Malé'"
 get "stats" 200 "/api/v1/stats"

@@ -83,7 +83,8 @@ import json,sys; v={f["key"]: f["value"] for f in json.load(sys.stdin)["figures"
 print("%s/%s/%s" % (v["countries"], v["partner_places"], v["japanese_bodies"]))' 2>&1)" "14/67/25"
 both "stats json equal" stats --format json
 # and the folded spellings (src/atlas/fold.c): the same rows on both
-for q in 富山 Toyama "Da Nang" 堺 ベトナム Danang "Đà Nẵng" ﾀﾞﾅﾝ Male ＴＯＹＡＭＡ; do
+# and 和暦 years and the places' other spellings (data/atlas/place_aliases.csv)
+for q in 富山 Toyama "Da Nang" 堺 ベトナム Danang "Đà Nẵng" ﾀﾞﾅﾝ Male ＴＯＹＡＭＡ 令和5年度 H27 Saigon Rangoon マレ市; do
 	C2C_DB="$SQ" "$BIN" search "$q" --format json >"$WORK/sq.s" 2>&1
 	C2C_DB="$PG/atlas" "$BIN" search "$q" --format json >"$WORK/pg.s" 2>&1
 	first() { python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print(r[0]["table"], r[0]["id"] if r else "none")' "$1" 2>&1; }

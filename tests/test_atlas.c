@@ -293,6 +293,24 @@ static int finds(struct store *st, const char *q, const char *table, const char 
 	return found;
 }
 
+/* Do two queries find the same rows in the same order? */
+static int same_hits(struct store *st, const char *a, const char *b)
+{
+	struct c2c_err err;
+	json_t *ha, *hb;
+	size_t i;
+	int same;
+	assert_int_equal(atlas_search(st, a, 200, &ha, &err), 0);
+	assert_int_equal(atlas_search(st, b, 200, &hb, &err), 0);
+	same = json_array_size(ha) > 0 && json_array_size(ha) == json_array_size(hb);
+	for (i = 0; same && i < json_array_size(ha); i++)
+		same = json_equal(json_object_get(json_array_get(ha, i), "id"),
+				  json_object_get(json_array_get(hb, i), "id"));
+	json_decref(ha);
+	json_decref(hb);
+	return same;
+}
+
 static void test_search(void **state)
 {
 	struct fixture *f = *state;
@@ -320,6 +338,24 @@ static void test_search(void **state)
 	assert_true(finds(f->st, "Ｔｏｙａｍａ", "partnerships", "p049"));
 	/* the voicing mark is kept: タナン is not ダナン */
 	assert_string_equal(first_id(f->st, "ﾀﾅﾝ"), "");
+	/* 和暦 and fiscal years (issue 20): the same hits as the Gregorian year */
+	assert_true(same_hits(f->st, "令和5年度", "2023"));
+	assert_true(same_hits(f->st, "R5", "2023"));
+	assert_true(same_hits(f->st, "令和５年", "2023"));
+	assert_true(same_hits(f->st, "平成27年", "2015"));
+	assert_true(same_hits(f->st, "H27年度", "2015"));
+	assert_true(same_hits(f->st, "FY2015", "2015"));
+	assert_true(finds(f->st, "令和5年度", "partnerships", "p038")); /* "FY2023 selection of ..." */
+	assert_string_equal(first_id(f->st, "平成40年"), "");           /* no such year: as written */
+	/* other spellings of built-in places (data/atlas/place_aliases.csv):
+	 * the place and what links it */
+	assert_string_equal(first_id(f->st, "Saigon"), "vn-ho-chi-minh-city");
+	assert_string_equal(first_id(f->st, "Sài Gòn"), "vn-ho-chi-minh-city");
+	assert_string_equal(first_id(f->st, "Rangoon"), "mm-yangon-city");
+	assert_string_equal(first_id(f->st, "Bangalore"), "in-bengaluru-city");
+	assert_true(finds(f->st, "Bangalore", "partnerships", "p002"));
+	assert_true(finds(f->st, "Ulan Bator", "places", "mn-ulaanbaatar-city"));
+	assert_true(finds(f->st, "マレ市", "places", "mv-male-city"));
 	/* the reason is the line as written, not its folding */
 	assert_int_equal(atlas_search(f->st, "Danang", 1, &hits, &err), 0);
 	assert_string_equal(json_string_value(json_object_get(json_array_get(hits, 0), "name")), "ダナン市");

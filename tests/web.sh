@@ -198,6 +198,10 @@ elif serve; then
 	# a first and a repeat visit on a throttled phone profile (web/test/speed.mjs):
 	# figures printed, compression and caching checked
 	run_node speed 120 8
+	# the map: zoom and pan (buttons, wheel, drag, pinch, keys), labels that do
+	# not overlap, lines coloured by status or year, at 1280 and 390 px in both
+	# languages (web/test/map.mjs)
+	run_node map 240 100
 	# every page in both languages: titles, headings, landmarks, developer
 	# text, axe-core (web/test/a11y.mjs)
 	run_node a11y 300 5

@@ -47,7 +47,8 @@ const hashed = (file) => {
   writeFileSync(`${out}/assets/${name}`, bytes);
   return `assets/${name}`;
 };
-const names = { 'app.js': `assets/${basename(app)}`, 'style.css': hashed('style.css'), 'favicon.svg': hashed('favicon.svg') };
+const names = { 'app.js': `assets/${basename(app)}`, 'style.css': hashed('style.css'), 'favicon.svg': hashed('favicon.svg'),
+  'boot.js': hashed('boot.js') };
 
 // index.html names them; it is written, not copied, so its time is now and
 // make sees dist is fresh
@@ -60,6 +61,20 @@ for (const [plain, name] of Object.entries(names)) {
 html = html.replace(/(<script type="module"[^>]*><\/script>)/,
   (tag) => preload.map((p) => `<link rel="modulepreload" href="${p}">\n`).join('') + tag);
 writeFileSync(`${out}/index.html`, html);
+
+// sw.js (src/sw.js, the service worker): this build's hash and the files a
+// repeat visit takes from it, index.html and what it names, written into
+// its two marked lines; a new build is a new sw.js, which the browser
+// installs (docs/web.md, "Speed")
+const shell = ['./', ...Object.values(names), ...preload];
+const build_id = createHash('sha256').update(html).digest('hex').slice(0, 12);
+let sw = readFileSync('src/sw.js', 'utf8');
+for (const [re, line] of [[/^const BUILD = .*$/m, `const BUILD = '${build_id}';`],
+  [/^const SHELL = .*$/m, `const SHELL = ${JSON.stringify(shell)};`]]) {
+  if (!re.test(sw)) throw new Error(`src/sw.js has no line ${re}`);
+  sw = sw.replace(re, line);
+}
+writeFileSync(`${out}/sw.js`, sw);
 
 // NAME.br and NAME.gz beside every text file worth compressing
 const walk = (dir) => readdirSync(dir).flatMap((f) => {

@@ -22,6 +22,7 @@
  * same rows.
  */
 #include "atlas.h"
+#include "core/date.h"
 #include "core/strbuf.h"
 #include "core/utf8.h"
 
@@ -41,7 +42,24 @@ static int written_and_folded(struct strbuf *sb, const char *text, struct c2c_er
 	return atlas_search_fold(text, sb, err);
 }
 
-/* Append name_ja and name_en of the row `id` of `table` (places, countries). */
+/* Append the other spellings of the place `id` (place_aliases), one a line. */
+static int add_aliases(struct store *st, const char *id, struct strbuf *body, struct c2c_err *err)
+{
+	struct store_stmt *q;
+	int rc;
+	if ((rc = store_prepare(st, "SELECT \"alias\" FROM \"place_aliases\" WHERE \"place_id\" = ? ORDER BY \"alias\"",
+				&q, err)))
+		return rc;
+	store_bind_text(q, 1, id);
+	while ((rc = store_step(q, err)) == 1)
+		strbuf_addf(body, "%s\n", store_col_text(q, 0));
+	store_finalize(q);
+	return rc;
+}
+
+/* Append name_ja and name_en of the row `id` of `table` (places, countries);
+ * a place's other spellings too, so "Saigon" finds what Ho Chi Minh City's
+ * names find. */
 static int add_names(struct store *st, const char *table, const char *key, const char *id,
 		     struct strbuf *body, struct c2c_err *err)
 {
@@ -57,6 +75,8 @@ static int add_names(struct store *st, const char *table, const char *key, const
 	while ((rc = store_step(q, err)) == 1)
 		strbuf_addf(body, "%s\n%s\n", store_col_text(q, 0), store_col_text(q, 1));
 	store_finalize(q);
+	if (rc >= 0 && !strcmp(table, "places"))
+		rc = add_aliases(st, id, body, err);
 	return rc;
 }
 
@@ -67,6 +87,8 @@ static int add_linked_names(struct store *st, const struct atlas_table *t, struc
 			    const char *key, struct strbuf *body, struct c2c_err *err)
 {
 	int rc = 0;
+	if (!strcmp(t->name, "places") && (rc = add_aliases(st, key, body, err)) < 0)
+		return rc;
 	for (size_t c = 0; c < t->ncols && rc >= 0; c++) {
 		const struct atlas_col *col = &t->cols[c];
 		const char *v = store_col_text(row, (int)c);
@@ -269,6 +291,25 @@ static int short_query_terms(struct store *st, const char *q, struct strbuf *exp
 	return 1;
 }
 
+/* A query that is a year as people write one, 和暦 or fiscal ("令和5年度",
+ * "平成27年", "R5", "H27年度", "FY2023"; core/date.c's date_parse_fy, the
+ * parser of the --fy and fy filters, with its eras and their sources), is
+ * searched as the Gregorian year: "令和5年度" finds what "2023" finds.  A
+ * fiscal year is named by the calendar year it starts in, as the atlas
+ * writes it (令和5年度 = FY2023, April 2023 to March 2024).  The folded
+ * query is parsed (full-width digits and ㋿ are plain by then).  A year the
+ * era did not have (平成40年) is searched as written. */
+static int era_year(struct strbuf *folded, struct c2c_err *err)
+{
+	char why[160], year[8];
+	int fy;
+	if (date_parse_fy(strbuf_str(folded), &fy, why, sizeof(why)))
+		return 0;
+	snprintf(year, sizeof(year), "%d", fy);
+	strbuf_reset(folded);
+	return strbuf_addstr(folded, year) ? c2c_err_set(err, C2C_ENOMEM, "search: out of memory") : 0;
+}
+
 int atlas_search(struct store *st, const char *raw, size_t limit, json_t **out,
 		 struct c2c_err *err)
 {
@@ -296,6 +337,9 @@ int atlas_search(struct store *st, const char *raw, size_t limit, json_t **out,
 		strbuf_release(&folded);
 		return c2c_err_set(err, C2C_EUSAGE, "search: the query has no letter or digit to search for");
 	}
+	if ((rc = era_year(&folded, err)))
+		goto fail;
+	query = strbuf_str(&folded);
 	nchars = utf8_chars(query);
 	strbuf_init(&sql, 0);
 	strbuf_init(&phrase, 0);
@@ -362,6 +406,7 @@ out:
 		store_finalize(body_q);
 	strbuf_release(&sql);
 	strbuf_release(&phrase);
+fail:
 	strbuf_release(&folded);
 	return rc < 0 ? rc : 0;
 }

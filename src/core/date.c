@@ -86,9 +86,16 @@ int date_fylist_has(const char *list, int from, int to)
 	return 0;
 }
 
-/* The eras a fiscal year is written in, with the year before each era's
+/* The eras a year is written in (元号), with the year before each era's
  * first (令和元年 = 2019) and its last year number (平成 ended in its 31st
- * year; 令和 is open). */
+ * year; 令和 is open).  An era's first year is the Gregorian year it began
+ * in, as the government counts it: 令和 from 2019-05-01 (元号を改める政令,
+ * 平成31年政令第143号), 平成 from 1989-01-08 (元号を改める政令, 昭和64年政令
+ * 第1号), both under the 元号法 (昭和54年法律第43号); 昭和 from 1926-12-25,
+ * 大正 from 1912-07-30 and 明治 from 1868 (明治元年, the 改元の詔 of
+ * 慶応4年9月8日 applying to the whole year).  Last years: 昭和64 (1989),
+ * 大正15 (1926), 明治45 (1912).  The letters are the abbreviations of
+ * forms and ISO-style dates (R5, H27, S64, T15, M45). */
 static const struct {
 	const char *name;
 	char letter;
@@ -96,6 +103,9 @@ static const struct {
 } fy_eras[] = {
 	{"令和", 'R', 2018, 0},
 	{"平成", 'H', 1988, 31},
+	{"昭和", 'S', 1925, 64},
+	{"大正", 'T', 1911, 15},
+	{"明治", 'M', 1867, 45},
 };
 
 /* One digit at *p, ASCII or full-width (U+FF10..U+FF19); -1 if none.  *p

@@ -18,8 +18,9 @@ int date_fylist_has(const char *list, int from, int to);
 
 /* A fiscal year as people write it, to the calendar year it starts in:
  * "2022", "2022年度", "FY2022", or by the Japanese era, "令和4", "令和4年度",
- * "令和元年度", "R4", "平成29年度", "H29" (digits ASCII or full-width).
- * 平成N = 1988+N (平成31年度 = 2019), 令和N = 2018+N.  0 and the year in
+ * "令和元年度", "R4", "平成29年度", "H29" (digits ASCII or full-width);
+ * also 昭和/S, 大正/T and 明治/M (date.c names the sources).
+ * 平成N = 1988+N (平成31年度 = 2019), 令和N = 2018+N, 昭和N = 1925+N.  0 and the year in
  * *fy, else C2C_EINPUT and the reason in why[0..whylen).  One parser for the
  * CLI's --fy/--from/--to and the API's fy/from/to, so both read 和暦 alike. */
 int date_parse_fy(const char *s, int *fy, char *why, unsigned whylen);

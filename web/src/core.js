@@ -59,12 +59,20 @@ export const fmt = (n) => new Intl.NumberFormat(lang === 'ja' ? 'ja-JP' : 'en-GB
 export const fyLabel = (y) => (lang === 'ja' ? `${y}年度` : `FY${y}`);
 
 // --- data (each path fetched once per page load) ----------------------------
+// A reply boot.js asked for before this code ran (keyed "lang path", or
+// "session"), taken once: later reads ask the server again.
+export function early(key) {
+  const e = window.c2cEarly;
+  const r = e && e[key];
+  if (r) delete e[key];
+  return r || null;
+}
 const cache = new Map();
 // (kept per language: a reply's reasons are in the language it was asked in)
 export function api(path) {
   const key = `${lang} ${path}`;
   if (!cache.has(key))
-    cache.set(key, fetch(`/api/v1/${path}`, { headers: langHeaders() }).then((r) => {
+    cache.set(key, (early(key) || fetch(`/api/v1/${path}`, { headers: langHeaders() })).then((r) => {
       if (!r.ok) throw new Error(`${r.status} /api/v1/${path}`);
       return r.json();
     }).catch((e) => { cache.delete(key); throw e; }));

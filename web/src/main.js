@@ -176,4 +176,13 @@ mountAccount(document.getElementById('account'));
 if (!location.hash.replace(/^#\/?/, '')) for (const p of ['stats', 'registry/verify']) api(p).catch(() => {});
 // the tables' descriptions decide which routes are tables: read before the first page
 const tablesRead = loadTables().catch(() => {});
-loadSession().then(() => drawAccount(true), () => {}).finally(() => tablesRead.then(render));
+loadSession().then(() => drawAccount(true), () => {}).finally(() => tablesRead.then(render).then(registerWorker));
+
+// The service worker (sw.js) keeps the app itself, so the next visit draws
+// without waiting on the network for it; registered once the first page is
+// drawn, so its downloads never compete with the page's (docs/web.md,
+// "Speed").  The API's reads it leaves alone.
+function registerWorker() {
+  if ('serviceWorker' in navigator && location.protocol !== 'file:')
+    navigator.serviceWorker.register('sw.js').catch(() => {});
+}

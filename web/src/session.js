@@ -15,14 +15,14 @@
 //
 // The header's #account box: a "Log in" button that opens the log-in form,
 // or "NAME (role)" and a "Log out" button.
-import { api, app, h, invalidate, lang, langHeaders, t, tf } from './core.js';
+import { api, app, early, h, invalidate, lang, langHeaders, t, tf } from './core.js';
 
 const PUBLIC = Object.freeze({ name: null, role: 'public', scope: '', csrf: null });
 export let session = PUBLIC;
 
 export async function loadSession() {
   try {
-    const r = await fetch('/api/v1/session', { cache: 'no-store', headers: langHeaders() });
+    const r = await (early('session') || fetch('/api/v1/session', { cache: 'no-store', headers: langHeaders() }));
     const s = r.ok ? await r.json() : null;
     session = s && s.role && s.role !== 'public' ? s : PUBLIC;
   } catch {
