@@ -193,7 +193,7 @@ elif serve; then
 	start=$(date +%s)
 	# C2C_BIN/C2C_DB: the run issues credits into the served database's registry
 	# with the CLI near its end, to see the credits chart fill
-	run_node browser
+	run_node browser 240
 	echo "browser: $(($(date +%s) - start)) s; screenshots in $shots"
 	# a first and a repeat visit on a throttled phone profile (web/test/speed.mjs):
 	# figures printed, compression and caching checked
