@@ -579,18 +579,18 @@ cp "$WORK/s.xlsx" "$WORK/f.xlsx"
 run "sheet: the sheet changed after submission" 5 "$BIN" mrv report verify "$RSF" --approve --comment "changed"
 has "sheet: not approved, as a data file" "$WORK/err" "changed since it was submitted"
 NREP=$("$BIN" mrv report list --format json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')
-python3 xl.py "$WORK/s.xlsx" "Monitoring Report Sheet" E8 lots "$WORK/b1.xlsx" str
-run "sheet: text in a number cell" 3 "$BIN" mrv report submit --project TH901 --sheet "$WORK/b1.xlsx" --from 2024-05-01 --to 2024-05-31
-has "sheet: named by sheet and cell" "$WORK/err" "b1.xlsx: Monitoring Report Sheet!E8: 'lots' is not a number (FC's monitored value)"
-python3 xl.py "$WORK/s.xlsx" "Monitoring Report Sheet" L8 FX "$WORK/b2.xlsx" str
-run "sheet: a parameter the methodology has not" 3 "$BIN" mrv report submit --project TH901 --sheet "$WORK/b2.xlsx" --from 2024-05-01 --to 2024-05-31
-has "sheet: the wrong parameter named by its cell" "$WORK/err" "b2.xlsx: Monitoring Report Sheet!L8: 'FX' is not a parameter of TH_AM009"
-python3 xl.py "$WORK/s.xlsx" "Monitoring Report Sheet" L8 EF_gas "$WORK/b3.xlsx" str
-run "sheet: a fixed parameter as a monitored value" 3 "$BIN" mrv report submit --project TH901 --sheet "$WORK/b3.xlsx" --from 2024-05-01 --to 2024-05-31
-has "sheet: the fixed parameter named by its cell" "$WORK/err" "b3.xlsx: Monitoring Report Sheet!E8: EF_gas@CGS-E: EF_gas is fixed ex ante, not monitored"
-python3 xl.py "$WORK/s.xlsx" "Monitoring Report Sheet" F8 m3 "$WORK/b4.xlsx" str
-run "sheet: a wrong unit" 3 "$BIN" mrv report submit --project TH901 --sheet "$WORK/b4.xlsx" --from 2024-05-01 --to 2024-05-31
-has "sheet: the unit named by its cell" "$WORK/err" "b4.xlsx: Monitoring Report Sheet!E8: FC@CGS-E=20000 m3: FC is in Nm3, not m3"
+# bad_sheet NAME CELL TEXT WHAT MESSAGE: the exported sheet with CELL of the
+# Monitoring Report Sheet set to TEXT, submitted: refused (exit 3), the
+# message naming file, sheet and cell
+bad_sheet() {
+	python3 xl.py "$WORK/s.xlsx" "Monitoring Report Sheet" "$2" "$3" "$WORK/$1.xlsx" str
+	run "sheet: $4" 3 "$BIN" mrv report submit --project TH901 --sheet "$WORK/$1.xlsx" --from 2024-05-01 --to 2024-05-31
+	has "sheet: $4, named by its cell" "$WORK/err" "$1.xlsx: Monitoring Report Sheet!$5"
+}
+bad_sheet b1 E8 lots "text in a number cell" "E8: 'lots' is not a number (FC's monitored value)"
+bad_sheet b2 L8 FX "a parameter the methodology has not" "L8: 'FX' is not a parameter of TH_AM009"
+bad_sheet b3 L8 EF_gas "a fixed parameter as a monitored value" "E8: EF_gas@CGS-E: EF_gas is fixed ex ante, not monitored"
+bad_sheet b4 F8 m3 "a wrong unit" "E8: FC@CGS-E=20000 m3: FC is in Nm3, not m3"
 run "sheet: a workbook without the sheet" 3 "$BIN" mrv report submit --project TH901 --sheet "$WORK/r1.xlsx" --from 2024-05-01 --to 2024-05-31
 has "sheet: the missing sheet named" "$WORK/err" "the workbook has no sheet 'Monitoring Report Sheet'"
 run "sheet: with --data as well" 2 "$BIN" mrv report submit --project TH901 --sheet "$WORK/s.xlsx" --data cgs2.csv --from 2024-05-01 --to 2024-05-31

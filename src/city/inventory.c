@@ -15,6 +15,7 @@
 #include "atlas/atlas.h"
 #include "core/csv.h"
 #include "core/json.h"
+#include "core/rows.h"
 #include "core/strbuf.h"
 #include "core/utf8.h"
 #include "core/xlsx.h"
@@ -816,7 +817,7 @@ int city_inventory_write_xlsx(const struct city_inventory *inv, const char *path
 {
 	/* numbers as numbers, so a spreadsheet can add them up; the rest as text */
 	static const int numeric[] = {0, 0, 0, 1, 0, 1, 1, 1, 0, 0, 0, 1, 0, 0, 1, 1, 1, 1};
-	lxw_workbook *wb = workbook_new(path);
+	lxw_workbook *wb = rows_workbook_new(path);
 	lxw_worksheet *ws;
 	lxw_format *bold;
 	struct strbuf cell[32];

@@ -242,6 +242,18 @@ static int write_record(lxw_workbook *wb, json_t *doc)
 	return rc ? rc : record_tables(wb, doc);
 }
 
+struct lxw_workbook *rows_workbook_new(const char *path)
+{
+	lxw_doc_properties props = {0};
+	lxw_workbook *wb = workbook_new(path);
+	props.created = 315532800; /* 1980-01-01T00:00:00Z; 0 would mean "now" */
+	if (wb && workbook_set_properties(wb, &props) != LXW_NO_ERROR) {
+		workbook_close(wb);
+		return NULL;
+	}
+	return wb;
+}
+
 int rows_xlsx(json_t *doc, const char *sheet, struct strbuf *out, struct c2c_err *err)
 {
 	const char *dir = getenv("TMPDIR");
@@ -255,7 +267,7 @@ int rows_xlsx(json_t *doc, const char *sheet, struct strbuf *out, struct c2c_err
 	if ((fd = mkstemp(path)) < 0)
 		return c2c_err_set(err, C2C_EIO, "a temporary file for the workbook: %s", strerror(errno));
 	close(fd);
-	if (!(wb = workbook_new(path))) {
+	if (!(wb = rows_workbook_new(path))) {
 		unlink(path);
 		return c2c_err_set(err, C2C_EIO, "the workbook could not be started");
 	}

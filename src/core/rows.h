@@ -45,5 +45,13 @@ json_t *rows_table_of(json_t *doc);
  * reals as numbers (an integer beyond 2^53, which a spreadsheet would
  * round, as text); everything else as text. */
 int rows_xlsx(json_t *doc, const char *sheet, struct strbuf *out, struct c2c_err *err);
+/* A new workbook at `path` (libxlsxwriter's workbook_new) whose bytes
+ * depend on what is written in it only: its "created" property is fixed at
+ * 1980-01-01, the time libxlsxwriter gives every entry of the zip, not the
+ * second it was written.  The same data exported twice is the same file, so
+ * an export can be compared by its hash (tests/pg.sh compares SQLite's and
+ * PostgreSQL's).  Every workbook c2c writes starts here. */
+struct lxw_workbook;
+struct lxw_workbook *rows_workbook_new(const char *path);
 
 #endif

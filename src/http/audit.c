@@ -74,13 +74,25 @@ static int write_audit_tx(struct store *st, void *vctx, struct c2c_err *err)
 	return audit_tx(st, &a, err);
 }
 
-int http_write_tx(struct http_request *rq, store_tx_fn fn, void *ctx, struct c2c_err *err)
+int http_write_tx_queued(struct http_request *rq, const char *queue, store_tx_fn fn, void *ctx,
+			 struct c2c_err *err)
 {
 	struct write_tx w = {rq, fn, ctx};
-	int rc = store_tx(rq->st, "http_audit", write_audit_tx, &w, err);
-	if (!rc)
+	char tables[96];
+	int rc;
+	/* http_audit first, always: every writer over HTTP takes the locks in
+	 * one order, so none holds one while waiting for another's */
+	if ((size_t)snprintf(tables, sizeof(tables), "http_audit%s%s", queue ? "," : "", queue ? queue : "") >=
+	    sizeof(tables))
+		return c2c_err_set(err, C2C_EINTERNAL, "queue name too long: %s", queue);
+	if (!(rc = store_tx(rq->st, tables, write_audit_tx, &w, err)))
 		rq->audited = 1;
 	return rc;
+}
+
+int http_write_tx(struct http_request *rq, store_tx_fn fn, void *ctx, struct c2c_err *err)
+{
+	return http_write_tx_queued(rq, NULL, fn, ctx, err);
 }
 
 int http_get_audit(struct http_request *rq, json_t **out, struct c2c_err *err)

@@ -57,7 +57,8 @@ static int may_use_account(struct http_request *rq, struct store *st, const char
 	return http_require_scope(rq, "country", cc, err);
 }
 
-/* Run after a successful operation: its journal entry is the reply. */
+/* Run after a successful operation, in its transaction (in_one_tx): its
+ * journal entry is the reply. */
 static int journal_entry(struct registry_ctx *c, json_t **out, struct c2c_err *err)
 {
 	json_t *rows;
@@ -78,7 +79,7 @@ static void ctx_for(struct http_request *rq, struct registry_ctx *c)
 	c->st = rq->st;
 }
 
-int http_post_registry_account_open(struct http_request *rq, json_t **out, struct c2c_err *err)
+static int account_open_op(struct http_request *rq, json_t **out, struct c2c_err *err)
 {
 	const char *country = http_body_str(rq, "country");
 	struct registry_ctx c;
@@ -92,7 +93,7 @@ int http_post_registry_account_open(struct http_request *rq, json_t **out, struc
 	return journal_entry(&c, out, err);
 }
 
-int http_post_registry_account_close(struct http_request *rq, json_t **out, struct c2c_err *err)
+static int account_close_op(struct http_request *rq, json_t **out, struct c2c_err *err)
 {
 	struct registry_ctx c;
 	int rc;
@@ -114,7 +115,7 @@ static int may_issue(void *rq, const char *host, struct c2c_err *err)
 /* {"report": N [, "quantity"]}, or {"project", "from", "to", "quantity",
  * "external_verification", "source" [, "verified_er"]}: no credit without
  * a verified report, as `c2c registry issue`. */
-int http_post_registry_issue(struct http_request *rq, json_t **out, struct c2c_err *err)
+static int issue_op(struct http_request *rq, json_t **out, struct c2c_err *err)
 {
 	struct registry_issue_req r;
 	struct registry_ctx c;
@@ -166,7 +167,7 @@ int http_post_registry_issue(struct http_request *rq, json_t **out, struct c2c_e
 
 /* "shares": {"JP-GOV-1": 30, "KH-GOV-1": 70}, or with hundredths as
  * 12.5 -> 1250, the CLI's ACCOUNT=PERCENT. */
-int http_post_registry_allocate(struct http_request *rq, json_t **out, struct c2c_err *err)
+static int allocate_op(struct http_request *rq, json_t **out, struct c2c_err *err)
 {
 	const char *issuance = http_body_str(rq, "issuance"), *acc;
 	struct registry_share s[64];
@@ -201,7 +202,7 @@ int http_post_registry_allocate(struct http_request *rq, json_t **out, struct c2
 	return journal_entry(&c, out, err);
 }
 
-int http_post_registry_authorize(struct http_request *rq, json_t **out, struct c2c_err *err)
+static int authorize_op(struct http_request *rq, json_t **out, struct c2c_err *err)
 {
 	const char *issuance = http_body_str(rq, "issuance");
 	struct registry_authorization a;
@@ -219,7 +220,7 @@ int http_post_registry_authorize(struct http_request *rq, json_t **out, struct c
 	return journal_entry(&c, out, err);
 }
 
-int http_post_registry_transfer(struct http_request *rq, json_t **out, struct c2c_err *err)
+static int transfer_op(struct http_request *rq, json_t **out, struct c2c_err *err)
 {
 	const char *from = http_body_str(rq, "from");
 	struct registry_ctx c;
@@ -233,7 +234,7 @@ int http_post_registry_transfer(struct http_request *rq, json_t **out, struct c2
 	return journal_entry(&c, out, err);
 }
 
-int http_post_registry_cancel(struct http_request *rq, json_t **out, struct c2c_err *err)
+static int cancel_op(struct http_request *rq, json_t **out, struct c2c_err *err)
 {
 	const char *account = http_body_str(rq, "account");
 	struct registry_ctx c;
@@ -246,7 +247,7 @@ int http_post_registry_cancel(struct http_request *rq, json_t **out, struct c2c_
 	return journal_entry(&c, out, err);
 }
 
-int http_post_registry_retire(struct http_request *rq, json_t **out, struct c2c_err *err)
+static int retire_op(struct http_request *rq, json_t **out, struct c2c_err *err)
 {
 	const char *account = http_body_str(rq, "account");
 	struct registry_ctx c;
@@ -264,7 +265,7 @@ int http_post_registry_retire(struct http_request *rq, json_t **out, struct c2c_
 
 /* {"country", "require": true|false, "threshold", "expiry": "7d"}: the
  * admin's setting, as `c2c registry four-eyes`. */
-int http_post_registry_four_eyes(struct http_request *rq, json_t **out, struct c2c_err *err)
+static int four_eyes_op(struct http_request *rq, json_t **out, struct c2c_err *err)
 {
 	json_t *req = json_object_get(rq->body, "require");
 	const char *exp = http_body_str(rq, "expiry");
@@ -288,7 +289,7 @@ int http_post_registry_four_eyes(struct http_request *rq, json_t **out, struct c
  * "cancel", "account", "quantity"} or {"operation": "retire", "account",
  * "quantity", "purpose", "beneficiary"}: the caller must be one who may
  * move credits out of that account. */
-int http_post_registry_propose(struct http_request *rq, json_t **out, struct c2c_err *err)
+static int propose_op(struct http_request *rq, json_t **out, struct c2c_err *err)
 {
 	struct registry_proposal_req p = {0};
 	struct registry_ctx c;
@@ -317,7 +318,7 @@ static int may_decide(void *rq, const char *country, struct c2c_err *err)
 	return http_require_scope(rq, "country", country, err);
 }
 
-int http_post_registry_approve(struct http_request *rq, json_t **out, struct c2c_err *err)
+static int approve_op(struct http_request *rq, json_t **out, struct c2c_err *err)
 {
 	struct registry_ctx c;
 	int rc;
@@ -329,7 +330,7 @@ int http_post_registry_approve(struct http_request *rq, json_t **out, struct c2c
 	return journal_entry(&c, out, err);
 }
 
-int http_post_registry_reject(struct http_request *rq, json_t **out, struct c2c_err *err)
+static int reject_op(struct http_request *rq, json_t **out, struct c2c_err *err)
 {
 	struct registry_ctx c;
 	int rc;
@@ -339,3 +340,60 @@ int http_post_registry_reject(struct http_request *rq, json_t **out, struct c2c_
 		return rc;
 	return journal_entry(&c, out, err);
 }
+
+/* ---- every route above, whole in one transaction --------------------------- */
+
+/* The check of the caller's scope, the operation, the reading of its
+ * journal entry for the reply and the audit row are one transaction,
+ * queued on the audit log and the journal before the first read
+ * (http_write_tx_queued), committed together.  Read after the commit, as it
+ * was, a database lost in between answered 503 "cannot be reached" for an
+ * operation that was recorded, and a client told to try again did it
+ * twice (tests/pg.sh's fail-over run found one).  Now a reply is the entry,
+ * or an error after which nothing was kept, or, when the COMMIT itself went
+ * unanswered, "may or may not have been recorded".  One commit per
+ * operation, not one for it and one for its audit row. */
+struct route_call {
+	struct http_request *rq;
+	int (*op)(struct http_request *rq, json_t **out, struct c2c_err *err);
+	json_t **out;
+};
+
+static int route_tx(struct store *st, void *ctx, struct c2c_err *err)
+{
+	struct route_call *r = ctx;
+	(void)st;
+	json_decref(*r->out); /* an attempt retried after a lost race starts again */
+	*r->out = NULL;
+	return r->op(r->rq, r->out, err);
+}
+
+static int in_one_tx(struct http_request *rq, int (*op)(struct http_request *, json_t **, struct c2c_err *),
+		     json_t **out, struct c2c_err *err)
+{
+	struct route_call r = {rq, op, out};
+	int rc = http_write_tx_queued(rq, "registry_journal", route_tx, &r, err);
+	if (rc) { /* the entry was read, then the commit failed: no reply of it */
+		json_decref(*out);
+		*out = NULL;
+	}
+	return rc;
+}
+
+#define ONE_TX(route, op)                                                                      \
+	int route(struct http_request *rq, json_t **out, struct c2c_err *err)                  \
+	{                                                                                      \
+		return in_one_tx(rq, op, out, err);                                            \
+	}
+ONE_TX(http_post_registry_account_open, account_open_op)
+ONE_TX(http_post_registry_account_close, account_close_op)
+ONE_TX(http_post_registry_issue, issue_op)
+ONE_TX(http_post_registry_allocate, allocate_op)
+ONE_TX(http_post_registry_authorize, authorize_op)
+ONE_TX(http_post_registry_transfer, transfer_op)
+ONE_TX(http_post_registry_cancel, cancel_op)
+ONE_TX(http_post_registry_retire, retire_op)
+ONE_TX(http_post_registry_four_eyes, four_eyes_op)
+ONE_TX(http_post_registry_propose, propose_op)
+ONE_TX(http_post_registry_approve, approve_op)
+ONE_TX(http_post_registry_reject, reject_op)

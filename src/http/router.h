@@ -246,6 +246,11 @@ int http_audit_append(struct http_request *rq, const char *path, struct c2c_err 
  * row of its own for the request.  A write that goes through it is never
  * done without its record, nor recorded when it was not done. */
 int http_write_tx(struct http_request *rq, store_tx_fn fn, void *ctx, struct c2c_err *err);
+/* The same, queued on the table `queue` too (after http_audit): a write
+ * that appends to a chain, as the registry's journal, takes the chain's
+ * queue before its first read, as store_tx(queue) would alone. */
+int http_write_tx_queued(struct http_request *rq, const char *queue, store_tx_fn fn, void *ctx,
+			 struct c2c_err *err);
 
 /* openapi.c: the OpenAPI 3.0 document of the route table. */
 json_t *http_openapi(void);

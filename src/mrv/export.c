@@ -8,6 +8,7 @@
  * always shows what was submitted and verified.
  */
 #include "mrv.h"
+#include "core/rows.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -187,7 +188,7 @@ int mrv_report_export_xlsx(struct store *st, int64_t id, const char *path, struc
 		json_decref(rep);
 		return c2c_err_set(err, C2C_EDB, "report %lld: its stored result is not JSON", (long long)id);
 	}
-	wb = workbook_new(path);
+	wb = rows_workbook_new(path);
 	if (!wb) {
 		json_decref(rep);
 		return c2c_err_set(err, C2C_EIO, "%s: cannot create the workbook", path);

@@ -125,6 +125,15 @@ static json_t *plan_sheet(const struct mrv_methodology *m, json_t *res)
 	return rows;
 }
 
+/* The Monitoring Structure Sheet's columns taken as they are from a
+ * meter's summary in the result (mrv/compute.c), after its number and id */
+static const struct {
+	const char *column, *field;
+} meter_columns[] = {
+	{"Readings in the period", "rows"}, {"First reading", "first"}, {"Last reading", "last"},
+	{"Interval (s)", "interval_s"},     {"Gaps", "gap_count"},      {"Missing (s)", "missing_s"},
+};
+
 /* One row per unit i (meter): what its readings were, and the per-unit
  * values it was computed with. */
 static json_t *structure_sheet(json_t *res)
@@ -137,12 +146,9 @@ static json_t *structure_sheet(json_t *res)
 		char buf[512] = "";
 		json_object_set_new(row, "Monitoring point No.", json_integer((json_int_t)i + 1));
 		json_object_set_new(row, COL_UNIT_I, json_string(jstr(mo, "meter_id")));
-		json_object_set_new(row, "Readings in the period", json_incref(json_object_get(mo, "rows")));
-		json_object_set_new(row, "First reading", json_incref(json_object_get(mo, "first")));
-		json_object_set_new(row, "Last reading", json_incref(json_object_get(mo, "last")));
-		json_object_set_new(row, "Interval (s)", json_incref(json_object_get(mo, "interval_s")));
-		json_object_set_new(row, "Gaps", json_incref(json_object_get(mo, "gap_count")));
-		json_object_set_new(row, "Missing (s)", json_incref(json_object_get(mo, "missing_s")));
+		for (k = 0; k < sizeof(meter_columns) / sizeof(meter_columns[0]); k++)
+			json_object_set_new(row, meter_columns[k].column,
+					    json_incref(json_object_get(mo, meter_columns[k].field)));
 		json_object_set_new(row, "Correction", json_string(jstr(mo, "correction")));
 		json_array_foreach(json_object_get(mo, "parameters"), k, p)
 			snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), "%s%s=%s (%s)", k ? "; " : "",

@@ -153,8 +153,10 @@ int store_begin(struct store *st, struct c2c_err *err);
  * `table` before their first read, on both backends.  SQLite's write lock
  * already does that; on PostgreSQL it is a self-conflicting table lock taken
  * before the snapshot, so racing writers wait instead of being aborted as
- * serialization failures and retried. */
-int store_begin_serial(struct store *st, const char *table, struct c2c_err *err);
+ * serialization failures and retried.  `tables` may name several, "a,b",
+ * taken in that order (always the same order everywhere, or two writers
+ * could each hold one and wait for the other). */
+int store_begin_serial(struct store *st, const char *tables, struct c2c_err *err);
 int store_commit(struct store *st, struct c2c_err *err);
 void store_rollback(struct store *st);
 
@@ -166,7 +168,8 @@ void store_rollback(struct store *st);
  * runs again from its first read, after a pause that grows and is jittered
  * per process so racers fall out of step.  Called inside a transaction
  * already open (store_in_tx), fn runs in that one and a failure goes up
- * whole: the outermost store_tx is the one that retries. */
+ * whole: the outermost store_tx is the one that retries, and the queue is
+ * the outermost's (the inner one's is not taken: the outer must name it). */
 typedef int (*store_tx_fn)(struct store *st, void *ctx, struct c2c_err *err);
 int store_tx(struct store *st, const char *queue, store_tx_fn fn, void *ctx, struct c2c_err *err);
 /* 1 while a transaction is open on this connection. */

@@ -238,18 +238,25 @@ int store_pg_begin(struct store_pg *pg, struct c2c_err *err)
 	return rc;
 }
 
-int store_pg_begin_serial(struct store_pg *pg, const char *table, struct c2c_err *err)
+int store_pg_begin_serial(struct store_pg *pg, const char *tables, struct c2c_err *err)
 {
-	char sql[224];
+	char sql[320];
+	size_t n;
 	int rc;
 	/* SHARE ROW EXCLUSIVE conflicts with itself and with writes, not with
 	 * plain reads; LOCK TABLE takes no snapshot, so the first SELECT after
 	 * it sees every writer that went before (PostgreSQL docs, LOCK).  One
 	 * simple query, one round trip: an explicit BEGIN in it leaves the
-	 * transaction open after it, as store_pg_begin's would. */
-	if ((size_t)snprintf(sql, sizeof(sql), "BEGIN ISOLATION LEVEL SERIALIZABLE;"
-			     " LOCK TABLE \"%s\" IN SHARE ROW EXCLUSIVE MODE", table) >= sizeof(sql))
-		return c2c_err_set(err, C2C_EINTERNAL, "table name too long: %s", table);
+	 * transaction open after it, as store_pg_begin's would.  `tables` may
+	 * name several, "a,b": locked in that order, before the snapshot. */
+	n = (size_t)snprintf(sql, sizeof(sql), "BEGIN ISOLATION LEVEL SERIALIZABLE; LOCK TABLE ");
+	for (const char *t = tables; *t && n < sizeof(sql);) {
+		size_t len = strcspn(t, ",");
+		n += (size_t)snprintf(sql + n, sizeof(sql) - n, "%s\"%.*s\"", t == tables ? "" : ", ", (int)len, t);
+		t += len + (t[len] == ',');
+	}
+	if (n >= sizeof(sql) || (size_t)snprintf(sql + n, sizeof(sql) - n, " IN SHARE ROW EXCLUSIVE MODE") >= sizeof(sql) - n)
+		return c2c_err_set(err, C2C_EINTERNAL, "table names too long: %s", tables);
 	if ((rc = store_pg_exec(pg, sql, err)))
 		store_pg_rollback(pg);
 	pg->in_tx = !rc;

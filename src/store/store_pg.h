@@ -17,7 +17,7 @@ int store_pg_open(struct store_pg **out, const char *url, struct c2c_err *err);
 void store_pg_close(struct store_pg *pg);
 int store_pg_exec(struct store_pg *pg, const char *sql, struct c2c_err *err);
 int store_pg_begin(struct store_pg *pg, struct c2c_err *err);
-int store_pg_begin_serial(struct store_pg *pg, const char *table, struct c2c_err *err);
+int store_pg_begin_serial(struct store_pg *pg, const char *tables, struct c2c_err *err);
 int store_pg_commit(struct store_pg *pg, struct c2c_err *err);
 void store_pg_rollback(struct store_pg *pg);
 int store_pg_in_tx(struct store_pg *pg);

@@ -493,10 +493,10 @@ int store_begin(struct store *st, struct c2c_err *err)
 	return store_exec(st, "BEGIN IMMEDIATE", err);
 }
 
-int store_begin_serial(struct store *st, const char *table, struct c2c_err *err)
+int store_begin_serial(struct store *st, const char *tables, struct c2c_err *err)
 {
 	if (st->pg)
-		return store_pg_begin_serial(st->pg, table, err);
+		return store_pg_begin_serial(st->pg, tables, err);
 	return store_begin(st, err);
 }
 
