@@ -556,7 +556,7 @@ else:
                 b, k = re.subn(r'<c r="%s"[^>]*?(/>|>.*?</c>)' % ref, cell, b.decode())
                 assert k == 1, ref
                 b = b.encode()
-            o.writestr(n, b)
+            o.writestr(z.getinfo(n), b)  # the entry's own date: the same file every run
 PY
 python3 xl.py "$WORK/s.xlsx" > "$WORK/out"
 check "sheet: the four sheets after the summary" "$(json "list(d)")" "['summary', 'Monitoring Plan Sheet', 'Monitoring Structure Sheet', 'Monitoring Report Sheet', 'MRS(calc_process)']"
