@@ -36,7 +36,7 @@ static int audit_tx(struct store *st, void *ctx, struct c2c_err *err)
 {
 	struct audit_row *a = ctx;
 	struct http_request *rq = a->rq;
-	return store_exec_args(st, "INSERT INTO http_audit (\"seq\", \"at\", \"user_name\", \"role\", \"method\","
+	return store_exec_later(st, "INSERT INTO http_audit (\"seq\", \"at\", \"user_name\", \"role\", \"method\","
 			       " \"path\", \"client\") SELECT COALESCE(MAX(\"seq\"), 0) + 1, ?, ?, ?, ?, ?, ? FROM http_audit",
 			       STORE_ARGS(store_text(a->at), store_text(rq->user.name),
 					  store_text(auth_role_name(rq->user.role)), store_text(rq->route->method),

@@ -64,6 +64,10 @@ static int journal_entry(struct registry_ctx *c, json_t **out, struct c2c_err *e
 	json_t *rows;
 	int rc;
 
+	if (*out && json_integer_value(json_object_get(*out, "seq")) == c->last_seq)
+		return 0; /* kept as it was appended (ctx_for) */
+	json_decref(*out);
+	*out = NULL;
 	if ((rc = registry_journal(c->st, c->last_seq, &rows, err)))
 		return rc;
 	*out = json_incref(json_array_get(rows, 0));
@@ -72,11 +76,14 @@ static int journal_entry(struct registry_ctx *c, json_t **out, struct c2c_err *e
 				      (long long)c->last_seq);
 }
 
-static void ctx_for(struct http_request *rq, struct registry_ctx *c)
+/* The registry's context for the caller; the entry the operation appends
+ * goes straight into the reply `out` (registry_ctx.entry_out). */
+static void ctx_for(struct http_request *rq, json_t **out, struct registry_ctx *c)
 {
 	memset(c, 0, sizeof(*c));
 	c->user = rq->user.name;
 	c->st = rq->st;
+	c->entry_out = out;
 }
 
 static int account_open_op(struct http_request *rq, json_t **out, struct c2c_err *err)
@@ -85,7 +92,7 @@ static int account_open_op(struct http_request *rq, json_t **out, struct c2c_err
 	struct registry_ctx c;
 	int rc;
 
-	ctx_for(rq, &c);
+	ctx_for(rq, out, &c);
 	if ((rc = http_require_scope(rq, "country", country, err)) ||
 	    (rc = registry_account_open(&c, http_body_str(rq, "id"), country,
 					http_body_str(rq, "kind"), http_body_str(rq, "holder"), err)))
@@ -98,7 +105,7 @@ static int account_close_op(struct http_request *rq, json_t **out, struct c2c_er
 	struct registry_ctx c;
 	int rc;
 
-	ctx_for(rq, &c);
+	ctx_for(rq, out, &c);
 	if ((rc = may_use_account(rq, c.st, http_body_str(rq, "id"), err)) ||
 	    (rc = registry_account_close(&c, http_body_str(rq, "id"), err)))
 		return rc;
@@ -123,7 +130,7 @@ static int issue_op(struct http_request *rq, json_t **out, struct c2c_err *err)
 	int rc;
 
 	memset(&r, 0, sizeof(r));
-	ctx_for(rq, &c);
+	ctx_for(rq, out, &c);
 	if (json_object_get(rq->body, "report")) {
 		/* an approved report gives project, period and verified ER, as
 		 * `c2c registry issue --report ID`: the same one call */
@@ -194,7 +201,7 @@ static int allocate_op(struct http_request *rq, json_t **out, struct c2c_err *er
 					   acc);
 		n++;
 	}
-	ctx_for(rq, &c);
+	ctx_for(rq, out, &c);
 	if ((rc = issuance_host(c.st, issuance, cc, err)) ||
 	    (rc = http_require_scope(rq, "country", cc, err)) ||
 	    (rc = registry_allocate(&c, issuance, s, n, err)))
@@ -211,7 +218,7 @@ static int authorize_op(struct http_request *rq, json_t **out, struct c2c_err *e
 	char cc[3];
 	int rc, given;
 
-	ctx_for(rq, &c);
+	ctx_for(rq, out, &c);
 	if ((rc = registry_authorization_from_json(rq->body, &a, ents, &given, err)) ||
 	    (rc = issuance_host(c.st, issuance, cc, err)) ||
 	    (rc = http_require_scope(rq, "country", cc, err)) ||
@@ -226,7 +233,7 @@ static int transfer_op(struct http_request *rq, json_t **out, struct c2c_err *er
 	struct registry_ctx c;
 	int rc;
 
-	ctx_for(rq, &c);
+	ctx_for(rq, out, &c);
 	if ((rc = may_use_account(rq, c.st, from, err)) ||
 	    (rc = registry_transfer(&c, from, http_body_str(rq, "to"), http_body_int(rq, "quantity", 0),
 				    err)))
@@ -240,7 +247,7 @@ static int cancel_op(struct http_request *rq, json_t **out, struct c2c_err *err)
 	struct registry_ctx c;
 	int rc;
 
-	ctx_for(rq, &c);
+	ctx_for(rq, out, &c);
 	if ((rc = may_use_account(rq, c.st, account, err)) ||
 	    (rc = registry_cancel(&c, account, http_body_int(rq, "quantity", 0), err)))
 		return rc;
@@ -253,7 +260,7 @@ static int retire_op(struct http_request *rq, json_t **out, struct c2c_err *err)
 	struct registry_ctx c;
 	int rc;
 
-	ctx_for(rq, &c);
+	ctx_for(rq, out, &c);
 	if ((rc = may_use_account(rq, c.st, account, err)) ||
 	    (rc = registry_retire(&c, account, http_body_int(rq, "quantity", 0),
 				  http_body_str(rq, "purpose"), http_body_str(rq, "beneficiary"), err)))
@@ -278,7 +285,7 @@ static int four_eyes_op(struct http_request *rq, json_t **out, struct c2c_err *e
 	if (expiry < 0)
 		return c2c_err_at(err, C2C_EINPUT, "expiry", "expiry '%s' is not a duration from 1s to 365d (7d, 12h,"
 				  " 30m, 45s)", exp);
-	ctx_for(rq, &c);
+	ctx_for(rq, out, &c);
 	if ((rc = registry_four_eyes_set(&c, http_body_str(rq, "country"), json_is_true(req),
 					 http_body_int(rq, "threshold", 0), expiry, err)))
 		return rc;
@@ -302,7 +309,7 @@ static int propose_op(struct http_request *rq, json_t **out, struct c2c_err *err
 	p.quantity = http_body_int(rq, "quantity", 0);
 	p.purpose = http_body_str(rq, "purpose");
 	p.beneficiary = http_body_str(rq, "beneficiary");
-	ctx_for(rq, &c);
+	ctx_for(rq, out, &c);
 	if (p.from && (rc = may_use_account(rq, c.st, p.from, err)))
 		return rc;
 	if ((rc = registry_propose(&c, &p, &id, err)))
@@ -323,7 +330,7 @@ static int approve_op(struct http_request *rq, json_t **out, struct c2c_err *err
 	struct registry_ctx c;
 	int rc;
 
-	ctx_for(rq, &c);
+	ctx_for(rq, out, &c);
 	if ((rc = registry_approve(&c, http_body_int(rq, "id", 0), rq->user.role == AUTH_REGISTRAR ? may_decide : NULL,
 				   rq, err)))
 		return rc;
@@ -335,7 +342,7 @@ static int reject_op(struct http_request *rq, json_t **out, struct c2c_err *err)
 	struct registry_ctx c;
 	int rc;
 
-	ctx_for(rq, &c);
+	ctx_for(rq, out, &c);
 	if ((rc = registry_reject(&c, http_body_int(rq, "id", 0), http_body_str(rq, "reason"), may_decide, rq, err)))
 		return rc;
 	return journal_entry(&c, out, err);

@@ -62,9 +62,13 @@ static int op_run(struct op_call *o, struct c2c_err *err)
 	return store_tx(o->c->st, "registry_journal", op_tx, o, err);
 }
 
+/* The seq the operation's journal entry will have (the head's read is
+ * kept for the append: registry_journal_head); < 0 on error. */
 static int64_t next_seq(struct registry_ctx *c, struct c2c_err *err)
 {
-	return store_query_int(c->st, "SELECT COALESCE(MAX(\"seq\"), 0) + 1 FROM registry_journal", err);
+	int64_t seq;
+	int rc = registry_journal_head(c, &seq, err);
+	return rc < 0 ? rc : seq + 1;
 }
 
 static int load_account(struct registry_ctx *c, const char *id, struct account *a,
@@ -99,7 +103,7 @@ static int holding(const struct account *a)
 
 static int add_balance(struct registry_ctx *c, const char *id, int64_t delta, struct c2c_err *err)
 {
-	return store_exec_args(c->st, "UPDATE registry_accounts SET \"balance\" = \"balance\" + ? WHERE \"id\" = ?",
+	return store_exec_later(c->st, "UPDATE registry_accounts SET \"balance\" = \"balance\" + ? WHERE \"id\" = ?",
 			       STORE_ARGS(store_int(delta), store_text(id)), err);
 }
 
@@ -288,7 +292,7 @@ static int record_ca(struct registry_ctx *c, int64_t seq, const char *from_count
 	const char *country[2] = {from_country, to_country};
 	int64_t qty = last - first + 1;
 	for (int k = 0; k < 2; k++) {
-		int rc = store_exec_args(c->st, sql,
+		int rc = store_exec_later(c->st, sql,
 					 STORE_ARGS(store_int(seq), store_text(country[k]), store_int(b->vintage),
 						    store_int(k == 0 ? qty : -qty), store_text(b->issuance),
 						    store_int(first), store_int(last)),
@@ -377,7 +381,7 @@ static int coalesce_block(struct registry_ctx *c, const char *issuance, const st
 	if (rc < 0)
 		return rc;
 	if (rc == 1 && nb.last + 1 == me.first && held_same(&me, &nb)) {
-		if ((rc = store_exec_args(c->st, "DELETE FROM registry_blocks WHERE \"id\" = ?", STORE_ARGS(store_int(nb.id)), err)))
+		if ((rc = store_exec_later(c->st, "DELETE FROM registry_blocks WHERE \"id\" = ?", STORE_ARGS(store_int(nb.id)), err)))
 			return rc;
 		me.first = nb.first;
 		grew = 1;
@@ -386,14 +390,14 @@ static int coalesce_block(struct registry_ctx *c, const char *issuance, const st
 	if (rc < 0)
 		return rc;
 	if (rc == 1 && held_same(&me, &nb)) {
-		if ((rc = store_exec_args(c->st, "DELETE FROM registry_blocks WHERE \"id\" = ?", STORE_ARGS(store_int(nb.id)), err)))
+		if ((rc = store_exec_later(c->st, "DELETE FROM registry_blocks WHERE \"id\" = ?", STORE_ARGS(store_int(nb.id)), err)))
 			return rc;
 		me.last = nb.last;
 		grew = 1;
 	}
 	if (!grew)
 		return 0;
-	return store_exec_args(c->st, "UPDATE registry_blocks SET \"first_serial\" = ?, \"last_serial\" = ? WHERE \"id\" = ?",
+	return store_exec_later(c->st, "UPDATE registry_blocks SET \"first_serial\" = ?, \"last_serial\" = ? WHERE \"id\" = ?",
 			       STORE_ARGS(store_int(me.first), store_int(me.last), store_int(me.id)), err);
 }
 
@@ -416,7 +420,7 @@ static int move_one(struct registry_ctx *c, const struct move_req *m, const stru
 	int rc;
 	if (whole) {
 		moved = b->id;
-		rc = store_exec_args(c->st, "UPDATE registry_blocks SET \"account_id\" = ?, \"state\" = ?,"
+		rc = store_exec_later(c->st, "UPDATE registry_blocks SET \"account_id\" = ?, \"state\" = ?,"
 					    " \"purpose\" = ?, \"beneficiary\" = ?, \"ca_done\" = ? WHERE \"id\" = ?",
 				     STORE_ARGS(store_text(m->to->id), store_text(m->state), store_text(m->purpose),
 						store_text(m->beneficiary), store_int(ca), store_int(b->id)),
@@ -427,10 +431,10 @@ static int move_one(struct registry_ctx *c, const struct move_req *m, const stru
 		if (id < 0)
 			return C2C_EIO;
 		/* The split: the lower serials move, the rest stay where they are. */
-		rc = store_exec_args(c->st, "UPDATE registry_blocks SET \"first_serial\" = ? WHERE \"id\" = ?",
+		rc = store_exec_later(c->st, "UPDATE registry_blocks SET \"first_serial\" = ? WHERE \"id\" = ?",
 				     STORE_ARGS(store_int(last + 1), store_int(b->id)), err);
 		if (!rc)
-			rc = store_exec_args(c->st, "INSERT INTO registry_blocks (\"id\", \"issuance_id\", \"first_serial\","
+			rc = store_exec_later(c->st, "INSERT INTO registry_blocks (\"id\", \"issuance_id\", \"first_serial\","
 						    " \"last_serial\", \"account_id\", \"state\", \"ca_done\", \"purpose\", \"beneficiary\")"
 						    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
 					     STORE_ARGS(store_int(id), store_text(b->issuance), store_int(first),
@@ -472,7 +476,7 @@ static int exec_ids(struct registry_ctx *c, const char *head, const struct store
 	for (size_t off = 0; off < n && !rc; off += MOVE_BATCH) {
 		for (size_t k = 0; k < MOVE_BATCH; k++)
 			args[nfixed + k] = store_int(ids[off + k < n ? off + k : n - 1]);
-		rc = store_exec_args(c->st, sql, args, nfixed + MOVE_BATCH, err);
+		rc = store_exec_later(c->st, sql, args, nfixed + MOVE_BATCH, err);
 	}
 	return rc;
 }
@@ -573,7 +577,7 @@ static int move_whole_blocks(struct registry_ctx *c, const struct move_req *m, c
 		for (size_t x = i; x <= g; x++)
 			if (x != keep)
 				del[ndel++] = v[x].id;
-		if ((rc = store_exec_args(c->st, "UPDATE registry_blocks SET \"first_serial\" = ?, \"last_serial\" = ?,"
+		if ((rc = store_exec_later(c->st, "UPDATE registry_blocks SET \"first_serial\" = ?, \"last_serial\" = ?,"
 						 " \"account_id\" = ?, \"state\" = ?, \"purpose\" = ?, \"beneficiary\" = ?,"
 						 " \"ca_done\" = ? WHERE \"id\" = ?",
 					  STORE_ARGS(store_int(v[i].first), store_int(v[g].last), store_text(m->to->id),
@@ -987,7 +991,7 @@ static int issue_once(struct registry_ctx *c, const struct registry_issue_req *r
 					     store_text(q.external_verification), store_text(q.source)),
 				  err)))
 		goto out;
-	if ((rc = store_exec_args(c->st, "INSERT INTO registry_blocks (\"id\", \"issuance_id\", \"first_serial\","
+	if ((rc = store_exec_later(c->st, "INSERT INTO registry_blocks (\"id\", \"issuance_id\", \"first_serial\","
 					 " \"last_serial\", \"account_id\", \"state\", \"ca_done\") VALUES (?, ?, ?, ?, ?, 'active', 0)",
 				  STORE_ARGS(store_int(next_block_id(c, err)), store_text(id), store_int(first),
 					     store_int(first + q.quantity - 1), store_text(pending)),
@@ -1150,7 +1154,7 @@ static int authorize_abroad(struct registry_ctx *c, const char *issuance, const 
 				    json_integer_value(json_object_get(row, "first_serial")),
 				    json_integer_value(json_object_get(row, "last_serial")),
 				    json_object_get(body, "adjustments"), err)) ||
-		    (rc = store_exec_args(c->st, "UPDATE registry_blocks SET \"ca_done\" = 1 WHERE \"id\" = ?",
+		    (rc = store_exec_later(c->st, "UPDATE registry_blocks SET \"ca_done\" = 1 WHERE \"id\" = ?",
 					  STORE_ARGS(store_int(json_integer_value(json_object_get(row, "id")))), err)) ||
 		    (rc = coalesce_block_id(c, issuance, json_integer_value(json_object_get(row, "id")), err)))
 			goto out;

@@ -53,6 +53,17 @@ struct registry_ctx {
 	struct store *st;
 	const char *user;   /* who does it, recorded in the journal */
 	int64_t last_seq;   /* the journal entry the last operation appended (0: none) */
+	/* When set, each entry appended replaces *entry_out (the caller's to
+	 * free), as `registry journal` prints it: the HTTP routes' reply,
+	 * without reading back what was just written (a round trip on
+	 * PostgreSQL). */
+	json_t **entry_out;
+	/* The journal's last entry, read once per transaction (the chain's
+	 * queue keeps other writers out until the commit): next_seq and the
+	 * append share one read.  Valid while head_tx is store_tx_serial. */
+	unsigned long head_tx;
+	int64_t head_seq;
+	char head_hash[65];
 };
 
 enum registry_account_kind {
@@ -353,6 +364,9 @@ int registry_verify_journal(FILE *fp, const char *name, int64_t head_seq, const 
 
 /* --- journal (journal.c), used by the operations --------------------------- */
 /* Append `body` (its "op" and arguments and effects) as the next entry. */
+/* The seq of the journal's last entry (0: none), read once per
+ * transaction (registry_ctx.head_tx). */
+int registry_journal_head(struct registry_ctx *c, int64_t *seq, struct c2c_err *err);
 int registry_journal_append(struct registry_ctx *c, const char *op, json_t *body, int64_t *seq,
 			    struct c2c_err *err);
 /* SHA-256 hex of prev_hash "\n" seq "\n" at "\n" user "\n" op "\n" body. */

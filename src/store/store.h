@@ -58,6 +58,9 @@ int store_bind_double(struct store_stmt *s, int idx, double v);
 int store_bind_null(struct store_stmt *s, int idx);
 /* 1 = a row is ready, 0 = done, < 0 = error (err filled). */
 int store_step(struct store_stmt *s, struct c2c_err *err);
+/* A statement that returns no rows, run or sent ahead (store_exec_later);
+ * 0 or < 0. */
+int store_step_later(struct store_stmt *s, struct c2c_err *err);
 int store_reset(struct store_stmt *s);
 void store_finalize(struct store_stmt *s);
 int store_col_count(struct store_stmt *s);
@@ -109,6 +112,15 @@ void store_bind_args(struct store_stmt *s, const struct store_arg *args, size_t 
 /* One statement that returns no rows, with its arguments. */
 int store_exec_args(struct store *st, const char *sql, const struct store_arg *args, size_t nargs,
 		    struct c2c_err *err);
+/* The same for a write whose answer the caller does not need at once (no
+ * count of rows changed, no error of its own to tell apart): inside a
+ * transaction on PostgreSQL it is sent ahead without waiting, and its
+ * answer is read by the next statement that waits for one (a read, the
+ * COMMIT), whose error its failure becomes; the transaction fails whole
+ * either way.  Elsewhere it is store_exec_args.  What it saves is a round
+ * trip per write (store_pg.c). */
+int store_exec_later(struct store *st, const char *sql, const struct store_arg *args, size_t nargs,
+		     struct c2c_err *err);
 /* The rows of a query as a JSON array of objects, one member per column
  * in the query's order, typed by what the store knows of each value
  * (store_col_type): integers as integers, reals as reals (PostgreSQL's
@@ -174,6 +186,11 @@ typedef int (*store_tx_fn)(struct store *st, void *ctx, struct c2c_err *err);
 int store_tx(struct store *st, const char *queue, store_tx_fn fn, void *ctx, struct c2c_err *err);
 /* 1 while a transaction is open on this connection. */
 int store_in_tx(struct store *st);
+/* A number that changes with each transaction begun on this connection:
+ * the key of what a caller keeps of rows read inside one transaction (the
+ * registry's journal head, registry_ctx), valid while it is the same and
+ * store_in_tx holds. */
+unsigned long store_tx_serial(struct store *st);
 
 struct store_migration {
 	int version;      /* 1, 2, 3 ... in order, never renumbered */

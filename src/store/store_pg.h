@@ -26,6 +26,9 @@ int store_pg_prepare(struct store_pg *pg, const char *sql, struct store_pg_stmt 
 		     struct c2c_err *err);
 int store_pg_bind(struct store_pg_stmt *s, int idx, const char *v); /* NULL binds NULL */
 int store_pg_step(struct store_pg_stmt *s, struct c2c_err *err);
+/* A write sent ahead inside a transaction (pipeline mode): its answer is
+ * read by the next call that waits for one, and its error is that call's. */
+int store_pg_send(struct store_pg_stmt *s, struct c2c_err *err);
 void store_pg_reset(struct store_pg_stmt *s);
 void store_pg_finalize(struct store_pg_stmt *s);
 int store_pg_col_count(struct store_pg_stmt *s);

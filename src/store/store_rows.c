@@ -47,6 +47,18 @@ int store_exec_args(struct store *st, const char *sql, const struct store_arg *a
 	return rc < 0 ? rc : 0;
 }
 
+int store_exec_later(struct store *st, const char *sql, const struct store_arg *args, size_t nargs,
+		     struct c2c_err *err)
+{
+	struct store_stmt *s;
+	int rc;
+	if ((rc = prepare_args(st, sql, args, nargs, &s, err)))
+		return rc;
+	rc = store_step_later(s, err);
+	store_finalize(s);
+	return rc;
+}
+
 int store_query_int_args(struct store *st, const char *sql, const struct store_arg *args, size_t nargs,
 			 long long *v, struct c2c_err *err)
 {

@@ -41,6 +41,7 @@ struct store {
 	unsigned long clock;
 	struct store_pg *pg; /* PostgreSQL: the connection, else NULL (SQLite) */
 	int readonly;        /* SQLite: the file is not writable by this user */
+	unsigned long tx_serial; /* transactions begun: store_tx_serial */
 };
 
 static int readonly_error(struct store *st, struct c2c_err *err)
@@ -352,6 +353,15 @@ int store_bind_null(struct store_stmt *s, int idx)
 	return sqlite3_bind_null(s->st, idx) == SQLITE_OK ? 0 : C2C_EDB;
 }
 
+int store_step_later(struct store_stmt *s, struct c2c_err *err)
+{
+	int rc;
+	if (s->pg)
+		return store_pg_send(s->pg, err);
+	rc = store_step(s, err);
+	return rc < 0 ? rc : 0;
+}
+
 int store_step(struct store_stmt *s, struct c2c_err *err)
 {
 	int rc;
@@ -484,6 +494,7 @@ int store_readonly(const struct store *st)
 
 int store_begin(struct store *st, struct c2c_err *err)
 {
+	st->tx_serial++;
 	if (st->pg)
 		return store_pg_begin(st->pg, err);
 	if (st->readonly) /* say so at once, not at the first write */
@@ -495,6 +506,7 @@ int store_begin(struct store *st, struct c2c_err *err)
 
 int store_begin_serial(struct store *st, const char *tables, struct c2c_err *err)
 {
+	st->tx_serial++;
 	if (st->pg)
 		return store_pg_begin_serial(st->pg, tables, err);
 	return store_begin(st, err);
@@ -505,6 +517,11 @@ int store_commit(struct store *st, struct c2c_err *err)
 	if (st->pg)
 		return store_pg_commit(st->pg, err);
 	return store_exec(st, "COMMIT", err);
+}
+
+unsigned long store_tx_serial(struct store *st)
+{
+	return st->tx_serial;
 }
 
 int store_in_tx(struct store *st)
