@@ -607,15 +607,17 @@ static const struct cli_sub subs[] = {
 };
 
 /* The context of every operation: the database and the acting user,
- * recorded in the journal. */
+ * recorded in the journal.  Before any write (the subcommands with durable
+ * commits), the proposals past their expiry are journalled as expired, in
+ * their own transaction: nothing runs on a timer, so the next write of the
+ * registry records them, whether or not that write then succeeds. */
 static int begin(struct cli_run *r, struct c2c_err *err)
 {
 	struct registry_ctx *c = r->data;
 
-	(void)err;
 	c->st = r->st;
 	c->user = cli_acting_user(&r->a);
-	return 0;
+	return r->cmd.setup & CLI_DURABLE ? registry_proposals_expire(c, NULL, err) : 0;
 }
 
 /* Takes every --authorized-entity NAME (or =NAME) out of argv for
