@@ -153,14 +153,26 @@ try {
   await login('regkh1');
   await registry();
   check('regkh1 is offered the participant\'s proposal', (await options('#decide-id')).join(','), String(p2.id));
-  await page.check('#decide-decision-1');
-  await page.click('#decide button[type="submit"]');
+  // by keyboard alone: the select, Tab to the decision, an arrow to "reject", Tab to the reason and the button
+  const { focused } = formHelpers(page);
+  await page.focus('#decide-id');
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('ArrowRight');
+  check('by keyboard: "reject" chosen with an arrow', await page.isChecked('#decide-decision-1'), true);
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('Enter');
   await page.waitForSelector('#decide-reason-err:not(:empty)');
-  check('a rejection without a reason: said at the reason', await text('#decide-reason-err'), 'Write why it is rejected.');
+  check('a rejection without a reason: said at the reason, the focus there', `${await text('#decide-reason-err')} ${await focused()}`,
+    'Write why it is rejected. decide-reason');
   check('... nothing sent', (await proposals())[0].status, 'pending');
-  await page.fill('#decide-reason', 'Not agreed with the holder');
-  await page.click('#decide button[type="submit"]');
-  await page.click('#decide-confirm-yes');
+  await page.keyboard.type('Not agreed with the holder');
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('#decide-confirm-text');
+  check('the confirmation takes the focus', await focused(), 'decide-confirm-text');
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('Enter');
   check('rejected, said', await said('decide'), `Rejected proposal ${p2.id}.`);
   const r2 = (await proposals())[0];
   check('the API: rejected by regkh1 with the reason', `${r2.status} ${r2.decided_by} ${r2.reason}`, 'rejected regkh1 Not agreed with the holder');
