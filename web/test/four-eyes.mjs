@@ -43,7 +43,10 @@ const registry = async () => { await page.goto(`${base}#/registry`); await ready
 const options = (sel) => page.locator(`${sel} option`).evaluateAll((os) => os.map((o) => o.value).filter(Boolean));
 const rowStatus = (id) => page.locator(`table.proposals tr[data-id="${id}"]`).getAttribute('data-status');
 const setLang = async (l) => {
-  if ((await page.getAttribute('html', 'lang')) !== l) { await page.click('#lang'); await page.waitForFunction((l) => document.documentElement.lang === l, l); }
+  if ((await page.getAttribute('html', 'lang')) === l) return;
+  await page.click('#lang');
+  await page.waitForFunction((l) => document.documentElement.lang === l, l);
+  await page.waitForSelector('#content[data-ready]'); // drawn again in it
 };
 async function axe(where) {
   await page.evaluate(axeSource);
@@ -57,7 +60,8 @@ const fits = () => page.evaluate(() => document.documentElement.scrollWidth - wi
 try {
   // --- the admin turns four-eyes on for KH ---------------------------------------------
   await page.setViewportSize({ width: 1366, height: 900 });
-  await page.goto(base);
+  // the page drawn (and the header's log-in box with it) before the log-in is typed
+  await registry();
   await login('adm1');
   await registry();
   check('off everywhere: said', await text('#fe-none'), 'No registry requires four-eyes approval.');
