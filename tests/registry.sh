@@ -25,7 +25,8 @@
 #     database (`verify --journal`); edited, cut, reordered files refused.
 # 12. four-eyes approval (proposals hold nothing; no self-approval, no
 #     non-registrar; carried out on approval or left pending; rejection,
-#     expiry; verify replays it and finds edited rows), and the CADT export.
+#     expiry, journalled by the next write of any kind, CLI or HTTP, even a
+#     refused one; verify replays it and finds edited rows), and the CADT export.
 # usage: tests/registry.sh BUILD_DIR; last line "registry: N passed, N failed".
 set -u
 BIN="$(cd "$1" && pwd)/c2c"
@@ -649,6 +650,33 @@ print(p['op'], p['user'], a['user'], a['body']['proposal'], t['op'], t['body']['
 	run "an expired proposal cannot be approved" 5 reg approve "$p5" --user bob
 	has "... saying it expired" "$WORK/err" "proposal $p5 expired at"
 	check "its expiry is journalled" "$(reg proposals --format json | python3 -c "import json,sys; print([p['status'] for p in json.load(sys.stdin) if p['id'] == $p5])"):$(reg journal --format json | python3 -c 'import json,sys; print(sum(1 for e in json.load(sys.stdin) if e["op"] == "expire"))')" "['expired']:1"
+	# nothing runs on a timer: the registry's next write, of any kind, journals an expiry
+	expired_in_journal() { reg journal --format json | python3 -c "import json,sys; print([e['body']['proposal'] for e in json.load(sys.stdin) if e['op'] == 'expire'])"; }
+	run "alice proposes another cancellation that will expire" 0 reg propose cancel --account KH-A --quantity 3 --user alice
+	p6=$(sed -n 's/^proposal \([0-9]*\):.*/\1/p' "$WORK/out")
+	sleep 3
+	reg four-eyes >/dev/null && reg account list >/dev/null
+	check "reading the settings and the accounts journals nothing" "$(expired_in_journal)" "[$p5]"
+	run "a transfer needing no approval" 0 reg transfer --from KH-A --to KH-B --quantity 5
+	check "... journalled the expiry before it" "$(expired_in_journal):$(reg proposals --format json | python3 -c "import json,sys; print([p['status'] for p in json.load(sys.stdin) if p['id'] == $p6])")" "[$p5, $p6]:['expired']"
+	# over HTTP a refused approval of an expired proposal still journals its
+	# expiry (in its own transaction: inside the refused one it was rolled back)
+	. "$(dirname "$0")/lib/serve.sh"
+	tok_a=$("$BIN" user token add alice --label fe-test | tr -d '\n')
+	tok_b=$("$BIN" user token add bob --label fe-test | tr -d '\n')
+	if serve_start four-eyes; then
+		post() { # post TOKEN ROUTE BODY: the status; the reply in $WORK/reply
+			curl -s -o "$WORK/reply" -w '%{http_code}' -H "Authorization: Bearer $1" -H 'Content-Type: application/json' -d "$3" "$URL/api/v1/registry/$2"; }
+		check "alice proposes over HTTP" "$(post "$tok_a" propose '{"operation": "cancel", "account": "KH-A", "quantity": 4}')" 200
+		p7=$(python3 -c "import json; print(json.load(open('$WORK/reply'))['seq'])")
+		sleep 3
+		check "bob's approval over HTTP after its expiry: 409" "$(post "$tok_b" approve "{\"id\": $p7}")" 409
+		has "... saying it expired" "$WORK/reply" "proposal $p7 expired at"
+		check "... and its expiry is journalled all the same" "$(expired_in_journal):$(reg proposals --format json | python3 -c "import json,sys; print([p['status'] for p in json.load(sys.stdin) if p['id'] == $p7])")" "[$p5, $p6, $p7]:['expired']"
+		check "a rejection of it afterwards: 409, nothing more journalled" "$(post "$tok_b" reject "{\"id\": $p7, \"reason\": \"late\"}"):$(expired_in_journal)" "409:[$p5, $p6, $p7]"
+		kill "$PID"
+		wait "$PID" 2>/dev/null
+	fi
 	run "verify replays the setting, proposals, approvals, the rejection and the expiry: clean" 0 reg verify
 	reg journal --format jsonl >"$WORK/fe.jsonl"
 	(cd "$WORK" && C2C_DB="$WORK/none.db" "$BIN" registry verify --journal fe.jsonl >/dev/null 2>"$WORK/err") &&

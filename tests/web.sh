@@ -18,8 +18,10 @@
 # docs/city.md, and (web/test/advice.mjs) the readiness check and matching
 # against the worked numbers of docs/programme.md and the API; then, on a
 # fourth database, the administrator's page (web/test/admin.mjs): users,
-# their roles, scopes and tokens, and the log of writes.  Screenshots go to
-# BUILD_DIR/web-screenshots/.
+# their roles, scopes and tokens, and the log of writes; on a fifth,
+# four-eyes approval (web/test/four-eyes.mjs): the admin's setting, two
+# registrars' proposal and approval, a participant's proposal rejected, an
+# expiry journalled.  Screenshots go to BUILD_DIR/web-screenshots/.
 #
 # No chromium, no node or no built pages is a failure, never a skip: a
 # browser test that cannot run has not passed.
@@ -384,6 +386,37 @@ elif serve; then
 	echo "mrv-flow: $(($(date +%s) - start)) s"
 	stop
 	[ "$st" -eq 0 ] && ok "c2c serve exits 0 on SIGTERM after the MRV journey" || bad "c2c serve exit $st after the MRV journey"
+fi
+
+# --- four-eyes approval in chromium, on a database of its own -----------------
+# KH-GOV-1 with 400 credits and KH-ENT-1 with 200; two KH registrars (regkh1,
+# regkh2), a participant of KH-ENT-1 (partkh) and an admin (adm1); no
+# registry requires approval until the admin sets it in the page
+# (web/test/four-eyes.mjs: propose, approve by the other, reject, expire)
+DB="$WORK/four-eyes.db"
+(
+	c2c init &&
+	c2c registry account open --id JP-GOV-1 --country JP --kind government --holder Japan &&
+	c2c registry account open --id KH-GOV-1 --country KH --kind government --holder Cambodia &&
+	c2c registry account open --id KH-ENT-1 --country KH --kind entity --holder "Phnom Penh Solar" &&
+	c2c registry issue --external-verification EV-1 --source test-fixture --project KH003 --from 2023-01-01 --to 2023-12-31 --quantity 1000 &&
+	c2c registry allocate KH003-01 JP-GOV-1=40 KH-GOV-1=60 &&
+	c2c registry authorize KH003-01 &&
+	c2c registry transfer --from KH-GOV-1 --to KH-ENT-1 --quantity 200 &&
+	for u in "regkh1 registrar KH" "regkh2 registrar KH" "partkh participant KH-ENT-1" "adm1 admin"; do
+		set -- $u
+		echo "pass-$1-0123" | c2c user add "$1" --role "$2" ${3:+--scope "$3"} || exit 1
+	done
+) >"$WORK/four-eyes-setup.log" 2>&1 && ok "four-eyes: database set up (two KH registrars, a participant, an admin)" ||
+	bad "four-eyes: set-up failed: $(tail -n 3 "$WORK/four-eyes-setup.log")"
+if [ ! -x /usr/bin/chromium ] || [ ! -d "$WEB/node_modules/playwright-core" ]; then
+	bad "four-eyes: no chromium or playwright-core (see above)"
+elif serve; then
+	start=$(date +%s)
+	run_node four-eyes 180
+	echo "four-eyes: $(($(date +%s) - start)) s"
+	stop
+	[ "$st" -eq 0 ] && ok "c2c serve exits 0 on SIGTERM after four-eyes approval" || bad "c2c serve exit $st after four-eyes approval"
 fi
 
 echo "web: $pass passed, $fail failed"

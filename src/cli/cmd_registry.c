@@ -606,16 +606,31 @@ static const struct cli_sub subs[] = {
 	{"apply", sub_apply, o_user, NULL, CLI_DB_READY | CLI_DURABLE, CLI_CSV, "c2c registry apply FILE.jsonl", NULL},
 };
 
+/* Does this run only read?  `account list` and `four-eyes` without
+ * --country share their subcommand (durable, as it writes) with a write. */
+static int only_reads(const struct cli_run *r)
+{
+	const char *sub = strrchr(r->name, ' ');
+	sub = sub ? sub + 1 : r->name;
+	if (!strcmp(sub, "account"))
+		return !r->a.npos || (strcmp(r->a.pos[0], "open") && strcmp(r->a.pos[0], "close"));
+	if (!strcmp(sub, "four-eyes"))
+		return !cli_opt(&r->a, "country");
+	return !(r->cmd.setup & CLI_DURABLE);
+}
+
 /* The context of every operation: the database and the acting user,
- * recorded in the journal. */
+ * recorded in the journal.  Before any write, the proposals past their
+ * expiry are journalled as expired, in their own transaction: nothing runs
+ * on a timer, so the registry's next write records them, whether or not
+ * that write then succeeds.  A read writes nothing. */
 static int begin(struct cli_run *r, struct c2c_err *err)
 {
 	struct registry_ctx *c = r->data;
 
-	(void)err;
 	c->st = r->st;
 	c->user = cli_acting_user(&r->a);
-	return 0;
+	return only_reads(r) ? 0 : registry_proposals_expire(c, NULL, err);
 }
 
 /* Takes every --authorized-entity NAME (or =NAME) out of argv for

@@ -379,7 +379,17 @@ static int in_one_tx(struct http_request *rq, int (*op)(struct http_request *, j
 		     json_t **out, struct c2c_err *err)
 {
 	struct route_call r = {rq, op, out};
-	int rc = http_write_tx_queued(rq, "registry_journal", route_tx, &r, err);
+	struct registry_ctx c;
+	int rc;
+
+	/* The proposals past their expiry are journalled first, in their own
+	 * transaction: inside the operation's, an approval or rejection of an
+	 * expired proposal, refused, took its expiry down with it, and a
+	 * registry that only transfers never recorded one. */
+	ctx_for(rq, &c);
+	if ((rc = registry_proposals_expire(&c, NULL, err)))
+		return rc;
+	rc = http_write_tx_queued(rq, "registry_journal", route_tx, &r, err);
 	if (rc) { /* the entry was read, then the commit failed: no reply of it */
 		json_decref(*out);
 		*out = NULL;

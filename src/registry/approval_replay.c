@@ -222,17 +222,25 @@ int approval_check_stored(struct store *st, struct approval_replay *a, struct c2
 				  " \"status\", \"decided_seq\", \"decided_by\", \"decided_at\", \"executed_seq\", \"reason\""
 				  " FROM registry_proposals ORDER BY \"id\"", STORE_NOARGS, NULL, &rows, err)))
 		return rc;
-	for (i = 0; i < json_array_size(rows) || i < json_array_size(a->proposals); i++) {
-		json_t *got = json_array_get(rows, i);
-		want = json_array_get(a->proposals, i);
-		if (got && want && json_equal(got, want))
+	/* both in order of id: walked side by side, so a row missing from the
+	 * middle is named as missing, not as the next row being wrong */
+	for (size_t g = 0, w = 0; g < json_array_size(rows) || w < json_array_size(a->proposals);) {
+		json_t *got = json_array_get(rows, g);
+		json_int_t gid, wid;
+		want = json_array_get(a->proposals, w);
+		gid = got ? json_integer_value(json_object_get(got, "id")) : 0;
+		wid = want ? json_integer_value(json_object_get(want, "id")) : 0;
+		if (got && want && gid == wid && json_equal(got, want)) {
+			g++;
+			w++;
 			continue;
-		if (got)
+		}
+		if (got && (!want || gid <= wid))
 			rc = c2c_err_set(err, C2C_ECONFLICT, "stored proposal %lld is not what the journal records",
-					 (long long)json_integer_value(json_object_get(got, "id")));
+					 (long long)gid);
 		else
 			rc = c2c_err_set(err, C2C_ECONFLICT, "the journal records proposal %lld, but registry_proposals does"
-					 " not hold it", (long long)json_integer_value(json_object_get(want, "id")));
+					 " not hold it", (long long)wid);
 		break;
 	}
 	json_decref(rows);

@@ -263,7 +263,8 @@ const WORDS = [
 ];
 // the registry's operations by the titles of their forms (registry.js)
 const REGISTRY_OPS = { 'account-open': 'open_acct_h', 'account-close': 'close_acct_h', issue: 'issue_h', allocate: 'allocate_h',
-  authorize: 'authorize_h', transfer: 'transfer_h', cancel: 'cancel_h', retire: 'retire_h' };
+  authorize: 'authorize_h', transfer: 'transfer_h', cancel: 'cancel_h', retire: 'retire_h', 'four-eyes': 'fe_set_h',
+  propose: 'fe_audit_propose', approve: 'fe_audit_approve', reject: 'fe_audit_reject' };
 export function auditWords(method, path) {
   for (const [m, re, key] of WORDS) {
     const x = m === method && re.exec(path);

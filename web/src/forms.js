@@ -97,8 +97,8 @@ export function flashNote(id) {
 //   submit(values) -> write()'s reply, done(data, values) -> the text (or element) said on success,
 //   explain(error) -> the server's error in the page's language, or null to show its own message
 //   (error.message is the server's English, whatever the page's language),
-//   confirm(values) -> what will happen, in words: when given, the write waits for a second, explicit
-//   "confirm" (an operation that cannot be undone is named before it is made)}
+//   confirm(values) -> what will happen, in words: when given (and it gives words for these values), the
+//   write waits for a second, explicit "confirm" (an operation that cannot be undone is named before it is made)}
 const draftKey = (id) => `c2c.draft.${id}`;
 function readDraft(id) {
   try { return JSON.parse(sessionStorage.getItem(draftKey(id)) || 'null'); } catch { return null; }
@@ -142,12 +142,13 @@ export function writeForm(spec) {
       els[wrong[0].name].focus();
       return;
     }
-    if (confirm) {
+    const what = confirm && confirm(values);
+    if (what) {
       // the confirmation step: what will happen, and two buttons; nothing is sent until "confirm"
       const yes = h('button', { type: 'button', class: 'primary', id: `${id}-confirm-yes` }, t('confirm_yes'));
       const no = h('button', { type: 'button', id: `${id}-confirm-no` }, t('confirm_back'));
       const box = h('div', { class: 'confirm', id: `${id}-confirm`, role: 'group', 'aria-labelledby': `${id}-confirm-text` },
-        h('p', { id: `${id}-confirm-text`, tabindex: '-1' }, confirm(values)), h('div', { class: 'actions' }, yes, no));
+        h('p', { id: `${id}-confirm-text`, tabindex: '-1' }, what), h('div', { class: 'actions' }, yes, no));
       form.querySelector(`#${id}-confirm`)?.remove();
       button.before(box);
       button.hidden = true;

@@ -7,7 +7,11 @@
 // administrator: all).  The server checks the scope again.  An account's
 // history (each movement with its journal entry) and blocks, and the proof
 // (GET /api/v1/registry/verify), are public; a retirement or cancellation
-// is confirmed in words before it is sent, as it cannot be undone.
+// is confirmed in words before it is sent, as it cannot be undone.  Where
+// the registry requires four-eyes approval, a transfer, retirement or
+// cancellation is proposed instead, and the page says it awaits another
+// registrar's approval (approval.js, which also lists the proposals).
+import { approvalNote, fourEyesSection, moveOrPropose, needsApproval, proposedText } from './approval.js';
 import { api, downloads, fmt, h, has, serverText, t, tf } from './core.js';
 import { flashNote, writeForm } from './forms.js';
 import { canCall, inScope, session, write } from './session.js';
@@ -220,6 +224,7 @@ export async function registryPage(page) {
     // the DOM's own append writes a null as "null": only what is there
     ...(accounts.length ? [accountsTable(accounts), downloads('registry/accounts')]
       : [h('p', { class: 'empty-list' }, t('reg_no_accounts'))]));
+  await fourEyesSection(page, accounts);
   await historySection(page, accounts);
   await proofSection(page);
 
@@ -239,8 +244,17 @@ export async function registryPage(page) {
     return;
   }
   const from = mine.map((a) => [a.id, acctLabel(a, true)]);
+  const countryOf = (id) => mine.find((a) => a.id === id)?.country || '';
+  const countries = [...new Set(mine.map((a) => a.country))];
+  // the reply of a proposal is its "propose" entry: not done, awaiting approval
+  const doneOr = (key, vars) => (e) => (e?.op === 'propose' ? proposedText(e) : tf(key, vars));
+  const [noteTransfer, noteRetire, noteCancel] = await Promise.all(['transfer', 'retire', 'cancel'].map((op) => approvalNote(op, countries)));
+  const settings = await api('registry/four-eyes').catch(() => []);
+  // a retirement or cancellation that needs approval is confirmed as the proposal it becomes
+  const proposing = (op, v) => (needsApproval(settings, countryOf(v.account), op, v.quantity) ? ` ${t('fe_confirm_proposal')}` : '');
+  const withNote = (form, note) => { if (note) form.querySelector('.intro').after(note); return form; };
   if (mayTransfer)
-    section.append(writeForm({
+    section.append(withNote(writeForm({
       id: 'transfer', title: t('transfer_h'), intro: t('transfer_intro'), submitLabel: t('transfer_button'),
       fields: [
         { name: 'from', label: t('f_from'), type: 'select', options: from, value: from[0][0], required: true },
@@ -248,11 +262,11 @@ export async function registryPage(page) {
           options: open.map((a) => [a.id, acctLabel(a, false)]) },
         { name: 'quantity', label: t('f_quantity'), type: 'number', min: 1, required: true, hint: t('hint_credits') },
       ],
-      submit: (v) => write('POST', 'registry/transfer', v),
-      done: (e, v) => tf('transfer_done', { q: fmt(v.quantity), from: v.from, to: v.to }),
-    }));
+      submit: (v) => moveOrPropose('transfer', v, countryOf(v.from)),
+      done: (e, v) => doneOr('transfer_done', { q: fmt(v.quantity), from: v.from, to: v.to })(e),
+    }), noteTransfer));
   if (mayRetire)
-    section.append(writeForm({
+    section.append(withNote(writeForm({
       id: 'retire', title: t('retire_h'), intro: t('retire_intro'), submitLabel: t('retire_button'),
       fields: [
         { name: 'account', label: t('f_account'), type: 'select', options: from, value: from[0][0], required: true },
@@ -262,21 +276,21 @@ export async function registryPage(page) {
       ],
       confirm: (v) => tf(v.purpose === 'ndc' ? 'retire_confirm_ndc' : 'retire_confirm', {
         q: fmt(v.quantity), account: v.account, purpose: t(`purpose_${v.purpose}`), beneficiary: v.beneficiary,
-        country: mine.find((a) => a.id === v.account)?.country || '' }),
-      submit: (v) => write('POST', 'registry/retire', v),
-      done: (e, v) => tf('retire_done', { q: fmt(v.quantity), account: v.account }),
-    }));
+        country: mine.find((a) => a.id === v.account)?.country || '' }) + proposing('retire', v),
+      submit: (v) => moveOrPropose('retire', v, countryOf(v.account)),
+      done: (e, v) => doneOr('retire_done', { q: fmt(v.quantity), account: v.account })(e),
+    }), noteRetire));
   // a cancellation is a retirement with no purpose or beneficiary: the
   // credits go to the registry's cancellation account and never move again
   if (mayCancel)
-    section.append(writeForm({
+    section.append(withNote(writeForm({
       id: 'cancel', title: t('cancel_h'), intro: t('cancel_intro'), submitLabel: t('cancel_button'),
       fields: [
         { name: 'account', label: t('f_account'), type: 'select', options: from, value: from[0][0], required: true },
         { name: 'quantity', label: t('f_quantity'), type: 'number', min: 1, required: true, hint: t('hint_credits') },
       ],
-      confirm: (v) => tf('cancel_confirm', { q: fmt(v.quantity), account: v.account }),
-      submit: (v) => write('POST', 'registry/cancel', v),
-      done: (e, v) => tf('cancel_done', { q: fmt(v.quantity), account: v.account }),
-    }));
+      confirm: (v) => tf('cancel_confirm', { q: fmt(v.quantity), account: v.account }) + proposing('cancel', v),
+      submit: (v) => moveOrPropose('cancel', v, countryOf(v.account)),
+      done: (e, v) => doneOr('cancel_done', { q: fmt(v.quantity), account: v.account })(e),
+    }), noteCancel));
 }

@@ -11,7 +11,7 @@
 // is for.  Every result is checked through the API afterwards.
 //
 // usage: node test/admin.mjs BASE_URL SHOT_DIR
-import { launch, ok, bad, check, counts, formHelpers } from './harness.mjs';
+import { asPageOf, launch, ok, bad, check, counts, formHelpers } from './harness.mjs';
 
 const [base, shots] = process.argv.slice(2);
 const origin = new URL(base).origin;
@@ -28,12 +28,7 @@ page.on('request', (r) => {
 });
 const { focused, text, said, labelled, login, logout } = formHelpers(page);
 // the API as the page's session sees it (the admin's cookie)
-const asPage = (p, init = {}) => page.evaluate(async ([p, init]) => {
-  const r = await fetch(`/api/v1/${p}`, init);
-  let body = null;
-  try { body = await r.json(); } catch { /* none */ }
-  return { status: r.status, body };
-}, [p, init]);
+const asPage = asPageOf(page);
 const users = async () => (await asPage('users')).body;
 const user = async (name) => (await users()).find((u) => u.name === name);
 // a refusal: the form's field holds the message, the focus is on it, nothing changed

@@ -83,3 +83,13 @@ export function formHelpers(page) {
   }
   return { focused, text, said, labelled, login, logout };
 }
+
+// The API as the page's session sees it (its cookie): {status, body}.
+export function asPageOf(page) {
+  return (p, init = {}) => page.evaluate(async ([p, init]) => {
+    const r = await fetch(`/api/v1/${p}`, init);
+    let body = null;
+    try { body = await r.json(); } catch { /* none */ }
+    return { status: r.status, body };
+  }, [p, init]);
+}
