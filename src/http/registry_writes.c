@@ -386,7 +386,7 @@ static int in_one_tx(struct http_request *rq, int (*op)(struct http_request *, j
 	 * transaction: inside the operation's, an approval or rejection of an
 	 * expired proposal, refused, took its expiry down with it, and a
 	 * registry that only transfers never recorded one. */
-	ctx_for(rq, &c);
+	ctx_for(rq, NULL, &c); /* its entries are not the reply */
 	if ((rc = registry_proposals_expire(&c, NULL, err)))
 		return rc;
 	rc = http_write_tx_queued(rq, "registry_journal", route_tx, &r, err);
