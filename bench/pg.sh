@@ -23,7 +23,7 @@ PIDS=""
 started=0
 as_pg() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 cleanup() {
-	for p in $PIDS; do kill "$p" 2>/dev/null; done
+	for p in $PIDS $(cat "$WORK/serve.pids" 2>/dev/null); do kill "$p" 2>/dev/null; done
 	wait 2>/dev/null
 	[ "$started" = 1 ] && as_pg "$PGBIN/pg_ctl" -D "$WORK/pgdata" -m immediate stop >/dev/null 2>&1
 	rm -rf "$WORK"
@@ -71,7 +71,8 @@ setup() { # setup DB
 serve() { # serve DB: a server on a free port; prints its port
 	port=$(free_port)
 	C2C_DB=$1 "$BIN" serve --port "$port" --threads "$(nproc)" >"$WORK/serve.$port.log" 2>&1 &
-	PIDS="$PIDS $!"
+	# called as $(serve ...), a subshell: the PID goes to a file cleanup reads
+	echo "$!" >>"$WORK/serve.pids"
 	wait_up "http://127.0.0.1:$port/healthz" "$!" >&2 || echo "bench/pg: a server did not start: $(cat "$WORK/serve.$port.log")" >&2
 	echo "$port"
 }
