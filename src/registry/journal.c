@@ -7,6 +7,8 @@
 #include "core/date.h"
 #include "core/strbuf.h"
 
+#include <openssl/evp.h>
+#include <pthread.h>
 #include <sodium.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -14,25 +16,50 @@
 #include <string.h>
 #include <time.h>
 
+/* OpenSSL's SHA-256, fetched once: it uses the CPU's SHA instructions,
+ * which libsodium's does not (verify hashes every entry of the journal,
+ * at 10^6 entries a gigabyte: a fifth of its time with libsodium's). */
+static EVP_MD *sha256_md;
+static void sha256_fetch(void)
+{
+	sha256_md = EVP_MD_fetch(NULL, "SHA256", NULL);
+}
+
+#define PART_N 6
+static int hash_openssl(const char *const part[PART_N], unsigned char d[32])
+{
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	EVP_MD_CTX *h;
+	unsigned int len = 0;
+	int ok;
+	pthread_once(&once, sha256_fetch);
+	if (!sha256_md || !(h = EVP_MD_CTX_new()))
+		return -1;
+	ok = EVP_DigestInit_ex(h, sha256_md, NULL);
+	for (int i = 0; i < PART_N && ok; i++)
+		ok = EVP_DigestUpdate(h, part[i], strlen(part[i])) && EVP_DigestUpdate(h, "\n", 1);
+	ok = ok && EVP_DigestFinal_ex(h, d, &len) && len == 32;
+	EVP_MD_CTX_free(h);
+	return ok ? 0 : -1;
+}
+
 void registry_entry_hash(const char *prev_hash, int64_t seq, const char *at, const char *user,
 			 const char *op, const char *body, char out[65])
 {
-	crypto_hash_sha256_state h;
 	unsigned char d[crypto_hash_sha256_BYTES];
 	char num[24];
+	const char *part[PART_N] = {prev_hash, num, at, user, op, body};
 
 	snprintf(num, sizeof(num), "%lld", (long long)seq);
-	crypto_hash_sha256_init(&h);
-#define PART(s) crypto_hash_sha256_update(&h, (const unsigned char *)(s), strlen(s)), \
-		crypto_hash_sha256_update(&h, (const unsigned char *)"\n", 1)
-	PART(prev_hash);
-	PART(num);
-	PART(at);
-	PART(user);
-	PART(op);
-	PART(body);
-#undef PART
-	crypto_hash_sha256_final(&h, d);
+	if (hash_openssl(part, d)) { /* OpenSSL failed (out of memory): the same digest by libsodium */
+		crypto_hash_sha256_state h;
+		crypto_hash_sha256_init(&h);
+		for (int i = 0; i < PART_N; i++) {
+			crypto_hash_sha256_update(&h, (const unsigned char *)part[i], strlen(part[i]));
+			crypto_hash_sha256_update(&h, (const unsigned char *)"\n", 1);
+		}
+		crypto_hash_sha256_final(&h, d);
+	}
 	sodium_bin2hex(out, 65, d, sizeof(d));
 }
 
