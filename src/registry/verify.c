@@ -264,15 +264,13 @@ static uint32_t seg_merge_at(struct rmap *m, uint32_t *root, uint32_t i)
 
 
 /* Apply one journalled movement to the map; returns a reason on failure. */
-static const char *replay_move(struct replay *r, int64_t seq, const char *op, json_t *mv, uint32_t tag)
+static const char *replay_move(struct replay *r, int64_t seq, const char *op, const struct replay_mv *mv,
+			       uint32_t tag)
 {
 	struct rmap *m = &r->map;
-	const char *iss = json_string_value(json_object_get(mv, "issuance"));
-	const char *from = json_string_value(json_object_get(mv, "from"));
-	const char *to = json_string_value(json_object_get(mv, "to"));
-	int state = rstate_parse(json_string_value(json_object_get(mv, "state")));
-	int64_t first = json_integer_value(json_object_get(mv, "first"));
-	int64_t last = json_integer_value(json_object_get(mv, "last"));
+	const char *iss = mv->iss, *from = mv->from, *to = mv->to;
+	int state = rstate_parse(mv->state);
+	int64_t first = mv->first, last = mv->last;
 	int64_t ii, ti, fi;
 	uint32_t *root, i;
 
@@ -472,6 +470,7 @@ struct registry_replay {
 	struct replay r;
 	json_t *issued;  /* issuance id -> what its `issue` entry recorded */
 	json_t *auths;   /* issuance id -> the authorization record its entry journalled, with seq */
+	struct replay_body body; /* the entry being replayed */
 	struct approval_replay *fe; /* four-eyes settings and proposals (approval_replay.c) */
 	char prev[65];   /* the previous entry's hash */
 	int64_t expect;  /* the seq the next entry must have */
@@ -502,6 +501,7 @@ void registry_replay_free(struct registry_replay *w)
 	json_decref(w->issued);
 	json_decref(w->auths);
 	approval_replay_free(w->fe);
+	replay_body_free(&w->body);
 	rmap_free(&w->r.map);
 	names_free(&w->r.acc);
 	names_free(&w->r.iss);
@@ -516,8 +516,7 @@ int registry_replay_entry(struct registry_replay *w, const struct registry_entry
 	struct replay *replayed = &w->r;
 	char hash[65];
 	const char *why = NULL;
-	json_t *body, *mv;
-	size_t k;
+	json_t *body;
 
 	registry_entry_hash(e->prev_hash, e->seq, e->at, e->user, e->op, e->body, hash);
 	if (e->seq != w->expect)
@@ -530,7 +529,9 @@ int registry_replay_entry(struct registry_replay *w, const struct registry_entry
 		rep->broken_seq = e->seq;
 		return c2c_err_set(err, C2C_ECONFLICT, "journal entry %lld %s", (long long)e->seq, why);
 	}
-	body = json_loads(e->body, 0, NULL);
+	if (replay_body_read(&w->body, e->body))
+		return c2c_err_set(err, C2C_ENOMEM, "out of memory");
+	body = w->body.json;
 	{
 		const char *op = e->op;
 		size_t ca_from = replayed->nca;
@@ -551,9 +552,8 @@ int registry_replay_entry(struct registry_replay *w, const struct registry_entry
 		seg_tag(tag, json_string_value(json_object_get(body, "purpose")),
 			json_string_value(json_object_get(body, "beneficiary")));
 		why = (tagi = intern_put(&replayed->tags, tag)) < 0 ? "out of memory" : replay_learn(replayed, op, body);
-		json_array_foreach(json_object_get(body, "moves"), k, mv)
-			if (why || (why = replay_move(replayed, e->seq, op, mv, (uint32_t)tagi)))
-				break;
+		for (size_t k = 0; k < w->body.n && !why; k++)
+			why = replay_move(replayed, e->seq, op, &w->body.mv[k], (uint32_t)tagi);
 		if (!why && !strcmp(op, "authorize"))
 			why = replay_authorize(replayed, e->seq, body);
 		if (!why)
@@ -561,7 +561,6 @@ int registry_replay_entry(struct registry_replay *w, const struct registry_entry
 		if (!why)
 			why = approval_replay_entry(w->fe, w, e, body);
 	}
-	json_decref(body);
 	if (why) {
 		rep->broken_seq = e->seq;
 		return c2c_err_set(err, C2C_ECONFLICT, "journal entry %lld: %s", (long long)e->seq, why);
