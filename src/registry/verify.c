@@ -25,6 +25,7 @@
 #include "replay.h"
 #include "mrv/mrv.h"
 
+#include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,7 +38,7 @@
 /* A range's retirement tag: what a retirement names, purpose and
  * beneficiary, as a 128-bit BLAKE2b digest, compared whole without keeping
  * up to 500 bytes per range (and interned: one copy per distinct pair). */
-static void seg_tag(unsigned char tag[16], const char *purpose, const char *beneficiary)
+static void seg_tag_hash(unsigned char tag[16], const char *purpose, const char *beneficiary)
 {
 	crypto_generichash_state h;
 	crypto_generichash_init(&h, NULL, 0, 16);
@@ -45,6 +46,24 @@ static void seg_tag(unsigned char tag[16], const char *purpose, const char *bene
 	crypto_generichash_update(&h, (const unsigned char *)(beneficiary ? beneficiary : ""),
 				  strlen(beneficiary ? beneficiary : ""));
 	crypto_generichash_final(&h, tag, 16);
+}
+
+/* Most entries and blocks name neither: that tag is hashed once. */
+static unsigned char seg_tag_none[16];
+static void seg_tag_none_init(void)
+{
+	seg_tag_hash(seg_tag_none, NULL, NULL);
+}
+
+static void seg_tag(unsigned char tag[16], const char *purpose, const char *beneficiary)
+{
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	if ((purpose && *purpose) || (beneficiary && *beneficiary)) {
+		seg_tag_hash(tag, purpose, beneficiary);
+		return;
+	}
+	pthread_once(&once, seg_tag_none_init);
+	memcpy(tag, seg_tag_none, 16);
 }
 
 /* What the replay knows besides the map, learnt from the journal alone:
@@ -65,14 +84,23 @@ struct names {
 	size_t cap;
 };
 
+/* `id` as an interning key: zero-padded, cut as snprintf would cut it
+ * (not snprintf itself: this is done three times a movement). */
+static void id_key(char key[REGISTRY_ID_MAX], const char *id)
+{
+	memset(key, 0, REGISTRY_ID_MAX);
+	if (id)
+		memcpy(key, id, strnlen(id, REGISTRY_ID_MAX - 1));
+}
+
 /* The index of `id`, interned when new; -1 out of memory. */
 static int64_t name_put(struct names *t, const char *id)
 {
-	char key[REGISTRY_ID_MAX] = {0};
+	char key[REGISTRY_ID_MAX];
 	int64_t i;
 	if (!t->ids.keylen)
 		t->ids.keylen = sizeof(key);
-	snprintf(key, sizeof(key), "%s", id ? id : "");
+	id_key(key, id);
 	if ((i = intern_put(&t->ids, key)) < 0)
 		return -1;
 	if ((size_t)i >= t->cap) {
@@ -89,10 +117,10 @@ static int64_t name_put(struct names *t, const char *id)
 
 static int64_t name_index(const struct names *t, const char *id)
 {
-	char key[REGISTRY_ID_MAX] = {0};
+	char key[REGISTRY_ID_MAX];
 	if (!id || !t->ids.keylen)
 		return -1;
-	snprintf(key, sizeof(key), "%s", id);
+	id_key(key, id);
 	return intern_find(&t->ids, key);
 }
 
