@@ -627,6 +627,36 @@ static char *json_text(const char *s)
 	return t;
 }
 
+/* v in decimal as JSON writes it, into out; its length. */
+static size_t i64_text(char out[24], int64_t v)
+{
+	char t[24];
+	size_t n = 0, k = 0;
+	uint64_t u = v < 0 ? -(uint64_t)v : (uint64_t)v;
+	do
+		t[n++] = (char)('0' + u % 10);
+	while ((u /= 10));
+	if (v < 0)
+		out[k++] = '-';
+	while (n)
+		out[k++] = t[--n];
+	return k;
+}
+
+/* One move's canonical text, keys sorted, after a comma unless first
+ * (not strbuf_addf: a tenth of a transfer touching 10^5 ranges). */
+static int move_text(struct strbuf *sb, int64_t first, int64_t last, const char *from_t, const char *iss_t,
+		     const char *state_t, const char *to_t)
+{
+	char a[24], b[24];
+	size_t na = i64_text(a, first), nb = i64_text(b, last);
+	return (sb->len && strbuf_addch(sb, ',')) || strbuf_addstr(sb, "{\"first\":") || strbuf_add(sb, a, na) ||
+	       strbuf_addstr(sb, ",\"from\":") || strbuf_addstr(sb, from_t) || strbuf_addstr(sb, ",\"issuance\":") ||
+	       strbuf_addstr(sb, iss_t) || strbuf_addstr(sb, ",\"last\":") || strbuf_add(sb, b, nb) ||
+	       strbuf_addstr(sb, ",\"state\":") || strbuf_addstr(sb, state_t) || strbuf_addstr(sb, ",\"to\":") ||
+	       strbuf_addstr(sb, to_t) || strbuf_addch(sb, '}');
+}
+
 /* Move m->quantity credits; every range moved is appended to `moves` as
  * the canonical text of {first, from, issuance, last, state, to} - what
  * verify replays (registry_journal_append_moves puts it in the body's
@@ -689,9 +719,7 @@ static int move_credits(struct registry_ctx *c, const struct move_req *m, json_t
 				break;
 			}
 		}
-		/* keys in canonical (sorted) order */
-		if (strbuf_addf(moves, "%s{\"first\":%lld,\"from\":%s,\"issuance\":%s,\"last\":%lld,\"state\":%s,\"to\":%s}",
-				moves->len ? "," : "", (long long)first, from_t, iss_t, (long long)last, state_t, to_t)) {
+		if (move_text(moves, first, last, from_t, iss_t, state_t, to_t)) {
 			rc = c2c_err_set(err, C2C_ENOMEM, "out of memory");
 			break;
 		}
