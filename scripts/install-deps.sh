@@ -5,7 +5,8 @@
 # `make check`; safe to run again (it only looks when all is there).
 set -eu
 
-PKGS="gcc make pkg-config meson ninja-build python3 libsqlite3-dev libjansson-dev libsodium-dev libcsv-dev libcmocka-dev valgrind clang libclang-rt-dev libmicrohttpd-dev libpq-dev postgresql postgresql-contrib curl libxlsxwriter-dev mawk libzip-dev libexpat1-dev zlib1g-dev libicu-dev nodejs chromium fonts-ipafont-gothic wrk nginx"
+PKGS="gcc make pkg-config meson ninja-build python3 libsqlite3-dev libjansson-dev libsodium-dev libssl-dev libcsv-dev libcmocka-dev valgrind clang libclang-rt-dev libmicrohttpd-dev libpq-dev postgresql postgresql-contrib curl libxlsxwriter-dev mawk libzip-dev libexpat1-dev zlib1g-dev libicu-dev nodejs chromium fonts-ipafont-gothic wrk nginx"
+# libssl-dev: OpenSSL's SHA-256 (the journal's hash chain, src/registry/journal.c)
 # libpq-dev, postgresql, postgresql-contrib (pg_trgm): the PostgreSQL store and tests/pg.sh
 # nodejs: npm builds web/ (npm ships with it from NodeSource, or is Debian's
 # npm package); chromium and a Japanese font: tests/web.sh's browser and screenshots

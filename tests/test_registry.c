@@ -17,6 +17,7 @@
 
 #include "registry/registry.h"
 #include "registry/replay_map.h"
+#include "registry/replay.h"
 
 /* An issuance verified outside c2c: the registry's own tests have no MRV
  * report to issue from (tests/mrv.sh and tests/registry.sh issue from
@@ -320,6 +321,30 @@ static void test_refusals_change_nothing(void **state)
 #define NACC 6
 static const char *const acc_ids[NACC] = {"JP-GOV-1", "KH-GOV-1", "JP-ENT-1", "KH-ENT-1", "JP-ENT-2", "KH-ENT-2"};
 
+/* Every journal body is in canonical form: the text json_dumps gives for
+ * it parsed again (registry_journal_append_moves writes a transfer's moves
+ * as text, not through json_dumps; this is the proof that it writes the
+ * same bytes). */
+static void journal_canonical(struct store *st)
+{
+	struct store_stmt *s;
+	struct c2c_err err;
+	int rc, n = 0;
+	assert_int_equal(store_prepare(st, "SELECT \"seq\", \"body\" FROM registry_journal ORDER BY \"seq\"", &s, &err), 0);
+	while ((rc = store_step(s, &err)) == 1) {
+		json_t *j = json_loads(store_col_text(s, 1), 0, NULL);
+		char *again = j ? json_dumps(j, REGISTRY_JOURNAL_JSON) : NULL;
+		if (!again || strcmp(again, store_col_text(s, 1)))
+			fail_msg("journal entry %lld is not in canonical form", (long long)store_col_int(s, 0));
+		free(again);
+		json_decref(j);
+		n++;
+	}
+	store_finalize(s);
+	assert_int_equal(rc, 0);
+	assert_true(n > 0);
+}
+
 static void test_property_random_operations(void **state)
 {
 	struct fixture *f = *state;
@@ -436,6 +461,79 @@ static void test_property_random_operations(void **state)
 	/* both ways of an NDC retirement were tried: some counted, some refused for want of usable credits */
 	assert_true(ndc_ok > 10);
 	assert_true(ndc_refused > 10);
+	journal_canonical(f->st);
+}
+
+/* A body read for the replay (replay_body.c) gives what jansson alone
+ * gives: the body (without its movements) and each movement's members,
+ * for bodies it reads itself and for every kind it leaves to jansson. */
+static void test_replay_body(void **state)
+{
+	static const char *const bodies[] = {
+		"{\"adjustments\":[],\"from\":\"JP-A\",\"moves\":[{\"first\":1,\"from\":\"JP-A\",\"issuance\":\"I-1\","
+		"\"last\":5,\"state\":\"active\",\"to\":\"JP-B\"},{\"first\":9,\"from\":\"JP-A\",\"issuance\":\"I-2\","
+		"\"last\":9,\"state\":\"retired\",\"to\":\"JP-R\"}],\"op\":\"transfer\",\"opened\":[],\"to\":\"JP-B\"}",
+		"{\"moves\":[],\"op\":\"open\"}",
+		"{\"moves\":[{\"first\":1,\"from\":\"A\",\"issuance\":\"I\",\"last\":2,\"state\":\"active\",\"to\":\"B\"}]}",
+		/* jansson decides: */
+		"{\"moves\": [{\"first\":1,\"from\":\"A\",\"issuance\":\"I\",\"last\":2,\"state\":\"active\",\"to\":\"B\"}]}",
+		"{\"moves\":[{\"first\":1,\"from\":null,\"issuance\":\"I\",\"last\":2,\"state\":\"active\",\"to\":\"B\"}]}",
+		"{\"moves\":[{\"first\":1,\"from\":\"A\\u0041\",\"issuance\":\"I\",\"last\":2,\"state\":\"active\",\"to\":\"B\"}]}",
+		"{\"moves\":[{\"first\":1,\"from\":\"A\",\"issuance\":\"I\",\"last\":2,\"state\":\"active\",\"to\":\"B\",\"x\":1}]}",
+		"{\"moves\":[{\"first\":01,\"from\":\"A\",\"issuance\":\"I\",\"last\":2,\"state\":\"active\",\"to\":\"B\"}]}",
+		"{\"moves\":[{\"first\":1.5,\"from\":\"A\",\"issuance\":\"I\",\"last\":2,\"state\":\"active\",\"to\":\"B\"}]}",
+		"{\"moves\":[{\"first\":1234567890123456789,\"from\":\"A\",\"issuance\":\"I\",\"last\":2,\"state\":\"active\",\"to\":\"B\"}]}",
+		"{\"moves\":[{\"first\":-0,\"from\":\"A\",\"issuance\":\"I\",\"last\":-7,\"state\":\"active\",\"to\":\"B\"}]}",
+		"{\"moves\":[{\"first\":1,\"from\":\"A\",\"issuance\":\"I\",\"last\":2,\"state\":\"active\",\"to\":\"B\"}],"
+		"\"moves\":[{\"first\":3,\"from\":\"C\",\"issuance\":\"I\",\"last\":4,\"state\":\"active\",\"to\":\"D\"}]}",
+		"{\"mov\\u0065s\":[{\"first\":3,\"from\":\"C\",\"issuance\":\"I\",\"last\":4,\"state\":\"active\",\"to\":\"D\"}],"
+		"\"moves\":[{\"first\":1,\"from\":\"A\",\"issuance\":\"I\",\"last\":2,\"state\":\"active\",\"to\":\"B\"}]}",
+		"{\"a\":{\"moves\":[{\"first\":1,\"from\":\"A\",\"issuance\":\"I\",\"last\":2,\"state\":\"active\",\"to\":\"B\"}]}}",
+		"{\"a\":\"\\\"moves\\\":[\",\"moves\":5}",
+		"{\"moves\":[{\"first\":1,\"from\":\"A\",\"issuance\":\"I\",\"last\":2,\"state\":\"active\",\"to\":\"B\"}],\"x\":}",
+		"{\"moves\":[{\"first\":1,\"from\":\"A\",\"issuance\":\"I\",\"last\":2,\"state\":\"active\",\"to\":\"B\"}]} x",
+		"[{\"moves\":[]}]",
+		"not json",
+		"",
+	};
+	struct replay_body b = {0};
+	int fast = 0;
+	(void)state;
+	for (size_t i = 0; i < sizeof(bodies) / sizeof(*bodies); i++) {
+		json_t *ref = json_loads(bodies[i], 0, NULL), *mv, *rest;
+		size_t k;
+		assert_int_equal(replay_body_read(&b, bodies[i]), 0);
+		if (!ref) {
+			assert_null(b.json);
+			assert_int_equal(b.n, 0);
+			continue;
+		}
+		assert_non_null(b.json);
+		assert_int_equal(b.n, json_array_size(json_object_get(ref, "moves")));
+		json_array_foreach(json_object_get(ref, "moves"), k, mv) {
+			const char *key[] = {"issuance", "from", "to", "state"};
+			const char *got[] = {b.mv[k].iss, b.mv[k].from, b.mv[k].to, b.mv[k].state};
+			for (int j = 0; j < 4; j++) {
+				const char *want = json_string_value(json_object_get(mv, key[j]));
+				if (want ? !got[j] || strcmp(want, got[j]) : got[j] != NULL)
+					fail_msg("body %zu, move %zu: %s differs", i, k, key[j]);
+			}
+			assert_int_equal(b.mv[k].first, json_integer_value(json_object_get(mv, "first")));
+			assert_int_equal(b.mv[k].last, json_integer_value(json_object_get(mv, "last")));
+		}
+		/* the rest of the body is jansson's, "moves" emptied when read here */
+		rest = json_deep_copy(ref);
+		if (json_is_array(json_object_get(rest, "moves")))
+			json_array_clear(json_object_get(rest, "moves"));
+		if (json_equal(b.json, rest))
+			fast += json_array_size(json_object_get(ref, "moves")) > 0;
+		else
+			assert_true(json_equal(b.json, ref));
+		json_decref(rest);
+		json_decref(ref);
+	}
+	assert_int_equal(fast, 3); /* read here: the first, the third and the one of -0; the others by jansson */
+	replay_body_free(&b);
 }
 
 /* The replay's interval map (replay_map.c) against a plain array of the
@@ -613,6 +711,7 @@ static void test_transfer_many_ranges(void **state)
 			verify_ok(f->st);
 	}
 	verify_ok(f->st);
+	journal_canonical(f->st);
 }
 
 /* One row of the corresponding-adjustments report of `cc` (all vintages). */
@@ -1143,6 +1242,7 @@ int main(void)
 		cmocka_unit_test(test_largest_remainder),
 		cmocka_unit_test(test_shares_and_serials),
 		cmocka_unit_test(test_replay_map),
+		cmocka_unit_test(test_replay_body),
 		cmocka_unit_test_setup_teardown(test_scenario, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_refusals_change_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_property_random_operations, setup, teardown),

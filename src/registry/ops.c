@@ -11,10 +11,12 @@
 #include "registry.h"
 #include "core/date.h"
 #include "core/iso3166.h"
+#include "core/strbuf.h"
 #include "core/utf8.h"
 #include "mrv/mrv.h"
 
 #include <ctype.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -619,29 +621,69 @@ static int move_whole_run(struct registry_ctx *c, const struct move_req *m, cons
 	return 0;
 }
 
-/* Move m->quantity credits; every range moved is appended to body.moves
- * as {issuance, first, last, from, to, state} - what verify replays. */
-static int move_credits(struct registry_ctx *c, const struct move_req *m, json_t *body,
+/* `s` as a canonical JSON string (quoted, escaped), malloc'd; NULL out of
+ * memory or when not UTF-8. */
+static char *json_text(const char *s)
+{
+	json_t *j = json_string(s);
+	char *t = j ? json_dumps(j, REGISTRY_JOURNAL_JSON | JSON_ENCODE_ANY) : NULL;
+	json_decref(j);
+	return t;
+}
+
+/* v in decimal as JSON writes it, into out; its length. */
+static size_t i64_text(char out[24], int64_t v)
+{
+	char t[24];
+	size_t n = 0, k = 0;
+	uint64_t u = v < 0 ? -(uint64_t)v : (uint64_t)v;
+	do
+		t[n++] = (char)('0' + u % 10);
+	while ((u /= 10));
+	if (v < 0)
+		out[k++] = '-';
+	while (n)
+		out[k++] = t[--n];
+	return k;
+}
+
+/* One move's canonical text, keys sorted, after a comma unless first
+ * (not strbuf_addf: a tenth of a transfer touching 10^5 ranges). */
+static int move_text(struct strbuf *sb, int64_t first, int64_t last, const char *from_t, const char *iss_t,
+		     const char *state_t, const char *to_t)
+{
+	char a[24], b[24];
+	size_t na = i64_text(a, first), nb = i64_text(b, last);
+	return (sb->len && strbuf_addch(sb, ',')) || strbuf_addstr(sb, "{\"first\":") || strbuf_add(sb, a, na) ||
+	       strbuf_addstr(sb, ",\"from\":") || strbuf_addstr(sb, from_t) || strbuf_addstr(sb, ",\"issuance\":") ||
+	       strbuf_addstr(sb, iss_t) || strbuf_addstr(sb, ",\"last\":") || strbuf_add(sb, b, nb) ||
+	       strbuf_addstr(sb, ",\"state\":") || strbuf_addstr(sb, state_t) || strbuf_addstr(sb, ",\"to\":") ||
+	       strbuf_addstr(sb, to_t) || strbuf_addch(sb, '}');
+}
+
+/* Move m->quantity credits; every range moved is appended to `moves` as
+ * the canonical text of {first, from, issuance, last, state, to} - what
+ * verify replays (registry_journal_append_moves puts it in the body's
+ * "moves"; written as text, not built as JSON values: 10^5 ranges). */
+static int move_credits(struct registry_ctx *c, const struct move_req *m, json_t *body, struct strbuf *moves,
 			struct c2c_err *err)
 {
 	struct block *bl;
 	size_t n, run = 0, i;
 	int64_t left = m->quantity;
-	json_t *moves = json_object_get(body, "moves");
 	json_t *cas = json_object_get(body, "adjustments");
 	int *ca = NULL;
-	json_t *iss_j = NULL, *from_j, *to_j, *state_j;
+	char *iss_t = NULL, *from_t, *to_t, *state_t;
+	const char *iss_of = NULL; /* the issuance iss_t spells */
 	int rc;
 
 	if ((rc = take_blocks(c, m, &bl, &n, err)))
 		return rc;
-	if (!(ca = malloc((n ? n : 1) * sizeof(*ca)))) {
-		free(bl);
-		return c2c_err_set(err, C2C_ENOMEM, "out of memory");
-	}
-	from_j = json_string(m->from->id);
-	to_j = json_string(m->to->id);
-	state_j = json_string(m->state);
+	from_t = json_text(m->from->id);
+	to_t = json_text(m->to->id);
+	state_t = json_text(m->state);
+	if (!(ca = malloc((n ? n : 1) * sizeof(*ca))) || !from_t || !to_t || !state_t)
+		rc = c2c_err_set(err, C2C_ENOMEM, "out of memory");
 	for (i = 0; i < n && left > 0 && !rc; i++) {
 		struct block *b = &bl[i];
 		int64_t size = b->last - b->first + 1, take = size <= left ? size : left;
@@ -673,29 +715,24 @@ static int move_credits(struct registry_ctx *c, const struct move_req *m, json_t
 				break;
 			run = i + 1;
 		}
-		if (!iss_j || strcmp(json_string_value(iss_j), b->issuance)) {
-			json_decref(iss_j);
-			iss_j = json_string(b->issuance);
+		if (!iss_of || strcmp(iss_of, b->issuance)) {
+			free(iss_t);
+			iss_of = b->issuance;
+			if (!(iss_t = json_text(b->issuance))) {
+				rc = c2c_err_set(err, C2C_ENOMEM, "out of memory");
+				break;
+			}
 		}
-		{
-			/* the strings every move repeats are one value each, shared
-			 * (10^5 moves: a third of the transfer's time went to making
-			 * them) */
-			json_t *mv = json_object();
-			json_object_set(mv, "issuance", iss_j);
-			json_object_set_new(mv, "first", json_integer(first));
-			json_object_set_new(mv, "last", json_integer(last));
-			json_object_set(mv, "from", from_j);
-			json_object_set(mv, "to", to_j);
-			json_object_set(mv, "state", state_j);
-			json_array_append_new(moves, mv);
+		if (move_text(moves, first, last, from_t, iss_t, state_t, to_t)) {
+			rc = c2c_err_set(err, C2C_ENOMEM, "out of memory");
+			break;
 		}
 		left -= take;
 	}
-	json_decref(iss_j);
-	json_decref(from_j);
-	json_decref(to_j);
-	json_decref(state_j);
+	free(iss_t);
+	free(from_t);
+	free(to_t);
+	free(state_t);
 	if (!rc && i > run)
 		rc = move_whole_run(c, m, &bl[run], &ca[run], i - run, err);
 	free(bl);
@@ -1031,7 +1068,9 @@ static int allocate_once(struct registry_ctx *c, const char *issuance, const str
 	char host[3] = "", pending[64];
 	int total = 0, allocated = 0, rc;
 	json_t *body = NULL;
+	struct strbuf moves;
 
+	strbuf_init(&moves, SIZE_MAX / 4);
 	if (n == 0)
 		return c2c_err_at(err, C2C_EINPUT, "shares",
 				  "allocate: give at least one ACCOUNT=PERCENT share");
@@ -1101,14 +1140,15 @@ static int allocate_once(struct registry_ctx *c, const char *issuance, const str
 				      json_pack("{s:s, s:i, s:I}", "account", acc[i].id, "hundredths", hund[i],
 						"credits", (json_int_t)parts[i]));
 		if (parts[i] > 0)
-			rc = move_credits(c, &m, body, err);
+			rc = move_credits(c, &m, body, &moves, err);
 	}
 	if (rc)
 		goto out;
 	if (!(rc = store_exec_args(c->st, "UPDATE registry_issuances SET \"allocated\" = 1 WHERE \"id\" = ?",
 				   STORE_ARGS(store_text(issuance)), err)))
-		rc = registry_journal_append(c, "allocate", body, NULL, err);
+		rc = registry_journal_append_moves(c, "allocate", body, &moves, NULL, err);
 out:
+	strbuf_release(&moves);
 	json_decref(body);
 	free(acc);
 	free(hund);
@@ -1200,6 +1240,7 @@ static int move_out_once(struct registry_ctx *c, const char *op, const char *fro
 	struct account from, to;
 	char sysid[64];
 	json_t *body;
+	struct strbuf moves;
 	int64_t seq;
 	int rc;
 
@@ -1220,6 +1261,7 @@ static int move_out_once(struct registry_ctx *c, const char *op, const char *fro
 					     (long long)quantity);
 	seq = next_seq(c, err);
 	body = op_body(op);
+	strbuf_init(&moves, SIZE_MAX / 4);
 	/* four-eyes (approval.c): refused here unless its registry lets it
 	 * through or it carries out an approved proposal */
 	if ((rc = registry_four_eyes_gate(c, op, from.country, quantity, body, err)))
@@ -1256,11 +1298,12 @@ static int move_out_once(struct registry_ctx *c, const char *op, const char *fro
 				     .international = strcmp(from.country, to.country) != 0,
 				     .adjust = strcmp(from.country, to.country) != 0,
 				     .ndc_country = purpose && !strcmp(purpose, "ndc") ? from.country : NULL, .seq = seq};
-		rc = move_credits(c, &m, body, err);
+		rc = move_credits(c, &m, body, &moves, err);
 	}
 	if (!rc)
-		rc = registry_journal_append(c, op, body, NULL, err);
+		rc = registry_journal_append_moves(c, op, body, &moves, NULL, err);
 out:
+	strbuf_release(&moves);
 	json_decref(body);
 	return rc;
 }

@@ -363,12 +363,21 @@ int registry_verify_journal(FILE *fp, const char *name, int64_t head_seq, const 
 			    struct registry_verify_report *rep, json_t **balances, struct c2c_err *err);
 
 /* --- journal (journal.c), used by the operations --------------------------- */
+/* An entry body's canonical text: sorted keys, compact, ASCII, so that
+ * its hash is reproducible from the parsed body. */
+#define REGISTRY_JOURNAL_JSON (JSON_SORT_KEYS | JSON_COMPACT | JSON_ENSURE_ASCII)
 /* Append `body` (its "op" and arguments and effects) as the next entry. */
 /* The seq of the journal's last entry (0: none), read once per
  * transaction (registry_ctx.head_tx). */
 int registry_journal_head(struct registry_ctx *c, int64_t *seq, struct c2c_err *err);
 int registry_journal_append(struct registry_ctx *c, const char *op, json_t *body, int64_t *seq,
 			    struct c2c_err *err);
+/* The same, `moves` (may be NULL) holding further members of the body's
+ * "moves" array, already as canonical text separated by commas (what
+ * move_credits writes for a transfer touching 10^5 ranges). */
+struct strbuf;
+int registry_journal_append_moves(struct registry_ctx *c, const char *op, json_t *body, const struct strbuf *moves,
+				  int64_t *seq, struct c2c_err *err);
 /* SHA-256 hex of prev_hash "\n" seq "\n" at "\n" user "\n" op "\n" body. */
 void registry_entry_hash(const char *prev_hash, int64_t seq, const char *at, const char *user,
 			 const char *op, const char *body, char out[65]);

@@ -20,6 +20,24 @@ struct registry_entry {
 typedef int (*registry_entry_fn)(void *ctx, const struct registry_entry *e, struct c2c_err *err);
 int registry_journal_each(struct store *st, registry_entry_fn fn, void *ctx, struct c2c_err *err);
 
+/* A body read for the replay (replay_body.c): the body parsed (NULL when
+ * it is not JSON, as jansson would have it) and its movements, strings
+ * valid until the next read. */
+struct replay_mv {
+	const char *iss, *from, *to, *state; /* NULL where absent or not a string */
+	int64_t first, last;                 /* 0 where absent or not an integer */
+};
+struct replay_body {
+	json_t *json;
+	struct replay_mv *mv;
+	size_t n, cap;
+	char *str;
+	size_t strcap;
+};
+/* Read `text` into b (its previous body freed); -1 out of memory. */
+int replay_body_read(struct replay_body *b, const char *text);
+void replay_body_free(struct replay_body *b);
+
 struct registry_replay;
 struct registry_replay *registry_replay_new(void);
 void registry_replay_free(struct registry_replay *w);

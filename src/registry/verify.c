@@ -25,6 +25,7 @@
 #include "replay.h"
 #include "mrv/mrv.h"
 
+#include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,7 +38,7 @@
 /* A range's retirement tag: what a retirement names, purpose and
  * beneficiary, as a 128-bit BLAKE2b digest, compared whole without keeping
  * up to 500 bytes per range (and interned: one copy per distinct pair). */
-static void seg_tag(unsigned char tag[16], const char *purpose, const char *beneficiary)
+static void seg_tag_hash(unsigned char tag[16], const char *purpose, const char *beneficiary)
 {
 	crypto_generichash_state h;
 	crypto_generichash_init(&h, NULL, 0, 16);
@@ -45,6 +46,24 @@ static void seg_tag(unsigned char tag[16], const char *purpose, const char *bene
 	crypto_generichash_update(&h, (const unsigned char *)(beneficiary ? beneficiary : ""),
 				  strlen(beneficiary ? beneficiary : ""));
 	crypto_generichash_final(&h, tag, 16);
+}
+
+/* Most entries and blocks name neither: that tag is hashed once. */
+static unsigned char seg_tag_none[16];
+static void seg_tag_none_init(void)
+{
+	seg_tag_hash(seg_tag_none, NULL, NULL);
+}
+
+static void seg_tag(unsigned char tag[16], const char *purpose, const char *beneficiary)
+{
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	if ((purpose && *purpose) || (beneficiary && *beneficiary)) {
+		seg_tag_hash(tag, purpose, beneficiary);
+		return;
+	}
+	pthread_once(&once, seg_tag_none_init);
+	memcpy(tag, seg_tag_none, 16);
 }
 
 /* What the replay knows besides the map, learnt from the journal alone:
@@ -65,14 +84,23 @@ struct names {
 	size_t cap;
 };
 
+/* `id` as an interning key: zero-padded, cut as snprintf would cut it
+ * (not snprintf itself: this is done three times a movement). */
+static void id_key(char key[REGISTRY_ID_MAX], const char *id)
+{
+	memset(key, 0, REGISTRY_ID_MAX);
+	if (id)
+		memcpy(key, id, strnlen(id, REGISTRY_ID_MAX - 1));
+}
+
 /* The index of `id`, interned when new; -1 out of memory. */
 static int64_t name_put(struct names *t, const char *id)
 {
-	char key[REGISTRY_ID_MAX] = {0};
+	char key[REGISTRY_ID_MAX];
 	int64_t i;
 	if (!t->ids.keylen)
 		t->ids.keylen = sizeof(key);
-	snprintf(key, sizeof(key), "%s", id ? id : "");
+	id_key(key, id);
 	if ((i = intern_put(&t->ids, key)) < 0)
 		return -1;
 	if ((size_t)i >= t->cap) {
@@ -89,10 +117,10 @@ static int64_t name_put(struct names *t, const char *id)
 
 static int64_t name_index(const struct names *t, const char *id)
 {
-	char key[REGISTRY_ID_MAX] = {0};
+	char key[REGISTRY_ID_MAX];
 	if (!id || !t->ids.keylen)
 		return -1;
-	snprintf(key, sizeof(key), "%s", id);
+	id_key(key, id);
 	return intern_find(&t->ids, key);
 }
 
@@ -264,15 +292,13 @@ static uint32_t seg_merge_at(struct rmap *m, uint32_t *root, uint32_t i)
 
 
 /* Apply one journalled movement to the map; returns a reason on failure. */
-static const char *replay_move(struct replay *r, int64_t seq, const char *op, json_t *mv, uint32_t tag)
+static const char *replay_move(struct replay *r, int64_t seq, const char *op, const struct replay_mv *mv,
+			       uint32_t tag)
 {
 	struct rmap *m = &r->map;
-	const char *iss = json_string_value(json_object_get(mv, "issuance"));
-	const char *from = json_string_value(json_object_get(mv, "from"));
-	const char *to = json_string_value(json_object_get(mv, "to"));
-	int state = rstate_parse(json_string_value(json_object_get(mv, "state")));
-	int64_t first = json_integer_value(json_object_get(mv, "first"));
-	int64_t last = json_integer_value(json_object_get(mv, "last"));
+	const char *iss = mv->iss, *from = mv->from, *to = mv->to;
+	int state = rstate_parse(mv->state);
+	int64_t first = mv->first, last = mv->last;
 	int64_t ii, ti, fi;
 	uint32_t *root, i;
 
@@ -472,6 +498,7 @@ struct registry_replay {
 	struct replay r;
 	json_t *issued;  /* issuance id -> what its `issue` entry recorded */
 	json_t *auths;   /* issuance id -> the authorization record its entry journalled, with seq */
+	struct replay_body body; /* the entry being replayed */
 	struct approval_replay *fe; /* four-eyes settings and proposals (approval_replay.c) */
 	char prev[65];   /* the previous entry's hash */
 	int64_t expect;  /* the seq the next entry must have */
@@ -502,6 +529,7 @@ void registry_replay_free(struct registry_replay *w)
 	json_decref(w->issued);
 	json_decref(w->auths);
 	approval_replay_free(w->fe);
+	replay_body_free(&w->body);
 	rmap_free(&w->r.map);
 	names_free(&w->r.acc);
 	names_free(&w->r.iss);
@@ -516,8 +544,7 @@ int registry_replay_entry(struct registry_replay *w, const struct registry_entry
 	struct replay *replayed = &w->r;
 	char hash[65];
 	const char *why = NULL;
-	json_t *body, *mv;
-	size_t k;
+	json_t *body;
 
 	registry_entry_hash(e->prev_hash, e->seq, e->at, e->user, e->op, e->body, hash);
 	if (e->seq != w->expect)
@@ -530,7 +557,9 @@ int registry_replay_entry(struct registry_replay *w, const struct registry_entry
 		rep->broken_seq = e->seq;
 		return c2c_err_set(err, C2C_ECONFLICT, "journal entry %lld %s", (long long)e->seq, why);
 	}
-	body = json_loads(e->body, 0, NULL);
+	if (replay_body_read(&w->body, e->body))
+		return c2c_err_set(err, C2C_ENOMEM, "out of memory");
+	body = w->body.json;
 	{
 		const char *op = e->op;
 		size_t ca_from = replayed->nca;
@@ -551,9 +580,8 @@ int registry_replay_entry(struct registry_replay *w, const struct registry_entry
 		seg_tag(tag, json_string_value(json_object_get(body, "purpose")),
 			json_string_value(json_object_get(body, "beneficiary")));
 		why = (tagi = intern_put(&replayed->tags, tag)) < 0 ? "out of memory" : replay_learn(replayed, op, body);
-		json_array_foreach(json_object_get(body, "moves"), k, mv)
-			if (why || (why = replay_move(replayed, e->seq, op, mv, (uint32_t)tagi)))
-				break;
+		for (size_t k = 0; k < w->body.n && !why; k++)
+			why = replay_move(replayed, e->seq, op, &w->body.mv[k], (uint32_t)tagi);
 		if (!why && !strcmp(op, "authorize"))
 			why = replay_authorize(replayed, e->seq, body);
 		if (!why)
@@ -561,7 +589,6 @@ int registry_replay_entry(struct registry_replay *w, const struct registry_entry
 		if (!why)
 			why = approval_replay_entry(w->fe, w, e, body);
 	}
-	json_decref(body);
 	if (why) {
 		rep->broken_seq = e->seq;
 		return c2c_err_set(err, C2C_ECONFLICT, "journal entry %lld: %s", (long long)e->seq, why);
@@ -792,9 +819,114 @@ static void walk_compare(struct blocks_walk *b, const struct stored_run *s)
 	b->after = a.last;
 }
 
+/* What the table invariants (check_tables) need of the blocks, summed as
+ * check_blocks reads them: per issuance id the credits and the lowest and
+ * highest serial, per account id the credits.  Summed here, the blocks
+ * are read once in all; summed by SQL (GROUP BY over a join, as before),
+ * each was read again at random through an index: at 10^6 entries most
+ * of verify's reads of the database.  The ids are interned as they are
+ * stored; one too long to intern is `stray` (no issuance or account can
+ * be found for it, so check_tables refuses it). */
+struct sum {
+	int64_t credits, first, last;
+	int matched; /* a row of registry_issuances / registry_accounts has its id */
+};
+struct sums {
+	struct intern ids[2]; /* 0: issuances, 1: accounts */
+	struct sum *v[2];
+	size_t cap[2];
+	int stray;
+};
+
+/* b - a + 1, or INT64_MAX where a tampered block would overflow it. */
+static int64_t span(int64_t a, int64_t b)
+{
+	int64_t d;
+	return __builtin_sub_overflow(b, a, &d) || d == INT64_MAX ? INT64_MAX : d + 1;
+}
+
+/* The sum of id `id` of kind k (0 issuance, 1 account); NULL out of memory
+ * or when the id is too long. */
+static struct sum *sum_of(struct sums *t, int k, const char *id)
+{
+	char key[REGISTRY_ID_MAX] = {0};
+	size_t n = strlen(id);
+	int64_t i;
+	if (n >= sizeof(key)) {
+		t->stray = 1;
+		return NULL;
+	}
+	memcpy(key, id, n);
+	t->ids[k].keylen = sizeof(key);
+	if ((i = intern_put(&t->ids[k], key)) < 0)
+		return NULL;
+	if ((size_t)i >= t->cap[k]) {
+		size_t nc = t->cap[k] ? t->cap[k] * 2 : 256;
+		struct sum *nv = realloc(t->v[k], nc * sizeof(*nv));
+		if (!nv)
+			return NULL;
+		memset(nv + t->cap[k], 0, (nc - t->cap[k]) * sizeof(*nv));
+		t->v[k] = nv;
+		t->cap[k] = nc;
+	}
+	if (!t->v[k][i].credits && !t->v[k][i].first && !t->v[k][i].last) {
+		t->v[k][i].first = INT64_MAX;
+		t->v[k][i].last = INT64_MIN;
+	}
+	return &t->v[k][i];
+}
+
+/* The stored block of issuance `iss` held by `acc` counted; -1 out of
+ * memory. */
+static int sums_add(struct sums *t, const char *iss, const char *acc, int64_t first, int64_t last)
+{
+	int64_t q = span(first, last);
+	for (int k = 0; k < 2; k++) {
+		struct sum *x = sum_of(t, k, k ? acc : iss);
+		if (!x) {
+			if (t->stray)
+				continue;
+			return -1;
+		}
+		if (__builtin_add_overflow(x->credits, q, &x->credits))
+			x->credits = INT64_MAX;
+		if (first < x->first)
+			x->first = first;
+		if (last > x->last)
+			x->last = last;
+	}
+	return 0;
+}
+
+static void sums_free(struct sums *t)
+{
+	for (int k = 0; k < 2; k++) {
+		intern_free(&t->ids[k]);
+		free(t->v[k]);
+	}
+}
+
+/* The sum of stored id `id` (0 when no block names it), marked matched. */
+static struct sum sums_match(struct sums *t, int k, const char *id)
+{
+	char key[REGISTRY_ID_MAX] = {0};
+	struct sum none = {0, 0, 0, 0};
+	size_t n = strlen(id);
+	int64_t i = -1;
+	if (n < sizeof(key) && t->ids[k].keylen) {
+		memcpy(key, id, n);
+		i = intern_find(&t->ids[k], key);
+	}
+	if (i < 0)
+		return none;
+	t->v[k][i].matched = 1;
+	return t->v[k][i];
+}
+
 /* Every stored block, in pages: the invariants that need them in order
- * (no serial in two blocks), the totals, and the comparison above. */
-static int check_blocks(struct store *st, struct replay *r, struct registry_verify_report *rep,
+ * (no serial in two blocks), the totals, the sums check_tables compares,
+ * and the comparison above. */
+static int check_blocks(struct store *st, struct replay *r, struct sums *sums, struct registry_verify_report *rep,
 			struct c2c_err *mismatch, int *found, struct c2c_err *err)
 {
 	struct blocks_walk b = {.r = r, .mismatch = mismatch, .iss = -1};
@@ -829,6 +961,10 @@ static int check_blocks(struct store *st, struct replay *r, struct registry_veri
 			snprintf(x.state_text, sizeof(x.state_text), "%s", store_col_text(s, 4));
 			x.state = rstate_parse(x.state_text);
 			x.ca = store_col_int(s, 5) != 0;
+			if (sums_add(sums, store_col_text(s, 0), store_col_text(s, 3), x.first, x.last)) {
+				rc = c2c_err_set(err, C2C_ENOMEM, "out of memory");
+				break;
+			}
 			seg_tag(x.tag, store_col_is_null(s, 6) ? NULL : store_col_text(s, 6),
 				store_col_is_null(s, 7) ? NULL : store_col_text(s, 7));
 			rep->blocks++;
@@ -873,31 +1009,30 @@ static int check_blocks(struct store *st, struct replay *r, struct registry_veri
 	return 0;
 }
 
-/* Invariants on the stored tables alone (the order of blocks: check_blocks). */
-static int check_tables(struct store *st, struct registry_verify_report *rep,
+/* Invariants on the stored tables alone (the order of blocks: check_blocks),
+ * against the sums of the blocks check_blocks read. */
+static int check_tables(struct store *st, struct sums *sums, struct registry_verify_report *rep,
 			struct c2c_err *err)
 {
 	struct store_stmt *s;
 	int rc;
 
 	/* issued = held + cancelled + retired, per issuance, and within its range. */
-	if ((rc = store_prepare(st, "SELECT i.\"id\", i.\"quantity\", i.\"first_serial\", i.\"last_serial\","
-				    " COALESCE(SUM(b.\"last_serial\" - b.\"first_serial\" + 1), 0),"
-				    " COALESCE(MIN(b.\"first_serial\"), i.\"first_serial\"), COALESCE(MAX(b.\"last_serial\"), i.\"last_serial\")"
-				    " FROM registry_issuances i LEFT JOIN registry_blocks b ON b.\"issuance_id\" = i.\"id\""
-				    " GROUP BY i.\"id\", i.\"quantity\", i.\"first_serial\", i.\"last_serial\" ORDER BY i.\"id\"",
-				&s, err)))
+	if ((rc = store_prepare(st, "SELECT \"id\", \"quantity\", \"first_serial\", \"last_serial\""
+				    " FROM registry_issuances ORDER BY \"id\"", &s, err)))
 		return rc;
 	while ((rc = store_step(s, err)) == 1) {
-		rep->issued += store_col_int(s, 1);
-		if (store_col_int(s, 4) != store_col_int(s, 1) || store_col_int(s, 3) - store_col_int(s, 2) + 1 != store_col_int(s, 1)) {
+		struct sum b = sums_match(sums, 0, store_col_text(s, 0));
+		int64_t quantity = store_col_int(s, 1), first = store_col_int(s, 2), last = store_col_int(s, 3);
+		rep->issued += quantity;
+		if (b.credits != quantity || span(first, last) != quantity) {
 			rc = c2c_err_set(err, C2C_ECONFLICT, "issuance %s: %lld credits issued but %lld in blocks",
-					 store_col_text(s, 0), store_col_int(s, 1), store_col_int(s, 4));
+					 store_col_text(s, 0), (long long)quantity, (long long)b.credits);
 			break;
 		}
-		if (store_col_int(s, 5) < store_col_int(s, 2) || store_col_int(s, 6) > store_col_int(s, 3)) {
+		if (b.credits && (b.first < first || b.last > last)) {
 			rc = c2c_err_set(err, C2C_ECONFLICT, "issuance %s: a block lies outside serials %lld..%lld",
-					 store_col_text(s, 0), store_col_int(s, 2), store_col_int(s, 3));
+					 store_col_text(s, 0), (long long)first, (long long)last);
 			break;
 		}
 	}
@@ -905,17 +1040,17 @@ static int check_tables(struct store *st, struct registry_verify_report *rep,
 	if (rc)
 		return rc;
 	/* Balances equal the sum of blocks; closed accounts are empty. */
-	if ((rc = store_prepare(st, "SELECT a.\"id\", a.\"balance\", COALESCE(SUM(b.\"last_serial\" - b.\"first_serial\" + 1), 0), a.\"status\""
-				    " FROM registry_accounts a LEFT JOIN registry_blocks b ON b.\"account_id\" = a.\"id\""
-				    " GROUP BY a.\"id\", a.\"balance\", a.\"status\" ORDER BY a.\"id\"", &s, err)))
+	if ((rc = store_prepare(st, "SELECT \"id\", \"balance\", \"status\" FROM registry_accounts ORDER BY \"id\"",
+				&s, err)))
 		return rc;
 	while ((rc = store_step(s, err)) == 1) {
-		if (store_col_int(s, 1) != store_col_int(s, 2)) {
+		struct sum b = sums_match(sums, 1, store_col_text(s, 0));
+		if (store_col_int(s, 1) != b.credits) {
 			rc = c2c_err_set(err, C2C_ECONFLICT, "account %s: balance says %lld, its blocks hold %lld",
-					 store_col_text(s, 0), store_col_int(s, 1), store_col_int(s, 2));
+					 store_col_text(s, 0), store_col_int(s, 1), (long long)b.credits);
 			break;
 		}
-		if (!strcmp(store_col_text(s, 3), "closed") && store_col_int(s, 2)) {
+		if (!strcmp(store_col_text(s, 2), "closed") && b.credits) {
 			rc = c2c_err_set(err, C2C_ECONFLICT, "account %s is closed but holds credits", store_col_text(s, 0));
 			break;
 		}
@@ -924,9 +1059,10 @@ static int check_tables(struct store *st, struct registry_verify_report *rep,
 	if (rc)
 		return rc;
 	/* Every block belongs to an account and an issuance that exist. */
-	if (store_query_int(st, "SELECT COUNT(*) FROM registry_blocks b WHERE NOT EXISTS (SELECT 1 FROM registry_accounts a"
-				" WHERE a.\"id\" = b.\"account_id\") OR NOT EXISTS (SELECT 1 FROM registry_issuances i"
-				" WHERE i.\"id\" = b.\"issuance_id\")", err) != 0)
+	for (int k = 0; k < 2 && !sums->stray; k++)
+		for (size_t i = 0; i < sums->ids[k].n && !sums->stray; i++)
+			sums->stray = !sums->v[k][i].matched;
+	if (sums->stray)
 		return c2c_err_set(err, C2C_ECONFLICT, "a block belongs to an account or issuance that does not exist");
 	return 0;
 }
@@ -1090,6 +1226,7 @@ int registry_verify_progress(struct store *st, struct registry_verify_report *re
 	struct registry_replay *w = registry_replay_new();
 	struct c2c_err mismatch;
 	struct chain_ctx c = {w, rep, progress, progress_ctx, 0};
+	struct sums sums = {0};
 	char head[65];
 	int rc, found = 0;
 
@@ -1104,7 +1241,8 @@ int registry_verify_progress(struct store *st, struct registry_verify_report *re
 		goto out;
 	if (progress)
 		progress(progress_ctx, "stored blocks compared", 0, 0);
-	if ((rc = check_blocks(st, &w->r, rep, &mismatch, &found, err)) || (rc = check_tables(st, rep, err)))
+	if ((rc = check_blocks(st, &w->r, &sums, rep, &mismatch, &found, err)) ||
+	    (rc = check_tables(st, &sums, rep, err)))
 		goto out;
 	if ((rc = check_issuance_basis(st, w->issued, err)) || (rc = check_stored_ca(st, &w->r, err)) ||
 	    (rc = check_authorizations(st, w->auths, err)) || (rc = approval_check_stored(st, w->fe, err)))
@@ -1116,6 +1254,7 @@ int registry_verify_progress(struct store *st, struct registry_verify_report *re
 out:
 	if (progress)
 		progress(progress_ctx, NULL, 0, 0);
+	sums_free(&sums);
 	registry_replay_free(w);
 	return rc;
 }
