@@ -88,6 +88,26 @@ run_node() { # run_node NAME [SECONDS] [MIN_CHECKS]: web/test/NAME.mjs, stopped 
 	[ "$p" -ge "${3:-21}" ] || bad "$1 run made only $p checks"
 }
 
+# journey NAME WHAT TEST[:SECONDS]...: on the database $DB just set up,
+# serve, run each web/test/TEST.mjs in turn (run_node), stop; the server
+# must exit 0 on SIGTERM after WHAT
+journey() {
+	name=$1 what=$2
+	shift 2
+	if [ ! -x /usr/bin/chromium ] || [ ! -d "$WEB/node_modules/playwright-core" ]; then
+		bad "$name: no chromium or playwright-core (see above)"
+		return
+	fi
+	serve || return
+	start=$(date +%s)
+	for t in "$@"; do
+		case $t in *:*) run_node "${t%%:*}" "${t#*:}" ;; *) run_node "$t" ;; esac
+	done
+	echo "$name: $(($(date +%s) - start)) s"
+	stop
+	[ "$st" -eq 0 ] && ok "c2c serve exits 0 on SIGTERM after $what" || bad "c2c serve exit $st after $what"
+}
+
 "$BIN" --db "$WORK/c2c.db" init >/dev/null 2>"$WORK/init.err" || bad "c2c init: $(cat "$WORK/init.err")"
 
 # --- serving the built pages (the default --web: the source tree's web/dist)
@@ -258,17 +278,8 @@ c2c() { "$BIN" --db "$DB" "$@"; }
 	done
 ) >"$WORK/forms-setup.log" 2>&1 && ok "forms: database set up (users, credits, an MRV report, scored proposals)" ||
 	bad "forms: set-up failed: $(tail -n 3 "$WORK/forms-setup.log")"
-if [ ! -x /usr/bin/chromium ] || [ ! -d "$WEB/node_modules/playwright-core" ]; then
-	bad "forms: no chromium or playwright-core (see above)"
-elif serve; then
-	start=$(date +%s)
-	# forms2 first: forms ends by locking the log-in address out
-	run_node forms2
-	run_node forms
-	echo "forms: $(($(date +%s) - start)) s"
-	stop
-	[ "$st" -eq 0 ] && ok "c2c serve exits 0 on SIGTERM after the forms" || bad "c2c serve exit $st after the forms"
-fi
+# forms2 first: forms ends by locking the log-in address out
+journey forms "the forms" forms2 forms
 
 # --- the programme's roles in chromium, on a database of their own (issue 15) --
 # web/test/programme-flow.mjs: the office opens a call, Tokyo submits a joint
@@ -285,15 +296,7 @@ DB="$WORK/programme.db"
 	done
 ) >"$WORK/programme-setup.log" 2>&1 && ok "programme: database set up (reviewers, an office, a municipality, a reviewer user)" ||
 	bad "programme: set-up failed: $(tail -n 3 "$WORK/programme-setup.log")"
-if [ ! -x /usr/bin/chromium ] || [ ! -d "$WEB/node_modules/playwright-core" ]; then
-	bad "programme: no chromium or playwright-core (see above)"
-elif serve; then
-	start=$(date +%s)
-	run_node programme-flow
-	echo "programme: $(($(date +%s) - start)) s"
-	stop
-	[ "$st" -eq 0 ] && ok "c2c serve exits 0 on SIGTERM after the programme's pages" || bad "c2c serve exit $st after the programme's pages"
-fi
+journey programme "the programme's pages" programme-flow
 
 # --- the domino and cities' GHG work in chromium, on a database of their own --
 # the example scenario, the example inventory and four Tianjin observations
@@ -312,17 +315,8 @@ DB="$WORK/city.db"
 	echo pass-iskandar-0123 | c2c user add iskandar --role partner --scope my-iskandar-region
 ) >"$WORK/city-setup.log" 2>&1 && ok "city: database set up (a scenario, an inventory, Tianjin observations)" ||
 	bad "city: set-up failed: $(tail -n 3 "$WORK/city-setup.log")"
-if [ ! -x /usr/bin/chromium ] || [ ! -d "$WEB/node_modules/playwright-core" ]; then
-	bad "city: no chromium or playwright-core (see above)"
-elif serve; then
-	start=$(date +%s)
-	run_node city
-	# the readiness check and matching store nothing: any database with the atlas
-	run_node advice
-	echo "city: $(($(date +%s) - start)) s"
-	stop
-	[ "$st" -eq 0 ] && ok "c2c serve exits 0 on SIGTERM after the city pages" || bad "c2c serve exit $st after the city pages"
-fi
+# the readiness check and matching store nothing: any database with the atlas
+journey city "the city pages" city advice
 
 # --- a partner city's work in chromium (web/test/city-edit.mjs), on a database
 # of its own: the example scenario to copy, and Da Nang's user (partner city)
@@ -333,16 +327,8 @@ DB="$WORK/city-edit.db"
 	echo pass-danang-0123 | c2c user add danang --role partner --scope vn-da-nang-city
 ) >"$WORK/city-edit-setup.log" 2>&1 && ok "city-edit: database set up (the example scenario, a partner city's user)" ||
 	bad "city-edit: set-up failed: $(tail -n 3 "$WORK/city-edit-setup.log")"
-if [ ! -x /usr/bin/chromium ] || [ ! -d "$WEB/node_modules/playwright-core" ]; then
-	bad "city-edit: no chromium or playwright-core (see above)"
-elif serve; then
-	start=$(date +%s)
-	# two whole journeys (English, Japanese), each from log-in to the stored result
-	run_node city-edit 240
-	echo "city-edit: $(($(date +%s) - start)) s"
-	stop
-	[ "$st" -eq 0 ] && ok "c2c serve exits 0 on SIGTERM after the city workspace" || bad "c2c serve exit $st after the city workspace"
-fi
+# two whole journeys (English, Japanese), each from log-in to the stored result
+journey city-edit "the city workspace" city-edit:240
 
 # --- the administrator's page in chromium, on a database of its own -----------
 # an admin (adm1) and a participant (part1, scoped to the account JP-ENT-1)
@@ -357,15 +343,7 @@ DB="$WORK/admin.db"
 	c2c user token add part1 --label script >/dev/null
 ) >"$WORK/admin-setup.log" 2>&1 && ok "admin: database set up (an admin, a participant with a token)" ||
 	bad "admin: set-up failed: $(tail -n 3 "$WORK/admin-setup.log")"
-if [ ! -x /usr/bin/chromium ] || [ ! -d "$WEB/node_modules/playwright-core" ]; then
-	bad "admin: no chromium or playwright-core (see above)"
-elif serve; then
-	start=$(date +%s)
-	run_node admin
-	echo "admin: $(($(date +%s) - start)) s"
-	stop
-	[ "$st" -eq 0 ] && ok "c2c serve exits 0 on SIGTERM after the admin's page" || bad "c2c serve exit $st after the admin's page"
-fi
+journey admin "the admin's page" admin
 
 # --- the MRV journey in chromium, on a database of its own --------------------
 # a participant (mpart, scoped to two JCM projects) and a verifier (mver);
@@ -378,15 +356,7 @@ DB="$WORK/mrv.db"
 	echo pass-mver-0123 | c2c user add mver --role verifier
 ) >"$WORK/mrv-setup.log" 2>&1 && ok "mrv: database set up (a participant, a verifier)" ||
 	bad "mrv: set-up failed: $(tail -n 3 "$WORK/mrv-setup.log")"
-if [ ! -x /usr/bin/chromium ] || [ ! -d "$WEB/node_modules/playwright-core" ]; then
-	bad "mrv: no chromium or playwright-core (see above)"
-elif serve; then
-	start=$(date +%s)
-	run_node mrv-flow
-	echo "mrv-flow: $(($(date +%s) - start)) s"
-	stop
-	[ "$st" -eq 0 ] && ok "c2c serve exits 0 on SIGTERM after the MRV journey" || bad "c2c serve exit $st after the MRV journey"
-fi
+journey mrv "the MRV journey" mrv-flow
 
 # --- four-eyes approval in chromium, on a database of its own -----------------
 # KH-GOV-1 with 400 credits and KH-ENT-1 with 200; two KH registrars (regkh1,
@@ -409,15 +379,7 @@ DB="$WORK/four-eyes.db"
 	done
 ) >"$WORK/four-eyes-setup.log" 2>&1 && ok "four-eyes: database set up (two KH registrars, a participant, an admin)" ||
 	bad "four-eyes: set-up failed: $(tail -n 3 "$WORK/four-eyes-setup.log")"
-if [ ! -x /usr/bin/chromium ] || [ ! -d "$WEB/node_modules/playwright-core" ]; then
-	bad "four-eyes: no chromium or playwright-core (see above)"
-elif serve; then
-	start=$(date +%s)
-	run_node four-eyes 180
-	echo "four-eyes: $(($(date +%s) - start)) s"
-	stop
-	[ "$st" -eq 0 ] && ok "c2c serve exits 0 on SIGTERM after four-eyes approval" || bad "c2c serve exit $st after four-eyes approval"
-fi
+journey four-eyes "four-eyes approval" four-eyes:180
 
 echo "web: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
