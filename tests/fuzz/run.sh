@@ -22,7 +22,7 @@ build() { # build NAME SOURCES...
 	clang -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
 		-D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -I"$TOP/src" -include "$TOP/src/core/banned.h" \
 		$(ls "$TOP"/src/core/*.c "$TOP"/src/store/*.c) "$@" "$TOP/tests/fuzz/$name.c" -o "$OUT/$name" \
-		$(pkg-config --cflags --libs sqlite3 jansson libsodium libpq xlsxwriter icu-uc zlib libzip expat) -lcsv -lm
+		$(pkg-config --cflags --libs sqlite3 jansson libsodium libpq xlsxwriter icu-uc zlib libzip expat libcrypto) -lcsv -lm
 }
 # shellcheck disable=SC2046
 build fuzz_atlas $(ls "$TOP"/src/atlas/*.c) "$BUILD/atlas_builtin.c" || { echo "fuzz: 0 passed, 1 failed"; exit 1; }
