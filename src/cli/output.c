@@ -13,6 +13,7 @@
 #include "core/strbuf.h"
 #include "core/utf8.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -177,7 +178,9 @@ int cli_print_rows(json_t *rows, enum cli_format fmt, const char *const *cols)
 		json_t *shown = isatty(STDOUT_FILENO) ? term_copy(rows) : json_incref(rows);
 		struct strbuf sb;
 		int rc;
-		strbuf_init(&sb, 0);
+		/* no cap but memory: a registry's whole journal is more than the
+		 * default 64 MB (10^5 entries were, and failed "unknown error") */
+		strbuf_init(&sb, SIZE_MAX / 4);
 		if (!(rc = rows_csv(shown, cols, 0, 0, &sb)))
 			fputs(strbuf_str(&sb), stdout);
 		strbuf_release(&sb);
